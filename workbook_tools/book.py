@@ -1,0 +1,69 @@
+"""In-memory order book: typed rows per sheet, with where each value sits in the file.
+
+``BookData`` is the plain form every stage exchanges: ``{sheet_key: [row, …]}``, each row a dict of
+input column keys to typed values (str, int, Decimal, date, datetime, or None for blank). Choice
+columns hold the canonical value (``"pending"``, not ``"待处理"``). Derived columns are never part of
+``BookData``: they are recomputed (derive.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .cells import sheet_cell
+from .schema import SHEET_BY_KEY, SHEETS, Sheet
+
+Row = dict[str, Any]
+BookData = dict[str, list[Row]]
+
+
+def empty_data() -> BookData:
+    return {s.key: [] for s in SHEETS}
+
+
+@dataclass
+class Table:
+    """One data sheet as read from a file."""
+
+    sheet: Sheet
+    #: The sheet's name in the file (Chinese or English).
+    name: str
+    #: Input values per record, typed, keyed by column key.
+    rows: list[Row] = field(default_factory=list)
+    #: 1-based Excel row number of each record.
+    row_numbers: list[int] = field(default_factory=list)
+    #: Column key -> 0-based column index in the file (any column order is allowed).
+    columns: dict[str, int] = field(default_factory=dict)
+    #: Derived column key -> the cached values found in the file, per record (not trusted).
+    cached: dict[str, list[Any]] = field(default_factory=dict)
+    #: Columns staff added that the schema does not know: header -> (0-based col, values per record).
+    extra: dict[str, tuple[int, list[Any]]] = field(default_factory=dict)
+    #: Values that could not be read as their column's type: (record index, column key, raw value, reason).
+    #: The value itself is None in ``rows``; validation turns each into a ``wrong-type`` finding.
+    problems: list[tuple[int, str, Any, str]] = field(default_factory=list)
+
+    def cell(self, index: int, key: str) -> str:
+        """Where record ``index``'s ``key`` value sits, e.g. ``订单!C12``."""
+        return sheet_cell(self.name, self.row_numbers[index] - 1, self.columns[key])
+
+
+@dataclass
+class OrderBook:
+    tables: dict[str, Table]
+    lang: str = "zh"
+    path: Path | None = None
+
+    def __getitem__(self, key: str) -> Table:
+        return self.tables[key]
+
+    def data(self) -> BookData:
+        out = empty_data()
+        for key, table in self.tables.items():
+            out[key] = [dict(r) for r in table.rows]
+        return out
+
+
+def sheet(key: str) -> Sheet:
+    return SHEET_BY_KEY[key]

@@ -1,0 +1,26 @@
+"""A1-style cell helpers (0-based indexes in, Excel's 1-based names out)."""
+
+from __future__ import annotations
+
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
+
+def col_letter(col: int) -> str:
+    return xl_col_to_name(col)
+
+
+def cell_name(row: int, col: int) -> str:
+    """``cell_name(1, 2) == "C2"`` — row and col are 0-based."""
+    return xl_rowcol_to_cell(row, col)
+
+
+def quote_sheet(name: str) -> str:
+    """Sheet name as it must appear in a formula (quoted when it is not a plain word)."""
+    if name.isidentifier() and name.isascii():
+        return name
+    return "'" + name.replace("'", "''") + "'"
+
+
+def sheet_cell(sheet: str, row: int, col: int) -> str:
+    """The reference shown to people in reports, e.g. ``订单!C12``."""
+    return f"{sheet}!{cell_name(row, col)}"

@@ -1,0 +1,148 @@
+"""Company settings: a TOML file with good defaults (``orderbook config init`` writes it).
+
+Everything that differs between companies lives here — never in the schema or the rules.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+import tomli_w
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import ConfigError
+from .safe_io import atomic_path
+
+DEFAULT_CONFIG_NAME = "orderbook.toml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Carrier(_Strict):
+    name: str
+    en: str = ""
+    #: Regular expression for tracking numbers; empty = format unknown, not checked.
+    #: A mismatch is a warning: carriers do not all publish their formats.
+    tracking: str = ""
+
+
+class Patterns(_Strict):
+    order_no: str = r"^SO\d{10}$"
+    customer_id: str = r"^C\d{4,6}$"
+    sku: str = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,29}$"
+
+
+class Lists(_Strict):
+    carriers: list[Carrier] = Field(
+        default_factory=lambda: [
+            Carrier(name="顺丰速运", en="SF Express", tracking=r"^SF\d{12,13}$"),
+            Carrier(name="中通快递", en="ZTO Express", tracking=r"^\d{14}$"),
+            Carrier(name="圆通速递", en="YTO Express", tracking=r"^YT\d{13}$"),
+            Carrier(name="韵达快递", en="Yunda Express", tracking=r"^(\d{13}|\d{15})$"),
+            Carrier(name="申通快递", en="STO Express", tracking=r"^\d{12,15}$"),
+            Carrier(name="极兔速递", en="J&T Express", tracking=r"^JT\d{12,13}$"),
+            Carrier(name="京东物流", en="JD Logistics", tracking=r"^JD[XK]\d{12}$"),
+            Carrier(name="EMS", en="EMS", tracking=r"^[A-Z]{2}\d{9}[A-Z]{2}$"),
+            Carrier(name="德邦快递", en="Deppon", tracking=r"^\d{8,10}$"),
+            Carrier(name="其他", en="Other", tracking=""),
+        ]
+    )
+    payment_methods: list[str] = Field(
+        default_factory=lambda: ["银行转账", "微信支付", "支付宝", "现金", "信用卡", "其他"]
+    )
+    customer_tiers: list[str] = Field(
+        default_factory=lambda: ["普通客户", "银牌客户", "金牌客户", "VIP客户"]
+    )
+    problem_types: list[str] = Field(
+        default_factory=lambda: ["缺货", "延迟发货", "地址错误", "客户取消", "质量问题", "其他"]
+    )
+    units: list[str] = Field(
+        default_factory=lambda: ["个", "件", "箱", "套", "台", "包", "瓶", "双", "千克", "米"]
+    )
+
+    @field_validator("carriers")
+    @classmethod
+    def _unique_carriers(cls, v: list[Carrier]) -> list[Carrier]:
+        names = [c.name for c in v]
+        if len(set(names)) != len(names):
+            raise ValueError("carrier names must be unique")
+        return v
+
+
+class Thresholds(_Strict):
+    #: Reorder point used when a product's 安全库存 is blank.
+    low_stock_default: int = Field(10, ge=0)
+    #: Days after the due date before an unshipped order counts as overdue.
+    overdue_grace_days: int = Field(3, ge=0)
+    #: Relative distance of a line's unit price from the list price that raises a warning.
+    price_deviation: float = Field(0.3, gt=0)
+    #: Days a logged problem may stay without a resolution.
+    unresolved_issue_days: int = Field(7, ge=0)
+    #: Receivable ageing buckets: upper bounds in days past due (last bucket is open-ended).
+    ageing_buckets: list[int] = Field(default_factory=lambda: [30, 60, 90])
+
+
+class Limits(_Strict):
+    #: Refuse workbooks whose parts inflate beyond this (zip-bomb guard).
+    max_uncompressed_mb: int = Field(1024, gt=0)
+
+
+class Config(_Strict):
+    company_name: str = "示例商贸有限公司"
+    currency: str = "CNY"
+    currency_symbol: str = "¥"
+    #: Default workbook language: "zh" or "en".
+    language: str = Field("zh", pattern="^(zh|en)$")
+    patterns: Patterns = Field(default_factory=Patterns)
+    lists: Lists = Field(default_factory=Lists)
+    thresholds: Thresholds = Field(default_factory=Thresholds)
+    limits: Limits = Field(default_factory=Limits)
+    #: Extra header names accepted by the reader: "sheet.field" -> ["alias", …].
+    aliases: dict[str, list[str]] = Field(default_factory=dict)
+
+    def carrier(self, name: str) -> Carrier | None:
+        return next((c for c in self.lists.carriers if c.name == name or c.en == name), None)
+
+
+def load_config(path: str | os.PathLike | None = None) -> Config:
+    """Load ``path`` (or the defaults when None). Raises ConfigError with one clear line."""
+    if path is None:
+        return Config()
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config file ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    try:
+        return Config.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"{path}: {where}: {first['msg']}") from None
+
+
+def config_toml(config: Config | None = None) -> str:
+    """The TOML text of ``config`` (defaults when None)."""
+    data = (config or Config()).model_dump(mode="json")
+    header = (
+        "# 客户订单管理簿 — company settings (orderbook config init)\n"
+        "# Every key is optional: a missing key takes its default.\n\n"
+    )
+    return header + tomli_w.dumps(data)
+
+
+def write_default_config(path: str | os.PathLike, *, overwrite: bool = False) -> Path:
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise ConfigError(f"{path}: already exists (use --force to overwrite)")
+    with atomic_path(path) as tmp:
+        tmp.write_text(config_toml(), encoding="utf-8")
+    return path

@@ -1,0 +1,179 @@
+"""Python's computation of every derived column — the truth the workbook's formulas mirror.
+
+Each function here has a twin formula in formulas.py; a LibreOffice test proves they agree.
+The semantics follow the spreadsheet functions exactly: lookups and SUMIFS criteria match keys
+case-insensitively, blanks count as 0, amounts are rounded to the cent with ROUND (half away
+from zero), and a stocktake counts at the end of its day.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from .book import BookData
+
+CENT = Decimal("0.01")
+ZERO = Decimal(0)
+EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def cents(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def serial(d: date | datetime) -> float:
+    """Excel's 1900-system serial number of a date (fraction of day for datetimes)."""
+    if isinstance(d, datetime):
+        return (d - datetime(1899, 12, 30)).total_seconds() / 86400
+    return (d - EXCEL_EPOCH).days
+
+
+def _k(value: Any) -> str:
+    """Key as SUMIFS/MATCH compare it: case-insensitive text."""
+    return "" if value is None else str(value).casefold()
+
+
+def _num(value: Any) -> Decimal:
+    return ZERO if value is None else Decimal(value)
+
+
+def _first_by_key(rows: list[dict], key: str, value: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for r in rows:
+        out.setdefault(_k(r[key]), r.get(value) or "")
+    return out
+
+
+@dataclass
+class Derived:
+    """Derived values per sheet: ``values[sheet][column] -> list`` aligned with the rows."""
+
+    values: dict[str, dict[str, list[Any]]]
+
+    def __getitem__(self, sheet: str) -> dict[str, list[Any]]:
+        return self.values[sheet]
+
+
+def payment_status(total: Decimal, paid: Decimal) -> str:
+    if paid > total:
+        return "overpaid"
+    if paid == total and total > 0:
+        return "paid"
+    if paid > 0:
+        return "partial"
+    return "unpaid"
+
+
+def derive(data: BookData) -> Derived:
+    customers, products = data["customers"], data["products"]
+    orders, lines = data["orders"], data["order_lines"]
+    ships, pays, moves = data["shipments"], data["payments"], data["stock_moves"]
+
+    # --- shipments per order: how many whole-order rows, and their date serials
+    whole_n: dict[str, int] = defaultdict(int)
+    whole_serials: dict[str, float] = defaultdict(float)
+    partial_qty: dict[tuple[str, str], int] = defaultdict(int)
+    partial_by_sku: dict[str, list[tuple[float, int]]] = defaultdict(list)
+    for s in ships:
+        o = _k(s["order_no"])
+        if s.get("sku") in (None, ""):
+            whole_n[o] += 1
+            if s.get("ship_date") is not None:
+                whole_serials[o] += serial(s["ship_date"])
+        else:
+            qty = s.get("quantity") or 0
+            partial_qty[(o, _k(s["sku"]))] += qty
+            if s.get("ship_date") is not None:
+                partial_by_sku[_k(s["sku"])].append((serial(s["ship_date"]), qty))
+
+    # --- order lines
+    product_names = _first_by_key(products, "sku", "name")
+    line_name, line_amount, line_shipped, line_whole = [], [], [], []
+    for ln in lines:
+        o, sku = _k(ln["order_no"]), _k(ln["sku"])
+        qty = ln.get("quantity") or 0
+        line_name.append(product_names.get(sku, ""))
+        line_amount.append(cents(_num(ln.get("quantity")) * _num(ln.get("unit_price")) * (1 - _num(ln.get("discount")))))
+        n = whole_n.get(o, 0)
+        line_shipped.append(qty if n > 0 else partial_qty.get((o, sku), 0))
+        line_whole.append(EXCEL_EPOCH.fromordinal(EXCEL_EPOCH.toordinal() + int(whole_serials[o] / n)) if n else "")
+
+    # --- orders
+    customer_names = _first_by_key(customers, "customer_id", "name")
+    total_by: dict[str, Decimal] = defaultdict(Decimal)
+    for ln, amt in zip(lines, line_amount):
+        total_by[_k(ln["order_no"])] += amt
+    paid_by: dict[str, Decimal] = defaultdict(Decimal)
+    for p in pays:
+        paid_by[_k(p["order_no"])] += _num(p.get("amount"))
+    o_name, o_total, o_paid, o_balance, o_status = [], [], [], [], []
+    for od in orders:
+        o = _k(od["order_no"])
+        total, paid = cents(total_by.get(o, ZERO)), cents(paid_by.get(o, ZERO))
+        o_name.append(customer_names.get(_k(od["customer_id"]), ""))
+        o_total.append(total)
+        o_paid.append(paid)
+        o_balance.append(cents(total - paid))
+        o_status.append(payment_status(total, paid))
+
+    # --- stock on hand: from the latest stocktake (end of its day), else from the opening stock
+    last_count: dict[str, float] = {}
+    for m in moves:
+        if m.get("type") == "stocktake" and m.get("date") is not None:
+            s = _k(m["sku"])
+            last_count[s] = max(last_count.get(s, 0), serial(m["date"]))
+    on_hand, last_count_date = [], []
+    line_whole_by_sku: dict[str, list[tuple[float, int]]] = defaultdict(list)
+    for ln, wd in zip(lines, line_whole):
+        if wd != "":
+            line_whole_by_sku[_k(ln["sku"])].append((serial(wd), ln.get("quantity") or 0))
+    moves_by_sku: dict[str, list[dict]] = defaultdict(list)
+    for m in moves:
+        moves_by_sku[_k(m["sku"])].append(m)
+    for p in products:
+        s = _k(p["sku"])
+        t = last_count.get(s, 0)
+        last_count_date.append(EXCEL_EPOCH.fromordinal(EXCEL_EPOCH.toordinal() + int(t)) if t else "")
+        if t == 0:
+            base = p.get("opening_stock") or 0
+        else:
+            base = sum(
+                m.get("quantity") or 0
+                for m in moves_by_sku[s]
+                if m.get("type") == "stocktake" and m.get("date") is not None and serial(m["date"]) == t
+            )
+        after = sum(
+            m.get("quantity") or 0
+            for m in moves_by_sku[s]
+            if m.get("type") != "stocktake" and m.get("date") is not None and serial(m["date"]) > t
+        )
+        shipped = sum(q for d, q in partial_by_sku[s] if d > t) + sum(q for d, q in line_whole_by_sku[s] if d > t)
+        on_hand.append(base + after - shipped)
+
+    return Derived(
+        {
+            "customers": {},
+            "products": {"last_count_date": last_count_date, "on_hand": on_hand},
+            "orders": {
+                "customer_name": o_name,
+                "total": o_total,
+                "paid": o_paid,
+                "balance": o_balance,
+                "payment_status": o_status,
+            },
+            "order_lines": {
+                "product_name": line_name,
+                "amount": line_amount,
+                "shipped_qty": line_shipped,
+                "whole_ship_date": line_whole,
+            },
+            "status_log": {},
+            "shipments": {},
+            "payments": {},
+            "stock_moves": {},
+        }
+    )

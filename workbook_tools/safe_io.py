@@ -1,0 +1,48 @@
+"""Write outputs atomically: a temporary file beside the target, then one rename.
+
+A crash or a kill mid-write leaves the previous file untouched (DESIGN.md, principle 2).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+from .errors import OutputError
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path in the target's folder; rename it onto ``target`` on success."""
+    target = Path(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        with open(tmp_path, "rb+") as fh:  # flush to disk before the rename makes it visible
+            os.fsync(fh.fileno())
+        os.replace(tmp_path, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp_path.unlink()
+        raise
+
+
+def backup(path: str | os.PathLike, *, now: datetime | None = None) -> Path:
+    """Copy ``path`` to ``name.YYYYmmdd-HHMMSS.bak.xlsx`` beside it and return the copy's path."""
+    path = Path(path)
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    dest = path.with_name(f"{path.stem}.{stamp}.bak{path.suffix}")
+    with atomic_path(dest) as tmp:
+        shutil.copy2(path, tmp)
+    return dest

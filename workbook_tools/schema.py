@@ -1,0 +1,408 @@
+"""The single source of truth: every sheet and column of the order book, declared once.
+
+The template (headers, widths, formats, validation, formulas), the reader's header map, the row
+validator and the field reference are all derived from ``SHEETS``. Never write a header, a column
+letter or a dropdown list anywhere else: ask this module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property
+
+from .errors import SchemaError
+
+
+class T(StrEnum):
+    """Column value types."""
+
+    TEXT = "text"          # free text
+    ID = "id"              # identifier kept as text (never a number: leading zeros, 15-digit limit)
+    PHONE = "phone"        # mainland mobile / landline / +international, kept as text
+    EMAIL = "email"
+    TAX_ID = "tax_id"      # 统一社会信用代码, 18 characters with a check character
+    INT = "int"
+    MONEY = "money"        # Decimal, 2 places
+    PERCENT = "percent"    # Decimal fraction 0–1, shown as %
+    DATE = "date"
+    DATETIME = "datetime"
+    CHOICE = "choice"      # one of a named choice list (choices.py)
+
+
+#: Types stored as text cells (number format "@") so Excel never turns them into numbers.
+TEXT_TYPES = frozenset({T.TEXT, T.ID, T.PHONE, T.EMAIL, T.TAX_ID, T.CHOICE})
+
+NUMBER_FORMATS = {
+    T.INT: "0",
+    T.MONEY: "#,##0.00",
+    T.PERCENT: "0.0%",
+    T.DATE: "yyyy-mm-dd",
+    T.DATETIME: "yyyy-mm-dd hh:mm",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    zh: str
+    en: str
+    type: T = T.TEXT
+    required: bool = False
+    unique: bool = False
+    width: float = 12
+    #: Name of a choice list (choices.choice_lists) feeding the dropdown.
+    choices: str | None = None
+    #: False: the dropdown suggests, but other text is allowed (e.g. problem types "plus free text").
+    strict: bool = True
+    #: "sheet.column" this value must exist in (dropdown of existing keys, reference rules).
+    ref: str | None = None
+    min: float | None = None
+    max: float | None = None
+    nonzero: bool = False
+    max_len: int | None = None
+    #: Name of a pattern in config.patterns ("order_no", …) the value must match.
+    pattern: str | None = None
+    #: Computed by a formula in the workbook and recomputed by Python; never typed by staff.
+    derived: bool = False
+    help_zh: str = ""
+    help_en: str = ""
+    example: str = ""
+    aliases: tuple[str, ...] = ()
+
+    def header(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def help(self, lang: str) -> str:
+        return self.help_zh if lang == "zh" else self.help_en
+
+    @property
+    def number_format(self) -> str:
+        return "@" if self.type in TEXT_TYPES else NUMBER_FORMATS[self.type]
+
+
+@dataclass(frozen=True)
+class Sheet:
+    key: str
+    zh: str
+    en: str
+    columns: tuple[Column, ...]
+    #: Columns that identify a row (import, merge and duplicate checks use them).
+    natural_key: tuple[str, ...]
+    help_zh: str = ""
+    help_en: str = ""
+    index: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        keys = [c.key for c in self.columns]
+        if len(set(keys)) != len(keys):
+            raise SchemaError(f"sheet {self.key}: duplicate column keys")
+        self.index.update({k: i for i, k in enumerate(keys)})
+        missing = [k for k in self.natural_key if k not in self.index]
+        if missing:
+            raise SchemaError(f"sheet {self.key}: natural key names unknown columns {missing}")
+
+    def name(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def help(self, lang: str) -> str:
+        return self.help_zh if lang == "zh" else self.help_en
+
+    def column(self, key: str) -> Column:
+        return self.columns[self.index[key]]
+
+    def col(self, key: str) -> int:
+        """0-based column index of ``key`` in the template."""
+        return self.index[key]
+
+    def letter(self, key: str) -> str:
+        from .cells import col_letter
+
+        return col_letter(self.index[key])
+
+    @cached_property
+    def inputs(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if not c.derived)
+
+    @cached_property
+    def derived(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.derived)
+
+
+def _c(key, zh, en, type=T.TEXT, **kw) -> Column:
+    return Column(key, zh, en, type, **kw)
+
+
+NOTES = dict(width=24, help_zh="任意备注。", help_en="Any remark.", aliases=("remarks", "note", "备注信息"))
+
+CUSTOMERS = Sheet(
+    "customers", "客户", "Customers",
+    natural_key=("customer_id",),
+    help_zh="每位客户一行。客户编号唯一，订单通过客户编号引用客户。",
+    help_en="One row per customer. The customer ID is unique; orders refer to customers by it.",
+    columns=(
+        _c("customer_id", "客户编号", "Customer ID", T.ID, required=True, unique=True, width=12,
+           pattern="customer_id", max_len=20, example="C0001", aliases=("客户代码", "客户ID", "cust_id"),
+           help_zh="唯一编号，如 C0001。", help_en="Unique ID such as C0001."),
+        _c("name", "客户名称", "Customer name", required=True, width=22, max_len=100, example="杭州明远贸易有限公司",
+           aliases=("客户", "姓名", "公司名称", "company name", "customer"),
+           help_zh="个人姓名或公司全称。", help_en="Person's name or the company's full name."),
+        _c("contact", "联系人", "Contact", width=10, max_len=50, example="王伟", aliases=("contact name", "联系人姓名"),
+           help_zh="公司客户的联系人。", help_en="Contact person at a company customer."),
+        _c("phone", "手机/电话", "Phone", T.PHONE, required=True, width=16, max_len=20, example="13812345678",
+           aliases=("手机", "电话", "手机号", "联系电话", "mobile", "telephone", "tel"),
+           help_zh="手机 11 位（1 开头），或带区号的座机如 0571-88886666，或 + 开头的国际号码。",
+           help_en="Mobile (11 digits starting with 1), landline with area code (0571-88886666), or +international."),
+        _c("email", "邮箱", "Email", T.EMAIL, width=22, max_len=100, example="wangwei@example.com",
+           aliases=("电子邮件", "电子邮箱", "e-mail", "mail"),
+           help_zh="电子邮箱，可不填。", help_en="Email address, optional."),
+        _c("province", "省份", "Province", T.CHOICE, choices="province", width=12, example="浙江省",
+           aliases=("省", "region", "state"), help_zh="从下拉列表选择省份。", help_en="Pick the province from the list."),
+        _c("city", "城市", "City", width=10, max_len=30, example="杭州市", aliases=("市",),
+           help_zh="城市名称。", help_en="City."),
+        _c("address", "详细地址", "Address", required=True, width=32, max_len=200, example="西湖区文三路 90 号",
+           aliases=("地址", "收货地址", "street address"),
+           help_zh="街道门牌，用于发货。", help_en="Street address used for shipping."),
+        _c("tier", "客户等级", "Tier", T.CHOICE, choices="customer_tier", width=10, example="金牌客户",
+           aliases=("等级", "customer tier", "level"),
+           help_zh="从下拉列表选择客户等级。", help_en="Pick the customer tier from the list."),
+        _c("tax_id", "统一社会信用代码", "Tax ID", T.TAX_ID, width=21, max_len=18, example="91330106MA2H0XXXX0",
+           aliases=("信用代码", "税号", "纳税人识别号", "USCC", "unified social credit code"),
+           help_zh="开票用，18 位，最后一位为校验码。个人客户可不填。",
+           help_en="For invoices: 18 characters, the last a check character. Optional for people."),
+        _c("preferences", "购买偏好", "Preferences", width=24, max_len=200, example="偏好办公家具，月结",
+           aliases=("偏好", "preference"), help_zh="客户的购买偏好和习惯。", help_en="What the customer likes to buy, and how."),
+        _c("created_on", "建档日期", "Created on", T.DATE, width=12, example="2026-01-05",
+           aliases=("建档时间", "created", "since"), help_zh="建立客户档案的日期。", help_en="Date the record was created."),
+        _c("notes", "备注", "Notes", **NOTES),
+    ),
+)
+
+PRODUCTS = Sheet(
+    "products", "产品", "Products",
+    natural_key=("sku",),
+    help_zh="每个产品一行，含期初库存。当前库存由公式计算，请勿手填。",
+    help_en="One row per product, with its opening stock. Stock on hand is a formula: do not type it.",
+    columns=(
+        _c("sku", "产品编号", "SKU", T.ID, required=True, unique=True, width=12, pattern="sku", max_len=30,
+           example="P1001", aliases=("产品代码", "货号", "商品编号", "product id", "item code", "stock code"),
+           help_zh="唯一的产品编号。", help_en="Unique product code."),
+        _c("name", "产品名称", "Product name", required=True, width=22, max_len=100, example="人体工学办公椅",
+           aliases=("品名", "商品名称", "product", "description"), help_zh="产品名称。", help_en="Product name."),
+        _c("model", "型号", "Model", width=12, max_len=50, example="EC-200", help_zh="型号。", help_en="Model."),
+        _c("spec", "规格", "Spec", width=16, max_len=100, example="黑色/网布", aliases=("规格型号", "specification"),
+           help_zh="规格，如颜色、尺寸。", help_en="Specification such as colour or size."),
+        _c("unit", "单位", "Unit", T.CHOICE, choices="unit", strict=False, width=8, example="把",
+           help_zh="计量单位，可从下拉列表选择。", help_en="Unit of measure; pick from the list or type one."),
+        _c("list_price", "单价", "List price", T.MONEY, required=True, min=0, width=12, example="499.00",
+           aliases=("价格", "售价", "unit price", "price"), help_zh="标准售价（元），不小于 0。",
+           help_en="Standard selling price, 0 or more."),
+        _c("opening_stock", "期初库存", "Opening stock", T.INT, required=True, min=0, width=10, example="120",
+           aliases=("初始库存", "opening"), help_zh="建账时的库存数量，整数，不小于 0。",
+           help_en="Stock when the book was started: a whole number, 0 or more."),
+        _c("reorder_point", "安全库存", "Reorder point", T.INT, min=0, width=10, example="20",
+           aliases=("最低库存", "预警库存", "reorder level", "min stock"),
+           help_zh="库存降到此数量及以下时提示补货；不填则用默认值。",
+           help_en="Stock at or below this is flagged; blank uses the default."),
+        _c("active", "在售", "Active", T.CHOICE, choices="yes_no", width=6, example="是",
+           aliases=("是否在售", "on sale", "discontinued?"), help_zh="是否仍在销售。", help_en="Still on sale?"),
+        _c("last_count_date", "最近盘点日", "Last stocktake", T.DATE, derived=True, width=12,
+           help_zh="公式：库存变动表中该产品最近一次盘点的日期。", help_en="Formula: date of the product's latest stocktake."),
+        _c("on_hand", "当前库存", "On hand", T.INT, derived=True, width=10,
+           help_zh="公式：期初 + 入库 + 退货 − 已发货 ± 调整；有盘点时从最近一次盘点数起算。",
+           help_en="Formula: opening + receipts + returns − shipped ± adjustments; counts from the latest stocktake."),
+    ),
+)
+
+ORDERS = Sheet(
+    "orders", "订单", "Orders",
+    natural_key=("order_no",),
+    help_zh="每张订单一行；产品明细填在“订单明细”表。金额与付款状态由公式计算。",
+    help_en="One row per order; its products go on Order lines. Amounts and payment status are formulas.",
+    columns=(
+        _c("order_no", "订单编号", "Order no", T.ID, required=True, unique=True, width=15, pattern="order_no",
+           max_len=30, example="SO2026110001", aliases=("订单号", "单号", "order id", "order number", "invoice no"),
+           help_zh="唯一的订单编号。", help_en="Unique order number."),
+        _c("customer_id", "客户编号", "Customer ID", T.ID, required=True, ref="customers.customer_id", width=12,
+           example="C0001", aliases=("客户代码", "客户ID", "cust_id"),
+           help_zh="从下拉列表选择已登记的客户。", help_en="Pick a customer already on the Customers sheet."),
+        _c("customer_name", "客户名称", "Customer name", derived=True, width=22,
+           help_zh="公式：按客户编号查出的客户名称。", help_en="Formula: the customer's name, looked up by ID."),
+        _c("order_date", "下单日期", "Order date", T.DATE, required=True, width=12, example="2026-11-02",
+           aliases=("订单日期", "日期", "date", "ordered on"), help_zh="下单日期。", help_en="Date the order was placed."),
+        _c("due_date", "交货日期", "Due date", T.DATE, width=12, example="2026-11-09",
+           aliases=("交期", "预计交货日期", "要求交货日期", "required date", "due"),
+           help_zh="约定交货日期，不早于下单日期。", help_en="Promised delivery date, not before the order date."),
+        _c("status", "订单状态", "Status", T.CHOICE, required=True, choices="order_status", width=10, example="处理中",
+           aliases=("状态", "order status"), help_zh="从下拉列表选择当前状态。", help_en="Pick the current status."),
+        _c("salesperson", "销售员", "Salesperson", width=10, max_len=30, example="李娜",
+           aliases=("业务员", "销售", "sales rep", "employee"), help_zh="负责的销售员。", help_en="Salesperson in charge."),
+        _c("total", "订单金额", "Order total", T.MONEY, derived=True, width=12,
+           help_zh="公式：订单明细金额合计。", help_en="Formula: sum of the order's line amounts."),
+        _c("paid", "已付金额", "Paid", T.MONEY, derived=True, width=12,
+           help_zh="公式：付款表中该订单金额合计（退款为负）。", help_en="Formula: sum of the order's payments (refunds negative)."),
+        _c("balance", "未付金额", "Balance", T.MONEY, derived=True, width=12,
+           help_zh="公式：订单金额 − 已付金额。", help_en="Formula: order total − paid."),
+        _c("payment_status", "付款状态", "Payment status", T.CHOICE, choices="payment_status", derived=True, width=10,
+           help_zh="公式：未付款 / 部分付款 / 已付款 / 超额付款。", help_en="Formula: unpaid / partly paid / paid / overpaid."),
+        _c("notes", "备注", "Notes", **NOTES),
+    ),
+)
+
+ORDER_LINES = Sheet(
+    "order_lines", "订单明细", "Order lines",
+    natural_key=("order_no", "sku"),
+    help_zh="每张订单的每个产品一行。单价默认为产品单价。",
+    help_en="One row per product of an order. The unit price defaults to the list price.",
+    columns=(
+        _c("order_no", "订单编号", "Order no", T.ID, required=True, ref="orders.order_no", width=15,
+           example="SO2026110001", aliases=("订单号", "单号", "order id", "order number", "invoice no"),
+           help_zh="从下拉列表选择订单。", help_en="Pick an order from the Orders sheet."),
+        _c("sku", "产品编号", "SKU", T.ID, required=True, ref="products.sku", width=12, example="P1001",
+           aliases=("产品代码", "货号", "商品编号", "product id", "item code", "stock code"),
+           help_zh="从下拉列表选择产品。", help_en="Pick a product from the Products sheet."),
+        _c("product_name", "产品名称", "Product name", derived=True, width=22,
+           help_zh="公式：按产品编号查出的名称。", help_en="Formula: the product's name, looked up by SKU."),
+        _c("quantity", "数量", "Quantity", T.INT, required=True, min=1, width=8, example="2",
+           aliases=("订购数量", "qty"), help_zh="正整数。", help_en="A whole number above 0."),
+        _c("unit_price", "单价", "Unit price", T.MONEY, required=True, min=0, width=12, example="499.00",
+           aliases=("成交单价", "价格", "price"), help_zh="成交单价（元）。", help_en="Agreed unit price."),
+        _c("discount", "折扣", "Discount", T.PERCENT, min=0, max=1, width=8, example="5%",
+           aliases=("折扣率", "discount rate"), help_zh="0% 到 100%，不填为无折扣。", help_en="0% to 100%; blank = none."),
+        _c("amount", "金额", "Amount", T.MONEY, derived=True, width=12,
+           help_zh="公式：数量 × 单价 × (1 − 折扣)，保留两位小数。", help_en="Formula: quantity × unit price × (1 − discount), to the cent."),
+        _c("shipped_qty", "已发数量", "Shipped qty", T.INT, derived=True, width=9,
+           help_zh="公式：整单发货时为全部数量，否则为发货表中该产品数量合计。",
+           help_en="Formula: all of it after a whole-order shipment, else the sum shipped for this SKU."),
+        _c("whole_ship_date", "整单发货日", "Whole-order ship date", T.DATE, derived=True, width=12,
+           help_zh="公式：整单发货（发货表产品编号为空）的日期。", help_en="Formula: date of the whole-order shipment (blank SKU on Shipments)."),
+        _c("notes", "备注", "Notes", **NOTES),
+    ),
+)
+
+STATUS_LOG = Sheet(
+    "status_log", "状态记录", "Status log",
+    natural_key=("order_no", "status", "timestamp"),
+    help_zh="订单每次状态变化或出现问题时记一行：问题及处理措施。",
+    help_en="One row per status change or problem: what went wrong and what was done.",
+    columns=(
+        _c("order_no", "订单编号", "Order no", T.ID, required=True, ref="orders.order_no", width=15,
+           example="SO2026110001", aliases=("订单号", "单号", "order id", "order number"),
+           help_zh="从下拉列表选择订单。", help_en="Pick an order."),
+        _c("status", "状态", "Status", T.CHOICE, required=True, choices="order_status", width=10, example="处理中",
+           aliases=("订单状态",), help_zh="此时的订单状态。", help_en="Order status at this time."),
+        _c("timestamp", "时间", "Time", T.DATETIME, required=True, width=17, example="2026-11-02 10:30",
+           aliases=("日期时间", "记录时间", "date", "datetime"), help_zh="发生时间。", help_en="When it happened."),
+        _c("issue", "问题", "Problem", T.CHOICE, choices="problem_type", strict=False, width=14, example="缺货",
+           aliases=("问题描述", "异常", "issue"), help_zh="出现的问题，可选列表或自由填写。",
+           help_en="The problem, from the list or typed freely."),
+        _c("resolution", "处理措施", "Resolution", width=24, max_len=200, example="已从杭州仓调货",
+           aliases=("解决措施", "处理结果"), help_zh="采取的解决措施。", help_en="What was done about it."),
+        _c("handled_by", "经办人", "Handled by", width=10, max_len=30, example="张敏",
+           aliases=("处理人", "负责人"), help_zh="经办人。", help_en="Who handled it."),
+    ),
+)
+
+SHIPMENTS = Sheet(
+    "shipments", "发货", "Shipments",
+    natural_key=("order_no", "tracking_no", "sku"),
+    help_zh="每个包裹一行。产品编号和数量不填表示整单发货；填写表示部分发货。",
+    help_en="One row per parcel. Blank SKU and quantity = the whole order; filled = a partial shipment.",
+    columns=(
+        _c("order_no", "订单编号", "Order no", T.ID, required=True, ref="orders.order_no", width=15,
+           example="SO2026110001", aliases=("订单号", "单号", "order id", "order number"),
+           help_zh="从下拉列表选择订单。", help_en="Pick an order."),
+        _c("ship_date", "发货日期", "Ship date", T.DATE, required=True, width=12, example="2026-11-03",
+           aliases=("发货时间", "shipped date", "shipped on"), help_zh="发货日期，不早于下单日期。",
+           help_en="Date shipped, not before the order date."),
+        _c("carrier", "物流公司", "Carrier", T.CHOICE, required=True, choices="carrier", width=12, example="顺丰速运",
+           aliases=("快递公司", "承运商", "快递", "ship via", "shipper"), help_zh="从下拉列表选择物流公司。",
+           help_en="Pick the carrier."),
+        _c("tracking_no", "物流单号", "Tracking no", T.ID, required=True, width=18, max_len=40, example="SF1234567890123",
+           aliases=("快递单号", "运单号", "tracking number", "waybill"), help_zh="物流单号，按文本填写。",
+           help_en="Tracking number, kept as text."),
+        _c("sku", "产品编号", "SKU", T.ID, ref="products.sku", width=12, example="",
+           aliases=("产品代码", "货号", "商品编号", "product id"), help_zh="部分发货时填写；整单发货留空。",
+           help_en="Only for a partial shipment; blank = whole order."),
+        _c("quantity", "数量", "Quantity", T.INT, min=1, width=8, example="",
+           aliases=("发货数量", "qty"), help_zh="部分发货的数量。", help_en="Quantity of a partial shipment."),
+        _c("delivered_on", "签收日期", "Delivered on", T.DATE, width=12, example="2026-11-05",
+           aliases=("签收时间", "送达日期", "delivered"), help_zh="客户签收日期。", help_en="Date the customer signed for it."),
+        _c("notes", "备注", "Notes", **NOTES),
+    ),
+)
+
+PAYMENTS = Sheet(
+    "payments", "付款", "Payments",
+    natural_key=("order_no", "paid_on", "method", "amount", "reference"),
+    help_zh="每笔收款一行；退款填负数。交易流水号不可重复。",
+    help_en="One row per payment received; a refund is negative. Transaction references are unique.",
+    columns=(
+        _c("order_no", "订单编号", "Order no", T.ID, required=True, ref="orders.order_no", width=15,
+           example="SO2026110001", aliases=("订单号", "单号", "order id", "order number"),
+           help_zh="从下拉列表选择订单。", help_en="Pick an order."),
+        _c("paid_on", "付款日期", "Paid on", T.DATE, required=True, width=12, example="2026-11-02",
+           aliases=("收款日期", "到账日期", "payment date"), help_zh="收款日期。", help_en="Date received."),
+        _c("method", "付款方式", "Method", T.CHOICE, required=True, choices="payment_method", width=10, example="微信支付",
+           aliases=("支付方式", "收款方式", "payment method"), help_zh="从下拉列表选择付款方式。", help_en="Pick the method."),
+        _c("amount", "金额", "Amount", T.MONEY, required=True, nonzero=True, width=12, example="998.00",
+           aliases=("付款金额", "收款金额", "payment amount"), help_zh="收款金额；退款填负数；不能为 0。",
+           help_en="Amount received; refunds negative; never 0."),
+        _c("reference", "交易流水号", "Reference", T.ID, unique=True, width=22, max_len=40, example="4200001234202611020001",
+           aliases=("流水号", "交易号", "transaction id", "reference no"), help_zh="银行或支付平台的流水号，按文本填写，不可重复。",
+           help_en="Bank or platform transaction number, as text; must be unique."),
+        _c("notes", "备注", "Notes", **NOTES),
+    ),
+)
+
+STOCK_MOVES = Sheet(
+    "stock_moves", "库存变动", "Stock movements",
+    natural_key=("date", "sku", "type", "quantity", "doc_no"),
+    help_zh="入库、退货、调整、盘点各记一行。发货出库由发货表自动计算，不必在此登记。盘点填实盘数量。",
+    help_en="One row per receipt, return, adjustment or stocktake. Shipments are counted from the Shipments sheet. A stocktake row holds the counted quantity.",
+    columns=(
+        _c("date", "日期", "Date", T.DATE, required=True, width=12, example="2026-11-01",
+           aliases=("变动日期", "业务日期"), help_zh="发生日期。", help_en="Date of the movement."),
+        _c("sku", "产品编号", "SKU", T.ID, required=True, ref="products.sku", width=12, example="P1001",
+           aliases=("产品代码", "货号", "商品编号", "product id"), help_zh="从下拉列表选择产品。", help_en="Pick a product."),
+        _c("type", "类型", "Type", T.CHOICE, required=True, choices="movement_type", width=8, example="入库",
+           aliases=("变动类型", "movement type"), help_zh="入库 / 退货 / 调整 / 盘点。", help_en="Receipt / return / adjustment / stocktake."),
+        _c("quantity", "数量", "Quantity", T.INT, required=True, width=8, example="50",
+           aliases=("变动数量", "qty"), help_zh="入库、退货填正数；调整可正可负；盘点填实盘数量。",
+           help_en="Receipts and returns positive; adjustments ±; a stocktake holds the count."),
+        _c("doc_no", "单据号", "Document no", T.ID, width=16, max_len=40, example="RK20261101",
+           aliases=("单号", "凭证号", "document"), help_zh="入库单、退货单等单据号。", help_en="Receipt or return document number."),
+        _c("notes", "备注", "Notes", **NOTES),
+    ),
+)
+
+#: The data sheets, in workbook order.
+SHEETS: tuple[Sheet, ...] = (CUSTOMERS, PRODUCTS, ORDERS, ORDER_LINES, STATUS_LOG, SHIPMENTS, PAYMENTS, STOCK_MOVES)
+SHEET_BY_KEY: dict[str, Sheet] = {s.key: s for s in SHEETS}
+
+#: The sheets that are not data: names per language.
+INSTRUCTIONS = ("填写说明", "Instructions")
+DASHBOARD = ("概览", "Dashboard")
+LISTS = ("选项", "Lists")
+
+
+def aux_name(pair: tuple[str, str], lang: str) -> str:
+    return pair[0] if lang == "zh" else pair[1]
+
+
+def resolve_ref(ref: str) -> tuple[Sheet, Column]:
+    sheet_key, col_key = ref.split(".")
+    sheet = SHEET_BY_KEY[sheet_key]
+    return sheet, sheet.column(col_key)
+
+
+def _check_refs() -> None:
+    for sheet in SHEETS:
+        for col in sheet.columns:
+            if col.ref:
+                target_sheet, target = resolve_ref(col.ref)
+                if not target.unique:
+                    raise SchemaError(f"{sheet.key}.{col.key} refers to non-unique {col.ref}")
+
+
+_check_refs()
