@@ -58,6 +58,19 @@ class OrderBook:
     def __getitem__(self, key: str) -> Table:
         return self.tables[key]
 
+    @classmethod
+    def from_data(cls, data: BookData, *, lang: str = "zh", path: Path | None = None) -> "OrderBook":
+        """A book whose rows sit where ``write_book`` puts them (header on row 1, schema column order):
+        lets the same checks run on data that was never read from a file (imports, generated data)."""
+        tables = {}
+        for s in SHEETS:
+            rows = [dict(r) for r in data.get(s.key, [])]
+            tables[s.key] = Table(
+                sheet=s, name=s.name(lang), rows=rows, row_numbers=list(range(2, 2 + len(rows))),
+                columns={c.key: i for i, c in enumerate(s.columns)},
+            )
+        return cls(tables, lang=lang, path=path)
+
     def data(self) -> BookData:
         out = empty_data()
         for key, table in self.tables.items():

@@ -65,6 +65,8 @@ class Column:
     pattern: str | None = None
     #: Computed by a formula in the workbook and recomputed by Python; never typed by staff.
     derived: bool = False
+    #: The date of something that has happened, so never after today (``future-date``).
+    past: bool = False
     help_zh: str = ""
     help_en: str = ""
     example: str = ""
@@ -172,7 +174,7 @@ CUSTOMERS = Sheet(
            help_en="For invoices: 18 characters, the last a check character. Optional for people."),
         _c("preferences", "购买偏好", "Preferences", width=24, max_len=200, example="偏好办公家具，月结",
            aliases=("偏好", "preference"), help_zh="客户的购买偏好和习惯。", help_en="What the customer likes to buy, and how."),
-        _c("created_on", "建档日期", "Created on", T.DATE, width=12, example="2026-01-05",
+        _c("created_on", "建档日期", "Created on", T.DATE, width=12, past=True, example="2026-01-05",
            aliases=("建档时间", "created", "since"), help_zh="建立客户档案的日期。", help_en="Date the record was created."),
         _c("notes", "备注", "Notes", **NOTES),
     ),
@@ -228,7 +230,7 @@ ORDERS = Sheet(
            help_zh="从下拉列表选择已登记的客户。", help_en="Pick a customer already on the Customers sheet."),
         _c("customer_name", "客户名称", "Customer name", derived=True, width=22,
            help_zh="公式：按客户编号查出的客户名称。", help_en="Formula: the customer's name, looked up by ID."),
-        _c("order_date", "下单日期", "Order date", T.DATE, required=True, width=12, example="2026-11-02",
+        _c("order_date", "下单日期", "Order date", T.DATE, required=True, width=12, past=True, example="2026-11-02",
            aliases=("订单日期", "日期", "date", "ordered on"), help_zh="下单日期。", help_en="Date the order was placed."),
         _c("due_date", "交货日期", "Due date", T.DATE, width=12, example="2026-11-09",
            aliases=("交期", "预计交货日期", "要求交货日期", "required date", "due"),
@@ -291,7 +293,7 @@ STATUS_LOG = Sheet(
            help_zh="从下拉列表选择订单。", help_en="Pick an order."),
         _c("status", "状态", "Status", T.CHOICE, required=True, choices="order_status", width=10, example="处理中",
            aliases=("订单状态",), help_zh="此时的订单状态。", help_en="Order status at this time."),
-        _c("timestamp", "时间", "Time", T.DATETIME, required=True, width=17, example="2026-11-02 10:30",
+        _c("timestamp", "时间", "Time", T.DATETIME, required=True, width=17, past=True, example="2026-11-02 10:30",
            aliases=("日期时间", "记录时间", "date", "datetime"), help_zh="发生时间。", help_en="When it happened."),
         _c("issue", "问题", "Problem", T.CHOICE, choices="problem_type", strict=False, width=14, example="缺货",
            aliases=("问题描述", "异常", "issue"), help_zh="出现的问题，可选列表或自由填写。",
@@ -312,7 +314,7 @@ SHIPMENTS = Sheet(
         _c("order_no", "订单编号", "Order no", T.ID, required=True, ref="orders.order_no", width=15,
            example="SO2026110001", aliases=("订单号", "单号", "order id", "order number"),
            help_zh="从下拉列表选择订单。", help_en="Pick an order."),
-        _c("ship_date", "发货日期", "Ship date", T.DATE, required=True, width=12, example="2026-11-03",
+        _c("ship_date", "发货日期", "Ship date", T.DATE, required=True, width=12, past=True, example="2026-11-03",
            aliases=("发货时间", "shipped date", "shipped on"), help_zh="发货日期，不早于下单日期。",
            help_en="Date shipped, not before the order date."),
         _c("carrier", "物流公司", "Carrier", T.CHOICE, required=True, choices="carrier", width=12, example="顺丰速运",
@@ -326,7 +328,7 @@ SHIPMENTS = Sheet(
            help_en="Only for a partial shipment; blank = whole order."),
         _c("quantity", "数量", "Quantity", T.INT, min=1, width=8, example="",
            aliases=("发货数量", "qty"), help_zh="部分发货的数量。", help_en="Quantity of a partial shipment."),
-        _c("delivered_on", "签收日期", "Delivered on", T.DATE, width=12, example="2026-11-05",
+        _c("delivered_on", "签收日期", "Delivered on", T.DATE, width=12, past=True, example="2026-11-05",
            aliases=("签收时间", "送达日期", "delivered"), help_zh="客户签收日期。", help_en="Date the customer signed for it."),
         _c("notes", "备注", "Notes", **NOTES),
     ),
@@ -341,7 +343,7 @@ PAYMENTS = Sheet(
         _c("order_no", "订单编号", "Order no", T.ID, required=True, ref="orders.order_no", width=15,
            example="SO2026110001", aliases=("订单号", "单号", "order id", "order number"),
            help_zh="从下拉列表选择订单。", help_en="Pick an order."),
-        _c("paid_on", "付款日期", "Paid on", T.DATE, required=True, width=12, example="2026-11-02",
+        _c("paid_on", "付款日期", "Paid on", T.DATE, required=True, width=12, past=True, example="2026-11-02",
            aliases=("收款日期", "到账日期", "payment date"), help_zh="收款日期。", help_en="Date received."),
         _c("method", "付款方式", "Method", T.CHOICE, required=True, choices="payment_method", width=10, example="微信支付",
            aliases=("支付方式", "收款方式", "payment method"), help_zh="从下拉列表选择付款方式。", help_en="Pick the method."),
@@ -361,7 +363,7 @@ STOCK_MOVES = Sheet(
     help_zh="入库、退货、调整、盘点各记一行。发货出库由发货表自动计算，不必在此登记。盘点填实盘数量。",
     help_en="One row per receipt, return, adjustment or stocktake. Shipments are counted from the Shipments sheet. A stocktake row holds the counted quantity.",
     columns=(
-        _c("date", "日期", "Date", T.DATE, required=True, width=12, example="2026-11-01",
+        _c("date", "日期", "Date", T.DATE, required=True, width=12, past=True, example="2026-11-01",
            aliases=("变动日期", "业务日期"), help_zh="发生日期。", help_en="Date of the movement."),
         _c("sku", "产品编号", "SKU", T.ID, required=True, ref="products.sku", width=12, example="P1001",
            aliases=("产品代码", "货号", "商品编号", "product id"), help_zh="从下拉列表选择产品。", help_en="Pick a product."),

@@ -1,0 +1,142 @@
+"""The rule catalogue: every finding code, its severity, and its words in Chinese and English.
+
+Codes are stable slugs (never renamed once released); docs/rules.md is generated from this table
+and a test keeps the two equal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    severity: Severity
+    group: str
+    title_zh: str
+    title_en: str
+    #: Message templates; fields: {value}, {column}, {sheet} and rule-specific ones.
+    message_zh: str
+    message_en: str
+    hint_zh: str
+    hint_en: str
+
+
+E, W = Severity.ERROR, Severity.WARNING
+
+_CODES = [
+    # --- row level
+    Code("required-missing", E, "row", "必填项为空", "Required value missing",
+         "“{column}”必须填写", "{column} is required",
+         "补填此单元格。", "Fill in this cell."),
+    Code("wrong-type", E, "row", "类型错误", "Wrong type",
+         "“{column}”应为{expected}，实际为“{value}”", "{column} should be {expected_en}, found '{value}'",
+         "按列的类型重新填写（日期、整数、金额……）。", "Retype the value as the column's type (date, whole number, amount …)."),
+    Code("bad-format", E, "row", "格式错误", "Bad format",
+         "“{column}”的格式不正确：“{value}”（{expected}）", "{column} has a bad format: '{value}' ({expected_en})",
+         "按说明中的格式填写。", "Use the format given in the instructions."),
+    Code("tracking-format", W, "row", "物流单号格式异常", "Unusual tracking number",
+         "物流单号“{value}”不符合{expected}的常见格式", "Tracking number '{value}' does not look like {expected_en}",
+         "核对物流单号（部分快递公司未公布格式，仅作提醒）。", "Check the number (not every carrier publishes its format; this is a reminder)."),
+    Code("lost-digits", E, "row", "数字被截断", "Digits lost",
+         "“{column}”被存成了数字“{value}”，末尾几位可能已丢失", "{column} was stored as the number {value}; its last digits may be lost",
+         "将单元格设为文本格式后重新输入完整号码。", "Format the cell as text and retype the full number."),
+    Code("out-of-range", E, "row", "超出范围", "Out of range",
+         "“{column}”的值“{value}”超出范围（{expected}）", "{column} value {value} is out of range ({expected_en})",
+         "填写允许范围内的值。", "Enter a value within the allowed range."),
+    Code("not-in-list", E, "row", "不在选项中", "Not in the list",
+         "“{column}”的值“{value}”不在下拉选项中", "{column} value '{value}' is not one of the choices",
+         "从下拉列表中选择，或在配置文件中增加该选项。", "Pick from the dropdown, or add the choice in the config file."),
+    Code("formula-overwritten", E, "row", "公式被改写", "Formula overwritten",
+         "“{column}”显示“{value}”，按数据应为“{expected}”（公式可能被手工改写）",
+         "{column} shows '{value}' but the data give '{expected_en}' (the formula may have been typed over)",
+         "用 orderbook regenerate 恢复公式，或从上一行复制公式。", "Restore the formula with orderbook regenerate, or copy it from the row above."),
+    # --- keys
+    Code("duplicate-key", E, "keys", "重复编号", "Duplicate key",
+         "“{column}”“{value}”重复，另见 {other}", "{column} '{value}' is duplicated; see also {other}",
+         "每个编号只能出现一次：删除重复行或改用新编号。", "Each key may appear once: delete the duplicate row or use a new key."),
+    Code("possible-duplicate-customer", W, "keys", "疑似重复客户", "Possible duplicate customer",
+         "客户“{value}”与 {other} 的{reason}相同", "Customer '{value}' has the same {reason_en} as {other}",
+         "确认是否同一客户；如是，合并为一个客户编号。", "Check whether they are the same customer; if so, keep one customer ID."),
+    # --- references
+    Code("unknown-customer", E, "references", "客户不存在", "Unknown customer",
+         "客户编号“{value}”不在客户表中", "Customer ID '{value}' is not on the Customers sheet",
+         "先在客户表登记该客户，或改正编号。", "Add the customer first, or correct the ID."),
+    Code("unknown-order", E, "references", "订单不存在", "Unknown order",
+         "订单编号“{value}”不在订单表中", "Order no '{value}' is not on the Orders sheet",
+         "先在订单表登记该订单，或改正编号。", "Add the order first, or correct the number."),
+    Code("unknown-sku", E, "references", "产品不存在", "Unknown product",
+         "产品编号“{value}”不在产品表中", "SKU '{value}' is not on the Products sheet",
+         "先在产品表登记该产品，或改正编号。", "Add the product first, or correct the SKU."),
+    # --- orders
+    Code("due-before-order", E, "orders", "交货日期早于下单日期", "Due before ordered",
+         "交货日期 {value} 早于下单日期 {expected}", "Due date {value} is before the order date {expected_en}",
+         "改正交货日期或下单日期。", "Correct the due date or the order date."),
+    Code("future-date", W, "orders", "日期在未来", "Date in the future",
+         "“{column}”{value} 晚于今天", "{column} {value} is after today",
+         "确认日期是否填错。", "Check the date."),
+    Code("order-without-lines", E, "orders", "订单没有明细", "Order without lines",
+         "订单“{value}”在订单明细表中没有任何产品", "Order '{value}' has no lines on the Order lines sheet",
+         "在订单明细表补填产品，或删除/取消该订单。", "Add its lines on Order lines, or cancel the order."),
+    Code("overdue", W, "orders", "逾期未发货", "Overdue",
+         "订单“{value}”交货日期 {expected} 已过，仍未发货", "Order '{value}' was due {expected_en} and is not shipped",
+         "尽快发货或与客户协商新的交货日期。", "Ship it, or agree a new due date with the customer."),
+    Code("cancelled-with-payment", W, "orders", "已取消订单有收款", "Cancelled order holds payment",
+         "已取消的订单“{value}”仍有净收款 {expected}，应退款", "Cancelled order '{value}' still holds {expected_en}: a refund is owed",
+         "退款后在付款表记一笔负数金额。", "Refund it and record a negative payment."),
+    # --- status
+    Code("shipped-without-shipment", E, "status", "已发货但无发货记录", "Shipped without shipment",
+         "订单“{value}”状态为{expected}，但发货表没有记录", "Order '{value}' is {expected_en} but has no shipment",
+         "在发货表登记物流信息，或改正订单状态。", "Record the shipment, or correct the status."),
+    Code("shipment-but-not-shipped", W, "status", "有发货记录但状态未发货", "Shipment but not shipped",
+         "订单“{value}”已有发货记录，但状态仍为{expected}", "Order '{value}' has a shipment but is still {expected_en}",
+         "将订单状态改为已发货。", "Set the order status to shipped."),
+    Code("status-log-mismatch", E, "status", "状态与记录不符", "Status differs from log",
+         "订单“{value}”当前状态为{expected}，但状态记录最后一条为{other}",
+         "Order '{value}' is {expected_en} but its last status-log entry says {other_en}",
+         "补记状态记录，或改正订单状态。", "Add the missing status-log entry, or correct the status."),
+    Code("status-regression", E, "status", "状态倒退", "Status went backwards",
+         "订单“{value}”的状态从{other}退回到{expected}", "Order '{value}' went back from {other_en} to {expected_en}",
+         "检查状态记录的顺序和时间。", "Check the order and times of the status-log entries."),
+    Code("unresolved-issue", W, "status", "问题未处理", "Unresolved problem",
+         "订单“{value}”的问题“{expected}”已超过 {days} 天没有处理措施",
+         "Order '{value}': problem '{expected_en}' has had no resolution for over {days} days",
+         "填写处理措施，或跟进解决。", "Record the resolution, or follow it up."),
+    # --- shipping and stock
+    Code("ship-before-order", E, "stock", "发货早于下单", "Shipped before ordered",
+         "发货日期 {value} 早于下单日期 {expected}", "Ship date {value} is before the order date {expected_en}",
+         "改正发货日期。", "Correct the ship date."),
+    Code("shipped-more-than-ordered", E, "stock", "发货数量超过订购数量", "Shipped more than ordered",
+         "订单“{value}”的产品 {sku} 发货 {shipped}，订购只有 {expected}",
+         "Order '{value}': {shipped} of {sku} shipped but only {expected_en} ordered",
+         "改正发货数量，或补录订单明细。", "Correct the shipped quantity, or the order line."),
+    Code("negative-stock", E, "stock", "库存为负", "Negative stock",
+         "产品“{value}”在 {date} 的库存为 {expected}", "Product '{value}' had stock {expected_en} on {date}",
+         "检查入库是否漏记、发货数量是否有误。", "Look for a missing receipt or a wrong shipped quantity."),
+    Code("low-stock", W, "stock", "库存不足", "Low stock",
+         "产品“{value}”当前库存 {expected}，不高于安全库存 {other}", "Product '{value}' has {expected_en} on hand, at or below its reorder point {other_en}",
+         "安排补货。", "Reorder."),
+    Code("stocktake-variance", W, "stock", "盘点差异", "Stocktake variance",
+         "产品“{value}”{date} 盘点 {counted}，账面 {expected}，差异 {other}",
+         "Product '{value}' counted {counted} on {date}, books say {expected_en}: variance {other_en}",
+         "查明差异原因，必要时登记调整。", "Find the cause; record an adjustment if needed."),
+    # --- payments
+    Code("overpaid", E, "payments", "超额付款", "Overpaid",
+         "订单“{value}”收款 {other} 超过订单金额 {expected}", "Order '{value}' received {other_en}, more than its total {expected_en}",
+         "核对收款，多收部分应退款。", "Check the payments; refund the excess."),
+    Code("completed-unpaid", W, "payments", "已完成但未结清", "Completed but not paid",
+         "已完成的订单“{value}”仍欠款 {expected}", "Completed order '{value}' still owes {expected_en}",
+         "催收欠款。", "Chase the balance."),
+    Code("price-deviation", W, "payments", "价格偏离", "Price deviation",
+         "单价 {value} 与产品标准价 {expected} 相差超过 {other}", "Unit price {value} differs from the list price {expected_en} by more than {other_en}",
+         "确认价格是否有误。", "Check the price."),
+]
+
+CODES: dict[str, Code] = {c.code: c for c in _CODES}

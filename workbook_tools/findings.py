@@ -1,0 +1,64 @@
+"""Errors in the data are data: a ``Finding`` says what is wrong, where, and how to fix it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from typing import Any
+
+from .codes import CODES, Severity
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    sheet: str | None = None           # sheet name as in the file
+    row: int | None = None             # 1-based Excel row
+    column: str | None = None          # column letter, e.g. "C"
+    field: str | None = None           # schema column key
+    value: Any = None                  # the offending value
+    params: dict[str, Any] = dc_field(default_factory=dict, compare=False, hash=False)
+    file: str | None = None
+
+    @property
+    def severity(self) -> Severity:
+        return CODES[self.code].severity
+
+    @property
+    def cell(self) -> str | None:
+        if self.sheet is None or self.row is None:
+            return None
+        return f"{self.sheet}!{self.column or ''}{self.row}" if self.column else f"{self.sheet}!{self.row}"
+
+    def message(self, lang: str = "zh") -> str:
+        code = CODES[self.code]
+        words = _Blank({"value": "" if self.value is None else self.value, **self.params})
+        words.setdefault("expected_en", words.get("expected", ""))
+        words.setdefault("other_en", words.get("other", ""))
+        words.setdefault("reason_en", words.get("reason", ""))
+        template = code.message_zh if lang == "zh" else code.message_en
+        if lang != "zh":
+            words["column"] = self.params.get("column_en", words.get("column", ""))
+        return template.format_map(words)
+
+    def hint(self, lang: str = "zh") -> str:
+        code = CODES[self.code]
+        return code.hint_zh if lang == "zh" else code.hint_en
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        return {
+            "file": self.file, "code": self.code, "severity": self.severity.value, "sheet": self.sheet,
+            "row": self.row, "column": self.column, "cell": self.cell, "field": self.field,
+            "value": _jsonable(self.value), "message": self.message(lang), "hint": self.hint(lang),
+        }
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)

@@ -1,0 +1,57 @@
+"""The field reference (docs/fields.md), generated from the schema so it cannot drift.
+
+    python -m workbook_tools.reference > docs/fields.md
+"""
+
+from __future__ import annotations
+
+from .choices import choice_lists
+from .config import Config
+from .schema import SHEETS, T
+
+_TYPE_ZH = {T.TEXT: "文本", T.ID: "编号（文本）", T.PHONE: "电话（文本）", T.EMAIL: "邮箱", T.TAX_ID: "信用代码（文本）",
+            T.INT: "整数", T.MONEY: "金额", T.PERCENT: "百分比", T.DATE: "日期", T.DATETIME: "日期时间", T.CHOICE: "下拉选项"}
+
+
+def _allowed(col, lists) -> str:
+    if col.choices:
+        words = "、".join(c.zh for c in lists[col.choices])
+        return words if col.strict else f"{words}（或自由填写 / or free text）"
+    if col.ref:
+        sheet_key, key = col.ref.split(".")
+        target = next(s for s in SHEETS if s.key == sheet_key)
+        return f"{target.zh}·{target.column(key).zh} 中已有的值 / an existing {target.en} {target.column(key).en}"
+    bounds = []
+    if col.min is not None:
+        bounds.append(f"≥ {col.min:g}")
+    if col.max is not None:
+        bounds.append(f"≤ {col.max:g}")
+    if col.nonzero:
+        bounds.append("≠ 0")
+    if col.pattern:
+        bounds.append(f"pattern `{col.pattern}` (config)")
+    if col.max_len:
+        bounds.append(f"≤ {col.max_len} chars")
+    return ", ".join(bounds)
+
+
+def render_markdown(config: Config | None = None) -> str:
+    lists = choice_lists(config or Config())
+    out = ["# 字段说明 Field reference", "",
+           "Generated from `workbook_tools/schema.py` by `python -m workbook_tools.reference`; a test keeps it current.",
+           "`*` = required 必填. Formula columns (公式) are computed: never type into them.", ""]
+    for sheet in SHEETS:
+        out += [f"## {sheet.zh} {sheet.en}", "", sheet.help_zh, "", sheet.help_en, "",
+                "| 列 column | key | 类型 type | 允许的值 allowed | 示例 example | 说明 help |",
+                "| --- | --- | --- | --- | --- | --- |"]
+        for col in sheet.columns:
+            name = f"{col.zh} {col.en}" + (" *" if col.required else "") + (" (公式 formula)" if col.derived else "")
+            kind = f"{_TYPE_ZH[col.type]} {col.type.value}" + (" unique" if col.unique else "")
+            out.append(f"| {name} | `{col.key}` | {kind} | {_allowed(col, lists)} | {col.example} | "
+                       f"{col.help_zh} {col.help_en} |")
+        out.append("")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    print(render_markdown(), end="")

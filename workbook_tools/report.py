@@ -1,0 +1,72 @@
+"""A validation report: the findings of each file, apart from how they are shown (formatters)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .codes import Severity
+from .findings import Finding
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
+
+
+@dataclass
+class FileResult:
+    path: Path
+    findings: list[Finding] = field(default_factory=list)
+    #: Why the file could not be read at all (then there are no findings).
+    error: str | None = None
+    #: Records per sheet key.
+    rows: dict[str, int] = field(default_factory=dict)
+    lang: str = "zh"
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity is Severity.ERROR for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity is Severity.WARNING for f in self.findings)
+
+    def by_code(self) -> Counter[str]:
+        return Counter(f.code for f in self.findings)
+
+
+@dataclass
+class Report:
+    files: list[FileResult] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for r in self.files for f in r.findings]
+
+    @property
+    def valid(self) -> bool:
+        return not any(r.error or r.errors for r in self.files)
+
+    @property
+    def exit_code(self) -> int:
+        if any(r.error for r in self.files):
+            return EXIT_UNREADABLE
+        return EXIT_FINDINGS if any(r.errors for r in self.files) else EXIT_CLEAN
+
+    def flatten(self, fields: list[str]) -> list[list[Any]]:
+        """Compact rows for tests and CSVs: ``report.flatten(["cell", "code"])``."""
+        return [[getattr(f, name) for name in fields] for f in self.findings]
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        return {
+            "valid": self.valid,
+            "exit_code": self.exit_code,
+            "files": [
+                {
+                    "path": str(r.path), "error": r.error, "rows": r.rows,
+                    "errors": r.errors, "warnings": r.warnings, "by_code": dict(sorted(r.by_code().items())),
+                    "findings": [f.to_dict(lang) for f in r.findings],
+                }
+                for r in self.files
+            ],
+        }

@@ -1,0 +1,58 @@
+"""Cached formula results are never trusted: where one differs from the recomputed value,
+someone typed over a formula (or the book was saved by a program that computes differently)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from decimal import Decimal
+
+from ..choices import label_of
+from ..derive import EXCEL_EPOCH
+from ..schema import SHEETS, T
+from .context import Context
+
+CODES = ("formula-overwritten",)
+
+
+def _same(col, cached, expected, lists) -> bool:
+    if col.type in (T.MONEY, T.INT, T.PERCENT):
+        try:
+            return abs(float(cached) - float(expected or 0)) < 0.005
+        except (TypeError, ValueError):
+            return False
+    if col.type == T.DATE:
+        if isinstance(cached, (int, float)) and not isinstance(cached, bool):
+            cached = EXCEL_EPOCH.fromordinal(EXCEL_EPOCH.toordinal() + int(cached))
+        if isinstance(cached, datetime):
+            cached = cached.date()
+        return cached == expected
+    if col.type == T.CHOICE:
+        c = lists[col.choices]
+        return str(cached) in (expected, label_of(c, expected, "zh"), label_of(c, expected, "en"))
+    return str(cached).strip() == str(expected).strip()
+
+
+def _shown(v):
+    if isinstance(v, Decimal):
+        return f"{v:.2f}"
+    if isinstance(v, date):
+        return v.isoformat()
+    return v
+
+
+def check(ctx: Context) -> Iterator:
+    for sheet in SHEETS:
+        table = ctx.table(sheet.key)
+        for col in sheet.derived:
+            cached = table.cached.get(col.key)
+            if not cached:
+                continue
+            expected = ctx.derived[sheet.key][col.key]
+            for i, (c, e) in enumerate(zip(cached, expected)):
+                # a blank cache is a formula nobody calculated yet (files written by libraries), not a typed value
+                if c is None or c == "":
+                    continue
+                if not _same(col, c, e, ctx.lists):
+                    shown = label_of(ctx.lists[col.choices], e, ctx.book.lang) if col.choices else _shown(e)
+                    yield ctx.at("formula-overwritten", sheet.key, i, col.key, c, expected=shown)

@@ -1,0 +1,70 @@
+"""What every check sees: the book, the settings, today, recomputed values and shared indexes."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+from ..book import OrderBook, Table
+from ..choices import choice_lists
+from ..config import Config
+from ..derive import Derived, derive
+from ..findings import Finding
+
+
+def key(value: Any) -> str:
+    """Keys compare as the spreadsheet compares them: text, case-insensitive, trimmed."""
+    return "" if value is None else str(value).strip().casefold()
+
+
+@dataclass
+class Context:
+    book: OrderBook
+    config: Config
+    today: date
+
+    @cached_property
+    def derived(self) -> Derived:
+        return derive(self.book.data())
+
+    @cached_property
+    def lists(self):
+        return choice_lists(self.config)
+
+    def table(self, sheet: str) -> Table:
+        return self.book[sheet]
+
+    @cached_property
+    def _indexes(self) -> dict[tuple[str, str], dict[str, list[int]]]:
+        return {}
+
+    def index(self, sheet: str, column: str) -> dict[str, list[int]]:
+        """``key(value) -> [record indexes]`` for one column (built once, shared by checks)."""
+        cache = self._indexes
+        if (sheet, column) not in cache:
+            idx: dict[str, list[int]] = defaultdict(list)
+            for i, row in enumerate(self.table(sheet).rows):
+                k = key(row.get(column))
+                if k:
+                    idx[k].append(i)
+            cache[(sheet, column)] = dict(idx)
+        return cache[(sheet, column)]
+
+    def at(self, code: str, sheet: str, index: int, column: str | None, value: Any = None, **params: Any) -> Finding:
+        """A finding at record ``index`` of ``sheet`` (at ``column``'s cell, or the row when None)."""
+        table = self.table(sheet)
+        row = table.row_numbers[index] if index < len(table.row_numbers) else None
+        letter = None
+        if column is not None:
+            col = table.sheet.column(column)
+            params.setdefault("column", col.zh)
+            params.setdefault("column_en", col.en)
+            if column in table.columns:
+                from ..cells import col_letter
+
+                letter = col_letter(table.columns[column])
+        return Finding(code, sheet=table.name, row=row, column=letter, field=column, value=value,
+                       params=params, file=str(self.book.path) if self.book.path else None)

@@ -1,0 +1,46 @@
+"""Key rules: unique columns hold each value once; customers that look like the same one."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from ..schema import SHEETS
+from .context import Context, key
+
+CODES = ("duplicate-key", "possible-duplicate-customer")
+
+
+def check(ctx: Context) -> Iterator:
+    for sheet in SHEETS:
+        for col in sheet.columns:
+            if not col.unique:
+                continue
+            for rows in ctx.index(sheet.key, col.key).values():
+                for i in rows[1:]:  # the first occurrence is the original; flag each repeat
+                    first = ctx.table(sheet.key).cell(rows[0], col.key)
+                    yield ctx.at("duplicate-key", sheet.key, i, col.key, ctx.table(sheet.key).rows[i][col.key], other=first)
+    yield from _look_alike_customers(ctx)
+
+
+def _digits(phone: str | None) -> str:
+    d = "".join(ch for ch in phone or "" if ch.isdigit())
+    return d[-11:] if len(d) >= 11 else d
+
+
+def _look_alike_customers(ctx: Context) -> Iterator:
+    table = ctx.table("customers")
+    seen: dict[tuple[str, str], int] = {}
+    for i, row in enumerate(table.rows):
+        signs = []
+        if _digits(row.get("phone")):
+            signs.append(("phone", _digits(row.get("phone"))))
+        if row.get("name") and row.get("address"):
+            signs.append(("name+address", key(row["name"]) + "|" + "".join(key(row["address"]).split())))
+        for sign in signs:
+            j = seen.setdefault(sign, i)
+            if j != i and key(table.rows[j].get("customer_id")) != key(row.get("customer_id")):
+                reason = ("电话", "phone") if sign[0] == "phone" else ("名称和地址", "name and address")
+                yield ctx.at("possible-duplicate-customer", "customers", i, "customer_id", row.get("customer_id"),
+                             other=table.cell(j, "customer_id"), reason=reason[0], reason_en=reason[1])
+                break

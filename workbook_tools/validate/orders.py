@@ -1,0 +1,48 @@
+"""Order rules: dates that make sense, lines present, nothing overdue, refunds owed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+
+from ..choices import ORDER_STATUS, label_of
+from ..schema import SHEETS
+from .context import Context, key
+
+CODES = ("due-before-order", "future-date", "order-without-lines", "overdue", "cancelled-with-payment")
+
+
+def _day(v) -> date | None:
+    if isinstance(v, datetime):
+        return v.date()
+    return v if isinstance(v, date) else None
+
+
+def status_words(value: str) -> tuple[str, str]:
+    return label_of(ORDER_STATUS, value, "zh"), label_of(ORDER_STATUS, value, "en")
+
+
+def check(ctx: Context) -> Iterator:
+    for sheet in SHEETS:
+        past = [c.key for c in sheet.inputs if c.past]
+        for i, row in enumerate(ctx.table(sheet.key).rows):
+            for k in past:
+                d = _day(row.get(k))
+                if d is not None and d > ctx.today:
+                    yield ctx.at("future-date", sheet.key, i, k, row[k])
+
+    orders = ctx.table("orders").rows
+    lines = ctx.index("order_lines", "order_no")
+    derived = ctx.derived["orders"]
+    grace = timedelta(days=ctx.config.thresholds.overdue_grace_days)
+    for i, o in enumerate(orders):
+        ordered, due, status = _day(o.get("order_date")), _day(o.get("due_date")), o.get("status")
+        if ordered and due and due < ordered:
+            yield ctx.at("due-before-order", "orders", i, "due_date", due, expected=ordered)
+        if status != "cancelled" and o.get("order_no") and key(o["order_no"]) not in lines:
+            yield ctx.at("order-without-lines", "orders", i, "order_no", o["order_no"])
+        if due and status in ("pending", "processing") and due + grace < ctx.today:
+            yield ctx.at("overdue", "orders", i, "due_date", o.get("order_no"), expected=due)
+        paid = derived["paid"][i]
+        if status == "cancelled" and paid > 0:
+            yield ctx.at("cancelled-with-payment", "orders", i, "paid", o.get("order_no"), expected=paid)

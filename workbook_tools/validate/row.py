@@ -1,0 +1,80 @@
+"""Row-level rules: each value on its own — present, of the right type, format, range and list."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+
+from .. import ids
+from ..schema import SHEETS, T
+from .context import Context
+
+CODES = ("required-missing", "wrong-type", "lost-digits", "bad-format", "tracking-format", "out-of-range", "not-in-list")
+
+#: How the reader's problem reasons map to finding codes.
+_PROBLEM_CODES = {"lost-digits": "lost-digits"}
+
+_EXPECTED = {
+    T.INT: ("整数", "a whole number"), T.MONEY: ("金额", "an amount"), T.PERCENT: ("百分比", "a percentage"),
+    T.DATE: ("日期", "a date"), T.DATETIME: ("日期时间", "a date and time"),
+    T.TEXT: ("文本", "text"), T.ID: ("文本编号", "a text ID"), T.PHONE: ("电话号码", "a phone number"),
+    T.EMAIL: ("邮箱", "an email"), T.TAX_ID: ("统一社会信用代码", "a tax ID"), T.CHOICE: ("选项", "a choice"),
+}
+
+
+def _format_checks(ctx: Context):
+    """Column type / pattern name -> (predicate, expected zh, expected en)."""
+    patterns = ctx.config.patterns
+    out = {
+        T.PHONE: (ids.is_valid_phone, "手机 11 位或带区号的座机", "an 11-digit mobile or a landline with area code"),
+        T.EMAIL: (ids.is_valid_email, "name@example.com", "name@example.com"),
+        T.TAX_ID: (ids.is_valid_uscc, "18 位统一社会信用代码，校验位正确", "18 characters with a valid check character"),
+    }
+    for name in ("order_no", "customer_id", "sku"):
+        rx = re.compile(getattr(patterns, name))
+        out[name] = (lambda v, rx=rx: rx.search(v) is not None, f"格式 {rx.pattern}", f"pattern {rx.pattern}")
+    return out
+
+
+def check(ctx: Context) -> Iterator:
+    formats = _format_checks(ctx)
+    carriers = {c.name: c for c in ctx.config.lists.carriers}
+    for sheet in SHEETS:
+        table = ctx.table(sheet.key)
+        problem_at = {(i, k): (raw, reason) for i, k, raw, reason in table.problems}
+        for col in sheet.inputs:
+            k = col.key
+            choices = {c.value for c in ctx.lists[col.choices]} if col.choices and col.strict else None
+            fmt = formats.get(col.pattern) or formats.get(col.type)
+            for i, row in enumerate(table.rows):
+                v = row.get(k)
+                if v is None:
+                    if (i, k) in problem_at:
+                        raw, reason = problem_at[(i, k)]
+                        zh, en = _EXPECTED[col.type]
+                        yield ctx.at(_PROBLEM_CODES.get(reason, "wrong-type"), sheet.key, i, k, raw,
+                                     expected=zh, expected_en=en)
+                    elif col.required:
+                        yield ctx.at("required-missing", sheet.key, i, k)
+                    continue
+                if choices is not None and v not in choices:
+                    yield ctx.at("not-in-list", sheet.key, i, k, v)
+                elif fmt is not None and isinstance(v, str) and not fmt[0](v):
+                    yield ctx.at("bad-format", sheet.key, i, k, v, expected=fmt[1], expected_en=fmt[2])
+                elif col.max_len is not None and isinstance(v, str) and len(v) > col.max_len:
+                    yield ctx.at("bad-format", sheet.key, i, k, v, expected=f"最多 {col.max_len} 个字符",
+                                 expected_en=f"at most {col.max_len} characters")
+                elif isinstance(v, (int, Decimal)) and not isinstance(v, bool):
+                    if col.min is not None and v < col.min:
+                        yield ctx.at("out-of-range", sheet.key, i, k, v, expected=f"≥ {col.min:g}", expected_en=f"≥ {col.min:g}")
+                    elif col.max is not None and v > col.max:
+                        yield ctx.at("out-of-range", sheet.key, i, k, v, expected=f"≤ {col.max:g}", expected_en=f"≤ {col.max:g}")
+                    elif col.nonzero and v == 0:
+                        yield ctx.at("out-of-range", sheet.key, i, k, v, expected="≠ 0", expected_en="≠ 0")
+        if sheet.key == "shipments":
+            for i, row in enumerate(table.rows):
+                carrier, no = carriers.get(row.get("carrier") or ""), row.get("tracking_no")
+                if carrier and carrier.tracking and no and not ids.tracking_matches(carrier, no):
+                    yield ctx.at("tracking-format", sheet.key, i, "tracking_no", no,
+                                 expected=f"{carrier.name}：{carrier.tracking}", expected_en=f"{carrier.en}: {carrier.tracking}")

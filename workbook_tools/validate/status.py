@@ -1,0 +1,52 @@
+"""Status rules: the order's status agrees with its shipments and its status log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from ..choices import STATUS_RANK
+from .context import Context, key
+from .orders import status_words
+
+CODES = ("shipped-without-shipment", "shipment-but-not-shipped", "status-log-mismatch", "status-regression",
+         "unresolved-issue")
+
+
+def _rank(status: str | None) -> int:
+    # cancelled ends an order: whatever follows it goes backwards
+    return 9 if status == "cancelled" else STATUS_RANK.get(status or "", -1)
+
+
+def check(ctx: Context) -> Iterator:
+    ships = ctx.index("shipments", "order_no")
+    log_rows = ctx.index("status_log", "order_no")
+    log = ctx.table("status_log").rows
+    for i, o in enumerate(ctx.table("orders").rows):
+        status, no = o.get("status"), o.get("order_no")
+        k = key(no)
+        zh, en = status_words(status) if status else ("", "")
+        if status in ("shipped", "completed") and k not in ships:
+            yield ctx.at("shipped-without-shipment", "orders", i, "status", no, expected=zh, expected_en=en)
+        if status in ("pending", "processing") and k in ships:
+            yield ctx.at("shipment-but-not-shipped", "orders", i, "status", no, expected=zh, expected_en=en)
+        entries = sorted(log_rows.get(k, []), key=lambda j: (log[j].get("timestamp") or datetime.min, j))
+        entries = [j for j in entries if log[j].get("status")]
+        if entries and status and log[entries[-1]]["status"] != status:
+            last_zh, last_en = status_words(log[entries[-1]]["status"])
+            yield ctx.at("status-log-mismatch", "orders", i, "status", no, expected=zh, expected_en=en,
+                         other=last_zh, other_en=last_en)
+        for prev, j in zip(entries, entries[1:]):
+            if _rank(log[j]["status"]) < _rank(log[prev]["status"]):
+                now_zh, now_en = status_words(log[j]["status"])
+                was_zh, was_en = status_words(log[prev]["status"])
+                yield ctx.at("status-regression", "status_log", j, "status", no, expected=now_zh, expected_en=now_en,
+                             other=was_zh, other_en=was_en)
+
+    days = ctx.config.thresholds.unresolved_issue_days
+    cutoff = datetime.combine(ctx.today, datetime.min.time()) - timedelta(days=days)
+    for j, e in enumerate(log):
+        ts = e.get("timestamp")
+        if e.get("issue") and not e.get("resolution") and isinstance(ts, datetime) and ts < cutoff:
+            yield ctx.at("unresolved-issue", "status_log", j, "issue", e.get("order_no"),
+                         expected=e["issue"], days=days)
