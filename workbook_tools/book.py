@@ -43,6 +43,8 @@ class Table:
     #: Values that could not be read as their column's type: (record index, column key, raw value, reason).
     #: The value itself is None in ``rows``; validation turns each into a ``wrong-type`` finding.
     problems: list[tuple[int, str, Any, str]] = field(default_factory=list)
+    #: 1-based Excel row of the header (title rows above it are skipped).
+    header_row: int = 1
 
     def cell(self, index: int, key: str) -> str:
         """Where record ``index``'s ``key`` value sits, e.g. ``订单!C12``."""

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
+#: Excel's last row (1-based).
+MAX_ROW = 1_048_576
+
 
 def col_letter(col: int) -> str:
     return xl_col_to_name(col)
@@ -24,3 +27,16 @@ def quote_sheet(name: str) -> str:
 def sheet_cell(sheet: str, row: int, col: int) -> str:
     """The reference shown to people in reports, e.g. ``订单!C12``."""
     return f"{sheet}!{cell_name(row, col)}"
+
+
+def fit_utf16(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` UTF-16 code units (Excel's unit for its length limits)."""
+    if len(text.encode("utf-16-le")) <= 2 * limit:
+        return text
+    out, used = [], 0
+    for ch in text:
+        used += 2 if ord(ch) > 0xFFFF else 1
+        if used > limit - 1:
+            break
+        out.append(ch)
+    return "".join(out) + "…"

@@ -48,6 +48,33 @@ def _first_by_key(rows: list[dict], key: str, value: str) -> dict[str, Any]:
     return out
 
 
+#: The input column each derived column's formula tests first: when it is blank, the formula gives
+#: "" (formulas._blank_guard), and so does derive().
+BLANK_GUARD: dict[tuple[str, str], str] = {
+    ("products", "last_count_date"): "sku",
+    ("products", "on_hand"): "sku",
+    ("orders", "customer_name"): "customer_id",
+    ("orders", "total"): "order_no",
+    ("orders", "paid"): "order_no",
+    ("orders", "balance"): "order_no",
+    ("orders", "payment_status"): "order_no",
+    ("order_lines", "product_name"): "sku",
+    ("order_lines", "amount"): "order_no",
+    ("order_lines", "shipped_qty"): "order_no",
+    ("order_lines", "whole_ship_date"): "order_no",
+}
+
+
+def _guard(sheet: str, rows: list[dict], values: dict[str, list[Any]]) -> None:
+    """Blank the derived values of rows whose guarding key is blank, as the formulas do."""
+    for (s, key), guard in BLANK_GUARD.items():
+        if s == sheet:
+            column = values[key]
+            for i, row in enumerate(rows):
+                if row.get(guard) in (None, ""):
+                    column[i] = ""
+
+
 @dataclass
 class Derived:
     """Derived values per sheet: ``values[sheet][column] -> list`` aligned with the rows."""
@@ -101,12 +128,16 @@ def derive(data: BookData) -> Derived:
         n = whole_n.get(o, 0)
         line_shipped.append(qty if n > 0 else partial_qty.get((o, sku), 0))
         line_whole.append(EXCEL_EPOCH.fromordinal(EXCEL_EPOCH.toordinal() + int(whole_serials[o] / n)) if n else "")
+    line_values = {"product_name": line_name, "amount": line_amount, "shipped_qty": line_shipped,
+                   "whole_ship_date": line_whole}
+    _guard("order_lines", lines, line_values)
 
     # --- orders
     customer_names = _first_by_key(customers, "customer_id", "name")
     total_by: dict[str, Decimal] = defaultdict(Decimal)
     for ln, amt in zip(lines, line_amount):
-        total_by[_k(ln["order_no"])] += amt
+        if amt != "":
+            total_by[_k(ln["order_no"])] += amt
     paid_by: dict[str, Decimal] = defaultdict(Decimal)
     for p in pays:
         paid_by[_k(p["order_no"])] += _num(p.get("amount"))
@@ -154,23 +185,17 @@ def derive(data: BookData) -> Derived:
         shipped = sum(q for d, q in partial_by_sku[s] if d > t) + sum(q for d, q in line_whole_by_sku[s] if d > t)
         on_hand.append(base + after - shipped)
 
+    product_values = {"last_count_date": last_count_date, "on_hand": on_hand}
+    _guard("products", products, product_values)
+    order_values = {"customer_name": o_name, "total": o_total, "paid": o_paid, "balance": o_balance,
+                    "payment_status": o_status}
+    _guard("orders", orders, order_values)
     return Derived(
         {
             "customers": {},
-            "products": {"last_count_date": last_count_date, "on_hand": on_hand},
-            "orders": {
-                "customer_name": o_name,
-                "total": o_total,
-                "paid": o_paid,
-                "balance": o_balance,
-                "payment_status": o_status,
-            },
-            "order_lines": {
-                "product_name": line_name,
-                "amount": line_amount,
-                "shipped_qty": line_shipped,
-                "whole_ship_date": line_whole,
-            },
+            "products": product_values,
+            "orders": order_values,
+            "order_lines": line_values,
             "status_log": {},
             "shipments": {},
             "payments": {},

@@ -54,10 +54,11 @@ _CN_PREFIX = r"(?:(?:\+|00)86[-\s]?)"
 #: Mainland mobile: 1[3-9] + 9 digits, optionally +86 / 0086, optionally grouped 3-4-4.
 MOBILE_RE = re.compile(rf"^{_CN_PREFIX}?1[3-9]\d{_SEP}\d{{4}}{_SEP}\d{{4}}$")
 
-#: Landline: area code (0 + 2–3 digits, parentheses allowed; the 0 is dropped after +86),
-#: optional separator, a 7–8 digit local number not starting with 0 or 1, optional extension.
+#: Landline: area code (010, 02x, or 0 + 3 digits from 03xx to 09xx; parentheses allowed; the 0
+#: is dropped after +86), optional separator, a 7–8 digit local number not starting with 0 or 1,
+#: optional extension.
 LANDLINE_RE = re.compile(
-    rf"^(?:{_CN_PREFIX}\(?0?|\(?0)[1-9]\d{{1,2}}\)?{_SEP}[2-9]\d{{6,7}}"
+    rf"^(?:{_CN_PREFIX}\(?0?|\(?0)(?:10|2\d|[3-9]\d\d)\)?{_SEP}[2-9]\d{{6,7}}"
     r"(?:(?:-|转|\s*(?:ext\.?|x|分机)\s*)\d{1,6})?$",
     re.IGNORECASE,
 )

@@ -1,11 +1,15 @@
-"""The field reference (docs/fields.md), generated from the schema so it cannot drift.
+"""The field reference (docs/fields.md) and the rule catalogue (docs/rules.md), generated from the
+schema and the codes so they cannot drift.
 
-    python -m workbook_tools.reference > docs/fields.md
+    python -m workbook_tools.reference
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .choices import choice_lists
+from .codes import CODES
 from .config import Config
 from .schema import SHEETS, T
 
@@ -53,5 +57,21 @@ def render_markdown(config: Config | None = None) -> str:
     return "\n".join(out)
 
 
+def render_rules_markdown() -> str:
+    out = ["# 校验规则 Rule catalogue", "",
+           "Generated from `workbook_tools/codes.py` by `python -m workbook_tools.reference`; codes are stable.",
+           "级别 severity: error = 错误 (exit code 1), warning = 提醒.", "",
+           "| code | 级别 severity | 规则 rule | 说明 message | 处理建议 hint |", "| --- | --- | --- | --- | --- |"]
+    for c in CODES.values():
+        out.append(f"| `{c.code}` | {c.severity.value} | {c.title_zh} {c.title_en} | {c.message_zh}<br>{c.message_en} | "
+                   f"{c.hint_zh}<br>{c.hint_en} |")
+    return "\n".join(out) + "\n"
+
+
+DOCS = {"fields.md": render_markdown, "rules.md": render_rules_markdown}
+
 if __name__ == "__main__":
-    print(render_markdown(), end="")
+    docs = Path(__file__).resolve().parents[1] / "docs"
+    for name, render in DOCS.items():
+        (docs / name).write_text(render(), encoding="utf-8")
+        print(f"wrote docs/{name}")

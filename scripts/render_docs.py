@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Render the pictures in docs/: the template and the demo book as LibreOffice shows them.
+
+    python scripts/render_docs.py            # needs soffice and pdftoppm (poppler-utils)
+
+Each sheet's first rows are printed to one landscape page (soffice → PDF → pdftoppm → PNG).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from workbook_tools.demo import generate_demo  # noqa: E402
+from workbook_tools.libreoffice import convert  # noqa: E402
+from workbook_tools.schema import DASHBOARD, INSTRUCTIONS, SHEET_BY_KEY, aux_name  # noqa: E402
+from workbook_tools.template import write_book  # noqa: E402
+
+DOCS = ROOT / "docs"
+TODAY = date(2026, 11, 27)
+
+
+def page_per_sheet(src: Path, dst: Path, sheets: list[str], rows: int) -> None:
+    """A copy of ``src`` holding only ``sheets``, each printing its first ``rows`` rows on one page."""
+    wb = openpyxl.load_workbook(src)
+    for ws in wb.worksheets:
+        if ws.title not in sheets:
+            wb.remove(ws)
+            continue
+        ws.protection.sheet = False
+        ws.print_area = f"A1:{openpyxl.utils.get_column_letter(ws.max_column)}{rows}"
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 1
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    wb._sheets.sort(key=lambda ws: sheets.index(ws.title))
+    wb.save(dst)
+
+
+def render(book: Path, name: str, sheets: list[str], rows: int, tmp: Path) -> list[Path]:
+    trimmed = tmp / f"{name}.xlsx"
+    page_per_sheet(book, trimmed, sheets, rows)
+    pdf = convert(trimmed, tmp, "pdf")
+    subprocess.run(["pdftoppm", "-png", "-r", "70", str(pdf), str(tmp / name)], check=True)
+    pages = sorted(tmp.glob(f"{name}-*.png"))
+    out = []
+    for sheet_name, page in zip(sheets, pages):
+        dest = DOCS / f"{name}-{SHEET_KEY.get(sheet_name, 'page')}.png"
+        shutil.copy(page, dest)
+        out.append(dest)
+    return out
+
+
+SHEET_KEY = {aux_name(INSTRUCTIONS, "zh"): "instructions", aux_name(DASHBOARD, "zh"): "dashboard",
+             **{s.zh: s.key for s in SHEET_BY_KEY.values()}}
+
+
+def main() -> None:
+    DOCS.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as t:
+        tmp = Path(t)
+        template = write_book(tmp / "template.xlsx", None)
+        made = render(template, "template", [aux_name(INSTRUCTIONS, "zh"), SHEET_BY_KEY["orders"].zh], 40, tmp)
+        demo = write_book(tmp / "demo.xlsx", generate_demo(200, seed=1, today=TODAY), today=TODAY)
+        made += render(demo, "demo", [aux_name(DASHBOARD, "zh")] + [s.zh for s in SHEET_BY_KEY.values()], 30, tmp)
+    for p in made:
+        print(p.relative_to(ROOT))
+
+
+if __name__ == "__main__":
+    main()

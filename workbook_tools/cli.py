@@ -1,0 +1,190 @@
+"""The ``orderbook`` command: parse arguments, call the library, render, set the exit code.
+
+No work happens here. Library errors (``WorkbookToolsError``) become one clear line and exit 2;
+users never see a traceback for bad input.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from .config import DEFAULT_CONFIG_NAME, load_config, write_default_config
+from .errors import WorkbookToolsError
+
+EXIT_INPUT = 2
+
+
+def _handle_errors(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except WorkbookToolsError as exc:
+            click.echo(f"orderbook: {exc}", err=True)
+            sys.exit(EXIT_INPUT)
+
+    return wrapper
+
+
+def _config_option(fn):
+    return click.option(
+        "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+        help=f"Company settings (TOML). Default: built-in defaults; see `orderbook config init`.",
+    )(fn)
+
+
+def _lang_option(fn):
+    return click.option(
+        "--lang", type=click.Choice(["zh", "en"]), default=None,
+        help="Workbook language (sheet names, headers, messages). Default: the config's, zh.",
+    )(fn)
+
+
+def _progress():
+    """A rich progress bar as a ``progress(stage, done, total)`` callback."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   transient=True, disable=not sys.stderr.isatty(), console=None)
+    tasks: dict[str, int] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=total)
+        bar.update(tasks[stage], completed=done, total=total)
+
+    return bar, update
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="workbook_tools")
+def cli() -> None:
+    """客户订单管理簿 — the customer order book and its tools."""
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write. Default: order_book_template.xlsx (en: order_book_template_en.xlsx).")
+@_lang_option
+@_config_option
+@_handle_errors
+def template(output: Path | None, lang: str | None, config_path: Path | None) -> None:
+    """Write the empty order-book template (validation, formulas, instructions)."""
+    from .template import write_book
+
+    config = load_config(config_path)
+    lang = lang or config.language
+    output = output or Path("order_book_template.xlsx" if lang == "zh" else "order_book_template_en.xlsx")
+    path = write_book(output, None, config=config, lang=lang)
+    click.echo(f"wrote {path}")
+
+
+@cli.command()
+@click.option("--orders", type=click.IntRange(1, 1_000_000), default=2000, show_default=True,
+              help="Number of orders to generate.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Random seed: the same seed gives the same book.")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Pretend today is this date (YYYY-MM-DD). Default: today.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("demo_order_book.xlsx"), show_default=True)
+@_lang_option
+@_config_option
+@_handle_errors
+def demo(orders: int, seed: int, today, output: Path, lang: str | None, config_path: Path | None) -> None:
+    """Write a filled demo order book with realistic, consistent data."""
+    from .demo import generate_demo
+    from .overview import book_overview
+    from .template import write_book
+
+    config = load_config(config_path)
+    lang = lang or config.language
+    today = today.date() if today else date.today()
+    bar, progress = _progress()
+    with bar:
+        data = generate_demo(orders, seed=seed, today=today, config=config, progress=progress)
+        path = write_book(output, data, config=config, lang=lang, today=today, progress=progress)
+    click.echo(f"wrote {path}")
+    click.echo(book_overview(data, lang=lang))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "formats", type=click.Choice(["text", "json", "xlsx", "html"]), multiple=True,
+              help="Report format (repeat for several). text prints to the terminal; the others are written "
+                   "to --out. Default: text.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the json / xlsx / html reports. Default: the current folder.")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Check dates against this day (YYYY-MM-DD) instead of today.")
+@_lang_option
+@_config_option
+@_handle_errors
+def validate(paths, formats, out_dir, today, lang, config_path) -> None:
+    """Check order books (files or folders) and flag every problem by cell.
+
+    Exit code 0: no errors (warnings allowed); 1: errors found; 2: a file could not be read.
+    """
+    from .formats import FORMATS, render_text
+    from .validate import validate_paths
+
+    config = load_config(config_path)
+    lang = lang or config.language
+    bar, progress = _progress()
+    with bar:
+        report = validate_paths(paths, config=config, today=today.date() if today else None, progress=progress)
+    formats = formats or ("text",)
+    if "text" in formats:
+        render_text(report, lang)
+    for fmt in formats:
+        if fmt != "text":
+            for written in FORMATS[fmt](report, out_dir or Path("."), lang):
+                click.echo(f"wrote {written}")
+    sys.exit(report.exit_code)
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--reports", "reports_root", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"),
+              show_default=True, help="Where the dated report folders (YYYY-MM-DD) go.")
+@click.option("--keep-days", type=click.IntRange(1), default=30, show_default=True,
+              help="Delete dated report folders older than this.")
+@_lang_option
+@_config_option
+@_handle_errors
+def nightly(folder, reports_root, keep_days, lang, config_path) -> None:
+    """Validate every order book in FOLDER into a dated report folder (for cron)."""
+    from .nightly import run_nightly
+
+    config = load_config(config_path)
+    result = run_nightly(folder, reports_root=reports_root, keep_days=keep_days, config=config,
+                         lang=lang or config.language)
+    for line in result.lines:
+        click.echo(line)
+    sys.exit(result.exit_code)
+
+
+@cli.group()
+def config() -> None:
+    """Company settings (TOML)."""
+
+
+@config.command("init")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_CONFIG_NAME)
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@_handle_errors
+def config_init(path: Path, force: bool) -> None:
+    """Write the default settings file (orderbook.toml) to edit."""
+    click.echo(f"wrote {write_default_config(path, overwrite=force)}")
+
+
+def main() -> None:
+    cli(prog_name="orderbook")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""Turn the generator's objects into BookData rows: input columns only, canonical values."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from ..book import BookData
+from .context import Ctx
+from .orders import Order
+from .payments import Payment
+from .people import Customer
+from .products import Product
+from .shipping import tracking_no
+from .stock import Move
+
+
+def book_rows(ctx: Ctx, customers: list[Customer], products: list[Product], book: list[Order],
+              payments: list[Payment], moves: list[Move]) -> BookData:
+    clock, rng = ctx.clock, ctx.rng
+    dates, dt = clock.dates, clock.datetime
+    start = clock.start
+
+    cust_rows = [
+        {"customer_id": c.id, "name": c.name, "contact": c.contact, "phone": c.phone, "email": c.email,
+         "province": c.city.province, "city": c.city.name, "address": c.address, "tier": c.tier,
+         "tax_id": c.tax_id, "preferences": "，".join(c.habits) or None, "created_on": c.created_on,
+         "notes": c.notes}
+        for c in sorted(customers, key=lambda c: c.id)
+    ]
+    skus = [p.sku for p in products]
+    product_rows = [
+        {"sku": p.sku, "name": p.name, "model": p.model, "spec": p.spec, "unit": p.unit,
+         "list_price": p.price, "opening_stock": p.opening, "reorder_point": p.reorder,
+         "active": "yes" if p.active else "no"}
+        for p in products
+    ]
+    order_rows, line_rows, log, ships = [], [], [], []
+    for o in book:
+        no = o.no
+        order_rows.append({
+            "order_no": no, "customer_id": o.cust.id, "order_date": dates[o.day],
+            "due_date": start + timedelta(days=o.due_day), "status": o.status, "salesperson": o.sales,
+            "notes": o.notes,
+        })
+        for ln in o.lines:
+            line_rows.append({"order_no": no, "sku": skus[ln.product], "quantity": ln.qty,
+                              "unit_price": ln.price, "discount": ln.discount, "notes": ln.note})
+        for k, e in enumerate(o.log):
+            log.append((e[0], o.i, k, no, e))
+        for k, s in enumerate(o.ships):
+            ships.append((s[0], o.i, k, no, s))
+    log.sort(key=lambda t: t[:3])
+    ships.sort(key=lambda t: t[:3])
+    log_rows = [
+        {"order_no": no, "status": e[1], "timestamp": dt(m), "issue": e[2], "resolution": e[3],
+         "handled_by": e[4]}
+        for m, _, _, no, e in log
+    ]
+    ship_rows = [
+        {"order_no": no, "ship_date": dates[m // 1440], "carrier": s[1].carrier.name,
+         "tracking_no": tracking_no(ctx, s[1]), "sku": None if s[3] is None else skus[s[3]],
+         "quantity": s[4], "delivered_on": None if s[5] is None else dates[s[5] // 1440], "notes": s[6]}
+        for m, _, _, no, s in ships
+    ]
+    pays = sorted(enumerate(payments), key=lambda t: (t[1].m, t[1].order.i, t[0]))
+    pay_rows = [
+        {"order_no": p.order.no, "paid_on": dates[p.m // 1440], "method": p.method, "amount": p.amount,
+         "reference": p.reference, "notes": p.notes(rng)}
+        for _, p in pays
+    ]
+    move_rows = [
+        {"date": dates[m.day], "sku": skus[m.product], "type": m.type, "quantity": m.qty, "doc_no": m.doc,
+         "notes": m.note}
+        for m in moves
+    ]
+    return {
+        "customers": cust_rows, "products": product_rows, "orders": order_rows, "order_lines": line_rows,
+        "status_log": log_rows, "shipments": ship_rows, "payments": pay_rows, "stock_moves": move_rows,
+    }

@@ -1,0 +1,38 @@
+"""A few lines that say what is in a book: rows per sheet, orders by status, money in and out."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+
+from .book import BookData
+from .choices import ORDER_STATUS
+from .derive import derive
+from .schema import SHEETS
+
+
+def overview_figures(data: BookData) -> dict:
+    derived = derive(data)["orders"]
+    live = [i for i, o in enumerate(data["orders"]) if o["status"] != "cancelled"]
+    return {
+        "rows": {s.key: len(data[s.key]) for s in SHEETS},
+        "orders_by_status": dict(Counter(o["status"] for o in data["orders"])),
+        "ordered": sum((derived["total"][i] for i in live), Decimal(0)),
+        "received": sum((derived["paid"][i] for i in range(len(data["orders"]))), Decimal(0)),
+        "outstanding": sum((derived["balance"][i] for i in live if derived["balance"][i] > 0), Decimal(0)),
+    }
+
+
+def book_overview(data: BookData, *, lang: str = "zh") -> str:
+    f = overview_figures(data)
+    zh = lang == "zh"
+    rows = "  ".join(f"{s.name(lang)} {f['rows'][s.key]:,}" for s in SHEETS)
+    status = "  ".join(
+        f"{c.label(lang)} {f['orders_by_status'].get(c.value, 0):,}" for c in ORDER_STATUS
+    )
+    money = (
+        f"订单金额 ¥{f['ordered']:,.2f}  已收款 ¥{f['received']:,.2f}  应收未收 ¥{f['outstanding']:,.2f}"
+        if zh
+        else f"ordered ¥{f['ordered']:,.2f}  received ¥{f['received']:,.2f}  outstanding ¥{f['outstanding']:,.2f}"
+    )
+    return "\n".join([rows, status, money])

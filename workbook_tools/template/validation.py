@@ -1,0 +1,160 @@
+"""Data validation of every input column, derived from the schema.
+
+Each rule covers the whole column from row 2 to the last row of the sheet (1,048,576): cheap in the
+file, and it still holds on rows staff add below the prepared ones. Dropdowns point at defined
+names (lists.py); formulas are relative to row 2, the top-left cell of the range.
+
+Key uniqueness and references use MATCH rather than COUNTIF: COUNTIF reads a text such as a
+22-digit transaction reference as a number and matches every reference that shares its first 15
+digits; MATCH with a text value compares text exactly.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from xlsxwriter.worksheet import Worksheet
+
+from ..cells import MAX_ROW, col_letter, fit_utf16
+from ..errors import SchemaError
+from ..schema import SHEET_BY_KEY, Column, Sheet, T, resolve_ref
+from .lists import column_name, keys_name, list_name
+from .texts import tr
+
+FIRST_DATE, LAST_DATE = date(2000, 1, 1), date(2099, 12, 31)
+#: Whole numbers with no limit in the schema still have to be whole.
+INT_LIMIT = 999_999_999
+
+#: Date columns that may not precede another date of the same row.
+NOT_BEFORE: dict[tuple[str, str], str] = {
+    ("orders", "due_date"): "order_date",
+    ("shipments", "delivered_on"): "ship_date",
+}
+#: Date columns that may not precede the date of the order they name (sheet, column) -> order_no column.
+NOT_BEFORE_ORDER: dict[tuple[str, str], str] = {
+    ("shipments", "ship_date"): "order_no",
+}
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def _range(col: Column, lang: str) -> str:
+    lo, hi = col.min, col.max
+    if lo is not None and hi is not None:
+        return tr("range_between", lang, lo=_num(lo), hi=_num(hi))
+    if lo is not None:
+        return tr("range_ge", lang, lo=_num(lo))
+    if hi is not None:
+        return tr("range_le", lang, hi=_num(hi))
+    return tr("range_any", lang)
+
+
+def _bounds(col: Column, default: float | None = None) -> dict[str, Any]:
+    lo, hi = col.min, col.max
+    if lo is not None and hi is not None:
+        return {"criteria": "between", "minimum": lo, "maximum": hi}
+    if lo is not None:
+        return {"criteria": ">=", "value": lo}
+    if hi is not None:
+        return {"criteria": "<=", "value": hi}
+    return {"criteria": "between", "minimum": -default, "maximum": default}
+
+
+def _date_bounds(cell: str) -> str:
+    return (f"ISNUMBER({cell}),{cell}>=DATE({FIRST_DATE.year},1,1),"
+            f"{cell}<=DATE({LAST_DATE.year},{LAST_DATE.month},{LAST_DATE.day})")
+
+
+def rule(sheet: Sheet, col: Column, lang: str) -> dict[str, Any]:
+    """The validation rule of input column ``col`` as xlsxwriter ``data_validation`` options, with
+    its ``error_message`` ("error_type" "warning" where other values are allowed after a question).
+    ``options()`` adds the input message and the alert title."""
+    letter = col_letter(sheet.col(col.key))
+    cell = f"{letter}2"
+    if col.choices:
+        if col.strict:
+            return {"validate": "list", "source": f"={list_name(col.choices)}", "error_message": tr("err_list", lang)}
+        return {"validate": "list", "source": f"={list_name(col.choices)}", "error_type": "warning",
+                "error_message": tr("warn_list", lang)}
+    if col.ref:
+        target_sheet, target = resolve_ref(col.ref)
+        return {"validate": "list", "source": f"={keys_name(col.ref)}",
+                "error_message": tr("err_ref", lang, what=target.header(lang), sheet=target_sheet.name(lang))}
+    if col.unique:
+        above, below = f"${letter}$1:${letter}1", f"${letter}3:${letter}${MAX_ROW}"
+        length = f"LEN({cell})<={col.max_len}," if col.max_len else ""
+        message = tr("err_unique", lang, what=col.header(lang))
+        if col.max_len:
+            message += tr("err_len_max", lang, n=col.max_len)
+        return {"validate": "custom",
+                "value": f"=AND({length}ISNA(MATCH({cell},{above},0)),ISNA(MATCH({cell},{below},0)))",
+                "error_message": message}
+    if col.type == T.INT:
+        return {"validate": "integer", **_bounds(col, INT_LIMIT), "error_message": tr("err_int", lang, range=_range(col, lang))}
+    if col.type == T.MONEY:
+        if col.nonzero:
+            return {"validate": "custom", "value": f"=AND(ISNUMBER({cell}),{cell}<>0)",
+                    "error_message": tr("err_nonzero", lang)}
+        return {"validate": "decimal", **_bounds(col, 1e12), "error_message": tr("err_dec", lang, range=_range(col, lang))}
+    if col.type == T.PERCENT:
+        return {"validate": "decimal", **_bounds(col, 1),
+                "error_message": tr("err_pct", lang, lo=f"{(col.min or 0):.0%}", hi=f"{(col.max or 1):.0%}")}
+    if col.type == T.DATE:
+        return _date_rule(sheet, col, cell, lang)
+    if col.type == T.DATETIME:
+        return {"validate": "custom",
+                "value": f"=AND(ISNUMBER({cell}),{cell}>=DATE({FIRST_DATE.year},1,1),"
+                         f"{cell}<DATE({LAST_DATE.year + 1},1,1))",
+                "error_message": tr("err_datetime", lang, lo=f"{FIRST_DATE} 00:00", hi=f"{LAST_DATE} 23:59")}
+    if col.type == T.TAX_ID and col.max_len:
+        return {"validate": "length", "criteria": "==", "value": col.max_len,
+                "error_message": tr("err_len_eq", lang, n=col.max_len)}
+    if col.type == T.EMAIL and col.max_len:
+        return {"validate": "custom", "value": f'=AND(LEN({cell})<={col.max_len},ISNUMBER(FIND("@",{cell})))',
+                "error_message": tr("err_email", lang) + tr("err_len_max", lang, n=col.max_len)}
+    if col.max_len:
+        return {"validate": "length", "criteria": "<=", "value": col.max_len,
+                "error_message": tr("err_len_max", lang, n=col.max_len)}
+    return {"validate": "any"}
+
+
+def _date_rule(sheet: Sheet, col: Column, cell: str, lang: str) -> dict[str, Any]:
+    message = tr("err_date", lang, lo=FIRST_DATE, hi=LAST_DATE)
+    other = NOT_BEFORE.get((sheet.key, col.key))
+    if other:
+        o = f"${sheet.letter(other)}2"
+        return {"validate": "custom", "value": f'=AND({_date_bounds(cell)},OR({o}="",{cell}>={o}))',
+                "error_message": message + tr("not_before", lang, what=sheet.column(other).header(lang))}
+    order_key = NOT_BEFORE_ORDER.get((sheet.key, col.key))
+    if order_key:
+        orders = SHEET_BY_KEY["orders"]
+        o = f"${sheet.letter(order_key)}2"
+        order_date = (f"INDEX({column_name('orders', 'order_date')},"
+                      f"MATCH({o},{column_name('orders', 'order_no')},0))")
+        return {"validate": "custom", "value": f"=AND({_date_bounds(cell)},IFERROR({cell}>={order_date},TRUE))",
+                "error_message": message + tr("not_before_order", lang, what=orders.column("order_date").header(lang))}
+    return {"validate": "date", "criteria": "between", "minimum": FIRST_DATE, "maximum": LAST_DATE,
+            "error_message": message}
+
+
+def options(sheet: Sheet, col: Column, lang: str) -> dict[str, Any]:
+    """The complete ``data_validation`` options of ``col``: rule, input message and error alert."""
+    opts = rule(sheet, col, lang)
+    message = col.help(lang) + (tr("required", lang) if col.required else "")
+    opts["input_title"] = fit_utf16(col.header(lang), 32)
+    opts["input_message"] = fit_utf16(message, 255)
+    if opts["validate"] != "any":
+        warning = opts.get("error_type") == "warning"
+        opts["error_title"] = tr("warn_title" if warning else "err_title", lang)
+        opts["error_message"] = fit_utf16(opts["error_message"], 255)
+    return opts
+
+
+def add_validations(ws: Worksheet, sheet: Sheet, lang: str) -> None:
+    for col in sheet.inputs:
+        c = sheet.col(col.key)
+        if ws.data_validation(1, c, MAX_ROW - 1, c, options(sheet, col, lang)) != 0:
+            raise SchemaError(f"{sheet.key}.{col.key}: xlsxwriter refused the data validation")

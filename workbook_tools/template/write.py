@@ -1,0 +1,115 @@
+"""``write_book``: the order book workbook — the empty template, or a book filled with data.
+
+Sheets: Instructions, Dashboard, the eight data sheets in schema order, the hidden Lists sheet.
+Each data sheet has formulas filled down ``PREPARED_ROWS`` rows below its data, validation over
+the whole column, conditional formats over the prepared rows, and protection without a password.
+Formula cells of data rows carry Python's value (derive.py) as their cached result.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+from xlsxwriter import Workbook
+from xlsxwriter.exceptions import XlsxWriterException
+
+from ..book import BookData, empty_data
+from ..choices import choice_lists
+from ..config import Config
+from ..derive import derive
+from ..errors import OutputError
+from ..formulas import FormulaContext
+from ..safe_io import atomic_path
+from ..schema import DASHBOARD, INSTRUCTIONS, LISTS, SHEETS, aux_name
+from .dashboard import dashboard_values, write_dashboard
+from .data_sheet import write_data_sheet
+from .fill import PlainFormulaSheet
+from .instructions import write_instructions
+from .lists import define_names, write_lists_sheet
+from .styles import Styles
+from .texts import pick
+
+TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "templates" / "order_book_template.xlsx"
+#: Rows prepared with formulas below the last data row (and at least this many in the template).
+PREPARED_ROWS = 5000
+#: Document timestamp of every book: the same input always gives the same bytes.
+DOC_TIMESTAMP = datetime(2026, 1, 1, 0, 0, 0)
+#: xlsxwriter's constant-memory mode (one row in memory at a time, strings inline), for every book:
+#: 100,000 orders write in ~36 s at ~0.4 GB instead of ~43 s at ~1.5 GB, and the template takes
+#: the same path as the largest book. Rows must then be written top to bottom, sheet by sheet.
+WORKBOOK_OPTIONS = {"constant_memory": True}
+BOOK_TITLE = ("客户订单管理簿", "Order book")
+
+Progress = Callable[[str, int, int], None]
+
+
+def last_rows(data: BookData) -> dict[str, int]:
+    """Last Excel row prepared with formulas, per sheet: 5,000 rows below the data."""
+    return {s.key: 1 + max(PREPARED_ROWS, len(data.get(s.key) or []) + PREPARED_ROWS) for s in SHEETS}
+
+
+def write_book(
+    path: str | os.PathLike,
+    data: BookData | None = None,
+    *,
+    config: Config | None = None,
+    lang: str = "zh",
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> Path:
+    """Write the order book to ``path`` (atomically) and return the path.
+
+    ``data=None`` writes the empty template; otherwise ``data`` holds typed input rows per sheet
+    (choice columns as canonical values, written as labels of ``lang``). ``today`` (default: the
+    real date) only feeds the dashboard's cached values; the template leaves the date out of them,
+    so its bytes never change. ``progress(sheet name, rows written, rows in all)`` is called as
+    the data rows are written.
+    """
+    if lang not in ("zh", "en"):
+        raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
+    config = config or Config()
+    book = empty_data() if data is None else {s.key: list(data.get(s.key) or []) for s in SHEETS}
+    derived = derive(book)
+    ctx = FormulaContext(lang, last_rows(book))
+    lists = choice_lists(config)
+    dashboard = dashboard_values(book, derived, config, today or date.today())
+    total = sum(len(rows) for rows in book.values())
+    done = 0
+
+    def tick(name: str) -> Callable[[int], None]:
+        def step(n: int) -> None:
+            nonlocal done
+            done += n
+            if progress is not None:
+                progress(name, done, total)
+        return step
+
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        wb = Workbook(str(tmp), dict(WORKBOOK_OPTIONS))
+        wb.set_properties({"title": pick(BOOK_TITLE, lang), "company": config.company_name,
+                           "created": DOC_TIMESTAMP})
+        styles = Styles(wb)
+        add = lambda name: wb.add_worksheet(name, worksheet_class=PlainFormulaSheet)  # noqa: E731
+        ws_instructions = add(aux_name(INSTRUCTIONS, lang))
+        ws_dashboard = add(aux_name(DASHBOARD, lang))
+        data_sheets = [(sheet, add(sheet.name(lang))) for sheet in SHEETS]
+        ws_lists = add(aux_name(LISTS, lang))
+        define_names(wb, lists, lang)
+
+        formula_rows = min(ctx.last_row[s.key] for s in SHEETS if s.derived)
+        write_instructions(ws_instructions, config, lang, lists, formula_rows, styles)
+        write_dashboard(ws_dashboard, ctx, config, dashboard, dated=data is not None or today is not None,
+                        styles=styles)
+        for sheet, ws in data_sheets:
+            write_data_sheet(ws, sheet, book[sheet.key], derived[sheet.key], ctx, config, lists, styles,
+                             tick(sheet.name(lang)))
+        write_lists_sheet(ws_lists, lists, lang, styles)
+        try:
+            wb.close()
+        except (OSError, XlsxWriterException) as exc:
+            raise OutputError(f"cannot write {path}: {exc}") from exc
+    return path
