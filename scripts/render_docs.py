@@ -49,7 +49,7 @@ def render(book: Path, name: str, sheets: list[str], rows: int, tmp: Path) -> li
     trimmed = tmp / f"{name}.xlsx"
     page_per_sheet(book, trimmed, sheets, rows)
     pdf = convert(trimmed, tmp, "pdf")
-    subprocess.run(["pdftoppm", "-png", "-r", "70", str(pdf), str(tmp / name)], check=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "90", str(pdf), str(tmp / name)], check=True)
     pages = sorted(tmp.glob(f"{name}-*.png"))
     out = []
     for sheet_name, page in zip(sheets, pages):
