@@ -1,0 +1,129 @@
+"""Words every formatter shares: headers, severity names, comment texts, in Chinese and English."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from ..codes import CODES, Severity
+from ..findings import Finding
+from ..report import FileResult, Report
+
+_WORDS = {
+    "zh": {
+        "issues": "问题清单", "summary": "汇总",
+        "file": "文件", "sheet": "工作表", "cell": "单元格", "severity": "级别", "code": "代码",
+        "value": "值", "message": "说明", "hint": "处理建议", "title": "问题", "count": "数量",
+        "rows": "读取行数", "errors": "错误", "warnings": "警告", "status": "状态", "annotated": "标注副本",
+        "error": "错误", "warning": "警告",
+        "unreadable": "无法读取", "clean": "无问题", "no_copy": "未能生成标注副本",
+        "title_report": "订单簿校验报告", "generated": "生成时间", "files": "文件数",
+        "by_code": "按问题类型", "more": "另有 {n} 条问题未显示（JSON、Excel、HTML 报告中有全部问题）",
+        "total": "合计：{files} 个文件，{errors} 个错误，{warnings} 个警告，{unreadable} 个无法读取",
+        "file_line": "{rows} 行，{errors} 个错误，{warnings} 个警告",
+        "read_error": "无法读取：{reason}",
+        "too_many": "问题超过 {n} 条，此表只列出前 {n} 条；完整清单见 JSON 报告",
+    },
+    "en": {
+        "issues": "Issues", "summary": "Summary",
+        "file": "File", "sheet": "Sheet", "cell": "Cell", "severity": "Severity", "code": "Code",
+        "value": "Value", "message": "Message", "hint": "How to fix", "title": "Problem", "count": "Count",
+        "rows": "Rows read", "errors": "Errors", "warnings": "Warnings", "status": "Status", "annotated": "Annotated copy",
+        "error": "Error", "warning": "Warning",
+        "unreadable": "cannot read", "clean": "clean", "no_copy": "annotated copy not written",
+        "title_report": "Order book validation report", "generated": "Generated", "files": "Files",
+        "by_code": "By problem", "more": "{n} more findings not shown (the JSON, Excel and HTML reports have them all)",
+        "total": "Total: {files}, {errors}, {warnings}, {unreadable} unreadable",
+        "file_line": "{rows}, {errors}, {warnings}",
+        "read_error": "cannot read: {reason}",
+        "too_many": "More than {n} findings: this sheet lists the first {n}; the JSON report has them all",
+    },
+}
+
+#: Column keys of an Issues table, in order (header words come from ``word``).
+ISSUE_COLUMNS = ("file", "sheet", "cell", "severity", "code", "value", "message", "hint")
+
+#: Fills: light red for errors, light yellow for warnings (Excel's own "bad" / "neutral" colours).
+COLOURS = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C"}
+TEXT_COLOURS = {Severity.ERROR: "9C0006", Severity.WARNING: "9C5700"}
+
+
+def word(key: str, lang: str, **fmt: object) -> str:
+    text = _WORDS["en" if lang == "en" else "zh"][key]
+    return text.format(**fmt) if fmt else text
+
+
+def _n(count: int, noun: str, lang: str) -> str:
+    """``3`` in Chinese templates (the words are in the template), ``3 errors`` / ``1 error`` in English."""
+    if lang != "en":
+        return f"{count:,}"
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def severity_word(severity: Severity | str, lang: str) -> str:
+    return word(Severity(severity).value, lang)
+
+
+def code_title(code: str, lang: str) -> str:
+    c = CODES.get(code)
+    if c is None:
+        return code
+    return c.title_en if lang == "en" else c.title_zh
+
+
+def value_text(value: object) -> str:
+    """The offending value as people read it (blank for None)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value)) if abs(value) < 1e15 else repr(value)
+    return str(value)
+
+
+def comment_text(finding: Finding, lang: str) -> str:
+    """One finding as it appears in a cell comment: ``【错误·required-missing】… / 处理建议：…``."""
+    sev = severity_word(finding.severity, lang)
+    if lang == "en":
+        return f"[{sev} · {finding.code}] {finding.message(lang)}\n{word('hint', lang)}: {finding.hint(lang)}"
+    return f"【{sev}·{finding.code}】{finding.message(lang)}\n{word('hint', lang)}：{finding.hint(lang)}"
+
+
+def rows_read(result: FileResult) -> int:
+    return sum(result.rows.values())
+
+
+@dataclass(frozen=True)
+class Totals:
+    files: int
+    errors: int
+    warnings: int
+    unreadable: int
+
+    def line(self, lang: str) -> str:
+        return word("total", lang, files=_n(self.files, "file", lang), errors=_n(self.errors, "error", lang),
+                    warnings=_n(self.warnings, "warning", lang), unreadable=f"{self.unreadable:,}")
+
+
+def totals(report: Report) -> Totals:
+    return Totals(
+        files=len(report.files),
+        errors=sum(r.errors for r in report.files),
+        warnings=sum(r.warnings for r in report.files),
+        unreadable=sum(1 for r in report.files if r.error),
+    )
+
+
+def file_line(result: FileResult, lang: str) -> str:
+    """``12,034 行，3 个错误，1 个警告`` or ``无法读取：not a zip file``."""
+    if result.error:
+        return word("read_error", lang, reason=result.error)
+    return word("file_line", lang, rows=_n(rows_read(result), "row", lang), errors=_n(result.errors, "error", lang),
+                warnings=_n(result.warnings, "warning", lang))
+
+
+def code_counts(findings: list[Finding]) -> list[tuple[str, Severity, int]]:
+    """``[(code, severity, count)]``: errors first, then by count, then by code."""
+    counts = Counter(f.code for f in findings)
+    rows = [(code, CODES[code].severity, n) for code, n in counts.items()]
+    rows.sort(key=lambda r: (r[1] is not Severity.ERROR, -r[2], r[0]))
+    return rows

@@ -1,0 +1,82 @@
+"""The terminal report: per file a header line, counts by severity and code, then the findings as a table.
+
+Everything read from a workbook goes into ``rich.text.Text`` objects, never into markup, so a cell
+holding ``[bold]`` or ``[/]`` is shown as typed and cannot break the output.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..codes import Severity
+from ..report import FileResult, Report
+from ..safe_io import atomic_path
+from .labels import code_counts, code_title, file_line, severity_word, totals, value_text, word
+
+#: Findings shown per file in the terminal; the file reports carry all of them.
+MAX_ROWS = 200
+
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
+
+
+def render_text(report: Report, lang: str = "zh", console: Console | None = None, *, max_rows: int = MAX_ROWS) -> None:
+    """Print ``report`` on ``console`` (a new stdout console when None; plain text when not a tty)."""
+    console = console or Console(highlight=False)
+    for result in report.files:
+        _render_file(console, result, lang, max_rows)
+    console.print(Text(totals(report).line(lang), style="bold"))
+
+
+def write_text(report: Report, path: str | Path, lang: str = "zh", *, width: int = 160) -> Path:
+    """The same report as a plain UTF-8 text file (no colours), e.g. for a morning e-mail."""
+    buf = io.StringIO()
+    console = Console(file=buf, width=width, color_system=None, force_terminal=False, highlight=False,
+                      emoji=False)
+    render_text(report, lang, console, max_rows=10**9)
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        tmp.write_text(buf.getvalue(), encoding="utf-8")
+    return path
+
+
+def _render_file(console: Console, result: FileResult, lang: str, max_rows: int) -> None:
+    head = Text()
+    head.append(str(result.path), style="bold")
+    head.append("  ")
+    if result.error:
+        head.append(file_line(result, lang), style="bold red")
+        console.print(head)
+        console.print()
+        return
+    style = "bold red" if result.errors else ("yellow" if result.warnings else "green")
+    head.append(file_line(result, lang), style=style)
+    console.print(head)
+    if not result.findings:
+        console.print(Text(word("clean", lang), style="green"))
+        console.print()
+        return
+
+    counts = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    for key in ("severity", "code", "title", "count"):
+        counts.add_column(word(key, lang), justify="right" if key == "count" else "left")
+    for code, severity, n in code_counts(result.findings):
+        counts.add_row(Text(severity_word(severity, lang), style=_STYLE[severity]), Text(code),
+                       Text(code_title(code, lang)), Text(f"{n:,}"))
+    console.print(counts)
+
+    table = Table(show_header=True, header_style="bold", show_lines=False)
+    for key in ("cell", "severity", "code", "value", "message", "hint"):
+        table.add_column(word(key, lang), overflow="fold", no_wrap=key in ("cell", "severity", "code"))
+    shown = result.findings[:max_rows]
+    for f in shown:
+        table.add_row(Text(f.cell or ""), Text(severity_word(f.severity, lang), style=_STYLE[f.severity]),
+                      Text(f.code), Text(value_text(f.value)), Text(f.message(lang)), Text(f.hint(lang)))
+    console.print(table)
+    if len(result.findings) > len(shown):
+        console.print(Text(word("more", lang, n=f"{len(result.findings) - len(shown):,}"), style="italic"))
+    console.print()

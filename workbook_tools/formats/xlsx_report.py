@@ -1,0 +1,196 @@
+"""The Excel report: an annotated copy of each workbook with findings, and ``validation_report.xlsx``.
+
+``validation_report.xlsx`` lists every finding of every file on its 问题清单 / Issues sheet; each
+cell reference is a relative hyperlink into the annotated copy beside it
+(``订单簿.annotated.xlsx#'订单'!C12``), so the folder can be moved or mailed as a whole.
+A 汇总 / Summary sheet gives the files and the counts by code.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import xlsxwriter
+
+from ..codes import Severity
+from ..errors import OutputError
+from ..report import FileResult, Report
+from ..safe_io import atomic_path
+from .annotate import MAX_LINKS, MAX_ROWS, WIDTHS, WRAP, IssueRow, Plan, annotate_copy, issue_row, row_height
+from .labels import (COLOURS, ISSUE_COLUMNS, TEXT_COLOURS, code_counts, code_title, rows_read, severity_word,
+                     totals, word)
+
+log = logging.getLogger(__name__)
+
+REPORT_NAME = "validation_report.xlsx"
+
+
+def annotated_names(report: Report) -> dict[int, str]:
+    """File name of each annotated copy, by index in ``report.files``: ``<stem>.annotated.xlsx``,
+    made unique (``<stem>-2.annotated.xlsx``) when two inputs share a name."""
+    names: dict[int, str] = {}
+    taken = {REPORT_NAME.casefold()}
+    for i, r in enumerate(report.files):
+        if r.error or not r.findings:
+            continue
+        suffix = r.path.suffix.lower() if r.path.suffix.lower() in (".xlsx", ".xlsm") else ".xlsx"
+        stem, n = r.path.stem, 1
+        name = f"{stem}.annotated{suffix}"
+        while name.casefold() in taken:
+            n += 1
+            name = f"{stem}-{n}.annotated{suffix}"
+        taken.add(name.casefold())
+        names[i] = name
+    return names
+
+
+def write_xlsx(report: Report, out_dir: str | Path, lang: str = "zh", *, engine: str = "auto") -> list[Path]:
+    """Write the annotated copies and ``validation_report.xlsx`` into ``out_dir``; return their paths
+    (the report first). A copy that cannot be written is noted in the report; the others go on."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    plans: dict[int, Plan] = {}
+    notes: dict[int, str] = {}
+    names = annotated_names(report)
+    for i, name in names.items():
+        result = report.files[i]
+        dst = out_dir / name
+        if dst.resolve() == result.path.resolve():
+            notes[i] = f"{word('no_copy', lang)}: {dst} is the input"
+            continue
+        try:
+            plans[i] = annotate_copy(result.path, dst, result, lang, engine=engine)
+            written.append(dst)
+        except OutputError:
+            raise
+        except Exception as exc:  # a book we could read but not copy must not stop the others
+            log.warning("annotated copy of %s failed: %s", result.path, exc)
+            notes[i] = f"{word('no_copy', lang)}: {exc}"
+    copies = {i: names[i] for i in plans}
+    report_path = write_summary(report, out_dir / REPORT_NAME, lang, plans=plans, copies=copies, notes=notes)
+    return [report_path, *written]
+
+
+def write_summary(report: Report, path: str | Path, lang: str = "zh", *, plans: dict[int, Plan] | None = None,
+                  copies: dict[int, str] | None = None, notes: dict[int, str] | None = None) -> Path:
+    """``validation_report.xlsx``: Issues (all files, linked into the annotated copies) and Summary."""
+    plans, copies, notes = plans or {}, copies or {}, notes or {}
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
+                                            "strings_to_numbers": False})
+        try:
+            fmt = _formats(wb)
+            _issues_sheet(wb, fmt, report, lang, plans, copies)
+            _summary_sheet(wb, fmt, report, lang, copies, notes)
+        finally:
+            wb.close()
+    return path
+
+
+def _formats(wb: xlsxwriter.Workbook) -> dict:
+    base = {"valign": "top", "font_size": 10}
+    return {
+        "head": wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1, "valign": "vcenter"}),
+        "text": wb.add_format(base),
+        "wrap": wb.add_format({**base, "text_wrap": True}),
+        "link": wb.add_format({**base, "font_color": "#0563C1", "underline": 1}),
+        "num": wb.add_format({**base, "num_format": "#,##0"}),
+        "bad": wb.add_format({**base, "font_color": "#9C0006", "bold": True}),
+        "title": wb.add_format({"bold": True, "font_size": 14}),
+        **{s: wb.add_format({**base, "bg_color": "#" + c, "font_color": "#" + TEXT_COLOURS[s]})
+           for s, c in COLOURS.items()},
+    }
+
+
+def _rows(report: Report, lang: str, plans: dict[int, Plan]) -> list[tuple[int, FileResult, IssueRow]]:
+    out = []
+    for i, r in enumerate(report.files):
+        if r.error:
+            out.append((i, r, IssueRow([str(r.path), "", "", word("error", lang), "", "",
+                                        word("read_error", lang, reason=r.error), ""], Severity.ERROR, None)))
+            continue
+        rows = plans[i].rows if i in plans else [issue_row(f, str(r.path), lang) for f in r.findings]
+        out.extend((i, r, row) for row in rows)
+    return out
+
+
+def _issues_sheet(wb, fmt, report: Report, lang: str, plans: dict[int, Plan], copies: dict[int, str]) -> None:
+    ws = wb.add_worksheet(word("issues", lang))
+    for c, key in enumerate(ISSUE_COLUMNS):
+        ws.write_string(0, c, word(key, lang), fmt["head"])
+        ws.set_column(c, c, WIDTHS[key], fmt["wrap"] if key in WRAP else fmt["text"])
+    cell_col, sev_col = ISSUE_COLUMNS.index("cell"), ISSUE_COLUMNS.index("severity")
+    rows = _rows(report, lang, plans)
+    widths = [WIDTHS[k] for k in ISSUE_COLUMNS]
+    wrap = [k in WRAP for k in ISSUE_COLUMNS]
+    links = 0
+    for n, (i, _result, row) in enumerate(rows[:MAX_ROWS], 1):
+        for c, (key, text) in enumerate(zip(ISSUE_COLUMNS, row.values)):
+            if text:
+                ws.write_string(n, c, text, fmt["wrap"] if key in WRAP else fmt["text"])
+        ws.write_string(n, sev_col, row.values[sev_col], fmt[row.severity])
+        height = row_height(row.values, widths, wrap)
+        if height:
+            ws.set_row(n, height)
+        if row.location and i in copies and links < MAX_LINKS:
+            links += 1
+            ws.write_url(n, cell_col, f"external:{copies[i]}#{row.location}", fmt["link"], row.values[cell_col])
+    if len(rows) > MAX_ROWS:
+        ws.write_string(MAX_ROWS + 1 if MAX_ROWS + 1 < 1_048_576 else MAX_ROWS, 0,
+                        word("too_many", lang, n=f"{MAX_ROWS:,}"), fmt["bad"])
+    last = min(len(rows), MAX_ROWS)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(last, 1), len(ISSUE_COLUMNS) - 1)
+    _print_setup(ws)
+    ws.repeat_rows(0)
+    ws.activate()
+
+
+def _summary_sheet(wb, fmt, report: Report, lang: str, copies: dict[int, str], notes: dict[int, str]) -> None:
+    ws = wb.add_worksheet(word("summary", lang))
+    ws.write_string(0, 0, word("title_report", lang), fmt["title"])
+    ws.write_string(1, 0, totals(report).line(lang), fmt["text"])
+    heads = ["file", "rows", "errors", "warnings", "annotated"]
+    for c, key in enumerate(heads):
+        ws.write_string(3, c, word(key, lang), fmt["head"])
+    for c, width in enumerate((40, 12, 10, 10, 40)):
+        ws.set_column(c, c, width)
+    row = 4
+    for i, r in enumerate(report.files):
+        ws.write_string(row, 0, str(r.path), fmt["text"])
+        if r.error:
+            ws.write_string(row, 1, word("read_error", lang, reason=r.error), fmt["bad"])
+        else:
+            ws.write_number(row, 1, rows_read(r), fmt["num"])
+            ws.write_number(row, 2, r.errors, fmt["num"])
+            ws.write_number(row, 3, r.warnings, fmt["num"])
+            if i in copies:
+                ws.write_url(row, 4, f"external:{copies[i]}", fmt["link"], copies[i])
+            elif i in notes:
+                ws.write_string(row, 4, notes[i], fmt["bad"])
+            elif not r.findings:
+                ws.write_string(row, 4, word("clean", lang), fmt["text"])
+        row += 1
+    row += 1
+    ws.write_string(row, 0, word("by_code", lang), fmt["title"])
+    row += 1
+    for c, key in enumerate(("code", "title", "severity", "count")):
+        ws.write_string(row, c, word(key, lang), fmt["head"])
+    row += 1
+    for code, severity, count in code_counts(report.findings):
+        ws.write_string(row, 0, code, fmt["text"])
+        ws.write_string(row, 1, code_title(code, lang), fmt["text"])
+        ws.write_string(row, 2, severity_word(severity, lang), fmt[severity])
+        ws.write_number(row, 3, count, fmt["num"])
+        row += 1
+    _print_setup(ws)
+
+
+def _print_setup(ws) -> None:
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(0.4, 0.4, 0.5, 0.5)
