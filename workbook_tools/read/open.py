@@ -1,0 +1,198 @@
+"""Opening a workbook: every way a file can fail to be an .xlsx becomes one clear BookReadError.
+
+Checked before any library sees the file, in this order: missing, a folder, an Excel lock file,
+empty, an OLE container (a legacy .xls or a password-protected .xlsx), not a zip, a truncated zip,
+a zip that is no workbook (an .ods, say), a zip that would expand past the configured limit. Then
+python-calamine opens it; whatever it raises is turned into a BookReadError too.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import zipfile
+import zlib
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from python_calamine import CalamineWorkbook
+
+from ..config import Config
+from ..errors import BookReadError
+from .xlsxparts import Parts, PartsError, error_cells, read_parts, workbook_member
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+#: An encrypted .xlsx is an OLE container holding these streams (MS-OFFCRYPTO).
+_ENCRYPTED_STREAMS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
+
+
+Merged = list[tuple[tuple[int, int], tuple[int, int]]]
+
+
+@dataclass
+class SheetCells:
+    """One sheet as read: calamine's grid from A1, its merged ranges and its error cells (0-based)."""
+
+    name: str
+    grid: list[list[Any]]
+    merged: Merged
+    errors: dict[tuple[int, int], str]
+
+
+@dataclass
+class Source:
+    """An open workbook: calamine for the values, the zip for what calamine does not say."""
+
+    path: Path
+    zip: zipfile.ZipFile
+    workbook: CalamineWorkbook
+    parts: Parts
+    _pools: list[ThreadPoolExecutor] = field(default_factory=list, repr=False)
+
+    @property
+    def sheet_names(self) -> list[str]:
+        """Every sheet, in workbook order, hidden ones included."""
+        return list(self.workbook.sheet_names)
+
+    def read_sheets(self, names: list[str]) -> Iterator[SheetCells]:
+        """The sheets ``names``, one after the other, each read while the caller works on the one
+        before: calamine releases the GIL while it parses, and so does zlib while the error scan
+        inflates, so on two cores both run behind the caller's Python work."""
+        scanner, parts = self._pool("xlsx-errors"), self.parts.sheets
+        scans = {n: scanner.submit(error_cells, self.zip, parts[n]) for n in names if n in parts}
+        reader = self._pool("xlsx-read")
+        ahead = reader.submit(self._grid, names[0]) if names else None
+        for i, name in enumerate(names):
+            current, ahead = ahead, reader.submit(self._grid, names[i + 1]) if i + 1 < len(names) else None
+            grid, merged = current.result()
+            yield SheetCells(name, grid, merged, self._errors(name, scans.get(name)))
+
+    def _pool(self, prefix: str) -> ThreadPoolExecutor:
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=prefix)
+        self._pools.append(pool)
+        return pool
+
+    def _grid(self, name: str) -> tuple[list[list[Any]], Merged]:
+        """The sheet's cells from A1 (leading empty rows and columns kept, so indexes are Excel's),
+        and its merged ranges ``((first row, first col), (last row, last col))``."""
+        try:
+            sheet = self.workbook.get_sheet_by_name(name)
+            return sheet.to_python(skip_empty_area=False), list(sheet.merged_cell_ranges or [])
+        except Exception as exc:  # calamine's errors (ZipError, XmlError …) are not worth a traceback
+            raise BookReadError(self.path, f"sheet {name!r} cannot be read; the file is damaged ({exc})") from None
+
+    def _errors(self, name: str, scan: Future | None) -> dict[tuple[int, int], str]:
+        if scan is None:
+            return {}
+        try:
+            return scan.result()
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
+            raise BookReadError(self.path, f"sheet {name!r} cannot be read; the file is damaged ({exc})") from None
+
+    def close(self) -> None:
+        """Stop the workers (after the sheet each may be busy with) before the files close."""
+        for pool in self._pools:
+            pool.shutdown(wait=True, cancel_futures=True)
+        self._pools.clear()
+
+
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        raise BookReadError(path, "file not found")
+    if path.is_dir():
+        raise BookReadError(path, "is a folder, not a file")
+    if path.name.startswith("~$"):
+        raise BookReadError(path, "an Excel lock file (~$…), which Excel keeps while a book is open; not a workbook")
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as f:
+            head = f.read(8)
+            if head == _OLE_MAGIC:
+                body = head + f.read(64 << 20)
+                if any(s in body for s in _ENCRYPTED_STREAMS):
+                    raise BookReadError(path, "password-protected (encrypted) workbook: open it in Excel, "
+                                              "remove the password (File > Info > Protect Workbook) and save it again")
+                raise BookReadError(path, "a legacy Excel 97-2003 (.xls) file: "
+                                          "open it in Excel or WPS and save it as .xlsx")
+    except OSError as exc:
+        raise BookReadError(path, f"cannot be opened ({exc.strerror or exc})") from None
+    if size == 0:
+        raise BookReadError(path, "empty file (0 bytes)")
+    if head[:4] not in _ZIP_MAGIC:
+        looks = " (it looks like text: a CSV or HTML file renamed .xlsx?)" if _is_text(path) else ""
+        raise BookReadError(path, f"not an Excel workbook (.xlsx): the file is not a zip archive{looks}")
+
+
+def _is_text(path: Path) -> bool:
+    """Does the file start like text (a CSV in UTF-8 or GBK, HTML, XML)?"""
+    with path.open("rb") as f:
+        head = f.read(512)
+    if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return True
+    if b"\0" in head:
+        return False
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            text = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+        except UnicodeDecodeError:
+            continue
+        return all(ch.isprintable() or ch in "\r\n\t" for ch in text)
+    return False
+
+
+def _open_zip(path: Path, config: Config) -> tuple[zipfile.ZipFile, Parts]:
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, EOFError, ValueError):
+        raise BookReadError(path, "truncated or damaged file (an incomplete download or copy?): "
+                                  "its zip archive cannot be opened") from None
+    except OSError as exc:
+        raise BookReadError(path, f"cannot be opened ({exc.strerror or exc})") from None
+    try:
+        workbook = workbook_member(zf)
+        if workbook is None:
+            if "content.xml" in zf.NameToInfo and "mimetype" in zf.NameToInfo:
+                raise BookReadError(path, "an OpenDocument spreadsheet (.ods): save it as .xlsx")
+            raise BookReadError(path, "a zip archive, but not an Excel workbook (no xl/workbook.xml)")
+        if workbook.endswith(".bin"):
+            raise BookReadError(path, "an Excel binary workbook (.xlsb): save it as .xlsx")
+        limit = config.limits.max_uncompressed_mb
+        total = sum(i.file_size for i in zf.infolist())
+        if total > limit << 20:
+            raise BookReadError(path, f"expands to {total >> 20} MB, over the {limit} MB limit "
+                                      "(limits.max_uncompressed_mb in the config): refused as a possible zip bomb")
+        try:
+            return zf, read_parts(zf, workbook)
+        except PartsError as exc:
+            raise BookReadError(path, f"damaged workbook: {exc}") from None
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError) as exc:
+            raise BookReadError(path, f"truncated or damaged file: {exc}") from None
+    except BaseException:
+        zf.close()
+        raise
+
+
+@contextmanager
+def open_book(path: str | os.PathLike, config: Config) -> Iterator[Source]:
+    """Open ``path`` for reading, or raise BookReadError with one line saying why not."""
+    path = Path(path)
+    _check_file(path)
+    zf, parts = _open_zip(path, config)
+    try:
+        try:
+            workbook = CalamineWorkbook.from_path(str(path))
+        except Exception as exc:
+            raise BookReadError(path, f"damaged workbook, cannot be read ({exc})") from None
+        source = Source(path, zf, workbook, parts)
+        try:
+            yield source
+        finally:
+            source.close()
+            workbook.close()
+    finally:
+        zf.close()

@@ -1,0 +1,177 @@
+"""Finding the data sheets in a workbook, and turning one sheet's grid into a typed ``Table``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from typing import Any
+
+from ..book import Table
+from ..cells import col_letter
+from ..errors import MissingColumnError, MissingSheetError
+from ..schema import SHEETS, Sheet
+from .coerce import ExcelError
+from .columns import convert_column
+from .headers import HEADER_SEARCH_ROWS, HeaderMap, find_header, normalise
+
+
+def _both(zh: str, en: str) -> str:
+    return f"{zh} / {en}"
+
+
+def find_sheets(path: Any, names: Iterable[str]) -> tuple[dict[str, str], str]:
+    """``({sheet key: name in the file}, lang)`` — each data sheet by its Chinese or English name (or
+    key), matched after normalising; the first match in workbook order wins. ``lang`` is "en" when
+    every sheet has its English name, else "zh". Raises MissingSheetError naming what is missing."""
+    names = list(names)
+    wanted: dict[str, tuple[str, str]] = {}
+    for s in SHEETS:
+        for word, lang in ((s.zh, "zh"), (s.en, "en"), (s.key, "en")):
+            wanted.setdefault(normalise(word), (s.key, lang))
+    found: dict[str, str] = {}
+    langs: set[str] = set()
+    for name in names:
+        hit = wanted.get(normalise(name))
+        if hit and hit[0] not in found:
+            found[hit[0]] = name
+            langs.add(hit[1])
+    missing = [s for s in SHEETS if s.key not in found]
+    if missing:
+        what = ", ".join(_both(s.zh, s.en) for s in missing)
+        have = ", ".join(names) or "none"
+        noun = "sheet" if len(missing) == 1 else "sheets"
+        raise MissingSheetError(path, f"{noun} {what} not found (the file has: {have})")
+    return {s.key: found[s.key] for s in SHEETS}, ("en" if langs == {"en"} else "zh")
+
+
+@lru_cache(maxsize=None)
+def _row_builder(keys: tuple[str, ...]) -> Callable[..., dict[str, Any]]:
+    """``build(v0, v1, …) -> {keys[0]: v0, keys[1]: v1, …}``, compiled once per sheet (as dataclasses
+    compile their ``__init__``): a dict display is twice as fast as ``dict(zip(keys, values))``,
+    and a large book has a million rows."""
+    args = [f"v{i}" for i in range(len(keys))]
+    items = ", ".join(f"{key!r}: {arg}" for key, arg in zip(keys, args))
+    return eval(f"lambda {', '.join(args)}: {{{items}}}", {})  # keys are repr()-quoted: no code injection
+
+
+def _mark_errors(grid: list[list[Any]], errors: dict[tuple[int, int], str], first: int) -> None:
+    for (r, c), text in errors.items():
+        if r >= first and r < len(grid) and c < len(grid[r]):
+            grid[r][c] = ExcelError(text)
+
+
+def _fill_merged(grid: list[list[Any]], merged: list, first: int) -> None:
+    """A value merged down several rows belongs to each of them (an order number spanning its lines).
+    Only downwards, within one column: a note merged across columns is not copied into quantities."""
+    for (r0, c0), (r1, _c1) in merged:
+        if r0 < first or r1 <= r0 or r0 >= len(grid):
+            continue
+        value = grid[r0][c0]
+        for r in range(r0 + 1, min(r1, len(grid) - 1) + 1):
+            if grid[r][c0] == "":
+                grid[r][c0] = value
+
+
+def read_table(
+    path: Any,
+    sheet: Sheet,
+    name: str,
+    grid: list[list[Any]],
+    hmap: HeaderMap,
+    converters: dict[str, Callable[[Any], Any]],
+    *,
+    errors: dict[tuple[int, int], str] | None = None,
+    merged: list | None = None,
+) -> Table:
+    """The records of one sheet: every row below the header whose input columns are not all blank.
+
+    ``grid`` is calamine's ``to_python(skip_empty_area=False)`` (row 0 = Excel row 1); it is
+    emptied as the columns are taken out, to keep the peak memory of a large book down."""
+    header = find_header(grid, hmap)
+    if header is None:
+        need = ", ".join(_both(c.zh, c.en) for c in sheet.inputs if c.required)
+        raise MissingColumnError(path, f"sheet {name}: no header row found in the first {HEADER_SEARCH_ROWS} rows "
+                                       f"(expected columns such as {need})")
+    missing = [c for c in sheet.inputs if c.required and c.key not in header.columns]
+    if missing:
+        what = ", ".join(_both(c.zh, c.en) for c in missing)
+        noun = "column" if len(missing) == 1 else "columns"
+        raise MissingColumnError(path, f"sheet {name} ({_both(sheet.zh, sheet.en)}): required {noun} {what} "
+                                       f"not found in the header row (row {header.index + 1})")
+    first = header.index + 1
+    if errors:
+        _mark_errors(grid, errors, first)
+    if merged:
+        _fill_merged(grid, merged, first)
+
+    width = len(grid[header.index])
+    n = len(grid) - first
+    cells = list(zip(*grid[first:])) if n else []
+    grid.clear()
+
+    def values(c: int) -> tuple[Any, ...]:
+        return cells[c] if c < len(cells) else ("",) * n
+
+    # 1. input columns, typed; a column the file does not have is all None
+    inputs = sheet.inputs
+    typed: list[list[Any]] = []
+    problems: list[tuple[int, str, Any, str]] = []
+    for col in inputs:
+        c = header.columns.get(col.key)
+        if c is None:
+            typed.append([None] * n)
+            continue
+        out, probs = convert_column(values(c), converters[col.key])
+        typed.append(out)
+        problems.extend((i, col.key, raw, reason) for i, raw, reason in probs)
+
+    # 2. records: rows with a value or a problem in some input column
+    keys = tuple(c.key for c in inputs)
+    rows = list(map(_row_builder(keys), *typed))
+    del typed
+    blank = dict.fromkeys(keys)
+    flagged = {p[0] for p in problems}
+    keep = [i for i, row in enumerate(rows) if row != blank or i in flagged]
+    new_index = None
+    if len(keep) != len(rows):
+        rows = [rows[i] for i in keep]
+        new_index = {old: new for new, old in enumerate(keep)}
+        problems = [(new_index[i], k, raw, reason) for i, k, raw, reason in problems]
+    position = {k: j for j, k in enumerate(keys)}
+    problems.sort(key=lambda p: (p[0], position[p[1]]))
+
+    def pick(column: list[Any] | tuple[Any, ...]) -> list[Any]:
+        return list(column) if new_index is None else [column[i] for i in keep]
+
+    # 3. derived columns: the cached formula results, typed where possible, never trusted
+    cached: dict[str, list[Any]] = {}
+    for col in sheet.derived:
+        c = header.columns.get(col.key)
+        if c is None:
+            continue
+        raw = values(c)
+        out, probs = convert_column(raw, converters[col.key])
+        for i, r, _reason in probs:
+            out[i] = r.strip() if isinstance(r, str) else r  # "#N/A" or what was typed over the formula
+        cached[col.key] = pick(out)
+
+    # 4. columns the schema does not know, kept as found ('' -> None)
+    extra: dict[str, tuple[int, list[Any]]] = {}
+    known = set(header.columns.values()) | set(header.extra.values())
+    spare = [(f"({col_letter(c)})", c) for c in range(width) if c not in known]
+    for text, c in list(header.extra.items()) + spare:
+        found = [None if v == "" else (v.text if type(v) is ExcelError else v) for v in pick(values(c))]
+        if c in header.extra.values() or any(v is not None for v in found):
+            extra[text] = (c, found)
+
+    return Table(
+        sheet=sheet,
+        name=name,
+        rows=rows,
+        row_numbers=[first + i + 1 for i in keep],
+        columns=dict(header.columns),
+        cached=cached,
+        extra=extra,
+        problems=problems,
+        header_row=header.index + 1,
+    )
