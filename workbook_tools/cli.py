@@ -96,10 +96,12 @@ def template(output: Path | None, lang: str | None, config_path: Path | None) ->
 @_config_option
 @_handle_errors
 def demo(orders: int, seed: int, today, output: Path, lang: str | None, config_path: Path | None) -> None:
-    """Write a filled demo order book with realistic, consistent data."""
+    """Write a filled demo order book with realistic, consistent data, check it, and summarise it."""
     from .demo import generate_demo
+    from .formats.labels import file_line
     from .overview import book_overview
     from .template import write_book
+    from .validate import validate_file
 
     config = load_config(config_path)
     lang = lang or config.language
@@ -108,8 +110,10 @@ def demo(orders: int, seed: int, today, output: Path, lang: str | None, config_p
     with bar:
         data = generate_demo(orders, seed=seed, today=today, config=config, progress=progress)
         path = write_book(output, data, config=config, lang=lang, today=today, progress=progress)
+        checked = validate_file(path, config=config, today=today)
     click.echo(f"wrote {path}")
-    click.echo(book_overview(data, lang=lang))
+    click.echo(book_overview(data, lang=lang, currency=config.currency_symbol))
+    click.echo(f"{'校验' if lang == 'zh' else 'validation'}: {file_line(checked, lang)}")
 
 
 @cli.command()

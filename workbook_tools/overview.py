@@ -23,7 +23,7 @@ def overview_figures(data: BookData) -> dict:
     }
 
 
-def book_overview(data: BookData, *, lang: str = "zh") -> str:
+def book_overview(data: BookData, *, lang: str = "zh", currency: str = "¥") -> str:
     f = overview_figures(data)
     zh = lang == "zh"
     rows = "  ".join(f"{s.name(lang)} {f['rows'][s.key]:,}" for s in SHEETS)
@@ -31,8 +31,9 @@ def book_overview(data: BookData, *, lang: str = "zh") -> str:
         f"{c.label(lang)} {f['orders_by_status'].get(c.value, 0):,}" for c in ORDER_STATUS
     )
     money = (
-        f"订单金额 ¥{f['ordered']:,.2f}  已收款 ¥{f['received']:,.2f}  应收未收 ¥{f['outstanding']:,.2f}"
+        f"订单金额 {currency}{f['ordered']:,.2f}  已收款 {currency}{f['received']:,.2f}  应收未收 {currency}{f['outstanding']:,.2f}"
         if zh
-        else f"ordered ¥{f['ordered']:,.2f}  received ¥{f['received']:,.2f}  outstanding ¥{f['outstanding']:,.2f}"
+        else f"ordered {currency}{f['ordered']:,.2f}  received {currency}{f['received']:,.2f}  "
+        f"outstanding {currency}{f['outstanding']:,.2f}"
     )
     return "\n".join([rows, status, money])

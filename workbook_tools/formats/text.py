@@ -26,7 +26,10 @@ _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
 
 def render_text(report: Report, lang: str = "zh", console: Console | None = None, *, max_rows: int = MAX_ROWS) -> None:
     """Print ``report`` on ``console`` (a new stdout console when None; plain text when not a tty)."""
-    console = console or Console(highlight=False)
+    if console is None:
+        console = Console(highlight=False)
+        if not console.is_terminal:  # a log file or a pipe: wide lines beat a table wrapped to 80 columns
+            console = Console(highlight=False, width=160)
     for result in report.files:
         _render_file(console, result, lang, max_rows)
     console.print(Text(totals(report).line(lang), style="bold"))

@@ -23,6 +23,7 @@ from pathlib import Path
 from ..book import OrderBook
 from ..choices import choice_lists
 from ..config import Config
+from ..errors import BookReadError
 from ..schema import SHEETS
 from .coerce import REASONS, Dates, converter
 from .headers import header_map, normalise
@@ -59,6 +60,10 @@ def read_book(path: str | os.PathLike, *, config: Config | None = None) -> Order
         dates = Dates(source.parts.date1904)
         tables = {}
         for sheet, cells in zip(SHEETS, source.read_sheets([names[s.key] for s in SHEETS])):
+            if len(cells.grid) - 1 > config.limits.max_rows:
+                raise BookReadError(
+                    source.path, f"sheet {cells.name!r} reaches row {len(cells.grid):,}, more than "
+                    f"{config.limits.max_rows:,} rows (limits.max_rows in the config): delete the rows below the data")
             converters = {c.key: converter(c, lists=lists, dates=dates) for c in sheet.columns}
             tables[sheet.key] = read_table(
                 source.path, sheet, cells.name, cells.grid, header_map(sheet, config), converters,
