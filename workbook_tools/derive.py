@@ -32,19 +32,37 @@ def serial(d: date | datetime) -> float:
     return (d - EXCEL_EPOCH).days
 
 
-def _k(value: Any) -> str:
+def _casefold(value: Any) -> str:
     """Key as SUMIFS/MATCH compare it: case-insensitive text."""
     return "" if value is None else str(value).casefold()
+
+
+class _Memo(dict):
+    """``memo[x]`` computes ``fn(x)`` once: keys, dates and amounts repeat across a book's rows,
+    and a dict hit is far cheaper than a Python call on a 250,000-line book."""
+
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, key):
+        value = self[key] = self.fn(key)
+        return value
+
+
+def _line_amount(qpd: tuple) -> Decimal:
+    q, p, d = qpd
+    return cents(_num(q) * _num(p) * (1 - _num(d)))
 
 
 def _num(value: Any) -> Decimal:
     return ZERO if value is None else Decimal(value)
 
 
-def _first_by_key(rows: list[dict], key: str, value: str) -> dict[str, Any]:
+def _first_by_key(rows: list[dict], key: str, value: str, keyof=None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for r in rows:
-        out.setdefault(_k(r[key]), r.get(value) or "")
+        out.setdefault(keyof[r[key]] if keyof is not None else _casefold(r[key]), r.get(value) or "")
     return out
 
 
@@ -96,6 +114,7 @@ def payment_status(total: Decimal, paid: Decimal) -> str:
 
 
 def derive(data: BookData) -> Derived:
+    _k, _serial, _amount = _Memo(_casefold), _Memo(serial), _Memo(_line_amount)
     customers, products = data["customers"], data["products"]
     orders, lines = data["orders"], data["order_lines"]
     ships, pays, moves = data["shipments"], data["payments"], data["stock_moves"]
@@ -106,25 +125,25 @@ def derive(data: BookData) -> Derived:
     partial_qty: dict[tuple[str, str], int] = defaultdict(int)
     partial_by_sku: dict[str, list[tuple[float, int]]] = defaultdict(list)
     for s in ships:
-        o = _k(s["order_no"])
+        o = _k[s["order_no"]]
         if s.get("sku") in (None, ""):
             whole_n[o] += 1
             if s.get("ship_date") is not None:
-                whole_serials[o] += serial(s["ship_date"])
+                whole_serials[o] += _serial[s["ship_date"]]
         else:
             qty = s.get("quantity") or 0
-            partial_qty[(o, _k(s["sku"]))] += qty
+            partial_qty[(o, _k[s["sku"]])] += qty
             if s.get("ship_date") is not None:
-                partial_by_sku[_k(s["sku"])].append((serial(s["ship_date"]), qty))
+                partial_by_sku[_k[s["sku"]]].append((_serial[s["ship_date"]], qty))
 
     # --- order lines
-    product_names = _first_by_key(products, "sku", "name")
+    product_names = _first_by_key(products, "sku", "name", _k)
     line_name, line_amount, line_shipped, line_whole = [], [], [], []
     for ln in lines:
-        o, sku = _k(ln["order_no"]), _k(ln["sku"])
+        o, sku = _k[ln["order_no"]], _k[ln["sku"]]
         qty = ln.get("quantity") or 0
         line_name.append(product_names.get(sku, ""))
-        line_amount.append(cents(_num(ln.get("quantity")) * _num(ln.get("unit_price")) * (1 - _num(ln.get("discount")))))
+        line_amount.append(_amount[(ln.get("quantity"), ln.get("unit_price"), ln.get("discount"))])
         n = whole_n.get(o, 0)
         line_shipped.append(qty if n > 0 else partial_qty.get((o, sku), 0))
         line_whole.append(EXCEL_EPOCH.fromordinal(EXCEL_EPOCH.toordinal() + int(whole_serials[o] / n)) if n else "")
@@ -133,19 +152,19 @@ def derive(data: BookData) -> Derived:
     _guard("order_lines", lines, line_values)
 
     # --- orders
-    customer_names = _first_by_key(customers, "customer_id", "name")
+    customer_names = _first_by_key(customers, "customer_id", "name", _k)
     total_by: dict[str, Decimal] = defaultdict(Decimal)
     for ln, amt in zip(lines, line_amount):
         if amt != "":
-            total_by[_k(ln["order_no"])] += amt
+            total_by[_k[ln["order_no"]]] += amt
     paid_by: dict[str, Decimal] = defaultdict(Decimal)
     for p in pays:
-        paid_by[_k(p["order_no"])] += _num(p.get("amount"))
+        paid_by[_k[p["order_no"]]] += _num(p.get("amount"))
     o_name, o_total, o_paid, o_balance, o_status = [], [], [], [], []
     for od in orders:
-        o = _k(od["order_no"])
+        o = _k[od["order_no"]]
         total, paid = cents(total_by.get(o, ZERO)), cents(paid_by.get(o, ZERO))
-        o_name.append(customer_names.get(_k(od["customer_id"]), ""))
+        o_name.append(customer_names.get(_k[od["customer_id"]], ""))
         o_total.append(total)
         o_paid.append(paid)
         o_balance.append(cents(total - paid))
@@ -155,18 +174,18 @@ def derive(data: BookData) -> Derived:
     last_count: dict[str, float] = {}
     for m in moves:
         if m.get("type") == "stocktake" and m.get("date") is not None:
-            s = _k(m["sku"])
-            last_count[s] = max(last_count.get(s, 0), serial(m["date"]))
+            s = _k[m["sku"]]
+            last_count[s] = max(last_count.get(s, 0), _serial[m["date"]])
     on_hand, last_count_date = [], []
     line_whole_by_sku: dict[str, list[tuple[float, int]]] = defaultdict(list)
     for ln, wd in zip(lines, line_whole):
         if wd != "":
-            line_whole_by_sku[_k(ln["sku"])].append((serial(wd), ln.get("quantity") or 0))
+            line_whole_by_sku[_k[ln["sku"]]].append((_serial[wd], ln.get("quantity") or 0))
     moves_by_sku: dict[str, list[dict]] = defaultdict(list)
     for m in moves:
-        moves_by_sku[_k(m["sku"])].append(m)
+        moves_by_sku[_k[m["sku"]]].append(m)
     for p in products:
-        s = _k(p["sku"])
+        s = _k[p["sku"]]
         t = last_count.get(s, 0)
         last_count_date.append(EXCEL_EPOCH.fromordinal(EXCEL_EPOCH.toordinal() + int(t)) if t else "")
         if t == 0:
@@ -175,12 +194,12 @@ def derive(data: BookData) -> Derived:
             base = sum(
                 m.get("quantity") or 0
                 for m in moves_by_sku[s]
-                if m.get("type") == "stocktake" and m.get("date") is not None and serial(m["date"]) == t
+                if m.get("type") == "stocktake" and m.get("date") is not None and _serial[m["date"]] == t
             )
         after = sum(
             m.get("quantity") or 0
             for m in moves_by_sku[s]
-            if m.get("type") != "stocktake" and m.get("date") is not None and serial(m["date"]) > t
+            if m.get("type") != "stocktake" and m.get("date") is not None and _serial[m["date"]] > t
         )
         shipped = sum(q for d, q in partial_by_sku[s] if d > t) + sum(q for d, q in line_whole_by_sku[s] if d > t)
         on_hand.append(base + after - shipped)

@@ -14,16 +14,14 @@ Data problems never raise: they are listed in ``Table.problems`` for validation 
 
 from __future__ import annotations
 
-import gc
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from ..book import OrderBook
 from ..choices import choice_lists
 from ..config import Config
 from ..errors import BookReadError
+from ..perf import gc_paused
 from ..schema import SHEETS
 from .coerce import REASONS, Dates, converter
 from .headers import header_map, normalise
@@ -31,19 +29,6 @@ from .open import open_book
 from .sheets import find_sheets, read_table
 
 __all__ = ["REASONS", "normalise", "read_book"]
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Millions of new lists, tuples and dicts, none in a cycle: the cyclic collector would rescan
-    the growing heap again and again (a fifth of the read time on a 100,000-order book)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def read_book(path: str | os.PathLike, *, config: Config | None = None) -> OrderBook:
@@ -55,7 +40,7 @@ def read_book(path: str | os.PathLike, *, config: Config | None = None) -> Order
     """
     config = config or Config()
     lists = choice_lists(config)
-    with _gc_paused(), open_book(path, config) as source:
+    with gc_paused(), open_book(path, config) as source:
         names, lang = find_sheets(source.path, source.sheet_names)
         dates = Dates(source.parts.date1904)
         tables = {}

@@ -20,6 +20,12 @@ def key(value: Any) -> str:
     return "" if value is None else str(value).strip().casefold()
 
 
+class _Keys(dict):
+    def __missing__(self, value: Any) -> str:
+        k = self[value] = key(value)
+        return k
+
+
 @dataclass
 class Context:
     book: OrderBook
@@ -29,6 +35,11 @@ class Context:
     @cached_property
     def derived(self) -> Derived:
         return derive(self.book.data())
+
+    @cached_property
+    def keys(self) -> "_Keys":
+        """``ctx.keys[value]`` is ``key(value)``, computed once per distinct value."""
+        return _Keys()
 
     @cached_property
     def lists(self):
@@ -46,8 +57,9 @@ class Context:
         cache = self._indexes
         if (sheet, column) not in cache:
             idx: dict[str, list[int]] = defaultdict(list)
+            keys = self.keys
             for i, row in enumerate(self.table(sheet).rows):
-                k = key(row.get(column))
+                k = keys[row.get(column)]
                 if k:
                     idx[k].append(i)
             cache[(sheet, column)] = dict(idx)
