@@ -152,3 +152,17 @@ def test_each_bad_input_is_one_line_and_the_run_goes_on(books, tmp_path):
     seen = {os.path.basename(f["path"]) for f in
             json.loads((tmp_path / "out2" / "validation_report.json").read_text(encoding="utf-8"))["files"]}
     assert "~$typed_text.xlsx" not in seen and "typed_text.xlsx" in seen
+
+
+def test_nightly_writes_a_dated_report_folder_and_one_line_per_book(books, tmp_path):
+    folder = tmp_path / "books"
+    folder.mkdir()
+    shutil.copy(books["clean"], folder / "clean.xlsx")
+    shutil.copy(books["bad"], folder / "typed_text.xlsx")
+    result = run("nightly", folder, "--reports", tmp_path / "reports")
+    assert result.exit_code == 1, result.output
+    (day,) = (tmp_path / "reports").iterdir()
+    assert day.name == date.today().isoformat()
+    assert {"summary.json", "validation_report.html", "validation_report.xlsx"} <= {p.name for p in day.iterdir()}
+    lines = result.output.splitlines()
+    assert any("clean.xlsx" in line for line in lines) and any("typed_text.xlsx" in line for line in lines)
