@@ -6,60 +6,15 @@ users never see a traceback for bad input.
 
 from __future__ import annotations
 
-import functools
+import importlib
 import sys
 from datetime import date
 from pathlib import Path
 
 import click
 
+from .commands.common import config_option, handle_errors, lang_option, progress_bar
 from .config import DEFAULT_CONFIG_NAME, load_config, write_default_config
-from .errors import WorkbookToolsError
-
-EXIT_INPUT = 2
-
-
-def _handle_errors(fn):
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except WorkbookToolsError as exc:
-            click.echo(f"orderbook: {exc}", err=True)
-            sys.exit(EXIT_INPUT)
-
-    return wrapper
-
-
-def _config_option(fn):
-    return click.option(
-        "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-        help=f"Company settings (TOML). Default: built-in defaults; see `orderbook config init`.",
-    )(fn)
-
-
-def _lang_option(fn):
-    return click.option(
-        "--lang", type=click.Choice(["zh", "en"]), default=None,
-        help="Workbook language (sheet names, headers, messages). Default: the config's, zh.",
-    )(fn)
-
-
-def _progress():
-    """A rich progress bar as a ``progress(stage, done, total)`` callback."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                   transient=True, disable=not sys.stderr.isatty(), console=None)
-    tasks: dict[str, int] = {}
-
-    def update(stage: str, done: int, total: int) -> None:
-        if stage not in tasks:
-            tasks[stage] = bar.add_task(stage, total=total)
-        bar.update(tasks[stage], completed=done, total=total)
-
-    return bar, update
-
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="workbook_tools")
@@ -70,9 +25,9 @@ def cli() -> None:
 @cli.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write. Default: order_book_template.xlsx (en: order_book_template_en.xlsx).")
-@_lang_option
-@_config_option
-@_handle_errors
+@lang_option
+@config_option
+@handle_errors
 def template(output: Path | None, lang: str | None, config_path: Path | None) -> None:
     """Write the empty order-book template (validation, formulas, instructions)."""
     from .template import write_book
@@ -92,9 +47,9 @@ def template(output: Path | None, lang: str | None, config_path: Path | None) ->
               help="Pretend today is this date (YYYY-MM-DD). Default: today.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("demo_order_book.xlsx"), show_default=True)
-@_lang_option
-@_config_option
-@_handle_errors
+@lang_option
+@config_option
+@handle_errors
 def demo(orders: int, seed: int, today, output: Path, lang: str | None, config_path: Path | None) -> None:
     """Write a filled demo order book with realistic, consistent data, check it, and summarise it."""
     from .demo import generate_demo
@@ -106,7 +61,7 @@ def demo(orders: int, seed: int, today, output: Path, lang: str | None, config_p
     config = load_config(config_path)
     lang = lang or config.language
     today = today.date() if today else date.today()
-    bar, progress = _progress()
+    bar, progress = progress_bar()
     with bar:
         data = generate_demo(orders, seed=seed, today=today, config=config, progress=progress)
         path = write_book(output, data, config=config, lang=lang, today=today, progress=progress)
@@ -125,9 +80,9 @@ def demo(orders: int, seed: int, today, output: Path, lang: str | None, config_p
               help="Folder for the json / xlsx / html reports. Default: the current folder.")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Check dates against this day (YYYY-MM-DD) instead of today.")
-@_lang_option
-@_config_option
-@_handle_errors
+@lang_option
+@config_option
+@handle_errors
 def validate(paths, formats, out_dir, today, lang, config_path) -> None:
     """Check order books (files or folders) and flag every problem by cell.
 
@@ -138,7 +93,7 @@ def validate(paths, formats, out_dir, today, lang, config_path) -> None:
 
     config = load_config(config_path)
     lang = lang or config.language
-    bar, progress = _progress()
+    bar, progress = progress_bar()
     with bar:
         report = validate_paths(paths, config=config, today=today.date() if today else None, progress=progress)
     formats = formats or ("text",)
@@ -157,9 +112,9 @@ def validate(paths, formats, out_dir, today, lang, config_path) -> None:
               show_default=True, help="Where the dated report folders (YYYY-MM-DD) go.")
 @click.option("--keep-days", type=click.IntRange(1), default=30, show_default=True,
               help="Delete dated report folders older than this.")
-@_lang_option
-@_config_option
-@_handle_errors
+@lang_option
+@config_option
+@handle_errors
 def nightly(folder, reports_root, keep_days, lang, config_path) -> None:
     """Validate every order book in FOLDER into a dated report folder (for cron)."""
     from .nightly import run_nightly
@@ -180,10 +135,16 @@ def config() -> None:
 @config.command("init")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_CONFIG_NAME)
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-@_handle_errors
+@handle_errors
 def config_init(path: Path, force: bool) -> None:
     """Write the default settings file (orderbook.toml) to edit."""
     click.echo(f"wrote {write_default_config(path, overwrite=force)}")
+
+
+#: Commands that live in their own modules (workbook_tools/commands/<name>.py, each exposing ``command``).
+COMMAND_MODULES: tuple[str, ...] = ()
+for _name in COMMAND_MODULES:
+    cli.add_command(importlib.import_module(f"workbook_tools.commands.{_name}").command)
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ Formula cells of data rows carry Python's value (derive.py) as their cached resu
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
@@ -44,6 +44,8 @@ WORKBOOK_OPTIONS = {"constant_memory": True}
 BOOK_TITLE = ("客户订单管理簿", "Order book")
 
 Progress = Callable[[str, int, int], None]
+#: Adds a sheet of its own to the book being written: ``add(workbook, lang)`` (e.g. a monthly report).
+SheetWriter = Callable[[Workbook, str], None]
 
 
 def last_rows(data: BookData) -> dict[str, int]:
@@ -59,6 +61,7 @@ def write_book(
     lang: str = "zh",
     today: date | None = None,
     progress: Progress | None = None,
+    add_sheets: Sequence[SheetWriter] = (),
 ) -> Path:
     """Write the order book to ``path`` (atomically) and return the path.
 
@@ -66,7 +69,8 @@ def write_book(
     (choice columns as canonical values, written as labels of ``lang``). ``today`` (default: the
     real date) only feeds the dashboard's cached values; the template leaves the date out of them,
     so its bytes never change. ``progress(sheet name, rows written, rows in all)`` is called as
-    the data rows are written.
+    the data rows are written. Each of ``add_sheets`` is called after the data sheets to add sheets
+    of its own; they come after the hidden Lists sheet.
     """
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
@@ -107,6 +111,8 @@ def write_book(
         for sheet, ws in data_sheets:
             write_data_sheet(ws, sheet, book[sheet.key], derived[sheet.key], ctx, config, lists, styles,
                              tick(sheet.name(lang)))
+        for add_sheet in add_sheets:
+            add_sheet(wb, lang)
         write_lists_sheet(ws_lists, lists, lang, styles)
         try:
             wb.close()
