@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from .cells import quote_sheet
 from .choices import MOVEMENT_TYPE, PAYMENT_STATUS, label_of
+from .derive import BLANK_GUARD
 from .schema import SHEET_BY_KEY
 
 
@@ -46,8 +47,6 @@ class FormulaContext:
 Formula = Callable[[FormulaContext, int], str]
 
 
-def _blank_guard(ctx: FormulaContext, sheet: str, key: str, row: int, body: str) -> str:
-    return f'=IF({ctx.here(sheet, key, row)}="","",{body})'
 
 
 def _lookup(target_sheet: str, target_key: str, value_key: str, sheet: str, key: str) -> Formula:
@@ -56,14 +55,14 @@ def _lookup(target_sheet: str, target_key: str, value_key: str, sheet: str, key:
             f"IFERROR(INDEX({ctx.col(target_sheet, value_key)},"
             f"MATCH({ctx.here(sheet, key, row)},{ctx.col(target_sheet, target_key)},0))&\"\",\"\")"
         )
-        return _blank_guard(ctx, sheet, key, row, body)
+        return body
 
     return f
 
 
 def _line_amount(ctx: FormulaContext, row: int) -> str:
     h = lambda k: ctx.here("order_lines", k, row)  # noqa: E731
-    return _blank_guard(ctx, "order_lines", "order_no", row, f"ROUND({h('quantity')}*{h('unit_price')}*(1-{h('discount')}),2)")
+    return f"ROUND({h('quantity')}*{h('unit_price')}*(1-{h('discount')}),2)"
 
 
 def _whole_count(ctx: FormulaContext, row: int) -> str:
@@ -81,7 +80,7 @@ def _line_shipped(ctx: FormulaContext, row: int) -> str:
         f"SUMIFS({ctx.col('shipments', 'quantity')},{ctx.col('shipments', 'order_no')},{h('order_no')},"
         f"{ctx.col('shipments', 'sku')},{h('sku')})"
     )
-    return _blank_guard(ctx, "order_lines", "order_no", row, f"IF({_whole_count(ctx, row)}>0,{h('quantity')},{partial})")
+    return f"IF({_whole_count(ctx, row)}>0,{h('quantity')},{partial})"
 
 
 def _line_whole_date(ctx: FormulaContext, row: int) -> str:
@@ -89,24 +88,22 @@ def _line_whole_date(ctx: FormulaContext, row: int) -> str:
     dates, orders, skus = ctx.col("shipments", "ship_date"), ctx.col("shipments", "order_no"), ctx.col("shipments", "sku")
     n = _whole_count(ctx, row)
     body = f'IF({n}=0,"",INT((SUMIFS({dates},{orders},{o})-SUMIFS({dates},{orders},{o},{skus},"<>"))/{n}))'
-    return _blank_guard(ctx, "order_lines", "order_no", row, body)
+    return body
 
 
 def _order_total(ctx: FormulaContext, row: int) -> str:
     o = ctx.here("orders", "order_no", row)
-    return _blank_guard(ctx, "orders", "order_no", row,
-                        f"ROUND(SUMIFS({ctx.col('order_lines', 'amount')},{ctx.col('order_lines', 'order_no')},{o}),2)")
+    return f"ROUND(SUMIFS({ctx.col('order_lines', 'amount')},{ctx.col('order_lines', 'order_no')},{o}),2)"
 
 
 def _order_paid(ctx: FormulaContext, row: int) -> str:
     o = ctx.here("orders", "order_no", row)
-    return _blank_guard(ctx, "orders", "order_no", row,
-                        f"ROUND(SUMIFS({ctx.col('payments', 'amount')},{ctx.col('payments', 'order_no')},{o}),2)")
+    return f"ROUND(SUMIFS({ctx.col('payments', 'amount')},{ctx.col('payments', 'order_no')},{o}),2)"
 
 
 def _order_balance(ctx: FormulaContext, row: int) -> str:
     h = lambda k: ctx.here("orders", k, row)  # noqa: E731
-    return _blank_guard(ctx, "orders", "order_no", row, f"ROUND({h('total')}-{h('paid')},2)")
+    return f"ROUND({h('total')}-{h('paid')},2)"
 
 
 def _order_payment_status(ctx: FormulaContext, row: int) -> str:
@@ -117,7 +114,7 @@ def _order_payment_status(ctx: FormulaContext, row: int) -> str:
         f"IF({paid}>{total},{lab['overpaid']},IF(AND({paid}={total},{total}>0),{lab['paid']},"
         f"IF({paid}>0,{lab['partial']},{lab['unpaid']})))"
     )
-    return _blank_guard(ctx, "orders", "order_no", row, body)
+    return body
 
 
 def _last_count(ctx: FormulaContext, row: int) -> str:
@@ -127,7 +124,7 @@ def _last_count(ctx: FormulaContext, row: int) -> str:
         f"SUMPRODUCT(MAX(({ctx.span('stock_moves', 'sku')}={sku})"
         f"*({ctx.span('stock_moves', 'type')}={count})*{ctx.span('stock_moves', 'date')}))"
     )
-    return _blank_guard(ctx, "products", "sku", row, f'IF({latest}=0,"",{latest})')
+    return f'IF({latest}=0,"",{latest})'
 
 
 def _on_hand(ctx: FormulaContext, row: int) -> str:
@@ -143,7 +140,7 @@ def _on_hand(ctx: FormulaContext, row: int) -> str:
         f"+SUMIFS({ctx.col('order_lines', 'quantity')},{ctx.col('order_lines', 'sku')},{sku},"
         f"{ctx.col('order_lines', 'whole_ship_date')},\">\"&{t})"
     )
-    return _blank_guard(ctx, "products", "sku", row, f"{base}+{after}-({shipped})")
+    return f"{base}+{after}-({shipped})"
 
 
 #: (sheet key, column key) -> formula builder. Every derived column of the schema has one (tested).
@@ -163,5 +160,7 @@ FORMULAS: dict[tuple[str, str], Formula] = {
 
 
 def formula(ctx: FormulaContext, sheet: str, key: str, row: int) -> str:
-    """The formula of derived column ``key`` on ``sheet`` at 1-based Excel ``row``."""
-    return FORMULAS[(sheet, key)](ctx, row)
+    """The formula of derived column ``key`` on ``sheet`` at 1-based Excel ``row``: blank while the
+    row's guarding key is blank (derive.BLANK_GUARD, which derive() follows too)."""
+    guard = ctx.here(sheet, BLANK_GUARD[(sheet, key)], row)
+    return f'=IF({guard}="","",{FORMULAS[(sheet, key)](ctx, row)})'
