@@ -7,7 +7,7 @@ letter or a dropdown list anywhere else: ask this module.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property
 
@@ -135,6 +135,24 @@ def _c(key, zh, en, type=T.TEXT, **kw) -> Column:
     return Column(key, zh, en, type, **kw)
 
 
+def _ref(key_column: Column, *, required: bool = True, **kw) -> Column:
+    """A column naming a row of another sheet: the key column's headers, aliases and type, declared once."""
+    sheet = next(name for name, col in _KEY_OF.items() if col is key_column)
+    return replace(key_column, required=required, unique=False, pattern=None, max_len=None,
+                   ref=f"{sheet}.{key_column.key}", **kw)
+
+
+CUSTOMER_ID = _c("customer_id", "客户编号", "Customer ID", T.ID, required=True, unique=True, width=12,
+                 pattern="customer_id", max_len=20, example="C0001", aliases=("客户代码", "客户ID", "cust_id"),
+                 help_zh="唯一编号，如 C0001。", help_en="Unique ID such as C0001.")
+SKU = _c("sku", "产品编号", "SKU", T.ID, required=True, unique=True, width=12, pattern="sku", max_len=30,
+         example="P1001", aliases=("产品代码", "货号", "商品编号", "product id", "item code", "stock code"),
+         help_zh="唯一的产品编号。", help_en="Unique product code.")
+ORDER_NO = _c("order_no", "订单编号", "Order no", T.ID, required=True, unique=True, width=15, pattern="order_no",
+              max_len=30, example="SO2026110001", aliases=("订单号", "单号", "order id", "order number", "invoice no"),
+              help_zh="唯一的订单编号。", help_en="Unique order number.")
+_KEY_OF = {"customers": CUSTOMER_ID, "products": SKU, "orders": ORDER_NO}
+
 NOTES = dict(width=24, help_zh="任意备注。", help_en="Any remark.", aliases=("remarks", "note", "备注信息"))
 
 CUSTOMERS = Sheet(
@@ -143,9 +161,7 @@ CUSTOMERS = Sheet(
     help_zh="每位客户一行。客户编号唯一，订单通过客户编号引用客户。",
     help_en="One row per customer. The customer ID is unique; orders refer to customers by it.",
     columns=(
-        _c("customer_id", "客户编号", "Customer ID", T.ID, required=True, unique=True, width=12,
-           pattern="customer_id", max_len=20, example="C0001", aliases=("客户代码", "客户ID", "cust_id"),
-           help_zh="唯一编号，如 C0001。", help_en="Unique ID such as C0001."),
+        CUSTOMER_ID,
         _c("name", "客户名称", "Customer name", required=True, width=22, max_len=100, example="杭州明远贸易有限公司",
            aliases=("客户", "姓名", "公司名称", "company name", "customer"),
            help_zh="个人姓名或公司全称。", help_en="Person's name or the company's full name."),
@@ -186,9 +202,7 @@ PRODUCTS = Sheet(
     help_zh="每个产品一行，含期初库存。当前库存由公式计算，请勿手填。",
     help_en="One row per product, with its opening stock. Stock on hand is a formula: do not type it.",
     columns=(
-        _c("sku", "产品编号", "SKU", T.ID, required=True, unique=True, width=12, pattern="sku", max_len=30,
-           example="P1001", aliases=("产品代码", "货号", "商品编号", "product id", "item code", "stock code"),
-           help_zh="唯一的产品编号。", help_en="Unique product code."),
+        SKU,
         _c("name", "产品名称", "Product name", required=True, width=22, max_len=100, example="人体工学办公椅",
            aliases=("品名", "商品名称", "product", "description"), help_zh="产品名称。", help_en="Product name."),
         _c("model", "型号", "Model", width=12, max_len=50, example="EC-200", help_zh="型号。", help_en="Model."),
@@ -222,12 +236,8 @@ ORDERS = Sheet(
     help_zh="每张订单一行；产品明细填在“订单明细”表。金额与付款状态由公式计算。",
     help_en="One row per order; its products go on Order lines. Amounts and payment status are formulas.",
     columns=(
-        _c("order_no", "订单编号", "Order no", T.ID, required=True, unique=True, width=15, pattern="order_no",
-           max_len=30, example="SO2026110001", aliases=("订单号", "单号", "order id", "order number", "invoice no"),
-           help_zh="唯一的订单编号。", help_en="Unique order number."),
-        _c("customer_id", "客户编号", "Customer ID", T.ID, required=True, ref="customers.customer_id", width=12,
-           example="C0001", aliases=("客户代码", "客户ID", "cust_id"),
-           help_zh="从下拉列表选择已登记的客户。", help_en="Pick a customer already on the Customers sheet."),
+        ORDER_NO,
+        _ref(CUSTOMER_ID, help_zh="从下拉列表选择已登记的客户。", help_en="Pick a customer already on the Customers sheet."),
         _c("customer_name", "客户名称", "Customer name", derived=True, width=22,
            help_zh="公式：按客户编号查出的客户名称。", help_en="Formula: the customer's name, looked up by ID."),
         _c("order_date", "下单日期", "Order date", T.DATE, required=True, width=12, past=True, example="2026-11-02",
@@ -257,12 +267,8 @@ ORDER_LINES = Sheet(
     help_zh="每张订单的每个产品一行。单价默认为产品单价。",
     help_en="One row per product of an order. The unit price defaults to the list price.",
     columns=(
-        _c("order_no", "订单编号", "Order no", T.ID, required=True, ref="orders.order_no", width=15,
-           example="SO2026110001", aliases=("订单号", "单号", "order id", "order number", "invoice no"),
-           help_zh="从下拉列表选择订单。", help_en="Pick an order from the Orders sheet."),
-        _c("sku", "产品编号", "SKU", T.ID, required=True, ref="products.sku", width=12, example="P1001",
-           aliases=("产品代码", "货号", "商品编号", "product id", "item code", "stock code"),
-           help_zh="从下拉列表选择产品。", help_en="Pick a product from the Products sheet."),
+        _ref(ORDER_NO, help_zh="从下拉列表选择订单。", help_en="Pick an order from the Orders sheet."),
+        _ref(SKU, help_zh="从下拉列表选择产品。", help_en="Pick a product from the Products sheet."),
         _c("product_name", "产品名称", "Product name", derived=True, width=22,
            help_zh="公式：按产品编号查出的名称。", help_en="Formula: the product's name, looked up by SKU."),
         _c("quantity", "数量", "Quantity", T.INT, required=True, min=1, width=8, example="2",
@@ -288,9 +294,7 @@ STATUS_LOG = Sheet(
     help_zh="订单每次状态变化或出现问题时记一行：问题及处理措施。",
     help_en="One row per status change or problem: what went wrong and what was done.",
     columns=(
-        _c("order_no", "订单编号", "Order no", T.ID, required=True, ref="orders.order_no", width=15,
-           example="SO2026110001", aliases=("订单号", "单号", "order id", "order number"),
-           help_zh="从下拉列表选择订单。", help_en="Pick an order."),
+        _ref(ORDER_NO, help_zh="从下拉列表选择订单。", help_en="Pick an order from the Orders sheet."),
         _c("status", "状态", "Status", T.CHOICE, required=True, choices="order_status", width=10, example="处理中",
            aliases=("订单状态",), help_zh="此时的订单状态。", help_en="Order status at this time."),
         _c("timestamp", "时间", "Time", T.DATETIME, required=True, width=17, past=True, example="2026-11-02 10:30",
@@ -311,9 +315,7 @@ SHIPMENTS = Sheet(
     help_zh="每个包裹一行。产品编号和数量不填表示整单发货；填写表示部分发货。",
     help_en="One row per parcel. Blank SKU and quantity = the whole order; filled = a partial shipment.",
     columns=(
-        _c("order_no", "订单编号", "Order no", T.ID, required=True, ref="orders.order_no", width=15,
-           example="SO2026110001", aliases=("订单号", "单号", "order id", "order number"),
-           help_zh="从下拉列表选择订单。", help_en="Pick an order."),
+        _ref(ORDER_NO, help_zh="从下拉列表选择订单。", help_en="Pick an order from the Orders sheet."),
         _c("ship_date", "发货日期", "Ship date", T.DATE, required=True, width=12, past=True, example="2026-11-03",
            aliases=("发货时间", "shipped date", "shipped on"), help_zh="发货日期，不早于下单日期。",
            help_en="Date shipped, not before the order date."),
@@ -323,9 +325,8 @@ SHIPMENTS = Sheet(
         _c("tracking_no", "物流单号", "Tracking no", T.ID, required=True, width=18, max_len=40, example="SF1234567890123",
            aliases=("快递单号", "运单号", "tracking number", "waybill"), help_zh="物流单号，按文本填写。",
            help_en="Tracking number, kept as text."),
-        _c("sku", "产品编号", "SKU", T.ID, ref="products.sku", width=12, example="",
-           aliases=("产品代码", "货号", "商品编号", "product id"), help_zh="部分发货时填写；整单发货留空。",
-           help_en="Only for a partial shipment; blank = whole order."),
+        _ref(SKU, required=False, example="", help_zh="部分发货时填写；整单发货留空。",
+             help_en="Only for a partial shipment; blank = whole order."),
         _c("quantity", "数量", "Quantity", T.INT, min=1, width=8, example="",
            aliases=("发货数量", "qty"), help_zh="部分发货的数量。", help_en="Quantity of a partial shipment."),
         _c("delivered_on", "签收日期", "Delivered on", T.DATE, width=12, past=True, example="2026-11-05",
@@ -340,9 +341,7 @@ PAYMENTS = Sheet(
     help_zh="每笔收款一行；退款填负数。交易流水号不可重复。",
     help_en="One row per payment received; a refund is negative. Transaction references are unique.",
     columns=(
-        _c("order_no", "订单编号", "Order no", T.ID, required=True, ref="orders.order_no", width=15,
-           example="SO2026110001", aliases=("订单号", "单号", "order id", "order number"),
-           help_zh="从下拉列表选择订单。", help_en="Pick an order."),
+        _ref(ORDER_NO, help_zh="从下拉列表选择订单。", help_en="Pick an order from the Orders sheet."),
         _c("paid_on", "付款日期", "Paid on", T.DATE, required=True, width=12, past=True, example="2026-11-02",
            aliases=("收款日期", "到账日期", "payment date"), help_zh="收款日期。", help_en="Date received."),
         _c("method", "付款方式", "Method", T.CHOICE, required=True, choices="payment_method", width=10, example="微信支付",
@@ -365,8 +364,7 @@ STOCK_MOVES = Sheet(
     columns=(
         _c("date", "日期", "Date", T.DATE, required=True, width=12, past=True, example="2026-11-01",
            aliases=("变动日期", "业务日期"), help_zh="发生日期。", help_en="Date of the movement."),
-        _c("sku", "产品编号", "SKU", T.ID, required=True, ref="products.sku", width=12, example="P1001",
-           aliases=("产品代码", "货号", "商品编号", "product id"), help_zh="从下拉列表选择产品。", help_en="Pick a product."),
+        _ref(SKU, help_zh="从下拉列表选择产品。", help_en="Pick a product from the Products sheet."),
         _c("type", "类型", "Type", T.CHOICE, required=True, choices="movement_type", width=8, example="入库",
            aliases=("变动类型", "movement type"), help_zh="入库 / 退货 / 调整 / 盘点。", help_en="Receipt / return / adjustment / stocktake."),
         _c("quantity", "数量", "Quantity", T.INT, required=True, width=8, example="50",
