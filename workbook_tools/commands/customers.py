@@ -1,0 +1,53 @@
+"""``orderbook customers BOOK``: the customer history workbook (客户档案) and the count per segment."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+from pathlib import Path
+
+import click
+
+from ..config import load_config
+from .common import config_option, handle_errors, lang_option
+
+
+@click.command("customers")
+@click.argument("book", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write. Default: <book>.customers.xlsx beside the book.")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Count recency up to this day (YYYY-MM-DD) instead of today.")
+@lang_option
+@config_option
+@handle_errors
+def command(book: Path, output: Path | None, today, lang: str | None, config_path: Path | None) -> None:
+    """Customer history: per customer the first and last order, orders, total spent, favourite products,
+    usual payment method, days to pay, open balance, and the RFM segment (重要价值客户 …)."""
+    from ..customers import SEGMENTS, customer_history, segment_counts, unprofiled_orders, write_customer_history
+    from ..read import read_book
+
+    config = load_config(config_path)
+    lang = lang or config.language
+    today = today.date() if today else date.today()
+    data = read_book(book, config=config).data()
+    profiles = customer_history(data, config=config, today=today)
+    output = output or book.with_name(f"{book.stem}.customers.xlsx")
+    path = write_customer_history(profiles, output, lang, config=config, today=today)
+    zh = lang == "zh"
+    click.echo(f"wrote {path}")
+    click.echo(f"{'客户' if zh else 'customers'}: {len(profiles):,}")
+    counts = segment_counts(profiles)
+    width = max(_columns(s.label(lang)) for s in SEGMENTS) + 2
+    for seg in SEGMENTS:
+        label = seg.label(lang)
+        click.echo(f"  {label}{' ' * (width - _columns(label))}{counts.get(seg.value, 0):>6,}")
+    missing = unprofiled_orders(data)
+    if missing:
+        click.echo(f"{missing:,} 张订单的客户编号不在客户表中，未计入任何客户" if zh
+                   else f"{missing:,} orders name no customer on the Customers sheet and are in nobody's history")
+
+
+def _columns(text: str) -> int:
+    """Terminal columns ``text`` takes: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -1,0 +1,174 @@
+"""The book's rows as table rows, and what would stop them from going in (checked before writing).
+
+Keys match as the workbook matches them (trimmed, case-insensitive), so a reference is stored
+spelt as the key it refers to (``c0001`` on an order becomes the customer's ``C0001``): the
+database compares exactly.
+
+The export refuses a book — and writes nothing — when a row would break the database's keys or
+lose a value; each problem names its cell:
+
+- ``unreadable``: a value the reader could not read as its column's type (it would become NULL);
+- ``missing-key``: a blank primary-key, natural-key or reference value (NOT NULL columns);
+- ``duplicate-key``: a primary key, a unique column or a unique natural key given twice;
+- ``unknown-reference``: a reference to a customer, order or product that is not in the book;
+- ``does-not-fit``: text longer than its column, a number too large or with too many decimals.
+
+Rows with a dangling reference are refused rather than exported with a NULL reference: the
+value typed would be lost, and the tables would no longer say what the book says.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..book import OrderBook, Table
+from ..derive import derive
+from ..schema import SHEETS, Column, Sheet, resolve_ref
+from .tables import exported_columns, not_null, sql_type, unique_natural_key
+
+KINDS: dict[str, str] = {
+    "unreadable": "unreadable value",
+    "missing-key": "blank key or reference",
+    "duplicate-key": "duplicate key",
+    "unknown-reference": "unknown reference",
+    "does-not-fit": "value does not fit its column",
+}
+INT_RANGE = (-(2**31), 2**31 - 1)
+
+
+@dataclass(frozen=True)
+class ExportProblem:
+    kind: str
+    sheet: str
+    column: str
+    #: Where the value is, e.g. ``订单!B5``.
+    cell: str
+    value: Any
+    detail: str = ""
+
+
+def key(value: Any) -> str:
+    return "" if value is None else str(value).strip().casefold()
+
+
+def _natural(value: Any) -> Any:
+    return key(value) if isinstance(value, str) else value
+
+
+def table_rows(book: OrderBook) -> tuple[dict[str, list[dict[str, Any]]], list[ExportProblem]]:
+    """Rows per table (column key -> value, derived values included) and the problems found."""
+    data = book.data()
+    derived = derive(data)
+    problems: list[ExportProblem] = []
+    #: "sheet.column" referred to -> key(value) -> the value as spelt there
+    spelling: dict[str, dict[str, str]] = defaultdict(dict)
+    for sheet in SHEETS:
+        for col in sheet.columns:
+            if col.ref and col.ref not in spelling:
+                target, target_col = resolve_ref(col.ref)
+                for row in data[target.key]:
+                    v = row.get(target_col.key)
+                    if v is not None:
+                        spelling[col.ref].setdefault(key(v), v)
+
+    out: dict[str, list[dict[str, Any]]] = {}
+    for sheet in SHEETS:
+        table = book[sheet.key]
+
+        def problem(kind: str, i: int, col: str, value: Any, detail: str = "", sheet=sheet, table=table) -> None:
+            problems.append(ExportProblem(kind, sheet.key, col, table.cell(i, col), value, detail))
+
+        unreadable = set()
+        for i, col_key, raw, reason in table.problems:
+            unreadable.add((i, col_key))
+            problem("unreadable", i, col_key, raw, reason)
+        specs = [
+            (c.key, derived[sheet.key][c.key] if c.derived else None, not_null(sheet, c),
+             _Refs(spelling[c.ref]) if c.ref else None, _Fit(c))
+            for c in exported_columns(sheet)
+        ]
+        rows = []
+        for i, src in enumerate(data[sheet.key]):
+            row: dict[str, Any] = {}
+            for k, computed, required, refs, fit in specs:
+                v = computed[i] if computed is not None else src.get(k)
+                if v is None or v == "":
+                    v = None
+                    if required and (i, k) not in unreadable:
+                        problem("missing-key", i, k, None)
+                else:
+                    if refs is not None:
+                        found = refs[v]
+                        if found is None:
+                            problem("unknown-reference", i, k, v)
+                        else:
+                            v = found
+                    if why := fit[v]:
+                        problem("does-not-fit", i, k, v, why)
+                row[k] = v
+            rows.append(row)
+        _duplicates(sheet, table, rows, problem)
+        out[sheet.key] = rows
+    return out, problems
+
+
+class _Refs(dict):
+    """``refs[value]``: the referenced key as spelt in its own table, or None; once per distinct value."""
+
+    def __init__(self, spelling: dict[str, str]):
+        super().__init__()
+        self.spelling = spelling
+
+    def __missing__(self, value: Any) -> str | None:
+        found = self[value] = self.spelling.get(key(value))
+        return found
+
+
+class _Fit(dict):
+    """``fit[value]``: why ``value`` does not fit the column's SQL type ("" when it does), memoised."""
+
+    def __init__(self, col: Column):
+        super().__init__()
+        self.type = sql_type(col)
+
+    def __missing__(self, value: Any) -> str:
+        why = self[value] = _does_not_fit(self.type, value)
+        return why
+
+
+def _duplicates(sheet: Sheet, table: Table, rows: list[dict[str, Any]], problem) -> None:
+    """Unique columns (the primary keys among them) and unique natural keys, compared as keys."""
+    groups: list[tuple[str, ...]] = [(c.key,) for c in sheet.columns if c.unique]
+    if unique_natural_key(sheet):
+        groups.append(sheet.natural_key)
+    for cols in groups:
+        seen: dict[tuple, int] = {}
+        for i, row in enumerate(rows):
+            values = tuple(row.get(c) for c in cols)
+            if any(v is None for v in values):
+                continue
+            k = tuple(_natural(v) for v in values)
+            first = seen.setdefault(k, i)
+            if first != i:
+                problem("duplicate-key", i, cols[-1], values[-1] if len(cols) == 1 else " | ".join(map(str, values)),
+                        f"same {' + '.join(cols)} as {table.cell(first, cols[-1])}")
+
+
+def _does_not_fit(t: sa.types.TypeEngine, value: Any) -> str:
+    if isinstance(t, sa.String) and t.length and isinstance(value, str) and len(value) > t.length:
+        return f"longer than {t.length} characters"
+    if isinstance(t, sa.Integer) and isinstance(value, int) and not INT_RANGE[0] <= value <= INT_RANGE[1]:
+        return "too large for an integer column"
+    if isinstance(t, sa.Numeric) and isinstance(value, Decimal):
+        if not value.is_finite():
+            return "not a number"
+        if abs(value) >= Decimal(10) ** (t.precision - t.scale):
+            return f"too large for NUMERIC({t.precision}, {t.scale})"
+        if value != value.quantize(Decimal(1).scaleb(-t.scale)):
+            return f"more than {t.scale} decimal places"
+    return ""
