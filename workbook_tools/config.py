@@ -93,6 +93,30 @@ class Limits(_Strict):
     max_rows: int = Field(1_000_000, gt=0)
 
 
+class Bank(_Strict):
+    """Bank statement CSVs (``orderbook reconcile --bank-statement``): the header names to look for
+    (case-insensitive; the first alias found wins) and how far apart a bank line and a payment may be."""
+
+    date: list[str] = Field(default_factory=lambda: ["交易日期", "交易时间", "记账日期", "入账日期", "日期",
+                                                     "date", "transaction date", "value date"])
+    credit: list[str] = Field(default_factory=lambda: ["收入金额", "贷方金额", "贷方发生额", "收入", "存入金额",
+                                                       "credit", "credit amount", "deposit"])
+    debit: list[str] = Field(default_factory=lambda: ["支出金额", "借方金额", "借方发生额", "支出", "支取金额",
+                                                      "debit", "debit amount", "withdrawal"])
+    #: One signed amount column, used when the statement has no separate credit column.
+    amount: list[str] = Field(default_factory=lambda: ["交易金额", "发生额", "金额", "amount"])
+    #: With a single amount column: the column that says which side (贷/借, 收/支, credit/debit).
+    direction: list[str] = Field(default_factory=lambda: ["借贷标志", "借贷方向", "收支方向", "收支", "direction"])
+    payer: list[str] = Field(default_factory=lambda: ["对方户名", "对方账户名称", "对方名称", "对方单位",
+                                                      "付款人", "付款方户名", "counterparty", "payer"])
+    memo: list[str] = Field(default_factory=lambda: ["摘要", "附言", "用途", "交易附言", "备注",
+                                                     "memo", "description", "remarks"])
+    reference: list[str] = Field(default_factory=lambda: ["交易流水号", "流水号", "交易参考号", "银行流水号",
+                                                          "交易序号", "reference", "transaction id"])
+    #: A bank line matches a payment by amount only within this many days of its date.
+    date_window_days: int = Field(3, ge=0)
+
+
 class Config(_Strict):
     company_name: str = "示例商贸有限公司"
     currency: str = "CNY"
@@ -103,6 +127,7 @@ class Config(_Strict):
     lists: Lists = Field(default_factory=Lists)
     thresholds: Thresholds = Field(default_factory=Thresholds)
     limits: Limits = Field(default_factory=Limits)
+    bank: Bank = Field(default_factory=Bank)
     #: Extra header names accepted by the reader: "sheet.field" -> ["alias", …].
     aliases: dict[str, list[str]] = Field(default_factory=dict)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import date
 
+from ..ledger import SkuLedger, stock_ledgers
 from .context import Context, key
 from .orders import _day
 
@@ -13,12 +13,12 @@ CODES = ("ship-before-order", "shipped-more-than-ordered", "negative-stock", "lo
 
 
 def check(ctx: Context) -> Iterator:
-    yield from _shipments(ctx)
-    yield from _ledger(ctx)
-    yield from _low_stock(ctx)
+    yield from shipment_findings(ctx)
+    yield from ledger_findings(ctx)
+    yield from low_stock_findings(ctx)
 
 
-def _shipments(ctx: Context) -> Iterator:
+def shipment_findings(ctx: Context) -> Iterator:
     orders = ctx.table("orders").rows
     order_at = ctx.index("orders", "order_no")
     ordered: dict[tuple[str, str], int] = defaultdict(int)
@@ -44,49 +44,30 @@ def _shipments(ctx: Context) -> Iterator:
                          sku=s["sku"], shipped=shipped[pair], expected=limit)
 
 
-def _ledger(ctx: Context) -> Iterator:
-    """Walk each SKU's stock day by day: deltas first, a stocktake at the end of its day."""
+def ledger_findings(ctx: Context) -> Iterator:
+    """Walk each SKU's stock day by day (ledger.py): deltas first, a stocktake at the end of its day."""
     products = ctx.table("products").rows
-    known = {key(p.get("sku")): i for i, p in enumerate(products)}
-    deltas: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
-    counts: dict[str, dict[date, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for j, m in enumerate(ctx.table("stock_moves").rows):
-        sku, d, q = key(m.get("sku")), _day(m.get("date")), m.get("quantity")
-        if sku not in known or d is None or q is None:
-            continue
-        if m.get("type") == "stocktake":
-            counts[sku][d].append(j)
-        elif m.get("type") in ("receipt", "return", "adjustment"):
-            deltas[sku][d] += q
-    for s in ctx.table("shipments").rows:
-        sku, d = key(s.get("sku")), _day(s.get("ship_date"))
-        if sku in known and d is not None and s.get("quantity") is not None:
-            deltas[sku][d] -= s["quantity"]
-    for ln, whole in zip(ctx.table("order_lines").rows, ctx.derived["order_lines"]["whole_ship_date"]):
-        sku = key(ln.get("sku"))
-        if sku in known and whole != "" and ln.get("quantity") is not None:
-            deltas[sku][whole] -= ln["quantity"]
-
-    moves = ctx.table("stock_moves").rows
-    for sku, i in known.items():
-        stock = products[i].get("opening_stock") or 0
-        went_negative = False
-        for d in sorted(set(deltas[sku]) | set(counts[sku])):
-            stock += deltas[sku].get(d, 0)
-            if stock < 0 and not went_negative:
-                went_negative = True
-                yield ctx.at("negative-stock", "products", i, "sku", products[i].get("sku"), expected=stock, date=d)
-            rows = counts[sku].get(d)
-            if rows:
-                counted = sum(moves[j]["quantity"] for j in rows)
-                if counted != stock:
-                    yield ctx.at("stocktake-variance", "stock_moves", rows[0], "quantity", products[i].get("sku"),
-                                 counted=counted, expected=stock, other=f"{counted - stock:+d}", date=d)
-                stock = counted
-                went_negative = stock < 0
+    for led in ledgers(ctx).values():
+        i = led.index
+        negative = {d.date for d in led.negative_starts()}
+        for d in led.days:
+            if d.date in negative:
+                yield ctx.at("negative-stock", "products", i, "sku", products[i].get("sku"), expected=d.stock,
+                             date=d.date)
+            if d.counted is not None and d.counted != d.stock:
+                yield ctx.at("stocktake-variance", "stock_moves", d.count_rows[0], "quantity", products[i].get("sku"),
+                             counted=d.counted, expected=d.stock, other=f"{d.variance:+d}", date=d.date)
 
 
-def _low_stock(ctx: Context) -> Iterator:
+def ledgers(ctx: Context) -> dict[str, SkuLedger]:
+    """The stock ledger of every SKU, built once per context (reconciliation reuses it)."""
+    if "_ledgers" not in ctx.__dict__:
+        data = {k: ctx.table(k).rows for k in ("products", "stock_moves", "shipments", "order_lines")}
+        ctx.__dict__["_ledgers"] = stock_ledgers(data, ctx.derived, ctx.keys.__getitem__)
+    return ctx.__dict__["_ledgers"]
+
+
+def low_stock_findings(ctx: Context) -> Iterator:
     default = ctx.config.thresholds.low_stock_default
     on_hand = ctx.derived["products"]["on_hand"]
     for i, p in enumerate(ctx.table("products").rows):

@@ -1,0 +1,206 @@
+"""Bank statement against the Payments sheet: which bank line is which payment.
+
+Each incoming bank line (credit > 0) is matched to one recorded payment, and each outgoing line
+(debit > 0) to one refund (a negative payment), in two passes:
+
+1. by reference: the line's 交易流水号 equals the payment's 交易流水号;
+2. otherwise by amount, equal to the cent, within ``[bank] date_window_days`` of the payment date,
+   and only when the payer (对方户名) is the order's customer — its name or contact person, ignoring
+   spaces, brackets and company suffixes such as 有限公司; banks' masked names like 李*娜 count —
+   or the line's memo (摘要/附言) names the order number. The nearest date wins.
+
+A payment or line is used once. Listed: the matched pairs and how they matched; incoming lines with
+no payment (warning ``bank-line-unmatched``); and payments that should have gone through the bank —
+positive, not cash, dated within the statement's period — with no line (warning
+``payment-not-in-bank``). Outgoing lines with no refund (fees, salaries, suppliers) are listed but
+are not a discrepancy: a business account pays for much more than refunds.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from ..choices import label_of
+from ..findings import Finding
+from .context import Context, _day
+from .statement import BankLine, Statement
+
+#: Payment methods that never pass through the bank.
+CASH_METHODS = frozenset({"现金", "cash"})
+_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "分公司", "公司")
+_PUNCT = re.compile(r"[\s()（）【】\[\]·.,，、\-—_\"']+")
+
+
+def norm_name(name: str) -> str:
+    s = _PUNCT.sub("", unicodedata.normalize("NFKC", name or "")).casefold()
+    for suffix in _SUFFIXES:
+        if s.endswith(suffix) and len(s) > len(suffix) + 1:
+            return s[: -len(suffix)]
+    return s
+
+
+def names_match(payer: str, names: tuple[str, ...]) -> bool:
+    """Is the bank's payer one of ``names`` (already normalised)?"""
+    p = norm_name(payer)
+    if not p:
+        return False
+    if "*" in p:
+        pattern = re.compile("".join("." if ch == "*" else re.escape(ch) for ch in p))
+        return any(pattern.fullmatch(n) for n in names if n)
+    return any(n and (p == n or (min(len(p), len(n)) >= 2 and (p in n or n in p))) for n in names)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    line: BankLine
+    #: Index of the payment record on the Payments sheet.
+    payment: int
+    #: "reference", "amount_date_name" or "amount_date_order"
+    how: str
+    #: bank date − payment date, in days
+    days: int
+
+
+@dataclass
+class BankResult:
+    statement: Statement
+    matches: list[Match] = field(default_factory=list)
+    #: Incoming lines with no payment; outgoing lines with no refund.
+    unmatched_lines: list[BankLine] = field(default_factory=list)
+    outgoing_lines: list[BankLine] = field(default_factory=list)
+    #: Payment record indexes that should be on the statement and are not.
+    unmatched_payments: list[int] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def credits(self) -> Decimal:
+        return sum((ln.credit for ln in self.statement.lines), Decimal(0))
+
+    @property
+    def matched_credits(self) -> Decimal:
+        return sum((m.line.credit for m in self.matches), Decimal(0))
+
+    def count(self, how: str) -> int:
+        return sum(1 for m in self.matches if m.how == how)
+
+
+@dataclass(frozen=True, slots=True)
+class _Pay:
+    j: int
+    amount: Decimal
+    day: date | None
+    reference: str
+    order_key: str
+    names: tuple[str, ...]
+
+
+def match_statement(ctx: Context, statement: Statement) -> BankResult:
+    out = BankResult(statement)
+    window = ctx.config.bank.date_window_days
+    pays = _payments(ctx)
+    by_ref = {}
+    for p in pays:
+        if p.reference:
+            by_ref.setdefault(p.reference, p)
+    used: set[int] = set()
+    done: set[int] = set()  # statement line numbers matched
+
+    lines = sorted(statement.lines, key=lambda ln: (ln.date, ln.line))
+    for ln in lines:
+        signed = ln.credit if ln.credit > 0 else -ln.debit
+        if not signed:
+            continue
+        p = by_ref.get(_ref_key(ln.reference)) if ln.reference else None
+        if p is not None and p.j not in used and (p.amount > 0) == (signed > 0):
+            used.add(p.j)
+            done.add(ln.line)
+            out.matches.append(Match(ln, p.j, "reference", (ln.date - p.day).days if p.day else 0))
+
+    by_amount: dict[Decimal, list[_Pay]] = defaultdict(list)
+    for p in pays:
+        if p.j not in used and p.day is not None:
+            by_amount[p.amount].append(p)
+    for ln in lines:
+        signed = ln.credit if ln.credit > 0 else -ln.debit
+        if not signed or ln.line in done:
+            continue
+        memo = ln.memo.casefold()
+        best = None
+        for p in by_amount.get(signed, ()):
+            days = (ln.date - p.day).days
+            if p.j in used or abs(days) > window:
+                continue
+            if names_match(ln.payer, p.names):
+                how = "amount_date_name"
+            elif p.order_key and p.order_key in memo:
+                how = "amount_date_order"
+            else:
+                continue
+            if best is None or abs(days) < abs(best[1]):
+                best = (p, days, how)
+        if best:
+            p, days, how = best
+            used.add(p.j)
+            done.add(ln.line)
+            out.matches.append(Match(ln, p.j, how, days))
+    out.matches.sort(key=lambda m: m.line.line)
+
+    for ln in statement.lines:
+        if ln.line in done:
+            continue
+        if ln.credit > 0:
+            out.unmatched_lines.append(ln)
+            out.findings.append(Finding(
+                "bank-line-unmatched", sheet=statement.name, row=ln.line, column=statement.letters.get("credit")
+                or statement.letters.get("amount"), field="credit", value=ln.credit, file=str(statement.path),
+                params={"date": ln.date, "payer": ln.payer or "—"}))
+        elif ln.debit > 0:
+            out.outgoing_lines.append(ln)
+
+    first, last = statement.first, statement.last
+    table = ctx.table("payments")
+    for p in pays:
+        row = table.rows[p.j]
+        if (p.j in used or p.amount <= 0 or first is None or p.day is None or not first <= p.day <= last
+                or (row.get("method") or "").casefold() in CASH_METHODS):
+            continue
+        out.unmatched_payments.append(p.j)
+        method = row.get("method") or ""
+        out.findings.append(ctx.at("payment-not-in-bank", "payments", p.j, "amount", p.amount,
+                                   order=row.get("order_no"), date=p.day, method=method,
+                                   method_en=label_of(ctx.lists["payment_method"], method, "en")))
+    return out
+
+
+def _ref_key(ref) -> str:
+    return "" if ref is None else str(ref).strip().casefold()
+
+
+def _payments(ctx: Context) -> list[_Pay]:
+    customers = ctx.table("customers").rows
+    cust_at = ctx.index("customers", "customer_id")
+    orders = ctx.table("orders").rows
+    order_at = ctx.index("orders", "order_no")
+    keys = ctx.keys
+    names_of: dict[str, tuple[str, ...]] = {}
+    out = []
+    for j, p in enumerate(ctx.table("payments").rows):
+        amount = p.get("amount")
+        if amount is None or amount == 0:
+            continue
+        k = keys[p.get("order_no")]
+        names: tuple[str, ...] = ()
+        if k in order_at:
+            cid = keys[orders[order_at[k][0]].get("customer_id")]
+            if cid not in names_of:
+                c = customers[cust_at[cid][0]] if cid in cust_at else {}
+                both = (norm_name(c.get("name") or ""), norm_name(c.get("contact") or ""))
+                names_of[cid] = tuple(n for n in both if n)
+            names = names_of[cid]
+        out.append(_Pay(j, amount, _day(p.get("paid_on")), _ref_key(p.get("reference")), k, names))
+    return out

@@ -1,0 +1,55 @@
+"""催收清单 — the collection list: whom to chase for money, and in what order.
+
+Every customer with a balance past its due date, with those orders, the amounts, the oldest due
+date, and the contact person and phone. Sorted by what to chase first: the customer whose oldest
+overdue balance sits in the oldest ageing bucket comes first; within a bucket, the larger overdue
+amount first; then the earlier oldest due date; then the customer ID.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+
+from ..derive import ZERO, cents
+from ..receivables import Receivable, bucket_index, make_buckets
+
+
+@dataclass(frozen=True)
+class CollectionEntry:
+    rank: int
+    customer_id: str
+    customer_name: str
+    contact: str
+    phone: str
+    #: Sum of the balances past due, and of every open balance (past due or not).
+    overdue: Decimal
+    owed: Decimal
+    oldest_due: date | None
+    max_days: int
+    #: Index of the ageing bucket of the oldest overdue balance (receivables.make_buckets).
+    bucket: int
+    #: The overdue orders, oldest first.
+    orders: tuple[Receivable, ...]
+
+
+def collection_list(items: Iterable[Receivable], buckets: Sequence[int] = (30, 60, 90)) -> list[CollectionEntry]:
+    bounds = [b.high for b in make_buckets(buckets)[1:-1]]
+    groups: dict[str, list[Receivable]] = {}
+    for r in items:
+        groups.setdefault(r.customer_id.strip().casefold(), []).append(r)
+    entries = []
+    for group in groups.values():
+        overdue = sorted((r for r in group if r.overdue), key=lambda r: (-r.days_past_due, r.order_no))
+        if not overdue:
+            continue
+        first = overdue[0]
+        entries.append(CollectionEntry(
+            0, first.customer_id, first.customer_name, first.contact, first.phone,
+            cents(sum((r.balance for r in overdue), ZERO)), cents(sum((r.balance for r in group), ZERO)),
+            first.due_date, first.days_past_due, bucket_index(first.days_past_due, bounds), tuple(overdue),
+        ))
+    entries.sort(key=lambda e: (-e.bucket, -e.overdue, e.oldest_due or date.min, e.customer_id))
+    return [replace(e, rank=n) for n, e in enumerate(entries, 1)]

@@ -1,0 +1,31 @@
+"""What every reconciliation step shares: validation's Context (book, settings, today, derived values,
+indexes, ``ctx.at`` for findings by cell), built without copying the book's rows."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ..book import OrderBook
+from ..config import Config
+from ..derive import derive
+from ..validate.context import Context, key
+
+__all__ = ["Context", "key", "make_context", "rows_of"]
+
+
+def rows_of(book: OrderBook) -> dict[str, list[dict]]:
+    """The book's rows per sheet as they are (no copy: nothing downstream writes to them)."""
+    return {k: t.rows for k, t in book.tables.items()}
+
+
+def make_context(book: OrderBook, config: Config, today: date) -> Context:
+    ctx = Context(book, config, today)
+    ctx.__dict__["derived"] = derive(rows_of(book))  # fills the cached property, skipping book.data()'s copy
+    return ctx
+
+
+
+def _day(v) -> date | None:
+    if isinstance(v, datetime):
+        return v.date()
+    return v if isinstance(v, date) else None

@@ -1,0 +1,113 @@
+"""The reconciliation's words in Chinese and English: sheet names, headers, kinds, summary lines."""
+
+from __future__ import annotations
+
+SHEETS = {
+    "summary": ("汇总", "Summary"),
+    "stock": ("库存台账", "Stock ledger"),
+    "counts": ("盘点差异", "Stocktake"),
+    "payments": ("付款核对", "Payments"),
+    "shipments": ("发货核对", "Shipments"),
+    "ageing": ("账龄", "Ageing"),
+    "collection": ("催收清单", "Collection list"),
+    "bank": ("银行对账", "Bank"),
+    "findings": ("问题清单", "Findings"),
+}
+
+#: What each row of the Payments / Shipments / Bank sheets is about.
+KINDS = {
+    # payments
+    "overpaid": ("超额付款", "Overpaid"),
+    "unknown_order": ("订单不存在", "Unknown order"),
+    "duplicate_reference": ("流水号重复", "Duplicate reference"),
+    "past_due": ("欠款逾期", "Balance past due"),
+    "cancelled_holding": ("已取消订单有净收款", "Cancelled, money held"),
+    "cancelled_order": ("已取消订单的付款", "Payment on a cancelled order"),
+    "refund": ("退款", "Refund"),
+    # shipments
+    "over_shipped": ("发货多于订购", "Shipped more than ordered"),
+    "not_shipped": ("已发货但无发货记录", "Shipped, no shipment"),
+    "short_shipped": ("发货少于订购", "Shipped less than ordered"),
+    "cancelled_shipped": ("已取消订单有发货", "Cancelled order shipped"),
+    "late": ("晚于交货日期发货", "Shipped after due date"),
+    # bank
+    "reference": ("已匹配：流水号", "Matched: reference"),
+    "amount_date_name": ("已匹配：金额+日期+户名", "Matched: amount, date, payer"),
+    "amount_date_order": ("已匹配：金额+日期+摘要中的订单号", "Matched: amount, date, order no in memo"),
+    "line_unmatched": ("无对应付款", "No payment recorded"),
+    "outgoing": ("支出（非退款）", "Outgoing (not a refund)"),
+    "no_amount": ("无金额", "No amount"),
+    "payment_unmatched": ("付款不在流水中", "Payment not on statement"),
+}
+#: Kinds that are error-level discrepancies (red); the rest of the problems are warnings (yellow).
+ERROR_KINDS = frozenset({"overpaid", "unknown_order", "duplicate_reference", "over_shipped", "not_shipped"})
+WARNING_KINDS = frozenset({"past_due", "cancelled_holding", "short_shipped", "cancelled_shipped", "late",
+                           "line_unmatched", "payment_unmatched"})
+
+HEADERS = {
+    # stock ledger
+    "sku": ("产品编号", "SKU"), "product": ("产品名称", "Product"), "unit": ("单位", "Unit"),
+    "list_price": ("单价", "List price"), "opening": ("期初库存", "Opening"), "receipts": ("入库", "Receipts"),
+    "returns": ("退货", "Returns"), "adjustments": ("调整", "Adjustments"), "shipped": ("已发货", "Shipped"),
+    "corrections": ("盘点修正", "Count corrections"), "closing": ("期末库存", "Closing stock"),
+    "stock_value": ("库存金额", "Stock value"), "reorder_point": ("安全库存", "Reorder point"),
+    "low": ("需补货", "Reorder"), "last_count": ("最近盘点日", "Last count"),
+    "negative_on": ("负库存日期", "Went negative on"), "lowest": ("最低库存", "Lowest"),
+    # stocktake
+    "count_date": ("盘点日期", "Count date"), "book": ("账面数量", "Book quantity"),
+    "counted": ("实盘数量", "Counted"), "variance": ("差异数量", "Variance"),
+    "variance_value": ("差异金额", "Variance value"), "cell": ("位置", "Cell"),
+    # payments / shipments
+    "kind": ("类别", "Kind"), "order_no": ("订单编号", "Order no"), "customer": ("客户名称", "Customer"),
+    "customer_id": ("客户编号", "Customer ID"), "status": ("订单状态", "Status"), "total": ("订单金额", "Total"),
+    "paid": ("已付金额", "Paid"), "balance": ("未付金额", "Balance"), "payment_status": ("付款状态", "Payment status"),
+    "due_date": ("交货日期", "Due date"), "days_past_due": ("逾期天数", "Days past due"),
+    "paid_on": ("付款日期", "Paid on"), "method": ("付款方式", "Method"), "amount": ("付款金额", "Amount"),
+    "reference": ("交易流水号", "Reference"), "other": ("另见", "See also"),
+    "order_date": ("下单日期", "Order date"), "first_ship": ("首次发货", "First shipped"),
+    "days_late": ("迟发天数", "Days late"), "ordered": ("订购数量", "Ordered"), "shipped_qty": ("已发数量", "Shipped"),
+    # ageing / collection
+    "contact": ("联系人", "Contact"), "phone": ("电话", "Phone"), "orders": ("订单数", "Orders"),
+    "sum": ("合计", "Total"), "rank": ("优先级", "Priority"), "overdue": ("逾期合计", "Overdue"),
+    "owed": ("欠款合计", "Owed in all"), "oldest_due": ("最早交货日期", "Oldest due date"),
+    "max_days": ("最长逾期天数", "Most days past due"), "bucket": ("账龄段", "Ageing bucket"),
+    # bank
+    "line": ("行号", "Line"), "bank_date": ("交易日期", "Date"), "credit": ("收入金额", "Credit"),
+    "debit": ("支出金额", "Debit"), "payer": ("对方户名", "Payer"), "memo": ("摘要", "Memo"),
+    "result": ("核对结果", "Result"), "days_apart": ("日期差(天)", "Days apart"),
+    "payment_cell": ("付款位置", "Payment cell"),
+    # findings
+    "severity": ("级别", "Severity"), "code": ("代码", "Code"), "title": ("问题", "Problem"),
+    "value": ("值", "Value"), "message": ("说明", "Message"), "hint": ("处理建议", "How to fix"),
+}
+
+TEXTS = {
+    "title": ("对账报告", "Reconciliation"),
+    "book": ("订单簿", "Order book"), "as_of": ("对账日期", "As of"), "statement": ("银行流水", "Bank statement"),
+    "yes": ("是", "yes"), "no": ("否", "no"), "total_row": ("合计", "Total"),
+    "error": ("错误", "error"), "warning": ("警告", "warning"),
+    "none": ("没有发现问题", "No discrepancies"),
+    "sec_stock": ("库存", "Stock"), "sec_payments": ("付款", "Payments"), "sec_shipments": ("发货", "Shipments"),
+    "sec_ageing": ("应收账款账龄", "Receivables ageing"), "sec_bank": ("银行对账", "Bank statement"),
+    "sec_findings": ("问题汇总", "Discrepancies"),
+    "item": ("项目", "Item"), "figure": ("数值", "Figure"), "count": ("数量", "Count"),
+    "skus": ("产品数", "Products"), "stock_value": ("库存金额（按单价）", "Stock value at list price"),
+    "stocktakes": ("盘点次数", "Stocktakes"), "variance_units": ("盘点差异数量合计", "Stocktake variance, units"),
+    "variance_value": ("盘点差异金额合计", "Stocktake variance, value"),
+    "negative_skus": ("出现负库存的产品", "Products that went negative"), "low_skus": ("需补货的产品", "Products to reorder"),
+    "orders": ("订单数（不含已取消）", "Orders (not cancelled)"), "order_total": ("订单金额合计", "Order total"),
+    "paid_total": ("已收金额合计", "Paid"), "outstanding": ("未收金额合计", "Outstanding"),
+    "received": ("收款合计", "Received"), "refunded": ("退款合计", "Refunded"), "payments": ("付款记录数", "Payment records"),
+    "shipments": ("发货记录数", "Shipment records"), "shipped_orders": ("已发货订单数", "Orders shipped"),
+    "on_time": ("按期发货率", "Shipped on time"),
+    "receivables": ("应收订单数", "Open orders"), "overdue_total": ("逾期金额", "Past due"),
+    "collect_customers": ("需催收客户", "Customers to chase"),
+    "bank_lines": ("流水行数", "Statement lines"), "bank_period": ("流水期间", "Period"),
+    "bank_credits": ("收入合计", "Credits"), "bank_matched": ("已匹配收入", "Credits matched"),
+    "encoding": ("文件编码", "Encoding"), "skipped": ("跳过的行（无日期：合计、说明）", "Lines skipped (no date: totals, notes)"),
+}
+
+
+def w(table: dict[str, tuple[str, str]], key: str, lang: str) -> str:
+    zh, en = table[key]
+    return zh if lang == "zh" else en

@@ -1,0 +1,407 @@
+"""The reconciliation workbook (xlsxwriter, written atomically): a summary, then one sheet per check.
+
+Every table has a styled header row, frozen panes, a filter, column widths to fit, and number
+formats; money is written as numbers with two decimals, dates as dates. Rows that are error-level
+discrepancies are marked red in their first column, warnings yellow. Values are written as values:
+no formulas, so every reader shows the same figures without recalculating.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import xlsxwriter
+
+from ..choices import ORDER_STATUS, PAYMENT_STATUS, choice_lists, label_of
+from ..codes import CODES, Severity
+from ..safe_io import atomic_path
+from ..template.styles import ERROR_FILL, ERROR_FONT, OPTIONAL_FILL, REQUIRED_FILL, WARNING_FILL, WARNING_FONT
+from .words import ERROR_KINDS, HEADERS, KINDS, SHEETS, TEXTS, WARNING_KINDS, w
+
+if TYPE_CHECKING:
+    from . import Reconciliation
+
+_NUM = {"int": "#,##0", "money": "#,##0.00", "date": "yyyy-mm-dd", "pct": "0.0%", "text": "@"}
+_BORDER = {"border": 1, "border_color": "#BFBFBF", "valign": "vcenter"}
+#: Widths are fitted to at most this many rows of a column.
+_FIT_ROWS = 300
+
+
+@dataclass(frozen=True)
+class Col:
+    key: str
+    kind: str = "text"
+
+
+class _Formats:
+    def __init__(self, wb: xlsxwriter.Workbook):
+        add = wb.add_format
+        head = {"bold": True, "text_wrap": True, "align": "center", "valign": "vcenter", "border": 1,
+                "border_color": "#8EA9DB", "bg_color": REQUIRED_FILL, "font_color": "#FFFFFF"}
+        self.header = add(head)
+        self.cell = {k: add({**_BORDER, "num_format": n}) for k, n in _NUM.items()}
+        self.total = {k: add({**_BORDER, "num_format": n, "bold": True, "top": 2, "bg_color": OPTIONAL_FILL})
+                      for k, n in _NUM.items()}
+        self.group = {k: add({**_BORDER, "num_format": n, "top": 2, "top_color": "#1F4E78"}) for k, n in _NUM.items()}
+        self.error = add({**_BORDER, "bg_color": ERROR_FILL, "font_color": ERROR_FONT})
+        self.warning = add({**_BORDER, "bg_color": WARNING_FILL, "font_color": WARNING_FONT})
+        self.marked = {
+            (mark, k): add({**_BORDER, "num_format": n, "bg_color": fill, "font_color": font})
+            for mark, fill, font in (("error", ERROR_FILL, ERROR_FONT), ("warning", WARNING_FILL, WARNING_FONT))
+            for k, n in _NUM.items()
+        }
+        self.title = add({"bold": True, "font_size": 16, "font_color": REQUIRED_FILL})
+        self.meta = add({"font_color": "#595959"})
+        self.section = add({"bold": True, "font_size": 12, "bg_color": OPTIONAL_FILL, "bottom": 1})
+        self.label = add({**_BORDER})
+        self.ok = add({"bold": True, "font_color": "#375623"})
+
+
+def _display_width(value: Any) -> float:
+    if value is None:
+        return 0
+    if isinstance(value, Decimal):
+        return len(f"{value:,.2f}")
+    if isinstance(value, (date, datetime)):
+        return 10
+    s = str(value)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+def _put(ws, r: int, c: int, value: Any, kind: str, fmt) -> None:
+    if value is None or value == "":
+        ws.write_blank(r, c, None, fmt)
+    elif kind in ("money", "int", "pct") and isinstance(value, (int, float, Decimal)):
+        ws.write_number(r, c, float(value), fmt)
+    elif kind == "date" and isinstance(value, (date, datetime)):
+        ws.write_datetime(r, c, value, fmt)
+    else:
+        ws.write_string(r, c, str(value), fmt)
+
+
+def _table(ws, f: _Formats, lang: str, cols: Sequence[Col], rows: Iterable[Sequence[Any]], *,
+           first: int = 0, freeze_cols: int = 1, marks: Sequence[str | None] | None = None,
+           groups: Sequence[bool] | None = None, totals: Sequence[Any] | None = None,
+           headers: Sequence[str] | None = None) -> int:
+    """Write a header and ``rows`` from row ``first``; return the next free row.
+
+    ``marks[i]`` ("error"/"warning") colours row i's first cell; ``groups[i]`` draws a line above row i;
+    ``totals`` is a bold row under the table (outside the filter).
+    """
+    names = list(headers) if headers else [w(HEADERS, c.key, lang) for c in cols]
+    widths = [max(6.0, _display_width(n) * 0.9 + 2) for n in names]
+    ws.set_row(first, 30)
+    for c, name in enumerate(names):
+        ws.write_string(first, c, name, f.header)
+    r = first
+    kinds = [c.kind for c in cols]
+    plain = [f.cell[k] for k in kinds]
+    grouped = [f.group[k] for k in kinds]
+    for i, values in enumerate(rows):
+        r += 1
+        fmts = grouped if groups is not None and groups[i] else plain
+        for c, v in enumerate(values):
+            fmt = fmts[c]
+            if c == 0 and marks is not None and marks[i]:
+                fmt = f.marked[(marks[i], kinds[0])]
+            t = type(v)
+            if t is str:
+                if v:
+                    ws.write_string(r, c, v, fmt)
+                else:
+                    ws.write_blank(r, c, None, fmt)
+            elif v is None:
+                ws.write_blank(r, c, None, fmt)
+            else:
+                _put(ws, r, c, v, kinds[c], fmt)
+        if i < _FIT_ROWS:
+            for c, v in enumerate(values):
+                widths[c] = max(widths[c], _display_width(v) + 2)
+    last = r
+    ws.freeze_panes(first + 1, freeze_cols)
+    ws.autofilter(first, 0, max(last, first + 1), len(cols) - 1)
+    if totals is not None:
+        r += 1
+        for c, (col, v) in enumerate(zip(cols, totals)):
+            _put(ws, r, c, v, col.kind, f.total[col.kind])
+    for c, width in enumerate(widths):
+        ws.set_column(c, c, min(width, 48))
+    _print_setup(ws, landscape=sum(min(x, 48) for x in widths) > 100)
+    ws.repeat_rows(first)
+    return r + 1
+
+
+def _print_setup(ws, *, landscape: bool) -> None:
+    """A4, the width of the table on one page, page numbers in the footer."""
+    ws.set_paper(9)
+    if landscape:
+        ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    ws.set_footer("&C&P / &N")
+
+
+def _mark(kind: str) -> str | None:
+    return "error" if kind in ERROR_KINDS else "warning" if kind in WARNING_KINDS else None
+
+
+def write_workbook(rec: "Reconciliation", path: Path, lang: str = "zh") -> Path:
+    with atomic_path(path) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
+                                            "strings_to_numbers": False})
+        f = _Formats(wb)
+        sheet = lambda key: wb.add_worksheet(w(SHEETS, key, lang))  # noqa: E731
+        _summary(sheet("summary"), f, rec, lang)
+        _stock(sheet("stock"), f, rec, lang)
+        _counts(sheet("counts"), f, rec, lang)
+        _payments(sheet("payments"), f, rec, lang)
+        _shipments(sheet("shipments"), f, rec, lang)
+        _ageing(sheet("ageing"), f, rec, lang)
+        _collection(sheet("collection"), f, rec, lang)
+        if rec.bank is not None:
+            _bank(sheet("bank"), f, rec, lang)
+        _findings(sheet("findings"), f, rec, lang)
+        wb.set_properties({"title": w(TEXTS, "title", lang), "subject": str(rec.path or "")})
+        wb.close()
+    return path
+
+
+# --------------------------------------------------------------------------------------------
+# Sheets
+# --------------------------------------------------------------------------------------------
+
+
+def _summary(ws, f: _Formats, rec: "Reconciliation", lang: str) -> None:
+    t = lambda key: w(TEXTS, key, lang)  # noqa: E731
+    ws.set_column(0, 0, 40)
+    ws.set_column(1, 1, 26)
+    ws.set_column(2, 2, 10)
+    ws.set_column(3, 3, 26)
+    _print_setup(ws, landscape=False)
+    ws.write_string(0, 0, f"{t('title')} — {rec.config.company_name}", f.title)
+    ws.write_string(1, 0, f"{t('book')}: {rec.path.name if rec.path else '—'}", f.meta)
+    ws.write_string(2, 0, f"{t('as_of')}: {rec.today.isoformat()}", f.meta)
+    r = 4
+    s, p, sh = rec.stock, rec.payments, rec.shipments
+
+    def section(title: str, items: list[tuple[str, Any, str]]) -> None:
+        nonlocal r
+        ws.write_string(r, 0, title, f.section)
+        ws.write_blank(r, 1, None, f.section)
+        r += 1
+        for label, value, kind in items:
+            ws.write_string(r, 0, label, f.label)
+            _put(ws, r, 1, value, kind, f.cell[kind])
+            r += 1
+        r += 1
+
+    section(t("sec_stock"), [
+        (t("skus"), len(s.lines), "int"), (t("stock_value"), s.value, "money"),
+        (t("stocktakes"), len(s.counts), "int"), (t("variance_units"), s.variance_units, "int"),
+        (t("variance_value"), s.variance_value, "money"),
+        (t("negative_skus"), len({n.sku for n in s.negatives}), "int"),
+        (t("low_skus"), sum(1 for x in s.lines if x.low), "int"),
+    ])
+    section(t("sec_payments"), [
+        (t("orders"), p.orders, "int"), (t("order_total"), p.total, "money"), (t("paid_total"), p.paid, "money"),
+        (t("outstanding"), p.outstanding, "money"), (t("payments"), p.payments, "int"),
+        (t("received"), p.received, "money"), (t("refunded"), p.refunded, "money"),
+    ] + [(label_of(PAYMENT_STATUS, k, lang), p.by_status.get(k, 0), "int") for k in ("unpaid", "partial", "paid",
+                                                                                         "overpaid")])
+    section(t("sec_shipments"), [
+        (t("shipments"), sh.shipments, "int"), (t("shipped_orders"), sh.shipped_orders, "int"),
+        (t("on_time"), sh.on_time_rate, "pct"),
+    ])
+    section(t("sec_ageing"), [
+        (t("receivables"), len(rec.receivables), "int"),
+        *[(label, total, "money") for label, total in zip(rec.ageing.labels(lang), rec.ageing.totals)],
+        (w(HEADERS, "sum", lang), rec.ageing.grand_total, "money"),
+        (t("overdue_total"), rec.ageing.overdue_total, "money"),
+        (t("collect_customers"), len(rec.collection), "int"),
+    ])
+    if rec.bank is not None:
+        b, st = rec.bank, rec.bank.statement
+        period = f"{st.first} – {st.last}" if st.first else "—"
+        section(t("sec_bank"), [
+            (t("statement"), st.name, "text"), (t("encoding"), st.encoding_label, "text"),
+            (t("bank_period"), period, "text"), (t("bank_lines"), len(st.lines), "int"),
+            (t("skipped"), st.skipped, "int"),
+            (t("bank_credits"), b.credits, "money"), (t("bank_matched"), b.matched_credits, "money"),
+            *[(w(KINDS, how, lang), b.count(how), "int") for how in ("reference", "amount_date_name",
+                                                                     "amount_date_order")],
+            (w(KINDS, "line_unmatched", lang), len(b.unmatched_lines), "int"),
+            (w(KINDS, "outgoing", lang), len(b.outgoing_lines), "int"),
+            (w(KINDS, "payment_unmatched", lang), len(b.unmatched_payments), "int"),
+        ])
+
+    ws.write_string(r, 0, t("sec_findings"), f.section)
+    for c in range(1, 5):
+        ws.write_blank(r, c, None, f.section)
+    r += 1
+    counts = Counter(x.code for x in rec.findings)
+    if not counts:
+        ws.write_string(r, 0, t("none"), f.ok)
+        return
+    for c, key in enumerate(("title", "count", "severity", "code")):
+        ws.write_string(r, c, w(HEADERS, key, lang) if key != "count" else t("count"), f.header)
+    order = sorted(counts, key=lambda code: (CODES[code].severity is not Severity.ERROR, -counts[code], code))
+    for code in order:
+        r += 1
+        c = CODES[code]
+        sev = f.error if c.severity is Severity.ERROR else f.warning
+        ws.write_string(r, 0, c.title_zh if lang == "zh" else c.title_en, sev)
+        ws.write_number(r, 1, counts[code], f.cell["int"])
+        ws.write_string(r, 2, t(c.severity.value), f.label)
+        ws.write_string(r, 3, code, f.label)
+
+
+def _stock(ws, f, rec, lang) -> None:
+    cols = [Col("sku"), Col("product"), Col("unit"), Col("list_price", "money"), Col("opening", "int"),
+            Col("receipts", "int"), Col("returns", "int"), Col("adjustments", "int"), Col("shipped", "int"),
+            Col("corrections", "int"), Col("closing", "int"), Col("stock_value", "money"),
+            Col("reorder_point", "int"), Col("low"), Col("last_count", "date"), Col("negative_on"),
+            Col("lowest", "int")]
+    spells: dict[int, list] = {}
+    for n in rec.stock.negatives:
+        spells.setdefault(n.index, []).append(n)
+    yes = w(TEXTS, "yes", lang)
+    rows, marks = [], []
+    for s in rec.stock.lines:
+        neg = spells.get(s.index, [])
+        rows.append((s.sku, s.name, s.unit, s.list_price, s.opening, s.receipts, s.returns, s.adjustments, s.shipped,
+                     s.count_corrections, s.closing, s.value, s.reorder_point, yes if s.low else None, s.last_count,
+                     "、".join(n.date.isoformat() for n in neg) if neg else None,
+                     min(n.lowest for n in neg) if neg else None))
+        marks.append("error" if neg else "warning" if s.low else None)
+    totals = [w(TEXTS, "total_row", lang), None, None, None] + [sum(r[k] for r in rows) for k in range(4, 11)] + \
+             [sum((r[11] for r in rows), Decimal(0)), None, None, None, None, None]
+    _table(ws, f, lang, cols, rows, marks=marks, totals=totals, freeze_cols=2)
+
+
+def _counts(ws, f, rec, lang) -> None:
+    cols = [Col("count_date", "date"), Col("sku"), Col("product"), Col("book", "int"), Col("counted", "int"),
+            Col("variance", "int"), Col("list_price", "money"), Col("variance_value", "money"), Col("cell")]
+    prices = {s.sku: s.list_price for s in rec.stock.lines}
+    counts = sorted(rec.stock.counts, key=lambda c: (c.date, c.sku))
+    rows = [(c.date, c.sku, c.name, c.book, c.counted, c.variance, prices.get(c.sku), c.value, c.cell) for c in counts]
+    marks = ["warning" if c.variance else None for c in counts]
+    totals = [w(TEXTS, "total_row", lang), None, None, sum(c.book for c in counts), sum(c.counted for c in counts),
+              rec.stock.variance_units, None, rec.stock.variance_value, None]
+    _table(ws, f, lang, cols, rows, marks=marks, totals=totals, freeze_cols=3)
+
+
+def _status(value: str, lang: str) -> str:
+    return label_of(ORDER_STATUS, value, lang) if value else ""
+
+
+def _payments(ws, f, rec, lang) -> None:
+    cols = [Col("kind"), Col("order_no"), Col("customer"), Col("status"), Col("total", "money"), Col("paid", "money"),
+            Col("balance", "money"), Col("payment_status"), Col("due_date", "date"), Col("days_past_due", "int"),
+            Col("paid_on", "date"), Col("method"), Col("amount", "money"), Col("reference"), Col("cell"),
+            Col("other")]
+    methods = choice_lists(rec.config)["payment_method"]
+    items = rec.payments.items
+    rows = [(w(KINDS, i.kind, lang), i.order_no, i.customer_name, _status(i.status, lang), i.total, i.paid, i.balance,
+             label_of(PAYMENT_STATUS, i.payment_status, lang) if i.payment_status else "", i.due_date,
+             i.days_past_due, i.paid_on, label_of(methods, i.method, lang) if i.method else "", i.amount, i.reference,
+             i.cell, i.other) for i in items]
+    _table(ws, f, lang, cols, rows, marks=[_mark(i.kind) for i in items], freeze_cols=2)
+
+
+def _shipments(ws, f, rec, lang) -> None:
+    cols = [Col("kind"), Col("order_no"), Col("customer"), Col("status"), Col("order_date", "date"),
+            Col("due_date", "date"), Col("first_ship", "date"), Col("days_late", "int"), Col("sku"),
+            Col("ordered", "int"), Col("shipped_qty", "int"), Col("cell")]
+    items = rec.shipments.items
+    rows = [(w(KINDS, i.kind, lang), i.order_no, i.customer_name, _status(i.status, lang), i.order_date, i.due_date,
+             i.first_ship, i.days_late, i.sku, i.ordered, i.shipped, i.cell) for i in items]
+    _table(ws, f, lang, cols, rows, marks=[_mark(i.kind) for i in items], freeze_cols=2)
+
+
+def _ageing(ws, f, rec, lang) -> None:
+    table = rec.ageing
+    labels = table.labels(lang)
+    cols = [Col("customer_id"), Col("customer"), Col("contact"), Col("phone"), Col("orders", "int"),
+            *[Col("sum", "money") for _ in labels], Col("sum", "money")]
+    headers = [w(HEADERS, c.key, lang) for c in cols[:5]] + labels + [w(HEADERS, "sum", lang)]
+    rows = [(r.customer_id, r.customer_name, r.contact, r.phone, r.orders, *r.amounts, r.total) for r in table.rows]
+    marks = ["warning" if any(r.amounts[1:]) else None for r in table.rows]
+    totals = [w(TEXTS, "total_row", lang), None, None, None, sum(r.orders for r in table.rows), *table.totals,
+              table.grand_total]
+    _table(ws, f, lang, cols, rows, headers=headers, marks=marks, totals=totals, freeze_cols=2)
+
+
+def _collection(ws, f, rec, lang) -> None:
+    cols = [Col("rank", "int"), Col("customer_id"), Col("customer"), Col("contact"), Col("phone"),
+            Col("overdue", "money"), Col("owed", "money"), Col("oldest_due", "date"), Col("max_days", "int"),
+            Col("bucket"), Col("order_no"), Col("order_date", "date"), Col("due_date", "date"),
+            Col("days_past_due", "int"), Col("balance", "money")]
+    labels = rec.ageing.labels(lang)
+    rows, groups = [], []
+    for e in rec.collection:
+        for n, o in enumerate(e.orders):
+            rows.append((e.rank, e.customer_id, e.customer_name, e.contact, e.phone, e.overdue, e.owed, e.oldest_due,
+                         e.max_days, labels[e.bucket], o.order_no, o.order_date, o.due_date, o.days_past_due,
+                         o.balance))
+            groups.append(n == 0 and e.rank > 1)
+    totals = [w(TEXTS, "total_row", lang), None, None, None, None,
+              sum((e.overdue for e in rec.collection), Decimal(0)), sum((e.owed for e in rec.collection), Decimal(0)),
+              None, None, None, None, None, None, None, sum((r[14] for r in rows), Decimal(0))]
+    _table(ws, f, lang, cols, rows, groups=groups, totals=totals, freeze_cols=3)
+
+
+def _bank(ws, f, rec, lang) -> None:
+    b = rec.bank
+    cols = [Col("result"), Col("line", "int"), Col("bank_date", "date"), Col("credit", "money"),
+            Col("debit", "money"), Col("payer"), Col("memo"), Col("reference"), Col("order_no"),
+            Col("paid_on", "date"), Col("amount", "money"), Col("method"), Col("days_apart", "int"),
+            Col("payment_cell")]
+    pays = rec.book["payments"]
+    methods = choice_lists(rec.config)["payment_method"]
+    matched = {m.line.line: m for m in b.matches}
+    unmatched = {ln.line for ln in b.unmatched_lines}
+    rows, marks = [], []
+
+    def payment_part(j: int) -> tuple:
+        p = pays.rows[j]
+        return (p.get("order_no"), p.get("paid_on"), p.get("amount"),
+                label_of(methods, p.get("method") or "", lang), None, pays.cell(j, "amount"))
+
+    # what needs a look first (credits without payment, then outgoing lines), then the matches, in file order
+    rank = {ln.line: (0 if ln.line in unmatched else 2 if ln.line in matched else 1) for ln in b.statement.lines}
+    for ln in sorted(b.statement.lines, key=lambda ln: (rank[ln.line], ln.line)):
+        bank_part = (ln.line, ln.date, ln.credit or None, ln.debit or None, ln.payer, ln.memo, ln.reference)
+        if ln.line in matched:
+            m = matched[ln.line]
+            order_no, paid_on, amount, method, _, cell = payment_part(m.payment)
+            rows.append((w(KINDS, m.how, lang), *bank_part, order_no, paid_on, amount, method, m.days, cell))
+            marks.append(None)
+        else:
+            kind = "line_unmatched" if ln.line in unmatched else "outgoing" if ln.debit > 0 else "no_amount"
+            rows.append((w(KINDS, kind, lang), *bank_part, None, None, None, None, None, None))
+            marks.append(_mark(kind))
+    missing = [(w(KINDS, "payment_unmatched", lang), None, None, None, None, None, None, None, *payment_part(j))
+               for j in b.unmatched_payments]
+    at = sum(1 for v in rank.values() if v == 0)  # payments not on the statement go after the unmatched credits
+    rows[at:at] = missing
+    marks[at:at] = ["warning"] * len(missing)
+    _table(ws, f, lang, cols, rows, marks=marks, freeze_cols=1)
+
+
+def _findings(ws, f, rec, lang) -> None:
+    cols = [Col("severity"), Col("title"), Col("cell"), Col("value"), Col("message"), Col("hint"), Col("code")]
+    found = sorted(rec.findings, key=lambda x: x.severity is not Severity.ERROR)
+    rows = []
+    for x in found:
+        c = CODES[x.code]
+        value = x.value.isoformat() if isinstance(x.value, (date, datetime)) else x.value
+        rows.append((w(TEXTS, x.severity.value, lang), c.title_zh if lang == "zh" else c.title_en, x.cell or "",
+                     "" if value is None else str(value), x.message(lang), x.hint(lang), x.code))
+    _table(ws, f, lang, cols, rows, marks=[x.severity.value for x in found], freeze_cols=1)
