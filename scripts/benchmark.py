@@ -5,7 +5,9 @@
     python scripts/benchmark.py --orders 20000 --repeat 3
 
 Each step runs in a fresh child process, so its wall time and peak memory (max RSS) are its own.
-Baseline for validation: python-calamine reading every sheet of the same book (to_python), bare.
+Baseline for validation, reconciliation and the summary: python-calamine reading every sheet of the
+same book (to_python), bare. Steps: read (the baseline), validate (read + every rule), reconcile
+(read + reconcile + write the reconciliation workbook).
 """
 
 from __future__ import annotations
@@ -39,15 +41,21 @@ def step_validate(book: Path) -> None:
     assert result.error is None, result.error
 
 
+def step_reconcile(book: Path) -> None:
+    from workbook_tools.reconcile import bench
+
+    bench(book, today=TODAY)
+
+
 def _config():
     from workbook_tools.config import Config
 
     return Config()
 
 
-STEPS = {"read": step_read, "validate": step_validate}
+STEPS = {"read": step_read, "validate": step_validate, "reconcile": step_reconcile}
 #: (step, baseline, target ratio)
-COMPARISONS = [("validate", "read", 2.0)]
+COMPARISONS = [("validate", "read", 2.0), ("reconcile", "read", 2.0)]
 
 
 def run_child(step: str, book: Path) -> dict:

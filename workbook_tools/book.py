@@ -39,7 +39,12 @@ class Table:
     #: Derived column key -> the cached values found in the file, per record (not trusted).
     cached: dict[str, list[Any]] = field(default_factory=dict)
     #: Columns staff added that the schema does not know: header -> (0-based col, values per record).
+    #: A column without a header is named by its letter, ``"(N)"``; a repeated header gets its
+    #: letter too, ``"微信号 (P)"``.
     extra: dict[str, tuple[int, list[Any]]] = field(default_factory=dict)
+    #: Values in those columns on rows that hold no record (every input cell blank):
+    #: (1-based Excel row, header as in ``extra``, value), in reading order.
+    stray: list[tuple[int, str, Any]] = field(default_factory=list)
     #: Values that could not be read as their column's type: (record index, column key, raw value, reason).
     #: The value itself is None in ``rows``; validation turns each into a ``wrong-type`` finding.
     problems: list[tuple[int, str, Any, str]] = field(default_factory=list)
@@ -52,10 +57,26 @@ class Table:
 
 
 @dataclass
+class OtherSheet:
+    """A sheet staff added to the book (not a data sheet, the instructions, the dashboard or the
+    lists), kept as its cell values: ``read_book(path, other_sheets=True)``."""
+
+    name: str
+    #: Cell values from A1, row by row, as python-calamine reads them (str, float, bool, date,
+    #: datetime, time, timedelta); None for an empty cell, an error cell as its text ("#N/A").
+    rows: list[list[Any]] = field(default_factory=list)
+    hidden: bool = False
+    #: "worksheet", or "chart" for a chart sheet (no cells; it cannot be carried over).
+    kind: str = "worksheet"
+
+
+@dataclass
 class OrderBook:
     tables: dict[str, Table]
     lang: str = "zh"
     path: Path | None = None
+    #: Sheets staff added, in workbook order (read only when asked for: ``other_sheets=True``).
+    other_sheets: list[OtherSheet] = field(default_factory=list)
 
     def __getitem__(self, key: str) -> Table:
         return self.tables[key]

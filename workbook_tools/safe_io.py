@@ -33,9 +33,12 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     os.chmod(tmp_path, 0o666 & ~umask)
     try:
         yield tmp_path
-        with open(tmp_path, "rb+") as fh:  # flush to disk before the rename makes it visible
-            os.fsync(fh.fileno())
-        os.replace(tmp_path, target)
+        try:
+            with open(tmp_path, "rb+") as fh:  # flush to disk before the rename makes it visible
+                os.fsync(fh.fileno())
+            os.replace(tmp_path, target)
+        except OSError as exc:  # e.g. the target is a folder, or (on Windows) open in Excel
+            raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from exc
     except BaseException:
         with contextlib.suppress(OSError):
             tmp_path.unlink()
@@ -43,10 +46,15 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
 
 
 def backup(path: str | os.PathLike, *, now: datetime | None = None) -> Path:
-    """Copy ``path`` to ``name.YYYYmmdd-HHMMSS.bak.xlsx`` beside it and return the copy's path."""
+    """Copy ``path`` to ``name.YYYYmmdd-HHMMSS.bak.xlsx`` beside it and return the copy's path.
+    An existing backup is never overwritten (two backups in one second: ``…-HHMMSS-2.bak.xlsx``)."""
     path = Path(path)
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
     dest = path.with_name(f"{path.stem}.{stamp}.bak{path.suffix}")
+    n = 2
+    while dest.exists():
+        dest = path.with_name(f"{path.stem}.{stamp}-{n}.bak{path.suffix}")
+        n += 1
     with atomic_path(dest) as tmp:
         shutil.copy2(path, tmp)
     return dest

@@ -26,13 +26,14 @@ from ..schema import SHEETS
 from .coerce import REASONS, Dates, converter
 from .headers import header_map, normalise
 from .open import open_book
-from .sheets import find_sheets, read_table
+from .sheets import find_other_sheets, find_sheets, read_table, sheet_values
 
 __all__ = ["REASONS", "normalise", "read_book"]
 
 
-def read_book(path: str | os.PathLike, *, config: Config | None = None) -> OrderBook:
-    """Read every data sheet of the order book at ``path``.
+def read_book(path: str | os.PathLike, *, config: Config | None = None, other_sheets: bool = False) -> OrderBook:
+    """Read every data sheet of the order book at ``path`` (and, with ``other_sheets``, the cell
+    values of every sheet staff added: ``OrderBook.other_sheets``).
 
     Raises BookReadError (not a workbook, encrypted, truncated …), MissingSheetError or
     MissingColumnError — each with one line saying what is wrong. Values that cannot be read as
@@ -44,7 +45,9 @@ def read_book(path: str | os.PathLike, *, config: Config | None = None) -> Order
         names, lang = find_sheets(source.path, source.sheet_names)
         dates = Dates(source.parts.date1904)
         tables = {}
-        for sheet, cells in zip(SHEETS, source.read_sheets([names[s.key] for s in SHEETS])):
+        others = find_other_sheets(source.sheet_info(), names) if other_sheets else []
+        sheets = source.read_sheets([names[s.key] for s in SHEETS] + [o.name for o in others if o.kind == "worksheet"])
+        for sheet, cells in zip(SHEETS, sheets):
             if len(cells.grid) - 1 > config.limits.max_rows:
                 raise BookReadError(
                     source.path, f"sheet {cells.name!r} reaches row {len(cells.grid):,}, more than "
@@ -55,4 +58,6 @@ def read_book(path: str | os.PathLike, *, config: Config | None = None) -> Order
                 errors=cells.errors, merged=cells.merged,
             )
             del cells
-    return OrderBook(tables, lang=lang, path=Path(path))
+        for other, cells in zip([o for o in others if o.kind == "worksheet"], sheets):
+            other.rows = sheet_values(cells)
+    return OrderBook(tables, lang=lang, path=Path(path), other_sheets=others)

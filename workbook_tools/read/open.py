@@ -59,6 +59,16 @@ class Source:
         """Every sheet, in workbook order, hidden ones included."""
         return list(self.workbook.sheet_names)
 
+    def sheet_info(self) -> dict[str, tuple[str, bool]]:
+        """Every sheet's name -> (kind, hidden): kind "worksheet", "chart" or "other" (dialog and
+        macro sheets), hidden for hidden and very hidden sheets."""
+        info = {}
+        for meta in self.workbook.sheets_metadata:
+            typ, visible = str(meta.typ).rsplit(".", 1)[-1], str(meta.visible).rsplit(".", 1)[-1]
+            kind = {"WorkSheet": "worksheet", "ChartSheet": "chart"}.get(typ, "other")
+            info[meta.name] = (kind, visible != "Visible")
+        return info
+
     def read_sheets(self, names: list[str]) -> Iterator[SheetCells]:
         """The sheets ``names``, one after the other, each read while the caller works on the one
         before: calamine releases the GIL while it parses, and so does zlib while the error scan

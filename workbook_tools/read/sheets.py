@@ -6,13 +6,14 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
-from ..book import Table
+from ..book import OtherSheet, Table
 from ..cells import col_letter
 from ..errors import MissingColumnError, MissingSheetError
-from ..schema import SHEETS, Sheet
+from ..schema import DASHBOARD, INSTRUCTIONS, LISTS, SHEETS, Sheet
 from .coerce import ExcelError
 from .columns import convert_column
 from .headers import HEADER_SEARCH_ROWS, HeaderMap, find_header, normalise
+from .open import SheetCells
 
 
 def _both(zh: str, en: str) -> str:
@@ -44,6 +45,28 @@ def find_sheets(path: Any, names: Iterable[str]) -> tuple[dict[str, str], str]:
     return {s.key: found[s.key] for s in SHEETS}, ("en" if langs == {"en"} else "zh")
 
 
+def find_other_sheets(info: dict[str, tuple[str, bool]], data_names: dict[str, str]) -> list[OtherSheet]:
+    """The sheets staff added, in workbook order: every sheet but the data sheets found and the
+    instructions, dashboard and lists sheets (by either language's name). ``info``: name ->
+    (kind, hidden), as ``Source.sheet_info`` gives it."""
+    ours = {normalise(n) for pair in (INSTRUCTIONS, DASHBOARD, LISTS) for n in pair}
+    taken = set(data_names.values())
+    return [OtherSheet(name, hidden=hidden, kind=kind) for name, (kind, hidden) in info.items()
+            if name not in taken and normalise(name) not in ours]
+
+
+def sheet_values(cells: SheetCells) -> list[list[Any]]:
+    """A sheet's grid as plain values: None for an empty cell, an error cell as its text."""
+    grid = cells.grid
+    for (r, c), text in cells.errors.items():
+        if r < len(grid) and c < len(grid[r]):
+            grid[r][c] = text
+    rows = [[None if v == "" else v for v in row] for row in grid]
+    while rows and all(v is None for v in rows[-1]):
+        rows.pop()
+    return rows
+
+
 @lru_cache(maxsize=None)
 def _row_builder(keys: tuple[str, ...]) -> Callable[..., dict[str, Any]]:
     """``build(v0, v1, …) -> {keys[0]: v0, keys[1]: v1, …}``, compiled once per sheet (as dataclasses
@@ -52,6 +75,10 @@ def _row_builder(keys: tuple[str, ...]) -> Callable[..., dict[str, Any]]:
     args = [f"v{i}" for i in range(len(keys))]
     items = ", ".join(f"{key!r}: {arg}" for key, arg in zip(keys, args))
     return eval(f"lambda {', '.join(args)}: {{{items}}}", {})  # keys are repr()-quoted: no code injection
+
+
+def _plain(v: Any) -> Any:
+    return v.text if type(v) is ExcelError else v
 
 
 def _mark_errors(grid: list[list[Any]], errors: dict[tuple[int, int], str], first: int) -> None:
@@ -155,14 +182,22 @@ def read_table(
             out[i] = r.strip() if isinstance(r, str) else r  # "#N/A" or what was typed over the formula
         cached[col.key] = pick(out)
 
-    # 4. columns the schema does not know, kept as found ('' -> None)
+    # 4. columns the schema does not know, kept as found ('' -> None), and what they hold on rows
+    #    that are no record (a note below the data), so that regenerating the book loses nothing
     extra: dict[str, tuple[int, list[Any]]] = {}
+    stray: list[tuple[int, str, Any]] = []
     known = set(header.columns.values()) | set(header.extra.values())
     spare = [(f"({col_letter(c)})", c) for c in range(width) if c not in known]
-    for text, c in list(header.extra.items()) + spare:
-        found = [None if v == "" else (v.text if type(v) is ExcelError else v) for v in pick(values(c))]
-        if c in header.extra.values() or any(v is not None for v in found):
+    candidates = list(header.extra.items()) + spare
+    dropped = [] if new_index is None or not candidates else sorted(set(range(n)).difference(keep))
+    for text, c in candidates:
+        column = values(c)
+        found = [None if v == "" else _plain(v) for v in pick(column)]
+        lost = [(first + i + 1, text, _plain(column[i])) for i in dropped if column[i] != ""]
+        if c in header.extra.values() or lost or any(v is not None for v in found):
             extra[text] = (c, found)
+            stray.extend(lost)
+    stray.sort(key=lambda s: s[0])
 
     return Table(
         sheet=sheet,
@@ -172,6 +207,7 @@ def read_table(
         columns=dict(header.columns),
         cached=cached,
         extra=extra,
+        stray=stray,
         problems=problems,
         header_row=header.index + 1,
     )

@@ -12,6 +12,14 @@ from xlsxwriter.workbook import Workbook
 
 from ..schema import TEXT_TYPES, Column
 
+#: Number formats of carried-over values, by kind (rowxml.typed_value).
+VALUE_FORMATS = {
+    "date": "yyyy-mm-dd",
+    "datetime": "yyyy-mm-dd hh:mm:ss",
+    "time": "hh:mm:ss",
+    "duration": "[h]:mm:ss",
+}
+
 REQUIRED_FILL = "#1F4E78"
 OPTIONAL_FILL = "#DDEBF7"
 DERIVED_FILL = "#D9D9D9"
@@ -72,6 +80,17 @@ class Styles:
             else:
                 props["locked"] = False
             fmt = self._cache[key] = self._wb.add_format(props)
+        return fmt
+
+    def free_value(self, kind: str) -> Format:
+        """Unlocked cells holding a value of its own type — columns, sheets and values carried over
+        from an older book (rowxml.typed_value): "general", or a kind of VALUE_FORMATS."""
+        if kind == "general":
+            return self.free
+        key = ("free", kind)
+        fmt = self._cache.get(key)
+        if fmt is None:
+            fmt = self._cache[key] = self._wb.add_format({"locked": False, "num_format": VALUE_FORMATS[kind]})
         return fmt
 
     def column(self, col: Column) -> Format:

@@ -1,0 +1,100 @@
+"""``orderbook summary`` and scripts/monthly_summary.py: thin wrappers that write files, print the
+key figures and what was written, and exit 0 (written) or 2 (unusable input), never a traceback."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from workbook_tools.commands.summary import command
+from workbook_tools.demo import generate_demo
+from workbook_tools.template import write_book
+
+TODAY = date(2026, 11, 27)
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def book_file(tmp_path_factory):
+    return write_book(tmp_path_factory.mktemp("book") / "book.xlsx", generate_demo(120, seed=3, today=TODAY),
+                      today=TODAY)
+
+
+def run(*args):
+    return CliRunner().invoke(command, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_summary_writes_the_workbook_and_json(book_file, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run(book_file, "--month", "2026-10", "--today", "2026-11-27", "--json", "s.json")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "月报 2026-10（截至 2026-10-31）" and any(l.strip().startswith("订单数") for l in lines)
+    assert lines[-2:] == ["已写入 summary_2026-10.xlsx", "已写入 s.json"]
+    assert openpyxl.load_workbook(tmp_path / "summary_2026-10.xlsx", read_only=True).sheetnames == ["月报 2026-10"]
+    d = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
+    assert d["month"] == "2026-10" and d["key_figures"]["orders"]["value"] > 0
+
+
+def test_into_book_in_english_and_over_the_original(book_file, tmp_path):
+    book = tmp_path / "b.xlsx"
+    book.write_bytes(book_file.read_bytes())
+    result = run(book, "--month", "2026-11", "--today", "2026-11-27", "--into-book", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    copy = tmp_path / "b.2026-11.xlsx"
+    assert result.output.splitlines()[-1] == f"wrote {copy}"
+    assert openpyxl.load_workbook(copy, read_only=True).sheetnames[-1] == "Report 2026-11"
+
+    result = run(book, "--month", "2026-11", "--today", "2026-11-27", "--into-book", "-o", book)
+    assert result.exit_code == 0, result.output
+    backups = list(tmp_path.glob("b.*.bak.xlsx"))
+    assert len(backups) == 1 and backups[0].read_bytes() == book_file.read_bytes()
+    assert f"已备份原文件到 {backups[0]}" in result.output
+    assert "月报 2026-11" in openpyxl.load_workbook(book, read_only=True).sheetnames
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--month", "2026-13"], "orderbook: '2026-13' is not a month: use YYYY-MM, e.g. 2026-10"),
+    (["--month", "2026-12", "--today", "2026-11-27"], "orderbook: 2026-12 has not begun yet (today is 2026-11-27)"),
+])
+def test_bad_month_is_one_line_and_exit_2(book_file, tmp_path, args, message):
+    result = run(book_file, *args, "-o", tmp_path / "x.xlsx")
+    assert result.exit_code == 2 and result.output.strip() == message
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_unreadable_book_and_missing_month(tmp_path):
+    bad = tmp_path / "bad.xlsx"
+    bad.write_text("not a workbook", encoding="utf-8")
+    result = run(bad, "--month", "2026-10")
+    assert result.exit_code == 2 and result.output.startswith(f"orderbook: {bad}") and "Traceback" not in result.output
+    assert run(bad).exit_code == 2                                   # --month is required
+    assert run(tmp_path / "missing.xlsx", "--month", "2026-10").exit_code == 2
+
+
+def _script():
+    spec = importlib.util.spec_from_file_location("monthly_summary", ROOT / "scripts" / "monthly_summary.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.main
+
+
+def test_script_summarises_the_previous_month_beside_the_book(book_file, tmp_path):
+    book = tmp_path / "b.xlsx"
+    book.write_bytes(book_file.read_bytes())
+    result = CliRunner().invoke(_script(), [str(book), "--today", "2026-11-27", "--json"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "月报 2026-10（截至 2026-10-31）"
+    assert (tmp_path / "summary_2026-10.xlsx").exists() and (tmp_path / "summary_2026-10.json").exists()
+    out = tmp_path / "reports"
+    result = CliRunner().invoke(_script(), [str(book), "--month", "2026-11", "--today", "2026-11-27", "--out", str(out),
+                                            "--into-book"])
+    assert result.exit_code == 0 and (out / "b.2026-11.xlsx").exists()
+    missing = CliRunner().invoke(_script(), [str(tmp_path / "nope.xlsx")])
+    assert missing.exit_code == 2 and "nope.xlsx" in missing.output

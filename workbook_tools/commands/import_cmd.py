@@ -1,0 +1,138 @@
+"""``orderbook import``: CSV / Excel exports into an order book (see workbook_tools/importer)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.cells import cell_len
+
+from ..config import load_config
+from ..schema import SHEET_BY_KEY
+from .common import config_option, handle_errors, lang_option
+
+_W = {
+    "zh": {
+        "new": "{book} 不存在：从空白模板新建",
+        "read": "读取 {file}（{how}）：{n} 行",
+        "ignored": "；未导入的列：{cols}",
+        "head": ("工作表", "新增", "更新", "相同", "冲突", "拒绝", "重复", "源内冲突"),
+        "rejected": "{n} 个源行未导入（拒绝、跳过或重复），{c} 处冲突",
+        "report": "拒绝清单：{paths}",
+        "warnings": "导入行上的警告：{codes}",
+        "new_errors": "导入使订单簿原有行新增 {n} 个错误：{codes}",
+        "wrote": "已写入 {book}",
+        "backup": "备份：{path}",
+        "dry": "试运行：未修改任何文件",
+        "nothing": "没有需要写入的新行：{book} 未修改",
+    },
+    "en": {
+        "new": "{book} does not exist: starting from the empty template",
+        "read": "read {file} ({how}): {n} rows",
+        "ignored": "; columns not imported: {cols}",
+        "head": ("sheet", "add", "update", "identical", "conflict", "rejected", "duplicate", "source-conflict"),
+        "rejected": "{n} source rows not imported (rejected, skipped or repeated), {c} conflicts",
+        "report": "rejects report: {paths}",
+        "warnings": "warnings on imported rows: {codes}",
+        "new_errors": "the import gives rows already in the book {n} new errors: {codes}",
+        "wrote": "wrote {book}",
+        "backup": "backup: {path}",
+        "dry": "dry run: nothing was changed",
+        "nothing": "nothing new to write: {book} left as it was",
+    },
+}
+
+
+def _codes(findings) -> str:
+    from collections import Counter
+
+    return ", ".join(f"{code} {n:,}" for code, n in Counter(f.code for f in findings).most_common())
+
+
+def render(result, lang: str) -> list[str]:
+    """The summary lines of an import (also used by tests)."""
+    w = _W["en" if lang == "en" else "zh"]
+    lines = []
+    if result.created:
+        lines.append(w["new"].format(book=result.book))
+    for s in result.sources:
+        how = ", ".join(x for x in (s.encoding, repr(s.delimiter) if s.delimiter else "", s.sheet) if x)
+        line = w["read"].format(file=s.path.name, how=how, n=f"{s.records:,}")
+        if s.ignored:
+            line += w["ignored"].format(cols=", ".join(s.ignored))
+        lines.append(line)
+    head = w["head"]
+    rows = [head]
+    for key, c in result.counts.items():
+        if any(c.values()):
+            rows.append((SHEET_BY_KEY[key].name(lang), *(f"{c[k]:,}" for k in
+                         ("add", "update", "identical", "conflict", "rejected", "duplicate",
+                                                        "source-conflict"))))
+    widths = [max(cell_len(r[i]) for r in rows) for i in range(len(head))]
+    for r in rows:
+        pads = [" " * (widths[i] - cell_len(v)) for i, v in enumerate(r)]
+        lines.append("  ".join(v + pads[i] if i == 0 else pads[i] + v for i, v in enumerate(r)).rstrip())
+    conflicts = sum(1 for r in result.rejects if r.code == "conflict")
+    if result.rejects:
+        lines.append(w["rejected"].format(n=f"{result.rejected_rows:,}", c=f"{conflicts:,}"))
+        counts = result.reject_counts()
+        lines.append("  " + ", ".join(f"{code} {n:,}" for code, n in counts.items()))
+    if result.rejects_paths:
+        lines.append(w["report"].format(paths=", ".join(str(p) for p in result.rejects_paths)))
+    if result.warnings:
+        lines.append(w["warnings"].format(codes=_codes(result.warnings)))
+    if result.new_errors:
+        lines.append(w["new_errors"].format(n=f"{len(result.new_errors):,}", codes=_codes(result.new_errors)))
+    if result.dry_run:
+        lines.append(w["dry"])
+    elif result.written:
+        lines.append(w["wrote"].format(book=result.book))
+        if result.backup:
+            lines.append(w["backup"].format(path=result.backup))
+        lines.extend(result.notes)
+    else:
+        lines.append(w["nothing"].format(book=result.book))
+    return lines
+
+
+@click.command("import")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--into", "book", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The order book to import into (created from the empty template if it does not exist).")
+@click.option("--sheet", type=click.Choice(list(SHEET_BY_KEY)), default=None,
+              help="Import into this sheet only. Without a mapping: the sheet the columns belong to "
+                   "(default: guessed from the headers).")
+@click.option("--mapping", "mapping_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="TOML mapping: source columns to fields, value maps, constants, skip rules, one row "
+                   "into several sheets. Default: match columns by their headers.")
+@click.option("--dry-run", is_flag=True, help="Show what would be added, updated, rejected and in conflict; change nothing.")
+@click.option("--update", is_flag=True, help="Overwrite book rows whose key matches but whose values differ "
+                                             "(default: report them as conflicts and leave them alone).")
+@click.option("--rejects", "rejects_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the rejects report (BOOK.rejects.csv and .xlsx). Default: the book's folder; "
+                   "on a dry run, only when given.")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Check dates against this day (YYYY-MM-DD) instead of today.")
+@lang_option
+@config_option
+@handle_errors
+def command(sources, book, sheet, mapping_path, dry_run, update, rejects_dir, today, lang, config_path) -> None:
+    """Import rows from CSV or Excel files (or folders of them) into an order book.
+
+    Every incoming row is checked by the same rules as `orderbook validate`; rows with errors go
+    to the rejects report, the rest are written by regenerating the book (after a backup).
+    Importing the same file again adds nothing. Exit code 0: all imported (or already there);
+    1: rows rejected or in conflict; 2: a file, mapping or setting could not be used.
+    """
+    from ..importer import import_rows, load_mapping
+
+    mapping = load_mapping(mapping_path) if mapping_path else None
+    config = load_config(config_path) if config_path else None
+    if rejects_dir is None and not dry_run:
+        rejects_dir = book.parent
+    result = import_rows(list(sources), book, sheet=sheet, mapping=mapping, dry_run=dry_run, update=update,
+                         config=config, lang=lang, today=today.date() if today else None, rejects_dir=rejects_dir)
+    for line in render(result, result.lang):
+        click.echo(line)
+    sys.exit(result.exit_code)

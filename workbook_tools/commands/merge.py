@@ -1,0 +1,74 @@
+"""``orderbook merge A.xlsx B.xlsx … -o MASTER.xlsx [--prefer FILE]``: combine staff copies of a book."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..config import load_config
+from ..schema import SHEETS
+from .common import config_option, handle_errors, lang_option, progress_bar
+
+EXIT_CONFLICTS = 1
+
+
+@click.command("merge")
+@click.argument("books", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The merged book (MASTER.xlsx). If it is one of BOOKS, that book is backed up first.")
+@click.option("--prefer", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="When copies of a row differ, keep this book's copy (one of BOOKS).")
+@lang_option
+@config_option
+@handle_errors
+def command(books: tuple[Path, ...], output: Path, prefer: Path | None, lang: str | None,
+            config_path: Path | None) -> None:
+    """Merge the copies of the order book several staff keep into one.
+
+    Rows are matched by each sheet's key (customer ID, SKU, order number, order number + SKU …).
+    Identical rows are merged. The same key with different values is a conflict, listed with both
+    cells; without --prefer the first book's row is kept and the conflict stays unresolved.
+
+    Exit code 0: merged without unresolved conflicts; 1: unresolved conflicts (the master is still
+    written, holding the first book's rows); 2: a book could not be read.
+    """
+    from ..merge import merge_books, write_master
+
+    config = load_config(config_path)
+    result = merge_books(list(books), prefer=prefer, config=config)
+    bar, progress = progress_bar()
+    with bar:
+        path, saved = write_master(result, output, config=config, lang=lang, progress=progress)
+    click.echo(f"wrote {path} from {len(books)} books" + (f" (the old {path.name} is saved as {saved})" if saved else ""))
+    click.echo(summary_table(result))
+    if result.conflicts:
+        click.echo(f"conflicts: {len(result.conflicts)}, unresolved: {len(result.unresolved)}")
+        for c in result.conflicts:
+            click.echo("  " + c.describe())
+    for note in result.notes:
+        click.echo(f"note: {note}")
+    sys.exit(EXIT_CONFLICTS if result.unresolved else 0)
+
+
+def summary_table(result) -> str:
+    """Rows per sheet taken from each book (and of those, found in that book only), merged copies,
+    rows in conflict."""
+    names = [Path(f).name for f in result.files]
+    head = ["sheet", *[f"from {n} (only there)" for n in names], "merged", "conflicting"]
+    lines = [head]
+    for s in SHEETS:
+        p = result.provenance[s.key]
+        lines.append([s.zh, *[f"{p.taken[f]:,} ({p.only_in[f]:,})" for f in result.files],
+                      f"{p.merged:,}", f"{p.conflicting:,}"])
+    widths = [max(_width(row[i]) for row in lines) for i in range(len(head))]
+    return "\n".join("  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(row, widths)).rstrip()
+                     for row in lines)
+
+
+def _width(text: str) -> int:
+    """Columns a text takes in a terminal: CJK characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
