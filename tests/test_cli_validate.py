@@ -149,6 +149,7 @@ def test_each_bad_input_is_one_line_and_the_run_goes_on(books, tmp_path):
     assert files["typed_text.xlsx"]["error"] is None and files["typed_text.xlsx"]["errors"] == 1
     # folders are searched recursively and lock files skipped
     folder = run("validate", tmp_path, "--today", TODAY, "--format", "json", "--out", tmp_path / "out2")
+    assert folder.exit_code == 2
     seen = {os.path.basename(f["path"]) for f in
             json.loads((tmp_path / "out2" / "validation_report.json").read_text(encoding="utf-8"))["files"]}
     assert "~$typed_text.xlsx" not in seen and "typed_text.xlsx" in seen

@@ -186,7 +186,7 @@ def test_conditional_formats(book):
     lang, wb = book
     st = {"zh": ("待处理", "处理中", "已取消"), "en": ("Pending", "Processing", "Cancelled")}[lang]
     assert cond_formats(wb[ORDERS.name(lang)]) == [
-        (f"A2:A{LAST}", f'AND($A2<>"",OR(ISNUMBER(MATCH($A2,$A$1:$A1,0)),ISNUMBER(MATCH($A2,$A3:$A$1048576,0))))'),
+        (f"A2:A{LAST}", 'AND($A2<>"",OR(ISNUMBER(MATCH($A2,$A$1:$A1,0)),ISNUMBER(MATCH($A2,$A3:$A$1048576,0))))'),
         (f"B2:B{LAST}", 'AND($B2<>"",ISNA(MATCH($B2,col_customers_customer_id,0)))'),
         (f"E2:E{LAST}", f'AND($A2<>"",ISNUMBER($E2),$E2+3<TODAY(),OR($F2="{st[0]}",$F2="{st[1]}"))'),
         (f"J2:J{LAST}", f'AND($A2<>"",N($J2)>0,ISNUMBER($E2),$E2<TODAY(),$F2<>"{st[2]}")'),

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from .commands.common import config_option, handle_errors, lang_option, progress_bar
+from .commands.common import config_option, handle_errors, lang_option, progress_bar, today_option
 from .config import DEFAULT_CONFIG_NAME, load_config, write_default_config
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -43,8 +43,7 @@ def template(output: Path | None, lang: str | None, config_path: Path | None) ->
 @click.option("--orders", type=click.IntRange(1, 1_000_000), default=2000, show_default=True,
               help="Number of orders to generate.")
 @click.option("--seed", type=int, default=1, show_default=True, help="Random seed: the same seed gives the same book.")
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Pretend today is this date (YYYY-MM-DD). Default: today.")
+@today_option("Pretend today is this date (YYYY-MM-DD). Default: today.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("demo_order_book.xlsx"), show_default=True)
 @lang_option
@@ -60,7 +59,7 @@ def demo(orders: int, seed: int, today, output: Path, lang: str | None, config_p
 
     config = load_config(config_path)
     lang = lang or config.language
-    today = today.date() if today else date.today()
+    today = today or date.today()
     bar, progress = progress_bar()
     with bar:
         data = generate_demo(orders, seed=seed, today=today, config=config, progress=progress)
@@ -78,8 +77,7 @@ def demo(orders: int, seed: int, today, output: Path, lang: str | None, config_p
                    "to --out. Default: text.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the json / xlsx / html reports. Default: the current folder.")
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Check dates against this day (YYYY-MM-DD) instead of today.")
+@today_option("Check dates against this day (YYYY-MM-DD) instead of today.")
 @lang_option
 @config_option
 @handle_errors
@@ -95,7 +93,7 @@ def validate(paths, formats, out_dir, today, lang, config_path) -> None:
     lang = lang or config.language
     bar, progress = progress_bar()
     with bar:
-        report = validate_paths(paths, config=config, today=today.date() if today else None, progress=progress)
+        report = validate_paths(paths, config=config, today=today, progress=progress)
     formats = formats or ("text",)
     if "text" in formats:
         render_text(report, lang)

@@ -85,12 +85,14 @@ BLANK_GUARD: dict[tuple[str, str], str] = {
 
 def _guard(sheet: str, rows: list[dict], values: dict[str, list[Any]]) -> None:
     """Blank the derived values of rows whose guarding key is blank, as the formulas do."""
+    blank_rows: dict[str, list[int]] = {}
     for (s, key), guard in BLANK_GUARD.items():
         if s == sheet:
+            if guard not in blank_rows:
+                blank_rows[guard] = [i for i, row in enumerate(rows) if row.get(guard) in (None, "")]
             column = values[key]
-            for i, row in enumerate(rows):
-                if row.get(guard) in (None, ""):
-                    column[i] = ""
+            for i in blank_rows[guard]:
+                column[i] = ""
 
 
 @dataclass
@@ -136,6 +138,10 @@ def derive(data: BookData) -> Derived:
             if s.get("ship_date") is not None:
                 partial_by_sku[_k[s["sku"]]].append((_serial[s["ship_date"]], qty))
 
+    # the whole-order ship date per order (INT of the mean serial, as the formula computes it)
+    whole_date = {o: EXCEL_EPOCH.fromordinal(EXCEL_EPOCH.toordinal() + int(whole_serials[o] / n))
+                  for o, n in whole_n.items()}
+
     # --- order lines
     product_names = _first_by_key(products, "sku", "name", _k)
     line_name, line_amount, line_shipped, line_whole = [], [], [], []
@@ -146,7 +152,7 @@ def derive(data: BookData) -> Derived:
         line_amount.append(_amount[(ln.get("quantity"), ln.get("unit_price"), ln.get("discount"))])
         n = whole_n.get(o, 0)
         line_shipped.append(qty if n > 0 else partial_qty.get((o, sku), 0))
-        line_whole.append(EXCEL_EPOCH.fromordinal(EXCEL_EPOCH.toordinal() + int(whole_serials[o] / n)) if n else "")
+        line_whole.append(whole_date[o] if n else "")
     line_values = {"product_name": line_name, "amount": line_amount, "shipped_qty": line_shipped,
                    "whole_ship_date": line_whole}
     _guard("order_lines", lines, line_values)

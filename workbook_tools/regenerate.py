@@ -292,7 +292,7 @@ def staff_sheets(sheets: list[OtherSheet], lang: str) -> tuple[list[OtherSheet],
             notes.append(f"sheet {sheet.name!r} renamed {name!r}: the new book has a sheet of that name")
         out.append(OtherSheet(name, sheet.rows, hidden=sheet.hidden))
     if out:
-        notes.append(f"staff sheets carried over as values only (formulas, formatting and merged cells are not): "
+        notes.append("staff sheets carried over as values only (formulas, formatting and merged cells are not): "
                      + ", ".join(s.name for s in out))
     return out, notes
 

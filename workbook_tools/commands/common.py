@@ -28,8 +28,14 @@ def handle_errors(fn):
 def config_option(fn):
     return click.option(
         "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-        help=f"Company settings (TOML). Default: built-in defaults; see `orderbook config init`.",
+        help="Company settings (TOML). Default: built-in defaults; see `orderbook config init`.",
     )(fn)
+
+
+def today_option(help: str):
+    """``--today YYYY-MM-DD``, given to the command as a ``date`` (None when not given)."""
+    return click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, help=help,
+                        callback=lambda ctx, param, value: value.date() if value else None)
 
 
 def lang_option(fn):

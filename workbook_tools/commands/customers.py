@@ -9,15 +9,14 @@ from pathlib import Path
 import click
 
 from ..config import load_config
-from .common import config_option, handle_errors, lang_option
+from .common import config_option, handle_errors, lang_option, today_option
 
 
 @click.command("customers")
 @click.argument("book", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write. Default: <book>.customers.xlsx beside the book.")
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Count recency up to this day (YYYY-MM-DD) instead of today.")
+@today_option("Count recency up to this day (YYYY-MM-DD) instead of today.")
 @lang_option
 @config_option
 @handle_errors
@@ -29,7 +28,7 @@ def command(book: Path, output: Path | None, today, lang: str | None, config_pat
 
     config = load_config(config_path)
     lang = lang or config.language
-    today = today.date() if today else date.today()
+    today = today or date.today()
     data = read_book(book, config=config).data()
     profiles = customer_history(data, config=config, today=today)
     output = output or book.with_name(f"{book.stem}.customers.xlsx")

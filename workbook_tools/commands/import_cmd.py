@@ -10,7 +10,7 @@ from rich.cells import cell_len
 
 from ..config import load_config
 from ..schema import SHEET_BY_KEY
-from .common import config_option, handle_errors, lang_option
+from .common import config_option, handle_errors, lang_option, today_option
 
 _W = {
     "zh": {
@@ -112,8 +112,7 @@ def render(result, lang: str) -> list[str]:
 @click.option("--rejects", "rejects_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the rejects report (BOOK.rejects.csv and .xlsx). Default: the book's folder; "
                    "on a dry run, only when given.")
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Check dates against this day (YYYY-MM-DD) instead of today.")
+@today_option("Check dates against this day (YYYY-MM-DD) instead of today.")
 @lang_option
 @config_option
 @handle_errors
@@ -132,7 +131,7 @@ def command(sources, book, sheet, mapping_path, dry_run, update, rejects_dir, to
     if rejects_dir is None and not dry_run:
         rejects_dir = book.parent
     result = import_rows(list(sources), book, sheet=sheet, mapping=mapping, dry_run=dry_run, update=update,
-                         config=config, lang=lang, today=today.date() if today else None, rejects_dir=rejects_dir)
+                         config=config, lang=lang, today=today, rejects_dir=rejects_dir)
     for line in render(result, result.lang):
         click.echo(line)
     sys.exit(result.exit_code)

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..errors import OutputError
-from .common import config_option, handle_errors, lang_option
+from .common import config_option, handle_errors, lang_option, today_option
 
 
 def default_output(book: Path, lang: str) -> Path:
@@ -24,8 +24,7 @@ def default_output(book: Path, lang: str) -> Path:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write the reconciliation workbook. Default: BOOK_对账.xlsx "
                    "(en: BOOK_reconciliation.xlsx) in the current folder.")
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Reconcile as of this day (YYYY-MM-DD): ageing, past-due balances. Default: today.")
+@today_option("Reconcile as of this day (YYYY-MM-DD): ageing, past-due balances. Default: today.")
 @lang_option
 @config_option
 @handle_errors
@@ -49,7 +48,7 @@ def command(book: Path, statement: Path | None, output: Path | None, today, lang
     if output.resolve() == book.resolve():
         raise OutputError(f"{output}: that is the order book itself; choose another output file")
     rec = reconcile_book(read_book(book, config=config), config=config,
-                         today=today.date() if today else date.today(), bank_statement=statement)
+                         today=today or date.today(), bank_statement=statement)
     path = write_reconciliation(rec, output, lang)
     render_summary(rec, lang)
     click.echo(f"{'已写入' if lang == 'zh' else 'wrote'} {path}")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import config_option, handle_errors, lang_option, progress_bar
+from .common import config_option, handle_errors, lang_option, progress_bar, today_option
 
 
 @click.command("summary")
@@ -21,8 +21,7 @@ from .common import config_option, handle_errors, lang_option, progress_bar
                    "unless --lang), instead of a separate workbook.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the key figures and breakdowns as JSON to this file.")
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Pretend today is this date (YYYY-MM-DD): a month still running is summarised up to it.")
+@today_option("Pretend today is this date (YYYY-MM-DD): a month still running is summarised up to it.")
 @lang_option
 @config_option
 @handle_errors
@@ -40,6 +39,6 @@ def command(book: Path, month: str, output: Path | None, into_book: bool, json_p
     bar, progress = progress_bar()
     with bar:
         run = run_summary(book, month, output=output, into_book=into_book, json_path=json_path, lang=lang,
-                          config=config, today=today.date() if today else None, progress=progress)
+                          config=config, today=today, progress=progress)
     for line in run.lines(lang or config.language):
         click.echo(line)

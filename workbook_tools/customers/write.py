@@ -18,6 +18,7 @@ from ..config import Config
 from ..derive import ZERO
 from ..safe_io import atomic_path
 from ..schema import CUSTOMERS
+from ..template.styles import a4_page
 from .history import CustomerProfile
 from .rfm import SEGMENT_BY_VALUE, SEGMENTS
 
@@ -173,7 +174,7 @@ def _profiles_sheet(wb, fmt, profiles: list[CustomerProfile], lang: str, lists) 
     ws.freeze_panes(1, 2)
     ws.autofilter(0, 0, max(len(profiles), 1), len(COLUMNS) - 1)
     ws.repeat_rows(0)
-    _print_setup(ws)
+    a4_page(ws)
     ws.activate()
 
 
@@ -214,11 +215,5 @@ def _segments_sheet(wb, fmt, profiles: list[CustomerProfile], lang: str, today: 
         ws.write_string(row, 1, (f"统计日期 {today:%Y-%m-%d}" if zh else f"As of {today:%Y-%m-%d}"), fmt["text"])
     for i, line in enumerate(notes[1:], 1):
         ws.write_string(row + i, 0, line, fmt["text"])
-    _print_setup(ws)
+    a4_page(ws)
 
-
-def _print_setup(ws) -> None:
-    ws.set_landscape()
-    ws.set_paper(9)  # A4
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(0.4, 0.4, 0.5, 0.5)

@@ -18,6 +18,7 @@ from ..errors import OutputError
 from ..report import FileResult, Report
 from ..safe_io import atomic_path
 from .annotate import MAX_LINKS, MAX_ROWS, WIDTHS, WRAP, IssueRow, Plan, annotate_copy, issue_row, row_height
+from ..template.styles import a4_page
 from .labels import (COLOURS, ISSUE_COLUMNS, TEXT_COLOURS, code_counts, code_title, rows_read, severity_word,
                      totals, word)
 
@@ -144,7 +145,7 @@ def _issues_sheet(wb, fmt, report: Report, lang: str, plans: dict[int, Plan], co
     last = min(len(rows), MAX_ROWS)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(last, 1), len(ISSUE_COLUMNS) - 1)
-    _print_setup(ws)
+    a4_page(ws)
     ws.repeat_rows(0)
     ws.activate()
 
@@ -186,11 +187,5 @@ def _summary_sheet(wb, fmt, report: Report, lang: str, copies: dict[int, str], n
         ws.write_string(row, 2, severity_word(severity, lang), fmt[severity])
         ws.write_number(row, 3, count, fmt["num"])
         row += 1
-    _print_setup(ws)
+    a4_page(ws)
 
-
-def _print_setup(ws) -> None:
-    ws.set_landscape()
-    ws.set_paper(9)  # A4
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(0.4, 0.4, 0.5, 0.5)

@@ -15,9 +15,10 @@ Data problems never raise: they are listed in ``Table.problems`` for validation 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
-from ..book import OrderBook
+from ..book import OrderBook, Table
 from ..choices import choice_lists
 from ..config import Config
 from ..errors import BookReadError
@@ -31,13 +32,15 @@ from .sheets import find_other_sheets, find_sheets, read_table, sheet_values
 __all__ = ["REASONS", "normalise", "read_book"]
 
 
-def read_book(path: str | os.PathLike, *, config: Config | None = None, other_sheets: bool = False) -> OrderBook:
+def read_book(path: str | os.PathLike, *, config: Config | None = None, other_sheets: bool = False,
+              on_table: Callable[[Table], None] | None = None) -> OrderBook:
     """Read every data sheet of the order book at ``path`` (and, with ``other_sheets``, the cell
     values of every sheet staff added: ``OrderBook.other_sheets``).
 
     Raises BookReadError (not a workbook, encrypted, truncated …), MissingSheetError or
     MissingColumnError — each with one line saying what is wrong. Values that cannot be read as
-    their column's type are None in the rows and listed in ``Table.problems``.
+    their column's type are None in the rows and listed in ``Table.problems``. ``on_table(table)``
+    is called as each data sheet is read, so per-sheet work overlaps the reading of the next sheet.
     """
     config = config or Config()
     lists = choice_lists(config)
@@ -58,6 +61,8 @@ def read_book(path: str | os.PathLike, *, config: Config | None = None, other_sh
                 errors=cells.errors, merged=cells.merged,
             )
             del cells
+            if on_table is not None:  # e.g. row checks, while the worker thread parses the next sheet
+                on_table(tables[sheet.key])
         for other, cells in zip([o for o in others if o.kind == "worksheet"], sheets):
             other.rows = sheet_values(cells)
     return OrderBook(tables, lang=lang, path=Path(path), other_sheets=others)

@@ -22,7 +22,7 @@ import xlsxwriter
 from ..choices import ORDER_STATUS, PAYMENT_STATUS, choice_lists, label_of
 from ..codes import CODES, Severity
 from ..safe_io import atomic_path
-from ..template.styles import ERROR_FILL, ERROR_FONT, OPTIONAL_FILL, REQUIRED_FILL, WARNING_FILL, WARNING_FONT
+from ..template.styles import ERROR_FILL, ERROR_FONT, OPTIONAL_FILL, REQUIRED_FILL, WARNING_FILL, WARNING_FONT, a4_page
 from .words import ERROR_KINDS, HEADERS, KINDS, SHEETS, TEXTS, WARNING_KINDS, w
 
 if TYPE_CHECKING:
@@ -133,19 +133,10 @@ def _table(ws, f: _Formats, lang: str, cols: Sequence[Col], rows: Iterable[Seque
             _put(ws, r, c, v, col.kind, f.total[col.kind])
     for c, width in enumerate(widths):
         ws.set_column(c, c, min(width, 48))
-    _print_setup(ws, landscape=sum(min(x, 48) for x in widths) > 100)
+    a4_page(ws, landscape=sum(min(x, 48) for x in widths) > 100, footer=True)
     ws.repeat_rows(first)
     return r + 1
 
-
-def _print_setup(ws, *, landscape: bool) -> None:
-    """A4, the width of the table on one page, page numbers in the footer."""
-    ws.set_paper(9)
-    if landscape:
-        ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
-    ws.set_footer("&C&P / &N")
 
 
 def _mark(kind: str) -> str | None:
@@ -184,7 +175,7 @@ def _summary(ws, f: _Formats, rec: "Reconciliation", lang: str) -> None:
     ws.set_column(1, 1, 26)
     ws.set_column(2, 2, 10)
     ws.set_column(3, 3, 26)
-    _print_setup(ws, landscape=False)
+    a4_page(ws, landscape=False, footer=True)
     ws.write_string(0, 0, f"{t('title')} — {rec.config.company_name}", f.title)
     ws.write_string(1, 0, f"{t('book')}: {rec.path.name if rec.path else '—'}", f.meta)
     ws.write_string(2, 0, f"{t('as_of')}: {rec.today.isoformat()}", f.meta)

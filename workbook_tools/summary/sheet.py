@@ -23,6 +23,7 @@ from ..choices import ORDER_STATUS, PROVINCES, choice_lists, label_of
 from ..config import Config
 from ..errors import OutputError
 from ..safe_io import atomic_path
+from ..template.styles import a4_page
 from .charts import add_charts
 from .grid import Grid
 from .model import FIELD_KINDS, FIGURE_KINDS, MonthlySummary
@@ -272,10 +273,7 @@ def add_summary_sheet(wb: Workbook, summary: MonthlySummary, lang: str = "zh", c
     add_charts(wb, ws, summary, placed, lang, charts_at, _pixels(LEFT), _pixels(RIGHT), CHART_ROWS, ROW_HEIGHT * 4 / 3)
     grid.flush(ws)
     ws.set_h_pagebreaks(breaks)
-    ws.set_landscape()
-    ws.set_paper(9)  # A4
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    a4_page(ws)
     return ws
 
 

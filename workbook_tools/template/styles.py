@@ -107,3 +107,14 @@ class Styles:
 
 def _num_format(col: Column) -> str:
     return "General" if col.derived and col.type in TEXT_TYPES else col.number_format
+
+
+def a4_page(ws, *, landscape: bool = True, footer: bool = False) -> None:
+    """Print on A4, the table's width on one page (every report sheet prints alike)."""
+    ws.set_paper(9)
+    if landscape:
+        ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6 if footer else 0.5)
+    if footer:
+        ws.set_footer("&C&P / &N")

@@ -34,7 +34,8 @@ class Context:
 
     @cached_property
     def derived(self) -> Derived:
-        return derive(self.book.data())
+        # the rows themselves, not book.data()'s copies: derive only reads them
+        return derive({key: table.rows for key, table in self.book.tables.items()})
 
     @cached_property
     def keys(self) -> "_Keys":

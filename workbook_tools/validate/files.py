@@ -10,7 +10,7 @@ from pathlib import Path
 from ..config import Config
 from ..errors import BookReadError, WorkbookToolsError
 from ..report import FileResult, Report
-from .runner import validate_book
+from .runner import Validation
 
 
 def is_candidate(path: Path) -> bool:
@@ -31,13 +31,14 @@ def find_books(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
 def validate_file(path: Path, *, config: Config, today: date) -> FileResult:
     from ..read import read_book
 
+    validation = Validation(config=config, today=today, path=path)
     try:
-        book = read_book(path, config=config)
+        book = read_book(path, config=config, on_table=validation.on_table)
     except BookReadError as exc:
         return FileResult(path, error=exc.reason)
     except WorkbookToolsError as exc:
         return FileResult(path, error=str(exc))
-    findings = validate_book(book, config=config, today=today)
+    findings = validation.finish(book)
     return FileResult(path, findings=findings, rows={k: len(t.rows) for k, t in book.tables.items()}, lang=book.lang)
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from ..choices import ORDER_STATUS, label_of
 from ..schema import SHEETS
-from .context import Context, key
+from .context import Context
 
 CODES = ("due-before-order", "future-date", "order-without-lines", "overdue", "cancelled-with-payment")
 
@@ -23,23 +23,26 @@ def status_words(value: str) -> tuple[str, str]:
 
 
 def check(ctx: Context) -> Iterator:
+    today, end_of_today = ctx.today, datetime.combine(ctx.today, datetime.max.time())
     for sheet in SHEETS:
-        past = [c.key for c in sheet.inputs if c.past]
-        for i, row in enumerate(ctx.table(sheet.key).rows):
-            for k in past:
-                d = _day(row.get(k))
-                if d is not None and d > ctx.today:
-                    yield ctx.at("future-date", sheet.key, i, k, row[k])
+        rows = ctx.table(sheet.key).rows
+        for k in [c.key for c in sheet.inputs if c.past]:
+            values = [row.get(k) for row in rows]
+            late = [i for i, v in enumerate(values)
+                    if (v.__class__ is date and v > today) or (v.__class__ is datetime and v > end_of_today)]
+            for i in late:
+                yield ctx.at("future-date", sheet.key, i, k, values[i])
 
     orders = ctx.table("orders").rows
     lines = ctx.index("order_lines", "order_no")
     derived = ctx.derived["orders"]
+    keys = ctx.keys
     grace = timedelta(days=ctx.config.thresholds.overdue_grace_days)
     for i, o in enumerate(orders):
         ordered, due, status = _day(o.get("order_date")), _day(o.get("due_date")), o.get("status")
         if ordered and due and due < ordered:
             yield ctx.at("due-before-order", "orders", i, "due_date", due, expected=ordered)
-        if status != "cancelled" and o.get("order_no") and key(o["order_no"]) not in lines:
+        if status != "cancelled" and o.get("order_no") and keys[o["order_no"]] not in lines:
             yield ctx.at("order-without-lines", "orders", i, "order_no", o["order_no"])
         if due and status in ("pending", "processing") and due + grace < ctx.today:
             yield ctx.at("overdue", "orders", i, "due_date", o.get("order_no"), expected=due)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from .context import Context, key
+from .context import Context
 
 CODES = ("overpaid", "completed-unpaid", "price-deviation")
 
@@ -22,8 +22,9 @@ def check(ctx: Context) -> Iterator:
     limit = Decimal(str(ctx.config.thresholds.price_deviation))
     products = ctx.table("products").rows
     by_sku = ctx.index("products", "sku")
+    keys = ctx.keys
     for j, ln in enumerate(ctx.table("order_lines").rows):
-        at = by_sku.get(key(ln.get("sku")))
+        at = by_sku.get(keys[ln.get("sku")])
         price = ln.get("unit_price")
         if not at or price is None:
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..schema import SHEETS
-from .context import Context, key
+from .context import Context
 
 CODES = ("unknown-customer", "unknown-order", "unknown-sku")
 _CODE = {"customers": "unknown-customer", "orders": "unknown-order", "products": "unknown-sku"}
@@ -18,7 +18,8 @@ def check(ctx: Context) -> Iterator:
                 continue
             target_sheet, target_col = col.ref.split(".")
             known = ctx.index(target_sheet, target_col)
+            keys = ctx.keys
             for i, row in enumerate(ctx.table(sheet.key).rows):
                 v = row.get(col.key)
-                if v is not None and key(v) not in known:
+                if v is not None and keys[v] not in known:
                     yield ctx.at(_CODE[target_sheet], sheet.key, i, col.key, v)

@@ -1,10 +1,15 @@
-"""Run every check over a book and return its findings in reading order."""
+"""Run every check over a book and return its findings in reading order.
+
+Like frictionless's row and end hooks, the checks come in two kinds: the row rules of one sheet
+(``row.check_table``) run as each sheet is read — while the reader's worker parses the next
+sheet — and the cross-sheet checks run once the whole book is there.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
-from ..book import OrderBook
+from ..book import OrderBook, Table
 from ..config import Config
 from ..findings import Finding
 from ..perf import gc_paused
@@ -14,13 +19,37 @@ from .context import Context
 
 #: The checks, each a small module with ``CODES`` and ``check(ctx)``.
 CHECKS = (row, keys, references, orders, status, stock, payments, cached)
+#: The checks that need the whole book (``row`` runs per sheet).
+BOOK_CHECKS = tuple(c for c in CHECKS if c is not row)
+
+
+class Validation:
+    """``on_table`` for each sheet as it is read (pass it to ``read_book``), then ``finish(book)``."""
+
+    def __init__(self, *, config: Config | None = None, today: date | None = None, path=None,
+                 skip: frozenset[str] = frozenset()):
+        self.ctx = Context(OrderBook({}, path=path), config or Config(), today or date.today())
+        self.skip = skip
+        self.findings: list[Finding] = []
+
+    def on_table(self, table: Table) -> None:
+        self.ctx.book.tables[table.sheet.key] = table
+        with gc_paused():
+            self.findings += [f for f in row.check_table(self.ctx, table) if f.code not in self.skip]
+
+    def finish(self, book: OrderBook) -> list[Finding]:
+        for sheet in SHEETS:
+            if sheet.key not in self.ctx.book.tables:
+                self.on_table(book[sheet.key])
+        self.ctx.book = book
+        with gc_paused():
+            self.findings += [f for check in BOOK_CHECKS for f in check.check(self.ctx) if f.code not in self.skip]
+        order = {book[s.key].name: n for n, s in enumerate(SHEETS)}
+        self.findings.sort(key=lambda f: (order.get(f.sheet, 99), f.row or 0, len(f.column or ""), f.column or "",
+                                          f.code))
+        return self.findings
 
 
 def validate_book(book: OrderBook, *, config: Config | None = None, today: date | None = None,
                   skip: frozenset[str] = frozenset()) -> list[Finding]:
-    ctx = Context(book, config or Config(), today or date.today())
-    with gc_paused():
-        findings = [f for check in CHECKS for f in check.check(ctx) if f.code not in skip]
-    order = {book[s.key].name: n for n, s in enumerate(SHEETS)}
-    findings.sort(key=lambda f: (order.get(f.sheet, 99), f.row or 0, len(f.column or ""), f.column or "", f.code))
-    return findings
+    return Validation(config=config, today=today, path=book.path, skip=skip).finish(book)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from ..choices import STATUS_RANK
-from .context import Context, key
+from .context import Context
 from .orders import status_words
 
 CODES = ("shipped-without-shipment", "shipment-but-not-shipped", "status-log-mismatch", "status-regression",

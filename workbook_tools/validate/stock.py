@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from ..ledger import SkuLedger, stock_ledgers
-from .context import Context, key
+from .context import Context
 from .orders import _day
 
 CODES = ("ship-before-order", "shipped-more-than-ordered", "negative-stock", "low-stock", "stocktake-variance")
@@ -19,15 +19,16 @@ def check(ctx: Context) -> Iterator:
 
 
 def shipment_findings(ctx: Context) -> Iterator:
+    keys = ctx.keys
     orders = ctx.table("orders").rows
     order_at = ctx.index("orders", "order_no")
     ordered: dict[tuple[str, str], int] = defaultdict(int)
     for ln in ctx.table("order_lines").rows:
-        ordered[(key(ln.get("order_no")), key(ln.get("sku")))] += ln.get("quantity") or 0
-    whole_orders = {key(s.get("order_no")) for s in ctx.table("shipments").rows if not s.get("sku")}
+        ordered[(keys[ln.get("order_no")], keys[ln.get("sku")])] += ln.get("quantity") or 0
+    whole_orders = {keys[s.get("order_no")] for s in ctx.table("shipments").rows if not s.get("sku")}
     shipped: dict[tuple[str, str], int] = defaultdict(int)
     for i, s in enumerate(ctx.table("shipments").rows):
-        o = key(s.get("order_no"))
+        o = keys[s.get("order_no")]
         if o in order_at:
             placed = _day(orders[order_at[o][0]].get("order_date"))
             sent = _day(s.get("ship_date"))
@@ -35,7 +36,7 @@ def shipment_findings(ctx: Context) -> Iterator:
                 yield ctx.at("ship-before-order", "shipments", i, "ship_date", sent, expected=placed)
         if not s.get("sku") or s.get("quantity") is None:
             continue
-        pair = (o, key(s["sku"]))
+        pair = (o, keys[s["sku"]])
         shipped[pair] += s["quantity"]
         # after a whole-order shipment every partial one is extra
         limit = 0 if o in whole_orders else ordered.get(pair, 0)
