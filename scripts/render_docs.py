@@ -3,6 +3,8 @@
 
     python scripts/render_docs.py            # needs soffice and pdftoppm (poppler-utils)
 
+(The reconciliation pictures: scripts/render_reconcile_docs.py.)
+
 Each sheet's first rows are printed to one landscape page (soffice → PDF → pdftoppm → PNG).
 """
 
@@ -63,6 +65,20 @@ SHEET_KEY = {aux_name(INSTRUCTIONS, "zh"): "instructions", aux_name(DASHBOARD, "
              **{s.zh: s.key for s in SHEET_BY_KEY.values()}}
 
 
+def render_summary(tmp: Path) -> list[Path]:
+    """The monthly report (月报) of the demo book, one PNG per printed page."""
+    from workbook_tools.summary import monthly_summary, write_summary
+
+    summary = monthly_summary(generate_demo(2000, seed=1, today=TODAY), "2026-10", today=TODAY)
+    pdf = convert(write_summary(summary, tmp / "summary.xlsx", "zh"), tmp, "pdf")
+    subprocess.run(["pdftoppm", "-png", "-r", "90", str(pdf), str(tmp / "summary")], check=True)
+    out = []
+    for name, page in zip(("overview", "breakdowns", "ageing"), sorted(tmp.glob("summary-*.png"))):
+        shutil.copy(page, DOCS / f"summary-{name}.png")
+        out.append(DOCS / f"summary-{name}.png")
+    return out
+
+
 def main() -> None:
     DOCS.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as t:
@@ -71,6 +87,7 @@ def main() -> None:
         made = render(template, "template", [aux_name(INSTRUCTIONS, "zh"), SHEET_BY_KEY["orders"].zh], 40, tmp)
         demo = write_book(tmp / "demo.xlsx", generate_demo(200, seed=1, today=TODAY), today=TODAY)
         made += render(demo, "demo", [aux_name(DASHBOARD, "zh")] + [s.zh for s in SHEET_BY_KEY.values()], 30, tmp)
+        made += render_summary(tmp)
     for p in made:
         print(p.relative_to(ROOT))
 
