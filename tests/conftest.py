@@ -9,3 +9,19 @@ needs_soffice = pytest.mark.skipif(
     shutil.which("soffice") is None and shutil.which("libreoffice") is None,
     reason="LibreOffice (soffice) is not installed; CI installs libreoffice-calc-nogui",
 )
+
+
+def cells_match(actual: list, expected: list, rel: float = 1e-6, abs_: float = 1e-9) -> bool:
+    """Spreadsheet values against Python's: numbers within rounding, anything else (text, dates) exactly.
+    (pytest.approx refuses sequences holding dates.)"""
+    import math
+
+    if len(actual) != len(expected):
+        return False
+    for a, e in zip(actual, expected):
+        numbers = all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (a, e))
+        if numbers and not math.isclose(a, e, rel_tol=rel, abs_tol=abs_):
+            return False
+        if not numbers and a != e:
+            return False
+    return True
