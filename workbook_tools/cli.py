@@ -50,11 +50,16 @@ def template(output: Path | None, lang: str | None, config_path: Path | None) ->
 @config_option
 @handle_errors
 def demo(orders: int, seed: int, today, output: Path, lang: str | None, config_path: Path | None) -> None:
-    """Write a filled demo order book with realistic, consistent data, check it, and summarise it."""
+    """Write a filled demo order book with realistic, consistent data, validate it, and write the last
+    full month's report (月报) beside it."""
     from .demo import generate_demo
     from .formats.labels import file_line
     from .overview import book_overview
     from .template import write_book
+    from .summary import monthly_summary
+    from .summary.months import previous_month
+    from .summary.sheet import write_summary
+    from .summary.text import figures_text
     from .validate import validate_file
 
     config = load_config(config_path)
@@ -65,9 +70,15 @@ def demo(orders: int, seed: int, today, output: Path, lang: str | None, config_p
         data = generate_demo(orders, seed=seed, today=today, config=config, progress=progress)
         path = write_book(output, data, config=config, lang=lang, today=today, progress=progress)
         checked = validate_file(path, config=config, today=today)
+        # the last full month's report beside the book
+        month = previous_month(today)
+        summary = monthly_summary(data, str(month), config=config, today=today)
+        report = write_summary(summary, path.with_name(f"{path.stem}.summary_{month}.xlsx"), lang, config=config)
     click.echo(f"wrote {path}")
     click.echo(book_overview(data, lang=lang, currency=config.currency_symbol))
     click.echo(f"{'校验' if lang == 'zh' else 'validation'}: {file_line(checked, lang)}")
+    click.echo("\n".join(figures_text(summary, lang)))
+    click.echo(f"wrote {report}")
 
 
 @cli.command()
