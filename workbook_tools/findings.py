@@ -62,3 +62,17 @@ def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return str(value)
+
+
+class FindingCounts:
+    """``errors`` and ``warnings`` of anything holding ``findings`` (a file's result, a reconciliation)."""
+
+    findings: list[Finding]
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity is Severity.ERROR for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity is Severity.WARNING for f in self.findings)

@@ -7,14 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .codes import Severity
-from .findings import Finding
+from .findings import Finding, FindingCounts
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 
 
 @dataclass
-class FileResult:
+class FileResult(FindingCounts):
     path: Path
     findings: list[Finding] = field(default_factory=list)
     #: Why the file could not be read at all (then there are no findings).
@@ -23,13 +22,6 @@ class FileResult:
     rows: dict[str, int] = field(default_factory=dict)
     lang: str = "zh"
 
-    @property
-    def errors(self) -> int:
-        return sum(f.severity is Severity.ERROR for f in self.findings)
-
-    @property
-    def warnings(self) -> int:
-        return sum(f.severity is Severity.WARNING for f in self.findings)
 
     def by_code(self) -> Counter[str]:
         return Counter(f.code for f in self.findings)

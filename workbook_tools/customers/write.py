@@ -18,7 +18,7 @@ from ..config import Config
 from ..derive import ZERO
 from ..safe_io import atomic_path
 from ..schema import CUSTOMERS
-from ..template.styles import a4_page
+from ..template.styles import TEXT_AS_TEXT, a4_page
 from .history import CustomerProfile
 from .rfm import SEGMENT_BY_VALUE, SEGMENTS
 
@@ -118,8 +118,7 @@ def write_customer_history(profiles: list[CustomerProfile], path: str | os.PathL
     lists = choice_lists(config)
     path = Path(path)
     with atomic_path(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
-                                            "strings_to_numbers": False})
+        wb = xlsxwriter.Workbook(str(tmp), TEXT_AS_TEXT)
         try:
             fmt = _formats(wb)
             _profiles_sheet(wb, fmt, profiles, lang, lists)

@@ -17,10 +17,29 @@ from ..codes import Severity
 from ..errors import OutputError
 from ..report import FileResult, Report
 from ..safe_io import atomic_path
-from .annotate import MAX_LINKS, MAX_ROWS, WIDTHS, WRAP, IssueRow, Plan, annotate_copy, issue_row, row_height
-from ..template.styles import a4_page
-from .labels import (COLOURS, ISSUE_COLUMNS, TEXT_COLOURS, code_counts, code_title, rows_read, severity_word,
-                     totals, word)
+from ..template.styles import TEXT_AS_TEXT, a4_page
+from .annotate import (
+    MAX_LINKS,
+    MAX_ROWS,
+    WIDTHS,
+    WRAP,
+    IssueRow,
+    Plan,
+    annotate_copy,
+    issue_row,
+    row_height,
+)
+from .labels import (
+    COLOURS,
+    ISSUE_COLUMNS,
+    TEXT_COLOURS,
+    code_counts,
+    code_title,
+    rows_read,
+    severity_word,
+    totals,
+    word,
+)
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +99,7 @@ def write_summary(report: Report, path: str | Path, lang: str = "zh", *, plans: 
     plans, copies, notes = plans or {}, copies or {}, notes or {}
     path = Path(path)
     with atomic_path(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
-                                            "strings_to_numbers": False})
+        wb = xlsxwriter.Workbook(str(tmp), TEXT_AS_TEXT)
         try:
             fmt = _formats(wb)
             _issues_sheet(wb, fmt, report, lang, plans, copies)

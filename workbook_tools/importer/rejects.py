@@ -24,6 +24,7 @@ from xlsxwriter import Workbook
 
 from ..errors import OutputError
 from ..safe_io import atomic_path
+from ..template.styles import TEXT_AS_TEXT
 
 #: The import's own codes: (中文, English) message templates.
 IMPORT_CODES: dict[str, tuple[str, str]] = {
@@ -100,7 +101,7 @@ def write_rejects_xlsx(rejects: list[Reject], path: Path, lang: str = "zh") -> P
     """One sheet of rejects and one of counts by code; every value written as text (never a formula)."""
     widths = (18, 8, 16, 24, 12, 14, 20, 60)
     with atomic_path(path) as tmp:
-        wb = Workbook(str(tmp), {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+        wb = Workbook(str(tmp), {**TEXT_AS_TEXT, "constant_memory": True})
         bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         ws = wb.add_worksheet("被拒绝的行" if lang == "zh" else "Rejects")
         for c, (h, w) in enumerate(zip(HEADERS[lang], widths)):

@@ -21,9 +21,8 @@ from datetime import date
 from pathlib import Path
 
 from ..book import OrderBook
-from ..codes import Severity
 from ..config import Config
-from ..findings import Finding
+from ..findings import Finding, FindingCounts
 from ..perf import gc_paused
 from ..receivables import AgeingTable, Receivable, ageing, receivables
 from ..report import EXIT_CLEAN, EXIT_FINDINGS, FileResult, Report
@@ -39,7 +38,7 @@ __all__ = ["Reconciliation", "StatementError", "bench", "reconcile_book", "write
 
 
 @dataclass
-class Reconciliation:
+class Reconciliation(FindingCounts):
     book: OrderBook
     path: Path | None
     today: date
@@ -53,13 +52,6 @@ class Reconciliation:
     bank: BankResult | None = None
     findings: list[Finding] = field(default_factory=list)
 
-    @property
-    def errors(self) -> int:
-        return sum(f.severity is Severity.ERROR for f in self.findings)
-
-    @property
-    def warnings(self) -> int:
-        return sum(f.severity is Severity.WARNING for f in self.findings)
 
     @property
     def exit_code(self) -> int:

@@ -22,7 +22,16 @@ import xlsxwriter
 from ..choices import ORDER_STATUS, PAYMENT_STATUS, choice_lists, label_of
 from ..codes import CODES, Severity
 from ..safe_io import atomic_path
-from ..template.styles import ERROR_FILL, ERROR_FONT, OPTIONAL_FILL, REQUIRED_FILL, WARNING_FILL, WARNING_FONT, a4_page
+from ..template.styles import (
+    ERROR_FILL,
+    ERROR_FONT,
+    OPTIONAL_FILL,
+    REQUIRED_FILL,
+    TEXT_AS_TEXT,
+    WARNING_FILL,
+    WARNING_FONT,
+    a4_page,
+)
 from .words import ERROR_KINDS, HEADERS, KINDS, SHEETS, TEXTS, WARNING_KINDS, w
 
 if TYPE_CHECKING:
@@ -145,8 +154,7 @@ def _mark(kind: str) -> str | None:
 
 def write_workbook(rec: "Reconciliation", path: Path, lang: str = "zh") -> Path:
     with atomic_path(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
-                                            "strings_to_numbers": False})
+        wb = xlsxwriter.Workbook(str(tmp), TEXT_AS_TEXT)
         f = _Formats(wb)
         sheet = lambda key: wb.add_worksheet(w(SHEETS, key, lang))  # noqa: E731
         _summary(sheet("summary"), f, rec, lang)

@@ -23,7 +23,7 @@ from ..choices import ORDER_STATUS, PROVINCES, choice_lists, label_of
 from ..config import Config
 from ..errors import OutputError
 from ..safe_io import atomic_path
-from ..template.styles import a4_page
+from ..template.styles import TEXT_AS_TEXT, a4_page
 from .charts import add_charts
 from .grid import Grid
 from .model import FIELD_KINDS, FIGURE_KINDS, MonthlySummary
@@ -282,7 +282,7 @@ def write_summary(summary: MonthlySummary, path: str | os.PathLike | None = None
     """Write the summary workbook (one sheet, 月报 YYYY-MM) atomically; default ``summary_YYYY-MM.xlsx``."""
     path = Path(path) if path is not None else default_summary_path(summary.month)
     with atomic_path(path) as tmp:
-        wb = Workbook(str(tmp))
+        wb = Workbook(str(tmp), TEXT_AS_TEXT)
         wb.set_properties({"title": sheet_name(summary.month, lang), "company": summary.company,
                            "created": datetime.combine(summary.today, time())})
         add_summary_sheet(wb, summary, lang, config)

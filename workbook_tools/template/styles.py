@@ -118,3 +118,8 @@ def a4_page(ws, *, landscape: bool = True, footer: bool = False) -> None:
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6 if footer else 0.5)
     if footer:
         ws.set_footer("&C&P / &N")
+
+
+#: xlsxwriter options for every report workbook: text from a book is never taken for a formula, a
+#: URL or a number, whichever writer method a report uses.
+TEXT_AS_TEXT = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
