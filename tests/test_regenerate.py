@@ -3,6 +3,7 @@ rows, values the reader could not type, staff columns and staff sheets; a backup
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 import zipfile
@@ -126,7 +127,13 @@ _CARRIED = st.lists(st.sampled_from([s.key for s in SHEETS]), max_size=2, unique
 _HEADERS = st.lists(st.sampled_from(_EXTRA_HEADERS), max_size=2, unique=True)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+#: CI draws the same 25 books every run (a red CI must mean a change broke something); set
+#: ROUND_TRIP_EXAMPLES=500 to explore afresh with random books.
+_EXPLORE = os.environ.get("ROUND_TRIP_EXAMPLES")
+
+
+@settings(max_examples=int(_EXPLORE or 25), derandomize=_EXPLORE is None, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.data())
 def test_valid_data_survives_write_read_regenerate_read(data):
     book = data.draw(_BOOKS, label="book")
