@@ -53,7 +53,7 @@ def read_book(path: str | os.PathLike, *, config: Config | None = None, other_sh
         for sheet, cells in zip(SHEETS, sheets):
             if len(cells.grid) - 1 > config.limits.max_rows:
                 raise BookReadError(
-                    source.path, f"sheet {cells.name!r} reaches row {len(cells.grid):,}, more than "
+                    source.path, f"工作表 {cells.name!r} 有 {len(cells.grid):,} 行，超过上限 / sheet {cells.name!r} reaches row {len(cells.grid):,}, more than "
                     f"{config.limits.max_rows:,} rows (limits.max_rows in the config): delete the rows below the data")
             converters = {c.key: converter(c, lists=lists, dates=dates) for c in sheet.columns}
             tables[sheet.key] = read_table(

@@ -94,7 +94,7 @@ class Source:
             sheet = self.workbook.get_sheet_by_name(name)
             return sheet.to_python(skip_empty_area=False), list(sheet.merged_cell_ranges or [])
         except Exception as exc:  # calamine's errors (ZipError, XmlError …) are not worth a traceback
-            raise BookReadError(self.path, f"sheet {name!r} cannot be read; the file is damaged ({exc})") from None
+            raise BookReadError(self.path, f"工作表 {name!r} 无法读取，文件已损坏 / sheet {name!r} cannot be read; the file is damaged ({exc})") from None
 
     def _errors(self, name: str, scan: Future | None) -> dict[tuple[int, int], str]:
         if scan is None:
@@ -102,7 +102,7 @@ class Source:
         try:
             return scan.result()
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
-            raise BookReadError(self.path, f"sheet {name!r} cannot be read; the file is damaged ({exc})") from None
+            raise BookReadError(self.path, f"工作表 {name!r} 无法读取，文件已损坏 / sheet {name!r} cannot be read; the file is damaged ({exc})") from None
 
     def close(self) -> None:
         """Stop the workers (after the sheet each may be busy with) before the files close."""
@@ -113,11 +113,11 @@ class Source:
 
 def _check_file(path: Path) -> None:
     if not path.exists():
-        raise BookReadError(path, "file not found")
+        raise BookReadError(path, "文件不存在 / file not found")
     if path.is_dir():
-        raise BookReadError(path, "is a folder, not a file")
+        raise BookReadError(path, "这是文件夹，不是文件 / is a folder, not a file")
     if path.name.startswith("~$"):
-        raise BookReadError(path, "an Excel lock file (~$…), which Excel keeps while a book is open; not a workbook")
+        raise BookReadError(path, "Excel 打开工作簿时生成的锁定文件，不是工作簿 / an Excel lock file (~$…), which Excel keeps while a book is open; not a workbook")
     try:
         size = path.stat().st_size
         with path.open("rb") as f:
@@ -125,17 +125,17 @@ def _check_file(path: Path) -> None:
             if head == _OLE_MAGIC:
                 body = head + f.read(64 << 20)
                 if any(s in body for s in _ENCRYPTED_STREAMS):
-                    raise BookReadError(path, "password-protected (encrypted) workbook: open it in Excel, "
+                    raise BookReadError(path, "工作簿有密码保护（已加密）：请在 Excel 中打开，取消密码后另存 / password-protected (encrypted) workbook: open it in Excel, "
                                               "remove the password (File > Info > Protect Workbook) and save it again")
-                raise BookReadError(path, "a legacy Excel 97-2003 (.xls) file: "
+                raise BookReadError(path, "旧版 Excel 97-2003 (.xls) 文件：请在 Excel 或 WPS 中另存为 .xlsx / a legacy Excel 97-2003 (.xls) file: "
                                           "open it in Excel or WPS and save it as .xlsx")
     except OSError as exc:
         raise BookReadError(path, f"cannot be opened ({exc.strerror or exc})") from None
     if size == 0:
-        raise BookReadError(path, "empty file (0 bytes)")
+        raise BookReadError(path, "空文件（0 字节） / empty file (0 bytes)")
     if head[:4] not in _ZIP_MAGIC:
         looks = " (it looks like text: a CSV or HTML file renamed .xlsx?)" if _is_text(path) else ""
-        raise BookReadError(path, f"not an Excel workbook (.xlsx): the file is not a zip archive{looks}")
+        raise BookReadError(path, f"不是 Excel 工作簿 (.xlsx) / not an Excel workbook (.xlsx): the file is not a zip archive{looks}")
 
 
 def _is_text(path: Path) -> bool:
@@ -159,7 +159,7 @@ def _open_zip(path: Path, config: Config) -> tuple[zipfile.ZipFile, Parts]:
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, EOFError, ValueError):
-        raise BookReadError(path, "truncated or damaged file (an incomplete download or copy?): "
+        raise BookReadError(path, "文件不完整或已损坏（下载或复制未完成？） / truncated or damaged file (an incomplete download or copy?): "
                                   "its zip archive cannot be opened") from None
     except OSError as exc:
         raise BookReadError(path, f"cannot be opened ({exc.strerror or exc})") from None
@@ -167,21 +167,21 @@ def _open_zip(path: Path, config: Config) -> tuple[zipfile.ZipFile, Parts]:
         workbook = workbook_member(zf)
         if workbook is None:
             if "content.xml" in zf.NameToInfo and "mimetype" in zf.NameToInfo:
-                raise BookReadError(path, "an OpenDocument spreadsheet (.ods): save it as .xlsx")
-            raise BookReadError(path, "a zip archive, but not an Excel workbook (no xl/workbook.xml)")
+                raise BookReadError(path, "这是 OpenDocument 表格 (.ods)，请另存为 .xlsx / an OpenDocument spreadsheet (.ods): save it as .xlsx")
+            raise BookReadError(path, "是压缩包，但不是 Excel 工作簿 / a zip archive, but not an Excel workbook (no xl/workbook.xml)")
         if workbook.endswith(".bin"):
-            raise BookReadError(path, "an Excel binary workbook (.xlsb): save it as .xlsx")
+            raise BookReadError(path, "这是 Excel 二进制工作簿 (.xlsb)，请另存为 .xlsx / an Excel binary workbook (.xlsb): save it as .xlsx")
         limit = config.limits.max_uncompressed_mb
         total = sum(i.file_size for i in zf.infolist())
         if total > limit << 20:
-            raise BookReadError(path, f"expands to {total >> 20} MB, over the {limit} MB limit "
+            raise BookReadError(path, f"解压后 {total >> 20} MB，超过 {limit} MB 上限，疑似压缩炸弹 / expands to {total >> 20} MB, over the {limit} MB limit "
                                       "(limits.max_uncompressed_mb in the config): refused as a possible zip bomb")
         try:
             return zf, read_parts(zf, workbook)
         except PartsError as exc:
-            raise BookReadError(path, f"damaged workbook: {exc}") from None
+            raise BookReadError(path, f"工作簿已损坏 / damaged workbook: {exc}") from None
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError) as exc:
-            raise BookReadError(path, f"truncated or damaged file: {exc}") from None
+            raise BookReadError(path, f"文件不完整或已损坏 / truncated or damaged file: {exc}") from None
     except BaseException:
         zf.close()
         raise
@@ -197,7 +197,7 @@ def open_book(path: str | os.PathLike, config: Config) -> Iterator[Source]:
         try:
             workbook = CalamineWorkbook.from_path(str(path))
         except Exception as exc:
-            raise BookReadError(path, f"damaged workbook, cannot be read ({exc})") from None
+            raise BookReadError(path, f"工作簿已损坏，无法读取 / damaged workbook, cannot be read ({exc})") from None
         source = Source(path, zf, workbook, parts)
         try:
             yield source

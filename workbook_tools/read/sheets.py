@@ -41,7 +41,7 @@ def find_sheets(path: Any, names: Iterable[str]) -> tuple[dict[str, str], str]:
         what = ", ".join(_both(s.zh, s.en) for s in missing)
         have = ", ".join(names) or "none"
         noun = "sheet" if len(missing) == 1 else "sheets"
-        raise MissingSheetError(path, f"{noun} {what} not found (the file has: {have})")
+        raise MissingSheetError(path, f"缺少工作表 / {noun} {what} not found (the file has: {have})")
     return {s.key: found[s.key] for s in SHEETS}, ("en" if langs == {"en"} else "zh")
 
 
@@ -117,13 +117,13 @@ def read_table(
     header = find_header(grid, hmap)
     if header is None:
         need = ", ".join(_both(c.zh, c.en) for c in sheet.inputs if c.required)
-        raise MissingColumnError(path, f"sheet {name}: no header row found in the first {HEADER_SEARCH_ROWS} rows "
+        raise MissingColumnError(path, f"工作表 {name} 前 {HEADER_SEARCH_ROWS} 行找不到表头 / sheet {name}: no header row found in the first {HEADER_SEARCH_ROWS} rows "
                                        f"(expected columns such as {need})")
     missing = [c for c in sheet.inputs if c.required and c.key not in header.columns]
     if missing:
         what = ", ".join(_both(c.zh, c.en) for c in missing)
         noun = "column" if len(missing) == 1 else "columns"
-        raise MissingColumnError(path, f"sheet {name} ({_both(sheet.zh, sheet.en)}): required {noun} {what} "
+        raise MissingColumnError(path, f"工作表 {name} 缺少必填列 / sheet {name} ({_both(sheet.zh, sheet.en)}): required {noun} {what} "
                                        f"not found in the header row (row {header.index + 1})")
     first = header.index + 1
     if errors:
