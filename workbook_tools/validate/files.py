@@ -28,12 +28,24 @@ def find_books(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
             yield p
 
 
-def validate_file(path: Path, *, config: Config, today: date) -> FileResult:
+def validate_file(path: Path, *, config: Config, today: date,
+                  progress: Callable[[str, int, int], None] | None = None) -> FileResult:
+    """Read and check one book; ``progress(file name, sheets read, 8)`` as each sheet is read."""
     from ..read import read_book
+    from ..schema import SHEETS
 
     validation = Validation(config=config, today=today, path=path)
+    done = 0
+
+    def on_table(table) -> None:
+        nonlocal done
+        validation.on_table(table)
+        done += 1
+        if progress:
+            progress(path.name, done, len(SHEETS))
+
     try:
-        book = read_book(path, config=config, on_table=validation.on_table)
+        book = read_book(path, config=config, on_table=on_table)
     except BookReadError as exc:
         return FileResult(path, error=exc.reason)
     except WorkbookToolsError as exc:
@@ -49,9 +61,10 @@ def validate_paths(paths: Iterable[str | os.PathLike], *, config: Config | None 
     report = Report()
     for n, path in enumerate(books, 1):
         if not path.exists():
-            report.files.append(FileResult(path, error="file not found"))
+            report.files.append(FileResult(path, error="文件不存在 / file not found"))
         else:
-            report.files.append(validate_file(path, config=config, today=today))
+            report.files.append(validate_file(path, config=config, today=today,
+                                              progress=progress if len(books) == 1 else None))
         if progress:
             progress("validate", n, len(books))
     return report
