@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
+from typing import TypeVar
 
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -16,6 +17,7 @@ from .errors import ConfigError
 from .safe_io import atomic_path
 
 DEFAULT_CONFIG_NAME = "orderbook.toml"
+M = TypeVar("M", bound=BaseModel)
 
 
 class _Strict(BaseModel):
@@ -135,25 +137,30 @@ class Config(_Strict):
         return next((c for c in self.lists.carriers if c.name == name or c.en == name), None)
 
 
-def load_config(path: str | os.PathLike | None = None) -> Config:
-    """Load ``path`` (or the defaults when None). Raises ConfigError with one clear line."""
-    if path is None:
-        return Config()
+def load_toml_model(path: str | os.PathLike, model: type[M], error: type[Exception], what: str) -> M:
+    """Read the TOML file ``path`` into ``model``; ``error`` with one line saying what is wrong."""
     path = Path(path)
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found") from None
+        raise error(f"{path}: {what} not found") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read config file ({exc})") from None
+        raise error(f"{path}: cannot read the {what} ({exc})") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+        raise error(f"{path}: not valid TOML ({exc})") from None
     try:
-        return Config.model_validate(raw)
+        return model.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"{path}: {where}: {first['msg']}") from None
+        raise error(f"{path}: {where}: {first['msg'].removeprefix('Value error, ')}") from None
+
+
+def load_config(path: str | os.PathLike | None = None) -> Config:
+    """Load ``path`` (or the defaults when None). Raises ConfigError with one clear line."""
+    if path is None:
+        return Config()
+    return load_toml_model(path, Config, ConfigError, "config file")
 
 
 def config_toml(config: Config | None = None) -> str:

@@ -34,14 +34,14 @@ from __future__ import annotations
 
 import re
 import string
-import tomllib
 from datetime import date, datetime
 from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..config import load_toml_model
 from ..errors import ConfigError
 from ..schema import SHEET_BY_KEY
 
@@ -235,21 +235,7 @@ class Mapping(_Strict):
 def load_mapping(path: str | Path) -> Mapping:
     """Read and check a mapping file; MappingError with one line when it cannot be used."""
     path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise MappingError(f"{path}: mapping file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MappingError(f"{path}: cannot read the mapping file ({exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise MappingError(f"{path}: not valid TOML ({exc})") from None
-    try:
-        mapping = Mapping.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        msg = first["msg"].removeprefix("Value error, ")
-        raise MappingError(f"{path}: {where}: {msg}") from None
+    mapping = load_toml_model(path, Mapping, MappingError, "mapping file")
     if not mapping.target:
         raise MappingError(f"{path}: no [[target]] tables: nothing says where the rows go")
     return mapping.model_copy(update={"path": path})
