@@ -5,31 +5,37 @@ The same operations as the ``orderbook`` command, for Python::
     from workbook_tools import generate_demo, write_book, read_book, validate_book
     book = read_book(write_book("demo.xlsx", generate_demo(200)))
     findings = validate_book(book)
+
+Names are imported on first use (PEP 562), so ``orderbook --help`` does not load the database
+layer or the writers it does not need.
 """
 
-from .book import BookData, OrderBook, Table
-from .config import Config, load_config
-from .customers import customer_history
-from .demo import generate_demo
-from .derive import derive
-from .errors import BookReadError, ConfigError, OutputError, WorkbookToolsError
-from .export import export_book
-from .findings import Finding
-from .importer import import_rows
-from .merge import merge_books
-from .read import read_book
-from .reconcile import reconcile_book
-from .regenerate import regenerate
-from .report import Report
-from .schema import SHEETS, Column, Sheet
-from .summary import monthly_summary
-from .template import write_book
-from .validate import validate_book, validate_paths
+from __future__ import annotations
 
-__all__ = [
-    "SHEETS", "BookData", "BookReadError", "Column", "Config", "ConfigError", "Finding", "OrderBook",
-    "OutputError", "Report", "Sheet", "Table", "WorkbookToolsError", "customer_history", "derive",
-    "export_book", "generate_demo", "import_rows", "load_config", "merge_books", "monthly_summary",
-    "read_book", "reconcile_book", "regenerate", "validate_book", "validate_paths", "write_book",
-]
+import importlib
+
+#: Public name -> the module that defines it.
+_EXPORTS = {
+    "BookData": ".book", "OrderBook": ".book", "Table": ".book",
+    "Config": ".config", "load_config": ".config",
+    "customer_history": ".customers", "generate_demo": ".demo", "derive": ".derive",
+    "BookReadError": ".errors", "ConfigError": ".errors", "OutputError": ".errors", "WorkbookToolsError": ".errors",
+    "export_book": ".export", "Finding": ".findings", "import_rows": ".importer", "merge_books": ".merge",
+    "read_book": ".read", "reconcile_book": ".reconcile", "regenerate": ".regenerate", "Report": ".report",
+    "SHEETS": ".schema", "Column": ".schema", "Sheet": ".schema", "monthly_summary": ".summary",
+    "write_book": ".template", "validate_book": ".validate", "validate_paths": ".validate",
+}
+__all__ = sorted(_EXPORTS)
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'workbook_tools' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])
