@@ -9,15 +9,13 @@ from pathlib import Path
 
 from workbook_tools.book import empty_data
 from workbook_tools.read import read_book
-from workbook_tools.schema import SHEET_BY_KEY
+from workbook_tools.book import new_row as row
 from workbook_tools.template import write_book
 
 TODAY = date(2026, 3, 1)
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
-def row(sheet, **values):
-    return {c.key: values.get(c.key) for c in SHEET_BY_KEY[sheet].inputs}
 
 
 def small_data():

@@ -7,13 +7,12 @@ from decimal import Decimal as D
 
 import pandas as pd
 
+from workbook_tools.book import new_row as row
 from workbook_tools.schema import SHEET_BY_KEY
 
 TODAY = date(2026, 3, 1)
 
 
-def row(sheet, **values):
-    return {c.key: values.get(c.key) for c in SHEET_BY_KEY[sheet].inputs}
 
 
 def small_book():

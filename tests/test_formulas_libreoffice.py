@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from conftest import cells_match, needs_soffice
+from workbook_tools.book import new_row
 from workbook_tools.choices import choice_lists, label_of
 from workbook_tools.config import Config
 from workbook_tools.derive import derive
@@ -19,69 +20,66 @@ from workbook_tools.schema import SHEETS, T
 pytestmark = [needs_soffice, pytest.mark.libreoffice]
 
 
-def _row(sheet, **values):
-    return {c.key: values.get(c.key) for c in sheet.inputs}
 
 
 def known_rows():
     """Hand-made rows that reach every branch of every derived formula."""
-    S = {s.key: s for s in SHEETS}
-    cust = [_row(S["customers"], customer_id="C0001", name="杭州明远贸易有限公司", phone="13812345678", address="文三路 90 号"),
-            _row(S["customers"], customer_id="C0002", name="王伟", phone="0571-88886666", address="解放路 1 号")]
-    prod = [_row(S["products"], sku="P1001", name="办公椅", list_price=D("499.00"), opening_stock=100),
-            _row(S["products"], sku="P1002", name="文件柜", list_price=D("0.35"), opening_stock=50),
-            _row(S["products"], sku="P1003", name="台灯", list_price=D("89.90"), opening_stock=20),
-            _row(S["products"], sku="P1004", name="无人问津", list_price=D("1.00"), opening_stock=7)]
+    cust = [new_row("customers", customer_id="C0001", name="杭州明远贸易有限公司", phone="13812345678", address="文三路 90 号"),
+            new_row("customers", customer_id="C0002", name="王伟", phone="0571-88886666", address="解放路 1 号")]
+    prod = [new_row("products", sku="P1001", name="办公椅", list_price=D("499.00"), opening_stock=100),
+            new_row("products", sku="P1002", name="文件柜", list_price=D("0.35"), opening_stock=50),
+            new_row("products", sku="P1003", name="台灯", list_price=D("89.90"), opening_stock=20),
+            new_row("products", sku="P1004", name="无人问津", list_price=D("1.00"), opening_stock=7)]
     orders = [
-        _row(S["orders"], order_no="SO2026010001", customer_id="C0001", order_date=date(2026, 1, 2), status="completed"),
-        _row(S["orders"], order_no="SO2026010002", customer_id="c0002", order_date=date(2026, 1, 3), status="shipped"),
-        _row(S["orders"], order_no="SO2026010003", customer_id="C0009", order_date=date(2026, 1, 4), status="processing"),
-        _row(S["orders"], order_no="SO2026010004", customer_id="C0001", order_date=date(2026, 1, 5), status="pending"),
-        _row(S["orders"], order_no="SO2026010005", customer_id="C0002", order_date=date(2026, 1, 6), status="cancelled"),
+        new_row("orders", order_no="SO2026010001", customer_id="C0001", order_date=date(2026, 1, 2), status="completed"),
+        new_row("orders", order_no="SO2026010002", customer_id="c0002", order_date=date(2026, 1, 3), status="shipped"),
+        new_row("orders", order_no="SO2026010003", customer_id="C0009", order_date=date(2026, 1, 4), status="processing"),
+        new_row("orders", order_no="SO2026010004", customer_id="C0001", order_date=date(2026, 1, 5), status="pending"),
+        new_row("orders", order_no="SO2026010005", customer_id="C0002", order_date=date(2026, 1, 6), status="cancelled"),
     ]
     lines = [
-        _row(S["order_lines"], order_no="SO2026010001", sku="P1001", quantity=2, unit_price=D("499.00")),
-        _row(S["order_lines"], order_no="SO2026010001", sku="P1002", quantity=3, unit_price=D("0.35"), discount=D("0.5")),
-        _row(S["order_lines"], order_no="SO2026010002", sku="P1003", quantity=5, unit_price=D("89.90"), discount=D("0.05")),
-        _row(S["order_lines"], order_no="SO2026010002", sku="p1001", quantity=1, unit_price=D("450.00")),
-        _row(S["order_lines"], order_no="SO2026010003", sku="P1003", quantity=4, unit_price=D("89.90")),
-        _row(S["order_lines"], order_no="SO2026010003", sku="P9999", quantity=1, unit_price=D("10.00")),
-        _row(S["order_lines"], order_no="SO2026010004", sku="P1002", quantity=7, unit_price=D("0.35"), discount=D("0.15")),
+        new_row("order_lines", order_no="SO2026010001", sku="P1001", quantity=2, unit_price=D("499.00")),
+        new_row("order_lines", order_no="SO2026010001", sku="P1002", quantity=3, unit_price=D("0.35"), discount=D("0.5")),
+        new_row("order_lines", order_no="SO2026010002", sku="P1003", quantity=5, unit_price=D("89.90"), discount=D("0.05")),
+        new_row("order_lines", order_no="SO2026010002", sku="p1001", quantity=1, unit_price=D("450.00")),
+        new_row("order_lines", order_no="SO2026010003", sku="P1003", quantity=4, unit_price=D("89.90")),
+        new_row("order_lines", order_no="SO2026010003", sku="P9999", quantity=1, unit_price=D("10.00")),
+        new_row("order_lines", order_no="SO2026010004", sku="P1002", quantity=7, unit_price=D("0.35"), discount=D("0.15")),
     ]
     ships = [
         # order 1: one whole-order shipment (after the P1001 stocktake date, so it counts against it)
-        _row(S["shipments"], order_no="SO2026010001", ship_date=date(2026, 1, 10), carrier="顺丰速运", tracking_no="SF1234567890123"),
+        new_row("shipments", order_no="SO2026010001", ship_date=date(2026, 1, 10), carrier="顺丰速运", tracking_no="SF1234567890123"),
         # order 2: two partial shipments of P1003 (before the P1003 stocktake) and one of p1001
-        _row(S["shipments"], order_no="SO2026010002", ship_date=date(2026, 1, 4), carrier="中通快递",
+        new_row("shipments", order_no="SO2026010002", ship_date=date(2026, 1, 4), carrier="中通快递",
              tracking_no="12345678901234", sku="P1003", quantity=2),
-        _row(S["shipments"], order_no="SO2026010002", ship_date=date(2026, 1, 12), carrier="中通快递",
+        new_row("shipments", order_no="SO2026010002", ship_date=date(2026, 1, 12), carrier="中通快递",
              tracking_no="12345678901235", sku="P1003", quantity=2),
-        _row(S["shipments"], order_no="SO2026010002", ship_date=date(2026, 1, 12), carrier="中通快递",
+        new_row("shipments", order_no="SO2026010002", ship_date=date(2026, 1, 12), carrier="中通快递",
              tracking_no="12345678901236", sku="P1001", quantity=1),
         # order 4: two whole-order shipments (a data error, but the formulas must still agree)
-        _row(S["shipments"], order_no="SO2026010004", ship_date=date(2026, 1, 6), carrier="EMS", tracking_no="EA123456789CN"),
-        _row(S["shipments"], order_no="SO2026010004", ship_date=date(2026, 1, 9), carrier="EMS", tracking_no="EA123456780CN"),
+        new_row("shipments", order_no="SO2026010004", ship_date=date(2026, 1, 6), carrier="EMS", tracking_no="EA123456789CN"),
+        new_row("shipments", order_no="SO2026010004", ship_date=date(2026, 1, 9), carrier="EMS", tracking_no="EA123456780CN"),
     ]
     pays = [
-        _row(S["payments"], order_no="SO2026010001", paid_on=date(2026, 1, 2), method="微信支付", amount=D("500.00"), reference="R1"),
-        _row(S["payments"], order_no="SO2026010001", paid_on=date(2026, 1, 3), method="支付宝", amount=D("498.53"), reference="R2"),
-        _row(S["payments"], order_no="SO2026010002", paid_on=date(2026, 1, 3), method="银行转账", amount=D("100.00"), reference="R3"),
-        _row(S["payments"], order_no="so2026010004", paid_on=date(2026, 1, 5), method="现金", amount=D("5.00")),
-        _row(S["payments"], order_no="SO2026010005", paid_on=date(2026, 1, 6), method="信用卡", amount=D("20.00"), reference="R5"),
-        _row(S["payments"], order_no="SO2026010005", paid_on=date(2026, 1, 7), method="信用卡", amount=D("-20.00"), reference="R6"),
+        new_row("payments", order_no="SO2026010001", paid_on=date(2026, 1, 2), method="微信支付", amount=D("500.00"), reference="R1"),
+        new_row("payments", order_no="SO2026010001", paid_on=date(2026, 1, 3), method="支付宝", amount=D("498.53"), reference="R2"),
+        new_row("payments", order_no="SO2026010002", paid_on=date(2026, 1, 3), method="银行转账", amount=D("100.00"), reference="R3"),
+        new_row("payments", order_no="so2026010004", paid_on=date(2026, 1, 5), method="现金", amount=D("5.00")),
+        new_row("payments", order_no="SO2026010005", paid_on=date(2026, 1, 6), method="信用卡", amount=D("20.00"), reference="R5"),
+        new_row("payments", order_no="SO2026010005", paid_on=date(2026, 1, 7), method="信用卡", amount=D("-20.00"), reference="R6"),
     ]
     moves = [
-        _row(S["stock_moves"], date=date(2026, 1, 1), sku="P1001", type="receipt", quantity=30, doc_no="RK1"),
-        _row(S["stock_moves"], date=date(2026, 1, 5), sku="P1001", type="stocktake", quantity=125),
-        _row(S["stock_moves"], date=date(2026, 1, 8), sku="P1001", type="stocktake", quantity=121),
-        _row(S["stock_moves"], date=date(2026, 1, 8), sku="P1001", type="receipt", quantity=9),   # same day: before the count
-        _row(S["stock_moves"], date=date(2026, 1, 9), sku="P1001", type="return", quantity=1),
-        _row(S["stock_moves"], date=date(2026, 1, 11), sku="P1001", type="adjustment", quantity=-2),
-        _row(S["stock_moves"], date=date(2026, 1, 7), sku="p1003", type="stocktake", quantity=15),
-        _row(S["stock_moves"], date=date(2026, 1, 2), sku="P1002", type="receipt", quantity=10),
-        _row(S["stock_moves"], date=date(2026, 1, 3), sku="P1002", type="adjustment", quantity=-1),
+        new_row("stock_moves", date=date(2026, 1, 1), sku="P1001", type="receipt", quantity=30, doc_no="RK1"),
+        new_row("stock_moves", date=date(2026, 1, 5), sku="P1001", type="stocktake", quantity=125),
+        new_row("stock_moves", date=date(2026, 1, 8), sku="P1001", type="stocktake", quantity=121),
+        new_row("stock_moves", date=date(2026, 1, 8), sku="P1001", type="receipt", quantity=9),   # same day: before the count
+        new_row("stock_moves", date=date(2026, 1, 9), sku="P1001", type="return", quantity=1),
+        new_row("stock_moves", date=date(2026, 1, 11), sku="P1001", type="adjustment", quantity=-2),
+        new_row("stock_moves", date=date(2026, 1, 7), sku="p1003", type="stocktake", quantity=15),
+        new_row("stock_moves", date=date(2026, 1, 2), sku="P1002", type="receipt", quantity=10),
+        new_row("stock_moves", date=date(2026, 1, 3), sku="P1002", type="adjustment", quantity=-1),
     ]
-    status = [_row(S["status_log"], order_no="SO2026010001", status="completed", timestamp=datetime(2026, 1, 11, 9, 30))]
+    status = [new_row("status_log", order_no="SO2026010001", status="completed", timestamp=datetime(2026, 1, 11, 9, 30))]
     return {"customers": cust, "products": prod, "orders": orders, "order_lines": lines, "status_log": status,
             "shipments": ships, "payments": pays, "stock_moves": moves}
 

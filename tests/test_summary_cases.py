@@ -7,6 +7,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from workbook_tools.book import new_row
 from workbook_tools.config import Config
 from workbook_tools.schema import SHEETS
 from workbook_tools.summary import Month, MonthError, monthly_summary, previous_month
@@ -15,8 +16,7 @@ TODAY = date(2026, 11, 27)
 
 
 def rows(sheet_key: str, *items: dict) -> list[dict]:
-    blank = {c.key: None for s in SHEETS if s.key == sheet_key for c in s.inputs}
-    return [{**blank, **item} for item in items]
+    return [new_row(sheet_key, **item) for item in items]
 
 
 def book(**sheets) -> dict:

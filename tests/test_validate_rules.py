@@ -10,14 +10,12 @@ import pytest
 from workbook_tools.book import OrderBook
 from workbook_tools.codes import CODES
 from workbook_tools.ids import uscc_check_char
-from workbook_tools.schema import SHEET_BY_KEY
+from workbook_tools.book import new_row as row
 from workbook_tools.validate import CHECKS, validate_book
 
 TODAY = date(2026, 3, 1)
 
 
-def row(sheet, **values):
-    return {c.key: values.get(c.key) for c in SHEET_BY_KEY[sheet].inputs}
 
 
 def clean():

@@ -19,6 +19,15 @@ Row = dict[str, Any]
 BookData = dict[str, list[Row]]
 
 
+def new_row(sheet_key: str, **values: Any) -> Row:
+    """A row of ``sheet_key`` as BookData holds it: every input column, blank unless given."""
+    inputs = SHEET_BY_KEY[sheet_key].inputs
+    unknown = set(values) - {c.key for c in inputs}
+    if unknown:
+        raise KeyError(f"{sheet_key} has no input column {sorted(unknown)}")
+    return {c.key: values.get(c.key) for c in inputs}
+
+
 def empty_data() -> BookData:
     return {s.key: [] for s in SHEETS}
 
