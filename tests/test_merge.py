@@ -184,3 +184,135 @@ def test_a_book_that_cannot_be_read_exits_2(tmp_path, copies):
     assert not (tmp_path / "m.xlsx").exists()
     result = CliRunner().invoke(command, [str(a), "-o", str(tmp_path / "m.xlsx"), "--prefer", str(bad)])
     assert result.exit_code == 2 and "--prefer" in result.output
+
+
+# A key corrected in one copy (issue 8.6): the same row under another key is a probable correction,
+# a conflict to decide, never a second shipment or payment.
+
+SHIPMENT = dict(order_no="SO2026110001", ship_date=date(2026, 11, 3), carrier="顺丰速运",
+                tracking_no="SF1234567890123", delivered_on=date(2026, 11, 5))
+
+
+def with_shipment():
+    data = small_book()
+    data["shipments"] = rows("shipments", SHIPMENT)
+    return data
+
+
+def book_pair(tmp_path, change_b, change_a=None):
+    """a.xlsx and b.xlsx written from with_shipment(), each changed by a function of its data."""
+    paths = []
+    for name, change in (("a", change_a), ("b", change_b)):
+        data = with_shipment()
+        if change:
+            change(data)
+        paths.append(write_book(tmp_path / f"{name}.xlsx", data, today=TODAY))
+    return paths
+
+
+def set_value(sheet_key, field, value, row=0):
+    def change(data):
+        data[sheet_key][row][field] = value
+    return change
+
+
+CORRECTED = {
+    "tracking": ("shipments", "tracking_no", "SF1234567890124", "发货!D2", "物流单号不同，其余相同：可能是更正"),
+    "reference": ("payments", "reference", "4200001234202611020009", "付款!E2", "交易流水号不同，其余相同：可能是更正"),
+    "reference-filled-in": ("payments", "reference", None, "付款!E2", "交易流水号不同"),
+    "line-sku": ("order_lines", "sku", "P1002", "订单明细!B2", "产品编号不同，其余相同：可能是更正"),
+}
+
+
+@pytest.mark.parametrize("case", CORRECTED, ids=list(CORRECTED))
+def test_a_corrected_key_is_one_conflict_naming_both_cells_not_a_second_row(tmp_path, case):
+    sheet_key, field, corrected, cell, words = CORRECTED[case]
+    a, b = book_pair(tmp_path, set_value(sheet_key, field, corrected))
+    original = with_shipment()[sheet_key][0][field]
+    count = len(with_shipment()[sheet_key])
+
+    result = merge_books([a, b])
+    assert [(c.sheet, c.field, c.correction, c.resolved) for c in result.conflicts] == [
+        (sheet_key, field, True, False)]
+    conflict = result.conflicts[0]
+    assert (conflict.kept.file, conflict.kept.cell, conflict.kept.value) == (str(a), cell, original)
+    assert (conflict.other.file, conflict.other.cell, conflict.other.value) == (str(b), cell, corrected)
+    assert words in conflict.describe() and "[kept, UNRESOLVED]" in conflict.describe()
+    assert len(result.data[sheet_key]) == count  # the first book's row, once
+    assert result.data[sheet_key][0][field] == original
+    assert result.provenance[sheet_key].conflicting == 1
+
+    master = tmp_path / "master.xlsx"
+    run = CliRunner().invoke(command, [str(a), str(b), "-o", str(master)])
+    assert run.exit_code == 1, run.output
+    assert "conflicts: 1, unresolved: 1" in run.output
+    line = next(line for line in run.output.splitlines() if words in line)
+    assert f"a.xlsx {cell} = " in line and f"b.xlsx {cell} = " in line
+    assert len(read_book(master)[sheet_key].rows) == count
+
+    run = CliRunner().invoke(command, [str(a), str(b), "-o", str(master), "--prefer", str(b)])
+    assert run.exit_code == 0, run.output
+    assert "[kept (preferred)]" in run.output
+    kept = read_book(master)[sheet_key].rows
+    assert len(kept) == count and kept[0][field] == corrected
+
+
+def test_rows_that_differ_in_more_than_the_key_are_still_two_rows(tmp_path):
+    def change(data):
+        data["payments"][0].update(amount=D("500.00"), reference="4200001234202611020009")
+        data["shipments"][0].update(tracking_no="YT0000000001", ship_date=date(2026, 11, 4))
+    a, b = book_pair(tmp_path, change)
+    result = merge_books([a, b])
+    assert result.conflicts == []
+    assert [p["amount"] for p in result.data["payments"]] == [D("998.00"), D("500.00")]
+    assert [s["tracking_no"] for s in result.data["shipments"]] == ["SF1234567890123", "YT0000000001"]
+    run = CliRunner().invoke(command, [str(a), str(b), "-o", str(tmp_path / "master.xlsx")])
+    assert run.exit_code == 0, run.output
+    assert len(read_book(tmp_path / "master.xlsx")["payments"].rows) == 2
+
+
+def test_two_equal_rows_in_one_book_are_two_rows(tmp_path):
+    """A book that holds both keys has two rows (two equal payments by different references): they
+    are not a correction of each other, and the other book's copy of each merges."""
+    second = dict(small_book()["payments"][0], reference="4200001234202611020009")
+    a, b = book_pair(tmp_path, lambda data: data["payments"].append(second),
+                     lambda data: data["payments"].append(second))
+    result = merge_books([a, b])
+    assert result.conflicts == [] and len(result.data["payments"]) == 2
+    a, b = book_pair(tmp_path, lambda data: None, lambda data: data["payments"].append(second))
+    result = merge_books([a, b])  # b lacks one of a's two: nothing to correct
+    assert result.conflicts == [] and len(result.data["payments"]) == 2
+
+
+def test_a_different_note_does_not_hide_a_correction(tmp_path):
+    def change(data):
+        data["shipments"][0].update(tracking_no="SF1234567890124", notes="单号更正")
+    a, b = book_pair(tmp_path, change)
+    result = merge_books([a, b])
+    assert [(c.field, c.correction) for c in result.conflicts] == [("tracking_no", True), ("notes", False)]
+    assert len(result.data["shipments"]) == 1
+
+
+def test_a_renamed_customer_id_is_a_probable_correction(tmp_path):
+    def change(data):
+        data["customers"][1]["customer_id"] = "C0009"
+        data["orders"][1]["customer_id"] = "C0009"
+    a, b = book_pair(tmp_path, change)
+    result = merge_books([a, b], prefer=b)
+    assert [(c.sheet, c.field, c.correction, c.resolved) for c in result.conflicts] == [
+        ("customers", "customer_id", True, True), ("orders", "customer_id", False, True)]
+    assert "客户编号不同，其余相同：可能是更正" in result.conflicts[0].describe()
+    assert [c["customer_id"] for c in result.data["customers"]] == ["C0001", "C0009"]
+    assert result.unresolved == []
+
+
+def test_a_correction_made_in_one_of_three_copies(tmp_path):
+    a, b = book_pair(tmp_path, set_value("shipments", "tracking_no", "SF1234567890124"))
+    c = tmp_path / "c.xlsx"
+    shutil.copyfile(a, c)
+    result = merge_books([a, b, c])  # c's copy is a's: merged; b's is the one correction
+    assert [(x.field, x.other.file, x.correction) for x in result.conflicts] == [("tracking_no", str(b), True)]
+    assert len(result.data["shipments"]) == 1 and result.provenance["shipments"].merged == 1
+    result = merge_books([b, a, c])  # the key as b holds it first
+    assert [(x.kept.file, x.other.file) for x in result.conflicts] == [(str(b), str(a)), (str(b), str(c))]
+    assert len(result.data["shipments"]) == 1

@@ -13,6 +13,17 @@ spreadsheet compares keys (text trimmed, case ignored). Then, key by key:
   payments — and the conflict stays *unresolved* (the command exits 1). With ``prefer`` the
   preferred book's row is kept and the conflict counts as resolved (and is still listed).
 
+A **probable correction** is a conflict too, never two rows: a row whose key only one book has,
+against a row whose key only another book has, that differ in exactly one identifier column of the
+key (a tracking number, a payment reference, a customer ID, a SKU, an order or document number; a
+blank against a value included) and are equal on every other input column but the notes — the
+tracking number corrected in one copy, which would otherwise come out as a second shipment. It is
+matched like a differing copy of one key (the first book's row kept, ``prefer`` chooses) and
+described as a probable correction (``物流单号不同，其余相同：可能是更正``). Two rows that are
+really two (two payments of the same amount on the same day, by different references, entered in
+different copies) look just the same: that is why it is a conflict for a person to decide. Rows
+that differ in anything else (an amount, a date, a quantity) are different rows, as before.
+
 A row without any key value (no order number at all) cannot be matched: it is kept unless another
 book holds an identical row. Values the reader could not type take part in the comparison as found,
 and are carried into the master as regenerate carries them; so are staff columns (by header, the
@@ -33,9 +44,9 @@ from .book import BookData, OrderBook, OtherSheet, Table
 from .config import Config
 from .errors import WorkbookToolsError
 from .read import read_book
-from .regenerate import extra_header, row_key, staff_sheets
+from .regenerate import _norm, extra_header, row_key, staff_sheets
 from .safe_io import backup
-from .schema import SHEETS, Sheet
+from .schema import SHEETS, Sheet, T
 from .template import write_book
 from .template.carry import Carry, ExtraColumn, SheetCarry
 from .template.write import Progress
@@ -73,13 +84,21 @@ class Conflict:
     other: Version
     #: True when ``prefer`` chose the kept row over this copy.
     resolved: bool = False
+    #: True when the two are rows of different keys, equal but for this key column: the key
+    #: probably corrected in one copy (see the module docstring).
+    correction: bool = False
 
     def describe(self) -> str:
         sheet = next(s for s in SHEETS if s.key == self.sheet)
         key = " / ".join(shown(v) for v in self.key)
         state = "kept (preferred)" if self.resolved else "kept, UNRESOLVED"
-        return (f"{sheet.zh} {key} {sheet.column(self.field).zh} ({self.field}): "
+        column = sheet.column(self.field)
+        text = (f"{sheet.zh} {key} {column.zh} ({self.field}): "
                 f"{self.kept} [{state}]  ≠  {self.other}")
+        if self.correction:
+            text += (f" — {column.zh}不同，其余相同：可能是更正 "
+                     f"(only the {column.en.lower()} differs: probably a correction, not a second row)")
+        return text
 
 
 @dataclass
@@ -192,6 +211,10 @@ def _cell(table: Table, i: int, key: str) -> str:
     return f"{table.name}!{table.row_numbers[i]}"
 
 
+#: Marks the group of a row without any key value (it takes the place of the key).
+_NO_KEY = object()
+
+
 def _merge_sheet(sheet: Sheet, books: list[OrderBook], files: list[str], preferred: int | None,
                  result: MergeResult) -> None:
     tables = [b[sheet.key] for b in books]
@@ -208,8 +231,9 @@ def _merge_sheet(sheet: Sheet, books: list[OrderBook], files: list[str], preferr
         for i, row in enumerate(t.rows):
             k = row_key(sheet, _effective(t, raws[f], i))
             if k is None:  # no key at all: only an identical row is the same row
-                k = ("#row", *sorted((key, repr(v)) for key, v in _effective(t, raws[f], i).items()))
+                k = (_NO_KEY, *sorted((key, repr(v)) for key, v in _effective(t, raws[f], i).items()))
             groups.setdefault(k, []).append((f, i))
+    groups = _join_corrections(sheet, groups, lambda f, i: _effective(tables[f], raws[f], i))
 
     prov = SheetProvenance(taken={p: 0 for p in files}, only_in={p: 0 for p in files})
     rows, chosen = [], []
@@ -240,6 +264,7 @@ def _merge_sheet(sheet: Sheet, books: list[OrderBook], files: list[str], preferr
                         Version(files[f0], _cell(tables[f0], i0, col.key), a),
                         Version(files[f], _cell(tables[f], i, col.key), b),
                         resolved=preferred is not None and f0 == preferred and f != preferred,
+                        correction=col.key in sheet.natural_key and _norm(a) != _norm(b),
                     ))
         prov.conflicting += differs
     result.data[sheet.key] = rows
@@ -248,6 +273,71 @@ def _merge_sheet(sheet: Sheet, books: list[OrderBook], files: list[str], preferr
     strays = sum(len(t.stray) for t in tables)
     if strays:
         result.notes.append(f"{sheet.zh}: {strays} value(s) in staff columns on rows without a record not carried over")
+
+
+def _join_corrections(sheet: Sheet, groups: dict[tuple, list[tuple[int, int]]], row_of,
+                      ) -> dict[tuple, list[tuple[int, int]]]:
+    """``groups`` with each probable correction joined to the key it corrects (see the module
+    docstring): a key's copies join the first earlier key whose rows are equal to one of its rows
+    but for one identifier column of the key (and the notes), when no book holds both keys (a book
+    that holds both has two rows). The joined copies sit where the earlier key did, in book order."""
+    ids = [j for j, k in enumerate(sheet.natural_key) if sheet.column(k).type is T.ID]
+    if not ids:
+        return groups
+    by_signature: dict[tuple, list[_Cluster]] = defaultdict(list)
+    heads: dict[tuple, _Cluster] = {}
+    joined: set[tuple] = set()
+    for k, copies in groups.items():
+        if k[0] is _NO_KEY:  # a row without a key is matched only by an identical row
+            continue
+        books = {f for f, _ in copies}
+        signatures = list(dict.fromkeys((j, _rest(sheet, row_of(f, i), j)) for f, i in copies for j in ids))
+        found = next(((c, sig[0]) for sig in signatures for c in by_signature[sig]
+                      if not c.books & books and c.column in (None, sig[0])), None)
+        if found is None:
+            cluster = heads[k] = _Cluster([k], books)
+        else:
+            cluster, column = found
+            cluster.column = column
+            cluster.keys.append(k)
+            cluster.books |= books
+            joined.add(k)
+        for sig in signatures:
+            if cluster.column in (None, sig[0]) and not any(c is cluster for c in by_signature[sig]):
+                by_signature[sig].append(cluster)
+    return {k: sorted(c for member in heads[k].keys for c in groups[member]) if k in heads else copies
+            for k, copies in groups.items() if k not in joined}
+
+
+@dataclass(eq=False)
+class _Cluster:
+    """Keys taken for one row: the first, and its probable corrections."""
+
+    keys: list[tuple]
+    #: The books that hold any of them.
+    books: set[int]
+    #: The position in the natural key of the column they differ in (None while there is one key).
+    column: int | None = None
+
+
+def _rest(sheet: Sheet, row: dict[str, Any], j: int) -> tuple:
+    """What must be equal for a row to be a correction of another in key column ``j``: the other key
+    columns as keys compare, every other input column but the notes (a blank equals a blank)."""
+    out = []
+    for col in sheet.inputs:
+        if col.key == sheet.natural_key[j] or col.key == "notes":
+            continue
+        value = row.get(col.key)
+        if col.key in sheet.natural_key:
+            value = _norm(value)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            value = None
+        try:
+            hash(value)
+        except TypeError:
+            value = repr(value)
+        out.append(value)
+    return tuple(out)
 
 
 def _carry(tables: list[Table], raws: list[dict[int, dict[str, Any]]], chosen: list[tuple[int, int]]) -> SheetCarry:
