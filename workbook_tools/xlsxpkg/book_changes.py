@@ -1,0 +1,154 @@
+"""Write new and changed rows into an existing order book, changing only the cells that must change.
+
+The book's rows before (as read) and after (the same rows in the same order, some updated, then
+the new ones) give the cells to write:
+
+- input cells whose value changed, and the input cells of new rows, appended after the sheet's
+  last row in use (records, and staff notes on rows without a record);
+- formula cells whose cached result changes (an order's total when a line is added, a product's
+  stock, the dashboard's figures), so that every reader sees Python's values (principle 5);
+- on new rows, the formulas of the row above where the row has none yet (past the prepared rows,
+  and the staff's own formula columns).
+
+Every other part of the package is copied byte for byte, and every other cell of the sheets that
+change keeps its XML (styles, comments, links, staff formulas, validation, conditional formats).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ..book import BookData, OrderBook
+from ..choices import choice_lists
+from ..config import Config
+from ..derive import derive
+from ..schema import DASHBOARD, SHEETS, Sheet, aux_name
+from ..template.dashboard import _cached as dashboard_cached
+from ..template.dashboard import dashboard_cells, dashboard_values
+from .package import Package, Unsupported
+from .sheet import Cached, SheetEdit, Value, patch_sheet
+
+
+@dataclass
+class Changes:
+    """What was written: cells per sheet name (inputs and cached results), rows appended per sheet key."""
+
+    inputs: dict[str, int] = field(default_factory=dict)
+    cached: dict[str, int] = field(default_factory=dict)
+    appended: dict[str, list[int]] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not any(self.inputs.values()) and not any(self.cached.values())
+
+
+def _labels(sheet: Sheet, lists, lang: str) -> dict[str, dict[str, str]]:
+    return {c.key: {ch.value: ch.label(lang) for ch in lists[c.choices]} for c in sheet.columns if c.choices}
+
+
+def _cell_value(v: Any, labels: dict[str, str] | None) -> Any:
+    if labels and isinstance(v, str):
+        return labels.get(v, v)
+    return v
+
+
+def _cached_value(v: Any, labels: dict[str, str] | None) -> Any:
+    if v is None or v == "":
+        return ""
+    if isinstance(v, Decimal):
+        return float(v)
+    if isinstance(v, str) and labels:
+        return labels.get(v, v)
+    return v
+
+
+def _same(a: Any, b: Any) -> bool:
+    return type(a) is type(b) and a == b
+
+
+def plan_changes(book: OrderBook, data: BookData, *, config: Config, today: date,
+                 date1904: bool = False) -> tuple[dict[str, SheetEdit], Changes]:
+    """The edit of each sheet (by name in the file) that turns ``book`` into ``data``."""
+    lists = choice_lists(config)
+    old = book.data()
+    before, after = derive(old), derive(data)
+    edits: dict[str, SheetEdit] = {}
+    changes = Changes()
+    for s in SHEETS:
+        table = book[s.key]
+        rows_old, rows_new = old[s.key], data.get(s.key) or []
+        if len(rows_new) < len(rows_old):
+            raise Unsupported(f"{table.name}: rows would be removed")
+        labels = _labels(s, lists, book.lang)
+        edit = SheetEdit(date1904=date1904)
+        inputs = [c for c in s.columns if not c.derived and c.key in table.columns]
+        derived = [c for c in s.columns if c.derived and c.key in table.columns]
+        numbers = list(table.row_numbers)
+        start = max([table.header_row, *numbers, *(r for r, _, _ in table.stray)]) + 1
+        like = max(numbers) if numbers else None
+        appended = []
+        for i, row in enumerate(rows_new):
+            new = i >= len(rows_old)
+            if new:
+                r = start + (i - len(rows_old))
+                appended.append(r)
+                if like is not None:
+                    edit.like[r] = like
+            else:
+                r = numbers[i]
+            for c in inputs:
+                v = row.get(c.key)
+                if new or not _same(v, rows_old[i].get(c.key)):
+                    if not new or (v is not None and v != ""):
+                        edit.set(r, table.columns[c.key], Value(_cell_value(v, labels.get(c.key))))
+            for c in derived:
+                v = after[s.key][c.key][i]
+                if new or not _same(v, before[s.key][c.key][i]):
+                    edit.set(r, table.columns[c.key], Cached(_cached_value(v, labels.get(c.key))))
+        changes.inputs[table.name] = sum(isinstance(w, Value) for cells in edit.cells.values() for w in cells.values())
+        changes.cached[table.name] = sum(isinstance(w, Cached) for cells in edit.cells.values() for w in cells.values())
+        changes.appended[s.key] = appended
+        if edit:
+            edits[table.name] = edit
+    dash = _dashboard_edit(book, old, before, data, after, config, today, date1904)
+    if dash:
+        name = aux_name(DASHBOARD, book.lang)
+        edits[name] = dash
+        changes.cached[name] = sum(len(cells) for cells in dash.cells.values())
+    return edits, changes
+
+
+def _dashboard_edit(book: OrderBook, old: BookData, before, data: BookData, after, config: Config, today: date,
+                    date1904: bool) -> SheetEdit:
+    was, now = dashboard_values(old, before, config, today), dashboard_values(data, after, config, today)
+    edit = SheetEdit(date1904=date1904)
+    for key, at in dashboard_cells().items():
+        if not _same(was[key], now[key]):
+            m = re.fullmatch(r"([A-Z]+)(\d+)", at)
+            edit.set(int(m[2]), ord(m[1]) - 65, Cached(dashboard_cached(now[key], True)))
+    return edit
+
+
+def write_changes(path: str | os.PathLike, book: OrderBook, data: BookData, out, *, config: Config,
+                  today: date) -> Changes:
+    """Write the book at ``path`` with ``data`` in place of ``book``'s rows to the open binary file
+    ``out``. Raises Unsupported when the package has a shape this writer does not handle."""
+    with Package(path) as pkg:
+        sheets = {s.name: s.part for s in pkg.sheets()}
+        edits, changes = plan_changes(book, data, config=config, today=today, date1904=pkg.date1904())
+        for name, edit in edits.items():
+            part = sheets.get(name)
+            if part is None:
+                if name == aux_name(DASHBOARD, book.lang):
+                    continue  # a book without our dashboard: nothing to refresh there
+                raise Unsupported(f"sheet {name!r} not found")
+            pkg.new[part] = b"".join(patch_sheet(pkg.read(part), edit))
+        pkg.save(out)
+    return changes
+

@@ -1,0 +1,297 @@
+"""Edit one worksheet's XML in place: set cells, append rows, refresh formulas' cached results.
+
+Rows without edits are copied as they are, in runs of bytes; in an edited row, every cell that
+is not edited keeps its XML. A new record row gets the formulas of the record row above it
+(translated to its row, as Excel's fill-down does) in the columns where it has no cell yet —
+the schema's formulas past the prepared rows, and the staff's own formula columns — with the
+styles of that row's cells, or of the column.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from openpyxl.formula.translate import Translator
+
+from .cells import cached_parts, ref, value_cell
+from .package import Unsupported
+
+_ROW = re.compile(rb"<row\b([^>]*?)(?:/>|>(.*?)</row>)", re.S)
+_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_R = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_ROW_R = re.compile(rb'\br="(\d+)"')
+_S = re.compile(rb'\ss="(\d+)"')
+_T = re.compile(rb'\st="(\w+)"')
+_F = re.compile(rb"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
+_COLS = re.compile(rb'<col\b[^>]*?\bmin="(\d+)"[^>]*?\bmax="(\d+)"[^>]*?/>')
+
+
+@dataclass
+class Value:
+    """Write ``value`` into the cell (its style kept, or ``style``, or the column's)."""
+
+    value: Any
+    style: int | None = None
+
+
+@dataclass
+class Cached:
+    """Set the cached result of the formula in the cell (a cell without a formula is left alone:
+    someone typed over it, and validation says so)."""
+
+    value: Any
+
+
+@dataclass
+class SheetEdit:
+    #: 1-based row -> 0-based column -> what to write.
+    cells: dict[int, dict[int, Value | Cached]] = field(default_factory=dict)
+    #: New record rows -> the record row whose formulas and styles they follow.
+    like: dict[int, int] = field(default_factory=dict)
+    date1904: bool = False
+
+    def set(self, row: int, col: int, what: Value | Cached) -> None:
+        self.cells.setdefault(row, {})[col] = what
+
+    def __bool__(self) -> bool:
+        return bool(self.cells)
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n - 1
+
+
+def column_styles(head: bytes) -> dict[int, int]:
+    """0-based column -> the default style of its ``<col>`` element."""
+    out: dict[int, int] = {}
+    for m in _COLS.finditer(head):
+        s = _S.search(m[0])
+        if s:
+            for c in range(int(m[1]) - 1, min(int(m[2]), 16384)):
+                out[c] = int(s[1])
+    return out
+
+
+@dataclass
+class _Cell:
+    col: int
+    xml: bytes
+    attrs: bytes
+    body: bytes
+
+    @property
+    def style(self) -> int | None:
+        m = _S.search(self.attrs)
+        return int(m[1]) if m else None
+
+    def formula(self) -> tuple[bytes, bytes] | None:
+        m = _F.search(self.body)
+        return (m[1], m[2] or b"") if m else None
+
+
+def _cells(row_number: int, body: bytes) -> tuple[list[_Cell], bytes]:
+    """The cells of a row and what else the row holds (e.g. an ``<extLst>``)."""
+    out, rest, col, pos = [], [], -1, 0
+    for c in _CELL.finditer(body):
+        rest.append(body[pos: c.start()])
+        pos = c.end()
+        attrs = c[1]
+        m = _R.search(attrs)
+        col = _col_index(m[1]) if m else col + 1
+        xml = c[0]
+        if m is None:  # cells may leave out their reference; ours are explicit
+            xml = b'<c r="%s"' % ref(row_number, col).encode() + xml[2:]
+            attrs = b' r="%s"' % ref(row_number, col).encode() + attrs
+        out.append(_Cell(col, xml, attrs, c[2] or b""))
+    rest.append(body[pos:])
+    return out, b"".join(rest).strip()
+
+
+class _SharedFormulas:
+    """The masters of shared formulas (``<f t="shared" ref=… si=…>text</f>``), looked up on demand."""
+
+    def __init__(self, xml: bytes):
+        self.xml = xml
+        self.masters: dict[bytes, tuple[str, str]] | None = None
+
+    def text(self, si: bytes, cell: str) -> str | None:
+        if self.masters is None:
+            self.masters = {}
+            for m in re.finditer(rb'<c\b[^>]*?\br="([A-Z]+\d+)"[^>]*>\s*<f\b([^>]*?\bt="shared"[^>]*)>(.*?)</f>',
+                                 self.xml, re.S):
+                sim = re.search(rb'\bsi="(\d+)"', m[2])
+                if sim and re.search(rb"\bref=", m[2]):
+                    self.masters[sim[1]] = (m[1].decode(), _unescape(m[3].decode("utf-8")))
+        master = self.masters.get(si)
+        if master is None:
+            return None
+        return Translator("=" + master[1], origin=master[0]).translate_formula(cell)[1:]
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'") \
+        .replace("&amp;", "&")
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _formula_text(cell: _Cell, row: int, shared: _SharedFormulas) -> str | None:
+    """The formula of ``cell`` (sitting in row ``row``) as text without ``=``, or None (array formulas,
+    data tables and formulas we cannot place are not copied)."""
+    f = cell.formula()
+    if f is None:
+        return None
+    attrs, text = f
+    kind = re.search(rb'\bt="(\w+)"', attrs)
+    kind = kind[1] if kind else b"normal"
+    if kind == b"normal":
+        return _unescape(text.decode("utf-8"))
+    if kind == b"shared":
+        si = re.search(rb'\bsi="(\d+)"', attrs)
+        if text:
+            return _unescape(text.decode("utf-8"))
+        return shared.text(si[1], ref(row, cell.col)) if si else None
+    return None
+
+
+def _fill_cell(cell: _Cell, from_row: int, to_row: int, shared: _SharedFormulas) -> str | None:
+    """The cell of ``to_row`` that continues ``cell``'s formula (its style kept, no cached value)."""
+    text = _formula_text(cell, from_row, shared)
+    if text is None:
+        return None
+    moved = Translator("=" + text, origin=ref(from_row, cell.col)).translate_formula(ref(to_row, cell.col))[1:]
+    style = cell.style
+    s = f' s="{style}"' if style else ""
+    return f'<c r="{ref(to_row, cell.col)}"{s}><f>{_escape(moved)}</f></c>'
+
+
+def _with_cached(cell: _Cell, value: Any, date1904: bool) -> bytes:
+    """``cell`` (holding a formula) with its cached result replaced."""
+    t, v = cached_parts(value, date1904)
+    attrs = _T.sub(b"", cell.attrs)
+    if t is not None:
+        attrs += b' t="%s"' % t.encode()
+    f = _F.search(cell.body)
+    return b"<c" + attrs + b">" + f[0] + b"<v>" + v.encode("utf-8") + b"</v></c>"
+
+
+class _Patcher:
+    def __init__(self, xml: bytes, edit: SheetEdit):
+        self.xml = xml
+        self.edit = edit
+        self.shared = _SharedFormulas(xml)
+        head_end = xml.find(b"<sheetData")
+        if head_end < 0:
+            raise Unsupported("worksheet without <sheetData>")
+        self.col_styles = column_styles(xml[:head_end])
+        #: Cells of the rows new rows follow, as they are met.
+        self.like_cells: dict[int, list[_Cell]] = {}
+        self.wanted_like = set(edit.like.values())
+
+    def _style(self, col: int, like: list[_Cell] | None) -> int | None:
+        if col in self.col_styles:
+            return self.col_styles[col]
+        for c in like or ():
+            if c.col == col:
+                return c.style
+        return None
+
+    def row(self, number: int, attrs: bytes | None, body: bytes) -> bytes:
+        """Row ``number`` with its edits (``attrs`` None: the row is not in the sheet yet)."""
+        edits = self.edit.cells.get(number, {})
+        cells, other = _cells(number, body) if body else ([], b"")
+        by_col = {c.col: c for c in cells}
+        like_row = self.edit.like.get(number)
+        like = self.like_cells.get(like_row) if like_row is not None else None
+        if like_row is not None and like is None:
+            raise Unsupported(f"row {like_row} to follow is not above row {number}")
+        if like is not None:  # a new record row: the formulas of the row it follows, where it has no cell
+            for c in like:
+                if c.col not in by_col and not isinstance(edits.get(c.col), Value):
+                    filled = _fill_cell(c, like_row, number, self.shared)
+                    if filled is not None:
+                        by_col[c.col] = _cells(number, filled.encode("utf-8"))[0][0]
+        out: dict[int, bytes] = {col: c.xml for col, c in by_col.items()}
+        for col, what in edits.items():
+            have = by_col.get(col)
+            if isinstance(what, Cached):
+                if have is not None and have.formula() is not None:
+                    out[col] = _with_cached(have, what.value, self.edit.date1904)
+                continue
+            style = what.style if what.style is not None else have.style if have is not None else self._style(col, like)
+            xml = value_cell(number, col, what.value, style, date1904=self.edit.date1904).encode("utf-8")
+            if xml:
+                out[col] = xml
+            else:
+                out.pop(col, None)
+        if attrs is None:
+            attrs = b' r="%d"' % number
+        attrs = re.sub(rb'\sspans="[^"]*"', b"", attrs)
+        return b"<row" + attrs + b">" + b"".join(out[c] for c in sorted(out)) + other + b"</row>"
+
+    def remember(self, number: int, body: bytes) -> None:
+        if number in self.wanted_like:
+            self.like_cells[number] = _cells(number, body)[0]
+
+    def chunks(self) -> Iterator[bytes]:
+        xml = self.xml
+        m = re.search(rb"<sheetData\b[^>]*?(/?)>", xml)
+        pending = sorted(self.edit.cells)
+        if m[1]:  # <sheetData/>
+            yield xml[: m.start()] + b"<sheetData>"
+            for r in pending:
+                yield self.row(r, None, b"")
+            yield b"</sheetData>" + xml[m.end():]
+            return
+        start, end = m.end(), xml.find(b"</sheetData>", m.end())
+        if end < 0:
+            raise Unsupported("unterminated <sheetData>")
+        yield xml[:start]
+        last, prev = start, 0
+        for row in _ROW.finditer(xml, start, end):
+            if not pending:
+                break
+            r_attr = _ROW_R.search(row[1])
+            number = int(r_attr[1]) if r_attr else prev + 1
+            prev = number
+            self.remember(number, row[2] or b"")
+            if number < pending[0]:
+                continue
+            yield xml[last: row.start()]
+            while pending and pending[0] < number:
+                yield self.row(pending.pop(0), None, b"")
+            if pending and pending[0] == number:
+                pending.pop(0)
+                yield self.row(number, row[1], row[2] or b"")
+            else:
+                yield row[0]
+            last = row.end()
+        yield xml[last:end]
+        for r in pending:
+            yield self.row(r, None, b"")
+        yield xml[end:]
+
+
+def patch_sheet(xml: bytes, edit: SheetEdit) -> Iterator[bytes]:
+    """The worksheet ``xml`` with ``edit`` applied, as chunks of bytes."""
+    if not edit:
+        yield xml
+        return
+    top = max(edit.cells)
+    xml = _grow_dimension(xml, top)
+    yield from _Patcher(xml, edit).chunks()
+
+
+def _grow_dimension(xml: bytes, top: int) -> bytes:
+    m = re.search(rb'<dimension\b[^>]*\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"', xml[:4096])
+    if m is None or not m[3] or int(m[4]) >= top:
+        return xml
+    return xml[: m.start(4)] + str(top).encode() + xml[m.end(4):]

@@ -1,0 +1,171 @@
+"""Rewrite a zip package part by part: unchanged parts are copied as their compressed bytes.
+
+Changing one cell of a 60 MB book must not inflate and deflate the other 59 MB, and every part we
+did not mean to change must come out byte for byte as it was (DESIGN.md, principle 2). The
+standard library's ``zipfile`` can only copy a member by decompressing and compressing it again,
+so this module reads each member's raw bytes at its local header and writes the zip structure
+itself (local headers, central directory). A part or package over 4 GiB is refused (no ZIP64: some
+spreadsheet clients complain about it where it is not needed, and no order book comes near).
+Replaced and added parts are deflated here, streamed from an iterable of byte chunks.
+"""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import BinaryIO
+
+_LOCAL = struct.Struct("<4sHHHHHLLLHH")
+_CENTRAL = struct.Struct("<4sBBHHHHHLLLHHHHHLL")
+_END = struct.Struct("<4sHHHHLLH")
+_MAX32 = 0xFFFFFFFF
+_MAX16 = 0xFFFF
+#: deflate level for rewritten parts: level 1 is ~3× faster than 6 on sheet XML for ~15 % more bytes.
+LEVEL = 1
+_UTF8 = 0x800
+
+Chunks = Iterable[bytes]
+
+
+class TooLarge(ValueError):
+    """A part or the package would need ZIP64."""
+
+
+@dataclass
+class _Entry:
+    name: bytes
+    flags: int
+    method: int
+    dostime: int
+    dosdate: int
+    crc: int
+    csize: int
+    usize: int
+    external: int
+    offset: int
+
+
+def _raw_member(src: BinaryIO, info: zipfile.ZipInfo) -> tuple[int, int]:
+    """(offset of the compressed data, its length) of ``info`` in the open zip ``src``."""
+    src.seek(info.header_offset)
+    head = src.read(_LOCAL.size)
+    if len(head) != _LOCAL.size or head[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"bad local header for {info.filename}")
+    fields = _LOCAL.unpack(head)
+    return info.header_offset + _LOCAL.size + fields[9] + fields[10], info.compress_size
+
+
+def _dos(info: zipfile.ZipInfo) -> tuple[int, int]:
+    y, mo, d, h, mi, s = info.date_time
+    return (h << 11) | (mi << 5) | (s // 2), ((max(y, 1980) - 1980) << 9) | (mo << 5) | d
+
+
+class _Writer:
+    def __init__(self, out: BinaryIO):
+        self.out = out
+        self.entries: list[_Entry] = []
+        self.pos = 0
+
+    def _write(self, data: bytes) -> None:
+        self.out.write(data)
+        self.pos += len(data)
+
+    def _local(self, e: _Entry) -> None:
+        if e.csize >= _MAX32 or e.usize >= _MAX32 or e.offset >= _MAX32:
+            raise TooLarge(f"{e.name.decode('utf-8')}: over 4 GiB")
+        self._write(_LOCAL.pack(b"PK\x03\x04", 20, e.flags, e.method, e.dostime, e.dosdate,
+                                e.crc, e.csize, e.usize, len(e.name), 0) + e.name)
+
+    def copy(self, src: BinaryIO, info: zipfile.ZipInfo) -> None:
+        """Copy a member's compressed bytes unchanged."""
+        start, length = _raw_member(src, info)
+        dostime, dosdate = _dos(info)
+        name = info.filename.encode("utf-8")
+        flags = (info.flag_bits & ~0x8) | (_UTF8 if not info.filename.isascii() else 0)
+        e = _Entry(name, flags, info.compress_type, dostime, dosdate, info.CRC, length, info.file_size,
+                   info.external_attr, self.pos)
+        self._local(e)
+        src.seek(start)
+        left = length
+        while left:
+            chunk = src.read(min(left, 1 << 20))
+            if not chunk:
+                raise zipfile.BadZipFile(f"{info.filename} is truncated")
+            self._write(chunk)
+            left -= len(chunk)
+        self.entries.append(e)
+
+    def add(self, name: str, chunks: Chunks, like: zipfile.ZipInfo | None) -> None:
+        """Deflate a new or replaced member from ``chunks``; its local header is written with
+        placeholders and patched through ``seek`` once the sizes and CRC are known."""
+        info = like or zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
+        dostime, dosdate = _dos(info)
+        raw = name.encode("utf-8")
+        e = _Entry(raw, _UTF8 if not name.isascii() else 0, zipfile.ZIP_DEFLATED, dostime, dosdate, 0, 0, 0,
+                   (like.external_attr if like and like.external_attr else 0o644 << 16), self.pos)
+        self._local(e)
+        comp = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+        crc = usize = csize = 0
+        for chunk in chunks:
+            if not chunk:
+                continue
+            crc = zlib.crc32(chunk, crc)
+            usize += len(chunk)
+            data = comp.compress(chunk)
+            csize += len(data)
+            self._write(data)
+        data = comp.flush()
+        csize += len(data)
+        self._write(data)
+        e.crc, e.usize, e.csize = crc, usize, csize
+        end = self.pos
+        self.out.seek(e.offset)
+        self.pos = e.offset
+        self._local(e)
+        self.out.seek(end)
+        self.pos = end
+        self.entries.append(e)
+
+    def close(self) -> None:
+        start = self.pos
+        for e in self.entries:
+            self._write(_CENTRAL.pack(b"PK\x01\x02", 20, 3, 20, e.flags, e.method, e.dostime, e.dosdate, e.crc,
+                                      e.csize, e.usize, len(e.name), 0, 0, 0, 0, e.external, e.offset) + e.name)
+        size, count = self.pos - start, len(self.entries)
+        if count > _MAX16 or self.pos >= _MAX32:
+            raise TooLarge("the package is over 4 GiB or has over 65,535 parts")
+        self._write(_END.pack(b"PK\x05\x06", 0, 0, count, count, size, start, 0))
+
+
+def rewrite(src: str, dst: BinaryIO, replace: Mapping[str, Chunks], add: Mapping[str, Chunks] = {},
+            drop: Iterable[str] = ()) -> None:
+    """Write the zip at ``src`` to the open file ``dst`` with the parts in ``replace`` rewritten (in
+    place, same order), ``drop`` left out, and ``add`` appended. Every other part is copied as its
+    compressed bytes. Parts are iterables of byte chunks (a ``bytes`` object is wrapped)."""
+    dropped = set(drop)
+    with zipfile.ZipFile(src) as zin, open(src, "rb") as raw:
+        names = set(zin.namelist())
+        missing = set(replace) - names
+        if missing:
+            raise KeyError(f"parts not in the package: {sorted(missing)}")
+        w = _Writer(dst)
+        for info in zin.infolist():
+            name = info.filename
+            if name in dropped:
+                continue
+            if name in replace:
+                w.add(name, _chunks(replace[name]), info)
+            else:
+                w.copy(raw, info)
+        for name, chunks in add.items():
+            if name in names:
+                raise KeyError(f"part {name} exists already")
+            w.add(name, _chunks(chunks), None)
+        w.close()
+
+
+def _chunks(part: Chunks | bytes) -> Chunks:
+    return (part,) if isinstance(part, (bytes, bytearray)) else part
