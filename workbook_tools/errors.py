@@ -38,3 +38,22 @@ class MissingColumnError(BookReadError):
 
 class OutputError(WorkbookToolsError):
     """An output file could not be written."""
+
+
+class OutputExistsError(OutputError):
+    """An output would replace a file this command may not replace without ``--force``: an order
+    book, an input of the command, a file orderbook did not write as that kind of output, or a
+    file that is not a regular file (device, FIFO, folder; never replaced, even with --force)."""
+
+
+class DiskFullError(OutputError):
+    """The disk (or the quota, or the file size limit) ran out while writing; nothing was replaced."""
+
+
+class BookLockedError(OutputError):
+    """The book is open in Excel / WPS / LibreOffice (their lock file is beside it), or another
+    orderbook command is writing it."""
+
+
+class BookChangedError(OutputError):
+    """The book changed on disk between reading it and replacing it; nothing was written."""

@@ -11,12 +11,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-
 from ..choices import choice_lists, label_of
 from ..config import Config
 from ..derive import ZERO
-from ..safe_io import atomic_path
+from ..outputs import xlsx_workbook
 from ..schema import CUSTOMERS
 from ..template.styles import TEXT_AS_TEXT, a4_page
 from .history import CustomerProfile
@@ -117,14 +115,10 @@ def write_customer_history(profiles: list[CustomerProfile], path: str | os.PathL
     config = config or Config()
     lists = choice_lists(config)
     path = Path(path)
-    with atomic_path(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), TEXT_AS_TEXT)
-        try:
-            fmt = _formats(wb)
-            _profiles_sheet(wb, fmt, profiles, lang, lists)
-            _segments_sheet(wb, fmt, profiles, lang, today)
-        finally:
-            wb.close()
+    with xlsx_workbook(path, "customers", TEXT_AS_TEXT) as wb:
+        fmt = _formats(wb)
+        _profiles_sheet(wb, fmt, profiles, lang, lists)
+        _segments_sheet(wb, fmt, profiles, lang, today)
     return path
 
 

@@ -16,7 +16,7 @@ import xlsxwriter
 from ..codes import Severity
 from ..errors import OutputError
 from ..report import FileResult, Report
-from ..safe_io import atomic_path
+from ..outputs import free_path, xlsx_workbook
 from ..template.styles import TEXT_AS_TEXT, a4_page
 from .annotate import (
     MAX_LINKS,
@@ -46,34 +46,51 @@ log = logging.getLogger(__name__)
 REPORT_NAME = "validation_report.xlsx"
 
 
-def annotated_names(report: Report) -> dict[int, str]:
+def _report_name(n: int) -> str:
+    return REPORT_NAME if n == 1 else REPORT_NAME.replace(".xlsx", f"-{n}.xlsx")
+
+
+def annotated_names(report: Report, out_dir: str | Path | None = None, *, taken: tuple[str, ...] = (REPORT_NAME,),
+                    ) -> dict[int, str]:
     """File name of each annotated copy, by index in ``report.files``: ``<stem>.annotated.xlsx``,
-    made unique (``<stem>-2.annotated.xlsx``) when two inputs share a name."""
+    made unique (``<stem>-2.annotated.xlsx``) when two inputs share a name or, given ``out_dir``,
+    when a file there may not be replaced (an input, a book, a file that is not an earlier annotated
+    copy: validate never writes over them)."""
     names: dict[int, str] = {}
-    taken = {REPORT_NAME.casefold()}
+    taken_now = [*taken]
+    inputs = [r.path for r in report.files]
     for i, r in enumerate(report.files):
         if r.error or not r.findings:
             continue
         suffix = r.path.suffix.lower() if r.path.suffix.lower() in (".xlsx", ".xlsm") else ".xlsx"
-        stem, n = r.path.stem, 1
-        name = f"{stem}.annotated{suffix}"
-        while name.casefold() in taken:
-            n += 1
-            name = f"{stem}-{n}.annotated{suffix}"
-        taken.add(name.casefold())
-        names[i] = name
+        stem = r.path.stem
+
+        def name(n: int, stem=stem, suffix=suffix) -> str:
+            return f"{stem}.annotated{suffix}" if n == 1 else f"{stem}-{n}.annotated{suffix}"
+
+        if out_dir is None:
+            n = 1
+            while name(n).casefold() in {t.casefold() for t in taken_now}:
+                n += 1
+            names[i] = name(n)
+        else:
+            names[i] = free_path(out_dir, name, "annotated", inputs=inputs, taken=taken_now).name
+        taken_now.append(names[i])
     return names
 
 
 def write_xlsx(report: Report, out_dir: str | Path, lang: str = "zh", *, engine: str = "auto") -> list[Path]:
     """Write the annotated copies and ``validation_report.xlsx`` into ``out_dir``; return their paths
-    (the report first). A copy that cannot be written is noted in the report; the others go on."""
+    (the report first). A copy that cannot be written is noted in the report; the others go on.
+    Never over an input, a book or someone else's file: those names get a number
+    (``validation_report-2.xlsx``, ``<stem>-2.annotated.xlsx``)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     plans: dict[int, Plan] = {}
     notes: dict[int, str] = {}
-    names = annotated_names(report)
+    report_path = free_path(out_dir, _report_name, "validation-report", inputs=[r.path for r in report.files])
+    names = annotated_names(report, out_dir, taken=(report_path.name,))
     for i, name in names.items():
         result = report.files[i]
         dst = out_dir / name
@@ -89,7 +106,7 @@ def write_xlsx(report: Report, out_dir: str | Path, lang: str = "zh", *, engine:
             log.warning("annotated copy of %s failed: %s", result.path, exc)
             notes[i] = f"{word('no_copy', lang)}: {exc}"
     copies = {i: names[i] for i in plans}
-    report_path = write_summary(report, out_dir / REPORT_NAME, lang, plans=plans, copies=copies, notes=notes)
+    report_path = write_summary(report, report_path, lang, plans=plans, copies=copies, notes=notes)
     return [report_path, *written]
 
 
@@ -98,14 +115,10 @@ def write_summary(report: Report, path: str | Path, lang: str = "zh", *, plans: 
     """``validation_report.xlsx``: Issues (all files, linked into the annotated copies) and Summary."""
     plans, copies, notes = plans or {}, copies or {}, notes or {}
     path = Path(path)
-    with atomic_path(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), TEXT_AS_TEXT)
-        try:
-            fmt = _formats(wb)
-            _issues_sheet(wb, fmt, report, lang, plans, copies)
-            _summary_sheet(wb, fmt, report, lang, copies, notes)
-        finally:
-            wb.close()
+    with xlsx_workbook(path, "validation-report", TEXT_AS_TEXT) as wb:
+        fmt = _formats(wb)
+        _issues_sheet(wb, fmt, report, lang, plans, copies)
+        _summary_sheet(wb, fmt, report, lang, copies, notes)
     return path
 
 

@@ -20,9 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from xlsxwriter import Workbook
-
 from ..errors import OutputError
+from ..outputs import xlsx_workbook
 from ..safe_io import atomic_path
 from ..template.styles import TEXT_AS_TEXT
 
@@ -100,8 +99,7 @@ def write_rejects_csv(rejects: list[Reject], path: Path, lang: str = "zh") -> Pa
 def write_rejects_xlsx(rejects: list[Reject], path: Path, lang: str = "zh") -> Path:
     """One sheet of rejects and one of counts by code; every value written as text (never a formula)."""
     widths = (18, 8, 16, 24, 12, 14, 20, 60)
-    with atomic_path(path) as tmp:
-        wb = Workbook(str(tmp), {**TEXT_AS_TEXT, "constant_memory": True})
+    with xlsx_workbook(path, "rejects", {**TEXT_AS_TEXT, "constant_memory": True}) as wb:
         bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         ws = wb.add_worksheet("被拒绝的行" if lang == "zh" else "Rejects")
         for c, (h, w) in enumerate(zip(HEADERS[lang], widths)):
@@ -123,10 +121,6 @@ def write_rejects_xlsx(rejects: list[Reject], path: Path, lang: str = "zh") -> P
         for i, (code, n) in enumerate(counts_by_code(rejects).items(), 1):
             summary.write_string(i, 0, code)
             summary.write_number(i, 1, n)
-        try:
-            wb.close()
-        except OSError as exc:
-            raise OutputError(f"cannot write {path}: {exc}") from exc
     return path
 
 

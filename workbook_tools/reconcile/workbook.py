@@ -21,7 +21,7 @@ import xlsxwriter
 
 from ..choices import ORDER_STATUS, PAYMENT_STATUS, choice_lists, label_of
 from ..codes import CODES, Severity
-from ..safe_io import atomic_path
+from ..outputs import xlsx_workbook
 from ..template.styles import (
     ERROR_FILL,
     ERROR_FONT,
@@ -153,8 +153,7 @@ def _mark(kind: str) -> str | None:
 
 
 def write_workbook(rec: "Reconciliation", path: Path, lang: str = "zh") -> Path:
-    with atomic_path(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), TEXT_AS_TEXT)
+    with xlsx_workbook(path, "reconcile", TEXT_AS_TEXT) as wb:
         f = _Formats(wb)
         sheet = lambda key: wb.add_worksheet(w(SHEETS, key, lang))  # noqa: E731
         _summary(sheet("summary"), f, rec, lang)
@@ -168,7 +167,6 @@ def write_workbook(rec: "Reconciliation", path: Path, lang: str = "zh") -> Path:
             _bank(sheet("bank"), f, rec, lang)
         _findings(sheet("findings"), f, rec, lang)
         wb.set_properties({"title": w(TEXTS, "title", lang), "subject": str(rec.path or "")})
-        wb.close()
     return path
 
 

@@ -16,13 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from xlsxwriter import Workbook
-from xlsxwriter.exceptions import XlsxWriterException
 from xlsxwriter.worksheet import Worksheet
 
 from ..choices import ORDER_STATUS, PROVINCES, choice_lists, label_of
 from ..config import Config
-from ..errors import OutputError
-from ..safe_io import atomic_path
+from ..outputs import xlsx_workbook
 from ..template.styles import TEXT_AS_TEXT, a4_page
 from .charts import add_charts
 from .grid import Grid
@@ -281,13 +279,8 @@ def write_summary(summary: MonthlySummary, path: str | os.PathLike | None = None
                   config: Config | None = None) -> Path:
     """Write the summary workbook (one sheet, 月报 YYYY-MM) atomically; default ``summary_YYYY-MM.xlsx``."""
     path = Path(path) if path is not None else default_summary_path(summary.month)
-    with atomic_path(path) as tmp:
-        wb = Workbook(str(tmp), TEXT_AS_TEXT)
+    with xlsx_workbook(path, "summary", TEXT_AS_TEXT) as wb:
         wb.set_properties({"title": sheet_name(summary.month, lang), "company": summary.company,
                            "created": datetime.combine(summary.today, time())})
         add_summary_sheet(wb, summary, lang, config)
-        try:
-            wb.close()
-        except (OSError, XlsxWriterException) as exc:
-            raise OutputError(f"cannot write {path}: {exc}") from exc
     return path

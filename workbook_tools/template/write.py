@@ -14,15 +14,13 @@ from datetime import date, datetime
 from pathlib import Path
 
 from xlsxwriter import Workbook
-from xlsxwriter.exceptions import XlsxWriterException
 
 from ..book import BookData, empty_data
 from ..choices import choice_lists
 from ..config import Config
 from ..derive import derive
-from ..errors import OutputError
 from ..formulas import FormulaContext
-from ..safe_io import atomic_path
+from ..outputs import xlsx_workbook
 from ..schema import DASHBOARD, INSTRUCTIONS, LISTS, SHEETS, aux_name
 from .carry import Carry, write_other_sheet
 from .dashboard import dashboard_values, write_dashboard
@@ -97,8 +95,7 @@ def write_book(
         return step
 
     path = Path(path)
-    with atomic_path(path) as tmp:
-        wb = Workbook(str(tmp), dict(WORKBOOK_OPTIONS))
+    with xlsx_workbook(path, "book", WORKBOOK_OPTIONS) as wb:
         wb.set_properties({"title": pick(BOOK_TITLE, lang), "company": config.company_name,
                            "created": DOC_TIMESTAMP})
         styles = Styles(wb)
@@ -121,8 +118,4 @@ def write_book(
         for add_sheet in add_sheets:
             add_sheet(wb, lang)
         write_lists_sheet(ws_lists, lists, lang, styles)
-        try:
-            wb.close()
-        except (OSError, XlsxWriterException) as exc:
-            raise OutputError(f"cannot write {path}: {exc}") from exc
     return path
