@@ -8,11 +8,12 @@ Stages: sources.py (read the file: encoding, delimiter, ragged rows) → mapping
 mapping) → rows.py (source records → typed rows per target sheet, with the reader's converters)
 → plan.py (match by natural key: add / identical / conflict / update; repeats in the source) →
 verify.py (the would-be book through ``validate_book``: rows with errors rejected, repeated until
-none) → store.py (write through regeneration) and rejects.py (the rejects report).
+none) → store.py (the book changed in place, or a new one) and rejects.py (the rejects report).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections import Counter
 from collections.abc import Iterable
@@ -28,6 +29,7 @@ from ..config import Config, load_config
 from ..errors import BookReadError
 from ..findings import Finding
 from ..perf import gc_paused
+from ..safe_io import locked
 from ..schema import SHEET_BY_KEY, SHEETS
 from .mapping import Mapping, MappingError, Target, load_mapping
 from .plan import (ADD, CONFLICT, DUPLICATE, IDENTICAL, MERGED, REJECTED, SOURCE_CONFLICT, UPDATE, Item, items_of,
@@ -208,6 +210,7 @@ def import_rows(
     lang: str | None = None,
     today: date | None = None,
     rejects_dir: str | os.PathLike | None = None,
+    force: bool = False,
 ) -> ImportResult:
     """Import ``source`` (a CSV or .xlsx file, a folder of them, or a list) into the book at
     ``book_path`` (created from the empty template when it does not exist).
@@ -220,7 +223,18 @@ def import_rows(
     values differ (default: report them as conflicts). ``rejects_dir``: write the rejects report
     there (CSV and Excel) when anything was rejected. Raises WorkbookToolsError subclasses for
     files, settings or mappings that cannot be used; problems in the data are in the result.
+
+    The book is locked from before it is read until the change is written (one writer at a time);
+    it is not written while Excel, WPS or LibreOffice has it open, unless ``force``.
     """
+    with contextlib.ExitStack() as stack:
+        guard = None if dry_run else stack.enter_context(locked(book_path, force=force))
+        return _import(source, Path(book_path), sheet=sheet, mapping=mapping, dry_run=dry_run, update=update,
+                       config=config, lang=lang, today=today, rejects_dir=rejects_dir, guard=guard)
+
+
+def _import(source, book_path: Path, *, sheet, mapping, dry_run: bool, update: bool, config: Config | None,
+            lang: str | None, today: date | None, rejects_dir, guard) -> ImportResult:
     if sheet is not None and sheet not in SHEET_BY_KEY:
         raise MappingError(f"unknown sheet {sheet!r} (one of {', '.join(SHEET_BY_KEY)})")
     if mapping is not None and not isinstance(mapping, Mapping):
@@ -298,7 +312,8 @@ def import_rows(
 
     changed = result.total(ADD) + result.total(UPDATE)
     if not dry_run and changed:
-        stored = store(book_path, screened.data, exists=book is not None, config=config, lang=book_lang, today=today)
+        stored = store(book_path, screened.data, book=book, config=config, lang=book_lang, today=today, guard=guard,
+                       derived=screened.derived)
         result.written, result.backup, result.notes = True, stored.backup, stored.notes
     if rejects_dir is not None:
         result.write_rejects(rejects_dir)

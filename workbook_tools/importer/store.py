@@ -1,9 +1,10 @@
-"""Writing the imported book: through regeneration, never by patching cells.
+"""Writing the imported rows: into the book in place, or a new book from the template.
 
-A book that exists is rewritten by ``regenerate()`` from the rows the import settled on (the
-book's own, in their order, then the new ones): on the current template, with the columns and
-sheets staff added and the values the reader could not type carried over, after a timestamped
-backup, through a temporary file renamed into place. A new book is written by ``write_book``.
+A book that exists is changed in place (xlsxpkg/book_changes.py): new rows appended after its
+last row, updated cells rewritten, the cached results of the formulas that change refreshed, and
+every other cell and part kept as it was — the staff's comments, colours, links, formulas, charts
+and macros included. A timestamped backup is made first; the new file is written beside the book
+and renamed over it only if the book has not changed since it was read (``guard``).
 """
 
 from __future__ import annotations
@@ -12,25 +13,40 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ..book import BookData
+from ..book import BookData, OrderBook
 from ..config import Config
+from ..errors import OutputError
+from ..safe_io import atomic_path, backup
 
 
 @dataclass
 class Stored:
     path: Path
     backup: Path | None = None
-    #: What regeneration says it could not carry over, one line each.
+    #: What could not be kept, one line each (nothing, when the book is changed in place).
     notes: list[str] = field(default_factory=list)
+    #: Rows appended per sheet key (Excel row numbers).
+    appended: dict[str, list[int]] = field(default_factory=dict)
 
 
-def store(path: Path, data: BookData, *, exists: bool, config: Config, lang: str, today: date | None = None) -> Stored:
-    """Write ``data`` to ``path``: a regeneration of the book there, or a new book."""
-    if not exists:
+def store(path: Path, data: BookData, *, book: OrderBook | None, config: Config, lang: str,
+          today: date | None = None, guard=None, derived=None) -> Stored:
+    """Write ``data`` to ``path``: the book read as ``book`` changed in place, or a new book.
+    ``derived``: Python's derived values of ``data`` when the caller has them (the import's check)."""
+    today = today or date.today()
+    if book is None:
         from ..template import write_book
 
         return Stored(write_book(path, data, config=config, lang=lang, today=today))
-    from ..regenerate import regenerate
+    from ..xlsxpkg.book_changes import write_changes
+    from ..xlsxpkg.package import Unsupported
 
-    result = regenerate(path, data=data, config=config, lang=lang, backup=True, today=today)
-    return Stored(Path(result.path), result.backup_path, list(result.notes))
+    saved = backup(path)
+    try:
+        with atomic_path(path, guard=guard) as tmp, open(tmp, "wb") as out:
+            changes = write_changes(path, book, data, out, config=config, today=today, derived=derived)
+    except Unsupported as exc:
+        saved.unlink(missing_ok=True)
+        raise OutputError(f"{path}: 无法在原文件中写入 / cannot change this book in place ({exc}); "
+                          "nothing was written") from None
+    return Stored(Path(path), saved, [], changes.appended)

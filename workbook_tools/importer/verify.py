@@ -24,10 +24,10 @@ from typing import Any
 from ..book import BookData, OrderBook
 from ..codes import Severity
 from ..config import Config
-from ..derive import derive
+from ..derive import Derived, derive
 from ..findings import Finding
 from ..schema import SHEETS
-from ..validate import validate_book
+from ..validate.runner import Validation
 from .plan import ADD, REJECTED, UPDATE, Item
 
 @dataclass
@@ -37,6 +37,8 @@ class Screened:
     #: Findings of the final would-be book, each paired with the item it is on (None: a book row).
     findings: list[tuple[Finding, Item | None]] = field(default_factory=list)
     rounds: int = 0
+    #: Python's derived values of ``data`` (the validation's own), None when nothing was checked.
+    derived: Derived | None = None
 
 
 def _layout(existing: BookData, items: dict[str, list[Item]]) -> tuple[BookData, dict[str, list[Item | None]],
@@ -96,7 +98,8 @@ def screen(existing: BookData, existing_problems: dict[str, list[tuple[int, str,
             book[s.key].problems = sorted(list(existing_problems.get(s.key, [])) + problems[s.key],
                                           key=lambda p: p[0])
         sheet_of = {book[s.key].name: s.key for s in SHEETS}
-        found = validate_book(book, config=config, today=today)
+        validation = Validation(config=config, today=today)
+        found = validation.finish(book)
         placed: list[tuple[Finding, Item | None]] = []
         rejected: dict[int, tuple[Item, list[Finding]]] = {}
         for f in found:
@@ -108,6 +111,6 @@ def screen(existing: BookData, existing_problems: dict[str, list[tuple[int, str,
             if item is not None and f.severity is Severity.ERROR:
                 rejected.setdefault(id(item), (item, []))[1].append(f)
         if not rejected:
-            return Screened(data, placed, rounds)
+            return Screened(data, placed, rounds, validation.ctx.derived)
         for item, reasons in rejected.values():
             item.kind, item.reasons = REJECTED, reasons

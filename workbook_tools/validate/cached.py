@@ -15,7 +15,8 @@ from .context import Context
 CODES = ("formula-overwritten",)
 
 
-def _same(col, cached, expected, lists) -> bool:
+def matches(col, cached, expected, lists) -> bool:
+    """Whether a cached formula result shows the value Python computed (numbers to the cent)."""
     if col.type in (T.MONEY, T.INT, T.PERCENT):
         try:
             return abs(float(cached) - float(expected or 0)) < 0.005
@@ -56,6 +57,6 @@ def check(ctx: Context) -> Iterator:
                     continue
                 if numeric and c.__class__ is float and e != "" and abs(c - float(e)) < 0.005:
                     continue
-                if not _same(col, c, e, ctx.lists):
+                if not matches(col, c, e, ctx.lists):
                     shown = label_of(ctx.lists[col.choices], e, ctx.book.lang) if col.choices else _shown(e)
                     yield ctx.at("formula-overwritten", sheet.key, i, col.key, c, expected=shown)

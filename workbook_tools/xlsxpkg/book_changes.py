@@ -21,17 +21,18 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from ..book import BookData, OrderBook
 from ..choices import choice_lists
 from ..config import Config
-from ..derive import derive
+from ..derive import Derived, derive
 from ..schema import DASHBOARD, SHEETS, Sheet, aux_name
 from ..template.dashboard import _cached as dashboard_cached
 from ..template.dashboard import dashboard_cells, dashboard_values
+from ..validate.cached import matches
 from .package import Package, Unsupported
+from .cells import cached_parts
 from .sheet import Cached, SheetEdit, Value, patch_sheet
 
 
@@ -72,12 +73,31 @@ def _same(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b
 
 
-def plan_changes(book: OrderBook, data: BookData, *, config: Config, today: date,
-                 date1904: bool = False) -> tuple[dict[str, SheetEdit], Changes]:
-    """The edit of each sheet (by name in the file) that turns ``book`` into ``data``."""
+def _refresh(edit: SheetEdit, col, now: list[Any], table, numbers: list[int], start: int, n_old: int,
+             labels: dict[str, str] | None, lists) -> None:
+    """Cached results of column ``col`` to rewrite: on every new row, and on book rows whose cached
+    result differs from Python's value. A column whose results were never computed (a book saved by
+    a library that writes none) is left so, except on new rows."""
+    where = table.columns[col.key]
+    cached = table.cached.get(col.key) or []
+    first = n_old if now[:n_old] == cached or not any(v not in (None, "") for v in cached) else 0
+    for i in range(first, len(now)):
+        v = now[i]
+        if i < n_old:
+            c = cached[i] if i < len(cached) else None
+            if c == v or (c in (None, "") and v in (None, "")) or matches(col, c, v, lists):
+                continue
+        r = numbers[i] if i < n_old else start + (i - n_old)
+        edit.set(r, where, Cached(_cached_value(v, labels)))
+
+
+def plan_changes(book: OrderBook, data: BookData, *, config: Config, today: date, date1904: bool = False,
+                 derived: Derived | None = None) -> tuple[dict[str, SheetEdit], Changes]:
+    """The edit of each sheet (by name in the file) that turns ``book`` into ``data``. ``derived``:
+    Python's derived values of ``data``, when already computed."""
     lists = choice_lists(config)
-    old = book.data()
-    before, after = derive(old), derive(data)
+    old = {key: table.rows for key, table in book.tables.items()}
+    after = derived or derive(data)
     edits: dict[str, SheetEdit] = {}
     changes = Changes()
     for s in SHEETS:
@@ -102,53 +122,74 @@ def plan_changes(book: OrderBook, data: BookData, *, config: Config, today: date
                     edit.like[r] = like
             else:
                 r = numbers[i]
-            for c in inputs:
-                v = row.get(c.key)
-                if new or not _same(v, rows_old[i].get(c.key)):
-                    if not new or (v is not None and v != ""):
-                        edit.set(r, table.columns[c.key], Value(_cell_value(v, labels.get(c.key))))
-            for c in derived:
-                v = after[s.key][c.key][i]
-                if new or not _same(v, before[s.key][c.key][i]):
-                    edit.set(r, table.columns[c.key], Cached(_cached_value(v, labels.get(c.key))))
+            if new or row != rows_old[i]:  # dict equality first: most rows are unchanged
+                for c in inputs:
+                    v = row.get(c.key)
+                    if new or not _same(v, rows_old[i].get(c.key)):
+                        if not new or (v is not None and v != ""):
+                            edit.set(r, table.columns[c.key], Value(_cell_value(v, labels.get(c.key))))
+        for c in derived:
+            _refresh(edit, c, after[s.key][c.key], table, numbers, start, len(rows_old), labels.get(c.key), lists)
         changes.inputs[table.name] = sum(isinstance(w, Value) for cells in edit.cells.values() for w in cells.values())
         changes.cached[table.name] = sum(isinstance(w, Cached) for cells in edit.cells.values() for w in cells.values())
         changes.appended[s.key] = appended
         if edit:
             edits[table.name] = edit
-    dash = _dashboard_edit(book, old, before, data, after, config, today, date1904)
-    if dash:
-        name = aux_name(DASHBOARD, book.lang)
-        edits[name] = dash
-        changes.cached[name] = sum(len(cells) for cells in dash.cells.values())
     return edits, changes
 
 
-def _dashboard_edit(book: OrderBook, old: BookData, before, data: BookData, after, config: Config, today: date,
-                    date1904: bool) -> SheetEdit:
-    was, now = dashboard_values(old, before, config, today), dashboard_values(data, after, config, today)
+def _cached_in(xml: bytes, at: str) -> str | None:
+    """The cached result text of cell ``at`` of a worksheet, None when it holds no formula."""
+    m = re.search(rb'<c\b[^>]*\br="' + at.encode() + rb'"[^>]*>(.*?)</c>', xml, re.S)
+    if m is None or b"<f" not in m[1]:
+        return None
+    v = re.search(rb"<v>(.*?)</v>", m[1], re.S)
+    return v[1].decode("utf-8") if v else ""
+
+
+def _same_text(a: str, b: str) -> bool:
+    try:
+        return abs(float(a) - float(b)) < 1e-9
+    except ValueError:
+        return a == b
+
+
+def dashboard_edit(xml: bytes, data: BookData, derived: Derived, config: Config, today: date,
+                   date1904: bool) -> SheetEdit:
+    """The dashboard's cached figures that differ from Python's for ``data`` (its formulas compute
+    over the data sheets, so a change there moves them)."""
+    now = dashboard_values(data, derived, config, today)
     edit = SheetEdit(date1904=date1904)
     for key, at in dashboard_cells().items():
-        if not _same(was[key], now[key]):
-            m = re.fullmatch(r"([A-Z]+)(\d+)", at)
-            edit.set(int(m[2]), ord(m[1]) - 65, Cached(dashboard_cached(now[key], True)))
+        have = _cached_in(xml, at)
+        value = dashboard_cached(now[key], True)
+        if have is None or _same_text(have, cached_parts(value, date1904)[1]):
+            continue
+        m = re.fullmatch(r"([A-Z]+)(\d+)", at)
+        edit.set(int(m[2]), ord(m[1]) - 65, Cached(value))
     return edit
 
 
 def write_changes(path: str | os.PathLike, book: OrderBook, data: BookData, out, *, config: Config,
-                  today: date) -> Changes:
+                  today: date, derived: Derived | None = None) -> Changes:
     """Write the book at ``path`` with ``data`` in place of ``book``'s rows to the open binary file
     ``out``. Raises Unsupported when the package has a shape this writer does not handle."""
     with Package(path) as pkg:
         sheets = {s.name: s.part for s in pkg.sheets()}
-        edits, changes = plan_changes(book, data, config=config, today=today, date1904=pkg.date1904())
+        date1904 = pkg.date1904()
+        derived = derived or derive(data)
+        edits, changes = plan_changes(book, data, config=config, today=today, date1904=date1904, derived=derived)
+        dashboard = sheets.get(aux_name(DASHBOARD, book.lang))
+        if dashboard is not None:  # a book without our dashboard has nothing to refresh there
+            edit = dashboard_edit(pkg.read(dashboard), data, derived, config, today, date1904)
+            if edit:
+                edits[aux_name(DASHBOARD, book.lang)] = edit
+                changes.cached[aux_name(DASHBOARD, book.lang)] = sum(len(c) for c in edit.cells.values())
         for name, edit in edits.items():
             part = sheets.get(name)
             if part is None:
-                if name == aux_name(DASHBOARD, book.lang):
-                    continue  # a book without our dashboard: nothing to refresh there
                 raise Unsupported(f"sheet {name!r} not found")
             pkg.new[part] = b"".join(patch_sheet(pkg.read(part), edit))
-        pkg.save(out)
+        pkg.write_to(out)
     return changes
 

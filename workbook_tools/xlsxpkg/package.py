@@ -1,6 +1,6 @@
 """An .xlsx/.xlsm package opened read-only: its parts, relationships, content types and sheets.
 
-Edits are collected as new part contents and written by :func:`Package.save`, which copies every
+Edits are collected as new part contents and written by :func:`Package.write_to`, which copies every
 other part as its compressed bytes (zipio.py). XML the staff's programs wrote is parsed with
 defusedxml only (no entity expansion).
 """
@@ -183,7 +183,7 @@ class Package:
 
     # ------------------------------------------------------------------------------------ save
 
-    def save(self, out) -> None:
+    def write_to(self, out) -> None:
         """Write the package with the edits to the open binary file ``out``."""
         replace = {n: d for n, d in self.new.items() if n in self.names}
         add = {n: d for n, d in self.new.items() if n not in self.names}

@@ -254,6 +254,10 @@ class _Patcher:
         start, end = m.end(), xml.find(b"</sheetData>", m.end())
         if end < 0:
             raise Unsupported("unterminated <sheetData>")
+        spots = self._locate(start, end)
+        if spots is not None:
+            yield from self._at_spots(start, end, spots)
+            return
         yield xml[:start]
         last, prev = start, 0
         for row in _ROW.finditer(xml, start, end):
@@ -277,6 +281,50 @@ class _Patcher:
         yield xml[last:end]
         for r in pending:
             yield self.row(r, None, b"")
+        yield xml[end:]
+
+
+    def _locate(self, start: int, end: int) -> dict[int, re.Match | None] | None:
+        """Each row to edit or follow, found by its ``r`` attribute without scanning the rows between
+        (None: a row past the last one). None when a row cannot be found so (then every row is scanned)."""
+        xml = self.xml
+        last_open = xml.rfind(b"<row ", start, end)
+        if last_open < 0:
+            return None
+        last_r = _ROW_R.match(xml, last_open + 5)
+        if last_r is None:
+            return None
+        top = int(last_r[1])
+        spots: dict[int, re.Match | None] = {}
+        pos = start
+        for n in sorted(set(self.edit.cells) | self.wanted_like):
+            if n > top:
+                spots[n] = None
+                continue
+            i = xml.find(b'<row r="%d"' % n, pos, end)
+            found = _ROW.match(xml, i) if i >= 0 else None
+            if found is None:
+                return None
+            spots[n] = found
+            pos = found.end()
+        return spots
+
+    def _at_spots(self, start: int, end: int, spots: dict[int, re.Match | None]) -> Iterator[bytes]:
+        xml = self.xml
+        yield xml[:start]
+        last = start
+        for n, found in spots.items():
+            if found is None:
+                continue
+            self.remember(n, found[2] or b"")
+            if n in self.edit.cells:
+                yield xml[last: found.start()]
+                yield self.row(n, found[1], found[2] or b"")
+                last = found.end()
+        yield xml[last:end]
+        for n, found in spots.items():
+            if found is None and n in self.edit.cells:
+                yield self.row(n, None, b"")
         yield xml[end:]
 
 
