@@ -51,7 +51,11 @@ def test_into_book_in_english_and_over_the_original(book_file, tmp_path):
     assert result.output.splitlines()[-1] == f"wrote {copy}"
     assert openpyxl.load_workbook(copy, read_only=True).sheetnames[-1] == "Report 2026-11"
 
+    before = book.read_bytes()
     result = run(book, "--month", "2026-11", "--today", "2026-11-27", "--into-book", "-o", book)
+    assert result.exit_code == 2 and "is the order book itself" in result.output  # not without --force
+    assert book.read_bytes() == before and not list(tmp_path.glob("b.*.bak.xlsx"))
+    result = run(book, "--month", "2026-11", "--today", "2026-11-27", "--into-book", "-o", book, "--force")
     assert result.exit_code == 0, result.output
     backups = list(tmp_path.glob("b.*.bak.xlsx"))
     assert len(backups) == 1 and backups[0].read_bytes() == book_file.read_bytes()

@@ -13,7 +13,16 @@ from pathlib import Path
 
 import click
 
-from .commands.common import config_option, handle_errors, lang_option, progress_bar, today_option
+from .commands.common import (
+    backed_up,
+    book_output,
+    config_option,
+    force_option,
+    handle_errors,
+    lang_option,
+    progress_bar,
+    today_option,
+)
 from .config import DEFAULT_CONFIG_NAME, load_config, write_default_config
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -24,18 +33,23 @@ def cli() -> None:
 
 @cli.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Where to write. Default: order_book_template.xlsx (en: order_book_template_en.xlsx).")
+              help="Where to write. Default: order_book_template.xlsx (en: order_book_template_en.xlsx). "
+                   "An existing order book there is not replaced without --force.")
 @lang_option
 @config_option
+@force_option
 @handle_errors
-def template(output: Path | None, lang: str | None, config_path: Path | None) -> None:
+def template(output: Path | None, lang: str | None, config_path: Path | None, force: bool) -> None:
     """Write the empty order-book template (validation, formulas, instructions)."""
     from .template import write_book
 
     config = load_config(config_path)
     lang = lang or config.language
     output = output or Path("order_book_template.xlsx" if lang == "zh" else "order_book_template_en.xlsx")
-    path = write_book(output, None, config=config, lang=lang)
+    with book_output(output, inputs=[config_path], force=force) as saved:
+        path = write_book(output, None, config=config, lang=lang)
+    if saved:
+        click.echo(backed_up(saved, lang))
     click.echo(f"wrote {path}")
 
 
@@ -45,15 +59,19 @@ def template(output: Path | None, lang: str | None, config_path: Path | None) ->
 @click.option("--seed", type=int, default=1, show_default=True, help="Random seed: the same seed gives the same book.")
 @today_option("Pretend today is this date (YYYY-MM-DD). Default: today.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("demo_order_book.xlsx"), show_default=True)
+              default=Path("demo_order_book.xlsx"), show_default=True,
+              help="Where to write. An existing order book there is not replaced without --force.")
 @lang_option
 @config_option
+@force_option
 @handle_errors
-def demo(orders: int, seed: int, today, output: Path, lang: str | None, config_path: Path | None) -> None:
+def demo(orders: int, seed: int, today, output: Path, lang: str | None, config_path: Path | None,
+         force: bool) -> None:
     """Write a filled demo order book with realistic, consistent data, validate it, and write the last
     full month's report (月报) beside it."""
     from .demo import generate_demo
     from .formats.labels import file_line
+    from .outputs import check_output
     from .overview import book_overview
     from .template import write_book
     from .summary import monthly_summary
@@ -65,15 +83,23 @@ def demo(orders: int, seed: int, today, output: Path, lang: str | None, config_p
     config = load_config(config_path)
     lang = lang or config.language
     today = today or date.today()
+    month = previous_month(today)
+    report_path = output.with_name(f"{output.stem}.summary_{month}.xlsx")
+    # both refused before any work, when one of them would replace what it may not
+    saved = [check_output(report_path, "summary", inputs=[config_path, output], force=force)]
     bar, progress = progress_bar()
     with bar:
-        data = generate_demo(orders, seed=seed, today=today, config=config, progress=progress)
-        path = write_book(output, data, config=config, lang=lang, today=today, progress=progress)
+        with book_output(output, inputs=[config_path], force=force) as saved_book:
+            data = generate_demo(orders, seed=seed, today=today, config=config, progress=progress)
+            path = write_book(output, data, config=config, lang=lang, today=today, progress=progress)
+        saved.append(saved_book)
         checked = validate_file(path, config=config, today=today)
         # the last full month's report beside the book
-        month = previous_month(today)
         summary = monthly_summary(data, str(month), config=config, today=today)
-        report = write_summary(summary, path.with_name(f"{path.stem}.summary_{month}.xlsx"), lang, config=config)
+        report = write_summary(summary, report_path, lang, config=config)
+    for s in saved:
+        if s:
+            click.echo(backed_up(s, lang))
     click.echo(f"wrote {path}")
     click.echo(book_overview(data, lang=lang, currency=config.currency_symbol))
     click.echo(f"{'校验' if lang == 'zh' else 'validation'}: {file_line(checked, lang)}")

@@ -320,7 +320,7 @@ def _held_guard(real: Path) -> Guard | None:
 
 
 def lock_file_path(book: str | os.PathLike) -> Path:
-    """Our lock file for ``book``: hidden, beside it (flock keeps it; it holds nothing)."""
+    """Our lock file for ``book``: hidden, beside it; it holds nothing, the flock on it is the lock."""
     book = Path(book)
     return book.with_name(f".{book.name}.orderbook-lock")
 
@@ -331,8 +331,8 @@ def locked(path: str | os.PathLike, *, force: bool = False, timeout: float = LOC
     ``path`` is a link). Refuses (BookLockedError) while ``~$NAME`` / ``.~lock.NAME#`` is beside it,
     unless ``force``; waits up to ``timeout`` seconds for another orderbook command writing it.
     Records the book's fingerprint on entry (None if it does not exist yet); ``atomic_path`` on the
-    book inside the block checks it before its rename. Re-entrant in one thread for the same book."""
-    from filelock import FileLock, Timeout
+    book inside the block checks it before its rename. Re-entrant in one thread for the same book.
+    The lock file (hidden, ``.NAME.orderbook-lock``) is removed again on the way out."""
 
     real = real_target(path)
     key = (threading.get_ident(), real)
@@ -357,14 +357,7 @@ def locked(path: str | os.PathLike, *, force: bool = False, timeout: float = LOC
     except OSError as exc:
         raise output_error(path, exc) from exc
     mode = stat.S_IMODE(st.st_mode) & 0o666 if st else 0o666 & ~current_umask()
-    lock = FileLock(str(lock_file_path(real)), mode=mode)
-    try:
-        lock.acquire(timeout=timeout)
-    except Timeout:
-        raise BookLockedError(f"{path}: 另一个 orderbook 命令正在写入这个订单簿（等待 {timeout:g} 秒后放弃） / "
-                              f"another orderbook command is writing {path} (gave up after {timeout:g} s)") from None
-    except OSError as exc:
-        raise OutputError(f"cannot lock {path} / 无法加锁: {exc.strerror or exc}") from exc
+    lock, ours = _acquire(lock_file_path(real), mode, timeout, path)
     try:
         guard = Guard(real, force=force)
         with _held_lock:
@@ -375,7 +368,52 @@ def locked(path: str | os.PathLike, *, force: bool = False, timeout: float = LOC
             with _held_lock:
                 del _held[key]
     finally:
+        if ours:  # unlinked while still held: a waiter on the old inode sees it gone and tries again
+            with contextlib.suppress(OSError):
+                os.unlink(lock_file_path(real))
         lock.release()
+
+
+def _acquire(lock_path: Path, mode: int, timeout: float, shown) -> tuple[object, bool]:
+    """Take the flock on ``lock_path`` (filelock) and return it with whether the file may be
+    removed on release: only when the descriptor we locked is still the file at ``lock_path``
+    (every orderbook process checks this, so removing it is safe; a locked inode that someone
+    removed meanwhile is let go and the lock taken again)."""
+    from filelock import FileLock, Timeout
+
+    deadline = time.monotonic() + max(timeout, 0)
+    while True:
+        lock = FileLock(str(lock_path), mode=mode)
+        try:
+            lock.acquire(timeout=max(deadline - time.monotonic(), 0))
+        except Timeout:
+            raise BookLockedError(f"{shown}: 另一个 orderbook 命令正在写入这个订单簿（等待 {timeout:g} 秒后放弃） / "
+                                  f"another orderbook command is writing {shown} (gave up after {timeout:g} s)") from None
+        except OSError as exc:
+            raise OutputError(f"cannot lock {shown} / 无法加锁: {exc.strerror or exc}") from exc
+        state = _locked_inode(lock, lock_path)
+        if state != "moved":
+            return lock, state == "ours"
+        lock.release()
+
+
+def _locked_inode(lock, lock_path: Path) -> str:
+    """``ours``: the locked descriptor is the file at ``lock_path``; ``moved``: it is not (removed by
+    the holder before us); ``unknown``: filelock does not say (another platform or version, or its
+    lock-file-less fallback): then the file is left in place."""
+    context = getattr(lock, "_context", None)
+    fd = getattr(context, "lock_file_fd", None)
+    if os.name != "posix" or not isinstance(fd, int) or getattr(context, "soft_fallback", False):
+        return "unknown"
+    try:
+        held = os.fstat(fd)
+        there = os.stat(lock_path)
+    except FileNotFoundError:
+        return "moved"
+    except OSError:
+        return "unknown"
+    same = held.st_nlink > 0 and (held.st_dev, held.st_ino) == (there.st_dev, there.st_ino)
+    return "ours" if same else "moved"
 
 
 # ------------------------------------------------------------------- Excel, WPS, LibreOffice locks

@@ -1,7 +1,9 @@
-"""What every command shares: error handling, the --config and --lang options, a progress bar."""
+"""What every command shares: error handling, the --config, --lang and --force options, a progress bar,
+consent and lock for writing a book."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 from pathlib import Path
@@ -61,3 +63,29 @@ def progress_bar():
     return bar, update
 
 
+def force_option(fn):
+    return click.option(
+        "--force", is_flag=True,
+        help="Write even over an order book, an input or a file orderbook did not write (backed up first), "
+             "and while Excel, WPS or LibreOffice has the book open. Never over a folder, device or FIFO.",
+    )(fn)
+
+
+def backed_up(path: Path, lang: str = "zh") -> str:
+    """The line saying where the old file went."""
+    return f"已备份原文件到 {path}" if lang == "zh" else f"backed up the old file to {path}"
+
+
+@contextlib.contextmanager
+def book_output(output: Path, *, inputs=(), force: bool = False, backup_first: bool = True):
+    """Consent and lock for writing an order book at ``output``: refused when it names a book, an
+    input or a file we did not write (unless ``force``: then backed up first, unless
+    ``backup_first`` is False because the library call makes the backup), or while Excel, WPS or
+    LibreOffice has it open; another orderbook command writing it is waited for. Yields the
+    backup's path (or None); the library's write inside the block is checked against the book
+    having changed since the lock was taken."""
+    from ..outputs import check_output
+    from ..safe_io import locked
+
+    with locked(output, force=force):
+        yield check_output(output, "book", inputs=inputs, force=force, backup_first=backup_first)

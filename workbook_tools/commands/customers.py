@@ -9,31 +9,38 @@ from pathlib import Path
 import click
 
 from ..config import load_config
-from .common import config_option, handle_errors, lang_option, today_option
+from .common import backed_up, config_option, force_option, handle_errors, lang_option, today_option
 
 
 @click.command("customers")
 @click.argument("book", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Where to write. Default: <book>.customers.xlsx beside the book.")
+              help="Where to write. Default: <book>.customers.xlsx beside the book. Replaces an earlier customer "
+                   "history there, nothing else without --force.")
 @today_option("Count recency up to this day (YYYY-MM-DD) instead of today.")
 @lang_option
 @config_option
+@force_option
 @handle_errors
-def command(book: Path, output: Path | None, today, lang: str | None, config_path: Path | None) -> None:
+def command(book: Path, output: Path | None, today, lang: str | None, config_path: Path | None,
+            force: bool) -> None:
     """Customer history: per customer the first and last order, orders, total spent, favourite products,
     usual payment method, days to pay, open balance, and the RFM segment (重要价值客户 …)."""
     from ..customers import SEGMENTS, customer_history, segment_counts, unprofiled_orders, write_customer_history
+    from ..outputs import check_output
     from ..read import read_book
 
     config = load_config(config_path)
     lang = lang or config.language
     today = today or date.today()
+    output = output or book.with_name(f"{book.stem}.customers.xlsx")
+    saved = check_output(output, "customers", inputs=[book, config_path], force=force)
     data = read_book(book, config=config).data()
     profiles = customer_history(data, config=config, today=today)
-    output = output or book.with_name(f"{book.stem}.customers.xlsx")
     path = write_customer_history(profiles, output, lang, config=config, today=today)
     zh = lang == "zh"
+    if saved:
+        click.echo(backed_up(saved, lang))
     click.echo(f"wrote {path}")
     click.echo(f"{'客户' if zh else 'customers'}: {len(profiles):,}")
     counts = segment_counts(profiles)

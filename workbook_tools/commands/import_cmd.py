@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import inspect
 import sys
 from pathlib import Path
 
@@ -10,7 +12,7 @@ from rich.cells import cell_len
 
 from ..config import load_config
 from ..schema import SHEET_BY_KEY
-from .common import config_option, handle_errors, lang_option, today_option
+from .common import config_option, force_option, handle_errors, lang_option, today_option
 
 _W = {
     "zh": {
@@ -115,8 +117,10 @@ def render(result, lang: str) -> list[str]:
 @today_option("Check dates against this day (YYYY-MM-DD) instead of today.")
 @lang_option
 @config_option
+@force_option
 @handle_errors
-def command(sources, book, sheet, mapping_path, dry_run, update, rejects_dir, today, lang, config_path) -> None:
+def command(sources, book, sheet, mapping_path, dry_run, update, rejects_dir, today, lang, config_path,
+            force) -> None:
     """Import rows from CSV or Excel files (or folders of them) into an order book.
 
     Every incoming row is checked by the same rules as `orderbook validate`; rows with errors go
@@ -125,13 +129,17 @@ def command(sources, book, sheet, mapping_path, dry_run, update, rejects_dir, to
     1: rows rejected or in conflict; 2: a file, mapping or setting could not be used.
     """
     from ..importer import import_rows, load_mapping
+    from ..safe_io import locked
 
     mapping = load_mapping(mapping_path) if mapping_path else None
     config = load_config(config_path) if config_path else None
     if rejects_dir is None and not dry_run:
         rejects_dir = book.parent
-    result = import_rows(list(sources), book, sheet=sheet, mapping=mapping, dry_run=dry_run, update=update,
-                         config=config, lang=lang, today=today, rejects_dir=rejects_dir)
+    kwargs = {"force": force} if "force" in inspect.signature(import_rows).parameters else {}
+    # one writer at a time, none while the book is open in Excel (the library may lock too: re-entrant)
+    with contextlib.nullcontext() if dry_run else locked(book, force=force):
+        result = import_rows(list(sources), book, sheet=sheet, mapping=mapping, dry_run=dry_run, update=update,
+                             config=config, lang=lang, today=today, rejects_dir=rejects_dir, **kwargs)
     for line in render(result, result.lang):
         click.echo(line)
     sys.exit(result.exit_code)

@@ -9,7 +9,7 @@ import click
 
 from ..config import load_config
 from ..schema import SHEETS
-from .common import config_option, handle_errors, lang_option, progress_bar
+from .common import backed_up, book_output, config_option, force_option, handle_errors, lang_option, progress_bar
 
 EXIT_CONFLICTS = 1
 
@@ -17,14 +17,16 @@ EXIT_CONFLICTS = 1
 @click.command("merge")
 @click.argument("books", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The merged book (MASTER.xlsx). If it is one of BOOKS, that book is backed up first.")
+              help="The merged book (MASTER.xlsx). An existing book there (one of BOOKS too) is replaced only "
+                   "with --force, after a backup.")
 @click.option("--prefer", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="When copies of a row differ, keep this book's copy (one of BOOKS).")
 @lang_option
 @config_option
+@force_option
 @handle_errors
 def command(books: tuple[Path, ...], output: Path, prefer: Path | None, lang: str | None,
-            config_path: Path | None) -> None:
+            config_path: Path | None, force: bool) -> None:
     """Merge the copies of the order book several staff keep into one.
 
     Rows are matched by each sheet's key (customer ID, SKU, order number, order number + SKU …).
@@ -37,10 +39,14 @@ def command(books: tuple[Path, ...], output: Path, prefer: Path | None, lang: st
     from ..merge import merge_books, write_master
 
     config = load_config(config_path)
-    result = merge_books(list(books), prefer=prefer, config=config)
+    # over one of the books, write_master makes the backup itself
+    among = any(_same_file(output, b) for b in books)
     bar, progress = progress_bar()
-    with bar:
-        path, saved = write_master(result, output, config=config, lang=lang, progress=progress)
+    with book_output(output, inputs=[*books, prefer, config_path], force=force, backup_first=not among) as ours:
+        result = merge_books(list(books), prefer=prefer, config=config)
+        with bar:
+            path, saved = write_master(result, output, config=config, lang=lang, progress=progress)
+    saved = saved or ours
     click.echo(f"wrote {path} from {len(books)} books" + (f" (the old {path.name} is saved as {saved})" if saved else ""))
     click.echo(summary_table(result))
     if result.conflicts:
@@ -65,6 +71,13 @@ def summary_table(result) -> str:
     widths = [max(_width(row[i]) for row in lines) for i in range(len(head))]
     return "\n".join("  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(row, widths)).rstrip()
                      for row in lines)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and a.samefile(b)
+    except OSError:
+        return False
 
 
 def _width(text: str) -> int:

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import OutputError
-from .common import config_option, handle_errors, lang_option, today_option
+from .common import backed_up, config_option, force_option, handle_errors, lang_option, today_option
 
 
 def default_output(book: Path, lang: str) -> Path:
@@ -23,13 +22,15 @@ def default_output(book: Path, lang: str) -> Path:
               help="Bank statement CSV (GBK, GB18030 or UTF-8, as the bank exports it) to match against the payments.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write the reconciliation workbook. Default: BOOK_对账.xlsx "
-                   "(en: BOOK_reconciliation.xlsx) in the current folder.")
+                   "(en: BOOK_reconciliation.xlsx) in the current folder. Replaces an earlier reconciliation "
+                   "there, nothing else without --force.")
 @today_option("Reconcile as of this day (YYYY-MM-DD): ageing, past-due balances. Default: today.")
 @lang_option
 @config_option
+@force_option
 @handle_errors
 def command(book: Path, statement: Path | None, output: Path | None, today, lang: str | None,
-            config_path: Path | None) -> None:
+            config_path: Path | None, force: bool) -> None:
     """Reconcile an order book: stock ledger, payments, shipments, receivables ageing, collection list,
     and (with --bank-statement) the bank statement against the payments.
 
@@ -38,6 +39,7 @@ def command(book: Path, statement: Path | None, output: Path | None, today, lang
     shipped without a shipment); 2: the book, the statement or the settings could not be read.
     """
     from ..config import load_config
+    from ..outputs import check_output
     from ..read import read_book
     from ..reconcile import reconcile_book, write_reconciliation
     from ..reconcile.terminal import render_summary
@@ -45,11 +47,12 @@ def command(book: Path, statement: Path | None, output: Path | None, today, lang
     config = load_config(config_path)
     lang = lang or config.language
     output = output or default_output(book, lang)
-    if output.resolve() == book.resolve():
-        raise OutputError(f"{output}: that is the order book itself; choose another output file")
+    saved = check_output(output, "reconcile", inputs=[book, statement, config_path], force=force)
     rec = reconcile_book(read_book(book, config=config), config=config,
                          today=today or date.today(), bank_statement=statement)
     path = write_reconciliation(rec, output, lang)
     render_summary(rec, lang)
+    if saved:
+        click.echo(backed_up(saved, lang))
     click.echo(f"{'已写入' if lang == 'zh' else 'wrote'} {path}")
     sys.exit(rec.exit_code)

@@ -8,18 +8,20 @@ import click
 
 from ..config import load_config
 from ..schema import SHEETS
-from .common import config_option, handle_errors, lang_option, progress_bar
+from .common import backed_up, book_output, config_option, force_option, handle_errors, lang_option, progress_bar
 
 
 @click.command("regenerate")
 @click.argument("book", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the new book here and leave BOOK untouched. Default: replace BOOK, "
-                   "after copying it to BOOK.YYYYmmdd-HHMMSS.bak.xlsx beside it.")
+              help="Write the new book here and leave BOOK untouched (an existing book there is replaced only "
+                   "with --force, after a backup). Default: replace BOOK, after copying it to "
+                   "BOOK.YYYYmmdd-HHMMSS.bak.xlsx beside it.")
 @lang_option
 @config_option
+@force_option
 @handle_errors
-def command(book: Path, output: Path | None, lang: str | None, config_path: Path | None) -> None:
+def command(book: Path, output: Path | None, lang: str | None, config_path: Path | None, force: bool) -> None:
     """Rebuild BOOK from its data on the current template (after a config change or a template
     upgrade, or to repair validation and formatting someone broke).
 
@@ -28,11 +30,20 @@ def command(book: Path, output: Path | None, lang: str | None, config_path: Path
     formats, instructions and dashboard are written new. --lang defaults to the book's own.
     """
     from ..regenerate import regenerate
+    from ..safe_io import locked
 
     config = load_config(config_path)
     bar, progress = progress_bar()
-    with bar:
-        result = regenerate(book, output=output, config=config, lang=lang, progress=progress)
+    saved = None
+    if output is None or _same_file(output, book):
+        # in place: the act this command is for (regenerate makes the backup), one writer at a time
+        with locked(book, force=force), bar:
+            result = regenerate(book, output=output, config=config, lang=lang, progress=progress)
+    else:
+        with book_output(output, inputs=[book, config_path], force=force) as saved, bar:
+            result = regenerate(book, output=output, config=config, lang=lang, progress=progress)
+    if saved:
+        click.echo(backed_up(saved, "en"))  # this command speaks English
     click.echo(f"wrote {result.path}" + (f" (the old book is saved as {result.backup_path})" if result.backup_path else ""))
     click.echo("rows: " + ", ".join(f"{s.zh} {result.rows[s.key]:,}" for s in SHEETS))
     for s in SHEETS:
@@ -42,3 +53,10 @@ def command(book: Path, output: Path | None, lang: str | None, config_path: Path
         click.echo(f"unreadable values carried over as found: {result.raw_values} (orderbook validate lists them)")
     for note in result.notes:
         click.echo(f"note: {note}")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and a.samefile(b)
+    except OSError:
+        return False

@@ -3,11 +3,22 @@ with the 月报 sheet), and the figures as JSON."""
 
 from __future__ import annotations
 
+import contextlib
+import inspect
 from pathlib import Path
 
 import click
 
-from .common import config_option, handle_errors, lang_option, progress_bar, today_option
+from .common import (
+    backed_up,
+    book_output,
+    config_option,
+    force_option,
+    handle_errors,
+    lang_option,
+    progress_bar,
+    today_option,
+)
 
 
 @click.command("summary")
@@ -15,7 +26,8 @@ from .common import config_option, handle_errors, lang_option, progress_bar, tod
 @click.option("--month", required=True, metavar="YYYY-MM", help="The month to summarise, e.g. 2026-10.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write. Default: summary_YYYY-MM.xlsx; with --into-book, BOOK's name + .YYYY-MM.xlsx "
-                   "beside it (naming BOOK itself backs it up first).")
+                   "beside it. An earlier summary there is replaced; an order book (BOOK itself too) or another "
+                   "file only with --force, after a backup.")
 @click.option("--into-book", is_flag=True,
               help="Write a new copy of the order book with a 月报 YYYY-MM sheet added (in the book's language "
                    "unless --lang), instead of a separate workbook.")
@@ -24,21 +36,61 @@ from .common import config_option, handle_errors, lang_option, progress_bar, tod
 @today_option("Pretend today is this date (YYYY-MM-DD): a month still running is summarised up to it.")
 @lang_option
 @config_option
+@force_option
 @handle_errors
 def command(book: Path, month: str, output: Path | None, into_book: bool, json_path: Path | None, today,
-            lang: str | None, config_path: Path | None) -> None:
+            lang: str | None, config_path: Path | None, force: bool) -> None:
     """Summarise one month of BOOK: key figures beside the previous month and the same month last year,
     breakdowns, receivables ageing, low stock, open problems, and charts.
 
     Exit code 0: written; 2: the book, the month or an option could not be used.
     """
     from ..config import load_config
+    from ..errors import OutputError
+    from ..outputs import check_output
+    from ..summary.into_book import default_copy_path
+    from ..summary.months import Month
     from ..summary.run import run_summary
+    from ..summary.sheet import default_summary_path
 
     config = load_config(config_path)
+    parsed = Month.parse(month)
+    target = output or (default_copy_path(book, parsed) if into_book else default_summary_path(parsed))
+    if json_path is not None and _same_path(json_path, target):
+        raise OutputError(f"{json_path}: --json 与输出文件相同 / --json names the output workbook; choose another file")
+    saved = []
+    if json_path is not None:
+        saved.append(check_output(json_path, "summary-json", inputs=[book, config_path], force=force))
+    kwargs = {}
+    if "force" in inspect.signature(run_summary).parameters:
+        kwargs["force"] = force  # the library's own consent and lock for --into-book
     bar, progress = progress_bar()
     with bar:
-        run = run_summary(book, month, output=output, into_book=into_book, json_path=json_path, lang=lang,
-                          config=config, today=today, progress=progress)
-    for line in run.lines(lang or config.language):
+        if into_book:
+            # over BOOK itself the library makes the backup (and says so)
+            in_place = _same_file(target, book)
+            writing = book_output(target, inputs=[book, config_path], force=force, backup_first=not in_place)
+        else:
+            saved.append(check_output(target, "summary", inputs=[book, config_path], force=force))
+            writing = contextlib.nullcontext()
+        with writing as saved_book:
+            run = run_summary(book, month, output=target, into_book=into_book, json_path=json_path, lang=lang,
+                              config=config, today=today, progress=progress, **kwargs)
+        saved.append(saved_book)
+    lang = lang or config.language
+    for s in saved:
+        if s:
+            click.echo(backed_up(s, lang))
+    for line in run.lines(lang):
         click.echo(line)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and a.samefile(b)
+    except OSError:
+        return False
+
+
+def _same_path(a: Path, b: Path) -> bool:
+    return _same_file(a, b) or a.resolve() == b.resolve()
