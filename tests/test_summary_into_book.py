@@ -234,6 +234,57 @@ def test_the_report_is_in_the_books_language_unless_told(tmp_path):
     assert openpyxl.load_workbook(out, read_only=True).sheetnames[-1] == REPORT
 
 
+def _rewritten(book: Path, dest: Path, change) -> Path:
+    """``book`` with some parts' text changed by ``change(part, text)`` (None: kept)."""
+    with Package(book) as pkg:
+        for part in ("xl/workbook.xml", "xl/styles.xml", "xl/_rels/workbook.xml.rels"):
+            text = change(part, pkg.text(part))
+            if text is not None:
+                pkg.new[part] = text.encode("utf-8")
+        with open(dest, "wb") as out:
+            (getattr(pkg, "write_to", None) or pkg.save)(out)
+    return dest
+
+
+def test_a_book_whose_xml_uses_a_namespace_prefix(book, tmp_path):
+    """The OpenXML SDK (ERP exports) writes ``<x:workbook xmlns:x=…>``: the new entries take the prefix."""
+    from workbook_tools.xlsxpkg.package import MAIN
+    from workbook_tools.xlsxpkg.transplant import _prefixed
+
+    def prefix(part, text):
+        if part == "xl/_rels/workbook.xml.rels":
+            return None
+        return _prefixed(text.replace(f'xmlns="{MAIN}"', f'xmlns:x="{MAIN}"'), "x:")
+
+    src = _rewritten(book, tmp_path / "x.xlsx", prefix)
+    first = run_summary(src, MONTH, into_book=True, today=TODAY).written[0]
+    again = run_summary(first, MONTH, into_book=True, today=TODAY, output=tmp_path / "again.xlsx").written[0]
+    for path in (first, again):
+        parts = _parts(path)
+        assert b"<sheet " not in parts["xl/workbook.xml"] and b"<x:sheet name=\"" + REPORT.encode() in \
+            parts["xl/workbook.xml"]
+        assert b"<numFmt " not in parts["xl/styles.xml"] and b"<xf " not in parts["xl/styles.xml"]
+        wb = openpyxl.load_workbook(path)
+        assert wb.sheetnames.count(REPORT) == 1
+        cell = wb[REPORT].cell(_figure_row(wb[REPORT], REVENUE), 2)
+        assert cell.number_format == "#,##0.00" and cell.font.b
+        _check_package(path)
+
+
+def test_a_book_the_transplant_cannot_handle_is_refused_and_nothing_is_written(book, tmp_path):
+    def no_styles(part, text):
+        if part == "xl/_rels/workbook.xml.rels":
+            return re.sub(r"<Relationship [^>]*/styles\"[^>]*/>", "", text)
+        return None
+
+    odd = _rewritten(book, tmp_path / "odd.xlsx", no_styles)
+    original = odd.read_bytes()
+    with pytest.raises(OutputError, match="cannot add the report to this book"):
+        run_summary(odd, MONTH, into_book=True, today=TODAY, output=odd, force=True)
+    assert odd.read_bytes() == original and not list(tmp_path.glob("odd.*.bak.xlsx"))
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []       # no temporary file left
+
+
 def _source(date_cell: date) -> bytes:
     """A one-sheet workbook with what the transplant must carry: a custom number format whose id
     the book uses for another, a rich string, a conditional format (dxf), print area and titles."""
