@@ -189,7 +189,7 @@ def write_changes(path: str | os.PathLike, book: OrderBook, data: BookData, out,
             part = sheets.get(name)
             if part is None:
                 raise Unsupported(f"sheet {name!r} not found")
-            pkg.new[part] = b"".join(patch_sheet(pkg.read(part), edit))
+            pkg.new[part] = patch_sheet(pkg.read(part), edit)  # streamed into the zip
         pkg.write_to(out)
     return changes
 

@@ -19,7 +19,7 @@ _EPOCH_1904 = datetime(1904, 1, 1)
 
 
 def xml_text(text: str) -> str:
-    text = _ESCAPED.sub(lambda m: "_x005F" + m[0][1:], text)  # a literal "_x0041_" stays literal
+    text = _ESCAPED.sub(lambda m: "_x005F_" + m[0][1:], text)  # a literal "_x0041_" stays literal
     text = _CONTROL.sub(lambda m: f"_x{ord(m[0]):04X}_", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 

@@ -71,7 +71,7 @@ def column_styles(head: bytes) -> dict[int, int]:
     """0-based column -> the default style of its ``<col>`` element."""
     out: dict[int, int] = {}
     for m in _COLS.finditer(head):
-        s = _S.search(m[0])
+        s = re.search(rb'\sstyle="(\d+)"', m[0])
         if s:
             for c in range(int(m[1]) - 1, min(int(m[2]), 16384)):
                 out[c] = int(s[1])
@@ -310,14 +310,14 @@ class _Patcher:
         return spots
 
     def _at_spots(self, start: int, end: int, spots: dict[int, re.Match | None]) -> Iterator[bytes]:
-        xml = self.xml
+        xml = memoryview(self.xml)  # the long runs between edited rows are passed on without a copy
         yield xml[:start]
         last = start
         for n, found in spots.items():
             if found is None:
                 continue
             self.remember(n, found[2] or b"")
-            if n in self.edit.cells:
+            if n in self.edit.cells:  # (found[…] are bytes: the match ran on self.xml)
                 yield xml[last: found.start()]
                 yield self.row(n, found[1], found[2] or b"")
                 last = found.end()

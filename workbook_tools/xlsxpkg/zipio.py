@@ -14,7 +14,8 @@ from __future__ import annotations
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -107,19 +108,12 @@ class _Writer:
         e = _Entry(raw, _UTF8 if not name.isascii() else 0, zipfile.ZIP_DEFLATED, dostime, dosdate, 0, 0, 0,
                    (like.external_attr if like and like.external_attr else 0o644 << 16), self.pos)
         self._local(e)
-        comp = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
         crc = usize = csize = 0
-        for chunk in chunks:
-            if not chunk:
-                continue
-            crc = zlib.crc32(chunk, crc)
-            usize += len(chunk)
-            data = comp.compress(chunk)
+        for data, block in _deflate(chunks):
+            crc = zlib.crc32(block, crc)
+            usize += len(block)
             csize += len(data)
             self._write(data)
-        data = comp.flush()
-        csize += len(data)
-        self._write(data)
         e.crc, e.usize, e.csize = crc, usize, csize
         end = self.pos
         self.out.seek(e.offset)
@@ -138,6 +132,50 @@ class _Writer:
         if count > _MAX16 or self.pos >= _MAX32:
             raise TooLarge("the package is over 4 GiB or has over 65,535 parts")
         self._write(_END.pack(b"PK\x05\x06", 0, 0, count, count, size, start, 0))
+
+
+#: Rewritten parts are deflated in blocks of this size, two at a time (zlib lets go of the GIL):
+#: each block is its own deflate run ended by a sync flush, so the blocks join into one stream.
+BLOCK = 8 << 20
+
+
+def _blocks(chunks: Chunks) -> Iterator[bytes]:
+    """The chunks regrouped into blocks of about BLOCK bytes (a large chunk is cut, small ones joined)."""
+    buf: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        view = memoryview(chunk)
+        while len(view):
+            take = view[: BLOCK - size]
+            buf.append(take)
+            size += len(take)
+            view = view[len(take):]
+            if size >= BLOCK:
+                yield b"".join(buf)
+                buf, size = [], 0
+    yield b"".join(buf)
+
+
+def _deflate_block(block: bytes, last: bool) -> bytes:
+    comp = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+    return comp.compress(block) + comp.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
+
+
+def _deflate(chunks: Chunks) -> Iterator[tuple[bytes, bytes]]:
+    """(compressed, original) per block, in order; the last block finishes the stream."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        pending: list[tuple[Future, bytes]] = []
+        blocks = _blocks(chunks)
+        block = next(blocks)
+        for following in blocks:
+            pending.append((pool.submit(_deflate_block, block, False), block))
+            block = following
+            if len(pending) >= 2:
+                future, original = pending.pop(0)
+                yield future.result(), original
+        pending.append((pool.submit(_deflate_block, block, True), block))
+        for future, original in pending:
+            yield future.result(), original
 
 
 def rewrite(src: str, dst: BinaryIO, replace: Mapping[str, Chunks], add: Mapping[str, Chunks] = {},
