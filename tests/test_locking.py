@@ -161,6 +161,30 @@ def test_through_a_symlink_the_target_is_locked(book, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsx", "link.xlsx"]
 
 
+def test_a_book_opened_in_excel_through_its_link_is_not_written(book, tmp_path):
+    link = tmp_path / "shared.xlsx"
+    link.symlink_to(book.name)
+    owner = tmp_path / "~$shared.xlsx"
+    owner.write_bytes(excel_owner_file("王芳"))
+    with pytest.raises(BookLockedError, match="王芳正在用 Excel / WPS 打开"):
+        with locked(link):
+            pass
+    owner.unlink()
+    with locked(link):  # Excel opens it by the link while we work
+        owner.write_bytes(excel_owner_file("王芳"))
+        with pytest.raises(BookLockedError, match="王芳"):
+            write_book(link, today=TODAY)
+
+
+def test_a_book_opened_in_excel_while_we_worked_is_not_replaced(book, tmp_path):
+    before = book.read_bytes()
+    with locked(book):
+        (tmp_path / "~$book.xlsx").write_bytes(excel_owner_file("赵敏"))
+        with pytest.raises(BookLockedError, match="赵敏"):
+            write_book(book, lang="en", today=TODAY)
+    assert book.read_bytes() == before
+
+
 def test_a_new_books_folder_is_made_and_an_impossible_one_is_one_line(tmp_path):
     with locked(tmp_path / "a" / "b" / "book.xlsx") as guard:
         assert guard.path.parent.is_dir()

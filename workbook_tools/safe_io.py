@@ -22,6 +22,7 @@ import socket
 import stat
 import threading
 import time
+import zipfile
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -80,6 +81,8 @@ def _new_tmp_name(name: str) -> str:
 
 
 def _pid_alive(pid: int) -> bool:
+    if os.name != "posix":  # os.kill(pid, 0) would end the process on Windows: trust the age there
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -264,8 +267,26 @@ def backup(path: str | os.PathLike, *, now: datetime | None = None) -> Path:
         dest = path.with_name(f"{path.stem}.{stamp}-{n}.bak{path.suffix}")
         n += 1
     with atomic_path(dest, like=path) as tmp:
-        shutil.copyfile(path, tmp)
+        if not _tagged_copy(path, tmp, dest.name):
+            shutil.copyfile(path, tmp)
     return dest
+
+
+def _tagged_copy(path: Path, tmp: Path, name: str) -> bool:
+    """Copy the book to ``tmp`` tagged as a backup (``orderbook:kind = backup``, and the backup's own
+    file name, so a backup someone renamed back into service is known as a book again). Every part
+    but the custom properties is copied as it was. False when the package is not one we can tag."""
+    from .xlsxpkg.package import Package, Unsupported
+    from .xlsxpkg.props import set_properties
+
+    try:
+        with Package(path) as pkg:
+            set_properties(pkg, {"orderbook:kind": "backup", "orderbook:file": name})
+            with open(tmp, "wb") as out:
+                pkg.write_to(out)
+    except (Unsupported, zipfile.BadZipFile):
+        return False
+    return True
 
 
 # ------------------------------------------------------------------------------------------ locks
@@ -287,9 +308,10 @@ def _fingerprint(path: Path) -> tuple[int, int, str] | None:
 class Guard:
     """What ``locked()`` knew of the book when it took the lock; ``check_unchanged`` compares."""
 
-    def __init__(self, path: Path, *, force: bool = False):
+    def __init__(self, path: Path, *, force: bool = False, opened_as: Path | None = None):
         self.path = path
         self.force = force
+        self._names = [path] if opened_as in (None, path) else [path, opened_as]
         self._seen = _fingerprint(path)
 
     def check_unchanged(self) -> None:
@@ -302,7 +324,8 @@ class Guard:
                 "on disk after it was read (someone saved, replaced or removed it): nothing was written; run the "
                 "command again")
         if not self.force:
-            refuse_if_open(self.path)
+            for name in self._names:
+                refuse_if_open(name)
 
     def _renewed(self) -> None:
         """After our own rename: the new file is the one to compare with from now on."""
@@ -352,6 +375,8 @@ def locked(path: str | os.PathLike, *, force: bool = False, timeout: float = LOC
     refuse_non_regular(path, st)  # no lock file beside /dev/null, nor inside a folder named like the book
     if not force:
         refuse_if_open(real, shown=path)
+        if Path(path).absolute() != real:  # opened through the link: the lock file is beside the link
+            refuse_if_open(Path(path).absolute(), shown=path)
     try:
         real.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -359,7 +384,7 @@ def locked(path: str | os.PathLike, *, force: bool = False, timeout: float = LOC
     mode = stat.S_IMODE(st.st_mode) & 0o666 if st else 0o666 & ~current_umask()
     lock, ours = _acquire(lock_file_path(real), mode, timeout, path)
     try:
-        guard = Guard(real, force=force)
+        guard = Guard(real, force=force, opened_as=Path(path).absolute())
         with _held_lock:
             _held[key] = (guard, 1)
         try:
