@@ -23,6 +23,7 @@ from workbook_tools.xlsxpkg.package import Package, rels_name
 from workbook_tools.xlsxpkg.transplant import content_type, reachable, transplant_sheet
 
 from staff_books import COMMENT, LONG_TEXT, TODAY, VBA, macro_book, resaved, staff_book
+from backups import is_backup_of
 
 MONTH = "2026-10"
 REPORT = "月报 2026-10"
@@ -188,6 +189,41 @@ def test_replacing_a_report_before_other_sheets_shifts_their_names_and_the_activ
     assert [s.title for s in wb.worksheets if s.sheet_view.tabSelected] == [REPORT]
 
 
+def test_a_calc_chain_naming_the_replaced_report_goes_with_it(book, tmp_path):
+    """Excel lists formula cells by sheetId in calcChain.xml; one naming a sheet that is gone makes
+    Excel repair the file, so it is dropped (Excel rebuilds it) — one that does not is kept."""
+    first = run_summary(book, MONTH, into_book=True, today=TODAY).written[0]
+    with Package(first) as pkg:
+        report_id = re.search(rf'<sheet name="{REPORT}" sheetId="(\d+)"', pkg.text("xl/workbook.xml"))[1]
+    chain = f'<calcChain xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><c r="M2" i="5"/>' \
+            f'<c r="B9" i="{report_id}"/></calcChain>'
+
+    def add_chain(part, text):
+        if part == "xl/_rels/workbook.xml.rels":
+            return text.replace("</Relationships>", '<Relationship Id="rIdChain" Type="http://schemas.'
+                                'openxmlformats.org/officeDocument/2006/relationships/calcChain" '
+                                'Target="calcChain.xml"/></Relationships>')
+        return None
+
+    with_chain = _rewritten(first, tmp_path / "chain.xlsx", add_chain)
+    with Package(with_chain) as pkg:
+        pkg.new["xl/calcChain.xml"] = chain.encode()
+        pkg.add_override("xl/calcChain.xml",
+                         "application/vnd.openxmlformats-officedocument.spreadsheetml.calcChain+xml")
+        with open(tmp_path / "chained.xlsx", "wb") as out:
+            (getattr(pkg, "write_to", None) or pkg.save)(out)
+    out = run_summary(tmp_path / "chained.xlsx", MONTH, into_book=True, today=TODAY,
+                      output=tmp_path / "out.xlsx").written[0]
+    parts = _parts(out)
+    assert "xl/calcChain.xml" not in parts and b"calcChain" not in parts["xl/_rels/workbook.xml.rels"]
+    assert b"calcChain" not in parts["[Content_Types].xml"]
+    _check_package(out)
+    # a chain that names no sheet replaced (another month's report is added) is kept as it was
+    plain = run_summary(tmp_path / "chained.xlsx", "2026-09", into_book=True, today=TODAY,
+                        output=tmp_path / "sep.xlsx").written[0]
+    assert _parts(plain)["xl/calcChain.xml"] == chain.encode()
+
+
 def test_into_the_book_itself_locks_it_and_backs_it_up_first(book):
     original = book.read_bytes()
     lock = book.with_name(f"~${book.name}")
@@ -196,7 +232,7 @@ def test_into_the_book_itself_locks_it_and_backs_it_up_first(book):
         run_summary(book, MONTH, into_book=True, today=TODAY, output=book)
     assert book.read_bytes() == original and not list(book.parent.glob("*.bak.xlsx"))
     run = run_summary(book, MONTH, into_book=True, today=TODAY, output=book, force=True)
-    assert run.written == [book] and run.backup is not None and run.backup.read_bytes() == original
+    assert run.written == [book] and run.backup is not None and is_backup_of(run.backup, original)
     assert openpyxl.load_workbook(book, read_only=True).sheetnames[-1] == REPORT
     lock.unlink()
     again = run_summary(book, MONTH, into_book=True, today=TODAY, output=book)
