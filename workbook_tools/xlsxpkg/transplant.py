@@ -576,8 +576,9 @@ def transplant_sheet(pkg: Package, source: bytes, *, sheet: str | None = None) -
     workbook = pkg.office_document()
     sheets = pkg.sheets()
     text, p = _workbook_text(pkg, workbook)
-    ids = [int(v) for v in re.findall(r"\ssheetId\s*=\s*\"(\d+)\"", "".join(m[0] for m in _sheet_elements(text, p)[1]))]
-    sheet_id = max([0, *ids]) + 1
+    entries = "".join(m[0] for m in _sheet_elements(text, p)[1])
+    sheet_id = max([0, *(int(v) for v in re.findall(r"\ssheetId\s*=\s*\"(\d+)\"", entries))]) + 1
+    # Excel compares sheet names case-insensitively and allows no two alike: at most one matches
     same = [i for i, s in enumerate(sheets) if s.name.casefold() == name.casefold()]
     removed: list[str] = []
     selected = False
