@@ -17,6 +17,7 @@ from workbook_tools.read import read_book
 from workbook_tools.schema import SHEET_BY_KEY, SHEETS
 from workbook_tools.template import write as template_write
 from workbook_tools.template import write_book
+from backups import is_backup_of
 
 TODAY = date(2026, 11, 20)
 
@@ -151,7 +152,7 @@ def test_command_writes_the_master_prints_the_summary_and_exits_1_on_unresolved_
     assert book["orders"].rows[1]["due_date"] == date(2026, 11, 10)
     assert len(book["orders"].rows) == 3 and all(not t.problems for t in book.tables.values())
 
-    result = CliRunner().invoke(command, [str(a), str(b), "-o", str(master), "--prefer", str(b)])
+    result = CliRunner().invoke(command, [str(a), str(b), "-o", str(master), "--prefer", str(b), "--force"])
     assert result.exit_code == 0, result.output
     assert any("[kept (preferred)]" in line for line in result.output.splitlines())
     assert read_book(master)["orders"].rows[1]["due_date"] == date(2026, 11, 12)
@@ -160,10 +161,10 @@ def test_command_writes_the_master_prints_the_summary_and_exits_1_on_unresolved_
 def test_merging_into_one_of_the_books_backs_it_up_first(copies):
     a, b = copies
     before = a.read_bytes()
-    result = CliRunner().invoke(command, [str(a), str(b), "-o", str(a), "--prefer", str(a)])
+    result = CliRunner().invoke(command, [str(a), str(b), "-o", str(a), "--prefer", str(a), "--force"])
     assert result.exit_code == 0, result.output
     backups = list(a.parent.glob("a.*.bak.xlsx"))
-    assert len(backups) == 1 and backups[0].read_bytes() == before
+    assert len(backups) == 1 and is_backup_of(backups[0], before)
     assert len(read_book(a)["orders"].rows) == 3
 
 
@@ -250,7 +251,7 @@ def test_a_corrected_key_is_one_conflict_naming_both_cells_not_a_second_row(tmp_
     assert f"a.xlsx {cell} = " in line and f"b.xlsx {cell} = " in line
     assert len(read_book(master)[sheet_key].rows) == count
 
-    run = CliRunner().invoke(command, [str(a), str(b), "-o", str(master), "--prefer", str(b)])
+    run = CliRunner().invoke(command, [str(a), str(b), "-o", str(master), "--prefer", str(b), "--force"])
     assert run.exit_code == 0, run.output
     assert "[kept (preferred)]" in run.output
     kept = read_book(master)[sheet_key].rows

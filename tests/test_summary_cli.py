@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from workbook_tools.commands.summary import command
 from workbook_tools.demo import generate_demo
 from workbook_tools.template import write_book
+from backups import is_backup_of
 
 TODAY = date(2026, 11, 27)
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,7 +59,7 @@ def test_into_book_in_english_and_over_the_original(book_file, tmp_path):
     result = run(book, "--month", "2026-11", "--today", "2026-11-27", "--into-book", "-o", book, "--force")
     assert result.exit_code == 0, result.output
     backups = list(tmp_path.glob("b.*.bak.xlsx"))
-    assert len(backups) == 1 and backups[0].read_bytes() == book_file.read_bytes()
+    assert len(backups) == 1 and is_backup_of(backups[0], book_file)
     assert f"已备份原文件到 {backups[0]}" in result.output
     assert "月报 2026-11" in openpyxl.load_workbook(book, read_only=True).sheetnames
 
