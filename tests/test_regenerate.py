@@ -24,13 +24,14 @@ from workbook_tools.config import Config
 from workbook_tools.demo import generate_demo
 from workbook_tools.read import read_book
 from workbook_tools.read.coerce import Dates, converter
-from workbook_tools.regenerate import bench, extra_header, free_name, regenerate
+from workbook_tools.regenerate import WouldLoseError, bench, extra_header, free_name, regenerate
 from workbook_tools.schema import SHEET_BY_KEY, SHEETS, T
 from workbook_tools.template import write as template_write
 from workbook_tools.template import write_book
 from workbook_tools.template.carry import Carry, ExtraColumn, SheetCarry
 from workbook_tools.template.rowxml import BulkSheet
 from workbook_tools.validate import validate_book
+from backups import is_backup_of
 
 TODAY = date(2026, 11, 20)
 LISTS = choice_lists(Config())
@@ -244,7 +245,7 @@ def test_staff_sheets_are_carried_as_values_and_renamed_when_their_name_is_taken
     assert book.data() == read_book(path).data()
 
 
-def test_a_chart_sheet_is_named_in_the_notes_and_error_cells_keep_their_text(tmp_path):
+def test_a_chart_sheet_is_named_as_lost_and_error_cells_keep_their_text(tmp_path):
     path = demo_book(tmp_path)
 
     def add(wb):
@@ -261,11 +262,17 @@ def test_a_chart_sheet_is_named_in_the_notes_and_error_cells_keep_their_text(tmp
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, body in parts.items():
             zf.writestr(name, body)
-    result = regenerate(path, today=TODAY)
+    before = path.read_bytes()
+    with pytest.raises(WouldLoseError) as refused:
+        regenerate(path, today=TODAY)
+    assert [str(loss) for loss in refused.value.lost] == ["图表: a chart sheet: the whole sheet"]
+    assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsx"]
+    result = regenerate(path, today=TODAY, accept_loss=True)
     assert result.extra_sheets == ["对账"]
-    assert "sheet '图表' is a chart sheet and is not carried over" in result.notes
+    assert result.lost == ["图表: a chart sheet: the whole sheet"]
     mine = next(s for s in read_book(path, other_sheets=True).other_sheets if s.name == "对账")
     assert mine.rows == [["差额"], ["#DIV/0!"]]
+    assert openpyxl.load_workbook(path)["对账"]["A2"].value == "=1/0"  # the formula itself, and its error
 
 
 def test_in_place_with_a_backup_and_with_output_the_book_untouched(tmp_path):
@@ -277,7 +284,7 @@ def test_in_place_with_a_backup_and_with_output_the_book_untouched(tmp_path):
     assert result.backup_path is None and path.read_bytes() == original
 
     result = regenerate(path, today=TODAY)
-    assert result.path == path and result.backup_path.read_bytes() == original
+    assert result.path == path and is_backup_of(result.backup_path, original)
     assert result.backup_path.name.startswith("book.") and result.backup_path.name.endswith(".bak.xlsx")
     assert len(openpyxl.load_workbook(path)["订单"].data_validations.dataValidation) > 5  # repaired
     assert read_book(path).data() == read_book(result.backup_path).data()
@@ -359,7 +366,7 @@ def test_command_regenerates_in_place_and_says_what_it_kept(tmp_path):
     assert lines[0].startswith(f"wrote {path} (the old book is saved as ")
     assert lines[1].startswith("rows: 客户 ")
     assert "staff columns carried over on 订单: 微信号" in lines
-    assert any(line.startswith("note: staff sheets carried over as values only") for line in lines)
+    assert "staff sheets carried over: 我的" in lines
     assert len(list(tmp_path.glob("book.*.bak.xlsx"))) == 1
 
 

@@ -17,17 +17,24 @@ from .common import backed_up, book_output, config_option, force_option, handle_
               help="Write the new book here and leave BOOK untouched (an existing book there is replaced only "
                    "with --force, after a backup). Default: replace BOOK, after copying it to "
                    "BOOK.YYYYmmdd-HHMMSS.bak.xlsx beside it.")
+@click.option("--accept-loss", is_flag=True,
+              help="Rebuild even when something staff put in the book cannot be carried over (a chart, a "
+                   "pivot table, macros in an .xlsx …); it is listed. Without it such a book is refused, "
+                   "with the list, and nothing is written.")
 @lang_option
 @config_option
 @force_option
 @handle_errors
-def command(book: Path, output: Path | None, lang: str | None, config_path: Path | None, force: bool) -> None:
+def command(book: Path, output: Path | None, accept_loss: bool, lang: str | None, config_path: Path | None,
+            force: bool) -> None:
     """Rebuild BOOK from its data on the current template (after a config change or a template
     upgrade, or to repair validation and formatting someone broke).
 
     Every value is kept: rows in their order, values the reader could not type (written as found),
-    columns and sheets staff added (sheets as values only). Formulas, validation, dropdowns,
-    formats, instructions and dashboard are written new. --lang defaults to the book's own.
+    columns and sheets staff added, their comments, links, colours, formulas and merged cells, and
+    the macros of an .xlsm. What cannot be carried (charts, pivot tables …) is listed and the book is
+    refused, unless --accept-loss. Formulas, validation, dropdowns, formats, instructions and
+    dashboard are written new. --lang defaults to the book's own.
     """
     from ..regenerate import regenerate
     from ..safe_io import locked
@@ -38,10 +45,12 @@ def command(book: Path, output: Path | None, lang: str | None, config_path: Path
     if output is None or _same_file(output, book):
         # in place: the act this command is for (regenerate makes the backup), one writer at a time
         with locked(book, force=force), bar:
-            result = regenerate(book, output=output, config=config, lang=lang, progress=progress)
+            result = regenerate(book, output=output, config=config, lang=lang, progress=progress,
+                                accept_loss=accept_loss)
     else:
         with book_output(output, inputs=[book, config_path], force=force) as saved, bar:
-            result = regenerate(book, output=output, config=config, lang=lang, progress=progress)
+            result = regenerate(book, output=output, config=config, lang=lang, progress=progress,
+                                accept_loss=accept_loss)
     if saved:
         click.echo(backed_up(saved, "en"))  # this command speaks English
     click.echo(f"wrote {result.path}" + (f" (the old book is saved as {result.backup_path})" if result.backup_path else ""))
@@ -49,10 +58,16 @@ def command(book: Path, output: Path | None, lang: str | None, config_path: Path
     for s in SHEETS:
         if result.extra_columns.get(s.key):
             click.echo(f"staff columns carried over on {s.zh}: {', '.join(result.extra_columns[s.key])}")
+    if result.extra_sheets:
+        click.echo(f"staff sheets carried over: {', '.join(result.extra_sheets)}")
+    if result.kept:
+        click.echo("also carried over: " + ", ".join(f"{what} {n:,}" for what, n in result.kept.items()))
     if result.raw_values:
         click.echo(f"unreadable values carried over as found: {result.raw_values} (orderbook validate lists them)")
     for note in result.notes:
         click.echo(f"note: {note}")
+    for loss in result.lost:
+        click.echo(f"not carried over (--accept-loss): {loss}")
 
 
 def _same_file(a: Path, b: Path) -> bool:

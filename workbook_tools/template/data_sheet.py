@@ -25,7 +25,7 @@ from ..config import Config
 from ..derive import serial
 from ..formulas import FormulaContext
 from ..schema import TEXT_TYPES, Column, Sheet, T
-from .carry import EXTRA_WIDTH, ExtraColumn, SheetCarry, put_value, value_formats
+from .carry import EXTRA_WIDTH, CellPlan, ExtraColumn, SheetCarry, data_plan, put_value, value_formats
 from .conditional import add_conditional_formats
 from .fill import row_formula
 from .rowxml import (BulkSheet, LazyStyles, as_texts, cells, date_body, formula_cells, formula_parts, number_body,
@@ -150,7 +150,10 @@ def write_data_sheet(
     ws.print_area(0, 0, max(len(rows), PRINT_ROWS), width - 1)
 
     write = _write_rows_xml if isinstance(ws, BulkSheet) and ws.bulk_ready() else _write_rows_cells
-    write(ws, sheet, rows, derived, ctx, lists, styles, tick, extras, carry.raw if carry else {})
+    plan = data_plan(ws, sheet, rows, carry, styles) if carry is not None else None
+    write(ws, sheet, rows, derived, ctx, lists, styles, tick, extras, carry.raw if carry else {}, plan)
+    if plan is not None:
+        plan.finish()
 
     add_validations(ws, sheet, lang)
     add_conditional_formats(ws, sheet, lang, config, last_row, styles)
@@ -172,7 +175,8 @@ def _raw_formats(col: Column, styles: Styles) -> dict[str, Any]:
 
 def _write_rows_cells(ws: Worksheet, sheet: Sheet, rows: list[Row], derived: dict[str, list[Any]],
                       ctx: FormulaContext, lists: dict[str, tuple[Choice, ...]], styles: Styles,
-                      tick: Callable[[int], None], extras: list[ExtraColumn], raw: dict[int, dict[str, Any]]) -> None:
+                      tick: Callable[[int], None], extras: list[ExtraColumn], raw: dict[int, dict[str, Any]],
+                      plan: CellPlan | None = None) -> None:
     """The rows cell by cell through xlsxwriter: the reference for :func:`_write_rows_xml`."""
     lang, last_row = ctx.lang, ctx.last_row[sheet.key]
     columns = layout(sheet)
@@ -200,6 +204,8 @@ def _write_rows_cells(ws: Worksheet, sheet: Sheet, rows: list[Row], derived: dic
             v = extra.values[i]
             if v is not None and v != "":
                 put_value(ws, r, first_extra + j, v, extra_formats)
+        if plan is not None:
+            plan.put_row(r)
         if r % PROGRESS_EVERY == 0:
             tick(PROGRESS_EVERY)
     tick(len(rows) % PROGRESS_EVERY)
@@ -211,7 +217,8 @@ def _write_rows_cells(ws: Worksheet, sheet: Sheet, rows: list[Row], derived: dic
 
 def _write_rows_xml(ws: BulkSheet, sheet: Sheet, rows: list[Row], derived: dict[str, list[Any]],
                     ctx: FormulaContext, lists: dict[str, tuple[Choice, ...]], styles: Styles,
-                    tick: Callable[[int], None], extras: list[ExtraColumn], raw: dict[int, dict[str, Any]]) -> None:
+                    tick: Callable[[int], None], extras: list[ExtraColumn], raw: dict[int, dict[str, Any]],
+                    plan: CellPlan | None = None) -> None:
     """The same rows as :func:`_write_rows_cells`, rendered as XML a column and 10,000 rows at a time."""
     lang, last_row = ctx.lang, ctx.last_row[sheet.key]
     columns = layout(sheet)
@@ -261,6 +268,8 @@ def _write_rows_xml(ws: BulkSheet, sheet: Sheet, rows: list[Row], derived: dict[
                     column[i - start] = f'<c r="{letter}{i + 2}"{raw_body(v)}'
         for letter, extra in zip(extra_letters, extras):
             out.append(cells(letter, nums, extra.values[start:end], extra_body))
+        if plan is not None:
+            plan.patch(out, start + 1, range(start + 1, end + 1))
         ws.write_xml_rows(start + 1, end, 0, last_col, rows_xml(nums, out))
         tick(len(chunk))
     if not rows:
