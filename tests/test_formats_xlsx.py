@@ -7,6 +7,8 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+
+from workbook_tools.outputs import read_tag
 import pytest
 from formats_sample import SCRIPT, report, write_book
 
@@ -52,6 +54,7 @@ def test_annotated_copy_fills_and_comments_exactly_the_flagged_cells(tmp_path, b
     assert wb["客户"]["C3"].comment.text.startswith(f"【错误·bad-format】“手机/电话”的格式不正确：“{SCRIPT}”")
     assert wb["订单"]["A1"].comment.text == "staff note: keep sorted"  # the staff's own comment is kept
     assert wb["订单"]["B2"].value == "C0009" and wb["客户"]["C3"].number_format == "@"  # values and formats kept
+    assert read_tag(paths[1]) == "annotated" and read_tag(paths[0]) == "validation-report"
 
 
 @pytest.mark.parametrize("engine", ["ooxml", "openpyxl"])
@@ -165,13 +168,15 @@ def test_fast_copy_keeps_every_part_it_does_not_need_to_change(tmp_path, book):
     path = write_xlsx(report(book), tmp_path)[1]
     with zipfile.ZipFile(book) as src, zipfile.ZipFile(path) as dst:
         changed = {n for n in src.namelist() if src.read(n) != dst.read(n)}
-        assert changed == {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml",
+        assert changed == {"[Content_Types].xml", "_rels/.rels",  # the custom properties: the annotated tag
+                           "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml",
                            "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml", "xl/worksheets/sheet3.xml",
                            "xl/comments1.xml", "xl/drawings/vmlDrawing1.vml"}  # 订单's existing comments, merged
         assert set(dst.namelist()) - set(src.namelist()) == {
             "xl/worksheets/sheet4.xml", "xl/comments2.xml", "xl/comments3.xml",
             "xl/drawings/vmlDrawing2.vml", "xl/drawings/vmlDrawing3.vml",
-            "xl/worksheets/_rels/sheet1.xml.rels", "xl/worksheets/_rels/sheet3.xml.rels"}
+            "xl/worksheets/_rels/sheet1.xml.rels", "xl/worksheets/_rels/sheet3.xml.rels", "docProps/custom.xml"}
+        assert read_tag(path) == "annotated"
 
 
 def test_issue_sheet_name_is_made_unique():

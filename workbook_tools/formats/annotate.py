@@ -26,6 +26,7 @@ from ..codes import Severity
 from ..errors import OutputError
 from ..findings import Finding
 from ..report import FileResult
+from ..outputs import TAG
 from ..safe_io import atomic_path
 from .labels import ISSUE_COLUMNS, comment_text, severity_word, value_text, word
 
@@ -232,6 +233,10 @@ def _annotate_openpyxl(src: Path, dst: Path, result: FileResult, lang: str) -> P
         other.sheet_view.tabSelected = False
     ws.sheet_view.tabSelected = True
     wb.active = 0
+    from openpyxl.packaging.custom import StringProperty
+
+    wb.custom_doc_props.props = [p for p in wb.custom_doc_props.props if p.name != TAG]
+    wb.custom_doc_props.append(StringProperty(name=TAG, value="annotated"))  # our output, never a book
     with atomic_path(dst) as tmp:
         wb.save(tmp)
     return plan

@@ -9,7 +9,8 @@ Only what must change is rewritten, as text, so namespaces and extensions surviv
 - ``workbook.xml`` and its relationships: the Issues sheet, first and selected;
 - ``[Content_Types].xml``.
 
-Every other part is streamed from the input to the copy. A package this module does not
+The copy is tagged ``orderbook:kind = annotated`` (docProps/custom.xml). Every other part is
+streamed from the input to the copy. A package this module does not
 understand raises ``Unsupported`` and the caller falls back to openpyxl.
 """
 
@@ -21,23 +22,22 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
-from xml.etree import ElementTree as ET
 from xml.sax.saxutils import escape
 
 from ..codes import Severity
 from ..safe_io import atomic_path
+from ..xlsxpkg.package import MAIN, PKG, REL, XML_HEAD, Package, Unsupported, parse
+from ..xlsxpkg.package import rels_name as _rels_name
+from ..xlsxpkg.package import resolve as _resolve
+from ..xlsxpkg.props import set_properties
 from .labels import COLOURS
 
 if TYPE_CHECKING:
     from .annotate import Mark, Plan
 
-MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT_SHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 CT_COMMENTS = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
 CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
-XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 #: Worksheet children that come after ``legacyDrawing`` (ECMA-376 CT_Worksheet order).
 _AFTER_LEGACY = frozenset({"legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls",
@@ -49,67 +49,11 @@ _TAG = re.compile(r"""<(/?)([A-Za-z_][\w.:-]*)((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|
 _REF = re.compile(rb"([A-Z]{1,3})(\d+)")
 
 
-class Unsupported(Exception):
-    """The package has a shape the fast path does not handle (the caller uses openpyxl instead)."""
+def _relationships(pkg: Package, part: str) -> list[dict[str, str]]:
+    return pkg.relationships(part)
 
 
-# ----------------------------------------------------------------------------------------- package
-
-
-class _Package:
-    """The input zip, read-only, with the parts this module has rewritten or added."""
-
-    def __init__(self, zin: zipfile.ZipFile):
-        self.zin = zin
-        self.names = set(zin.namelist())
-        self.new: dict[str, bytes] = {}
-
-    def text(self, name: str) -> str:
-        data = self.new.get(name)
-        if data is None:
-            if name not in self.names:
-                raise Unsupported(f"missing part {name}")
-            data = self.zin.read(name)
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise Unsupported(f"{name} is not UTF-8") from None
-
-    def exists(self, name: str) -> bool:
-        return name in self.names or name in self.new
-
-    def free_name(self, pattern: str) -> str:
-        """``pattern.format(n)`` for the first n ≥ 1 not taken, e.g. ``xl/comments{}.xml``."""
-        lowered = {n.lower() for n in self.names | set(self.new)}
-        n = 1
-        while pattern.format(n).lower() in lowered:
-            n += 1
-        return pattern.format(n)
-
-
-def _rels_name(part: str) -> str:
-    folder, name = posixpath.split(part)
-    return posixpath.join(folder, "_rels", name + ".rels")
-
-
-def _resolve(part: str, target: str) -> str:
-    if target.startswith("/"):
-        return target.lstrip("/")
-    return posixpath.normpath(posixpath.join(posixpath.dirname(part), target))
-
-
-def _relationships(pkg: _Package, part: str) -> list[dict[str, str]]:
-    name = _rels_name(part)
-    if not pkg.exists(name):
-        return []
-    try:
-        root = ET.fromstring(pkg.text(name))
-    except ET.ParseError as exc:
-        raise Unsupported(f"{name}: {exc}") from None
-    return [dict(r.attrib) for r in root.iter(f"{{{PKG}}}Relationship")]
-
-
-def _add_relationships(pkg: _Package, part: str, rels: list[tuple[str, str, str]]) -> None:
+def _add_relationships(pkg: Package, part: str, rels: list[tuple[str, str, str]]) -> None:
     """Add ``(id, type, target)`` relationships to ``part``'s rels part (created when absent)."""
     name = _rels_name(part)
     items = "".join(f'<Relationship Id="{i}" Type="{REL}/{t}" Target="{escape(tg, {chr(34): "&quot;"})}"/>'
@@ -135,40 +79,15 @@ def _free_id(existing: Iterable[str], n: int = 1) -> list[str]:
     return out
 
 
-def _office_document(pkg: _Package) -> str:
-    for r in _relationships(pkg, ""):
-        if r.get("Type", "").endswith("/officeDocument"):
-            return _resolve("", r["Target"])
-    raise Unsupported("no officeDocument relationship")
-
-
-def _sheets(pkg: _Package, workbook: str) -> list[tuple[str, str, str]]:
+def _sheets(pkg: Package) -> list[tuple[str, str, str]]:
     """``[(name, relationship id, part)]`` of the workbook's sheets, in tab order."""
-    try:
-        root = ET.fromstring(pkg.text(workbook))
-    except ET.ParseError as exc:
-        raise Unsupported(f"{workbook}: {exc}") from None
-    if root.tag != f"{{{MAIN}}}workbook":
-        raise Unsupported(f"unexpected workbook namespace {root.tag}")
-    rels = {r["Id"]: r for r in _relationships(pkg, workbook)}
-    out = []
-    for s in root.iter(f"{{{MAIN}}}sheet"):
-        rid = s.get(f"{{{REL}}}id", "")
-        rel = rels.get(rid)
-        if rel is None:
-            raise Unsupported(f"sheet {s.get('name')!r} has no relationship")
-        out.append((s.get("name", ""), rid, _resolve(workbook, rel["Target"])))
-    return out
+    return [(s.name, s.rid, s.part) for s in pkg.sheets()]
 
 
 def sheet_names(src: str | Path) -> list[str]:
     """The sheet names of ``src`` in tab order (Unsupported when the package is not understood)."""
-    try:
-        with zipfile.ZipFile(src) as zin:
-            pkg = _Package(zin)
-            return [name for name, _, _ in _sheets(pkg, _office_document(pkg))]
-    except zipfile.BadZipFile as exc:
-        raise Unsupported(str(exc)) from None
+    with Package(src) as pkg:
+        return [name for name, _, _ in _sheets(pkg)]
 
 
 # ------------------------------------------------------------------------------------------- xml text
@@ -437,12 +356,9 @@ def _unselect(head: bytes) -> bytes:
 # ------------------------------------------------------------------------------------------- comments
 
 
-def _existing_comments(pkg: _Package, part: str) -> tuple[list[str], dict[str, tuple[int, str]]]:
+def _existing_comments(pkg: Package, part: str) -> tuple[list[str], dict[str, tuple[int, str]]]:
     """Authors and ``ref -> (author index, plain text)`` of an existing comments part."""
-    try:
-        root = ET.fromstring(pkg.text(part))
-    except ET.ParseError as exc:
-        raise Unsupported(f"{part}: {exc}") from None
+    root = parse(pkg.read(part), part)
     authors = [a.text or "" for a in root.iter(f"{{{MAIN}}}author")]
     comments = {}
     for c in root.iter(f"{{{MAIN}}}comment"):
@@ -493,12 +409,12 @@ def _vml_xml(first_block: int, comments: list[tuple[int, int, int, str]]) -> byt
             f'{"".join(shapes)}</xml>').encode("utf-8")
 
 
-def _used_vml_blocks(pkg: _Package) -> int:
+def _used_vml_blocks(pkg: Package) -> int:
     """The highest VML shape-id block any drawing of the input uses (new drawings start after it)."""
     top = 0
     for name in pkg.names:
         if name.lower().endswith(".vml"):
-            with pkg.zin.open(name) as fh:
+            with pkg.zip.open(name) as fh:
                 head = fh.read(4096).decode("utf-8", "replace")
             for m in re.finditer(r'<o:idmap\b[^>]*\bdata="([\d,\s]*)"', head):
                 top = max([top, *(int(x) for x in re.findall(r"\d+", m[1]))])
@@ -511,14 +427,9 @@ def _used_vml_blocks(pkg: _Package) -> int:
 def annotate(src: str | Path, dst: str | Path, plan: Plan) -> None:
     """Write the annotated copy of ``src`` to ``dst`` (atomically). Raises Unsupported, never half-writes."""
     src, dst = Path(src), Path(dst)
-    try:
-        zin = zipfile.ZipFile(src)
-    except zipfile.BadZipFile as exc:
-        raise Unsupported(str(exc)) from None
-    with zin:
-        pkg = _Package(zin)
-        workbook = _office_document(pkg)
-        sheets = _sheets(pkg, workbook)
+    with Package(src) as pkg:
+        workbook = pkg.office_document()
+        sheets = _sheets(pkg)
         wb_rels = _relationships(pkg, workbook)
         styles_rel = next((r for r in wb_rels if r.get("Type", "").endswith("/styles")), None)
         if styles_rel is None:
@@ -532,7 +443,7 @@ def annotate(src: str | Path, dst: str | Path, plan: Plan) -> None:
         parts = {name: part for name, _, part in sheets}
         for sheet, marks in plan.marks.items():
             part = parts[sheet]
-            xml = pkg.zin.read(part)
+            xml = pkg.zip.read(part)
             root = re.search(rb"<worksheet\b[^>]*>", xml)
             if root is None or f'xmlns="{MAIN}"'.encode() not in root[0]:
                 raise Unsupported(f"{part}: not a plain worksheet")
@@ -555,11 +466,12 @@ def annotate(src: str | Path, dst: str | Path, plan: Plan) -> None:
         _add_relationships(pkg, workbook, [(wb_rid, "worksheet", target)])
         pkg.new[workbook] = _patch_workbook(pkg.text(workbook), plan, wb_rid)
         pkg.new["[Content_Types].xml"] = _content_types(content_types, overrides)
+        set_properties(pkg, {"orderbook:kind": "annotated"})  # known as our output, never as a book
         sheet_parts = {part for _, _, part in sheets}
         _write(pkg, dst, sheet_parts)
 
 
-def _patch_comments(pkg: _Package, part: str, xml: bytes, marks: dict[tuple[int, int], Mark],
+def _patch_comments(pkg: Package, part: str, xml: bytes, marks: dict[tuple[int, int], Mark],
                     block: int) -> tuple[bytes, int, list[tuple[str, str]]]:
     from .annotate import AUTHOR, clip
 
@@ -708,17 +620,17 @@ def _content_types(text: str, overrides: list[tuple[str, str]]) -> bytes:
     return (text[:end] + items + text[end:]).encode("utf-8")
 
 
-def _write(pkg: _Package, dst: Path, sheet_parts: set[str]) -> None:
+def _write(pkg: Package, dst: Path, sheet_parts: set[str]) -> None:
     with atomic_path(dst) as tmp:
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
-            for info in pkg.zin.infolist():
+            for info in pkg.zip.infolist():
                 name = info.filename
                 if name in pkg.new:
                     zout.writestr(_info(name, info), pkg.new.pop(name))
                 elif name in sheet_parts:
-                    _copy(pkg.zin, zout, info, _unselect)
+                    _copy(pkg.zip, zout, info, _unselect)
                 else:
-                    _copy(pkg.zin, zout, info, None)
+                    _copy(pkg.zip, zout, info, None)
             for name, data in pkg.new.items():
                 zout.writestr(_info(name, None), data)
 
