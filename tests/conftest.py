@@ -25,3 +25,15 @@ def cells_match(actual: list, expected: list, rel: float = 1e-6, abs_: float = 1
         if not numbers and a != e:
             return False
     return True
+
+
+@pytest.fixture(scope="session")
+def book_20000(tmp_path_factory) -> Path:
+    """A 20,000-order demo book, written once per run (copy it before changing it)."""
+    from datetime import date
+
+    from workbook_tools.demo import generate_demo
+    from workbook_tools.template import write_book
+
+    path = tmp_path_factory.mktemp("book20000") / "book.xlsx"
+    return write_book(path, generate_demo(20_000, seed=2, today=date(2026, 11, 27)), today=date(2026, 11, 27))

@@ -265,7 +265,7 @@ def test_two_imports_started_together_lose_no_row(tmp_path):
     """Both imports read, change and write the same book; before the lock the second rename threw the
     first import's row away. Now either both rows land, or one import fails in one clear line."""
     book = tmp_path / "book.xlsx"
-    made = subprocess.run([sys.executable, "-m", "workbook_tools.cli", "demo", "--orders", "200", "--today",
+    made = subprocess.run([sys.executable, "-m", "workbook_tools.cli", "demo", "--orders", "20000", "--today",
                            TODAY.isoformat(), "-o", str(book)], capture_output=True, text=True)
     assert made.returncode == 0, made.stderr
     sources = {}
