@@ -14,6 +14,7 @@ import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError
+from .patterns import check_pattern
 from .safe_io import atomic_path
 
 DEFAULT_CONFIG_NAME = "orderbook.toml"
@@ -24,6 +25,14 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _usable_pattern(pattern: str) -> str:
+    """A pattern is checked when the settings are loaded: one line on what is wrong, never later."""
+    why = check_pattern(pattern)
+    if why is not None:
+        raise ValueError(why)
+    return pattern
+
+
 class Carrier(_Strict):
     name: str
     en: str = ""
@@ -31,11 +40,18 @@ class Carrier(_Strict):
     #: A mismatch is a warning: carriers do not all publish their formats.
     tracking: str = ""
 
+    _tracking = field_validator("tracking")(_usable_pattern)
+
 
 class Patterns(_Strict):
+    """Regular expressions (searched, on RE2: see patterns.py) the values of a column must match. Each
+    name here is a ``Column.pattern`` of the schema, and validate/row.py checks every one of them."""
+
     order_no: str = r"^SO\d{10}$"
     customer_id: str = r"^C\d{4,6}$"
     sku: str = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,29}$"
+
+    _usable = field_validator("*")(_usable_pattern)
 
 
 class Lists(_Strict):

@@ -8,9 +8,9 @@ country prefixes) and reject what cannot be a real value (wrong length, wrong ch
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from .config import Carrier
+from .patterns import compile_pattern
 
 # --- 统一社会信用代码 (GB 32100-2015) -------------------------------------------------------
 
@@ -102,11 +102,6 @@ def is_valid_email(s: str) -> bool:
 # --- tracking numbers ------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=64)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
-
-
 def tracking_matches(carrier: Carrier, no: str) -> bool:
     """Whether ``no`` has the carrier's tracking-number shape (config ``tracking`` regex).
 
@@ -116,4 +111,4 @@ def tracking_matches(carrier: Carrier, no: str) -> bool:
         return True
     if not isinstance(no, str):
         return False
-    return _compiled(carrier.tracking).fullmatch(no.strip()) is not None
+    return compile_pattern(carrier.tracking).fullmatch(no.strip())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Callable
 from datetime import date, timedelta
 from itertools import accumulate
@@ -11,6 +10,7 @@ from itertools import accumulate
 from ..book import BookData
 from ..config import Config
 from ..errors import ConfigError
+from ..patterns import compile_pattern
 from .context import DAYS, Clock, Ctx
 from .lifecycle import simulate
 from .orders import ORDER_NOTES, LineMaker, Order, order_days, order_minute
@@ -241,10 +241,10 @@ def _product_skus(ctx: Ctx, products) -> None:
 
 def _first_matching(pattern: str, name: str, candidates) -> list[str]:
     """The first candidate list whose every value matches the configured pattern."""
-    rx = re.compile(pattern)
+    rx = compile_pattern(pattern)
     for make in candidates:
         values = make()
-        if all(rx.fullmatch(v) for v in values):
+        if all(map(rx.fullmatch, values)):
             return values
     raise ConfigError(f"patterns.{name}: the demo cannot make values matching {pattern!r}")
 
