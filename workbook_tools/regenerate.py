@@ -58,7 +58,9 @@ import statistics
 import subprocess
 import sys
 from collections import defaultdict, deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -419,9 +421,17 @@ def _own_sheet_role(name: str) -> tuple[str, str] | None:
     return None
 
 
+_EARLY_DATETIME = datetime(1900, 3, 1)
+
+
 def _is_early(v: Any) -> bool:
-    return (type(v) is date or type(v) is datetime) and v < (EXCEL_LEAP_BUG_END if type(v) is date
-                                                             else datetime(1900, 3, 1))
+    return (type(v) is date and v < EXCEL_LEAP_BUG_END) or (type(v) is datetime and v < _EARLY_DATETIME)
+
+
+def _early(values: Iterable[Any]) -> list[int]:
+    """Indexes of the dates before 1 March 1900 in ``values`` (a column: one pass, no call per value)."""
+    lo, lo_dt = EXCEL_LEAP_BUG_END, _EARLY_DATETIME
+    return [i for i, v in enumerate(values) if (v.__class__ is date and v < lo) or (v.__class__ is datetime and v < lo_dt)]
 
 
 def _early_serial(v: date | datetime) -> Serial | None:
@@ -444,7 +454,7 @@ def _scan(book: OrderBook) -> BookParts:
         for col in sheet.inputs:
             if col.type in (T.DATE, T.DATETIME) and col.key in table.columns:
                 c = table.columns[col.key]
-                wanted.update((table.row_numbers[i] - 1, c) for i, r in enumerate(table.rows) if _is_early(r.get(col.key)))
+                wanted.update((table.row_numbers[i] - 1, c) for i in _early(map(itemgetter(col.key), table.rows)))
         infos[table.name] = DataSheetInfo(table.header_row, {c: k for k, c in table.columns.items()}, derived, wanted)
     staff = [s.name for s in book.other_sheets if s.kind == "worksheet"]
     try:
@@ -524,7 +534,11 @@ class _Decorate:
 
     def _sheet_map(self, sheet: Sheet, table: Table) -> SheetMap:
         sc = self.carry.sheets[sheet.key]
-        rows = [(table.header_row, 1)] + [(old, j + 2) for j, old in enumerate(sc.source_rows or []) if old is not None]
+        sources = sc.source_rows or []
+        if table.header_row == 1 and sources == list(range(2, len(sources) + 2)):
+            rows = []  # every row where it was (the usual case: no map of a hundred thousand rows)
+        else:
+            rows = [(table.header_row, 1)] + [(old, j + 2) for j, old in enumerate(sources) if old is not None]
         cols = {c: sheet.col(k) for k, c in table.columns.items()}
         cols.update({e.source: len(sheet.columns) + j for j, e in enumerate(sc.columns) if e.source is not None})
         return SheetMap(rows, cols)
@@ -604,10 +618,10 @@ class _Decorate:
         self._early_dates(sheet, table, sc, rows, decor, found)
         for j, extra in enumerate(sc.columns):
             c = len(sheet.columns) + j
-            for i, v in enumerate(extra.values):
-                if _is_early(v):
-                    serial = _early_serial(v)
-                    decor.cells.setdefault((i + 1, c), serial if serial is not None else v.isoformat())
+            for i in _early(extra.values):
+                v = extra.values[i]
+                serial = _early_serial(v)
+                decor.cells.setdefault((i + 1, c), serial if serial is not None else v.isoformat())
         self._count(decor)
         sc.decor = decor if decor else None
 
@@ -658,10 +672,8 @@ class _Decorate:
             if col.type not in (T.DATE, T.DATETIME):
                 continue
             c = sheet.col(col.key)
-            for i, row in enumerate(rows):
-                v = row.get(col.key)
-                if not _is_early(v):
-                    continue
+            for i in _early(row.get(col.key) for row in rows):
+                v = rows[i][col.key]
                 old_row = (sc.source_rows or [None] * len(rows))[i]
                 stored = None
                 if found is not None and old_row is not None and col.key in table.columns:
@@ -774,8 +786,14 @@ def _too_long(book: OrderBook, rows: BookData, carry: Carry) -> list[Loss]:
         for col in sheet.inputs:
             if col.type not in TEXT_TYPES and not col.choices:
                 continue
-            values = [row.get(col.key) for row in data]
-            longest = max((len(v) for v in values if type(v) is str), default=0)
+            try:
+                values = list(map(itemgetter(col.key), data))
+            except KeyError:  # rows given by the caller need not have every column
+                values = [row.get(col.key) for row in data]
+            try:
+                longest = max(map(len, filter(None, values)), default=0)  # text columns hold str or None
+            except TypeError:
+                longest = max((len(v) for v in values if type(v) is str), default=0)
             if longest > TEXT_MAX // 2:
                 for i, v in enumerate(values):
                     check(name, i + 1, sheet.col(col.key), v)
