@@ -616,6 +616,8 @@ class _Decorate:
                     continue
                 decor.looks[cell] = look
         self._early_dates(sheet, table, sc, rows, decor, found)
+        if found is not None:
+            decor.tab_color = found.tab_color
         for j, extra in enumerate(sc.columns):
             c = len(sheet.columns) + j
             for i in _early(extra.values):
@@ -720,6 +722,7 @@ class _Decorate:
             decor.widths = dict(found.widths)
             decor.freeze = found.freeze
             decor.autofilter = found.autofilter
+            decor.tab_color = found.tab_color
         for r, row in enumerate(staff.rows):
             for c, v in enumerate(row):
                 if _is_early(v):

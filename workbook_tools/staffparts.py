@@ -109,6 +109,7 @@ class SheetParts:
     widths: dict[int, tuple[float | None, bool]] = field(default_factory=dict)
     freeze: tuple[int, int] | None = None
     autofilter: tuple[int, int, int, int] | None = None
+    tab_color: str | None = None
     lost: list[Loss] = field(default_factory=list)
 
 
@@ -312,10 +313,11 @@ class _Styles:
     #: xf index -> the staff marker look (font and fill) / the whole look (staff sheets); None when plain.
     markers: dict[int, Look] = field(default_factory=dict)
     looks: dict[int, Look] = field(default_factory=dict)
+    color: Any = None  # the workbook's colour resolver (theme, palette)
 
 
 def _read_styles(zf: zipfile.ZipFile, workbook: str) -> _Styles:
-    out = _Styles()
+    out = _Styles(color=_Colors(_theme_colors(zf, workbook), None))
     member = next((r.target for r in _rels(zf, workbook).values() if _rel_kind(r) == "styles" and not r.external
                    and r.target in zf.NameToInfo), None)
     if member is None:
@@ -325,7 +327,7 @@ def _read_styles(zf: zipfile.ZipFile, workbook: str) -> _Styles:
     colors_elem = _child(root, "colors")
     if colors_elem is not None and _child(colors_elem, "indexedColors") is not None:
         custom_palette = [e.get("rgb") or "" for e in _child(colors_elem, "indexedColors")]
-    color = _Colors(_theme_colors(zf, workbook), custom_palette)
+    color = out.color = _Colors(_theme_colors(zf, workbook), custom_palette)
     num_formats = {}
     numfmts = _child(root, "numFmts")
     for nf in numfmts if numfmts is not None else ():
@@ -739,7 +741,7 @@ def _column_range(part: str) -> tuple[int, int, int, int] | None:
     return 0, col_index(m.group(1)), 1_048_575, col_index(m.group(2))
 
 
-def _rest(zf: zipfile.ZipFile, member: str, root, sheet: SheetParts, info: DataSheetInfo | None) -> None:
+def _rest(zf: zipfile.ZipFile, member: str, root, sheet: SheetParts, info: DataSheetInfo | None, color=None) -> None:
     """Everything in the sheet XML but its rows, and the parts the sheet points to."""
     rels = _rels(zf, member)
     name = sheet.name
@@ -751,6 +753,9 @@ def _rest(zf: zipfile.ZipFile, member: str, root, sheet: SheetParts, info: DataS
         tag = _local(elem.tag)
         if tag == "sheetPr":
             sheet.code_name = elem.get("codeName")
+            tab = _child(elem, "tabColor")
+            if tab is not None and color is not None and not own:
+                sheet.tab_color = color(tab)
         elif tag == "cols" and staff:
             for col in elem:
                 lo, hi = _int(col.get("min")), _int(col.get("max"))
@@ -1088,7 +1093,7 @@ def _scan(zf: zipfile.ZipFile, data_sheets: dict[str, DataSheetInfo], staff_shee
             rest = _without_rows(zf, member)
         else:
             continue
-        _rest(zf, member, _xml(rest, member), sheet, info)
+        _rest(zf, member, _xml(rest, member), sheet, info, styles.color)
         book.sheets[name] = sheet
     return book
 

@@ -183,10 +183,12 @@ class Decor:
     widths: dict[int, tuple[float | None, bool]] = field(default_factory=dict)
     freeze: tuple[int, int] | None = None
     autofilter: tuple[int, int, int, int] | None = None
+    #: The sheet tab's colour ("#RRGGBB"), on any sheet.
+    tab_color: str | None = None
 
     def __bool__(self) -> bool:
         return bool(self.cells or self.looks or self.comments or self.links or self.merged or self.widths
-                    or self.freeze or self.autofilter)
+                    or self.freeze or self.autofilter or self.tab_color)
 
     def rows(self) -> set[int]:
         """Rows holding a cell this decor writes."""
@@ -429,8 +431,10 @@ class CellPlan:
         self.decor = decor
 
     def finish(self) -> None:
-        """After the rows: the comments and links."""
+        """After the rows: the comments and links, the tab's colour."""
         register_notes(self.ws, self.decor)
+        if self.decor.tab_color:
+            self.ws.set_tab_color(self.decor.tab_color)
 
     def last_col(self) -> int:
         return max((c for cells in self.by_row.values() for c, _v, _f in cells), default=-1)
