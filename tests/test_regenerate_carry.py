@@ -86,6 +86,7 @@ def staff_edits(wb) -> None:
     orders["M1"] = "佣金"
     for r in range(2, 11):
         orders[f"M{r}"] = f"=H{r}*0.05"
+    orders["M3"].fill = PatternFill("solid", fgColor="FFC000")  # a marker on a staff column's formula
     orders["L2"] = '="加急"&"单"'  # a formula typed into an input cell
     orders["D5"] = "1900-01-15"  # a date typed as text, before Excel's 1 March 1900
     orders["N1"] = "  备注二 "
@@ -163,6 +164,7 @@ def check_carried(path: Path, *, saved_by_libreoffice: bool = False) -> None:
     assert (marked.font.b, marked.font.color.rgb) == (True, "FFFF0000")
     assert marked.protection.locked is False  # the template's own format under the marker
     assert [orders[f"M{r}"].value for r in range(1, 12)] == ["佣金", *(f"=H{r}*0.05" for r in range(2, 11)), None]
+    assert orders["M3"].fill.fgColor.rgb == "FFFFC000" and orders["M3"].protection.locked is False
     assert orders["L2"].value == '="加急"&"单"'
     assert (orders["D5"].value, orders["D5"].data_type) == ("1900-01-15", "s")
     assert orders["N1"].value == "  备注二 " and orders["N2"].value == "  前后有空格  "
@@ -197,7 +199,7 @@ def test_with_accept_loss_everything_else_is_carried_and_the_losses_are_listed(t
     result = regenerate(path, today=TODAY, accept_loss=True)
     assert result.lost == [CHART, CUT]
     assert result.backup_path.name.startswith("book.") and result.backup_path.name.endswith(".bak.xlsx")
-    assert result.kept == {"comments": 1, "links": 3, "formulas": 12, "formats": 3, "merged": 1}
+    assert result.kept == {"comments": 1, "links": 3, "formulas": 12, "formats": 4, "merged": 1}
     assert result.extra_columns == {"orders": ["佣金", "  备注二 ", "合同"]}
     check_carried(path)
     after = read_book(path)
@@ -346,6 +348,53 @@ def test_tables_validation_formatting_merges_and_protection_staff_added_are_name
     ])
 
 
+def test_pictures_pivot_tables_threaded_comments_and_things_on_the_template_sheets_are_named(tmp_path):
+    path = demo_book(tmp_path)
+
+    def add(wb):
+        chart = BarChart()
+        chart.add_data(Reference(wb["订单"], min_col=8, min_row=1, max_row=5), titles_from_data=True)
+        wb["订单"].add_chart(chart, "P3")  # on a data sheet
+        wb["概览"]["H2"].comment = Comment("本月目标", "王经理")  # on the dashboard, which is rebuilt
+        wb.create_sheet("透视")["A1"] = "透视表的源数据"
+        wb["客户"]["M2"] = "见讨论"
+    edit(path, add)
+
+    def parts_excel_writes(parts):
+        types = parts["[Content_Types].xml"].decode()
+        staff = sheet_part(parts, "透视表的源数据".encode())
+        customers = sheet_part(parts, "见讨论".encode())
+        for sheet, rel, target in ((staff, "pivotTable", "../pivotTables/pivotTable1.xml"),
+                                   (customers, "threadedComment", "../threadedComments/threadedComment1.xml")):
+            folder, name = sheet.rsplit("/", 1)
+            rels = f"{folder}/_rels/{name}.rels"
+            body = parts.get(rels, b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                                   b'</Relationships>').decode()
+            kind = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/pivotTable" if rel == "pivotTable"
+                    else "http://schemas.microsoft.com/office/2017/10/relationships/threadedComment")
+            parts[rels] = body.replace("</Relationships>", f'<Relationship Id="rIdX{rel}" Type="{kind}" '
+                                                           f'Target="{target}"/></Relationships>').encode()
+        parts["xl/pivotTables/pivotTable1.xml"] = (
+            '<pivotTableDefinition xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" name="数据透视表1" '
+            'cacheId="1"><location ref="A3:C20" firstHeaderRow="1" firstDataRow="1" firstDataCol="1"/>'
+            '</pivotTableDefinition>').encode()
+        parts["xl/threadedComments/threadedComment1.xml"] = (
+            '<ThreadedComments xmlns="http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments">'
+            '<threadedComment ref="M2" id="{1}" personId="{2}"><text>见讨论</text></threadedComment>'
+            '<threadedComment ref="M2" id="{3}" personId="{2}" parentId="{1}"><text>好的</text></threadedComment>'
+            '</ThreadedComments>').encode()
+        parts["[Content_Types].xml"] = types.encode()
+    patch_parts(path, parts_excel_writes)
+    with pytest.raises(WouldLoseError) as refused:
+        regenerate(path, today=TODAY)
+    assert sorted(str(loss) for loss in refused.value.lost) == sorted([
+        "订单!P3: a bar chart",
+        "概览: comments on a sheet the template rebuilds",
+        "透视!A3:C20: pivot table 数据透视表1",
+        "客户!M2: threaded comments (their first text is kept as a plain comment; replies and the thread are not)",
+    ])
+
+
 def test_the_command_refuses_with_the_list_and_accept_loss_rebuilds_and_lists_it(tmp_path):
     path = staff_book(tmp_path)
     before = path.read_bytes()
@@ -364,7 +413,7 @@ def test_the_command_refuses_with_the_list_and_accept_loss_rebuilds_and_lists_it
     assert f"not carried over (--accept-loss): {CHART}" in lines
     assert f"not carried over (--accept-loss): {CUT}" in lines
     assert "staff sheets carried over: 我的统计" in lines
-    assert "also carried over: comments 1, links 3, formulas 12, formats 3, merged 1" in lines
+    assert "also carried over: comments 1, links 3, formulas 12, formats 4, merged 1" in lines
     with zipfile.ZipFile(backup) as saved, zipfile.ZipFile(io.BytesIO(before)) as old:
         assert saved.namelist() == old.namelist()
         # the same book (the command tags its backup as one in the document properties)

@@ -1013,11 +1013,13 @@ _OUR_NAMES = ("lst_", "keys_", "col_", "_xlnm.")
 
 
 def scan(path, *, data_sheets: dict[str, DataSheetInfo], staff_sheets: Iterable[str],
-         own_sheets: Iterable[str] = ()) -> BookParts:
+         own_sheets: Iterable[str] | None = None) -> BookParts:
     """Read what the book at ``path`` holds besides its values: on its data sheets (by name, with
     what the reader found there), its staff sheets (worksheets, by name) and the template's own
-    sheets (only for things a rebuild would drop). Raises PartsError on a damaged part."""
-    staff_sheets, own_sheets = set(staff_sheets), set(own_sheets)
+    sheets (only for things a rebuild would drop; default: every other worksheet). Raises
+    PartsError on a damaged part."""
+    staff_sheets = set(staff_sheets)
+    own_sheets = None if own_sheets is None else set(own_sheets)
     try:
         with zipfile.ZipFile(path) as zf:
             return _scan(zf, data_sheets, staff_sheets, own_sheets)
@@ -1026,7 +1028,7 @@ def scan(path, *, data_sheets: dict[str, DataSheetInfo], staff_sheets: Iterable[
 
 
 def _scan(zf: zipfile.ZipFile, data_sheets: dict[str, DataSheetInfo], staff_sheets: set[str],
-          own_sheets: set[str]) -> BookParts:
+          own_sheets: set[str] | None) -> BookParts:
     from .read.xlsxparts import workbook_member
 
     book = BookParts()
@@ -1046,9 +1048,9 @@ def _scan(zf: zipfile.ZipFile, data_sheets: dict[str, DataSheetInfo], staff_shee
             book.lost.append(Loss(None, None, "the workbook's structure protection"))
         elif tag == "sheet":
             rel = rels.get(_attr(elem, "id") or "")
-            if rel is not None and not rel.external:
+            sheet_order.append(elem.get("name") or "")
+            if rel is not None and not rel.external and rel.type.endswith("/worksheet"):
                 members[elem.get("name") or ""] = rel.target
-                sheet_order.append(elem.get("name") or "")
         elif tag == "definedName":
             name = elem.get("name") or ""
             local = elem.get("localSheetId")
@@ -1087,7 +1089,7 @@ def _scan(zf: zipfile.ZipFile, data_sheets: dict[str, DataSheetInfo], staff_shee
             sheet = SheetParts(name, "staff")
             rest = _scan_cells(zf, member, sheet, markers=styles.looks, skip_formula_cols=set(),
                                skip_look_rows=0, wanted=set(), strings=strings)
-        elif name in own_sheets:
+        elif own_sheets is None or name in own_sheets:
             info = None
             sheet = SheetParts(name, "own")
             rest = _without_rows(zf, member)
