@@ -836,7 +836,12 @@ def _workbook_hook(parts: BookParts | None, decorate: _Decorate):
                     code = f"Sheet{n}"
                     used.add(code)
                 ws.set_vba_name(code)
+        taken = {(str(n).casefold(), i) for n, i, _f, _h in wb.defined_names}
+        sheets = {ws.name: ws.index for ws in wb.worksheets()}
         for name, formula in decorate.names:
+            scope, _, bare = name.rpartition("!")
+            if (bare.casefold(), sheets.get(scope, -1) if scope else -1) in taken:
+                continue  # the template defines it itself
             wb.define_name(name, "=" + formula)
     return hook
 

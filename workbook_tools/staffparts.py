@@ -1009,7 +1009,31 @@ def _comments(zf: zipfile.ZipFile, member: str) -> dict[Cell, Note]:
 # The book
 # --------------------------------------------------------------------------------------------
 
-_OUR_NAMES = ("lst_", "keys_", "col_", "_xlnm.")
+#: Name prefixes of the template's own defined names, and Excel's (print areas, filters …).
+_OUR_NAMES = ("lst_", "keys_", "col_", "rng_", "_xlnm.")
+
+
+def our_name_prefixes() -> tuple[str, ...]:
+    """The prefixes of the defined names the template writes (``lst_`` …), read from the pinned
+    template itself so that a name kind added to the template is never taken for a staff name."""
+    global _PREFIXES
+    if _PREFIXES is None:
+        found = set(_OUR_NAMES)
+        try:
+            from .template.write import TEMPLATE_PATH
+
+            with zipfile.ZipFile(TEMPLATE_PATH) as zf:
+                for name in re.findall(rb'<definedName\b[^>]*\bname="([^"]+)"', zf.read("xl/workbook.xml")):
+                    text = name.decode("utf-8", "replace").lower()
+                    if "_" in text.strip("_"):
+                        found.add(text[: text.index("_", 1) + 1])
+        except (OSError, KeyError, zipfile.BadZipFile):
+            pass
+        _PREFIXES = tuple(sorted(found))
+    return _PREFIXES
+
+
+_PREFIXES: tuple[str, ...] | None = None
 
 
 def scan(path, *, data_sheets: dict[str, DataSheetInfo], staff_sheets: Iterable[str],
@@ -1055,7 +1079,7 @@ def _scan(zf: zipfile.ZipFile, data_sheets: dict[str, DataSheetInfo], staff_shee
             name = elem.get("name") or ""
             local = elem.get("localSheetId")
             sheet = sheet_order[int(local)] if local is not None and local.isdigit() and int(local) < len(sheet_order) else None
-            if name.lower().startswith(_OUR_NAMES):
+            if name.lower().startswith(our_name_prefixes()):
                 continue
             book.names.append(DefinedName(name, elem.text or "", sheet, elem.get("hidden") in ("1", "true")))
         elif tag == "externalReferences":
