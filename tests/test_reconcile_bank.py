@@ -1,4 +1,7 @@
-"""Bank statements: reading the CSVs banks export, and matching their lines to the recorded payments."""
+"""Bank statements: reading the files banks export, and matching their lines to the recorded payments.
+
+The layouts of particular banks (ICBC, CCB, SPDB, ABC, BOC, BOCOM, CMB, company accounts) are in
+test_bank_layouts.py."""
 
 from __future__ import annotations
 
@@ -63,6 +66,32 @@ def test_one_amount_column_with_a_direction_and_tabs(tmp_path):
         (D("40.00"), D(0), "SO2026020001"), (D(0), D("15.00"), "手续费"), (D(0), D("7.00"), "")]
 
 
+def test_headers_and_values_as_banks_write_them(tmp_path):
+    # ideographic and trailing spaces, full-width brackets, a unit suffix; ¥, +, thousands; -- and dashes as blank
+    text = "\u3000交易日期\u3000,收入金额（元） ,支出金额（元）,对方户名 ,摘要,交易流水号\n" \
+           '2026-02-21\t,"¥1,234.50",--,\u3000李娜\u3000,货款\t, 0001 \n' \
+           "2026/02/22 09:30:00,+40.00,—,-,----------,\n" \
+           "2026-02-23,-,7.00,,手续费,\n" \
+           "本页小计,\"1,274.50\",7.00,,,\n" \
+           "共 3 笔,,,,,\n"
+    st = read_statement(write(tmp_path, text, "utf-8"))
+    assert [(ln.date, ln.credit, ln.debit, ln.payer, ln.memo, ln.reference) for ln in st.lines] == [
+        (date(2026, 2, 21), D("1234.50"), D(0), "李娜", "货款", "0001"),
+        (date(2026, 2, 22), D("40.00"), D(0), "", "", ""),
+        (date(2026, 2, 23), D(0), D("7.00"), "", "手续费", ""),
+    ]
+    assert st.skipped == 2 and st.columns["credit"] == "收入金额（元）"
+
+
+@pytest.mark.parametrize("column, credit, debit", [("收/支", "收", "支"), ("C/D", "C", "D"), ("借贷", "贷 Cr", "借 Dr"),
+                                                   ("借贷标志", "贷方", "借方")])
+def test_direction_columns(tmp_path, column, credit, debit):
+    text = f"日期;金额;{column}\n20260221;40.00;{credit}\n20260222;15.00;{debit}\n"
+    st = read_statement(write(tmp_path, text, "gbk"))
+    assert st.separator == ";" and [(ln.credit, ln.debit) for ln in st.lines] == [(D("40.00"), D(0)),
+                                                                                    (D(0), D("15.00"))]
+
+
 def test_column_names_are_configurable(tmp_path):
     text = "Buchungstag,Gutschrift,Auftraggeber\n2026-02-21,40.00,李娜\n"
     with pytest.raises(StatementError, match="no header line"):
@@ -74,10 +103,12 @@ def test_column_names_are_configurable(tmp_path):
 
 
 def test_unreadable_statements_say_why(tmp_path):
-    with pytest.raises(StatementError, match="file not found"):
+    with pytest.raises(StatementError, match="找不到文件 / file not found"):
         read_statement(tmp_path / "missing.csv")
-    with pytest.raises(StatementError, match="an Excel workbook"):
+    with pytest.raises(StatementError, match="Excel 工作簿无法打开 / an Excel workbook that cannot be opened"):
         read_statement(write(tmp_path, "PK\x03\x04rest", "latin-1", "x.csv"))
+    with pytest.raises(StatementError, match="an HTML or XML file with no table"):
+        read_statement(write(tmp_path, "<html><body>请登录</body></html>", "utf-8", "y.xls"))
     with pytest.raises(StatementError, match="not text in UTF-8, GBK/GB18030 or UTF-16"):
         (tmp_path / "z.csv").write_bytes(b"\x80\xff\x80\xff")
         read_statement(tmp_path / "z.csv")

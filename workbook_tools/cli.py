@@ -177,7 +177,8 @@ def config_init(path: Path, force: bool) -> None:
 
 
 #: Commands that live in their own modules (workbook_tools/commands/<name>.py, each exposing ``command``).
-COMMAND_MODULES: tuple[str, ...] = ("import_cmd", "reconcile", "summary", "customers", "regenerate", "merge", "export")
+COMMAND_MODULES: tuple[str, ...] = ("import_cmd", "reconcile", "bank_check", "summary", "customers", "regenerate", "merge",
+                                    "export")
 for _name in COMMAND_MODULES:
     cli.add_command(importlib.import_module(f"workbook_tools.commands.{_name}").command)
 
