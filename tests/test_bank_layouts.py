@@ -125,7 +125,8 @@ def icbc(txns, details: bool) -> bytes:
             "交易金额(收入)", "交易金额(支出)", "交易币种", "记账金额(收入)", "记账金额(支出)", "记账币种", "余额",
             "对方户名"]
     rows = [["明细查询文件下载"], ["卡号: 1234****9876", "卡别名: 基本户"], ["子账户序号: 00000"],
-            [f"起始日期: {txns[0].day}", f"终止日期: {txns[-1].day}"], [], [], head]
+            [f"起始日期: {txns[0].day}", f"终止日期: {txns[-1].day}"], [], [],
+            [pad(h) for h in head] if details else head]
     balance = D("50000.00")
     for t in txns:
         balance += t.amount
@@ -354,6 +355,23 @@ def test_company_xlsx_with_real_dates_and_numbers(tmp_path, demo, txns):
     assert st.columns["credit"] == "贷方发生额（元）" and st.columns["payer"] == "对方单位名称"
     assert st.skipped == 1  # 合计
     assert b.count("reference") == sum(1 for t in txns if t.payment is not None and t.reference)
+
+
+def test_company_xlsx_with_a_header_of_two_rows(tmp_path, demo, txns):
+    """发生额 merged over 借方 | 贷方, as many 对公 statements print it."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["单位账户交易明细"])
+    ws.append(["交易日期", "发生额", None, "余额", "对方单位名称", "摘要", "交易流水号"])
+    ws.append([None, "借方", "贷方"])
+    ws.merge_cells("B2:C2")
+    for t in txns:
+        ws.append([t.day.strftime("%Y%m%d"), float(-t.amount) if t.amount < 0 else None,
+                   float(t.amount) if t.amount > 0 else None, 1.0, t.payer, t.memo, t.reference])
+    wb.save(tmp_path / "two.xlsx")
+    st, _ = check(tmp_path / "two.xlsx", demo, txns)
+    assert (st.header_line, st.columns["debit"], st.columns["credit"]) == (2, "发生额(借方)", "发生额(贷方)")
+    assert st.lines[0].line == 4
 
 
 def test_a_workbook_named_csv_is_read_as_a_workbook(tmp_path, txns):

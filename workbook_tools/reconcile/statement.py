@@ -369,6 +369,26 @@ def _header(table: _Table, aliases: Aliases) -> tuple[int, int, Columns] | None:
     return None
 
 
+def _two_row_header(head: list, sub: list, aliases: Aliases) -> Columns | None:
+    """The columns of a header of two rows — 发生额 (merged) over 借方 | 贷方 — when the second row names
+    the sides: ``发生额(借方)``, ``发生额(贷方)``; None when the row below the header is no such row."""
+    subs = [clean(c) for c in sub]
+    if not any(direction(s) for s in subs) or any(_date(c) is not None for c in sub):
+        return None
+    tops = [clean(c) for c in head]
+    combined, carry = [], ""
+    for i in range(max(len(tops), len(subs))):
+        top = tops[i] if i < len(tops) else ""
+        below = subs[i] if i < len(subs) else ""
+        if top:
+            carry = top
+        elif below:
+            top = carry  # under a merged cell
+        combined.append(f"{top}({below})" if top and below and direction(below) else below or top)
+    cols = find_columns(combined, aliases)
+    return cols if cols.usable else None
+
+
 def _choose_date(cols: Columns, rows: Iterable[Record]) -> int:
     """The date column: of the candidates, the one with the most readable dates just below the header."""
     if len(cols.dates) == 1:
@@ -391,6 +411,9 @@ def read_statement(path: str | os.PathLike, bank: Bank | None = None) -> Stateme
         raise StatementError(path, _unreadable(tables, aliases))
     # a CSV: the separator whose header comes first; a workbook: the first sheet with a header
     table, (k, header_line, cols) = min(found, key=lambda f: f[1][0]) if tables[0].format == "csv" else found[0]
+    pair = list(islice(table.records(), k, k + 2))
+    if len(pair) == 2 and (two_rows := _two_row_header(pair[0][1], pair[1][1], aliases)) is not None:
+        cols, k = two_rows, k + 1
     date_i = _choose_date(cols, islice(table.records(), k + 1, k + 1 + 4 * _PROBE))
     index = {"date": date_i, **cols.index}
     columns = {key: cols.header[i] for key, i in index.items() if i < len(cols.header)}
