@@ -20,10 +20,11 @@ from .commands.common import (
     force_option,
     handle_errors,
     lang_option,
+    load_settings,
     progress_bar,
     today_option,
 )
-from .config import DEFAULT_CONFIG_NAME, load_config, write_default_config
+from .config import DEFAULT_CONFIG_NAME, write_default_config
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="workbook_tools")
@@ -43,13 +44,15 @@ def template(output: Path | None, lang: str | None, config_path: Path | None, fo
     """Write the empty order-book template (validation, formulas, instructions)."""
     from .template import write_book
 
-    config = load_config(config_path)
+    settings = load_settings(output, config_path, stored=False)
+    config = settings.config
     lang = lang or config.language
     output = output or Path("order_book_template.xlsx" if lang == "zh" else "order_book_template_en.xlsx")
     with book_output(output, inputs=[config_path], force=force) as saved:
         path = write_book(output, None, config=config, lang=lang)
     if saved:
         click.echo(backed_up(saved, lang))
+    click.echo(settings.line(lang))
     click.echo(f"wrote {path}")
 
 
@@ -80,7 +83,8 @@ def demo(orders: int, seed: int, today, output: Path, lang: str | None, config_p
     from .summary.text import figures_text
     from .validate import validate_file
 
-    config = load_config(config_path)
+    settings = load_settings(output, config_path, stored=False)
+    config = settings.config
     lang = lang or config.language
     today = today or date.today()
     month = previous_month(today)
@@ -100,6 +104,7 @@ def demo(orders: int, seed: int, today, output: Path, lang: str | None, config_p
     for s in saved:
         if s:
             click.echo(backed_up(s, lang))
+    click.echo(settings.line(lang))
     click.echo(f"wrote {path}")
     click.echo(book_overview(data, lang=lang, currency=config.currency_symbol))
     click.echo(f"{'校验' if lang == 'zh' else 'validation'}: {file_line(checked, lang)}")
@@ -123,22 +128,34 @@ def validate(paths, formats, out_dir, today, lang, config_path) -> None:
 
     Exit code 0: no errors (warnings allowed); 1: errors found; 2: a file could not be read.
     """
-    from .formats import FORMATS, render_text
-    from .validate import validate_paths
+    import os
 
-    config = load_config(config_path)
-    lang = lang or config.language
+    from .formats import FORMATS, render_text
+    from .settings import settings_resolver, validate_books
+
+    resolve = settings_resolver(config_path=config_path, environ=os.environ)
     bar, progress = progress_bar()
     with bar:
-        report = validate_paths(paths, config=config, today=today, progress=progress)
+        report, used = validate_books(paths, resolve=resolve, today=today, progress=progress)
+    lang = lang or next((s.config.language for s in used if s is not None), "zh")
     formats = formats or ("text",)
     if "text" in formats:
         render_text(report, lang)
+    for line in settings_lines(report, used, lang):
+        click.echo(line)
     for fmt in formats:
         if fmt != "text":
             for written in FORMATS[fmt](report, out_dir or Path("."), lang):
                 click.echo(f"wrote {written}")
     sys.exit(report.exit_code)
+
+
+def settings_lines(report, used, lang: str) -> list[str]:
+    """Which settings were used: one line when every book used the same, else one line per book."""
+    lines = {s.line(lang) for s in used if s is not None}
+    if len(lines) <= 1:
+        return sorted(lines)
+    return [f"{r.path}: {s.line(lang)}" for r, s in zip(report.files, used) if s is not None]
 
 
 @cli.command()
@@ -154,9 +171,9 @@ def nightly(folder, reports_root, keep_days, lang, config_path) -> None:
     """Validate every order book in FOLDER into a dated report folder (for cron)."""
     from .nightly import run_nightly
 
-    config = load_config(config_path)
+    config = load_settings(None, config_path, stored=False).config if config_path else None
     result = run_nightly(folder, reports_root=reports_root, keep_days=keep_days, config=config,
-                         lang=lang or config.language)
+                         lang=lang or (config.language if config else "zh"))
     for line in result.lines:
         click.echo(line)
     sys.exit(result.exit_code)
@@ -176,9 +193,65 @@ def config_init(path: Path, force: bool) -> None:
     click.echo(f"wrote {write_default_config(path, overwrite=force)}")
 
 
+@config.command("show")
+@click.argument("book", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@config_option
+@handle_errors
+def config_show(book: Path, config_path: Path | None) -> None:
+    """Print the settings commands use for BOOK (TOML), and where they come from: --config,
+    $ORDERBOOK_CONFIG, orderbook.toml in the book's folder (or a parent up to the current folder),
+    the settings stored in the book, or the defaults."""
+    from .config import config_toml
+
+    settings = load_settings(book, config_path)
+    click.echo(f"# {settings.line('en')}")
+    click.echo(config_toml(settings.config).split("\n\n", 1)[1], nl=False)
+
+
+@config.command("set")
+@click.argument("book", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("assignments", nargs=-1, required=True, metavar="KEY=VALUE...")
+@force_option
+@handle_errors
+def config_set(book: Path, assignments: tuple[str, ...], force: bool) -> None:
+    """Change the settings stored in BOOK, e.g. `orderbook config set 订单簿.xlsx currency_symbol=$
+    thresholds.overdue_grace_days=5` (dotted keys as in orderbook.toml; lists as TOML: ["a", "b"]).
+    Only the book's document properties change; every sheet stays as it is."""
+    from .errors import ConfigError
+    from .outputs import looks_like_book
+    from .settings import assign, read_stored, store_settings
+
+    if not looks_like_book(book):
+        raise ConfigError(f"{book}: not an order book (no 订单簿 sheets found): its settings are not changed")
+    old = read_stored(book)
+    base = old if old is not None else load_settings(book, None, stored=False).config
+    new = assign(base, assignments)
+    before, after = base.model_dump(mode="json"), new.model_dump(mode="json")
+    store_settings(book, new, force=force)
+    for item in assignments:
+        key = item.partition("=")[0].strip()
+        click.echo(f"{key}: {_setting(before, key)} → {_setting(after, key)}")
+    click.echo(f"stored in {book}")
+    used = load_settings(book, None)
+    if used.source != "book":
+        click.echo(f"note: {used.describe('en')} takes precedence over the settings stored in the book")
+
+
+def _setting(data: dict, key: str) -> str:
+    """The value at dotted ``key`` of a settings dump, as TOML would write it."""
+    import json
+
+    node = data
+    if key.startswith("aliases."):
+        node = data["aliases"].get(key.removeprefix("aliases."))
+    else:
+        for step in key.split("."):
+            node = node[int(step)] if isinstance(node, list) else node[step]
+    return json.dumps(node, ensure_ascii=False)
+
+
 #: Commands that live in their own modules (workbook_tools/commands/<name>.py, each exposing ``command``).
-COMMAND_MODULES: tuple[str, ...] = ("import_cmd", "reconcile", "bank_check", "summary", "customers", "regenerate", "merge",
-                                    "export")
+COMMAND_MODULES: tuple[str, ...] = ("import_cmd", "reconcile", "summary", "customers", "regenerate", "merge", "export")
 for _name in COMMAND_MODULES:
     cli.add_command(importlib.import_module(f"workbook_tools.commands.{_name}").command)
 

@@ -21,6 +21,8 @@ class FileResult(FindingCounts):
     #: Records per sheet key.
     rows: dict[str, int] = field(default_factory=dict)
     lang: str = "zh"
+    #: Which settings the file was checked with (``Settings.label``), when known.
+    settings: str | None = None
 
 
     def by_code(self) -> Counter[str]:
@@ -58,6 +60,7 @@ class Report:
                     "path": str(r.path), "error": r.error, "rows": r.rows,
                     "errors": r.errors, "warnings": r.warnings, "by_code": dict(sorted(r.by_code().items())),
                     "findings": [f.to_dict(lang) for f in r.findings],
+                    **({"settings": r.settings} if r.settings else {}),
                 }
                 for r in self.files
             ],

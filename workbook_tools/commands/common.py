@@ -30,8 +30,23 @@ def handle_errors(fn):
 def config_option(fn):
     return click.option(
         "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-        help="Company settings (TOML). Default: built-in defaults; see `orderbook config init`.",
+        help="Company settings (TOML). Default: $ORDERBOOK_CONFIG, else orderbook.toml in the book's folder "
+             "(or a parent up to the current folder), else the settings stored in the book, else the defaults; "
+             "see `orderbook config init`.",
     )(fn)
+
+
+def load_settings(book: Path | None, config_path: Path | None, *, mapping_config: Path | None = None,
+                  root: Path | None = None, stored: bool = True):
+    """The settings a command uses for ``book``: the one place every command resolves them
+    (settings.py: --config, the mapping's, $ORDERBOOK_CONFIG, orderbook.toml nearby, the book's own,
+    the defaults). ``stored=False`` for a command that writes a new book at ``book``."""
+    import os
+
+    from ..settings import resolve_settings
+
+    return resolve_settings(book, config_path=config_path, mapping_config=mapping_config, environ=os.environ,
+                            root=root, stored=stored)
 
 
 def today_option(help: str):

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..config import load_config
-from .common import backed_up, config_option, force_option, handle_errors, lang_option, today_option
+from .common import backed_up, config_option, force_option, handle_errors, lang_option, load_settings, today_option
 
 
 @click.command("customers")
@@ -30,7 +29,8 @@ def command(book: Path, output: Path | None, today, lang: str | None, config_pat
     from ..outputs import check_output
     from ..read import read_book
 
-    config = load_config(config_path)
+    settings = load_settings(book, config_path)
+    config = settings.config
     lang = lang or config.language
     today = today or date.today()
     output = output or book.with_name(f"{book.stem}.customers.xlsx")
@@ -41,6 +41,7 @@ def command(book: Path, output: Path | None, today, lang: str | None, config_pat
     zh = lang == "zh"
     if saved:
         click.echo(backed_up(saved, lang))
+    click.echo(settings.line(lang))
     click.echo(f"wrote {path}")
     click.echo(f"{'客户' if zh else 'customers'}: {len(profiles):,}")
     counts = segment_counts(profiles)

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..config import load_config
-from .common import config_option, handle_errors
+from .common import config_option, handle_errors, load_settings
 
 EXIT_REFUSED = 1
 
@@ -33,14 +32,15 @@ def command(book: Path, url: str | None, config_path: Path | None) -> None:
     from ..export import ExportRefused, default_url, export_book
     from ..read import read_book
 
-    config = load_config(config_path)
-    opened = read_book(book, config=config)
+    settings = load_settings(book, config_path)
+    opened = read_book(book, config=settings.config)
     try:
         result = export_book(opened, url or default_url(book))
     except ExportRefused as refused:
         click.echo(f"orderbook: {book}: {refused}", err=True)
         sys.exit(EXIT_REFUSED)
     click.echo(f"exported {book} to {result.url}")
+    click.echo(settings.line("en"))
     width = max(len(name) for name in result.tables)
     click.echo(f"  {'table':<{width}}  {'rows':>9}  {'added':>9}  {'updated':>9}  {'deleted':>9}")
     for name, c in result.tables.items():

@@ -10,9 +10,8 @@ from pathlib import Path
 import click
 from rich.cells import cell_len
 
-from ..config import load_config
 from ..schema import SHEET_BY_KEY
-from .common import config_option, force_option, handle_errors, lang_option, today_option
+from .common import config_option, force_option, handle_errors, lang_option, load_settings, today_option
 
 _W = {
     "zh": {
@@ -58,6 +57,8 @@ def render(result, lang: str) -> list[str]:
     lines = []
     if result.created:
         lines.append(w["new"].format(book=result.book))
+    if result.settings:
+        lines.append(result.settings.line(lang))
     for s in result.sources:
         how = ", ".join(x for x in (s.encoding, repr(s.delimiter) if s.delimiter else "", s.sheet) if x)
         line = w["read"].format(file=s.path.name, how=how, n=f"{s.records:,}")
@@ -132,14 +133,14 @@ def command(sources, book, sheet, mapping_path, dry_run, update, rejects_dir, to
     from ..safe_io import locked
 
     mapping = load_mapping(mapping_path) if mapping_path else None
-    config = load_config(config_path) if config_path else None
+    settings = load_settings(book, config_path, mapping_config=mapping.config_path() if mapping else None)
     if rejects_dir is None and not dry_run:
         rejects_dir = book.parent
     kwargs = {"force": force} if "force" in inspect.signature(import_rows).parameters else {}
     # one writer at a time, none while the book is open in Excel (the library may lock too: re-entrant)
     with contextlib.nullcontext() if dry_run else locked(book, force=force):
         result = import_rows(list(sources), book, sheet=sheet, mapping=mapping, dry_run=dry_run, update=update,
-                             config=config, lang=lang, today=today, rejects_dir=rejects_dir, **kwargs)
+                             config=settings, lang=lang, today=today, rejects_dir=rejects_dir, **kwargs)
     for line in render(result, result.lang):
         click.echo(line)
     sys.exit(result.exit_code)

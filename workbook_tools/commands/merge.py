@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from ..config import load_config
 from ..schema import SHEETS
-from .common import backed_up, book_output, config_option, force_option, handle_errors, lang_option, progress_bar
+from .common import (backed_up, book_output, config_option, force_option, handle_errors, lang_option, load_settings,
+                     progress_bar)
 
 EXIT_CONFLICTS = 1
 
@@ -38,7 +38,8 @@ def command(books: tuple[Path, ...], output: Path, prefer: Path | None, lang: st
     """
     from ..merge import merge_books, write_master
 
-    config = load_config(config_path)
+    settings = load_settings(prefer or books[0], config_path)  # the preferred (else the first) book's
+    config = settings.config
     # over one of the books, write_master makes the backup itself
     among = any(_same_file(output, b) for b in books)
     bar, progress = progress_bar()
@@ -55,6 +56,7 @@ def command(books: tuple[Path, ...], output: Path, prefer: Path | None, lang: st
             click.echo("  " + c.describe())
     for note in result.notes:
         click.echo(f"note: {note}")
+    click.echo(settings.line("en"))
     sys.exit(EXIT_CONFLICTS if result.unresolved else 0)
 
 

@@ -1,4 +1,4 @@
-"""``orderbook reconcile BOOK [--bank-statement FILE] [-o FILE]``: the reconciliation workbook and a summary."""
+"""``orderbook reconcile BOOK [--bank-statement CSV] [-o FILE]``: the reconciliation workbook and a summary."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .common import backed_up, config_option, force_option, handle_errors, lang_option, today_option
+from .common import backed_up, config_option, force_option, handle_errors, lang_option, load_settings, today_option
 
 
 def default_output(book: Path, lang: str) -> Path:
@@ -19,8 +19,7 @@ def default_output(book: Path, lang: str) -> Path:
 @click.command("reconcile")
 @click.argument("book", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--bank-statement", "statement", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Bank statement (CSV, .xlsx or .xls, as the bank exports it) to match against the payments; "
-                   "`orderbook bank-check FILE` shows what is read of it.")
+              help="Bank statement CSV (GBK, GB18030 or UTF-8, as the bank exports it) to match against the payments.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write the reconciliation workbook. Default: BOOK_对账.xlsx "
                    "(en: BOOK_reconciliation.xlsx) in the current folder. Replaces an earlier reconciliation "
@@ -39,13 +38,13 @@ def command(book: Path, statement: Path | None, output: Path | None, today, lang
     overpaid orders, payments to unknown orders, duplicate references, shipped more than ordered,
     shipped without a shipment); 2: the book, the statement or the settings could not be read.
     """
-    from ..config import load_config
     from ..outputs import check_output
     from ..read import read_book
     from ..reconcile import reconcile_book, write_reconciliation
     from ..reconcile.terminal import render_summary
 
-    config = load_config(config_path)
+    settings = load_settings(book, config_path)
+    config = settings.config
     lang = lang or config.language
     output = output or default_output(book, lang)
     saved = check_output(output, "reconcile", inputs=[book, statement, config_path], force=force)
@@ -53,6 +52,7 @@ def command(book: Path, statement: Path | None, output: Path | None, today, lang
                          today=today or date.today(), bank_statement=statement)
     path = write_reconciliation(rec, output, lang)
     render_summary(rec, lang)
+    click.echo(settings.line(lang))
     if saved:
         click.echo(backed_up(saved, lang))
     click.echo(f"{'已写入' if lang == 'zh' else 'wrote'} {path}")

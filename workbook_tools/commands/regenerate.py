@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from ..config import load_config
 from ..schema import SHEETS
-from .common import backed_up, book_output, config_option, force_option, handle_errors, lang_option, progress_bar
+from .common import (backed_up, book_output, config_option, force_option, handle_errors, lang_option, load_settings,
+                     progress_bar)
 
 
 @click.command("regenerate")
@@ -39,7 +39,8 @@ def command(book: Path, output: Path | None, accept_loss: bool, lang: str | None
     from ..regenerate import regenerate
     from ..safe_io import locked
 
-    config = load_config(config_path)
+    settings = load_settings(book, config_path)
+    config = settings.config
     bar, progress = progress_bar()
     saved = None
     if output is None or _same_file(output, book):
@@ -54,6 +55,7 @@ def command(book: Path, output: Path | None, accept_loss: bool, lang: str | None
     if saved:
         click.echo(backed_up(saved, "en"))  # this command speaks English
     click.echo(f"wrote {result.path}" + (f" (the old book is saved as {result.backup_path})" if result.backup_path else ""))
+    click.echo(settings.line("en"))
     click.echo("rows: " + ", ".join(f"{s.zh} {result.rows[s.key]:,}" for s in SHEETS))
     for s in SHEETS:
         if result.extra_columns.get(s.key):

@@ -16,6 +16,7 @@ from .common import (
     force_option,
     handle_errors,
     lang_option,
+    load_settings,
     progress_bar,
     today_option,
 )
@@ -45,7 +46,6 @@ def command(book: Path, month: str, output: Path | None, into_book: bool, json_p
 
     Exit code 0: written; 2: the book, the month or an option could not be used.
     """
-    from ..config import load_config
     from ..errors import OutputError
     from ..outputs import check_output
     from ..summary.into_book import default_copy_path
@@ -53,7 +53,8 @@ def command(book: Path, month: str, output: Path | None, into_book: bool, json_p
     from ..summary.run import run_summary
     from ..summary.sheet import default_summary_path
 
-    config = load_config(config_path)
+    settings = load_settings(book, config_path)
+    config = settings.config
     parsed = Month.parse(month)
     target = output or (default_copy_path(book, parsed) if into_book else default_summary_path(parsed))
     if json_path is not None and _same_path(json_path, target):
@@ -81,7 +82,8 @@ def command(book: Path, month: str, output: Path | None, into_book: bool, json_p
     for s in saved:
         if s:
             click.echo(backed_up(s, lang))
-    for line in run.lines(lang):
+    lines = run.lines(lang)
+    for line in [*lines[:1], settings.line(lang), *lines[1:]]:  # under the report's title
         click.echo(line)
 
 

@@ -25,12 +25,13 @@ from typing import Any
 from ..book import BookData, OrderBook, empty_data
 from ..choices import choice_lists, label_of
 from ..codes import Severity
-from ..config import Config, load_config
+from ..config import Config
 from ..errors import BookReadError
 from ..findings import Finding
 from ..perf import gc_paused
 from ..safe_io import locked
 from ..schema import SHEET_BY_KEY, SHEETS
+from ..settings import Settings, resolve_settings
 from .mapping import Mapping, MappingError, Target, load_mapping
 from .plan import (ADD, CONFLICT, DUPLICATE, IDENTICAL, MERGED, REJECTED, SOURCE_CONFLICT, UPDATE, Item, items_of,
                    plan_sheet)
@@ -83,6 +84,8 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
     #: Validation passes run (each after rejecting rows the pass before found in error).
     rounds: int = 0
+    #: Which settings the import used, and where they came from.
+    settings: Settings | None = None
 
     def total(self, kind: str) -> int:
         return sum(c[kind] for c in self.counts.values())
@@ -206,7 +209,7 @@ def import_rows(
     mapping: str | os.PathLike | Mapping | None = None,
     dry_run: bool = False,
     update: bool = False,
-    config: Config | None = None,
+    config: Config | Settings | None = None,
     lang: str | None = None,
     today: date | None = None,
     rejects_dir: str | os.PathLike | None = None,
@@ -219,6 +222,8 @@ def import_rows(
     and the headers do not tell). ``mapping``: a TOML mapping file or a loaded ``Mapping``;
     without one, columns are matched by their headers. ``config``: the company settings to
     validate and write with (default: the mapping's ``config`` file, else the defaults).
+    A ``Settings`` (settings.py) may be given instead, to say where they came from. Settings given
+    (as a ``Config``, from ``--config`` or the mapping) are stored in the book as it is written.
     ``dry_run`` changes nothing. ``update`` overwrites book rows whose key matches but whose
     values differ (default: report them as conflicts). ``rejects_dir``: write the rejects report
     there (CSV and Excel) when anything was rejected. Raises WorkbookToolsError subclasses for
@@ -233,16 +238,20 @@ def import_rows(
                        config=config, lang=lang, today=today, rejects_dir=rejects_dir, guard=guard)
 
 
-def _import(source, book_path: Path, *, sheet, mapping, dry_run: bool, update: bool, config: Config | None,
+def _import(source, book_path: Path, *, sheet, mapping, dry_run: bool, update: bool, config: Config | Settings | None,
             lang: str | None, today: date | None, rejects_dir, guard) -> ImportResult:
     if sheet is not None and sheet not in SHEET_BY_KEY:
         raise MappingError(f"unknown sheet {sheet!r} (one of {', '.join(SHEET_BY_KEY)})")
     if mapping is not None and not isinstance(mapping, Mapping):
         mapping = load_mapping(mapping)
-    if config is None:
-        cfg_path = mapping.config_path() if mapping is not None else None
-        config = load_config(cfg_path) if cfg_path is not None else Config()
     book_path = Path(book_path)
+    settings = config if isinstance(config, Settings) else None
+    if config is None:
+        settings = resolve_settings(book_path, mapping_config=mapping.config_path() if mapping is not None else None)
+    if settings is not None:
+        config = settings.config
+    # settings brought by the import travel with the book from now on
+    keep_settings = settings is None or settings.source in ("--config", "mapping")
     today = today or date.today()
     paths = [Path(source)] if isinstance(source, (str, os.PathLike)) else [Path(s) for s in source]
 
@@ -251,7 +260,8 @@ def _import(source, book_path: Path, *, sheet, mapping, dry_run: bool, update: b
     book: OrderBook | None = read_book(book_path, config=config) if book_path.exists() else None
     book_lang = book.lang if book is not None else (lang or config.language)
     lang = lang or book_lang  # of the messages; the book keeps its own language
-    result = ImportResult(book=book_path, created=book is None, dry_run=dry_run, lang=lang)
+    result = ImportResult(book=book_path, created=book is None, dry_run=dry_run, lang=lang,
+                          settings=settings)
 
     with gc_paused():
         existing: BookData = book.data() if book is not None else empty_data()
@@ -313,7 +323,7 @@ def _import(source, book_path: Path, *, sheet, mapping, dry_run: bool, update: b
     changed = result.total(ADD) + result.total(UPDATE)
     if not dry_run and changed:
         stored = store(book_path, screened.data, book=book, config=config, lang=book_lang, today=today, guard=guard,
-                       derived=screened.derived)
+                       derived=screened.derived, keep_settings=keep_settings)
         result.written, result.backup, result.notes = True, stored.backup, stored.notes
     if rejects_dir is not None:
         result.write_rejects(rejects_dir)

@@ -30,21 +30,25 @@ class Stored:
 
 
 def store(path: Path, data: BookData, *, book: OrderBook | None, config: Config, lang: str,
-          today: date | None = None, guard=None, derived=None) -> Stored:
+          today: date | None = None, guard=None, derived=None, keep_settings: bool = False) -> Stored:
     """Write ``data`` to ``path``: the book read as ``book`` changed in place, or a new book.
-    ``derived``: Python's derived values of ``data`` when the caller has them (the import's check)."""
+    ``derived``: Python's derived values of ``data`` when the caller has them (the import's check).
+    ``keep_settings``: the book changed in place stores ``config`` from now on (a new book always does)."""
     today = today or date.today()
     if book is None:
         from ..template import write_book
 
         return Stored(write_book(path, data, config=config, lang=lang, today=today))
     from ..xlsxpkg.book_changes import write_changes
+    from ..settings import properties_to_store
     from ..xlsxpkg.package import Unsupported
 
+    properties = properties_to_store(path, config) if keep_settings else None
     saved = backup(path)
     try:
         with atomic_path(path, guard=guard) as tmp, open(tmp, "wb") as out:
-            changes = write_changes(path, book, data, out, config=config, today=today, derived=derived)
+            changes = write_changes(path, book, data, out, config=config, today=today, derived=derived,
+                                    properties=properties)
     except Unsupported as exc:
         saved.unlink(missing_ok=True)
         raise OutputError(f"{path}: 无法在原文件中写入 / cannot change this book in place ({exc}); "

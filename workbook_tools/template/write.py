@@ -22,6 +22,7 @@ from ..derive import derive
 from ..formulas import FormulaContext
 from ..outputs import xlsx_workbook
 from ..schema import DASHBOARD, INSTRUCTIONS, LISTS, SHEETS, aux_name
+from ..settings import settings_properties
 from .carry import Carry, write_other_sheet
 from .dashboard import dashboard_values, write_dashboard
 from .data_sheet import write_data_sheet
@@ -98,6 +99,8 @@ def write_book(
     with xlsx_workbook(path, "book", WORKBOOK_OPTIONS) as wb:
         wb.set_properties({"title": pick(BOOK_TITLE, lang), "company": config.company_name,
                            "created": DOC_TIMESTAMP})
+        for name, value in settings_properties(config).items():  # the settings travel with the book
+            wb.set_custom_property(name, value)
         styles = Styles(wb)
         add = lambda name: wb.add_worksheet(name, worksheet_class=BulkSheet)  # noqa: E731
         ws_instructions = add(aux_name(INSTRUCTIONS, lang))

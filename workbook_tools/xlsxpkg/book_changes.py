@@ -32,6 +32,7 @@ from ..template.dashboard import _cached as dashboard_cached
 from ..template.dashboard import dashboard_cells, dashboard_values
 from ..validate.cached import matches
 from .package import Package, Unsupported
+from .props import set_properties
 from .cells import cached_parts
 from .sheet import Cached, SheetEdit, Value, patch_sheet
 
@@ -171,9 +172,10 @@ def dashboard_edit(xml: bytes, data: BookData, derived: Derived, config: Config,
 
 
 def write_changes(path: str | os.PathLike, book: OrderBook, data: BookData, out, *, config: Config,
-                  today: date, derived: Derived | None = None) -> Changes:
+                  today: date, derived: Derived | None = None, properties: dict[str, str] | None = None) -> Changes:
     """Write the book at ``path`` with ``data`` in place of ``book``'s rows to the open binary file
-    ``out``. Raises Unsupported when the package has a shape this writer does not handle."""
+    ``out``; ``properties``: custom document properties to set too (the settings the book now
+    carries). Raises Unsupported when the package has a shape this writer does not handle."""
     with Package(path) as pkg:
         sheets = {s.name: s.part for s in pkg.sheets()}
         date1904 = pkg.date1904()
@@ -190,6 +192,8 @@ def write_changes(path: str | os.PathLike, book: OrderBook, data: BookData, out,
             if part is None:
                 raise Unsupported(f"sheet {name!r} not found")
             pkg.new[part] = patch_sheet(pkg.read(part), edit)  # streamed into the zip
+        if properties:
+            set_properties(pkg, properties)
         pkg.write_to(out)
     return changes
 
