@@ -88,3 +88,16 @@ def resaved(src: Path, folder: Path) -> Path:
                     "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(folder), str(src)],
                    check=True, capture_output=True, timeout=180)
     return folder / (src.stem + ".xlsx")
+
+
+def assert_staff_work_kept(wb) -> None:
+    """What ``staff_book`` put in, as openpyxl sees it in a book written from it."""
+    assert wb["客户"]["B2"].comment.text == COMMENT and wb["客户"]["B2"].comment.author == "王会计"
+    assert wb["客户"]["E2"].hyperlink.target == "mailto:caiwu@example.com"
+    assert wb["订单"]["L2"].hyperlink.target == "https://contracts.example.com/合同/2026-001.pdf"
+    a3 = wb["订单"]["A3"]
+    assert a3.fill.fgColor.rgb == "00FFFF00" and a3.font.b and a3.font.color.rgb == "00FF0000"
+    assert [wb["订单"][f"M{r}"].value for r in (2, ORDERS + 1)] == ["=H2*0.05", f"=H{ORDERS + 1}*0.05"]
+    assert wb["订单"]["N2"].value == "  前后有空格  " and wb["订单"]["N3"].value == LONG_TEXT
+    assert wb["订单明细"]["J2"].value == "=1+1"
+    assert [str(r) for r in wb["月度目标"].merged_cells.ranges] == ["A1:C1"]

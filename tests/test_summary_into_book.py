@@ -22,7 +22,7 @@ from workbook_tools.summary.run import run_summary
 from workbook_tools.xlsxpkg.package import Package, rels_name
 from workbook_tools.xlsxpkg.transplant import content_type, reachable, transplant_sheet
 
-from staff_books import COMMENT, LONG_TEXT, TODAY, VBA, macro_book, resaved, staff_book
+from staff_books import COMMENT, TODAY, VBA, assert_staff_work_kept, macro_book, resaved, staff_book
 from backups import is_backup_of
 
 MONTH = "2026-10"
@@ -123,16 +123,9 @@ def test_the_report_sheet_has_the_figures_formats_and_charts(book):
 def test_what_staff_put_in_the_book_survives(book):
     out = run_summary(book, MONTH, into_book=True, today=TODAY).written[0]
     wb = openpyxl.load_workbook(out)
-    assert wb["客户"]["B2"].comment.text == COMMENT and wb["客户"]["B2"].comment.author == "王会计"
-    assert wb["客户"]["E2"].hyperlink.target == "mailto:caiwu@example.com"
-    assert wb["订单"]["L2"].hyperlink.target == "https://contracts.example.com/合同/2026-001.pdf"
-    a3 = wb["订单"]["A3"]
-    assert a3.fill.fgColor.rgb == "00FFFF00" and a3.font.b and a3.font.color.rgb == "00FF0000"
-    assert [wb["订单"][f"M{r}"].value for r in (2, 31)] == ["=H2*0.05", "=H31*0.05"]
-    assert wb["订单"]["N2"].value == "  前后有空格  " and wb["订单"]["N3"].value == LONG_TEXT
-    assert wb["订单明细"]["J2"].value == "=1+1"
+    assert_staff_work_kept(wb)
     staff = wb["月度目标"]
-    assert [str(r) for r in staff.merged_cells.ranges] == ["A1:C1"] and len(staff._charts) == 1
+    assert len(staff._charts) == 1
     # the staff's sheet and its chart are the very same parts
     before, after = _parts(book), _parts(out)
     with Package(book) as pkg:

@@ -26,8 +26,7 @@ from xml.sax.saxutils import escape
 
 from ..codes import Severity
 from ..safe_io import atomic_path
-from ..xlsxpkg.package import MAIN, PKG, REL, XML_HEAD, Package, Unsupported, parse
-from ..xlsxpkg.package import rels_name as _rels_name
+from ..xlsxpkg.package import MAIN, REL, XML_HEAD, Package, Unsupported, parse
 from ..xlsxpkg.package import resolve as _resolve
 from ..xlsxpkg.props import set_properties
 from .labels import COLOURS
@@ -55,18 +54,8 @@ def _relationships(pkg: Package, part: str) -> list[dict[str, str]]:
 
 def _add_relationships(pkg: Package, part: str, rels: list[tuple[str, str, str]]) -> None:
     """Add ``(id, type, target)`` relationships to ``part``'s rels part (created when absent)."""
-    name = _rels_name(part)
-    items = "".join(f'<Relationship Id="{i}" Type="{REL}/{t}" Target="{escape(tg, {chr(34): "&quot;"})}"/>'
-                    for i, t, tg in rels)
-    if pkg.exists(name):
-        text = pkg.text(name)
-        end = text.rfind("</Relationships>")
-        if end < 0:
-            raise Unsupported(f"{name}: no </Relationships>")
-        text = text[:end] + items + text[end:]
-    else:
-        text = f'{XML_HEAD}<Relationships xmlns="{PKG}">{items}</Relationships>'
-    pkg.new[name] = text.encode("utf-8")
+    for rid, kind, target in rels:
+        pkg.add_relationship(part, f"{REL}/{kind}", target, rid)
 
 
 def _free_id(existing: Iterable[str], n: int = 1) -> list[str]:

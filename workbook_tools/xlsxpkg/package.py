@@ -121,14 +121,16 @@ class Package:
         root = parse(self.read(name), name)
         return [dict(r.attrib) for r in root.iter(f"{{{PKG}}}Relationship")]
 
-    def add_relationship(self, part: str, type_url: str, target: str) -> str:
-        """Add a relationship from ``part`` (``""``: the package) and return its new id."""
+    def add_relationship(self, part: str, type_url: str, target: str, rid: str | None = None) -> str:
+        """Add a relationship from ``part`` (``""``: the package) and return its id (a new one
+        unless ``rid`` is given)."""
         name = rels_name(part)
-        taken = {r.get("Id") for r in self.relationships(part)}
-        n = 1
-        while f"rIdOB{n}" in taken:
-            n += 1
-        rid = f"rIdOB{n}"
+        if rid is None:
+            taken = {r.get("Id") for r in self.relationships(part)}
+            n = 1
+            while f"rIdOB{n}" in taken:
+                n += 1
+            rid = f"rIdOB{n}"
         item = f'<Relationship Id="{rid}" Type="{type_url}" Target="{xml_attr(target)}"/>'
         if self.exists(name):
             text = self.text(name)
