@@ -129,7 +129,8 @@ def test_a_catastrophic_order_number_pattern_does_not_slow_validation():
 @pytest.mark.parametrize("toml, where, words", [
     ('[patterns]\norder_no = "^SO(\\\\d{10}$"\n', "patterns.order_no", "not a valid regular expression"),
     ('[patterns]\nsku = "(?=P)P\\\\d+"\n', "patterns.sku", "lookahead"),
-    ('[[lists.carriers]]\nname = "顺丰速运"\ntracking = "^(SF)\\\\1$"\n', "lists.carriers.0.tracking", "backreference"),
+    ('[[lists.carriers]]\nname = "顺丰速运"\ntracking = "^(SF)\\\\1$"\n', "lists.carriers.0.tracking",
+     "backreference"),
 ])
 def test_a_bad_pattern_in_the_config_is_one_line_and_exit_2(tmp_path, small_book, toml, where, words):
     cfg = tmp_path / "bad.toml"

@@ -163,9 +163,10 @@ def test_each_rule_fires_at_its_cell_and_nowhere_else(code, edit, edit_book, cel
 
 
 def test_every_code_has_a_case_and_a_check():
-    """Every validation code (reconciliation has codes of its own, tested with it) has a check and a case here."""
+    """Every validation code (reconciliation and the nightly change report have codes of their own, tested
+    with them) has a check and a case here."""
     declared = {c for check in CHECKS for c in check.CODES}
-    validation_codes = {c for c, code in CODES.items() if code.group != "reconcile"}
+    validation_codes = {c for c, code in CODES.items() if code.group not in ("reconcile", "changes")}
     assert declared == validation_codes
     assert {c[0] for c in CASES} == validation_codes
 

@@ -164,14 +164,22 @@ def settings_lines(report, used, lang: str) -> list[str]:
               show_default=True, help="Where the dated report folders (YYYY-MM-DD) go.")
 @click.option("--keep-days", type=click.IntRange(1), default=30, show_default=True,
               help="Delete dated report folders older than this.")
+@click.option("--extend", "extend", is_flag=True,
+              help="First prepare more rows (orderbook extend) in every book that validate would warn about: "
+                   "prepared rows running low, rows without formulas, validation lost.")
 @lang_option
 @config_option
 @handle_errors
-def nightly(folder, reports_root, keep_days, lang, config_path) -> None:
+def nightly(folder, reports_root, keep_days, extend, lang, config_path) -> None:
     """Validate every order book in FOLDER into a dated report folder (for cron)."""
     from .nightly import run_nightly
 
     config = load_settings(None, config_path, stored=False).config if config_path else None
+    if extend:
+        from .commands.extend import extend_folder
+
+        for line in extend_folder(folder, config_path):
+            click.echo(line)
     result = run_nightly(folder, reports_root=reports_root, keep_days=keep_days, config=config,
                          lang=lang or (config.language if config else "zh"))
     for line in result.lines:
@@ -235,6 +243,55 @@ def config_set(book: Path, assignments: tuple[str, ...], force: bool) -> None:
     used = load_settings(book, None)
     if used.source != "book":
         click.echo(f"note: {used.describe('en')} takes precedence over the settings stored in the book")
+
+
+@cli.command("changes")
+@click.argument("book", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              callback=lambda ctx, param, value: value.date() if value else None,
+              help="Show the nights from this day on. Default: every night recorded.")
+@click.option("--reports", "reports_root", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"),
+              show_default=True, help="The nightly job's reports folder (orderbook nightly --reports), where "
+                                      "the snapshots are.")
+@click.option("--json", "as_json", is_flag=True, help="Print the history as JSON.")
+@lang_option
+@config_option
+@handle_errors
+def changes(book: Path, since, reports_root: Path, as_json: bool, lang: str | None, config_path: Path | None) -> None:
+    """What changed in BOOK night by night (rows added, cells changed old → new, rows deleted with all
+    their values), as the nightly job recorded it, and since its last run (not recorded yet)."""
+    import json
+
+    from .changes import change_history, pending_changes
+    from .changes.report import change_lines, summary_line
+    from .errors import WorkbookToolsError
+    from .read import read_book
+
+    settings = load_settings(book, config_path)
+    lang = lang or settings.config.language
+    history = change_history(book, reports_root=reports_root, since=since)
+    if history is None:
+        raise WorkbookToolsError(f"{book}: no snapshot under {reports_root / 'snapshots'}: the nightly job keeps one "
+                                 f"(orderbook nightly FOLDER --reports {reports_root})")
+    now = pending_changes(book, read_book(book, config=settings.config), reports_root=reports_root)
+    if as_json:
+        click.echo(json.dumps({"book": str(book), "settings": settings.label,
+                               "nights": [h.to_dict(lang, settings.config) for h in history],
+                               "now": now.to_dict(lang, settings.config) if now else None},
+                              ensure_ascii=False, indent=2))
+        return
+    zh = lang == "zh"
+    for h in history:
+        click.echo(f"{h.night} {'夜间' if zh else 'night'}  {summary_line(h, lang)}")
+        for line in change_lines(h, lang, settings.config):
+            click.echo(line)
+    if now is not None:
+        click.echo(f"{'现在（尚未记录）' if zh else 'now (not recorded yet)'}  {summary_line(now, lang)}")
+        for line in change_lines(now, lang, settings.config):
+            click.echo(line)
+        for f in now.findings:
+            click.echo(f"  {f.code}: {f.message(lang)}")
+    click.echo(settings.line(lang))
 
 
 def _setting(data: dict, key: str) -> str:

@@ -161,6 +161,18 @@ _CODES = [
          "订单“{order}”{date} 的{method}付款 {value} 在银行流水中没有找到",
          "Payment of {value} for order '{order}' on {date} ({method_en}) is not on the bank statement",
          "核实款项是否到账；核对金额、日期和交易流水号。", "Check that the money arrived; compare amount, date and reference."),
+    # --- changes since the previous night (orderbook nightly, orderbook changes)
+    Code("row-deleted", E, "changes", "已付款或已发货订单的行被删除", "Row of a paid or shipped order deleted",
+         "{sheet}原第 {row_was} 行（订单“{value}”）已被删除，该订单有 {payments} 笔付款、{shipments} 次发货",
+         "{sheet_en} row {row_was} (order '{value}') was deleted; the order has {payments} payments and "
+         "{shipments} shipments",
+         "如属误删，从变更报告复制该行粘贴回去；否则先处理该订单的付款和发货记录。",
+         "If it was deleted by mistake, copy the row from the change report and paste it back; otherwise "
+         "deal with the order's payments and shipments first."),
+    Code("paid-order-changed", W, "changes", "已付款或已发货订单被改动", "Paid or shipped order changed",
+         "已付款或已发货的订单“{value}”被改动：{change}", "Order '{value}', already paid or shipped, was changed: {change_en}",
+         "确认改动是否有依据（退款、补发、更正），必要时恢复原值。",
+         "Check the change has a reason (a refund, a re-shipment, a correction); otherwise restore the old value."),
 ]
 
 CODES: dict[str, Code] = {c.code: c for c in _CODES}

@@ -32,6 +32,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "annotated": ("批注副本", "annotated copy"),
     "rejects": ("拒绝清单", "rejects report"),
     "backup": ("备份", "backup"),
+    "changes": ("变更报告", "change report"),
 }
 #: Outputs that cannot carry the tag, known by their content instead: JSON objects with these keys.
 JSON_KINDS: dict[str, tuple[frozenset[str], tuple[str, str]]] = {

@@ -23,6 +23,8 @@ class FileResult(FindingCounts):
     lang: str = "zh"
     #: Which settings the file was checked with (``Settings.label``), when known.
     settings: str | None = None
+    #: What changed since the previous night (changes.BookChanges), when the nightly job compared.
+    changes: Any = None
 
 
     def by_code(self) -> Counter[str]:
@@ -61,6 +63,7 @@ class Report:
                     "errors": r.errors, "warnings": r.warnings, "by_code": dict(sorted(r.by_code().items())),
                     "findings": [f.to_dict(lang) for f in r.findings],
                     **({"settings": r.settings} if r.settings else {}),
+                    **({"changes": r.changes.to_dict(lang)} if r.changes is not None else {}),
                 }
                 for r in self.files
             ],

@@ -1,0 +1,234 @@
+"""The change report: lines for the terminal and the log, a dict for JSON, an HTML page, a workbook.
+
+The workbook lists every change (变更), and on one sheet per data sheet the deleted rows with all
+their values, under the sheet's headers in the template's column order, typed as the book types
+them (dates as dates, amounts as numbers): select a row, copy, and paste it back into the book.
+Choice values are shown as the book shows them (已发货, not ``shipped``).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime
+from decimal import Decimal
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from ..choices import choice_lists, label_of
+from ..config import Config
+from ..schema import SHEET_BY_KEY, SHEETS
+from .diff import ADDED, CHANGED, DELETED, KINDS, RowChange
+from .rules import show
+
+_KIND_WORDS = {"zh": {ADDED: "新增", CHANGED: "修改", DELETED: "删除"},
+               "en": {ADDED: "added", CHANGED: "changed", DELETED: "deleted"}}
+
+
+def _lists(config: Config | None):
+    return choice_lists(config or Config())
+
+
+def value_text(sheet_key: str, key: str, v: Any, lang: str, lists) -> str:
+    """A value as the book shows it: choices as their label, dates as YYYY-MM-DD."""
+    col = SHEET_BY_KEY[sheet_key].column(key)
+    if col.choices and isinstance(v, str):
+        v = label_of(lists[col.choices], v, lang)
+    return "" if v is None else show(v, lang)
+
+
+def summary_line(changes, lang: str = "zh") -> str:
+    """One line per book: what changed since the night compared with."""
+    c = changes.counts()
+    if changes.since is None:
+        return "首次记录快照：下次运行起报告变更" if lang == "zh" else \
+            "first snapshot taken: changes are reported from the next run on"
+    if lang == "zh":
+        return f"自 {changes.since} 以来：新增 {c[ADDED]} 行，修改 {c[CHANGED]} 行，删除 {c[DELETED]} 行"
+    return f"since {changes.since}: {c[ADDED]} added, {c[CHANGED]} changed, {c[DELETED]} deleted"
+
+
+def row_place(c: RowChange, lang: str) -> str:
+    sheet = SHEET_BY_KEY[c.sheet]
+    name = sheet.name(lang)
+    if c.kind == DELETED:
+        return f"{name}原第 {c.old_row} 行" if lang == "zh" else f"{name} row {c.old_row} (before)"
+    return f"{name}!{c.row}" if lang == "zh" else f"{name}!{c.row}"
+
+
+def change_body(c: RowChange, lang: str = "zh", lists=None) -> str:
+    """What changed: ``数量 3 → 5；单价 …``; for a deleted row, every value it had ("" for a new row)."""
+    lists = lists or _lists(None)
+    sheet = SHEET_BY_KEY[c.sheet]
+    if c.kind == CHANGED:
+        blank = show(None, lang)
+        return ("；" if lang == "zh" else "; ").join(
+            f"{sheet.column(k).header(lang)} {value_text(c.sheet, k, a, lang, lists) or blank} → "
+            f"{value_text(c.sheet, k, b, lang, lists) or blank}" for k, a, b in c.cells)
+    if c.kind == DELETED:
+        return " | ".join(f"{sheet.column(k).header(lang)} {value_text(c.sheet, k, v, lang, lists)}"
+                          for k, v in c.values.items() if v not in (None, ""))
+    return ""
+
+
+def change_text(c: RowChange, lang: str = "zh", lists=None) -> str:
+    """One line: ``修改 订单明细!5 SO… / P1001：数量 3 → 5``; a deleted row with all its values."""
+    head = f"{_KIND_WORDS['en' if lang == 'en' else 'zh'][c.kind]} {row_place(c, lang)} {c.key}"
+    body = change_body(c, lang, lists)
+    codes = f" [{', '.join(c.codes)}]" if c.codes else ""
+    return f"{head}{'：' if lang == 'zh' else ': '}{body}{codes}" if body else f"{head}{codes}"
+
+
+def change_lines(changes, lang: str = "zh", config: Config | None = None, *, limit: int | None = None) -> list[str]:
+    lists = _lists(config)
+    rows = changes.rows if limit is None else changes.rows[:limit]
+    out = [f"  {change_text(c, lang, lists)}" for c in rows]
+    if limit is not None and len(changes.rows) > limit:
+        more = len(changes.rows) - limit
+        out.append(f"  …另有 {more} 处变更" if lang == "zh" else f"  … and {more} more")
+    return out
+
+
+def change_dict(c: RowChange, lang: str = "zh", config: Config | None = None) -> dict[str, Any]:
+    """A change for JSON: where, what, the changed cells; a deleted row with every value."""
+    lists = _lists(config)
+    sheet = SHEET_BY_KEY[c.sheet]
+    out: dict[str, Any] = {"sheet": c.sheet, "sheet_name": sheet.name(lang), "kind": c.kind, "key": c.key,
+                           "row": c.row, "old_row": c.old_row, "codes": list(c.codes)}
+    if c.kind == CHANGED:
+        out["cells"] = [{"column": k, "header": sheet.column(k).header(lang),
+                         "old": value_text(c.sheet, k, a, lang, lists), "new": value_text(c.sheet, k, b, lang, lists)}
+                        for k, a, b in c.cells]
+    if c.kind == DELETED:
+        out["values"] = {sheet.column(k).header(lang): value_text(c.sheet, k, v, lang, lists)
+                         for k, v in c.values.items()}
+    return out
+
+
+# ------------------------------------------------------------------------------------------- HTML
+
+_CSS = """body{font-family:-apple-system,"Segoe UI","PingFang SC","Microsoft YaHei",sans-serif;margin:2rem auto;
+max-width:1200px;padding:0 1rem;color:#1f2328}table{border-collapse:collapse;margin:.3rem 0 1rem;font-size:.92rem}
+th,td{border:1px solid #d1d9e0;padding:.2rem .5rem;text-align:left;vertical-align:top}th{background:#f0f3f6}
+.added{background:#e6ffec}.deleted{background:#ffebe9}.code{color:#9c0006;font-weight:600}.meta{color:#59636e}"""
+
+
+def render_html(all_changes: list, lang: str = "zh", config: Config | None = None) -> str:
+    """One self-contained page: per book the changes, then the deleted rows as tables to copy back."""
+    lists = _lists(config)
+    zh = lang == "zh"
+    title = "变更报告" if zh else "Change report"
+    out = ["<!DOCTYPE html>", f'<html lang="{"zh-CN" if zh else "en"}"><head><meta charset="utf-8">',
+           f"<title>{title}</title><style>{_CSS}</style></head><body>", f"<h1>{title}</h1>"]
+    for ch in all_changes:
+        out.append(f"<h2>{escape(str(ch.book))}</h2><p class=meta>{escape(summary_line(ch, lang))}</p>")
+        if ch.rows:
+            out.append("<table><tr>" + "".join(f"<th>{h}</th>" for h in (
+                ("变更", "工作表", "行", "编号", "内容", "问题") if zh else
+                ("change", "sheet", "row", "key", "what", "finding"))) + "</tr>")
+            for c in ch.rows:
+                sheet = SHEET_BY_KEY[c.sheet]
+                out.append(f'<tr class="{c.kind}"><td>{_KIND_WORDS["zh" if zh else "en"][c.kind]}</td>'
+                           f"<td>{escape(sheet.name(lang))}</td><td>{c.row if c.row else c.old_row}</td>"
+                           f"<td>{escape(c.key)}</td><td>{escape(change_body(c, lang, lists))}</td>"
+                           f'<td class=code>{escape(", ".join(c.codes))}</td></tr>')
+            out.append("</table>")
+        for sheet in SHEETS:
+            gone = [c for c in ch.rows if c.kind == DELETED and c.sheet == sheet.key]
+            if gone:
+                out.append(f"<h3>{'已删除的行' if zh else 'Deleted rows'}: {escape(sheet.name(lang))}</h3><table><tr>"
+                           + "".join(f"<th>{escape(c.header(lang))}</th>" for c in sheet.inputs) + "</tr>")
+                for c in gone:
+                    cells = (value_text(sheet.key, col.key, c.values.get(col.key), lang, lists) for col in sheet.inputs)
+                    out.append("<tr>" + "".join(f"<td>{escape(v)}</td>" for v in cells) + "</tr>")
+                out.append("</table>")
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"
+
+
+def write_html(all_changes: list, path: str | os.PathLike, lang: str = "zh", config: Config | None = None) -> Path:
+    from ..safe_io import atomic_path
+
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        tmp.write_text(render_html(all_changes, lang, config), encoding="utf-8")
+    return path
+
+
+# ------------------------------------------------------------------------------------------ Excel
+
+
+def _cell(ws, r: int, c: int, v: Any, fmt) -> None:
+    if v is None or v == "":
+        return
+    if isinstance(v, bool):
+        ws.write_string(r, c, str(v))
+    elif isinstance(v, datetime):
+        ws.write_datetime(r, c, v, fmt["datetime"])
+    elif isinstance(v, date):
+        ws.write_datetime(r, c, datetime(v.year, v.month, v.day), fmt["date"])
+    elif isinstance(v, (int, float, Decimal)):
+        ws.write_number(r, c, float(v))
+    else:
+        ws.write_string(r, c, str(v))
+
+
+def write_xlsx(all_changes: list, path: str | os.PathLike, lang: str = "zh", config: Config | None = None) -> Path:
+    """变更 (every change) and, per data sheet with deleted rows, those rows ready to paste back."""
+    from ..outputs import xlsx_workbook
+    from ..template.styles import TEXT_AS_TEXT
+
+    lists = _lists(config)
+    zh = lang == "zh"
+    path = Path(path)
+    with xlsx_workbook(path, "changes", TEXT_AS_TEXT) as wb:
+        fmt = {"head": wb.add_format({"bold": True, "bg_color": "#F0F3F6"}),
+               "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
+               "datetime": wb.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+               "title": wb.add_format({"bold": True})}
+        ws = wb.add_worksheet("变更" if zh else "Changes")
+        head = (("订单簿", "自", "至", "变更", "工作表", "行", "编号", "列", "原值", "新值", "问题") if zh else
+                ("book", "since", "night", "change", "sheet", "row", "key", "column", "old", "new", "finding"))
+        for c, h in enumerate(head):
+            ws.write_string(0, c, h, fmt["head"])
+        r = 1
+        for ch in all_changes:
+            for c in ch.rows:
+                sheet = SHEET_BY_KEY[c.sheet]
+                cells = c.cells or ((None, None, None),)
+                for key, old, new in cells:
+                    values = [str(ch.book), str(ch.since or ""), str(ch.night or ""),
+                              _KIND_WORDS["zh" if zh else "en"][c.kind], sheet.name(lang),
+                              c.row if c.row else c.old_row, c.key, sheet.column(key).header(lang) if key else "",
+                              value_text(c.sheet, key, old, lang, lists) if key else "",
+                              value_text(c.sheet, key, new, lang, lists) if key else "", ", ".join(c.codes)]
+                    for col, v in enumerate(values):
+                        _cell(ws, r, col, v, fmt)
+                    r += 1
+        ws.freeze_panes(1, 0)
+        ws.autofilter(0, 0, max(r - 1, 1), len(head) - 1)
+        ws.set_column(0, 0, 28)
+        ws.set_column(6, 6, 24)
+        ws.set_column(8, 9, 18)
+        for sheet in SHEETS:
+            blocks = [(ch, [c for c in ch.rows if c.kind == DELETED and c.sheet == sheet.key]) for ch in all_changes]
+            blocks = [(ch, gone) for ch, gone in blocks if gone]
+            if not blocks:
+                continue
+            ws = wb.add_worksheet(f"{'已删除 ' if zh else 'Deleted '}{sheet.name(lang)}"[:31])
+            r = 0
+            for ch, gone in blocks:
+                ws.write_string(r, 0, f"{ch.book}  {ch.since or ''} → {ch.night or ''}", fmt["title"])
+                for c, col in enumerate(sheet.inputs):
+                    ws.write_string(r + 1, c, col.header(lang), fmt["head"])
+                r += 2
+                for change in gone:
+                    for c, col in enumerate(sheet.inputs):
+                        v = change.values.get(col.key)
+                        if col.choices and isinstance(v, str):
+                            v = label_of(lists[col.choices], v, lang)
+                        _cell(ws, r, c, v, fmt)
+                    r += 1
+                r += 1
+            ws.set_column(0, len(sheet.inputs) - 1, 14)
+    return path

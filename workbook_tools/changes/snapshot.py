@@ -1,0 +1,282 @@
+"""What a book held on a night, kept in a SQLite file per book under the reports root.
+
+``reports_root/snapshots/<book>.<hash of its path>.sqlite`` holds, per data sheet, a table named by
+the sheet's key with the schema's input columns (names and types from the export tables:
+export/tables.py), plus ``_night`` and ``_row`` (the Excel row); a value the reader could not type
+is kept as its text in ``unread``. The snapshots of two nights are kept: the last one before
+today (what tonight is compared with, also when the job runs again the same day) and today's.
+``changes`` logs every night's changes for good (``orderbook changes --since``); ``nights`` says
+when each was taken, with which settings, against which earlier night.
+
+Decimal values are stored as text (SQLite has no decimal type, and a float would not give back
+``1.005``): what was read is what comes back, so an unchanged cell never shows as changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..book import OrderBook
+from ..errors import OutputError
+from ..schema import SHEETS, TEXT_TYPES, Column, T
+from ..export.tables import sql_type
+
+FOLDER = "snapshots"
+
+
+@dataclass
+class Row:
+    #: The Excel row it was on (None: not known).
+    row: int | None
+    #: Input column key -> value: as read, or the cell's text where the reader could not type it.
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+#: Sheet key -> its rows in book order.
+Snapshot = dict[str, list[Row]]
+
+
+def snapshot_of(book: OrderBook) -> Snapshot:
+    out: Snapshot = {}
+    for sheet in SHEETS:
+        table = book[sheet.key]
+        raw = {(i, k): v for i, k, v, _ in table.problems}
+        rows = []
+        for i, record in enumerate(table.rows):
+            values = {c.key: record.get(c.key) for c in sheet.inputs}
+            for k, v in values.items():
+                if v is None and (i, k) in raw:
+                    values[k] = _text(raw[(i, k)])
+            rows.append(Row(table.row_numbers[i] if i < len(table.row_numbers) else None, values))
+        out[sheet.key] = rows
+    return out
+
+
+def _text(v: Any) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return "" if v is None else str(v)
+
+
+# ----------------------------------------------------------------------------------------- tables
+
+
+class ExactDecimal(sa.types.TypeDecorator):
+    """A Decimal kept as its text: no float on the way."""
+
+    impl = sa.Text
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else str(value)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else Decimal(value)
+
+
+def _type(col: Column) -> sa.types.TypeEngine:
+    if col.type in (T.MONEY, T.PERCENT):
+        return ExactDecimal()
+    t = sql_type(col)
+    return sa.Text() if isinstance(t, sa.String) else t  # the snapshot keeps any length
+
+
+def _fits(col: Column, v: Any) -> bool:
+    if col.type in TEXT_TYPES:
+        return isinstance(v, str)
+    return {
+        T.INT: lambda: isinstance(v, int) and not isinstance(v, bool),
+        T.MONEY: lambda: isinstance(v, Decimal),
+        T.PERCENT: lambda: isinstance(v, Decimal),
+        T.DATE: lambda: isinstance(v, date) and not isinstance(v, datetime),
+        T.DATETIME: lambda: isinstance(v, datetime),
+    }[col.type]()
+
+
+def build_metadata() -> sa.MetaData:
+    md = sa.MetaData()
+    for sheet in SHEETS:
+        sa.Table(sheet.key, md, sa.Column("_night", sa.Date, nullable=False, index=True), sa.Column("_seq", sa.Integer),
+                 sa.Column("_row", sa.Integer), *(sa.Column(c.key, _type(c)) for c in sheet.inputs))
+    sa.Table("unread", md, sa.Column("_night", sa.Date, nullable=False, index=True), sa.Column("sheet", sa.Text),
+             sa.Column("seq", sa.Integer), sa.Column("column", sa.Text), sa.Column("text", sa.Text))
+    sa.Table("nights", md, sa.Column("night", sa.Date, primary_key=True), sa.Column("since", sa.Date),
+             sa.Column("taken", sa.DateTime), sa.Column("book", sa.Text), sa.Column("settings", sa.Text))
+    sa.Table("changes", md, sa.Column("night", sa.Date, nullable=False, index=True), sa.Column("seq", sa.Integer),
+             sa.Column("sheet", sa.Text), sa.Column("kind", sa.Text), sa.Column("key", sa.Text),
+             sa.Column("row", sa.Integer), sa.Column("old_row", sa.Integer), sa.Column("cells", sa.Text),
+             sa.Column("vals", sa.Text), sa.Column("codes", sa.Text))
+    return md
+
+
+METADATA = build_metadata()
+
+
+def snapshot_path(reports_root: str | os.PathLike, book: str | os.PathLike) -> Path:
+    """``reports_root/snapshots/<book stem>.<10 hex of the book's absolute path>.sqlite``."""
+    where = os.path.abspath(book)
+    digest = hashlib.sha1(where.encode("utf-8", "surrogateescape")).hexdigest()[:10]
+    return Path(reports_root) / FOLDER / f"{Path(book).stem}.{digest}.sqlite"
+
+
+# ------------------------------------------------------------------------------------- the store
+
+
+def encode(v: Any) -> Any:
+    """A value as JSON can hold it (dates ISO, Decimals as text)."""
+    if isinstance(v, (date, datetime)):
+        return v.isoformat()
+    if isinstance(v, Decimal):
+        return str(v)
+    return v
+
+
+def decode(col: Column, v: Any) -> Any:
+    """``encode``'s value back, by the column's type (text the reader could not type stays text)."""
+    if not isinstance(v, str):
+        return v
+    try:
+        if col.type in (T.MONEY, T.PERCENT):
+            return Decimal(v)
+        if col.type is T.DATE:
+            return date.fromisoformat(v)
+        if col.type is T.DATETIME:
+            return datetime.fromisoformat(v)
+    except (ValueError, InvalidOperation):
+        pass
+    return v
+
+
+class SnapshotStore:
+    """The SQLite file of one book's snapshots and change log."""
+
+    def __init__(self, path: str | os.PathLike, *, create: bool = True):
+        self.path = Path(path)
+        if create:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise OutputError(f"cannot write {self.path.parent}: {exc.strerror or exc}") from exc
+        self.engine = sa.create_engine(sa.URL.create("sqlite", database=str(self.path)))
+        try:
+            with self.engine.begin() as conn:
+                METADATA.create_all(conn)
+        except sa.exc.SQLAlchemyError as exc:
+            self.engine.dispose()
+            raise OutputError(f"{self.path}: cannot use the snapshot file ({_reason(exc)})") from None
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> SnapshotStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def nights(self) -> list[date]:
+        """The nights whose snapshot is kept, oldest first."""
+        with self.engine.connect() as conn:
+            return sorted(conn.scalars(sa.select(METADATA.tables["nights"].c.night)))
+
+    def load(self, night: date) -> Snapshot:
+        out: Snapshot = {}
+        with self.engine.connect() as conn:
+            unread: dict[tuple[str, int], dict[str, str]] = {}
+            u = METADATA.tables["unread"]
+            for sheet, seq, column, text in conn.execute(
+                    sa.select(u.c.sheet, u.c.seq, u.c.column, u.c.text).where(u.c._night == night)):
+                unread.setdefault((sheet, seq), {})[column] = text
+            for sheet in SHEETS:
+                t = METADATA.tables[sheet.key]
+                keys = [c.key for c in sheet.inputs]
+                rows = []
+                result = conn.execute(sa.select(t.c._row, *(t.c[k] for k in keys)).where(t.c._night == night)
+                                      .order_by(t.c._seq))
+                for seq, rec in enumerate(result):
+                    values = dict(zip(keys, rec[1:]))
+                    values.update(unread.get((sheet.key, seq), {}))
+                    rows.append(Row(rec[0], values))
+                out[sheet.key] = rows
+        return out
+
+    def save(self, night: date, snap: Snapshot, *, since: date | None, taken: datetime, book: str,
+             settings: str | None, changes: list) -> None:
+        """Keep ``snap`` as ``night``'s snapshot and ``changes`` (RowChange) as its log, in one
+        transaction; snapshots older than ``since`` go (``since`` and ``night`` are kept)."""
+        nights, log, unread = METADATA.tables["nights"], METADATA.tables["changes"], METADATA.tables["unread"]
+        try:
+            with self.engine.begin() as conn:
+                for table in (*(METADATA.tables[s.key] for s in SHEETS), unread):
+                    gone = table.c._night == night
+                    if since is not None:
+                        gone = sa.or_(gone, table.c._night < since)
+                    conn.execute(table.delete().where(gone))
+                conn.execute(log.delete().where(log.c.night == night))
+                conn.execute(nights.delete().where(nights.c.night == night))
+                for sheet in SHEETS:
+                    rows, texts = [], []
+                    for seq, r in enumerate(snap[sheet.key]):
+                        rec = {"_night": night, "_seq": seq, "_row": r.row}
+                        for col in sheet.inputs:
+                            v = r.values.get(col.key)
+                            if v is None or _fits(col, v):
+                                rec[col.key] = v
+                            else:
+                                rec[col.key] = None
+                                texts.append({"_night": night, "sheet": sheet.key, "seq": seq,
+                                              "column": col.key, "text": _text(v)})
+                        rows.append(rec)
+                    if rows:
+                        conn.execute(METADATA.tables[sheet.key].insert(), rows)
+                    if texts:
+                        conn.execute(unread.insert(), texts)
+                conn.execute(nights.insert(), [{"night": night, "since": since, "taken": taken, "book": book,
+                                                "settings": settings}])
+                if changes:
+                    conn.execute(log.insert(), [
+                        {"night": night, "seq": n, "sheet": c.sheet, "kind": c.kind, "key": c.key, "row": c.row,
+                         "old_row": c.old_row, "cells": json.dumps([[k, encode(a), encode(b)] for k, a, b in c.cells],
+                                                                   ensure_ascii=False),
+                         "vals": json.dumps({k: encode(v) for k, v in c.values.items()}, ensure_ascii=False),
+                         "codes": ",".join(c.codes)}
+                        for n, c in enumerate(changes)])
+        except sa.exc.SQLAlchemyError as exc:
+            raise OutputError(f"{self.path}: cannot write the snapshot ({_reason(exc)})") from None
+
+    def history(self, since: date | None = None) -> list[tuple[date, date | None, list]]:
+        """(night, the night it was compared with, [RowChange]) of every logged night from ``since`` on."""
+        from ..schema import SHEET_BY_KEY
+        from .diff import RowChange
+
+        nights, log = METADATA.tables["nights"], METADATA.tables["changes"]
+        out = []
+        with self.engine.connect() as conn:
+            query = sa.select(nights.c.night, nights.c.since).order_by(nights.c.night)
+            if since is not None:
+                query = query.where(nights.c.night >= since)
+            for night, before in conn.execute(query).all():
+                changes = []
+                for rec in conn.execute(sa.select(log).where(log.c.night == night).order_by(log.c.seq)).mappings():
+                    sheet = SHEET_BY_KEY[rec["sheet"]]
+                    cells = tuple((k, decode(sheet.column(k), a), decode(sheet.column(k), b))
+                                  for k, a, b in json.loads(rec["cells"]))
+                    values = {k: decode(sheet.column(k), v) for k, v in json.loads(rec["vals"]).items()}
+                    changes.append(RowChange(rec["sheet"], rec["kind"], rec["key"], rec["row"], rec["old_row"],
+                                             cells, values, tuple(c for c in rec["codes"].split(",") if c)))
+                out.append((night, before, changes))
+        return out
+
+
+def _reason(exc: sa.exc.SQLAlchemyError) -> str:
+    orig = getattr(exc, "orig", None)
+    return str(orig) if orig is not None else str(exc).splitlines()[0]
