@@ -63,6 +63,19 @@ def diff_snapshots(before: Snapshot, after: Snapshot) -> list[RowChange]:
 def diff_sheet(sheet: Sheet, before: list[Row], after: list[Row]) -> list[RowChange]:
     ident = identity(sheet)
     cols = [c.key for c in sheet.inputs]
+    # most rows did not change: those pair by all their values first, in one pass
+    pool: dict[tuple, list[Row]] = defaultdict(list)
+    for r in before:
+        pool[tuple(r.values.get(c) for c in cols)].append(r)
+    after_left = []
+    for r in after:
+        same = pool.get(tuple(r.values.get(c) for c in cols))
+        if same:
+            same.pop()
+        else:
+            after_left.append(r)
+    unpaired_before = {id(r) for rs in pool.values() for r in rs}
+    before, after = [r for r in before if id(r) in unpaired_before], after_left
 
     def groups(rows: list[Row]) -> dict[tuple, list[Row]]:
         g: dict[tuple, list[Row]] = defaultdict(list)

