@@ -3,8 +3,10 @@
 
     python scripts/nightly_validate.py /srv/orders --reports /srv/orders/reports --keep-days 30
 
-Prints one line per file (errors and warnings, or why it could not be read) and a total; exits
-0 when clean, 1 when any error-level finding, 2 when an input could not be read. No colours or
+Prints one line per file (errors and warnings, or why it could not be read), one per file skipped
+(our own outputs, links out of the folder …) and a total; exits 0 when clean, 1 when any error-level
+finding, 2 when an input could not be read (or the reports folder is the books folder or above it).
+Each book is checked in a child process within --memory-limit and --timeout. No colours or
 progress bar unless run in a terminal. Crontab, every night at 02:30:
 
     30 2 * * *  cd /srv/orders && python3 /opt/orderbook/scripts/nightly_validate.py . >> nightly.log 2>&1
@@ -25,6 +27,7 @@ from workbook_tools.config import load_config  # noqa: E402
 from workbook_tools.errors import WorkbookToolsError  # noqa: E402
 from workbook_tools.formats import FORMATS  # noqa: E402
 from workbook_tools.nightly import DEFAULT_FORMATS, run_nightly  # noqa: E402
+from workbook_tools.validate.isolated import DEFAULT_TIMEOUT, Bounds, default_memory_mb  # noqa: E402
 
 
 def _progress():
@@ -54,8 +57,15 @@ def _progress():
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Company settings (TOML).")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Pretend today is this date.")
+@click.option("--memory-limit", "memory_mb", type=click.IntRange(min=256), default=None,
+              help=f"Memory (MB of address space) one book may use; past it the book is one line. "
+                   f"Default here: {default_memory_mb():,}.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=DEFAULT_TIMEOUT, show_default=True,
+              help="Seconds one book may take.")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Books checked at the same time (each may use --memory-limit).")
 def main(folder: Path, reports_root: Path | None, keep_days: int, formats: tuple[str, ...], lang: str | None,
-         config_path: Path | None, today: datetime | None) -> None:
+         config_path: Path | None, today: datetime | None, memory_mb: int | None, timeout: float, jobs: int) -> None:
     """Validate every order book (*.xlsx) in FOLDER and write REPORTS/YYYY-MM-DD/."""
     try:
         config = load_config(config_path)
@@ -66,7 +76,7 @@ def main(folder: Path, reports_root: Path | None, keep_days: int, formats: tuple
             result = run_nightly(folder, reports_root=reports_root or folder / "reports", keep_days=keep_days,
                                  formats=formats or DEFAULT_FORMATS, config=config,
                                  today=today.date() if today else None, lang=lang or config.language,
-                                 progress=progress)
+                                 progress=progress, bounds=Bounds(memory_mb=memory_mb, timeout=timeout), jobs=jobs)
         finally:
             if bar is not None:
                 bar.stop()

@@ -1,4 +1,7 @@
-"""The nightly job: a dated report folder, pruning of old ones only, one line per file, exit codes."""
+"""The nightly job: a dated report folder, pruning of old ones only, one line per file, exit codes.
+
+The stand-in for read + validate runs in the child process of each book too (forked, so it is
+there): the tests go through the isolation the real job uses."""
 
 from __future__ import annotations
 
@@ -12,10 +15,12 @@ import pytest
 from click.testing import CliRunner
 
 import workbook_tools.validate.files as files
+import workbook_tools.validate.isolated as isolated
 from workbook_tools.errors import WorkbookToolsError
 from workbook_tools.findings import Finding
 from workbook_tools.nightly import prune_reports, run_nightly
 from workbook_tools.report import FileResult
+from workbook_tools.validate.files import REPORT_MARKER
 
 TODAY = date(2026, 11, 27)
 NOW = datetime(2026, 11, 27, 2, 30)
@@ -38,6 +43,19 @@ def fake_validate_file(path: Path, *, config, today, progress=None) -> FileResul
 @pytest.fixture
 def fake(monkeypatch):
     monkeypatch.setattr(files, "validate_file", fake_validate_file)
+    monkeypatch.setattr(isolated, "START_METHOD", "fork")  # the child inherits the stand-in
+
+
+def listing(folder: Path) -> list[str]:
+    """The day's folder as staff see it (the marker file is hidden)."""
+    return sorted(p.name for p in folder.iterdir() if p.name != REPORT_MARKER)
+
+
+def ours(folder: Path) -> Path:
+    """A folder as the nightly job makes it: with the marker file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / REPORT_MARKER).write_text("{}\n", encoding="utf-8")
+    return folder
 
 
 def books(folder: Path, *names: str) -> Path:
@@ -51,8 +69,8 @@ def test_dated_folder_with_summary_and_formats(tmp_path, fake):
     folder = books(tmp_path / "orders", "clean.xlsx", "warn.xlsx", "~$clean.xlsx", "notes.txt")
     result = run_nightly(folder, reports_root=tmp_path / "reports", formats=("json", "html"), today=TODAY, now=NOW)
     assert result.report_dir == tmp_path / "reports" / "2026-11-27"
-    assert sorted(p.name for p in result.report_dir.iterdir()) == [
-        "summary.json", "validation_report.html", "validation_report.json"]
+    assert listing(result.report_dir) == ["summary.json", "validation_report.html", "validation_report.json"]
+    assert (result.report_dir / REPORT_MARKER).is_file()
     assert [p.name for p in result.outputs] == ["summary.json", "validation_report.json", "validation_report.html"]
     assert [p.name for p in (tmp_path / "reports").iterdir()] == ["2026-11-27"]  # no temporary folder left
     assert result.exit_code == 0
@@ -71,6 +89,7 @@ def test_dated_folder_with_summary_and_formats(tmp_path, fake):
             {"path": str(folder / "warn.xlsx"), "rows": 10, "errors": 0, "warnings": 1, "error": None,
              "by_code": {"overdue": 1}, "annotated": None},
         ],
+        "skipped": [],
         "outputs": ["validation_report.json", "validation_report.html"],
         "lines": result.lines,
     }
@@ -102,21 +121,24 @@ def test_old_dated_folders_are_pruned_and_nothing_else(tmp_path, fake):
     root = tmp_path / "reports"
     keep = ["2026-10-29", "2026-11-26", "2026-12-01", "2026-99-99", "notes", "2026-10-01-manual"]
     gone = ["2026-10-28", "2025-01-01", ".2026-10-01.partial-ab12"]
+    staff = ["2026-09-01", "2025-02-02"]  # old and dated, but not made by the nightly job: no marker
     for name in keep + gone:
-        (root / name).mkdir(parents=True)
+        ours(root / name)
         (root / name / "validation_report.json").write_text("{}", encoding="utf-8")
-    (root / "2026-01-01").mkdir()  # a symlinked "dated" folder is never followed or deleted
-    os.rmdir(root / "2026-01-01")
+    for name in staff:
+        (root / name).mkdir(parents=True)
+        (root / name / "九月存档.xlsx").write_bytes(b"x")
     outside = tmp_path / "elsewhere"
-    outside.mkdir()
+    ours(outside)
     (outside / "precious.xlsx").write_bytes(b"x")
-    (root / "2026-01-01").symlink_to(outside, target_is_directory=True)
+    (root / "2026-01-01").symlink_to(outside, target_is_directory=True)  # a link is never followed or deleted
     (root / "2026-01-02").write_text("a file named like a date", encoding="utf-8")
 
     result = run_nightly(folder, reports_root=root, keep_days=30, formats=("json",), today=TODAY, now=NOW)
     assert sorted(p.name for p in result.pruned) == sorted(gone)
-    assert sorted(p.name for p in root.iterdir()) == sorted(keep + ["2026-01-01", "2026-01-02", "2026-11-27"])
+    assert sorted(p.name for p in root.iterdir()) == sorted(keep + staff + ["2026-01-01", "2026-01-02", "2026-11-27"])
     assert (outside / "precious.xlsx").exists()
+    assert all((root / name / "九月存档.xlsx").exists() for name in staff)
 
 
 def test_report_folder_is_readable_by_the_office(tmp_path, fake):
@@ -132,12 +154,12 @@ def test_report_folder_is_readable_by_the_office(tmp_path, fake):
 
 def test_keep_days_counts_today(tmp_path):
     for name in ("2026-11-25", "2026-11-26", "2026-11-27"):
-        (tmp_path / name).mkdir()
+        ours(tmp_path / name)
     assert [p.name for p in prune_reports(tmp_path, keep_days=2, today=TODAY)] == ["2026-11-25"]
     assert [p.name for p in prune_reports(tmp_path, keep_days=1, today=TODAY)] == ["2026-11-26"]
     assert [p.name for p in tmp_path.iterdir()] == ["2026-11-27"]
     with pytest.raises(ValueError):
-        run_nightly(tmp_path, reports_root=tmp_path, keep_days=0)
+        run_nightly(tmp_path, reports_root=tmp_path / "r", keep_days=0)
 
 
 def test_rerun_replaces_the_days_folder_and_reports_inside_the_folder_are_not_validated(tmp_path, fake):
@@ -148,7 +170,7 @@ def test_rerun_replaces_the_days_folder_and_reports_inside_the_folder_are_not_va
     (root / "2026-11-27" / "old.xlsx").write_bytes(b"an xlsx inside the reports folder")
     second = run_nightly(folder, reports_root=root, formats=("json",), today=TODAY, now=NOW)
     assert [r.path.name for r in second.report.files] == ["err.xlsx"]
-    assert sorted(p.name for p in second.report_dir.iterdir()) == ["summary.json", "validation_report.json"]
+    assert listing(second.report_dir) == ["summary.json", "validation_report.json"]
     assert sorted(p.name for p in root.iterdir()) == ["2026-11-27"]
 
 
@@ -166,7 +188,7 @@ def test_annotated_copies_land_in_the_days_folder(tmp_path):
     result = run_nightly(folder, reports_root=tmp_path / "reports", today=TODAY, now=NOW)
     assert result.exit_code == 1
     assert ("unknown-customer", "订单!B5") in [(f.code, f.cell) for f in result.report.findings]
-    assert sorted(p.name for p in result.report_dir.iterdir()) == [
+    assert listing(result.report_dir) == [
         "summary.json", "validation_report.html", "validation_report.json", "validation_report.xlsx",
         "订单簿.annotated.xlsx"]
     summary = json.loads((result.report_dir / "summary.json").read_text(encoding="utf-8"))
@@ -199,15 +221,14 @@ def test_script_prints_one_line_per_file_and_exits_with_the_code(tmp_path, fake)
         f"reports: {tmp_path / 'rep' / '2026-11-27'}",
     ]
     assert "\x1b[" not in result.output  # no colours for cron
-    assert sorted(p.name for p in (tmp_path / "rep" / "2026-11-27").iterdir()) == [
-        "summary.json", "validation_report.json"]
+    assert listing(tmp_path / "rep" / "2026-11-27") == ["summary.json", "validation_report.json"]
 
 
 def test_script_default_reports_folder_and_bad_folder(tmp_path, fake):
     folder = books(tmp_path / "orders", "clean.xlsx")
     result = CliRunner().invoke(_script(), [str(folder), "--today", "2026-11-27"])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (folder / "reports" / "2026-11-27").iterdir()) == [
+    assert listing(folder / "reports" / "2026-11-27") == [
         "summary.json", "validation_report.html", "validation_report.json", "validation_report.xlsx"]
     result = CliRunner().invoke(_script(), [str(tmp_path / "missing")])
     assert result.exit_code == 2 and "not a folder" in result.output

@@ -106,9 +106,9 @@ class Thresholds(_Strict):
 
 class Limits(_Strict):
     #: Refuse workbooks whose parts inflate beyond this (zip-bomb guard).
-    max_uncompressed_mb: int = Field(1024, gt=0)
+    max_uncompressed_mb: int = Field(8192, gt=0)
     #: Refuse a data sheet with more rows than this (a column filled down to row 1,048,576 by mistake).
-    max_rows: int = Field(1_000_000, gt=0)
+    max_rows: int = Field(1_048_576, gt=0)
 
 
 class Bank(_Strict):

@@ -1,7 +1,8 @@
 """The HTML report: one self-contained page (inline CSS, no scripts, no external assets).
 
 Grouped file → sheet → code, with counts. Every text that comes from a workbook or a path is
-escaped: values are untrusted.
+escaped: values are untrusted. Control characters are shown escaped as in the terminal
+(text.inert: ESC as ``\\x1b``), never written into the page.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from ..findings import Finding
 from ..report import FileResult, Report
 from ..safe_io import atomic_path
 from .labels import code_counts, code_title, file_line, rows_read, severity_word, totals, value_text, word
+from .text import inert, shown_path
 
 #: Code groups with more findings than this start folded (the summary line stays visible).
 OPEN_LIMIT = 50
@@ -75,7 +77,9 @@ _FG = {Severity.ERROR: "#9c0006", Severity.WARNING: "#9c5700"}
 
 
 def _e(text: object) -> str:
-    return escape(str(text), quote=True)
+    if isinstance(text, Path):
+        text = shown_path(text)
+    return escape(inert(text), quote=True)
 
 
 def _sev(severity: Severity | str, lang: str) -> str:

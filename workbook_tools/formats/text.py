@@ -1,12 +1,19 @@
 """The terminal report: per file a header line, counts by severity and code, then the findings as a table.
 
 Everything read from a workbook goes into ``rich.text.Text`` objects, never into markup, so a cell
-holding ``[bold]`` or ``[/]`` is shown as typed and cannot break the output.
+holding ``[bold]`` or ``[/]`` is shown as typed and cannot break the output. And everything read from a
+workbook or a file name passes ``inert`` first: control characters (C0 and C1, ESC and so OSC and CSI
+sequences, tab, newline, carriage return, line and paragraph separators, bidirectional overrides) are
+shown escaped (``\\x1b``, ``\\n``, ``\\u202e``), so a cell cannot colour, retitle or clear the terminal,
+and a value or a file name cannot start a line of its own in a log. A file name holding any of them
+is shown quoted (``shown_path``).
 """
 
 from __future__ import annotations
 
 import io
+import os
+import re
 from pathlib import Path
 
 from rich.console import Console
@@ -22,6 +29,37 @@ from .labels import code_counts, code_title, file_line, severity_word, totals, v
 MAX_ROWS = 200
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
+
+#: Characters never written as they are: C0 and C1 controls (ESC, so CSI and OSC; tab, newline, CR
+#: among them), DEL, line and paragraph separators, the bidirectional controls, and the lone surrogates
+#: that stand for bytes of a file name that are not UTF-8 (they cannot be printed at all).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _escape(m: re.Match) -> str:
+    ch = m.group(0)
+    if ch in _NAMED:
+        return _NAMED[ch]
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def inert(text: object) -> str:
+    """``text`` with every control character shown escaped: ESC as the four characters ``\\x1b``."""
+    text = str(text)
+    return _CONTROL.sub(_escape, text) if _CONTROL.search(text) else text
+
+
+def shown_path(path: str | os.PathLike) -> str:
+    """A file name as shown in a line of text: as it is, or, when it holds a control character (a
+    newline, say), quoted with that character escaped, so it cannot end the line or forge another."""
+    text = os.fspath(path)
+    if isinstance(text, bytes):
+        text = os.fsdecode(text)
+    if _CONTROL.search(text) is None:
+        return text
+    return '"' + inert(text.replace("\\", "\\\\").replace('"', '\\"')) + '"'
 
 
 def render_text(report: Report, lang: str = "zh", console: Console | None = None, *, max_rows: int = MAX_ROWS) -> None:
@@ -49,10 +87,10 @@ def write_text(report: Report, path: str | Path, lang: str = "zh", *, width: int
 
 def _render_file(console: Console, result: FileResult, lang: str, max_rows: int) -> None:
     head = Text()
-    head.append(str(result.path), style="bold")
+    head.append(shown_path(result.path), style="bold")
     head.append("  ")
     if result.error:
-        head.append(file_line(result, lang), style="bold red")
+        head.append(inert(file_line(result, lang)), style="bold red")
         console.print(head)
         console.print()
         return
@@ -77,8 +115,9 @@ def _render_file(console: Console, result: FileResult, lang: str, max_rows: int)
         table.add_column(word(key, lang), overflow="fold", no_wrap=key in ("cell", "severity", "code"))
     shown = result.findings[:max_rows]
     for f in shown:
-        table.add_row(Text(f.cell or ""), Text(severity_word(f.severity, lang), style=_STYLE[f.severity]),
-                      Text(f.code), Text(value_text(f.value)), Text(f.message(lang)), Text(f.hint(lang)))
+        table.add_row(Text(inert(f.cell or "")), Text(severity_word(f.severity, lang), style=_STYLE[f.severity]),
+                      Text(f.code), Text(inert(value_text(f.value))), Text(inert(f.message(lang))),
+                      Text(inert(f.hint(lang))))
     console.print(table)
     if len(result.findings) > len(shown):
         console.print(Text(word("more", lang, n=f"{len(result.findings) - len(shown):,}"), style="italic"))

@@ -2,7 +2,9 @@
 
 ``validation_report.xlsx`` lists every finding of every file on its 问题清单 / Issues sheet; each
 cell reference is a relative hyperlink into the annotated copy beside it
-(``订单簿.annotated.xlsx#'订单'!C12``), so the folder can be moved or mailed as a whole.
+(``订单簿.annotated.xlsx#'订单'!C12``), so the folder can be moved or mailed as a whole. The file
+name is percent-encoded in the link (``file_link``): a ``#`` in it would otherwise end the file name
+and start the location, and a ``%`` be read as an escape; spaces and Chinese are encoded as Excel does.
 A 汇总 / Summary sheet gives the files and the counts by code.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from urllib.parse import quote
 
 import xlsxwriter
 
@@ -44,6 +47,22 @@ from .labels import (
 log = logging.getLogger(__name__)
 
 REPORT_NAME = "validation_report.xlsx"
+
+
+def file_link(name: str, location: str | None = None) -> str:
+    """The ``write_url`` target of a file beside the report (and a place in it): the name
+    percent-encoded whole (UTF-8), so ``#``, ``%``, spaces and Chinese all reach Excel as typed."""
+    return f"external:{quote(name, safe='')}" + (f"#{location}" if location else "")
+
+
+def _write_link(ws, row: int, col: int, target: str, fmt, text: str, plain) -> None:
+    """A link, or the text alone when Excel cannot take the link (too long: 2,079 characters)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if ws.write_url(row, col, target, fmt, text) < 0:
+            ws.write_string(row, col, text, plain)
 
 
 def _report_name(n: int) -> str:
@@ -169,7 +188,7 @@ def _issues_sheet(wb, fmt, report: Report, lang: str, plans: dict[int, Plan], co
             ws.set_row(n, height)
         if row.location and i in copies and links < MAX_LINKS:
             links += 1
-            ws.write_url(n, cell_col, f"external:{copies[i]}#{row.location}", fmt["link"], row.values[cell_col])
+            _write_link(ws, n, cell_col, file_link(copies[i], row.location), fmt["link"], row.values[cell_col], fmt["text"])
     if len(rows) > MAX_ROWS:
         ws.write_string(MAX_ROWS + 1 if MAX_ROWS + 1 < 1_048_576 else MAX_ROWS, 0,
                         word("too_many", lang, n=f"{MAX_ROWS:,}"), fmt["bad"])
@@ -200,7 +219,7 @@ def _summary_sheet(wb, fmt, report: Report, lang: str, copies: dict[int, str], n
             ws.write_number(row, 2, r.errors, fmt["num"])
             ws.write_number(row, 3, r.warnings, fmt["num"])
             if i in copies:
-                ws.write_url(row, 4, f"external:{copies[i]}", fmt["link"], copies[i])
+                _write_link(ws, row, 4, file_link(copies[i]), fmt["link"], copies[i], fmt["text"])
             elif i in notes:
                 ws.write_string(row, 4, notes[i], fmt["bad"])
             elif not r.findings:

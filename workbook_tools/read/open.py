@@ -1,15 +1,19 @@
 """Opening a workbook: every way a file can fail to be an .xlsx becomes one clear BookReadError.
 
-Checked before any library sees the file, in this order: missing, a folder, an Excel lock file,
-empty, an OLE container (a legacy .xls or a password-protected .xlsx), not a zip, a truncated zip,
-a zip that is no workbook (an .ods, say), a zip that would expand past the configured limit. Then
-python-calamine opens it; whatever it raises is turned into a BookReadError too.
+Checked before any library sees the file, in this order: missing, a folder, a FIFO or a device, an
+Excel lock file, empty, an OLE container (a legacy .xls or a password-protected .xlsx), not a zip, a
+truncated zip, a zip that is no workbook (an .ods, say), a zip bomb (a part that expands more than
+``MAX_RATIO`` times, or a package past ``limits.max_uncompressed_mb``). Then python-calamine opens it;
+whatever it raises is turned into a BookReadError too. Each sheet's extent is scanned from its XML
+before calamine reads it (xlsxparts.scan_sheet): a sheet reaching absurdly far is read cut to its data.
 """
 
 from __future__ import annotations
 
 import codecs
+import io
 import os
+import stat
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -23,12 +27,26 @@ from python_calamine import CalamineWorkbook
 
 from ..config import Config
 from ..errors import BookReadError
-from .xlsxparts import Parts, PartsError, error_cells, read_parts, workbook_member
+from .xlsxparts import (
+    GRID_CELLS,
+    Parts,
+    PartsError,
+    SheetScan,
+    bounded_copy,
+    column_letters,
+    read_parts,
+    scan_sheet,
+    workbook_member,
+)
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 #: An encrypted .xlsx is an OLE container holding these streams (MS-OFFCRYPTO).
 _ENCRYPTED_STREAMS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
+#: Zip-bomb guard: a part bigger than ``_RATIO_FROM`` may expand at most this many times. Our books'
+#: sheets expand 6-16 times; deflate's ceiling is about 1,032 (a part of zeros or of one repeated byte).
+MAX_RATIO = 250
+_RATIO_FROM = 10 << 20
 
 
 Merged = list[tuple[tuple[int, int], tuple[int, int]]]
@@ -71,38 +89,66 @@ class Source:
 
     def read_sheets(self, names: list[str]) -> Iterator[SheetCells]:
         """The sheets ``names``, one after the other, each read while the caller works on the one
-        before: calamine releases the GIL while it parses, and so does zlib while the error scan
-        inflates, so on two cores both run behind the caller's Python work."""
-        scanner, parts = self._pool("xlsx-errors"), self.parts.sheets
-        scans = {n: scanner.submit(error_cells, self.zip, parts[n]) for n in names if n in parts}
+        before: calamine releases the GIL while it parses, and so does zlib while the scan inflates, so
+        on two cores both run behind the caller's Python work. Each sheet's XML is scanned (error cells,
+        extent) before calamine reads it, so no sheet makes calamine allocate an absurd range."""
+        scanner, parts = self._pool("xlsx-scan"), self.parts.sheets
+        scans = {n: scanner.submit(scan_sheet, self.zip, parts[n]) for n in names if n in parts}
         reader = self._pool("xlsx-read")
-        ahead = reader.submit(self._grid, names[0]) if names else None
+        ahead = reader.submit(self._grid, names[0], scans.get(names[0])) if names else None
         for i, name in enumerate(names):
-            current, ahead = ahead, reader.submit(self._grid, names[i + 1]) if i + 1 < len(names) else None
+            nxt = names[i + 1] if i + 1 < len(names) else None
+            current, ahead = ahead, reader.submit(self._grid, nxt, scans.get(nxt)) if nxt is not None else None
             grid, merged = current.result()
-            yield SheetCells(name, grid, merged, self._errors(name, scans.get(name)))
+            yield SheetCells(name, grid, merged, self._scan(name, scans.get(name)).errors)
 
     def _pool(self, prefix: str) -> ThreadPoolExecutor:
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=prefix)
         self._pools.append(pool)
         return pool
 
-    def _grid(self, name: str) -> tuple[list[list[Any]], Merged]:
-        """The sheet's cells from A1 (leading empty rows and columns kept, so indexes are Excel's),
-        and its merged ranges ``((first row, first col), (last row, last col))``."""
-        try:
-            sheet = self.workbook.get_sheet_by_name(name)
-            return sheet.to_python(skip_empty_area=False), list(sheet.merged_cell_ranges or [])
-        except Exception as exc:  # calamine's errors (ZipError, XmlError …) are not worth a traceback
-            raise BookReadError(self.path, f"工作表 {name!r} 无法读取，文件已损坏 / sheet {name!r} cannot be read; the file is damaged ({exc})") from None
+    def _damaged(self, name: str, exc: object) -> BookReadError:
+        return BookReadError(self.path, f"工作表 {name!r} 无法读取，文件已损坏 / sheet {name!r} cannot be read; the file is damaged ({exc})")
 
-    def _errors(self, name: str, scan: Future | None) -> dict[tuple[int, int], str]:
+    def _grid(self, name: str, scan: Future | None = None) -> tuple[list[list[Any]], Merged]:
+        """The sheet's cells from A1 (leading empty rows and columns kept, so indexes are Excel's),
+        and its merged ranges ``((first row, first col), (last row, last col))``. A sheet whose cells
+        reach so far that calamine would allocate more than ``GRID_CELLS`` cells is read cut to the
+        columns with a header and the rows with values in them (xlsxparts.bounded_copy)."""
+        workbook = self.workbook
+        if scan is not None and self._scan(name, scan).too_big:
+            workbook = self._bounded(name, self._scan(name, scan))
+        try:
+            sheet = workbook.get_sheet_by_name(name)
+            return sheet.to_python(skip_empty_area=False), list(sheet.merged_cell_ranges or [])
+        except MemoryError:
+            raise  # not a damaged file: a book bigger than the memory it may use (isolated.py says so)
+        except Exception as exc:  # calamine's errors (ZipError, XmlError …) are not worth a traceback
+            raise self._damaged(name, exc) from None
+
+    def _bounded(self, name: str, scan: SheetScan) -> CalamineWorkbook:
+        far = f"{column_letters(scan.cols)}{scan.rows:,}"
+        try:
+            cut = bounded_copy(self.zip, self.parts.sheets[name])
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
+            raise self._damaged(name, exc) from None
+        if cut.rows * cut.cols > GRID_CELLS:
+            raise BookReadError(
+                self.path, f"工作表 {name!r} 的数据延伸到 {column_letters(cut.cols)}{cut.rows:,}，范围过大，无法读取：请删除数据区以外的单元格 / "
+                           f"sheet {name!r} has values as far as {column_letters(cut.cols)}{cut.rows:,}: a range too big to read "
+                           "(more than 33,554,432 cells); delete the cells outside the data")
+        try:
+            return CalamineWorkbook.from_filelike(io.BytesIO(cut.data))
+        except Exception as exc:
+            raise self._damaged(name, exc) from None
+
+    def _scan(self, name: str, scan: Future | None) -> SheetScan:
         if scan is None:
-            return {}
+            return SheetScan()
         try:
             return scan.result()
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
-            raise BookReadError(self.path, f"工作表 {name!r} 无法读取，文件已损坏 / sheet {name!r} cannot be read; the file is damaged ({exc})") from None
+            raise self._damaged(name, exc) from None
 
     def close(self) -> None:
         """Stop the workers (after the sheet each may be busy with) before the files close."""
@@ -116,6 +162,13 @@ def _check_file(path: Path) -> None:
         raise BookReadError(path, "文件不存在 / file not found")
     if path.is_dir():
         raise BookReadError(path, "这是文件夹，不是文件 / is a folder, not a file")
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise BookReadError(path, f"cannot be opened ({exc.strerror or exc})") from None
+    if not stat.S_ISREG(mode):  # opening a FIFO waits for a writer forever; a device never ends
+        what = "FIFO（命名管道） / a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "设备或套接字 / a device or socket"
+        raise BookReadError(path, f"不是普通文件：{what}; not a regular file, not read")
     if path.name.startswith("~$"):
         raise BookReadError(path, "Excel 打开工作簿时生成的锁定文件，不是工作簿 / an Excel lock file (~$…), which Excel keeps while a book is open; not a workbook")
     try:
@@ -171,11 +224,7 @@ def _open_zip(path: Path, config: Config) -> tuple[zipfile.ZipFile, Parts]:
             raise BookReadError(path, "是压缩包，但不是 Excel 工作簿 / a zip archive, but not an Excel workbook (no xl/workbook.xml)")
         if workbook.endswith(".bin"):
             raise BookReadError(path, "这是 Excel 二进制工作簿 (.xlsb)，请另存为 .xlsx / an Excel binary workbook (.xlsb): save it as .xlsx")
-        limit = config.limits.max_uncompressed_mb
-        total = sum(i.file_size for i in zf.infolist())
-        if total > limit << 20:
-            raise BookReadError(path, f"解压后 {total >> 20} MB，超过 {limit} MB 上限，疑似压缩炸弹 / expands to {total >> 20} MB, over the {limit} MB limit "
-                                      "(limits.max_uncompressed_mb in the config): refused as a possible zip bomb")
+        _check_sizes(path, zf, config.limits.max_uncompressed_mb)
         try:
             return zf, read_parts(zf, workbook)
         except PartsError as exc:
@@ -185,6 +234,22 @@ def _open_zip(path: Path, config: Config) -> tuple[zipfile.ZipFile, Parts]:
     except BaseException:
         zf.close()
         raise
+
+
+def _check_sizes(path: Path, zf: zipfile.ZipFile, limit_mb: int) -> None:
+    """The zip-bomb guard: no part may expand more than ``MAX_RATIO`` times (once it is big enough to
+    matter), and the whole package not past ``limit_mb`` (the default, 8 GB, takes a book of our
+    schema with every sheet full to Excel's 1,048,576 rows: about 5.4 GB of XML)."""
+    total = 0
+    for info in zf.infolist():
+        total += info.file_size
+        if info.file_size > _RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise BookReadError(path, f"{info.filename!r} 解压后放大 {ratio:,} 倍，疑似压缩炸弹 / {info.filename!r} expands {ratio:,} times "
+                                      f"(more than {MAX_RATIO}: no spreadsheet compresses that well): refused as a possible zip bomb")
+    if total > limit_mb << 20:
+        raise BookReadError(path, f"解压后 {total >> 20} MB，超过 {limit_mb} MB 上限，疑似压缩炸弹 / expands to {total >> 20} MB, over the {limit_mb} MB limit "
+                                  "(limits.max_uncompressed_mb in the config): refused as a possible zip bomb")
 
 
 @contextmanager

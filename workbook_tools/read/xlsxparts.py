@@ -4,15 +4,23 @@
 - where the error cells are: calamine returns ``#N/A``, ``#REF!`` … as ``''``, the same as an empty
   cell (python-calamine issue #105), so a sheet's XML is streamed once and searched for ``t="e"``.
   Most sheets have none, and then the search costs one inflate of the part (about a tenth of
-  calamine's own read).
+  calamine's own read);
+- how far the sheet's cells reach, in the same pass and before calamine sees the sheet: calamine
+  allocates its whole used range at once (rows × columns), so one value typed into XFD1048576 makes it
+  ask for 512 GiB and abort the process. ``scan_sheet`` finds the last row and (when a cell lies past
+  column Z) the last column; a sheet whose range is absurd is read through ``bounded_copy``: a copy of
+  the package holding only that sheet, its cells cut to the columns that have a header (the schema's
+  and the staff's, up to ``MAX_COLUMNS``) and to the rows that hold values in them.
 
 The small XML parts are parsed with defusedxml, so an entity bomb in them is refused, not expanded.
 """
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
+import shutil
 import zipfile
 from dataclasses import dataclass, field
 
@@ -137,25 +145,172 @@ def _scan(piece: bytes, found: dict[tuple[int, int], str], attrs: tuple[bytes, .
 
 def error_cells(zf: zipfile.ZipFile, member: str) -> dict[tuple[int, int], str]:
     """``(row, col) -> "#N/A"`` for every error cell of a sheet (0-based, as in calamine's grid)."""
-    found: dict[tuple[int, int], str] = {}
+    return scan_sheet(zf, member).errors
+
+
+# --------------------------------------------------------------------------------------------
+# How far a sheet reaches, and a bounded copy of one that reaches too far
+# --------------------------------------------------------------------------------------------
+
+#: The largest grid (rows × columns, empty cells included) read as it is: a sheet of our widest
+#: schema (13 columns) plus 19 staff columns, down to Excel's last row. About 1.3 GB in calamine and
+#: Python at worst; anything bigger is a stray value far from the data, read through ``bounded_copy``.
+GRID_CELLS = 1_048_576 * 32
+#: Columns kept by ``bounded_copy`` at most, however far right the header row reaches (A … IV).
+MAX_COLUMNS = 256
+#: Rows searched for the header row (read/headers.py looks at the same 30).
+HEADER_ROWS = 30
+
+#: A cell reference past column Z (two or three letters; rows carry only digits: ``<row r="12">``), and
+#: any reference; for each way of quoting attributes.
+_WIDE = {q: re.compile(rb" r=" + q + rb"[A-Z]{2}") for q in (b'"', b"'")}
+_WIDE_REF = {q: re.compile(rb" r=" + q + rb"([A-Z]{2,3})[0-9]") for q in (b'"', b"'")}
+_ANY_REF = {q: re.compile(rb" r=" + q + rb"[A-Z]{0,3}([0-9]+)" + q) for q in (b'"', b"'")}
+
+
+@dataclass
+class SheetScan:
+    """What one pass over a sheet's XML found."""
+
+    #: ``(row, col) -> "#N/A"`` (0-based)
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: The last row any cell (or row element) names, 1-based: an upper bound of calamine's height.
+    rows: int = 0
+    #: An upper bound of the last column holding a cell, 1-based (26 when no cell lies past Z).
+    cols: int = 0
+
+    @property
+    def grid(self) -> int:
+        """Cells calamine would allocate at most for this sheet (rows × columns)."""
+        return self.rows * self.cols
+
+    @property
+    def too_big(self) -> bool:
+        return self.grid > GRID_CELLS
+
+
+def column_letters(n: int) -> str:
+    """1 -> A, 27 -> AA, 16384 -> XFD."""
+    out = ""
+    while n > 0:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _pieces(zf: zipfile.ZipFile, member: str):
+    """The part's XML in pieces of about ``_CHUNK`` bytes, each cut after a complete row (so no cell is
+    split between two pieces); the last piece holds what follows the rows."""
     tail = b""
-    attrs: tuple[bytes, ...] = ()
     with zf.open(member) as f:
         while True:
             block = f.read(_CHUNK)
-            if not attrs:
-                # writers quote attributes one way; searching for the other quote too would double the cost
-                attrs = _ERROR_ATTRS if b"='" in block else _ERROR_ATTRS[:1]
             buf = tail + block if tail else block
             if not block:
                 if buf:
-                    _scan(buf, found, attrs)
-                return found
-            # cut after the last complete row so that no cell is split between two pieces
+                    yield buf
+                return
             cut = buf.rfind(b"row>")
             if cut < 0 and len(buf) < 8 * _CHUNK:
                 tail = buf
                 continue
             cut = len(buf) if cut < 0 else cut + 4
-            _scan(buf[:cut], found, attrs)
+            yield buf[:cut]
             tail = buf[cut:]
+
+
+def _last_row(piece: bytes, quote: bytes) -> int:
+    mark = b" r=" + quote
+    i = piece.rfind(mark)
+    while i >= 0:
+        m = _ANY_REF[quote].match(piece, i)
+        if m:
+            return int(m.group(1))
+        i = piece.rfind(mark, 0, i)
+    return 0
+
+
+def scan_sheet(zf: zipfile.ZipFile, member: str) -> SheetScan:
+    """Error cells and extent of a sheet, in one streamed pass over its XML (``error_cells``)."""
+    scan = SheetScan(cols=26)
+    quotes: tuple[bytes, ...] = ()
+    attrs: tuple[bytes, ...] = ()
+    for piece in _pieces(zf, member):
+        if not quotes:
+            # writers quote attributes one way; searching for the other quote too would double the cost
+            quotes = (b'"', b"'") if b"='" in piece else (b'"',)
+            attrs = _ERROR_ATTRS[:len(quotes)]
+        _scan(piece, scan.errors, attrs)
+        for q in quotes:
+            scan.rows = max(scan.rows, _last_row(piece, q))
+            if _WIDE[q].search(piece) is not None:  # rare: a cell past column Z
+                scan.cols = max(scan.cols, max(_column_index(m) + 1 for m in _WIDE_REF[q].findall(piece)))
+    return scan
+
+
+# A cell element, whole: ``<c r="B2" s="1" t="s"><v>3</v></c>`` or ``<c r="B2" s="1"/>`` (any prefix).
+_CELL = re.compile(rb"<((?:[\w.-]+:)?c)(\s[^>]*?)?(/>|>(.*?)</\1\s*>)", re.S)
+_CELL_REF = re.compile(rb"""\sr\s*=\s*["']([A-Z]{1,3})([0-9]+)["']""")
+_HAS_VALUE = re.compile(rb"<(?:[\w.-]+:)?(?:v|is)\b[^>]*>\s*[^<\s]|<(?:[\w.-]+:)?t\b[^>/]*>[^<]")
+
+
+@dataclass
+class Bounded:
+    """A package holding one sheet cut to its data (``bounded_copy``), and the cut made."""
+
+    data: bytes
+    #: The columns and rows kept (1-based counts from A1).
+    cols: int
+    rows: int
+
+
+def _valued(body: bytes | None) -> bool:
+    return bool(body) and _HAS_VALUE.search(body) is not None
+
+
+def _header_columns(zf: zipfile.ZipFile, member: str) -> int:
+    """The last column holding a value in the first ``HEADER_ROWS`` rows (where the header row is)."""
+    cols = 0
+    for piece in _pieces(zf, member):
+        for m in _CELL.finditer(piece):
+            ref = _CELL_REF.search(m.group(2) or b"")
+            if ref is None:
+                continue
+            if int(ref.group(2)) > HEADER_ROWS:
+                return cols
+            if _valued(m.group(4)):
+                cols = max(cols, _column_index(ref.group(1)) + 1)
+    return cols
+
+
+def bounded_copy(zf: zipfile.ZipFile, member: str) -> Bounded:
+    """A new package (bytes) in which ``member`` keeps only its cells with a value in the columns up to
+    the last one with a value in the header rows (at most ``MAX_COLUMNS``); every other worksheet is
+    left out (calamine opens a sheet's part only when asked for that sheet). The rows kept end with the
+    last row holding such a value, so a stray value far right or far down costs nothing."""
+    keep = min(max(_header_columns(zf, member), 1), MAX_COLUMNS)
+    rows = 0
+
+    def cut(m: re.Match) -> bytes:
+        nonlocal rows
+        ref = _CELL_REF.search(m.group(2) or b"")
+        if ref is None:  # a cell without its position: calamine places it after the one before
+            return m.group(0)
+        if _column_index(ref.group(1)) >= keep or not _valued(m.group(4)):
+            return b""
+        rows = max(rows, int(ref.group(2)))
+        return m.group(0)
+
+    sheets = {i.filename for i in zf.infolist() if i.filename.startswith("xl/worksheets/")}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
+        for info in zf.infolist():
+            name = info.filename
+            if name == member:
+                with dst.open(name, "w", force_zip64=True) as w:
+                    for piece in _pieces(zf, member):
+                        w.write(_CELL.sub(cut, piece))
+            elif name not in sheets and name.endswith((".xml", ".rels")):
+                with zf.open(info) as r, dst.open(name, "w", force_zip64=True) as w:
+                    shutil.copyfileobj(r, w, 1 << 20)
+    return Bounded(out.getvalue(), keep, rows)

@@ -1,9 +1,24 @@
-"""Validate files and folders: find the order books, read each, check it, and never stop at one bad file."""
+"""Validate files and folders: find the order books, read each, check it, and never stop at one bad file.
+
+In a folder, only order books are checked. Skipped, and listed once each (``find_inputs``):
+
+- our own outputs, known by their tag (``orderbook:kind``, outputs.py), not by their names: monthly
+  summaries, reconciliation and customer workbooks, validation reports, annotated copies, rejects
+  and backups (a backup renamed back into service, whose ``orderbook:file`` no longer matches its
+  name, is a book again);
+- report folders (they carry ``REPORT_MARKER``, written when the nightly job makes them);
+- symlinks whose target lies outside the folder being checked (their target is not ours to read or
+  to publish), and files that are not regular files (a FIFO would block the reader forever).
+
+Excel's and WPS's lock files (``~$…``), hidden files and hidden folders are passed over silently.
+"""
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +27,45 @@ from ..errors import BookReadError, WorkbookToolsError
 from ..report import FileResult, Report
 from .runner import Validation
 
+#: The marker file in every report folder the nightly job makes: pruning deletes only folders with it,
+#: and folder walks skip them.
+REPORT_MARKER = ".orderbook-report"
+#: Tags of outputs that are never checked as order books (every kind but "book").
+OUTPUT_KINDS = frozenset({"summary", "reconcile", "customers", "validation-report", "annotated", "rejects", "backup"})
+
+_REASONS = {
+    "output": ("本程序的输出", "our own output"),
+    "reports": ("本程序的报告文件夹", "our own report folder"),
+    "link-out": ("指向文件夹以外的链接", "a symlink to outside the folder"),
+    "broken-link": ("链接的目标不存在", "a symlink whose target does not exist"),
+    "special": ("不是普通文件", "not a regular file"),
+}
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file or folder a folder walk passed over, and why (``reason``: a key of ``_REASONS``)."""
+
+    path: Path
+    reason: str
+    #: What it is (an output's kind, a link's target, "FIFO"), for the line.
+    detail: str = ""
+
+    def text(self, lang: str = "zh") -> str:
+        """``跳过：本程序的输出（summary）`` / ``skipped: our own output (summary)``."""
+        zh, en = _REASONS[self.reason]
+        if lang == "en":
+            return f"skipped: {en}" + (f" ({self.detail})" if self.detail else "")
+        return f"跳过：{zh}" + (f"（{self.detail}）" if self.detail else "")
+
+
+@dataclass
+class Inputs:
+    """What ``find_inputs`` found: the books to check, in order, and what it skipped."""
+
+    books: list[Path] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
 
 def is_candidate(path: Path) -> bool:
     """An order book to look at: ``*.xlsx``, not an Excel/WPS lock file (``~$…``) or a hidden temp file."""
@@ -19,13 +73,125 @@ def is_candidate(path: Path) -> bool:
     return name.lower().endswith(".xlsx") and not name.startswith(("~$", ".~", "."))
 
 
-def find_books(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
-    """Files as given (whatever their name: the user asked for them), folders searched recursively."""
+def output_kind(path: Path) -> str | None:
+    """The kind of our own output ``path`` is (``summary``, ``backup`` …), or None for a book or a
+    file we did not write. A backup whose recorded file name is not its name any more was renamed
+    back into service by someone: a book again."""
+    from ..outputs import read_tag
+
+    kind = read_tag(path)
+    if kind not in OUTPUT_KINDS:
+        return None
+    if kind == "backup" and _recorded_name(path) not in (None, path.name):
+        return None
+    return kind
+
+
+def _recorded_name(path: Path) -> str | None:
+    """The ``orderbook:file`` a backup carries (its own file name when it was made)."""
+    from ..xlsxpkg.package import Package, Unsupported
+    from ..xlsxpkg.props import read_properties
+
+    try:
+        with Package(path) as pkg:
+            return read_properties(pkg).get("orderbook:file") or None
+    except (Unsupported, OSError, KeyError, ValueError):
+        return None
+    except Exception:  # noqa: BLE001 — a damaged package: no name recorded
+        return None
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _walk(root: Path, real_root: Path, exclude: list[Path], found: Inputs, files: dict[Path, Path]) -> None:
+    """Depth-first, sorted; never follows a symlinked folder (its files are checked where they live,
+    or not at all when that is outside ``real_root``). ``files``: real path -> the name to show."""
+    try:
+        entries = sorted(os.scandir(root), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        if entry.name.startswith(".") or any(_inside(Path(os.path.realpath(path)), x) for x in exclude):
+            continue
+        try:
+            is_link = entry.is_symlink()
+            is_dir = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            continue
+        if is_link:
+            real = Path(os.path.realpath(path))
+            if not _inside(real, real_root):
+                if is_candidate(path) or real.is_dir():
+                    found.skipped.append(Skipped(path, "link-out", str(real)))
+            elif is_candidate(path) and not real.is_dir():
+                if not real.exists():
+                    found.skipped.append(Skipped(path, "broken-link", str(real)))
+                else:
+                    files.setdefault(real, path)  # the file's own name wins when the walk meets it
+        elif is_dir:
+            if (path / REPORT_MARKER).is_file():
+                found.skipped.append(Skipped(path, "reports"))
+            else:
+                _walk(path, real_root, exclude, found, files)
+        elif is_candidate(path):
+            files[Path(os.path.realpath(path))] = path
+
+
+def _classify(path: Path, real: Path, found: Inputs) -> None:
+    try:
+        mode = os.stat(real).st_mode
+    except OSError:
+        found.books.append(path)  # reported as unreadable, once, with the reason
+        return
+    if not stat.S_ISREG(mode):
+        found.skipped.append(Skipped(path, "special", _special(mode)))
+        return
+    kind = output_kind(real)
+    if kind is not None:
+        found.skipped.append(Skipped(path, "output", kind))
+    else:
+        found.books.append(path)
+
+
+def _special(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "FIFO"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    return "?"
+
+
+def find_inputs(paths: Iterable[str | os.PathLike], *, exclude: Iterable[str | os.PathLike] = ()) -> Inputs:
+    """The books to check among ``paths``: files as given (whatever their name: the user asked for
+    them), folders searched recursively for order books, skipping what is listed in the module's
+    docstring (each skipped entry once; a book reached by a link and by its own name is checked once).
+    Nothing at or under an ``exclude`` path is looked at."""
+    exclude = [Path(os.path.realpath(x)) for x in exclude]
+    found = Inputs()
     for p in map(Path, paths):
-        if p.is_dir():
-            yield from sorted(f for f in p.rglob("*") if f.is_file() and is_candidate(f))
-        else:
-            yield p
+        if not p.is_dir():
+            found.books.append(p)
+            continue
+        if (p / REPORT_MARKER).is_file():
+            found.skipped.append(Skipped(p, "reports"))
+            continue
+        inside, files = Inputs(), {}
+        _walk(p, Path(os.path.realpath(p)), exclude, inside, files)
+        for real, path in sorted(files.items(), key=lambda item: item[1]):
+            _classify(path, real, inside)
+        found.books.extend(inside.books)
+        found.skipped.extend(sorted(inside.skipped, key=lambda s: s.path))
+    return found
+
+
+def find_books(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
+    """The books ``find_inputs`` finds (what it skips is not listed)."""
+    yield from find_inputs(paths).books
 
 
 def validate_file(path: Path, *, config: Config, today: date,
@@ -55,16 +221,29 @@ def validate_file(path: Path, *, config: Config, today: date,
 
 
 def validate_paths(paths: Iterable[str | os.PathLike], *, config: Config | None = None, today: date | None = None,
-                   progress: Callable[[str, int, int], None] | None = None) -> Report:
+                   progress: Callable[[str, int, int], None] | None = None, isolate: bool = False,
+                   bounds=None) -> Report:
+    """Check every book among ``paths`` (see ``find_inputs``). With ``isolate`` each book is checked
+    in a child process within ``bounds`` (isolated.Bounds: memory cap, timeout), so a book that
+    would exhaust the memory or never end is one line and the others are still checked."""
     config, today = config or Config(), today or date.today()
     books = list(find_books(paths))
     report = Report()
     for n, path in enumerate(books, 1):
-        if not path.exists():
-            report.files.append(FileResult(path, error="文件不存在 / file not found"))
-        else:
-            report.files.append(validate_file(path, config=config, today=today,
-                                              progress=progress if len(books) == 1 else None))
+        report.files.append(check_book(path, config=config, today=today, isolate=isolate, bounds=bounds,
+                                       progress=progress if len(books) == 1 else None))
         if progress:
             progress("validate", n, len(books))
     return report
+
+
+def check_book(path: Path, *, config: Config, today: date, isolate: bool = False, bounds=None,
+               progress: Callable[[str, int, int], None] | None = None) -> FileResult:
+    """One book's result: ``validate_file``, in a child process when ``isolate``."""
+    if not os.path.lexists(path):
+        return FileResult(path, error="文件不存在 / file not found")
+    if isolate:
+        from .isolated import validate_isolated
+
+        return validate_isolated(path, config=config, today=today, bounds=bounds)
+    return validate_file(path, config=config, today=today, progress=progress)

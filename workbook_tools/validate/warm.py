@@ -1,0 +1,30 @@
+"""Imported by the fork server of isolated.py: check a three-order book once, so every child forked
+from it starts with what a first check builds (compiled patterns, lists, caches) already built.
+
+Each child then saves about 0.15 s, most of a small book's check. Nothing here may raise: an error
+would stop the fork server, and with it every book of the night.
+"""
+
+from __future__ import annotations
+
+
+def _warm() -> None:
+    import tempfile
+    from datetime import date
+    from pathlib import Path
+
+    from ..config import Config
+    from ..demo import generate_demo
+    from ..template import write_book
+    from .files import validate_file
+
+    today = date(2026, 1, 15)
+    with tempfile.TemporaryDirectory(prefix="orderbook-warm-") as tmp:
+        book = write_book(Path(tmp) / "warm.xlsx", generate_demo(3, today=today), today=today)
+        validate_file(book, config=Config(), today=today)
+
+
+try:
+    _warm()
+except Exception:  # noqa: BLE001, S110 — a cold child is slower, never wrong
+    pass
