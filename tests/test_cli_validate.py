@@ -67,15 +67,16 @@ def test_inputs_are_never_modified(books, tmp_path):
     assert before == {p: (p.read_bytes(), os.stat(p).st_mtime_ns) for p in before}
 
 
-def _junk_rows(path):
-    """An order book whose 订单 sheet has junk filled down to Excel's last row."""
+def _too_far(path):
+    """An order book whose 订单 sheet has a heading in AH1 and a value on Excel's last row: a range of
+    35 million cells, too big to read even cut to the columns with a heading."""
     wb = xlsxwriter.Workbook(path, {"constant_memory": True})
     for sheet in SHEETS:
         ws = wb.add_worksheet(sheet.zh)
         ws.write_row(0, 0, [c.zh for c in sheet.columns])
         if sheet.key == "orders":
-            for r in range(1, 1_048_576):
-                ws.write_string(r, 0, "junk")
+            ws.write_string(0, 33, "备用")
+            ws.write_string(1_048_575, 0, "junk")
     wb.close()
 
 
@@ -127,7 +128,7 @@ BAD = {
     "entity_bomb.xlsx": (lambda p, b: _entity_bomb(p), "entit"),
     "missing_sheet.xlsx": (_missing_sheet, "付款 / Payments"),
     "missing_column.xlsx": (_missing_column, "下单日期"),
-    "junk_rows.xlsx": (lambda p, b: _junk_rows(p), "1,048,576"),
+    "too_far.xlsx": (lambda p, b: _too_far(p), "AH1,048,576"),
 }
 
 
@@ -162,8 +163,8 @@ def test_nightly_writes_a_dated_report_folder_and_one_line_per_book(books, tmp_p
     shutil.copy(books["bad"], folder / "typed_text.xlsx")
     result = run("nightly", folder, "--reports", tmp_path / "reports")
     assert result.exit_code == 1, result.output
-    (day,) = (tmp_path / "reports").iterdir()
-    assert day.name == date.today().isoformat()
+    day = tmp_path / "reports" / date.today().isoformat()
+    assert day.is_dir()
     assert {"summary.json", "validation_report.html", "validation_report.xlsx"} <= {p.name for p in day.iterdir()}
     lines = result.output.splitlines()
     assert any("clean.xlsx" in line for line in lines) and any("typed_text.xlsx" in line for line in lines)

@@ -103,8 +103,12 @@ def _cap_memory(memory_mb: int) -> None:
 
 
 def _quiet() -> None:
-    """Send the child's stderr to /dev/null: a failed allocation in Rust prints a backtrace there,
-    which would land in the cron log between the one-line results."""
+    """Send the child's stderr to /dev/null: a failed allocation in Rust prints a backtrace there
+    (and faulthandler, when enabled, a Python one), which would land in the cron log between the
+    one-line results."""
+    import faulthandler
+
+    faulthandler.disable()
     try:
         fd = os.open(os.devnull, os.O_WRONLY)
         os.dup2(fd, 2)
