@@ -103,6 +103,12 @@ class OrderBook:
             )
         return cls(tables, lang=lang, path=path)
 
+    def frames(self, *, derived: bool = True, config=None):
+        """One typed pandas DataFrame per sheet, derived columns included (types: frames.py)."""
+        from .frames import frames
+
+        return frames(self, derived=derived, config=config)
+
     def data(self) -> BookData:
         out = empty_data()
         for key, table in self.tables.items():
