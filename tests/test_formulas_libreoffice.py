@@ -1,141 +1,62 @@
-"""LibreOffice — a real spreadsheet client — recalculates the template's formulas over known rows,
-and every derived value must equal what Python computes (derive.py) for the same rows."""
+"""LibreOffice — a real spreadsheet client — recalculates the book's formulas over known rows, and
+every derived value must equal what Python computes (derive.py) for the same rows: hand-made rows,
+a small demo book, money that rounds on half a cent, rows typed below the prepared ones and after
+a gap (then extended), and a book saved by LibreOffice (validation cut short, then restored)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal as D
 
 import openpyxl
 import pytest
 
 from conftest import cells_match, needs_soffice
-from workbook_tools.book import new_row
-from workbook_tools.choices import choice_lists, label_of
+from recalc_cases import (KEY_PROBES, cell_value, fill_template, gap_rows, known_rows, mismatches, money_rows,
+                          spreadsheet_value, type_in)
 from workbook_tools.config import Config
 from workbook_tools.derive import derive
 from workbook_tools.libreoffice import convert
-from workbook_tools.schema import SHEETS, T
+from workbook_tools.patterns import compile_pattern
+from workbook_tools.schema import DASHBOARD, SHEETS, aux_name
+from workbook_tools.template import dashboard_cells, write_book
+from workbook_tools.template.validation import pattern_check
+from workbook_tools.validate import validate_file
+from workbook_tools.xlsxpkg.extend import extend_book
 
 pytestmark = [needs_soffice, pytest.mark.libreoffice]
 
+TODAY = date.today()  # LibreOffice's TODAY() when it recalculates
+BOOK_CODES = {"formula-missing", "prepared-rows-low", "validation-missing", "formula-overwritten"}
 
 
-
-def known_rows():
-    """Hand-made rows that reach every branch of every derived formula."""
-    cust = [new_row("customers", customer_id="C0001", name="杭州明远贸易有限公司", phone="13812345678", address="文三路 90 号"),
-            new_row("customers", customer_id="C0002", name="王伟", phone="0571-88886666", address="解放路 1 号")]
-    prod = [new_row("products", sku="P1001", name="办公椅", list_price=D("499.00"), opening_stock=100),
-            new_row("products", sku="P1002", name="文件柜", list_price=D("0.35"), opening_stock=50),
-            new_row("products", sku="P1003", name="台灯", list_price=D("89.90"), opening_stock=20),
-            new_row("products", sku="P1004", name="无人问津", list_price=D("1.00"), opening_stock=7)]
-    orders = [
-        new_row("orders", order_no="SO2026010001", customer_id="C0001", order_date=date(2026, 1, 2), status="completed"),
-        new_row("orders", order_no="SO2026010002", customer_id="c0002", order_date=date(2026, 1, 3), status="shipped"),
-        new_row("orders", order_no="SO2026010003", customer_id="C0009", order_date=date(2026, 1, 4), status="processing"),
-        new_row("orders", order_no="SO2026010004", customer_id="C0001", order_date=date(2026, 1, 5), status="pending"),
-        new_row("orders", order_no="SO2026010005", customer_id="C0002", order_date=date(2026, 1, 6), status="cancelled"),
-    ]
-    lines = [
-        new_row("order_lines", order_no="SO2026010001", sku="P1001", quantity=2, unit_price=D("499.00")),
-        new_row("order_lines", order_no="SO2026010001", sku="P1002", quantity=3, unit_price=D("0.35"), discount=D("0.5")),
-        new_row("order_lines", order_no="SO2026010002", sku="P1003", quantity=5, unit_price=D("89.90"), discount=D("0.05")),
-        new_row("order_lines", order_no="SO2026010002", sku="p1001", quantity=1, unit_price=D("450.00")),
-        new_row("order_lines", order_no="SO2026010003", sku="P1003", quantity=4, unit_price=D("89.90")),
-        new_row("order_lines", order_no="SO2026010003", sku="P9999", quantity=1, unit_price=D("10.00")),
-        new_row("order_lines", order_no="SO2026010004", sku="P1002", quantity=7, unit_price=D("0.35"), discount=D("0.15")),
-    ]
-    ships = [
-        # order 1: one whole-order shipment (after the P1001 stocktake date, so it counts against it)
-        new_row("shipments", order_no="SO2026010001", ship_date=date(2026, 1, 10), carrier="顺丰速运", tracking_no="SF1234567890123"),
-        # order 2: two partial shipments of P1003 (before the P1003 stocktake) and one of p1001
-        new_row("shipments", order_no="SO2026010002", ship_date=date(2026, 1, 4), carrier="中通快递",
-             tracking_no="12345678901234", sku="P1003", quantity=2),
-        new_row("shipments", order_no="SO2026010002", ship_date=date(2026, 1, 12), carrier="中通快递",
-             tracking_no="12345678901235", sku="P1003", quantity=2),
-        new_row("shipments", order_no="SO2026010002", ship_date=date(2026, 1, 12), carrier="中通快递",
-             tracking_no="12345678901236", sku="P1001", quantity=1),
-        # order 4: two whole-order shipments (a data error, but the formulas must still agree)
-        new_row("shipments", order_no="SO2026010004", ship_date=date(2026, 1, 6), carrier="EMS", tracking_no="EA123456789CN"),
-        new_row("shipments", order_no="SO2026010004", ship_date=date(2026, 1, 9), carrier="EMS", tracking_no="EA123456780CN"),
-    ]
-    pays = [
-        new_row("payments", order_no="SO2026010001", paid_on=date(2026, 1, 2), method="微信支付", amount=D("500.00"), reference="R1"),
-        new_row("payments", order_no="SO2026010001", paid_on=date(2026, 1, 3), method="支付宝", amount=D("498.53"), reference="R2"),
-        new_row("payments", order_no="SO2026010002", paid_on=date(2026, 1, 3), method="银行转账", amount=D("100.00"), reference="R3"),
-        new_row("payments", order_no="so2026010004", paid_on=date(2026, 1, 5), method="现金", amount=D("5.00")),
-        new_row("payments", order_no="SO2026010005", paid_on=date(2026, 1, 6), method="信用卡", amount=D("20.00"), reference="R5"),
-        new_row("payments", order_no="SO2026010005", paid_on=date(2026, 1, 7), method="信用卡", amount=D("-20.00"), reference="R6"),
-    ]
-    moves = [
-        new_row("stock_moves", date=date(2026, 1, 1), sku="P1001", type="receipt", quantity=30, doc_no="RK1"),
-        new_row("stock_moves", date=date(2026, 1, 5), sku="P1001", type="stocktake", quantity=125),
-        new_row("stock_moves", date=date(2026, 1, 8), sku="P1001", type="stocktake", quantity=121),
-        new_row("stock_moves", date=date(2026, 1, 8), sku="P1001", type="receipt", quantity=9),   # same day: before the count
-        new_row("stock_moves", date=date(2026, 1, 9), sku="P1001", type="return", quantity=1),
-        new_row("stock_moves", date=date(2026, 1, 11), sku="P1001", type="adjustment", quantity=-2),
-        new_row("stock_moves", date=date(2026, 1, 7), sku="p1003", type="stocktake", quantity=15),
-        new_row("stock_moves", date=date(2026, 1, 2), sku="P1002", type="receipt", quantity=10),
-        new_row("stock_moves", date=date(2026, 1, 3), sku="P1002", type="adjustment", quantity=-1),
-    ]
-    status = [new_row("status_log", order_no="SO2026010001", status="completed", timestamp=datetime(2026, 1, 11, 9, 30))]
-    return {"customers": cust, "products": prod, "orders": orders, "order_lines": lines, "status_log": status,
-            "shipments": ships, "payments": pays, "stock_moves": moves}
-
-
-def _cell_value(col, value, lists, lang):
-    """A Python value as a spreadsheet holds it (blank: None; a choice: its label; money: a float)."""
-    if value is None or value == "":
-        return None
-    if col.type == T.CHOICE:
-        return label_of(lists[col.choices], value, lang)
-    if isinstance(value, D):
-        return float(value)
-    return value
-
-
-def _actual(col, value):
-    if value == "":
-        return None
-    if col.type == T.DATE and isinstance(value, datetime):
-        return value.date()
-    return value
+def _book_findings(path):
+    result = validate_file(path, config=Config(), today=TODAY)
+    assert result.error is None, result.error
+    return sorted((f.cell, f.code) for f in result.findings if f.code in BOOK_CODES)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_libreoffice_recalculates_every_derived_column_as_python_does(tmp_path, lang):
-    from workbook_tools.template import write_book
-
     data = known_rows()
-    config = Config()
-    lists = choice_lists(config)
-    # Fill the empty template with the known rows, as staff would type them.
-    template = write_book(tmp_path / f"template_{lang}.xlsx", None, config=config, lang=lang)
-    wb = openpyxl.load_workbook(template)
-    for sheet in SHEETS:
-        ws = wb[sheet.name(lang)]
-        for i, row in enumerate(data[sheet.key], start=2):
-            for col in sheet.inputs:
-                ws.cell(i, sheet.col(col.key) + 1, _cell_value(col, row[col.key], lists, lang))
-    filled = tmp_path / f"filled_{lang}.xlsx"
-    wb.save(filled)
-
-    recalculated = convert(filled, tmp_path / "lo")
+    template = write_book(tmp_path / f"known_{lang}.xlsx", None, lang=lang)
+    fill_template(template, data, lang=lang)
+    recalculated = convert(template, tmp_path / "lo")
+    assert mismatches(template, recalculated, today=TODAY) == []
     got = openpyxl.load_workbook(recalculated, data_only=True)
     derived = derive(data)
     checked = 0
     for sheet in SHEETS:
         ws = got[sheet.name(lang)]
         for col in sheet.derived:
-            expected = [_cell_value(col, v, lists, lang) for v in derived[sheet.key][col.key]]
-            actual = [_actual(col, ws.cell(i, sheet.col(col.key) + 1).value)
+            expected = [spreadsheet_value(col, v, lang) for v in derived[sheet.key][col.key]]
+            actual = [cell_value(col, ws.cell(i, sheet.col(col.key) + 1).value)
                       for i in range(2, 2 + len(data[sheet.key]))]
             assert cells_match(actual, expected), (sheet.key, col.key, actual, expected)
             # the prepared rows below the data stay blank
             assert ws.cell(2 + len(data[sheet.key]), sheet.col(col.key) + 1).value in (None, "")
             checked += len(expected)
-    assert checked == 4 * 2 + 5 * 5 + 7 * 4
+    assert checked == 4 * 3 + 5 * 5 + 8 * 4 + 10
 
 
 def test_known_rows_reach_every_branch():
@@ -143,14 +64,126 @@ def test_known_rows_reach_every_branch():
     d = derive(known_rows())
     assert d["orders"]["payment_status"] == ["paid", "partial", "unpaid", "overpaid", "unpaid"]
     assert d["orders"]["customer_name"] == ["杭州明远贸易有限公司", "王伟", "", "杭州明远贸易有限公司", "王伟"]
-    assert d["orders"]["total"] == [D("998.53"), D("877.03"), D("369.60"), D("2.08"), D("0.00")]
+    assert d["orders"]["total"] == [D("998.53"), D("877.03"), D("691.94"), D("2.08"), D("0.00")]
     assert d["order_lines"]["amount"][1] == D("0.53")  # 3 × 0.35 × 0.5 = 0.525 → half away from zero
-    assert d["order_lines"]["shipped_qty"] == [2, 3, 4, 1, 0, 0, 7]
+    assert d["order_lines"]["amount"][7] == D("322.34")  # 39 × 8.70 × 0.95 = 322.335
+    assert d["order_lines"]["shipped_qty"] == [2, 3, 4, 1, 0, 0, 7, 0]
     assert d["order_lines"]["whole_ship_date"] == [date(2026, 1, 10), date(2026, 1, 10), "", "", "", "",
-                                                    date(2026, 1, 7)]
+                                                    date(2026, 1, 7), ""]
     assert d["products"]["last_count_date"] == [date(2026, 1, 8), "", date(2026, 1, 7), ""]
     # P1001: count 121 on 1-8 (the 1-8 receipt is before it), +1 return, −2 adjustment,
     #        −2 (order 1 whole shipment on 1-10), −1 (order 2 partial on 1-12)  → 117
     # P1002: no stocktake: 50 + 10 − 1 − 3 (order 1 whole) − 7 (order 4, two whole shipments, avg date 1-7) → 49
-    # P1003: count 15 on 1-7, −2 (partial on 1-12; the 1-4 one is before the count) → 13
+    # P1003: counts of 10 and 5 on 1-7 (both the latest), −2 (partial on 1-12; the 1-4 one is before) → 13
     assert d["products"]["on_hand"] == [117, 49, 13, 7]
+    assert d["products"]["above_reorder"] == [7, "", 0, ""]  # P1003 at its reorder point
+    assert d["stock_moves"]["latest_count"] == ["", "", date(2026, 1, 8), "", "", "", date(2026, 1, 7),
+                                                date(2026, 1, 7), "", ""]
+
+
+@pytest.mark.slow
+def test_libreoffice_recalculates_a_small_demo_book_as_python_does(tmp_path):
+    from workbook_tools.demo import generate_demo
+
+    book = write_book(tmp_path / "demo.xlsx", generate_demo(60, seed=3, today=TODAY), today=TODAY)
+    assert mismatches(book, convert(book, tmp_path / "lo"), today=TODAY) == []
+
+
+def test_money_rounds_as_python_does_whatever_its_binary_noise(tmp_path):
+    data = money_rows()
+    book = write_book(tmp_path / "money.xlsx", data, today=TODAY)
+    assert mismatches(book, convert(book, tmp_path / "lo"), today=TODAY) == []
+
+
+@pytest.mark.slow
+def test_rows_typed_below_the_prepared_rows_and_after_a_gap_are_computed_once_extended(tmp_path):
+    """A clerk types at row 5,003 of the template (and leaves a gap); validate says which rows have no
+    formulas and that the sheets ran out of prepared rows; orderbook extend prepares them; LibreOffice
+    then computes every row as Python does: totals, stock, dashboard and the dropdowns' key lists."""
+    book = write_book(tmp_path / "book.xlsx")
+    type_in(book, gap_rows(), probes=KEY_PROBES)
+
+    before = _book_findings(book)
+    assert ("订单!C5003", "formula-missing") in before and ("订单明细!C5004", "formula-missing") in before
+    assert ("库存变动!F5003", "formula-missing") in before and ("订单明细!5004", "prepared-rows-low") in before
+    assert not [f for f in before if f[1] == "formula-overwritten"]
+    # the cliff, as LibreOffice shows it without the extension
+    cliff = openpyxl.load_workbook(convert(book, tmp_path / "before"), data_only=True)
+    assert cliff["产品"]["K2"].value == 127 and cliff["订单"]["H5003"].value is None
+    assert cliff["订单"]["H2"].value == pytest.approx(26.1)
+
+    result = extend_book(book, today=TODAY)
+    assert result.sheets["order_lines"].new_end == 5004 + 5000 and result.sheets["customers"].new_end == 5003 + 5000
+    assert _book_findings(book) == []
+
+    recalculated = convert(book, tmp_path / "after")
+    assert mismatches(book, recalculated, today=TODAY) == []
+    got = openpyxl.load_workbook(recalculated, data_only=True)
+    assert got["订单"]["H2"].value == pytest.approx(34.8)        # with the line at 订单明细!5004
+    assert got["订单"]["H5003"].value == pytest.approx(322.34)   # 39 × 8.70 × 0.95
+    assert got["产品"]["K2"].value == 99                         # from the stocktake at 库存变动!5003
+    dashboard = got["概览"]
+    assert dashboard[dashboard_cells()["receivables"]].value == pytest.approx(24.8 + 222.34)  # both orders
+    # the dropdowns see every key, the ones after the gap too
+    assert [dashboard[at].value for at in KEY_PROBES] == [5002, "C0002", 1, 1]
+
+
+@pytest.mark.slow
+def test_libreoffice_save_then_validate_then_extend_round_trip(tmp_path):
+    """Saving in LibreOffice cuts every validation range to the last used row + 1,000: validate says
+    so, extend puts it back, and the book still computes as Python does."""
+    book = write_book(tmp_path / "book.xlsx")
+    fill_template(book, known_rows())
+    saved_dir = tmp_path / "saved"
+    saved = convert(book, saved_dir)  # what "save" in LibreOffice writes
+    lost = _book_findings(saved)
+    assert ("付款!A1008", "validation-missing") in lost and ("客户!A1004", "validation-missing") in lost
+    assert {code for _cell, code in lost} == {"validation-missing"}
+
+    result = extend_book(saved, today=TODAY)
+    assert "付款方式" in result.sheets["payments"].validation
+    assert _book_findings(saved) == []
+    import zipfile
+
+    with zipfile.ZipFile(saved) as z:
+        payments = next(n for n in z.namelist() if n.endswith("sheet9.xml"))
+        assert 'sqref="C2:C1048576"' in z.read(payments).decode()
+    assert mismatches(saved, convert(saved, tmp_path / "again"), today=TODAY) == []
+
+
+#: Candidates for the in-sheet ID checks, against the patterns that RE2 (validate) applies.
+ID_CASES = {
+    r"^C\d{4,6}$": ["C0001", "C123456", "C123", "C1234567", "c0001", "CX001", "C1e3", "C 123", "C-123", "C12.5",
+                    "C１２３４", "C0000", "", "0001", "C00010"],
+    r"^SO\d{10}$": ["SO2026110001", "SO202611000", "SO20261100011", "so2026110001", "SO2026-10001", "SO1.23456789",
+                    "SO 026110001", "SO0000000000", "XSO2026110001"],
+    r"^KH-\d{1,15}$": ["KH-1", "KH-", "KH-123456789012345", "KH-1234567890123456", "KH-12a", "KH1", "KH-0x1"],
+    r"^[0-9]{6}\.CN$": ["123456.CN", "123456CN", "12345.CN", "123456.cn", "1234567.CN"],
+}
+
+
+def test_id_pattern_checks_agree_with_validate(tmp_path):
+    """The in-sheet ID conditions (template/validation.py), evaluated by LibreOffice on candidates,
+    accept exactly what validate's regular expressions accept."""
+    import xlsxwriter
+
+    path = tmp_path / "ids.xlsx"
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
+    ws = wb.add_worksheet("ids")
+    rows = [(p, v) for p, values in ID_CASES.items() for v in values]
+    for r, (pattern, value) in enumerate(rows):
+        ws.write_string(r, 0, value)
+        check = pattern_check(pattern, f"A{r + 1}")
+        assert check is not None, pattern
+        ws.write_formula(r, 1, f"=IFERROR(AND({check}),FALSE)", None, "")
+    wb.close()
+    got = openpyxl.load_workbook(convert(path, tmp_path / "lo"), data_only=True)["ids"]
+    for r, (pattern, value) in enumerate(rows, start=1):
+        assert got.cell(r, 2).value is compile_pattern(pattern).search(value), (pattern, value)
+
+
+def test_dashboard_low_stock_counts_what_python_counts(tmp_path):
+    data = known_rows()
+    book = write_book(tmp_path / "b.xlsx", data, today=TODAY)
+    got = openpyxl.load_workbook(convert(book, tmp_path / "lo"), data_only=True)[aux_name(DASHBOARD, "zh")]
+    assert got[dashboard_cells()["low_stock_products"]].value == 2  # P1003 at its reorder point, P1004 ≤ 10

@@ -13,7 +13,7 @@ from workbook_tools.formulas import FormulaContext, formula
 from workbook_tools.schema import DASHBOARD, INSTRUCTIONS, LISTS, SHEET_BY_KEY, SHEETS, aux_name
 from workbook_tools.template import PREPARED_ROWS, TEMPLATE_PATH, write_book
 from workbook_tools.template.conditional import rules
-from workbook_tools.template.lists import column_name, keys_name, list_name, ref_targets
+from workbook_tools.template.lists import column_name, keys_name, list_name, range_columns, ref_targets
 
 LAST = 1 + PREPARED_ROWS  # 5001
 ORDERS = SHEET_BY_KEY["orders"]
@@ -172,7 +172,23 @@ def test_unique_keys_are_checked_by_exact_text_match(zh):
     dv = _dv(zh, "payments", "reference")
     assert dv.type == "custom"
     assert dv.formula1 == "AND(LEN(E2)<=40,ISNA(MATCH(E2,$E$1:$E1,0)),ISNA(MATCH(E2,$E3:$E$1048576,0)))"
-    assert _dv(zh, "customers", "customer_id").formula1.startswith("AND(LEN(A2)<=20,ISNA(MATCH(A2,")
+    customer = _dv(zh, "customers", "customer_id").formula1
+    assert customer.startswith("AND(LEN(A2)<=20,") and customer.endswith(
+        "ISNA(MATCH(A2,$A$1:$A1,0)),ISNA(MATCH(A2,$A3:$A$1048576,0)))")
+
+
+def test_id_patterns_are_checked_in_the_sheet_where_excel_can_say_them(zh):
+    """^C\\d{4,6}$ and ^SO\\d{10}$ (the defaults) are in the in-sheet rule; the SKU pattern's character
+    class is not (validate checks it); tests/test_formulas_libreoffice.py evaluates the conditions."""
+    customer = _dv(zh, "customers", "customer_id")
+    assert 'EXACT(LEFT(A2,1),"C")' in customer.formula1 and "LEN(A2)>=5,LEN(A2)<=7" in customer.formula1
+    assert "C0001" in customer.error
+    order = _dv(zh, "orders", "order_no")
+    assert 'LEN(A2)=12,EXACT(LEFT(A2,2),"SO"),EXACT(TEXT(0+MID(A2,3,10),"0000000000"),MID(A2,3,10))' in order.formula1
+    sku = _dv(zh, "products", "sku")
+    assert "EXACT" not in sku.formula1
+    for dv in (customer, order, sku):
+        assert len(dv.formula1) <= 255
 
 
 def test_messages_follow_the_workbook_language(book):
@@ -245,8 +261,15 @@ def test_defined_names(book):
         cells = lists_ws[target.split("!")[1].replace("$", "")]
         assert [row[0].value for row in cells] == [c.label(lang) for c in choices]
     customers = quote_sheet(SHEET_BY_KEY["customers"].name(lang))
+    # the keys to the last row holding one (blank rows between do not cut the list short)
     assert names[keys_name("customers.customer_id")] == (
-        f"OFFSET({customers}!$A$2,0,0,MAX(1,COUNTA({customers}!$A:$A)-1),1)")
+        f"OFFSET({customers}!$A$2,0,0,MAX(2,IFERROR(MATCH(REPT(\"z\",255),{customers}!$A:$A),1),"
+        f"IFERROR(MATCH(9.99E+307,{customers}!$A:$A),1))-1,1)")
+    # the ranges the formulas compute over: the prepared rows of each sheet, by name
+    lines = quote_sheet(SHEET_BY_KEY["order_lines"].name(lang))
+    assert names["rng_order_lines_amount"] == f"{lines}!$G$2:$G${LAST}"
+    assert {n for n in names if n.startswith("rng_")} == {f"rng_{s}_{c}" for s, c in range_columns()}
+    assert ("stock_moves", "latest_count") in range_columns() and ("products", "above_reorder") in range_columns()
     assert {keys_name(r) for r in ref_targets()} == {
         "keys_customers_customer_id", "keys_products_sku", "keys_orders_order_no"}
     assert names[column_name("orders", "order_date")] == f"{quote_sheet(ORDERS.name(lang))}!$D:$D"
@@ -279,6 +302,16 @@ def test_instructions_cover_every_sheet_and_column(book):
         assert sheet.name(lang) in text and sheet.help(lang) in text
     status = {"zh": "待处理、处理中、已发货、已完成、已取消", "en": "Pending, Processing, Shipped, Completed, Cancelled"}
     assert status[lang] in text
+
+
+def test_no_part_gnumeric_warns_about(templates):
+    """Gnumeric warns "Unexpected element 'ignoredErrors'" once per sheet that has one."""
+    import zipfile
+
+    path, _ = templates("zh")
+    with zipfile.ZipFile(path) as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert sheets and not any(b"ignoredErrors" in z.read(n) for n in sheets)
 
 
 def test_committed_template_is_what_write_book_writes(templates):

@@ -201,7 +201,9 @@ def test_template_dashboard_leaves_the_date_out(tmp_path):
     formulas = openpyxl.load_workbook(path, read_only=True)["Dashboard"]
     assert formulas[where["today"]].value == "=TODAY()"
     assert formulas[where["receivables"]].value == (
-        "=SUMIFS(Orders!$J:$J,Orders!$J:$J,\">0\",Orders!$F:$F,\"<>\"&\"Cancelled\")")
+        "=SUMIFS(rng_orders_balance,rng_orders_balance,\">0\",rng_orders_status,\"<>\"&\"Cancelled\")")
+    assert formulas[where["low_stock_products"]].value == (
+        '=COUNTIFS(rng_products_above_reorder,"<=0")+COUNTIFS(rng_products_on_hand,"<="&10,rng_products_reorder_point,"")')
 
 
 def test_progress_reports_every_row(tmp_path):

@@ -59,7 +59,10 @@ def test_derive_leaves_rows_without_their_key_blank():
     data["orders"] = [{"order_no": "", "customer_id": None, "order_date": None, "status": "pending"}]
     data["order_lines"] = [{"order_no": None, "sku": "P1", "quantity": 2, "unit_price": None, "discount": None}]
     values = derive(data).values
-    assert values["products"] == {"last_count_date": [""], "on_hand": [""]}
+    data["stock_moves"] = [{"date": None, "sku": None, "type": "stocktake", "quantity": 3}]
+    values = derive(data).values
+    assert values["products"] == {"last_count_date": [""], "on_hand": [""], "above_reorder": [""]}
+    assert values["stock_moves"] == {"latest_count": [""]}
     assert values["orders"] == {k: [""] for k in ("customer_name", "total", "paid", "balance", "payment_status")}
     assert values["order_lines"] == {"product_name": [""], "amount": [""], "shipped_qty": [""], "whole_ship_date": [""]}
 

@@ -308,7 +308,8 @@ def _setting(data: dict, key: str) -> str:
 
 
 #: Commands that live in their own modules (workbook_tools/commands/<name>.py, each exposing ``command``).
-COMMAND_MODULES: tuple[str, ...] = ("import_cmd", "reconcile", "summary", "customers", "regenerate", "merge", "export")
+COMMAND_MODULES: tuple[str, ...] = ("import_cmd", "reconcile", "summary", "customers", "regenerate", "merge", "export",
+                                    "extend")
 for _name in COMMAND_MODULES:
     cli.add_command(importlib.import_module(f"workbook_tools.commands.{_name}").command)
 

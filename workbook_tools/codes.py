@@ -58,6 +58,24 @@ _CODES = [
          "“{column}”显示“{value}”，按数据应为“{expected}”（公式可能被手工改写）",
          "{column} shows '{value}' but the data give '{expected_en}' (the formula may have been typed over)",
          "用 orderbook regenerate 恢复公式，或从上一行复制公式。", "Restore the formula with orderbook regenerate, or copy it from the row above."),
+    # --- the book's own machinery, as its XML has it (validate/prepared.py; tests/test_extend.py)
+    Code("formula-missing", E, "book", "缺少公式", "Formula missing",
+         "第 {value} 行有数据，但{columns}没有公式，不会计算",
+         "Row {value} holds data but {columns_en} have no formula there: nothing is computed",
+         "运行 orderbook extend 本文件补上公式（数据超出预置行时），或从上一行复制公式。",
+         "Run orderbook extend on the book to add the formulas (rows typed past the prepared ones), or copy them from the row above."),
+    Code("prepared-rows-low", W, "book", "预置行不足", "Prepared rows running out",
+         "本表的公式和格式预置到第 {end} 行，数据已到第 {value} 行：只剩 {remaining} 行（应至少 {needed} 行），再往下填写的行不会计算",
+         "This sheet is prepared (formulas, formats) down to row {end} and its data reach row {value}: "
+         "{remaining} rows left (keep at least {needed}); rows typed below are not computed",
+         "运行 orderbook extend 本文件（或 orderbook nightly --extend）预置更多行。",
+         "Run orderbook extend on the book (or orderbook nightly --extend) to prepare more rows."),
+    Code("validation-missing", W, "book", "数据验证缺失", "Validation missing",
+         "第 {value} 行的{columns}没有数据验证（下拉列表和输入限制），多半被其他程序保存或整行粘贴时去掉",
+         "Rows {value} of {columns_en} lost their data validation (drop-downs and input limits), "
+         "most likely when another program saved the book or whole rows were pasted",
+         "运行 orderbook extend 本文件恢复（或 orderbook regenerate）。",
+         "Run orderbook extend on the book to restore it (or orderbook regenerate)."),
     # --- keys
     Code("duplicate-key", E, "keys", "重复编号", "Duplicate key",
          "“{column}”“{value}”重复，另见 {other}", "{column} '{value}' is duplicated; see also {other}",

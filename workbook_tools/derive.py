@@ -2,8 +2,9 @@
 
 Each function here has a twin formula in formulas.py; a LibreOffice test proves they agree.
 The semantics follow the spreadsheet functions exactly: lookups and SUMIFS criteria match keys
-case-insensitively, blanks count as 0, amounts are rounded to the cent with ROUND (half away
-from zero), and a stocktake counts at the end of its day.
+case-insensitively, blanks count as 0, money is rounded to the cent half away from zero as
+:func:`money` says (the formulas' ``ROUND(ROUND(x*100,4),0)/100``), and a stocktake counts at
+the end of its day.
 """
 
 from __future__ import annotations
@@ -23,6 +24,22 @@ EXCEL_EPOCH = date(1899, 12, 30)
 
 def cents(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+_SUB_CENT = Decimal("0.0001")
+_ONE = Decimal(1)
+
+
+def money(value: Decimal) -> Decimal:
+    """A derived amount rounded to the cent as the formulas round it: ``ROUND(ROUND(x*100,4),0)/100``.
+
+    The inner ROUND takes off the binary noise of the product (39 × 8.70 × 0.95 is 322.33499999…
+    as a double): to four places of a cent it is the decimal value again, and a half cent is
+    then exactly .5, which every client rounds away from zero. For amounts of up to six decimals
+    (whole quantities × prices in cents × discounts to 0.01 %) this is plain rounding to the cent.
+    """
+    c = (value * 100).quantize(_SUB_CENT, rounding=ROUND_HALF_UP).quantize(_ONE, rounding=ROUND_HALF_UP)
+    return (c / 100).quantize(CENT)
 
 
 def serial(d: date | datetime) -> float:
@@ -52,11 +69,15 @@ class _Memo(dict):
 
 def _line_amount(qpd: tuple) -> Decimal:
     q, p, d = qpd
-    return cents(_num(q) * _num(p) * (1 - _num(d)))
+    return money(_num(q) * _num(p) * (1 - _num(d)))
 
 
 def _num(value: Any) -> Decimal:
     return ZERO if value is None else Decimal(value)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
 
 
 def _first_by_key(rows: list[dict], key: str, value: str, keyof=None) -> dict[str, Any]:
@@ -80,6 +101,8 @@ BLANK_GUARD: dict[tuple[str, str], str] = {
     ("order_lines", "amount"): "order_no",
     ("order_lines", "shipped_qty"): "order_no",
     ("order_lines", "whole_ship_date"): "order_no",
+    ("products", "above_reorder"): "sku",
+    ("stock_moves", "latest_count"): "sku",
 }
 
 
@@ -169,11 +192,11 @@ def derive(data: BookData) -> Derived:
     o_name, o_total, o_paid, o_balance, o_status = [], [], [], [], []
     for od in orders:
         o = _k[od["order_no"]]
-        total, paid = cents(total_by.get(o, ZERO)), cents(paid_by.get(o, ZERO))
+        total, paid = money(total_by.get(o, ZERO)), money(paid_by.get(o, ZERO))
         o_name.append(customer_names.get(_k[od["customer_id"]], ""))
         o_total.append(total)
         o_paid.append(paid)
-        o_balance.append(cents(total - paid))
+        o_balance.append(money(total - paid))
         o_status.append(payment_status(total, paid))
 
     # --- stock on hand: from the latest stocktake (end of its day), else from the opening stock
@@ -209,8 +232,19 @@ def derive(data: BookData) -> Derived:
         )
         shipped = sum(q for d, q in partial_by_sku[s] if d > t) + sum(q for d, q in line_whole_by_sku[s] if d > t)
         on_hand.append(base + after - shipped)
+    # how far stock is above the reorder point, where one is set (the dashboard counts the rest)
+    above = [n - p["reorder_point"] if _is_number(p.get("reorder_point")) else "" for p, n in zip(products, on_hand)]
 
-    product_values = {"last_count_date": last_count_date, "on_hand": on_hand}
+    # --- stock movements: the product's latest stocktake shows its date (products count from it)
+    latest_count = [
+        m["date"] if m.get("type") == "stocktake" and m.get("date") is not None
+        and last_count.get(_k[m["sku"]]) == _serial[m["date"]] else ""
+        for m in moves
+    ]
+    move_values = {"latest_count": latest_count}
+    _guard("stock_moves", moves, move_values)
+
+    product_values = {"last_count_date": last_count_date, "on_hand": on_hand, "above_reorder": above}
     _guard("products", products, product_values)
     order_values = {"customer_name": o_name, "total": o_total, "paid": o_paid, "balance": o_balance,
                     "payment_status": o_status}
@@ -224,6 +258,6 @@ def derive(data: BookData) -> Derived:
             "status_log": {},
             "shipments": {},
             "payments": {},
-            "stock_moves": {},
+            "stock_moves": move_values,
         }
     )

@@ -1,9 +1,13 @@
-"""Excel formulas of the derived columns — twins of derive.py, written for Excel 2010+, WPS and
-LibreOffice alike: SUMIFS, COUNTIFS, INDEX/MATCH, IFERROR, SUMPRODUCT; no dynamic arrays.
+"""Excel formulas of the derived columns — twins of derive.py, written for Excel 2010+, WPS,
+LibreOffice and Gnumeric alike: SUMIFS, COUNTIFS, INDEX/MATCH, IFERROR; no dynamic arrays, and no
+array evaluation inside SUMPRODUCT or MAX either (Gnumeric reads ``ISNUMBER(range)`` there by
+implicit intersection, other clients element by element).
 
-Lookups use whole-column references so rows staff add below the prepared ones still count; the
-one array expression (the latest stocktake date) uses a bounded range because whole columns in
-SUMPRODUCT are slow in every spreadsheet program.
+Every range on another sheet is a defined name, ``rng_<sheet>_<column>``, over that sheet's
+prepared rows (row 2 to its last prepared row, lists.define_names): a fixed range keeps the work of
+each formula proportional to the book (whole columns made Gnumeric take 40 minutes over a
+2,000-order book), and growing the book (``orderbook extend``) moves the names, not a million
+formulas. Money is rounded by :func:`money`, the twin of ``derive.money``.
 """
 
 from __future__ import annotations
@@ -11,10 +15,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .cells import quote_sheet
 from .choices import MOVEMENT_TYPE, PAYMENT_STATUS, label_of
 from .derive import BLANK_GUARD
 from .schema import SHEET_BY_KEY
+
+
+def range_name(sheet: str, key: str) -> str:
+    """The defined name of column ``key``'s prepared rows on ``sheet``: ``rng_order_lines_amount``."""
+    return f"rng_{sheet}_{key}"
 
 
 @dataclass(frozen=True)
@@ -27,14 +35,9 @@ class FormulaContext:
         return SHEET_BY_KEY[key].name(self.lang)
 
     def col(self, sheet: str, key: str) -> str:
-        """Whole-column reference on another sheet, e.g. ``'订单明细'!$G:$G``."""
-        letter = SHEET_BY_KEY[sheet].letter(key)
-        return f"{quote_sheet(self.sheet_name(sheet))}!${letter}:${letter}"
-
-    def span(self, sheet: str, key: str) -> str:
-        """Bounded reference over the prepared rows, e.g. ``'库存变动'!$A$2:$A$5001``."""
-        letter = SHEET_BY_KEY[sheet].letter(key)
-        return f"{quote_sheet(self.sheet_name(sheet))}!${letter}$2:${letter}${self.last_row[sheet]}"
+        """The column's prepared rows on another sheet, by name: ``rng_order_lines_amount``."""
+        SHEET_BY_KEY[sheet].column(key)  # an unknown column fails here, not in a spreadsheet
+        return range_name(sheet, key)
 
     def here(self, sheet: str, key: str, row: int) -> str:
         """Same-row reference on the formula's own sheet, e.g. ``$A12``."""
@@ -47,6 +50,9 @@ class FormulaContext:
 Formula = Callable[[FormulaContext, int], str]
 
 
+def money(expr: str) -> str:
+    """``expr`` rounded to the cent half away from zero, whatever its binary noise (derive.money)."""
+    return f"ROUND(ROUND(({expr})*100,4),0)/100"
 
 
 def _lookup(target_sheet: str, target_key: str, value_key: str, sheet: str, key: str) -> Formula:
@@ -62,48 +68,47 @@ def _lookup(target_sheet: str, target_key: str, value_key: str, sheet: str, key:
 
 def _line_amount(ctx: FormulaContext, row: int) -> str:
     h = lambda k: ctx.here("order_lines", k, row)  # noqa: E731
-    return f"ROUND({h('quantity')}*{h('unit_price')}*(1-{h('discount')}),2)"
+    return money(f"{h('quantity')}*{h('unit_price')}*(1-{h('discount')})")
 
 
-def _whole_count(ctx: FormulaContext, row: int) -> str:
-    """Number of whole-order shipments (blank SKU) of this line's order."""
+def _whole(ctx: FormulaContext, row: int, what: str) -> str:
+    """COUNTIFS / SUMIFS of this line's order's whole-order shipments (the rows with no SKU). The
+    blank criterion comes after the order's: LibreOffice 7.4 counts nothing when it is the first."""
     o = ctx.here("order_lines", "order_no", row)
-    return (
-        f"(COUNTIFS({ctx.col('shipments', 'order_no')},{o})"
-        f"-COUNTIFS({ctx.col('shipments', 'order_no')},{o},{ctx.col('shipments', 'sku')},\"<>\"))"
-    )
+    orders, skus = ctx.col("shipments", "order_no"), ctx.col("shipments", "sku")
+    if what == "count":
+        return f'COUNTIFS({orders},{o},{skus},"")'
+    return f'SUMIFS({ctx.col("shipments", "ship_date")},{orders},{o},{skus},"")'
+
+
+def _line_whole_date(ctx: FormulaContext, row: int) -> str:
+    """The mean date of the order's whole-order shipments, blank without one (a division by 0)."""
+    return f'IFERROR(INT({_whole(ctx, row, "sum")}/{_whole(ctx, row, "count")}),"")'
 
 
 def _line_shipped(ctx: FormulaContext, row: int) -> str:
+    """All of it once the order went whole (it has a whole-order ship date), else its partial shipments."""
     h = lambda k: ctx.here("order_lines", k, row)  # noqa: E731
     partial = (
         f"SUMIFS({ctx.col('shipments', 'quantity')},{ctx.col('shipments', 'order_no')},{h('order_no')},"
         f"{ctx.col('shipments', 'sku')},{h('sku')})"
     )
-    return f"IF({_whole_count(ctx, row)}>0,{h('quantity')},{partial})"
-
-
-def _line_whole_date(ctx: FormulaContext, row: int) -> str:
-    o = ctx.here("order_lines", "order_no", row)
-    dates, orders, skus = ctx.col("shipments", "ship_date"), ctx.col("shipments", "order_no"), ctx.col("shipments", "sku")
-    n = _whole_count(ctx, row)
-    body = f'IF({n}=0,"",INT((SUMIFS({dates},{orders},{o})-SUMIFS({dates},{orders},{o},{skus},"<>"))/{n}))'
-    return body
+    return f'IF({h("whole_ship_date")}<>"",{h("quantity")},{partial})'
 
 
 def _order_total(ctx: FormulaContext, row: int) -> str:
     o = ctx.here("orders", "order_no", row)
-    return f"ROUND(SUMIFS({ctx.col('order_lines', 'amount')},{ctx.col('order_lines', 'order_no')},{o}),2)"
+    return money(f"SUMIFS({ctx.col('order_lines', 'amount')},{ctx.col('order_lines', 'order_no')},{o})")
 
 
 def _order_paid(ctx: FormulaContext, row: int) -> str:
     o = ctx.here("orders", "order_no", row)
-    return f"ROUND(SUMIFS({ctx.col('payments', 'amount')},{ctx.col('payments', 'order_no')},{o}),2)"
+    return money(f"SUMIFS({ctx.col('payments', 'amount')},{ctx.col('payments', 'order_no')},{o})")
 
 
 def _order_balance(ctx: FormulaContext, row: int) -> str:
     h = lambda k: ctx.here("orders", k, row)  # noqa: E731
-    return f"ROUND({h('total')}-{h('paid')},2)"
+    return money(f"{h('total')}-{h('paid')}")
 
 
 def _order_payment_status(ctx: FormulaContext, row: int) -> str:
@@ -117,23 +122,29 @@ def _order_payment_status(ctx: FormulaContext, row: int) -> str:
     return body
 
 
-def _last_count(ctx: FormulaContext, row: int) -> str:
-    sku = ctx.here("products", "sku", row)
+def _latest_count(ctx: FormulaContext, row: int) -> str:
+    """On a stocktake row: its date when no stocktake of the same SKU is later (ties all show it)."""
+    h = lambda k: ctx.here("stock_moves", k, row)  # noqa: E731
+    m = lambda k: ctx.col("stock_moves", k)  # noqa: E731
     count = ctx.text(label_of(MOVEMENT_TYPE, "stocktake", ctx.lang))
-    latest = (
-        f"SUMPRODUCT(MAX(({ctx.span('stock_moves', 'sku')}={sku})"
-        f"*({ctx.span('stock_moves', 'type')}={count})*{ctx.span('stock_moves', 'date')}))"
-    )
-    return f'IF({latest}=0,"",{latest})'
+    later = f'COUNTIFS({m("sku")},{h("sku")},{m("type")},{count},{m("date")},">"&{h("date")})'
+    return f'IF(AND({h("type")}={count},ISNUMBER({h("date")})),IF({later}=0,{h("date")},""),"")'
+
+
+def _last_count(ctx: FormulaContext, row: int) -> str:
+    """The date the stock movements mark as the product's latest stocktake (their mean: all equal)."""
+    sku = ctx.here("products", "sku", row)
+    m = lambda k: ctx.col("stock_moves", k)  # noqa: E731
+    return f'IFERROR(SUMIFS({m("latest_count")},{m("sku")},{sku})/COUNTIFS({m("sku")},{sku},{m("latest_count")},">0"),"")'
 
 
 def _on_hand(ctx: FormulaContext, row: int) -> str:
     h = lambda k: ctx.here("products", k, row)  # noqa: E731
-    sku, count = h("sku"), ctx.text(label_of(MOVEMENT_TYPE, "stocktake", ctx.lang))
+    sku = h("sku")
     stocktake = label_of(MOVEMENT_TYPE, "stocktake", ctx.lang)
     m = lambda k: ctx.col("stock_moves", k)  # noqa: E731
     t = f"N({h('last_count_date')})"  # the latest stocktake's date; 0 when there is none
-    base = f"IF({t}=0,{h('opening_stock')},SUMIFS({m('quantity')},{m('sku')},{sku},{m('type')},{count},{m('date')},{t}))"
+    base = f'IF({t}=0,{h("opening_stock")},SUMIFS({m("quantity")},{m("sku")},{sku},{m("latest_count")},">0"))'
     after = f'SUMIFS({m("quantity")},{m("sku")},{sku},{m("date")},">"&{t},{m("type")},{ctx.text("<>" + stocktake)})'
     shipped = (
         f"SUMIFS({ctx.col('shipments', 'quantity')},{ctx.col('shipments', 'sku')},{sku},{ctx.col('shipments', 'ship_date')},\">\"&{t})"
@@ -143,10 +154,17 @@ def _on_hand(ctx: FormulaContext, row: int) -> str:
     return f"{base}+{after}-({shipped})"
 
 
+def _above_reorder(ctx: FormulaContext, row: int) -> str:
+    h = lambda k: ctx.here("products", k, row)  # noqa: E731
+    on_hand, point = h("on_hand"), h("reorder_point")
+    return f'IF(AND(ISNUMBER({on_hand}),ISNUMBER({point})),{on_hand}-{point},"")'
+
+
 #: (sheet key, column key) -> formula builder. Every derived column of the schema has one (tested).
 FORMULAS: dict[tuple[str, str], Formula] = {
     ("products", "last_count_date"): _last_count,
     ("products", "on_hand"): _on_hand,
+    ("products", "above_reorder"): _above_reorder,
     ("orders", "customer_name"): _lookup("customers", "customer_id", "name", "orders", "customer_id"),
     ("orders", "total"): _order_total,
     ("orders", "paid"): _order_paid,
@@ -156,6 +174,7 @@ FORMULAS: dict[tuple[str, str], Formula] = {
     ("order_lines", "amount"): _line_amount,
     ("order_lines", "shipped_qty"): _line_shipped,
     ("order_lines", "whole_ship_date"): _line_whole_date,
+    ("stock_moves", "latest_count"): _latest_count,
 }
 
 

@@ -17,7 +17,7 @@ _TYPE_ZH = {T.TEXT: "文本", T.ID: "编号（文本）", T.PHONE: "电话（文
             T.INT: "整数", T.MONEY: "金额", T.PERCENT: "百分比", T.DATE: "日期", T.DATETIME: "日期时间", T.CHOICE: "下拉选项"}
 
 
-def _allowed(col, lists) -> str:
+def _allowed(col, lists, config: Config) -> str:
     if col.choices:
         words = "、".join(c.zh for c in lists[col.choices])
         return words if col.strict else f"{words}（或自由填写 / or free text）"
@@ -33,14 +33,22 @@ def _allowed(col, lists) -> str:
     if col.nonzero:
         bounds.append("≠ 0")
     if col.pattern:
-        bounds.append(f"pattern `{col.pattern}` (config)")
-    if col.max_len:
+        from .template.validation import in_sheet_pattern
+
+        pattern = getattr(config.patterns, col.pattern)
+        where = ("also checked in the sheet 表内同样检查" if in_sheet_pattern(col, config) else
+                 "checked by orderbook validate only, not in the sheet 仅由 orderbook validate 检查")
+        bounds.append(f"pattern `{pattern}` (config `patterns.{col.pattern}`; {where})")
+    if col.type == T.TAX_ID and col.max_len:
+        bounds.append(f"= {col.max_len} chars (in the sheet 表内检查); check character: orderbook validate 校验位")
+    elif col.max_len:
         bounds.append(f"≤ {col.max_len} chars")
     return ", ".join(bounds)
 
 
 def render_markdown(config: Config | None = None) -> str:
-    lists = choice_lists(config or Config())
+    config = config or Config()
+    lists = choice_lists(config)
     out = ["# 字段说明 Field reference", "",
            "Generated from `workbook_tools/schema.py` by `python -m workbook_tools.reference`; a test keeps it current.",
            "`*` = required 必填. Formula columns (公式) are computed: never type into them.", ""]
@@ -51,7 +59,7 @@ def render_markdown(config: Config | None = None) -> str:
         for col in sheet.columns:
             name = f"{col.zh} {col.en}" + (" *" if col.required else "") + (" (公式 formula)" if col.derived else "")
             kind = f"{_TYPE_ZH[col.type]} {col.type.value}" + (" unique" if col.unique else "")
-            out.append(f"| {name} | `{col.key}` | {kind} | {_allowed(col, lists)} | {col.example} | "
+            out.append(f"| {name} | `{col.key}` | {kind} | {_allowed(col, lists, config)} | {col.example} | "
                        f"{col.help_zh} {col.help_en} |")
         out.append("")
     return "\n".join(out)

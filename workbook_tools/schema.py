@@ -227,6 +227,9 @@ PRODUCTS = Sheet(
         _c("on_hand", "当前库存", "On hand", T.INT, derived=True, width=10,
            help_zh="公式：期初 + 入库 + 退货 − 已发货 ± 调整；有盘点时从最近一次盘点数起算。",
            help_en="Formula: opening + receipts + returns − shipped ± adjustments; counts from the latest stocktake."),
+        _c("above_reorder", "高于安全库存", "Above reorder point", T.INT, derived=True, width=10,
+           help_zh="公式：当前库存 − 安全库存（填了安全库存时）；0 或负数表示该补货了。",
+           help_en="Formula: on hand − reorder point (when one is set); 0 or less means reorder."),
     ),
 )
 
@@ -372,6 +375,9 @@ STOCK_MOVES = Sheet(
            help_en="Receipts and returns positive; adjustments ±; a stocktake holds the count."),
         _c("doc_no", "单据号", "Document no", T.ID, width=16, max_len=40, example="RK20261101",
            aliases=("单号", "凭证号", "document"), help_zh="入库单、退货单等单据号。", help_en="Receipt or return document number."),
+        _c("latest_count", "最近盘点", "Latest count", T.DATE, derived=True, width=12,
+           help_zh="公式：该产品最近一次盘点的行显示盘点日期（当前库存从这次盘点数起算），其他行为空。",
+           help_en="Formula: on the product's latest stocktake, its date (stock on hand counts from it); blank elsewhere."),
         _c("notes", "备注", "Notes", **NOTES),
     ),
 )

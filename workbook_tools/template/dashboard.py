@@ -1,8 +1,9 @@
 """The 概览 / Dashboard sheet — live formulas — and ``dashboard_values``, their Python twin.
 
-Every formula runs in Excel 2010+, WPS and LibreOffice (COUNTIFS, SUMIFS, SUMPRODUCT; no dynamic
-arrays). An order counts when it has an order number; revenue and receivables leave out cancelled
-orders. The written book caches the twin's values, so a reader that does not recalculate still
+Every formula runs alike in Excel 2010+, WPS, LibreOffice and Gnumeric (COUNTIFS and SUMIFS over the
+prepared rows' ``rng_`` names; no arrays). An order counts when it has an order number; revenue and
+receivables leave out cancelled orders. Low stock counts the products at or below their reorder
+point (高于安全库存 ≤ 0) and those without one at or below the default. The written book caches the twin's values, so a reader that does not recalculate still
 sees the right numbers.
 """
 
@@ -62,7 +63,7 @@ def _lines(ctx: FormulaContext, config: Config) -> list[Line]:
         f'COUNTIFS({has_no},{col("due_date")},"<"&(TODAY()-{grace}),{col("status")},{status[s]})'
         for s in ("pending", "processing")
     ).replace(" + ", "+")
-    sku, on_hand, point = (ctx.span("products", k) for k in ("sku", "on_hand", "reorder_point"))
+    product = lambda key: ctx.col("products", key)  # noqa: E731
     default = config.thresholds.low_stock_default
     lines = [
         Line("today", tr("dash_today", lang), "date", "=TODAY()"),
@@ -75,7 +76,9 @@ def _lines(ctx: FormulaContext, config: Config) -> list[Line]:
              f'=SUMIFS({col("balance")},{col("balance")},">0",{col("status")},"<>"&{status["cancelled"]})'),
         Line("overdue_orders", tr("dash_overdue", lang, n=grace), "int", f"={overdue}"),
         Line("low_stock_products", tr("dash_low_stock", lang, n=default), "int",
-             f'=SUMPRODUCT(({sku}<>"")*ISNUMBER({on_hand})*({on_hand}<={point}+({point}="")*{default}))'),
+             # (the blank criterion never first: LibreOffice 7.4 then counts nothing)
+             f'=COUNTIFS({product("above_reorder")},"<=0")'
+             f'+COUNTIFS({product("on_hand")},"<="&{default},{product("reorder_point")},"")'),
         Line(None, ""),
         Line(None, tr("dash_by_status", lang)),
         *(Line(f"status_{c.value}", c.label(lang), "int", f'=COUNTIFS({has_no},{col("status")},{status[c.value]})')
@@ -83,6 +86,11 @@ def _lines(ctx: FormulaContext, config: Config) -> list[Line]:
     ]
     assert [ln.key for ln in lines] == _keys()
     return lines
+
+
+def dashboard_formulas(ctx: FormulaContext, config: Config) -> dict[str, str]:
+    """The formula of each figure: ``{"receivables": "=SUMIFS(…)", …}``."""
+    return {line.key: line.formula for line in _lines(ctx, config) if line.key}
 
 
 def _has(value: Any) -> bool:

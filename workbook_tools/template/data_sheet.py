@@ -19,7 +19,7 @@ from typing import Any
 from xlsxwriter.worksheet import Worksheet
 
 from ..book import Row
-from ..cells import MAX_ROW, col_letter
+from ..cells import col_letter
 from ..choices import Choice
 from ..config import Config
 from ..derive import serial
@@ -155,12 +155,10 @@ def write_data_sheet(
     if plan is not None:
         plan.finish()
 
-    add_validations(ws, sheet, lang)
+    add_validations(ws, sheet, lang, config)
     add_conditional_formats(ws, sheet, lang, config, last_row, styles)
-    text_columns = " ".join(f"{col_letter(c)}2:{col_letter(c)}{MAX_ROW}"
-                            for c, col in columns if not col.derived and col.type in TEXT_TYPES)
-    if text_columns:
-        ws.ignore_errors({"number_stored_as_text": text_columns})
+    # no <ignoredErrors> (Excel's "number stored as text" triangles on the text columns): Gnumeric
+    # warns about the element on every sheet as it loads the book
     ws.protect("", PROTECTION)
 
 

@@ -58,7 +58,7 @@ def example(col: Column, lang: str, lists: dict[str, tuple[Choice, ...]]) -> str
 
 
 def write_instructions(ws: Worksheet, config: Config, lang: str, lists: dict[str, tuple[Choice, ...]],
-                       prepared_rows: int, styles: Styles) -> None:
+                       styles: Styles) -> None:
     """Rows are written top to bottom (constant-memory mode); long lines overflow to the right."""
     for c, width in enumerate(WIDTHS):
         ws.set_column(c, c, width)
@@ -83,7 +83,7 @@ def write_instructions(ws: Worksheet, config: Config, lang: str, lists: dict[str
     line(tr("ins_title", lang, company=config.company_name), styles.title)
     r += 1
     line(tr("ins_how", lang), styles.section)
-    names = {"rows": prepared_rows, "lists": aux_name(LISTS, lang), "dashboard": aux_name(DASHBOARD, lang)}
+    names = {"lists": aux_name(LISTS, lang), "dashboard": aux_name(DASHBOARD, lang)}
     for i, pair in enumerate(HOW_TO, start=1):
         paragraph(f"{i}. " + pick(pair, lang).format(**names))
     r += 1

@@ -20,6 +20,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "err_unique": ("{what}已存在，不能重复。", "This {what} already exists: it must be unique."),
     "err_email": ("请输入有效的邮箱地址（含 @）。", "Enter a valid email address (with @). "),
     "err_len_max": ("最多 {n} 个字符。", "At most {n} characters."),
+    "err_key": ("{what}须唯一，格式如 {example}。", "A {what} is unique and looks like {example}. "),
     "err_len_eq": ("必须正好 {n} 个字符。", "Must be exactly {n} characters."),
     "err_int": ("请输入{range}的整数。", "Enter a whole number {range}."),
     "err_dec": ("请输入{range}的数字。", "Enter a number {range}."),
@@ -72,7 +73,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "dash_count": ("订单数", "Orders"),
 }
 
-#: How-to lines of the instructions sheet ({rows}: rows prepared with formulas).
+#: How-to lines of the instructions sheet.
 HOW_TO: tuple[tuple[str, str], ...] = (
     ("每张表第 1 行是表头：请勿修改、删除或调换表头。从第 2 行起每行填写一条记录，中间不要留空行。",
      "Row 1 of each sheet is the header: do not rename, delete or move it. Fill one record per row from row 2, without blank rows in between."),
@@ -82,8 +83,8 @@ HOW_TO: tuple[tuple[str, str], ...] = (
      "Pick from the drop-down where a cell has one; selecting a cell shows the column's hint, and an entry that breaks a rule is refused or questioned."),
     ("编号、电话、物流单号、交易流水号和统一社会信用代码按文本保存，请勿改为数字格式。日期请按 yyyy-mm-dd 填写；金额保留两位小数；折扣填百分比。",
      "IDs, phone numbers, tracking numbers, transaction references and tax IDs are kept as text: do not turn them into numbers. Type dates as yyyy-mm-dd; money has two decimals; a discount is a percentage."),
-    ("公式已预置到第 {rows} 行。再往下填写时，请撤销工作表保护（无密码）后把最后一行的公式列向下复制，或用 orderbook regenerate 重新生成本文件。",
-     "Formulas are prepared down to row {rows}. To go further, unprotect the sheet (no password) and copy the last row's formula columns down, or rebuild the book with orderbook regenerate."),
+    ("每张表在数据下方预置了至少 5000 行的公式、格式和检查。orderbook validate 会在预置行不足时提醒；运行 orderbook extend 本文件即可再预置更多行（每晚的 orderbook nightly --extend 会自动补足）。",
+     "Each sheet has at least 5,000 rows prepared below the data with formulas, formats and checks. orderbook validate warns when they run low; orderbook extend on this file prepares more (the nightly job does it with orderbook nightly --extend)."),
     ("工作表已保护（无密码），以防误改公式；仍可筛选、排序、调整列宽、插入和删除行。如需取消保护：审阅 → 撤销工作表保护。",
      "The sheets are protected without a password so formulas are not overwritten; filtering, sorting, column widths and inserting or deleting rows still work. To unprotect: Review → Unprotect Sheet."),
     ("下拉选项保存在隐藏的“{lists}”表，由配置文件生成：如需增减（如物流公司、付款方式），请修改配置后重新生成。“{dashboard}”表汇总本月订单、销售额、应收账款和库存预警。",

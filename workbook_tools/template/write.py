@@ -1,9 +1,10 @@
 """``write_book``: the order book workbook — the empty template, or a book filled with data.
 
 Sheets: Instructions, Dashboard, the eight data sheets in schema order, the hidden Lists sheet.
-Each data sheet has formulas filled down ``PREPARED_ROWS`` rows below its data, validation over
-the whole column, conditional formats over the prepared rows, and protection without a password.
-Formula cells of data rows carry Python's value (derive.py) as their cached result.
+Each data sheet has rows prepared below its data (:func:`rows_ahead`: formulas, conditional formats
+and the ``rng_`` names the formulas compute over), validation over the whole column, and protection
+without a password. Formula cells of data rows carry Python's value (derive.py) as their cached
+result. ``orderbook extend`` (xlsxpkg/extend.py) prepares more rows in place when a sheet runs low.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ from .texts import pick
 TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "templates" / "order_book_template.xlsx"
 #: Rows prepared with formulas below the last data row (and at least this many in the template).
 PREPARED_ROWS = 5000
+#: A large sheet gets more: a fifth of its rows in use (``validate`` warns below a tenth).
+AHEAD_SHARE = 5
 #: Document timestamp of every book: the same input always gives the same bytes.
 DOC_TIMESTAMP = datetime(2026, 1, 1, 0, 0, 0)
 #: xlsxwriter's constant-memory mode (one row in memory at a time, strings inline), for every book:
@@ -49,9 +52,24 @@ Progress = Callable[[str, int, int], None]
 SheetWriter = Callable[[Workbook, str], None]
 
 
+def rows_ahead(in_use: int) -> int:
+    """How many rows to prepare below ``in_use`` rows of data: 5,000, or a fifth of them when more."""
+    return max(PREPARED_ROWS, in_use // AHEAD_SHARE)
+
+
+def low_threshold(in_use: int) -> int:
+    """``validate`` warns (``prepared-rows-low``) when fewer prepared rows than this remain below
+    ``in_use`` rows of data: a tenth of the rows prepared ahead (500), or of the rows in use when more."""
+    return max(PREPARED_ROWS // 10, in_use // 10)
+
+
 def last_rows(data: BookData) -> dict[str, int]:
-    """Last Excel row prepared with formulas, per sheet: 5,000 rows below the data."""
-    return {s.key: 1 + max(PREPARED_ROWS, len(data.get(s.key) or []) + PREPARED_ROWS) for s in SHEETS}
+    """Last Excel row prepared with formulas, per sheet: :func:`rows_ahead` rows below the data."""
+    out = {}
+    for s in SHEETS:
+        n = len(data.get(s.key) or [])
+        out[s.key] = 1 + n + rows_ahead(n)
+    return out
 
 
 def write_book(
@@ -107,10 +125,9 @@ def write_book(
         ws_dashboard = add(aux_name(DASHBOARD, lang))
         data_sheets = [(sheet, add(sheet.name(lang))) for sheet in SHEETS]
         ws_lists = add(aux_name(LISTS, lang))
-        define_names(wb, lists, lang)
+        define_names(wb, lists, lang, ctx.last_row)
 
-        formula_rows = min(ctx.last_row[s.key] for s in SHEETS if s.derived)
-        write_instructions(ws_instructions, config, lang, lists, formula_rows, styles)
+        write_instructions(ws_instructions, config, lang, lists, styles)
         write_dashboard(ws_dashboard, ctx, config, dashboard, dated=data is not None or today is not None,
                         styles=styles)
         for sheet, ws in data_sheets:

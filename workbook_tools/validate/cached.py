@@ -1,5 +1,11 @@
 """Cached formula results are never trusted: where one differs from the recomputed value,
-someone typed over a formula (or the book was saved by a program that computes differently)."""
+someone typed over a formula (or the book was saved by a program that computes differently).
+
+Where the book's XML can be read (prepared.py), a cell that still holds its formula is not called
+overwritten while some sheet has rows without their formulas or data below its prepared rows: its
+result then misses those rows until the book is extended and recalculated, and ``formula-missing``
+/ ``prepared-rows-low`` say so. A derived cell with neither formula nor value is
+``formula-missing``'s, not this check's."""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from decimal import Decimal
 from ..choices import label_of
 from ..derive import EXCEL_EPOCH
 from ..schema import SHEETS, T
+from . import prepared
 from .context import Context
 
 CODES = ("formula-overwritten",)
@@ -43,8 +50,11 @@ def _shown(v):
 
 
 def check(ctx: Context) -> Iterator:
+    found = prepared.facts(ctx)
+    unsettled = found is not None and prepared.past_end(ctx)
     for sheet in SHEETS:
         table = ctx.table(sheet.key)
+        f = found.sheets.get(sheet.key) if found is not None else None
         for col in sheet.derived:
             cached = table.cached.get(col.key)
             if not cached:
@@ -58,5 +68,8 @@ def check(ctx: Context) -> Iterator:
                 if numeric and c.__class__ is float and e != "" and abs(c - float(e)) < 0.005:
                     continue
                 if not matches(col, c, e, ctx.lists):
+                    if unsettled and f is not None and col.key in table.columns \
+                            and f.has_formula(table.columns[col.key], table.row_numbers[i]):
+                        continue  # a formula over rows it cannot see yet, not a typed value
                     shown = label_of(ctx.lists[col.choices], e, ctx.book.lang) if col.choices else _shown(e)
                     yield ctx.at("formula-overwritten", sheet.key, i, col.key, c, expected=shown)

@@ -14,11 +14,11 @@ from ..config import Config
 from ..findings import Finding
 from ..perf import gc_paused
 from ..schema import SHEETS
-from . import cached, keys, orders, payments, references, row, status, stock
+from . import cached, keys, orders, payments, prepared, references, row, status, stock
 from .context import Context
 
 #: The checks, each a small module with ``CODES`` and ``check(ctx)``.
-CHECKS = (row, keys, references, orders, status, stock, payments, cached)
+CHECKS = (row, keys, references, orders, status, stock, payments, cached, prepared)
 #: The checks that need the whole book (``row`` runs per sheet).
 BOOK_CHECKS = tuple(c for c in CHECKS if c is not row)
 

@@ -46,14 +46,32 @@ class Cached:
 
 
 @dataclass
+class Formula:
+    """Write the formula ``text`` (no leading ``=``) with ``cached`` as its result (the cell's style
+    kept, or ``style``, or the column's): a formula from the schema, where the cell has none."""
+
+    text: str
+    cached: Any = ""
+    style: int | None = None
+
+
+def formula_cell(row: int, col: int, text: str, cached: Any, style: int | None, *, date1904: bool = False) -> str:
+    """A cell holding a formula and its cached result, as xlsxwriter writes one."""
+    t, v = cached_parts(cached, date1904)
+    s = f' s="{style}"' if style else ""
+    kind = f' t="{t}"' if t is not None else ""
+    return f'<c r="{ref(row, col)}"{s}{kind}><f>{_escape(text)}</f><v>{v}</v></c>'
+
+
+@dataclass
 class SheetEdit:
     #: 1-based row -> 0-based column -> what to write.
-    cells: dict[int, dict[int, Value | Cached]] = field(default_factory=dict)
+    cells: dict[int, dict[int, Value | Cached | Formula]] = field(default_factory=dict)
     #: New record rows -> the record row whose formulas and styles they follow.
     like: dict[int, int] = field(default_factory=dict)
     date1904: bool = False
 
-    def set(self, row: int, col: int, what: Value | Cached) -> None:
+    def set(self, row: int, col: int, what: Value | Cached | Formula) -> None:
         self.cells.setdefault(row, {})[col] = what
 
     def __bool__(self) -> bool:
@@ -222,6 +240,11 @@ class _Patcher:
         out: dict[int, bytes] = {col: c.xml for col, c in by_col.items()}
         for col, what in edits.items():
             have = by_col.get(col)
+            if isinstance(what, Formula):
+                style = what.style if what.style is not None else have.style if have is not None else self._style(col, like)
+                out[col] = formula_cell(number, col, what.text, what.cached, style,
+                                        date1904=self.edit.date1904).encode("utf-8")
+                continue
             if isinstance(what, Cached):
                 if have is not None and have.formula() is not None:
                     out[col] = _with_cached(have, what.value, self.edit.date1904)

@@ -1,0 +1,240 @@
+"""Books for the recalculation tests (LibreOffice, Gnumeric) and how to hold a client's results
+against Python's: hand-made rows reaching every branch of every derived formula, rows typed below
+the prepared ones and after a gap, money that rounds on half a cent, and the comparison of every
+derived cell and dashboard figure of a recalculated book."""
+
+from __future__ import annotations
+
+import math
+import random
+from datetime import date, datetime
+from decimal import Decimal as D
+from pathlib import Path
+
+import openpyxl
+
+from workbook_tools.book import new_row
+from workbook_tools.choices import choice_lists, label_of
+from workbook_tools.config import Config
+from workbook_tools.derive import derive
+from workbook_tools.read import read_book
+from workbook_tools.schema import DASHBOARD, SHEET_BY_KEY, SHEETS, T, aux_name
+from workbook_tools.template import dashboard_cells, dashboard_values
+from workbook_tools.xlsxpkg.package import Package
+from workbook_tools.xlsxpkg.sheet import Formula, SheetEdit, Value, patch_sheet
+
+LISTS = choice_lists(Config())
+
+
+def known_rows():
+    """Hand-made rows that reach every branch of every derived formula."""
+    cust = [new_row("customers", customer_id="C0001", name="杭州明远贸易有限公司", phone="13812345678", address="文三路 90 号"),
+            new_row("customers", customer_id="C0002", name="王伟", phone="0571-88886666", address="解放路 1 号")]
+    prod = [new_row("products", sku="P1001", name="办公椅", list_price=D("499.00"), opening_stock=100, reorder_point=110),
+            new_row("products", sku="P1002", name="文件柜", list_price=D("0.35"), opening_stock=50),
+            new_row("products", sku="P1003", name="台灯", list_price=D("89.90"), opening_stock=20, reorder_point=13),
+            new_row("products", sku="P1004", name="无人问津", list_price=D("1.00"), opening_stock=7)]
+    orders = [
+        new_row("orders", order_no="SO2026010001", customer_id="C0001", order_date=date(2026, 1, 2), status="completed"),
+        new_row("orders", order_no="SO2026010002", customer_id="c0002", order_date=date(2026, 1, 3), status="shipped"),
+        new_row("orders", order_no="SO2026010003", customer_id="C0009", order_date=date(2026, 1, 4), status="processing"),
+        new_row("orders", order_no="SO2026010004", customer_id="C0001", order_date=date(2026, 1, 5), status="pending"),
+        new_row("orders", order_no="SO2026010005", customer_id="C0002", order_date=date(2026, 1, 6), status="cancelled"),
+    ]
+    lines = [
+        new_row("order_lines", order_no="SO2026010001", sku="P1001", quantity=2, unit_price=D("499.00")),
+        new_row("order_lines", order_no="SO2026010001", sku="P1002", quantity=3, unit_price=D("0.35"), discount=D("0.5")),
+        new_row("order_lines", order_no="SO2026010002", sku="P1003", quantity=5, unit_price=D("89.90"), discount=D("0.05")),
+        new_row("order_lines", order_no="SO2026010002", sku="p1001", quantity=1, unit_price=D("450.00")),
+        new_row("order_lines", order_no="SO2026010003", sku="P1003", quantity=4, unit_price=D("89.90")),
+        new_row("order_lines", order_no="SO2026010003", sku="P9999", quantity=1, unit_price=D("10.00")),
+        new_row("order_lines", order_no="SO2026010004", sku="P1002", quantity=7, unit_price=D("0.35"), discount=D("0.15")),
+        # 39 × 8.70 × 0.95 = 322.335: 322.33499999… as a double, a cent less when rounded as such
+        new_row("order_lines", order_no="SO2026010003", sku="P1004", quantity=39, unit_price=D("8.70"), discount=D("0.05")),
+    ]
+    ships = [
+        # order 1: one whole-order shipment (after the P1001 stocktake date, so it counts against it)
+        new_row("shipments", order_no="SO2026010001", ship_date=date(2026, 1, 10), carrier="顺丰速运", tracking_no="SF1234567890123"),
+        # order 2: two partial shipments of P1003 (before the P1003 stocktake) and one of p1001
+        new_row("shipments", order_no="SO2026010002", ship_date=date(2026, 1, 4), carrier="中通快递",
+                tracking_no="12345678901234", sku="P1003", quantity=2),
+        new_row("shipments", order_no="SO2026010002", ship_date=date(2026, 1, 12), carrier="中通快递",
+                tracking_no="12345678901235", sku="P1003", quantity=2),
+        new_row("shipments", order_no="SO2026010002", ship_date=date(2026, 1, 12), carrier="中通快递",
+                tracking_no="12345678901236", sku="P1001", quantity=1),
+        # order 4: two whole-order shipments (a data error, but the formulas must still agree)
+        new_row("shipments", order_no="SO2026010004", ship_date=date(2026, 1, 6), carrier="EMS", tracking_no="EA123456789CN"),
+        new_row("shipments", order_no="SO2026010004", ship_date=date(2026, 1, 9), carrier="EMS", tracking_no="EA123456780CN"),
+    ]
+    pays = [
+        new_row("payments", order_no="SO2026010001", paid_on=date(2026, 1, 2), method="微信支付", amount=D("500.00"), reference="R1"),
+        new_row("payments", order_no="SO2026010001", paid_on=date(2026, 1, 3), method="支付宝", amount=D("498.53"), reference="R2"),
+        new_row("payments", order_no="SO2026010002", paid_on=date(2026, 1, 3), method="银行转账", amount=D("100.00"), reference="R3"),
+        new_row("payments", order_no="so2026010004", paid_on=date(2026, 1, 5), method="现金", amount=D("5.00")),
+        new_row("payments", order_no="SO2026010005", paid_on=date(2026, 1, 6), method="信用卡", amount=D("20.00"), reference="R5"),
+        new_row("payments", order_no="SO2026010005", paid_on=date(2026, 1, 7), method="信用卡", amount=D("-20.00"), reference="R6"),
+    ]
+    moves = [
+        new_row("stock_moves", date=date(2026, 1, 1), sku="P1001", type="receipt", quantity=30, doc_no="RK1"),
+        new_row("stock_moves", date=date(2026, 1, 5), sku="P1001", type="stocktake", quantity=125),
+        new_row("stock_moves", date=date(2026, 1, 8), sku="P1001", type="stocktake", quantity=121),
+        new_row("stock_moves", date=date(2026, 1, 8), sku="P1001", type="receipt", quantity=9),   # same day: before the count
+        new_row("stock_moves", date=date(2026, 1, 9), sku="P1001", type="return", quantity=1),
+        new_row("stock_moves", date=date(2026, 1, 11), sku="P1001", type="adjustment", quantity=-2),
+        new_row("stock_moves", date=date(2026, 1, 7), sku="p1003", type="stocktake", quantity=10),
+        new_row("stock_moves", date=date(2026, 1, 7), sku="P1003", type="stocktake", quantity=5),  # same day: both count
+        new_row("stock_moves", date=date(2026, 1, 2), sku="P1002", type="receipt", quantity=10),
+        new_row("stock_moves", date=date(2026, 1, 3), sku="P1002", type="adjustment", quantity=-1),
+    ]
+    status = [new_row("status_log", order_no="SO2026010001", status="completed", timestamp=datetime(2026, 1, 11, 9, 30))]
+    return {"customers": cust, "products": prod, "orders": orders, "order_lines": lines, "status_log": status,
+            "shipments": ships, "payments": pays, "stock_moves": moves}
+
+
+def money_rows(n: int = 300, seed: int = 7):
+    """Order lines whose amounts round on half a cent or near it: quantities × prices × discounts."""
+    rnd = random.Random(seed)
+    orders = [new_row("orders", order_no="SO2026090001", customer_id="C0001", order_date=date(2026, 9, 1),
+                      status="pending")]
+    lines = []
+    for _ in range(n):
+        q = rnd.choice([1, 3, 7, 13, 39, 99, 120, rnd.randint(1, 500)])
+        p = D(rnd.randint(1, 2_000_000)) / 100
+        d = D(rnd.choice([0, 5, 10, 15, 25, 50, 125, 333, 1250, rnd.randint(0, 1000)])) / (1000 if rnd.random() < .5 else 100)
+        lines.append(new_row("order_lines", order_no="SO2026090001", sku="P1", quantity=q, unit_price=p,
+                             discount=min(d, D(1))))
+    lines.append(new_row("order_lines", order_no="SO2026090001", sku="P1", quantity=39, unit_price=D("8.70"),
+                         discount=D("0.05")))
+    data = {s.key: [] for s in SHEETS}
+    data.update(orders=orders, order_lines=lines)
+    return data
+
+
+def spreadsheet_value(col, value, lang: str):
+    """A Python value as a spreadsheet holds it (blank: None; a choice: its label; money: a float)."""
+    if value is None or value == "":
+        return None
+    if col.type == T.CHOICE:
+        return label_of(LISTS[col.choices], value, lang)
+    if isinstance(value, D):
+        return float(value)
+    return value
+
+
+def cell_value(col, value):
+    """A recalculated cell as openpyxl gives it, for comparison ("" is blank, a date has no time)."""
+    if value == "":
+        return None
+    if col.type == T.DATE and isinstance(value, datetime):
+        return value.date()
+    return value
+
+
+def same(actual, expected) -> bool:
+    numbers = all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (actual, expected))
+    if numbers:
+        return math.isclose(actual, expected, rel_tol=1e-9, abs_tol=1e-9)
+    return actual == expected
+
+
+def type_in(path: Path, rows: dict[str, dict[int, dict]], *, lang: str = "zh",
+            probes: dict[str, str] | None = None) -> None:
+    """Type ``rows`` (sheet key -> Excel row -> column key -> value) into the book at ``path`` as a
+    clerk does — values in cells, no formulas, every other part as it was — and ``probes``
+    (dashboard cell -> formula) to read what a client makes of a name."""
+    with Package(path) as pkg:
+        parts = {s.name: s.part for s in pkg.sheets()}
+        for key, by_row in rows.items():
+            sheet = SHEET_BY_KEY[key]
+            edit = SheetEdit()
+            for r, values in by_row.items():
+                for k, v in values.items():
+                    col = sheet.column(k)
+                    edit.set(r, sheet.col(k), Value(spreadsheet_value(col, v, lang)))
+            part = parts[sheet.name(lang)]
+            pkg.new[part] = patch_sheet(pkg.read(part), edit)
+        if probes:
+            edit = SheetEdit()
+            for at, text in probes.items():
+                edit.set(int(at[1:]), ord(at[0]) - 65, Formula(text))
+            part = parts[aux_name(DASHBOARD, lang)]
+            pkg.new[part] = patch_sheet(pkg.read(part), edit)
+        tmp = Path(path).with_name(Path(path).name + ".typing")
+        with open(tmp, "wb") as out:
+            pkg.write_to(out)
+    tmp.replace(path)
+
+
+def fill_template(path: Path, data: dict, *, lang: str = "zh") -> None:
+    """Type ``data`` into a template from row 2 on."""
+    type_in(path, {key: {i: row for i, row in enumerate(rows, start=2)} for key, rows in data.items() if rows},
+            lang=lang)
+
+
+def gap_rows():
+    """Rows typed below the template's 5,000 prepared rows and after gaps (sheet -> Excel row -> values).
+
+    Without the rows below 5,001 computed, order 1's total misses the line at 订单明细!5004, and
+    P1001's stock misses the stocktake at 库存变动!5003 (127 instead of 99)."""
+    return {
+        "customers": {2: dict(customer_id="C0001", name="甲公司", phone="13812345678", address="一路 1 号"),
+                      5003: dict(customer_id="C0002", name="乙公司", phone="13812345679", address="二路 2 号")},
+        "products": {2: dict(sku="P1001", name="椅子", list_price=D("8.70"), opening_stock=100, reorder_point=5)},
+        "orders": {2: dict(order_no="SO2026010001", customer_id="C0001", order_date=date(2026, 1, 2), status="shipped"),
+                   5003: dict(order_no="SO2026010002", customer_id="C0002", order_date=date(2026, 1, 3),
+                              status="processing")},
+        "order_lines": {2: dict(order_no="SO2026010001", sku="P1001", quantity=3, unit_price=D("8.70")),
+                        5003: dict(order_no="SO2026010002", sku="P1001", quantity=39, unit_price=D("8.70"),
+                                   discount=D("0.05")),
+                        5004: dict(order_no="SO2026010001", sku="P1001", quantity=1, unit_price=D("8.70"))},
+        "shipments": {2: dict(order_no="SO2026010001", ship_date=date(2026, 1, 4), carrier="顺丰速运",
+                              tracking_no="SF1234567890123")},
+        "payments": {2: dict(order_no="SO2026010001", paid_on=date(2026, 1, 2), method="现金", amount=D("10.00")),
+                     5003: dict(order_no="SO2026010002", paid_on=date(2026, 1, 3), method="现金", amount=D("100.00"))},
+        "stock_moves": {2: dict(date=date(2026, 1, 1), sku="P1001", type="receipt", quantity=30),
+                        5003: dict(date=date(2026, 1, 5), sku="P1001", type="stocktake", quantity=99)},
+    }
+
+
+#: Dashboard cells that read the dropdowns' key lists, as a client evaluates them.
+KEY_PROBES = {
+    "D30": "ROWS(keys_customers_customer_id)",
+    "D31": "INDEX(keys_customers_customer_id,ROWS(keys_customers_customer_id))",
+    "D32": 'COUNTIF(keys_orders_order_no,"SO2026010002")',
+    "D33": 'COUNTIF(keys_products_sku,"P1001")',
+}
+
+
+def mismatches(book_path: Path, recalculated: Path, *, today: date, config: Config | None = None) -> list[str]:
+    """Every derived cell of every row of data, and every dashboard figure, of ``recalculated`` (the
+    book at ``book_path`` after a client recalculated it) that differs from Python's values for the
+    book's rows; [] when they all agree."""
+    config = config or Config()
+    book = read_book(book_path, config=config)
+    data = book.data()
+    derived = derive(data)
+    got = openpyxl.load_workbook(recalculated, data_only=True)
+    out = []
+    checked = 0
+    for s in SHEETS:
+        table = book[s.key]
+        ws = got[table.name]
+        for col in s.derived:
+            c = table.columns[col.key] + 1
+            for r, v in zip(table.row_numbers, derived[s.key][col.key]):
+                expected, actual = spreadsheet_value(col, v, book.lang), cell_value(col, ws.cell(r, c).value)
+                checked += 1
+                if not same(actual, expected):
+                    out.append(f"{table.name}!{ws.cell(r, c).coordinate} {col.key}: {actual!r}, Python {expected!r}")
+    figures = dashboard_values(data, derived, config, today)
+    ws = got[aux_name(DASHBOARD, book.lang)]
+    for key, at in dashboard_cells().items():
+        expected, actual = figures[key], ws[at].value
+        if isinstance(expected, D):
+            expected = float(expected)
+        if isinstance(actual, datetime):
+            actual = actual.date()
+        if not same(actual, expected):
+            out.append(f"dashboard {key}: {actual!r}, Python {expected!r}")
+    assert checked, "no derived cell was compared"
+    return out

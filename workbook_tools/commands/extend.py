@@ -1,0 +1,78 @@
+"""``orderbook extend BOOK``: prepare more rows below the data, in place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .common import config_option, handle_errors, load_settings, today_option
+
+
+@click.command("extend")
+@click.argument("book", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@today_option("The day the dashboard's refreshed figures are for (YYYY-MM-DD). Default: today.")
+@config_option
+@click.option("--force", is_flag=True, help="Write even while Excel, WPS or LibreOffice has the book open (what they "
+              "save afterwards replaces this).")
+@handle_errors
+def command(book: Path, today, config_path: Path | None, force: bool) -> None:
+    """Prepare rows again below the data of BOOK, in place, so that every sheet is at least 5,000
+    rows (a fifth of its rows, when more) ahead: formulas on the new rows and on rows typed below
+    the old end, conditional formats, filter, print area and the ranges the formulas compute over;
+    data validation put back where another program cut it short. Nothing else in the book changes.
+
+    Run it when `orderbook validate` reports prepared-rows-low, formula-missing or
+    validation-missing (`orderbook nightly --extend` does it every night). Open the book and let it
+    recalculate (or save it once) to see the new rows computed.
+    """
+    from ..xlsxpkg.extend import extend_book
+
+    settings = load_settings(book, config_path)
+    result = extend_book(book, config=settings.config, today=today, force=force)
+    for line in extend_lines(result):
+        click.echo(line)
+
+
+def extend_lines(result) -> list[str]:
+    """What ``extend_book`` did, a line per sheet that changed (English: the command speaks it)."""
+    lines = []
+    for ext in result.sheets.values():
+        parts = []
+        if ext.new_end is not None and ext.old_end is not None and ext.new_end > ext.old_end:
+            parts.append(f"prepared to row {ext.new_end:,} (was {ext.old_end:,})")
+        if ext.formulas:
+            parts.append(f"{ext.formulas:,} formula cells written")
+        if ext.validation:
+            parts.append(f"validation restored on {', '.join(ext.validation)}")
+        if parts:
+            lines.append(f"{ext.name}: " + "; ".join(parts))
+    refreshed = sum(result.cached.values())
+    if refreshed:
+        lines.append(f"cached results refreshed: {refreshed:,}")
+    if not result.changed:
+        lines.append(f"{result.path}: every sheet is prepared far enough ahead; nothing to do")
+    else:
+        lines.append(f"wrote {result.path}")
+    return lines
+
+
+def extend_folder(folder: Path, config_path: Path | None) -> list[str]:
+    """``orderbook nightly --extend``: extend every book in ``folder`` that needs it; one line per book
+    extended or refused (a book open in Excel, or on an older template, is left for the morning)."""
+    from ..errors import WorkbookToolsError
+    from ..validate import find_books
+    from ..xlsxpkg.extend import extend_book
+
+    lines = []
+    for book in find_books([folder]):
+        try:
+            result = extend_book(book, config=load_settings(book, config_path).config, only_if_low=True)
+        except WorkbookToolsError as exc:
+            lines.append(f"extend: {exc}")
+            continue
+        if result.changed:
+            grown = [f"{e.name} → {e.new_end:,}" for e in result.sheets.values()
+                     if e.new_end is not None and e.old_end is not None and e.new_end > e.old_end]
+            lines.append(f"extend: {book}: " + (", ".join(grown) if grown else "formulas / validation restored"))
+    return lines
