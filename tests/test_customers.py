@@ -88,9 +88,9 @@ def expected(demo):
     by = by.sort_values(["customer_id", "n", "amount", "rank"], ascending=[True, False, False, True])
     out["usual_method"] = by.groupby("customer_id")["method"].first()
 
-    # days to pay: first payment date on which the running sum reaches the total
+    # days to pay: first payment date on which the running sum reaches the total (payments before the order left out)
     p = pays.merge(live[["order_no", "customer_id", "order_date", "total"]], on="order_no")
-    p = p[p["total"] > 0].sort_values(["order_no", "paid_on", "row"])
+    p = p[(p["total"] > 0) & (p["paid_on"] >= p["order_date"])].sort_values(["order_no", "paid_on", "row"])
     p["running"] = p.groupby("order_no")["amount"].transform(lambda s: s.cumsum())
     settled = p[p["running"] >= p["total"]].groupby("order_no").first()
     settled["days"] = [(a - b).days for a, b in zip(settled["paid_on"], settled["order_date"])]

@@ -105,7 +105,7 @@ def test_references_resolve_and_keys_are_unique(book):
     skus = [r["sku"] for r in book["products"]]
     orders = [r["order_no"] for r in book["orders"]]
     refs = [r["reference"] for r in book["payments"] if r["reference"] is not None]
-    tracking = [r["tracking_no"] for r in book["shipments"]]
+    tracking = [r["tracking_no"] for r in book["shipments"] if r["tracking_no"] is not None]  # 送货上门, 自提: none
     for keys in (customers, skus, orders, refs, tracking):
         assert len(keys) == len(set(keys))
     assert {r["customer_id"] for r in book["orders"]} <= set(customers)
@@ -251,6 +251,7 @@ def test_shipments_cover_lines_exactly(book):
         for r in rows:
             assert o["order_date"] <= r["ship_date"] <= TODAY
             assert tracking_matches(carriers[r["carrier"]], r["tracking_no"]), r
+            assert (r["tracking_no"] is not None) == carriers[r["carrier"]].needs_tracking, r  # 送货上门, 自提
             if r["delivered_on"] is not None:
                 assert r["ship_date"] < r["delivered_on"] <= TODAY
         if o["status"] == "completed":

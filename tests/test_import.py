@@ -4,15 +4,17 @@ formula injection, dry runs, and writing through regeneration."""
 from __future__ import annotations
 
 import csv
+from datetime import date, datetime
 from decimal import Decimal as D
 
 import openpyxl
 import pytest
-from import_helpers import TODAY, rows_of, small_book, write_csv
+from import_helpers import TODAY, rows_of, small_book, small_data, write_csv
 
 from workbook_tools.importer import MappingError, import_rows
 from workbook_tools.read import read_book
 from workbook_tools.validate import validate_file
+from workbook_tools.book import new_row as row
 from workbook_tools.config import Config
 
 CUSTOMER_HEADER = ["客户编号", "客户名称", "手机", "详细地址", "备注"]
@@ -227,3 +229,36 @@ def test_staff_columns_and_sheets_survive_an_import(tmp_path):
     after = read_book(book, other_sheets=True)
     assert after["customers"].extra["微信号"][1] == [None, "lina_wx", None]
     assert [s.name for s in after.other_sheets] == ["我的统计"]
+
+
+def test_shipments_without_tracking_numbers_by_carriers_that_need_none(tmp_path):
+    """Historical shipments: delivered in the company's own van or collected (自提), no tracking number
+    at all — they import (twice: nothing added the second time); a carrier's parcel without one does not."""
+    data = small_data()
+    data["orders"][0]["status"] = "shipped"
+    data["status_log"].append(row("status_log", order_no="SO2026020001", status="shipped",
+                                  timestamp=datetime(2026, 2, 22, 9)))
+    data["orders"].append(row("orders", order_no="SO2026020002", customer_id="C0001", order_date=date(2026, 2, 21),
+                              status="processing"))
+    data["order_lines"].append(row("order_lines", order_no="SO2026020002", sku="P1001", quantity=1,
+                                   unit_price=D("100.00")))
+    book = small_book(tmp_path / "book.xlsx", data)
+    src = write_csv(tmp_path / "shipments.csv", ["订单编号", "发货日期", "物流公司", "物流单号", "签收日期"], [
+        ["SO2026020001", "2026-02-22", "自提", "", "2026-02-22"],
+        ["SO2026020002", "2026-02-23", "顺丰速运", "", ""],
+    ])
+    result = import_rows(src, book, today=TODAY)
+    assert result.counts["shipments"]["add"] == 1 and result.counts["shipments"]["rejected"] == 1
+    assert [(r.row, r.column, r.code) for r in result.rejects] == [(3, "物流单号", "required-missing")]
+    assert [(s["carrier"], s["tracking_no"], s["delivered_on"]) for s in rows_of(book, "shipments")] == [
+        ("自提", None, date(2026, 2, 22))]
+    assert validate_file(book, config=Config(), today=TODAY).errors == 0
+    second = import_rows(src, book, today=TODAY)  # the row without a tracking number is found again
+    assert (second.counts["shipments"]["identical"], second.total("add")) == (1, 0) and not second.written
+
+    no_column = write_csv(tmp_path / "shipments2.csv", ["订单编号", "发货日期", "物流公司"],
+                          [["SO2026020001", "2026-02-22", "送货上门"]])
+    again = import_rows(no_column, book, today=TODAY, update=True)
+    assert dict(again.counts["shipments"]) | {} == {"add": 0, "update": 1, "identical": 0, "conflict": 0,
+                                                    "rejected": 0, "duplicate": 0, "source-conflict": 0}
+    assert [(s["carrier"], s["tracking_no"]) for s in rows_of(book, "shipments")] == [("送货上门", None)]

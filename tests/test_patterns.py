@@ -91,7 +91,7 @@ def test_matching_agrees_with_python_re_on_the_demo_values():
     }
     for carrier in config.lists.carriers:
         if carrier.tracking:
-            values[carrier.tracking] = [r["tracking_no"] for r in data["shipments"]]
+            values[carrier.tracking] = [r["tracking_no"] for r in data["shipments"] if r["tracking_no"]]
     for pattern, texts in values.items():
         ours, python = compile_pattern(pattern), re.compile(pattern)
         assert [ours.search(t) for t in texts] == [python.search(t) is not None for t in texts]

@@ -64,7 +64,8 @@ def test_an_overpayment(demo):
     i = next(i for i, o in enumerate(data["orders"]) if o["status"] == "completed")
     data["payments"].append({**data["payments"][0], "order_no": data["orders"][i]["order_no"],
                              "amount": Decimal("10.00"), "reference": "EXTRA-1"})
-    assert errors(data) == [(f"订单!I{i + 2}", "overpaid")]
+    # on the order, and at the payment that took it over: the row added, whatever its date
+    assert errors(data) == [(f"订单!I{i + 2}", "overpaid"), (f"付款!D{len(data['payments']) + 1}", "overpaid")]
 
 
 def test_a_line_for_an_unknown_product(demo):

@@ -131,6 +131,9 @@ _CODES = [
     Code("ship-before-order", E, "stock", "发货早于下单", "Shipped before ordered",
          "发货日期 {value} 早于下单日期 {expected}", "Ship date {value} is before the order date {expected_en}",
          "改正发货日期。", "Correct the ship date."),
+    Code("delivered-before-shipped", E, "stock", "签收早于发货", "Delivered before shipped",
+         "签收日期 {value} 早于发货日期 {expected}", "Delivered on {value}, before the ship date {expected_en}",
+         "改正签收日期或发货日期。", "Correct the delivery date or the ship date."),
     Code("shipped-more-than-ordered", E, "stock", "发货数量超过订购数量", "Shipped more than ordered",
          "订单“{value}”的产品 {sku} 发货 {shipped}，订购只有 {expected}",
          "Order '{value}': {shipped} of {sku} shipped but only {expected_en} ordered",
@@ -149,6 +152,13 @@ _CODES = [
     Code("overpaid", E, "payments", "超额付款", "Overpaid",
          "订单“{value}”收款 {other} 超过订单金额 {expected}", "Order '{value}' received {other_en}, more than its total {expected_en}",
          "核对收款，多收部分应退款。", "Check the payments; refund the excess."),
+    Code("payment-before-order", W, "payments", "付款早于下单", "Paid before ordered",
+         "付款日期 {value} 比订单“{order}”的下单日期 {expected} 早 {days} 天（预付款最多提前 {limit} 天）",
+         "Payment dated {value} is {days} days before order '{order}' was placed ({expected_en}; advance payments "
+         "come at most {limit} days ahead)",
+         "核对付款日期和订单编号；预付款可提前的天数在配置 thresholds.prepay_days 中设置。",
+         "Check the payment date and the order number; how far ahead an advance payment may come is "
+         "thresholds.prepay_days in the settings."),
     Code("completed-unpaid", W, "payments", "已完成但未结清", "Completed but not paid",
          "已完成的订单“{value}”仍欠款 {expected}", "Completed order '{value}' still owes {expected_en}",
          "催收欠款。", "Chase the balance."),

@@ -39,6 +39,11 @@ class Carrier(_Strict):
     #: Regular expression for tracking numbers; empty = format unknown, not checked.
     #: A mismatch is a warning: carriers do not all publish their formats.
     tracking: str = ""
+    #: False for deliveries without a carrier's tracking number: the company's own van (送货上门),
+    #: the customer collecting (自提), a freight line whose waybill number is optional (物流专线).
+    #: Their shipments may leave 物流单号 blank; any number typed is kept (and checked against
+    #: ``tracking`` when one is set).
+    needs_tracking: bool = True
 
     _tracking = field_validator("tracking")(_usable_pattern)
 
@@ -66,6 +71,9 @@ class Lists(_Strict):
             Carrier(name="京东物流", en="JD Logistics", tracking=r"^JD[XK]\d{12}$"),
             Carrier(name="EMS", en="EMS", tracking=r"^[A-Z]{2}\d{9}[A-Z]{2}$"),
             Carrier(name="德邦快递", en="Deppon", tracking=r"^\d{8,10}$"),
+            Carrier(name="物流专线", en="Freight line", tracking="", needs_tracking=False),
+            Carrier(name="送货上门", en="Own delivery", tracking="", needs_tracking=False),
+            Carrier(name="自提", en="Customer pickup", tracking="", needs_tracking=False),
             Carrier(name="其他", en="Other", tracking=""),
         ]
     )
@@ -102,6 +110,9 @@ class Thresholds(_Strict):
     unresolved_issue_days: int = Field(7, ge=0)
     #: Receivable ageing buckets: upper bounds in days past due (last bucket is open-ended).
     ageing_buckets: list[int] = Field(default_factory=lambda: [30, 60, 90])
+    #: A payment dated more than this many days before its order is ``payment-before-order`` (a
+    #: mistyped date or order number; an advance payment (预付款) comes a few days before at most).
+    prepay_days: int = Field(30, ge=0)
 
 
 class Limits(_Strict):

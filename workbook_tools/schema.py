@@ -67,6 +67,10 @@ class Column:
     derived: bool = False
     #: The date of something that has happened, so never after today (``future-date``).
     past: bool = False
+    #: Required on some rows only (then ``required`` is False): the name of the condition, one of
+    #: validate/row.py's ``REQUIRED_IF``. "carrier_needs_tracking": 物流单号 for the carriers whose
+    #: ``needs_tracking`` is true in the settings (not 送货上门, 自提, 物流专线).
+    required_if: str | None = None
     help_zh: str = ""
     help_en: str = ""
     example: str = ""
@@ -325,9 +329,10 @@ SHIPMENTS = Sheet(
         _c("carrier", "物流公司", "Carrier", T.CHOICE, required=True, choices="carrier", width=12, example="顺丰速运",
            aliases=("快递公司", "承运商", "快递", "ship via", "shipper"), help_zh="从下拉列表选择物流公司。",
            help_en="Pick the carrier."),
-        _c("tracking_no", "物流单号", "Tracking no", T.ID, required=True, width=18, max_len=40, example="SF1234567890123",
-           aliases=("快递单号", "运单号", "tracking number", "waybill"), help_zh="物流单号，按文本填写。",
-           help_en="Tracking number, kept as text."),
+        _c("tracking_no", "物流单号", "Tracking no", T.ID, required_if="carrier_needs_tracking", width=18, max_len=40,
+           example="SF1234567890123", aliases=("快递单号", "运单号", "tracking number", "waybill"),
+           help_zh="物流单号，按文本填写。送货上门、自提、物流专线等不需要单号的可不填。",
+           help_en="Tracking number, kept as text; may stay blank for own delivery, customer pickup or a freight line."),
         _ref(SKU, required=False, example="", help_zh="部分发货时填写；整单发货留空。",
              help_en="Only for a partial shipment; blank = whole order."),
         _c("quantity", "数量", "Quantity", T.INT, min=1, width=8, example="",

@@ -19,8 +19,10 @@ Definitions (every figure of :class:`CustomerProfile`):
   to the larger amount received, then to the method listed first in the settings.
 - **days_to_pay**: for each order with a total above 0 that got paid, the days from its order date
   to its settling payment — the first payment date (payments in date order, then book order) on
-  which the running sum of the order's payments (refunds included) reaches the order total. A
-  payment before the order date counts negative days. The average over those orders, to 0.1 day
+  which the running sum of the order's payments (refunds included) reaches the order total.
+  Payments dated before the order date are left out (a mistyped date or order number — validation
+  reports it as ``payment-before-order`` — or an advance payment: no days of credit either way), so
+  an order settled only with their help is left out too. The average over those orders, to 0.1 day
   (half up); **paid_orders** says how many orders it is over. Orders never paid in full are left out.
 - **open_balance**: the sum of the positive balances (total − paid) of the non-cancelled orders.
 - **recency_days**, **r / f / m**, **segment**: see rfm.py.
@@ -206,6 +208,8 @@ def _days_to_pay(book: _Orders, pays: list[dict], totals: list[Any]) -> None:
             continue
         running = ZERO
         for paid_on, _n, amt in sorted(paid):
+            if paid_on < ordered:
+                continue
             running += amt
             if running >= total:
                 p = book.owner[i]

@@ -89,7 +89,7 @@ _NOTES = {
     "zh": [
         "说明",
         "订单数、金额、日期、常购产品和付款天数只计未取消的订单；常用付款方式按收款笔数（不含退款），笔数相同看金额。",
-        "平均付款天数：从下单日期到付清日期（按日期累计付款首次达到订单金额的那一天）。",
+        "平均付款天数：从下单日期到付清日期（按日期累计付款首次达到订单金额的那一天）；早于下单日期的付款不计。",
         "R = 距最近一次下单的天数（越少越好），F = 订单数，M = 累计消费金额。",
         "分数 1–5 按五分位：比 b 位客户更好（并列不算）得 1 + ⌊5b/n⌋ 分，n 为有订单的客户数；并列同分。",
         "某项分数高于全体平均分为“高”，否则为“低”。",
@@ -98,7 +98,8 @@ _NOTES = {
         "Notes",
         "Orders, amounts, dates, favourites and days to pay count orders that were not cancelled; the usual payment "
         "method is the one of most payments received (refunds left out), ties by amount.",
-        "Days to pay: from the order date to the day the running sum of the order's payments first reaches its total.",
+        "Days to pay: from the order date to the day the running sum of the order's payments first reaches its total; "
+        "payments dated before the order are left out.",
         "R = days since the last order (fewer is better), F = number of orders, M = total spent.",
         "Scores 1–5 by quintiles: better than b customers (ties not counted) scores 1 + ⌊5b/n⌋, n = customers "
         "with orders; ties share a score.",

@@ -10,7 +10,7 @@ from .orders import Order
 from .payments import Payment
 from .people import Customer
 from .products import Product
-from .shipping import tracking_no
+from .shipping import local_deliveries, tracking_no
 from .stock import Move
 
 
@@ -62,6 +62,7 @@ def book_rows(ctx: Ctx, customers: list[Customer], products: list[Product], book
          "quantity": s[4], "delivered_on": None if s[5] is None else dates[s[5] // 1440], "notes": s[6]}
         for m, _, _, no, s in ships
     ]
+    local_deliveries(ctx, ship_rows, {o.no: o.cust.city.name for o in book})
     pays = sorted(enumerate(payments), key=lambda t: (t[1].m, t[1].order.i, t[0]))
     pay_rows = [
         {"order_no": p.order.no, "paid_on": dates[p.m // 1440], "method": p.method, "amount": p.amount,

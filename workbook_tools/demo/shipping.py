@@ -40,6 +40,11 @@ WEIGHTS = {"顺丰速运": 28, "中通快递": 16, "圆通速递": 12, "韵达�
            "京东物流": 9, "EMS": 5, "德邦快递": 6, "其他": 1.5}
 TRANSIT = {"顺丰速运": (1, 2), "京东物流": (1, 2), "EMS": (2, 5), "德邦快递": (2, 5)}
 OTHER_NOTES = ("同城货运", "货拉拉同城配送", "客户指定物流")
+#: Where the demo company sits: some whole orders to customers in its city go without a carrier's
+#: tracking number — in the company's own van, or collected by the customer.
+HOME_CITY = "杭州市"
+#: Carrier (config ``needs_tracking = false``), share of those orders, note on the shipment row.
+LOCAL_DELIVERIES = (("送货上门", 0.15, "公司货车送货上门"), ("自提", 0.08, "客户到仓库自提"))
 
 
 @dataclass(frozen=True)
@@ -59,9 +64,12 @@ def _generator(carrier: Carrier, rng: random.Random) -> Gen | None:
 
 
 def setup_carriers(ctx: Ctx) -> list[Ship]:
-    """The config's carriers the demo can produce tracking numbers for, with their weights."""
+    """The config's carriers the demo can produce tracking numbers for, with their weights. Those
+    needing no tracking number are left to local_deliveries()."""
     ships = []
     for c in ctx.config.lists.carriers:
+        if not c.needs_tracking:
+            continue
         gen = _generator(c, ctx.rng)
         if gen is None:
             continue
@@ -77,3 +85,25 @@ def tracking_no(ctx: Ctx, ship: Ship) -> str:
         pass
     ctx.used_tracking.add(no)
     return no
+
+
+def local_deliveries(ctx: Ctx, ship_rows: list[dict], city_of: dict[str, str]) -> None:
+    """Turn some whole-order shipments to customers in ``HOME_CITY`` into deliveries without a
+    tracking number (送货上门, 自提), in place. Which ones follows from the order number alone, not
+    from the book's random stream: the rest of the book stays what it was for the seed (their
+    tracking numbers were drawn, then dropped). Carriers the settings lack, or that need a tracking
+    number there, are not used."""
+    local = [(c, share, note) for name, share, note in LOCAL_DELIVERIES
+             if (c := ctx.config.carrier(name)) is not None and not c.needs_tracking]
+    if not local:
+        return
+    for row in ship_rows:
+        no = row["order_no"]
+        if row["sku"] is not None or row["notes"] is not None or city_of.get(no) != HOME_CITY:
+            continue
+        u = random.Random(f"local delivery {no}").random()  # str seeds hash with SHA-512: stable
+        for carrier, share, note in local:
+            if u < share:
+                row.update(carrier=carrier.name, tracking_no=None, notes=note)
+                break
+            u -= share

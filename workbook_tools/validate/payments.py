@@ -1,4 +1,5 @@
-"""Payment rules: nothing overpaid, completed orders settled, prices near the list price."""
+"""Payment rules: nothing overpaid (at the payment that went over, and on the order), no payment long
+before its order, completed orders settled, prices near the list price."""
 
 from __future__ import annotations
 
@@ -6,23 +7,27 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from .context import Context
+from .orders import _day
 
-CODES = ("overpaid", "completed-unpaid", "price-deviation")
+CODES = ("overpaid", "payment-before-order", "completed-unpaid", "price-deviation")
 
 
 def check(ctx: Context) -> Iterator:
     derived = ctx.derived["orders"]
+    pays_of = ctx.index("payments", "order_no")
+    keys = ctx.keys
     for i, o in enumerate(ctx.table("orders").rows):
         total, paid, balance = derived["total"][i], derived["paid"][i], derived["balance"][i]
         if paid > total and o.get("status") != "cancelled":
             yield ctx.at("overpaid", "orders", i, "paid", o.get("order_no"), expected=total, other=paid)
+            yield from _overpaying_payment(ctx, o, total, pays_of.get(keys[o.get("order_no")], ()))
         if o.get("status") == "completed" and balance > 0:
             yield ctx.at("completed-unpaid", "orders", i, "balance", o.get("order_no"), expected=balance)
+    yield from _paid_before_ordered(ctx)
 
     limit = Decimal(str(ctx.config.thresholds.price_deviation))
     products = ctx.table("products").rows
     by_sku = ctx.index("products", "sku")
-    keys = ctx.keys
     for j, ln in enumerate(ctx.table("order_lines").rows):
         at = by_sku.get(keys[ln.get("sku")])
         price = ln.get("unit_price")
@@ -31,3 +36,53 @@ def check(ctx: Context) -> Iterator:
         listed = products[at[0]].get("list_price")
         if listed and listed > 0 and abs(price - listed) / listed > limit:
             yield ctx.at("price-deviation", "order_lines", j, "unit_price", price, expected=listed, other=f"{limit:.0%}")
+
+
+def _overpaying_payment(ctx: Context, order: dict, total: Decimal, rows: list[int] | tuple) -> Iterator:
+    """``overpaid`` at the 金额 of the payment that took the order over its total: summing the order's
+    payments as the sheet lists them (as they were entered: a payment typed twice, or one booked to
+    the wrong order, is the later row whatever its date), the last row after which the running sum
+    stays above the total — an excess refunded and paid again is the later payment's."""
+    pays = ctx.table("payments").rows
+    running, over_at = Decimal(0), None
+    for j in rows:
+        amount = pays[j].get("amount")
+        if not isinstance(amount, (int, Decimal)) or isinstance(amount, bool):
+            continue
+        before, running = running, running + amount
+        if before <= total < running:
+            over_at = (j, running)
+        elif running <= total:
+            over_at = None
+    if over_at is not None:
+        j, running = over_at
+        yield ctx.at("overpaid", "payments", j, "amount", order.get("order_no"), expected=total, other=running)
+
+
+def prepay_allowance_days(ctx: Context, order: dict) -> int:
+    """PREPAY HOOK: how many days before ``order``'s date one of its payments may be dated without a
+    ``payment-before-order`` warning.
+
+    Payment terms (预付 prepay, 货到付款, 月结 …) are not in the book yet. When orders carry them, an
+    order on prepay terms keeps ``thresholds.prepay_days`` here and any other order gets 0 (every
+    payment before it is then reported). Until then every order may have been prepaid."""
+    return ctx.config.thresholds.prepay_days
+
+
+def _paid_before_ordered(ctx: Context) -> Iterator:
+    orders = ctx.table("orders").rows
+    order_at = ctx.index("orders", "order_no")
+    keys = ctx.keys
+    for j, p in enumerate(ctx.table("payments").rows):
+        at = order_at.get(keys[p.get("order_no")])
+        paid_on = _day(p.get("paid_on"))
+        if not at or paid_on is None:
+            continue
+        order = orders[at[0]]
+        placed = _day(order.get("order_date"))
+        if placed is None:
+            continue
+        limit = prepay_allowance_days(ctx, order)
+        if (placed - paid_on).days > limit:
+            yield ctx.at("payment-before-order", "payments", j, "paid_on", paid_on, expected=placed,
+                         order=order.get("order_no"), days=(placed - paid_on).days, limit=limit)

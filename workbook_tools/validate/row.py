@@ -55,7 +55,8 @@ def check_table(ctx: Context, table) -> Iterator:
         k = col.key
         values = [row.get(k) for row in table.rows]
         if None in values:
-            yield from _blanks(ctx, sheet.key, col, values, problem_at)
+            needed = REQUIRED_IF[col.required_if](ctx, table) if col.required_if else None
+            yield from _blanks(ctx, sheet.key, col, values, problem_at, needed)
         if col.choices and col.strict:
             choices = {c.value for c in ctx.lists[col.choices]}
             for i in [i for i, v in enumerate(values) if v is not None and v not in choices]:
@@ -74,14 +75,28 @@ def check_table(ctx: Context, table) -> Iterator:
                              expected=f"{carrier.name}：{carrier.tracking}", expected_en=f"{carrier.en}: {carrier.tracking}")
 
 
-def _blanks(ctx: Context, sheet: str, col, values: list, problem_at: dict) -> Iterator:
+def _carrier_needs_tracking(ctx: Context, table):
+    """物流单号 is required unless the row's carrier is one the settings mark ``needs_tracking = false``
+    (送货上门, 自提, 物流专线 …). A blank or unknown carrier is reported on its own cell, and its
+    tracking number stays required."""
+    exempt = {c.name for c in ctx.config.lists.carriers if not c.needs_tracking}
+    rows = table.rows
+    return lambda i: rows[i].get("carrier") not in exempt
+
+
+#: The conditions a column can be required on (schema ``Column.required_if``): name ->
+#: f(ctx, table) -> (record index -> whether the value is required there).
+REQUIRED_IF = {"carrier_needs_tracking": _carrier_needs_tracking}
+
+
+def _blanks(ctx: Context, sheet: str, col, values: list, problem_at: dict, needed=None) -> Iterator:
     k = col.key
     for i in [i for i, v in enumerate(values) if v is None]:
         if (i, k) in problem_at:
             raw, reason = problem_at[(i, k)]
             zh, en = _EXPECTED[col.type]
             yield ctx.at(_PROBLEM_CODES.get(reason, "wrong-type"), sheet, i, k, raw, expected=zh, expected_en=en)
-        elif col.required:
+        elif col.required or (needed is not None and needed(i)):
             yield ctx.at("required-missing", sheet, i, k)
 
 

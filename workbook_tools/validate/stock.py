@@ -1,4 +1,5 @@
-"""Shipping and stock rules: shipments after orders and within them; a stock ledger per day."""
+"""Shipping and stock rules: shipments after orders and delivered after they left, within the orders;
+a stock ledger per day."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from ..ledger import SkuLedger, stock_ledgers
 from .context import Context
 from .orders import _day
 
-CODES = ("ship-before-order", "shipped-more-than-ordered", "negative-stock", "low-stock", "stocktake-variance")
+CODES = ("ship-before-order", "delivered-before-shipped", "shipped-more-than-ordered", "negative-stock", "low-stock",
+         "stocktake-variance")
 
 
 def check(ctx: Context) -> Iterator:
@@ -29,11 +31,14 @@ def shipment_findings(ctx: Context) -> Iterator:
     shipped: dict[tuple[str, str], int] = defaultdict(int)
     for i, s in enumerate(ctx.table("shipments").rows):
         o = keys[s.get("order_no")]
+        sent = _day(s.get("ship_date"))
         if o in order_at:
             placed = _day(orders[order_at[o][0]].get("order_date"))
-            sent = _day(s.get("ship_date"))
             if placed and sent and sent < placed:
                 yield ctx.at("ship-before-order", "shipments", i, "ship_date", sent, expected=placed)
+        delivered = _day(s.get("delivered_on"))
+        if sent and delivered and delivered < sent:  # the same day is fine: 送货上门, 自提
+            yield ctx.at("delivered-before-shipped", "shipments", i, "delivered_on", delivered, expected=sent)
         if not s.get("sku") or s.get("quantity") is None:
             continue
         pair = (o, keys[s["sku"]])
