@@ -195,3 +195,54 @@ def test_the_snapshot_gives_back_exactly_what_was_read(tmp_path):
     assert back == snap
     assert back["orders"][0].values["order_date"] == "2026/13/45"
     assert back["order_lines"][0].values["unit_price"] == D("12.345")
+
+
+# ------------------------------------------------------------------------------------- the nightly job
+
+
+def test_the_nightly_job_reports_the_changes_in_summary_json_and_its_report_files(tmp_path):
+    """Two nights of `orderbook nightly` over a real book, edited in between (each book is checked in a
+    child process: the changes come back from it)."""
+    from workbook_tools.nightly import run_nightly
+
+    folder, reports = tmp_path / "orders", tmp_path / "reports"
+    book = write_book(folder / "订单簿.xlsx", DATA, today=NIGHT1)
+    first = run_nightly(folder, reports_root=reports, today=NIGHT1, now=datetime(2026, 11, 26, 2, 30))
+    assert not (first.report_dir / "changes.html").exists()  # the first night only takes the snapshot
+    assert sorted(p.name for p in reports.iterdir()) == ["2026-11-26", "snapshots"]
+    edit_like_staff(book)
+    second = run_nightly(folder, reports_root=reports, today=NIGHT2, now=datetime(2026, 11, 27, 2, 30))
+    assert second.exit_code == 1  # row-deleted is an error
+    assert f"{book}  自 2026-11-26 以来：新增 1 行，修改 3 行，删除 2 行" in second.lines
+    summary = json.loads((second.report_dir / "summary.json").read_text(encoding="utf-8"))
+    (entry,) = summary["files"]
+    assert entry["settings"] == "the settings stored in the book"
+    assert entry["by_code"]["row-deleted"] == 1 and entry["by_code"]["paid-order-changed"] == 1
+    changes = entry["changes"]
+    assert (changes["since"], changes["night"], changes["added"], changes["changed"], changes["deleted"]) == (
+        "2026-11-26", "2026-11-27", 1, 3, 2)
+    deleted = next(r for r in changes["rows"] if r["key"] == PAID["order_no"])
+    assert deleted["codes"] == ["row-deleted"] and deleted["values"]["客户编号"] == PAID["customer_id"]
+    assert {"changes.html", "changes.xlsx"} <= {p.name for p in second.report_dir.iterdir()}
+    assert {"changes.html", "changes.xlsx"} <= set(summary["outputs"])
+    report = json.loads((second.report_dir / "validation_report.json").read_text(encoding="utf-8"))
+    assert report["files"][0]["changes"]["deleted"] == 2
+
+
+def test_the_nightly_job_checks_each_book_with_its_own_settings(tmp_path):
+    from workbook_tools.config import Patterns
+    from workbook_tools.nightly import run_nightly
+
+    folder = tmp_path / "orders"
+    own = Config(company_name="宁波海川文具", patterns=Patterns(customer_id=r"^KH\d{4}$"))
+    data = generate_demo(20, today=NIGHT1, config=own)
+    write_book(folder / "海川.xlsx", data, config=own, today=NIGHT1)
+    write_book(folder / "branch" / "分店.xlsx", data, config=own, today=NIGHT1)
+    (folder / "branch" / "orderbook.toml").write_text("", encoding="utf-8")  # the branch uses the defaults
+    result = run_nightly(folder, reports_root=tmp_path / "reports", formats=("json",), today=NIGHT1,
+                         now=datetime(2026, 11, 26, 2, 30), isolate=False)
+    by_book = {r.path.name: r for r in result.report.files}
+    assert by_book["海川.xlsx"].settings == "the settings stored in the book"
+    assert "bad-format" not in by_book["海川.xlsx"].by_code()
+    assert by_book["分店.xlsx"].settings == str(folder / "branch" / "orderbook.toml")
+    assert by_book["分店.xlsx"].by_code()["bad-format"] >= 20  # KH0001 is not a customer id by default

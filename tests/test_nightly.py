@@ -85,9 +85,9 @@ def test_dated_folder_with_summary_and_formats(tmp_path, fake):
         "totals": {"files": 2, "errors": 0, "warnings": 1, "unreadable": 0},
         "files": [
             {"path": str(folder / "clean.xlsx"), "rows": 10, "errors": 0, "warnings": 0, "error": None,
-             "by_code": {}, "annotated": None},
+             "by_code": {}, "annotated": None, "settings": "the defaults"},
             {"path": str(folder / "warn.xlsx"), "rows": 10, "errors": 0, "warnings": 1, "error": None,
-             "by_code": {"overdue": 1}, "annotated": None},
+             "by_code": {"overdue": 1}, "annotated": None, "settings": "the defaults"},
         ],
         "skipped": [],
         "outputs": ["validation_report.json", "validation_report.html"],

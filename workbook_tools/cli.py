@@ -172,16 +172,19 @@ def settings_lines(report, used, lang: str) -> list[str]:
 @handle_errors
 def nightly(folder, reports_root, keep_days, extend, lang, config_path) -> None:
     """Validate every order book in FOLDER into a dated report folder (for cron)."""
-    from .nightly import run_nightly
+    import os
 
-    config = load_settings(None, config_path, stored=False).config if config_path else None
+    from .nightly import run_nightly
+    from .settings import fixed_settings
+
+    settings = fixed_settings(config_path, os.environ)  # None: each book's own (orderbook.toml nearby, its copy)
     if extend:
         from .commands.extend import extend_folder
 
         for line in extend_folder(folder, config_path):
             click.echo(line)
-    result = run_nightly(folder, reports_root=reports_root, keep_days=keep_days, config=config,
-                         lang=lang or (config.language if config else "zh"))
+    result = run_nightly(folder, reports_root=reports_root, keep_days=keep_days, config=settings,
+                         lang=lang or (settings.config.language if settings else "zh"))
     for line in result.lines:
         click.echo(line)
     sys.exit(result.exit_code)

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from .changes.nightly import change_lines, file_extras, night_book, write_change_reports
 from .config import Config
 from .errors import OutputError, WorkbookToolsError
 from .formats import FORMATS
@@ -41,7 +42,8 @@ from .formats.labels import file_line, rows_read, totals, word
 from .formats.text import inert, shown_path
 from .report import FileResult, Report
 from .safe_io import atomic_path, current_umask
-from .validate.files import REPORT_MARKER, Skipped, check_book, find_inputs
+from .settings import Settings, settings_resolver
+from .validate.files import REPORT_MARKER, Skipped, find_inputs
 from .validate.isolated import Bounds
 
 DEFAULT_FORMATS = ("json", "html", "xlsx")
@@ -83,20 +85,25 @@ def check_reports_location(folder: str | os.PathLike, reports_root: str | os.Pat
             f"(e.g. {shown_path(Path(folder) / 'reports')})")
 
 
-def check_night_book(path: Path, *, config: Config, today: date, bounds: Bounds | None = None,
-                     isolate: bool = True) -> FileResult:
-    """One book's result for the night: checked in a child process within ``bounds`` (unless not
-    ``isolate``); never raises for anything the book does."""
-    return check_book(path, config=config, today=today, isolate=isolate, bounds=bounds)
+def check_night_book(path: Path, *, resolve, today: date, reports_root: Path | None = None,
+                     now: datetime | None = None, bounds: Bounds | None = None, isolate: bool = True) -> FileResult:
+    """One book's result for the night: checked with its own settings (``resolve(path) -> Settings``,
+    settings.py) and, with ``reports_root``, what changed since the night before recorded (changes/),
+    in a child process within ``bounds`` (unless not ``isolate``); never raises for anything the book does."""
+    return night_book(path, resolve=resolve, today=today, reports_root=reports_root, now=now, bounds=bounds,
+                      isolate=isolate)
 
 
 def run_nightly(folder: str | os.PathLike, *, reports_root: str | os.PathLike, keep_days: int = 30,
-                formats: Iterable[str] = DEFAULT_FORMATS, config: Config | None = None, today: date | None = None,
+                formats: Iterable[str] = DEFAULT_FORMATS, config: Config | Settings | None = None,
+                today: date | None = None,
                 lang: str = "zh", now: datetime | None = None,
                 progress: Callable[[str, int, int], None] | None = None, bounds: Bounds | None = None,
                 isolate: bool = True, jobs: int = 1) -> NightlyResult:
     """Check every book in ``folder`` (``jobs`` at a time, each in its own child process within
-    ``bounds``: isolated.Bounds, a memory cap and a timeout) and write the day's report folder."""
+    ``bounds``: isolated.Bounds, a memory cap and a timeout) and write the day's report folder.
+    ``config``: the settings of every book; None: each book's own (an ``orderbook.toml`` in its folder
+    or one above it up to ``folder``, else the copy stored in it, else the defaults)."""
     folder, reports_root = Path(folder), Path(reports_root)
     formats = tuple(dict.fromkeys(formats))
     unknown = [f for f in formats if f not in FORMATS]
@@ -109,7 +116,7 @@ def run_nightly(folder: str | os.PathLike, *, reports_root: str | os.PathLike, k
     if not folder.is_dir():
         raise WorkbookToolsError(f"{shown_path(folder)}: not a folder")
     check_reports_location(folder, reports_root)
-    config = config or Config()
+    resolve = settings_resolver(root=folder, fixed=config)
     now = now or datetime.now()
     today = today or now.date()
     bounds = (bounds or Bounds()) if isolate else bounds
@@ -119,7 +126,8 @@ def run_nightly(folder: str | os.PathLike, *, reports_root: str | os.PathLike, k
     done = 0
 
     def one(path: Path) -> FileResult:
-        return check_night_book(path, config=config, today=today, bounds=bounds, isolate=isolate)
+        return check_night_book(path, resolve=resolve, today=today, reports_root=reports_root, now=now,
+                                bounds=bounds, isolate=isolate)
 
     with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="nightly") as pool:
         for result in pool.map(one, found.books):
@@ -140,6 +148,7 @@ def summary_lines(report: Report, lang: str = "zh", skipped: Iterable[Skipped] =
     the total: plain text for logs and mail. Nothing from a book or a file name can break a line."""
     lines = [f"{shown_path(r.path)}  {inert(file_line(r, lang))}" for r in report.files]
     lines += [f"{shown_path(s.path)}  {s.text(lang)}" for s in skipped]
+    lines += change_lines(report, lang)  # what changed since the night before, per book
     lines.append(totals(report).line(lang))
     return lines
 
@@ -197,6 +206,7 @@ def _write_day(report: Report, skipped: list[Skipped], day_dir: Path, formats: t
                 written.extend(paths)
             else:
                 written.extend(FORMATS[name](report, tmp, lang))
+        written.extend(write_change_reports(report, tmp, lang, formats))
         summary = tmp / SUMMARY_NAME
         with atomic_path(summary) as part:
             data = _summary(report, skipped, lang, folder=folder, now=now, today=today,
@@ -304,7 +314,7 @@ def _summary(report: Report, skipped: list[Skipped], lang: str, *, folder: Path,
         "files": [
             {"path": str(r.path), "rows": rows_read(r), "errors": r.errors, "warnings": r.warnings,
              "error": r.error, "by_code": dict(sorted(r.by_code().items())),
-             "annotated": copies[i] if i in copies and copies[i] in outputs else None}
+             "annotated": copies[i] if i in copies and copies[i] in outputs else None, **file_extras(r, lang)}
             for i, r in enumerate(report.files)
         ],
         "skipped": [{"path": str(s.path), "reason": s.reason, "detail": s.detail or None} for s in skipped],

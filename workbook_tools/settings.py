@@ -48,6 +48,8 @@ _MAX_PROPS = 4 << 20
 
 #: Where settings come from, first found wins.
 SOURCES = ("--config", "mapping", "$ORDERBOOK_CONFIG", "orderbook.toml", "book", "defaults")
+#: Settings a library caller passed as a ``Config`` (no file to name).
+GIVEN = "given"
 _WORDS = {
     "--config": ("--config {path}", "--config {path}"),
     "mapping": ("导入映射的设置 {path}", "the import mapping's config {path}"),
@@ -55,13 +57,14 @@ _WORDS = {
     "orderbook.toml": ("{path}", "{path}"),
     "book": ("订单簿中保存的设置", "the settings stored in the book"),
     "defaults": ("默认设置", "the defaults"),
+    GIVEN: ("调用方给出的设置", "the settings given by the caller"),
 }
 
 
 @dataclass(frozen=True)
 class Settings:
     config: Config
-    #: One of ``SOURCES``.
+    #: One of ``SOURCES``, or ``GIVEN``.
     source: str
     #: The settings file, or the book that stores them (None: the defaults).
     path: Path | None = None
@@ -319,13 +322,25 @@ def store_settings(book: str | os.PathLike, config: Config, *, force: bool = Fal
 # ---------------------------------------------------------------------------------- many books
 
 
-def settings_resolver(*, config_path: str | os.PathLike | None = None, environ: Mapping[str, str] | None = None,
-                      root: str | os.PathLike | None = None):
-    """``resolve(book) -> Settings`` for a run over many books. ``--config`` and ``$ORDERBOOK_CONFIG``
-    are loaded once, here (a ConfigError stops the whole run); an ``orderbook.toml`` nearby or a
-    book's own copy is resolved per book (a ConfigError is that book's)."""
+def fixed_settings(config_path: str | os.PathLike | None = None,
+                   environ: Mapping[str, str] | None = None) -> Settings | None:
+    """The settings every book of a run gets: ``--config``, else ``$ORDERBOOK_CONFIG``; None when each
+    book has its own. Loaded once (a ConfigError stops the whole run)."""
     if config_path is not None or (environ or {}).get(ENV):
-        fixed = resolve_settings(None, config_path=config_path, environ=environ, stored=False)
+        return resolve_settings(None, config_path=config_path, environ=environ, stored=False)
+    return None
+
+
+def settings_resolver(*, config_path: str | os.PathLike | None = None, environ: Mapping[str, str] | None = None,
+                      root: str | os.PathLike | None = None, fixed: Config | Settings | None = None):
+    """``resolve(book) -> Settings`` for a run over many books: ``fixed`` settings (a ``Config`` given by
+    a caller, or ``Settings``), else ``--config`` or ``$ORDERBOOK_CONFIG`` (``fixed_settings``), else
+    per book: an ``orderbook.toml`` up to ``root``, the book's own copy, the defaults (a ConfigError
+    there is that book's)."""
+    if isinstance(fixed, Config):
+        fixed = Settings(fixed, GIVEN)
+    fixed = fixed or fixed_settings(config_path, environ)
+    if fixed is not None:
         return lambda book: fixed
     return lambda book: resolve_settings(book, root=root)
 

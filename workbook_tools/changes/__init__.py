@@ -75,13 +75,24 @@ def record_changes(path: str | os.PathLike, book: OrderBook, *, reports_root: st
     """Compare ``book`` (read from ``path``) with its snapshot of the last night before ``night``, keep
     tonight's snapshot and log the changes (a second run the same night replaces the first's)."""
     path = Path(path)
-    with SnapshotStore(snapshot_path(reports_root, path)) as store:
+    with SnapshotStore(snapshot_path(reports_root, path), mode=_mode_of(path)) as store:
         since = max((n for n in store.nights() if n < night), default=None)
         before = store.load(since) if since is not None else None
         current, changes = _compare(path, book, before, since, night)
         store.save(night, current, since=since, taken=taken or datetime.now(), book=str(path), settings=settings,
                    changes=changes.rows)
     return changes
+
+
+def _mode_of(book: Path) -> int | None:
+    """The permissions of a snapshot of ``book``: what the umask allows, never more than the book's
+    (its owner keeps read and write)."""
+    from ..safe_io import current_umask
+
+    try:
+        return (0o666 & ~current_umask()) & ((os.stat(book).st_mode & 0o777) | 0o600)
+    except OSError:
+        return None
 
 
 def pending_changes(path: str | os.PathLike, book: OrderBook, *, reports_root: str | os.PathLike) -> BookChanges | None:

@@ -22,19 +22,24 @@ from .report import summary_line, write_html, write_xlsx
 HTML_NAME, XLSX_NAME = "changes.html", "changes.xlsx"
 
 
-def check_and_record(path: Path, config: Config, today: date, reports_root: Path, now: datetime,
+def check_and_record(path: Path, config: Config, today: date, reports_root: Path | None, now: datetime,
                      settings: str | None = None) -> FileResult:
-    """Check ``path`` and record its changes since the last night before ``today``: the result with
-    the change findings added and ``changes`` set. (A module-level function: it runs in a child.)"""
+    """Check ``path`` and, with ``reports_root``, record its changes since the last night before
+    ``today``: the result with the change findings added and ``changes`` set. (Module level: it runs
+    in a child process.) The book is read a second time for its snapshot."""
+    from ..errors import BookReadError
     from ..read import read_book
-    from ..validate import validate_file
+    from ..validate import files
 
-    result = validate_file(path, config=config, today=today)
+    result = files.validate_file(path, config=config, today=today)
     result.settings = settings
-    if result.error is not None:
+    if result.error is not None or reports_root is None:
         return result
     try:
         book = read_book(path, config=config)
+    except BookReadError:
+        return result  # it changed on disk since it was checked: tomorrow compares
+    try:
         changes = record_changes(path, book, reports_root=reports_root, night=today, taken=now, settings=settings)
     except WorkbookToolsError as exc:
         changes = BookChanges(Path(path), None, today, error=str(exc))
@@ -43,10 +48,11 @@ def check_and_record(path: Path, config: Config, today: date, reports_root: Path
     return result
 
 
-def night_book(path: str | os.PathLike, *, resolve, today: date, reports_root: str | os.PathLike,
+def night_book(path: str | os.PathLike, *, resolve, today: date, reports_root: str | os.PathLike | None = None,
                now: datetime | None = None, bounds=None, isolate: bool = True) -> FileResult:
-    """One book of the night: its settings (``resolve(path) -> Settings``), checked and its changes
-    recorded, in a child process within ``bounds`` when ``isolate``. Never raises for the book."""
+    """One book of the night: checked with its own settings (``resolve(path) -> Settings``) and, with
+    ``reports_root``, its changes recorded; in a child process within ``bounds`` (validate/isolated.py)
+    when ``isolate``. Never raises for anything the book does."""
     path = Path(path)
     if not os.path.lexists(path):
         return FileResult(path, error="文件不存在 / file not found")
@@ -54,24 +60,28 @@ def night_book(path: str | os.PathLike, *, resolve, today: date, reports_root: s
         settings = resolve(path)
     except ConfigError as exc:
         return FileResult(path, error=str(exc))
-    args = (path, settings.config, today, Path(reports_root), now or datetime.now(), settings.label)
+    args = (path, settings.config, today, Path(reports_root) if reports_root is not None else None,
+            now or datetime.now(), settings.label)
     if not isolate:
         return check_and_record(*args)
     from ..validate.isolated import Failed, call_isolated
 
     try:
-        return call_isolated(check_and_record, *args, bounds=bounds, name=f"orderbook-night-{path.name}")
+        return call_isolated(check_and_record, *args, bounds=bounds, name=f"orderbook-validate-{path.name}")
     except Failed as exc:
         return FileResult(path, error=str(exc), settings=settings.label)
 
 
 def change_lines(report: Report, lang: str = "zh") -> list[str]:
-    """One line per book whose changes were compared: ``path  自 2026-11-26 以来：新增 2 行 …``."""
+    """One line per book compared with an earlier night (or whose changes could not be recorded):
+    ``path  自 2026-11-26 以来：新增 2 行，修改 1 行，删除 1 行``."""
+    from ..formats.text import inert, shown_path
+
     out = []
     for r in report.files:
         ch = r.changes
-        if ch is not None:
-            out.append(f"{r.path}  {ch.error if ch.error else summary_line(ch, lang)}")
+        if ch is not None and (ch.error or ch.since is not None):
+            out.append(f"{shown_path(r.path)}  {inert(ch.error or summary_line(ch, lang))}")
     return out
 
 
@@ -85,10 +95,17 @@ def file_extras(result: FileResult, lang: str = "zh") -> dict[str, Any]:
     return out
 
 
-def write_change_reports(report: Report, folder: str | os.PathLike, lang: str = "zh") -> list[Path]:
-    """changes.html and changes.xlsx in ``folder``, when the night compared any book."""
-    compared = [r.changes for r in report.files if r.changes is not None]
+def write_change_reports(report: Report, folder: str | os.PathLike, lang: str = "zh",
+                         formats: tuple[str, ...] = ("html", "xlsx")) -> list[Path]:
+    """changes.html (with the html format) and changes.xlsx (with xlsx) in ``folder``, when the night
+    compared a book with an earlier night."""
+    compared = [r.changes for r in report.files if r.changes is not None and r.changes.since is not None]
     if not compared:
         return []
     folder = Path(folder)
-    return [write_html(compared, folder / HTML_NAME, lang), write_xlsx(compared, folder / XLSX_NAME, lang)]
+    out = []
+    if "html" in formats:
+        out.append(write_html(compared, folder / HTML_NAME, lang))
+    if "xlsx" in formats:
+        out.append(write_xlsx(compared, folder / XLSX_NAME, lang))
+    return out

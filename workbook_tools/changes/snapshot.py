@@ -161,13 +161,18 @@ def decode(col: Column, v: Any) -> Any:
 class SnapshotStore:
     """The SQLite file of one book's snapshots and change log."""
 
-    def __init__(self, path: str | os.PathLike, *, create: bool = True):
+    def __init__(self, path: str | os.PathLike, *, create: bool = True, mode: int | None = None):
+        """``mode``: the file's permissions (it holds a book's data: never readable by more people
+        than the book; set on every open, SQLite gives its journal the same)."""
         self.path = Path(path)
         if create:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
+                if mode is not None:
+                    os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, mode))
+                    os.chmod(self.path, mode)
             except OSError as exc:
-                raise OutputError(f"cannot write {self.path.parent}: {exc.strerror or exc}") from exc
+                raise OutputError(f"cannot write {self.path}: {exc.strerror or exc}") from exc
         self.engine = sa.create_engine(sa.URL.create("sqlite", database=str(self.path)))
         try:
             with self.engine.begin() as conn:

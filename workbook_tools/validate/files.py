@@ -31,7 +31,8 @@ from .runner import Validation
 #: and folder walks skip them.
 REPORT_MARKER = ".orderbook-report"
 #: Tags of outputs that are never checked as order books (every kind but "book").
-OUTPUT_KINDS = frozenset({"summary", "reconcile", "customers", "validation-report", "annotated", "rejects", "backup"})
+OUTPUT_KINDS = frozenset({"summary", "reconcile", "customers", "validation-report", "annotated", "rejects", "backup",
+                          "changes"})
 
 _REASONS = {
     "output": ("本程序的输出", "our own output"),
