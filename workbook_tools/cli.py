@@ -230,18 +230,17 @@ def config_set(book: Path, assignments: tuple[str, ...], force: bool) -> None:
     Only the book's document properties change; every sheet stays as it is."""
     from .errors import ConfigError
     from .outputs import looks_like_book
-    from .settings import assign, read_stored, store_settings
+    from .settings import assign, read_stored, setting_text, store_settings
 
     if not looks_like_book(book):
         raise ConfigError(f"{book}: not an order book (no 订单簿 sheets found): its settings are not changed")
     old = read_stored(book)
     base = old if old is not None else load_settings(book, None, stored=False).config
     new = assign(base, assignments)
-    before, after = base.model_dump(mode="json"), new.model_dump(mode="json")
     store_settings(book, new, force=force)
     for item in assignments:
         key = item.partition("=")[0].strip()
-        click.echo(f"{key}: {_setting(before, key)} → {_setting(after, key)}")
+        click.echo(f"{key}: {setting_text(base, key)} → {setting_text(new, key)}")
     click.echo(f"stored in {book}")
     used = load_settings(book, None)
     if used.source != "book":
@@ -295,19 +294,6 @@ def changes(book: Path, since, reports_root: Path, as_json: bool, lang: str | No
         for f in now.findings:
             click.echo(f"  {f.code}: {f.message(lang)}")
     click.echo(settings.line(lang))
-
-
-def _setting(data: dict, key: str) -> str:
-    """The value at dotted ``key`` of a settings dump, as TOML would write it."""
-    import json
-
-    node = data
-    if key.startswith("aliases."):
-        node = data["aliases"].get(key.removeprefix("aliases."))
-    else:
-        for step in key.split("."):
-            node = node[int(step)] if isinstance(node, list) else node[step]
-    return json.dumps(node, ensure_ascii=False)
 
 
 #: Commands that live in their own modules (workbook_tools/commands/<name>.py, each exposing ``command``).

@@ -254,10 +254,7 @@ def assign(config: Config, assignments: Iterable[str]) -> Config:
         key = key.strip()
         if not sep or not key:
             raise ConfigError(f"{item!r}: write key=value, e.g. currency_symbol=$ or thresholds.overdue_grace_days=5")
-        if key.startswith("aliases.") and len(key) > len("aliases."):  # entries are named "sheet.field"
-            parent, last = data["aliases"], key.removeprefix("aliases.")
-        else:
-            parent, last = _walk(data, key)
+        parent, last = _walk(data, key)
         current = parent.get(last) if isinstance(parent, dict) else parent[last]
         value: Any = raw
         if not isinstance(current, str):
@@ -275,8 +272,17 @@ def assign(config: Config, assignments: Iterable[str]) -> Config:
     return Config.model_validate(data)
 
 
+def setting_text(config: Config, key: str) -> str:
+    """The value of the dotted ``key`` of ``config``, as JSON writes it (``"¥"``, ``3``, ``["a", "b"]``)."""
+    parent, last = _walk(config.model_dump(mode="json"), key)
+    return json.dumps(parent.get(last) if isinstance(parent, dict) else parent[last], ensure_ascii=False)
+
+
 def _walk(data: dict, key: str) -> tuple[Any, Any]:
-    """The container holding ``key`` (dotted) in ``data``, and the last step: (dict, name) or (list, index)."""
+    """The container holding ``key`` (dotted) in ``data``, and the last step: (dict, name) or (list, index).
+    Under ``aliases`` the rest of the key is one entry, named ``sheet.field`` (it may be new)."""
+    if key.startswith("aliases.") and len(key) > len("aliases."):
+        return data["aliases"], key.removeprefix("aliases.")
     node: Any = data
     steps = key.split(".")
     for n, step in enumerate(steps):
@@ -352,24 +358,20 @@ def validate_books(paths: Iterable[str | os.PathLike], *, resolve, today=None, p
     from datetime import date
 
     from .report import FileResult, Report
-    from .validate import find_books, validate_file
+    from .validate.files import check_book, find_books
 
     today = today or date.today()
     books = list(find_books(paths))
     report, used = Report(), []
     for n, path in enumerate(books, 1):
-        settings = None
-        if not path.exists():
-            result = FileResult(path, error="文件不存在 / file not found")
+        try:
+            settings = resolve(path)
+        except ConfigError as exc:
+            settings, result = None, FileResult(path, error=str(exc))
         else:
-            try:
-                settings = resolve(path)
-            except ConfigError as exc:
-                result = FileResult(path, error=str(exc))
-            else:
-                result = validate_file(path, config=settings.config, today=today,
-                                       progress=progress if len(books) == 1 else None)
-                result.settings = settings.label
+            result = check_book(path, config=settings.config, today=today,
+                                progress=progress if len(books) == 1 else None)
+            result.settings = settings.label
         report.files.append(result)
         used.append(settings)
         if progress:
