@@ -200,6 +200,7 @@ def test_the_snapshot_gives_back_exactly_what_was_read(tmp_path):
 # ------------------------------------------------------------------------------------- the nightly job
 
 
+@pytest.mark.slow
 def test_the_nightly_job_reports_the_changes_in_summary_json_and_its_report_files(tmp_path):
     """Two nights of `orderbook nightly` over a real book, edited in between (each book is checked in a
     child process: the changes come back from it)."""
