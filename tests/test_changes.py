@@ -20,7 +20,6 @@ from workbook_tools.changes.snapshot import SnapshotStore, snapshot_of, snapshot
 from workbook_tools.cli import cli
 from workbook_tools.config import Config
 from workbook_tools.demo import generate_demo
-from workbook_tools.read import read_book
 from workbook_tools.report import Report
 from workbook_tools.schema import SHEET_BY_KEY
 from workbook_tools.template import write_book

@@ -18,7 +18,7 @@ from typing import Any
 from ..choices import choice_lists, label_of
 from ..config import Config
 from ..schema import SHEET_BY_KEY, SHEETS
-from .diff import ADDED, CHANGED, DELETED, KINDS, RowChange
+from .diff import ADDED, CHANGED, DELETED, RowChange
 from .rules import show
 
 _KIND_WORDS = {"zh": {ADDED: "新增", CHANGED: "修改", DELETED: "删除"},
@@ -49,11 +49,11 @@ def summary_line(changes, lang: str = "zh") -> str:
 
 
 def row_place(c: RowChange, lang: str) -> str:
-    sheet = SHEET_BY_KEY[c.sheet]
-    name = sheet.name(lang)
+    """Where the row is (``订单明细!5``), or was, for a deleted one (``订单原第 3 行``)."""
+    name = SHEET_BY_KEY[c.sheet].name(lang)
     if c.kind == DELETED:
         return f"{name}原第 {c.old_row} 行" if lang == "zh" else f"{name} row {c.old_row} (before)"
-    return f"{name}!{c.row}" if lang == "zh" else f"{name}!{c.row}"
+    return f"{name}!{c.row}"
 
 
 def change_body(c: RowChange, lang: str = "zh", lists=None) -> str:
