@@ -50,11 +50,9 @@ def _shown(v):
 
 
 def check(ctx: Context) -> Iterator:
-    found = prepared.facts(ctx)
-    unsettled = found is not None and prepared.past_end(ctx)
+    differ = []  # (sheet, record index, column, cached, expected)
     for sheet in SHEETS:
         table = ctx.table(sheet.key)
-        f = found.sheets.get(sheet.key) if found is not None else None
         for col in sheet.derived:
             cached = table.cached.get(col.key)
             if not cached:
@@ -68,8 +66,19 @@ def check(ctx: Context) -> Iterator:
                 if numeric and c.__class__ is float and e != "" and abs(c - float(e)) < 0.005:
                     continue
                 if not matches(col, c, e, ctx.lists):
-                    if unsettled and f is not None and col.key in table.columns \
-                            and f.has_formula(table.columns[col.key], table.row_numbers[i]):
-                        continue  # a formula over rows it cannot see yet, not a typed value
-                    shown = label_of(ctx.lists[col.choices], e, ctx.book.lang) if col.choices else _shown(e)
-                    yield ctx.at("formula-overwritten", sheet.key, i, col.key, c, expected=shown)
+                    differ.append((sheet, i, col, c, e))
+    mismatched: dict[str, dict[int, list[int]]] = {}
+    for sheet, i, col, _c, _e in differ:
+        table = ctx.table(sheet.key)
+        if col.key in table.columns:
+            mismatched.setdefault(sheet.key, {}).setdefault(table.columns[col.key], []).append(table.row_numbers[i])
+    found = prepared.facts(ctx, mismatched)
+    unsettled = found is not None and prepared.past_end(ctx)
+    for sheet, i, col, c, e in differ:
+        table = ctx.table(sheet.key)
+        f = found.sheets.get(sheet.key) if found is not None else None
+        if unsettled and f is not None and col.key in table.columns \
+                and f.has_formula(table.columns[col.key], table.row_numbers[i]):
+            continue  # a formula over rows it cannot see yet, not a typed value
+        shown = label_of(ctx.lists[col.choices], e, ctx.book.lang) if col.choices else _shown(e)
+        yield ctx.at("formula-overwritten", sheet.key, i, col.key, c, expected=shown)

@@ -21,19 +21,38 @@ from collections.abc import Iterator
 from ..cells import col_letter
 from ..findings import Finding
 from ..schema import SHEETS
-from ..xlsxpkg.extend import FORMULA, BookFacts, gaps, read_facts
+from ..xlsxpkg.extend import BookFacts, gaps, read_facts
 from .context import Context
 
 CODES = ("formula-missing", "prepared-rows-low", "validation-missing")
 _FACTS = "_prepared_facts"
 
 
-def facts(ctx: Context) -> BookFacts | None:
-    """The book's prepared rows as its file has them (None: no file, or not one this can read)."""
+def facts(ctx: Context, mismatched: dict[str, dict[int, list[int]]] | None = None) -> BookFacts | None:
+    """The book's prepared rows as its file has them (None: no file, or not one this can read).
+
+    Of the derived cells only the doubtful are looked up: those whose cached result is blank, and
+    ``mismatched`` (sheet key -> 0-based column -> rows: cached.py's, whose result is not Python's).
+    A cell showing Python's value holds its formula or that very value: nothing to report there."""
     if _FACTS not in ctx.__dict__:
         path = ctx.book.path
-        ctx.__dict__[_FACTS] = read_facts(path, ctx.book) if path is not None else None
+        ctx.__dict__[_FACTS] = read_facts(path, ctx.book, _doubtful(ctx, mismatched or {})) if path else None
     return ctx.__dict__[_FACTS]
+
+
+def _doubtful(ctx: Context, mismatched: dict[str, dict[int, list[int]]]) -> dict[str, dict[int, list[int]]]:
+    out: dict[str, dict[int, list[int]]] = {}
+    for s in SHEETS:
+        table = ctx.table(s.key)
+        for col in s.derived:
+            c = table.columns.get(col.key)
+            if c is None:
+                continue
+            cached = table.cached.get(col.key) or []
+            numbers = table.row_numbers
+            rows = [r for r, h in zip(numbers, cached) if h is None or h == ""] + numbers[len(cached):]
+            out.setdefault(s.key, {})[c] = rows + mismatched.get(s.key, {}).get(c, [])
+    return out
 
 
 def _formula_columns(ctx: Context, found: BookFacts, key: str) -> list:
@@ -45,8 +64,8 @@ def _formula_columns(ctx: Context, found: BookFacts, key: str) -> list:
     out = []
     for col in table.sheet.derived:
         c = table.columns.get(col.key)
-        flags = f.cells.get(c) if c is not None else None
-        if flags is not None and (flags.find(bytes([FORMULA])) >= 0 or flags.find(bytes([FORMULA | 2])) >= 0):
+        cells = f.cells.get(c) if c is not None else None
+        if cells is not None and cells.last_formula:
             out.append(col)
     return out
 
@@ -66,11 +85,11 @@ def missing_rows(ctx: Context) -> dict[str, list[tuple[int, list]]]:
         if f is None or not columns:
             continue
         numbers = table.row_numbers
+        index = {r: i for i, r in enumerate(numbers)}
         empty: dict[int, list] = {}
         for col in columns:
-            flags = f.cells[table.columns[col.key]]
-            for i in [i for i, r in enumerate(numbers) if not flags[r]]:
-                empty.setdefault(i, []).append(col)
+            for r in sorted(f.cells[table.columns[col.key]].empty_rows(numbers)):
+                empty.setdefault(index[r], []).append(col)
         if empty:
             out[s.key] = sorted(empty.items())
     return out

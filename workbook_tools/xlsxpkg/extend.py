@@ -29,11 +29,11 @@ import os
 import re
 import tempfile
 import zipfile
-from array import array
+import zlib
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from ..book import OrderBook
@@ -105,6 +105,31 @@ def gaps(covered: list[tuple[int, int]], first: int, last: int) -> list[tuple[in
 # ------------------------------------------------------------------------------------ facts
 
 
+class ColumnCells:
+    """What the cells of one derived column hold, row by row: FORMULA / VALUE flags (0: no cell, or
+    an empty one). Read for every row (``full``: what extend needs), or only for the rows asked
+    about (validate: the rows whose cached result is blank or not Python's) — every other row is
+    then taken to hold its formula, as the template put it there."""
+
+    def __init__(self, full: bool):
+        self.full = full
+        self.flags: bytearray | dict[int, int] = bytearray(MAX_ROW + 1) if full else {}
+        #: The last row with a formula (0: none).
+        self.last_formula = 0
+
+    def flag(self, row: int) -> int:
+        if self.full:
+            return self.flags[row] if 0 <= row < len(self.flags) else 0
+        return self.flags.get(row, FORMULA)
+
+    def empty_rows(self, rows: list[int]) -> set[int]:
+        """Those of ``rows`` whose cell holds neither a formula nor a value."""
+        if self.full:
+            flags = self.flags
+            return {r for r in rows if not flags[r]}
+        return {r for r, f in self.flags.items() if not f}.intersection(rows)
+
+
 @dataclass
 class SheetFacts:
     """What one data sheet of a book has prepared, as its XML says."""
@@ -112,24 +137,18 @@ class SheetFacts:
     key: str
     name: str
     part: str
-    #: 0-based column of each derived column found in the header -> FORMULA / VALUE flags per row.
-    cells: dict[int, bytearray] = field(default_factory=dict)
+    #: 0-based column of each derived column found in the header -> what its cells hold.
+    cells: dict[int, ColumnCells] = field(default_factory=dict)
     #: 0-based column -> merged row spans covered by a data validation (main and extension lists).
     validation: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     #: Conditional formats' areas.
     conditional: list[tuple[int, int, int, int]] = field(default_factory=list)
     #: The last row of the sheet's ``rng_`` names (None: the sheet has none).
     names_end: int | None = None
-    #: The XML after ``</sheetData>`` (conditional formats, validation, page setup …).
-    tail: bytes = b""
 
     def formula_end(self) -> int | None:
         """The last row every derived column's formulas reach (None: no derived column has one)."""
-        ends = []
-        for flags in self.cells.values():
-            last = _last_flag(flags, FORMULA)
-            if last:
-                ends.append(last)
+        ends = [cells.last_formula for cells in self.cells.values() if cells.last_formula]
         return min(ends) if ends else None
 
     def conditional_end(self, columns: set[int]) -> int | None:
@@ -137,18 +156,13 @@ class SheetFacts:
         return max(ends) if ends else None
 
     def has_formula(self, col: int, row: int) -> bool:
-        flags = self.cells.get(col)
-        return flags is not None and row < len(flags) and bool(flags[row] & FORMULA)
+        cells = self.cells.get(col)
+        return cells is not None and bool(cells.flag(row) & FORMULA)
 
     def empty(self, col: int, row: int) -> bool:
         """Whether the derived cell holds neither a formula nor a value."""
-        flags = self.cells.get(col)
-        return flags is None or row >= len(flags) or flags[row] == 0
-
-
-def _last_flag(flags: bytearray, flag: int) -> int:
-    """The last index whose flags hold ``flag`` (0 when none)."""
-    return max([flags.rfind(bytes([v])) for v in range(1, 4) if v & flag] + [0])
+        cells = self.cells.get(col)
+        return cells is None or not cells.flag(row)
 
 
 @dataclass
@@ -171,16 +185,23 @@ class BookFacts:
         return facts.conditional_end({table.columns[c.key] for c in table.sheet.columns if c.key in table.columns})
 
 
-def _scan_cells(stream, letters: dict[bytes, int], size: int) -> tuple[dict[int, bytearray], bytes]:
-    """Flags of the cells of the columns ``letters`` (column letters -> 0-based index) in a sheet's
-    XML, read in chunks, and the XML after ``</sheetData>``."""
-    flags = {c: bytearray(size) for c in letters.values()}
-    by_letter = {letter: flags[c] for letter, c in letters.items()}
-    # one pass for every column asked for; a self-closing <c …/> is followed by the next cell,
-    # never by its own <f>, <v> or <is>
+_CELL_AT = re.compile(rb'<c r="[A-Z]{1,3}(\d+)"[^>]*?(/?)>\s*(?:<(f|v|i))?')
+
+
+def _scan_cells(stream, letters: dict[bytes, int], wanted: dict[int, list[int]] | None
+                ) -> tuple[dict[int, ColumnCells], bytes]:
+    """What the cells of the columns ``letters`` (column letters -> 0-based index) hold in a sheet's
+    XML, read in chunks of whole rows: every row (``wanted`` None: one regular expression over the
+    rows), or only the rows ``wanted`` per column (each found by its ``r``, in order), and each
+    column's last formula; and the XML after ``</sheetData>``."""
+    columns = {c: ColumnCells(wanted is None) for c in letters.values()}
+    by_letter = {letter: columns[c] for letter, c in letters.items()}
+    # a self-closing <c …/> is followed by the next cell, never by its own <f>, <v> or <is>
     finder = re.compile(rb'<c r="(' + b"|".join(letters) + rb')(\d+)"[^>]*>\s*<(f|v|i)') if letters else None
     kinds = {b"f": FORMULA, b"v": VALUE, b"i": VALUE}
-    buffer, tail, done = b"", [], False
+    asked = {letter: sorted(set(wanted.get(c, ()))) for letter, c in letters.items()} if wanted is not None else {}
+    at = dict.fromkeys(letters, 0)  # the next row asked about, per column
+    buffer, tail, done, first = b"", [], False, True
     while True:
         chunk = stream.read(_CHUNK)
         if done:
@@ -190,31 +211,79 @@ def _scan_cells(stream, letters: dict[bytes, int], size: int) -> tuple[dict[int,
             continue
         buffer += chunk
         end = buffer.find(b"</sheetData>")
-        empty = re.search(rb"<sheetData\s*/>", buffer) if end < 0 else None
+        empty = re.search(rb"<sheetData\s*/>", buffer) if end < 0 and first else None
+        first = False
         if empty is not None:
-            body, rest = b"", buffer[empty.end():]
-            tail.append(rest)
+            body = b""
+            tail.append(buffer[empty.end():])
             done = True
         elif end >= 0:
-            body, rest = buffer[:end], buffer[end + len(b"</sheetData>"):]
-            tail.append(rest)
+            body = buffer[:end]
+            tail.append(buffer[end + len(b"</sheetData>"):])
             done = True
         elif not chunk:
-            body, rest = buffer, b""
-            done = True
+            body, done = buffer, True
         else:
-            cut = buffer.rfind(b"<c ")
+            cut = buffer.rfind(b"<row ")
             if cut <= 0:
                 continue
-            body, buffer = buffer[:cut], buffer[cut:]
-        if finder is not None:
-            for letter, row, kind in finder.findall(body):
-                r = int(row)
-                if r < size:
-                    by_letter[letter][r] |= kinds[kind]
+            body, buffer = buffer[:cut], buffer[cut:]  # whole rows only
+        if wanted is None:
+            if finder is not None:
+                for letter, row, kind in finder.findall(body):
+                    r = int(row)
+                    if r <= MAX_ROW:
+                        cells = by_letter[letter]
+                        cells.flags[r] |= kinds[kind]
+                        if kind == b"f" and r > cells.last_formula:
+                            cells.last_formula = r
+        else:
+            last_row = _last_row_in(body)
+            for letter, cells in by_letter.items():
+                _last_formula_in(body, letter, cells)
+                rows, i, pos = asked[letter], at[letter], 0
+                while i < len(rows) and rows[i] <= last_row:
+                    j = body.find(b'<c r="' + letter + b'%d"' % rows[i], pos)
+                    flag = 0
+                    if j >= 0:
+                        m = _CELL_AT.match(body, j)
+                        flag = (FORMULA if m[3] == b"f" else VALUE if m[3] else 0) if m is not None else 0
+                        pos = j
+                    cells.flags[rows[i]] = flag  # (not found up to the chunk's last row: no such cell)
+                    i += 1
+                at[letter] = i
         if done:
             buffer = b""
-    return flags, b"".join(tail)
+    if wanted is not None:  # rows asked about that the sheet does not have
+        for letter, cells in by_letter.items():
+            for r in asked[letter][at[letter]:]:
+                cells.flags[r] = 0
+    return columns, b"".join(tail)
+
+
+def _last_row_in(body: bytes) -> int:
+    """The number of the last ``<row>`` in ``body`` (0: none)."""
+    i = body.rfind(b'<row r="')
+    if i < 0:
+        return 0
+    m = re.match(rb'<row r="(\d+)"', body[i:i + 20])
+    return int(m[1]) if m else 0
+
+
+def _last_formula_in(body: bytes, letter: bytes, cells: ColumnCells) -> None:
+    """Note the last formula of column ``letter`` in ``body`` (rows come in order)."""
+    head = b'<c r="' + letter
+    pos = len(body)
+    while True:
+        i = body.rfind(head, 0, pos)
+        if i < 0:
+            return
+        if body[i + len(head): i + len(head) + 1].isdigit():
+            m = _CELL_AT.match(body, i)
+            if m is not None and m[3] == b"f":
+                cells.last_formula = max(cells.last_formula, int(m[1]))
+                return
+        pos = i
 
 
 def _validation_spans(tail: bytes) -> dict[int, list[tuple[int, int]]]:
@@ -261,8 +330,10 @@ def _rng_sheet(name: str) -> str | None:
     return None
 
 
-def book_facts(pkg: Package, book: OrderBook) -> BookFacts:
-    """What each data sheet of ``book`` (read from ``pkg``) has prepared. Raises Unsupported."""
+def book_facts(pkg: Package, book: OrderBook, wanted: dict[str, dict[int, list[int]]] | None = None) -> BookFacts:
+    """What each data sheet of ``book`` (read from ``pkg``) has prepared: the derived columns' cells
+    of every row, or (``wanted``: sheet key -> 0-based column -> rows) of those rows only. Raises
+    Unsupported."""
     parts = {s.name: s.part for s in pkg.sheets()}
     workbook = pkg.text(pkg.office_document())
     names = read_names(workbook)
@@ -283,10 +354,39 @@ def book_facts(pkg: Package, book: OrderBook) -> BookFacts:
         letters = {col_letter(table.columns[c.key]).encode(): table.columns[c.key]
                    for c in s.derived if c.key in table.columns}
         with _open_part(pkg, part) as stream:
-            cells, tail = _scan_cells(stream, letters, MAX_ROW + 1)
+            cells, tail = _scan_cells(stream, letters, None if wanted is None else wanted.get(s.key, {}))
         sheets[s.key] = SheetFacts(s.key, table.name, part, cells, _validation_spans(tail), _conditional_areas(tail),
-                                   names_end.get(s.key), tail)
+                                   names_end.get(s.key))
     return BookFacts(sheets, names, current)
+
+
+class _Inflating:
+    """A deflated zip member read in pieces straight from its bytes (no CRC pass: the reader of
+    the book checked it)."""
+
+    def __init__(self, pkg: Package, info: zipfile.ZipInfo):
+        from .zipio import _raw_member
+
+        self.file = open(pkg.path, "rb")
+        self.offset, self.left = _raw_member(self.file, info)
+        self.file.seek(self.offset)
+        self.inflate = zlib.decompressobj(-15)
+
+    def read(self, n: int) -> bytes:
+        out = b""
+        while len(out) < n and (self.left or self.inflate.unconsumed_tail):
+            data = self.inflate.unconsumed_tail
+            if not data:
+                data = self.file.read(min(self.left, 1 << 20))
+                self.left -= len(data)
+            out += self.inflate.decompress(data, n - len(out))
+        return out
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.file.close()
 
 
 def _open_part(pkg: Package, part: str):
@@ -295,16 +395,20 @@ def _open_part(pkg: Package, part: str):
 
         return io.BytesIO(pkg.read(part))
     try:
-        return pkg.zip.open(part)
+        info = pkg.zip.getinfo(part)
     except KeyError:
         raise Unsupported(f"missing part {part}") from None
+    if info.compress_type == zipfile.ZIP_DEFLATED and not info.flag_bits & 0x1:
+        return _Inflating(pkg, info)
+    return pkg.zip.open(part)
 
 
-def read_facts(path: str | os.PathLike, book: OrderBook) -> BookFacts | None:
+def read_facts(path: str | os.PathLike, book: OrderBook,
+               wanted: dict[str, dict[int, list[int]]] | None = None) -> BookFacts | None:
     """``book_facts`` of the book at ``path``, or None when its package cannot be read so."""
     try:
         with Package(path) as pkg:
-            return book_facts(pkg, book)
+            return book_facts(pkg, book, wanted)
     except (Unsupported, zipfile.BadZipFile, OSError, KeyError, ValueError):
         return None
 
@@ -521,8 +625,7 @@ def low_sheets(book: OrderBook, facts: BookFacts) -> list[str]:
             continue
         old, _new, last = _needs(book, facts, s.key)
         low = old is not None and old - last < low_threshold(last - table.header_row)
-        formula_columns = [c for c, flags in f.cells.items() if _last_flag(flags, FORMULA)]
-        no_formula = any(f.empty(c, r) for c in formula_columns for r in table.row_numbers)
+        no_formula = any(cells.empty_rows(table.row_numbers) for cells in f.cells.values() if cells.last_formula)
         inputs = [table.columns[c.key] for c in s.inputs if c.key in table.columns]
         lost = any(f.validation) and any(gaps(f.validation.get(c, []), 2, max(old or 0, last)) for c in inputs)
         if low or no_formula or lost:
@@ -611,9 +714,10 @@ def _plan(pkg: Package, book: OrderBook, facts: BookFacts, config, today: date, 
         labels = _labels(s, lists, lang)
         for col in s.derived:
             c = table.columns[col.key]
-            flags = f.cells.get(c)
-            if flags is None:
+            cells = f.cells.get(c)
+            if cells is None:
                 continue
+            flags = cells.flags
             # a result the rows below the old end change (an order's total …): Python's, as the
             # formula will compute it (a result never computed, blank, is left for the client)
             have = table.cached.get(col.key) or []
