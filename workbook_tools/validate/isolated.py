@@ -26,12 +26,15 @@ from ..report import FileResult
 
 #: Start method of the children: forkserver where there is one (Linux, BSD, macOS), else spawn.
 START_METHOD = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-#: Modules the fork server imports once, so each child starts with them loaded (the checks of cached
-#: formula results use the template's formulas; a module that is missing is passed over); the last,
-#: warm.py, checks a tiny book once so that children do not each build the same caches.
-PRELOAD = ["workbook_tools.validate.isolated", "workbook_tools.validate.files", "workbook_tools.validate.runner",
-           "workbook_tools.read", "workbook_tools.schema", "workbook_tools.formulas", "workbook_tools.template",
-           "workbook_tools.formats.annotate", "json", "workbook_tools.validate.warm"]
+#: Modules the fork server imports once, so each child starts with them loaded: ``__main__`` first (else
+#: every child would run the main script or the ``orderbook`` command's module again, as spawn does),
+#: the reader and the checks (the checks of cached formula results use the template's formulas), the
+#: nightly job's per-book work; a module that is missing is passed over. The last, warm.py, checks a
+#: tiny book once so that the children do not each build the same caches.
+PRELOAD = ["__main__", "workbook_tools.validate.isolated", "workbook_tools.validate.files",
+           "workbook_tools.validate.runner", "workbook_tools.read", "workbook_tools.schema", "workbook_tools.formulas",
+           "workbook_tools.template", "workbook_tools.formats.annotate", "workbook_tools.changes.nightly", "json",
+           "workbook_tools.validate.warm"]
 #: Seconds one book may take by default (our 250,000-order book takes under a minute).
 DEFAULT_TIMEOUT = 900.0
 

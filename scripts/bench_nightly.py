@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""What the nightly job costs: our biggest book with the default settings, and a night of small books.
+
+    python scripts/bench_nightly.py                       # both measurements
+    python scripts/bench_nightly.py --orders 250000 --skip-folder
+    python scripts/bench_nightly.py --books 500 --skip-big
+
+1. ``orderbook demo --orders 250000`` (2.4 million rows in eight sheets, 1.35 GB of XML, a
+   1,000,362-row status log) checked with the default settings (``Config()``: limits included) the
+   way the nightly job checks a book: in a child process under the default memory cap
+   (``validate-isolated``), and in the process itself as ``orderbook validate`` does (``validate``).
+   Baseline in the same run: python-calamine reading every sheet (``to_python``), bare. Each step runs
+   in a fresh process; wall time and peak resident memory (of the process that reads the book).
+2. ``run_nightly`` over a folder of ``--books`` small demo books (30 orders each, warnings only, as
+   the demo makes them) with the default formats: wall time, and the bytes the night wrote under
+   the reports folder (the day's folder, and anything else the night keeps there).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+TODAY = date(2026, 11, 27)
+
+
+def step_read(book: Path) -> dict:
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(book))
+    for name in wb.sheet_names:
+        wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    return {}
+
+
+def step_validate(book: Path) -> dict:
+    from workbook_tools.config import Config
+    from workbook_tools.validate import validate_file
+
+    result = validate_file(book, config=Config(), today=TODAY)
+    assert result.error is None, result.error
+    return {"rows": sum(result.rows.values()), "errors": result.errors, "warnings": result.warnings}
+
+
+def _measured(book: Path) -> tuple:
+    """In the nightly job's child: the check, and the child's own peak memory."""
+    from workbook_tools.config import Config
+    from workbook_tools.validate.isolated import _validate
+
+    result = _validate(book, Config(), TODAY)
+    return result, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def step_validate_isolated(book: Path) -> dict:
+    from workbook_tools.validate.isolated import Bounds, call_isolated
+
+    bounds = Bounds()
+    result, peak = call_isolated(_measured, book, bounds=bounds)
+    assert result.error is None, result.error
+    return {"rows": sum(result.rows.values()), "errors": result.errors, "warnings": result.warnings,
+            "child_peak_mb": peak, "memory_cap_mb": bounds.memory_mb}
+
+
+STEPS = {"read": step_read, "validate": step_validate, "validate-isolated": step_validate_isolated}
+
+
+def child(step: str, book: Path) -> None:
+    start = time.perf_counter()
+    extra = STEPS[step](book)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "peak_mb": max(peak, extra.pop("child_peak_mb", 0)), **extra}))
+
+
+def run_child(step: str, book: Path) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--child", step, "--book", str(book)],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def make_book(orders: int, folder: Path) -> Path:
+    from workbook_tools.demo import generate_demo
+    from workbook_tools.template import write_book
+
+    book = folder / f"demo-{orders}.xlsx"
+    if not book.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        print(f"writing {book} …", flush=True)
+        write_book(book, generate_demo(orders, seed=1, today=TODAY), today=TODAY)
+    return book
+
+
+def big(orders: int, folder: Path, repeat: int) -> None:
+    book = make_book(orders, folder)
+    print(f"book: {book} ({book.stat().st_size / 1e6:.1f} MB)")
+    results = {}
+    for step in STEPS:
+        runs = [run_child(step, book) for _ in range(repeat)]
+        runs.sort(key=lambda r: r["seconds"])
+        results[step] = {**runs[len(runs) // 2], "peak_mb": max(r["peak_mb"] for r in runs)}
+        r = results[step]
+        print(f"{step:>18}: {r['seconds']:7.2f} s  peak {r['peak_mb']:6.0f} MB"
+              + (f"  ({r['rows']:,} rows, {r['errors']} errors, {r['warnings']} warnings)" if "rows" in r else "")
+              + (f"  cap {r['memory_cap_mb']:,} MB" if "memory_cap_mb" in r else "")
+              + "  runs: " + ", ".join(f"{x['seconds']:.2f}" for x in runs), flush=True)
+    base = results["read"]["seconds"]
+    for step in ("validate-isolated", "validate"):
+        ratio = results[step]["seconds"] / base
+        print(f"{step} / read = {ratio:.2f}×  (target ≤ 1.5×: {'ok' if ratio <= 1.5 else 'OVER TARGET'}); "
+              f"peak {results[step]['peak_mb']:,.0f} MB (target ≤ 2,048 MB: "
+              f"{'ok' if results[step]['peak_mb'] <= 2048 else 'OVER TARGET'})")
+
+
+def small_folder(books: int, folder: Path) -> None:
+    from workbook_tools.nightly import run_nightly
+
+    src = make_book(30, folder)
+    shelf = folder / f"books-{books}"
+    if not shelf.exists():
+        shelf.mkdir(parents=True)
+        for n in range(books):
+            shutil.copyfile(src, shelf / f"分店{n:03}.xlsx")
+    with tempfile.TemporaryDirectory(dir=folder) as tmp:
+        reports = Path(tmp) / "reports"
+        start = time.perf_counter()
+        result = run_nightly(shelf, reports_root=reports, today=TODAY, now=datetime(2026, 11, 27, 2, 30))
+        seconds = time.perf_counter() - start
+        day = sum(p.stat().st_size for p in result.report_dir.rglob("*") if p.is_file())
+        total = sum(p.stat().st_size for p in reports.rglob("*") if p.is_file())
+        print(f"nightly, {books} books of 30 orders: {seconds:.1f} s ({seconds / books:.2f} s a book); "
+              f"wrote {total / 1e6:.2f} MB ({day / 1e6:.2f} MB in {result.report_dir.name}/, "
+              f"{(total - day) / 1e6:.2f} MB elsewhere under the reports folder); "
+              f"{result.report.files[0].warnings} warnings and {result.report.files[0].errors} errors a book; "
+              f"exit {result.exit_code}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--orders", type=int, default=250_000)
+    ap.add_argument("--books", type=int, default=500)
+    ap.add_argument("--repeat", type=int, default=1, help="runs per step of the big book; the median is reported")
+    ap.add_argument("--dir", type=Path, default=Path("/tmp/orderbook-bench"))
+    ap.add_argument("--skip-big", action="store_true")
+    ap.add_argument("--skip-folder", action="store_true")
+    ap.add_argument("--child", choices=sorted(STEPS), help=argparse.SUPPRESS)
+    ap.add_argument("--book", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        return child(args.child, args.book)
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores", flush=True)
+    if not args.skip_big:
+        big(args.orders, args.dir, args.repeat)
+    if not args.skip_folder:
+        small_folder(args.books, args.dir)
+
+
+if __name__ == "__main__":
+    main()
