@@ -1,4 +1,4 @@
-"""``orderbook reconcile BOOK [--bank-statement CSV] [-o FILE]``: the reconciliation workbook and a summary."""
+"""``orderbook reconcile BOOK [--bank-statement FILE] [-o FILE]``: the reconciliation workbook and a summary."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ def default_output(book: Path, lang: str) -> Path:
 @click.command("reconcile")
 @click.argument("book", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--bank-statement", "statement", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Bank statement CSV (GBK, GB18030 or UTF-8, as the bank exports it) to match against the payments.")
+              help="Bank statement (CSV, .xlsx or .xls, as the bank exports it) to match against the payments; "
+                   "`orderbook bank-check FILE` shows what is read of it.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write the reconciliation workbook. Default: BOOK_对账.xlsx "
                    "(en: BOOK_reconciliation.xlsx) in the current folder. Replaces an earlier reconciliation "
