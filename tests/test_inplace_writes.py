@@ -231,3 +231,33 @@ def test_killing_a_write_at_any_point_leaves_the_old_book_or_the_new_one(tmp_pat
         for f in folder.glob("book.*.bak.xlsx"):
             f.unlink()
     assert "old" in outcomes
+
+
+def test_rows_imported_past_the_prepared_ones_get_formulas_and_rows_are_prepared_again(tmp_path, monkeypatch):
+    """An import that runs past the rows prepared with formulas fills the formulas down onto the new
+    rows (with Python's results) and prepares rows ahead again, as ``orderbook extend`` does."""
+    from workbook_tools.demo import generate_demo
+    from workbook_tools.template import write
+    from workbook_tools.template import write_book
+
+    monkeypatch.setattr(write, "PREPARED_ROWS", 20)
+    book = write_book(tmp_path / "book.xlsx", generate_demo(3, seed=3, today=TODAY), today=TODAY)
+    b = read_book(book)
+    last_prepared = len(b["order_lines"].rows) + 1 + 20
+    order = b["orders"].rows[-1]["order_no"]
+    skus = [p["sku"] for p in b["products"].rows if p["sku"] not in
+            {line["sku"] for line in b["order_lines"].rows if line["order_no"] == order}][:30]
+    csv = write_csv(tmp_path / "lines.csv", ["订单编号", "产品编号", "数量", "单价"],
+                    [[order, sku, "1", "10"] for sku in skus])
+    result = import_rows(csv, book, sheet="order_lines", today=TODAY)
+    assert result.counts["order_lines"]["add"] == len(skus) == 30
+    assert result.notes == ["prepared rows added again on order_lines (orderbook extend)"]
+    after = read_book(book)
+    lines = after["order_lines"]
+    assert lines.row_numbers[-1] > last_prepared
+    wb = openpyxl.load_workbook(book)
+    r = lines.row_numbers[-1]
+    assert wb["订单明细"][f"G{r}"].value.startswith("=IF($A")  # the schema's amount formula, filled down
+    assert lines.cached["amount"][-1] == D("10.00")  # with Python's result
+    codes = {f.code for f in validate_book(after, today=TODAY)}
+    assert not codes & {"formula-missing", "prepared-rows-low", "formula-overwritten", "validation-missing"}

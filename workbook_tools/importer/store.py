@@ -53,4 +53,17 @@ def store(path: Path, data: BookData, *, book: OrderBook | None, config: Config,
         saved.unlink(missing_ok=True)
         raise OutputError(f"{path}: 无法在原文件中写入 / cannot change this book in place ({exc}); "
                           "nothing was written") from None
-    return Stored(Path(path), saved, [], changes.appended)
+    notes = _prepare_ahead(path, changes.past_prepared, config, today) if changes.past_prepared else []
+    return Stored(Path(path), saved, notes, changes.appended)
+
+
+def _prepare_ahead(path: Path, sheets: list[str], config: Config, today: date) -> list[str]:
+    """New rows went past the prepared rows (the formulas were filled down onto them): prepare rows
+    ahead again — formulas, validation, conditional formats, ranges — as ``orderbook extend`` does."""
+    from ..xlsxpkg.extend import ExtendError, extend_book
+
+    try:
+        extend_book(path, config=config, today=today, force=True)  # the lock is ours: we hold it
+    except ExtendError as exc:
+        return [f"rows past the prepared ones on {', '.join(sheets)}; {exc}"]
+    return [f"prepared rows added again on {', '.join(sheets)} (orderbook extend)"]

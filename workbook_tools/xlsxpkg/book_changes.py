@@ -44,6 +44,8 @@ class Changes:
     inputs: dict[str, int] = field(default_factory=dict)
     cached: dict[str, int] = field(default_factory=dict)
     appended: dict[str, list[int]] = field(default_factory=dict)
+    #: Sheet keys whose new rows lay past the prepared rows (the schema's formulas were filled down).
+    past_prepared: list[str] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -194,6 +196,11 @@ def write_changes(path: str | os.PathLike, book: OrderBook, data: BookData, out,
             pkg.new[part] = patch_sheet(pkg.read(part), edit)  # streamed into the zip
         if properties:
             set_properties(pkg, properties)
-        pkg.write_to(out)
+        pkg.write_to(out)  # the sheets are patched as they are written
+    for s in SHEETS:
+        edit = edits.get(book[s.key].name)
+        if edit is not None and edit.filled & {book[s.key].columns[c.key] for c in s.derived
+                                               if c.key in book[s.key].columns}:
+            changes.past_prepared.append(s.key)
     return changes
 

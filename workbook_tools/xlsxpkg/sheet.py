@@ -70,6 +70,8 @@ class SheetEdit:
     #: New record rows -> the record row whose formulas and styles they follow.
     like: dict[int, int] = field(default_factory=dict)
     date1904: bool = False
+    #: Columns whose formulas had to be filled down onto new rows (set while the XML is written).
+    filled: set[int] = field(default_factory=set)
 
     def set(self, row: int, col: int, what: Value | Cached | Formula) -> None:
         self.cells.setdefault(row, {})[col] = what
@@ -237,6 +239,7 @@ class _Patcher:
                     filled = _fill_cell(c, like_row, number, self.shared)
                     if filled is not None:
                         by_col[c.col] = _cells(number, filled.encode("utf-8"))[0][0]
+                        self.edit.filled.add(c.col)
         out: dict[int, bytes] = {col: c.xml for col, c in by_col.items()}
         for col, what in edits.items():
             have = by_col.get(col)
