@@ -232,3 +232,12 @@ def test_script_default_reports_folder_and_bad_folder(tmp_path, fake):
         "summary.json", "validation_report.html", "validation_report.json", "validation_report.xlsx"]
     result = CliRunner().invoke(_script(), [str(tmp_path / "missing")])
     assert result.exit_code == 2 and "not a folder" in result.output
+
+
+def test_books_checked_two_at_a_time_keep_their_order(tmp_path, fake):
+    names = [f"{p}{n}.xlsx" for n in range(4) for p in ("err", "warn", "clean")]
+    folder = books(tmp_path / "orders", *names)
+    result = run_nightly(folder, reports_root=tmp_path / "r", formats=("json",), today=TODAY, now=NOW, jobs=2)
+    assert [r.path.name for r in result.report.files] == sorted(names)
+    assert result.exit_code == 1
+    assert {r.path.name: r.errors for r in result.report.files} == {n: int(n.startswith("err")) for n in names}

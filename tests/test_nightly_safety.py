@@ -398,3 +398,13 @@ def test_reports_for_small_books_stay_small(tmp_path, made):
     assert result.report.files[0].warnings and not result.report.files[0].errors
     assert not [p for p in result.report_dir.iterdir() if "annotated" in p.name]
     assert size_of(result.report_dir) < 10 * 100_000  # 50 MB for 500 books
+
+
+def test_inert_text_and_quoted_file_names():
+    from workbook_tools.formats.text import inert, shown_path
+
+    assert inert("a\x1b]0;t\x07b\tc\nd\x9be\u202ef\u2028") == "a\\x1b]0;t\\x07b\\tc\\nd\\x9be\\u202ef\\u2028"
+    assert inert("订单\u3000编号 ①") == "订单\u3000编号 ①"  # Chinese text and its full-width space stay as typed
+    assert shown_path(Path("/srv/订单 簿.xlsx")) == "/srv/订单 簿.xlsx"
+    assert shown_path(Path('/srv/a"\n\\b.xlsx')) == '"/srv/a\\"\\n\\\\b.xlsx"'
+    assert shown_path(os.fsdecode(b"/srv/\xff.xlsx")) == '"/srv/\\udcff.xlsx"'  # not UTF-8: printable, not a crash
