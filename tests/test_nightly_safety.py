@@ -126,10 +126,10 @@ def test_our_own_outputs_are_skipped_by_their_tag_and_the_night_exits_by_the_boo
         assert result.report.findings and all(f.file.endswith("订单簿.xlsx") for f in result.report.findings)
         assert {s.path.name: (s.reason, s.detail) for s in result.skipped} == {
             name: ("output", kind) for name, kind in outputs.items()}
-        for name, kind in outputs.items():  # each listed once
+        for name in outputs:  # each listed once
             assert sum(name in line for line in result.lines) == 1
         assert f"{folder / '十月.xlsx'}  跳过：本程序的输出（summary）" in result.lines
-        assert result.lines[-1] == "合计：1 个文件，1 个错误，{} 个警告，0 个无法读取".format(result.report.files[0].warnings)
+        assert result.lines[-1] == f"合计：1 个文件，1 个错误，{result.report.files[0].warnings} 个警告，0 个无法读取"
 
 
 def test_validate_a_folder_checks_the_book_only(tmp_path, made):
@@ -146,7 +146,6 @@ def test_validate_a_folder_checks_the_book_only(tmp_path, made):
 
 def test_a_backup_renamed_back_into_service_is_a_book_and_an_unreadable_file_is_reported_once(tmp_path, made):
     from workbook_tools.safe_io import backup
-
     from workbook_tools.validate.files import find_inputs
 
     folder = tmp_path / "orders"

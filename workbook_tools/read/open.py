@@ -127,7 +127,6 @@ class Source:
             raise self._damaged(name, exc) from None
 
     def _bounded(self, name: str, scan: SheetScan) -> CalamineWorkbook:
-        far = f"{column_letters(scan.cols)}{scan.rows:,}"
         try:
             cut = bounded_copy(self.zip, self.parts.sheets[name])
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:

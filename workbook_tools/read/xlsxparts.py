@@ -249,7 +249,7 @@ def scan_sheet(zf: zipfile.ZipFile, member: str) -> SheetScan:
 
 
 # A cell element, whole: ``<c r="B2" s="1" t="s"><v>3</v></c>`` or ``<c r="B2" s="1"/>`` (any prefix).
-_CELL = re.compile(rb"<((?:[\w.-]+:)?c)(\s[^>]*?)?(/>|>(.*?)</\1\s*>)", re.S)
+_CELL = re.compile(rb"<((?:[\w.-]+:)?c)(\s[^>]*?)?(/>|>(.*?)</\1\s*>)", re.DOTALL)
 _CELL_REF = re.compile(rb"""\sr\s*=\s*["']([A-Z]{1,3})([0-9]+)["']""")
 _HAS_VALUE = re.compile(rb"<(?:[\w.-]+:)?(?:v|is)\b[^>]*>\s*[^<\s]|<(?:[\w.-]+:)?t\b[^>/]*>[^<]")
 

@@ -99,7 +99,7 @@ def _cap_memory(memory_mb: int) -> None:
     import resource
 
     limit = memory_mb << 20
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
@@ -250,4 +250,4 @@ def _death(exitcode: int | None, memory_mb: int | None) -> str:
 __all__ = ["DEFAULT_TIMEOUT", "Bounds", "Failed", "call_isolated", "default_memory_mb", "validate_isolated"]
 
 if sys.platform == "win32":  # pragma: no cover - no RLIMIT_AS: the timeout still holds
-    _cap_memory = lambda memory_mb: None  # noqa: E731
+    _cap_memory = lambda memory_mb: None
