@@ -189,7 +189,7 @@ def test_the_snapshot_gives_back_exactly_what_was_read(tmp_path):
     book["orders"].problems.append((0, "order_date", "2026/13/45", "wrong-type"))  # as the reader leaves it
     snap = snapshot_of(book)
     with SnapshotStore(tmp_path / "s.sqlite") as store:
-        store.save(NIGHT1, snap, since=None, taken=datetime(2026, 11, 26), book="b.xlsx", settings=None, changes=[])
+        store.put(NIGHT1, snap, since=None, taken=datetime(2026, 11, 26), book="b.xlsx", settings=None, changes=[])
         back = store.load(NIGHT1)
     assert back == snap
     assert back["orders"][0].values["order_date"] == "2026/13/45"

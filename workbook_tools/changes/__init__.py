@@ -79,7 +79,7 @@ def record_changes(path: str | os.PathLike, book: OrderBook, *, reports_root: st
         since = max((n for n in store.nights() if n < night), default=None)
         before = store.load(since) if since is not None else None
         current, changes = _compare(path, book, before, since, night)
-        store.save(night, current, since=since, taken=taken or datetime.now(), book=str(path), settings=settings,
+        store.put(night, current, since=since, taken=taken or datetime.now(), book=str(path), settings=settings,
                    changes=changes.rows)
     return changes
 

@@ -216,7 +216,7 @@ class SnapshotStore:
                 out[sheet.key] = rows
         return out
 
-    def save(self, night: date, snap: Snapshot, *, since: date | None, taken: datetime, book: str,
+    def put(self, night: date, snap: Snapshot, *, since: date | None, taken: datetime, book: str,
              settings: str | None, changes: list) -> None:
         """Keep ``snap`` as ``night``'s snapshot and ``changes`` (RowChange) as its log, in one
         transaction; snapshots older than ``since`` go (``since`` and ``night`` are kept)."""
