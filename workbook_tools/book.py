@@ -91,12 +91,14 @@ class OrderBook:
         return self.tables[key]
 
     @classmethod
-    def from_data(cls, data: BookData, *, lang: str = "zh", path: Path | None = None) -> "OrderBook":
+    def from_data(cls, data: BookData, *, lang: str = "zh", path: Path | None = None,
+                  copy: bool = True) -> "OrderBook":
         """A book whose rows sit where ``write_book`` puts them (header on row 1, schema column order):
-        lets the same checks run on data that was never read from a file (imports, generated data)."""
+        lets the same checks run on data that was never read from a file (imports, generated data).
+        ``copy=False`` shares the row dicts (for a caller that changes neither)."""
         tables = {}
         for s in SHEETS:
-            rows = [dict(r) for r in data.get(s.key, [])]
+            rows = [dict(r) for r in data.get(s.key, [])] if copy else list(data.get(s.key, []))
             tables[s.key] = Table(
                 sheet=s, name=s.name(lang), rows=rows, row_numbers=list(range(2, 2 + len(rows))),
                 columns={c.key: i for i, c in enumerate(s.columns)},

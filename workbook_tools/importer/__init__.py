@@ -264,7 +264,8 @@ def _import(source, book_path: Path, *, sheet, mapping, dry_run: bool, update: b
                           settings=settings)
 
     with gc_paused():
-        existing: BookData = book.data() if book is not None else empty_data()
+        # the book's own rows, not copies: the import builds new dicts for what it adds or updates
+        existing: BookData = {k: t.rows for k, t in book.tables.items()} if book is not None else empty_data()
         existing_problems = {k: list(t.problems) for k, t in book.tables.items()} if book is not None else {}
         lists = choice_lists(config)
         items: dict[str, list[Item]] = {s.key: [] for s in SHEETS}

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ..book import BookData, OrderBook
+from ..book import BookData, OrderBook, Table
 from ..codes import Severity
 from ..config import Config
 from ..derive import Derived, derive
@@ -84,6 +84,15 @@ def _set_opening_stock(data: BookData, owners: dict[str, list[Item | None]]) -> 
         it.row["opening_stock"] = products[i]["opening_stock"]
 
 
+def _incoming(table: Table, owners: list[Item | None]) -> Table:
+    """The table's incoming rows (added or updated) alone, at their own row numbers."""
+    keep = [i for i, owner in enumerate(owners) if owner is not None]
+    where = {i: n for n, i in enumerate(keep)}
+    return Table(sheet=table.sheet, name=table.name, rows=[table.rows[i] for i in keep],
+                 row_numbers=[table.row_numbers[i] for i in keep], columns=table.columns,
+                 problems=[(where[i], k, raw, why) for i, k, raw, why in table.problems if i in where])
+
+
 def screen(existing: BookData, existing_problems: dict[str, list[tuple[int, str, Any, str]]],
            items: dict[str, list[Item]], *, config: Config, today: date, lang: str) -> Screened:
     """Reject incoming rows until none has an error; return the would-be book and its findings.
@@ -93,12 +102,14 @@ def screen(existing: BookData, existing_problems: dict[str, list[tuple[int, str,
         rounds += 1
         data, owners, problems = _layout(existing, items)
         _set_opening_stock(data, owners)
-        book = OrderBook.from_data(data, lang=lang)
+        book = OrderBook.from_data(data, lang=lang, copy=False)  # validation reads the rows only
         for s in SHEETS:
             book[s.key].problems = sorted(list(existing_problems.get(s.key, [])) + problems[s.key],
                                           key=lambda p: p[0])
         sheet_of = {book[s.key].name: s.key for s in SHEETS}
         validation = Validation(config=config, today=today)
+        for s in SHEETS:  # the row rules only on incoming rows: a book row's own values did not change
+            validation.on_table(_incoming(book[s.key], owners[s.key]))
         found = validation.finish(book)
         placed: list[tuple[Finding, Item | None]] = []
         rejected: dict[int, tuple[Item, list[Finding]]] = {}

@@ -125,7 +125,7 @@ def plan_changes(book: OrderBook, data: BookData, *, config: Config, today: date
                     edit.like[r] = like
             else:
                 r = numbers[i]
-            if new or row != rows_old[i]:  # dict equality first: most rows are unchanged
+            if new or (row is not rows_old[i] and row != rows_old[i]):  # most rows are the very same dicts
                 for c in inputs:
                     v = row.get(c.key)
                     if new or not _same(v, rows_old[i].get(c.key)):

@@ -39,7 +39,7 @@ from typing import Any
 from ..book import OrderBook
 from ..cells import MAX_ROW, col_letter
 from ..errors import WorkbookToolsError
-from ..schema import DASHBOARD, SHEETS, Sheet, aux_name
+from ..schema import DASHBOARD, SHEETS, aux_name
 from .package import Package, Unsupported
 
 #: Flags of a derived cell in ``SheetFacts.cells``.
