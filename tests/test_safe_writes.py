@@ -301,9 +301,14 @@ def test_a_full_disk_inside_the_library_is_a_disk_full_error(tmp_path):
 
 
 _WRITER = r"""
-import sys
+import sys, time, zipfile
 from datetime import date
 from workbook_tools.demo import generate_demo
+# each part of the package takes a moment to go in, so the kill lands while the file is written
+# (assembling the zip is otherwise so quick that the rename may come before the kill)
+for _name in ("write", "writestr"):
+    _orig = getattr(zipfile.ZipFile, _name)
+    setattr(zipfile.ZipFile, _name, lambda self, *a, _orig=_orig, **k: (time.sleep(0.2), _orig(self, *a, **k))[1])
 from workbook_tools.template import write_book
 data = generate_demo(20000, seed=5, today=date(2026, 11, 20))
 print("writing", flush=True)
