@@ -197,3 +197,10 @@ def test_libreoffice_reads_the_fast_copy(tmp_path, book):
     assert filled(wb["订单明细"]) == {"D3": YELLOW}
     assert wb["订单"]["B2"].comment.text == B2_COMMENT
     assert wb["问题清单"]["C4"].hyperlink.location == "'订单'!B2"
+
+
+@pytest.mark.parametrize("engine", ["ooxml", "openpyxl"])
+def test_the_annotated_copy_is_no_more_readable_than_its_book(tmp_path, book, engine):
+    os.chmod(book, 0o600)
+    paths = write_xlsx(report(book), tmp_path / "out", "zh", engine=engine)
+    assert os.stat(paths[1]).st_mode & 0o777 == 0o600

@@ -237,7 +237,7 @@ def _annotate_openpyxl(src: Path, dst: Path, result: FileResult, lang: str) -> P
 
     wb.custom_doc_props.props = [p for p in wb.custom_doc_props.props if p.name != TAG]
     wb.custom_doc_props.append(StringProperty(name=TAG, value="annotated"))  # our output, never a book
-    with atomic_path(dst) as tmp:
+    with atomic_path(dst, like=src) as tmp:  # no more readable than the book it copies
         wb.save(tmp)
     return plan
 

@@ -610,7 +610,7 @@ def _content_types(text: str, overrides: list[tuple[str, str]]) -> bytes:
 
 
 def _write(pkg: Package, dst: Path, sheet_parts: set[str]) -> None:
-    with atomic_path(dst) as tmp:
+    with atomic_path(dst, like=pkg.path) as tmp:  # no more readable than the book it copies
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
             for info in pkg.zip.infolist():
                 name = info.filename
