@@ -37,6 +37,7 @@ from defusedxml.common import DefusedXmlException
 from .cells import cell_name
 from .template.carry import Border, Formula, Link, Look, Note
 from .template.styles import DERIVED_FILL, FORMULA_CELL_FILL, OPTIONAL_FILL, REQUIRED_FILL
+from .read.xlsxparts import _attr, _local  # namespace-blind lookups, one definition
 
 Cell = tuple[int, int]
 
@@ -132,17 +133,6 @@ class BookParts:
 # --------------------------------------------------------------------------------------------
 # Small helpers
 # --------------------------------------------------------------------------------------------
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
-def _attr(elem, local: str) -> str | None:
-    for k, v in elem.attrib.items():
-        if _local(k) == local:
-            return v
-    return None
 
 
 def _children(elem, local: str) -> list:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import inspect
 import sys
 from pathlib import Path
 
@@ -130,17 +128,14 @@ def command(sources, book, sheet, mapping_path, dry_run, update, rejects_dir, to
     1: rows rejected or in conflict; 2: a file, mapping or setting could not be used.
     """
     from ..importer import import_rows, load_mapping
-    from ..safe_io import locked
 
     mapping = load_mapping(mapping_path) if mapping_path else None
     settings = load_settings(book, config_path, mapping_config=mapping.config_path() if mapping else None)
     if rejects_dir is None and not dry_run:
         rejects_dir = book.parent
-    kwargs = {"force": force} if "force" in inspect.signature(import_rows).parameters else {}
-    # one writer at a time, none while the book is open in Excel (the library may lock too: re-entrant)
-    with contextlib.nullcontext() if dry_run else locked(book, force=force):
-        result = import_rows(list(sources), book, sheet=sheet, mapping=mapping, dry_run=dry_run, update=update,
-                             config=settings, lang=lang, today=today, rejects_dir=rejects_dir, **kwargs)
+    # the library locks the book from its read to its write, and refuses while Excel has it open
+    result = import_rows(list(sources), book, sheet=sheet, mapping=mapping, dry_run=dry_run, update=update,
+                         config=settings, lang=lang, today=today, rejects_dir=rejects_dir, force=force)
     for line in render(result, result.lang):
         click.echo(line)
     sys.exit(result.exit_code)

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..schema import SHEETS
-from .common import (backed_up, book_output, config_option, force_option, handle_errors, lang_option, load_settings,
+from .common import (book_output, config_option, force_option, handle_errors, lang_option, load_settings,
                      progress_bar)
 
 EXIT_CONFLICTS = 1

@@ -4,7 +4,6 @@ with the 月报 sheet), and the figures as JSON."""
 from __future__ import annotations
 
 import contextlib
-import inspect
 from pathlib import Path
 
 import click
@@ -62,9 +61,6 @@ def command(book: Path, month: str, output: Path | None, into_book: bool, json_p
     saved = []
     if json_path is not None:
         saved.append(check_output(json_path, "summary-json", inputs=[book, config_path], force=force))
-    kwargs = {}
-    if "force" in inspect.signature(run_summary).parameters:
-        kwargs["force"] = force  # the library's own consent and lock for --into-book
     bar, progress = progress_bar()
     with bar:
         if into_book:
@@ -76,7 +72,7 @@ def command(book: Path, month: str, output: Path | None, into_book: bool, json_p
             writing = contextlib.nullcontext()
         with writing as saved_book:
             run = run_summary(book, month, output=target, into_book=into_book, json_path=json_path, lang=lang,
-                              config=config, today=today, progress=progress, **kwargs)
+                              config=config, today=today, progress=progress, force=force)
         saved.append(saved_book)
     lang = lang or config.language
     for s in saved:
