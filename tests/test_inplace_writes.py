@@ -68,13 +68,22 @@ def _check_in_place(book: Path, before: dict[str, bytes], after: dict[str, bytes
     # only the sheets whose cells must change: the new line; where the book holds formula results
     # (not in a file saved by a library that writes none), its order's totals, the product's stock
     # and the dashboard's figures
-    assert {parts["订单明细"]} <= changed <= {parts[s] for s in ("订单明细", "订单", "产品", "概览")}
+    # and workbook.xml when a print area stopped above the new row: it now takes the row in
+    assert {parts["订单明细"]} <= changed <= {parts[s] for s in ("订单明细", "订单", "产品", "概览")} | {"xl/workbook.xml"}
     b = read_book(book)
     lines = b["order_lines"]
     new_row = lines.row_numbers[-1]
     assert lines.rows[-1] == {**lines.rows[-1], "order_no": order, "sku": sku, "quantity": 2,
                               "unit_price": D("15.50")}
     assert _changed_rows(before[parts["订单明细"]], after[parts["订单明细"]]) == {new_row}
+    if "xl/workbook.xml" in changed:
+        names_before = re.findall(rb"<definedName\b[^>]*>[^<]*</definedName>", before["xl/workbook.xml"])
+        names_after = re.findall(rb"<definedName\b[^>]*>[^<]*</definedName>", after["xl/workbook.xml"])
+        moved = [(a, b) for a, b in zip(names_before, names_after) if a != b]
+        assert len(names_before) == len(names_after) and len(moved) == 1
+        assert b"Print_Area" in moved[0][1] and moved[0][1].endswith(b"$%d</definedName>" % new_row)
+        assert re.sub(rb"<definedNames>.*</definedNames>", b"", before["xl/workbook.xml"], flags=re.S) == \
+            re.sub(rb"<definedNames>.*</definedNames>", b"", after["xl/workbook.xml"], flags=re.S)
     orders = b["orders"]
     order_row = orders.row_numbers[[r["order_no"] for r in orders.rows].index(order)]
     assert _changed_rows(before[parts["订单"]], after[parts["订单"]]) <= {order_row}

@@ -173,6 +173,21 @@ def dashboard_edit(xml: bytes, data: BookData, derived: Derived, config: Config,
     return edit
 
 
+def _grow_print_areas(pkg: Package, book: OrderBook, changes: Changes) -> None:
+    """A print area that stops above the rows appended takes them in (a clerk printing the sheet must
+    see the new rows); the names are moved as ``orderbook extend`` moves them."""
+    from .extend import move_names
+
+    last = {key: rows[-1] for key, rows in changes.appended.items() if rows}
+    if not last:
+        return
+    workbook = pkg.office_document()
+    key_of = {book[s.key].name: s.key for s in SHEETS}
+    xml, moved = move_names(pkg.text(workbook), [key_of.get(s.name) for s in pkg.sheets()], {}, last)
+    if moved:
+        pkg.new[workbook] = xml.encode("utf-8")
+
+
 def write_changes(path: str | os.PathLike, book: OrderBook, data: BookData, out, *, config: Config,
                   today: date, derived: Derived | None = None, properties: dict[str, str] | None = None) -> Changes:
     """Write the book at ``path`` with ``data`` in place of ``book``'s rows to the open binary file
@@ -189,6 +204,7 @@ def write_changes(path: str | os.PathLike, book: OrderBook, data: BookData, out,
             if edit:
                 edits[aux_name(DASHBOARD, book.lang)] = edit
                 changes.cached[aux_name(DASHBOARD, book.lang)] = sum(len(c) for c in edit.cells.values())
+        _grow_print_areas(pkg, book, changes)
         for name, edit in edits.items():
             part = sheets.get(name)
             if part is None:

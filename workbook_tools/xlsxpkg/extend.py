@@ -567,7 +567,7 @@ def template_validations(config, lang: str) -> dict[str, dict[int, str]]:
     return out
 
 
-def _move_names(xml: str, sheet_keys: list[str | None], ends: dict[str, tuple[int, int]],
+def move_names(xml: str, sheet_keys: list[str | None], ends: dict[str, tuple[int, int]],
                 print_rows: dict[str, int]) -> tuple[str, int]:
     """workbook.xml with the ``rng_`` names and the filters of the extended sheets ending at their new
     end, and print areas taking in every row of data. ``sheet_keys``: the data sheet of each tab."""
@@ -759,7 +759,7 @@ def _plan(pkg: Package, book: OrderBook, facts: BookFacts, config, today: date, 
     workbook = pkg.office_document()
     text = pkg.text(workbook)
     sheet_keys = [by_name.get(t.name) for t in tabs]
-    moved_text, result.names = _move_names(text, sheet_keys, ends, {k: max(r, 41) for k, r in print_rows.items()})
+    moved_text, result.names = move_names(text, sheet_keys, ends, {k: max(r, 41) for k, r in print_rows.items()})
     if moved_text != text:
         pkg.new[workbook] = moved_text.encode("utf-8")
         changed = True
