@@ -298,7 +298,7 @@ def changes(book: Path, since, reports_root: Path, as_json: bool, lang: str | No
 
 #: Commands that live in their own modules (workbook_tools/commands/<name>.py, each exposing ``command``).
 COMMAND_MODULES: tuple[str, ...] = ("import_cmd", "reconcile", "bank_check", "summary", "customers", "regenerate", "merge",
-                                    "export", "extend")
+                                    "export", "extend", "statement")
 for _name in COMMAND_MODULES:
     cli.add_command(importlib.import_module(f"workbook_tools.commands.{_name}").command)
 

@@ -146,6 +146,14 @@ class Bank(_Strict):
     date_window_days: int = Field(3, ge=0)
 
 
+class BankAccount(_Strict):
+    """The company's account that customers pay into, printed on their statements (对账单)."""
+
+    account_name: str = ""  # 户名 (blank: the company name)
+    bank: str = ""  # 开户行
+    account_no: str = ""  # 账号
+
+
 class Config(_Strict):
     company_name: str = "示例商贸有限公司"
     currency: str = "CNY"
@@ -157,6 +165,7 @@ class Config(_Strict):
     thresholds: Thresholds = Field(default_factory=Thresholds)
     limits: Limits = Field(default_factory=Limits)
     bank: Bank = Field(default_factory=Bank)
+    bank_account: BankAccount = Field(default_factory=BankAccount)
     #: Extra header names accepted by the reader: "sheet.field" -> ["alias", …].
     aliases: dict[str, list[str]] = Field(default_factory=dict)
 

@@ -33,6 +33,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "rejects": ("拒绝清单", "rejects report"),
     "backup": ("备份", "backup"),
     "changes": ("变更报告", "change report"),
+    "statement": ("对账单", "customer statement"),
 }
 #: Outputs that cannot carry the tag, known by their content instead: JSON objects with these keys.
 JSON_KINDS: dict[str, tuple[frozenset[str], tuple[str, str]]] = {

@@ -1,0 +1,77 @@
+"""``orderbook statement BOOK --month YYYY-MM``: the customer statements (对账单) of a month, one
+printable workbook per customer (and a PDF each with --pdf)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .common import (
+    backed_up,
+    config_option,
+    force_option,
+    handle_errors,
+    lang_option,
+    load_settings,
+    today_option,
+)
+
+
+@click.command("statement")
+@click.argument("book", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--month", required=True, metavar="YYYY-MM", help="The month to state, e.g. 2026-10.")
+@click.option("--customer", "customers", multiple=True, metavar="ID",
+              help="The customer (客户编号) to state; repeat for several. Stated even with nothing in the month.")
+@click.option("--all", "every", is_flag=True,
+              help="Every customer with an opening or closing balance or anything in the month.")
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The folder to write to. Default: <book>.statements_YYYY-MM beside the book. Earlier "
+                   "statements there are replaced; any other file only with --force, after a backup.")
+@click.option("--pdf", is_flag=True, help="Also a PDF of each statement, rendered by LibreOffice (soffice).")
+@today_option("Pretend today is this date (YYYY-MM-DD): a month still running is stated up to it.")
+@lang_option
+@config_option
+@force_option
+@handle_errors
+def command(book: Path, month: str, customers: tuple[str, ...], every: bool, out_dir: Path | None, pdf: bool,
+            today, lang: str | None, config_path: Path | None, force: bool) -> None:
+    """Customer statements (对账单): per customer the opening balance, the month's orders, payments and
+    refunds, the closing balance, the open orders and their ageing, payment terms, the company's bank
+    account, and a line for the customer's confirmation — A4, ready to print or send.
+
+    Exit code 0: written; 2: the book, the month, a customer or an option could not be used.
+    """
+    from ..errors import WorkbookToolsError
+    from ..statement.run import run_statements
+    from ..statement.texts import money_text
+
+    if bool(customers) == every:
+        raise WorkbookToolsError("请用 --customer ID 或 --all 之一 / give --customer ID (one or more) or --all")
+    settings = load_settings(book, config_path)
+    config = settings.config
+    lang = lang or config.language
+    zh = lang == "zh"
+    run = run_statements(book, month, out_dir=out_dir, customers=list(customers) or None, lang=lang, config=config,
+                         today=today, pdf=pdf, force=force, inputs=(config_path,))
+    for saved in run.backups:
+        click.echo(backed_up(saved, lang))
+    click.echo(settings.line(lang))
+    for st, path in zip(run.statements, run.workbooks):
+        figures = (f"期初 {money_text(st.opening)}  应收 {money_text(st.charged)}  收款 {money_text(st.received)}  "
+                   f"期末 {money_text(st.closing)}" if zh else
+                   f"opening {money_text(st.opening)}  charged {money_text(st.charged)}  "
+                   f"received {money_text(st.received)}  closing {money_text(st.closing)}")
+        click.echo(f"{st.customer.customer_id} {st.customer.name}  {figures}  → {path.name}")
+    if not run.statements:
+        click.echo(f"{month} 没有需要对账的客户" if zh else f"no customer has anything to state for {month}")
+        return
+    what = f"{len(run.workbooks)} 份对账单" if zh else f"{len(run.workbooks)} statement(s)"
+    pdfs = (f"（另有 PDF {len(run.pdfs)} 份）" if zh else f" and {len(run.pdfs)} PDF(s)") if run.pdfs else ""
+    click.echo(f"{'已写入' if zh else 'wrote'} {what}{pdfs} → {run.folder}")
+    account = config.bank_account
+    if not (account.bank or account.account_no):
+        click.echo(f"提示：设置中没有收款账户，对账单上不显示；设置方法：orderbook config set {book} "
+                   "bank_account.bank=开户行 bank_account.account_no=账号" if zh else
+                   "note: the settings name no bank account, so the statements show none; set it with "
+                   f"orderbook config set {book} bank_account.bank=... bank_account.account_no=...")
