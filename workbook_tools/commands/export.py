@@ -1,4 +1,4 @@
-"""``orderbook export BOOK --to URL``: the book as normalised database tables (SQLite by default)."""
+"""``orderbook export BOOK|FOLDER --to URL``: order books as normalised database tables (SQLite by default)."""
 
 from __future__ import annotations
 
@@ -7,43 +7,93 @@ from pathlib import Path
 
 import click
 
-from .common import config_option, handle_errors, load_settings
+from .common import EXIT_INPUT, config_option, handle_errors, load_settings
 
 EXIT_REFUSED = 1
 
 
 @click.command("export")
-@click.argument("book", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--to", "url", metavar="URL", default=None,
-              help="Database URL (SQLAlchemy). Default: sqlite:///<book>.sqlite beside the book. PostgreSQL: "
-                   "postgresql+psycopg://user:pass@host/db, after `pip install \"psycopg[binary]\"` (not installed "
-                   "with workbook_tools).")
+              help="Database URL (SQLAlchemy). Default: sqlite:///<book>.sqlite beside the book (for a folder: "
+                   "<folder>/<folder name>.sqlite). PostgreSQL: postgresql+psycopg://user:pass@host/db, with the "
+                   "driver from `pip install \"workbook_tools[export]\"`.")
+@click.option("--book", "name", metavar="NAME", default=None,
+              help="The name the book's rows are tagged with (the `book` column). Default: the file name without "
+                   "its suffix; in a folder, the path in the folder (华东/上海).")
 @config_option
 @handle_errors
-def command(book: Path, url: str | None, config_path: Path | None) -> None:
-    """Export the order book to a database: one table per sheet, with primary and foreign keys.
+def command(path: Path, url: str | None, name: str | None, config_path: Path | None) -> None:
+    """Export an order book, or every order book in a folder, to one database: one table per sheet,
+    with primary and foreign keys, every row tagged with its book (keys are unique per book).
 
-    Exporting again updates the tables to match the book: changed rows are updated, new rows
-    added, rows no longer in the book deleted — all in one transaction. A book with rows the keys
-    cannot hold (unknown customer, duplicate order number, unreadable value …) is refused, with
-    each cell named, and nothing is written. Exit code 0: exported; 1: refused; 2: the book or the
-    database could not be used.
+    Exporting again updates the book's rows to match it: changed rows are updated, new rows added,
+    rows no longer in the book deleted — in one transaction per book; other books' rows are not
+    touched. A book with rows the keys cannot hold (unknown customer, duplicate order number,
+    unreadable value …) is refused, with each cell named, and nothing of it is written. In a folder,
+    our own outputs (summaries, reports, backups …) are skipped and listed. Exit code 0: exported;
+    1: a book refused; 2: a book or the database could not be used.
     """
-    from ..export import ExportRefused, default_url, export_book
+    from ..export import default_url
+
+    if path.is_dir():
+        if name is not None:
+            raise click.UsageError("--book names one book; in a folder each book is named by its path")
+        _folder(path, url or default_url(path), config_path)
+    else:
+        _book(path, url or default_url(path), name, config_path)
+
+
+def _book(book: Path, url, name: str | None, config_path: Path | None) -> None:
+    from ..export import ExportRefused, export_book
     from ..read import read_book
 
     settings = load_settings(book, config_path)
     opened = read_book(book, config=settings.config)
     try:
-        result = export_book(opened, url or default_url(book))
+        result = export_book(opened, url, name=name)
     except ExportRefused as refused:
         click.echo(f"orderbook: {book}: {refused}", err=True)
         sys.exit(EXIT_REFUSED)
-    click.echo(f"exported {book} to {result.url}")
+    click.echo(f"exported {book} to {result.url} as book {result.book!r}")
     click.echo(settings.line("en"))
-    width = max(len(name) for name in result.tables)
-    click.echo(f"  {'table':<{width}}  {'rows':>9}  {'added':>9}  {'updated':>9}  {'deleted':>9}")
-    for name, c in result.tables.items():
-        click.echo(f"  {name:<{width}}  {c.rows:>9,}  {c.inserted:>9,}  {c.updated:>9,}  {c.deleted:>9,}")
+    for line in _table(result):
+        click.echo(line)
     if not result.changed:
         click.echo("the database already held this book: nothing changed")
+
+
+def _folder(folder: Path, url, config_path: Path | None) -> None:
+    from ..export import export_folder
+    from .common import progress_bar
+
+    bar, progress = progress_bar()
+    with bar:
+        done = export_folder(folder, url, config_for=lambda p: load_settings(p, config_path).config,
+                             progress=progress)
+    click.echo(f"{folder} → {done.url}: {len(done.exported):,} of {len(done.books):,} books exported")
+    for b in done.books:
+        if b.result is not None:
+            c = b.result.tables.values()
+            click.echo(f"  {b.name}: {sum(t.rows for t in c):,} rows, {sum(t.inserted for t in c):,} added, "
+                       f"{sum(t.updated for t in c):,} updated, {sum(t.deleted for t in c):,} deleted  ({b.path})")
+        elif b.refused is not None:
+            click.echo(f"  {b.name}: {b.refused}  ({b.path})".replace("\n", "\n    "))
+        else:
+            click.echo(f"  {b.name}: not exported, the book could not be read: {b.error}  ({b.path})")
+    for s in done.skipped:
+        click.echo(f"  {s.path}: {s.text('en')}")
+    if done.elsewhere:
+        click.echo(f"also in the database, not in this folder (left as they were): {', '.join(done.elsewhere)}")
+    if done.unreadable:
+        sys.exit(EXIT_INPUT)
+    if done.refused:
+        sys.exit(EXIT_REFUSED)
+
+
+def _table(result) -> list[str]:
+    width = max(len(name) for name in result.tables)
+    lines = [f"  {'table':<{width}}  {'rows':>9}  {'added':>9}  {'updated':>9}  {'deleted':>9}"]
+    for name, c in result.tables.items():
+        lines.append(f"  {name:<{width}}  {c.rows:>9,}  {c.inserted:>9,}  {c.updated:>9,}  {c.deleted:>9,}")
+    return lines

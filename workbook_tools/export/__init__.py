@@ -1,21 +1,27 @@
-"""Export an order book to a database: normalised tables with primary and foreign keys.
+"""Export order books to a database: normalised tables with primary and foreign keys.
 
-    result = export_book(read_book("订单簿.xlsx"), "sqlite:///订单簿.sqlite")
+    result = export_book(read_book("北京.xlsx"), "sqlite:///公司.sqlite")      # rows tagged book = "北京"
     result.tables["orders"].inserted
+    export_folder("分店", "postgresql+psycopg://me@db/company")              # every book in a folder
+
+Several books share one database: every row carries its book's name (the file name without its
+suffix, or ``name=``), keys are unique per book, and exporting a book changes only its own rows.
 
 SQLAlchemy Core only, with dialect-neutral constructs (no ON CONFLICT: the upsert is planned in
-Python), so a database SQLAlchemy speaks works by URL. The tests use SQLite; the same code was run
-by hand against PostgreSQL 15 with psycopg 3. PostgreSQL needs a driver that workbook_tools does
-not install: ``pip install "psycopg[binary]"``, then ``postgresql+psycopg://user:pass@host/db``.
+Python), so a database SQLAlchemy speaks works by URL. The tests run on SQLite and on a PostgreSQL
+server they start (tests/test_export_postgres.py). PostgreSQL needs a driver that workbook_tools
+installs only with its ``export`` extra: ``pip install "workbook_tools[export]"`` (psycopg 3), then
+``postgresql+psycopg://user:pass@host/db``.
 
 - tables.py: the tables, derived from the schema — keys, references, types, and the derived
   values stored as columns (computed by derive.py, not views);
 - rows.py: the book's rows for them, and the problems that make the export refuse the book
   (a dangling reference is refused, never exported as NULL);
 - sync.py: insert / update / delete so the tables hold exactly the book (re-export updates,
-  matching rows on their natural keys; rows gone from the book are deleted).
+  matching rows on their natural keys; rows gone from the book are deleted);
+- folder.py: every order book in a folder, each in its own transaction.
 
-Everything happens in one transaction: the tables change completely or not at all. Missing tables
+A book's export happens in one transaction: its rows change completely or not at all. Missing tables
 are created; existing ones must have this version's columns. With SQLite, foreign keys are
 enforced (``PRAGMA foreign_keys = ON`` on every connection). Columns staff added to a sheet are not
 exported: the tables are the schema's.
@@ -26,6 +32,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 import sqlalchemy as sa
 from sqlalchemy import event, exc
@@ -34,10 +41,11 @@ from ..book import BookData, OrderBook
 from ..errors import WorkbookToolsError
 from .rows import KINDS, ExportProblem, table_rows
 from .sync import TableCounts, sync
-from .tables import build_metadata, exported_columns, primary_key
+from .tables import BOOK, BOOK_TYPE, build_metadata, exported_columns, primary_key
 
-__all__ = ["ExportError", "ExportProblem", "ExportRefused", "ExportResult", "TableCounts", "build_metadata",
-           "connect", "default_url", "export_book", "exported_columns", "primary_key"]
+__all__ = ["BOOK", "BookExport", "ExportError", "ExportProblem", "ExportRefused", "ExportResult", "FolderExport",
+           "TableCounts", "book_name", "build_metadata", "connect", "default_url", "export_book", "export_folder",
+           "exported_columns", "primary_key"]
 
 #: How many cells each kind of problem names in the refusal message.
 SHOWN = 5
@@ -79,41 +87,87 @@ class ExportResult:
     #: The database URL, password hidden.
     url: str
     tables: dict[str, TableCounts] = field(default_factory=dict)
+    #: The name the book's rows are tagged with (the ``book`` column).
+    book: str = ""
 
     @property
     def changed(self) -> bool:
         return any(c.inserted or c.updated or c.deleted for c in self.tables.values())
 
 
-def default_url(book: str | os.PathLike) -> sa.URL:
-    """``sqlite:///<folder>/<stem>.sqlite``: a SQLite file beside the book."""
-    path = Path(book).resolve()
+def default_url(path: str | os.PathLike) -> sa.URL:
+    """``sqlite:///<folder>/<stem>.sqlite``: a SQLite file beside the book; for a folder of books,
+    ``<folder>/<folder name>.sqlite`` inside it."""
+    path = Path(path).resolve()
+    if path.is_dir():
+        return sa.URL.create("sqlite", database=str(path / f"{path.name or 'books'}.sqlite"))
     return sa.URL.create("sqlite", database=str(path.with_name(f"{path.stem}.sqlite")))
 
 
-def export_book(book: OrderBook | BookData, url: str | sa.URL) -> ExportResult:
-    """Make the database at ``url`` hold exactly the rows of ``book``; return what changed per table.
+def book_name(path: str | os.PathLike) -> str:
+    """The name a book's rows are tagged with: its file name without the suffix (``北京.xlsx`` → ``北京``)."""
+    return Path(path).stem
+
+
+def export_book(book: OrderBook | BookData, url: str | sa.URL, *, name: str | None = None) -> ExportResult:
+    """Make the database at ``url`` hold exactly the rows of ``book``, tagged ``name`` (default: the
+    file name of a book read from a file, without its suffix); rows of other books are left as they
+    are. Returns what changed per table.
 
     Raises ExportRefused (listing each problem's cell) when a row would break a key or a value
     would be lost, before anything is written; ExportError when the database cannot be used.
     """
+    engine = connect(url)
+    try:
+        return export_to(engine, book, name=name)
+    finally:
+        engine.dispose()
+
+
+def export_to(engine: sa.Engine, book: OrderBook | BookData, *, name: str | None = None) -> ExportResult:
+    """``export_book`` through an engine the caller keeps (export_folder: one for every book)."""
     if not isinstance(book, OrderBook):
         book = OrderBook.from_data(book)
+    if name is None:
+        if book.path is None:
+            raise ValueError("export_book: name= is needed for a book that was not read from a file")
+        name = book_name(book.path)
+    name = _checked_name(name)
     rows, problems = table_rows(book)
     if problems:
         raise ExportRefused(problems)
-    engine = connect(url)
     metadata = build_metadata()
     try:
         with engine.begin() as conn:
+            _check_columns(conn, metadata)  # first: the new tables' keys would refer to an old table's
             metadata.create_all(conn)
-            _check_columns(conn, metadata)
-            counts = sync(conn, metadata, rows)
+            counts = sync(conn, metadata, rows, name)
     except exc.SQLAlchemyError as e:
         raise ExportError(f"{_safe(engine.url)}: {_reason(e)}") from None
-    finally:
-        engine.dispose()
-    return ExportResult(_safe(engine.url), counts)
+    return ExportResult(_safe(engine.url), counts, name)
+
+
+def _checked_name(name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise ExportError("the book's name (the `book` column) is blank")
+    if len(name) > BOOK_TYPE.length:
+        raise ExportError(f"the book's name is longer than {BOOK_TYPE.length} characters: {name[:40]}…")
+    return name
+
+
+def books_in(engine: sa.Engine) -> list[str]:
+    """The books the database holds rows of, sorted (none when the tables do not exist yet)."""
+    metadata = build_metadata()
+    try:
+        with engine.connect() as conn:
+            present = set(sa.inspect(conn).get_table_names())
+            queries = [sa.select(t.c[BOOK]) for t in metadata.sorted_tables if t.name in present]
+            if not queries:
+                return []
+            return sorted(conn.execute(sa.union(*queries)).scalars())
+    except exc.SQLAlchemyError as e:
+        raise ExportError(f"{_safe(engine.url)}: {_reason(e)}") from None
 
 
 def connect(url: str | sa.URL) -> sa.Engine:
@@ -147,7 +201,10 @@ def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
 
 def _check_columns(conn: sa.Connection, metadata: sa.MetaData) -> None:
     inspector = sa.inspect(conn)
+    present = set(inspector.get_table_names())
     for table in metadata.sorted_tables:
+        if table.name not in present:
+            continue
         found = {c["name"] for c in inspector.get_columns(table.name)}
         wanted = {c.name for c in table.columns}
         if found != wanted:
@@ -161,9 +218,12 @@ def _safe(url: sa.URL) -> str:
     """The URL to show: password hidden; a SQLite path as typed (not percent-encoded)."""
     if url.get_backend_name() == "sqlite" and not url.query:
         return f"{url.drivername}:///{url.database or ''}"
-    return url.render_as_string(hide_password=True)
+    return unquote(url.render_as_string(hide_password=True))  # ?host=/run/postgresql, not %2Frun%2F…
 
 
 def _reason(e: exc.SQLAlchemyError) -> str:
     orig = getattr(e, "orig", None)
     return str(orig) if orig is not None else str(e).splitlines()[0]
+
+
+from .folder import BookExport, FolderExport, export_folder  # noqa: E402 — folder.py uses the names above

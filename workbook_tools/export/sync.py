@@ -1,6 +1,7 @@
 """Make the tables hold exactly the book's rows: insert, update and delete, in one transaction.
 
-Rows are matched on their natural key (schema.py), compared exactly (references already spelt as
+Only the rows tagged with the book's name are read, changed or deleted: the other books in the
+database are left as they are. Rows are matched on their natural key (schema.py), compared exactly (references already spelt as
 the keys they point at). A natural key that may repeat (two identical cash payments on one day)
 is matched by occurrence: the n-th such row of the book with the n-th such row of the table in
 ``id`` order. Matched rows whose values differ are updated in place (they keep their ``id``),
@@ -26,7 +27,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..schema import SHEETS, Sheet
-from .tables import SURROGATE, parents, primary_key
+from .tables import BOOK, SURROGATE, parents, primary_key
 
 CHUNK = 500
 
@@ -44,19 +45,22 @@ class TableCounts:
 class _Plan:
     table: sa.Table
     pk: str
+    book: str
     inserts: list[dict[str, Any]]
     updates: list[dict[str, Any]]
     deletes: list[Any]
 
 
-def plan(conn: sa.Connection, sheet: Sheet, table: sa.Table, rows: list[dict[str, Any]]) -> tuple[_Plan, TableCounts]:
-    """What to insert, update and delete so that ``table`` holds ``rows``."""
+def plan(conn: sa.Connection, sheet: Sheet, table: sa.Table, rows: list[dict[str, Any]],
+         book: str) -> tuple[_Plan, TableCounts]:
+    """What to insert, update and delete so that ``table``'s rows of ``book`` are ``rows``."""
     pk = primary_key(sheet)
-    names = [c.name for c in table.columns if c.name != SURROGATE]
+    names = [c.name for c in table.columns if c.name not in (SURROGATE, BOOK)]
     at = [names.index(k) for k in sheet.natural_key]
     existing: dict[tuple, list[tuple]] = defaultdict(list)
     # (primary key, values in ``names`` order): plain tuples, a million rows read back quickly
-    for old in conn.execute(sa.select(table.c[pk], *(table.c[n] for n in names)).order_by(table.c[pk])):
+    query = sa.select(table.c[pk], *(table.c[n] for n in names)).where(table.c[BOOK] == book)
+    for old in conn.execute(query.order_by(table.c[pk])):
         values = tuple(old)[1:]
         existing[tuple(values[j] for j in at)].append((old[0], values))
     counts = TableCounts(rows=len(rows))
@@ -76,18 +80,20 @@ def plan(conn: sa.Connection, sheet: Sheet, table: sa.Table, rows: list[dict[str
             else:
                 counts.unchanged += 1
         else:
-            inserts.append(dict(zip(names, values)))
+            inserts.append({BOOK: book, **dict(zip(names, values))})
             counts.inserted += 1
     deletes = [old_pk for k, olds in existing.items() for old_pk, _ in olds[taken.get(k, 0):]]
     counts.deleted = len(deletes)
-    return _Plan(table, pk, inserts, updates, deletes), counts
+    return _Plan(table, pk, book, inserts, updates, deletes), counts
 
 
-def sync(conn: sa.Connection, metadata: sa.MetaData, rows: dict[str, list[dict[str, Any]]]) -> dict[str, TableCounts]:
-    """Apply the book's rows to the tables through ``conn`` (the caller owns the transaction)."""
+def sync(conn: sa.Connection, metadata: sa.MetaData, rows: dict[str, list[dict[str, Any]]],
+         book: str) -> dict[str, TableCounts]:
+    """Make the tables' rows of ``book`` the book's ``rows``, through ``conn`` (the caller owns the
+    transaction)."""
     plans, counts = {}, {}
     for sheet in SHEETS:
-        plans[sheet.key], counts[sheet.key] = plan(conn, sheet, metadata.tables[sheet.key], rows[sheet.key])
+        plans[sheet.key], counts[sheet.key] = plan(conn, sheet, metadata.tables[sheet.key], rows[sheet.key], book)
     referred = parents()
     for sheet in reversed(SHEETS):
         if sheet.key not in referred:
@@ -97,7 +103,8 @@ def sync(conn: sa.Connection, metadata: sa.MetaData, rows: dict[str, list[dict[s
         if p.inserts:
             conn.execute(sa.insert(p.table), p.inserts)
         if p.updates:
-            conn.execute(sa.update(p.table).where(p.table.c[p.pk] == sa.bindparam("_key")), p.updates)
+            conn.execute(sa.update(p.table).where(p.table.c[BOOK] == p.book, p.table.c[p.pk] == sa.bindparam("_key")),
+                         p.updates)
     for sheet in reversed(SHEETS):
         if sheet.key in referred:
             _delete(conn, plans[sheet.key])
@@ -106,7 +113,7 @@ def sync(conn: sa.Connection, metadata: sa.MetaData, rows: dict[str, list[dict[s
 
 def _delete(conn: sa.Connection, p: _Plan) -> None:
     for chunk in _chunks(p.deletes, CHUNK):
-        conn.execute(sa.delete(p.table).where(p.table.c[p.pk].in_(chunk)))
+        conn.execute(sa.delete(p.table).where(p.table.c[BOOK] == p.book, p.table.c[p.pk].in_(chunk)))
 
 
 def _chunks(items: list, size: int) -> Iterable[list]:

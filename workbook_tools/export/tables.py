@@ -1,13 +1,19 @@
 """The database tables, derived from the schema (schema.py): never a column list written by hand.
 
-One table per data sheet, named by the sheet's key, one column per schema column, named by its key:
+One table per data sheet, named by the sheet's key, one column per schema column, named by its key,
+and a ``book`` column: several order books (a company's branches) share one database, each row
+tagged with the book it comes from, and every key is unique per book — two branches may both
+have a customer C0001 or an order SO2026000001.
 
 - **Primary key.** A sheet whose natural key is one unique column (customers, products, orders) is
-  keyed by it. The others get a surrogate ``id`` (integer, assigned by the database).
-- **Foreign keys** from ``Column.ref``, indexed, typed as the column they refer to.
-- **Unique constraints**: every ``Column.unique`` column (payments.reference: NULL allowed, many
-  times), and the natural key of a sheet whose natural-key columns are all required (order_lines
-  (order_no, sku), status_log (order_no, status, timestamp)). A natural key with an optional part
+  keyed by (book, that column). The others get a surrogate ``id`` (integer, assigned by the
+  database).
+- **Foreign keys** from ``Column.ref``: (book, column) refers to (book, key) of the table it points
+  at, so a row refers only to rows of its own book; indexed, typed as the column they refer to.
+- **Unique constraints**, per book: every ``Column.unique`` column (payments.reference: NULL
+  allowed, many times), and the natural key of a sheet whose natural-key columns are all required
+  (order_lines (order_no, sku), status_log (order_no, status, timestamp)). A natural key with an
+  optional part
   (shipments' SKU, payments' reference, stock movements' document number) gets none: SQL counts
   NULLs as distinct, and two identical cash payments on one day are two real payments.
 - **NOT NULL** on the primary key and on required natural-key and reference columns: what the
@@ -33,18 +39,23 @@ import sqlalchemy as sa
 from ..schema import SHEETS, TEXT_TYPES, Column, Sheet, T, resolve_ref
 
 SURROGATE = "id"
+#: The column naming the book a row comes from (export_book's ``name``: the file name without its suffix).
+BOOK = "book"
+#: Long enough for any file name (255 bytes on common file systems).
+BOOK_TYPE = sa.String(255)
 MONEY = sa.Numeric(12, 2)
 PERCENT = sa.Numeric(7, 4)
 NAMING = {
     "pk": "pk_%(table_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ix": "ix_%(table_name)s_%(column_0_name)s",
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
 }
 
 
 def primary_key(sheet: Sheet) -> str:
-    """The sheet's key column when its natural key is one unique column, else ``id``."""
+    """The column that tells a book's rows apart: the sheet's key column when its natural key is one
+    unique column (the table's primary key is then (book, it)), else ``id``."""
     if len(sheet.natural_key) == 1 and sheet.column(sheet.natural_key[0]).unique:
         return sheet.natural_key[0]
     return SURROGATE
@@ -98,21 +109,27 @@ def build_metadata() -> sa.MetaData:
     md = sa.MetaData(naming_convention=NAMING)
     for sheet in SHEETS:
         pk = primary_key(sheet)
-        cols: list = []
+        items: list = []
         if pk == SURROGATE:
-            cols.append(sa.Column(SURROGATE, sa.Integer, primary_key=True, autoincrement=True,
-                                  comment="Surrogate key assigned by the database"))
+            items.append(sa.Column(SURROGATE, sa.Integer, primary_key=True, autoincrement=True,
+                                   comment="Surrogate key assigned by the database"))
+        items.append(sa.Column(BOOK, BOOK_TYPE, nullable=False,
+                               comment="订单簿 / order book: the file the row comes from, without its suffix"))
         for col in exported_columns(sheet):
-            args: list = [sql_type(col)]
+            items.append(sa.Column(col.key, sql_type(col), nullable=not not_null(sheet, col), comment=_comment(col)))
+        if pk != SURROGATE:
+            items.append(sa.PrimaryKeyConstraint(BOOK, pk))
+        for col in exported_columns(sheet):
             if col.ref:
-                args.append(sa.ForeignKey(col.ref))
-            cols.append(sa.Column(
-                col.key, *args, primary_key=col.key == pk, nullable=not not_null(sheet, col),
-                unique=col.unique and col.key != pk or None, index=bool(col.ref) or None, comment=_comment(col),
-            ))
+                target, target_col = resolve_ref(col.ref)
+                items.append(sa.ForeignKeyConstraint(
+                    [BOOK, col.key], [f"{target.key}.{BOOK}", f"{target.key}.{target_col.key}"]))
+                items.append(sa.Index(None, BOOK, col.key))
+            if col.unique and col.key != pk:
+                items.append(sa.UniqueConstraint(BOOK, col.key))
         if unique_natural_key(sheet):
-            cols.append(sa.UniqueConstraint(*sheet.natural_key))
-        sa.Table(sheet.key, md, *cols, comment=f"{sheet.zh} / {sheet.en}: {sheet.help_en}")
+            items.append(sa.UniqueConstraint(BOOK, *sheet.natural_key))
+        sa.Table(sheet.key, md, *items, comment=f"{sheet.zh} / {sheet.en}: {sheet.help_en}")
     return md
 
 
