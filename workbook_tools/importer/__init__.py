@@ -30,8 +30,9 @@ from ..errors import BookReadError
 from ..findings import Finding
 from ..perf import gc_paused
 from ..safe_io import locked
-from ..schema import SHEET_BY_KEY, SHEETS
+from ..schema import DASHBOARD, SHEET_BY_KEY, SHEETS, aux_name
 from ..settings import Settings, resolve_settings
+from ..xlsxpkg.package import Prefetch
 from .mapping import Mapping, MappingError, Target, load_mapping
 from .plan import (ADD, CONFLICT, DUPLICATE, IDENTICAL, MERGED, REJECTED, SOURCE_CONFLICT, UPDATE, Item, items_of,
                    plan_sheet)
@@ -263,7 +264,22 @@ def _import(source, book_path: Path, *, sheet, mapping, dry_run: bool, update: b
     result = ImportResult(book=book_path, created=book is None, dry_run=dry_run, lang=lang,
                           settings=settings)
 
-    with gc_paused():
+    return _plan_check_store(result, book, book_path, paths, sheet=sheet, mapping=mapping, dry_run=dry_run,
+                             update=update, config=config, lang=lang, book_lang=book_lang, today=today,
+                             rejects_dir=rejects_dir, guard=guard, keep_settings=keep_settings)
+
+
+def _patched_sheets(book: OrderBook, items: dict[str, list[Item]]) -> list[str]:
+    """The sheets a write may patch: those with incoming rows, those with derived columns, the dashboard."""
+    return [book[s.key].name for s in SHEETS if s.derived or any(it.kind in (ADD, UPDATE) for it in items[s.key])] \
+        + [aux_name(DASHBOARD, book.lang)]
+
+
+def _plan_check_store(result: ImportResult, book: OrderBook | None, book_path: Path, paths: list[Path], *, sheet,
+                      mapping, dry_run: bool, update: bool, config: Config, lang: str, book_lang: str, today: date,
+                      rejects_dir, guard, keep_settings: bool) -> ImportResult:
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(gc_paused())
         # the book's own rows, not copies: the import builds new dicts for what it adds or updates
         existing: BookData = {k: t.rows for k, t in book.tables.items()} if book is not None else empty_data()
         existing_problems = {k: list(t.problems) for k, t in book.tables.items()} if book is not None else {}
@@ -302,6 +318,9 @@ def _import(source, book_path: Path, *, sheet, mapping, dry_run: bool, update: b
             plan_sheet(s, items[s.key], existing[s.key], update=update)
 
         incoming = any(it.kind in (ADD, UPDATE) for rows in items.values() for it in rows)
+        # the sheets the write patches are inflated on the other core while the rows are checked
+        prefetched = stack.enter_context(Prefetch(book_path, _patched_sheets(book, items))) \
+            if incoming and book is not None and not dry_run else None
         screened = screen(existing, existing_problems, items, config=config, today=today, lang=book_lang) if incoming \
             else Screened(existing)
         result.rounds = screened.rounds
@@ -321,14 +340,14 @@ def _import(source, book_path: Path, *, sheet, mapping, dry_run: bool, update: b
             result.counts[s.key] = counts
         result.rejects.sort(key=lambda r: (r.file, r.row))
 
-    changed = result.total(ADD) + result.total(UPDATE)
-    if not dry_run and changed:
-        stored = store(book_path, screened.data, book=book, config=config, lang=book_lang, today=today, guard=guard,
-                       derived=screened.derived, keep_settings=keep_settings)
-        result.written, result.backup, result.notes = True, stored.backup, stored.notes
-    if rejects_dir is not None:
-        result.write_rejects(rejects_dir)
-    return result
+        changed = result.total(ADD) + result.total(UPDATE)
+        if not dry_run and changed:
+            stored = store(book_path, screened.data, book=book, config=config, lang=book_lang, today=today, guard=guard,
+                           derived=screened.derived, keep_settings=keep_settings, prefetched=prefetched)
+            result.written, result.backup, result.notes = True, stored.backup, stored.notes
+        if rejects_dir is not None:
+            result.write_rejects(rejects_dir)
+        return result
 
 
 def _report_skips(result: ImportResult, src: SourceTable, skipped, where: str, lang: str) -> None:

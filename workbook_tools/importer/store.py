@@ -30,10 +30,12 @@ class Stored:
 
 
 def store(path: Path, data: BookData, *, book: OrderBook | None, config: Config, lang: str,
-          today: date | None = None, guard=None, derived=None, keep_settings: bool = False) -> Stored:
+          today: date | None = None, guard=None, derived=None, keep_settings: bool = False,
+          prefetched=None) -> Stored:
     """Write ``data`` to ``path``: the book read as ``book`` changed in place, or a new book.
     ``derived``: Python's derived values of ``data`` when the caller has them (the import's check).
-    ``keep_settings``: the book changed in place stores ``config`` from now on (a new book always does)."""
+    ``keep_settings``: the book changed in place stores ``config`` from now on (a new book always does).
+    ``prefetched``: the book's sheets already being inflated (xlsxpkg.package.Prefetch)."""
     today = today or date.today()
     if book is None:
         from ..template import write_book
@@ -48,7 +50,7 @@ def store(path: Path, data: BookData, *, book: OrderBook | None, config: Config,
     try:
         with atomic_path(path, guard=guard) as tmp, open(tmp, "wb") as out:
             changes = write_changes(path, book, data, out, config=config, today=today, derived=derived,
-                                    properties=properties)
+                                    properties=properties, prefetched=prefetched)
     except Unsupported as exc:
         saved.unlink(missing_ok=True)
         raise OutputError(f"{path}: 无法在原文件中写入 / cannot change this book in place ({exc}); "

@@ -31,7 +31,7 @@ from ..schema import DASHBOARD, SHEETS, Sheet, aux_name
 from ..template.dashboard import _cached as dashboard_cached
 from ..template.dashboard import dashboard_cells, dashboard_values
 from ..validate.cached import matches
-from .package import Package, Unsupported
+from .package import Package, Prefetch, Unsupported
 from .props import set_properties
 from .cells import cached_parts
 from .sheet import Cached, SheetEdit, Value, patch_sheet
@@ -100,7 +100,7 @@ def plan_changes(book: OrderBook, data: BookData, *, config: Config, today: date
     Python's derived values of ``data``, when already computed."""
     lists = choice_lists(config)
     old = {key: table.rows for key, table in book.tables.items()}
-    after = derived or derive(data)
+    after = derived or derive(data, config)
     edits: dict[str, SheetEdit] = {}
     changes = Changes()
     for s in SHEETS:
@@ -189,14 +189,16 @@ def _grow_print_areas(pkg: Package, book: OrderBook, changes: Changes) -> None:
 
 
 def write_changes(path: str | os.PathLike, book: OrderBook, data: BookData, out, *, config: Config,
-                  today: date, derived: Derived | None = None, properties: dict[str, str] | None = None) -> Changes:
+                  today: date, derived: Derived | None = None, properties: dict[str, str] | None = None,
+                  prefetched: Prefetch | None = None) -> Changes:
     """Write the book at ``path`` with ``data`` in place of ``book``'s rows to the open binary file
     ``out``; ``properties``: custom document properties to set too (the settings the book now
-    carries). Raises Unsupported when the package has a shape this writer does not handle."""
-    with Package(path) as pkg:
+    carries); ``prefetched``: the sheets already being inflated (Prefetch). Raises Unsupported when the
+    package has a shape this writer does not handle."""
+    with Package(path, prefetched=prefetched) as pkg:
         sheets = {s.name: s.part for s in pkg.sheets()}
         date1904 = pkg.date1904()
-        derived = derived or derive(data)
+        derived = derived or derive(data, config)
         edits, changes = plan_changes(book, data, config=config, today=today, date1904=date1904, derived=derived)
         dashboard = sheets.get(aux_name(DASHBOARD, book.lang))
         if dashboard is not None:  # a book without our dashboard has nothing to refresh there

@@ -12,6 +12,7 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Iterable
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -64,8 +65,9 @@ def parse(data: bytes | str, name: str):
 class Package:
     """The zip at ``path`` with the parts changed or added so far (``new``) and dropped (``gone``)."""
 
-    def __init__(self, path: str | os.PathLike):
+    def __init__(self, path: str | os.PathLike, *, prefetched: Prefetch | None = None):
         self.path = Path(path)
+        self.prefetched = prefetched
         try:
             self.zip = zipfile.ZipFile(self.path)
         except (zipfile.BadZipFile, OSError) as exc:
@@ -96,6 +98,10 @@ class Package:
             raise Unsupported(f"{name} is being streamed")
         if name not in self.names:
             raise Unsupported(f"missing part {name}")
+        if self.prefetched is not None:
+            early = self.prefetched.take(name)
+            if early is not None:
+                return early
         return self.zip.read(name)
 
     def text(self, name: str) -> str:
@@ -190,3 +196,40 @@ class Package:
         replace = {n: d for n, d in self.new.items() if n in self.names}
         add = {n: d for n, d in self.new.items() if n not in self.names}
         zipio.rewrite(str(self.path), out, replace, add, self.gone)
+
+
+class Prefetch:
+    """Sheets of the package at ``path`` inflated in a thread while the caller does other work: zlib
+    releases the GIL, so on two cores an import's check of its rows and the inflating of the sheets it
+    will patch run side by side. The caller holds the book's lock, so the bytes are the file's;
+    ``Package(path, prefetched=...)`` takes them instead of reading the zip again."""
+
+    def __init__(self, path: str | os.PathLike, sheet_names: Iterable[str]):
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlsx-prefetch")
+        self._zip: zipfile.ZipFile | None = None
+        self._parts: Future[dict[str, Future[bytes]]] = self._pool.submit(self._start, Path(path), set(sheet_names))
+
+    def _start(self, path: Path, wanted: set[str]) -> dict[str, Future[bytes]]:
+        with Package(path) as pkg:
+            parts = [s.part for s in pkg.sheets() if s.name in wanted and s.part in pkg.names]
+        self._zip = zipfile.ZipFile(path)  # its own handle: never the caller's file position
+        return {part: self._pool.submit(self._zip.read, part) for part in parts}
+
+    def take(self, part: str) -> bytes | None:
+        """The part's bytes, once (None when not prefetched or the prefetch failed: read it again)."""
+        try:
+            future = self._parts.result().pop(part, None)
+            return future.result() if future is not None else None
+        except (Unsupported, OSError, zipfile.BadZipFile, EOFError, ValueError, CancelledError):
+            return None
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._zip is not None:
+            self._zip.close()
+
+    def __enter__(self) -> Prefetch:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
