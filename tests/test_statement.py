@@ -12,9 +12,9 @@ import openpyxl
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-
 from conftest import needs_soffice
 from reconcile_cases import frames, order_amounts
+
 from workbook_tools.book import new_row as row
 from workbook_tools.config import BankAccount, Config
 from workbook_tools.demo import generate_demo
@@ -34,11 +34,11 @@ BANK = Config(company_name="杭州明远办公用品有限公司",
 def hand_book():
     """C0001 owes 150.00 from September; in October two orders, a cancelled order paid 40.00 and not
     refunded, and 150.00 paid to the September order; 100.00 paid in November is not October's."""
-    order = lambda no, day, due, status, cust="C0001": row(  # noqa: E731
+    order = lambda no, day, due, status, cust="C0001": row(
         "orders", order_no=no, customer_id=cust, order_date=day, due_date=due, status=status)
-    line = lambda no, sku, q, price, disc=None: row(  # noqa: E731
+    line = lambda no, sku, q, price, disc=None: row(
         "order_lines", order_no=no, sku=sku, quantity=q, unit_price=D(price), discount=disc)
-    pay = lambda no, day, amount, ref: row(  # noqa: E731
+    pay = lambda no, day, amount, ref: row(
         "payments", order_no=no, paid_on=day, method="银行转账", amount=D(amount), reference=ref)
     return {
         "customers": [
