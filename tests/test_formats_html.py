@@ -1,4 +1,5 @@
-"""The HTML report: self-contained, grouped file → sheet → code, every workbook text escaped."""
+"""The HTML report: self-contained, grouped file → rule (errors first), rules by name, what to type
+per cell, when and on what the check ran, every workbook text escaped."""
 
 from __future__ import annotations
 
@@ -51,19 +52,21 @@ def test_every_finding_is_there_and_values_are_escaped():
         ("订单明细!D3", "产品“=1+1”当前库存 3，不高于安全库存 5"),
     ]:
         assert cell in text and message in text
-    assert "处理建议: 先在客户表登记该客户，或改正编号。" in text  # each code's hint
+    assert "先在客户表登记该客户，或改正编号。" in text  # each finding's hint
+    assert "填写交货日期，例如 2026-11-09" in text  # said for the cell
+    assert "检查时间：" in text and "请在原文件中改正" in text
     assert "无法读取：not a zip file" in text and "无问题" in text
     assert "合计：3 个文件，5 个错误，2 个警告，1 个无法读取" in text
 
 
-def test_grouped_by_file_then_sheet_then_code():
-    text = "".join(parse(sample()).text)
-    headings = re.findall(r"工作表: \S+ \(\d+\)", text)
-    assert headings == ["工作表: 客户 (2)", "工作表: 订单 (4)", "工作表: 订单明细 (1)"]
-    orders = text[text.index("工作表: 订单 (4)"):text.index("工作表: 订单明细")]
-    # errors first, then by count: required-missing (2), unknown-customer (1), then the warning
-    assert [m for m in re.findall(r"required-missing|unknown-customer|overdue", orders)][:3] == [
-        "required-missing", "unknown-customer", "overdue"]
+def test_grouped_by_rule_errors_first_by_name_not_code():
+    html = sample()
+    text = "".join(parse(html).text)
+    groups = re.findall(r"(错误|警告) (\S+) — (\d+)", text)
+    assert groups == [("错误", "必填项为空", "2"), ("错误", "格式错误", "1"), ("错误", "重复编号", "1"),
+                      ("错误", "客户不存在", "1"), ("警告", "库存不足", "1"), ("警告", "逾期未发货", "1")]
+    assert not re.search(r"required-missing|unknown-customer|low-stock|bad-format", text)  # codes are not shown
+    assert 'data-code="required-missing"' in html  # but kept on the group for whoever reads the page's source
 
 
 def test_self_contained(tmp_path):
@@ -72,7 +75,7 @@ def test_self_contained(tmp_path):
     assert path.name == "validation_report.html"
     assert html.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in html and "<style>" in html
     assert not re.search(r"(src|href)=\"(https?:)?//|<link|<img|<script|@import", html)
-    assert "Order book validation report" in html and "Sheet: 订单 (4)" in html
+    assert "Order book validation report" in html and "Required value missing — 2" in html
 
 
 def test_path_with_markup_is_escaped(tmp_path):

@@ -90,4 +90,4 @@ def test_a_book_saved_by_libreoffice(tmp_path):
              if c.fill.fill_type == "solid" and c.fill.fgColor.rgb in ("FFFFC7CE", "FFFFEB9C")}
     assert fills == {("客户", "A3"), ("客户", "C3"), ("订单", "B2"), ("订单", "E2"), ("订单", "C9"), ("订单明细", "D3")}
     assert wb["订单"]["A1"].comment.text.startswith("staff note: keep sorted")
-    assert wb["订单"]["B2"].comment.text.startswith("【错误·unknown-customer】")
+    assert wb["订单"]["B2"].comment.text.startswith("【错误·客户不存在】")

@@ -47,15 +47,32 @@ class Finding:
         return template.format_map(words)
 
     def hint(self, lang: str = "zh") -> str:
+        """What to do, said for this cell when its column tells (hints.py), else the code's hint."""
+        from .hints import cell_hint
+
+        specific = cell_hint(self, lang)
+        if specific:
+            return specific
         code = CODES[self.code]
         return code.hint_zh if lang == "zh" else code.hint_en
 
+    def title(self, lang: str = "zh") -> str:
+        """The rule's name in ``lang`` (格式错误 / Bad format): what people read; ``code`` is for machines."""
+        code = CODES[self.code]
+        return code.title_en if lang == "en" else code.title_zh
+
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         return {
-            "file": self.file, "code": self.code, "severity": self.severity.value, "sheet": self.sheet,
-            "row": self.row, "column": self.column, "cell": self.cell, "field": self.field,
+            "file": self.file, "code": self.code, "rule": self.title(lang), "severity": self.severity.value,
+            "sheet": self.sheet, "row": self.row, "column": self.column, "cell": self.cell, "field": self.field,
             "value": _jsonable(self.value), "message": self.message(lang), "hint": self.hint(lang),
         }
+
+
+def ordered(findings: list[Finding]) -> list[Finding]:
+    """Errors first, then warnings, each in the order found (sheet by sheet, row by row): the order
+    every report shows them in, so no warning sits between two errors."""
+    return sorted(findings, key=lambda f: f.severity is not Severity.ERROR)
 
 
 def _jsonable(value: Any) -> Any:

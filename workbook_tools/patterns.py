@@ -101,3 +101,102 @@ class Pattern:
 def compile_pattern(pattern: str) -> Pattern:
     """The compiled ``pattern`` (cached); ValueError with one line when it cannot be used."""
     return Pattern(pattern)
+
+
+# --- examples: what a clerk is shown instead of a pattern -------------------------------------------
+
+#: Characters an example is built from, by class: digits count up from 1, letters run from A.
+_DIGITS, _UPPER, _LOWER = "1234567890", "ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghjkmnpqrstuvwxyz"
+#: Repeats without an upper bound ({2,}, +, *) take this many in an example.
+_OPEN_REPEAT = 4
+
+
+def example(pattern: str, like: str = "") -> str | None:
+    """A value that matches ``pattern``, to show clerks instead of the pattern itself: ``like``
+    (the schema's example for the column) when it matches, else one built from the pattern
+    (``^SO\\d{10}$`` -> ``SO1234567890``, ``^JD[XK]\\d{12}$`` -> ``JDX123456789012``). None when no
+    example can be built (then a message names the setting, never the pattern)."""
+    if not pattern:
+        return None
+    try:
+        rx = compile_pattern(pattern)
+    except ValueError:
+        return None
+    if like and rx.search(like):
+        return like
+    built = _built(pattern)
+    return built if built and rx.search(built) else None
+
+
+@lru_cache(maxsize=256)
+def _built(pattern: str) -> str | None:
+    import re._parser as sre  # the stdlib's own parse tree of a pattern
+
+    counters = {"digit": 0, "upper": 0, "lower": 0}
+
+    def pick(kind: str) -> str:
+        chars = {"digit": _DIGITS, "upper": _UPPER, "lower": _LOWER}[kind]
+        ch = chars[counters[kind] % len(chars)]
+        counters[kind] += 1
+        return ch
+
+    def one_of(items) -> str | None:
+        """A character of a class ``[…]``: a digit, an upper-case letter, a lower-case letter, or its first literal."""
+        if items and items[0][0] is sre.NEGATE:
+            return None
+        allowed = []
+        for op, arg in items:
+            if op is sre.LITERAL:
+                allowed.append(chr(arg))
+            elif op is sre.RANGE:
+                allowed.extend(chr(c) for c in range(arg[0], min(arg[1], arg[0] + 200) + 1))
+            elif op is sre.CATEGORY:
+                allowed.extend({sre.CATEGORY_DIGIT: _DIGITS, sre.CATEGORY_WORD: _UPPER}.get(arg, ""))
+        for kind, chars in (("digit", _DIGITS), ("upper", _UPPER), ("lower", _LOWER)):
+            if any(c in chars for c in allowed):
+                ch = pick(kind)
+                if ch in allowed:
+                    return ch
+                return next(c for c in chars if c in allowed)
+        return allowed[0] if allowed else None
+
+    def walk(items) -> str | None:
+        out = []
+        for op, arg in items:
+            if op is sre.LITERAL:
+                out.append(chr(arg))
+            elif op is sre.AT:
+                continue
+            elif op is sre.ANY:
+                out.append(pick("lower"))
+            elif op is sre.IN:
+                ch = one_of(arg)
+                if ch is None:
+                    return None
+                out.append(ch)
+            elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)):
+                low, high, body = arg
+                n = max(low, _OPEN_REPEAT) if high is sre.MAXREPEAT else max(low, min(high, 1))
+                for _ in range(n):
+                    part = walk(body)
+                    if part is None:
+                        return None
+                    out.append(part)
+            elif op is sre.SUBPATTERN:
+                part = walk(arg[-1])
+                if part is None:
+                    return None
+                out.append(part)
+            elif op is sre.BRANCH:
+                part = walk(arg[1][0])
+                if part is None:
+                    return None
+                out.append(part)
+            else:  # a feature an example cannot be made of (a negated class, a backreference …)
+                return None
+        return "".join(out)
+
+    try:
+        return walk(sre.parse(pattern))
+    except (re.error, TypeError, ValueError, RecursionError):
+        return None

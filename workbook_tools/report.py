@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .findings import Finding, FindingCounts
+from .findings import Finding, FindingCounts, ordered
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -25,7 +27,26 @@ class FileResult(FindingCounts):
     settings: str | None = None
     #: What changed since the previous night (changes.BookChanges), when the nightly job compared.
     changes: Any = None
+    #: The same in Chinese (``Settings.describe("zh")``), for reports in Chinese.
+    settings_zh: str | None = None
+    #: When the check ran, and the file as it was then (bytes, last modified): every report says
+    #: which state of which file it describes. Filled in when the result is made.
+    checked_at: datetime | None = None
+    size: int | None = None
+    modified: datetime | None = None
 
+    def __post_init__(self) -> None:
+        if self.checked_at is None:
+            self.checked_at = datetime.now().replace(microsecond=0)
+        if self.size is None:
+            try:
+                st = os.stat(self.path)
+            except (OSError, TypeError, ValueError):
+                return
+            self.size, self.modified = st.st_size, datetime.fromtimestamp(st.st_mtime).replace(microsecond=0)
+
+    def settings_text(self, lang: str) -> str | None:
+        return self.settings_zh if lang == "zh" and self.settings_zh else self.settings
 
     def by_code(self) -> Counter[str]:
         return Counter(f.code for f in self.findings)
@@ -61,10 +82,15 @@ class Report:
                 {
                     "path": str(r.path), "error": r.error, "rows": r.rows,
                     "errors": r.errors, "warnings": r.warnings, "by_code": dict(sorted(r.by_code().items())),
-                    "findings": [f.to_dict(lang) for f in r.findings],
+                    "checked_at": _iso(r.checked_at), "size": r.size, "modified": _iso(r.modified),
+                    "findings": [f.to_dict(lang) for f in ordered(r.findings)],
                     **({"settings": r.settings} if r.settings else {}),
                     **({"changes": r.changes.to_dict(lang)} if r.changes is not None else {}),
                 }
                 for r in self.files
             ],
         }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds") if moment is not None else None

@@ -371,7 +371,7 @@ def validate_books(paths: Iterable[str | os.PathLike], *, resolve, today=None, p
         else:
             result = check_book(path, config=settings.config, today=today,
                                 progress=progress if len(books) == 1 else None)
-            result.settings = settings.label
+            result.settings, result.settings_zh = settings.label, settings.describe("zh")
         report.files.append(result)
         used.append(settings)
         if progress:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from openpyxl.utils import column_index_from_string
 
 from ..codes import Severity
 from ..errors import OutputError
-from ..findings import Finding
+from ..findings import Finding, ordered
 from ..report import FileResult
 from ..outputs import TAG
 from ..safe_io import atomic_path
@@ -41,8 +42,10 @@ MAX_ROWS = 1_048_575
 #: Excel's limit of characters in a cell (and a comment).
 MAX_CHARS = 32_767
 
-WIDTHS = {"file": 28, "sheet": 12, "cell": 14, "severity": 8, "code": 24, "value": 20, "message": 56, "hint": 40}
-WRAP = frozenset({"message", "hint", "value"})
+#: Issues columns, in Excel widths: together 168, so A4 landscape fits them to its width at about 86 %.
+WIDTHS = {"file": 18, "sheet": 9, "cell": 13, "severity": 6, "rule": 16, "value": 14, "message": 48, "hint": 32,
+          "code": 12}
+WRAP = frozenset({"file", "rule", "message", "hint", "value"})
 
 ENGINES = ("auto", "ooxml", "openpyxl")
 
@@ -76,8 +79,15 @@ class Plan:
     widths: list[float]
     wrap: list[bool]
     rows: list[IssueRow]
+    #: Lines above the table: when the check ran, on which file, with which settings; fix the original.
+    notes: list[str] = field(default_factory=list)
     #: The engine that wrote the copy.
     engine: str = ""
+
+    @property
+    def header_row(self) -> int:
+        """The 1-based row of the table's header (the notes come first)."""
+        return len(self.notes) + 1
 
 
 def clip(text: str) -> str:
@@ -110,7 +120,8 @@ def issue_row(f: Finding, file_label: str, lang: str, sheets: set[str] | None = 
         loc = location(t[0], f"{f.column or 'A'}{t[1]}")
     values = {
         "file": file_label, "sheet": f.sheet or "", "cell": f.cell or "", "severity": severity_word(f.severity, lang),
-        "code": f.code, "value": value_text(f.value), "message": f.message(lang), "hint": f.hint(lang),
+        "rule": f.title(lang), "code": f.code, "value": value_text(f.value), "message": f.message(lang),
+        "hint": f.hint(lang),
     }
     return IssueRow([clip(values[k]) for k in ISSUE_COLUMNS], f.severity, loc)
 
@@ -129,7 +140,8 @@ def issues_title(existing: list[str], lang: str) -> str:
 def build_plan(result: FileResult, lang: str, sheet_names: list[str]) -> Plan:
     marks: dict[str, dict[tuple[int, int], Mark]] = {}
     known = set(sheet_names)
-    for f in result.findings:
+    findings = ordered(result.findings)  # errors first, in the comments and the Issues sheet
+    for f in findings:
         t = target(f)
         if t is None or t[0] not in known:
             continue
@@ -137,12 +149,24 @@ def build_plan(result: FileResult, lang: str, sheet_names: list[str]) -> Plan:
         if f.severity is Severity.ERROR:
             mark.severity = Severity.ERROR
         mark.texts.append(comment_text(f, lang))
-    rows = [issue_row(f, str(result.path), lang, known) for f in result.findings[:MAX_ROWS]]
+    notes = copy_notes(result, lang)
+    rows = [issue_row(f, str(result.path), lang, known) for f in findings[: MAX_ROWS - len(notes)]]
     return Plan(
         marks=marks, issues_title=issues_title(sheet_names, lang),
         headers=[word(k, lang) for k in ISSUE_COLUMNS], widths=[WIDTHS[k] for k in ISSUE_COLUMNS],
-        wrap=[k in WRAP for k in ISSUE_COLUMNS], rows=rows,
+        wrap=[k in WRAP for k in ISSUE_COLUMNS], rows=rows, notes=notes,
     )
+
+
+def copy_notes(result: FileResult, lang: str) -> list[str]:
+    """The lines above an annotated copy's Issues table: when, which file (size, modified), which
+    settings; and that the fixes go into the original book, not this copy."""
+    from .labels import file_facts
+
+    when = word("checked", lang, at=result.checked_at.strftime("%Y-%m-%d %H:%M")) if result.checked_at else ""
+    sep = "；" if lang == "zh" else "; "
+    first = sep.join(x for x in (when, str(result.path), *file_facts(result, lang)) if x)
+    return [first, word("fix_original_at", lang, path=str(result.path))]
 
 
 def annotate_copy(src: str | Path, dst: str | Path, result: FileResult, lang: str = "zh", *,
@@ -181,6 +205,7 @@ def _annotate_openpyxl(src: Path, dst: Path, result: FileResult, lang: str) -> P
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.hyperlink import Hyperlink
+    from openpyxl.worksheet.properties import PageSetupProperties
 
     from .labels import COLOURS
 
@@ -207,13 +232,18 @@ def _annotate_openpyxl(src: Path, dst: Path, result: FileResult, lang: str) -> P
     bold, link_font = Font(bold=True), Font(color="FF0563C1", underline="single")
     head_fill = PatternFill("solid", fgColor="FFDDEBF7")
     top, wrap = Alignment(vertical="top"), Alignment(vertical="top", wrap_text=True)
+    for r, note in enumerate(plan.notes, 1):
+        cell = ws.cell(r, 1, note)
+        cell.data_type = "s"
+        cell.font = bold if r == len(plan.notes) else Font()
+    top_row = plan.header_row
     for c, (text, width) in enumerate(zip(plan.headers, plan.widths), 1):
-        cell = ws.cell(1, c, text)
+        cell = ws.cell(top_row, c, text)
         cell.font, cell.fill = bold, head_fill
         ws.column_dimensions[get_column_letter(c)].width = width
     cell_col = ISSUE_COLUMNS.index("cell") + 1
     sev_col = ISSUE_COLUMNS.index("severity") + 1
-    for r, issue in enumerate(plan.rows, 2):
+    for r, issue in enumerate(plan.rows, top_row + 1):
         for c, text in enumerate(issue.values, 1):
             cell = ws.cell(r, c)
             cell.value = text
@@ -223,12 +253,17 @@ def _annotate_openpyxl(src: Path, dst: Path, result: FileResult, lang: str) -> P
         height = row_height(issue.values, plan.widths, plan.wrap)
         if height:
             ws.row_dimensions[r].height = height
-        if issue.location and r - 1 <= MAX_LINKS:
+        if issue.location and r - top_row <= MAX_LINKS:
             cell = ws.cell(r, cell_col)
             cell.hyperlink = Hyperlink(ref=cell.coordinate, location=issue.location, display=issue.values[cell_col - 1])
             cell.font = link_font
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(plan.headers))}{len(plan.rows) + 1}"
+    ws.freeze_panes = f"A{top_row + 1}"
+    ws.auto_filter.ref = f"A{top_row}:{get_column_letter(len(plan.headers))}{len(plan.rows) + top_row}"
+    # printed on A4 landscape, the table's width on one page, its header on every page
+    ws.page_setup.paperSize, ws.page_setup.orientation = 9, "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = f"{top_row}:{top_row}"
     for other in wb.worksheets:
         other.sheet_view.tabSelected = False
     ws.sheet_view.tabSelected = True
@@ -242,13 +277,37 @@ def _annotate_openpyxl(src: Path, dst: Path, result: FileResult, lang: str) -> P
     return plan
 
 
+#: Where a line may break: before and after each CJK character, after a run of other text and its spaces.
+_TOKEN = re.compile(r"[\u2e80-\U0010ffff]|[^\s\u2e80-\U0010ffff]+\s*|\s+")
+
+
+def _units(text: str) -> float:
+    # measured in LibreOffice's PDFs of the report: a CJK character of 10 pt takes 1.3 to 1.5
+    # widths, Latin text 0.85 to 1 (punctuation, capitals); Excel's CJK fonts run wider: 1.7 and 1
+    return sum(1.7 if ord(ch) > 0x2E7F else 1.0 for ch in text)
+
+
 def text_lines(text: str, width: float) -> int:
-    """Lines ``text`` wraps to in a column ``width`` characters wide (CJK characters count double)."""
-    room = max(1.0, width * 1.15)  # Excel widths count "0"s of the 11 pt font; our text is 10 pt, proportional
+    """Lines ``text`` wraps to in a column ``width`` characters wide (CJK characters count double).
+
+    Wrapped as LibreOffice and Excel wrap: a word that does not fit goes to the next line whole (a
+    word longer than a line is cut), CJK characters one by one. On the safe side: a row a line too
+    tall costs a little paper, a line too short cuts the message (neither program draws more of a
+    wrapped cell than its row shows)."""
+    room = max(1.0, width - 1.0)  # Excel widths count "0"s of the 11 pt font; our text is 10 pt
     lines = 0
     for line in text.split("\n"):
-        units = sum(1.7 if ord(ch) > 0x2E7F else 0.85 for ch in line)
-        lines += max(1, math.ceil(units / room))
+        lines += 1
+        used = 0.0
+        for token in _TOKEN.findall(line):
+            w, ink = _units(token), _units(token.rstrip())
+            if used and used + ink > room:
+                lines += 1
+                used = 0.0
+            if ink > room:  # a word longer than the line is cut where the line ends
+                lines += math.ceil(ink / room) - 1
+                w = ink % room or room
+            used += w
     return lines
 
 
@@ -257,7 +316,7 @@ def row_height(values: list[str], widths: list[float], wrap: list[bool]) -> floa
 
     Set explicitly because LibreOffice does not fit row heights when it opens a file."""
     lines = max((text_lines(v, w) for v, w, x in zip(values, widths, wrap) if x and v), default=1)
-    return None if lines <= 1 else min(409.0, 13.5 * lines + 2)
+    return None if lines <= 1 else min(409.0, 14.5 * lines + 3)
 
 
 def comment_size(text: str) -> tuple[int, int]:

@@ -1,6 +1,7 @@
 """The HTML report: one self-contained page (inline CSS, no scripts, no external assets).
 
-Grouped file → sheet → code, with counts. Every text that comes from a workbook or a path is
+When the check ran, then per file its size, time and settings, and the findings grouped by rule,
+errors first, each with what to type; rules by their names (the codes are in the JSON report). Every text that comes from a workbook or a path is
 escaped: values are untrusted. Control characters are shown escaped as in the terminal
 (text.inert: ESC as ``\\x1b``), never written into the page.
 """
@@ -16,7 +17,18 @@ from ..codes import CODES, Severity
 from ..findings import Finding
 from ..report import FileResult, Report
 from ..safe_io import atomic_path
-from .labels import code_counts, code_title, file_line, rows_read, severity_word, totals, value_text, word
+from .labels import (
+    checked_line,
+    code_counts,
+    code_title,
+    file_facts,
+    file_line,
+    rows_read,
+    severity_word,
+    totals,
+    value_text,
+    word,
+)
 from .text import inert, shown_path
 
 #: Code groups with more findings than this start folded (the summary line stays visible).
@@ -38,7 +50,7 @@ td.value{font-family:ui-monospace,Consolas,monospace;word-break:break-all;max-wi
 .clean{background:#c6efce;color:#006100}.bad{color:#9c0006;font-weight:600}
 details{margin:.2rem 0 .6rem}summary{cursor:pointer;padding:.2rem 0}
 summary code,td code{background:#f0f3f6;padding:0 .3rem;border-radius:3px}
-.hint{color:#59636e;margin:.2rem 0}
+.hint{color:#59636e}.fix{font-weight:600;color:#9c5700}
 @media print{details{break-inside:avoid}}
 """
 
@@ -60,9 +72,14 @@ def render_html(report: Report, lang: str = "zh", *, generated: datetime | None 
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{_e(title)}</h1>",
     ]
+    checked = checked_line(report, lang)
+    if checked:
+        out.append(f'<p class="meta">{_e(checked)}</p>')
     if generated is not None:
         out.append(f'<p class="meta">{_e(word("generated", lang))}: {_e(generated.strftime("%Y-%m-%d %H:%M"))}</p>')
     out.append(f'<p class="total">{_e(t.line(lang))}</p>')
+    if any(r.findings for r in report.files):
+        out.append(f'<p class="fix">{_e(word("fix_original", lang))}</p>')
     out.append(_files_table(report, lang))
     for n, result in enumerate(report.files, 1):
         out.append(_file_section(n, result, lang))
@@ -108,30 +125,28 @@ def _file_section(n: int, result: FileResult, lang: str) -> str:
         out.append(f'<p class="bad">{_e(file_line(result, lang))}</p></section>')
         return "\n".join(out)
     out.append(f'<p class="meta">{_e(file_line(result, lang))}</p>')
+    for line in file_facts(result, lang):
+        out.append(f'<p class="meta">{_e(line)}</p>')
     if not result.findings:
         out.append(f'<p><span class="sev clean">{_e(word("clean", lang))}</span></p></section>')
         return "\n".join(out)
     out.append(_counts_table(result.findings, lang))
-    by_sheet: dict[str | None, list[Finding]] = defaultdict(list)
-    for f in result.findings:  # dicts keep insertion order: sheets in reading order
-        by_sheet[f.sheet].append(f)
-    for sheet, findings in by_sheet.items():
-        out.append(f"<h3>{_e(word('sheet', lang))}: {_e(sheet or '—')} ({len(findings):,})</h3>")
-        by_code: dict[str, list[Finding]] = defaultdict(list)
-        for f in findings:
-            by_code[f.code].append(f)
-        for code, _severity, count in code_counts(findings):
-            out.append(_code_group(code, by_code[code], count, lang))
+    # one group per rule, errors first (code_counts' order): no warning between two errors
+    by_code: dict[str, list[Finding]] = defaultdict(list)
+    for f in result.findings:
+        by_code[f.code].append(f)
+    for code, _severity, count in code_counts(result.findings):
+        out.append(_code_group(code, by_code[code], count, lang))
     out.append("</section>")
     return "\n".join(out)
 
 
 def _counts_table(findings: list[Finding], lang: str) -> str:
-    rows = [f"{_TABLE}<colgroup><col width=\"10%\"><col width=\"30%\"><col><col width=\"12%\"></colgroup>"
-            f"<tr><th>{_e(word('severity', lang))}</th><th>{_e(word('code', lang))}</th>"
-            f"<th>{_e(word('title', lang))}</th><th>{_e(word('count', lang))}</th></tr>"]
+    rows = [f"{_TABLE}<colgroup><col width=\"12%\"><col><col width=\"12%\"></colgroup>"
+            f"<tr><th>{_e(word('severity', lang))}</th><th>{_e(word('rule', lang))}</th>"
+            f"<th>{_e(word('count', lang))}</th></tr>"]
     for code, severity, count in code_counts(findings):
-        rows.append(f'<tr><td bgcolor="{_BG[severity]}">{_sev(severity, lang)}</td><td><code>{_e(code)}</code></td>'
+        rows.append(f'<tr><td bgcolor="{_BG[severity]}">{_sev(severity, lang)}</td>'
                     f"<td>{_e(code_title(code, lang))}</td><td class=\"n\">{count:,}</td></tr>")
     rows.append("</table>")
     return "".join(rows)
@@ -139,15 +154,13 @@ def _counts_table(findings: list[Finding], lang: str) -> str:
 
 def _code_group(code: str, findings: list[Finding], count: int, lang: str) -> str:
     severity = CODES[code].severity
-    hint = findings[0].hint(lang)  # the hint belongs to the code: shown once per group
-    out = [f"<details{' open' if count <= OPEN_LIMIT else ''}><summary>{_sev(severity, lang)} "
-           f"<code>{_e(code)}</code> {_e(code_title(code, lang))} — {count:,}</summary>",
-           f'<p class="hint">{_e(word("hint", lang))}: {_e(hint)}</p>',
-           f"{_TABLE}<colgroup><col width=\"16%\"><col width=\"20%\"><col></colgroup>"
+    out = [f"<details{' open' if count <= OPEN_LIMIT else ''} data-code=\"{_e(code)}\"><summary>{_sev(severity, lang)} "
+           f"{_e(code_title(code, lang))} — {count:,}</summary>",
+           f"{_TABLE}<colgroup><col width=\"13%\"><col width=\"15%\"><col width=\"38%\"><col></colgroup>"
            f"<tr><th>{_e(word('cell', lang))}</th><th>{_e(word('value', lang))}</th>"
-           f"<th>{_e(word('message', lang))}</th></tr>"]
+           f"<th>{_e(word('message', lang))}</th><th>{_e(word('hint', lang))}</th></tr>"]
     for f in findings:
         out.append(f'<tr><td class="cell" nowrap>{_e(f.cell or "")}</td><td class="value">{_e(value_text(f.value))}</td>'
-                   f"<td>{_e(f.message(lang))}</td></tr>")
+                   f"<td>{_e(f.message(lang))}</td><td class=\"hint\">{_e(f.hint(lang))}</td></tr>")
     out.append("</table></details>")
     return "".join(out)

@@ -23,6 +23,10 @@ _WORDS = {
         "file_line": "{rows} 行，{errors} 个错误，{warnings} 个警告",
         "read_error": "无法读取：{reason}",
         "too_many": "问题超过 {n} 条，此表只列出前 {n} 条；完整清单见 JSON 报告",
+        "rule": "规则", "about": "文件与设置", "checked": "检查时间：{at}", "settings": "设置：{s}",
+        "file_info": "{size}，修改于 {modified}",
+        "fix_original": "请在原文件中改正，不要改标注副本：副本只供查看，改在副本上的内容不会被采用。",
+        "fix_original_at": "请在原文件 {path} 中改正，不要改本副本：本副本只供查看，改在这里的内容不会被采用。",
     },
     "en": {
         "issues": "Issues", "summary": "Summary",
@@ -37,11 +41,18 @@ _WORDS = {
         "file_line": "{rows}, {errors}, {warnings}",
         "read_error": "cannot read: {reason}",
         "too_many": "More than {n} findings: this sheet lists the first {n}; the JSON report has them all",
+        "rule": "Rule", "about": "File and settings", "checked": "Checked: {at}", "settings": "Settings: {s}",
+        "file_info": "{size}, modified {modified}",
+        "fix_original": "Fix the problems in the original book, not in an annotated copy: copies are for "
+                        "looking only, and what is changed in them is not used.",
+        "fix_original_at": "Fix the problems in the original book, {path}, not in this copy: it is for looking "
+                           "only, and what is changed here is not used.",
     },
 }
 
-#: Column keys of an Issues table, in order (header words come from ``word``).
-ISSUE_COLUMNS = ("file", "sheet", "cell", "severity", "code", "value", "message", "hint")
+#: Column keys of an Issues table, in order (header words come from ``word``): what people read
+#: first, the rule code last, as a small column for filters and for asking for help.
+ISSUE_COLUMNS = ("file", "sheet", "cell", "severity", "rule", "value", "message", "hint", "code")
 
 #: Fills: light red for errors, light yellow for warnings (Excel's own "bad" / "neutral" colours).
 COLOURS = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C"}
@@ -81,11 +92,38 @@ def value_text(value: object) -> str:
 
 
 def comment_text(finding: Finding, lang: str) -> str:
-    """One finding as it appears in a cell comment: ``【错误·required-missing】… / 处理建议：…``."""
+    """One finding as it appears in a cell comment: ``【错误·必填项为空】… / 处理建议：…``."""
     sev = severity_word(finding.severity, lang)
     if lang == "en":
-        return f"[{sev} · {finding.code}] {finding.message(lang)}\n{word('hint', lang)}: {finding.hint(lang)}"
-    return f"【{sev}·{finding.code}】{finding.message(lang)}\n{word('hint', lang)}：{finding.hint(lang)}"
+        return f"[{sev} · {finding.title(lang)}] {finding.message(lang)}\n{word('hint', lang)}: {finding.hint(lang)}"
+    return f"【{sev}·{finding.title(lang)}】{finding.message(lang)}\n{word('hint', lang)}：{finding.hint(lang)}"
+
+
+def size_text(size: int) -> str:
+    """``812 B``, ``56 KB``, ``1.2 MB``."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def checked_line(report: Report, lang: str) -> str | None:
+    """``检查时间：2026-11-27 10:30``: when the check ran (the first file's; a run checks them together)."""
+    moments = [r.checked_at for r in report.files if r.checked_at is not None]
+    return word("checked", lang, at=min(moments).strftime("%Y-%m-%d %H:%M")) if moments else None
+
+
+def file_facts(result: FileResult, lang: str) -> list[str]:
+    """What a report says of the file it checked: size and time modified, the settings used."""
+    lines = []
+    if result.size is not None and result.modified is not None:
+        lines.append(word("file_info", lang, size=size_text(result.size),
+                          modified=result.modified.strftime("%Y-%m-%d %H:%M")))
+    settings = result.settings_text(lang)
+    if settings:
+        lines.append(word("settings", lang, s=settings))
+    return lines
 
 
 def rows_read(result: FileResult) -> int:

@@ -531,20 +531,24 @@ def _issues_sheet(plan: Plan, styles: _Styles) -> bytes:
 
     head = styles.cell_format(font=styles.bold, fill=styles.head_fill)
     plain, wrapped = styles.cell_format(), styles.cell_format(wrap=True)
+    note_bold = styles.cell_format(font=styles.bold)
     link = styles.cell_format(font=styles.link_font)
     sev = {s: styles.cell_format(fill=f) for s, f in styles.fill.items()}
     sev_col, cell_col = ISSUE_COLUMNS.index("severity"), ISSUE_COLUMNS.index("cell")
     last_col = _col_name(len(plan.headers) - 1)
+    top = plan.header_row
 
     def row_xml(r: int, values: list[str], formats: list[int]) -> str:
         cells = "".join(f'<c r="{_col_name(c)}{r}" s="{f}" t="inlineStr"><is>{_t(v)}</is></c>'
                         for c, (v, f) in enumerate(zip(values, formats)) if v or c == 0)
-        height = row_height(values, plan.widths, plan.wrap) if r > 1 else None
+        height = row_height(values, plan.widths, plan.wrap) if r > top else None
         return f'<row r="{r}" ht="{height}" customHeight="1">{cells}</row>' if height else f'<row r="{r}">{cells}</row>'
 
-    rows = [row_xml(1, plan.headers, [head] * len(plan.headers))]
+    # the notes above the table (when, which file, which settings; fix the original), one cell each
+    rows = [row_xml(r, [note], [note_bold if r == len(plan.notes) else plain]) for r, note in enumerate(plan.notes, 1)]
+    rows.append(row_xml(top, plan.headers, [head] * len(plan.headers)))
     links = []
-    for r, issue in enumerate(plan.rows, 2):
+    for r, issue in enumerate(plan.rows, top + 1):
         formats = [wrapped if w else plain for w in plan.wrap]
         formats[sev_col] = sev[issue.severity]
         if issue.location and len(links) < MAX_LINKS:
@@ -552,17 +556,21 @@ def _issues_sheet(plan: Plan, styles: _Styles) -> bytes:
             links.append(f'<hyperlink ref="{_col_name(cell_col)}{r}" location="{_x(issue.location)}" '
                          f'display="{_x(issue.values[cell_col])}"/>')
         rows.append(row_xml(r, issue.values, formats))
-    last_row = len(plan.rows) + 1
+    last_row = len(plan.rows) + top
     cols = "".join(f'<col min="{c}" max="{c}" width="{w}" customWidth="1"/>' for c, w in enumerate(plan.widths, 1))
     return (
-        f'{XML_HEAD}<worksheet xmlns="{MAIN}" xmlns:r="{REL}"><dimension ref="A1:{last_col}{last_row}"/>'
+        f'{XML_HEAD}<worksheet xmlns="{MAIN}" xmlns:r="{REL}"><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+        f'<dimension ref="A1:{last_col}{last_row}"/>'
         '<sheetViews><sheetView tabSelected="1" workbookViewId="0">'
-        '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
-        '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
+        f'<pane ySplit="{top}" topLeftCell="A{top + 1}" activePane="bottomLeft" state="frozen"/>'
+        f'<selection pane="bottomLeft" activeCell="A{top + 1}" sqref="A{top + 1}"/></sheetView></sheetViews>'
         f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>{"".join(rows)}</sheetData>'
-        f'<autoFilter ref="A1:{last_col}{last_row}"/>'
+        f'<autoFilter ref="A{top}:{last_col}{last_row}"/>'
         f'{"<hyperlinks>" + "".join(links) + "</hyperlinks>" if links else ""}'
-        '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
+        '<pageMargins left="0.4" right="0.4" top="0.5" bottom="0.6" header="0.3" footer="0.3"/>'
+        # A4 landscape, the table's width on one page
+        '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+        '<headerFooter><oddFooter>&amp;C&amp;P / &amp;N</oddFooter></headerFooter></worksheet>'
     ).encode("utf-8")
 
 
@@ -581,11 +589,13 @@ def _patch_workbook(text: str, plan: Plan, rid: str) -> bytes:
     text = re.sub(r'(\blocalSheetId\s*=\s*")(\d+)"', lambda m: f'{m[1]}{int(m[2]) + 1}"', text)
     text = re.sub(r"<workbookView\b[^>]*?/?>",
                   lambda m: re.sub(r'\s(?:activeTab|firstSheet)\s*=\s*"\d+"', "", m[0]), text)
-    last_row = len(plan.rows) + 1
+    top = plan.header_row
+    last_row = len(plan.rows) + top
     last_col = _col_name(len(plan.headers) - 1)
     sheet_ref = "'" + plan.issues_title.replace("'", "''") + "'"
     name = (f'<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'
-            f"{_x(sheet_ref)}!$A$1:${last_col}${last_row}</definedName>")
+            f"{_x(sheet_ref)}!$A${top}:${last_col}${last_row}</definedName>"
+            f'<definedName name="_xlnm.Print_Titles" localSheetId="0">{_x(sheet_ref)}!${top}:${top}</definedName>')
     names = re.search(r"<definedNames\b[^>]*>", text)
     if names is not None and not names[0].endswith("/>"):
         text = text[: names.end()] + name + text[names.end():]

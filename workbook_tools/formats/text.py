@@ -1,4 +1,6 @@
-"""The terminal report: per file a header line, counts by severity and code, then the findings as a table.
+"""The terminal report: when it ran; per file a header line, the file's size and time, the settings,
+counts by rule, then the findings, errors first, each in two or three lines at 80 columns (where,
+what is wrong, what to type); and a last line saying the fixes go into the original book.
 
 Everything read from a workbook goes into ``rich.text.Text`` objects, never into markup, so a cell
 holding ``[bold]`` or ``[/]`` is shown as typed and cannot break the output. And everything read from a
@@ -16,17 +18,21 @@ import os
 import re
 from pathlib import Path
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from ..codes import Severity
+from ..findings import ordered
 from ..report import FileResult, Report
 from ..safe_io import atomic_path
-from .labels import code_counts, code_title, file_line, severity_word, totals, value_text, word
+from .labels import checked_line, code_counts, code_title, file_facts, file_line, severity_word, totals, word
 
 #: Findings shown per file in the terminal; the file reports carry all of them.
 MAX_ROWS = 200
+#: Widest cell reference given its own column (a longer one pushes its message line on).
+CELL_WIDTH = 16
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
 
@@ -68,9 +74,14 @@ def render_text(report: Report, lang: str = "zh", console: Console | None = None
         console = Console(highlight=False)
         if not console.is_terminal:  # a log file or a pipe: wide lines beat a table wrapped to 80 columns
             console = Console(highlight=False, width=160)
+    checked = checked_line(report, lang)
+    if checked:
+        console.print(Text(checked, style="dim"))
     for result in report.files:
         _render_file(console, result, lang, max_rows)
     console.print(Text(totals(report).line(lang), style="bold"))
+    if any(r.findings for r in report.files):
+        console.print(Text(word("fix_original", lang)))
 
 
 def write_text(report: Report, path: str | Path, lang: str = "zh", *, width: int = 160) -> Path:
@@ -97,28 +108,45 @@ def _render_file(console: Console, result: FileResult, lang: str, max_rows: int)
     style = "bold red" if result.errors else ("yellow" if result.warnings else "green")
     head.append(file_line(result, lang), style=style)
     console.print(head)
+    for line in file_facts(result, lang):
+        console.print(Text("  " + inert(line), style="dim"))
     if not result.findings:
         console.print(Text(word("clean", lang), style="green"))
         console.print()
         return
 
     counts = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-    for key in ("severity", "code", "title", "count"):
+    for key in ("severity", "rule", "count"):
         counts.add_column(word(key, lang), justify="right" if key == "count" else "left")
     for code, severity, n in code_counts(result.findings):
-        counts.add_row(Text(severity_word(severity, lang), style=_STYLE[severity]), Text(code),
-                       Text(code_title(code, lang)), Text(f"{n:,}"))
+        counts.add_row(Text(severity_word(severity, lang), style=_STYLE[severity]), Text(code_title(code, lang)),
+                       Text(f"{n:,}"))
     console.print(counts)
+    console.print()
 
-    table = Table(show_header=True, header_style="bold", show_lines=False)
-    for key in ("cell", "severity", "code", "value", "message", "hint"):
-        table.add_column(word(key, lang), overflow="fold", no_wrap=key in ("cell", "severity", "code"))
-    shown = result.findings[:max_rows]
+    # one finding in two or three lines at 80 columns: severity, cell and the message (wrapped under
+    # itself), then what to type, indented; the value is in the message, the rule in the counts above
+    shown = ordered(result.findings)[:max_rows]
+    sev_width = max(cell_len(severity_word(s, lang)) for s in Severity)
+    cell_width = min(CELL_WIDTH, max((cell_len(inert(f.cell or "")) for f in shown), default=0))
     for f in shown:
-        table.add_row(Text(inert(f.cell or "")), Text(severity_word(f.severity, lang), style=_STYLE[f.severity]),
-                      Text(f.code), Text(inert(value_text(f.value))), Text(inert(f.message(lang))),
-                      Text(inert(f.hint(lang))))
-    console.print(table)
+        sev, cell = severity_word(f.severity, lang), inert(f.cell or "")
+        head = Text(sev + " " * (sev_width - cell_len(sev)), style=_STYLE[f.severity])
+        head.append("  " + cell + " " * max(0, cell_width - cell_len(cell)) + "  ")
+        _hanging(console, head, Text(inert(f.message(lang))))
+        _hanging(console, Text("  → ", style="dim"), Text(inert(f.hint(lang)), style="dim"))
     if len(result.findings) > len(shown):
         console.print(Text(word("more", lang, n=f"{len(result.findings) - len(shown):,}"), style="italic"))
     console.print()
+
+
+def _hanging(console: Console, head: Text, body: Text) -> None:
+    """``head`` then ``body`` wrapped to the console's width, its later lines under its first."""
+    pad = cell_len(head.plain)
+    out = head.copy()
+    for n, line in enumerate(body.wrap(console, max(10, console.width - pad))):
+        if n:
+            out.append("\n" + " " * pad)
+        line.rstrip()
+        out.append_text(line)
+    console.print(out, soft_wrap=True)

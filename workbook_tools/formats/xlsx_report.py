@@ -32,12 +32,15 @@ from .annotate import (
     issue_row,
     row_height,
 )
+from ..findings import ordered
 from .labels import (
     COLOURS,
     ISSUE_COLUMNS,
     TEXT_COLOURS,
+    checked_line,
     code_counts,
     code_title,
+    file_facts,
     rows_read,
     severity_word,
     totals,
@@ -144,12 +147,15 @@ def write_summary(report: Report, path: str | Path, lang: str = "zh", *, plans: 
 def _formats(wb: xlsxwriter.Workbook) -> dict:
     base = {"valign": "top", "font_size": 10}
     return {
-        "head": wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1, "valign": "vcenter"}),
+        "head": wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1, "valign": "vcenter",
+                               "text_wrap": True}),
         "text": wb.add_format(base),
         "wrap": wb.add_format({**base, "text_wrap": True}),
+        "small": wb.add_format({**base, "font_size": 8, "font_color": "#59636E"}),
         "link": wb.add_format({**base, "font_color": "#0563C1", "underline": 1}),
         "num": wb.add_format({**base, "num_format": "#,##0"}),
         "bad": wb.add_format({**base, "font_color": "#9C0006", "bold": True}),
+        "note": wb.add_format({**base, "bold": True, "font_color": "#9C5700"}),
         "title": wb.add_format({"bold": True, "font_size": 14}),
         **{s: wb.add_format({**base, "bg_color": "#" + c, "font_color": "#" + TEXT_COLOURS[s]})
            for s, c in COLOURS.items()},
@@ -157,46 +163,55 @@ def _formats(wb: xlsxwriter.Workbook) -> dict:
 
 
 def _rows(report: Report, lang: str, plans: dict[int, Plan]) -> list[tuple[int, FileResult, IssueRow]]:
+    """Every file's rows, errors first (a file that cannot be read is an error), then warnings."""
     out = []
     for i, r in enumerate(report.files):
         if r.error:
-            out.append((i, r, IssueRow([str(r.path), "", "", word("error", lang), "", "",
-                                        word("read_error", lang, reason=r.error), ""], Severity.ERROR, None)))
+            out.append((i, r, IssueRow([str(r.path) if k == "file" else word("error", lang) if k == "severity"
+                                        else word("read_error", lang, reason=r.error) if k == "message" else ""
+                                        for k in ISSUE_COLUMNS], Severity.ERROR, None)))
             continue
-        rows = plans[i].rows if i in plans else [issue_row(f, str(r.path), lang) for f in r.findings]
+        rows = plans[i].rows if i in plans else [issue_row(f, str(r.path), lang) for f in ordered(r.findings)]
         out.extend((i, r, row) for row in rows)
-    return out
+    return sorted(out, key=lambda item: item[2].severity is not Severity.ERROR)
 
 
 def _issues_sheet(wb, fmt, report: Report, lang: str, plans: dict[int, Plan], copies: dict[int, str]) -> None:
     ws = wb.add_worksheet(word("issues", lang))
+    notes = [line for line in (checked_line(report, lang), word("fix_original", lang)) if line]
+    for r, note in enumerate(notes):
+        ws.write_string(r, 0, note, fmt["note"] if r == len(notes) - 1 else fmt["text"])
+    top = len(notes)  # 0-based row of the header
     for c, key in enumerate(ISSUE_COLUMNS):
-        ws.write_string(0, c, word(key, lang), fmt["head"])
-        ws.set_column(c, c, WIDTHS[key], fmt["wrap"] if key in WRAP else fmt["text"])
+        ws.write_string(top, c, word(key, lang), fmt["head"])
+        ws.set_column(c, c, WIDTHS[key], fmt["small"] if key == "code" else fmt["wrap"] if key in WRAP else fmt["text"])
     cell_col, sev_col = ISSUE_COLUMNS.index("cell"), ISSUE_COLUMNS.index("severity")
+    code_col = ISSUE_COLUMNS.index("code")
     rows = _rows(report, lang, plans)
     widths = [WIDTHS[k] for k in ISSUE_COLUMNS]
     wrap = [k in WRAP for k in ISSUE_COLUMNS]
     links = 0
-    for n, (i, _result, row) in enumerate(rows[:MAX_ROWS], 1):
+    room = MAX_ROWS - top
+    for n, (i, _result, row) in enumerate(rows[:room], top + 1):
         for c, (key, text) in enumerate(zip(ISSUE_COLUMNS, row.values)):
             if text:
                 ws.write_string(n, c, text, fmt["wrap"] if key in WRAP else fmt["text"])
         ws.write_string(n, sev_col, row.values[sev_col], fmt[row.severity])
+        if row.values[code_col]:
+            ws.write_string(n, code_col, row.values[code_col], fmt["small"])
         height = row_height(row.values, widths, wrap)
         if height:
             ws.set_row(n, height)
         if row.location and i in copies and links < MAX_LINKS:
             links += 1
             _write_link(ws, n, cell_col, file_link(copies[i], row.location), fmt["link"], row.values[cell_col], fmt["text"])
-    if len(rows) > MAX_ROWS:
-        ws.write_string(MAX_ROWS + 1 if MAX_ROWS + 1 < 1_048_576 else MAX_ROWS, 0,
-                        word("too_many", lang, n=f"{MAX_ROWS:,}"), fmt["bad"])
-    last = min(len(rows), MAX_ROWS)
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(last, 1), len(ISSUE_COLUMNS) - 1)
-    a4_page(ws)
-    ws.repeat_rows(0)
+    if len(rows) > room:
+        ws.write_string(min(MAX_ROWS, top + room + 1), 0, word("too_many", lang, n=f"{room:,}"), fmt["bad"])
+    last = top + min(len(rows), room)
+    ws.freeze_panes(top + 1, 0)
+    ws.autofilter(top, 0, max(last, top + 1), len(ISSUE_COLUMNS) - 1)
+    a4_page(ws, footer=True)
+    ws.repeat_rows(top)
     ws.activate()
 
 
@@ -204,14 +219,20 @@ def _summary_sheet(wb, fmt, report: Report, lang: str, copies: dict[int, str], n
     ws = wb.add_worksheet(word("summary", lang))
     ws.write_string(0, 0, word("title_report", lang), fmt["title"])
     ws.write_string(1, 0, totals(report).line(lang), fmt["text"])
-    heads = ["file", "rows", "errors", "warnings", "annotated"]
+    ws.write_string(2, 0, checked_line(report, lang) or "", fmt["text"])
+    ws.write_string(3, 0, word("fix_original", lang), fmt["note"])
+    heads = ["file", "rows", "errors", "warnings", "annotated", "about"]
     for c, key in enumerate(heads):
-        ws.write_string(3, c, word(key, lang), fmt["head"])
-    for c, width in enumerate((40, 12, 10, 10, 40)):
+        ws.write_string(5, c, word(key, lang), fmt["head"])
+    for c, width in enumerate((40, 10, 8, 8, 34, 44)):
         ws.set_column(c, c, width)
-    row = 4
+    row = 6
     for i, r in enumerate(report.files):
-        ws.write_string(row, 0, str(r.path), fmt["text"])
+        ws.write_string(row, 0, str(r.path), fmt["wrap"])
+        about = "\n".join(file_facts(r, lang))
+        if about:
+            ws.write_string(row, 5, about, fmt["wrap"])
+            ws.set_row(row, row_height([about], [44], [True]))
         if r.error:
             ws.write_string(row, 1, word("read_error", lang, reason=r.error), fmt["bad"])
         else:
@@ -228,14 +249,14 @@ def _summary_sheet(wb, fmt, report: Report, lang: str, copies: dict[int, str], n
     row += 1
     ws.write_string(row, 0, word("by_code", lang), fmt["title"])
     row += 1
-    for c, key in enumerate(("code", "title", "severity", "count")):
+    for c, key in enumerate(("rule", "severity", "count", "code")):
         ws.write_string(row, c, word(key, lang), fmt["head"])
     row += 1
     for code, severity, count in code_counts(report.findings):
-        ws.write_string(row, 0, code, fmt["text"])
-        ws.write_string(row, 1, code_title(code, lang), fmt["text"])
-        ws.write_string(row, 2, severity_word(severity, lang), fmt[severity])
-        ws.write_number(row, 3, count, fmt["num"])
+        ws.write_string(row, 0, code_title(code, lang), fmt["text"])
+        ws.write_string(row, 1, severity_word(severity, lang), fmt[severity])
+        ws.write_number(row, 2, count, fmt["num"])
+        ws.write_string(row, 3, code, fmt["small"])
         row += 1
-    a4_page(ws)
+    a4_page(ws, footer=True)
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from .. import ids
 from ..config import Patterns
+from ..hints import example_words, pattern_example, tracking_example
 from ..patterns import compile_pattern
 from ..schema import SHEETS, T
 from .context import Context
@@ -25,17 +26,18 @@ _EXPECTED = {
 
 
 def _format_checks(ctx: Context):
-    """Column type / pattern name -> (predicate, expected zh, expected en). Every pattern of the
+    """Column type / pattern name -> (predicate, expected zh, expected en, example or None). Every pattern of the
     settings (``Patterns``: the one list of names) is a check here; columns name theirs in the schema."""
     patterns = ctx.config.patterns
     out = {
-        T.PHONE: (ids.is_valid_phone, "手机 11 位或带区号的座机", "an 11-digit mobile or a landline with area code"),
-        T.EMAIL: (ids.is_valid_email, "name@example.com", "name@example.com"),
-        T.TAX_ID: (ids.is_valid_uscc, "18 位统一社会信用代码，校验位正确", "18 characters with a valid check character"),
+        T.PHONE: (ids.is_valid_phone, "手机 11 位或带区号的座机", "an 11-digit mobile or a landline with area code", None),
+        T.EMAIL: (ids.is_valid_email, "例如 name@example.com", "e.g. name@example.com", None),
+        T.TAX_ID: (ids.is_valid_uscc, "18 位统一社会信用代码，校验位正确", "18 characters with a valid check character", None),
     }
     for name in Patterns.model_fields:
         rx = compile_pattern(getattr(patterns, name))  # linear time (RE2): no pattern can hang the run
-        out[name] = (rx.search, f"格式 {rx.pattern}", f"pattern {rx.pattern}")
+        example = pattern_example(name, rx.pattern)  # clerks see an example, never the pattern
+        out[name] = (rx.search, *example_words(example, f"patterns.{name}"), example)
     return out
 
 
@@ -71,8 +73,11 @@ def check_table(ctx: Context, table) -> Iterator:
         for i, row in enumerate(table.rows):
             carrier, no = carriers.get(row.get("carrier") or ""), row.get("tracking_no")
             if carrier and carrier.tracking and no and not ids.tracking_matches(carrier, no):
+                example = tracking_example(carrier)
                 yield ctx.at("tracking-format", sheet.key, i, "tracking_no", no,
-                             expected=f"{carrier.name}：{carrier.tracking}", expected_en=f"{carrier.en}: {carrier.tracking}")
+                             expected=f"{carrier.name}（{example_words(example, 'lists.carriers')[0]}）",
+                             expected_en=f"{carrier.en} ({example_words(example, 'lists.carriers')[1]})",
+                             example=example, carrier=carrier.name, carrier_en=carrier.en)
 
 
 def _carrier_needs_tracking(ctx: Context, table):
@@ -106,10 +111,11 @@ def _texts(ctx: Context, sheet: str, col, values: list, fmt) -> Iterator:
         if v.__class__ is not str:
             continue
         if fmt is not None and not fmt[0](v):
-            yield ctx.at("bad-format", sheet, i, col.key, v, expected=fmt[1], expected_en=fmt[2])
+            yield ctx.at("bad-format", sheet, i, col.key, v, expected=fmt[1], expected_en=fmt[2],
+                         example=fmt[3])
         elif limit is not None and len(v) > limit:
             yield ctx.at("bad-format", sheet, i, col.key, v, expected=f"最多 {limit} 个字符",
-                         expected_en=f"at most {limit} characters")
+                         expected_en=f"at most {limit} characters", limit=limit)
 
 
 def _numbers(ctx: Context, sheet: str, col, values: list) -> Iterator:
