@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineError, CalamineWorkbook
 
 from ..config import Config
 from ..errors import BookReadError
@@ -121,9 +121,7 @@ class Source:
         try:
             sheet = workbook.get_sheet_by_name(name)
             return sheet.to_python(skip_empty_area=False), list(sheet.merged_cell_ranges or [])
-        except MemoryError:
-            raise  # not a damaged file: a book bigger than the memory it may use (isolated.py says so)
-        except Exception as exc:  # calamine's errors (ZipError, XmlError …) are not worth a traceback
+        except CalamineError as exc:  # ZipError, XmlError …: damage. A MemoryError is none: it goes up
             raise self._damaged(name, exc) from None
 
     def _bounded(self, name: str, scan: SheetScan) -> CalamineWorkbook:
@@ -138,7 +136,7 @@ class Source:
                            "(more than 33,554,432 cells); delete the cells outside the data")
         try:
             return CalamineWorkbook.from_filelike(io.BytesIO(cut.data))
-        except Exception as exc:
+        except CalamineError as exc:
             raise self._damaged(name, exc) from None
 
     def _scan(self, name: str, scan: Future | None) -> SheetScan:
@@ -260,7 +258,7 @@ def open_book(path: str | os.PathLike, config: Config) -> Iterator[Source]:
     try:
         try:
             workbook = CalamineWorkbook.from_path(str(path))
-        except Exception as exc:
+        except (CalamineError, OSError) as exc:
             raise BookReadError(path, f"工作簿已损坏，无法读取 / damaged workbook, cannot be read ({exc})") from None
         source = Source(path, zf, workbook, parts)
         try:
