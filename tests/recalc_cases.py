@@ -28,8 +28,12 @@ LISTS = choice_lists(Config())
 
 def known_rows():
     """Hand-made rows that reach every branch of every derived formula."""
-    cust = [new_row("customers", customer_id="C0001", name="杭州明远贸易有限公司", phone="13812345678", address="文三路 90 号"),
-            new_row("customers", customer_id="C0002", name="王伟", phone="0571-88886666", address="解放路 1 号")]
+    cust = [new_row("customers", customer_id="C0001", name="杭州明远贸易有限公司", phone="13812345678", address="文三路 90 号",
+                    terms="月结60天"),
+            new_row("customers", customer_id="C0002", name="王伟", phone="0571-88886666", address="解放路 1 号",
+                    terms="款到发货"),
+            new_row("customers", customer_id="C0003", name="宁波远航", phone="13812345670", address="中山路 3 号",
+                    terms="现结")]
     prod = [new_row("products", sku="P1001", name="办公椅", list_price=D("499.00"), opening_stock=100, reorder_point=110),
             new_row("products", sku="P1002", name="文件柜", list_price=D("0.35"), opening_stock=50),
             new_row("products", sku="P1003", name="台灯", list_price=D("89.90"), opening_stock=20, reorder_point=13),
@@ -38,8 +42,21 @@ def known_rows():
         new_row("orders", order_no="SO2026010001", customer_id="C0001", order_date=date(2026, 1, 2), status="completed"),
         new_row("orders", order_no="SO2026010002", customer_id="c0002", order_date=date(2026, 1, 3), status="shipped"),
         new_row("orders", order_no="SO2026010003", customer_id="C0009", order_date=date(2026, 1, 4), status="processing"),
-        new_row("orders", order_no="SO2026010004", customer_id="C0001", order_date=date(2026, 1, 5), status="pending"),
+        new_row("orders", order_no="SO2026010004", customer_id="C0001", order_date=date(2026, 1, 5), status="pending",
+                terms="货到付款"),
         new_row("orders", order_no="SO2026010005", customer_id="C0002", order_date=date(2026, 1, 6), status="cancelled"),
+        # 月结60天 (the customer's), shipped 2026-09-14: due 2026-11-30
+        new_row("orders", order_no="SO2026090006", customer_id="C0001", order_date=date(2026, 9, 10), status="shipped"),
+        # 月结 and not shipped: not due, paid from money on account last
+        new_row("orders", order_no="SO2026100007", customer_id="C0001", order_date=date(2026, 10, 5), status="processing"),
+        # 现结 (due on the order date), in sheet order 5,000 / 3,000 / 4,000, oldest due 4,000 / 5,000 / 3,000:
+        # a transfer of 10,000 on account pays the first two and 1,000 of the 3,000, leaving 2,000
+        new_row("orders", order_no="SO2026020008", customer_id="C0003", order_date=date(2026, 2, 3), status="completed"),
+        new_row("orders", order_no="SO2026020009", customer_id="c0003", order_date=date(2026, 2, 5), status="completed"),
+        new_row("orders", order_no="SO2026020010", customer_id="C0003", order_date=date(2026, 2, 1), status="completed",
+                terms="no such terms", due_date=date(2026, 2, 1)),
+        # cancelled after 500 was paid: 待退款 500
+        new_row("orders", order_no="SO2026020011", customer_id="C0002", order_date=date(2026, 2, 7), status="cancelled"),
     ]
     lines = [
         new_row("order_lines", order_no="SO2026010001", sku="P1001", quantity=2, unit_price=D("499.00")),
@@ -51,6 +68,11 @@ def known_rows():
         new_row("order_lines", order_no="SO2026010004", sku="P1002", quantity=7, unit_price=D("0.35"), discount=D("0.15")),
         # 39 × 8.70 × 0.95 = 322.335: 322.33499999… as a double, a cent less when rounded as such
         new_row("order_lines", order_no="SO2026010003", sku="P1004", quantity=39, unit_price=D("8.70"), discount=D("0.05")),
+        new_row("order_lines", order_no="SO2026090006", sku="P1004", quantity=1, unit_price=D("10.00")),
+        new_row("order_lines", order_no="SO2026100007", sku="P1002", quantity=10, unit_price=D("0.35")),
+        new_row("order_lines", order_no="SO2026020008", sku="P1003", quantity=1, unit_price=D("5000.00")),
+        new_row("order_lines", order_no="SO2026020009", sku="P1003", quantity=1, unit_price=D("3000.00")),
+        new_row("order_lines", order_no="SO2026020010", sku="P1003", quantity=1, unit_price=D("4000.00")),
     ]
     ships = [
         # order 1: one whole-order shipment (after the P1001 stocktake date, so it counts against it)
@@ -65,6 +87,7 @@ def known_rows():
         # order 4: two whole-order shipments (a data error, but the formulas must still agree)
         new_row("shipments", order_no="SO2026010004", ship_date=date(2026, 1, 6), carrier="EMS", tracking_no="EA123456789CN"),
         new_row("shipments", order_no="SO2026010004", ship_date=date(2026, 1, 9), carrier="EMS", tracking_no="EA123456780CN"),
+        new_row("shipments", order_no="SO2026090006", ship_date=date(2026, 9, 14), carrier="送货上门", sku="P1004", quantity=1),
     ]
     pays = [
         new_row("payments", order_no="SO2026010001", paid_on=date(2026, 1, 2), method="微信支付", amount=D("500.00"), reference="R1"),
@@ -73,6 +96,12 @@ def known_rows():
         new_row("payments", order_no="so2026010004", paid_on=date(2026, 1, 5), method="现金", amount=D("5.00")),
         new_row("payments", order_no="SO2026010005", paid_on=date(2026, 1, 6), method="信用卡", amount=D("20.00"), reference="R5"),
         new_row("payments", order_no="SO2026010005", paid_on=date(2026, 1, 7), method="信用卡", amount=D("-20.00"), reference="R6"),
+        new_row("payments", order_no="SO2026020011", paid_on=date(2026, 2, 7), method="微信支付", amount=D("500.00"), reference="R7"),
+        # on account: C0003's transfer, and C0001's 300 (10.00 + 3.50 of it used: a credit of 286.50)
+        new_row("payments", customer_id="C0003", paid_on=date(2026, 2, 20), method="银行转账", amount=D("10000.00"),
+                reference="R8"),
+        new_row("payments", customer_id="c0001", paid_on=date(2026, 10, 31), method="银行转账", amount=D("300.00"),
+                reference="R9", notes="货款 SO2026100007"),
     ]
     moves = [
         new_row("stock_moves", date=date(2026, 1, 1), sku="P1001", type="receipt", quantity=30, doc_no="RK1"),
@@ -212,7 +241,7 @@ def mismatches(book_path: Path, recalculated: Path, *, today: date, config: Conf
     config = config or Config()
     book = read_book(book_path, config=config)
     data = book.data()
-    derived = derive(data)
+    derived = derive(data, config)
     got = openpyxl.load_workbook(recalculated, data_only=True)
     out = []
     checked = 0

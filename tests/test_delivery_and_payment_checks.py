@@ -107,7 +107,8 @@ def test_the_settings_say_which_carriers_need_a_number(tmp_path):
 
 def test_every_conditional_requirement_of_the_schema_has_its_rule():
     conditional = {(s.key, c.key): c.required_if for s in SHEETS for c in s.columns if c.required_if}
-    assert conditional == {("shipments", "tracking_no"): "carrier_needs_tracking"}
+    assert conditional == {("shipments", "tracking_no"): "carrier_needs_tracking",
+                           ("payments", "order_no"): "payment_without_customer"}
     assert set(conditional.values()) <= set(REQUIRED_IF)
     assert not any(c.required for s in SHEETS for c in s.columns if c.required_if)
 

@@ -56,26 +56,42 @@ def test_libreoffice_recalculates_every_derived_column_as_python_does(tmp_path, 
             # the prepared rows below the data stay blank
             assert ws.cell(2 + len(data[sheet.key]), sheet.col(col.key) + 1).value in (None, "")
             checked += len(expected)
-    assert checked == 4 * 3 + 5 * 5 + 8 * 4 + 10
+    assert checked == 4 * 3 + 11 * 12 + 13 * 4 + 10
 
 
 def test_known_rows_reach_every_branch():
     """The fixture above is only useful if it exercises what it claims to."""
-    d = derive(known_rows())
-    assert d["orders"]["payment_status"] == ["paid", "partial", "unpaid", "overpaid", "unpaid"]
-    assert d["orders"]["customer_name"] == ["杭州明远贸易有限公司", "王伟", "", "杭州明远贸易有限公司", "王伟"]
-    assert d["orders"]["total"] == [D("998.53"), D("877.03"), D("691.94"), D("2.08"), D("0.00")]
+    d = derive(known_rows(), today=date(2026, 11, 30))
+    o = d["orders"]
+    assert o["payment_status"] == ["paid", "partial", "unpaid", "overpaid", "cancelled", "paid", "paid", "paid",
+                                   "partial", "paid", "refund_due"]
+    assert o["customer_name"] == ["杭州明远贸易有限公司", "王伟", "", "杭州明远贸易有限公司", "王伟",
+                                  "杭州明远贸易有限公司", "杭州明远贸易有限公司", "宁波远航", "宁波远航", "宁波远航", "王伟"]
+    assert o["total"][:5] == [D("998.53"), D("877.03"), D("691.94"), D("2.08"), D("0.00")]
+    # terms: C0001 月结60天 (first shipment 1-10 → 3-31; 9-14 → 11-30; not shipped → not due), C0002 款到发货
+    # (the order date), an unknown customer or unknown terms: the 交货日期, else the order date; 货到付款 on
+    # SO2026010004: its first shipment row (1-06); C0003 现结: the order date
+    assert o["pay_due"] == [date(2026, 3, 31), date(2026, 1, 3), date(2026, 1, 4), date(2026, 1, 6), date(2026, 1, 6),
+                            date(2026, 11, 30), "", date(2026, 2, 3), date(2026, 2, 5), date(2026, 2, 1), date(2026, 2, 7)]
+    assert o["days_overdue"] == ["", 331, 330, "", "", "", "", "", 298, "", ""]
+    # money on account: C0003's 10,000 pays 4,000 (due 2-01), 5,000 (2-03), then 1,000 of 3,000 (2-05);
+    # C0001's 300 pays 10.00 (due 11-30) then 3.50 (not due, last)
+    assert o["allocated"][5:10] == [D("10.00"), D("3.50"), D("5000.00"), D("1000.00"), D("4000.00")]
+    assert o["balance"][8] == D("2000.00")
+    # cancelled: 0 owed; 500 received and not refunded is 待退款 500; overpaid by 2.92
+    assert o["balance"][4] == o["balance"][10] == D("0.00")
+    assert o["refund_due"][10] == D("500.00") and o["refund_due"][3] == D("2.92")
     assert d["order_lines"]["amount"][1] == D("0.53")  # 3 × 0.35 × 0.5 = 0.525 → half away from zero
     assert d["order_lines"]["amount"][7] == D("322.34")  # 39 × 8.70 × 0.95 = 322.335
-    assert d["order_lines"]["shipped_qty"] == [2, 3, 4, 1, 0, 0, 7, 0]
+    assert d["order_lines"]["shipped_qty"] == [2, 3, 4, 1, 0, 0, 7, 0, 1, 0, 0, 0, 0]
     assert d["order_lines"]["whole_ship_date"] == [date(2026, 1, 10), date(2026, 1, 10), "", "", "", "",
-                                                    date(2026, 1, 7), ""]
+                                                    date(2026, 1, 7), "", "", "", "", "", ""]
     assert d["products"]["last_count_date"] == [date(2026, 1, 8), "", date(2026, 1, 7), ""]
     # P1001: count 121 on 1-8 (the 1-8 receipt is before it), +1 return, −2 adjustment,
     #        −2 (order 1 whole shipment on 1-10), −1 (order 2 partial on 1-12)  → 117
     # P1002: no stocktake: 50 + 10 − 1 − 3 (order 1 whole) − 7 (order 4, two whole shipments, avg date 1-7) → 49
     # P1003: counts of 10 and 5 on 1-7 (both the latest), −2 (partial on 1-12; the 1-4 one is before) → 13
-    assert d["products"]["on_hand"] == [117, 49, 13, 7]
+    assert d["products"]["on_hand"] == [117, 49, 13, 6]  # P1004: one shipped for SO2026090006
     assert d["products"]["above_reorder"] == [7, "", 0, ""]  # P1003 at its reorder point
     assert d["stock_moves"]["latest_count"] == ["", "", date(2026, 1, 8), "", "", "", date(2026, 1, 7),
                                                 date(2026, 1, 7), "", ""]

@@ -44,11 +44,12 @@ def test_tables_have_headers_numbers_dates_frozen_panes_and_filters(tmp_path, re
     wb = openpyxl.load_workbook(write_reconciliation(rec, tmp_path / "rec.xlsx"))
     ws = wb["账龄"]
     assert [c.value for c in ws[1]] == ["客户编号", "客户名称", "联系人", "电话", "订单数", "未到期", "0–30天", "31–60天",
-                                       "61–90天", "90天以上", "合计"]
-    assert ws.freeze_panes == "C2" and ws.auto_filter.ref == "A1:K3"
-    assert [c.value for c in ws[2]] == ["C0001", "杭州明远贸易有限公司", "王伟", "0571-88886666", 1, 0, 20, 0, 0, 0, 20]
-    assert [c.value for c in ws[3]][5:] == [0, 40, 0, 0, 0, 40]
-    assert [c.value for c in ws[4]] == ["合计", None, None, None, 2, 0, 60, 0, 0, 0, 60]
+                                       "61–90天", "90天以上", "合计", "预收款", "净欠款"]
+    assert ws.freeze_panes == "C2" and ws.auto_filter.ref == "A1:M3"
+    assert [c.value for c in ws[2]] == ["C0001", "杭州明远贸易有限公司", "王伟", "0571-88886666", 1, 0, 20, 0, 0, 0, 20,
+                                        0, 20]
+    assert [c.value for c in ws[3]][5:] == [0, 40, 0, 0, 0, 40, 0, 40]
+    assert [c.value for c in ws[4]] == ["合计", None, None, None, 2, 0, 60, 0, 0, 0, 60, 0, 60]
     assert ws["G3"].number_format == "#,##0.00" and ws["A1"].font.b
 
     ws = wb["催收清单"]
@@ -56,7 +57,9 @@ def test_tables_have_headers_numbers_dates_frozen_panes_and_filters(tmp_path, re
     first = dict(zip(head, [c.value for c in ws[2]]))
     assert (first["优先级"], first["客户编号"], first["订单编号"], first["未付金额"], first["逾期天数"]) == (
         1, "C0002", "SO2026020001", 40, 2)
-    assert first["交货日期"] == datetime(2026, 2, 27) and ws.cell(2, head.index("交货日期") + 1).number_format == "yyyy-mm-dd"
+    # no terms: the payment falls due on the 交货日期
+    assert first["应付日期"] == datetime(2026, 2, 27) and ws.cell(2, head.index("应付日期") + 1).number_format == "yyyy-mm-dd"
+    assert (first["订单状态"], first["付款条件"]) == ("处理中", None)
 
     ws = wb["付款核对"]
     kinds = [ws.cell(r, 1).value for r in range(2, ws.max_row + 1)]

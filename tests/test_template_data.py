@@ -167,7 +167,7 @@ def test_formulas_and_validation_extend_five_thousand_rows_below_the_data(writte
     lang, data, path = written
     ws = openpyxl.load_workbook(path)[SHEET_BY_KEY["orders"].name(lang)]
     last = 1 + len(data["orders"]) + 5000
-    assert ws.auto_filter.ref == f"A1:L{last}"
+    assert ws.auto_filter.ref == f"A1:T{last}"
     assert str(ws[f"H{last}"].value).startswith(f'=IF($A{last}="",""')
     assert ws[f"H{last + 1}"].value is None
     assert [str(r.sqref) for r in ws.conditional_formatting][0] == f"A2:A{last}"

@@ -63,7 +63,9 @@ def test_derive_leaves_rows_without_their_key_blank():
     values = derive(data).values
     assert values["products"] == {"last_count_date": [""], "on_hand": [""], "above_reorder": [""]}
     assert values["stock_moves"] == {"latest_count": [""]}
-    assert values["orders"] == {k: [""] for k in ("customer_name", "total", "paid", "balance", "payment_status")}
+    assert values["orders"] == {k: [""] for k in ("customer_name", "total", "paid", "balance", "payment_status",
+                                                  "shipped_on", "pay_due", "days_overdue", "refund_due", "allocated",
+                                                  "open", "alloc_rank")}
     assert values["order_lines"] == {"product_name": [""], "amount": [""], "shipped_qty": [""], "whole_ship_date": [""]}
 
 

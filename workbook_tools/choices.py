@@ -40,6 +40,9 @@ PAYMENT_STATUS = _fixed(
     ("partial", "部分付款", "Partly paid"),
     ("paid", "已付款", "Paid"),
     ("overpaid", "超额付款", "Overpaid"),
+    # a cancelled order settles to zero: nothing received (or all refunded), or money still to give back
+    ("cancelled", "已取消", "Cancelled"),
+    ("refund_due", "待退款", "Refund due"),
 )
 
 MOVEMENT_TYPE = _fixed(
@@ -85,6 +88,10 @@ def _words(words: list[str]) -> tuple[Choice, ...]:
     return tuple(Choice(w, w, _EN.get(w, w)) for w in words)
 
 
+#: The parts of a payment term the formulas read from the Lists sheet (``lst_payment_terms_<part>``).
+TERM_PARTS = ("basis", "months", "days")
+
+
 def choice_lists(config: Config) -> dict[str, tuple[Choice, ...]]:
     """Every named dropdown list, in the order it appears on the Lists sheet."""
     lists = config.lists
@@ -99,6 +106,13 @@ def choice_lists(config: Config) -> dict[str, tuple[Choice, ...]]:
         "carrier": tuple(Choice(c.name, c.name, c.en or c.name) for c in lists.carriers),
         "payment_method": _words(lists.payment_methods),
         "problem_type": _words(lists.problem_types),
+        "payment_terms": tuple(Choice(t.name, t.name, t.en or t.name) for t in lists.payment_terms),
+        # what each term means, for the 应付日期 formula (formulas._pay_due): one row per term
+        **{f"payment_terms_{part}": tuple(Choice(str(getattr(t, part)), str(getattr(t, part)), str(getattr(t, part)))
+                                          for t in lists.payment_terms) for part in TERM_PARTS},
+        # how payments on account are allocated (config.Receivables), for the 核销顺序 formula
+        "allocation": (Choice(config.receivables.allocation, config.receivables.allocation,
+                              config.receivables.allocation),),
     }
 
 

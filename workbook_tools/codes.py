@@ -159,6 +159,10 @@ _CODES = [
          "核对付款日期和订单编号；预付款可提前的天数在配置 thresholds.prepay_days 中设置。",
          "Check the payment date and the order number; how far ahead an advance payment may come is "
          "thresholds.prepay_days in the settings."),
+    Code("prepay-unpaid", W, "payments", "款到发货未收款", "Prepaid terms, not paid",
+         "订单“{value}”为款到发货，交货日期 {expected} 将到，仍欠款 {other}",
+         "Order '{value}' is on prepayment terms, due to ship on {expected_en}, and still owes {other_en}",
+         "先收款再发货；已收款则在付款表登记。", "Collect the money before the goods leave; if it came, record it on Payments."),
     Code("completed-unpaid", W, "payments", "已完成但未结清", "Completed but not paid",
          "已完成的订单“{value}”仍欠款 {expected}", "Completed order '{value}' still owes {expected_en}",
          "催收欠款。", "Chase the balance."),

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -46,6 +46,40 @@ class Carrier(_Strict):
     needs_tracking: bool = True
 
     _tracking = field_validator("tracking")(_usable_pattern)
+
+
+class PaymentTerm(_Strict):
+    """A payment term (付款条件) and when an order on it falls due (its 应付日期, formulas.py / derive.py):
+
+    * ``prepay`` (款到发货) and ``cash`` (现结): on the order date;
+    * ``cod`` (货到付款) and ``days`` (票到N天: the invoice goes with the goods): ``days`` after the
+      order's first shipment;
+    * ``month_end`` (月结N天): the end of the month ``months`` after the month of the first
+      shipment, plus ``days`` — 月结60天 is ``months = 2``: shipped 2026-09-14, due 2026-11-30.
+
+    An order not shipped yet on ``cod`` / ``days`` / ``month_end`` terms is not due."""
+
+    name: str
+    en: str = ""
+    basis: Literal["prepay", "cash", "cod", "days", "month_end"]
+    months: int = Field(0, ge=0, le=24)
+    days: int = Field(0, ge=0, le=3650)
+
+    @property
+    def after_shipment(self) -> bool:
+        return self.basis in ("cod", "days", "month_end")
+
+
+def _default_terms() -> list[PaymentTerm]:
+    return [
+        PaymentTerm(name="款到发货", en="Prepayment", basis="prepay"),
+        PaymentTerm(name="现结", en="Cash on order", basis="cash"),
+        PaymentTerm(name="货到付款", en="Cash on delivery", basis="cod"),
+        PaymentTerm(name="月结30天", en="Month-end 30 days", basis="month_end", months=1),
+        PaymentTerm(name="月结60天", en="Month-end 60 days", basis="month_end", months=2),
+        PaymentTerm(name="月结90天", en="Month-end 90 days", basis="month_end", months=3),
+        PaymentTerm(name="票到30天", en="30 days after invoice", basis="days", days=30),
+    ]
 
 
 class Patterns(_Strict):
@@ -89,6 +123,8 @@ class Lists(_Strict):
     units: list[str] = Field(
         default_factory=lambda: ["个", "件", "箱", "套", "台", "包", "瓶", "双", "千克", "米"]
     )
+    #: The 付款条件 dropdown of 客户 (the customer's default) and 订单 (an order's own terms).
+    payment_terms: list[PaymentTerm] = Field(default_factory=_default_terms)
 
     @field_validator("carriers")
     @classmethod
@@ -96,6 +132,14 @@ class Lists(_Strict):
         names = [c.name for c in v]
         if len(set(names)) != len(names):
             raise ValueError("carrier names must be unique")
+        return v
+
+    @field_validator("payment_terms")
+    @classmethod
+    def _unique_terms(cls, v: list[PaymentTerm]) -> list[PaymentTerm]:
+        names = [t.name for t in v]
+        if len(set(names)) != len(names):
+            raise ValueError("payment term names must be unique")
         return v
 
 
@@ -113,6 +157,18 @@ class Thresholds(_Strict):
     #: A payment dated more than this many days before its order is ``payment-before-order`` (a
     #: mistyped date or order number; an advance payment (预付款) comes a few days before at most).
     prepay_days: int = Field(30, ge=0)
+    #: An unpaid order on prepay terms (款到发货) whose 交货日期 is this many days away or less is
+    #: ``prepay-unpaid``: chase the money before the goods leave.
+    prepay_notice_days: int = Field(3, ge=0)
+
+
+class Receivables(_Strict):
+    """Payments on account (付款 rows naming a customer, not an order) and how they pay orders."""
+
+    #: ``oldest_due``: the customer's open orders, oldest 应付日期 first (orders not due yet last, in
+    #: sheet order). ``memo``: first the orders whose numbers the 备注 of the customer's payments on
+    #: account name, then the others, each group oldest due first.
+    allocation: Literal["oldest_due", "memo"] = "oldest_due"
 
 
 class Limits(_Strict):
@@ -165,12 +221,21 @@ class Config(_Strict):
     thresholds: Thresholds = Field(default_factory=Thresholds)
     limits: Limits = Field(default_factory=Limits)
     bank: Bank = Field(default_factory=Bank)
+    receivables: Receivables = Field(default_factory=Receivables)
     bank_account: BankAccount = Field(default_factory=BankAccount)
     #: Extra header names accepted by the reader: "sheet.field" -> ["alias", …].
     aliases: dict[str, list[str]] = Field(default_factory=dict)
 
     def carrier(self, name: str) -> Carrier | None:
         return next((c for c in self.lists.carriers if c.name == name or c.en == name), None)
+
+    def payment_term(self, name) -> PaymentTerm | None:
+        """The term named ``name`` (either language, case-insensitive); None for blank or unknown."""
+        if not name:
+            return None
+        key = str(name).strip().casefold()
+        return next((t for t in self.lists.payment_terms if key in (t.name.casefold(), (t.en or t.name).casefold())),
+                    None)
 
 
 def load_toml_model(path: str | os.PathLike, model: type[M], error: type[Exception], what: str) -> M:

@@ -9,13 +9,15 @@ the end of its day.
 
 from __future__ import annotations
 
+import calendar
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from .book import BookData
+from .config import Config
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
@@ -97,6 +99,13 @@ BLANK_GUARD: dict[tuple[str, str], str] = {
     ("orders", "paid"): "order_no",
     ("orders", "balance"): "order_no",
     ("orders", "payment_status"): "order_no",
+    ("orders", "shipped_on"): "order_no",
+    ("orders", "pay_due"): "order_no",
+    ("orders", "days_overdue"): "order_no",
+    ("orders", "refund_due"): "order_no",
+    ("orders", "allocated"): "order_no",
+    ("orders", "open"): "order_no",
+    ("orders", "alloc_rank"): "order_no",
     ("order_lines", "product_name"): "sku",
     ("order_lines", "amount"): "order_no",
     ("order_lines", "shipped_qty"): "order_no",
@@ -128,7 +137,9 @@ class Derived:
         return self.values[sheet]
 
 
-def payment_status(total: Decimal, paid: Decimal) -> str:
+def payment_status(total: Decimal, paid: Decimal, cancelled: bool = False) -> str:
+    if cancelled:  # settled to zero: nothing to collect, perhaps money to give back
+        return "refund_due" if paid > 0 else "cancelled"
     if paid > total:
         return "overpaid"
     if paid == total and total > 0:
@@ -138,7 +149,54 @@ def payment_status(total: Decimal, paid: Decimal) -> str:
     return "unpaid"
 
 
-def derive(data: BookData) -> Derived:
+def month_end(d: date, months: int) -> date:
+    """EOMONTH(d, months): the last day of the month ``months`` after ``d``'s."""
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _date(value: Any) -> date | None:
+    """A date cell's day (ISNUMBER in the formulas); None for anything else."""
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else None
+
+
+def payment_due(term, order_date: Any, due_date: Any, shipped_on: Any) -> date | str:
+    """应付日期 of an order on ``term`` (config.PaymentTerm, None: no terms or unknown ones): see
+    config.PaymentTerm; without terms the 交货日期, else the order date; "" when not due yet."""
+    ordered, shipped = _date(order_date), _date(shipped_on)
+    if term is None:
+        return _date(due_date) or ordered or ""
+    if not term.after_shipment:
+        return ordered or ""
+    if shipped is None:
+        return ""
+    base = month_end(shipped, term.months) if term.basis == "month_end" else shipped
+    return base + timedelta(days=term.days)
+
+
+#: 核销顺序 of an order no memo names, and of one without a payment due date (formulas._alloc_rank).
+RANK_NOT_NAMED = 1_000_000
+RANK_NOT_DUE = 999_999
+
+
+def allocation_order(ranks: list, customers: list[str]) -> dict[str, list[int]]:
+    """Per customer key, the indices of its orders in the order money on account pays them:
+    by 核销顺序, then sheet order (the formula's SUMIFS over the rows above)."""
+    out: dict[str, list[int]] = defaultdict(list)
+    for i in sorted(range(len(ranks)), key=lambda i: (ranks[i] if ranks[i] != "" else 0, i)):
+        if customers[i] and ranks[i] != "":
+            out[customers[i]].append(i)
+    return out
+
+
+def derive(data: BookData, config: Config | None = None, today: date | None = None) -> Derived:
+    """Every derived column of ``data``. ``config``: the payment terms and the allocation of payments
+    on account (default settings when None); ``today``: for 逾期天数 (TODAY() in the book)."""
+    config = config or Config()
+    today = today or date.today()
     _k, _serial, _amount = _Memo(_casefold), _Memo(serial), _Memo(_line_amount)
     customers, products = data["customers"], data["products"]
     orders, lines = data["orders"], data["order_lines"]
@@ -186,18 +244,61 @@ def derive(data: BookData) -> Derived:
     for ln, amt in zip(lines, line_amount):
         if amt != "":
             total_by[_k[ln["order_no"]]] += amt
-    paid_by: dict[str, Decimal] = defaultdict(Decimal)
+    direct: dict[str, Decimal] = defaultdict(Decimal)
+    pool: dict[str, Decimal] = defaultdict(Decimal)    # payments on account per customer key
+    memos: dict[str, list[str]] = defaultdict(list)    # their 备注, for memo allocation
     for p in pays:
-        paid_by[_k[p["order_no"]]] += _num(p.get("amount"))
-    o_name, o_total, o_paid, o_balance, o_status = [], [], [], [], []
+        if p.get("order_no") in (None, ""):
+            c = _k[p.get("customer_id")]
+            pool[c] += _num(p.get("amount"))
+            if p.get("notes") not in (None, ""):
+                memos[c].append(str(p["notes"]).casefold())
+        else:
+            direct[_k[p["order_no"]]] += _num(p.get("amount"))
+    first_ship: dict[str, Any] = {}
+    for s in ships:
+        first_ship.setdefault(_k[s["order_no"]], s.get("ship_date"))
+    customer_terms = _first_by_key(customers, "customer_id", "terms", _k)
+    by_memo = config.receivables.allocation == "memo"
+
+    n = len(orders)
+    o_name, o_total, o_ship, o_due, o_open, o_rank, o_cust = [], [], [], [], [], [], []
     for od in orders:
-        o = _k[od["order_no"]]
-        total, paid = money(total_by.get(o, ZERO)), money(paid_by.get(o, ZERO))
-        o_name.append(customer_names.get(_k[od["customer_id"]], ""))
+        o, c = _k[od["order_no"]], _k[od["customer_id"]]
+        total = money(total_by.get(o, ZERO))
+        cancelled = od.get("status") == "cancelled"
+        shipped = _date(first_ship.get(o)) or ""
+        term = config.payment_term(od.get("terms") or customer_terms.get(c, ""))
+        due = payment_due(term, od.get("order_date"), od.get("due_date"), shipped)
+        named = by_memo and bool(o) and any(o in memo for memo in memos.get(c, ()))
+        o_name.append(customer_names.get(c, ""))
         o_total.append(total)
+        o_ship.append(shipped)
+        o_due.append(due)
+        o_open.append(money(ZERO if cancelled else max(ZERO, total - direct.get(o, ZERO))))
+        o_rank.append((0 if named else RANK_NOT_NAMED) + (int(serial(due)) if due != "" else RANK_NOT_DUE))
+        o_cust.append(c if o and od.get("customer_id") not in (None, "") else "")
+
+    # money on account pays each customer's open orders in 核销顺序
+    o_alloc: list[Any] = [ZERO] * n
+    for c, indices in allocation_order(o_rank, o_cust).items():
+        left = pool.get(c, ZERO)
+        for i in indices:
+            o_alloc[i] = money(max(ZERO, min(o_open[i], left)))
+            left -= o_open[i]
+
+    o_paid, o_balance, o_status, o_refund, o_late = [], [], [], [], []
+    for i, od in enumerate(orders):
+        cancelled = od.get("status") == "cancelled"
+        total = o_total[i]
+        paid = money(direct.get(_k[od["order_no"]], ZERO) + o_alloc[i])
+        balance = money(ZERO if cancelled else total - paid)
         o_paid.append(paid)
-        o_balance.append(money(total - paid))
-        o_status.append(payment_status(total, paid))
+        o_balance.append(balance)
+        o_status.append(payment_status(total, paid, cancelled))
+        o_refund.append(money(max(ZERO, paid if cancelled else paid - total)))
+        due = o_due[i]
+        o_late.append(max(0, (today - due).days) if due != "" and balance > 0 else "")
 
     # --- stock on hand: from the latest stocktake (end of its day), else from the opening stock
     last_count: dict[str, float] = {}
@@ -247,7 +348,8 @@ def derive(data: BookData) -> Derived:
     product_values = {"last_count_date": last_count_date, "on_hand": on_hand, "above_reorder": above}
     _guard("products", products, product_values)
     order_values = {"customer_name": o_name, "total": o_total, "paid": o_paid, "balance": o_balance,
-                    "payment_status": o_status}
+                    "payment_status": o_status, "shipped_on": o_ship, "pay_due": o_due, "days_overdue": o_late,
+                    "refund_due": o_refund, "allocated": o_alloc, "open": o_open, "alloc_rank": o_rank}
     _guard("orders", orders, order_values)
     return Derived(
         {

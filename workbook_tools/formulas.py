@@ -15,9 +15,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .choices import MOVEMENT_TYPE, PAYMENT_STATUS, label_of
-from .derive import BLANK_GUARD
+from .choices import MOVEMENT_TYPE, ORDER_STATUS, PAYMENT_STATUS, label_of
+from .derive import BLANK_GUARD, RANK_NOT_DUE, RANK_NOT_NAMED
 from .schema import SHEET_BY_KEY
+
+
+def list_range(list_key: str) -> str:
+    """The defined name of a choice list's column on the Lists sheet: ``lst_payment_terms``."""
+    return f"lst_{list_key}"
 
 
 def range_name(sheet: str, key: str) -> str:
@@ -101,14 +106,25 @@ def _order_total(ctx: FormulaContext, row: int) -> str:
     return money(f"SUMIFS({ctx.col('order_lines', 'amount')},{ctx.col('order_lines', 'order_no')},{o})")
 
 
-def _order_paid(ctx: FormulaContext, row: int) -> str:
+def _cancelled(ctx: FormulaContext, row: int) -> str:
+    """Whether the order on ``row`` is cancelled (its status is the cancelled label)."""
+    return f'{ctx.here("orders", "status", row)}={ctx.text(label_of(ORDER_STATUS, "cancelled", ctx.lang))}'
+
+
+def _direct_paid(ctx: FormulaContext, row: int) -> str:
+    """The order's own payments (rows naming it; refunds negative)."""
     o = ctx.here("orders", "order_no", row)
-    return money(f"SUMIFS({ctx.col('payments', 'amount')},{ctx.col('payments', 'order_no')},{o})")
+    return f"SUMIFS({ctx.col('payments', 'amount')},{ctx.col('payments', 'order_no')},{o})"
+
+
+def _order_paid(ctx: FormulaContext, row: int) -> str:
+    return money(f"{_direct_paid(ctx, row)}+{ctx.here('orders', 'allocated', row)}")
 
 
 def _order_balance(ctx: FormulaContext, row: int) -> str:
     h = lambda k: ctx.here("orders", k, row)  # noqa: E731
-    return money(f"{h('total')}-{h('paid')}")
+    owed = money(f"{h('total')}-{h('paid')}")
+    return f"IF({_cancelled(ctx, row)},0,{owed})"
 
 
 def _order_payment_status(ctx: FormulaContext, row: int) -> str:
@@ -119,7 +135,77 @@ def _order_payment_status(ctx: FormulaContext, row: int) -> str:
         f"IF({paid}>{total},{lab['overpaid']},IF(AND({paid}={total},{total}>0),{lab['paid']},"
         f"IF({paid}>0,{lab['partial']},{lab['unpaid']})))"
     )
-    return body
+    return f"IF({_cancelled(ctx, row)},IF({paid}>0,{lab['refund_due']},{lab['cancelled']}),{body})"
+
+
+def _shipped_on(ctx: FormulaContext, row: int) -> str:
+    """The ship date of the order's first row on Shipments (MATCH finds the first), blank without one."""
+    first = (f"INDEX({ctx.col('shipments', 'ship_date')},"
+             f"MATCH({ctx.here('orders', 'order_no', row)},{ctx.col('shipments', 'order_no')},0))")
+    return f'IFERROR(IF(ISNUMBER({first}),{first},""),"")'
+
+
+def _pay_due(ctx: FormulaContext, row: int) -> str:
+    """应付日期 under the order's terms, else the customer's (derive.payment_due): each term's basis,
+    months and days come from the Lists sheet (``lst_payment_terms_*``), so the settings decide."""
+    h = lambda k: ctx.here("orders", k, row)  # noqa: E731
+    customer_terms = (f"IFERROR(INDEX({ctx.col('customers', 'terms')},"
+                      f"MATCH({h('customer_id')},{ctx.col('customers', 'customer_id')},0))&\"\",\"\")")
+    term = f'IF({h("terms")}<>"",{h("terms")},{customer_terms})'
+    at = f"MATCH({term},{list_range('payment_terms')},0)"
+    part = lambda p: f"INDEX({list_range('payment_terms_' + p)},{at})"  # noqa: E731
+    ordered, shipped = h("order_date"), h("shipped_on")
+    on_order = f'IF(ISNUMBER({ordered}),{ordered},"")'
+    after = (f'IF(ISNUMBER({shipped}),IF({part("basis")}="month_end",EOMONTH({shipped},VALUE({part("months")})),'
+             f'{shipped})+VALUE({part("days")}),"")')
+    terms = f'IF(OR({part("basis")}="prepay",{part("basis")}="cash"),{on_order},{after})'
+    none = f'IF(ISNUMBER({h("due_date")}),{h("due_date")},{on_order})'
+    return f"IFERROR({terms},{none})"
+
+
+def _days_overdue(ctx: FormulaContext, row: int) -> str:
+    h = lambda k: ctx.here("orders", k, row)  # noqa: E731
+    return f'IF(AND(ISNUMBER({h("pay_due")}),{h("balance")}>0),MAX(0,TODAY()-{h("pay_due")}),"")'
+
+
+def _refund_due(ctx: FormulaContext, row: int) -> str:
+    h = lambda k: ctx.here("orders", k, row)  # noqa: E731
+    return money(f"MAX(0,IF({_cancelled(ctx, row)},{h('paid')},{h('paid')}-{h('total')}))")
+
+
+def _open(ctx: FormulaContext, row: int) -> str:
+    """What the order's own payments leave open, for money on account to pay (0 when cancelled)."""
+    total = ctx.here("orders", "total", row)
+    return f"IF({_cancelled(ctx, row)},0,{money(f'MAX(0,{total}-{_direct_paid(ctx, row)})')})"
+
+
+def _alloc_rank(ctx: FormulaContext, row: int) -> str:
+    """核销顺序: the payment due date's serial (RANK_NOT_DUE without one), plus RANK_NOT_NAMED unless
+    memo allocation is on and a memo of the customer's payments on account names the order."""
+    h = lambda k: ctx.here("orders", k, row)  # noqa: E731
+    p = lambda k: ctx.col("payments", k)  # noqa: E731
+    named = (f'COUNTIFS({p("customer_id")},{h("customer_id")},{p("order_no")},"",'
+             f'{p("notes")},"*"&{h("order_no")}&"*")')
+    # (the one-cell list by itself: Gnumeric's INDEX of a one-cell range is #REF!)
+    memo = f'AND({list_range("allocation")}="memo",{named}>0)'
+    return (f'IF({memo},0,{RANK_NOT_NAMED})'
+            f'+IF(ISNUMBER({h("pay_due")}),{h("pay_due")},{RANK_NOT_DUE})')
+
+
+def _allocated(ctx: FormulaContext, row: int) -> str:
+    """Money on account (payments naming the customer, not an order) that pays this order: the
+    customer's pool less what the orders ahead in 核销顺序 take (ties: the rows above), between 0
+    and the order's open amount (derive.allocation_order)."""
+    h = lambda k: ctx.here("orders", k, row)  # noqa: E731
+    p = lambda k: ctx.col("payments", k)  # noqa: E731
+    o = lambda k: ctx.col("orders", k)  # noqa: E731
+    cust, rank = h("customer_id"), h("alloc_rank")
+    pool = f'SUMIFS({p("amount")},{p("customer_id")},{cust},{p("order_no")},"")'
+    above = lambda k: f"${SHEET_BY_KEY['orders'].letter(k)}$1:${SHEET_BY_KEY['orders'].letter(k)}{row - 1}"  # noqa: E731
+    ahead = (f'SUMIFS({o("open")},{o("customer_id")},{cust},{o("alloc_rank")},"<"&{rank})'
+             f'+SUMIFS({above("open")},{above("customer_id")},{cust},{above("alloc_rank")},{rank})')
+    share = money(f"MAX(0,MIN({h('open')},{pool}-({ahead})))")
+    return f'IF({cust}="",0,{share})'
 
 
 def _latest_count(ctx: FormulaContext, row: int) -> str:
@@ -170,6 +256,13 @@ FORMULAS: dict[tuple[str, str], Formula] = {
     ("orders", "paid"): _order_paid,
     ("orders", "balance"): _order_balance,
     ("orders", "payment_status"): _order_payment_status,
+    ("orders", "shipped_on"): _shipped_on,
+    ("orders", "pay_due"): _pay_due,
+    ("orders", "days_overdue"): _days_overdue,
+    ("orders", "refund_due"): _refund_due,
+    ("orders", "allocated"): _allocated,
+    ("orders", "open"): _open,
+    ("orders", "alloc_rank"): _alloc_rank,
     ("order_lines", "product_name"): _lookup("products", "sku", "name", "order_lines", "sku"),
     ("order_lines", "amount"): _line_amount,
     ("order_lines", "shipped_qty"): _line_shipped,

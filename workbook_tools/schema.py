@@ -65,11 +65,15 @@ class Column:
     pattern: str | None = None
     #: Computed by a formula in the workbook and recomputed by Python; never typed by staff.
     derived: bool = False
+    #: A derived value that depends on today (TODAY()): its cached result is the day it was computed,
+    #: so it is never compared with Python's (validate/cached.py).
+    volatile: bool = False
     #: The date of something that has happened, so never after today (``future-date``).
     past: bool = False
     #: Required on some rows only (then ``required`` is False): the name of the condition, one of
     #: validate/row.py's ``REQUIRED_IF``. "carrier_needs_tracking": 物流单号 for the carriers whose
-    #: ``needs_tracking`` is true in the settings (not 送货上门, 自提, 物流专线).
+    #: ``needs_tracking`` is true in the settings (not 送货上门, 自提, 物流专线). "payment_without_customer":
+    #: a payment's 订单编号 unless it names a customer (a payment on account).
     required_if: str | None = None
     help_zh: str = ""
     help_en: str = ""
@@ -157,6 +161,10 @@ ORDER_NO = _c("order_no", "订单编号", "Order no", T.ID, required=True, uniqu
               help_zh="唯一的订单编号。", help_en="Unique order number.")
 _KEY_OF = {"customers": CUSTOMER_ID, "products": SKU, "orders": ORDER_NO}
 
+#: 付款条件 on 客户 (the default) and 订单 (an order's own): the terms of the settings (config.PaymentTerm).
+TERMS = dict(type=T.CHOICE, choices="payment_terms", width=11, example="月结30天",
+             aliases=("结算方式", "账期", "付款方式条件", "terms", "payment term"))
+
 NOTES = dict(width=24, help_zh="任意备注。", help_en="Any remark.", aliases=("remarks", "note", "备注信息"))
 
 CUSTOMERS = Sheet(
@@ -197,6 +205,9 @@ CUSTOMERS = Sheet(
         _c("created_on", "建档日期", "Created on", T.DATE, width=12, past=True, example="2026-01-05",
            aliases=("建档时间", "created", "since"), help_zh="建立客户档案的日期。", help_en="Date the record was created."),
         _c("notes", "备注", "Notes", **NOTES),
+        _c("terms", "付款条件", "Payment terms", **TERMS,
+           help_zh="客户的默认付款条件（款到发货、月结30天 …）；订单可另填。",
+           help_en="The customer's usual payment terms (prepayment, month-end 30 days …); an order may have its own."),
     ),
 )
 
@@ -259,12 +270,41 @@ ORDERS = Sheet(
         _c("total", "订单金额", "Order total", T.MONEY, derived=True, width=12,
            help_zh="公式：订单明细金额合计。", help_en="Formula: sum of the order's line amounts."),
         _c("paid", "已付金额", "Paid", T.MONEY, derived=True, width=12,
-           help_zh="公式：付款表中该订单金额合计（退款为负）。", help_en="Formula: sum of the order's payments (refunds negative)."),
+           help_zh="公式：付款表中该订单金额合计（退款为负），加上客户账户收款核销到本单的金额。",
+           help_en="Formula: sum of the order's payments (refunds negative), plus what the customer's payments on account paid of it."),
         _c("balance", "未付金额", "Balance", T.MONEY, derived=True, width=12,
-           help_zh="公式：订单金额 − 已付金额。", help_en="Formula: order total − paid."),
+           help_zh="公式：订单金额 − 已付金额；已取消的订单为 0。", help_en="Formula: order total − paid; 0 for a cancelled order."),
         _c("payment_status", "付款状态", "Payment status", T.CHOICE, choices="payment_status", derived=True, width=10,
-           help_zh="公式：未付款 / 部分付款 / 已付款 / 超额付款。", help_en="Formula: unpaid / partly paid / paid / overpaid."),
+           help_zh="公式：未付款 / 部分付款 / 已付款 / 超额付款；已取消的订单为 已取消，收过款未退完为 待退款。",
+           help_en="Formula: unpaid / partly paid / paid / overpaid; a cancelled order: cancelled, or refund due while money received is not refunded."),
         _c("notes", "备注", "Notes", **NOTES),
+        _c("terms", "付款条件", "Payment terms", **TERMS,
+           help_zh="本单的付款条件；不填则用客户的付款条件。", help_en="This order's payment terms; blank = the customer's."),
+        _c("shipped_on", "首次发货日", "First shipped", T.DATE, derived=True, width=12,
+           help_zh="公式：发货表中本单第一行的发货日期。", help_en="Formula: ship date of the order's first row on Shipments."),
+        _c("pay_due", "应付日期", "Payment due", T.DATE, derived=True, width=12,
+           help_zh="公式：按付款条件算出的应付款日期：款到发货、现结为下单日期；货到付款、票到N天为首次发货日 + N 天；"
+                   "月结N天为首次发货当月月底再往后 N/30 个月的月底；未发货的月结、货到付款订单尚未到期（空）；"
+                   "没有付款条件时为交货日期（未填则下单日期）。",
+           help_en="Formula: when payment is due under the terms: the order date for prepayment and cash; first shipment + N days "
+                   "for cash on delivery and N days after invoice; for month-end N days the end of the month N/30 months after "
+                   "the first shipment's month; blank (not due) while such an order is not shipped; without terms the due "
+                   "date (else the order date)."),
+        _c("days_overdue", "逾期天数", "Days overdue", T.INT, derived=True, volatile=True, width=9,
+           help_zh="公式：有未付金额时，今天 − 应付日期（未到期为 0）。", help_en="Formula: with a balance, today − payment due (0 while not due)."),
+        _c("refund_due", "应退金额", "Refund due", T.MONEY, derived=True, width=12,
+           help_zh="公式：已取消订单收到的款项，或超额付款的部分，尚待退还。",
+           help_en="Formula: money received for a cancelled order, or paid over the total, still to give back."),
+        _c("allocated", "核销金额", "Paid on account", T.MONEY, derived=True, width=12,
+           help_zh="公式：客户账户收款（付款表只填客户编号的行）核销到本单的金额，已计入已付金额。",
+           help_en="Formula: what the customer's payments on account (Payments rows with a customer, no order) paid of this order; part of Paid."),
+        _c("open", "核销前未付", "Open before on-account", T.MONEY, derived=True, width=12,
+           help_zh="公式（核销用）：订单金额 − 本单直接付款，不小于 0；已取消为 0。",
+           help_en="Formula (for allocation): order total − the order's own payments, 0 or more; 0 when cancelled."),
+        _c("alloc_rank", "核销顺序", "Allocation order", T.INT, derived=True, width=10,
+           help_zh="公式（核销用）：数字小的订单先用账户收款核销：应付日期（未到期的排后）；按备注核销时，备注点名的订单在前。",
+           help_en="Formula (for allocation): orders with the lower number are paid first from money on account: by payment due "
+                   "(not yet due last); under memo allocation the orders a memo names come first."),
     ),
 )
 
@@ -349,7 +389,9 @@ PAYMENTS = Sheet(
     help_zh="每笔收款一行；退款填负数。交易流水号不可重复。",
     help_en="One row per payment received; a refund is negative. Transaction references are unique.",
     columns=(
-        _ref(ORDER_NO, help_zh="从下拉列表选择订单。", help_en="Pick an order from the Orders sheet."),
+        _ref(ORDER_NO, required=False, required_if="payment_without_customer",
+             help_zh="从下拉列表选择订单；客户整笔付款可不填，改填客户编号。",
+             help_en="Pick an order from the Orders sheet; blank for a payment on account, which names the customer instead."),
         _c("paid_on", "付款日期", "Paid on", T.DATE, required=True, width=12, past=True, example="2026-11-02",
            aliases=("收款日期", "到账日期", "payment date"), help_zh="收款日期。", help_en="Date received."),
         _c("method", "付款方式", "Method", T.CHOICE, required=True, choices="payment_method", width=10, example="微信支付",
@@ -361,6 +403,10 @@ PAYMENTS = Sheet(
            aliases=("流水号", "交易号", "transaction id", "reference no"), help_zh="银行或支付平台的流水号，按文本填写，不可重复。",
            help_en="Bank or platform transaction number, as text; must be unique."),
         _c("notes", "备注", "Notes", **NOTES),
+        _ref(CUSTOMER_ID, required=False, example="",
+             help_zh="客户整笔付款（一笔转账付多张订单）时填客户编号、订单编号留空：按应付日期从早到晚核销该客户的未付订单，余额为客户预收款。",
+             help_en="For a payment on account (one transfer for several orders): the customer, with the order left blank; it pays "
+                     "the customer's open orders oldest due first, and what is left is the customer's credit."),
     ),
 )
 

@@ -24,7 +24,7 @@ def book_rows(ctx: Ctx, customers: list[Customer], products: list[Product], book
         {"customer_id": c.id, "name": c.name, "contact": c.contact, "phone": c.phone, "email": c.email,
          "province": c.city.province, "city": c.city.name, "address": c.address, "tier": c.tier,
          "tax_id": c.tax_id, "preferences": "，".join(c.habits) or None, "created_on": c.created_on,
-         "notes": c.notes}
+         "notes": c.notes, "terms": None}
         for c in sorted(customers, key=lambda c: c.id)
     ]
     skus = [p.sku for p in products]
@@ -40,7 +40,7 @@ def book_rows(ctx: Ctx, customers: list[Customer], products: list[Product], book
         order_rows.append({
             "order_no": no, "customer_id": o.cust.id, "order_date": dates[o.day],
             "due_date": start + timedelta(days=o.due_day), "status": o.status, "salesperson": o.sales,
-            "notes": o.notes,
+            "notes": o.notes, "terms": None,
         })
         for ln in o.lines:
             line_rows.append({"order_no": no, "sku": skus[ln.product], "quantity": ln.qty,
@@ -66,7 +66,7 @@ def book_rows(ctx: Ctx, customers: list[Customer], products: list[Product], book
     pays = sorted(enumerate(payments), key=lambda t: (t[1].m, t[1].order.i, t[0]))
     pay_rows = [
         {"order_no": p.order.no, "paid_on": dates[p.m // 1440], "method": p.method, "amount": p.amount,
-         "reference": p.reference, "notes": p.notes(rng)}
+         "reference": p.reference, "notes": p.notes(rng), "customer_id": None}
         for _, p in pays
     ]
     move_rows = [

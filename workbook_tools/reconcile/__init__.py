@@ -24,7 +24,7 @@ from ..book import OrderBook
 from ..config import Config
 from ..findings import Finding, FindingCounts
 from ..perf import gc_paused
-from ..receivables import AgeingTable, Receivable, ageing, receivables
+from ..receivables import Allocation, AgeingTable, Receivable, ageing, allocate, credits, receivables
 from ..report import EXIT_CLEAN, EXIT_FINDINGS, FileResult, Report
 from .bank import BankResult, match_statement
 from .collection import CollectionEntry, collection_list
@@ -51,6 +51,8 @@ class Reconciliation(FindingCounts):
     collection: list[CollectionEntry]
     bank: BankResult | None = None
     findings: list[Finding] = field(default_factory=list)
+    #: Which payment on account paid which order, and each customer's credit (receivables.allocate).
+    allocation: Allocation | None = None
 
 
     @property
@@ -75,15 +77,17 @@ def reconcile_book(book: OrderBook, *, config: Config | None = None, today: date
     with gc_paused():
         ctx = make_context(book, config, today)
         items = receivables(rows_of(book), ctx.derived, config, today)
+        allocation = allocate(rows_of(book), ctx.derived, config)
         rec = Reconciliation(
             book, book.path, today, config,
             stock=reconcile_stock(ctx),
             payments=reconcile_payments(ctx, items),
             shipments=reconcile_shipments(ctx),
             receivables=items,
-            ageing=ageing(items, config.thresholds.ageing_buckets),
+            ageing=ageing(items, config.thresholds.ageing_buckets, credits(rows_of(book), allocation)),
             collection=collection_list(items, config.thresholds.ageing_buckets),
             bank=match_statement(ctx, statement) if statement is not None else None,
+            allocation=allocation,
         )
     parts = [rec.stock, rec.payments, rec.shipments] + ([rec.bank] if rec.bank else [])
     rec.findings = [f for part in parts for f in part.findings]

@@ -1,5 +1,10 @@
 """催收清单 — the collection list: whom to chase for money, and in what order.
 
+Past due means past the order's 应付日期 (its payment due date under its terms, receivables.py): an
+order on 月结 terms that has not shipped is not due, and so not on the list. Each order on it carries
+its status, terms, due date and days overdue. :func:`collection_by_salesperson` splits the list per
+salesperson (each sees the orders they sold), for printing one list each.
+
 Every customer with a balance past its due date, with those orders, the amounts, the oldest due
 date, and the contact person and phone. Sorted by what to chase first: the customer whose oldest
 overdue balance sits in the oldest ageing bucket comes first; within a bucket, the larger overdue
@@ -53,3 +58,14 @@ def collection_list(items: Iterable[Receivable], buckets: Sequence[int] = (30, 6
         ))
     entries.sort(key=lambda e: (-e.bucket, -e.overdue, e.oldest_due or date.min, e.customer_id))
     return [replace(e, rank=n) for n, e in enumerate(entries, 1)]
+
+
+def collection_by_salesperson(items: Iterable[Receivable], buckets: Sequence[int] = (30, 60, 90)
+                              ) -> dict[str, list[CollectionEntry]]:
+    """One collection list per salesperson ("" for orders without one), of the orders each sold,
+    by salesperson name."""
+    by: dict[str, list[Receivable]] = {}
+    for r in items:
+        by.setdefault(r.salesperson.strip(), []).append(r)
+    out = {name: collection_list(group, buckets) for name, group in sorted(by.items())}
+    return {name: entries for name, entries in out.items() if entries}

@@ -20,7 +20,7 @@ def rows_of(book: OrderBook) -> dict[str, list[dict]]:
 
 def make_context(book: OrderBook, config: Config, today: date) -> Context:
     ctx = Context(book, config, today)
-    ctx.__dict__["derived"] = derive(rows_of(book))  # fills the cached property, skipping book.data()'s copy
+    ctx.__dict__["derived"] = derive(rows_of(book), config, today)  # fills the cached property, skipping book.data()'s copy
     return ctx
 
 

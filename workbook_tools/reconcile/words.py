@@ -69,8 +69,10 @@ HEADERS = {
     # ageing / collection
     "contact": ("联系人", "Contact"), "phone": ("电话", "Phone"), "orders": ("订单数", "Orders"),
     "sum": ("合计", "Total"), "rank": ("优先级", "Priority"), "overdue": ("逾期合计", "Overdue"),
-    "owed": ("欠款合计", "Owed in all"), "oldest_due": ("最早交货日期", "Oldest due date"),
+    "owed": ("欠款合计", "Owed in all"), "oldest_due": ("最早应付日期", "Oldest payment due"),
     "max_days": ("最长逾期天数", "Most days past due"), "bucket": ("账龄段", "Ageing bucket"),
+    "pay_due": ("应付日期", "Payment due"), "terms": ("付款条件", "Terms"), "salesperson": ("销售员", "Salesperson"),
+    "credit_on_account": ("预收款", "Credit on account"), "net_owed": ("净欠款", "Net owed"),
     # bank
     "line": ("行号", "Line"), "bank_date": ("交易日期", "Date"), "credit": ("收入金额", "Credit"),
     "debit": ("支出金额", "Debit"), "payer": ("对方户名", "Payer"), "memo": ("摘要", "Memo"),

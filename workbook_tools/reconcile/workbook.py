@@ -326,31 +326,36 @@ def _ageing(ws, f, rec, lang) -> None:
     table = rec.ageing
     labels = table.labels(lang)
     cols = [Col("customer_id"), Col("customer"), Col("contact"), Col("phone"), Col("orders", "int"),
-            *[Col("sum", "money") for _ in labels], Col("sum", "money")]
-    headers = [w(HEADERS, c.key, lang) for c in cols[:5]] + labels + [w(HEADERS, "sum", lang)]
-    rows = [(r.customer_id, r.customer_name, r.contact, r.phone, r.orders, *r.amounts, r.total) for r in table.rows]
+            *[Col("sum", "money") for _ in labels], Col("sum", "money"), Col("credit_on_account", "money"),
+            Col("net_owed", "money")]
+    headers = ([w(HEADERS, c.key, lang) for c in cols[:5]] + labels
+               + [w(HEADERS, k, lang) for k in ("sum", "credit_on_account", "net_owed")])
+    rows = [(r.customer_id, r.customer_name, r.contact, r.phone, r.orders, *r.amounts, r.total, r.credit, r.net)
+            for r in table.rows]
     marks = ["warning" if any(r.amounts[1:]) else None for r in table.rows]
     totals = [w(TEXTS, "total_row", lang), None, None, None, sum(r.orders for r in table.rows), *table.totals,
-              table.grand_total]
+              table.grand_total, table.credit_total, table.net_total]
     _table(ws, f, lang, cols, rows, headers=headers, marks=marks, totals=totals, freeze_cols=2)
 
 
 def _collection(ws, f, rec, lang) -> None:
     cols = [Col("rank", "int"), Col("customer_id"), Col("customer"), Col("contact"), Col("phone"),
             Col("overdue", "money"), Col("owed", "money"), Col("oldest_due", "date"), Col("max_days", "int"),
-            Col("bucket"), Col("order_no"), Col("order_date", "date"), Col("due_date", "date"),
-            Col("days_past_due", "int"), Col("balance", "money")]
+            Col("bucket"), Col("order_no"), Col("order_date", "date"), Col("pay_due", "date"),
+            Col("days_past_due", "int"), Col("balance", "money"), Col("status"), Col("terms"), Col("salesperson")]
     labels = rec.ageing.labels(lang)
+    terms = choice_lists(rec.config)["payment_terms"]
     rows, groups = [], []
     for e in rec.collection:
         for n, o in enumerate(e.orders):
             rows.append((e.rank, e.customer_id, e.customer_name, e.contact, e.phone, e.overdue, e.owed, e.oldest_due,
                          e.max_days, labels[e.bucket], o.order_no, o.order_date, o.due_date, o.days_past_due,
-                         o.balance))
+                         o.balance, _status(o.status, lang) if o.status else "",
+                         label_of(terms, o.terms, lang) if o.terms else "", o.salesperson))
             groups.append(n == 0 and e.rank > 1)
     totals = [w(TEXTS, "total_row", lang), None, None, None, None,
               sum((e.overdue for e in rec.collection), Decimal(0)), sum((e.owed for e in rec.collection), Decimal(0)),
-              None, None, None, None, None, None, None, sum((r[14] for r in rows), Decimal(0))]
+              None, None, None, None, None, None, None, sum((r[14] for r in rows), Decimal(0)), None, None, None]
     _table(ws, f, lang, cols, rows, groups=groups, totals=totals, freeze_cols=3)
 
 

@@ -65,15 +65,15 @@ def monthly_summary(book: OrderBook | BookData, month: str | Month, *, config: C
     as_of = min(month.last, today)
     data = _rows(book)
     with gc_paused():
-        derived = derived if derived is not None else derive(data)
+        derived = derived if derived is not None else derive(data, config, as_of)
         facts = collect(data, derived, (month.index, month.shift(-1).index, month.shift(-12).index))
-        at_end = derived_as_of(data, derived, as_of, facts.keys)
+        at_end = derived_as_of(data, derived, as_of, facts.keys, config)
         ages = ageing(receivables(data, at_end, config, as_of=as_of), config.thresholds.ageing_buckets)
 
         def outstanding_at(day: date) -> Decimal:
             if day == as_of:
                 return ages.grand_total
-            return outstanding(data, derived_as_of(data, derived, day, facts.keys))
+            return outstanding(data, derived_as_of(data, derived, day, facts.keys, config))
 
         tables = breakdowns(facts, month, top=top)
         tables["low_stock"] = low_stock(data, derived, config)

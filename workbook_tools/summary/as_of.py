@@ -17,10 +17,18 @@ from ..derive import ZERO, Derived, cents, payment_status
 from .facts import Keys
 
 
-def derived_as_of(data: BookData, derived: Derived, day: date, keys: Keys | None = None) -> Derived:
+def derived_as_of(data: BookData, derived: Derived, day: date, keys: Keys | None = None,
+                  config=None) -> Derived:
     """``derived`` with the Orders sheet's paid, balance and payment status as they stood at the end
     of ``day``; orders placed after it (or without a date) get blanks, as rows without an order."""
     keys = Keys() if keys is None else keys
+    if any(p.get("order_no") in (None, "") and p.get("paid_on") is not None and p["paid_on"] > day
+           for p in data["payments"]):
+        # money on account received later pays orders by 核销顺序: derive again without it
+        from ..derive import derive
+
+        kept = [p for p in data["payments"] if p.get("paid_on") is None or p["paid_on"] <= day]
+        derived, data = derive({**data, "payments": kept}, config, day), {**data, "payments": kept}
     later: dict[str, Decimal] = defaultdict(Decimal)
     for p in data["payments"]:
         paid_on = p.get("paid_on")
@@ -35,9 +43,10 @@ def derived_as_of(data: BookData, derived: Derived, day: date, keys: Keys | None
         if ordered is None or ordered > day:
             paid[i] = balance[i] = status[i] = ""
         elif later and (extra := later.get(keys[o["order_no"]])) is not None:
+            cancelled = o.get("status") == "cancelled"
             paid[i] = cents(paid[i] - extra)
-            balance[i] = cents(total - paid[i])
-            status[i] = payment_status(total, paid[i])
+            balance[i] = cents(ZERO if cancelled else total - paid[i])
+            status[i] = payment_status(total, paid[i], cancelled)
     values = dict(derived.values)
     values["orders"] = {**orders, "paid": paid, "balance": balance, "payment_status": status}
     return Derived(values)

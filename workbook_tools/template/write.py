@@ -98,7 +98,7 @@ def write_book(
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
     config = config or Config()
     book = empty_data() if data is None else {s.key: list(data.get(s.key) or []) for s in SHEETS}
-    derived = derive(book)
+    derived = derive(book, config)
     ctx = FormulaContext(lang, last_rows(book))
     lists = choice_lists(config)
     dashboard = dashboard_values(book, derived, config, today or date.today())

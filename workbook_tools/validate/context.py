@@ -35,7 +35,7 @@ class Context:
     @cached_property
     def derived(self) -> Derived:
         # the rows themselves, not book.data()'s copies: derive only reads them
-        return derive({key: table.rows for key, table in self.book.tables.items()})
+        return derive({key: table.rows for key, table in self.book.tables.items()}, self.config, self.today)
 
     @cached_property
     def keys(self) -> "_Keys":

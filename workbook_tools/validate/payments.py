@@ -1,15 +1,17 @@
 """Payment rules: nothing overpaid (at the payment that went over, and on the order), no payment long
-before its order, completed orders settled, prices near the list price."""
+before its order (unless its terms are prepayment), completed orders settled, prepaid orders paid
+before they ship, prices near the list price."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from decimal import Decimal
 
 from .context import Context
 from .orders import _day
 
-CODES = ("overpaid", "payment-before-order", "completed-unpaid", "price-deviation")
+CODES = ("overpaid", "payment-before-order", "completed-unpaid", "prepay-unpaid", "price-deviation")
 
 
 def check(ctx: Context) -> Iterator:
@@ -24,6 +26,7 @@ def check(ctx: Context) -> Iterator:
         if o.get("status") == "completed" and balance > 0:
             yield ctx.at("completed-unpaid", "orders", i, "balance", o.get("order_no"), expected=balance)
     yield from _paid_before_ordered(ctx)
+    yield from _prepay_unpaid(ctx)
 
     limit = Decimal(str(ctx.config.thresholds.price_deviation))
     products = ctx.table("products").rows
@@ -59,14 +62,41 @@ def _overpaying_payment(ctx: Context, order: dict, total: Decimal, rows: list[in
         yield ctx.at("overpaid", "payments", j, "amount", order.get("order_no"), expected=total, other=running)
 
 
-def prepay_allowance_days(ctx: Context, order: dict) -> int:
-    """PREPAY HOOK: how many days before ``order``'s date one of its payments may be dated without a
-    ``payment-before-order`` warning.
+def order_terms(ctx: Context, order: dict):
+    """The payment term of ``order`` (config.PaymentTerm): its own 付款条件, else its customer's;
+    None without terms (or with ones the settings do not know)."""
+    name = order.get("terms")
+    if not name:
+        at = ctx.index("customers", "customer_id").get(ctx.keys[order.get("customer_id")])
+        name = ctx.table("customers").rows[at[0]].get("terms") if at else None
+    return ctx.config.payment_term(name)
 
-    Payment terms (预付 prepay, 货到付款, 月结 …) are not in the book yet. When orders carry them, an
-    order on prepay terms keeps ``thresholds.prepay_days`` here and any other order gets 0 (every
-    payment before it is then reported). Until then every order may have been prepaid."""
-    return ctx.config.thresholds.prepay_days
+
+def prepay_allowance_days(ctx: Context, order: dict) -> int:
+    """How many days before ``order``'s date one of its payments may be dated without a
+    ``payment-before-order`` warning: ``thresholds.prepay_days`` on prepayment terms (款到发货), and
+    for an order without terms (it may have been prepaid); 0 on any other terms (月结, 货到付款 …:
+    money before the order is a mistyped date or order number)."""
+    term = order_terms(ctx, order)
+    return ctx.config.thresholds.prepay_days if term is None or term.basis == "prepay" else 0
+
+
+def _prepay_unpaid(ctx: Context) -> Iterator:
+    """An order on prepayment terms, not shipped yet, that still owes money while its 交货日期 is at
+    most ``thresholds.prepay_notice_days`` away (or past)."""
+    notice = ctx.today + timedelta(days=ctx.config.thresholds.prepay_notice_days)
+    shipped = ctx.index("shipments", "order_no")
+    balances = ctx.derived["orders"]["balance"]
+    keys = ctx.keys
+    for i, o in enumerate(ctx.table("orders").rows):
+        due, balance = _day(o.get("due_date")), balances[i]
+        if o.get("status") not in ("pending", "processing") or due is None or due > notice:
+            continue
+        if balance == "" or balance <= 0 or keys[o.get("order_no")] in shipped:
+            continue
+        term = order_terms(ctx, o)
+        if term is not None and term.basis == "prepay":
+            yield ctx.at("prepay-unpaid", "orders", i, "balance", o.get("order_no"), expected=due, other=balance)
 
 
 def _paid_before_ordered(ctx: Context) -> Iterator:

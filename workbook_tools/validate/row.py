@@ -89,9 +89,16 @@ def _carrier_needs_tracking(ctx: Context, table):
     return lambda i: rows[i].get("carrier") not in exempt
 
 
+def _payment_without_customer(ctx: Context, table):
+    """A payment's 订单编号 is required unless the row names a customer (a payment on account)."""
+    rows = table.rows
+    return lambda i: rows[i].get("customer_id") in (None, "")
+
+
 #: The conditions a column can be required on (schema ``Column.required_if``): name ->
 #: f(ctx, table) -> (record index -> whether the value is required there).
-REQUIRED_IF = {"carrier_needs_tracking": _carrier_needs_tracking}
+REQUIRED_IF = {"carrier_needs_tracking": _carrier_needs_tracking,
+               "payment_without_customer": _payment_without_customer}
 
 
 def _blanks(ctx: Context, sheet: str, col, values: list, problem_at: dict, needed=None) -> Iterator:

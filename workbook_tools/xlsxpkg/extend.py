@@ -681,7 +681,7 @@ def _plan(pkg: Package, book: OrderBook, facts: BookFacts, config, today: date, 
     lists = choice_lists(config)
     lang = book.lang
     data = book.data()
-    derived = derive(data)
+    derived = derive(data, config)
     date1904 = pkg.date1904()
     tabs = pkg.sheets()
     parts = {s.name: s.part for s in tabs}
