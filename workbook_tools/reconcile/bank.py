@@ -9,6 +9,12 @@ Each incoming bank line (credit > 0) is matched to one recorded payment, and eac
    spaces, brackets and company suffixes such as 有限公司; banks' masked names like 李*娜 count —
    or the line's memo (摘要/附言) names the order number. The nearest date wins.
 
+A payment on account (a 付款 row naming a customer, not an order) matches by its customer's name.
+An incoming line matching no payment may still be a customer's transfer for several orders at once
+(月结 customers pay one transfer a month): :func:`customer_for_line` names the customer whose
+payer name matches, or whose open balances, taken in 核销顺序 (oldest due first), add up to the
+amount — ``BankResult.customer_matches``, to record as a payment on account.
+
 A payment or line is used once. Listed: the matched pairs and how they matched; incoming lines with
 no payment (warning ``bank-line-unmatched``); and payments that should have gone through the bank —
 positive, not cash, dated within the statement's period — with no line (warning
@@ -66,6 +72,16 @@ class Match:
     days: int
 
 
+@dataclass(frozen=True, slots=True)
+class CustomerMatch:
+    line: BankLine
+    customer_id: str
+    #: "open_balances" (the amount is the customer's oldest open balances to the cent) or "payer"
+    how: str
+    #: The orders the amount pays, oldest due first (all of them for "open_balances").
+    orders: tuple[str, ...]
+
+
 @dataclass
 class BankResult:
     statement: Statement
@@ -76,6 +92,8 @@ class BankResult:
     #: Payment record indexes that should be on the statement and are not.
     unmatched_payments: list[int] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    #: Unmatched incoming lines that look like a customer's transfer for several orders.
+    customer_matches: list[CustomerMatch] = field(default_factory=list)
 
     @property
     def credits(self) -> Decimal:
@@ -155,6 +173,9 @@ def match_statement(ctx: Context, statement: Statement) -> BankResult:
             continue
         if ln.credit > 0:
             out.unmatched_lines.append(ln)
+            found = customer_for_line(ctx, ln)
+            if found is not None:
+                out.customer_matches.append(found)
             out.findings.append(Finding(
                 "bank-line-unmatched", sheet=statement.name, row=ln.line, column=statement.letters.get("credit")
                 or statement.letters.get("amount"), field="credit", value=ln.credit, file=str(statement.path),
@@ -177,6 +198,55 @@ def match_statement(ctx: Context, statement: Statement) -> BankResult:
     return out
 
 
+def _open_by_customer(ctx: Context) -> dict[str, tuple[str, list[tuple[str, Decimal]]]]:
+    """Customer key -> (customer ID, [(order no, balance)] of its open orders in 核销顺序)."""
+    if "_open_by_customer" not in ctx.__dict__:
+        from ..derive import allocation_order
+
+        d = ctx.derived["orders"]
+        orders = ctx.table("orders").rows
+        custs = [ctx.keys[o.get("customer_id")] if o.get("order_no") else "" for o in orders]
+        out = {}
+        for c, idx in allocation_order(list(d["alloc_rank"]), custs).items():
+            owed = [(str(orders[i].get("order_no")), d["balance"][i]) for i in idx
+                    if d["balance"][i] != "" and d["balance"][i] > 0]
+            if owed:
+                out[c] = (str(orders[idx[0]].get("customer_id")), owed)
+        ctx.__dict__["_open_by_customer"] = out
+    return ctx.__dict__["_open_by_customer"]
+
+
+def customer_for_line(ctx: Context, ln: BankLine) -> CustomerMatch | None:
+    """The customer an incoming bank line probably pays several orders for: one whose oldest open
+    balances (核销顺序) add up to the amount exactly; else the one whose name or contact is the payer.
+    None when neither finds exactly one customer."""
+    open_ = _open_by_customer(ctx)
+    hits = []
+    for c, (cid, owed) in open_.items():
+        running = Decimal(0)
+        for n, (_no, bal) in enumerate(owed, 1):
+            running += bal
+            if running == ln.credit and n > 1:
+                hits.append(CustomerMatch(ln, cid, "open_balances", tuple(no for no, _ in owed[:n])))
+                break
+            if running > ln.credit:
+                break
+    if len(hits) == 1:
+        return hits[0]
+    if not ln.payer:
+        return None
+    by_name = []
+    for c in ctx.table("customers").rows:
+        names = tuple(n for n in (norm_name(c.get("name") or ""), norm_name(c.get("contact") or "")) if n)
+        if names and names_match(ln.payer, names):
+            by_name.append(c)
+    if len(by_name) != 1:
+        return None
+    cid = str(by_name[0].get("customer_id") or "")
+    owed = open_.get(ctx.keys[cid], ("", []))[1]
+    return CustomerMatch(ln, cid, "payer", tuple(no for no, _ in owed))
+
+
 def _ref_key(ref) -> str:
     return "" if ref is None else str(ref).strip().casefold()
 
@@ -195,8 +265,9 @@ def _payments(ctx: Context) -> list[_Pay]:
             continue
         k = keys[p.get("order_no")]
         names: tuple[str, ...] = ()
-        if k in order_at:
-            cid = keys[orders[order_at[k][0]].get("customer_id")]
+        # the order's customer; a payment on account names its customer itself
+        cid = keys[orders[order_at[k][0]].get("customer_id")] if k in order_at else keys[p.get("customer_id")]
+        if cid:
             if cid not in names_of:
                 c = customers[cust_at[cid][0]] if cid in cust_at else {}
                 both = (norm_name(c.get("name") or ""), norm_name(c.get("contact") or ""))
