@@ -7,12 +7,22 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_INPUT, config_option, handle_errors, load_settings
+from .common import Command, EXIT_INPUT, config_option, handle_errors, load_settings
 
 EXIT_REFUSED = 1
 
 
-@click.command("export")
+@click.command("export", cls=Command,
+               help_zh="把订单簿（或文件夹中的每本订单簿）导出到一个数据库：每个工作表一张表，有主键和外键，每行标明所属的簿"
+                       "（编号在每本簿内唯一）。\n\n"
+                       "再次导出时让该簿的行与簿一致：改动的行更新、新行添加、簿里已没有的行删除——每本簿一个事务；"
+                       "其他簿的行不动。有编号无法容纳的行（客户不存在、订单编号重复、读不出的值 …）的簿被拒绝，"
+                       "逐个单元格列出，不写入任何内容。文件夹中我们自己的输出（月报、报告、备份 …）跳过并列出。"
+                       "退出码 0：已导出；1：有簿被拒绝；2：簿或数据库无法使用。",
+               options_zh={"--to": "数据库 URL（SQLAlchemy）。默认：簿旁的 sqlite:///<book>.sqlite（文件夹为 <文件夹>/<文件夹名>.sqlite）。"
+                                   "PostgreSQL：postgresql+psycopg://用户:密码@主机/库，驱动用 pip install \"workbook_tools[export]\" 安装。",
+                           "--book": "簿的行标记的名字（book 列）。默认：不带后缀的文件名；文件夹中为相对路径（华东/上海）。"},
+               examples=[("orderbook export 订单簿.xlsx", "导出到旁边的 SQLite 文件：", "Export to an SQLite file beside it:")])
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--to", "url", metavar="URL", default=None,
               help="Database URL (SQLAlchemy). Default: sqlite:///<book>.sqlite beside the book (for a folder: "
@@ -65,22 +75,10 @@ def _book(book: Path, url, name: str | None, config_path: Path | None) -> None:
 
 def _folder(folder: Path, url, config_path: Path | None) -> None:
     from ..export import export_folder
-    from .common import progress_bar
 
-    bar, progress = progress_bar()
-    with bar:
-        done = export_folder(folder, url, config_for=lambda p: load_settings(p, config_path).config,
-                             progress=progress)
+    done = export_folder(folder, url, config_for=lambda p: load_settings(p, config_path).config,
+                         on_book=lambda b: click.echo(_book_line(b)))  # a line as each book is done
     click.echo(f"{folder} → {done.url}: {len(done.exported):,} of {len(done.books):,} books exported")
-    for b in done.books:
-        if b.result is not None:
-            c = b.result.tables.values()
-            click.echo(f"  {b.name}: {sum(t.rows for t in c):,} rows, {sum(t.inserted for t in c):,} added, "
-                       f"{sum(t.updated for t in c):,} updated, {sum(t.deleted for t in c):,} deleted  ({b.path})")
-        elif b.refused is not None:
-            click.echo(f"  {b.name}: {b.refused}  ({b.path})".replace("\n", "\n    "))
-        else:
-            click.echo(f"  {b.name}: not exported, the book could not be read: {b.error}  ({b.path})")
     for s in done.skipped:
         click.echo(f"  {s.path}: {s.text('en')}")
     if done.elsewhere:
@@ -89,6 +87,17 @@ def _folder(folder: Path, url, config_path: Path | None) -> None:
         sys.exit(EXIT_INPUT)
     if done.refused:
         sys.exit(EXIT_REFUSED)
+
+
+def _book_line(b) -> str:
+    head = f"  {b.name} ({b.path})"
+    if b.result is not None:
+        c = b.result.tables.values()
+        return (f"{head}: {sum(t.rows for t in c):,} rows, {sum(t.inserted for t in c):,} added, "
+                f"{sum(t.updated for t in c):,} updated, {sum(t.deleted for t in c):,} deleted")
+    if b.refused is not None:
+        return f"{head}: {b.refused}".replace("\n", "\n    ")
+    return f"{head}: not exported, the book could not be read: {b.error}"
 
 
 def _table(result) -> list[str]:

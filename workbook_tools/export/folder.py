@@ -64,11 +64,11 @@ def folder_book_name(path: Path, folder: Path) -> str:
 
 
 def export_folder(folder: str | os.PathLike, url, *, config_for: Callable[[Path], Config] | None = None,
-                  progress: Callable[[str, int, int], None] | None = None) -> FolderExport:
+                  on_book: Callable[[BookExport], None] | None = None) -> FolderExport:
     """Export every order book in ``folder`` (see the module's docstring) to the database at ``url``.
 
-    ``config_for(book path)`` gives each book's settings (default: the defaults);
-    ``progress("export", done, total)`` after each book. Raises ExportError when the database cannot
+    ``config_for(book path)`` gives each book's settings (default: the defaults); ``on_book(entry)``
+    is called as each book is done (exported, refused or unreadable). Raises ExportError when the database cannot
     be used (the books exported before it stay exported: each is its own transaction).
     """
     folder = Path(folder)
@@ -78,7 +78,7 @@ def export_folder(folder: str | os.PathLike, url, *, config_for: Callable[[Path]
     engine = connect(url)
     out = FolderExport(_safe(engine.url), skipped=found.skipped)
     try:
-        for n, path in enumerate(found.books, 1):
+        for path in found.books:
             entry = BookExport(path, folder_book_name(path, folder))
             out.books.append(entry)
             try:
@@ -92,8 +92,8 @@ def export_folder(folder: str | os.PathLike, url, *, config_for: Callable[[Path]
                 raise ExportError(f"{e} (at {path}; {done:,} of {len(found.books):,} books exported before it)") from None
             except WorkbookToolsError as e:  # the book's settings, a missing sheet …
                 entry.error = str(e)
-            if progress:
-                progress("export", n, len(found.books))
+            if on_book:
+                on_book(entry)
         names = {b.name for b in out.books}
         out.elsewhere = [b for b in books_in(engine) if b not in names]
     finally:
