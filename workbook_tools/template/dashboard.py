@@ -21,6 +21,7 @@ from ..choices import ORDER_STATUS
 from ..config import Config
 from ..derive import ZERO, Derived, cents, serial
 from ..formulas import FormulaContext
+from .printing import page_setup
 from .styles import Styles
 from .texts import tr
 
@@ -156,6 +157,7 @@ def write_dashboard(ws: Worksheet, ctx: FormulaContext, config: Config, values: 
     lang = ctx.lang
     ws.set_column(0, 0, 46)
     ws.set_column(1, 1, 16)
+    page_setup(ws, [46, 16], company=config.company_name, lang=ctx.lang, header_rows=None)
     ws.write_string(0, 0, tr("dash_title", lang, company=config.company_name), styles.title)
     ws.write_string(1, 0, tr("dash_note", lang))
     for i, line in enumerate(_lines(ctx, config)):

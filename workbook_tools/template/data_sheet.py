@@ -28,6 +28,7 @@ from ..schema import TEXT_TYPES, Column, Sheet, T
 from .carry import EXTRA_WIDTH, CellPlan, ExtraColumn, SheetCarry, data_plan, put_value, value_formats
 from .conditional import add_conditional_formats
 from .fill import row_formula
+from .printing import data_print_area, page_setup
 from .rowxml import (BulkSheet, LazyStyles, as_texts, cells, date_body, formula_cells, formula_parts, number_body,
                      rows_xml, text_cells, value_body)
 from .styles import Styles
@@ -39,8 +40,6 @@ PROTECTION = {
     "insert_rows": True, "delete_rows": True, "select_locked_cells": True, "select_unlocked_cells": True,
 }
 HEADER_HEIGHT = 32
-#: Rows printed at least (the prepared formula rows below would print as hundreds of blank pages).
-PRINT_ROWS = 40
 #: Columns right of the schema's left unlocked for staff's own notes. Few: xlsxwriter visits every
 #: column up to the last formatted one on every row it writes.
 FREE_COLUMNS = 10
@@ -143,11 +142,9 @@ def write_data_sheet(
             ws.write_string(0, len(columns) + j, extra.header, styles.header_optional)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, last_row - 1, width - 1)
-    ws.set_landscape()
-    ws.set_paper(9)  # A4
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(0)
-    ws.print_area(0, 0, max(len(rows), PRINT_ROWS), width - 1)
+    page_setup(ws, [col.width for _c, col in columns] + [EXTRA_WIDTH] * len(extras),
+               company=config.company_name, lang=lang, key_columns=2)
+    data_print_area(ws, sheet, len(rows), width)
 
     write = _write_rows_xml if isinstance(ws, BulkSheet) and ws.bulk_ready() else _write_rows_cells
     plan = data_plan(ws, sheet, rows, carry, styles) if carry is not None else None

@@ -11,6 +11,7 @@ from xlsxwriter.worksheet import Worksheet
 from ..choices import YES_NO, Choice, label_of
 from ..config import Config
 from ..schema import DASHBOARD, LISTS, SHEETS, Column, Sheet, aux_name, resolve_ref
+from .printing import page_setup
 from .styles import Styles
 from .texts import HOW_TO, pick, tr, type_name
 from .validation import rule
@@ -62,9 +63,7 @@ def write_instructions(ws: Worksheet, config: Config, lang: str, lists: dict[str
     """Rows are written top to bottom (constant-memory mode); long lines overflow to the right."""
     for c, width in enumerate(WIDTHS):
         ws.set_column(c, c, width)
-    ws.set_landscape()
-    ws.set_paper(9)  # A4
-    ws.fit_to_pages(1, 0)
+    page_setup(ws, WIDTHS, company=config.company_name, lang=lang, header_rows=None)
     r = 0
 
     def line(text: str, fmt=None, col: int = 0) -> None:
