@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pandas as pd
+from terms_oracle import payment_due
 import pytest
 
 from reconcile_cases import frames, order_amounts
@@ -108,7 +109,7 @@ def test_payment_totals_equal_pandas(demo, rec):
     status[live["paid_c"] > live["total_c"]] = "overpaid"
     assert dict(p.by_status) == status.value_counts().to_dict()
     # every past-due balance is listed, and nothing else is
-    due = live["due_date"].fillna(live["order_date"])
+    due = live.index.map(payment_due(demo))  # by the payment due date of the terms (terms_oracle.py)
     past_due = live[(live["balance_c"] > 0) & (due < pd.Timestamp(TODAY))]
     assert len(past_due) > 10
     assert sorted(i.order_no for i in p.items if i.kind == "past_due") == sorted(past_due.index)
@@ -120,8 +121,8 @@ def test_ageing_and_collection_list_equal_pandas(demo, rec):
     f = frames(demo)
     orders = order_amounts(f)
     open_ = orders[(orders["status"] != "cancelled") & (orders["balance_c"] > 0)].copy()
-    open_["due"] = open_["due_date"].fillna(open_["order_date"])
-    open_["days"] = (pd.Timestamp(TODAY) - open_["due"]).dt.days
+    open_["due"] = open_.index.map(payment_due(demo))  # not due (NaT): an unshipped order on 月结 terms
+    open_["days"] = (pd.Timestamp(TODAY) - open_["due"]).dt.days.fillna(0).astype(int)
     open_["bucket"] = pd.cut(open_["days"], [-10**9, 0, 30, 60, 90, 10**9], labels=False)
     assert [cents(t) for t in rec.ageing.totals] == [
         int(open_[open_["bucket"] == b]["balance_c"].sum()) for b in range(5)]

@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
+from terms_oracle import payment_due
 import pytest
 
 from workbook_tools.config import Config
@@ -212,8 +213,8 @@ def test_ageing_low_stock_and_open_problems_equal_pandas(data, frames, month, as
     # ageing: balances at as_of, by days past the due date (or the order date when there is none)
     b = frames.balances(as_of)
     b = b[b["balance"] > 0].copy()
-    due = b["due_date"].fillna(b["order_date"])
-    b["days"] = (pd.Timestamp(as_of) - due).dt.days
+    due = b["order_no"].map(payment_due(data))  # the payment due date of the terms (terms_oracle.py)
+    b["days"] = (pd.Timestamp(as_of) - due).dt.days.fillna(0)
     b["bucket"] = pd.cut(b["days"], [-10**6, 0, 30, 60, 90, 10**6], labels=False)
     expected = [sum(b[b["bucket"] == i]["balance"], ZERO) for i in range(5)]
     assert list(s.ageing.totals) == expected

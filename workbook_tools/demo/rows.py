@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 
 from ..book import BookData
@@ -14,6 +15,41 @@ from .shipping import local_deliveries, tracking_no
 from .stock import Move
 
 
+#: Payment terms of the demo's companies (most on 月结) and people (prepay, or pay at once by phone).
+_COMPANY_TERMS = (("月结30天", 45), ("月结60天", 35), ("票到30天", 10), ("款到发货", 10))
+ON_ACCOUNT = False
+_AT_ONCE = frozenset({"微信支付", "支付宝"})
+
+
+def customer_terms(c: Customer) -> str:
+    """A customer's terms, fixed by its ID (its own generator: the other figures stay as they were)."""
+    if c.is_person:
+        return "现结" if c.pay_method in _AT_ONCE else "款到发货"
+    names, weights = zip(*_COMPANY_TERMS)
+    return random.Random(f"terms-{c.id}").choices(names, weights)[0]
+
+
+def on_account(pay_rows: list[dict], terms_of: dict[str, str], customer_of: dict[str, str]) -> list[dict]:
+    """A 月结 customer's bank transfers of one day for several orders become one transfer on account
+    (付款 with the customer, no order), as such customers pay: the orders are paid by allocation."""
+    groups: dict[tuple, list[int]] = {}
+    for i, p in enumerate(pay_rows):
+        cust = customer_of.get(p["order_no"])
+        if p["method"] == "银行转账" and p["amount"] > 0 and terms_of.get(cust, "").startswith("月结"):
+            groups.setdefault((cust, p["paid_on"]), []).append(i)
+    merged: dict[int, dict] = {}
+    gone: set[int] = set()
+    for (cust, _day), idx in groups.items():
+        if len(idx) < 2:
+            continue
+        first = pay_rows[idx[0]]
+        orders = "、".join(pay_rows[i]["order_no"] for i in idx)
+        merged[idx[0]] = {**first, "order_no": None, "customer_id": cust,
+                          "amount": sum(pay_rows[i]["amount"] for i in idx), "notes": f"月结货款（{orders}）"}
+        gone.update(idx[1:])
+    return [merged.get(i, p) for i, p in enumerate(pay_rows) if i not in gone]
+
+
 def book_rows(ctx: Ctx, customers: list[Customer], products: list[Product], book: list[Order],
               payments: list[Payment], moves: list[Move]) -> BookData:
     clock, rng = ctx.clock, ctx.rng
@@ -24,7 +60,7 @@ def book_rows(ctx: Ctx, customers: list[Customer], products: list[Product], book
         {"customer_id": c.id, "name": c.name, "contact": c.contact, "phone": c.phone, "email": c.email,
          "province": c.city.province, "city": c.city.name, "address": c.address, "tier": c.tier,
          "tax_id": c.tax_id, "preferences": "，".join(c.habits) or None, "created_on": c.created_on,
-         "notes": c.notes, "terms": None}
+         "notes": c.notes, "terms": customer_terms(c)}
         for c in sorted(customers, key=lambda c: c.id)
     ]
     skus = [p.sku for p in products]
@@ -69,6 +105,7 @@ def book_rows(ctx: Ctx, customers: list[Customer], products: list[Product], book
          "reference": p.reference, "notes": p.notes(rng), "customer_id": None}
         for _, p in pays
     ]
+    pay_rows = pay_rows if not ON_ACCOUNT else on_account(pay_rows, {c.id: customer_terms(c) for c in customers}, {o.no: o.cust.id for o in book})
     move_rows = [
         {"date": dates[m.day], "sku": skus[m.product], "type": m.type, "quantity": m.qty, "doc_no": m.doc,
          "notes": m.note}
