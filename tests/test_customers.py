@@ -330,8 +330,8 @@ def test_command(tmp_path):
     book = write_book(tmp_path / "簿.xlsx", generate_demo(60, seed=2, today=TODAY), today=TODAY)
     result = CliRunner().invoke(command, [str(book), "--today", "2026-11-27"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    out = tmp_path / "簿.customers.xlsx"
-    assert f"wrote {out}" in result.output and out.exists()
+    out = tmp_path / "簿.customers-2026-11-27.xlsx"  # names.py: BOOK.customers-YYYY-MM-DD.xlsx
+    assert f"已写入 {out}" in result.output and out.exists()
     assert all(s.zh in result.output for s in SEGMENTS)
     en = CliRunner().invoke(command, [str(book), "--lang", "en", "-o", str(tmp_path / "x.xlsx")])
     assert en.exit_code == 0 and "Key value" in en.output and (tmp_path / "x.xlsx").exists()

@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from .commands.common import (
+    Group,
     backed_up,
     book_output,
     config_option,
@@ -23,16 +24,32 @@ from .commands.common import (
     load_settings,
     progress_bar,
     today_option,
+    wrote,
 )
+from .commands.speak import current_lang
 from .config import DEFAULT_CONFIG_NAME, write_default_config
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]},
+             help_zh="客户订单管理簿及其工具：生成模板和示例簿，校验、导入、合并、对账、月报、客户档案。\n\n"
+                     "每个命令的用法和例子：orderbook 命令 -h。语言：--lang zh|en，或按系统区域设置。",
+             examples=[("orderbook demo -o 示例订单簿.xlsx", "生成一本示例订单簿和上月的月报：",
+                        "Write a demo order book and last month's report:"),
+                       ("orderbook validate 订单簿.xlsx", "校验一本订单簿：", "Check an order book:")])
 @click.version_option(package_name="workbook_tools")
 def cli() -> None:
-    """客户订单管理簿 — the customer order book and its tools."""
+    """客户订单管理簿 — the customer order book and its tools: template and demo, validation, import,
+    merge, reconciliation, the monthly report, customer history.
+
+    Each command's use and examples: orderbook COMMAND -h. Language: --lang zh|en, or the locale.
+    """
 
 
-@cli.command()
+@cli.command(
+    help_zh="写出空白的订单簿模板（数据验证、公式、填写说明）。",
+    options_zh={"--output": "写到哪里。默认：order_book_template.xlsx（英文：order_book_template_en.xlsx）。"
+                            "那里已有订单簿时，不加 --force 不会替换。"},
+    examples=[("orderbook template -o 订单簿.xlsx", "写出中文模板：", "Write the Chinese template:"),
+              ("orderbook template --lang en", "写出英文模板：", "Write the English template:")])
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write. Default: order_book_template.xlsx (en: order_book_template_en.xlsx). "
                    "An existing order book there is not replaced without --force.")
@@ -53,10 +70,18 @@ def template(output: Path | None, lang: str | None, config_path: Path | None, fo
     if saved:
         click.echo(backed_up(saved, lang))
     click.echo(settings.line(lang))
-    click.echo(f"wrote {path}")
+    click.echo(wrote(path, lang))
 
 
-@cli.command()
+@cli.command(
+    help_zh="生成一本填好数据的示例订单簿（数据真实、前后一致），校验它，并在旁边写出上一个完整月份的月报。",
+    options_zh={"--orders": "生成多少张订单。", "--seed": "随机种子：同一种子生成同一本簿。",
+                "--today": "假定今天是这一天（YYYY-MM-DD）。默认：今天。",
+                "--output": "写到哪里。那里已有订单簿时，不加 --force 不会替换。"},
+    examples=[("orderbook demo --orders 500 -o 示例订单簿.xlsx", "500 张订单的示例簿：",
+               "A demo book of 500 orders:"),
+              ("orderbook demo --today 2026-11-27", "固定日期，每次生成的簿都一样：",
+               "A fixed day: the same book every time:")])
 @click.option("--orders", type=click.IntRange(1, 1_000_000), default=2000, show_default=True,
               help="Number of orders to generate.")
 @click.option("--seed", type=int, default=1, show_default=True, help="Random seed: the same seed gives the same book.")
@@ -74,7 +99,9 @@ def demo(orders: int, seed: int, today, output: Path, lang: str | None, config_p
     full month's report (月报) beside it."""
     from .demo import generate_demo
     from .formats.labels import file_line
+    from .names import output_path
     from .outputs import check_output
+    from .schema import SHEETS
     from .overview import book_overview
     from .template import write_book
     from .summary import monthly_summary
@@ -88,31 +115,46 @@ def demo(orders: int, seed: int, today, output: Path, lang: str | None, config_p
     lang = lang or config.language
     today = today or date.today()
     month = previous_month(today)
-    report_path = output.with_name(f"{output.stem}.summary_{month}.xlsx")
+    report_path = output_path(output, "summary", month)
     # both refused before any work, when one of them would replace what it may not
     saved = [check_output(report_path, "summary", inputs=[config_path, output], force=force)]
-    bar, progress = progress_bar()
+    bar, phase = progress_bar(lang)
     with bar:
         with book_output(output, inputs=[config_path], force=force) as saved_book:
-            data = generate_demo(orders, seed=seed, today=today, config=config, progress=progress)
-            path = write_book(output, data, config=config, lang=lang, today=today, progress=progress)
+            data = generate_demo(orders, seed=seed, today=today, config=config, progress=phase("生成", "making"))
+            sizes = {s.name(lang): len(data.get(s.key) or []) for s in SHEETS}
+            path = write_book(output, data, config=config, lang=lang, today=today,
+                              progress=phase("写入", "writing", sizes=sizes, cumulative=True))
         saved.append(saved_book)
-        checked = validate_file(path, config=config, today=today)
+        checked = validate_file(path, config=config, today=today, progress=phase("校验", "checking"))
         # the last full month's report beside the book
+        summarising = phase("月报", "report")
+        summarising(str(month), 0, 2)
         summary = monthly_summary(data, str(month), config=config, today=today)
+        summarising(str(month), 1, 2)
         report = write_summary(summary, report_path, lang, config=config)
+        summarising(str(month), 2, 2)
     for s in saved:
         if s:
             click.echo(backed_up(s, lang))
     click.echo(settings.line(lang))
-    click.echo(f"wrote {path}")
+    click.echo(wrote(path, lang))
     click.echo(book_overview(data, lang=lang, currency=config.currency_symbol))
     click.echo(f"{'校验' if lang == 'zh' else 'validation'}: {file_line(checked, lang)}")
     click.echo("\n".join(figures_text(summary, lang)))
-    click.echo(f"wrote {report}")
+    click.echo(wrote(report, lang))
 
 
-@cli.command()
+@cli.command(
+    help_zh="校验订单簿（文件或文件夹），按单元格标出每个问题：先列错误，再列提醒，每条说明该填什么。\n\n"
+            "退出码 0：没有错误（可以有提醒）；1：有错误；2：有文件无法读取。",
+    options_zh={"--format": "报告格式（可重复）：text 打印在终端；json、xlsx、html 写到 --out 文件夹。默认：text。",
+                "--out": "json、xlsx、html 报告写到哪个文件夹。默认：当前文件夹。",
+                "--today": "按这一天（YYYY-MM-DD）检查日期，而不是今天。"},
+    examples=[("orderbook validate 订单簿.xlsx", "校验一本簿：", "Check one book:"),
+              ("orderbook validate 订单/ --format xlsx --out 报告/",
+               "校验文件夹里的每本簿，写出 Excel 报告和标注副本：",
+               "Check every book in a folder; write the Excel report and annotated copies:")])
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "formats", type=click.Choice(["text", "json", "xlsx", "html"]), multiple=True,
               help="Report format (repeat for several). text prints to the terminal; the others are written "
@@ -134,19 +176,20 @@ def validate(paths, formats, out_dir, today, lang, config_path) -> None:
     from .settings import settings_resolver, validate_books
 
     resolve = settings_resolver(config_path=config_path, environ=os.environ)
-    bar, progress = progress_bar()
+    bar, phase = progress_bar(lang or current_lang())
     with bar:
-        report, used = validate_books(paths, resolve=resolve, today=today, progress=progress)
+        report, used = validate_books(paths, resolve=resolve, today=today, progress=phase("校验", "checking"))
     lang = lang or next((s.config.language for s in used if s is not None), "zh")
     formats = formats or ("text",)
     if "text" in formats:
-        render_text(report, lang)
-    for line in settings_lines(report, used, lang):
-        click.echo(line)
+        render_text(report, lang)  # it names each file's settings
+    else:
+        for line in settings_lines(report, used, lang):
+            click.echo(line)
     for fmt in formats:
         if fmt != "text":
             for written in FORMATS[fmt](report, out_dir or Path("."), lang):
-                click.echo(f"wrote {written}")
+                click.echo(wrote(written, lang))
     sys.exit(report.exit_code)
 
 
@@ -158,7 +201,13 @@ def settings_lines(report, used, lang: str) -> list[str]:
     return [f"{r.path}: {s.line(lang)}" for r, s in zip(report.files, used) if s is not None]
 
 
-@cli.command()
+@cli.command(
+    help_zh="校验文件夹中的每本订单簿，报告写进按日期命名的文件夹（供定时任务 cron 使用）。",
+    options_zh={"--reports": "按日期（YYYY-MM-DD）命名的报告文件夹放在哪里。",
+                "--keep-days": "删除早于这么多天的报告文件夹。",
+                "--extend": "先为校验会提醒的簿预置更多行（orderbook extend）：预置行快用完、行没有公式、数据验证丢失。"},
+    examples=[("orderbook nightly 订单/ --reports 报告/", "每晚校验 订单/ 中的每本簿：",
+               "Check every book in 订单/ each night:")])
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--reports", "reports_root", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"),
               show_default=True, help="Where the dated report folders (YYYY-MM-DD) go.")
@@ -190,21 +239,29 @@ def nightly(folder, reports_root, keep_days, extend, lang, config_path) -> None:
     sys.exit(result.exit_code)
 
 
-@cli.group()
+@cli.group(help_zh="公司设置（TOML）。",
+           examples=[("orderbook config init", "写出默认设置文件 orderbook.toml：",
+                      "Write the default settings file, orderbook.toml:")])
 def config() -> None:
     """Company settings (TOML)."""
 
 
-@config.command("init")
+@config.command("init", help_zh="写出默认的设置文件（orderbook.toml），供修改。",
+                options_zh={"--force": "覆盖已有的文件。"},
+                examples=[("orderbook config init", "在当前文件夹写出 orderbook.toml：",
+                           "Write orderbook.toml in the current folder:")])
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_CONFIG_NAME)
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @handle_errors
 def config_init(path: Path, force: bool) -> None:
     """Write the default settings file (orderbook.toml) to edit."""
-    click.echo(f"wrote {write_default_config(path, overwrite=force)}")
+    click.echo(wrote(write_default_config(path, overwrite=force), current_lang()))
 
 
-@config.command("show")
+@config.command("show", help_zh="打印命令对 BOOK 使用的设置（TOML）及其来源：--config、$ORDERBOOK_CONFIG、"
+                                 "簿所在文件夹（或上级，直到当前文件夹）中的 orderbook.toml、簿中保存的设置，或默认设置。",
+                examples=[("orderbook config show 订单簿.xlsx", "看这本簿用的设置：",
+                           "See the settings this book uses:")])
 @click.argument("book", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @config_option
 @handle_errors
@@ -215,11 +272,15 @@ def config_show(book: Path, config_path: Path | None) -> None:
     from .config import config_toml
 
     settings = load_settings(book, config_path)
-    click.echo(f"# {settings.line('en')}")
+    click.echo(f"# {settings.line(current_lang())}")
     click.echo(config_toml(settings.config).split("\n\n", 1)[1], nl=False)
 
 
-@config.command("set")
+@config.command("set", help_zh="修改 BOOK 中保存的设置，例如 orderbook config set 订单簿.xlsx currency_symbol=$ "
+                                "thresholds.overdue_grace_days=5（键名同 orderbook.toml，用点连接；列表按 TOML 写：[\"a\", \"b\"]）。"
+                                "只改簿的文档属性，工作表都不变。",
+                examples=[("orderbook config set 订单簿.xlsx thresholds.overdue_grace_days=5",
+                           "逾期宽限改为 5 天：", "Allow 5 days' grace before overdue:")])
 @click.argument("book", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("assignments", nargs=-1, required=True, metavar="KEY=VALUE...")
 @force_option
@@ -241,13 +302,21 @@ def config_set(book: Path, assignments: tuple[str, ...], force: bool) -> None:
     for item in assignments:
         key = item.partition("=")[0].strip()
         click.echo(f"{key}: {setting_text(base, key)} → {setting_text(new, key)}")
-    click.echo(f"stored in {book}")
+    zh = current_lang() == "zh"
+    click.echo(f"已保存到 {book}" if zh else f"stored in {book}")
     used = load_settings(book, None)
     if used.source != "book":
-        click.echo(f"note: {used.describe('en')} takes precedence over the settings stored in the book")
+        click.echo(f"注意：{used.describe('zh')}优先于簿中保存的设置" if zh
+                   else f"note: {used.describe('en')} takes precedence over the settings stored in the book")
 
 
-@cli.command("changes")
+@cli.command("changes", help_zh="BOOK 每晚的变化（新增的行、改动的单元格 旧值 → 新值、删除的行及其全部值），"
+                               "以及上次夜间任务以来（尚未记录）的变化。",
+             options_zh={"--since": "从这一天（YYYY-MM-DD）起的各晚。默认：记录的每一晚。",
+                         "--reports": "夜间任务的报告文件夹（orderbook nightly --reports），快照在其中。",
+                         "--json": "以 JSON 打印。"},
+             examples=[("orderbook changes 订单簿.xlsx --since 2026-11-01", "11 月以来的变化：",
+                        "What changed since November 1st:")])
 @click.argument("book", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
               callback=lambda ctx, param, value: value.date() if value else None,

@@ -1,5 +1,5 @@
 """What every command shares: error handling, the --config, --lang and --force options, a progress bar,
-consent and lock for writing a book."""
+the "wrote" line, consent and lock for writing a book. (Help in the user's language: speak.py.)"""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from ..errors import WorkbookToolsError
+from .speak import Command, Group, current_lang  # noqa: F401  (the commands' class, for every module)
 
 EXIT_INPUT = 2
 
@@ -55,31 +56,69 @@ def load_settings(book: Path | None, config_path: Path | None, *, mapping_config
 
 def today_option(help: str):
     """``--today YYYY-MM-DD``, given to the command as a ``date`` (None when not given)."""
-    return click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, help=help,
+    return click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, help=help, metavar="YYYY-MM-DD",
                         callback=lambda ctx, param, value: value.date() if value else None)
 
 
 def lang_option(fn):
     return click.option(
         "--lang", type=click.Choice(["zh", "en"]), default=None,
-        help="Workbook language (sheet names, headers, messages). Default: the config's, zh.",
+        help="Language: zh Chinese, en English (sheet names, headers, messages, this help). Default: the "
+             "settings' language (zh).",
     )(fn)
 
 
-def progress_bar():
-    """A rich progress bar as a ``progress(stage, done, total)`` callback."""
+def progress_bar(lang: str = "zh"):
+    """A rich progress bar (on a terminal only) and ``phase(verb_zh, verb_en, sizes=None, cumulative=False)``,
+    which gives a ``progress(stage, done, total)`` callback for one step of the work: one bar per
+    stage (a sheet, a file), labelled in ``lang`` ("写入 订单"), each with its own total. A
+    ``cumulative`` step counts on across its stages (write_book: rows written in all); ``sizes``
+    (stage -> its own count) then gives each bar its own total, and a stage that ends is shown full."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                    transient=True, disable=not sys.stderr.isatty(), console=None)
-    tasks: dict[str, int] = {}
 
-    def update(stage: str, done: int, total: int) -> None:
-        if stage not in tasks:
-            tasks[stage] = bar.add_task(stage, total=total)
-        bar.update(tasks[stage], completed=done, total=total)
+    def phase(verb_zh: str, verb_en: str, *, sizes: dict[str, int] | None = None, cumulative: bool = False):
+        verb = verb_zh if lang == "zh" else verb_en
+        tasks: dict[str, int] = {}
+        state = {"last": 0, "stage": None, "start": 0}
 
-    return bar, update
+        def update(stage: str, done: int, total: int) -> None:
+            if stage == "done":
+                return
+            if cumulative and stage != state["stage"]:
+                if state["stage"] in tasks:  # the stage before has ended: its bar is full
+                    finished = tasks[state["stage"]]
+                    bar.update(finished, total=bar.tasks[finished].completed)
+                state.update(stage=stage, start=state["last"])
+            state["last"] = done
+            own_done = done - state["start"] if cumulative else done
+            own_total = (sizes or {}).get(stage) if cumulative else total
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(f"{verb} {stage_label(stage, lang)}".rstrip(), total=own_total)
+            bar.update(tasks[stage], completed=own_done, total=own_total)
+
+        return update
+
+    return bar, phase
+
+
+def stage_label(stage: str, lang: str) -> str:
+    """A progress stage in ``lang``: a sheet key ("orders") as the sheet's name, "stock" as 库存变动;
+    sheet names and file names as they are."""
+    from ..schema import SHEET_BY_KEY
+
+    key = {"stock": "stock_moves", "validate": ""}.get(stage, stage)
+    if key == "":
+        return ""
+    sheet = SHEET_BY_KEY.get(key)
+    return sheet.name(lang) if sheet is not None else stage
+
+
+def wrote(path, lang: str = "zh") -> str:
+    """The line saying a file was written: one word per language, in every command."""
+    return f"已写入 {path}" if lang == "zh" else f"wrote {path}"
 
 
 def force_option(fn):

@@ -6,10 +6,17 @@ from pathlib import Path
 
 import click
 
-from .common import config_option, handle_errors, load_settings, today_option
+from .common import Command, config_option, wrote, handle_errors, load_settings, today_option
 
 
-@click.command("extend")
+@click.command("extend", cls=Command,
+               help_zh="在 BOOK 的数据下方重新预置行（就地修改），使每个表至少预置 5,000 行（行多时为其五分之一）：新行和旧末尾以下"
+                       "已填的行上的公式、条件格式、筛选、打印区域和公式计算的范围；被其他程序截断的数据验证恢复。簿的其他部分不变。\n\n"
+                       "orderbook validate 报告 prepared-rows-low、formula-missing 或 validation-missing 时运行"
+                       "（orderbook nightly --extend 每晚自动做）。打开簿让它重新计算（或保存一次）即可看到新行的结果。",
+               options_zh={"--today": "概览中刷新的数字按哪一天（YYYY-MM-DD）。默认：今天。",
+                           "--force": "即使 Excel、WPS 或 LibreOffice 打开着簿也写入（它们之后保存的内容会覆盖这次的）。"},
+               examples=[("orderbook extend 订单簿.xlsx", "预置更多行：", "Prepare more rows:")])
 @click.argument("book", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @today_option("The day the dashboard's refreshed figures are for (YYYY-MM-DD). Default: today.")
 @config_option
@@ -53,7 +60,7 @@ def extend_lines(result) -> list[str]:
     if not result.changed:
         lines.append(f"{result.path}: every sheet is prepared far enough ahead; nothing to do")
     else:
-        lines.append(f"wrote {result.path}")
+        lines.append(wrote(result.path, "en"))
     return lines
 
 

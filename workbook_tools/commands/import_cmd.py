@@ -9,7 +9,7 @@ import click
 from rich.cells import cell_len
 
 from ..schema import SHEET_BY_KEY
-from .common import config_option, force_option, handle_errors, lang_option, load_settings, today_option
+from .common import Command, config_option, force_option, handle_errors, lang_option, load_settings, today_option
 
 _W = {
     "zh": {
@@ -97,7 +97,21 @@ def render(result, lang: str) -> list[str]:
     return lines
 
 
-@click.command("import")
+@click.command("import", cls=Command,
+               help_zh="把 CSV 或 Excel 文件（或其文件夹）中的行导入订单簿。\n\n"
+                       "每个导入的行都按 orderbook validate 的规则检查；有错误的行进入拒绝清单，其余写入订单簿（先备份）。"
+                       "同一文件再导入一次不会重复添加。退出码 0：全部导入（或已存在）；1：有行被拒绝或有冲突；"
+                       "2：文件、映射或设置无法使用。",
+               options_zh={"--into": "导入到哪本订单簿（不存在时从空白模板新建）。",
+                           "--sheet": "只导入到这个工作表。没有映射时：按表头判断列属于哪个表（默认按表头猜）。",
+                           "--mapping": "TOML 映射：源列对应字段、值的对照、常量、跳过规则、一行拆到几个表。默认：按表头对应。",
+                           "--dry-run": "只显示会新增、更新、拒绝和冲突的行，不改任何文件。",
+                           "--update": "覆盖编号相同但内容不同的行（默认：作为冲突报告，不改动）。",
+                           "--rejects": "拒绝清单（BOOK.rejects.csv 和 .xlsx）写到哪个文件夹。默认：订单簿所在文件夹；试运行时只在指定时写。",
+                           "--today": "按这一天（YYYY-MM-DD）检查日期，而不是今天。"},
+               examples=[("orderbook import 网店订单.csv --into 订单簿.xlsx --dry-run", "先试运行，看会导入什么：",
+                          "A dry run first: what would be imported:"),
+                         ("orderbook import 网店订单.csv --into 订单簿.xlsx", "导入：", "Import:")])
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--into", "book", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The order book to import into (created from the empty template if it does not exist).")

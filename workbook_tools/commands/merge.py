@@ -8,13 +8,29 @@ from pathlib import Path
 import click
 
 from ..schema import SHEETS
-from .common import (book_output, config_option, force_option, handle_errors, lang_option, load_settings,
-                     progress_bar)
+from .common import (
+    Command,
+    book_output,
+    config_option,
+    force_option,
+    handle_errors,
+    lang_option,
+    load_settings,
+    progress_bar,
+    wrote,
+)
 
 EXIT_CONFLICTS = 1
 
 
-@click.command("merge")
+@click.command("merge", cls=Command,
+               help_zh="把几位员工各自保存的订单簿副本合并成一本。\n\n"
+                       "按每个表的编号（客户编号、产品编号、订单编号、订单编号 + 产品编号 …）对应行。相同的行合并；"
+                       "编号相同而内容不同的是冲突，两边的单元格都列出；没有 --prefer 时保留第一本簿的行，冲突仍未解决。"
+                       "退出码 0：合并且没有未解决的冲突；1：有未解决的冲突（总簿照样写出，用第一本簿的行）；2：有簿无法读取。",
+               options_zh={"--output": "合并后的总簿（MASTER.xlsx）。那里已有订单簿（包括 BOOKS 之一）时只在加 --force 并备份后替换。",
+                           "--prefer": "行的副本不同时，保留这本簿（BOOKS 之一）的。"},
+               examples=[("orderbook merge 张三.xlsx 李四.xlsx -o 总簿.xlsx", "合并两份副本：", "Merge two copies:")])
 @click.argument("books", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The merged book (MASTER.xlsx). An existing book there (one of BOOKS too) is replaced only "
@@ -42,13 +58,14 @@ def command(books: tuple[Path, ...], output: Path, prefer: Path | None, lang: st
     config = settings.config
     # over one of the books, write_master makes the backup itself
     among = any(_same_file(output, b) for b in books)
-    bar, progress = progress_bar()
+    bar, phase = progress_bar("en")  # this command speaks English
+    progress = phase("写入", "writing", cumulative=True)
     with book_output(output, inputs=[*books, prefer, config_path], force=force, backup_first=not among) as ours:
         result = merge_books(list(books), prefer=prefer, config=config)
         with bar:
             path, saved = write_master(result, output, config=config, lang=lang, progress=progress)
     saved = saved or ours
-    click.echo(f"wrote {path} from {len(books)} books" + (f" (the old {path.name} is saved as {saved})" if saved else ""))
+    click.echo(wrote(path, "en") + f" from {len(books)} books" + (f" (the old {path.name} is saved as {saved})" if saved else ""))
     click.echo(summary_table(result))
     if result.conflicts:
         click.echo(f"conflicts: {len(result.conflicts)}, unresolved: {len(result.unresolved)}")

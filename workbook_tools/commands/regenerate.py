@@ -7,11 +7,30 @@ from pathlib import Path
 import click
 
 from ..schema import SHEETS
-from .common import (backed_up, book_output, config_option, force_option, handle_errors, lang_option, load_settings,
-                     progress_bar)
+from .common import (
+    Command,
+    backed_up,
+    book_output,
+    config_option,
+    force_option,
+    handle_errors,
+    lang_option,
+    load_settings,
+    progress_bar,
+    wrote,
+)
 
 
-@click.command("regenerate")
+@click.command("regenerate", cls=Command,
+               help_zh="按当前模板用 BOOK 的数据重建它（修改设置或升级模板之后，或修复被弄坏的数据验证和格式）。\n\n"
+                       "每个值都保留：行的顺序、读不出类型的值（按原样写回）、员工加的列和工作表、批注、链接、颜色、公式、"
+                       "合并单元格，以及 .xlsm 的宏。带不过去的东西（图表、数据透视表 …）会列出，并拒绝重建，除非加 --accept-loss。"
+                       "公式、数据验证、下拉列表、格式、填写说明和概览重新写。--lang 默认用簿自己的语言。",
+               options_zh={"--output": "新簿写到这里，BOOK 不动（那里已有订单簿时只在加 --force 并备份后替换）。"
+                                       "默认：替换 BOOK，先复制到旁边的 BOOK.YYYYmmdd-HHMMSS.bak.xlsx。",
+                           "--accept-loss": "即使有员工放进簿里的东西带不过去（图表、数据透视表、.xlsx 里的宏 …）也重建；会列出。"
+                                            "不加时这样的簿被拒绝，列出清单，不写任何文件。"},
+               examples=[("orderbook regenerate 订单簿.xlsx", "就地重建（先备份）：", "Rebuild in place (backed up first):")])
 @click.argument("book", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the new book here and leave BOOK untouched (an existing book there is replaced only "
@@ -41,7 +60,8 @@ def command(book: Path, output: Path | None, accept_loss: bool, lang: str | None
 
     settings = load_settings(book, config_path)
     config = settings.config
-    bar, progress = progress_bar()
+    bar, phase = progress_bar("en")  # this command speaks English
+    progress = phase("写入", "writing", cumulative=True)
     saved = None
     if output is None or _same_file(output, book):
         # in place: the act this command is for (regenerate makes the backup), one writer at a time
@@ -54,7 +74,7 @@ def command(book: Path, output: Path | None, accept_loss: bool, lang: str | None
                                 accept_loss=accept_loss)
     if saved:
         click.echo(backed_up(saved, "en"))  # this command speaks English
-    click.echo(f"wrote {result.path}" + (f" (the old book is saved as {result.backup_path})" if result.backup_path else ""))
+    click.echo(wrote(result.path, "en") + (f" (the old book is saved as {result.backup_path})" if result.backup_path else ""))
     click.echo(settings.line("en"))
     click.echo("rows: " + ", ".join(f"{s.zh} {result.rows[s.key]:,}" for s in SHEETS))
     for s in SHEETS:

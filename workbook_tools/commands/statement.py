@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from .common import (
+    Command,
     backed_up,
     config_option,
     force_option,
@@ -18,7 +19,20 @@ from .common import (
 )
 
 
-@click.command("statement")
+@click.command("statement", cls=Command,
+               help_zh="客户对账单：每个客户的期初余额、本月订单、收款和退款、期末余额、未结订单及其账龄、付款条件、公司收款账户，"
+                       "以及客户确认栏——A4，可直接打印或发送。\n\n"
+                       "退出码 0：已写出；2：订单簿、月份、客户或选项无法使用。",
+               options_zh={"--month": "对账的月份，例如 2026-10。",
+                           "--customer": "对账的客户（客户编号）；可重复。即使该月没有往来也出对账单。",
+                           "--all": "每个有期初或期末余额、或该月有往来的客户。",
+                           "--output": "写到哪个文件夹。默认：簿旁的 <book>.statements_YYYY-MM。替换以前的对账单；其他文件只在加 --force 并备份后替换。",
+                           "--pdf": "另用 LibreOffice（soffice）为每份对账单生成 PDF。",
+                           "--today": "假定今天是这一天（YYYY-MM-DD）：进行中的月份对账到这一天。"},
+               examples=[("orderbook statement 订单簿.xlsx --month 2026-10 --all", "10 月每个客户的对账单：",
+                          "Every customer's statement for October:"),
+                         ("orderbook statement 订单簿.xlsx --month 2026-10 --customer C0001 --pdf", "一个客户，另出 PDF：",
+                          "One customer, with a PDF:")])
 @click.argument("book", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--month", required=True, metavar="YYYY-MM", help="The month to state, e.g. 2026-10.")
 @click.option("--customer", "customers", multiple=True, metavar="ID",

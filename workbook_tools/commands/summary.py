@@ -4,11 +4,13 @@ with the 月报 sheet), and the figures as JSON."""
 from __future__ import annotations
 
 import contextlib
+import sys
 from pathlib import Path
 
 import click
 
 from .common import (
+    Command,
     backed_up,
     book_output,
     config_option,
@@ -21,13 +23,26 @@ from .common import (
 )
 
 
-@click.command("summary")
+@click.command("summary", cls=Command,
+               help_zh="汇总 BOOK 的一个月：主要数字与上月、去年同月对比，分类明细，应收账龄，低库存，未解决的问题，图表。\n\n"
+                       "默认是上一个完整月份；进行中的月份汇总到今天（或 --today）。月份在订单簿的数据之外时只提醒，不写报告，退出码 1。"
+                       "退出码 0：已写出；1：该月没有数据；2：订单簿、月份或选项无法使用。",
+               options_zh={"--month": "汇总哪个月，例如 2026-10。默认：上一个完整月份。",
+                           "--output": "写到哪里。默认：订单簿旁的 BOOK.summary-YYYY-MM.xlsx；加 --into-book 时为 "
+                                       "BOOK.YYYY-MM.xlsx。替换以前的月报；订单簿（包括 BOOK 本身）或其他文件只在加 --force 并备份后替换。",
+                           "--into-book": "写一份订单簿的副本，加上“月报 YYYY-MM”工作表（用簿的语言，除非 --lang），而不是单独的工作簿。",
+                           "--json": "另把主要数字和明细以 JSON 写到这个文件。",
+                           "--today": "假定今天是这一天（YYYY-MM-DD）：进行中的月份汇总到这一天。"},
+               examples=[("orderbook summary 订单簿.xlsx", "上个月的月报：", "Last month's report:"),
+                         ("orderbook summary 订单簿.xlsx --month 2026-10 --json 2026-10.json", "指定月份，另写 JSON：",
+                          "A given month, and the figures as JSON:")])
 @click.argument("book", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--month", required=True, metavar="YYYY-MM", help="The month to summarise, e.g. 2026-10.")
+@click.option("--month", default=None, metavar="YYYY-MM",
+              help="The month to summarise, e.g. 2026-10. Default: the last full month.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Where to write. Default: summary_YYYY-MM.xlsx; with --into-book, BOOK's name + .YYYY-MM.xlsx "
-                   "beside it. An earlier summary there is replaced; an order book (BOOK itself too) or another "
-                   "file only with --force, after a backup.")
+              help="Where to write. Default: BOOK.summary-YYYY-MM.xlsx beside the book; with --into-book, "
+                   "BOOK.YYYY-MM.xlsx. An earlier summary there is replaced; an order book (BOOK itself too) or "
+                   "another file only with --force, after a backup.")
 @click.option("--into-book", is_flag=True,
               help="Write a new copy of the order book with a 月报 YYYY-MM sheet added (in the book's language "
                    "unless --lang), instead of a separate workbook.")
@@ -38,30 +53,35 @@ from .common import (
 @config_option
 @force_option
 @handle_errors
-def command(book: Path, month: str, output: Path | None, into_book: bool, json_path: Path | None, today,
+def command(book: Path, month: str | None, output: Path | None, into_book: bool, json_path: Path | None, today,
             lang: str | None, config_path: Path | None, force: bool) -> None:
     """Summarise one month of BOOK: key figures beside the previous month and the same month last year,
     breakdowns, receivables ageing, low stock, open problems, and charts.
 
-    Exit code 0: written; 2: the book, the month or an option could not be used.
+    Default: the last full month; a month still running is summarised up to today (or --today). A
+    month outside the book's data is only warned about: nothing is written, exit code 1. Exit code 0:
+    written; 1: no data in that month; 2: the book, the month or an option could not be used.
     """
+    from datetime import date
+
     from ..errors import OutputError
+    from ..names import output_path
     from ..outputs import check_output
     from ..summary.into_book import default_copy_path
-    from ..summary.months import Month
-    from ..summary.run import run_summary
-    from ..summary.sheet import default_summary_path
+    from ..summary.months import Month, previous_month
+    from ..summary.run import MonthOutsideData, run_summary
 
     settings = load_settings(book, config_path)
     config = settings.config
-    parsed = Month.parse(month)
-    target = output or (default_copy_path(book, parsed) if into_book else default_summary_path(parsed))
+    parsed = Month.parse(month) if month else previous_month(today or date.today())
+    target = output or (default_copy_path(book, parsed) if into_book else output_path(book, "summary", parsed))
     if json_path is not None and _same_path(json_path, target):
         raise OutputError(f"{json_path}: --json 与输出文件相同 / --json names the output workbook; choose another file")
     saved = []
     if json_path is not None:
         saved.append(check_output(json_path, "summary-json", inputs=[book, config_path], force=force))
-    bar, progress = progress_bar()
+    bar, phase = progress_bar(lang or config.language)
+    progress = phase("写入", "writing", cumulative=True)
     with bar:
         if into_book:
             # over BOOK itself the library makes the backup (and says so)
@@ -70,9 +90,20 @@ def command(book: Path, month: str, output: Path | None, into_book: bool, json_p
         else:
             saved.append(check_output(target, "summary", inputs=[book, config_path], force=force))
             writing = contextlib.nullcontext()
-        with writing as saved_book:
-            run = run_summary(book, month, output=target, into_book=into_book, json_path=json_path, lang=lang,
-                              config=config, today=today, progress=progress, force=force)
+        try:
+            with writing as saved_book:
+                run = run_summary(book, parsed, output=target, into_book=into_book, json_path=json_path, lang=lang,
+                                  config=config, today=today, progress=progress, force=force)
+        except MonthOutsideData as outside:
+            said = (f"注意：{outside.month} 在订单簿的数据之外（有订单的月份：{outside.first} – {outside.last}），未生成月报"
+                    if (lang or config.language) == "zh" else
+                    f"warning: {outside.month} is outside the book's data (orders from {outside.first} to "
+                    f"{outside.last}); no report written")
+            if outside.first is None:
+                said = (f"注意：订单簿没有带下单日期的订单，{outside.month} 未生成月报" if (lang or config.language) == "zh"
+                        else f"warning: the book has no dated orders; no report written for {outside.month}")
+            click.echo(said, err=True)
+            sys.exit(1)
         saved.append(saved_book)
     lang = lang or config.language
     for s in saved:

@@ -11,12 +11,55 @@ from datetime import date
 from pathlib import Path
 
 from ..config import Config
+from ..errors import WorkbookToolsError
 from .into_book import same_file, summary_into_book
 from .json_out import write_json
 from .model import MonthlySummary
 from .months import Month
 from .sheet import default_summary_path, write_summary
 from .text import figures_text
+
+
+class MonthOutsideData(WorkbookToolsError):
+    """The month asked for has no order in the book: before its first order or after its last.
+    Nothing is written (a report of dashes helps nobody); the command warns and exits 1."""
+
+    def __init__(self, month: Month, first: Month | None, last: Month | None):
+        self.month, self.first, self.last = month, first, last
+        span = f"{first} – {last}" if first is not None else "—"
+        super().__init__(f"{month}: 订单簿在这个月没有订单（有订单的月份：{span}），未生成月报 / "
+                         f"the book has no orders in {month} (orders from {span}); no report written")
+
+
+def data_span(rows: list[dict]) -> tuple[Month, Month] | None:
+    """The first and the last month in which the book has an order (by order date)."""
+    days = [r["order_date"] for r in rows if r.get("order_date") is not None and hasattr(r["order_date"], "year")]
+    if not days:
+        return None
+    return Month.of(min(days)), Month.of(max(days))
+
+
+#: Each sheet's date that places a row in time: rows after the day a running month is summarised
+#: up to are left out, as if not yet typed (the month's figures count up to that day).
+_DATED = {"orders": "order_date", "payments": "paid_on", "shipments": "ship_date", "stock_moves": "date",
+          "status_log": "timestamp"}
+
+
+def as_of_day(data, day: date):
+    """The book's rows as they stood at the end of ``day``: rows dated later are left out."""
+    from datetime import datetime
+
+    from . import _rows
+
+    rows = _rows(data)
+
+    def later(value) -> bool:
+        if isinstance(value, datetime):
+            value = value.date()
+        return isinstance(value, date) and value > day
+
+    return {key: [r for r in sheet if not later(r.get(_DATED[key]))] if key in _DATED else sheet
+            for key, sheet in rows.items()}
 
 
 @dataclass
@@ -58,10 +101,17 @@ def run_summary(book_path: str | os.PathLike, month: str | Month, *, output: str
     from . import monthly_summary
 
     config = config or Config()
+    month = month if isinstance(month, Month) else Month.parse(month)
     over_book = into_book and output is not None and same_file(output, book_path)
     with (locked(book_path, force=force) if over_book else contextlib.nullcontext()):
         book = read_book(book_path, config=config)
-        summary = monthly_summary(book, month, config=config, today=today)
+        day = today or date.today()
+        span = data_span(book.tables["orders"].rows if "orders" in book.tables else [])
+        if month.first <= day and (span is None or not span[0] <= month <= span[1]):  # (not begun: MonthError)
+            raise MonthOutsideData(month, *(span or (None, None)))
+        # a running month counts up to today (--today): what is dated later has not happened yet
+        data = as_of_day(book, day) if month.first <= day < month.last else book
+        summary = monthly_summary(data, month, config=config, today=today)
         run = SummaryRun(summary, unreadable=sum(len(t.problems) for t in book.tables.values()))
         if into_book:
             result = summary_into_book(book_path, summary, output=output, lang=lang, config=config, book=book,
