@@ -61,6 +61,10 @@ def _width(ch: str) -> int:
     return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
 
 
+#: Punctuation a line may not start with.
+_NO_BREAK_BEFORE = frozenset("。，、：；）」！？")
+
+
 def wrap_cells(text: str, width: int) -> list[str]:
     """``text`` in lines of at most ``width`` terminal columns: Chinese may break between any two
     characters (not before 。，、：；）」), other words are kept whole."""
@@ -71,9 +75,12 @@ def wrap_cells(text: str, width: int) -> list[str]:
             if line:
                 line, used = line + " ", used + 1
             continue
-        if used + w > width and line.strip() and token not in "。，、：；）」！？":
+        if used + w > width and line.strip():
+            carry = ""
+            if token in _NO_BREAK_BEFORE and len(line.rstrip()) > 1:  # a full stop never starts a line:
+                carry, line = line[-1], line[:-1]                       # the character before it comes along
             lines.append(line.rstrip())
-            line, used = "", 0
+            line, used = carry, sum(_width(c) for c in carry)
         line, used = line + token, used + w
     if line.strip():
         lines.append(line.rstrip())
