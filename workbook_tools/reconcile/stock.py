@@ -99,6 +99,24 @@ class StockResult:
     def variance_value(self) -> Decimal:
         return sum((c.value for c in self.counts), ZERO)
 
+    @property
+    def gains(self) -> list[CountLine]:
+        """Counts that found more than the books (盘盈)."""
+        return [c for c in self.counts if c.variance > 0]
+
+    @property
+    def losses(self) -> list[CountLine]:
+        """Counts that found less than the books (盘亏)."""
+        return [c for c in self.counts if c.variance < 0]
+
+    @property
+    def gross(self) -> tuple[int, Decimal, int, Decimal]:
+        """(units, value) found over and (units, value) found short, each side summed on its own: a
+        gain of 2 and a loss of 3 are not "1 short"."""
+        gains, losses = self.gains, self.losses
+        return (sum(c.variance for c in gains), sum((c.value for c in gains), ZERO),
+                sum(c.variance for c in losses), sum((c.value for c in losses), ZERO))
+
 
 def reconcile_stock(ctx: Context) -> StockResult:
     products = ctx.table("products").rows

@@ -10,6 +10,8 @@ from rich.console import Console
 from rich.text import Text
 
 from ..codes import CODES, Severity
+from .checked import validation_errors
+from .words import RECORD_KINDS
 
 if TYPE_CHECKING:
     from . import Reconciliation
@@ -17,10 +19,12 @@ if TYPE_CHECKING:
 _LINES = {
     "zh": {
         "head": "对账 {book}（截至 {today}）",
-        "stock": "库存  {skus} 个产品，库存金额 {value}；盘点 {counts} 次，差异 {units:+,} 件 / {vvalue}；"
-                 "负库存 {negative} 个，需补货 {low} 个",
-        "payments": "付款  {orders} 张订单，金额 {total}，已收 {paid}，未收 {outstanding}；收款 {received}，退款 {refunded}",
-        "shipments": "发货  {shipments} 条发货记录，{shipped} 张订单已发货，按期发货率 {rate}",
+        "alert": "注意  订单簿有 {errors} 个校验错误，以下数字可能不准：先运行 orderbook validate，在原订单簿中修正",
+        "stock": "库存  {skus} 个产品，库存金额 {value}；盘点 {counts} 次，{varied} 次有差异：盘盈 {gain:+,} 件 {gvalue}，"
+                 "盘亏 {loss:+,} 件 {lvalue}，净 {units:+,} 件 {vvalue}；负库存 {negative} 个，需补货 {low} 个",
+        "payments": "付款  {orders} 张订单，金额 {total}，已收 {paid}，未收 {outstanding}；收款 {received}，退款 {refunded}；"
+                    "需处理 {action} 项，备查 {record} 项",
+        "shipments": "发货  {shipments} 条发货记录，{shipped} 张订单已发货，按期发货率 {rate}；需处理 {action} 项，备查 {record} 项",
         "ageing": "账龄  {buckets}；合计 {total}，其中逾期 {overdue}；需催收客户 {customers} 个",
         "bank": "银行  {name}：{lines} 行，匹配 {matched}（流水号 {ref}，金额+日期+户名/订单号 {amount}），"
                 "收入无对应付款 {unmatched}，付款不在流水中 {missing}",
@@ -29,11 +33,15 @@ _LINES = {
     },
     "en": {
         "head": "Reconciliation of {book} (as of {today})",
-        "stock": "Stock     {skus} products worth {value}; {counts} stocktakes, variance {units:+,} units / {vvalue}; "
+        "alert": "Note      the order book has {errors} validation errors, so these figures may be wrong: "
+                 "run orderbook validate and fix them in the book first",
+        "stock": "Stock     {skus} products worth {value}; {counts} stocktakes, {varied} with a variance: "
+                 "over {gain:+,} units {gvalue}, short {loss:+,} units {lvalue}, net {units:+,} units {vvalue}; "
                  "{negative} went negative, {low} to reorder",
         "payments": "Payments  {orders} orders, total {total}, paid {paid}, outstanding {outstanding}; "
-                    "received {received}, refunded {refunded}",
-        "shipments": "Shipments {shipments} shipment records, {shipped} orders shipped, {rate} on time",
+                    "received {received}, refunded {refunded}; {action} need action, {record} for the record",
+        "shipments": "Shipments {shipments} shipment records, {shipped} orders shipped, {rate} on time; "
+                     "{action} need action, {record} for the record",
         "ageing": "Ageing    {buckets}; total {total}, past due {overdue}; {customers} customers to chase",
         "bank": "Bank      {name}: {lines} lines, {matched} matched ({ref} by reference, {amount} by amount and date), "
                 "{unmatched} credits without payment, {missing} payments not on the statement",
@@ -53,15 +61,26 @@ def summary_lines(rec: "Reconciliation", lang: str = "zh") -> list[tuple[str, st
 
     s, p, sh, a = rec.stock, rec.payments, rec.shipments, rec.ageing
     rate = f"{sh.on_time_rate:.1%}" if sh.on_time_rate is not None else "—"
-    out = [
-        (t["head"].format(book=rec.path.name if rec.path else "—", today=rec.today.isoformat()), "bold"),
+    gain, gvalue, loss, lvalue = s.gross
+
+    def split(items) -> dict[str, str]:
+        record = sum(1 for i in items if i.kind in RECORD_KINDS)
+        return {"action": f"{len(items) - record:,}", "record": f"{record:,}"}
+
+    out = [(t["head"].format(book=rec.path.name if rec.path else "—", today=rec.today.isoformat()), "bold")]
+    errors = validation_errors(rec)
+    if errors:
+        out.append((t["alert"].format(errors=f"{errors:,}"), "bold red"))
+    out += [
         (t["stock"].format(skus=f"{len(s.lines):,}", value=money(s.value), counts=f"{len(s.counts):,}",
-                           units=s.variance_units, vvalue=money(s.variance_value),
+                           varied=f"{len(s.gains) + len(s.losses):,}", gain=gain, gvalue=money(gvalue), loss=loss,
+                           lvalue=money(lvalue), units=s.variance_units, vvalue=money(s.variance_value),
                            negative=len({n.sku for n in s.negatives}), low=sum(1 for x in s.lines if x.low)), ""),
         (t["payments"].format(orders=f"{p.orders:,}", total=money(p.total), paid=money(p.paid),
                               outstanding=money(p.outstanding), received=money(p.received),
-                              refunded=money(p.refunded)), ""),
-        (t["shipments"].format(shipments=f"{sh.shipments:,}", shipped=f"{sh.shipped_orders:,}", rate=rate), ""),
+                              refunded=money(p.refunded), **split(p.items)), ""),
+        (t["shipments"].format(shipments=f"{sh.shipments:,}", shipped=f"{sh.shipped_orders:,}", rate=rate,
+                               **split(sh.items)), ""),
         (t["ageing"].format(buckets=" · ".join(f"{label} {money(v)}" for label, v in zip(a.labels(lang), a.totals)),
                             total=money(a.grand_total), overdue=money(a.overdue_total),
                             customers=len(rec.collection)), ""),

@@ -113,3 +113,36 @@ TEXTS = {
 def w(table: dict[str, tuple[str, str]], key: str, lang: str) -> str:
     zh, en = table[key]
     return zh if lang == "zh" else en
+
+
+# --------------------------------------------------------------------------------------------
+# What needs action and what is for the record
+# --------------------------------------------------------------------------------------------
+
+#: Rows kept for the record only: nothing is left to do about them (a refund made, a payment on a
+#: cancelled order that was paid back, an order that left after its due date). The rest need action.
+RECORD_KINDS = frozenset({"refund", "cancelled_order", "late"})
+
+SHEETS.update({
+    "payments_record": ("付款备查", "Payments, record"),
+    "shipments_record": ("发货备查", "Shipments, record"),
+    "counts_detail": ("盘点明细", "Stocktake detail"),
+})
+
+TEXTS.update({
+    "book_errors": ("注意：订单簿有 {n} 个校验错误，对账数字可能不准；请先用 orderbook validate 查看并在原订单簿中修正",
+                    "Note: the order book has {n} validation errors, so these figures may be wrong; "
+                    "run orderbook validate and fix them in the book first"),
+    "needs_action": ("需处理", "Needs action"),
+    "for_record": ("备查（无需处理）", "For the record (no action)"),
+    "payments_action": ("需处理的付款问题", "Payment items needing action"),
+    "payments_record_n": ("备查的付款记录", "Payment items for the record"),
+    "shipments_action": ("需处理的发货问题", "Shipment items needing action"),
+    "shipments_record_n": ("备查的发货记录", "Shipment items for the record"),
+    "count_gain_units": ("盘盈数量", "Found over, units"), "count_gain_value": ("盘盈金额", "Found over, value"),
+    "count_loss_units": ("盘亏数量", "Found short, units"), "count_loss_value": ("盘亏金额", "Found short, value"),
+    "count_net_units": ("净差异数量", "Net variance, units"), "count_net_value": ("净差异金额", "Net variance, value"),
+    "counts_with_variance": ("有差异的盘点", "Counts with a variance"),
+    "gain_row": ("盘盈合计", "Found over"), "loss_row": ("盘亏合计", "Found short"), "net_row": ("净差异", "Net"),
+    "all_counts": ("全部盘点（含无差异）见“{sheet}”", "Every count (with the ones that matched) is on “{sheet}”"),
+})

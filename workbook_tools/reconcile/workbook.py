@@ -30,9 +30,10 @@ from ..template.styles import (
     TEXT_AS_TEXT,
     WARNING_FILL,
     WARNING_FONT,
-    a4_page,
 )
-from .words import ERROR_KINDS, HEADERS, KINDS, SHEETS, TEXTS, WARNING_KINDS, w
+from ..template.printing import page_setup
+from .checked import validation_errors
+from .words import ERROR_KINDS, HEADERS, KINDS, RECORD_KINDS, SHEETS, TEXTS, WARNING_KINDS, w
 
 if TYPE_CHECKING:
     from . import Reconciliation
@@ -50,7 +51,9 @@ class Col:
 
 
 class _Formats:
-    def __init__(self, wb: xlsxwriter.Workbook):
+    def __init__(self, wb: xlsxwriter.Workbook, company: str = ""):
+        #: Printed in every sheet's header.
+        self.company = company
         add = wb.add_format
         head = {"bold": True, "text_wrap": True, "align": "center", "valign": "vcenter", "border": 1,
                 "border_color": "#8EA9DB", "bg_color": REQUIRED_FILL, "font_color": "#FFFFFF"}
@@ -71,6 +74,7 @@ class _Formats:
         self.section = add({"bold": True, "font_size": 12, "bg_color": OPTIONAL_FILL, "bottom": 1})
         self.label = add({**_BORDER})
         self.ok = add({"bold": True, "font_color": "#375623"})
+        self.alert = add({"bold": True, "font_color": ERROR_FONT, "bg_color": ERROR_FILL})
 
 
 def _display_width(value: Any) -> float:
@@ -98,11 +102,11 @@ def _put(ws, r: int, c: int, value: Any, kind: str, fmt) -> None:
 def _table(ws, f: _Formats, lang: str, cols: Sequence[Col], rows: Iterable[Sequence[Any]], *,
            first: int = 0, freeze_cols: int = 1, marks: Sequence[str | None] | None = None,
            groups: Sequence[bool] | None = None, totals: Sequence[Any] | None = None,
-           headers: Sequence[str] | None = None) -> int:
+           headers: Sequence[str] | None = None, more_totals: Sequence[Sequence[Any]] = ()) -> int:
     """Write a header and ``rows`` from row ``first``; return the next free row.
 
     ``marks[i]`` ("error"/"warning") colours row i's first cell; ``groups[i]`` draws a line above row i;
-    ``totals`` is a bold row under the table (outside the filter).
+    ``totals`` is a bold row under the table (outside the filter), ``more_totals`` bold rows under it.
     """
     names = list(headers) if headers else [w(HEADERS, c.key, lang) for c in cols]
     widths = [max(6.0, _display_width(n) * 0.9 + 2) for n in names]
@@ -136,14 +140,14 @@ def _table(ws, f: _Formats, lang: str, cols: Sequence[Col], rows: Iterable[Seque
     last = r
     ws.freeze_panes(first + 1, freeze_cols)
     ws.autofilter(first, 0, max(last, first + 1), len(cols) - 1)
-    if totals is not None:
+    for row in ([totals] if totals is not None else []) + list(more_totals):
         r += 1
-        for c, (col, v) in enumerate(zip(cols, totals)):
+        for c, (col, v) in enumerate(zip(cols, row)):
             _put(ws, r, c, v, col.kind, f.total[col.kind])
+    widths = [min(width, 48) for width in widths]
     for c, width in enumerate(widths):
-        ws.set_column(c, c, min(width, 48))
-    a4_page(ws, landscape=sum(min(x, 48) for x in widths) > 100, footer=True)
-    ws.repeat_rows(first)
+        ws.set_column(c, c, width)
+    page_setup(ws, widths, company=f.company, lang=lang, header_rows=first, key_columns=freeze_cols)
     return r + 1
 
 
@@ -154,13 +158,16 @@ def _mark(kind: str) -> str | None:
 
 def write_workbook(rec: "Reconciliation", path: Path, lang: str = "zh") -> Path:
     with xlsx_workbook(path, "reconcile", TEXT_AS_TEXT) as wb:
-        f = _Formats(wb)
+        f = _Formats(wb, rec.config.company_name)
         sheet = lambda key: wb.add_worksheet(w(SHEETS, key, lang))  # noqa: E731
         _summary(sheet("summary"), f, rec, lang)
         _stock(sheet("stock"), f, rec, lang)
         _counts(sheet("counts"), f, rec, lang)
+        _counts(sheet("counts_detail"), f, rec, lang, detail=True)
         _payments(sheet("payments"), f, rec, lang)
+        _payments(sheet("payments_record"), f, rec, lang, record=True)
         _shipments(sheet("shipments"), f, rec, lang)
+        _shipments(sheet("shipments_record"), f, rec, lang, record=True)
         _ageing(sheet("ageing"), f, rec, lang)
         _collection(sheet("collection"), f, rec, lang)
         if rec.bank is not None:
@@ -181,11 +188,15 @@ def _summary(ws, f: _Formats, rec: "Reconciliation", lang: str) -> None:
     ws.set_column(1, 1, 26)
     ws.set_column(2, 2, 10)
     ws.set_column(3, 3, 26)
-    a4_page(ws, landscape=False, footer=True)
+    page_setup(ws, [40, 26, 10, 26], company=f.company, lang=lang, header_rows=None)
     ws.write_string(0, 0, f"{t('title')} — {rec.config.company_name}", f.title)
     ws.write_string(1, 0, f"{t('book')}: {rec.path.name if rec.path else '—'}", f.meta)
     ws.write_string(2, 0, f"{t('as_of')}: {rec.today.isoformat()}", f.meta)
     r = 4
+    errors = validation_errors(rec)
+    if errors:
+        ws.merge_range(3, 0, 3, 3, t("book_errors").format(n=f"{errors:,}"), f.alert)
+        r = 5
     s, p, sh = rec.stock, rec.payments, rec.shipments
 
     def section(title: str, items: list[tuple[str, Any, str]]) -> None:
@@ -201,8 +212,11 @@ def _summary(ws, f: _Formats, rec: "Reconciliation", lang: str) -> None:
 
     section(t("sec_stock"), [
         (t("skus"), len(s.lines), "int"), (t("stock_value"), s.value, "money"),
-        (t("stocktakes"), len(s.counts), "int"), (t("variance_units"), s.variance_units, "int"),
-        (t("variance_value"), s.variance_value, "money"),
+        (t("stocktakes"), len(s.counts), "int"), (t("counts_with_variance"), len(s.gains) + len(s.losses), "int"),
+        (t("count_gain_units"), s.gross[0], "int"), (t("count_loss_units"), s.gross[2], "int"),
+        (t("count_net_units"), s.variance_units, "int"),
+        (t("count_gain_value"), s.gross[1], "money"), (t("count_loss_value"), s.gross[3], "money"),
+        (t("count_net_value"), s.variance_value, "money"),
         (t("negative_skus"), len({n.sku for n in s.negatives}), "int"),
         (t("low_skus"), sum(1 for x in s.lines if x.low), "int"),
     ])
@@ -210,11 +224,15 @@ def _summary(ws, f: _Formats, rec: "Reconciliation", lang: str) -> None:
         (t("orders"), p.orders, "int"), (t("order_total"), p.total, "money"), (t("paid_total"), p.paid, "money"),
         (t("outstanding"), p.outstanding, "money"), (t("payments"), p.payments, "int"),
         (t("received"), p.received, "money"), (t("refunded"), p.refunded, "money"),
+        (t("payments_action"), len(_kept(p.items, False)), "int"),
+        (t("payments_record_n"), len(_kept(p.items, True)), "int"),
     ] + [(label_of(PAYMENT_STATUS, k, lang), p.by_status.get(k, 0), "int") for k in ("unpaid", "partial", "paid",
                                                                                          "overpaid")])
     section(t("sec_shipments"), [
         (t("shipments"), sh.shipments, "int"), (t("shipped_orders"), sh.shipped_orders, "int"),
         (t("on_time"), sh.on_time_rate, "pct"),
+        (t("shipments_action"), len(_kept(sh.items, False)), "int"),
+        (t("shipments_record_n"), len(_kept(sh.items, True)), "int"),
     ])
     section(t("sec_ageing"), [
         (t("receivables"), len(rec.receivables), "int"),
@@ -282,29 +300,42 @@ def _stock(ws, f, rec, lang) -> None:
     _table(ws, f, lang, cols, rows, marks=marks, totals=totals, freeze_cols=2)
 
 
-def _counts(ws, f, rec, lang) -> None:
+def _counts(ws, f, rec, lang, *, detail: bool = False) -> None:
+    """The counts that found a variance, with found-over, found-short and net totals; ``detail``: every
+    count, the ones that matched too."""
     cols = [Col("count_date", "date"), Col("sku"), Col("product"), Col("book", "int"), Col("counted", "int"),
             Col("variance", "int"), Col("list_price", "money"), Col("variance_value", "money"), Col("cell")]
     prices = {s.sku: s.list_price for s in rec.stock.lines}
-    counts = sorted(rec.stock.counts, key=lambda c: (c.date, c.sku))
+    counts = sorted(rec.stock.counts if detail else rec.stock.gains + rec.stock.losses, key=lambda c: (c.date, c.sku))
     rows = [(c.date, c.sku, c.name, c.book, c.counted, c.variance, prices.get(c.sku), c.value, c.cell) for c in counts]
     marks = ["warning" if c.variance else None for c in counts]
-    totals = [w(TEXTS, "total_row", lang), None, None, sum(c.book for c in counts), sum(c.counted for c in counts),
-              rec.stock.variance_units, None, rec.stock.variance_value, None]
-    _table(ws, f, lang, cols, rows, marks=marks, totals=totals, freeze_cols=3)
+    gain_units, gain_value, loss_units, loss_value = rec.stock.gross
+    t = lambda key: w(TEXTS, key, lang)  # noqa: E731
+    totals = [t("gain_row"), None, None, None, None, gain_units, None, gain_value, None]
+    more = [[t("loss_row"), None, None, None, None, loss_units, None, loss_value, None],
+            [t("net_row"), None, None, None, None, rec.stock.variance_units, None, rec.stock.variance_value, None]]
+    end = _table(ws, f, lang, cols, rows, marks=marks, totals=totals, more_totals=more, freeze_cols=3)
+    if not detail:
+        ws.write_string(end + 1, 0, t("all_counts").format(sheet=w(SHEETS, "counts_detail", lang)), f.meta)
 
 
 def _status(value: str, lang: str) -> str:
     return label_of(ORDER_STATUS, value, lang) if value else ""
 
 
-def _payments(ws, f, rec, lang) -> None:
+def _kept(items, record: bool) -> list:
+    """The items for the record (``record``), or those that need action."""
+    return [i for i in items if (i.kind in RECORD_KINDS) == record]
+
+
+def _payments(ws, f, rec, lang, *, record: bool = False) -> None:
+    """The payment items that need action, or (``record``) those kept for the record."""
     cols = [Col("kind"), Col("order_no"), Col("customer"), Col("status"), Col("total", "money"), Col("paid", "money"),
             Col("balance", "money"), Col("payment_status"), Col("due_date", "date"), Col("days_past_due", "int"),
             Col("paid_on", "date"), Col("method"), Col("amount", "money"), Col("reference"), Col("cell"),
             Col("other")]
     methods = choice_lists(rec.config)["payment_method"]
-    items = rec.payments.items
+    items = _kept(rec.payments.items, record)
     rows = [(w(KINDS, i.kind, lang), i.order_no, i.customer_name, _status(i.status, lang), i.total, i.paid, i.balance,
              label_of(PAYMENT_STATUS, i.payment_status, lang) if i.payment_status else "", i.due_date,
              i.days_past_due, i.paid_on, label_of(methods, i.method, lang) if i.method else "", i.amount, i.reference,
@@ -312,11 +343,12 @@ def _payments(ws, f, rec, lang) -> None:
     _table(ws, f, lang, cols, rows, marks=[_mark(i.kind) for i in items], freeze_cols=2)
 
 
-def _shipments(ws, f, rec, lang) -> None:
+def _shipments(ws, f, rec, lang, *, record: bool = False) -> None:
+    """The shipment items that need action, or (``record``) those kept for the record."""
     cols = [Col("kind"), Col("order_no"), Col("customer"), Col("status"), Col("order_date", "date"),
             Col("due_date", "date"), Col("first_ship", "date"), Col("days_late", "int"), Col("sku"),
             Col("ordered", "int"), Col("shipped_qty", "int"), Col("cell")]
-    items = rec.shipments.items
+    items = _kept(rec.shipments.items, record)
     rows = [(w(KINDS, i.kind, lang), i.order_no, i.customer_name, _status(i.status, lang), i.order_date, i.due_date,
              i.first_ship, i.days_late, i.sku, i.ordered, i.shipped, i.cell) for i in items]
     _table(ws, f, lang, cols, rows, marks=[_mark(i.kind) for i in items], freeze_cols=2)
