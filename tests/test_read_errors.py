@@ -3,7 +3,9 @@ and is never called damage (issue 12, point 4)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -58,3 +60,16 @@ def test_a_bug_is_not_called_damage(book, monkeypatch):
     monkeypatch.setattr(read_open, "CalamineWorkbook", _Calamine)
     with pytest.raises(TypeError, match="a bug in our code"):
         read_book(book)
+
+
+def test_rows_are_built_without_eval():
+    """read/sheets.py builds each sheet's row dicts from a syntax tree: a key is data, never code."""
+    from workbook_tools.read.sheets import _row_builder
+
+    odd = ("order_no", "x'); __import__('os').system('exit 1'); ('", "a\"b", "")
+    assert _row_builder(odd)(1, 2, 3, 4) == dict(zip(odd, (1, 2, 3, 4)))
+    assert _row_builder(())() == {}
+    package = Path(read_open.__file__).resolve().parents[1]
+    uses = [f"{p.relative_to(package)}:{i}" for p in sorted(package.rglob("*.py"))
+            for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if re.search(r"\beval\(", line)]
+    assert uses == []

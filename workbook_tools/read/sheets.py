@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+from types import CodeType, FunctionType
 from typing import Any
 
 from ..book import OtherSheet, Table
@@ -69,12 +71,16 @@ def sheet_values(cells: SheetCells) -> list[list[Any]]:
 
 @lru_cache(maxsize=None)
 def _row_builder(keys: tuple[str, ...]) -> Callable[..., dict[str, Any]]:
-    """``build(v0, v1, …) -> {keys[0]: v0, keys[1]: v1, …}``, compiled once per sheet (as dataclasses
-    compile their ``__init__``): a dict display is twice as fast as ``dict(zip(keys, values))``,
-    and a large book has a million rows."""
-    args = [f"v{i}" for i in range(len(keys))]
-    items = ", ".join(f"{key!r}: {arg}" for key, arg in zip(keys, args))
-    return eval(f"lambda {', '.join(args)}: {{{items}}}", {})  # keys are repr()-quoted: no code injection
+    """``build(v0, v1, …) -> {keys[0]: v0, keys[1]: v1, …}``, made once per sheet: a dict display
+    with constant keys is built in one step, 1.3-1.6 times as fast as ``dict(zip(keys, values))``
+    or any mapping of iterators, and a large book has a million rows. The function is assembled as
+    a syntax tree — the keys are ``Constant`` nodes, no text is parsed, so no key can become code."""
+    params = [ast.arg(f"v{i}") for i in range(len(keys))]
+    display = ast.Dict(keys=[ast.Constant(k) for k in keys], values=[ast.Name(a.arg, ast.Load()) for a in params])
+    signature = ast.arguments(posonlyargs=[], args=params, kwonlyargs=[], kw_defaults=[], defaults=[])
+    tree = ast.fix_missing_locations(ast.Expression(ast.Lambda(args=signature, body=display)))
+    body = next(c for c in compile(tree, "<row builder>", "eval").co_consts if isinstance(c, CodeType))
+    return FunctionType(body, {}, "build_row")
 
 
 def _plain(v: Any) -> Any:
