@@ -9,7 +9,7 @@ suffix, or ``name=``), keys are unique per book, and exporting a book changes on
 
 SQLAlchemy Core only, with dialect-neutral constructs (no ON CONFLICT: the upsert is planned in
 Python), so a database SQLAlchemy speaks works by URL. The tests run on SQLite and on a PostgreSQL
-server they start (tests/test_export_postgres.py). PostgreSQL needs a driver that workbook_tools
+server they start (tests/test_export.py). PostgreSQL needs a driver that workbook_tools
 installs only with its ``export`` extra: ``pip install "workbook_tools[export]"`` (psycopg 3), then
 ``postgresql+psycopg://user:pass@host/db``.
 
