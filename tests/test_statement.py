@@ -20,7 +20,7 @@ from workbook_tools.config import BankAccount, Config
 from workbook_tools.demo import generate_demo
 from workbook_tools.derive import derive
 from workbook_tools.outputs import read_tag
-from workbook_tools.receivables import ageing, receivables
+from workbook_tools.receivables import ageing, allocate, credits, receivables
 from workbook_tools.statement import Credit, as_at, customer_statements
 from workbook_tools.statement.sheet import write_statement
 from workbook_tools.statement.texts import goods_summary
@@ -134,6 +134,97 @@ def test_goods_summary(names, zh, en):
     assert (goods_summary(names, "zh"), goods_summary(names, "en")) == (zh, en)
 
 
+# --------------------------------------------------------------------------- terms and money on account
+
+
+def terms_book(transfer="10000.00"):
+    """C0001 on 月结60天 owes three September orders of 4,000 / 5,000 / 3,000 (shipped 9-05, 9-14 and
+    9-14; the third on its own terms, 货到付款) and pays ``transfer`` on account on 10-10; an October
+    order not shipped yet is not due."""
+    order = lambda no, day, status="shipped", **kw: row(  # noqa: E731
+        "orders", order_no=no, customer_id="C0001", order_date=day, status=status, **kw)
+    line = lambda no, amount: row("order_lines", order_no=no, sku="P1001", quantity=1,  # noqa: E731
+                                  unit_price=D(amount))
+    ship = lambda no, day: row("shipments", order_no=no, ship_date=day, carrier="送货上门")  # noqa: E731
+    data = hand_book()
+    data["customers"][0]["terms"] = "月结60天"
+    data.update(
+        orders=[order("SO2026090011", date(2026, 9, 1)), order("SO2026090012", date(2026, 9, 10)),
+                order("SO2026090013", date(2026, 9, 12), terms="货到付款"),
+                order("SO2026100011", date(2026, 10, 20), status="processing")],
+        order_lines=[line("SO2026090011", "4000.00"), line("SO2026090012", "5000.00"),
+                     line("SO2026090013", "3000.00"), line("SO2026100011", "800.00")],
+        shipments=[ship("SO2026090011", date(2026, 9, 5)),
+                   ship("SO2026090012", date(2026, 9, 14)), ship("SO2026090013", date(2026, 9, 14))],
+        payments=[row("payments", customer_id="C0001", paid_on=date(2026, 10, 10), method="银行转账",
+                      amount=D(transfer), reference="TX-ONE-TRANSFER")],
+    )
+    return data
+
+
+def test_terms_give_the_due_dates_and_the_ageing():
+    [st] = customer_statements(terms_book(transfer="0.01"), "2026-10", customers=["C0001"], today=TODAY)
+    assert st.customer.terms == "月结60天"
+    # 月结60天: the end of the second month after the shipment's; 货到付款: on the day it shipped
+    assert [(i.order_no, i.terms, i.due_date, i.days_past_due) for i in st.open_items] == [
+        ("SO2026090013", "货到付款", date(2026, 9, 14), 47),
+        ("SO2026090011", "月结60天", date(2026, 11, 30), -30),
+        ("SO2026090012", "月结60天", date(2026, 11, 30), -30),
+        ("SO2026100011", "月结60天", None, 0),  # not shipped: not due
+    ]
+    assert [(e.order_no, e.terms, e.due_date) for e in st.entries if e.kind == "order"] == [
+        ("SO2026100011", "月结60天", None)]
+    # 4,000 (less the 0.01 on account, oldest due first: the 货到付款 order) … by bucket
+    assert st.ageing == (D("9800.00"), D(0), D("2999.99"), D(0), D(0))
+
+
+def test_one_transfer_pays_three_orders_oldest_due_first():
+    """10,000 on account over open orders of 4,000 / 5,000 / 3,000 due oldest first leaves 2,000 open
+    on the third (the unshipped October order of 800 is not due, so it comes last and gets nothing)."""
+    data = terms_book()
+    for o, due in zip(data["orders"], [None, None, None]):
+        o["terms"] = due
+    data["customers"][0]["terms"] = None
+    for o, due in zip(data["orders"], [date(2026, 9, 10), date(2026, 9, 20), date(2026, 10, 5), date(2026, 11, 20)]):
+        o["due_date"] = due
+    [sep, oct_] = (customer_statements(data, m, customers=["C0001"], today=TODAY)[0] for m in ("2026-09", "2026-10"))
+    assert sep.closing == oct_.opening == D("12000.00")
+    [pay] = [e for e in oct_.entries if e.kind == "payment"]
+    assert (pay.on_account, pay.order_no, pay.receipt) == (True, "", D("10000.00"))
+    assert pay.allocations == (("SO2026090011", D("4000.00")), ("SO2026090012", D("5000.00")),
+                               ("SO2026090013", D("1000.00")))
+    assert pay.unallocated == 0
+    assert [(i.order_no, i.paid, i.allocated, i.balance) for i in oct_.open_items] == [
+        ("SO2026090013", D("1000.00"), D("1000.00"), D("2000.00")), ("SO2026100011", D(0), D(0), D("800.00"))]
+    assert oct_.closing == D("2800.00") == oct_.ageing_total and not oct_.credits
+
+
+def test_money_left_on_account_is_a_credit():
+    [st] = customer_statements(terms_book(transfer="13000.00"), "2026-10", customers=["C0001"], today=TODAY)
+    [pay] = [e for e in st.entries if e.kind == "payment"]
+    # every open order is paid, the one not due yet last: 4,000 + 5,000 + 3,000 + 800, 200 left
+    assert [n for n, _ in pay.allocations][-1] == "SO2026100011" and pay.unallocated == D("200.00")
+    assert sum(a for _, a in pay.allocations) == D("12800.00") and not st.open_items
+    assert st.credits == (Credit("on_account", "", D("200.00")),)
+    assert st.closing == D("-200.00") == st.ageing_total - st.credit_total  # 12,800 − 13,000
+
+
+def test_workbook_shows_terms_due_dates_and_the_allocation(tmp_path):
+    [st] = customer_statements(terms_book(transfer="13000.00"), "2026-10", customers=["C0001"], today=TODAY)
+    _, rows = _cells(write_statement(st, tmp_path / "s.xlsx", "zh", config=BANK))
+    assert _find(rows, "付款条件")[1] == "月结60天"
+    assert _find(rows, "销售：办公椅")[1::5] == ("SO2026100011", "发货后起算")
+    assert _find(rows, "客户账户收款（银行转账）")[4:7] == (13000, -1000, "流水号 TX-ONE-TRANSFER")  # 12,000 − 13,000
+    assert [(r[1], r[6]) for r in rows if r[2] == "　└ 核销本单"] == [
+        ("SO2026090013", "3,000.00"), ("SO2026090011", "4,000.00"), ("SO2026090012", "5,000.00"),
+        ("SO2026100011", "800.00")]
+    assert _find(rows, "　└ 余款留作预收款")[6] == "200.00"
+    assert _find(rows, "客户账户余款（预收款）")[5] == -200
+    _, rows = _cells(write_statement(st, tmp_path / "en.xlsx", "en"))
+    assert _find(rows, "Payment terms")[1] == "Month-end 60 days"
+    assert _find(rows, "Sale: 办公椅")[1::5] == ("SO2026100011", "due from shipment")
+
+
 # --------------------------------------------------------------------------- the demo
 
 
@@ -150,10 +241,14 @@ def test_closing_balance_equals_the_ageing_total_for_every_demo_customer(demo, m
     ids = [c["customer_id"] for c in demo["customers"]]
     statements = customer_statements(demo, month, customers=ids, today=TODAY)
     end = statements[0].end
-    cut = as_at(demo, end)
-    table = {r.customer_id: r.total for r in ageing(receivables(cut, derive(cut), Config(), as_of=end)).rows}
+    cut, config = as_at(demo, end), Config()
+    derived = derive(cut, config, today=end)
+    money_on_account = credits(cut, allocate(cut, derived, config))
+    rows = ageing(receivables(cut, derived, config, as_of=end), credit=money_on_account).rows
+    table = {r.customer_id: r.net for r in rows}  # open balances − money on account
     for st in statements:
-        assert st.closing == table.get(st.customer.customer_id, D(0)) - st.credit_total, st.customer.customer_id
+        others = sum((c.amount for c in st.credits if c.kind != "on_account"), D(0))  # overpaid, refunds due
+        assert st.closing == table.get(st.customer.customer_id, D(0)) - others, st.customer.customer_id
     owing = [st for st in statements if st.closing]
     assert len(owing) >= 5 and sum(1 for st in statements if st.credits) < len(owing)  # not vacuous
 

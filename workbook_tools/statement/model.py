@@ -24,7 +24,7 @@ from ..book import BookData
 from ..config import Config
 from ..derive import ZERO, cents, derive
 from ..errors import WorkbookToolsError
-from ..receivables import Bucket, ageing, make_buckets, receivables
+from ..receivables import Allocation, Bucket, ageing, allocate, make_buckets, receivables
 from ..summary.months import Month, MonthError
 
 
@@ -55,6 +55,8 @@ class Customer:
     contact: str
     phone: str
     address: str
+    #: The customer's usual payment terms (付款条件 on 客户; "" none).
+    terms: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,11 +76,18 @@ class Entry:
     #: Orders: the order's total (also of a cancelled one), product names of its lines in sheet order.
     total: Decimal = ZERO
     goods: tuple[str, ...] = ()
-    #: Orders: when the balance falls due (receivables.py's due date; None when it has no date).
+    #: Orders: the payment terms used (the order's, else the customer's; "" none) and the 应付日期
+    #: they give (derive.py; None while not due: an order on 月结 terms not shipped yet).
+    terms: str = ""
     due_date: date | None = None
     #: Money: payment method and transaction reference.
     method: str = ""
     reference: str = ""
+    #: A payment on account (it names the customer, not an order): the orders it paid, oldest due
+    #: first, as at the statement's end (receivables.allocate), and what it left on account.
+    on_account: bool = False
+    allocations: tuple[tuple[str, Decimal], ...] = ()
+    unallocated: Decimal = ZERO
 
 
 @dataclass(frozen=True)
@@ -92,13 +101,18 @@ class OpenItem:
     paid: Decimal
     balance: Decimal
     days_past_due: int
+    terms: str = ""
+    #: The part of ``paid`` that came from payments on account.
+    allocated: Decimal = ZERO
+    goods: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Credit:
     """Money of the customer's we hold at the statement's end: ``overpaid`` (paid over an order's
     total), ``refund_due`` (a cancelled order paid and not refunded), ``prepaid`` (paid to an order
-    placed after the statement's end)."""
+    placed after the statement's end), ``on_account`` (payments on account no open order took;
+    ``order_no`` blank)."""
 
     kind: str
     order_no: str
@@ -157,6 +171,21 @@ def as_at(data: BookData, day: date) -> BookData:
 
 
 @dataclass
+class _Book:
+    """The book as at the end of a day, its derived columns and its allocation of money on account."""
+
+    data: BookData
+    derived: object
+    allocation: Allocation
+
+    @classmethod
+    def at(cls, data: BookData, day: date, config: Config) -> "_Book":
+        cut = as_at(data, day)
+        derived = derive(cut, config, today=day)
+        return cls(cut, derived, allocate(cut, derived, config))
+
+
+@dataclass
 class _Position:
     """Per customer key at the end of a day: what is owed (net), and the credits within it."""
 
@@ -164,11 +193,13 @@ class _Position:
     credits: dict[str, list[Credit]] = field(default_factory=lambda: defaultdict(list))
 
 
-def _position(cut: BookData, orders: dict, customer_of_order: dict[str, str]) -> _Position:
-    """``orders``: derive(cut)["orders"]."""
+def _position(book: _Book, customer_of_order: dict[str, str]) -> _Position:
+    """Per order what it charges less what was paid on it (payments on account allocated included);
+    then money on account no order took, and money paid to orders not placed yet."""
     pos = _Position()
+    orders = book.derived["orders"]
     placed = set()
-    for i, o in enumerate(cut["orders"]):
+    for i, o in enumerate(book.data["orders"]):
         if orders["total"][i] == "":
             continue
         cust, no = _key(o.get("customer_id")), str(o.get("order_no") or "")
@@ -178,10 +209,14 @@ def _position(cut: BookData, orders: dict, customer_of_order: dict[str, str]) ->
         pos.owed[cust] += owed
         if owed < 0:
             pos.credits[cust].append(Credit("refund_due" if cancelled else "overpaid", no, -owed))
-    for p in cut["payments"]:
+    for cust, credit in book.allocation.credit.items():
+        if credit:
+            pos.owed[cust] -= credit
+            pos.credits[cust].append(Credit("on_account", "", credit))
+    for p in book.data["payments"]:
         k = _order_key(p.get("order_no"))
         cust = customer_of_order.get(k)
-        if cust is not None and k not in placed and p.get("amount") is not None:
+        if k and cust is not None and k not in placed and p.get("amount") is not None:
             pos.owed[cust] -= p["amount"]
             pos.credits[cust].append(Credit("prepaid", str(p.get("order_no")), p["amount"]))
     return pos
@@ -205,7 +240,7 @@ def customer_statements(data: BookData, month: Month | str, *, config: Config | 
     book_customers: dict[str, Customer] = {}
     for c in data["customers"]:
         book_customers.setdefault(_key(c.get("customer_id")), Customer(
-            *(str(c.get(k) or "") for k in ("customer_id", "name", "contact", "phone", "address"))))
+            *(str(c.get(k) or "") for k in ("customer_id", "name", "contact", "phone", "address", "terms"))))
     if customers is None:
         wanted, keep_idle = list(book_customers), False
     else:
@@ -219,15 +254,15 @@ def customer_statements(data: BookData, month: Month | str, *, config: Config | 
     customer_of_order: dict[str, str] = {}
     for o in data["orders"]:
         customer_of_order.setdefault(_order_key(o.get("order_no")), _key(o.get("customer_id")))
-    cut_before = as_at(data, start - timedelta(days=1))
-    before = _position(cut_before, derive(cut_before)["orders"], customer_of_order)
-    cut = as_at(data, end)
-    derived = derive(cut)
+    before = _position(_Book.at(data, start - timedelta(days=1), config), customer_of_order)
+    book = _Book.at(data, end, config)
+    derived = book.derived
     items = defaultdict(list)
-    for r in receivables(cut, derived, config, as_of=end):
+    for r in receivables(book.data, derived, config, as_of=end):
         items[_key(r.customer_id)].append(r)
-    after = _position(cut, derived["orders"], customer_of_order)
-    entries = _entries(cut, derived, start, customer_of_order)
+    after = _position(book, customer_of_order)
+    goods = _goods(book)
+    entries = _entries(book, start, customer_of_order, {k: c.terms for k, c in book_customers.items()}, goods)
     buckets = make_buckets(config.thresholds.ageing_buckets)
 
     out = []
@@ -239,9 +274,11 @@ def customer_statements(data: BookData, month: Month | str, *, config: Config | 
             lines.append(replace(e, balance=cents(running)))
         mine = items.get(k, [])
         rows = ageing(mine, buckets=config.thresholds.ageing_buckets).rows
-        open_items = tuple(OpenItem(r.order_no, r.order_date, r.due_date, derived["orders"]["total"][r.index],
-                                    derived["orders"]["paid"][r.index], r.balance, r.days_past_due)
-                           for r in sorted(mine, key=lambda r: (r.due_date or date.min, r.index)))
+        orders = derived["orders"]
+        open_items = tuple(OpenItem(r.order_no, r.order_date, r.due_date, orders["total"][r.index],
+                                    orders["paid"][r.index], r.balance, r.days_past_due, r.terms,
+                                    orders["allocated"][r.index] or ZERO, goods.get(_order_key(r.order_no), ()))
+                           for r in sorted(mine, key=lambda r: (r.due_date or date.max, r.index)))
         st = Statement(book_customers[k], month, start, end, opening, tuple(lines), open_items,
                        tuple(after.credits.get(k, ())), buckets,
                        rows[0].amounts if rows else tuple(ZERO for _ in buckets))
@@ -250,29 +287,42 @@ def customer_statements(data: BookData, month: Month | str, *, config: Config | 
     return out
 
 
-def _entries(cut: BookData, derived, start: date, customer_of_order: dict[str, str]) -> dict[str, list[Entry]]:
+def _goods(book: _Book) -> dict[str, tuple[str, ...]]:
+    """Per order key, the product names of its lines in sheet order (the SKU for an unknown product)."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for ln, name in zip(book.data["order_lines"], book.derived["order_lines"]["product_name"]):
+        out[_order_key(ln.get("order_no"))].append(name or str(ln.get("sku") or ""))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _entries(book: _Book, start: date, customer_of_order: dict[str, str], customer_terms: dict[str, str],
+             goods: dict[str, tuple[str, ...]]) -> dict[str, list[Entry]]:
     """The month's orders and money per customer key, by date (orders before money on a day), with
-    the running balance still to fill in. ``cut``: the book as at the statement's end."""
-    totals = derived["orders"]["total"]
-    goods: dict[str, list[str]] = defaultdict(list)
-    for ln, name in zip(cut["order_lines"], derived["order_lines"]["product_name"]):
-        goods[_order_key(ln.get("order_no"))].append(name or str(ln.get("sku") or ""))
+    the running balance still to fill in. ``book``: as at the statement's end."""
+    cut, derived = book.data, book.derived
+    totals, dues = derived["orders"]["total"], derived["orders"]["pay_due"]
     found: dict[str, list[tuple[tuple, Entry]]] = defaultdict(list)
     for i, o in enumerate(cut["orders"]):
         day = _day(o.get("order_date"))
         if day < start or totals[i] == "":
             continue
-        no = str(o.get("order_no") or "")
+        no, cust = str(o.get("order_no") or ""), _key(o.get("customer_id"))
         cancelled = o.get("status") == "cancelled"
-        found[_key(o.get("customer_id"))].append(((day, 0, i), Entry(
+        found[cust].append(((day, 0, i), Entry(
             day, "cancelled" if cancelled else "order", no, ZERO if cancelled else totals[i], ZERO, ZERO,
-            total=totals[i], goods=tuple(goods.get(_order_key(no), ())))))
+            total=totals[i], goods=goods.get(_order_key(no), ()),
+            terms=str(o.get("terms") or customer_terms.get(cust, "")), due_date=_day(dues[i]))))
+    shares = {p.index: p for p in book.allocation.payments}
     for j, p in enumerate(cut["payments"]):
         day, amount = _day(p.get("paid_on")), p.get("amount")
-        cust = customer_of_order.get(_order_key(p.get("order_no")))
-        if day < start or amount is None or cust is None:
+        on_account = p.get("order_no") in (None, "")
+        cust = _key(p.get("customer_id")) if on_account else customer_of_order.get(_order_key(p.get("order_no")))
+        if day < start or amount is None or not cust:
             continue
+        paid = shares.get(j)
         found[cust].append(((day, 1, j), Entry(
             day, "refund" if amount < 0 else "payment", str(p.get("order_no") or ""), ZERO, cents(amount), ZERO,
-            method=str(p.get("method") or ""), reference=str(p.get("reference") or ""))))
+            method=str(p.get("method") or ""), reference=str(p.get("reference") or ""), on_account=on_account,
+            allocations=tuple((s.order_no, s.amount) for s in paid.shares) if paid else (),
+            unallocated=paid.unallocated if paid else ZERO)))
     return {k: [e for _, e in sorted(v, key=lambda x: x[0])] for k, v in found.items()}

@@ -50,6 +50,7 @@ class _Formats:
         self.total_money = add({**line, "bold": True, "top": 2, "num_format": "#,##0.00;-#,##0.00"})
         self.plain = add({"text_wrap": True, "valign": "top"})
         self.note = add({**line, "text_wrap": True, "font_size": 8})
+        self.detail = add({**line, "text_wrap": True, "font_color": "#595959"})
         self.small = add({"text_wrap": True, "valign": "top", "font_size": 9, "font_color": "#595959"})
 
 
@@ -81,7 +82,8 @@ class _Writer:
     def __init__(self, ws, f: _Formats, st: Statement, lang: str, config: Config):
         self.ws, self.f, self.st, self.lang, self.config = ws, f, st, lang, config
         self.r = 0
-        self.methods = choice_lists(config)["payment_method"]
+        lists = choice_lists(config)
+        self.methods, self.terms = lists["payment_method"], lists["payment_terms"]
 
     def t(self, key: str, **fields) -> str:
         return w(key, self.lang, **fields)
@@ -129,7 +131,26 @@ class _Writer:
             self.r += 1
         ws.write_string(self.r, 0, header("customers", "address", self.lang), f.label)
         self._span(1, LAST, c.address, f.value)
-        self.r += 2
+        self.r += 1
+        if c.terms:
+            ws.write_string(self.r, 0, header("customers", "terms", self.lang), f.label)
+            self._span(1, LAST, self._term(c.terms), f.value)
+            self.r += 1
+        self.r += 1
+
+    def _term(self, terms: str) -> str:
+        return label_of(self.terms, terms, self.lang)
+
+    def _due_note(self, terms: str, due) -> str:
+        """"应付 2026-11-30", or "发货后起算" for an order on terms counted from a shipment not made
+        yet; the order's terms first when they are not the customer's usual ones."""
+        term = self.config.payment_term(terms)
+        due_text = (self.t("due", due=day_text(due)) if due else
+                    self.t("due_after_shipment") if term is not None and term.after_shipment else "")
+        if terms and terms != self.st.customer.terms:
+            return "，".join(x for x in (self._term(terms), due_text) if x) if self.lang == "zh" else \
+                ", ".join(x for x in (self._term(terms), due_text) if x)
+        return due_text
 
     def _lines(self) -> None:
         st, ws, f = self.st, self.ws, self.f
@@ -144,20 +165,28 @@ class _Writer:
         for e in st.entries:
             if e.kind in ("order", "cancelled"):
                 goods = goods_summary(e.goods, self.lang)
-                note = self.t("cancelled_note", total=money_text(e.total)) if e.kind == "cancelled" else (
-                    self.t("due", due=day_text(e.due_date)) if e.due_date else "")
+                note = self.t("cancelled_note", total=money_text(e.total)) if e.kind == "cancelled" else \
+                    self._due_note(e.terms, e.due_date)
                 self._row(e.day, e.order_no, self.t(e.kind, goods=goods), e.charge, None, e.balance, note)
             else:
                 method = label_of(self.methods, e.method, self.lang) if e.method else ""
                 note = self.t("reference", reference=e.reference) if e.reference else ""
-                self._row(e.day, e.order_no, self.t(e.kind, method=method), None, e.receipt, e.balance, note)
+                kind = "payment_on_account" if e.on_account and e.kind == "payment" else e.kind
+                self._row(e.day, e.order_no, self.t(kind, method=method), None, e.receipt, e.balance, note)
+                for order_no, amount in e.allocations:
+                    self._row(None, order_no, self.t("allocated_to"), None, None, None, money_text(amount),
+                              detail=True)
+                if e.on_account and e.unallocated:
+                    self._row(None, "", self.t("left_on_account"), None, None, None, money_text(e.unallocated),
+                              detail=True)
         self._row(None, "", self.t("totals"), st.charged, st.received, None, "", total=True)
         self._row(st.end, "", self.t("closing"), None, None, st.closing, "", bold=True)
         self.r += 1
 
-    def _row(self, day, number, text, charge, receipt, balance, note, *, bold=False, total=False) -> None:
+    def _row(self, day, number, text, charge, receipt, balance, note, *, bold=False, total=False,
+             detail=False) -> None:
         ws, f = self.ws, self.f
-        text_fmt = f.total_text if total else f.bold_text if bold else f.text
+        text_fmt = f.total_text if total else f.bold_text if bold else f.detail if detail else f.text
         money_fmt = f.total_money if total else f.bold_money if bold else f.money
         if day is not None:
             ws.write_datetime(self.r, 0, day, f.date)
@@ -191,14 +220,15 @@ class _Writer:
         for c, text in enumerate(heads):
             ws.write_string(self.r, c, text, f.head)
         self.r += 1
-        goods = {e.order_no: e.goods for e in st.entries}
         for item in st.open_items:
             if item.order_date is not None:
                 ws.write_datetime(self.r, 0, item.order_date, f.date)
             else:
                 ws.write_blank(self.r, 0, None, f.text)
             ws.write_string(self.r, 1, item.order_no, f.text)
-            text = goods_summary(goods.get(item.order_no, ()), self.lang)
+            text = goods_summary(item.goods, self.lang)
+            if item.terms and item.terms != st.customer.terms:
+                text = self.t("own_terms", goods=text, terms=self._term(item.terms)) if text else self._term(item.terms)
             ws.write_string(self.r, 2, text, f.text)
             if _lines(text, WIDTHS[2]) > 1:
                 ws.set_row(self.r, 14 * _lines(text, WIDTHS[2]))
