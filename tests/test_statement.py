@@ -141,11 +141,11 @@ def terms_book(transfer="10000.00"):
     """C0001 on 月结60天 owes three September orders of 4,000 / 5,000 / 3,000 (shipped 9-05, 9-14 and
     9-14; the third on its own terms, 货到付款) and pays ``transfer`` on account on 10-10; an October
     order not shipped yet is not due."""
-    order = lambda no, day, status="shipped", **kw: row(  # noqa: E731
+    order = lambda no, day, status="shipped", **kw: row(
         "orders", order_no=no, customer_id="C0001", order_date=day, status=status, **kw)
-    line = lambda no, amount: row("order_lines", order_no=no, sku="P1001", quantity=1,  # noqa: E731
+    line = lambda no, amount: row("order_lines", order_no=no, sku="P1001", quantity=1,
                                   unit_price=D(amount))
-    ship = lambda no, day: row("shipments", order_no=no, ship_date=day, carrier="送货上门")  # noqa: E731
+    ship = lambda no, day: row("shipments", order_no=no, ship_date=day, carrier="送货上门")
     data = hand_book()
     data["customers"][0]["terms"] = "月结60天"
     data.update(

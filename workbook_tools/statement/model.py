@@ -24,7 +24,14 @@ from ..book import BookData
 from ..config import Config
 from ..derive import ZERO, cents, derive
 from ..errors import WorkbookToolsError
-from ..receivables import Allocation, Bucket, ageing, allocate, make_buckets, receivables
+from ..receivables import (
+    Allocation,
+    Bucket,
+    ageing,
+    allocate,
+    make_buckets,
+    receivables,
+)
 from ..summary.months import Month, MonthError
 
 
@@ -179,7 +186,7 @@ class _Book:
     allocation: Allocation
 
     @classmethod
-    def at(cls, data: BookData, day: date, config: Config) -> "_Book":
+    def at(cls, data: BookData, day: date, config: Config) -> _Book:
         cut = as_at(data, day)
         derived = derive(cut, config, today=day)
         return cls(cut, derived, allocate(cut, derived, config))
