@@ -3,6 +3,7 @@ cases with known answers, the workbook and the command."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -98,18 +99,25 @@ def expected(demo):
     out["paid_orders"] = dg.size()
     out["days_to_pay"] = dg.apply(lambda s: (Decimal(int(s.sum())) / len(s)).quantize(TENTH, ROUND_HALF_UP))
 
-    # RFM over the customers with orders: 1 + floor(5 × (rank_min − 1) / n); high = above the mean score
+    # RFM over the customers with orders: 1 + floor(5 × (rank_min − 1) / n); high = 4–5, low = 1–2
     pop = out[out["orders"] > 0].copy()
     n = len(pop)
     pop["recency"] = [(TODAY - d).days for d in pop["last_order"]]
     pop["r"] = ((-pop["recency"]).rank(method="min") - 1).map(lambda b: 1 + int(5 * b) // n)
     pop["f"] = (pop["orders"].rank(method="min") - 1).map(lambda b: 1 + int(5 * b) // n)
     pop["m"] = (pop["total_spent"].map(float).rank(method="min") - 1).map(lambda b: 1 + int(5 * b) // n)
-    names_by_hml = {"HHH": "key_value", "LHH": "key_retain", "HLH": "key_develop", "LLH": "key_win_back",
-                    "LLL": "churn_risk"}
-    hi = {s: pop[s] > pop[s].mean() for s in "rfm"}
-    pop["segment"] = [names_by_hml.get("".join("H" if hi[s][c] else "L" for s in "rfm"), "regular")
-                      for c in pop.index]
+    def band(score: int) -> str:
+        return "H" if score >= 4 else "L" if score <= 2 else "M"
+
+    def segment(rfm: str) -> str:  # the table of rfm.py's docstring
+        r, f, m = rfm
+        if m == "H":
+            if f == "H":
+                return "key_value" if r == "H" else "key_retain"
+            return "key_develop" if r == "H" else "key_win_back" if r == "L" else "regular"
+        return "churn_risk" if rfm == "LLL" else "regular"
+
+    pop["segment"] = [segment("".join(band(pop.at[c, s]) for s in "rfm")) for c in pop.index]
     for col in ("recency", "r", "f", "m", "segment"):
         out[col] = pop[col]
     out["segment"] = out["segment"].fillna("no_orders")
@@ -187,7 +195,7 @@ def test_two_orders_one_cancelled_and_refunded():
     assert p.usual_method == "支付宝"
     assert (p.days_to_pay, p.paid_orders) == (Decimal("4.0"), 1)
     assert p.recency_days == 30 and p.preferences == "偏好C0001"
-    # the only customer with orders: every score 1, nothing above the mean, so low on all three
+    # the only customer with orders: every score 1, so low on all three
     assert (p.r, p.f, p.m, p.segment) == (1, 1, 1, "churn_risk")
 
 
@@ -267,13 +275,14 @@ def test_quintile_edges():
 
 
 def test_segments():
-    assert segment_of(True, True, True) == "key_value"
-    assert segment_of(False, True, True) == "key_retain"
-    assert segment_of(True, False, True) == "key_develop"
-    assert segment_of(False, False, True) == "key_win_back"
-    assert segment_of(False, False, False) == "churn_risk"
-    mixed = {segment_of(True, True, False), segment_of(True, False, False), segment_of(False, True, False)}
-    assert mixed == {"regular"}
+    # high = 4–5, low = 1–2, 3 is neither
+    assert segment_of(4, 5, 4) == "key_value"
+    assert segment_of(3, 4, 5) == segment_of(1, 4, 4) == "key_retain"
+    assert segment_of(5, 3, 4) == segment_of(4, 1, 5) == "key_develop"
+    assert segment_of(2, 3, 4) == segment_of(1, 1, 5) == "key_win_back"
+    assert segment_of(3, 3, 4) == "regular"  # a big spender, neither recent nor long gone
+    assert segment_of(2, 1, 2) == "churn_risk"
+    assert {segment_of(3, 1, 1), segment_of(1, 3, 2), segment_of(5, 5, 3), segment_of(1, 1, 3)} == {"regular"}
     assert [s.zh for s in SEGMENTS] == ["重要价值客户", "重要保持客户", "重要发展客户", "重要挽留客户", "一般客户",
                                         "流失风险", "新客户（未下单）"]
 
@@ -290,8 +299,17 @@ def test_rfm_on_five_customers_with_known_scores():
     profiles = customer_history(_book(customers, orders, lines), today=D0)
     assert [(p.recency_days, p.r, p.f, p.m) for p in profiles] == [
         (40, 1, 1, 1), (30, 2, 2, 2), (20, 3, 3, 3), (10, 4, 4, 4), (0, 5, 5, 5)]
-    # mean score 3: above it is high
-    assert [p.segment for p in profiles] == ["churn_risk", "churn_risk", "churn_risk", "key_value", "key_value"]
+    # 4–5 is high, 1–2 low: C3 (all 3) is neither
+    assert [p.segment for p in profiles] == ["churn_risk", "churn_risk", "regular", "key_value", "key_value"]
+
+
+@pytest.mark.parametrize("orders", [300, 2000])
+def test_each_segment_of_the_demo_is_a_minority(orders):
+    """With the mean as the edge 41 % of the 2,000-order demo's customers were 重要价值客户."""
+    data = generate_demo(orders, seed=1, today=TODAY)
+    with_orders = [p for p in customer_history(data, today=TODAY) if p.orders]
+    shares = {seg: n / len(with_orders) for seg, n in Counter(p.segment for p in with_orders).items()}
+    assert max(shares.values()) < 0.5 and shares["key_value"] < 0.3, shares
 
 
 # --- the workbook and the command -------------------------------------------------------------------

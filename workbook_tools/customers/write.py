@@ -16,7 +16,8 @@ from ..config import Config
 from ..derive import ZERO
 from ..outputs import xlsx_workbook
 from ..schema import CUSTOMERS
-from ..template.styles import TEXT_AS_TEXT, a4_page
+from ..template.printing import page_setup
+from ..template.styles import TEXT_AS_TEXT
 from .history import CustomerProfile
 from .rfm import SEGMENT_BY_VALUE, SEGMENTS
 
@@ -92,7 +93,7 @@ _NOTES = {
         "平均付款天数：从下单日期到付清日期（按日期累计付款首次达到订单金额的那一天）；早于下单日期的付款不计。",
         "R = 距最近一次下单的天数（越少越好），F = 订单数，M = 累计消费金额。",
         "分数 1–5 按五分位：比 b 位客户更好（并列不算）得 1 + ⌊5b/n⌋ 分，n 为有订单的客户数；并列同分。",
-        "某项分数高于全体平均分为“高”，否则为“低”。",
+        "4–5 分为“高”，1–2 分为“低”，3 分居中；各分层的规则见“客户分层”表。",
     ],
     "en": [
         "Notes",
@@ -103,7 +104,7 @@ _NOTES = {
         "R = days since the last order (fewer is better), F = number of orders, M = total spent.",
         "Scores 1–5 by quintiles: better than b customers (ties not counted) scores 1 + ⌊5b/n⌋, n = customers "
         "with orders; ties share a score.",
-        "A score above the mean of all customers' scores is high, otherwise low.",
+        "A score of 4–5 is high, 1–2 low, 3 neither; each segment's rule is on the Segments sheet.",
     ],
 }
 
@@ -118,8 +119,8 @@ def write_customer_history(profiles: list[CustomerProfile], path: str | os.PathL
     path = Path(path)
     with xlsx_workbook(path, "customers", TEXT_AS_TEXT) as wb:
         fmt = _formats(wb)
-        _profiles_sheet(wb, fmt, profiles, lang, lists)
-        _segments_sheet(wb, fmt, profiles, lang, today)
+        _profiles_sheet(wb, fmt, profiles, lang, lists, config.company_name)
+        _segments_sheet(wb, fmt, profiles, lang, today, config.company_name)
     return path
 
 
@@ -141,7 +142,7 @@ def _formats(wb) -> dict:
     return out
 
 
-def _profiles_sheet(wb, fmt, profiles: list[CustomerProfile], lang: str, lists) -> None:
+def _profiles_sheet(wb, fmt, profiles: list[CustomerProfile], lang: str, lists, company: str) -> None:
     ws = wb.add_worksheet(SHEET_NAMES["profiles"][lang == "en"])
     for c, col in enumerate(COLUMNS):
         ws.write_string(0, c, col.header(lang), fmt["head"])
@@ -167,12 +168,12 @@ def _profiles_sheet(wb, fmt, profiles: list[CustomerProfile], lang: str, lists) 
                 ws.write_string(r, c, text, fmt["wrap"] if col.key in ("favourites", "preferences") else fmt["text"])
     ws.freeze_panes(1, 2)
     ws.autofilter(0, 0, max(len(profiles), 1), len(COLUMNS) - 1)
-    ws.repeat_rows(0)
-    a4_page(ws)
+    # 24 columns: at 80 % on pages across, the customer's ID and name again on each
+    page_setup(ws, [col.width for col in COLUMNS], company=company, lang=lang, key_columns=2)
     ws.activate()
 
 
-def _segments_sheet(wb, fmt, profiles: list[CustomerProfile], lang: str, today: date | None) -> None:
+def _segments_sheet(wb, fmt, profiles: list[CustomerProfile], lang: str, today: date | None, company: str) -> None:
     ws = wb.add_worksheet(SHEET_NAMES["segments"][lang == "en"])
     zh = lang == "zh"
     heads = (("客户分层", "Segment", 18), ("规则", "Rule", 44), ("客户数", "Customers", 10), ("占比", "Share", 9),
@@ -209,5 +210,5 @@ def _segments_sheet(wb, fmt, profiles: list[CustomerProfile], lang: str, today: 
         ws.write_string(row, 1, (f"统计日期 {today:%Y-%m-%d}" if zh else f"As of {today:%Y-%m-%d}"), fmt["text"])
     for i, line in enumerate(notes[1:], 1):
         ws.write_string(row + i, 0, line, fmt["text"])
-    a4_page(ws)
+    page_setup(ws, [width for _zh, _en, width in heads], company=company, lang=lang)
 

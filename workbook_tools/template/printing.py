@@ -64,28 +64,30 @@ def fit_scale(widths: Sequence[float | None], landscape: bool) -> int:
     return 100 if px <= 0 else min(100, int(printable_px(landscape) * 100 // px))
 
 
-def layout(widths: Sequence[float | None], landscape: bool | None = None) -> tuple[bool, int]:
+def layout(widths: Sequence[float | None], landscape: bool | None = None,
+           min_scale: int = MIN_SCALE) -> tuple[bool, int]:
     """(landscape, scale) of a table with columns of ``widths``: upright when it fits upright at
-    100 %, else landscape at the scale that fits (never below MIN_SCALE)."""
+    100 %, else landscape at the scale that fits (never below ``min_scale``)."""
     if landscape is None:
         landscape = fit_scale(widths, False) < 100
-    return landscape, max(MIN_SCALE, fit_scale(widths, landscape))
+    return landscape, max(min_scale, fit_scale(widths, landscape))
 
 
 def page_setup(ws: Worksheet, widths: Sequence[float | None], *, company: str, lang: str,
                header_rows: tuple[int, int] | int | None = 0, key_columns: int = 1,
-               landscape: bool | None = None) -> int:
+               landscape: bool | None = None, min_scale: int = MIN_SCALE) -> int:
     """Set up ``ws`` for printing; returns the scale. ``widths``: the printed columns' widths from A;
     ``header_rows``: the 0-based row (or first and last rows) repeated on each page, None for none;
-    ``key_columns``: columns repeated on the pages to the right when the table does not fit across."""
-    landscape, scale = layout(widths, landscape)
+    ``key_columns``: columns repeated on the pages to the right when the table does not fit across;
+    ``min_scale``: lower only for a report laid out in blocks side by side (the 月报)."""
+    landscape, scale = layout(widths, landscape, min_scale)
     ws.set_paper(A4)
     if landscape:
         ws.set_landscape()
     else:
         ws.set_portrait()
     ws.set_print_scale(scale)
-    if fit_scale(widths, landscape) < MIN_SCALE and key_columns:
+    if fit_scale(widths, landscape) < min_scale and key_columns:
         ws.repeat_columns(0, key_columns - 1)
         ws.print_across()
     if header_rows is not None:
