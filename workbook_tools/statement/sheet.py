@@ -323,10 +323,10 @@ class _Writer:
 
 def _lines(text: str, width: float) -> int:
     """How many lines ``text`` takes wrapped in a cell ``width`` characters wide (a Chinese character
-    takes about 1.65 widths of a digit); clients do not grow rows for wrapped text in merged cells, and LibreOffice not in
+    takes about 1.9 widths of a digit); clients do not grow rows for wrapped text in merged cells, and LibreOffice not in
     the rows of a file it did not lay out, so the sheet sets the heights."""
     out = 0
     for part in text.split("\n"):
-        wide = sum(1.65 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in part)
+        wide = sum(1.9 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in part)
         out += max(1, math.ceil(wide / max(width - 1, 1)))
     return out
