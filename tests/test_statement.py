@@ -33,7 +33,8 @@ BANK = Config(company_name="杭州明远办公用品有限公司",
 
 def hand_book():
     """C0001 owes 150.00 from September; in October two orders, a cancelled order paid 40.00 and not
-    refunded, and 150.00 paid to the September order; 100.00 paid in November is not October's."""
+    refunded, and 150.00 paid to the September order; 100.00 paid and the 40.00 refunded in November
+    are not October's."""
     order = lambda no, day, due, status, cust="C0001": row(
         "orders", order_no=no, customer_id=cust, order_date=day, due_date=due, status=status)
     line = lambda no, sku, q, price, disc=None: row(
@@ -74,6 +75,7 @@ def hand_book():
             pay("SO2026100002", date(2026, 10, 16), "40.00", "TX1016"),
             pay("SO2026090001", date(2026, 10, 25), "150.00", "TX1025"),
             pay("SO2026100003", date(2026, 11, 3), "100.00", "TX1103"),
+            pay("SO2026100002", date(2026, 11, 5), "-40.00", "TX1105"),  # the cancelled order's money back
             pay("SO2026100004", date(2026, 10, 9), "20.00", "TX1009"),
         ],
     }
@@ -108,8 +110,11 @@ def test_the_month_before_and_after():
     assert (sep.opening, sep.charged, sep.received, sep.closing) == (D(0), D("200.00"), D("50.00"), D("150.00"))
     [nov] = customer_statements(data, "2026-11", customers=["C0001"], today=TODAY)
     assert nov.end == TODAY  # a month still running is stated up to today
-    assert (nov.opening, nov.received, nov.closing) == (D("251.50"), D("100.00"), D("151.50"))
-    assert [i.order_no for i in nov.open_items] == ["SO2026100001"]
+    assert [(e.day, e.kind, e.receipt, e.balance) for e in nov.entries] == [
+        (date(2026, 11, 3), "payment", D("100.00"), D("151.50")),
+        (date(2026, 11, 5), "refund", D("-40.00"), D("191.50"))]
+    assert (nov.opening, nov.received, nov.closing) == (D("251.50"), D("60.00"), D("191.50"))
+    assert [i.order_no for i in nov.open_items] == ["SO2026100001"] and not nov.credits  # refunded
 
 
 def test_all_states_customers_with_something_to_state_and_an_unknown_customer_is_refused():
@@ -319,6 +324,13 @@ def test_workbook_in_chinese(tmp_path):
     assert ws.oddHeader.left.text == "杭州明远办公用品有限公司" and ws.oddHeader.right.text == "对账单 杭州明远贸易有限公司 2026-10"
     head = next(i for i, r in enumerate(rows, 1) if r[0] == "日期")
     assert ws.print_title_rows == f"${head}:${head}"
+
+
+def test_a_refund_on_the_workbook(tmp_path):
+    [st] = customer_statements(hand_book(), "2026-11", customers=["C0001"], today=TODAY)
+    _, rows = _cells(write_statement(st, tmp_path / "s.xlsx", "zh"))
+    assert _find(rows, "退款（银行转账）")[1:7] == ("SO2026100002", "退款（银行转账）", None, -40, 191.5, "流水号 TX1105")
+    assert _find(rows, "本期合计")[3:5] == (None, 60)
 
 
 def test_workbook_in_english_without_a_bank_account(tmp_path):
