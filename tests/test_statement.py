@@ -330,7 +330,7 @@ def test_a_refund_on_the_workbook(tmp_path):
     [st] = customer_statements(hand_book(), "2026-11", customers=["C0001"], today=TODAY)
     _, rows = _cells(write_statement(st, tmp_path / "s.xlsx", "zh"))
     assert _find(rows, "退款（银行转账）")[1:7] == ("SO2026100002", "退款（银行转账）", None, -40, 191.5, "流水号 TX1105")
-    assert _find(rows, "本期合计")[3:5] == (None, 60)
+    assert _find(rows, "本期合计")[3:5] == (0, 60)  # nothing charged in November, 100.00 − 40.00 received
 
 
 def test_workbook_in_english_without_a_bank_account(tmp_path):
