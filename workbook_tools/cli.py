@@ -182,10 +182,9 @@ def validate(paths, formats, out_dir, today, lang, config_path) -> None:
     lang = lang or next((s.config.language for s in used if s is not None), "zh")
     formats = formats or ("text",)
     if "text" in formats:
-        render_text(report, lang)  # it names each file's settings
-    else:
-        for line in settings_lines(report, used, lang):
-            click.echo(line)
+        render_text(report, lang, settings=False)
+    for line in settings_lines(report, used, lang):  # the last line, as every command's
+        click.echo(line)
     for fmt in formats:
         if fmt != "text":
             for written in FORMATS[fmt](report, out_dir or Path("."), lang):

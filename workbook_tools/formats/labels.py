@@ -114,13 +114,13 @@ def checked_line(report: Report, lang: str) -> str | None:
     return word("checked", lang, at=min(moments).strftime("%Y-%m-%d %H:%M")) if moments else None
 
 
-def file_facts(result: FileResult, lang: str) -> list[str]:
+def file_facts(result: FileResult, lang: str, *, settings: bool = True) -> list[str]:
     """What a report says of the file it checked: size and time modified, the settings used."""
     lines = []
     if result.size is not None and result.modified is not None:
         lines.append(word("file_info", lang, size=size_text(result.size),
                           modified=result.modified.strftime("%Y-%m-%d %H:%M")))
-    settings = result.settings_text(lang)
+    settings = result.settings_text(lang) if settings else None
     if settings:
         lines.append(word("settings", lang, s=settings))
     return lines

@@ -68,8 +68,10 @@ def shown_path(path: str | os.PathLike) -> str:
     return '"' + inert(text.replace("\\", "\\\\").replace('"', '\\"')) + '"'
 
 
-def render_text(report: Report, lang: str = "zh", console: Console | None = None, *, max_rows: int = MAX_ROWS) -> None:
-    """Print ``report`` on ``console`` (a new stdout console when None; plain text when not a tty)."""
+def render_text(report: Report, lang: str = "zh", console: Console | None = None, *, max_rows: int = MAX_ROWS,
+                settings: bool = True) -> None:
+    """Print ``report`` on ``console`` (a new stdout console when None; plain text when not a tty).
+    ``settings=False``: each file's settings are left to the caller (the command's last line says them)."""
     if console is None:
         console = Console(highlight=False)
         if not console.is_terminal:  # a log file or a pipe: wide lines beat a table wrapped to 80 columns
@@ -78,7 +80,7 @@ def render_text(report: Report, lang: str = "zh", console: Console | None = None
     if checked:
         console.print(Text(checked, style="dim"))
     for result in report.files:
-        _render_file(console, result, lang, max_rows)
+        _render_file(console, result, lang, max_rows, settings)
     console.print(Text(totals(report).line(lang), style="bold"))
     if any(r.findings for r in report.files):
         console.print(Text(word("fix_original", lang)))
@@ -96,7 +98,7 @@ def write_text(report: Report, path: str | Path, lang: str = "zh", *, width: int
     return path
 
 
-def _render_file(console: Console, result: FileResult, lang: str, max_rows: int) -> None:
+def _render_file(console: Console, result: FileResult, lang: str, max_rows: int, settings: bool = True) -> None:
     head = Text()
     head.append(shown_path(result.path), style="bold")
     head.append("  ")
@@ -108,7 +110,7 @@ def _render_file(console: Console, result: FileResult, lang: str, max_rows: int)
     style = "bold red" if result.errors else ("yellow" if result.warnings else "green")
     head.append(file_line(result, lang), style=style)
     console.print(head)
-    for line in file_facts(result, lang):
+    for line in file_facts(result, lang, settings=settings):
         console.print(Text("  " + inert(line), style="dim"))
     if not result.findings:
         console.print(Text(word("clean", lang), style="green"))
