@@ -362,8 +362,8 @@ def run(*args):
 def test_command_writes_one_workbook_per_customer_and_replaces_its_own(book_file, tmp_path):
     result = run(book_file, "--month", "2026-10", "--all", "--today", TODAY)
     assert result.exit_code == 0, result.output
-    folder = tmp_path / "book.statements_2026-10"
-    names = ["book.statement_2026-10_C0001.xlsx", "book.statement_2026-10_C0002.xlsx"]
+    folder = tmp_path / "book.statements-2026-10"
+    names = ["book.statement-2026-10-C0001.xlsx", "book.statement-2026-10-C0002.xlsx"]
     assert sorted(p.name for p in folder.iterdir()) == names
     assert all(read_tag(folder / n) == "statement" for n in names)
     lines = result.output.splitlines()
@@ -380,7 +380,7 @@ def test_command_writes_one_workbook_per_customer_and_replaces_its_own(book_file
 def test_command_refuses_what_it_may_not_write_before_writing_anything(book_file, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
-    book_copy = out / "book.statement_2026-10_C0002.xlsx"
+    book_copy = out / "book.statement-2026-10-C0002.xlsx"
     book_copy.write_bytes(book_file.read_bytes())  # an order book under a statement's name
     result = run(book_file, "--month", "2026-10", "--all", "-o", out, "--today", TODAY)
     assert result.exit_code == 2 and "is an order book" in result.output and "Traceback" not in result.output
@@ -388,7 +388,7 @@ def test_command_refuses_what_it_may_not_write_before_writing_anything(book_file
     assert book_copy.read_bytes() == book_file.read_bytes()
     result = run(book_file, "--month", "2026-10", "--all", "-o", out, "--today", TODAY, "--force")
     assert result.exit_code == 0 and read_tag(book_copy) == "statement"
-    assert len(list(out.glob("book.statement_2026-10_C0002.*.bak.xlsx"))) == 1
+    assert len(list(out.glob("book.statement-2026-10-C0002.*.bak.xlsx"))) == 1
 
 
 @pytest.mark.parametrize("args, message", [
@@ -412,7 +412,7 @@ def test_pdf_without_libreoffice_is_one_line_and_nothing_written(book_file, tmp_
     result = run(book_file, "--month", "2026-10", "--all", "--today", TODAY, "--pdf")
     assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1
     assert "--pdf needs LibreOffice (soffice), which is not installed" in result.output
-    assert not (tmp_path / "book.statements_2026-10").exists()
+    assert not (tmp_path / "book.statements-2026-10").exists()
 
 
 # --------------------------------------------------------------------------- PDF
@@ -428,7 +428,7 @@ def test_pdf_statements(book_file, tmp_path):
     result = run(book_file, "--month", "2026-10", "--all", "--today", TODAY, "--pdf")
     assert result.exit_code == 0, result.output
     assert "（另有 PDF 2 份）" in result.output
-    pdf = tmp_path / "book.statements_2026-10" / "book.statement_2026-10_C0001.pdf"
+    pdf = tmp_path / "book.statements-2026-10" / "book.statement-2026-10-C0001.pdf"
     info = _pdf(pdf, "pdfinfo")
     assert "Pages:           1\n" in info and "595.304 x 841.89 pts (A4)" in info  # portrait
     text = _pdf(pdf, "pdftotext", "-layout")
@@ -451,7 +451,7 @@ def test_a_long_statement_runs_over_pages_with_page_x_of_y(tmp_path):
         data["order_lines"].append(row("order_lines", order_no=no, sku="P1002", quantity=1, unit_price=D("20.00")))
     book = write_book(tmp_path / "long.xlsx", data, today=TODAY)
     assert run(book, "--month", "2026-10", "--customer", "C0002", "--today", TODAY, "--pdf").exit_code == 0
-    pdf = tmp_path / "long.statements_2026-10" / "long.statement_2026-10_C0002.pdf"
+    pdf = tmp_path / "long.statements-2026-10" / "long.statement-2026-10-C0002.pdf"
     pages = int(next(line.split()[-1] for line in _pdf(pdf, "pdfinfo").splitlines() if line.startswith("Pages:")))
     assert pages >= 2
     text = _pdf(pdf, "pdftotext", "-layout").split("\f")

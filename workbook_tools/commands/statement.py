@@ -26,7 +26,7 @@ from .common import (
                options_zh={"--month": "对账的月份，例如 2026-10。",
                            "--customer": "对账的客户（客户编号）；可重复。即使该月没有往来也出对账单。",
                            "--all": "每个有期初或期末余额、或该月有往来的客户。",
-                           "--output": "写到哪个文件夹。默认：簿旁的 <book>.statements_YYYY-MM。替换以前的对账单；其他文件只在加 --force 并备份后替换。",
+                           "--output": "写到哪个文件夹。默认：簿旁的 <book>.statements-YYYY-MM。替换以前的对账单；其他文件只在加 --force 并备份后替换。",
                            "--pdf": "另用 LibreOffice（soffice）为每份对账单生成 PDF。",
                            "--today": "假定今天是这一天（YYYY-MM-DD）：进行中的月份对账到这一天。"},
                examples=[("orderbook statement 订单簿.xlsx --month 2026-10 --all", "10 月每个客户的对账单：",
@@ -40,7 +40,7 @@ from .common import (
 @click.option("--all", "every", is_flag=True,
               help="Every customer with an opening or closing balance or anything in the month.")
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="The folder to write to. Default: <book>.statements_YYYY-MM beside the book. Earlier "
+              help="The folder to write to. Default: <book>.statements-YYYY-MM beside the book. Earlier "
                    "statements there are replaced; any other file only with --force, after a backup.")
 @click.option("--pdf", is_flag=True, help="Also a PDF of each statement, rendered by LibreOffice (soffice).")
 @today_option("Pretend today is this date (YYYY-MM-DD): a month still running is stated up to it.")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..config import Config
 from ..errors import OutputError
+from ..names import output_path
 from ..outputs import check_output
 from .model import Statement, customer_statements, period
 from .sheet import file_name, write_statement
@@ -26,8 +27,9 @@ class StatementRun:
 
 
 def default_folder(book: Path, month) -> Path:
-    """``<book>.statements_2026-10`` beside the book: a month's statements together, apart from the book."""
-    return book.with_name(f"{book.stem}.statements_{month}")
+    """``<book>.statements-2026-10`` beside the book (names.py): a month's statements together, apart
+    from the book."""
+    return output_path(book, "statements", month, suffix="")
 
 
 def run_statements(book: str | os.PathLike, month: str, *, out_dir: str | os.PathLike | None = None,
@@ -49,7 +51,7 @@ def run_statements(book: str | os.PathLike, month: str, *, out_dir: str | os.Pat
         raise OutputError(f"{folder}: 不是文件夹 / is not a folder: -o names the folder the statements go to")
     statements = customer_statements(read_book(book, config=config).data(), parsed, config=config,
                                      customers=customers, today=today)
-    targets = [folder / file_name(book.stem, st) for st in statements]
+    targets = [folder / file_name(book, st) for st in statements]
     inputs = (book, *inputs)
     backups = [check_output(t, "statement", inputs=inputs, force=force) for t in targets]
     if pdf:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..choices import choice_lists, label_of
 from ..config import Config
+from ..names import output_name
 from ..outputs import xlsx_workbook
 from ..template.styles import TEXT_AS_TEXT
 from .model import Statement
@@ -54,11 +55,11 @@ class _Formats:
         self.small = add({"text_wrap": True, "valign": "top", "font_size": 9, "font_color": "#595959"})
 
 
-def file_name(book_stem: str, st: Statement) -> str:
-    """``<book>.statement_2026-10_C0001.xlsx``: the book's, the month's and the customer's names, as
-    the other outputs are named; characters a file name cannot hold become ``_``."""
+def file_name(book: str | os.PathLike, st: Statement) -> str:
+    """``<book>.statement-2026-10-C0001.xlsx`` (names.py: the book's outputs by kind, then month, then
+    customer); characters a file name cannot hold become ``_``."""
     cid = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", st.customer.customer_id) or "_"
-    return f"{book_stem}.statement_{st.month}_{cid}.xlsx"
+    return output_name(book, "statement", f"{st.month}-{cid}")
 
 
 def write_statement(st: Statement, path: str | os.PathLike, lang: str = "zh", *,
