@@ -214,6 +214,24 @@ def test_money_left_on_account_is_a_credit():
     assert st.closing == D("-200.00") == st.ageing_total - st.credit_total  # 12,800 − 13,000
 
 
+def test_money_left_on_account_pays_the_next_months_order(tmp_path):
+    """13,000 paid on account on 9-28 pays September's 12,000; October's 800 order takes 800 of the
+    1,000 left: October shows it applied, with no change to the balance."""
+    data = terms_book(transfer="13000.00")
+    data["payments"][0]["paid_on"] = date(2026, 9, 28)
+    [sep] = customer_statements(data, "2026-09", customers=["C0001"], today=TODAY)
+    assert [e.kind for e in sep.entries] == ["order", "order", "order", "payment"]
+    assert sep.entries[-1].unallocated == D("1000.00") and sep.closing == D("-1000.00")
+    assert sep.credits == (Credit("on_account", "", D("1000.00")),)
+    [oct_] = customer_statements(data, "2026-10", customers=["C0001"], today=TODAY)
+    got = [(e.day, e.kind, e.order_no, e.charge, e.receipt, e.balance, e.allocations) for e in oct_.entries]
+    assert got == [(date(2026, 10, 20), "order", "SO2026100011", D("800.00"), D(0), D("-200.00"), ()),
+                   (date(2026, 10, 20), "applied", "", D(0), D(0), D("-200.00"), (("SO2026100011", D("800.00")),))]
+    assert oct_.credits == (Credit("on_account", "", D("200.00")),) and not oct_.open_items
+    _, rows = _cells(write_statement(oct_, tmp_path / "s.xlsx", "zh"))
+    assert _find(rows, "以前的预收款核销本单")[1:7] == ("SO2026100011", "以前的预收款核销本单", None, None, None, "800.00")
+
+
 def test_workbook_shows_terms_due_dates_and_the_allocation(tmp_path):
     [st] = customer_statements(terms_book(transfer="13000.00"), "2026-10", customers=["C0001"], today=TODAY)
     _, rows = _cells(write_statement(st, tmp_path / "s.xlsx", "zh", config=BANK))

@@ -68,7 +68,9 @@ class Customer:
 
 @dataclass(frozen=True)
 class Entry:
-    """One line of the month: an order (``order``, ``cancelled``) or money (``payment``, ``refund``)."""
+    """One line of the month: an order (``order``, ``cancelled``), money (``payment``, ``refund``), or
+    ``applied``: money on account from before the month that paid an order in it (no change to the
+    balance; ``allocations`` says which order and how much)."""
 
     day: date
     kind: str
@@ -261,7 +263,8 @@ def customer_statements(data: BookData, month: Month | str, *, config: Config | 
     customer_of_order: dict[str, str] = {}
     for o in data["orders"]:
         customer_of_order.setdefault(_order_key(o.get("order_no")), _key(o.get("customer_id")))
-    before = _position(_Book.at(data, start - timedelta(days=1), config), customer_of_order)
+    book_before = _Book.at(data, start - timedelta(days=1), config)
+    before = _position(book_before, customer_of_order)
     book = _Book.at(data, end, config)
     derived = book.derived
     items = defaultdict(list)
@@ -270,6 +273,8 @@ def customer_statements(data: BookData, month: Month | str, *, config: Config | 
     after = _position(book, customer_of_order)
     goods = _goods(book)
     entries = _entries(book, start, customer_of_order, {k: c.terms for k, c in book_customers.items()}, goods)
+    for k, applied in _applied(book_before, book, start).items():
+        entries[k] = sorted([*entries.get(k, ()), *applied], key=lambda e: (e.day, e.kind == "applied"))
     buckets = make_buckets(config.thresholds.ageing_buckets)
 
     out = []
@@ -333,3 +338,26 @@ def _entries(book: _Book, start: date, customer_of_order: dict[str, str], custom
             allocations=tuple((s.order_no, s.amount) for s in paid.shares) if paid else (),
             unallocated=paid.unallocated if paid else ZERO)))
     return {k: [e for _, e in sorted(v, key=lambda x: x[0])] for k, v in found.items()}
+
+
+def _applied(before: _Book, after: _Book, start: date) -> dict[str, list[Entry]]:
+    """Money on account paid in earlier months that paid orders during this one: per customer key,
+    an ``applied`` entry per payment and order whose share grew (or shrank) since the month began."""
+    was = {id(before.data["payments"][p.index]): {s.order_no: s.amount for s in p.shares}
+           for p in before.allocation.payments}
+    dates = {str(o.get("order_no") or ""): _day(o.get("order_date")) for o in after.data["orders"]}
+    out: dict[str, list[Entry]] = defaultdict(list)
+    for p in after.allocation.payments:
+        row = after.data["payments"][p.index]
+        if id(row) not in was:
+            continue  # paid in the month: its allocation is on its own line
+        old = was[id(row)]
+        for order_no in dict.fromkeys([*(s.order_no for s in p.shares), *old]):
+            now = next((s.amount for s in p.shares if s.order_no == order_no), ZERO)
+            if now != old.get(order_no, ZERO):
+                day = max(dates.get(order_no) or start, start)
+                out[_key(p.customer_id)].append(Entry(
+                    day, "applied", "", ZERO, ZERO, ZERO, method=str(row.get("method") or ""),
+                    reference=str(row.get("reference") or ""), on_account=True,
+                    allocations=((order_no, cents(now - old.get(order_no, ZERO))),)))
+    return out

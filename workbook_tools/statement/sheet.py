@@ -169,6 +169,9 @@ class _Writer:
                 note = self.t("cancelled_note", total=money_text(e.total)) if e.kind == "cancelled" else \
                     self._due_note(e.terms, e.due_date)
                 self._row(e.day, e.order_no, self.t(e.kind, goods=goods), e.charge, None, e.balance, note)
+            elif e.kind == "applied":
+                for order_no, amount in e.allocations:
+                    self._row(e.day, order_no, self.t("applied"), None, None, None, money_text(amount), detail=True)
             else:
                 method = label_of(self.methods, e.method, self.lang) if e.method else ""
                 note = self.t("reference", reference=e.reference) if e.reference else ""

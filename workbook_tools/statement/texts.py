@@ -33,6 +33,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "payment_on_account": ("客户账户收款（{method}）", "Payment on account ({method})"),
     "allocated_to": ("　└ 核销本单", "  └ paid to this order"),
     "left_on_account": ("　└ 余款留作预收款", "  └ left on account"),
+    "applied": ("以前的预收款核销本单", "Earlier money on account paid this order"),
     "refund": ("退款（{method}）", "Refund ({method})"),
     "reference": ("流水号 {reference}", "ref. {reference}"),
     "due": ("应付 {due}", "due {due}"),
