@@ -257,9 +257,6 @@ def xlsx_workbook(path: str | os.PathLike, kind: str, options: dict | None = Non
 
 def _discard(wb) -> None:
     """Close the row files of constant-memory sheets of a workbook that will not be written."""
-    for ws in wb.worksheets():
-        fh = getattr(ws, "row_data_fh", None)
-        if fh is not None:
-            with contextlib.suppress(OSError):
-                fh.close()
-    wb.fileclosed = True
+    from .template.xlsxwriter_adapter import discard
+
+    discard(wb)

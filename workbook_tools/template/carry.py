@@ -25,16 +25,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from xlsxwriter.comments import CommentType
 from xlsxwriter.format import Format
-from xlsxwriter.url import Url, UrlTypes
 from xlsxwriter.workbook import Workbook
-from xlsxwriter.worksheet import CellArrayFormulaTuple, CellFormulaTuple, Worksheet
+from xlsxwriter.worksheet import Worksheet
 
 from ..book import OtherSheet, Row
 from ..cells import cell_name, col_letter
 from ..schema import Sheet, T
-from .rowxml import _ERROR_CODES, BulkSheet, LazyStyles, cells, rows_xml, typed_value, value_body
+from .rowxml import (_ERROR_CODES, BulkSheet, LazyStyles, cells, escape_control_characters, escape_data, inline_text,
+                     rows_xml, typed_value, value_body)
+from .xlsxwriter_adapter import (add_comment, add_link, add_merged, copy_format, number_format, prepared_array_formula,
+                                 put_array_formula, put_formula, restyle, xf_attribute)
 from .styles import Styles
 
 #: Width of a carried-over column (its header's own width is unknown).
@@ -278,20 +279,20 @@ def cell_xml(ws: BulkSheet, row: int, col: int, v: Any, style: str) -> str:
     ref = cell_name(row, col)
     if isinstance(v, Formula):
         if v.array is not None:
-            text = ws._escape_control_characters(ws._escape_data(ws._prepare_formula("{=" + v.text + "}")))
+            text = escape_control_characters(escape_data(prepared_array_formula(ws, v.text)))
             value = str(_cached(v.value))
             t = "" if _is_number(value) else ' t="str"'
             return (f'<c r="{ref}"{style}{t}><f t="array" ref="{v.array}">{text}</f>'
-                    f'<v>{ws._escape_control_characters(ws._escape_data(value))}</v></c>')
-        value = ws._escape_data(str(_cached(v.value)))
-        return f'<c r="{ref}"{style}{_formula_type(v.value)}><f>{ws._escape_data(v.text)}</f><v>{value}</v></c>'
+                    f'<v>{escape_control_characters(escape_data(value))}</v></c>')
+        value = escape_data(str(_cached(v.value)))
+        return f'<c r="{ref}"{style}{_formula_type(v.value)}><f>{escape_data(v.text)}</f><v>{value}</v></c>'
     if isinstance(v, Serial):
         return f'<c r="{ref}"{style}><v>{v.number:.16G}</v></c>'
     if v is None or v == "":
         return f'<c r="{ref}"{style}/>'
     kind, x = typed_value(v)
     if kind == "text":
-        return f'<c r="{ref}"{ws.inline_text(style, x)}'
+        return f'<c r="{ref}"{inline_text(style, x)}'
     if kind == "bool":
         return f'<c r="{ref}"{style} t="b"><v>{1 if x else 0}</v></c>'
     return f'<c r="{ref}"{style}><v>{x:.16G}</v></c>'
@@ -309,14 +310,10 @@ def put_cell(ws: Worksheet, r: int, c: int, v: Any, fmt: Format | None) -> None:
     """One cell written by the decor through xlsxwriter: a formula exactly as stored (no ``_xlfn.``
     rewriting, never turned into a dynamic array), a serial date, a value of any type."""
     if isinstance(v, Formula):
-        if ws.constant_memory and r > ws.previous_row:
-            ws._write_single_row(r)
-        ws._check_dimensions(r, c)
         if v.array is not None:
-            ws.table[r][c] = CellArrayFormulaTuple(ws._prepare_formula("{=" + v.text + "}"), fmt,
-                                                   str(_cached(v.value)), v.array, "static")
+            put_array_formula(ws, r, c, v.text, fmt, str(_cached(v.value)), v.array)
         else:
-            ws.table[r][c] = CellFormulaTuple(v.text, fmt, v.value)
+            put_formula(ws, r, c, v.text, fmt, v.value)
     elif isinstance(v, Serial):
         ws.write_number(r, c, v.number, fmt)
     elif v is None or v == "":
@@ -329,9 +326,6 @@ def put_cell(ws: Worksheet, r: int, c: int, v: Any, fmt: Format | None) -> None:
             ws.write_boolean(r, c, x, fmt)
         else:
             ws.write_number(r, c, x, fmt)
-
-
-_NOT_COPIED = frozenset({"xf_format_indices", "dxf_format_indices", "xf_index", "dxf_index", "_format_key"})
 
 
 class LookFormats:
@@ -350,9 +344,7 @@ class LookFormats:
         if fmt is None:
             fmt = self.wb.add_format()
             if base is not None:
-                for name, value in vars(base).items():
-                    if name not in _NOT_COPIED:
-                        setattr(fmt, name, value)
+                copy_format(base, fmt)
             look.apply(fmt)
             self.cache[key] = fmt
         return fmt
@@ -372,32 +364,9 @@ def register_notes(ws: Worksheet, decor: Decor) -> None:
     sheet is closed; given earlier, a comment on a row written as XML would make its constant-memory
     writer write that row again)."""
     for (r, c), note in sorted(decor.comments.items()):
-        if r >= ws.xls_rowmax or c >= ws.xls_colmax:
-            continue
-        ws.comments[r][c] = CommentType(r, c, note.text, {"author": note.author} if note.author else None)
-        ws.has_vml = ws.has_comments = True
+        add_comment(ws, r, c, note.text, note.author)
     for (r, c), link in sorted(decor.links.items()):
-        url = _url(link)
-        if url is not None:
-            ws.hyperlinks[r][c] = url
-            ws.hlink_count += 1
-
-
-def _url(link: Link) -> Url | None:
-    """xlsxwriter's Url with the target exactly as the old book stored it."""
-    if link.url:
-        url = Url("https://example.invalid")
-        url._link_type = UrlTypes.URL
-        url._original_url = url._link = url._relationship_link = link.url
-        url._anchor = link.location or ""
-    elif link.location:
-        url = Url("internal:" + link.location)
-    else:
-        return None
-    url._text = ""
-    if link.tip:
-        url._tip = link.tip[:255]
-    return url
+        add_link(ws, r, c, link.url, link.location, link.tip)
 
 
 # --------------------------------------------------------------------------------------------
@@ -420,12 +389,9 @@ class CellPlan:
         for cell in sorted(set(decor.cells) | set(decor.looks)):
             r, c = cell
             v = decor.cells.get(cell, _KEEP)
-            own = base(r, c, _KEEP)  # the format of the value the sheet writes there anyway
-            if own is not None:
-                own._get_xf_index()
+            number_format(base(r, c, _KEEP))  # the format of the value the sheet writes there anyway
             fmt = looks(base(r, c, v), decor.looks.get(cell))
-            if fmt is not None:
-                fmt._get_xf_index()
+            number_format(fmt)
             self.by_row[r].append((c, v, fmt))
         self.ws = ws
         self.decor = decor
@@ -445,7 +411,7 @@ class CellPlan:
         ws = self.ws
         for r in rows:
             for c, v, fmt in self.by_row.get(r, ()):
-                style = f' s="{fmt._get_xf_index()}"' if fmt is not None else ""
+                style = xf_attribute(fmt)
                 column = columns[c]
                 k = r - first_row
                 if v is not _KEEP:
@@ -466,11 +432,7 @@ class CellPlan:
             if v is not _KEEP:
                 put_cell(ws, r, c, v, fmt)
                 continue
-            found = ws.table.get(r, {}).get(c)
-            if found is not None:
-                ws.table[r][c] = found._replace(format=fmt)
-            else:
-                ws.write_blank(r, c, None, fmt)
+            restyle(ws, r, c, fmt)
 
 
 def _with_style(head: str, style: str) -> str:
@@ -583,7 +545,7 @@ def _sheet_settings(ws: Worksheet, decor: Decor) -> None:
         user = None if width is None else max(0.0, round(width - 5 / 7, 2))
         ws.set_column(c, c, user, None, {"hidden": True} if hidden else None)
     for r0, c0, r1, c1 in decor.merged:
-        ws.merge.append([r0, c0, r1, c1])
+        add_merged(ws, r0, c0, r1, c1)
     if decor.freeze is not None:
         ws.freeze_panes(*decor.freeze)
     if decor.autofilter is not None:

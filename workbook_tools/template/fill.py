@@ -6,8 +6,9 @@ some 30 regular expressions over it looking for post-2010 functions to prefix wi
 
 * ``row_formula()`` builds a column's formula once with a probe row number and makes each row's
   formula by joining the pieces with the row number (checked against ``formulas.formula``);
-* ``PlainFormulaSheet`` skips the ``_xlfn.`` rewriting of cell formulas. Ours use Excel 2010
-  functions only; a test proves the rewriting leaves every one of them unchanged.
+* ``PlainFormulaSheet`` (xlsxwriter_adapter.py, which owns every use of xlsxwriter's internals)
+  skips the ``_xlfn.`` rewriting of cell formulas. Ours use Excel 2010 functions only; a test
+  proves the rewriting leaves every one of them unchanged.
 """
 
 from __future__ import annotations
@@ -15,9 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from xlsxwriter.worksheet import Worksheet
-
 from ..formulas import FormulaContext, formula
+from .xlsxwriter_adapter import PlainFormulaSheet
 
 _PROBE = 987654321  # a row number no formula can contain otherwise (Excel stops at 1,048,576)
 
@@ -34,10 +34,4 @@ def row_formula(ctx: FormulaContext, sheet: str, key: str) -> Callable[[int], st
     return partial(formula, ctx, sheet, key)  # a formula whose text depends on the row otherwise
 
 
-class PlainFormulaSheet(Worksheet):
-    """A worksheet whose cell formulas are written as given (minus the leading ``=``)."""
-
-    def _prepare_formula(self, formula, expand_future_functions=False):
-        if expand_future_functions or formula.startswith("{"):
-            return super()._prepare_formula(formula, expand_future_functions)
-        return formula[1:] if formula.startswith("=") else formula
+__all__ = ["PlainFormulaSheet", "row_formula"]

@@ -5,8 +5,10 @@ escaping regexes, one write call); a 100,000-order book has eight million cells.
 mode a worksheet streams its finished rows into a temporary file, so :class:`BulkSheet` can put
 rows rendered here into the same stream instead: a column at a time, with list comprehensions,
 memoised number texts and one escaping check per column. The XML is what xlsxwriter writes for the
-same calls (tests/test_regenerate.py compares the two paths cell by cell and the empty template
-byte for byte).
+same calls: tests/test_xlsxwriter_adapter.py compares it byte for byte with a stock xlsxwriter
+worksheet given the same cells, tests/test_regenerate.py the two paths of a whole book. Writing the
+rows into the sheet's stream is xlsxwriter_adapter.py's job (the only module that touches
+xlsxwriter's internals); it says when rows must go cell by cell instead.
 
 A cell renderer turns one value into the part of a ``<c>`` element after its ``r="A2"``.
 Blank values (None or "") give no cell, as the per-cell writers skip them.
@@ -22,11 +24,9 @@ from decimal import Decimal
 from typing import Any
 
 from xlsxwriter.format import Format
-from xlsxwriter.utility import _preserve_whitespace
-from xlsxwriter.worksheet import re_dynamic_function
 
 from ..derive import serial
-from .fill import PlainFormulaSheet
+from .xlsxwriter_adapter import RowStreamSheet, is_dynamic
 
 #: One cell's XML after ``<c r="A2"`` (attributes from `` s=…`` to ``</c>``).
 Body = Callable[[Any], str]
@@ -39,62 +39,45 @@ _STR_MAX = 32767
 _ERROR_CODES = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"})
 
 
-class BulkSheet(PlainFormulaSheet):
-    """A worksheet that also takes whole rows as ready XML (constant-memory mode only)."""
-
-    def bulk_ready(self) -> bool:
-        """Whether rows can be written as XML: constant-memory mode, no default row height and no
-        Excel 2010 row attributes (xlsxwriter would give every row attributes then)."""
-        return bool(
-            self.constant_memory
-            and getattr(self, "row_data_fh", None) is not None
-            and self.fh is self.row_data_fh
-            and self.excel_version != 2010
-            and self.default_row_height == self.original_row_height
-        )
-
-    def flush_rows(self, next_row: int) -> None:
-        """Finish the row xlsxwriter holds (the header, say) before rows from ``next_row`` on
-        follow as XML — and before their formats are numbered, as xlsxwriter numbers formats in
-        the order cells use them."""
-        if next_row > self.previous_row:
-            self._write_single_row(next_row)
-
-    def write_xml_rows(self, first_row: int, last_row: int, first_col: int, last_col: int, xml: str) -> None:
-        """Append rows rendered as ``<row>`` elements after every row written so far; their cells
-        lie within rows ``first_row``–``last_row`` and columns ``first_col``–``last_col`` (0-based,
-        for the sheet's dimension). Rows must come in order, as in constant-memory mode anyway."""
-        if first_row < self.previous_row or (first_row == self.previous_row and self.table):
-            raise ValueError(f"rows must be written in order: row {first_row + 1} comes after row {self.previous_row + 1}")
-        if not xml:
-            return
-        self._check_dimensions(first_row, first_col)
-        self._check_dimensions(last_row, last_col)
-        self._write_single_row(last_row + 1)  # finishes the row xlsxwriter holds; the next is below ours
-        self.fh.write(xml)
-
-    # ----- cell XML, as xlsxwriter writes it -----
+class BulkSheet(RowStreamSheet):
+    """The sheet class of every sheet write_book writes: rows as XML when ``bulk_ready()``."""
 
     def lazy_style(self, fmt: Format | None, col: int) -> "LazyStyle":
         return LazyStyle(self, fmt, col)
 
-    def style(self, fmt: Format | None, col: int) -> str:
-        """The `` s="…"`` attribute of a cell: its format, else its column's, as xlsxwriter does
-        (rows written here have no row format)."""
-        if fmt is None:
-            info = self.col_info.get(col)
-            fmt = info.column_format if info is not None else None
-            if fmt is None:
-                return ""
-        return f' s="{fmt._get_xf_index()}"'
-
     def inline_text(self, style: str, text: str) -> str:
-        """A text cell (an inline string in constant-memory mode), escaped as xlsxwriter escapes it."""
-        if len(text) > _STR_MAX // 2 and len(text.encode("utf-16-le")) > 2 * _STR_MAX:
-            text = text.encode("utf-16-le")[: 2 * _STR_MAX].decode("utf-16-le", "ignore")
-        text = self._escape_control_characters(text)
-        space = ' xml:space="preserve"' if _preserve_whitespace(text) else ""
-        return f'{style} t="inlineStr"><is><t{space}>{self._escape_data(text)}</t></is></c>'
+        return inline_text(style, text)
+
+
+def escape_data(text: str) -> str:
+    """XML's three specials in a text element, as xlsxwriter escapes them (quotes stay)."""
+    if "&" in text or "<" in text or ">" in text:
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text
+
+
+_X_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
+_CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
+_LEADING_SPACE = re.compile(r"^\s")
+_TRAILING_SPACE = re.compile(r"\s$")
+
+
+def escape_control_characters(text: str) -> str:
+    """Excel's ``_xHHHH_`` escapes: of control characters and the two non-characters, and of text
+    that looks like such an escape (its underscore escaped), as xlsxwriter writes them."""
+    text = _X_ESCAPE.sub(r"_x005F\1", text)
+    text = _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
+    return text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+
+
+def inline_text(style: str, text: str) -> str:
+    """A text cell (an inline string in constant-memory mode), cut to Excel's 32,767 UTF-16 units
+    and escaped as xlsxwriter does it."""
+    if len(text) > _STR_MAX // 2 and len(text.encode("utf-16-le")) > 2 * _STR_MAX:
+        text = text.encode("utf-16-le")[: 2 * _STR_MAX].decode("utf-16-le", "ignore")
+    text = escape_control_characters(text)
+    space = ' xml:space="preserve"' if _LEADING_SPACE.search(text) or _TRAILING_SPACE.search(text) else ""
+    return f'{style} t="inlineStr"><is><t{space}>{escape_data(text)}</t></is></c>'
 
 
 class LazyStyle:
@@ -166,7 +149,7 @@ def text_cells(ws: BulkSheet, letter: str, nums: Sequence[str], texts: Sequence[
     plain = (big is not None and big.count(_SEP) == len(texts) - 1 and not _SPECIAL.search(big)
              and (not texts or max(map(len, texts)) <= _STR_MAX // 2))
     if not plain:
-        return cells(letter, nums, texts, lambda t: ws.inline_text(style, t))
+        return cells(letter, nums, texts, lambda t: inline_text(style, t))
     head = f'{style} t="inlineStr"><is><t>'
     return [f'<c r="{letter}{n}"{head}{t}</t></is></c>' if t else "" for n, t in zip(nums, texts)]
 
@@ -201,7 +184,7 @@ def number_body(ws: BulkSheet, style: LazyStyle) -> Body:
             return f"{style()}><v>{v:.16G}</v></c>"
         if t is Decimal and v.is_finite():
             return f"{style()}><v>{float(v):.16G}</v></c>"
-        return ws.inline_text(style(), str(v))
+        return inline_text(style(), str(v))
     return Memo(make)
 
 
@@ -210,7 +193,7 @@ def date_body(ws: BulkSheet, style: LazyStyle) -> Body:
     def make(v: Any) -> str:
         if isinstance(v, date):
             return f"{style()}><v>{serial(v):.16G}</v></c>"
-        return ws.inline_text(style(), str(v))
+        return inline_text(style(), str(v))
     return Memo(make)
 
 
@@ -223,7 +206,7 @@ def formula_cells(ws: BulkSheet, letter: str, nums: Sequence[str], style: str, a
     if parts is not None:
         return [f'<c r="{letter}{n}"{heads(v)}><f>{n.join(parts)}</f><v>{tails(v)}</v></c>'
                 for n, v in zip(nums, cached)]
-    return [f'<c r="{letter}{n}"{heads(v)}><f>{ws._escape_data(_strip(at(int(n))))}</f><v>{tails(v)}</v></c>'
+    return [f'<c r="{letter}{n}"{heads(v)}><f>{escape_data(_strip(at(int(n))))}</f><v>{tails(v)}</v></c>'
             for n, v in zip(nums, cached)]
 
 
@@ -232,11 +215,11 @@ def formula_parts(ws: BulkSheet, at: Callable[[int], str]) -> list[str] | None:
     a plain function of the row (or would be an array formula that xlsxwriter treats apart)."""
     probe = 987654321
     text = at(probe)
-    if re_dynamic_function.search(text) or text.startswith("{"):
+    if is_dynamic(text) or text.startswith("{"):
         raise ValueError(f"formula {text!r} needs xlsxwriter's array-formula handling")
-    parts = ws._escape_data(_strip(text)).split(str(probe))
+    parts = escape_data(_strip(text)).split(str(probe))
     for row in (2, 10, 54321):
-        if str(row).join(parts) != ws._escape_data(_strip(at(row))):
+        if str(row).join(parts) != escape_data(_strip(at(row))):
             return None
     return parts
 
@@ -296,7 +279,7 @@ def value_body(ws: BulkSheet, styles: dict[str, str]) -> Body:
     def make(v: Any) -> str:
         kind, x = typed_value(v)
         if kind == "text":
-            return ws.inline_text(styles["general"], x)
+            return inline_text(styles["general"], x)
         if kind == "bool":
             return f'{styles["general"]} t="b"><v>{1 if x else 0}</v></c>'
         return f'{styles["general" if kind == "number" else kind]}><v>{x:.16G}</v></c>'
