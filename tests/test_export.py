@@ -18,7 +18,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -34,6 +34,7 @@ from workbook_tools.export import ExportError, ExportRefused, connect, default_u
 from workbook_tools.export.sync import CHUNK
 from workbook_tools.export.tables import build_metadata, exported_columns, is_lookup, primary_key
 from workbook_tools.outputs import xlsx_workbook
+from workbook_tools.safe_io import backup
 from workbook_tools.schema import SHEETS
 from workbook_tools.template import write_book
 
@@ -398,6 +399,9 @@ def test_keys_are_renamed_and_moved_in_one_go(data, url):
     for o in data["orders"]:
         if o["customer_id"] == first_customer:
             o["customer_id"] = other.lower()  # the workbook matches keys case-insensitively
+    for p in data["payments"]:  # and its payments on account
+        if p["customer_id"] == first_customer:
+            p["customer_id"] = other.lower()
     data["customers"].pop(0)
     pay = next(p for p in data["payments"] if p["reference"])
     pay["amount"] += Decimal("0.01")
@@ -542,8 +546,9 @@ def test_command(tmp_path):
 
 
 def test_export_a_folder(tmp_path, url):
-    """Two branches and a region's branch in a sub-folder, beside a monthly summary (our own output:
-    skipped, by its tag), and a damaged book (listed; the others are still exported)."""
+    """Two branches, one in a region's sub-folder, beside a monthly summary and a backup of a book
+    (our own outputs: skipped, by their tag — the backup holds a whole book, never a third branch),
+    and a damaged book (listed; the others are still exported)."""
     folder = tmp_path / "分店"
     (folder / "华东").mkdir(parents=True)
     books = {"北京": generate_demo(30, seed=4, today=TODAY), "华东/上海": generate_demo(20, seed=5, today=TODAY)}
@@ -551,6 +556,7 @@ def test_export_a_folder(tmp_path, url):
         write_book(folder / f"{name}.xlsx", data, today=TODAY)
     with xlsx_workbook(folder / "北京-月报.xlsx", "summary") as wb:
         wb.add_worksheet("月报")
+    bak = backup(folder / "北京.xlsx", now=datetime(2026, 11, 26, 18, 0))
     (folder / "坏.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
     (folder / "~$北京.xlsx").write_bytes(b"Excel's lock file")  # passed over silently
 
@@ -561,6 +567,7 @@ def test_export_a_folder(tmp_path, url):
     assert f"华东/上海 ({folder / '华东' / '上海.xlsx'}): " in run.output
     assert f"坏 ({folder / '坏.xlsx'}): not exported, the book could not be read" in run.output
     assert f"{folder / '北京-月报.xlsx'}: skipped: our own output (summary)" in run.output
+    assert f"{bak}: skipped: our own output (backup)" in run.output and bak.name == "北京.20261126-180000.bak.xlsx"
     assert "~$" not in run.output
     for sheet in SHEETS:
         assert dict(_sql(url, f"select book, count(*) from {sheet.key} group by book")) == {
