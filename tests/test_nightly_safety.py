@@ -135,13 +135,16 @@ def test_our_own_outputs_are_skipped_by_their_tag_and_the_night_exits_by_the_boo
 def test_validate_a_folder_checks_the_book_only(tmp_path, made):
     folder = tmp_path / "orders"
     copy(made["bad"], folder / "订单簿.xlsx")
-    our_outputs(folder, made)
+    outputs = our_outputs(folder, made)
     run_nightly(folder, reports_root=folder / "reports", today=TODAY, now=NOW)  # its reports land inside
     result = CliRunner().invoke(cli, ["validate", str(folder), "--today", "2026-11-27", "--format", "json",
                                       "--out", str(tmp_path / "out")])
     assert result.exit_code == 1, result.output
     report = json.loads((tmp_path / "out" / "validation_report.json").read_text(encoding="utf-8"))
     assert [Path(f["path"]).name for f in report["files"]] == ["订单簿.xlsx"]
+    # what it passed over is said, once each: our own outputs by their tag, the report folder by its marker
+    skipped = {Path(s["path"]).name: (s["reason"], s["detail"]) for s in report["skipped"]}
+    assert skipped == {**{name: ("output", kind) for name, kind in outputs.items()}, "2026-11-27": ("reports", None)}
 
 
 def test_a_backup_renamed_back_into_service_is_a_book_and_an_unreadable_file_is_reported_once(tmp_path, made):

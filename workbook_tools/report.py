@@ -55,6 +55,9 @@ class FileResult(FindingCounts):
 @dataclass
 class Report:
     files: list[FileResult] = field(default_factory=list)
+    #: What a folder's search passed over (validate/files.py ``Skipped``: our own outputs, report
+    #: folders, links out, devices), each listed once.
+    skipped: list[Any] = field(default_factory=list)
 
     @property
     def findings(self) -> list[Finding]:
@@ -89,6 +92,8 @@ class Report:
                 }
                 for r in self.files
             ],
+            **({"skipped": [{"path": str(s.path), "reason": s.reason, "detail": s.detail or None, "text": s.text(lang)}
+                            for s in self.skipped]} if self.skipped else {}),
         }
 
 

@@ -358,11 +358,12 @@ def validate_books(paths: Iterable[str | os.PathLike], *, resolve, today=None, p
     from datetime import date
 
     from .report import FileResult, Report
-    from .validate.files import check_book, find_books
+    from .validate.files import check_book, find_inputs
 
     today = today or date.today()
-    books = list(find_books(paths))
-    report, used = Report(), []
+    found = find_inputs(paths)
+    books = found.books
+    report, used = Report(skipped=list(found.skipped)), []
     for n, path in enumerate(books, 1):
         try:
             settings = resolve(path)

@@ -226,8 +226,9 @@ def validate_paths(paths: Iterable[str | os.PathLike], *, config: Config | None 
     in a child process within ``bounds`` (isolated.Bounds: memory cap, timeout), so a book that
     would exhaust the memory or never end is one line and the others are still checked."""
     config, today = config or Config(), today or date.today()
-    books = list(find_books(paths))
-    report = Report()
+    found = find_inputs(paths)
+    books = found.books
+    report = Report(skipped=list(found.skipped))
     for n, path in enumerate(books, 1):
         report.files.append(check_book(path, config=config, today=today, isolate=isolate, bounds=bounds,
                                        progress=progress if len(books) == 1 else None))
