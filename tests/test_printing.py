@@ -25,7 +25,7 @@ from workbook_tools.book import empty_data, new_row
 from workbook_tools.commands.import_cmd import command as import_command
 from workbook_tools.demo import generate_demo
 from workbook_tools.libreoffice import convert, soffice
-from workbook_tools.schema import SHEETS
+from workbook_tools.schema import SHEET_BY_KEY, SHEETS
 from workbook_tools.template import write_book
 from workbook_tools.template.printing import MIN_SCALE, fit_scale
 from workbook_tools.xlsxpkg.package import Package
@@ -154,20 +154,19 @@ def test_status_log_of_a_big_book_flows_upright(tmp_path):
 
 
 def test_rows_typed_into_the_template_print(tmp_path):
-    """A clerk types 60 customers and 60 payments into the empty template: all of them print (those
-    sheets have no print area, so every app prints the rows that are filled)."""
+    """A clerk types 60 status-log rows and 60 payments into the empty template: all of them print
+    (sheets without prepared formula rows have no print area: every app prints the filled rows)."""
+    assert not SHEET_BY_KEY["status_log"].derived and not SHEET_BY_KEY["payments"].derived
     path = write_book(tmp_path / "book.xlsx", None)
     wb = openpyxl.load_workbook(path)
     for n in range(1, 61):
-        wb["客户"].append([f"C{n:04d}", f"客户{n}", "王伟", "13812345678", None, "浙江省", "杭州市", "文三路 90 号"])
+        wb["状态记录"].append([f"SO2026110{n:03d}", "待处理", datetime(2026, 11, 2, 9), None, None, "王伟"])
         wb["付款"].append([f"SO2026110{n:03d}", date(2026, 11, 2), "银行转账", 100, f"TX{n:06d}"])
     wb.save(path)
     pages = render(path, tmp_path)
-    customers, payments = pages_of(pages, "客户"), pages_of(pages, "付款")
-    assert "C0060" in customers[-1] and "TX000060" in payments[-1]
-    # 60 rows: 2 pages down; 客户 also 2 across, but nothing was typed right of 详细地址 below the
-    # first page's rows, and LibreOffice leaves an empty page out
-    assert len(customers) == 3 and len(payments) == 2
+    log, payments = pages_of(pages, "状态记录"), pages_of(pages, "付款")
+    assert "SO2026110060" in log[-1] and "TX000060" in payments[-1]
+    assert len(log) == 2 and len(payments) == 2  # 61 rows: 2 pages down, each sheet one page across
 
 
 def test_orders_written_or_imported_print_to_the_last(tmp_path):
@@ -192,3 +191,20 @@ def test_orders_written_or_imported_print_to_the_last(tmp_path):
     assert result.exit_code == 0, result.output
     lines = pages_of(render(path, tmp_path), "订单明细")
     assert "SO2026110060" in lines[-1] and len(lines) == 2
+
+
+def test_orders_typed_by_hand_print_after_extend(tmp_path):
+    """Rows typed below 订单's print area print once ``orderbook extend`` has moved it down over them."""
+    from workbook_tools.xlsxpkg.extend import extend_book
+
+    data = empty_data()
+    data["customers"] = [new_row("customers", customer_id="C0001", name="杭州明远贸易有限公司", phone="13812345678",
+                                 address="文三路 90 号")]
+    path = write_book(tmp_path / "book.xlsx", data, today=TODAY)
+    wb = openpyxl.load_workbook(path)
+    for n in range(1, 61):
+        wb["订单"].append([f"SO2026110{n:03d}", "C0001", None, date(2026, 11, 2), None, "待处理"])
+    wb.save(path)
+    assert "SO2026110060" not in "\n".join(pages_of(render(path, tmp_path), "订单"))  # the area ends at row 41
+    extend_book(path, today=TODAY)
+    assert "SO2026110060" in "\n".join(pages_of(render(path, tmp_path), "订单"))
