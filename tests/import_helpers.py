@@ -13,7 +13,7 @@ from workbook_tools.book import new_row as row
 from workbook_tools.template import write_book
 
 TODAY = date(2026, 3, 1)
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+from conftest import SHARED_DATA  # noqa: E402  (one place says where the real data is)
 
 
 

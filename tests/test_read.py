@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 import xlsxwriter
 
-from conftest import SHARED_DATA
+from conftest import SHARED_DATA, needs_real_workbooks
 from workbook_tools.config import Config
 from workbook_tools.errors import BookReadError, MissingColumnError, MissingSheetError
 from workbook_tools.read import read_book
@@ -432,6 +432,7 @@ def test_an_xml_entity_bomb_is_refused(tmp_path):
 
 # --- what other programs write --------------------------------------------------------------
 
+@needs_real_workbooks
 def test_error_cells_found_in_files_from_excel_and_libreoffice():
     with zipfile.ZipFile(REAL_WORKBOOKS / "tealeg-xlsx__testcelltypes.xlsx") as zf:   # Excel 2008 for Mac
         assert error_cells(zf, "xl/worksheets/sheet1.xml") == {(7, 0): "#DIV/0!"}

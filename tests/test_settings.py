@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import SHARED_DATA
 from click.testing import CliRunner
 
 from workbook_tools.cli import cli
@@ -27,7 +28,7 @@ TODAY = date(2026, 11, 27)
 ROOT = Path(__file__).resolve().parents[1]
 NORTHWIND_CONFIG = ROOT / "examples" / "northwind" / "orderbook.toml"
 NORTHWIND_MAPPING = ROOT / "examples" / "northwind" / "mapping.toml"
-NORTHWIND_DATA = ROOT.parent / "shared" / "data" / "northwind"
+NORTHWIND_DATA = SHARED_DATA / "northwind"
 #: Settings whose order numbers the defaults call malformed: a book made with them has errors under
 #: the defaults (bad-format on every order), none under its own settings.
 OWN = Config(company_name="宁波海川文具", currency_symbol="$", patterns=Patterns(order_no=r"^NB-\d{6}$"))
