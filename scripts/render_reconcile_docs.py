@@ -36,11 +36,12 @@ def main() -> None:
     data = generate_demo(2000, seed=1, today=TODAY)
     book = OrderBook.from_data(data, path=Path("demo_order_book.xlsx"))
     rec = reconcile_book(book, today=TODAY, bank_statement=ROOT / "examples" / "bank_statement_sample.csv")
-    keys = [k for k in SHEETS if k != "findings"]
     with tempfile.TemporaryDirectory() as t:
         tmp = Path(t)
         full = write_reconciliation(rec, tmp / "reconciliation.xlsx")
         wb = openpyxl.load_workbook(full)
+        key_of = {zh: key for key, (zh, _en) in SHEETS.items()}
+        keys = [key_of[ws.title] for ws in wb.worksheets if key_of[ws.title] != "findings"]  # in the book's order
         for ws in wb.worksheets:
             rows = min(ws.max_row, 80 if ws.title == SHEETS["summary"][0] else ROWS)
             ws.print_area = f"A1:{openpyxl.utils.get_column_letter(ws.max_column)}{rows}"

@@ -133,7 +133,7 @@ TEXTS.update({
     "book_errors": ("注意：订单簿有 {n} 个校验错误，对账数字可能不准；请先用 orderbook validate 查看并在原订单簿中修正",
                     "Note: the order book has {n} validation errors, so these figures may be wrong; "
                     "run orderbook validate and fix them in the book first"),
-    "needs_action": ("需处理", "Needs action"),
+    "needs_action": ("需处理", "Needs action"), "nothing_to_do": ("没有需要处理的项目", "Nothing needs action"),
     "for_record": ("备查（无需处理）", "For the record (no action)"),
     "payments_action": ("需处理的付款问题", "Payment items needing action"),
     "payments_record_n": ("备查的付款记录", "Payment items for the record"),

@@ -340,7 +340,9 @@ def _payments(ws, f, rec, lang, *, record: bool = False) -> None:
              label_of(PAYMENT_STATUS, i.payment_status, lang) if i.payment_status else "", i.due_date,
              i.days_past_due, i.paid_on, label_of(methods, i.method, lang) if i.method else "", i.amount, i.reference,
              i.cell, i.other) for i in items]
-    _table(ws, f, lang, cols, rows, marks=[_mark(i.kind) for i in items], freeze_cols=2)
+    end = _table(ws, f, lang, cols, rows, marks=[_mark(i.kind) for i in items], freeze_cols=2)
+    if not items and not record:
+        ws.write_string(end, 0, w(TEXTS, "nothing_to_do", lang), f.ok)
 
 
 def _shipments(ws, f, rec, lang, *, record: bool = False) -> None:
@@ -351,7 +353,9 @@ def _shipments(ws, f, rec, lang, *, record: bool = False) -> None:
     items = _kept(rec.shipments.items, record)
     rows = [(w(KINDS, i.kind, lang), i.order_no, i.customer_name, _status(i.status, lang), i.order_date, i.due_date,
              i.first_ship, i.days_late, i.sku, i.ordered, i.shipped, i.cell) for i in items]
-    _table(ws, f, lang, cols, rows, marks=[_mark(i.kind) for i in items], freeze_cols=2)
+    end = _table(ws, f, lang, cols, rows, marks=[_mark(i.kind) for i in items], freeze_cols=2)
+    if not items and not record:
+        ws.write_string(end, 0, w(TEXTS, "nothing_to_do", lang), f.ok)
 
 
 def _ageing(ws, f, rec, lang) -> None:
