@@ -451,9 +451,66 @@ def test_a_database_with_other_tables_is_not_touched(url):
         conn.exec_driver_sql(f"create table customers ({columns})")
     engine.dispose()
     data = generate_demo(5, seed=1, today=TODAY)
-    with pytest.raises(ExportError, match=r"table customers has other columns .*\(missing \['book'\], unknown \[\]\)"):
+    with pytest.raises(ExportError, match=r"table customers lacks book, which may not be empty: export to a new "
+                                          r"database \(it is a copy of the books"):
         export_book(data, url, name=NAME)
     assert _sql(url, "select count(*) from customers") == [(0,)]
+
+
+def _older_database(url, without: dict[str, str]) -> None:
+    """The tables as an earlier version made them: ``without`` {table: column} those columns (and the
+    keys and indexes on them)."""
+    md, old = build_metadata(), sa.MetaData()
+    for t in md.sorted_tables:
+        if t.name not in without:
+            t.to_metadata(old)
+            continue
+        gone = without[t.name]
+        keep = [sa.Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable, autoincrement=c.autoincrement)
+                for c in t.columns if c.name != gone]
+        keys = [sa.ForeignKeyConstraint([e.parent.name for e in fk.elements], [e.target_fullname for e in fk.elements])
+                for fk in t.foreign_key_constraints if gone not in fk.column_keys]
+        sa.Table(t.name, old, *keep, *keys)
+    engine = connect(url)
+    with engine.begin() as conn:
+        old.create_all(conn)
+    engine.dispose()
+
+
+def test_an_older_database_gets_the_new_columns(data, url):
+    """A release adds columns: the branches' database takes them, keys included, and keeps its rows."""
+    without = {"customers": "notes", "orders": "total"}
+    if not url.startswith("sqlite"):
+        without["shipments"] = "sku"  # a reference: its key is added too (SQLite cannot, see below)
+    _older_database(url, without)
+    result = export_book(data, url, name=NAME)
+    assert sorted(result.added_columns) == sorted(f"{t}.{c}" for t, c in without.items())
+    derived = derive(data)["orders"]["total"]
+    assert [_money(t) for _, t in sorted(_sql(url, "select order_no, total from orders"))] == [
+        t for _, t in sorted((o["order_no"], t) for o, t in zip(data["orders"], derived))]
+    assert _sql(url, "select count(*) from customers where notes is not null") == [
+        (sum(1 for c in data["customers"] if c["notes"]),)]
+    assert not export_book(data, url, name=NAME).changed  # the columns are there now, nothing more to add
+    if url.startswith("sqlite"):
+        return
+    assert _sql(url, "select count(*) from shipments where sku is not null") == [
+        (sum(1 for s in data["shipments"] if s["sku"]),)]
+    keys = _sql(url, "select pg_get_constraintdef(oid) from pg_constraint where conrelid = 'shipments'::regclass")
+    assert ("FOREIGN KEY (book, sku) REFERENCES products(book, sku)",) in keys
+    assert ("ix_shipments_book_sku",) in _sql(url, "select indexname from pg_indexes where tablename = 'shipments'")
+    assert _sql(url, "select col_description('orders'::regclass, attnum) from pg_attribute "
+                     "where attrelid = 'orders'::regclass and attname = 'total'")[0][0].startswith("订单金额 / ")
+
+
+def test_sqlite_cannot_add_a_reference_to_an_older_table(data, tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    _older_database(url, {"customers": "notes", "shipments": "sku"})
+    with pytest.raises(ExportError, match="table shipments lacks sku, whose key SQLite cannot add to a table: "
+                                          "export to a new database"):
+        export_book(data, url, name=NAME)
+    # checked before the first change: the other table did not get its column either
+    assert "notes" not in {r[1] for r in _sql(url, "PRAGMA table_info(customers)")}
+    assert _sql(url, "select count(*) from orders") == [(0,)]
 
 
 def test_a_book_needs_a_name(data, tmp_path):

@@ -66,6 +66,9 @@ def _book(book: Path, url, name: str | None, config_path: Path | None) -> None:
         click.echo(f"orderbook: {book}: {refused}", err=True)
         sys.exit(EXIT_REFUSED)
     click.echo(f"exported {book} to {result.url} as book {result.book!r}")
+    if result.added_columns:
+        click.echo(f"columns added to the tables an earlier version made: {', '.join(result.added_columns)} "
+                   "(other books in the database hold them empty until they are exported again)")
     click.echo(settings.line("en"))
     for line in _table(result):
         click.echo(line)
@@ -81,6 +84,10 @@ def _folder(folder: Path, url, config_path: Path | None) -> None:
     click.echo(f"{folder} → {done.url}: {len(done.exported):,} of {len(done.books):,} books exported")
     for s in done.skipped:
         click.echo(f"  {s.path}: {s.text('en')}")
+    added = [c for b in done.exported for c in b.result.added_columns]
+    if added:
+        click.echo(f"columns added to the tables an earlier version made: {', '.join(added)} (books not in "
+                   "this folder hold them empty until they are exported again)")
     if done.elsewhere:
         click.echo(f"also in the database, not in this folder (left as they were): {', '.join(done.elsewhere)}")
     if done.unreadable:

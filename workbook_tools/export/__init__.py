@@ -22,7 +22,7 @@ installs only with its ``export`` extra: ``pip install "workbook_tools[export]"`
 - folder.py: every order book in a folder, each in its own transaction.
 
 A book's export happens in one transaction: its rows change completely or not at all. Missing tables
-are created; existing ones must have this version's columns. With SQLite, foreign keys are
+are created; columns a newer version added are added to existing ones (upgrade.py). With SQLite, foreign keys are
 enforced (``PRAGMA foreign_keys = ON`` on every connection). Columns staff added to a sheet are not
 exported: the tables are the schema's.
 """
@@ -42,6 +42,7 @@ from ..errors import WorkbookToolsError
 from .rows import KINDS, ExportProblem, table_rows
 from .sync import TableCounts, sync
 from .tables import BOOK, BOOK_TYPE, build_metadata, exported_columns, primary_key
+from .upgrade import Refused, upgrade
 
 __all__ = ["BOOK", "BookExport", "ExportError", "ExportProblem", "ExportRefused", "ExportResult", "FolderExport",
            "TableCounts", "book_name", "build_metadata", "connect", "default_url", "export_book", "export_folder",
@@ -89,6 +90,8 @@ class ExportResult:
     tables: dict[str, TableCounts] = field(default_factory=dict)
     #: The name the book's rows are tagged with (the ``book`` column).
     book: str = ""
+    #: Columns added to tables an earlier version made, as ``table.column`` (upgrade.py).
+    added_columns: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -139,12 +142,14 @@ def export_to(engine: sa.Engine, book: OrderBook | BookData, *, name: str | None
     metadata = build_metadata()
     try:
         with engine.begin() as conn:
-            _check_columns(conn, metadata)  # first: the new tables' keys would refer to an old table's
+            added = upgrade(conn, metadata)  # first: the new tables' keys would refer to an old table's
             metadata.create_all(conn)
             counts = sync(conn, metadata, rows, name)
+    except Refused as e:
+        raise ExportError(f"{_safe(engine.url)}: {e}") from None
     except exc.SQLAlchemyError as e:
         raise ExportError(f"{_safe(engine.url)}: {_reason(e)}") from None
-    return ExportResult(_safe(engine.url), counts, name)
+    return ExportResult(_safe(engine.url), counts, name, added)
 
 
 def _checked_name(name: str) -> str:
@@ -197,21 +202,6 @@ def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.close()
-
-
-def _check_columns(conn: sa.Connection, metadata: sa.MetaData) -> None:
-    inspector = sa.inspect(conn)
-    present = set(inspector.get_table_names())
-    for table in metadata.sorted_tables:
-        if table.name not in present:
-            continue
-        found = {c["name"] for c in inspector.get_columns(table.name)}
-        wanted = {c.name for c in table.columns}
-        if found != wanted:
-            missing, extra = sorted(wanted - found), sorted(found - wanted)
-            raise ExportError(
-                f"{_safe(conn.engine.url)}: table {table.name} has other columns than this version exports "
-                f"(missing {missing}, unknown {extra}); export to a new database")
 
 
 def _safe(url: sa.URL) -> str:
