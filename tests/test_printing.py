@@ -208,3 +208,35 @@ def test_orders_typed_by_hand_print_after_extend(tmp_path):
     assert "SO2026110060" not in "\n".join(pages_of(render(path, tmp_path), "订单"))  # the area ends at row 41
     extend_book(path, today=TODAY)
     assert "SO2026110060" in "\n".join(pages_of(render(path, tmp_path), "订单"))
+
+
+def test_every_report_prints_with_company_sheet_page_and_date(demo, tmp_path):
+    """The reconciliation, the customer history and the 月报: every page headed and numbered; tables at
+    80 % or more (the 月报's two blocks side by side at 75 %)."""
+    from workbook_tools.book import OrderBook
+    from workbook_tools.customers import customer_history, write_customer_history
+    from workbook_tools.reconcile import reconcile_book, write_reconciliation
+    from workbook_tools.summary import monthly_summary
+    from workbook_tools.summary.sheet import write_summary
+
+    _path, data, _pages = demo
+    rec = reconcile_book(OrderBook.from_data(data, path=Path("book.xlsx")), today=TODAY)
+    reports = {
+        "reconcile": write_reconciliation(rec, tmp_path / "rec.xlsx"),
+        "customers": write_customer_history(customer_history(data, today=TODAY), tmp_path / "cus.xlsx", today=TODAY),
+        "summary": write_summary(monthly_summary(data, "2026-10", today=TODAY), tmp_path / "sum.xlsx"),
+    }
+    for kind, path in reports.items():
+        pages = render(path, tmp_path / kind)
+        numbered(pages)
+        with Package(path) as pkg:
+            names = [s.name for s in pkg.sheets()]
+        for name in names:
+            assert scale(path, name) >= (75 if kind == "summary" else MIN_SCALE), (kind, name)
+        # headed by company and sheet name (the 月报's charts may print above its header)
+        headed = [head(p) for p in pages if p.lstrip().startswith(COMPANY)]
+        assert all(h[0] == COMPANY and h[1] in names for h in headed), kind
+        assert len(headed) == len(pages) or kind == "summary", kind
+        assert {h[1] for h in headed} >= {names[0]}, kind
+    assert scale(reports["summary"], "月报 2026-10") == 75
+    assert page_setup(reports["customers"], "客户档案")["pageOrder"] == "overThenDown"  # ID and name again
