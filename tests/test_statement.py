@@ -355,6 +355,7 @@ def test_workbook_in_english_without_a_bank_account(tmp_path):
     [st] = customer_statements(hand_book(), "2026-10", customers=["C0001"], today=TODAY)
     ws, rows = _cells(write_statement(st, tmp_path / "s.xlsx", "en"))
     assert ws.title == "Statement" and rows[1][0] == "Statement of account"
+    assert rows[2][0] == "Period: 2026-10-01 to 2026-10-31    Statement date: 2026-10-31    Currency: CNY"
     assert _find(rows, "SO2026100001")[2] == "Sale: 文件柜, 台灯 and 1 more"
     assert _find(rows, "Opening balance")[5] == 150 and _find(rows, "Closing balance")[5] == 251.5
     assert _find(rows, "Refund due (order cancelled)")[5] == -40

@@ -118,8 +118,9 @@ class _Writer:
         self._span(0, LAST, self.t("title"), f.title)
         self.r += 1
         span = self.t("period_span", start=day_text(st.start), end=day_text(st.end))
-        self._span(0, LAST, f"{self.t('period')}：{span}    {self.t('as_of')}：{day_text(st.end)}    "
-                            f"{self.t('currency')}：{self.config.currency}", f.centre)
+        colon = "：" if self.lang == "zh" else ": "
+        self._span(0, LAST, f"{self.t('period')}{colon}{span}    {self.t('as_of')}{colon}{day_text(st.end)}    "
+                            f"{self.t('currency')}{colon}{self.config.currency}", f.centre)
         self.r += 2
         c = st.customer
         pairs = [(("customers", "name"), c.name, ("customers", "customer_id"), c.customer_id),
