@@ -1,6 +1,7 @@
 """Import speed: 100,000 CSV order lines into a book that holds the demo's customers and products.
 
-    from workbook_tools.importer.bench import bench
+    python benchmarks/run.py import [--rows N] [--dir DIR]
+    from benchmarks.import_speed import bench
     bench("/tmp/import-bench")   # {'rows': 100000, 'check_rows_per_s': …, 'import_rows_per_s': …, …}
 
 The CSV is made from the demo generator's customers and products: 12,500 new orders of 8 lines
@@ -11,14 +12,16 @@ validate every rule on the would-be book) and the real import (the same, then th
 
 from __future__ import annotations
 
+import argparse
 import csv
 import random
+import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from ..config import Config
-from ..book import empty_data
+from workbook_tools.book import empty_data
+from workbook_tools.config import Config
 
 TODAY = date(2026, 11, 27)
 MAPPING = """
@@ -38,8 +41,8 @@ sheet = "order_lines"
 
 def make_inputs(folder: Path, rows: int = 100_000, lines_per_order: int = 8, seed: int = 1) -> tuple[Path, Path, Path]:
     """(book with the demo's customers and products, the CSV of ``rows`` lines, the mapping)."""
-    from ..demo import generate_demo
-    from ..template import write_book
+    from workbook_tools.demo import generate_demo
+    from workbook_tools.template import write_book
 
     folder.mkdir(parents=True, exist_ok=True)
     demo = generate_demo(200, seed=seed, today=TODAY)
@@ -71,7 +74,7 @@ def make_inputs(folder: Path, rows: int = 100_000, lines_per_order: int = 8, see
 
 def bench(tmpdir: str | Path, rows: int = 100_000) -> dict:
     """Measure the import of ``rows`` CSV rows; returns seconds and rows per second."""
-    from . import import_rows
+    from workbook_tools.importer import import_rows
 
     folder = Path(tmpdir)
     book, source, mapping = make_inputs(folder, rows)
@@ -93,3 +96,16 @@ def bench(tmpdir: str | Path, rows: int = 100_000) -> dict:
         "import_rows_per_s": round(rows / import_s),
         "rounds": real.rounds,
     }
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(prog="benchmarks/run.py import", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rows", type=int, default=100_000)
+    ap.add_argument("--dir", type=Path, default=None, help="where the book and the CSV go (default: a temporary folder)")
+    args = ap.parse_args(argv)
+    if args.dir is not None:
+        print(f"    import: {bench(args.dir, args.rows)}")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        print(f"    import: {bench(tmp, args.rows)}")

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """What the nightly job costs: our biggest book with the default settings, and a night of small books.
 
-    python scripts/bench_nightly.py                       # both measurements
-    python scripts/bench_nightly.py --orders 250000 --skip-folder
-    python scripts/bench_nightly.py --books 500 --skip-big
+    python benchmarks/run.py nightly                       # both measurements
+    python benchmarks/run.py nightly --orders 250000 --skip-folder
+    python benchmarks/run.py nightly --books 500 --skip-big
 
 1. ``orderbook demo --orders 250000`` (2.4 million rows in eight sheets, 1.35 GB of XML, a
    1,000,362-row status log) checked with the default settings (``Config()``: limits included) the
@@ -31,7 +31,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 TODAY = date(2026, 11, 27)
 
 
@@ -145,8 +146,9 @@ def small_folder(books: int, folder: Path) -> None:
               f"exit {result.exit_code}")
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(prog="benchmarks/run.py nightly", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--orders", type=int, default=250_000)
     ap.add_argument("--books", type=int, default=500)
     ap.add_argument("--repeat", type=int, default=1, help="runs per step of the big book; the median is reported")
@@ -155,7 +157,7 @@ def main() -> None:
     ap.add_argument("--skip-folder", action="store_true")
     ap.add_argument("--child", choices=sorted(STEPS), help=argparse.SUPPRESS)
     ap.add_argument("--book", type=Path, help=argparse.SUPPRESS)
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     if args.child:
         return child(args.child, args.book)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores", flush=True)

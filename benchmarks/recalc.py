@@ -2,8 +2,8 @@
 """How long real spreadsheet clients take to recalculate an order book, and whether they agree
 with Python.
 
-    python scripts/bench_recalc.py                  # the 2,000-order demo (written once to --dir)
-    python scripts/bench_recalc.py --orders 100 --repeat 3
+    python benchmarks/run.py recalc                  # the 2,000-order demo (written once to --dir)
+    python benchmarks/run.py recalc --orders 100 --repeat 3
 
 For each client (LibreOffice ``soffice --convert-to``, Gnumeric ``ssconvert``) the book is
 converted twice: loading and saving only (LibreOffice told never to recalculate xlsx files;
@@ -67,14 +67,15 @@ CLIENTS = {"LibreOffice": (libreoffice, lambda: shutil.which("soffice") or shuti
            "Gnumeric": (gnumeric, lambda: shutil.which("ssconvert"))}
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(prog="benchmarks/run.py recalc", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--orders", type=int, default=2000)
     ap.add_argument("--repeat", type=int, default=1, help="runs per measurement; the median is reported")
     ap.add_argument("--dir", type=Path, default=Path("/tmp/orderbook-bench"))
     ap.add_argument("--book", type=Path, help="measure this book instead of the demo")
     ap.add_argument("--json", action="store_true")
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
 
     from recalc_cases import mismatches
 

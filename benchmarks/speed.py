@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Benchmarks on the 100,000-order demo book, as ratios to a baseline measured in the same run.
 
-    python scripts/benchmark.py                 # makes /tmp/orderbook-bench/demo-100000.xlsx once
-    python scripts/benchmark.py --orders 20000 --repeat 3
+    python benchmarks/run.py                    # makes /tmp/orderbook-bench/demo-100000.xlsx once
+    python benchmarks/run.py speed --orders 20000 --repeat 3
 
 Each step runs in a fresh child process, so its wall time and peak memory (max RSS) are its own.
 Baseline for validation, reconciliation and the summary: python-calamine reading every sheet of the
@@ -28,6 +28,8 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 TODAY = date(2026, 11, 27)
 
 
@@ -47,15 +49,15 @@ def step_validate(book: Path) -> None:
 
 
 def step_reconcile(book: Path) -> None:
-    from workbook_tools.reconcile import bench
+    from benchmarks.stages import reconcile_stages
 
-    bench(book, today=TODAY)
+    reconcile_stages(book, today=TODAY)
 
 
 def step_summary(book: Path) -> None:
-    from workbook_tools.summary.run import bench
+    from benchmarks.stages import summary_run
 
-    bench(book, "2026-10", today=TODAY)
+    summary_run(book, "2026-10", today=TODAY)
 
 
 def step_regenerate(book: Path) -> None:
@@ -134,12 +136,12 @@ def step_bare_write(book: Path) -> float:
     """The regenerate baseline: xlsxwriter constant_memory writing the same cell values, unformatted."""
     import tempfile
 
-    from workbook_tools.regenerate import _bare_values, _bare_write
+    from benchmarks.regenerate_ratio import bare_values, bare_write
 
-    sheets = _bare_values(book)
+    sheets = bare_values(book)
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        _bare_write(sheets, Path(tmp) / "bare.xlsx")
+        bare_write(sheets, Path(tmp) / "bare.xlsx")
         return time.perf_counter() - start
 
 
@@ -186,8 +188,9 @@ def make_book(orders: int, folder: Path) -> Path:
     return book
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(prog="benchmarks/run.py speed", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--orders", type=int, default=100_000)
     ap.add_argument("--repeat", type=int, default=3, help="runs per step; the median is reported")
     ap.add_argument("--dir", type=Path, default=Path("/tmp/orderbook-bench"))
@@ -195,7 +198,7 @@ def main() -> None:
     ap.add_argument("--skip-import", action="store_true", help="skip the CSV import measurement")
     ap.add_argument("--steps", help="comma-separated steps to run (default: all)")
     ap.add_argument("--child", choices=sorted(STEPS), help=argparse.SUPPRESS)
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     if args.child:
         return child(args.child, args.book)
 
@@ -212,7 +215,7 @@ def main() -> None:
     if not args.skip_import:
         import tempfile
 
-        from workbook_tools.importer.bench import bench as import_bench
+        from benchmarks.import_speed import bench as import_bench
 
         with tempfile.TemporaryDirectory() as tmp:
             imp = import_bench(tmp)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from click.testing import CliRunner
 from import_helpers import small_book, write_csv
 
@@ -61,8 +63,9 @@ def test_help():
     assert out.exit_code == 0 and "--dry-run" in out.output and "--mapping" in out.output
 
 
-def test_bench_function_runs(tmp_path):
-    from workbook_tools.importer.bench import bench
+def test_bench_function_runs(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1]))
+    from benchmarks.import_speed import bench
 
     result = bench(tmp_path, rows=800)
     assert (result["rows"], result["orders"], result["lines"]) == (800, 100, 800)

@@ -24,7 +24,7 @@ from workbook_tools.config import Config
 from workbook_tools.demo import generate_demo
 from workbook_tools.read import read_book
 from workbook_tools.read.coerce import Dates, converter
-from workbook_tools.regenerate import WouldLoseError, bench, extra_header, free_name, regenerate
+from workbook_tools.regenerate import WouldLoseError, extra_header, free_name, regenerate
 from workbook_tools.schema import SHEET_BY_KEY, SHEETS, T
 from workbook_tools.template import write as template_write
 from workbook_tools.template import write_book
@@ -389,7 +389,10 @@ def test_command_on_a_book_that_cannot_be_read_exits_2_and_writes_nothing(tmp_pa
     assert sorted(p.name for p in tmp_path.iterdir()) == ([] if content is None else ["book.xlsx"])
 
 
-def test_bench_times_regenerate_and_the_bare_write_on_a_copy(tmp_path):
+def test_bench_times_regenerate_and_the_bare_write_on_a_copy(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1]))
+    from benchmarks.regenerate_ratio import bench
+
     path = demo_book(tmp_path)
     before = path.read_bytes()
     result = bench(path, folder=tmp_path)

@@ -15,7 +15,6 @@ discrepancy is a ``Finding`` with the cell it concerns, so the report formatters
 from __future__ import annotations
 
 import os
-import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -34,7 +33,7 @@ from .shipments import ShipmentResult, reconcile_shipments
 from .statement import StatementError, read_statement
 from .stock import StockResult, reconcile_stock
 
-__all__ = ["Reconciliation", "StatementError", "bench", "reconcile_book", "write_reconciliation"]
+__all__ = ["Reconciliation", "StatementError", "reconcile_book", "write_reconciliation"]
 
 
 @dataclass
@@ -100,26 +99,3 @@ def write_reconciliation(rec: Reconciliation, path: str | os.PathLike, lang: str
 
     with gc_paused():  # ~150,000 small objects per 100,000 orders, none in a cycle (perf.py)
         return write_workbook(rec, Path(path), lang)
-
-
-def bench(book_path: str | os.PathLike, *, today: date = date(2026, 11, 27), out: str | os.PathLike | None = None
-          ) -> dict[str, float]:
-    """Read ``book_path``, reconcile it and write the reconciliation workbook; seconds per stage.
-
-    For scripts/benchmark.py: ``{"read": …, "reconcile": …, "write": …, "total": …}``. The workbook
-    goes to ``out`` (default: a temporary file, removed afterwards).
-    """
-    import tempfile
-
-    from ..read import read_book
-
-    config = Config()
-    t0 = time.perf_counter()
-    book = read_book(book_path, config=config)
-    t1 = time.perf_counter()
-    rec = reconcile_book(book, config=config, today=today)
-    t2 = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp:
-        write_reconciliation(rec, out or Path(tmp) / "reconciliation.xlsx")
-        t3 = time.perf_counter()
-    return {"read": t1 - t0, "reconcile": t2 - t1, "write": t3 - t2, "total": t3 - t0}

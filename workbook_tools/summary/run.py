@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -124,9 +123,3 @@ def run_summary(book_path: str | os.PathLike, month: str | Month, *, output: str
     if json_path is not None:
         run.written.append(write_json(summary, json_path))
     return run
-
-
-def bench(book_path: str | os.PathLike, month: str = "2026-10", today: date = date(2026, 11, 27)) -> SummaryRun:
-    """The benchmark step: read + summarise + write the summary workbook (to a temporary folder)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        return run_summary(book_path, month, output=Path(tmp) / "summary.xlsx", today=today)
