@@ -77,9 +77,9 @@ def test_every_kind_of_output_carries_its_tag(books, tmp_path):
     assert run("import", csv, "--into", tmp_path / "i.xlsx", "--today", DAY).exit_code == 1
     assert run("summary", src, "--month", "2026-10", "--today", DAY, "--into-book").exit_code == 0
     assert {name: read_tag(tmp_path / name) for name in (
-        "t.xlsx", "d.xlsx", "d.summary_2026-10.xlsx", "s.xlsx", "r.xlsx", "c.xlsx", "v/validation_report.xlsx",
+        "t.xlsx", "d.xlsx", "d.summary-2026-10.xlsx", "s.xlsx", "r.xlsx", "c.xlsx", "v/validation_report.xlsx",
         "i.rejects.xlsx", "src.2026-10.xlsx")} == {
-        "t.xlsx": "book", "d.xlsx": "book", "d.summary_2026-10.xlsx": "summary", "s.xlsx": "summary",
+        "t.xlsx": "book", "d.xlsx": "book", "d.summary-2026-10.xlsx": "summary", "s.xlsx": "summary",
         "r.xlsx": "reconcile", "c.xlsx": "customers", "v/validation_report.xlsx": "validation-report",
         "i.rejects.xlsx": "rejects", "src.2026-10.xlsx": "book"}
 
@@ -294,10 +294,10 @@ def test_validate_xlsx_never_writes_over_a_staff_book_named_like_its_outputs(boo
     assert result.exit_code in (0, 1), result.output
     assert {p: p.read_bytes() for p in before} == before
     written = {folder / "validation_report-2.xlsx", folder / "a-2.annotated.xlsx", folder / "validation_report-2.json"}
-    assert all(f"wrote {p}" in result.output for p in written) and all(p.exists() for p in written)
+    assert all(f"已写入 {p}" in result.output for p in written) and all(p.exists() for p in written)
     links = openpyxl.load_workbook(folder / "validation_report-2.xlsx").worksheets[0]
     assert any(c.hyperlink is not None and c.hyperlink.target and c.hyperlink.target.startswith("a-2.annotated.xlsx")
                for row in links.iter_rows() for c in row)
     # validation_report-2.xlsx is ours now: the next run writes over it
     result = run("validate", a, "--format", "xlsx", "--out", folder, "--today", DAY)
-    assert f"wrote {folder / 'validation_report-2.xlsx'}" in result.output
+    assert f"已写入 {folder / 'validation_report-2.xlsx'}" in result.output
