@@ -17,6 +17,7 @@ from workbook_tools.book import new_row
 from workbook_tools.choices import choice_lists, label_of
 from workbook_tools.config import Config
 from workbook_tools.derive import derive
+from workbook_tools.keys import as_formulas_compare
 from workbook_tools.read import read_book
 from workbook_tools.schema import DASHBOARD, SHEET_BY_KEY, SHEETS, T, aux_name
 from workbook_tools.template import dashboard_cells, dashboard_values
@@ -234,14 +235,21 @@ KEY_PROBES = {
 }
 
 
-def mismatches(book_path: Path, recalculated: Path, *, today: date, config: Config | None = None) -> list[str]:
+def mismatches(book_path: Path, recalculated: Path, *, today: date, config: Config | None = None,
+               as_typed: bool = False) -> list[str]:
     """Every derived cell of every row of data, and every dashboard figure, of ``recalculated`` (the
     book at ``book_path`` after a client recalculated it) that differs from Python's values for the
-    book's rows; [] when they all agree."""
+    book's rows; [] when they all agree. ``as_typed``: Python's values with every misspelt key as
+    typed and keys compared as the formulas compare them (validate/cached.py's view)."""
     config = config or Config()
     book = read_book(book_path, config=config)
     data = book.data()
     derived = derive(data, config)
+    if as_typed:
+        for s in SHEETS:
+            for i, column, typed in book[s.key].spelling:
+                data[s.key][i][column] = typed
+        derived = derive(data, config, keys=as_formulas_compare)
     got = openpyxl.load_workbook(recalculated, data_only=True)
     out = []
     checked = 0
@@ -267,3 +275,22 @@ def mismatches(book_path: Path, recalculated: Path, *, today: date, config: Conf
             out.append(f"dashboard {key}: {actual!r}, Python {expected!r}")
     assert checked, "no derived cell was compared"
     return out
+
+
+def misspelt_keys():
+    """Keys typed as a clerk sometimes types them (sheet key -> Excel row -> values): 订单!B2's customer
+    ID with a trailing space, 订单明细!A3's order number with one, 库存变动!B2's SKU in full-width
+    letters. The formulas match none of them (MATCH and SUMIFS ignore case, not spaces nor width);
+    Python reads each as the key it spells (keys.py)."""
+    return {
+        "customers": {2: dict(customer_id="C0001", name="甲公司", phone="13812345678", address="一路 1 号"),
+                      3: dict(customer_id="C0002", name="乙公司", phone="13812345679", address="二路 2 号")},
+        "products": {2: dict(sku="P1001", name="椅子", list_price=D("10.00"), opening_stock=100),
+                     3: dict(sku="P1002", name="柜子", list_price=D("20.00"), opening_stock=10)},
+        "orders": {2: dict(order_no="SO2026010001", customer_id="C0001 ", order_date=date(2026, 1, 2), status="processing"),
+                   3: dict(order_no="SO2026010002", customer_id="C0002", order_date=date(2026, 1, 3), status="processing")},
+        "order_lines": {2: dict(order_no="SO2026010001", sku="P1001", quantity=2, unit_price=D("10.00")),
+                        3: dict(order_no="SO2026010002 ", sku="P1001", quantity=3, unit_price=D("10.00"))},
+        "payments": {2: dict(order_no="SO2026010002", paid_on=date(2026, 1, 3), method="现金", amount=D("30.00"))},
+        "stock_moves": {2: dict(date=date(2026, 1, 5), sku="Ｐ１００２", type="receipt", quantity=5)},
+    }

@@ -12,8 +12,8 @@ import openpyxl
 import pytest
 
 from conftest import cells_match, needs_soffice
-from recalc_cases import (KEY_PROBES, cell_value, fill_template, gap_rows, known_rows, mismatches, money_rows,
-                          spreadsheet_value, type_in)
+from recalc_cases import (KEY_PROBES, cell_value, fill_template, gap_rows, known_rows, misspelt_keys, mismatches,
+                          money_rows, spreadsheet_value, type_in)
 from workbook_tools.config import Config
 from workbook_tools.derive import derive
 from workbook_tools.libreoffice import convert
@@ -203,3 +203,29 @@ def test_dashboard_low_stock_counts_what_python_counts(tmp_path):
     book = write_book(tmp_path / "b.xlsx", data, today=TODAY)
     got = openpyxl.load_workbook(convert(book, tmp_path / "lo"), data_only=True)[aux_name(DASHBOARD, "zh")]
     assert got[dashboard_cells()["low_stock_products"]].value == 2  # P1003 at its reorder point, P1004 ≤ 10
+
+
+def test_a_key_typed_with_a_space_or_in_full_width_is_reported_and_never_blamed_on_a_formula(tmp_path):
+    """A trailing space or full-width letters in a key: LibreOffice's MATCH and SUMIFS do not match it,
+    Python reads the key it spells. validate names each such key cell (key-spelling) and calls no
+    formula typed over for what the key did to it (it used to: formula-overwritten at 订单!H3)."""
+    book = write_book(tmp_path / "book.xlsx")
+    type_in(book, misspelt_keys())
+    recalculated = convert(book, tmp_path / "lo")
+    # the workbook and Python differ where the keys are misspelt: 甲公司's name (订单!B2 "C0001 "), order 2's
+    # total without its line (订单明细!A3 "SO2026010002 ") and what follows from it, P1002's stock without
+    # the receipt of 5 (库存变动!B2 "Ｐ１００２")
+    differ = [m.split(":")[0] for m in mismatches(book, recalculated, today=TODAY)]
+    assert {"订单!C2 customer_name", "订单!H3 total", "订单!J3 balance", "订单!K3 payment_status", "订单!Q3 refund_due",
+            "产品!K3 on_hand"} <= set(differ)
+    assert not [m for m in differ if m.startswith(("订单明细", "发货", "付款"))]
+    # and the workbook computes exactly what Python computes with the keys as typed (cached.py's view)
+    assert mismatches(book, recalculated, today=TODAY, as_typed=True) == []
+    result = validate_file(recalculated, config=Config(), today=TODAY)
+    assert result.error is None, result.error
+    assert sorted((f.cell, f.code) for f in result.findings if f.code in ("key-spelling", "formula-overwritten")) == [
+        ("库存变动!B2", "key-spelling"), ("订单!B2", "key-spelling"), ("订单明细!A3", "key-spelling")]
+    spelt = {f.cell: (f.message("zh"), f.message("en")) for f in result.findings if f.code == "key-spelling"}
+    assert spelt["库存变动!B2"] == ("“产品编号”“Ｐ１００２”含全角字符：表中的公式找不到它，应为“P1002”",
+                                "SKU 'Ｐ１００２' has full-width characters: the book's formulas do not find it; it should be 'P1002'")
+    assert spelt["订单明细!A3"][0] == "“订单编号”“SO2026010002 ”前后有空格：表中的公式找不到它，应为“SO2026010002”"

@@ -101,6 +101,12 @@ def _problem(sheet, i, key, raw, reason):
     return edit_book
 
 
+def _spelt(sheet, i, key, typed):
+    def edit_book(book):
+        book[sheet].spelling.append((i, key, typed))
+    return edit_book
+
+
 def _cache(sheet, key, values):
     def edit_book(book):
         book[sheet].cached[key] = values
@@ -120,6 +126,8 @@ CASES = [
     ("not-in-list", _set("customers", 1, tier="钻石客户"), None, "客户!I3"),
     ("formula-overwritten", None, _cache("orders", "total", [999.0, 60.0]), "订单!H2"),
     ("duplicate-key", _set("payments", 1, reference="4200001234202601050001"), None, "付款!E3"),
+    # as the reader lists a key typed with a trailing space (the row holds it trimmed)
+    ("key-spelling", None, _spelt("order_lines", 0, "order_no", "SO2026010001 "), "订单明细!A2"),
     ("possible-duplicate-customer", _set("customers", 1, phone="0571-88886666"), None, "客户!A3"),
     ("unknown-customer", _set("orders", 1, customer_id="C0099"), None, "订单!B3"),
     ("unknown-order", _set("payments", 1, order_no="SO2026019999"), None, "付款!A3"),

@@ -59,6 +59,10 @@ class Table:
     problems: list[tuple[int, str, Any, str]] = field(default_factory=list)
     #: 1-based Excel row of the header (title rows above it are skipped).
     header_row: int = 1
+    #: Key cells typed with surrounding spaces or full-width characters, which the workbook's formulas
+    #: do not match: (record index, column key, the text as typed). ``rows`` hold the key as it should
+    #: be typed (keys.display); validation reports each (``key-spelling``).
+    spelling: list[tuple[int, str, str]] = field(default_factory=list)
 
     def cell(self, index: int, key: str) -> str:
         """Where record ``index``'s ``key`` value sits, e.g. ``订单!C12``."""

@@ -9,7 +9,19 @@ MAX_ROW = 1_048_576
 
 
 def col_letter(col: int) -> str:
+    """``col_letter(0) == "A"``, ``col_letter(26) == "AA"``, ``col_letter(16383) == "XFD"``."""
     return xl_col_to_name(col)
+
+
+def col_index(letters: str | bytes) -> int:
+    """The 0-based index of a column's letters: ``col_index("AA") == 26`` (also as bytes, as a
+    sheet's XML holds them: ``col_index(b"XFD") == 16383``)."""
+    if isinstance(letters, str):
+        letters = letters.upper().encode("ascii")
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n - 1
 
 
 def cell_name(row: int, col: int) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -18,10 +19,11 @@ from typing import Any
 
 from .book import BookData
 from .config import Config
+from .dates import date_of_serial, serial
+from .keys import normalise
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
-EXCEL_EPOCH = date(1899, 12, 30)
 
 
 def cents(value: Decimal) -> Decimal:
@@ -44,16 +46,9 @@ def money(value: Decimal) -> Decimal:
     return (c / 100).quantize(CENT)
 
 
-def serial(d: date | datetime) -> float:
-    """Excel's 1900-system serial number of a date (fraction of day for datetimes)."""
-    if isinstance(d, datetime):
-        return (d - datetime(1899, 12, 30)).total_seconds() / 86400
-    return (d - EXCEL_EPOCH).days
-
-
-def _casefold(value: Any) -> str:
-    """Key as SUMIFS/MATCH compare it: case-insensitive text."""
-    return "" if value is None else str(value).casefold()
+#: A key as every key compares (keys.py): trimmed, full-width folded, case-insensitive. Where a key's
+#: spelling makes the formulas differ, validation says so (key-spelling) and recomputes their view.
+_casefold = normalise
 
 
 class _Memo(dict):
@@ -192,12 +187,14 @@ def allocation_order(ranks: list, customers: list[str]) -> dict[str, list[int]]:
     return out
 
 
-def derive(data: BookData, config: Config | None = None, today: date | None = None) -> Derived:
+def derive(data: BookData, config: Config | None = None, today: date | None = None, *,
+           keys: Callable[[Any], str] = normalise) -> Derived:
     """Every derived column of ``data``. ``config``: the payment terms and the allocation of payments
-    on account (default settings when None); ``today``: for 逾期天数 (TODAY() in the book)."""
+    on account (default settings when None); ``today``: for 逾期天数 (TODAY() in the book); ``keys``:
+    how keys compare (keys.as_formulas_compare gives the workbook's view of a misspelt key)."""
     config = config or Config()
     today = today or date.today()
-    _k, _serial, _amount = _Memo(_casefold), _Memo(serial), _Memo(_line_amount)
+    _k, _serial, _amount = _Memo(keys), _Memo(serial), _Memo(_line_amount)
     customers, products = data["customers"], data["products"]
     orders, lines = data["orders"], data["order_lines"]
     ships, pays, moves = data["shipments"], data["payments"], data["stock_moves"]
@@ -220,7 +217,7 @@ def derive(data: BookData, config: Config | None = None, today: date | None = No
                 partial_by_sku[_k[s["sku"]]].append((_serial[s["ship_date"]], qty))
 
     # the whole-order ship date per order (INT of the mean serial, as the formula computes it)
-    whole_date = {o: EXCEL_EPOCH.fromordinal(EXCEL_EPOCH.toordinal() + int(whole_serials[o] / n))
+    whole_date = {o: date_of_serial(int(whole_serials[o] / n))
                   for o, n in whole_n.items()}
 
     # --- order lines
@@ -317,7 +314,7 @@ def derive(data: BookData, config: Config | None = None, today: date | None = No
     for p in products:
         s = _k[p["sku"]]
         t = last_count.get(s, 0)
-        last_count_date.append(EXCEL_EPOCH.fromordinal(EXCEL_EPOCH.toordinal() + int(t)) if t else "")
+        last_count_date.append(date_of_serial(int(t)) if t else "")
         if t == 0:
             base = p.get("opening_stock") or 0
         else:

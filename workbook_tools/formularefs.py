@@ -21,7 +21,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .cells import col_letter, quote_sheet
+from .cells import col_index, col_letter, quote_sheet
 
 MAX_ROW = 1_048_576
 MAX_COL = 16_384
@@ -35,13 +35,6 @@ _SHEET = re.compile(r"^((?:'(?:[^']|'')+'|[^'!]+))!(.*)$", re.S)
 
 class Unmappable(Exception):
     """A reference to a cell the rebuilt book does not have."""
-
-
-def _col(letters: str) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ord(ch) - 64
-    return n - 1
 
 
 @lru_cache(maxsize=4096)
@@ -96,7 +89,7 @@ def _shift_operand(operand: str, dr: int, dc: int) -> str:
         return f"{abs_}{r}"
 
     def col(abs_: str, letters: str) -> str:
-        c = _col(letters) + (0 if abs_ else dc)
+        c = col_index(letters) + (0 if abs_ else dc)
         if not 0 <= c < MAX_COL:
             raise Unmappable
         return f"{abs_}{col_letter(c)}"
@@ -214,14 +207,14 @@ class Remap:
         m = _AREA.fullmatch(ref)
         if m:
             if m.group(5) is None:
-                return prefix + _c(m.group(1), mapping.col(_col(m.group(2)))) + _r(m.group(3), mapping.row(int(m.group(4))))
+                return prefix + _c(m.group(1), mapping.col(col_index(m.group(2)))) + _r(m.group(3), mapping.row(int(m.group(4))))
             r0, r1 = int(m.group(4)), int(m.group(8))
             lo, hi = (1, -1) if r0 <= r1 else (-1, 1)
-            return (prefix + _c(m.group(1), mapping.col(_col(m.group(2)))) + _r(m.group(3), mapping.row(r0, lo)) + ":"
-                    + _c(m.group(5), mapping.col(_col(m.group(6)))) + _r(m.group(7), mapping.row(r1, hi)))
+            return (prefix + _c(m.group(1), mapping.col(col_index(m.group(2)))) + _r(m.group(3), mapping.row(r0, lo)) + ":"
+                    + _c(m.group(5), mapping.col(col_index(m.group(6)))) + _r(m.group(7), mapping.row(r1, hi)))
         m = _COLS.fullmatch(ref)
         if m:
-            return prefix + _c(m.group(1), mapping.col(_col(m.group(2)))) + ":" + _c(m.group(3), mapping.col(_col(m.group(4))))
+            return prefix + _c(m.group(1), mapping.col(col_index(m.group(2)))) + ":" + _c(m.group(3), mapping.col(col_index(m.group(4))))
         m = _ROWS.fullmatch(ref)
         if m:
             return prefix + _r(m.group(1), mapping.row(int(m.group(2)), 1)) + ":" + _r(m.group(3), mapping.row(int(m.group(4)), -1))

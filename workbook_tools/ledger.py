@@ -12,23 +12,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
+from .dates import day as _day
 from .derive import Derived
+from .keys import normalise as key
 
 _DELTA_TYPES = {"receipt": 0, "return": 1, "adjustment": 2}
-
-
-def key(value: Any) -> str:
-    """Keys compare as the spreadsheet compares them: text, case-insensitive, trimmed."""
-    return "" if value is None else str(value).strip().casefold()
-
-
-def _day(v) -> date | None:
-    if isinstance(v, datetime):
-        return v.date()
-    return v if isinstance(v, date) else None
 
 
 @dataclass(slots=True)

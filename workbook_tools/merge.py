@@ -35,16 +35,17 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from .book import BookData, OrderBook, OtherSheet, Table
 from .config import Config
 from .errors import WorkbookToolsError
+from .keys import natural
 from .read import read_book
-from .regenerate import _norm, extra_header, row_key, staff_sheets
+from .regenerate import extra_header, row_key, staff_sheets
 from .safe_io import backup
 from .schema import SHEETS, Sheet, T
 from .template import write_book
@@ -264,7 +265,7 @@ def _merge_sheet(sheet: Sheet, books: list[OrderBook], files: list[str], preferr
                         Version(files[f0], _cell(tables[f0], i0, col.key), a),
                         Version(files[f], _cell(tables[f], i, col.key), b),
                         resolved=preferred is not None and f0 == preferred and f != preferred,
-                        correction=col.key in sheet.natural_key and _norm(a) != _norm(b),
+                        correction=col.key in sheet.natural_key and natural(a) != natural(b),
                     ))
         prov.conflicting += differs
     result.data[sheet.key] = rows
@@ -329,7 +330,7 @@ def _rest(sheet: Sheet, row: dict[str, Any], j: int) -> tuple:
             continue
         value = row.get(col.key)
         if col.key in sheet.natural_key:
-            value = _norm(value)
+            value = natural(value)
         if value is None or (isinstance(value, str) and not value.strip()):
             value = None
         try:

@@ -24,22 +24,14 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from .book import BookData
 from .config import Config
+from .dates import day as _day
 from .derive import ZERO, Derived, allocation_order, cents, serial
-
-
-def _day(value) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    return value if isinstance(value, date) else None
-
-
-def _key(value) -> str:
-    return "" if value is None else str(value).strip().casefold()
+from .keys import normalise as _key
 
 
 @dataclass(frozen=True, slots=True)

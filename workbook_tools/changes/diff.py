@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..keys import natural
 from ..schema import SHEETS, T, Sheet
 from .snapshot import Row, Snapshot
 
@@ -42,10 +43,6 @@ class RowChange:
 def identity(sheet: Sheet) -> tuple[str, ...]:
     """The columns that say which row a row is: the natural key without amounts and quantities."""
     return tuple(k for k in sheet.natural_key if sheet.column(k).type not in (T.INT, T.MONEY, T.PERCENT))
-
-
-def _norm(v: Any) -> Any:
-    return v.strip().casefold() if isinstance(v, str) else v
 
 
 def _key_text(row: Row, cols: tuple[str, ...]) -> str:
@@ -80,7 +77,7 @@ def diff_sheet(sheet: Sheet, before: list[Row], after: list[Row]) -> list[RowCha
     def groups(rows: list[Row]) -> dict[tuple, list[Row]]:
         g: dict[tuple, list[Row]] = defaultdict(list)
         for r in rows:
-            g[tuple(_norm(r.values.get(k)) for k in ident)].append(r)
+            g[tuple(natural(r.values.get(k)) for k in ident)].append(r)
         return g
 
     old, new = groups(before), groups(after)

@@ -19,6 +19,7 @@ from typing import Any
 from ..book import OrderBook
 from ..cells import col_letter
 from ..findings import Finding
+from ..keys import natural
 from ..schema import SHEET_BY_KEY, T
 from .diff import ADDED, CHANGED, DELETED, RowChange
 from .snapshot import Snapshot
@@ -31,15 +32,11 @@ AMOUNT_TYPES = (T.INT, T.MONEY, T.PERCENT)
 SHIPPED_STATUSES = ("shipped", "completed")
 
 
-def _norm(v: Any) -> Any:
-    return v.strip().casefold() if isinstance(v, str) else v
-
-
 def paid_or_shipped(snap: Snapshot) -> dict[Any, tuple[int, int]]:
     """Order number (as a key) -> (payments, shipments) of every order paid or shipped in ``snap``."""
-    pays = Counter(_norm(r.values.get("order_no")) for r in snap.get("payments", []))
-    ships = Counter(_norm(r.values.get("order_no")) for r in snap.get("shipments", []))
-    status = {_norm(r.values.get("order_no")) for r in snap.get("orders", [])
+    pays = Counter(natural(r.values.get("order_no")) for r in snap.get("payments", []))
+    ships = Counter(natural(r.values.get("order_no")) for r in snap.get("shipments", []))
+    status = {natural(r.values.get("order_no")) for r in snap.get("orders", [])
               if r.values.get("status") in SHIPPED_STATUSES}
     return {k: (pays[k], ships[k]) for k in set(pays) | set(ships) | status if k not in (None, "")}
 
@@ -60,7 +57,7 @@ def change_findings(before: Snapshot, changes: list[RowChange], book: OrderBook,
     settled = paid_or_shipped(before)
     marked, findings = [], []
     for c in changes:
-        order = _norm(c.values.get("order_no"))
+        order = natural(c.values.get("order_no"))
         found: list[Finding] = []
         if order in settled:
             table = book[c.sheet]

@@ -28,6 +28,7 @@ import sqlalchemy as sa
 
 from ..book import OrderBook, Table
 from ..derive import derive
+from ..keys import natural, normalise
 from ..schema import SHEETS, Column, Sheet, resolve_ref
 from .tables import exported_columns, not_null, sql_type, unique_natural_key
 
@@ -52,12 +53,8 @@ class ExportProblem:
     detail: str = ""
 
 
-def key(value: Any) -> str:
-    return "" if value is None else str(value).strip().casefold()
-
-
-def _natural(value: Any) -> Any:
-    return key(value) if isinstance(value, str) else value
+key = normalise  # keys compare one way everywhere (keys.py)
+_natural = natural
 
 
 def table_rows(book: OrderBook) -> tuple[dict[str, list[dict[str, Any]]], list[ExportProblem]]:

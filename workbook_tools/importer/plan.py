@@ -1,6 +1,6 @@
 """Matching incoming rows to the book by natural key: add, identical, conflict or update.
 
-Keys compare as the validator compares them (text, trimmed, case-insensitive). Only the fields
+Keys compare as everywhere else (keys.py: trimmed, full-width folded, case-insensitive). Only the fields
 the source gives are compared: a blank incoming value means "the source does not say", so a
 value staff added to the book later is neither a conflict nor overwritten by ``--update``.
 
@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from ..keys import normalise
 from ..schema import Sheet
-from ..validate.context import key
 from .rows import Built
 
 ADD, IDENTICAL, CONFLICT, UPDATE = "add", "identical", "conflict", "update"
@@ -73,7 +73,7 @@ def row_key(sheet: Sheet, row: dict[str, Any]) -> tuple[str, ...] | None:
         v = row.get(k)
         if v is None and sheet.column(k).required:
             return None
-        parts.append(key(v))
+        parts.append(normalise(v))
     return tuple(parts)
 
 

@@ -20,6 +20,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from .. import dates
 from ..choices import Choice
 from ..choices import lookup as choices_lookup
 from ..schema import Column, T
@@ -280,7 +281,6 @@ _DATE_TEXT = re.compile(
     r"(?:\s*T?\s*(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,6}))?)?)?"
 )
 _COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
-_MAX_SERIAL = 2958466  # 9999-12-31 is serial 2958465
 
 
 def _parse_date_text(s: str) -> datetime | Bad:
@@ -307,19 +307,10 @@ class Dates:
         """An Excel serial number typed into a date column (the cell lost its date format)."""
         if v.is_integer() and 19000101 <= v <= 99991231:  # 20261127 typed as a number
             return _parse_date_text(str(int(v)))
-        if self.date1904:
-            if not 0 <= v < _MAX_SERIAL - 1462:
-                return WRONG_TYPE
-            epoch = datetime(1904, 1, 1)
-        else:
-            if not 1 <= v < _MAX_SERIAL:
-                return WRONG_TYPE
-            if 60 <= v < 61:  # 29 Feb 1900: a day Excel believes in and the calendar does not
-                return BAD_DATE
-            epoch = datetime(1899, 12, 30) if v >= 61 else datetime(1899, 12, 31)
-        days = int(v)
-        ms = round((v - days) * 86_400_000)
-        return epoch + timedelta(days=days, milliseconds=ms)
+        if not dates.in_range(v, self.date1904):
+            return WRONG_TYPE
+        d = dates.from_serial(v, self.date1904)
+        return BAD_DATE if d is None else d  # None: 29 Feb 1900, a day Excel believes in and the calendar does not
 
     def to_date(self, v: Any) -> Any:
         t = type(v)

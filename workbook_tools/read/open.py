@@ -25,6 +25,7 @@ from typing import Any
 
 from python_calamine import CalamineError, CalamineWorkbook
 
+from ..cells import col_letter
 from ..config import Config
 from ..errors import BookReadError
 from .xlsxparts import (
@@ -33,7 +34,6 @@ from .xlsxparts import (
     PartsError,
     SheetScan,
     bounded_copy,
-    column_letters,
     read_parts,
     scan_sheet,
     workbook_member,
@@ -131,8 +131,8 @@ class Source:
             raise self._damaged(name, exc) from None
         if cut.rows * cut.cols > GRID_CELLS:
             raise BookReadError(
-                self.path, f"工作表 {name!r} 的数据延伸到 {column_letters(cut.cols)}{cut.rows:,}，范围过大，无法读取：请删除数据区以外的单元格 / "
-                           f"sheet {name!r} has values as far as {column_letters(cut.cols)}{cut.rows:,}: a range too big to read "
+                self.path, f"工作表 {name!r} 的数据延伸到 {col_letter(cut.cols - 1)}{cut.rows:,}，范围过大，无法读取：请删除数据区以外的单元格 / "
+                           f"sheet {name!r} has values as far as {col_letter(cut.cols - 1)}{cut.rows:,}: a range too big to read "
                            "(more than 33,554,432 cells); delete the cells outside the data")
         try:
             return CalamineWorkbook.from_filelike(io.BytesIO(cut.data))

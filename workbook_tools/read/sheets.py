@@ -11,6 +11,7 @@ from typing import Any
 from ..book import OtherSheet, Table
 from ..cells import col_letter
 from ..errors import MissingColumnError, MissingSheetError
+from ..keys import KEY_COLUMNS, misspelt_cells
 from ..schema import DASHBOARD, INSTRUCTIONS, LISTS, SHEETS, Sheet
 from .coerce import ExcelError
 from .columns import convert_column
@@ -149,6 +150,8 @@ def read_table(
     inputs = sheet.inputs
     typed: list[list[Any]] = []
     problems: list[tuple[int, str, Any, str]] = []
+    spelling: list[tuple[int, str, str]] = []
+    key_columns = KEY_COLUMNS[sheet.key]
     for col in inputs:
         c = header.columns.get(col.key)
         if c is None:
@@ -157,6 +160,8 @@ def read_table(
         out, probs = convert_column(values(c), converters[col.key])
         typed.append(out)
         problems.extend((i, col.key, raw, reason) for i, raw, reason in probs)
+        if col.key in key_columns:
+            spelling.extend((i, col.key, raw) for i, raw in misspelt_cells(values(c), out))
 
     # 2. records: rows with a value or a problem in some input column
     keys = tuple(c.key for c in inputs)
@@ -170,6 +175,7 @@ def read_table(
         rows = [rows[i] for i in keep]
         new_index = {old: new for new, old in enumerate(keep)}
         problems = [(new_index[i], k, raw, reason) for i, k, raw, reason in problems]
+        spelling = [(new_index[i], k, raw) for i, k, raw in spelling]
     position = {k: j for j, k in enumerate(keys)}
     problems.sort(key=lambda p: (p[0], position[p[1]]))
 
@@ -216,4 +222,5 @@ def read_table(
         stray=stray,
         problems=problems,
         header_row=header.index + 1,
+        spelling=spelling,
     )

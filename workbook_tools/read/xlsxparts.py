@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
+from ..cells import col_index
+
 _OFFICE_DOCUMENT = "/officeDocument"
 _WORKSHEET = "/worksheet"
 
@@ -115,13 +117,6 @@ _VALUE = re.compile(rb"<(?:[\w.-]+:)?v>([^<]*)<")
 _CHUNK = 1 << 23
 
 
-def _column_index(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n - 1
-
-
 def _scan(piece: bytes, found: dict[tuple[int, int], str], attrs: tuple[bytes, ...]) -> None:
     for attr in attrs:
         start = 0
@@ -140,7 +135,7 @@ def _scan(piece: bytes, found: dict[tuple[int, int], str], attrs: tuple[bytes, .
                 value = _VALUE.search(piece, gt, end if end >= 0 else len(piece))
                 if value and value.group(1).strip():
                     text = value.group(1).decode("utf-8", "replace").strip()
-            found[(int(ref.group(2)) - 1, _column_index(ref.group(1)))] = text
+            found[(int(ref.group(2)) - 1, col_index(ref.group(1)))] = text
 
 
 def error_cells(zf: zipfile.ZipFile, member: str) -> dict[tuple[int, int], str]:
@@ -189,15 +184,6 @@ class SheetScan:
         return self.grid > GRID_CELLS
 
 
-def column_letters(n: int) -> str:
-    """1 -> A, 27 -> AA, 16384 -> XFD."""
-    out = ""
-    while n > 0:
-        n, r = divmod(n - 1, 26)
-        out = chr(65 + r) + out
-    return out
-
-
 def _pieces(zf: zipfile.ZipFile, member: str):
     """The part's XML in pieces of about ``_CHUNK`` bytes, each cut after a complete row (so no cell is
     split between two pieces); the last piece holds what follows the rows."""
@@ -244,7 +230,7 @@ def scan_sheet(zf: zipfile.ZipFile, member: str) -> SheetScan:
         for q in quotes:
             scan.rows = max(scan.rows, _last_row(piece, q))
             if _WIDE[q].search(piece) is not None:  # rare: a cell past column Z
-                scan.cols = max(scan.cols, max(_column_index(m) + 1 for m in _WIDE_REF[q].findall(piece)))
+                scan.cols = max(scan.cols, max(col_index(m) + 1 for m in _WIDE_REF[q].findall(piece)))
     return scan
 
 
@@ -279,7 +265,7 @@ def _header_columns(zf: zipfile.ZipFile, member: str) -> int:
             if int(ref.group(2)) > HEADER_ROWS:
                 return cols
             if _valued(m.group(4)):
-                cols = max(cols, _column_index(ref.group(1)) + 1)
+                cols = max(cols, col_index(ref.group(1)) + 1)
     return cols
 
 
@@ -296,7 +282,7 @@ def bounded_copy(zf: zipfile.ZipFile, member: str) -> Bounded:
         ref = _CELL_REF.search(m.group(2) or b"")
         if ref is None:  # a cell without its position: calamine places it after the one before
             return m.group(0)
-        if _column_index(ref.group(1)) >= keep or not _valued(m.group(4)):
+        if col_index(ref.group(1)) >= keep or not _valued(m.group(4)):
             return b""
         rows = max(rows, int(ref.group(2)))
         return m.group(0)

@@ -5,7 +5,11 @@ Where the book's XML can be read (prepared.py), a cell that still holds its form
 overwritten while some sheet has rows without their formulas or data below its prepared rows: its
 result then misses those rows until the book is extended and recalculated, and ``formula-missing``
 / ``prepared-rows-low`` say so. A derived cell with neither formula nor value is
-``formula-missing``'s, not this check's."""
+``formula-missing``'s, not this check's.
+
+A key typed with spaces or in full-width letters (``key-spelling``) makes the formulas miss rows
+Python counts: where a cached result is what the formulas compute with the keys as typed
+(derive with ``keys.as_formulas_compare``), the key is to blame, not a typed-over formula."""
 
 from __future__ import annotations
 
@@ -14,7 +18,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from ..choices import label_of
-from ..derive import EXCEL_EPOCH
+from ..dates import date_of_serial
+from ..derive import Derived, derive
+from ..keys import as_formulas_compare
 from ..schema import SHEETS, T
 from . import prepared
 from .context import Context
@@ -31,7 +37,7 @@ def matches(col, cached, expected, lists) -> bool:
             return False
     if col.type == T.DATE:
         if isinstance(cached, (int, float)) and not isinstance(cached, bool):
-            cached = EXCEL_EPOCH.fromordinal(EXCEL_EPOCH.toordinal() + int(cached))
+            cached = date_of_serial(int(cached))
         if isinstance(cached, datetime):
             cached = cached.date()
         return cached == expected
@@ -39,6 +45,23 @@ def matches(col, cached, expected, lists) -> bool:
         c = lists[col.choices]
         return str(cached) in (expected, label_of(c, expected, "zh"), label_of(c, expected, "en"))
     return str(cached).strip() == str(expected).strip()
+
+
+def _as_typed(ctx: Context) -> Derived | None:
+    """What the formulas compute when some key is misspelt (None when none is): derive over the
+    rows with each such key as typed, keys compared as MATCH and SUMIFS compare them."""
+    tables = ctx.book.tables
+    if not any(t.spelling for t in tables.values()):
+        return None
+    data = {}
+    for k, t in tables.items():
+        rows = t.rows
+        if t.spelling:
+            rows = list(rows)
+            for i, column, typed in t.spelling:
+                rows[i] = {**rows[i], column: typed}
+        data[k] = rows
+    return derive(data, ctx.config, ctx.today, keys=as_formulas_compare)
 
 
 def _shown(v):
@@ -67,6 +90,8 @@ def check(ctx: Context) -> Iterator:
                     continue
                 if not matches(col, c, e, ctx.lists):
                     differ.append((sheet, i, col, c, e))
+    if differ and (typed := _as_typed(ctx)) is not None:
+        differ = [d for d in differ if not matches(d[2], d[3], typed[d[0].key][d[2].key][d[1]], ctx.lists)]
     mismatched: dict[str, dict[int, list[int]]] = {}
     for sheet, i, col, _c, _e in differ:
         table = ctx.table(sheet.key)

@@ -13,17 +13,10 @@ from ..choices import choice_lists
 from ..config import Config
 from ..derive import Derived, derive
 from ..findings import Finding
+from ..keys import Keys, normalise
 
-
-def key(value: Any) -> str:
-    """Keys compare as the spreadsheet compares them: text, case-insensitive, trimmed."""
-    return "" if value is None else str(value).strip().casefold()
-
-
-class _Keys(dict):
-    def __missing__(self, value: Any) -> str:
-        k = self[value] = key(value)
-        return k
+#: Keys compare one way everywhere (keys.py): trimmed, full-width folded, case-insensitive.
+key = normalise
 
 
 @dataclass
@@ -38,9 +31,9 @@ class Context:
         return derive({key: table.rows for key, table in self.book.tables.items()}, self.config, self.today)
 
     @cached_property
-    def keys(self) -> "_Keys":
+    def keys(self) -> Keys:
         """``ctx.keys[value]`` is ``key(value)``, computed once per distinct value."""
-        return _Keys()
+        return Keys()
 
     @cached_property
     def lists(self):

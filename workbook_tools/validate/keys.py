@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..keys import display, misspelt
 from ..schema import SHEETS
 from .context import Context, key
 
-CODES = ("duplicate-key", "possible-duplicate-customer")
+CODES = ("duplicate-key", "key-spelling", "possible-duplicate-customer")
+
+#: What ``keys.misspelt`` found, in words: (中文, English).
+_WHAT = {"spaces": ("前后有空格", "has spaces around it"), "full-width": ("含全角字符", "has full-width characters"),
+         "both": ("前后有空格且含全角字符", "has spaces around it and full-width characters")}
 
 
 def check(ctx: Context) -> Iterator:
+    yield from _spelling(ctx)
     for sheet in SHEETS:
         for col in sheet.columns:
             if not col.unique:
@@ -20,6 +26,15 @@ def check(ctx: Context) -> Iterator:
                     first = ctx.table(sheet.key).cell(rows[0], col.key)
                     yield ctx.at("duplicate-key", sheet.key, i, col.key, ctx.table(sheet.key).rows[i][col.key], other=first)
     yield from _look_alike_customers(ctx)
+
+
+def _spelling(ctx: Context) -> Iterator:
+    """Each key cell the reader found typed with spaces around it or in full-width characters: the
+    workbook's MATCH and SUMIFS do not find such a key (keys.py), whatever validation makes of it."""
+    for sheet in SHEETS:
+        for i, column, typed in ctx.table(sheet.key).spelling:
+            zh, en = _WHAT[misspelt(typed) or "spaces"]
+            yield ctx.at("key-spelling", sheet.key, i, column, typed, expected=display(typed), what=zh, what_en=en)
 
 
 def _digits(phone: str | None) -> str:

@@ -6,16 +6,11 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 from ..choices import ORDER_STATUS, label_of
+from ..dates import day as _day
 from ..schema import SHEETS
 from .context import Context
 
 CODES = ("due-before-order", "future-date", "order-without-lines", "overdue", "cancelled-with-payment")
-
-
-def _day(v) -> date | None:
-    if isinstance(v, datetime):
-        return v.date()
-    return v if isinstance(v, date) else None
 
 
 def status_words(value: str) -> tuple[str, str]:

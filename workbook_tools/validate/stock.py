@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
+from ..dates import day as _day
 from ..ledger import SkuLedger, stock_ledgers
 from .context import Context
-from .orders import _day
 
 CODES = ("ship-before-order", "delivered-before-shipped", "shipped-more-than-ordered", "negative-stock", "low-stock",
          "stocktake-variance")

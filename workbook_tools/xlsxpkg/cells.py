@@ -9,13 +9,12 @@ from decimal import Decimal
 from typing import Any
 
 from ..cells import col_letter
+from ..dates import serial
 
 #: Characters XML 1.0 cannot hold: Excel writes them as ``_xHHHH_`` (and so does xlsxwriter).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ESCAPED = re.compile(r"_x[0-9A-Fa-f]{4}_")
 ERROR_CODES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"})
-_EPOCH_1900 = datetime(1899, 12, 30)
-_EPOCH_1904 = datetime(1904, 1, 1)
 
 
 def xml_text(text: str) -> str:
@@ -27,14 +26,6 @@ def xml_text(text: str) -> str:
 def ref(row: int, col: int) -> str:
     """``ref(2, 0) == "A2"`` (1-based row, 0-based column)."""
     return f"{col_letter(col)}{row}"
-
-
-def serial(value: date | datetime, date1904: bool = False) -> float:
-    """The Excel serial number of a date or datetime (1900 or 1904 date system)."""
-    if not isinstance(value, datetime):
-        value = datetime(value.year, value.month, value.day)
-    delta = value - (_EPOCH_1904 if date1904 else _EPOCH_1900)
-    return delta.days + delta.seconds / 86400 + delta.microseconds / 86_400_000_000
 
 
 def _number(v: float | int) -> str:
