@@ -175,3 +175,14 @@ def test_every_patterned_column_has_an_example_in_the_schema():
         for c in s.columns:
             if c.pattern:
                 assert compile_pattern(getattr(config.patterns, c.pattern)).search(c.example), (s.key, c.key)
+
+
+def test_the_templates_error_alert_shows_the_settings_example():
+    """Excel's own alert for a key typed wrong: the example follows the settings' pattern."""
+    from workbook_tools.template.validation import _key_rule
+
+    orders = SHEET_BY_KEY["orders"]
+    rule = _key_rule(orders, orders.column("order_no"), "zh", CUSTOM)
+    assert rule["error_message"].startswith("订单编号须唯一，格式如 DD-123456。")
+    rule = _key_rule(orders, orders.column("order_no"), "en", None)
+    assert "SO2026110001" in rule["error_message"] and not REGEX.search(rule["error_message"])

@@ -102,9 +102,17 @@ def _key_rule(sheet: Sheet, col: Column, lang: str, config: Config | None) -> di
         value = f"=AND({length}{check},{unique})"
         if len(value) - 1 <= FORMULA_LIMIT:
             return {"validate": "custom", "value": value,
-                    "error_message": tr("err_key", lang, what=col.header(lang), example=col.example) + limit}
+                    "error_message": tr("err_key", lang, what=col.header(lang), example=_example(col, config)) + limit}
     return {"validate": "custom", "value": f"=AND({length}{unique})",
             "error_message": tr("err_unique", lang, what=col.header(lang)) + limit}
+
+
+def _example(col: Column, config: Config | None) -> str:
+    """An example of the key as the settings' pattern has it (hints.pattern_example: the schema's when
+    it matches, else built from the pattern), so a changed pattern never shows a stale example."""
+    from ..hints import pattern_example
+
+    return pattern_example(col.pattern, getattr((config or Config()).patterns, col.pattern)) or col.example
 
 
 def in_sheet_pattern(col: Column, config: Config | None) -> str | None:
