@@ -33,7 +33,7 @@ from workbook_tools.xlsxpkg.package import Package
 pytestmark = [
     pytest.mark.skipif(soffice() is None or shutil.which("pdftotext") is None, reason="needs LibreOffice and poppler"),
     pytest.mark.skipif(shutil.which("fc-match") is None or "Carlito" not in subprocess.run(
-        ["fc-match", "Calibri"], capture_output=True, text=True).stdout, reason="needs Carlito (Calibri's metrics)"),
+        ["fc-match", "Calibri"], capture_output=True, text=True, check=False).stdout, reason="needs Carlito (Calibri's metrics)"),
 ]
 
 COMPANY = "示例商贸有限公司"
@@ -91,7 +91,7 @@ def demo(tmp_path_factory) -> tuple[Path, dict, list[str]]:
 
 
 def test_every_page_of_the_book_says_company_sheet_page_and_date(demo):
-    path, _data, pages = demo
+    _path, _data, pages = demo
     numbered(pages)
     names = {s.name("zh") for s in SHEETS} | {"填写说明"}
     sheets_seen = {head(p)[1] for p in pages if len(head(p)) == 2 and head(p)[0] == COMPANY}
@@ -126,7 +126,7 @@ def test_wide_sheets_print_landscape_narrow_ones_upright(demo):
 
 def test_every_row_prints_and_the_rows_flow_onto_pages(demo):
     """The last row of each sheet is on paper; a sheet takes no more pages than its rows need."""
-    path, data, pages = demo
+    _path, data, pages = demo
     for sheet in SHEETS:
         rows = data[sheet.key]
         mine = pages_of(pages, sheet.name("zh"))

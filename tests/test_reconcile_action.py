@@ -10,8 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from reconcile_cases import TODAY, small_book
-from reconcile_cases import row
+from reconcile_cases import TODAY, row, small_book
 
 from workbook_tools.book import OrderBook
 from workbook_tools.reconcile import reconcile_book, write_reconciliation

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 _KEY = "_validation_errors"
 
 
-def validation_errors(rec: "Reconciliation") -> int:
+def validation_errors(rec: Reconciliation) -> int:
     """Error-level findings ``orderbook validate`` reports for the book (worked out once per
     reconciliation: the terminal and the workbook both ask)."""
     if _KEY not in rec.__dict__:
