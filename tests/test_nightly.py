@@ -218,20 +218,21 @@ def test_script_prints_one_line_per_file_and_exits_with_the_code(tmp_path, fake)
         f"{folder / 'clean.xlsx'}  10 rows, 0 errors, 0 warnings",
         f"{folder / 'err.xlsx'}  10 rows, 1 error, 1 warning",
         "Total: 3 files, 1 error, 1 warning, 1 unreadable",
-        f"reports: {tmp_path / 'rep' / '2026-11-27'}",
-    ]
+    ]  # the script is `orderbook nightly` itself (a thin wrapper)
     assert "\x1b[" not in result.output  # no colours for cron
     assert listing(tmp_path / "rep" / "2026-11-27") == ["summary.json", "validation_report.json"]
 
 
-def test_script_default_reports_folder_and_bad_folder(tmp_path, fake):
+def test_script_default_reports_folder_and_bad_folder(tmp_path, fake, monkeypatch):
+    """The command's defaults: reports/ in the current folder (the cron line cds into the books' folder)."""
     folder = books(tmp_path / "orders", "clean.xlsx")
-    result = CliRunner().invoke(_script(), [str(folder), "--today", "2026-11-27"])
+    monkeypatch.chdir(folder)
+    result = CliRunner().invoke(_script(), [".", "--today", "2026-11-27"])
     assert result.exit_code == 0, result.output
     assert listing(folder / "reports" / "2026-11-27") == [
         "summary.json", "validation_report.html", "validation_report.json", "validation_report.xlsx"]
     result = CliRunner().invoke(_script(), [str(tmp_path / "missing")])
-    assert result.exit_code == 2 and "not a folder" in result.output
+    assert result.exit_code == 2 and "does not exist" in result.output
 
 
 def test_books_checked_two_at_a_time_keep_their_order(tmp_path, fake):

@@ -363,7 +363,7 @@ def test_control_characters_from_cells_and_file_names_are_shown_escaped(tmp_path
     assert result.exit_code == 1
     assert not RAW.search(result.output)
     lines = result.output.splitlines()
-    assert len(lines) == 3 and lines[0].startswith(f'"{folder}/a\\n0 个错误.xlsx"  ')  # quoted, not a line of its own
+    assert len(lines) == 2 and lines[0].startswith(f'"{folder}/a\\n0 个错误.xlsx"  ')  # quoted, not a line of its own
     day = tmp_path / "reports" / "2026-11-27"
     for name in ("validation_report.txt", "validation_report.html"):
         text = (day / name).read_text(encoding="utf-8")

@@ -1,4 +1,4 @@
-"""``orderbook summary`` and scripts/monthly_summary.py: thin wrappers that write files, print the
+"""``orderbook summary`` and scripts/monthly_summary.py (the command itself): thin wrappers that write files, print the
 key figures and what was written, and exit 0 (written), 1 (a month without data: nothing written) or 2
 (unusable input), never a traceback. Without --month: the last full month; a running month counts up
 to --today."""
@@ -94,16 +94,19 @@ def _script():
     return module.main
 
 
-def test_script_summarises_the_previous_month_beside_the_book(book_file, tmp_path):
+def test_script_is_the_command_and_summarises_the_previous_month_beside_the_book(book_file, tmp_path):
+    """scripts/monthly_summary.py is ``orderbook summary`` itself (a thin wrapper): same options, same defaults."""
     book = tmp_path / "b.xlsx"
     book.write_bytes(book_file.read_bytes())
-    result = CliRunner().invoke(_script(), [str(book), "--today", "2026-11-27", "--json"])
+    result = CliRunner().invoke(_script(), [str(book), "--today", "2026-11-27", "--json", str(tmp_path / "last.json")])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[0] == "月报 2026-10（截至 2026-10-31）"
-    assert (tmp_path / "summary_2026-10.xlsx").exists() and (tmp_path / "summary_2026-10.json").exists()
+    assert "月报 2026-10（截至 2026-10-31）" in result.output.splitlines()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.summary-2026-10.xlsx", "b.xlsx", "last.json"]
+    assert result.output == run(book, "--today", "2026-11-27", "--json", tmp_path / "last.json", "--force").output
     out = tmp_path / "reports"
-    result = CliRunner().invoke(_script(), [str(book), "--month", "2026-11", "--today", "2026-11-27", "--out", str(out),
-                                            "--into-book"])
+    out.mkdir()
+    result = CliRunner().invoke(_script(), [str(book), "--month", "2026-11", "--today", "2026-11-27", "-o",
+                                            str(out / "b.2026-11.xlsx"), "--into-book"])
     assert result.exit_code == 0 and (out / "b.2026-11.xlsx").exists()
     missing = CliRunner().invoke(_script(), [str(tmp_path / "nope.xlsx")])
     assert missing.exit_code == 2 and "nope.xlsx" in missing.output

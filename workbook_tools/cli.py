@@ -204,7 +204,12 @@ def settings_lines(report, used, lang: str) -> list[str]:
     help_zh="校验文件夹中的每本订单簿，报告写进按日期命名的文件夹（供定时任务 cron 使用）。",
     options_zh={"--reports": "按日期（YYYY-MM-DD）命名的报告文件夹放在哪里。",
                 "--keep-days": "删除早于这么多天的报告文件夹。",
-                "--extend": "先为校验会提醒的簿预置更多行（orderbook extend）：预置行快用完、行没有公式、数据验证丢失。"},
+                "--extend": "先为校验会提醒的簿预置更多行（orderbook extend）：预置行快用完、行没有公式、数据验证丢失。",
+                "--format": "报告格式（可重复）。默认：json、html、xlsx。",
+                "--today": "按这一天（YYYY-MM-DD）检查日期、命名报告文件夹，而不是今天。",
+                "--memory-limit": "每本簿可用的内存（MB 地址空间），超出时该簿只报一行。默认：4 GB，或本机内存的四分之三（取小者）。",
+                "--timeout": "每本簿可用的秒数。",
+                "--jobs": "同时校验几本簿（每本都可用 --memory-limit 的内存）。"},
     examples=[("orderbook nightly 订单/ --reports 报告/", "每晚校验 订单/ 中的每本簿：",
                "Check every book in 订单/ each night:")])
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
@@ -215,15 +220,27 @@ def settings_lines(report, used, lang: str) -> list[str]:
 @click.option("--extend", "extend", is_flag=True,
               help="First prepare more rows (orderbook extend) in every book that validate would warn about: "
                    "prepared rows running low, rows without formulas, validation lost.")
+@click.option("--format", "formats", type=click.Choice(["json", "html", "xlsx", "text"]), multiple=True,
+              help="Report formats (repeatable). Default: json, html, xlsx.")
+@today_option("Check dates against this day (YYYY-MM-DD) and name the report folder after it, instead of today.")
+@click.option("--memory-limit", "memory_mb", type=click.IntRange(min=256), default=None,
+              help="Memory (MB of address space) one book may use; past it the book is one line. "
+                   "Default: 4 GB, or three quarters of this machine's memory when that is less.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=900.0, show_default=True,
+              help="Seconds one book may take.")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Books checked at the same time (each may use --memory-limit).")
 @lang_option
 @config_option
 @handle_errors
-def nightly(folder, reports_root, keep_days, extend, lang, config_path) -> None:
+def nightly(folder, reports_root, keep_days, extend, formats, today, memory_mb, timeout, jobs, lang,
+            config_path) -> None:
     """Validate every order book in FOLDER into a dated report folder (for cron)."""
     import os
 
-    from .nightly import run_nightly
+    from .nightly import DEFAULT_FORMATS, run_nightly
     from .settings import fixed_settings
+    from .validate.isolated import Bounds
 
     settings = fixed_settings(config_path, os.environ)  # None: each book's own (orderbook.toml nearby, its copy)
     if extend:
@@ -232,7 +249,9 @@ def nightly(folder, reports_root, keep_days, extend, lang, config_path) -> None:
         for line in extend_folder(folder, config_path):
             click.echo(line)
     result = run_nightly(folder, reports_root=reports_root, keep_days=keep_days, config=settings,
-                         lang=lang or (settings.config.language if settings else "zh"))
+                         lang=lang or (settings.config.language if settings else "zh"),
+                         formats=formats or DEFAULT_FORMATS, today=today,
+                         bounds=Bounds(memory_mb=memory_mb, timeout=timeout), jobs=jobs)
     for line in result.lines:
         click.echo(line)
     sys.exit(result.exit_code)

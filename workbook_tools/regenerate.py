@@ -52,11 +52,7 @@ loses them, with a note).
 from __future__ import annotations
 
 import io
-import json
 import os
-import statistics
-import subprocess
-import sys
 from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -840,93 +836,3 @@ def _workbook_hook(parts: BookParts | None, decorate: _Decorate):
                 continue  # the template defines it itself
             wb.define_name(name, "=" + formula)
     return hook
-
-
-# --------------------------------------------------------------------------------------------
-# Benchmark (scripts/benchmark.py): regenerate against xlsxwriter's bare write of the same values
-# --------------------------------------------------------------------------------------------
-
-
-def bench(book_path: str | os.PathLike, *, repeat: int = 1, folder: str | os.PathLike | None = None) -> dict[str, Any]:
-    """Time regenerating ``book_path`` (on a copy: the book itself is never modified) and, in the
-    same run, the baseline: xlsxwriter in constant-memory mode writing the same cell values (every
-    non-empty cell of every sheet, as python-calamine reads them) with no formatting. Each step runs
-    in a fresh process, ``repeat`` times, alternating; the medians are reported.
-
-    Returns ``{"regenerate": {"seconds", "peak_mb", "runs"}, "baseline": {…}, "ratio": …}``: the
-    ratio is the median of each run's regenerate / baseline (the two run back to back, so a busy
-    machine slows both alike), the target of issue 5 being ≤ 1.5.
-    """
-    import shutil
-    import tempfile
-
-    book_path = Path(book_path)
-    with tempfile.TemporaryDirectory(prefix="regen-bench-", dir=folder) as tmp:
-        copy = Path(tmp) / book_path.name
-        shutil.copyfile(book_path, copy)
-        runs: dict[str, list[dict[str, float]]] = {"regenerate": [], "baseline": []}
-        for _ in range(repeat):
-            for step in runs:
-                out = subprocess.run([sys.executable, "-c", _BENCH_CHILD, step, str(copy), tmp],
-                                     capture_output=True, text=True, check=True)
-                runs[step].append(json.loads(out.stdout.strip().splitlines()[-1]))
-    result: dict[str, Any] = {
-        step: {"seconds": statistics.median(r["seconds"] for r in rs), "peak_mb": max(r["peak_mb"] for r in rs),
-               "runs": [round(r["seconds"], 2) for r in rs]}
-        for step, rs in runs.items()
-    }
-    result["ratio"] = statistics.median(r["seconds"] / b["seconds"]
-                                        for r, b in zip(runs["regenerate"], runs["baseline"]))
-    return result
-
-
-_BENCH_CHILD = r"""
-import json, resource, sys, time
-from pathlib import Path
-step, book, folder = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
-if step == "regenerate":
-    from workbook_tools.regenerate import regenerate
-    start = time.perf_counter()
-    regenerate(book, output=folder / "regenerated.xlsx")
-else:
-    from workbook_tools.regenerate import _bare_values, _bare_write
-    sheets = _bare_values(book)
-    start = time.perf_counter()
-    _bare_write(sheets, folder / "bare.xlsx")
-seconds = time.perf_counter() - start
-print(json.dumps({"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
-"""
-
-
-def _bare_values(book: Path) -> list[tuple[str, list[list[Any]]]]:
-    from python_calamine import CalamineWorkbook
-
-    wb = CalamineWorkbook.from_path(str(book))
-    return [(name, wb.get_sheet_by_name(name).to_python(skip_empty_area=False)) for name in wb.sheet_names]
-
-
-def _bare_write(sheets: list[tuple[str, list[list[Any]]]], path: Path) -> None:
-    """The baseline: the values as they are (dates as serial numbers), no formats, no formulas."""
-    from datetime import datetime
-
-    from xlsxwriter import Workbook
-
-    from .derive import serial
-
-    wb = Workbook(str(path), {"constant_memory": True})
-    for name, grid in sheets:
-        ws = wb.add_worksheet(name)
-        put_string, put_number, put_bool = ws.write_string, ws.write_number, ws.write_boolean
-        for r, row in enumerate(grid):
-            for c, v in enumerate(row):
-                t = type(v)
-                if t is str:
-                    if v:
-                        put_string(r, c, v)
-                elif t is float or t is int:
-                    put_number(r, c, v)
-                elif t is date or t is datetime:
-                    put_number(r, c, serial(v))
-                elif t is bool:
-                    put_bool(r, c, v)
-    wb.close()
