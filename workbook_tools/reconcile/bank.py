@@ -33,6 +33,7 @@ from decimal import Decimal
 
 from ..choices import label_of
 from ..findings import Finding
+from ..keys import normalise
 from .context import Context, _day
 from .statement import BankLine, Statement
 
@@ -247,8 +248,7 @@ def customer_for_line(ctx: Context, ln: BankLine) -> CustomerMatch | None:
     return CustomerMatch(ln, cid, "payer", tuple(no for no, _ in owed))
 
 
-def _ref_key(ref) -> str:
-    return "" if ref is None else str(ref).strip().casefold()
+_ref_key = normalise  # a payment reference is a key like any other (keys.py)
 
 
 def _payments(ctx: Context) -> list[_Pay]:

@@ -19,6 +19,7 @@ from datetime import date
 from decimal import Decimal
 
 from ..derive import ZERO, cents
+from ..keys import normalise
 from ..receivables import Receivable, bucket_index, make_buckets
 
 
@@ -44,7 +45,7 @@ def collection_list(items: Iterable[Receivable], buckets: Sequence[int] = (30, 6
     bounds = [b.high for b in make_buckets(buckets)[1:-1]]
     groups: dict[str, list[Receivable]] = {}
     for r in items:
-        groups.setdefault(r.customer_id.strip().casefold(), []).append(r)
+        groups.setdefault(normalise(r.customer_id), []).append(r)
     entries = []
     for group in groups.values():
         overdue = sorted((r for r in group if r.overdue), key=lambda r: (-r.days_past_due, r.order_no))

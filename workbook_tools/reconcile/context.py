@@ -3,10 +3,11 @@ indexes, ``ctx.at`` for findings by cell), built without copying the book's rows
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from ..book import OrderBook
 from ..config import Config
+from ..dates import day as _day  # noqa: F401  (bank.py and shipments.py take it from here)
 from ..derive import derive
 from ..validate.context import Context, key
 
@@ -22,10 +23,3 @@ def make_context(book: OrderBook, config: Config, today: date) -> Context:
     ctx = Context(book, config, today)
     ctx.__dict__["derived"] = derive(rows_of(book), config, today)  # fills the cached property, skipping book.data()'s copy
     return ctx
-
-
-
-def _day(v) -> date | None:
-    if isinstance(v, datetime):
-        return v.date()
-    return v if isinstance(v, date) else None

@@ -4,7 +4,7 @@ Only the months asked for (the month, the one before, the same month a year befo
 rows; every other month keeps three sums (orders, revenue, payments) for the twelve-month trend —
 a 100,000-order book is summarised without building an object per row.
 
-Keys match as derive() matches them (case-insensitive), so totals agree with the book's formulas.
+Keys match as derive() matches them (keys.py: trimmed, full-width folded, case-insensitive).
 Rows without the date that places them in a month (an order without an order date, a payment
 without a payment date …) are left out of every monthly figure.
 """
@@ -20,17 +20,10 @@ from typing import Any, NamedTuple
 
 from ..book import BookData
 from ..derive import Derived
+from ..keys import Keys
 from .months import month_index
 
 ZERO = Decimal(0)
-
-
-class Keys(dict):
-    """``keys[value]``: the value as a lookup key (case-insensitive text), computed once per value."""
-
-    def __missing__(self, value: Any) -> str:
-        k = self[value] = "" if value is None else str(value).casefold()
-        return k
 
 
 class MonthOf(dict):
