@@ -139,7 +139,7 @@ def demo(orders: int, seed: int, today, output: Path, lang: str | None, config_p
             click.echo(backed_up(s, lang))
     click.echo(settings.line(lang))
     click.echo(wrote(path, lang))
-    click.echo(book_overview(data, lang=lang, currency=config.currency_symbol))
+    click.echo(book_overview(data, lang=lang, currency=config.currency_symbol, config=config))
     click.echo(f"{'校验' if lang == 'zh' else 'validation'}: {file_line(checked, lang)}")
     click.echo("\n".join(figures_text(summary, lang)))
     click.echo(wrote(report, lang))
@@ -379,7 +379,7 @@ def changes(book: Path, since, reports_root: Path, as_json: bool, lang: str | No
         for line in change_lines(now, lang, settings.config):
             click.echo(line)
         for f in now.findings:
-            click.echo(f"  {f.code}: {f.message(lang)}")
+            click.echo(f"  {f.title(lang)}：{f.message(lang)}" if zh else f"  {f.title(lang)}: {f.message(lang)}")
     click.echo(settings.line(lang))
 
 

@@ -43,10 +43,11 @@ _W = {
 }
 
 
-def _codes(findings) -> str:
+def _codes(findings, lang: str) -> str:
+    """``格式错误 3, 客户不存在 1``: the rules by name (the codes are in the rejects report)."""
     from collections import Counter
 
-    return ", ".join(f"{code} {n:,}" for code, n in Counter(f.code for f in findings).most_common())
+    return ", ".join(f"{title} {n:,}" for title, n in Counter(f.title(lang) for f in findings).most_common())
 
 
 def render(result, lang: str) -> list[str]:
@@ -82,9 +83,9 @@ def render(result, lang: str) -> list[str]:
     if result.rejects_paths:
         lines.append(w["report"].format(paths=", ".join(str(p) for p in result.rejects_paths)))
     if result.warnings:
-        lines.append(w["warnings"].format(codes=_codes(result.warnings)))
+        lines.append(w["warnings"].format(codes=_codes(result.warnings, lang)))
     if result.new_errors:
-        lines.append(w["new_errors"].format(n=f"{len(result.new_errors):,}", codes=_codes(result.new_errors)))
+        lines.append(w["new_errors"].format(n=f"{len(result.new_errors):,}", codes=_codes(result.new_errors, lang)))
     if result.dry_run:
         lines.append(w["dry"])
     elif result.written:
