@@ -17,13 +17,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from ..book import BookData
 from ..config import Config
+from ..dates import day as _day
 from ..derive import ZERO, cents, derive
 from ..errors import WorkbookToolsError
+from ..keys import normalise
 from ..receivables import (
     Allocation,
     Bucket,
@@ -39,20 +41,8 @@ class StatementError(WorkbookToolsError):
     """A customer that is not in the book, or a month that cannot be stated."""
 
 
-def _day(value) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    return value if isinstance(value, date) else None
-
-
-def _key(value) -> str:
-    """Keys as receivables.py and the lookups compare them: text, trimmed, case-insensitive."""
-    return "" if value is None else str(value).strip().casefold()
-
-
-def _order_key(value) -> str:
-    """Order numbers as derive.py matches payments to orders (SUMIFS: case-insensitive)."""
-    return "" if value is None else str(value).casefold()
+#: Keys — customer IDs and order numbers — compare as derive and receivables compare them (keys.py).
+_key = _order_key = normalise
 
 
 @dataclass(frozen=True)
