@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pandas as pd
 
@@ -39,3 +40,58 @@ def payment_due(data, config: Config | None = None) -> dict[str, pd.Timestamp]:
             due = shipped + timedelta(days=term.days)
         out[o["order_no"]] = pd.Timestamp(due) if due else pd.NaT
     return out
+
+
+def allocated(data, totals: dict[str, Decimal], as_of: date | None = None,
+              config: Config | None = None) -> dict[str, Decimal]:
+    """Per order number, the money on account (付款 rows with a customer and no order) that paid it,
+    worked out apart from derive.py: each customer's payments on account, all together, fill its open
+    orders (not cancelled; total − the payments naming the order, when positive) oldest payment due
+    date first — orders not due yet last — then in sheet order (the default ``oldest_due``; the demo
+    has no memo allocation). ``totals``: each order's total, worked out by the caller. ``as_of``: only
+    the payments dated up to that day count, and only the orders placed by then take money."""
+    assert (config or Config()).receivables.allocation == "oldest_due"
+    due = payment_due(data, config)
+
+    def counts(p) -> bool:
+        return as_of is None or p.get("paid_on") is None or p["paid_on"] <= as_of
+
+    direct: dict[str, Decimal] = {}
+    pool: dict[str, Decimal] = {}
+    for p in data["payments"]:
+        if not counts(p):
+            continue
+        if p.get("order_no"):
+            direct[p["order_no"]] = direct.get(p["order_no"], Decimal(0)) + p["amount"]
+        elif p.get("customer_id"):
+            pool[p["customer_id"]] = pool.get(p["customer_id"], Decimal(0)) + p["amount"]
+    queue: dict[str, list[tuple]] = {}
+    for i, o in enumerate(data["orders"]):
+        placed = as_of is None or (o.get("order_date") is not None and o["order_date"] <= as_of)
+        if o["status"] == "cancelled" or not placed or o["customer_id"] not in pool:
+            continue
+        open_ = totals[o["order_no"]] - direct.get(o["order_no"], Decimal(0))
+        d = due[o["order_no"]]
+        if open_ > 0:
+            queue.setdefault(o["customer_id"], []).append((pd.isna(d), d if not pd.isna(d) else None, i,
+                                                           o["order_no"], open_))
+    out: dict[str, Decimal] = {}
+    for cust, todo in queue.items():
+        left = pool[cust]
+        for _not_due, _due, _i, no, open_ in sorted(todo, key=lambda t: t[:3]):
+            if left <= 0:
+                break
+            out[no] = min(open_, left)
+            left -= out[no]
+    return out
+
+
+def with_allocation(data, orders: pd.DataFrame) -> pd.DataFrame:
+    """reconcile_cases.order_amounts' frame (by order number: total_c, paid_c, balance_c in cents)
+    with the money on account each order took (:func:`allocated`) in paid_c and balance_c."""
+    took = allocated(data, {no: Decimal(int(t)) / 100 for no, t in orders["total_c"].items()})
+    orders = orders.copy()
+    orders["paid_c"] += pd.Series({no: int(a * 100) for no, a in took.items()}, dtype="int64").reindex(
+        orders.index, fill_value=0)
+    orders["balance_c"] = orders["total_c"] - orders["paid_c"]
+    return orders

@@ -73,12 +73,12 @@ def transactions(demo) -> list[Txn]:
     for j, p in enumerate(demo["payments"]):
         if p["method"] == "现金" or not p.get("amount") or not p.get("paid_on"):
             continue
-        cust = customers[orders[p["order_no"]]["customer_id"]]
+        cust = customers[p["customer_id"] or orders[p["order_no"]]["customer_id"]]  # on account: its customer
         name = cust["name"]
         if not cust.get("contact") and len(name) == 3 and j % 2:
             name = name[0] + "*" + name[2]  # banks mask people's names
         day = min(p["paid_on"] + timedelta(days=j % 3 == 0), TODAY)
-        memo = "退款" if p["amount"] < 0 else f"货款 {p['order_no']}" if j % 2 else "货款"
+        memo = "退款" if p["amount"] < 0 else f"货款 {p['order_no']}" if j % 2 and p["order_no"] else "货款"
         out.append(Txn(day, 8 * 3600 + 997 * j % 36000, p["amount"], name, f"62220{j:011d}", memo,
                        p.get("reference") or "", j))
     first = min(t.day for t in out)

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from terms_oracle import allocated
 
 from workbook_tools.choices import PROVINCES, STATUS_RANK, choice_lists
 from workbook_tools.config import Config, Lists, Thresholds
@@ -109,8 +110,12 @@ def test_references_resolve_and_keys_are_unique(book):
     for keys in (customers, skus, orders, refs, tracking):
         assert len(keys) == len(set(keys))
     assert {r["customer_id"] for r in book["orders"]} <= set(customers)
-    for sheet in ("order_lines", "status_log", "shipments", "payments"):
+    for sheet in ("order_lines", "status_log", "shipments"):
         assert {r["order_no"] for r in book[sheet]} <= set(orders), sheet
+    # a payment names its order, or (on account: a 月结 customer's transfer for several orders) its customer
+    assert all((p["order_no"] is None) != (p["customer_id"] is None) for p in book["payments"])
+    assert {r["order_no"] for r in book["payments"]} - {None} <= set(orders)
+    assert {r["customer_id"] for r in book["payments"]} - {None} <= set(customers)
     for sheet in ("order_lines", "shipments", "stock_moves"):
         assert {r["sku"] for r in book[sheet] if r["sku"]} <= set(skus), sheet
     for sheet in SHEETS:  # natural keys identify rows (import and merge rely on it)
@@ -283,10 +288,24 @@ def test_payments_never_overpay_and_completed_orders_are_paid(book):
     orders = {o["order_no"]: o for o in book["orders"]}
     totals = _totals(book)
     paid = defaultdict(Decimal)
+    named, on_account = set(), Decimal(0)
     for p in book["payments"]:
         assert p["amount"] != 0
+        if p["order_no"] is None:  # a 月结 customer's one transfer for the orders its memo names, after them
+            nos = re.findall(r"SO\d+", p["notes"])
+            assert p["method"] == "银行转账" and p["notes"].startswith("月结货款") and len(nos) >= 2
+            assert all(orders[no]["customer_id"] == p["customer_id"] for no in nos)
+            assert max(orders[no]["order_date"] for no in nos) <= p["paid_on"] <= TODAY
+            named.update(nos)
+            on_account += p["amount"]
+            continue
         assert orders[p["order_no"]]["order_date"] <= p["paid_on"] <= TODAY
         paid[p["order_no"]] += p["amount"]
+    # allocated oldest due first (terms_oracle.allocated), the transfers pay just the orders they name
+    took = allocated(book, totals)
+    assert set(took) == named and sum(took.values()) == on_account > 0
+    for no, amount in took.items():
+        paid[no] += amount
     derived = derive(book)["orders"]
     for i, o in enumerate(book["orders"]):
         no = o["order_no"]

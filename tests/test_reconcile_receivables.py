@@ -7,6 +7,7 @@ from decimal import Decimal as D
 
 import pandas as pd
 import pytest
+from terms_oracle import payment_due, with_allocation
 
 from reconcile_cases import frames, order_amounts, small_book
 from workbook_tools.config import Config
@@ -84,10 +85,10 @@ def demo():
 
 def test_demo_ageing_equals_pandas(demo):
     f = frames(demo)
-    orders = order_amounts(f)
+    orders = with_allocation(demo, order_amounts(f))  # money on account paid some orders (terms_oracle)
     orders = orders[(orders["status"] != "cancelled") & (orders["balance_c"] > 0)].copy()
-    due = orders["due_date"].fillna(orders["order_date"])
-    orders["days"] = (pd.Timestamp(TODAY) - due).dt.days
+    orders["due"] = orders.index.map(payment_due(demo))  # the payment due date of the terms; NaT: not due
+    orders["days"] = (pd.Timestamp(TODAY) - orders["due"]).dt.days.fillna(0).astype(int)
     orders["bucket"] = pd.cut(orders["days"], [-10**9, 0, 30, 60, 90, 10**9], labels=False)
     expected = orders.pivot_table(index="customer_id", columns="bucket", values="balance_c", aggfunc="sum",
                                   fill_value=0).reindex(columns=range(5), fill_value=0)

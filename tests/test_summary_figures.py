@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
-from terms_oracle import payment_due
+from terms_oracle import allocated, payment_due
 import pytest
 
 from workbook_tools.config import Config
@@ -34,6 +34,7 @@ class Frames:
     """The demo book as DataFrames, with line amounts and order totals computed here."""
 
     def __init__(self, data):
+        self.data = data
         self.customers = pd.DataFrame(data["customers"])
         self.products = pd.DataFrame(data["products"])
         o = pd.DataFrame(data["orders"])
@@ -59,11 +60,13 @@ class Frames:
         return (col >= pd.Timestamp(month.first)) & (col <= pd.Timestamp(month.last))
 
     def balances(self, day: date) -> pd.DataFrame:
-        """Orders placed by ``day`` and not cancelled, with the balance at the end of that day."""
+        """Orders placed by ``day`` and not cancelled, with the balance at the end of that day: less the
+        payments naming the order and the money on account it took (terms_oracle.allocated)."""
         o = self.orders[(self.orders["order_date"] <= pd.Timestamp(day)) & self.orders["live"]].copy()
         paid = self.payments[self.payments["paid_on"] <= pd.Timestamp(day)].groupby("order_no")["amount"].apply(
             lambda s: sum(s, ZERO))
-        o["balance"] = [t - paid.get(no, ZERO) for no, t in zip(o["order_no"], o["total"])]
+        took = allocated(self.data, dict(zip(self.orders["order_no"], self.orders["total"])), as_of=day)
+        o["balance"] = [t - paid.get(no, ZERO) - took.get(no, ZERO) for no, t in zip(o["order_no"], o["total"])]
         return o
 
     def figures(self, month: Month, as_of: date) -> dict:

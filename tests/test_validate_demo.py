@@ -41,7 +41,10 @@ def test_a_deleted_customer_is_named_at_each_of_its_orders(demo):
     gone = data["orders"][10]["customer_id"]
     data["customers"] = [c for c in data["customers"] if c["customer_id"] != gone]
     expected = [(f"订单!B{i + 2}", "unknown-customer") for i, o in enumerate(data["orders"]) if o["customer_id"] == gone]
-    assert expected and errors(data) == expected
+    # and at each of its payments on account (付款.客户编号)
+    on_account = [(f"付款!G{j + 2}", "unknown-customer") for j, p in enumerate(data["payments"])
+                  if p["customer_id"] == gone]
+    assert expected and on_account and errors(data) == expected + on_account
 
 
 def test_a_duplicated_order_number(demo):

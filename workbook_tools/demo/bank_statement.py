@@ -61,21 +61,24 @@ def sample_bank_statement(data: BookData, *, seed: int = 1, today: date | None =
     start = today - timedelta(days=PERIOD_DAYS - 1)
     customers = {c["customer_id"]: c for c in data["customers"]}
     orders = {o["order_no"]: o for o in data["orders"]}
+
+    def customer_of(p: dict) -> dict | None:  # a payment on account names its customer, not an order
+        return customers.get(p.get("customer_id") or orders.get(p["order_no"], {}).get("customer_id"))
+
     # (date, seconds, credit, debit, payer, payer account, memo, reference)
     lines: list[tuple] = []
     accounts: dict[str, str] = {}
     recent = [p for p in data["payments"] if p.get("paid_on") and start <= p["paid_on"] <= today
               and p.get("amount") and p.get("method") != "现金"]
     transfers = [p for p in recent if p["method"] == "银行转账" and p["amount"] > 0 and p.get("reference")]
-    companies = [p for p in transfers if (customers.get(orders.get(p["order_no"], {}).get("customer_id")) or {})
-                 .get("contact")]
+    companies = [p for p in transfers if (customer_of(p) or {}).get("contact")]
     no_reference = (companies or transfers or [None])[len(companies or transfers) // 2]
     left_out = {id(p) for p in rng.sample([p for p in recent if p["amount"] > 0 and p is not no_reference],
                                           min(3, len(recent) // 20))}
     for p in recent:
         if id(p) in left_out:
             continue
-        cust = customers.get(orders.get(p["order_no"], {}).get("customer_id"), {})
+        cust = customer_of(p) or {}
         name = cust.get("name") or "个人客户"
         amount, method = p["amount"], p["method"]
         seconds = rng.randrange(8 * 3600, 18 * 3600)
@@ -92,7 +95,8 @@ def sample_bank_statement(data: BookData, *, seed: int = 1, today: date | None =
             elif method == "其他":
                 memo = rng.choice(("银行承兑汇票到期托收", "公司账户代付货款", "转账"))
             else:
-                memo = rng.choice(("货款", "货款", "付货款", f"货款 {p['order_no']}", "转账", "网银转账"))
+                memo = rng.choice(("货款", "货款", "付货款", f"货款 {p['order_no']}" if p["order_no"] else "月结货款",
+                                   "转账", "网银转账"))
         if p is no_reference:
             reference, memo, payer = "", "货款", name
         acct = accounts.setdefault(payer, _digits(rng, 19))
@@ -115,7 +119,7 @@ def sample_bank_statement(data: BookData, *, seed: int = 1, today: date | None =
         extra(quarter_end, Decimal("127.36"), None, "", "结息")
     extra(start + timedelta(days=PERIOD_DAYS // 3), Decimal("8600.00"), None, "宁波恒信包装材料有限公司", "往来款")
     if companies:  # a customer paid in advance and nobody recorded it
-        cust = customers[orders[companies[0]["order_no"]]["customer_id"]]
+        cust = customer_of(companies[0])
         extra(start + timedelta(days=PERIOD_DAYS * 2 // 3), Decimal("5000.00"), None, cust["name"], "预付货款")
     extra(start + timedelta(days=PERIOD_DAYS // 2), None, Decimal("23480.00"), "温州宏达办公家具制造有限公司",
           "支付货款")

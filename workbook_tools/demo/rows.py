@@ -17,7 +17,8 @@ from .stock import Move
 
 #: Payment terms of the demo's companies (most on 月结) and people (prepay, or pay at once by phone).
 _COMPANY_TERMS = (("月结30天", 45), ("月结60天", 35), ("票到30天", 10), ("款到发货", 10))
-ON_ACCOUNT = False
+#: The share of a 月结 customer's months with several transfers that it pays as one transfer on account.
+ON_ACCOUNT_SHARE = 0.6
 _AT_ONCE = frozenset({"微信支付", "支付宝"})
 
 
@@ -29,24 +30,30 @@ def customer_terms(c: Customer) -> str:
     return random.Random(f"terms-{c.id}").choices(names, weights)[0]
 
 
-def on_account(pay_rows: list[dict], terms_of: dict[str, str], customer_of: dict[str, str]) -> list[dict]:
-    """A 月结 customer's bank transfers of one day for several orders become one transfer on account
-    (付款 with the customer, no order), as such customers pay: the orders are paid by allocation."""
+def on_account(pay_rows: list[dict], terms_of: dict[str, str], order_of: dict[str, tuple[str, str]]
+               ) -> list[dict]:
+    """Some months a 月结 customer pays the month's bank transfers for several orders as one transfer
+    on account (付款 with the customer, no order; on the last of those days), as such customers pay:
+    the orders are then paid by allocation (核销顺序). Payments of cancelled orders stay as they are
+    (their refunds name the order). ``order_of``: order number → (customer ID, status)."""
     groups: dict[tuple, list[int]] = {}
     for i, p in enumerate(pay_rows):
-        cust = customer_of.get(p["order_no"])
-        if p["method"] == "银行转账" and p["amount"] > 0 and terms_of.get(cust, "").startswith("月结"):
-            groups.setdefault((cust, p["paid_on"]), []).append(i)
+        cust, status = order_of.get(p["order_no"], ("", ""))
+        if (p["method"] == "银行转账" and p["amount"] > 0 and status != "cancelled"
+                and terms_of.get(cust, "").startswith("月结")):
+            groups.setdefault((cust, p["paid_on"].year, p["paid_on"].month), []).append(i)
     merged: dict[int, dict] = {}
     gone: set[int] = set()
-    for (cust, _day), idx in groups.items():
-        if len(idx) < 2:
+    for key, idx in groups.items():
+        several = len({pay_rows[i]["order_no"] for i in idx}) > 1
+        # its own generator per customer and month (the other figures stay as they were)
+        if not several or random.Random(f"on-account-{key[0]}-{key[1]}-{key[2]}").random() >= ON_ACCOUNT_SHARE:
             continue
-        first = pay_rows[idx[0]]
-        orders = "、".join(pay_rows[i]["order_no"] for i in idx)
-        merged[idx[0]] = {**first, "order_no": None, "customer_id": cust,
-                          "amount": sum(pay_rows[i]["amount"] for i in idx), "notes": f"月结货款（{orders}）"}
-        gone.update(idx[1:])
+        last = max(idx, key=lambda i: (pay_rows[i]["paid_on"], i))
+        orders = "、".join(dict.fromkeys(pay_rows[i]["order_no"] for i in idx))
+        merged[last] = {**pay_rows[last], "order_no": None, "customer_id": key[0],
+                        "amount": sum(pay_rows[i]["amount"] for i in idx), "notes": f"月结货款（{orders}）"}
+        gone.update(i for i in idx if i != last)
     return [merged.get(i, p) for i, p in enumerate(pay_rows) if i not in gone]
 
 
@@ -105,7 +112,8 @@ def book_rows(ctx: Ctx, customers: list[Customer], products: list[Product], book
          "reference": p.reference, "notes": p.notes(rng), "customer_id": None}
         for _, p in pays
     ]
-    pay_rows = pay_rows if not ON_ACCOUNT else on_account(pay_rows, {c.id: customer_terms(c) for c in customers}, {o.no: o.cust.id for o in book})
+    pay_rows = on_account(pay_rows, {c.id: customer_terms(c) for c in customers},
+                          {o.no: (o.cust.id, o.status) for o in book})
     move_rows = [
         {"date": dates[m.day], "sku": skus[m.product], "type": m.type, "quantity": m.qty, "doc_no": m.doc,
          "notes": m.note}
