@@ -24,7 +24,8 @@ from workbook_tools.config import Config
 from workbook_tools.demo import generate_demo
 from workbook_tools.read import read_book
 from workbook_tools.read.coerce import Dates, converter
-from workbook_tools.regenerate import WouldLoseError, extra_header, free_name, regenerate
+from workbook_tools.carry_over import extra_header, free_name
+from workbook_tools.regenerate import WouldLoseError, regenerate
 from workbook_tools.schema import SHEET_BY_KEY, SHEETS, T
 from workbook_tools.template import write as template_write
 from workbook_tools.template import write_book

@@ -45,7 +45,7 @@ from .config import Config
 from .errors import WorkbookToolsError
 from .keys import natural
 from .read import read_book
-from .regenerate import extra_header, row_key, staff_sheets
+from .carry_over import extra_header, row_key, staff_sheets
 from .safe_io import backup
 from .schema import SHEETS, Sheet, T
 from .template import write_book
