@@ -18,9 +18,9 @@ from workbook_tools.libreoffice import convert
 from workbook_tools.reconcile import reconcile_book, write_reconciliation
 
 ZH = ["汇总", "库存台账", "盘点差异", "盘点明细", "付款核对", "付款备查", "发货核对", "发货备查", "账龄", "催收清单",
-      "银行对账", "问题清单"]
+      "催收清单（按销售员）", "银行对账", "问题清单"]
 EN = ["Summary", "Stock ledger", "Stocktake", "Stocktake detail", "Payments", "Payments, record", "Shipments",
-      "Shipments, record", "Ageing", "Collection list", "Bank", "Findings"]
+      "Shipments, record", "Ageing", "Collection list", "Collection by salesperson", "Bank", "Findings"]
 STATEMENT = "交易日期,收入金额,支出金额,对方户名,摘要,交易流水号\n2026-01-05,200.00,,杭州明远贸易有限公司,货款,6222000011112222\n" \
             "2026-02-25,3.21,,,利息,\n"
 

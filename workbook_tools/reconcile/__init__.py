@@ -52,6 +52,9 @@ class Reconciliation(FindingCounts):
     findings: list[Finding] = field(default_factory=list)
     #: Which payment on account paid which order, and each customer's credit (receivables.allocate).
     allocation: Allocation | None = None
+    #: Each order's 应付日期 and 未付金额 (derive.py), by order index: the 收款核销 sheet shows them.
+    order_due: list = field(default_factory=list)
+    order_balance: list = field(default_factory=list)
 
 
     @property
@@ -87,6 +90,7 @@ def reconcile_book(book: OrderBook, *, config: Config | None = None, today: date
             collection=collection_list(items, config.thresholds.ageing_buckets),
             bank=match_statement(ctx, statement) if statement is not None else None,
             allocation=allocation,
+            order_due=ctx.derived["orders"]["pay_due"], order_balance=ctx.derived["orders"]["balance"],
         )
     parts = [rec.stock, rec.payments, rec.shipments] + ([rec.bank] if rec.bank else [])
     rec.findings = [f for part in parts for f in part.findings]

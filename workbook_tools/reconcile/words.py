@@ -146,3 +146,24 @@ TEXTS.update({
     "gain_row": ("盘盈合计", "Found over"), "loss_row": ("盘亏合计", "Found short"), "net_row": ("净差异", "Net"),
     "all_counts": ("全部盘点（含无差异）见“{sheet}”", "Every count (with the ones that matched) is on “{sheet}”"),
 })
+
+# --------------------------------------------------------------------------------------------
+# Payments on account (收款核销) and the collection list per salesperson
+# --------------------------------------------------------------------------------------------
+
+SHEETS.update({
+    "allocation": ("收款核销", "Payments on account"),
+    "collection_by_salesperson": ("催收清单（按销售员）", "Collection by salesperson"),
+})
+
+HEADERS.update({
+    "order_paid": ("核销订单", "Order paid"),
+    "left_on_account": ("本笔未核销", "Left on account"),
+    "customer_credit": ("客户预收款余额", "Customer's credit"),
+})
+
+TEXTS.update({
+    "salesperson_block": ("销售员：{name}　{customers} 位客户逾期，合计 {overdue}",
+                          "Salesperson: {name} — {customers} customers past due, {overdue} in all"),
+    "no_salesperson": ("（订单未填销售员）", "(orders without a salesperson)"),
+})

@@ -31,8 +31,10 @@ from ..template.styles import (
     WARNING_FILL,
     WARNING_FONT,
 )
+from ..schema import SHEET_BY_KEY
 from ..template.printing import page_setup
 from .checked import validation_errors
+from .collection import collection_by_salesperson
 from .words import ERROR_KINDS, HEADERS, KINDS, RECORD_KINDS, SHEETS, TEXTS, WARNING_KINDS, w
 
 if TYPE_CHECKING:
@@ -166,10 +168,13 @@ def write_workbook(rec: "Reconciliation", path: Path, lang: str = "zh") -> Path:
         _counts(sheet("counts_detail"), f, rec, lang, detail=True)
         _payments(sheet("payments"), f, rec, lang)
         _payments(sheet("payments_record"), f, rec, lang, record=True)
+        if rec.allocation is not None and rec.allocation.payments:
+            _allocation(sheet("allocation"), f, rec, lang)
         _shipments(sheet("shipments"), f, rec, lang)
         _shipments(sheet("shipments_record"), f, rec, lang, record=True)
         _ageing(sheet("ageing"), f, rec, lang)
         _collection(sheet("collection"), f, rec, lang)
+        _collection_by_salesperson(sheet("collection_by_salesperson"), f, rec, lang)
         if rec.bank is not None:
             _bank(sheet("bank"), f, rec, lang)
         _findings(sheet("findings"), f, rec, lang)
@@ -374,15 +379,20 @@ def _ageing(ws, f, rec, lang) -> None:
     _table(ws, f, lang, cols, rows, headers=headers, marks=marks, totals=totals, freeze_cols=2)
 
 
-def _collection(ws, f, rec, lang) -> None:
-    cols = [Col("rank", "int"), Col("customer_id"), Col("customer"), Col("contact"), Col("phone"),
-            Col("overdue", "money"), Col("owed", "money"), Col("oldest_due", "date"), Col("max_days", "int"),
-            Col("bucket"), Col("order_no"), Col("order_date", "date"), Col("pay_due", "date"),
-            Col("days_past_due", "int"), Col("balance", "money"), Col("status"), Col("terms"), Col("salesperson")]
+#: The 催收清单's columns (the list per salesperson leaves out the last, the salesperson).
+_COLLECTION = [Col("rank", "int"), Col("customer_id"), Col("customer"), Col("contact"), Col("phone"),
+               Col("overdue", "money"), Col("owed", "money"), Col("oldest_due", "date"), Col("max_days", "int"),
+               Col("bucket"), Col("order_no"), Col("order_date", "date"), Col("pay_due", "date"),
+               Col("days_past_due", "int"), Col("balance", "money"), Col("status"), Col("terms"), Col("salesperson")]
+
+
+def _collection_rows(entries, rec, lang) -> tuple[list[tuple], list[bool], list]:
+    """The rows of a collection list (a row per overdue order, the customer's figures on each), a line
+    above each customer after the first, and the total row."""
     labels = rec.ageing.labels(lang)
     terms = choice_lists(rec.config)["payment_terms"]
     rows, groups = [], []
-    for e in rec.collection:
+    for e in entries:
         for n, o in enumerate(e.orders):
             rows.append((e.rank, e.customer_id, e.customer_name, e.contact, e.phone, e.overdue, e.owed, e.oldest_due,
                          e.max_days, labels[e.bucket], o.order_no, o.order_date, o.due_date, o.days_past_due,
@@ -390,9 +400,102 @@ def _collection(ws, f, rec, lang) -> None:
                          label_of(terms, o.terms, lang) if o.terms else "", o.salesperson))
             groups.append(n == 0 and e.rank > 1)
     totals = [w(TEXTS, "total_row", lang), None, None, None, None,
-              sum((e.overdue for e in rec.collection), Decimal(0)), sum((e.owed for e in rec.collection), Decimal(0)),
+              sum((e.overdue for e in entries), Decimal(0)), sum((e.owed for e in entries), Decimal(0)),
               None, None, None, None, None, None, None, sum((r[14] for r in rows), Decimal(0)), None, None, None]
-    _table(ws, f, lang, cols, rows, groups=groups, totals=totals, freeze_cols=3)
+    return rows, groups, totals
+
+
+def _collection(ws, f, rec, lang) -> None:
+    rows, groups, totals = _collection_rows(rec.collection, rec, lang)
+    _table(ws, f, lang, _COLLECTION, rows, groups=groups, totals=totals, freeze_cols=3)
+
+
+def _collection_by_salesperson(ws, f, rec, lang) -> None:
+    """The 催收清单 of each salesperson (the orders they sold), one after the other, each starting a
+    printed page (a manual page break above its title row) with a title row naming the salesperson,
+    its header and its total: printed, each salesperson gets their own pages. No filter or frozen
+    panes: the blocks are for paper (催收清单 is the list to sort and filter)."""
+    cols = _COLLECTION[:-1]
+    names = [w(HEADERS, c.key, lang) for c in cols]
+    widths = [max(6.0, _display_width(n) * 0.9 + 2) for n in names]
+    r, breaks = 0, []
+    for person, entries in collection_by_salesperson(rec.receivables, rec.config.thresholds.ageing_buckets).items():
+        rows, groups, totals = _collection_rows(entries, rec, lang)
+        if r:
+            breaks.append(r)  # the page breaks above this row
+        overdue = sum((e.overdue for e in entries), Decimal(0))
+        title = w(TEXTS, "salesperson_block", lang).format(
+            name=person or w(TEXTS, "no_salesperson", lang), customers=len(entries), overdue=f"{overdue:,.2f}")
+        ws.write_string(r, 0, title, f.section)
+        for c in range(1, len(cols)):
+            ws.write_blank(r, c, None, f.section)
+        ws.set_row(r + 1, 30)
+        for c, name in enumerate(names):
+            ws.write_string(r + 1, c, name, f.header)
+        r += 2
+        for i, values in enumerate(rows):
+            fmts = f.group if groups[i] else f.cell
+            for c, (col, v) in enumerate(zip(cols, values)):
+                _put(ws, r, c, v, col.kind, fmts[col.kind])
+                if i < _FIT_ROWS:
+                    widths[c] = max(widths[c], _display_width(v) + 2)
+            r += 1
+        for c, (col, v) in enumerate(zip(cols, totals)):
+            _put(ws, r, c, v, col.kind, f.total[col.kind])
+        r += 2
+    widths = [min(width, 48) for width in widths]
+    for c, width in enumerate(widths):
+        ws.set_column(c, c, width)
+    page_setup(ws, widths, company=f.company, lang=lang, header_rows=None, key_columns=3)
+    ws.set_h_pagebreaks(breaks)
+
+
+def _allocation(ws, f, rec, lang) -> None:
+    """收款核销: each payment on account (by customer, oldest first), the orders it paid in 核销顺序
+    and how much (receivables.allocate), what it left on account, and the customer's credit (预收款)
+    after all of its payments; the payment's own figures on its first row, so the columns add up."""
+    cols = [Col("customer_id"), Col("customer"), Col("paid_on", "date"), Col("amount", "money"), Col("method"),
+            Col("reference"), Col("notes"), Col("payment_cell"), Col("order_paid"), Col("order_date", "date"),
+            Col("pay_due", "date"), Col("allocated", "money"), Col("balance", "money"),
+            Col("left_on_account", "money"), Col("customer_credit", "money")]
+    schema = {"notes": SHEET_BY_KEY["payments"].column("notes"), "allocated": SHEET_BY_KEY["orders"].column("allocated")}
+    headers = [(schema[c.key].zh if lang == "zh" else schema[c.key].en) if c.key in schema else w(HEADERS, c.key, lang)
+               for c in cols]
+    alloc = rec.allocation
+    pays, orders = rec.book["payments"], rec.book["orders"]
+    methods = choice_lists(rec.config)["payment_method"]
+    names: dict[str, str] = {}
+    for c in rec.book["customers"].rows:
+        names.setdefault(str(c.get("customer_id") or "").strip().casefold(), str(c.get("name") or ""))
+
+    def key(p) -> str:
+        return str(p.customer_id).strip().casefold()
+
+    rows, groups = [], []
+    for p in sorted(alloc.payments, key=lambda p: (key(p), p.paid_on or date.min, p.index)):
+        row = pays.rows[p.index]
+        method = row.get("method") or ""
+        paid = (p.customer_id, names.get(key(p), ""), p.paid_on, p.amount, label_of(methods, method, lang) if method
+                else "", row.get("reference"), row.get("notes"), pays.cell(p.index, "amount"))
+        for n, share in enumerate(p.shares or [None]):
+            if share is None:
+                order = (None, None, None, None, None)
+            else:
+                i = share.order_index
+                due, balance = rec.order_due[i], rec.order_balance[i]
+                order = (share.order_no, orders.rows[i].get("order_date"), due or None, share.amount,
+                         balance if balance != "" else None)
+            first = n == 0
+            rows.append((*paid[:3], paid[3] if first else None, *paid[4:], *order, p.unallocated if first else None,
+                         alloc.credit_of(p.customer_id)))
+            groups.append(first and bool(rows[:-1]))
+    shown = {key(p) for p in alloc.payments}
+    totals = [w(TEXTS, "total_row", lang), None, None, sum((p.amount for p in alloc.payments), Decimal(0)),
+              None, None, None, None, None, None, None,
+              sum((s.amount for p in alloc.payments for s in p.shares), Decimal(0)), None,
+              sum((p.unallocated for p in alloc.payments), Decimal(0)),
+              sum((v for k, v in alloc.credit.items() if k in shown), Decimal(0))]
+    _table(ws, f, lang, cols, rows, headers=headers, groups=groups, totals=totals, freeze_cols=2)
 
 
 def _bank(ws, f, rec, lang) -> None:
