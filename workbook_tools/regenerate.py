@@ -62,6 +62,7 @@ from pathlib import Path
 from typing import Any
 
 from .book import BookData, OrderBook, Row, Table
+from .carry_over import carry_book, carry_by_key, own_sheet_names, staff_sheets
 from .cells import cell_name, col_letter
 from .config import Config
 from .errors import BookReadError, OutputError, WorkbookToolsError
@@ -72,7 +73,6 @@ from .safe_io import backup as backup_file
 from .schema import DASHBOARD, INSTRUCTIONS, LISTS, SHEET_BY_KEY, SHEETS, TEXT_TYPES, Sheet, T, aux_name
 from .staffparts import BookParts, DataSheetInfo, Loss, PartsError, SheetParts, parse_ref, range_name, scan
 from .template import write_book
-from .carry_over import carry_book, carry_by_key, own_sheet_names, staff_sheets
 from .template.carry import Carry, Decor, ExtraColumn, Formula, Note, Serial, SheetCarry, StaffSheet
 from .template.write import Progress
 

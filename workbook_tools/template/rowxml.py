@@ -42,7 +42,7 @@ _ERROR_CODES = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!
 class BulkSheet(RowStreamSheet):
     """The sheet class of every sheet write_book writes: rows as XML when ``bulk_ready()``."""
 
-    def lazy_style(self, fmt: Format | None, col: int) -> "LazyStyle":
+    def lazy_style(self, fmt: Format | None, col: int) -> LazyStyle:
         return LazyStyle(self, fmt, col)
 
     def inline_text(self, style: str, text: str) -> str:
@@ -84,7 +84,7 @@ class LazyStyle:
     """A cell's `` s="…"`` attribute, numbered only when a cell first uses the format (numbering
     a format adds it to the file: an unused one would change the bytes of the empty template)."""
 
-    __slots__ = ("ws", "fmt", "col", "text")
+    __slots__ = ("col", "fmt", "text", "ws")
 
     def __init__(self, ws: BulkSheet, fmt: Format | None, col: int):
         self.ws, self.fmt, self.col, self.text = ws, fmt, col, None
@@ -225,7 +225,7 @@ def formula_parts(ws: BulkSheet, at: Callable[[int], str]) -> list[str] | None:
 
 
 def _strip(formula: str) -> str:
-    return formula[1:] if formula.startswith("=") else formula
+    return formula.removeprefix("=")
 
 
 def _formula_head(style: str, v: Any) -> str:

@@ -142,7 +142,7 @@ class PlainFormulaSheet(Worksheet):
     def _prepare_formula(self, formula, *args, **kwargs):  # type: ignore[override]
         if args or kwargs or formula.startswith("{") or not _formula_hook_ok():
             return super()._prepare_formula(formula, *args, **kwargs)
-        return formula[1:] if formula.startswith("=") else formula
+        return formula.removeprefix("=")
 
 
 _PREPARE = (Worksheet, "_prepare_formula")
@@ -340,6 +340,6 @@ def discard(wb: Any) -> None:
         wb.fileclosed = True
 
 
-__all__ = ["RowStreamSheet", "PlainFormulaSheet", "XlsxwriterChanged", "add_comment", "add_link", "add_merged",
+__all__ = ["PlainFormulaSheet", "RowStreamSheet", "XlsxwriterChanged", "add_comment", "add_link", "add_merged",
            "copy_format", "discard", "internals_ok", "internals_problem", "is_dynamic", "number_format",
            "prepared_array_formula", "put_array_formula", "put_formula", "restyle", "xf_attribute"]
