@@ -139,7 +139,7 @@ def demo(orders: int, seed: int, today, output: Path, lang: str | None, config_p
             click.echo(backed_up(s, lang))
     click.echo(settings.line(lang))
     click.echo(wrote(path, lang))
-    click.echo(book_overview(data, lang=lang, currency=config.currency_symbol, config=config))
+    click.echo(book_overview(data, lang=lang, currency=config.currency_symbol))
     click.echo(f"{'校验' if lang == 'zh' else 'validation'}: {file_line(checked, lang)}")
     click.echo("\n".join(figures_text(summary, lang)))
     click.echo(wrote(report, lang))
