@@ -58,7 +58,8 @@ def frames(book: OrderBook, *, derived: bool = True, config: Config | None = Non
     from .derive import derive
 
     lists = choice_lists(config or Config())
-    computed = derive({key: table.rows for key, table in book.tables.items()}) if derived else None
+    # the book's settings: its payment terms give the 应付日期
+    computed = derive({key: table.rows for key, table in book.tables.items()}, config) if derived else None
     out = {}
     for sheet in SHEETS:
         rows = book[sheet.key].rows

@@ -7,12 +7,14 @@ from decimal import Decimal
 
 from .book import BookData
 from .choices import ORDER_STATUS
+from .config import Config
 from .derive import derive
 from .schema import SHEETS
 
 
-def overview_figures(data: BookData) -> dict:
-    derived = derive(data)["orders"]
+def overview_figures(data: BookData, config: Config | None = None) -> dict:
+    """``config``: the book's settings (its payment terms order the allocation of money on account)."""
+    derived = derive(data, config)["orders"]
     live = [i for i, o in enumerate(data["orders"]) if o["status"] != "cancelled"]
     return {
         "rows": {s.key: len(data[s.key]) for s in SHEETS},
@@ -23,8 +25,8 @@ def overview_figures(data: BookData) -> dict:
     }
 
 
-def book_overview(data: BookData, *, lang: str = "zh", currency: str = "¥") -> str:
-    f = overview_figures(data)
+def book_overview(data: BookData, *, lang: str = "zh", currency: str = "¥", config: Config | None = None) -> str:
+    f = overview_figures(data, config)
     zh = lang == "zh"
     rows = "  ".join(f"{s.name(lang)} {f['rows'][s.key]:,}" for s in SHEETS)
     status = "  ".join(

@@ -61,7 +61,7 @@ def _book(book: Path, url, name: str | None, config_path: Path | None) -> None:
     settings = load_settings(book, config_path)
     opened = read_book(book, config=settings.config)
     try:
-        result = export_book(opened, url, name=name)
+        result = export_book(opened, url, name=name, config=settings.config)
     except ExportRefused as refused:
         click.echo(f"orderbook: {book}: {refused}", err=True)
         sys.exit(EXIT_REFUSED)

@@ -93,7 +93,7 @@ _COPIED = ("name", "contact", "phone", "tier", "province", "city", "preferences"
 def customer_history(data: BookData, *, config: Config | None = None, today: date) -> list[CustomerProfile]:
     """One profile per customer on the Customers sheet, in sheet order (see the module's definitions)."""
     config = config or Config()
-    derived = derive(data)
+    derived = derive(data, config, today)  # the book's payment terms and allocation
     totals, balances = derived["orders"]["total"], derived["orders"]["balance"]
 
     profiles: dict[str, CustomerProfile] = {}

@@ -38,6 +38,7 @@ import sqlalchemy as sa
 from sqlalchemy import event, exc
 
 from ..book import BookData, OrderBook
+from ..config import Config
 from ..errors import WorkbookToolsError
 from .rows import KINDS, ExportProblem, table_rows
 from .sync import TableCounts, sync
@@ -112,7 +113,8 @@ def book_name(path: str | os.PathLike) -> str:
     return Path(path).stem
 
 
-def export_book(book: OrderBook | BookData, url: str | sa.URL, *, name: str | None = None) -> ExportResult:
+def export_book(book: OrderBook | BookData, url: str | sa.URL, *, name: str | None = None,
+                config: Config | None = None) -> ExportResult:
     """Make the database at ``url`` hold exactly the rows of ``book``, tagged ``name`` (default: the
     file name of a book read from a file, without its suffix); rows of other books are left as they
     are. Returns what changed per table.
@@ -122,13 +124,15 @@ def export_book(book: OrderBook | BookData, url: str | sa.URL, *, name: str | No
     """
     engine = connect(url)
     try:
-        return export_to(engine, book, name=name)
+        return export_to(engine, book, name=name, config=config)
     finally:
         engine.dispose()
 
 
-def export_to(engine: sa.Engine, book: OrderBook | BookData, *, name: str | None = None) -> ExportResult:
-    """``export_book`` through an engine the caller keeps (export_folder: one for every book)."""
+def export_to(engine: sa.Engine, book: OrderBook | BookData, *, name: str | None = None,
+              config: Config | None = None) -> ExportResult:
+    """``export_book`` through an engine the caller keeps (export_folder: one for every book);
+    ``config``: the book's settings (its payment terms give the derived 应付日期)."""
     if not isinstance(book, OrderBook):
         book = OrderBook.from_data(book)
     if name is None:
@@ -136,7 +140,7 @@ def export_to(engine: sa.Engine, book: OrderBook | BookData, *, name: str | None
             raise ValueError("export_book: name= is needed for a book that was not read from a file")
         name = book_name(book.path)
     name = _checked_name(name)
-    rows, problems = table_rows(book)
+    rows, problems = table_rows(book, config)
     if problems:
         raise ExportRefused(problems)
     metadata = build_metadata()

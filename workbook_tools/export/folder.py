@@ -104,5 +104,5 @@ def export_folder(folder: str | os.PathLike, url, *, config_for: Callable[[Path]
 def _export(engine, path: Path, name: str, config_for: Callable[[Path], Config] | None) -> ExportResult:
     from ..read import read_book
 
-    book = read_book(path, config=config_for(path) if config_for else None)
-    return export_to(engine, book, name=name)
+    config = config_for(path) if config_for else None
+    return export_to(engine, read_book(path, config=config), name=name, config=config)

@@ -27,6 +27,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..book import OrderBook, Table
+from ..config import Config
 from ..derive import derive
 from ..keys import natural, normalise
 from ..schema import SHEETS, Column, Sheet, resolve_ref
@@ -57,10 +58,12 @@ key = normalise  # keys compare one way everywhere (keys.py)
 _natural = natural
 
 
-def table_rows(book: OrderBook) -> tuple[dict[str, list[dict[str, Any]]], list[ExportProblem]]:
-    """Rows per table (column key -> value, derived values included) and the problems found."""
+def table_rows(book: OrderBook, config: Config | None = None
+               ) -> tuple[dict[str, list[dict[str, Any]]], list[ExportProblem]]:
+    """Rows per table (column key -> value, derived values included) and the problems found;
+    ``config``: the book's settings (its payment terms give the 应付日期)."""
     data = book.data()
-    derived = derive(data)
+    derived = derive(data, config)
     problems: list[ExportProblem] = []
     #: "sheet.column" referred to -> key(value) -> the value as spelt there
     spelling: dict[str, dict[str, str]] = defaultdict(dict)
