@@ -11,7 +11,7 @@ Stages: facts.py (one pass per sheet, rows grouped by month) → figures.py (key
 definitions), breakdowns.py, lists.py (low stock, open problems), as_of.py (receivables.py as of
 the month's end) → model.py (the plain data) → sheet.py + charts.py + grid.py (xlsxwriter),
 into_book.py (the copy of the book), json_out.py, text.py (terminal lines). run.py: one run as the
-command and scripts/monthly_summary.py do it, and ``bench`` for scripts/benchmark.py.
+command does it (its benchmark step is benchmarks/stages.py).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""One summary run, as the command and the cron script do it: read the book, summarise a month,
+"""One summary run, as the command does it: read the book, summarise a month,
 write the workbook (or the copy of the book) and the JSON, and say what was written."""
 
 from __future__ import annotations
