@@ -63,16 +63,23 @@ def test_legacy_drawing_goes_where_the_schema_wants_it(tail, expected):
     assert ooxml._insert_legacy_drawing(xml, "r", "rId9") == HEAD + b"<sheetData/>" + expected.encode()
 
 
-def test_unexpected_failure_of_the_fast_path_falls_back(tmp_path, monkeypatch):
+def test_a_package_the_fast_path_does_not_handle_falls_back_but_a_bug_in_it_shows(tmp_path, monkeypatch):
     book = write_book(tmp_path / "orders.xlsx")
 
-    def broken(*args, **kwargs):
-        raise UnicodeDecodeError("utf-8", b"\xff", 0, 1, "bad byte")
+    def unsupported(*args, **kwargs):
+        raise ooxml.Unsupported("xl/worksheets/sheet1.xml is not UTF-8")
 
-    monkeypatch.setattr(ooxml, "annotate", broken)
+    monkeypatch.setattr(ooxml, "annotate", unsupported)
     plan = annotate_copy(book, tmp_path / "copy.xlsx", report(book).files[0], "zh")
     assert plan.engine == "openpyxl"
     assert openpyxl.load_workbook(tmp_path / "copy.xlsx")["订单"]["B2"].comment is not None
+
+    def bug(*args, **kwargs):
+        raise TypeError("unsupported operand type(s)")
+
+    monkeypatch.setattr(ooxml, "annotate", bug)  # a bug in the patcher is not hidden behind the slow engine
+    with pytest.raises(TypeError):
+        annotate_copy(book, tmp_path / "again.xlsx", report(book).files[0], "zh")
 
 
 @needs_soffice

@@ -40,11 +40,11 @@ class Unmappable(Exception):
 @lru_cache(maxsize=4096)
 def tokens(text: str) -> tuple[tuple[str, bool], ...]:
     """The formula as (piece, is a reference operand) pieces that join back to ``text``."""
-    from openpyxl.formula.tokenizer import Tokenizer
+    from openpyxl.formula.tokenizer import Tokenizer, TokenizerError
 
     try:
         items = Tokenizer("=" + text).items
-    except Exception:  # noqa: BLE001 — the tokenizer's own errors: a formula it cannot split
+    except TokenizerError:  # a formula it cannot split
         return ((text, False),)
     out = tuple((t.value, t.type == "OPERAND" and t.subtype == "RANGE") for t in items)
     if "".join(p for p, _ in out) != text:

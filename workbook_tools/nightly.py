@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from openpyxl.utils.exceptions import InvalidFileException
+
 from .changes.nightly import change_lines, file_extras, night_book, write_change_reports
 from .config import Config
 from .errors import OutputError, WorkbookToolsError
@@ -44,7 +46,8 @@ from .report import FileResult, Report
 from .safe_io import atomic_path, current_umask
 from .settings import Settings, settings_resolver
 from .validate.files import REPORT_MARKER, Skipped, find_inputs
-from .validate.isolated import Bounds
+from .validate.isolated import Bounds, Failed
+from .xlsxpkg.package import DAMAGED
 
 DEFAULT_FORMATS = ("json", "html", "xlsx")
 SUMMARY_NAME = "summary.json"
@@ -256,7 +259,7 @@ def _xlsx(report: Report, out_dir: Path, lang: str, bounds: Bounds | None) -> tu
             written.append(dst)
         except OutputError:
             raise
-        except Exception as exc:  # noqa: BLE001 — a book we could read but not copy must not stop the others
+        except (*DAMAGED, InvalidFileException, Failed) as exc:  # a book we could read but not copy must not stop the others
             notes[i] = f"{word('no_copy', lang)}: {inert(exc)}"
     copies = {i: names[i] for i in plans}
     write_summary(report, report_path, lang, plans=plans, copies=copies, notes=notes)

@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 
 from .errors import OutputError, OutputExistsError
 from .safe_io import atomic_path, backup, output_error, refuse_non_regular, scratch_dir
+from .xlsxpkg.package import DAMAGED
 
 #: The custom document property naming what kind of output a workbook is.
 TAG = "orderbook:kind"
@@ -72,7 +73,7 @@ def read_tag(path: str | os.PathLike) -> str | None:
             if info.file_size > _MAX_PART:
                 return None
             root = ElementTree.fromstring(z.read(info))
-    except Exception:  # noqa: BLE001 — not a zip, no custom properties, bad XML: no tag
+    except DAMAGED:  # not a zip, no custom properties, bad XML: no tag
         return None
     for prop in root:
         if prop.get("name") == TAG:
@@ -85,7 +86,7 @@ def _custom_part(z: zipfile.ZipFile) -> str:
     """The custom properties part named by the package relationships (docProps/custom.xml as a rule)."""
     from defusedxml import ElementTree
 
-    with contextlib.suppress(Exception):
+    with contextlib.suppress(*DAMAGED):
         info = z.getinfo("_rels/.rels")
         if info.file_size <= _MAX_PART:
             for rel in ElementTree.fromstring(z.read(info)):
@@ -105,7 +106,7 @@ def looks_like_book(path: str | os.PathLike) -> bool:
         from .formats.ooxml import sheet_names
 
         names = {n.strip().casefold() for n in sheet_names(path)}
-    except Exception:  # noqa: BLE001 — not a workbook we can list: not a book we know
+    except DAMAGED:  # not a workbook we can list: not a book we know
         return False
     return sum(1 for s in SHEETS if s.zh.casefold() in names or s.en.casefold() in names) >= 2
 

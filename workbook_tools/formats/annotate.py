@@ -24,10 +24,9 @@ from pathlib import Path
 from openpyxl.utils import column_index_from_string
 
 from ..codes import Severity
-from ..errors import OutputError
 from ..findings import Finding, ordered
-from ..report import FileResult
 from ..outputs import TAG
+from ..report import FileResult
 from ..safe_io import atomic_path
 from .labels import ISSUE_COLUMNS, comment_text, severity_word, value_text, word
 
@@ -187,12 +186,6 @@ def annotate_copy(src: str | Path, dst: str | Path, result: FileResult, lang: st
             if engine == "ooxml":
                 raise
             log.info("%s: %s; annotating with openpyxl", src, exc)
-        except OutputError:
-            raise
-        except Exception as exc:  # a package the fast path misreads: the general engine may still cope
-            if engine == "ooxml":
-                raise
-            log.warning("%s: fast annotation failed (%s: %s); annotating with openpyxl", src, type(exc).__name__, exc)
     plan = _annotate_openpyxl(src, dst, result, lang)
     plan.engine = "openpyxl"
     return plan

@@ -15,12 +15,15 @@ from pathlib import Path
 from urllib.parse import quote
 
 import xlsxwriter
+from openpyxl.utils.exceptions import InvalidFileException
 
 from ..codes import Severity
 from ..errors import OutputError
-from ..report import FileResult, Report
+from ..findings import ordered
 from ..outputs import free_path, xlsx_workbook
+from ..report import FileResult, Report
 from ..template.styles import TEXT_AS_TEXT, a4_page
+from ..xlsxpkg.package import DAMAGED
 from .annotate import (
     MAX_LINKS,
     MAX_ROWS,
@@ -32,7 +35,6 @@ from .annotate import (
     issue_row,
     row_height,
 )
-from ..findings import ordered
 from .labels import (
     COLOURS,
     ISSUE_COLUMNS,
@@ -124,7 +126,7 @@ def write_xlsx(report: Report, out_dir: str | Path, lang: str = "zh", *, engine:
             written.append(dst)
         except OutputError:
             raise
-        except Exception as exc:  # a book we could read but not copy must not stop the others
+        except (*DAMAGED, InvalidFileException) as exc:  # a book we could read but not copy must not stop the others
             log.warning("annotated copy of %s failed: %s", result.path, exc)
             notes[i] = f"{word('no_copy', lang)}: {exc}"
     copies = {i: names[i] for i in plans}

@@ -262,20 +262,20 @@ def _tables(path: Path, raw: bytes) -> list[_Table]:
 
 
 def _workbook_tables(path: Path, raw: bytes) -> list[_Table]:
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineError, CalamineWorkbook
 
     fmt = "xls" if raw.startswith(b"\xd0\xcf\x11\xe0") else "ods" if b"opendocument" in raw[:200] else "xlsx"
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(raw))
         sheets = [m.name for m in wb.sheets_metadata if str(m.typ).endswith("WorkSheet")]
-    except Exception as exc:  # noqa: BLE001 - calamine raises several types; each is one line for the user
+    except CalamineError as exc:  # a damaged or foreign workbook: one line for the user
         raise StatementError(path, f"Excel 工作簿无法打开 / an Excel workbook that cannot be opened "
                                    f"({str(exc).strip() or type(exc).__name__})") from None
     out = []
     for name in sheets:
         try:
             grid = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        except Exception:  # noqa: BLE001 - a sheet calamine cannot read is not the statement
+        except CalamineError:  # a sheet calamine cannot read is not the statement
             continue
         out.append(_Table(fmt, sheet=name, rows=[(r + 1, list(cells)) for r, cells in enumerate(grid)]))
     if not out:
@@ -289,7 +289,7 @@ def _markup_tables(path: Path, text: str, encoding: str, head: str) -> list[_Tab
     try:
         parser.feed(text)
         parser.close()
-    except Exception as exc:  # noqa: BLE001 - html.parser is lenient; anything it raises is one line
+    except (ValueError, AssertionError) as exc:  # html.parser is lenient; what it does raise is one line
         raise StatementError(path, f"无法读取的 HTML/XML 文件 / an HTML or XML file that cannot be read ({exc})") from None
     tables = [_Table(fmt, encoding, sheet=f"table {n}" if len(parser.tables) > 1 else None,
                      rows=[(r + 1, cells) for r, cells in enumerate(rows)])

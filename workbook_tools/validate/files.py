@@ -90,13 +90,13 @@ def output_kind(path: Path) -> str | None:
 
 def _recorded_name(path: Path) -> str | None:
     """The ``orderbook:file`` a backup carries (its own file name when it was made)."""
-    from ..xlsxpkg.package import Package
+    from ..xlsxpkg.package import DAMAGED, Package
     from ..xlsxpkg.props import read_properties
 
     try:
         with Package(path) as pkg:
             return read_properties(pkg).get("orderbook:file") or None
-    except Exception:  # noqa: BLE001 — not a package we can read (Unsupported, damaged): no name recorded
+    except DAMAGED:  # not a package we can read: no name recorded
         return None
 
 

@@ -11,6 +11,7 @@ import os
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable
 from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -29,6 +30,11 @@ XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 class Unsupported(Exception):
     """The package has a shape this module does not handle."""
+
+
+#: What reading a damaged or foreign package raises: a caller that must go on with the next file
+#: catches these, never ``Exception`` (a bug in our code is not a damaged file, and must show).
+DAMAGED = (Unsupported, zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError, SafeET.ParseError)
 
 
 @dataclass(frozen=True)
