@@ -145,6 +145,10 @@ def test_validate_a_folder_checks_the_book_only(tmp_path, made):
     # what it passed over is said, once each: our own outputs by their tag, the report folder by its marker
     skipped = {Path(s["path"]).name: (s["reason"], s["detail"]) for s in report["skipped"]}
     assert skipped == {**{name: ("output", kind) for name, kind in outputs.items()}, "2026-11-27": ("reports", None)}
+    text = CliRunner().invoke(cli, ["validate", str(folder), "--today", "2026-11-27"]).output
+    for name, kind in outputs.items():
+        assert sum(name in line for line in text.splitlines()) == 1
+        assert f"{folder / name}  跳过：本程序的输出（{kind}）" in text.splitlines()
 
 
 def test_a_backup_renamed_back_into_service_is_a_book_and_an_unreadable_file_is_reported_once(tmp_path, made):

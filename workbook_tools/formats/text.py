@@ -81,6 +81,8 @@ def render_text(report: Report, lang: str = "zh", console: Console | None = None
         console.print(Text(checked, style="dim"))
     for result in report.files:
         _render_file(console, result, lang, max_rows, settings)
+    for skipped in report.skipped:  # what a folder's search passed over, once each
+        console.print(Text(f"{shown_path(skipped.path)}  {inert(skipped.text(lang))}", style="dim"))
     console.print(Text(totals(report).line(lang), style="bold"))
     if any(r.findings for r in report.files):
         console.print(Text(word("fix_original", lang)))
