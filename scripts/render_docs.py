@@ -32,18 +32,20 @@ TODAY = date(2026, 11, 27)
 
 
 def page_per_sheet(src: Path, dst: Path, sheets: list[str], rows: int) -> None:
-    """A copy of ``src`` holding only ``sheets``, each printing its first ``rows`` rows on one page."""
+    """A copy of ``src`` printing only ``sheets``, each its first ``rows`` rows on one page. The other
+    sheets are hidden, not removed: the formulas read them (the payment terms, the allocation)."""
     wb = openpyxl.load_workbook(src)
     for ws in wb.worksheets:
         if ws.title not in sheets:
-            wb.remove(ws)
+            ws.sheet_state = "hidden"
             continue
         ws.protection.sheet = False
         ws.print_area = f"A1:{openpyxl.utils.get_column_letter(ws.max_column)}{rows}"
         ws.page_setup.orientation = "landscape"
         ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 1
         ws.sheet_properties.pageSetUpPr.fitToPage = True
-    wb._sheets.sort(key=lambda ws: sheets.index(ws.title))
+    wb._sheets.sort(key=lambda ws: sheets.index(ws.title) if ws.title in sheets else len(sheets))
+    wb.active = 0
     wb.save(dst)
 
 
