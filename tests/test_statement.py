@@ -276,6 +276,17 @@ def test_closing_balance_equals_the_ageing_total_for_every_demo_customer(demo, m
     assert len(owing) >= 5 and sum(1 for st in statements if st.credits) < len(owing)  # not vacuous
 
 
+def test_the_demos_transfers_on_account_are_allocated_whole(demo):
+    """Every payment on account of the demo's 月结 customers in its months is split over orders (and
+    what is left on account) to the cent."""
+    ids = [c["customer_id"] for c in demo["customers"]]
+    transfers = [e for m in MONTHS for st in customer_statements(demo, m, customers=ids, today=TODAY)
+                 for e in st.entries if e.on_account and e.kind == "payment"]
+    assert len(transfers) >= 5
+    for e in transfers:
+        assert e.allocations and sum((a for _, a in e.allocations), e.unallocated) == e.receipt, e.reference
+
+
 def test_closing_balances_against_pandas_and_month_to_month(demo):
     """Closing = non-cancelled order totals to the month's end − payments to its end, by pandas alone;
     each month opens with the balance the month before closed with."""
