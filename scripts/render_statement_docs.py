@@ -31,8 +31,8 @@ CONFIG = Config(bank_account=BankAccount(bank="中国工商银行杭州文三路
 
 
 def showcase(st) -> tuple:
-    kinds = {e.kind for e in st.entries} | {"on_account" for e in st.entries if e.on_account}
-    return (len(st.entries) <= 14, len(kinds) + len({c.kind for c in st.credits}), bool(st.open_items),
+    kinds = {e.kind for e in st.entries} | {c.kind for c in st.credits}
+    return (len(st.entries) <= 14, any(e.on_account for e in st.entries), len(kinds), bool(st.open_items),
             len(st.entries))
 
 
