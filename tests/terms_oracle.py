@@ -1,7 +1,9 @@
 """The payment due date (应付日期) of every order, worked out apart from derive.py for the tests that
 hold the tools against pandas: the order's terms, else its customer's (first customer row), from the
 settings' list; prepay and cash on the order date; the rest from the order's first shipment row —
-月结 to the end of the month ``months`` on, then ``days``; without terms the 交货日期 or the order date."""
+月结 to the end of the month ``months`` on, then ``days``; without terms the 交货日期 or the order date.
+And which orders money on account paid (:func:`allocated`, :func:`with_allocation`), worked out the
+same way apart from derive.py."""
 
 from __future__ import annotations
 

@@ -22,13 +22,17 @@ def derived_as_of(data: BookData, derived: Derived, day: date, keys: Keys | None
     """``derived`` with the Orders sheet's paid, balance and payment status as they stood at the end
     of ``day``; orders placed after it (or without a date) get blanks, as rows without an order."""
     keys = Keys() if keys is None else keys
-    if any(p.get("order_no") in (None, "") and p.get("paid_on") is not None and p["paid_on"] > day
-           for p in data["payments"]):
-        # money on account received later pays orders by 核销顺序: derive again without it
+    if any(p.get("order_no") in (None, "") and p.get("customer_id") not in (None, "") for p in data["payments"]):
+        # money on account pays a customer's open orders by 核销顺序, so which orders it had paid by the
+        # end of ``day`` depends on what stood then: derive again without the payments dated later (money
+        # on account, and payments to an order that would have left it less open) and without the
+        # orders placed later (they took none of it; blank customer: no allocation)
         from ..derive import derive
 
         kept = [p for p in data["payments"] if p.get("paid_on") is None or p["paid_on"] <= day]
-        derived, data = derive({**data, "payments": kept}, config, day), {**data, "payments": kept}
+        placed = [o if o.get("order_date") is not None and o["order_date"] <= day else {**o, "customer_id": None}
+                  for o in data["orders"]]
+        derived, data = derive({**data, "payments": kept, "orders": placed}, config, day), {**data, "payments": kept}
     later: dict[str, Decimal] = defaultdict(Decimal)
     for p in data["payments"]:
         paid_on = p.get("paid_on")
