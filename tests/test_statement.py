@@ -421,6 +421,17 @@ def test_command_refuses_what_it_may_not_write_before_writing_anything(book_file
     assert len(list(out.glob("book.statement-2026-10-C0002.*.bak.xlsx"))) == 1
 
 
+def test_customer_ids_a_file_name_cannot_hold(tmp_path):
+    data = hand_book()
+    data["customers"] += [row("customers", customer_id="C/1", name="甲", phone="13900000001", address="1 号"),
+                          row("customers", customer_id="C:1", name="乙", phone="13900000002", address="2 号")]
+    book = write_book(tmp_path / "ids.xlsx", data, today=TODAY)
+    result = run(book, "--month", "2026-10", "--customer", "C/1", "--customer", "C:1", "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "ids.statements-2026-10").iterdir()) == [
+        "ids.statement-2026-10-C_1-2.xlsx", "ids.statement-2026-10-C_1.xlsx"]
+
+
 @pytest.mark.parametrize("args, message", [
     (["--all", "--customer", "C0001"], "give --customer ID (one or more) or --all"),
     ([], "give --customer ID (one or more) or --all"),

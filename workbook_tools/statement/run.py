@@ -51,7 +51,15 @@ def run_statements(book: str | os.PathLike, month: str, *, out_dir: str | os.Pat
         raise OutputError(f"{folder}: 不是文件夹 / is not a folder: -o names the folder the statements go to")
     statements = customer_statements(read_book(book, config=config).data(), parsed, config=config,
                                      customers=customers, today=today)
-    targets = [folder / file_name(book, st) for st in statements]
+    targets, taken = [], set()
+    for st in statements:
+        name = file_name(book, st)
+        n = 1
+        while name.casefold() in taken:  # two IDs that differ only where a file name cannot (C/1, C_1)
+            n += 1
+            name = file_name(book, st, n)
+        taken.add(name.casefold())
+        targets.append(folder / name)
     inputs = (book, *inputs)
     backups = [check_output(t, "statement", inputs=inputs, force=force) for t in targets]
     if pdf:

@@ -55,11 +55,11 @@ class _Formats:
         self.small = add({"text_wrap": True, "valign": "top", "font_size": 9, "font_color": "#595959"})
 
 
-def file_name(book: str | os.PathLike, st: Statement) -> str:
+def file_name(book: str | os.PathLike, st: Statement, n: int = 1) -> str:
     """``<book>.statement-2026-10-C0001.xlsx`` (names.py: the book's outputs by kind, then month, then
-    customer); characters a file name cannot hold become ``_``."""
-    cid = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", st.customer.customer_id) or "_"
-    return output_name(book, "statement", f"{st.month}-{cid}")
+    customer; ``-2`` … after the customer when ``n`` > 1); characters a file name cannot hold become ``_``."""
+    cid = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", st.customer.customer_id.strip()) or "_"
+    return output_name(book, "statement", f"{st.month}-{cid}" + (f"-{n}" if n > 1 else ""))
 
 
 def write_statement(st: Statement, path: str | os.PathLike, lang: str = "zh", *,
