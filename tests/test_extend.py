@@ -89,6 +89,7 @@ def test_rows_typed_below_the_prepared_rows_are_named_not_called_overwritten(gap
     assert codes == [
         ("付款!5003", "prepared-rows-low"),
         ("客户!5003", "prepared-rows-low"),
+        ("客户!O5003", "formula-missing"),
         ("库存变动!5003", "prepared-rows-low"),
         ("库存变动!F5003", "formula-missing"),
         ("订单!5003", "prepared-rows-low"),

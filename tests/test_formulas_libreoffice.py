@@ -56,7 +56,7 @@ def test_libreoffice_recalculates_every_derived_column_as_python_does(tmp_path, 
             # the prepared rows below the data stay blank
             assert ws.cell(2 + len(data[sheet.key]), sheet.col(col.key) + 1).value in (None, "")
             checked += len(expected)
-    assert checked == 4 * 3 + 11 * 12 + 13 * 4 + 10
+    assert checked == 3 * 3 + 4 * 5 + 11 * 13 + 13 * 4 + 10 * 2
 
 
 def test_known_rows_reach_every_branch():

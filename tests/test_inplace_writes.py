@@ -67,9 +67,10 @@ def _check_in_place(book: Path, before: dict[str, bytes], after: dict[str, bytes
     # stock, the dashboard's figures
     # only the sheets whose cells must change: the new line; where the book holds formula results
     # (not in a file saved by a library that writes none), its order's totals, the product's stock
-    # and the dashboard's figures
+    # the customer's sales to date and the dashboard's figures
     # and workbook.xml when a print area stopped above the new row: it now takes the row in
-    assert {parts["订单明细"]} <= changed <= {parts[s] for s in ("订单明细", "订单", "产品", "概览")} | {"xl/workbook.xml"}
+    assert {parts["订单明细"]} <= changed <= {parts[s] for s in ("订单明细", "订单", "产品", "客户", "概览")} | {
+        "xl/workbook.xml"}
     b = read_book(book)
     lines = b["order_lines"]
     new_row = lines.row_numbers[-1]

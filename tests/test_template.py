@@ -269,7 +269,7 @@ def test_defined_names(book):
     lines = quote_sheet(SHEET_BY_KEY["order_lines"].name(lang))
     assert names["rng_order_lines_amount"] == f"{lines}!$G$2:$G${LAST}"
     assert {n for n in names if n.startswith("rng_")} == {f"rng_{s}_{c}" for s, c in range_columns()}
-    assert ("stock_moves", "latest_count") in range_columns() and ("products", "above_reorder") in range_columns()
+    assert ("stock_moves", "latest_count") in range_columns() and ("products", "low_seq") in range_columns()
     assert {keys_name(r) for r in ref_targets()} == {
         "keys_customers_customer_id", "keys_products_sku", "keys_orders_order_no"}
     assert names[column_name("orders", "order_date")] == f"{quote_sheet(ORDERS.name(lang))}!$D:$D"

@@ -167,7 +167,7 @@ def test_formulas_and_validation_extend_five_thousand_rows_below_the_data(writte
     lang, data, path = written
     ws = openpyxl.load_workbook(path)[SHEET_BY_KEY["orders"].name(lang)]
     last = 1 + len(data["orders"]) + 5000
-    assert ws.auto_filter.ref == f"A1:T{last}"
+    assert ws.auto_filter.ref == f"A1:U{last}"
     assert str(ws[f"H{last}"].value).startswith(f'=IF($A{last}="",""')
     assert ws[f"H{last + 1}"].value is None
     assert [str(r.sqref) for r in ws.conditional_formatting][0] == f"A2:A{last}"
@@ -176,17 +176,19 @@ def test_formulas_and_validation_extend_five_thousand_rows_below_the_data(writte
 def test_dashboard_caches_its_python_twin(written):
     lang, data, path = written
     values = dashboard_values(data, derive(data), Config(), TODAY)
-    assert values == {
+    assert {k: values[k] for k in ("today", "month_start", "orders_this_month", "revenue_this_month", "receivables",
+                                   "overdue_orders", "overdue_amount", "low_stock_products")} == {
         "today": TODAY,
         "month_start": date(2026, 3, 1),
         "orders_this_month": 3,                              # the row without an order number does not count
         "revenue_this_month": D("949.15") + D("89.90"),       # the cancelled order left out
         "receivables": D("449.15") + D("89.90") + D("3.50"),  # positive balances, not cancelled
-        "overdue_orders": 1,                                 # processing, 10 days past due (grace 3)
-        "low_stock_products": 1,                             # P1002: 12 - 2 = 10, at the default point
-        "status_pending": 1, "status_processing": 2, "status_shipped": 1, "status_completed": 0,
-        "status_cancelled": 1,
+        # past the payment due date (no terms: the 交货日期) with a balance: SO2026030002 by a day, SO2026020002 by 10
+        "overdue_orders": 2, "overdue_amount": D("89.90") + D("3.50"),
+        "low_stock_products": 0,                             # P1002 is at the default point, but not on sale
     }
+    assert [values[f"status_{s}"] for s in ("pending", "processing", "shipped", "completed", "cancelled")] == [
+        1, 2, 1, 0, 1]
     ws = openpyxl.load_workbook(path, read_only=True, data_only=True)[aux_name(DASHBOARD, lang)]
     assert {key: ws[cell].value for key, cell in dashboard_cells().items()} == {
         key: _plain(v) for key, v in values.items()}
@@ -197,13 +199,14 @@ def test_template_dashboard_leaves_the_date_out(tmp_path):
     where = dashboard_cells()
     ws = openpyxl.load_workbook(path, read_only=True, data_only=True)["Dashboard"]
     assert ws[where["today"]].value is None and ws[where["month_start"]].value is None
-    assert [ws[c].value for k, c in where.items() if k not in ("today", "month_start")] == [0] * (len(where) - 2)
+    values = dashboard_values({}, derive({s.key: [] for s in SHEETS}), Config(), TODAY)
+    # no date, no text; every count and sum 0
+    assert {k: ws[c].value for k, c in where.items()} == {
+        k: 0 if isinstance(v, (int, D)) else None for k, v in values.items()}
     formulas = openpyxl.load_workbook(path, read_only=True)["Dashboard"]
     assert formulas[where["today"]].value == "=TODAY()"
-    assert formulas[where["receivables"]].value == (
-        "=SUMIFS(rng_orders_balance,rng_orders_balance,\">0\",rng_orders_status,\"<>\"&\"Cancelled\")")
-    assert formulas[where["low_stock_products"]].value == (
-        '=COUNTIFS(rng_products_above_reorder,"<=0")+COUNTIFS(rng_products_on_hand,"<="&10,rng_products_reorder_point,"")')
+    assert formulas[where["receivables"]].value == '=SUMIFS(rng_orders_balance,rng_orders_balance,">0")'
+    assert formulas[where["low_stock_products"]].value == "=COUNT(rng_products_low_seq)"
 
 
 def test_progress_reports_every_row(tmp_path):

@@ -12,7 +12,7 @@ from workbook_tools.config import Config
 from workbook_tools.derive import BLANK_GUARD, derive
 from workbook_tools.formulas import FORMULAS, FormulaContext, formula
 from workbook_tools.schema import SHEET_BY_KEY, SHEETS
-from workbook_tools.template.dashboard import _lines
+from workbook_tools.template.dashboard import dashboard_formulas
 from workbook_tools.template.fill import PlainFormulaSheet, row_formula
 
 CONTEXTS = [FormulaContext(lang, {s.key: 1 + 5000 + 7 * i for i, s in enumerate(SHEETS)}) for lang in ("zh", "en")]
@@ -38,7 +38,7 @@ def stock_sheet(tmp_path_factory):
 def test_skipping_xlsxwriters_formula_rewriting_changes_nothing(ctx, stock_sheet):
     """Our formulas hold no function xlsxwriter would prefix with _xlfn. (none newer than Excel 2010)."""
     cell_formulas = [formula(ctx, sheet, key, 2) for sheet, key in FORMULAS]
-    cell_formulas += [line.formula for line in _lines(ctx, Config()) if line.formula]
+    cell_formulas += list(dashboard_formulas(ctx, Config()).values())
     plain = PlainFormulaSheet._prepare_formula
     for f in cell_formulas:
         assert plain(stock_sheet, f) == Worksheet._prepare_formula(stock_sheet, f, True) == f[1:], f
@@ -61,11 +61,11 @@ def test_derive_leaves_rows_without_their_key_blank():
     values = derive(data).values
     data["stock_moves"] = [{"date": None, "sku": None, "type": "stocktake", "quantity": 3}]
     values = derive(data).values
-    assert values["products"] == {"last_count_date": [""], "on_hand": [""], "above_reorder": [""]}
-    assert values["stock_moves"] == {"latest_count": [""]}
+    assert values["products"] == {k: [""] for k in ("last_count_date", "on_hand", "above_reorder", "label", "low_seq")}
+    assert values["stock_moves"] == {"latest_count": [""], "product_name": [""]}
     assert values["orders"] == {k: [""] for k in ("customer_name", "total", "paid", "balance", "payment_status",
                                                   "shipped_on", "pay_due", "days_overdue", "refund_due", "allocated",
-                                                  "open", "alloc_rank")}
+                                                  "open", "alloc_rank", "overdue_rank")}
     assert values["order_lines"] == {"product_name": [""], "amount": [""], "shipped_qty": [""], "whole_ship_date": [""]}
 
 

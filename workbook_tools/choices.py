@@ -113,6 +113,8 @@ def choice_lists(config: Config) -> dict[str, tuple[Choice, ...]]:
         # how payments on account are allocated (config.Receivables), for the 核销顺序 formula
         "allocation": (Choice(config.receivables.allocation, config.receivables.allocation,
                               config.receivables.allocation),),
+        # the reorder point of products without one (config.Thresholds), for the 低库存序号 formula
+        "low_stock_default": (Choice(*[str(config.thresholds.low_stock_default)] * 3),),
     }
 
 

@@ -73,8 +73,49 @@ def _num(value: Any) -> Decimal:
     return ZERO if value is None else Decimal(value)
 
 
+def key_code(value: Any) -> Any:
+    """The code of a key cell: the text before the first space, so that a dropdown's entry
+    "C0001 杭州明远贸易有限公司" names C0001 (formulas.code_of is the formula's twin)."""
+    if isinstance(value, str):
+        return value.split(" ", 1)[0]
+    return value
+
+
+def unit_price(price: Any, sku: str, list_prices: dict[str, Any]) -> Any:
+    """The line's 单价, or the list price of the product keyed ``sku`` when it is blank (0 for an
+    unknown product)."""
+    if price is not None:
+        return price
+    listed = list_prices.get(sku)
+    return listed if _is_number(listed) else ZERO
+
+
+def low_stock(product: dict, on_hand: Any, default: int) -> bool:
+    """On sale and at or below the reorder point (``default`` when blank): the ``low-stock`` rule, the
+    dashboard's count and list (products.low_seq)."""
+    if product.get("sku") in (None, "") or product.get("active") == "no" or not _is_number(on_hand):
+        return False
+    point = product.get("reorder_point")
+    return on_hand <= (point if _is_number(point) else default)
+
+
+def ranks(values: list[Any]) -> list[Any]:
+    """Place of each value above 0, highest first, ties in row order (1, 2, 3 …); "" for the rest:
+    the formulas' COUNTIFS of the larger values plus the equal ones above."""
+    placed = sorted((i for i, v in enumerate(values) if _is_number(v) and v > 0), key=lambda i: (-values[i], i))
+    out: list[Any] = [""] * len(values)
+    for place, i in enumerate(placed, start=1):
+        out[i] = place
+    return out
+
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+
+
+def _label(code: Any, name: Any) -> str:
+    """``编号及名称``: the code, a space and the name (``A2&" "&B2``)."""
+    return f"{'' if code is None else code} {'' if name is None else name}"
 
 
 def _first_by_key(rows: list[dict], key: str, value: str, keyof=None) -> dict[str, Any]:
@@ -107,6 +148,13 @@ BLANK_GUARD: dict[tuple[str, str], str] = {
     ("order_lines", "whole_ship_date"): "order_no",
     ("products", "above_reorder"): "sku",
     ("stock_moves", "latest_count"): "sku",
+    ("stock_moves", "product_name"): "sku",
+    ("customers", "label"): "customer_id",
+    ("customers", "sales"): "customer_id",
+    ("customers", "sales_rank"): "customer_id",
+    ("products", "label"): "sku",
+    ("products", "low_seq"): "sku",
+    ("orders", "overdue_rank"): "order_no",
 }
 
 
@@ -222,12 +270,16 @@ def derive(data: BookData, config: Config | None = None, today: date | None = No
 
     # --- order lines
     product_names = _first_by_key(products, "sku", "name", _k)
+    list_prices = {}
+    for p in products:
+        list_prices.setdefault(_k[p["sku"]], p.get("list_price"))
     line_name, line_amount, line_shipped, line_whole = [], [], [], []
     for ln in lines:
         o, sku = _k[ln["order_no"]], _k[ln["sku"]]
         qty = ln.get("quantity") or 0
         line_name.append(product_names.get(sku, ""))
-        line_amount.append(_amount[(ln.get("quantity"), ln.get("unit_price"), ln.get("discount"))])
+        price = unit_price(ln.get("unit_price"), sku, list_prices)
+        line_amount.append(_amount[(ln.get("quantity"), price, ln.get("discount"))])
         n = whole_n.get(o, 0)
         line_shipped.append(qty if n > 0 else partial_qty.get((o, sku), 0))
         line_whole.append(whole_date[o] if n else "")
@@ -332,6 +384,12 @@ def derive(data: BookData, config: Config | None = None, today: date | None = No
         on_hand.append(base + after - shipped)
     # how far stock is above the reorder point, where one is set (the dashboard counts the rest)
     above = [n - p["reorder_point"] if _is_number(p.get("reorder_point")) else "" for p, n in zip(products, on_hand)]
+    default = config.thresholds.low_stock_default
+    low_seq, seen = [], 0
+    for p, stock in zip(products, on_hand):
+        low = low_stock(p, stock, default)
+        seen += low
+        low_seq.append(seen if low else "")
 
     # --- stock movements: the product's latest stocktake shows its date (products count from it)
     latest_count = [
@@ -339,18 +397,33 @@ def derive(data: BookData, config: Config | None = None, today: date | None = No
         and last_count.get(_k[m["sku"]]) == _serial[m["date"]] else ""
         for m in moves
     ]
-    move_values = {"latest_count": latest_count}
+    move_values = {"latest_count": latest_count,
+                   "product_name": [product_names.get(_k[m["sku"]], "") for m in moves]}
     _guard("stock_moves", moves, move_values)
 
-    product_values = {"last_count_date": last_count_date, "on_hand": on_hand, "above_reorder": above}
+    product_values = {"last_count_date": last_count_date, "on_hand": on_hand, "above_reorder": above,
+                      "label": [_label(p["sku"], p.get("name")) for p in products], "low_seq": low_seq}
     _guard("products", products, product_values)
     order_values = {"customer_name": o_name, "total": o_total, "paid": o_paid, "balance": o_balance,
                     "payment_status": o_status, "shipped_on": o_ship, "pay_due": o_due, "days_overdue": o_late,
-                    "refund_due": o_refund, "allocated": o_alloc, "open": o_open, "alloc_rank": o_rank}
+                    "refund_due": o_refund, "allocated": o_alloc, "open": o_open, "alloc_rank": o_rank,
+                    "overdue_rank": [""] * len(orders)}
     _guard("orders", orders, order_values)
+    order_values["overdue_rank"] = ranks(order_values["days_overdue"])  # of the rows the formulas fill
+
+    # --- customers: the dropdown entry, sales to date (cancelled orders left out) and its place
+    sales_by: dict[str, Decimal] = defaultdict(Decimal)
+    for od, total in zip(orders, order_values["total"]):
+        if od.get("status") != "cancelled" and total != "":
+            sales_by[_k[od["customer_id"]]] += total
+    sales = [money(sales_by.get(_k[c["customer_id"]], ZERO)) for c in customers]
+    customer_values = {"label": [_label(c["customer_id"], c.get("name")) for c in customers], "sales": sales,
+                       "sales_rank": [""] * len(customers)}
+    _guard("customers", customers, customer_values)
+    customer_values["sales_rank"] = ranks(customer_values["sales"])
     return Derived(
         {
-            "customers": {},
+            "customers": customer_values,
             "products": product_values,
             "orders": order_values,
             "order_lines": line_values,

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .choices import MOVEMENT_TYPE, ORDER_STATUS, PAYMENT_STATUS, label_of
+from .choices import MOVEMENT_TYPE, ORDER_STATUS, PAYMENT_STATUS, YES_NO, label_of
 from .derive import BLANK_GUARD, RANK_NOT_DUE, RANK_NOT_NAMED
 from .schema import SHEET_BY_KEY
 
@@ -71,9 +71,22 @@ def _lookup(target_sheet: str, target_key: str, value_key: str, sheet: str, key:
     return f
 
 
+def number(cell: str, default: str = "0") -> str:
+    """What an input cell counts as: its number (digits typed as text too), ``default`` for anything
+    else, as the reader makes a value it cannot read None ("9件" in 数量 is 0, never #VALUE!)."""
+    return f"IFERROR({cell}*1,{default})"
+
+
+def _unit_price(ctx: FormulaContext, row: int) -> str:
+    """The line's 单价, or the product's list price when it is blank (derive.unit_price)."""
+    h = lambda k: ctx.here("order_lines", k, row)  # noqa: E731
+    listed = number(f"INDEX({ctx.col('products', 'list_price')},MATCH({h('sku')},{ctx.col('products', 'sku')},0))")
+    return f'IFERROR(IF({h("unit_price")}="",{listed},{h("unit_price")}*1),{listed})'
+
+
 def _line_amount(ctx: FormulaContext, row: int) -> str:
     h = lambda k: ctx.here("order_lines", k, row)  # noqa: E731
-    return money(f"{h('quantity')}*{h('unit_price')}*(1-{h('discount')})")
+    return money(f"{number(h('quantity'))}*{_unit_price(ctx, row)}*(1-{number(h('discount'))})")
 
 
 def _whole(ctx: FormulaContext, row: int, what: str) -> str:
@@ -98,7 +111,7 @@ def _line_shipped(ctx: FormulaContext, row: int) -> str:
         f"SUMIFS({ctx.col('shipments', 'quantity')},{ctx.col('shipments', 'order_no')},{h('order_no')},"
         f"{ctx.col('shipments', 'sku')},{h('sku')})"
     )
-    return f'IF({h("whole_ship_date")}<>"",{h("quantity")},{partial})'
+    return f'IF({h("whole_ship_date")}<>"",{number(h("quantity"))},{partial})'
 
 
 def _order_total(ctx: FormulaContext, row: int) -> str:
@@ -230,7 +243,7 @@ def _on_hand(ctx: FormulaContext, row: int) -> str:
     stocktake = label_of(MOVEMENT_TYPE, "stocktake", ctx.lang)
     m = lambda k: ctx.col("stock_moves", k)  # noqa: E731
     t = f"N({h('last_count_date')})"  # the latest stocktake's date; 0 when there is none
-    base = f'IF({t}=0,{h("opening_stock")},SUMIFS({m("quantity")},{m("sku")},{sku},{m("latest_count")},">0"))'
+    base = f'IF({t}=0,{number(h("opening_stock"))},SUMIFS({m("quantity")},{m("sku")},{sku},{m("latest_count")},">0"))'
     after = f'SUMIFS({m("quantity")},{m("sku")},{sku},{m("date")},">"&{t},{m("type")},{ctx.text("<>" + stocktake)})'
     shipped = (
         f"SUMIFS({ctx.col('shipments', 'quantity')},{ctx.col('shipments', 'sku')},{sku},{ctx.col('shipments', 'ship_date')},\">\"&{t})"
@@ -244,6 +257,43 @@ def _above_reorder(ctx: FormulaContext, row: int) -> str:
     h = lambda k: ctx.here("products", k, row)  # noqa: E731
     on_hand, point = h("on_hand"), h("reorder_point")
     return f'IF(AND(ISNUMBER({on_hand}),ISNUMBER({point})),{on_hand}-{point},"")'
+
+
+def _label(sheet: str, key: str, name: str) -> Formula:
+    """编号及名称: ``C0001 杭州明远贸易有限公司``, a dropdown entry (derive._label)."""
+    def f(ctx: FormulaContext, row: int) -> str:
+        return f'{ctx.here(sheet, key, row)}&" "&{ctx.here(sheet, name, row)}'
+
+    return f
+
+
+def _customer_sales(ctx: FormulaContext, row: int) -> str:
+    o = lambda k: ctx.col("orders", k)  # noqa: E731
+    cancelled = ctx.text(label_of(ORDER_STATUS, "cancelled", ctx.lang))
+    return money(f'SUMIFS({o("total")},{o("customer_id")},{ctx.here("customers", "customer_id", row)},'
+                 f'{o("status")},"<>"&{cancelled})')
+
+
+def _rank(sheet: str, key: str) -> Formula:
+    """Place of the row's value above 0 among the column's, highest first, ties in row order
+    (derive.ranks): the larger values, plus the equal ones above, plus one."""
+    def f(ctx: FormulaContext, row: int) -> str:
+        v, letter = ctx.here(sheet, key, row), SHEET_BY_KEY[sheet].letter(key)
+        above = f"${letter}$1:${letter}{row - 1}"
+        return f'IF(N({v})>0,COUNTIFS({ctx.col(sheet, key)},">"&{v})+COUNTIFS({above},{v})+1,"")'
+
+    return f
+
+
+def _low_seq(ctx: FormulaContext, row: int) -> str:
+    """1, 2, 3 … down the on-sale products at or below their reorder point (derive.low_stock)."""
+    h = lambda k: ctx.here("products", k, row)  # noqa: E731
+    default = f"VALUE({list_range('low_stock_default')})"  # the settings' point, on the Lists sheet
+    letter = SHEET_BY_KEY["products"].letter("low_seq")
+    off = ctx.text(label_of(YES_NO, "no", ctx.lang))
+    point = f'IF(ISNUMBER({h("reorder_point")}),{h("reorder_point")},{default})'
+    return (f'IF(AND({h("active")}<>{off},ISNUMBER({h("on_hand")}),{h("on_hand")}<={point}),'
+            f'COUNT(${letter}$1:${letter}{row - 1})+1,"")')
 
 
 #: (sheet key, column key) -> formula builder. Every derived column of the schema has one (tested).
@@ -268,6 +318,13 @@ FORMULAS: dict[tuple[str, str], Formula] = {
     ("order_lines", "shipped_qty"): _line_shipped,
     ("order_lines", "whole_ship_date"): _line_whole_date,
     ("stock_moves", "latest_count"): _latest_count,
+    ("stock_moves", "product_name"): _lookup("products", "sku", "name", "stock_moves", "sku"),
+    ("customers", "label"): _label("customers", "customer_id", "name"),
+    ("customers", "sales"): _customer_sales,
+    ("customers", "sales_rank"): _rank("customers", "sales"),
+    ("products", "label"): _label("products", "sku", "name"),
+    ("products", "low_seq"): _low_seq,
+    ("orders", "overdue_rank"): _rank("orders", "days_overdue"),
 }
 
 

@@ -165,6 +165,12 @@ _KEY_OF = {"customers": CUSTOMER_ID, "products": SKU, "orders": ORDER_NO}
 TERMS = dict(type=T.CHOICE, choices="payment_terms", width=11, example="月结30天",
              aliases=("结算方式", "账期", "付款方式条件", "terms", "payment term"))
 
+#: ``编号及名称``: a key and its name in one cell, the entries of the dropdowns that pick a customer or a
+#: product ("C0001 杭州明远贸易有限公司"); the formulas and the reader take the code before the first space.
+LABEL_HELP = dict(help_zh="公式：编号 + 空格 + 名称，是其他表下拉列表中的选项；选中后公式和程序只取空格前的编号。",
+                  help_en="Formula: the code, a space and the name: the entries of the dropdowns on other sheets; "
+                          "formulas and the tools take the code before the space.")
+
 NOTES = dict(width=24, help_zh="任意备注。", help_en="Any remark.", aliases=("remarks", "note", "备注信息"))
 
 CUSTOMERS = Sheet(
@@ -208,6 +214,14 @@ CUSTOMERS = Sheet(
         _c("terms", "付款条件", "Payment terms", **TERMS,
            help_zh="客户的默认付款条件（款到发货、月结30天 …）；订单可另填。",
            help_en="The customer's usual payment terms (prepayment, month-end 30 days …); an order may have its own."),
+        _c("label", "编号及名称", "ID and name", derived=True, width=28, **LABEL_HELP),
+        _c("sales", "累计销售额", "Sales to date", T.MONEY, derived=True, width=12,
+           help_zh="公式：该客户全部订单金额合计（已取消的订单不计）。",
+           help_en="Formula: the total of the customer's orders, cancelled ones left out."),
+        _c("sales_rank", "销售额排名", "Sales rank", T.INT, derived=True, width=9,
+           help_zh="公式：按累计销售额从高到低的名次（同额按行序）；没有销售额为空。概览列出前五名。",
+           help_en="Formula: place by sales to date, highest first (ties in row order); blank without sales. "
+                   "The dashboard lists the first five."),
     ),
 )
 
@@ -245,6 +259,11 @@ PRODUCTS = Sheet(
         _c("above_reorder", "高于安全库存", "Above reorder point", T.INT, derived=True, width=10,
            help_zh="公式：当前库存 − 安全库存（填了安全库存时）；0 或负数表示该补货了。",
            help_en="Formula: on hand − reorder point (when one is set); 0 or less means reorder."),
+        _c("label", "编号及名称", "SKU and name", derived=True, width=28, **LABEL_HELP),
+        _c("low_seq", "低库存序号", "Low-stock no.", T.INT, derived=True, width=9,
+           help_zh="公式：在售且当前库存不高于安全库存（未填则用默认值）的产品，按行序编号 1、2、3 …；其他为空。概览列出它们。",
+           help_en="Formula: products on sale with stock at or below the reorder point (blank: the default) numbered "
+                   "1, 2, 3 … in row order; blank for the others. The dashboard lists them."),
     ),
 )
 
@@ -305,6 +324,10 @@ ORDERS = Sheet(
            help_zh="公式（核销用）：数字小的订单先用账户收款核销：应付日期（未到期的排后）；按备注核销时，备注点名的订单在前。",
            help_en="Formula (for allocation): orders with the lower number are paid first from money on account: by payment due "
                    "(not yet due last); under memo allocation the orders a memo names come first."),
+        _c("overdue_rank", "逾期排名", "Overdue rank", T.INT, derived=True, volatile=True, width=9,
+           help_zh="公式：逾期（逾期天数大于 0）的订单按逾期天数从多到少的名次（同天数按行序）；其他为空。概览列出前十名。",
+           help_en="Formula: overdue orders (days overdue above 0) placed by days overdue, most first (ties in row "
+                   "order); blank for the others. The dashboard lists the first ten."),
     ),
 )
 
@@ -429,6 +452,8 @@ STOCK_MOVES = Sheet(
         _c("latest_count", "最近盘点", "Latest count", T.DATE, derived=True, width=12,
            help_zh="公式：该产品最近一次盘点的行显示盘点日期（当前库存从这次盘点数起算），其他行为空。",
            help_en="Formula: on the product's latest stocktake, its date (stock on hand counts from it); blank elsewhere."),
+        _c("product_name", "产品名称", "Product name", derived=True, width=22,
+           help_zh="公式：按产品编号查出的名称。", help_en="Formula: the product's name, looked up by SKU."),
         _c("notes", "备注", "Notes", **NOTES),
     ),
 )

@@ -902,9 +902,18 @@ def _drawing(zf: zipfile.ZipFile, member: str, sheet: str, own: bool) -> list[Lo
                 where = cell_name(_int(row.text), _int(col.text))
         for obj in anchor:
             what = _drawing_object(zf, obj, rels)
+            if what and own and _template_chart(what):
+                continue  # the dashboard's own charts: the rebuilt dashboard has them again
             if what:
                 out.append(Loss(sheet, where, what + (" on a sheet the template rebuilds" if own else "")))
     return out
+
+
+def _template_chart(what: str) -> bool:
+    """Whether ``what`` (``a bar chart “各状态订单数”``) is one of the charts the template puts on the dashboard."""
+    from .template.dashboard import CHART_TITLES
+
+    return any(f"“{title}”" in what for title in CHART_TITLES)
 
 
 def _drawing_object(zf: zipfile.ZipFile, obj, rels: dict[str, _Rel]) -> str | None:

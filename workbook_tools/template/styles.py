@@ -54,8 +54,10 @@ class Styles:
         self.wrap_plain = add({"text_wrap": True, "valign": "top"})
         self.label = add({"bold": True, "border": 1, "border_color": "#BFBFBF"})
         self.value = {
-            kind: add({"num_format": num, "border": 1, "border_color": "#BFBFBF", "align": "right"})
-            for kind, num in (("int", "0"), ("money", "#,##0.00"), ("date", "yyyy-mm-dd"), ("month", "yyyy-mm"))
+            kind: add({"num_format": num, "border": 1, "border_color": "#BFBFBF",
+                       "align": "left" if kind == "text" else "right"})
+            for kind, num in (("int", "0"), ("money", "#,##0.00"), ("date", "yyyy-mm-dd"), ("month", "yyyy-mm"),
+                              ("text", "General"))
         }
 
     def header(self, col: Column) -> Format:

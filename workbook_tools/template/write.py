@@ -129,7 +129,7 @@ def write_book(
 
         write_instructions(ws_instructions, config, lang, lists, styles)
         write_dashboard(ws_dashboard, ctx, config, dashboard, dated=data is not None or today is not None,
-                        styles=styles)
+                        styles=styles, workbook=wb)
         for sheet, ws in data_sheets:
             write_data_sheet(ws, sheet, book[sheet.key], derived[sheet.key], ctx, config, lists, styles,
                              tick(sheet.name(lang)), carry.sheet(sheet.key) if carry else None)
