@@ -34,7 +34,7 @@ from typing import Any
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
-from .cells import cell_name
+from .cells import cell_name, col_index
 from .template.carry import Border, Formula, Link, Look, Note
 from .template.styles import DERIVED_FILL, FORMULA_CELL_FILL, OPTIONAL_FILL, REQUIRED_FILL
 from .read.xlsxparts import _attr, _local  # namespace-blind lookups, one definition
@@ -181,13 +181,6 @@ def parse_ref(ref: str) -> tuple[int, int, int, int] | None:
     else:
         r1, c1 = r0, c0
     return min(r0, r1), min(c0, c1), max(r0, r1), max(c0, c1)
-
-
-def col_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
 
 
 def range_name(r0: int, c0: int, r1: int, c1: int) -> str:
