@@ -110,3 +110,14 @@ def test_a_total_the_formulas_computed_without_a_misspelt_line_is_the_keys_fault
     assert _codes(_book([5.0, 10.0])) == [("订单!H2", "formula-overwritten"), ("订单明细!A2", "key-spelling")]
     # without the misspelt key, 0.00 is not what the formula computes
     assert _codes(_book([0.0, 10.0], spelling=False)) == [("订单!H2", "formula-overwritten")]
+
+
+def test_the_reader_reads_an_identifier_as_display_spells_it_cell_by_cell_and_a_whole_column_at_once():
+    from workbook_tools.read.coerce import to_id
+    from workbook_tools.read.columns import convert_column
+
+    typed = [" SO1", "ＳＯ２", "so3\u3000", "C\xa00001", "Ｐ１００１ ", "客户Ａ", "SO4"]
+    assert [to_id(t) for t in typed] == [display(t) for t in typed] == ["SO1", "SO2", "so3", "C 0001", "P1001", "客户A", "SO4"]
+    column = [f"{t}{i}" for i in range(3000) for t in ("ＳＯ", " SO")][:3000]  # distinct: the whole-column path
+    read, problems = convert_column(column, to_id)
+    assert problems == [] and read == [display(t) for t in column]
