@@ -13,7 +13,8 @@ from datetime import date
 import openpyxl
 import pytest
 
-from recalc_cases import KEY_PROBES, fill_template, gap_rows, known_rows, mismatches, money_rows, type_in
+from recalc_cases import (KEY_PROBES, fill_template, gap_rows, known_rows, misspelt_keys, mismatches, money_rows,
+                          type_in)
 from test_formulas_libreoffice import ID_CASES
 from workbook_tools.gnumeric import recalculate
 from workbook_tools.patterns import compile_pattern
@@ -53,6 +54,17 @@ def test_gnumeric_recalculates_a_small_demo_book_as_python_does(tmp_path):
     assert result.warnings == []
     assert mismatches(book, result.path, today=TODAY) == []
     assert result.seconds < 60
+
+
+def test_gnumeric_matches_keys_as_typed_as_libreoffice_does(tmp_path):
+    """A key with a trailing space or in full-width letters: Gnumeric misses it as LibreOffice does,
+    and computes what validate/cached.py expects of the keys as typed (keys.as_formulas_compare)."""
+    book = write_book(tmp_path / "book.xlsx")
+    type_in(book, misspelt_keys())
+    result = recalculate(book, tmp_path / "gnumeric")
+    assert {"订单!C2 customer_name", "订单!H3 total", "产品!K3 on_hand"} <= {
+        m.split(":")[0] for m in mismatches(book, result.path, today=TODAY)}
+    assert mismatches(book, result.path, today=TODAY, as_typed=True) == []
 
 
 def test_gnumeric_rounds_money_as_python_does(tmp_path):
