@@ -6,6 +6,7 @@ with ``validate``; LibreOffice computes every figure as Python does."""
 from __future__ import annotations
 
 import re
+import shutil
 import zipfile
 from datetime import date
 from decimal import Decimal as D
@@ -159,3 +160,14 @@ def test_libreoffice_computes_every_figure_as_python_does_after_a_pasted_text_qu
     ws = got["概览" if lang == "zh" else "Dashboard"]
     assert isinstance(ws["B10"].value, (int, float))  # 本月销售额: a number, never #VALUE!
     assert ws[dashboard_cells()["low_stock_products"]].value == 2
+
+
+@pytest.mark.skipif(shutil.which("ssconvert") is None, reason="Gnumeric (ssconvert) is not installed")
+@pytest.mark.gnumeric
+@pytest.mark.filterwarnings("ignore:Workbook contains no default style")
+def test_gnumeric_computes_every_figure_as_python_does_after_a_pasted_text_quantity(tmp_path):
+    from workbook_tools.gnumeric import recalculate
+
+    today = date.today()
+    path = _book(tmp_path, today)
+    assert mismatches(path, recalculate(path, tmp_path / "gnumeric").path, today=today) == []

@@ -129,9 +129,10 @@ def _dv(wb, sheet_key, key, lang="zh"):
 def test_dropdowns_point_at_defined_names(zh):
     status = _dv(zh, "orders", "status")
     assert (status.type, status.formula1, status.errorStyle in (None, "stop")) == ("list", "lst_order_status", True)
+    # a customer or product is picked from "code name" entries; a code typed alone is asked about
     customer = _dv(zh, "orders", "customer_id")
-    assert (customer.type, customer.formula1) == ("list", "keys_customers_customer_id")
-    assert _dv(zh, "order_lines", "sku").formula1 == "keys_products_sku"
+    assert (customer.type, customer.formula1, customer.errorStyle) == ("list", "picks_customers_customer_id", "warning")
+    assert _dv(zh, "order_lines", "sku").formula1 == "picks_products_sku"
     assert _dv(zh, "payments", "order_no").formula1 == "keys_orders_order_no"
     assert _dv(zh, "shipments", "carrier").formula1 == "lst_carrier"
     # non-strict lists take other text after a warning
@@ -203,14 +204,15 @@ def test_conditional_formats(book):
     st = {"zh": ("待处理", "处理中", "已取消"), "en": ("Pending", "Processing", "Cancelled")}[lang]
     assert cond_formats(wb[ORDERS.name(lang)]) == [
         (f"A2:A{LAST}", 'AND($A2<>"",OR(ISNUMBER(MATCH($A2,$A$1:$A1,0)),ISNUMBER(MATCH($A2,$A3:$A$1048576,0))))'),
-        (f"B2:B{LAST}", 'AND($B2<>"",ISNA(MATCH($B2,col_customers_customer_id,0)))'),
+        (f"B2:B{LAST}", 'AND($B2<>"",ISNA(MATCH(IFERROR(IF(FIND(" ",$B2)<LEN($B2),LEFT($B2,FIND(" ",$B2)-1),$B2),'
+                        '$B2),col_customers_customer_id,0)))'),
         (f"E2:E{LAST}", f'AND($A2<>"",ISNUMBER($E2),$E2+3<TODAY(),OR($F2="{st[0]}",$F2="{st[1]}"))'),
         (f"J2:J{LAST}", f'AND($A2<>"",N($J2)>0,ISNUMBER($E2),$E2<TODAY(),$F2<>"{st[2]}")'),
     ]
     products = SHEET_BY_KEY["products"]
     assert cond_formats(wb[products.name(lang)])[1:] == [
         (f"K2:K{LAST}", 'AND($A2<>"",ISNUMBER($K2),$K2<0)'),
-        (f"K2:K{LAST}", 'AND($A2<>"",ISNUMBER($K2),$K2<=IF($H2="",10,$H2))'),
+        (f"K2:K{LAST}", 'AND($A2<>"",ISNUMBER($N2))'),  # 低库存序号: on sale, at or below the point
     ]
     # every unique and every reference column is watched
     for sheet in SHEETS:
@@ -231,7 +233,9 @@ def test_thresholds_come_from_the_config():
     config = Config.model_validate({"thresholds": {"low_stock_default": 25, "overdue_grace_days": 7}})
     formulas = [r.formula for key in ("orders", "products") for r in rules(SHEET_BY_KEY[key], "zh", config)]
     assert any("$E2+7<TODAY()" in f for f in formulas)
-    assert any('IF($H2="",25,$H2)' in f for f in formulas)
+    from workbook_tools.choices import choice_lists
+
+    assert [c.value for c in choice_lists(config)["low_stock_default"]] == ["25"]  # 低库存序号 reads it there
 
 
 def test_formula_cells_locked_input_cells_unlocked_sheets_protected_without_password(book):

@@ -27,7 +27,7 @@ from .commands.common import (
     wrote,
 )
 from .commands.speak import current_lang
-from .config import DEFAULT_CONFIG_NAME, write_default_config
+from .config import DEFAULT_CONFIG_NAME, Config, write_default_config
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]},
              help_zh="客户订单管理簿及其工具：生成模板和示例簿，校验、导入、合并、对账、月报、客户档案。\n\n"
@@ -47,22 +47,31 @@ def cli() -> None:
 @cli.command(
     help_zh="写出空白的订单簿模板（数据验证、公式、填写说明）。",
     options_zh={"--output": "写到哪里。默认：order_book_template.xlsx（英文：order_book_template_en.xlsx）。"
-                            "那里已有订单簿时，不加 --force 不会替换。"},
+                            "那里已有订单簿时，不加 --force 不会替换。",
+                "--company": "簿上的公司名称（标题、概览、页眉），随簿保存在设置中。默认：设置中的 company_name。"},
     examples=[("orderbook template -o 订单簿.xlsx", "写出中文模板：", "Write the Chinese template:"),
+              ("orderbook template --company 杭州明远贸易有限公司", "写出带本公司名称的模板：",
+               "Write the template under your company's name:"),
               ("orderbook template --lang en", "写出英文模板：", "Write the English template:")])
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write. Default: order_book_template.xlsx (en: order_book_template_en.xlsx). "
                    "An existing order book there is not replaced without --force.")
+@click.option("--company", metavar="NAME", default=None,
+              help="The company name on the book (title, dashboard, page headers), stored with its settings. "
+                   "Default: company_name of the settings.")
 @lang_option
 @config_option
 @force_option
 @handle_errors
-def template(output: Path | None, lang: str | None, config_path: Path | None, force: bool) -> None:
+def template(output: Path | None, company: str | None, lang: str | None, config_path: Path | None,
+             force: bool) -> None:
     """Write the empty order-book template (validation, formulas, instructions)."""
     from .template import write_book
 
     settings = load_settings(output, config_path, stored=False)
     config = settings.config
+    if company and company.strip():
+        config = config.model_copy(update={"company_name": company.strip()})
     lang = lang or config.language
     output = output or Path("order_book_template.xlsx" if lang == "zh" else "order_book_template_en.xlsx")
     with book_output(output, inputs=[config_path], force=force) as saved:
@@ -264,16 +273,26 @@ def config() -> None:
     """Company settings (TOML)."""
 
 
-@config.command("init", help_zh="写出默认的设置文件（orderbook.toml），供修改。",
-                options_zh={"--force": "覆盖已有的文件。"},
+@config.command("init", help_zh="写出默认的设置文件（orderbook.toml），供修改；先问公司名称（或用 --company 给出）。",
+                options_zh={"--force": "覆盖已有的文件。",
+                            "--company": "公司名称；不给出时在终端里询问（回车用默认值）。"},
                 examples=[("orderbook config init", "在当前文件夹写出 orderbook.toml：",
                            "Write orderbook.toml in the current folder:")])
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_CONFIG_NAME)
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@click.option("--company", metavar="NAME", default=None,
+              help="The company name; asked for at a terminal when not given (Enter keeps the default).")
 @handle_errors
-def config_init(path: Path, force: bool) -> None:
-    """Write the default settings file (orderbook.toml) to edit."""
-    click.echo(wrote(write_default_config(path, overwrite=force), current_lang()))
+def config_init(path: Path, force: bool, company: str | None) -> None:
+    """Write the default settings file (orderbook.toml) to edit, with the company's name (asked for)."""
+    if company is None and interactive():
+        company = click.prompt("公司名称 / Company name", default=Config().company_name)
+    click.echo(wrote(write_default_config(path, overwrite=force, company=company), current_lang()))
+
+
+def interactive() -> bool:
+    """Whether a person answers at a terminal (cron and scripts are never asked)."""
+    return sys.stdin.isatty()
 
 
 @config.command("show", help_zh="打印命令对 BOOK 使用的设置（TOML）及其来源：--config、$ORDERBOOK_CONFIG、"

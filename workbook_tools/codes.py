@@ -121,10 +121,14 @@ _CODES = [
     Code("shipment-but-not-shipped", W, "status", "有发货记录但状态未发货", "Shipment but not shipped",
          "订单“{value}”已有发货记录，但状态仍为{expected}", "Order '{value}' has a shipment but is still {expected_en}",
          "将订单状态改为已发货。", "Set the order status to shipped."),
-    Code("status-log-mismatch", E, "status", "状态与记录不符", "Status differs from log",
+    # a warning: 订单状态 is the order's status, entered once; the log is its history (README, "A status
+    # change is entered once")
+    Code("status-log-mismatch", W, "status", "状态与记录不符", "Status differs from log",
          "订单“{value}”当前状态为{expected}，但状态记录最后一条为{other}",
          "Order '{value}' is {expected_en} but its last status-log entry says {other_en}",
-         "补记状态记录，或改正订单状态。", "Add the missing status-log entry, or correct the status."),
+         "订单状态以订单表为准；需要留痕时在状态记录补一行（时间、经办人、问题）。",
+         "The status on Orders is the order's status; add a status-log row when the change needs a record "
+         "(time, who, problem)."),
     Code("status-regression", E, "status", "状态倒退", "Status went backwards",
          "订单“{value}”的状态从{other}退回到{expected}", "Order '{value}' went back from {other_en} to {expected_en}",
          "检查状态记录的顺序和时间。", "Check the order and times of the status-log entries."),

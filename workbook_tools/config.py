@@ -274,10 +274,12 @@ def config_toml(config: Config | None = None) -> str:
     return header + tomli_w.dumps(data)
 
 
-def write_default_config(path: str | os.PathLike, *, overwrite: bool = False) -> Path:
+def write_default_config(path: str | os.PathLike, *, overwrite: bool = False, company: str | None = None) -> Path:
+    """The default settings at ``path``, under ``company``'s name when given."""
     path = Path(path)
     if path.exists() and not overwrite:
         raise ConfigError(f"{path}: already exists (use --force to overwrite)")
+    config = Config(company_name=company.strip()) if company and company.strip() else None
     with atomic_path(path) as tmp:
-        tmp.write_text(config_toml(), encoding="utf-8")
+        tmp.write_text(config_toml(config), encoding="utf-8")
     return path

@@ -73,12 +73,6 @@ def _num(value: Any) -> Decimal:
     return ZERO if value is None else Decimal(value)
 
 
-def key_code(value: Any) -> Any:
-    """The code of a key cell: the text before the first space, so that a dropdown's entry
-    "C0001 杭州明远贸易有限公司" names C0001 (formulas.code_of is the formula's twin)."""
-    if isinstance(value, str):
-        return value.split(" ", 1)[0]
-    return value
 
 
 def unit_price(price: Any, sku: str, list_prices: dict[str, Any]) -> Any:

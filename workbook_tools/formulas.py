@@ -55,16 +55,45 @@ class FormulaContext:
 Formula = Callable[[FormulaContext, int], str]
 
 
+#: Key columns that may hold a dropdown entry, "C0001 杭州明远贸易有限公司": the code, a space, the name
+#: (编号及名称 on 客户 and 产品). The formulas take the code (:func:`code_of`) and match such cells
+#: too (:func:`either`); the reader takes the code (read/coerce.to_key).
+LABELLED: frozenset[tuple[str, str]] = frozenset({
+    ("orders", "customer_id"), ("payments", "customer_id"),
+    ("order_lines", "sku"), ("shipments", "sku"), ("stock_moves", "sku"),
+})
+
+
+def code_of(cell: str) -> str:
+    """The code in ``cell``: the text before a space that has something after it (read.coerce.to_key),
+    else the cell as typed (a trailing space stays: validate reports it, ``key-spelling``)."""
+    at = f'FIND(" ",{cell})'
+    return f"IFERROR(IF({at}<LEN({cell}),LEFT({cell},{at}-1),{cell}),{cell})"
+
+
+def either(fn: str, first: str, key_range: str, key: str, rest: str = "") -> str:
+    """``fn`` (SUMIFS, COUNTIFS) over the rows whose ``key_range`` cell is ``key``, or a dropdown
+    entry of it (``key``, a space and at least one character): the two criteria summed. ``first``: the sum range
+    and its comma, or "" for COUNTIFS; ``rest``: more criteria, with a leading comma."""
+    return f'({fn}({first}{key_range},{key}{rest})+{fn}({first}{key_range},{key}&" ?*"{rest}))'
+
+
 def money(expr: str) -> str:
     """``expr`` rounded to the cent half away from zero, whatever its binary noise (derive.money)."""
     return f"ROUND(ROUND(({expr})*100,4),0)/100"
+
+
+def _key(ctx: FormulaContext, sheet: str, key: str, row: int) -> str:
+    """The key on ``row``: the cell, or its code where the column takes dropdown entries."""
+    cell = ctx.here(sheet, key, row)
+    return code_of(cell) if (sheet, key) in LABELLED else cell
 
 
 def _lookup(target_sheet: str, target_key: str, value_key: str, sheet: str, key: str) -> Formula:
     def f(ctx: FormulaContext, row: int) -> str:
         body = (
             f"IFERROR(INDEX({ctx.col(target_sheet, value_key)},"
-            f"MATCH({ctx.here(sheet, key, row)},{ctx.col(target_sheet, target_key)},0))&\"\",\"\")"
+            f"MATCH({_key(ctx, sheet, key, row)},{ctx.col(target_sheet, target_key)},0))&\"\",\"\")"
         )
         return body
 
@@ -80,7 +109,8 @@ def number(cell: str, default: str = "0") -> str:
 def _unit_price(ctx: FormulaContext, row: int) -> str:
     """The line's 单价, or the product's list price when it is blank (derive.unit_price)."""
     h = lambda k: ctx.here("order_lines", k, row)  # noqa: E731
-    listed = number(f"INDEX({ctx.col('products', 'list_price')},MATCH({h('sku')},{ctx.col('products', 'sku')},0))")
+    sku = _key(ctx, "order_lines", "sku", row)
+    listed = number(f"INDEX({ctx.col('products', 'list_price')},MATCH({sku},{ctx.col('products', 'sku')},0))")
     return f'IFERROR(IF({h("unit_price")}="",{listed},{h("unit_price")}*1),{listed})'
 
 
@@ -107,10 +137,8 @@ def _line_whole_date(ctx: FormulaContext, row: int) -> str:
 def _line_shipped(ctx: FormulaContext, row: int) -> str:
     """All of it once the order went whole (it has a whole-order ship date), else its partial shipments."""
     h = lambda k: ctx.here("order_lines", k, row)  # noqa: E731
-    partial = (
-        f"SUMIFS({ctx.col('shipments', 'quantity')},{ctx.col('shipments', 'order_no')},{h('order_no')},"
-        f"{ctx.col('shipments', 'sku')},{h('sku')})"
-    )
+    partial = either("SUMIFS", f"{ctx.col('shipments', 'quantity')},{ctx.col('shipments', 'order_no')},{h('order_no')},",
+                     ctx.col("shipments", "sku"), _key(ctx, "order_lines", "sku", row))
     return f'IF({h("whole_ship_date")}<>"",{number(h("quantity"))},{partial})'
 
 
@@ -163,7 +191,7 @@ def _pay_due(ctx: FormulaContext, row: int) -> str:
     months and days come from the Lists sheet (``lst_payment_terms_*``), so the settings decide."""
     h = lambda k: ctx.here("orders", k, row)  # noqa: E731
     customer_terms = (f"IFERROR(INDEX({ctx.col('customers', 'terms')},"
-                      f"MATCH({h('customer_id')},{ctx.col('customers', 'customer_id')},0))&\"\",\"\")")
+                      f"MATCH({_key(ctx, 'orders', 'customer_id', row)},{ctx.col('customers', 'customer_id')},0))&\"\",\"\")")
     term = f'IF({h("terms")}<>"",{h("terms")},{customer_terms})'
     at = f"MATCH({term},{list_range('payment_terms')},0)"
     part = lambda p: f"INDEX({list_range('payment_terms_' + p)},{at})"  # noqa: E731
@@ -197,8 +225,8 @@ def _alloc_rank(ctx: FormulaContext, row: int) -> str:
     memo allocation is on and a memo of the customer's payments on account names the order."""
     h = lambda k: ctx.here("orders", k, row)  # noqa: E731
     p = lambda k: ctx.col("payments", k)  # noqa: E731
-    named = (f'COUNTIFS({p("customer_id")},{h("customer_id")},{p("order_no")},"",'
-             f'{p("notes")},"*"&{h("order_no")}&"*")')
+    named = either("COUNTIFS", "", p("customer_id"), _key(ctx, "orders", "customer_id", row),
+                   f',{p("order_no")},"",{p("notes")},"*"&{h("order_no")}&"*"')
     # (the one-cell list by itself: Gnumeric's INDEX of a one-cell range is #REF!)
     memo = f'AND({list_range("allocation")}="memo",{named}>0)'
     return (f'IF({memo},0,{RANK_NOT_NAMED})'
@@ -212,13 +240,13 @@ def _allocated(ctx: FormulaContext, row: int) -> str:
     h = lambda k: ctx.here("orders", k, row)  # noqa: E731
     p = lambda k: ctx.col("payments", k)  # noqa: E731
     o = lambda k: ctx.col("orders", k)  # noqa: E731
-    cust, rank = h("customer_id"), h("alloc_rank")
-    pool = f'SUMIFS({p("amount")},{p("customer_id")},{cust},{p("order_no")},"")'
+    cust, rank = _key(ctx, "orders", "customer_id", row), h("alloc_rank")
+    pool = either("SUMIFS", f'{p("amount")},', p("customer_id"), cust, f',{p("order_no")},""')
     above = lambda k: f"${SHEET_BY_KEY['orders'].letter(k)}$1:${SHEET_BY_KEY['orders'].letter(k)}{row - 1}"  # noqa: E731
-    ahead = (f'SUMIFS({o("open")},{o("customer_id")},{cust},{o("alloc_rank")},"<"&{rank})'
-             f'+SUMIFS({above("open")},{above("customer_id")},{cust},{above("alloc_rank")},{rank})')
+    ahead = (either("SUMIFS", f'{o("open")},', o("customer_id"), cust, f',{o("alloc_rank")},"<"&{rank}')
+             + "+" + either("SUMIFS", f'{above("open")},', above("customer_id"), cust, f',{above("alloc_rank")},{rank}'))
     share = money(f"MAX(0,MIN({h('open')},{pool}-({ahead})))")
-    return f'IF({cust}="",0,{share})'
+    return f'IF({h("customer_id")}="",0,{share})'
 
 
 def _latest_count(ctx: FormulaContext, row: int) -> str:
@@ -226,7 +254,8 @@ def _latest_count(ctx: FormulaContext, row: int) -> str:
     h = lambda k: ctx.here("stock_moves", k, row)  # noqa: E731
     m = lambda k: ctx.col("stock_moves", k)  # noqa: E731
     count = ctx.text(label_of(MOVEMENT_TYPE, "stocktake", ctx.lang))
-    later = f'COUNTIFS({m("sku")},{h("sku")},{m("type")},{count},{m("date")},">"&{h("date")})'
+    later = either("COUNTIFS", "", m("sku"), _key(ctx, "stock_moves", "sku", row),
+                   f',{m("type")},{count},{m("date")},">"&{h("date")}')
     return f'IF(AND({h("type")}={count},ISNUMBER({h("date")})),IF({later}=0,{h("date")},""),"")'
 
 
@@ -234,7 +263,9 @@ def _last_count(ctx: FormulaContext, row: int) -> str:
     """The date the stock movements mark as the product's latest stocktake (their mean: all equal)."""
     sku = ctx.here("products", "sku", row)
     m = lambda k: ctx.col("stock_moves", k)  # noqa: E731
-    return f'IFERROR(SUMIFS({m("latest_count")},{m("sku")},{sku})/COUNTIFS({m("sku")},{sku},{m("latest_count")},">0"),"")'
+    total = either("SUMIFS", f'{m("latest_count")},', m("sku"), sku)
+    counts = either("COUNTIFS", "", m("sku"), sku, f',{m("latest_count")},">0"')
+    return f'IFERROR({total}/{counts},"")'
 
 
 def _on_hand(ctx: FormulaContext, row: int) -> str:
@@ -243,13 +274,14 @@ def _on_hand(ctx: FormulaContext, row: int) -> str:
     stocktake = label_of(MOVEMENT_TYPE, "stocktake", ctx.lang)
     m = lambda k: ctx.col("stock_moves", k)  # noqa: E731
     t = f"N({h('last_count_date')})"  # the latest stocktake's date; 0 when there is none
-    base = f'IF({t}=0,{number(h("opening_stock"))},SUMIFS({m("quantity")},{m("sku")},{sku},{m("latest_count")},">0"))'
-    after = f'SUMIFS({m("quantity")},{m("sku")},{sku},{m("date")},">"&{t},{m("type")},{ctx.text("<>" + stocktake)})'
-    shipped = (
-        f"SUMIFS({ctx.col('shipments', 'quantity')},{ctx.col('shipments', 'sku')},{sku},{ctx.col('shipments', 'ship_date')},\">\"&{t})"
-        f"+SUMIFS({ctx.col('order_lines', 'quantity')},{ctx.col('order_lines', 'sku')},{sku},"
-        f"{ctx.col('order_lines', 'whole_ship_date')},\">\"&{t})"
-    )
+    counted = either("SUMIFS", f'{m("quantity")},', m("sku"), sku, f',{m("latest_count")},">0"')
+    base = f'IF({t}=0,{number(h("opening_stock"))},{counted})'
+    after = either("SUMIFS", f'{m("quantity")},', m("sku"), sku,
+                   f',{m("date")},">"&{t},{m("type")},{ctx.text("<>" + stocktake)}')
+    ships = lambda k: ctx.col("shipments", k)  # noqa: E731
+    lines = lambda k: ctx.col("order_lines", k)  # noqa: E731
+    shipped = (either("SUMIFS", f"{ships('quantity')},", ships("sku"), sku, f',{ships("ship_date")},">"&{t}') + "+"
+               + either("SUMIFS", f"{lines('quantity')},", lines("sku"), sku, f',{lines("whole_ship_date")},">"&{t}'))
     return f"{base}+{after}-({shipped})"
 
 
@@ -270,8 +302,8 @@ def _label(sheet: str, key: str, name: str) -> Formula:
 def _customer_sales(ctx: FormulaContext, row: int) -> str:
     o = lambda k: ctx.col("orders", k)  # noqa: E731
     cancelled = ctx.text(label_of(ORDER_STATUS, "cancelled", ctx.lang))
-    return money(f'SUMIFS({o("total")},{o("customer_id")},{ctx.here("customers", "customer_id", row)},'
-                 f'{o("status")},"<>"&{cancelled})')
+    return money(either("SUMIFS", f'{o("total")},', o("customer_id"), ctx.here("customers", "customer_id", row),
+                        f',{o("status")},"<>"&{cancelled}'))
 
 
 def _rank(sheet: str, key: str) -> Formula:

@@ -57,7 +57,8 @@ def misspelt(typed: Any) -> str | None:
         return None
     core = typed.strip()
     spaced = core != typed
-    wide = not core.isascii() and unicodedata.normalize("NFKC", core) != core
+    code = core.split(" ", 1)[0]  # of a dropdown entry "C0001 杭州明远（集团）" only the code counts
+    wide = not code.isascii() and unicodedata.normalize("NFKC", code) != code
     return "both" if spaced and wide else "full-width" if wide else "spaces" if spaced else None
 
 

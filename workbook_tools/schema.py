@@ -334,8 +334,8 @@ ORDERS = Sheet(
 ORDER_LINES = Sheet(
     "order_lines", "订单明细", "Order lines",
     natural_key=("order_no", "sku"),
-    help_zh="每张订单的每个产品一行。单价默认为产品单价。",
-    help_en="One row per product of an order. The unit price defaults to the list price.",
+    help_zh="每张订单的每个产品一行。单价不填时，金额按产品表中的单价计算（单元格仍为空）。",
+    help_en="One row per product of an order. A blank unit price: the amount uses the product's list price (the cell stays blank).",
     columns=(
         _ref(ORDER_NO, help_zh="从下拉列表选择订单。", help_en="Pick an order from the Orders sheet."),
         _ref(SKU, help_zh="从下拉列表选择产品。", help_en="Pick a product from the Products sheet."),
@@ -343,8 +343,10 @@ ORDER_LINES = Sheet(
            help_zh="公式：按产品编号查出的名称。", help_en="Formula: the product's name, looked up by SKU."),
         _c("quantity", "数量", "Quantity", T.INT, required=True, min=1, width=8, example="2",
            aliases=("订购数量", "qty"), help_zh="正整数。", help_en="A whole number above 0."),
-        _c("unit_price", "单价", "Unit price", T.MONEY, required=True, min=0, width=12, example="499.00",
-           aliases=("成交单价", "价格", "price"), help_zh="成交单价（元）。", help_en="Agreed unit price."),
+        _c("unit_price", "单价", "Unit price", T.MONEY, min=0, width=12, example="499.00",
+           aliases=("成交单价", "价格", "price"),
+           help_zh="成交单价（元）；不填则按产品表中该产品的单价计算金额。",
+           help_en="Agreed unit price; blank: the amount uses the product's list price from Products."),
         _c("discount", "折扣", "Discount", T.PERCENT, min=0, max=1, width=8, example="5%",
            aliases=("折扣率", "discount rate"), help_zh="0% 到 100%，不填为无折扣。", help_en="0% to 100%; blank = none."),
         _c("amount", "金额", "Amount", T.MONEY, derived=True, width=12,

@@ -383,11 +383,26 @@ def choice_converter(choices: tuple[Choice, ...]) -> Converter:
 # --------------------------------------------------------------------------------------------
 
 
+#: Columns naming a customer or a product, whose dropdowns list "code name" entries (formulas.LABELLED).
+LABELLED_REFS = frozenset({"customers.customer_id", "products.sku"})
+
+
+def to_key(v: Any) -> Any:
+    """A customer ID or SKU naming another sheet's row: as :func:`to_id`, and of a dropdown entry
+    "C0001 杭州明远贸易有限公司" (the code, a space, the name) the code (formulas.code_of)."""
+    s = to_id(v)
+    if type(s) is str and " " in s:
+        return s.split(" ", 1)[0]
+    return s
+
+
 def converter(col: Column, *, lists: dict[str, tuple[Choice, ...]], dates: Dates) -> Converter:
     """The function that reads one cell of ``col``."""
     t = col.type
     if t == T.CHOICE:
         return choice_converter(lists[col.choices])
+    if t == T.ID and col.ref in LABELLED_REFS:
+        return to_key
     return {
         T.TEXT: to_text,
         T.ID: to_id,

@@ -15,6 +15,7 @@ from ..choices import ORDER_STATUS, label_of
 from ..config import Config
 from ..errors import SchemaError
 from ..schema import Sheet
+from ..formulas import LABELLED, code_of
 from .lists import column_name
 from .styles import Styles
 
@@ -43,7 +44,8 @@ def rules(sheet: Sheet, lang: str, config: Config) -> list[Rule]:
                                      f'ISNUMBER(MATCH({cell},{below},0))))', "error"))
         if col.ref:
             target = column_name(*col.ref.split("."))
-            out.append(Rule(col.key, f'=AND({cell}<>"",ISNA(MATCH({cell},{target},0)))', "error"))
+            key = code_of(cell) if (sheet.key, col.key) in LABELLED else cell  # "C0001 名称": its code
+            out.append(Rule(col.key, f'=AND({cell}<>"",ISNA(MATCH({key},{target},0)))', "error"))
     status = lambda value: _q(label_of(ORDER_STATUS, value, lang))  # noqa: E731
     if sheet.key == "orders":
         key, due, st = h("order_no"), h("due_date"), h("status")
@@ -53,10 +55,10 @@ def rules(sheet: Sheet, lang: str, config: Config) -> list[Rule]:
         out.append(Rule("balance", f'=AND({key}<>"",N({h("balance")})>0,ISNUMBER({due}),{due}<TODAY(),'
                                    f'{st}<>{status("cancelled")})', "warning"))
     if sheet.key == "products":
-        key, on_hand, point = h("sku"), h("on_hand"), h("reorder_point")
+        key, on_hand = h("sku"), h("on_hand")
         out.append(Rule("on_hand", f'=AND({key}<>"",ISNUMBER({on_hand}),{on_hand}<0)', "error"))
-        out.append(Rule("on_hand", f'=AND({key}<>"",ISNUMBER({on_hand}),'
-                                   f'{on_hand}<=IF({point}="",{config.thresholds.low_stock_default},{point}))', "warning"))
+        # low stock as validate and the dashboard count it: the products 低库存序号 numbers (on sale only)
+        out.append(Rule("on_hand", f'=AND({key}<>"",ISNUMBER({h("low_seq")}))', "warning"))
     return out
 
 

@@ -20,7 +20,7 @@ a reader that does not recalculate still sees the right numbers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 

@@ -8,6 +8,9 @@ Three kinds of names, all ASCII so every spreadsheet program takes them:
   last row holding one (:func:`keys_formula`): the range grows as staff add rows, blank rows in
   between included, and Excel 2010+, WPS, LibreOffice and Gnumeric all evaluate it in a list
   validation.
+* ``picks_<sheet>_<column>``: the same rows of the 编号及名称 column beside the customer IDs and SKUs
+  ("C0001 杭州明远贸易有限公司"): the entries of the dropdowns that pick a customer or a product, so
+  staff choose by name; the formulas and the reader take the code (formulas.LABELLED).
 * ``col_<sheet>_<column>``: a whole column on another sheet, for validation and conditional
   format formulas (Excel 2007 refuses direct references to other sheets there; names always work).
 * ``rng_<sheet>_<column>``: a column's prepared rows (row 2 to the sheet's last prepared row), the
@@ -40,6 +43,15 @@ def keys_name(ref: str) -> str:
     return "keys_" + ref.replace(".", "_")
 
 
+def picks_name(ref: str) -> str:
+    """``picks_customers_customer_id``: the dropdown entries (code and name) of ``Column.ref`` ``ref``."""
+    return "picks_" + ref.replace(".", "_")
+
+
+#: The refs whose dropdowns list "code name" entries, and the column holding them.
+PICKS = {"customers.customer_id": "label", "products.sku": "label"}
+
+
 def column_name(sheet_key: str, col_key: str) -> str:
     return f"col_{sheet_key}_{col_key}"
 
@@ -54,16 +66,17 @@ def named_columns() -> list[tuple[str, str]]:
     return list(dict.fromkeys([*targets, *_EXTRA_COLUMNS]))
 
 
-def keys_formula(where: str, letter: str) -> str:
+def keys_formula(where: str, letter: str, show: str | None = None) -> str:
     """The keys of column ``letter`` on sheet ``where`` (quoted), row 2 to the last row holding one.
 
     The last row is found by MATCH's binary search for a value above every key: a text
     (``REPT("z",255)``) and a number (9.99E+307), each the last of its kind; blank rows in between
     do not stop it (``COUNTA`` counted cells, and missed the keys typed after a gap). OFFSET, not
-    ``A2:INDEX(…)``: Gnumeric does not build a range from INDEX in a name."""
+    ``A2:INDEX(…)``: Gnumeric does not build a range from INDEX in a name. ``show``: the letter of
+    the column whose rows the list gives (the 编号及名称 beside the keys), default the keys'."""
     col = f"{where}!${letter}:${letter}"
     last = f'MAX(2,IFERROR(MATCH(REPT("z",255),{col}),1),IFERROR(MATCH(9.99E+307,{col}),1))'
-    return f"=OFFSET({where}!${letter}$2,0,0,{last}-1,1)"
+    return f"=OFFSET({where}!${show or letter}$2,0,0,{last}-1,1)"
 
 
 class _Recorder(FormulaContext):
@@ -133,6 +146,8 @@ def define_names(wb: Workbook, lists: dict[str, tuple[Choice, ...]], lang: str, 
         sheet, col = resolve_ref(ref)
         where, letter = quote_sheet(sheet.name(lang)), sheet.letter(col.key)
         wb.define_name(keys_name(ref), keys_formula(where, letter))
+        if ref in PICKS:
+            wb.define_name(picks_name(ref), keys_formula(where, letter, sheet.letter(PICKS[ref])))
     for sheet_key, col_key in named_columns():
         sheet, col = resolve_ref(f"{sheet_key}.{col_key}")
         letter = sheet.letter(col.key)

@@ -17,6 +17,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "warn_list": ("该值不在下拉列表中。确需使用请点“是”。", "This value is not in the list. Choose Yes to keep it anyway."),
     "err_ref": ("找不到该{what}：请先在“{sheet}”表中登记，或从下拉列表中选择。",
                 "Unknown {what}: add it to the {sheet} sheet first, or pick one from the list."),
+    "warn_pick": ("只填已登记的编号也可以：点“是”保留。", " A registered code typed alone is fine too: choose Yes to keep it."),
     "err_unique": ("{what}已存在，不能重复。", "This {what} already exists: it must be unique."),
     "err_email": ("请输入有效的邮箱地址（含 @）。", "Enter a valid email address (with @). "),
     "err_len_max": ("最多 {n} 个字符。", "At most {n} characters."),
@@ -87,8 +88,8 @@ HOW_TO: tuple[tuple[str, str], ...] = (
      "Each sheet has at least 5,000 rows prepared below the data with formulas, formats and checks. orderbook validate warns when they run low; orderbook extend on this file prepares more (the nightly job does it with orderbook nightly --extend)."),
     ("工作表已保护（无密码），以防误改公式；仍可筛选、排序、调整列宽、插入和删除行。如需取消保护：审阅 → 撤销工作表保护。",
      "The sheets are protected without a password so formulas are not overwritten; filtering, sorting, column widths and inserting or deleting rows still work. To unprotect: Review → Unprotect Sheet."),
-    ("下拉选项保存在隐藏的“{lists}”表，由配置文件生成：如需增减（如物流公司、付款方式），请修改配置后重新生成。“{dashboard}”表汇总本月订单、销售额、应收账款和库存预警。",
-     "Drop-down values live on the hidden {lists} sheet, generated from the config file: to change them (carriers, payment methods …) edit the config and generate the book again. The {dashboard} sheet sums up this month's orders and revenue, receivables and stock alerts."),
+    ("下拉选项保存在隐藏的“{lists}”表，由配置文件生成：如需增减（如物流公司、付款方式），请修改配置后重新生成。“{dashboard}”表对比本月与上月（订单、销售额、收款、应收、逾期），列出目前的应收与逾期、各状态订单数、近 12 个月销售额（图表）、累计销售额前五的客户、逾期最久的订单和低库存产品。",
+     "Drop-down values live on the hidden {lists} sheet, generated from the config file: to change them (carriers, payment methods …) edit the config and generate the book again. The {dashboard} sheet sets this month against last (orders, revenue, receipts, receivables, overdue) and shows today's receivables and overdue money, orders by status, 12 months of revenue (a chart), the top five customers, the most overdue orders and the low-stock products."),
     ("复制粘贴会绕过下拉列表和输入限制：录入后请用 orderbook validate 检查整本文件。",
      "Pasting bypasses the drop-downs and limits: check the whole book with orderbook validate afterwards."),
 )

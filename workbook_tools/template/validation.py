@@ -26,7 +26,7 @@ from ..cells import MAX_ROW, col_letter, fit_utf16
 from ..config import Config
 from ..errors import SchemaError
 from ..schema import SHEET_BY_KEY, Column, Sheet, T, resolve_ref
-from .lists import column_name, keys_name, list_name
+from .lists import PICKS, column_name, keys_name, list_name, picks_name
 from .texts import tr
 
 FIRST_DATE, LAST_DATE = date(2000, 1, 1), date(2099, 12, 31)
@@ -173,6 +173,11 @@ def rule(sheet: Sheet, col: Column, lang: str, config: Config | None = None) -> 
             return {"validate": "list", "source": f"={list_name(col.choices)}", "error_message": tr("err_list", lang)}
         return {"validate": "list", "source": f"={list_name(col.choices)}", "error_type": "warning",
                 "error_message": tr("warn_list", lang)}
+    if col.ref in PICKS:  # entries "C0001 杭州明远贸易有限公司"; a code typed alone is asked about, then kept
+        target_sheet, target = resolve_ref(col.ref)
+        return {"validate": "list", "source": f"={picks_name(col.ref)}", "error_type": "warning",
+                "error_message": tr("err_ref", lang, what=target.header(lang), sheet=target_sheet.name(lang))
+                + tr("warn_pick", lang)}
     if col.ref:
         target_sheet, target = resolve_ref(col.ref)
         return {"validate": "list", "source": f"={keys_name(col.ref)}",
