@@ -18,6 +18,30 @@ needs_soffice = pytest.mark.skipif(
 )
 
 
+#: Test modules that write and rewrite whole books again and again (in-place writes, extend, the report
+#: transplant, printing, the nightly's safety runs, snapshots): every test in them is slow.
+SLOW_MODULES = {"test_summary_into_book", "test_extend", "test_printing", "test_inplace_writes", "test_changes",
+                "test_nightly_safety"}
+
+
+def pytest_addoption(parser):
+    parser.addoption("--all", action="store_true", dest="run_all",
+                     help="run the slow tests too (LibreOffice, Gnumeric, PostgreSQL, big books): what CI runs")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Plain ``pytest`` is the fast suite; ``pytest --all`` (CI, the README's test command) runs every test."""
+    slow = []
+    for item in items:
+        if item.module.__name__ in SLOW_MODULES or any(item.get_closest_marker(m) is not None for m in ("libreoffice", "gnumeric")):
+            item.add_marker(pytest.mark.slow)
+        if item.get_closest_marker("slow") is not None:
+            slow.append(item)
+    if slow and not config.getoption("run_all"):
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if item.get_closest_marker("slow") is None]
+
+
 def cells_match(actual: list, expected: list, rel: float = 1e-6, abs_: float = 1e-9) -> bool:
     """Spreadsheet values against Python's: numbers within rounding, anything else (text, dates) exactly.
     (pytest.approx refuses sequences holding dates.)"""
