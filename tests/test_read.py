@@ -8,6 +8,7 @@ import pytest
 import xlsxwriter
 
 from conftest import SHARED_DATA, needs_real_workbooks
+from workbook_tools.cells import col_letter
 from workbook_tools.config import Config
 from workbook_tools.errors import BookReadError, MissingColumnError, MissingSheetError
 from workbook_tools.read import read_book
@@ -98,9 +99,9 @@ def test_rows_are_typed_and_keep_their_excel_rows(tmp_path):
     assert t.row_numbers == [2, 5]
     assert t.rows == [
         {"order_no": "SO2026110001", "customer_id": "C0001", "order_date": date(2026, 11, 2), "due_date": None,
-         "status": "pending", "salesperson": "李娜", "notes": None},
+         "status": "pending", "salesperson": "李娜", "notes": None, "terms": None},
         {"order_no": "SO2026110002", "customer_id": "C0002", "order_date": date(2026, 11, 5), "due_date": None,
-         "status": "shipped", "salesperson": None, "notes": "加急"},
+         "status": "shipped", "salesperson": None, "notes": "加急", "terms": None},
     ]
     assert t.cell(1, "notes") == "订单!L5"
     assert t.problems == []
@@ -149,7 +150,7 @@ def test_headers_in_any_order_language_alias_width_and_line_breaks(tmp_path):
     t = read(tmp_path, book(tmp_path, orders=rows), config=config)["orders"]
     assert t.columns == {"notes": 0, "status": 1, "order_date": 2, "order_no": 3, "customer_id": 4, "salesperson": 5}
     assert t.rows == [{"order_no": "SO1", "customer_id": "C0001", "order_date": date(2026, 11, 2), "due_date": None,
-                       "status": "shipped", "salesperson": "李娜", "notes": "急"}]
+                       "status": "shipped", "salesperson": "李娜", "notes": "急", "terms": None}]
     assert t.cached == {} and t.extra == {}
 
 
@@ -158,7 +159,8 @@ def test_unknown_columns_are_kept_with_their_values(tmp_path):
             order("SO1") + ["wx_1", None, 7.0],
             order("SO2") + [None, "无表头的值", None]]
     t = read(tmp_path, book(tmp_path, orders=rows))["orders"]
-    assert t.extra == {"微信号": (12, ["wx_1", None]), "内部编号": (14, [7.0, None]), "(N)": (13, [None, "无表头的值"])}
+    n = len(ORDERS.columns)  # the staff's columns come after the schema's
+    assert t.extra == {"微信号": (n, ["wx_1", None]), "内部编号": (n + 2, [7.0, None]), f"({col_letter(n + 1)})": (n + 1, [None, "无表头的值"])}
     assert set(t.rows[0]) == {c.key for c in ORDERS.inputs}
 
 
@@ -173,7 +175,9 @@ def test_cached_formula_results_are_captured_typed_and_never_used_as_input(tmp_p
     rows = [headers("orders"), with_cache("SO1", 998.0, "未付款"), with_cache("SO2", 12.5, "Overpaid"),
             with_cache("SO3", "#N/A", "乱写")]
     t = read(tmp_path, book(tmp_path, orders=rows))["orders"]
-    assert t.cached == {
+    given = ("customer_name", "total", "paid", "balance", "payment_status")
+    assert all(v is None for k, values in t.cached.items() if k not in given for v in values)  # no result cached
+    assert {k: t.cached[k] for k in given} == {
         "customer_name": ["王伟", "王伟", "王伟"],
         "total": [D("998.00"), D("12.50"), "#N/A"],
         "paid": [D("0.00")] * 3,
