@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from workbook_tools.commands.summary import command
 from workbook_tools.demo import generate_demo
+from workbook_tools.settings import resolve_settings
 from workbook_tools.template import write_book
 from backups import is_backup_of
 
@@ -44,6 +45,10 @@ def test_summary_writes_the_workbook_and_json(book_file, tmp_path, monkeypatch):
     assert openpyxl.load_workbook(report, read_only=True).sheetnames == ["月报 2026-10"]
     d = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
     assert d["month"] == "2026-10" and d["key_figures"]["orders"]["value"] > 0
+    # the workbook and the JSON say which settings made them, as the command's own line does
+    used = resolve_settings(book_file)
+    assert used.line("zh") in lines and d["settings"] == used.label
+    assert openpyxl.load_workbook(report)["月报 2026-10"]["A3"].value.endswith("；" + used.line("zh"))
 
 
 def test_into_book_in_english_and_over_the_original(book_file, tmp_path):

@@ -93,7 +93,7 @@ def command(book: Path, month: str | None, output: Path | None, into_book: bool,
         try:
             with writing as saved_book:
                 run = run_summary(book, parsed, output=target, into_book=into_book, json_path=json_path, lang=lang,
-                                  config=config, today=today, progress=progress, force=force)
+                                  config=settings, today=today, progress=progress, force=force)
         except MonthOutsideData as outside:
             said = (f"注意：{outside.month} 在订单簿的数据之外（有订单的月份：{outside.first} – {outside.last}），未生成月报"
                     if (lang or config.language) == "zh" else

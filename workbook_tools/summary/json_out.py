@@ -51,6 +51,7 @@ def summary_dict(summary: MonthlySummary) -> dict[str, Any]:
         "today": summary.today.isoformat(),
         "company": summary.company,
         "currency": summary.currency,
+        "settings": summary.settings.label if summary.settings is not None else None,
         "key_figures": {
             key: {
                 "value": _value(f.value, f.kind),

@@ -104,6 +104,8 @@ class MonthlySummary:
     ageing: Any = None
     #: How many rows the top-customer and top-product lists keep.
     top: int = 10
+    #: Which settings made it (settings.Settings), when the caller says: every report names them.
+    settings: Any = None
 
     @property
     def first(self) -> date:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..config import Config
 from ..errors import WorkbookToolsError
+from ..settings import Settings
 from .into_book import same_file, summary_into_book
 from .json_out import write_json
 from .model import MonthlySummary
@@ -87,19 +88,21 @@ class SummaryRun:
 
 def run_summary(book_path: str | os.PathLike, month: str | Month, *, output: str | os.PathLike | None = None,
                 into_book: bool = False, json_path: str | os.PathLike | None = None, lang: str | None = None,
-                config: Config | None = None, today: date | None = None, progress=None,
+                config: Config | Settings | None = None, today: date | None = None, progress=None,
                 force: bool = False) -> SummaryRun:
     """Read the book, summarise ``month``, and write: the summary workbook at ``output`` (default
     ``summary_YYYY-MM.xlsx``), or with ``into_book`` a copy of the book with the report sheet
     (default ``<stem>.YYYY-MM.xlsx`` beside it; the book itself only after a backup, locked from
     the read to the write: ``force`` writes it even while an office program has it open); and the
     JSON at ``json_path`` when given. The summary's language: ``lang``, else the config's
-    (standalone) or the book's (into the book)."""
+    (standalone) or the book's (into the book). ``config`` may be a ``Settings`` (settings.py): the
+    workbook and the JSON then say which settings made them."""
     from ..read import read_book
     from ..safe_io import locked
     from . import monthly_summary
 
-    config = config or Config()
+    settings = config if isinstance(config, Settings) else None
+    config = settings.config if settings is not None else config or Config()
     month = month if isinstance(month, Month) else Month.parse(month)
     over_book = into_book and output is not None and same_file(output, book_path)
     with (locked(book_path, force=force) if over_book else contextlib.nullcontext()):
@@ -111,6 +114,7 @@ def run_summary(book_path: str | os.PathLike, month: str | Month, *, output: str
         # a running month counts up to today (--today): what is dated later has not happened yet
         data = as_of_day(book, day) if month.first <= day < month.last else book
         summary = monthly_summary(data, month, config=config, today=today)
+        summary.settings = settings
         run = SummaryRun(summary, unreadable=sum(len(t.problems) for t in book.tables.values()))
         if into_book:
             result = summary_into_book(book_path, summary, output=output, lang=lang, config=config, book=book,

@@ -246,7 +246,9 @@ def add_summary_sheet(wb: Workbook, summary: MonthlySummary, lang: str = "zh", c
     grid.put(1, 0, tr("period", lang, first=f"{m.first:%Y-%m-%d}", last=f"{m.last:%Y-%m-%d}",
                       as_of=f"{summary.as_of:%Y-%m-%d}", today=f"{summary.today:%Y-%m-%d}")
              + (tr("running", lang) if running else ""), fmt.note)
-    grid.put(2, 0, tr("currency_note", lang, currency=f"{summary.currency} ({summary.currency_symbol})"), fmt.note)
+    grid.put(2, 0, tr("currency_note", lang, currency=f"{summary.currency} ({summary.currency_symbol})")
+             + (("；" if lang == "zh" else "; ") + summary.settings.line(lang) if summary.settings is not None else ""),
+             fmt.note)
 
     row = 4
     end_left = w.figures(row)
