@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from workbook_tools.commands.reconcile import command
 from workbook_tools.demo import generate_demo
+from workbook_tools.settings import resolve_settings
 from workbook_tools.template import write_book
 
 TODAY = date(2026, 11, 27)
@@ -41,6 +42,9 @@ def test_a_clean_book_exits_0_with_the_workbook_and_a_summary(books, tmp_path):
     assert lines[1].startswith("库存  ") and lines[2].startswith("付款  ") and "0 个错误" in result.output
     assert lines[-1] == f"已写入 {out}"
     assert openpyxl.load_workbook(out, read_only=True).sheetnames[0] == "汇总"
+    # the workbook says which settings made it, as the command's line does
+    used = resolve_settings(clean).line("zh")
+    assert used in lines and openpyxl.load_workbook(out)["汇总"]["A3"].value == f"对账日期: 2026-11-27；{used}"
 
 
 def test_errors_exit_1_and_english(books, tmp_path, monkeypatch):

@@ -63,7 +63,7 @@ def command(book: Path, statement: Path | None, output: Path | None, today, lang
     day = today or date.today()
     output = output or default_output(book, day)
     saved = check_output(output, "reconcile", inputs=[book, statement, config_path], force=force)
-    rec = reconcile_book(read_book(book, config=config), config=config,
+    rec = reconcile_book(read_book(book, config=config), config=settings,
                          today=day, bank_statement=statement)
     path = write_reconciliation(rec, output, lang)
     render_summary(rec, lang)

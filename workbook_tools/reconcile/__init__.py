@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import Any
 from datetime import date
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from ..findings import Finding, FindingCounts
 from ..perf import gc_paused
 from ..receivables import Allocation, AgeingTable, Receivable, ageing, allocate, credits, receivables
 from ..report import EXIT_CLEAN, EXIT_FINDINGS, FileResult, Report
+from ..settings import Settings
 from .bank import BankResult, match_statement
 from .collection import CollectionEntry, collection_list
 from .context import make_context, rows_of
@@ -55,6 +57,8 @@ class Reconciliation(FindingCounts):
     #: Each order's 应付日期 and 未付金额 (derive.py), by order index: the 收款核销 sheet shows them.
     order_due: list = field(default_factory=list)
     order_balance: list = field(default_factory=list)
+    #: Which settings it was made with (settings.Settings), when the caller says: the workbook names them.
+    settings: Any = None
 
 
     @property
@@ -67,13 +71,15 @@ class Reconciliation(FindingCounts):
         return Report([FileResult(self.path or Path("book.xlsx"), list(self.findings), rows=rows, lang=lang)])
 
 
-def reconcile_book(book: OrderBook, *, config: Config | None = None, today: date | None = None,
+def reconcile_book(book: OrderBook, *, config: Config | Settings | None = None, today: date | None = None,
                    bank_statement: str | os.PathLike | None = None) -> Reconciliation:
-    """Reconcile ``book`` (and, given a statement CSV, the Payments sheet against the bank).
+    """Reconcile ``book`` (and, given a statement CSV, the Payments sheet against the bank). ``config``
+    may be a ``Settings`` (settings.py): the reconciliation then says which settings made it.
 
     Raises StatementError when the statement cannot be read (before any other work).
     """
-    config = config or Config()
+    settings = config if isinstance(config, Settings) else None
+    config = settings.config if settings is not None else config or Config()
     today = today or date.today()
     statement = read_statement(bank_statement, config.bank) if bank_statement is not None else None
     with gc_paused():
@@ -91,6 +97,7 @@ def reconcile_book(book: OrderBook, *, config: Config | None = None, today: date
             bank=match_statement(ctx, statement) if statement is not None else None,
             allocation=allocation,
             order_due=ctx.derived["orders"]["pay_due"], order_balance=ctx.derived["orders"]["balance"],
+            settings=settings,
         )
     parts = [rec.stock, rec.payments, rec.shipments] + ([rec.bank] if rec.bank else [])
     rec.findings = [f for part in parts for f in part.findings]
