@@ -22,6 +22,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.table import Table as ListObject
 
 from workbook_tools.book import OtherSheet
+from workbook_tools.cells import col_letter
 from workbook_tools.commands.regenerate import command
 from workbook_tools.demo import generate_demo
 from workbook_tools.errors import OutputError, WorkbookToolsError
@@ -29,6 +30,7 @@ from workbook_tools.formularefs import Remap, SheetMap, Unmappable, shift
 from workbook_tools.libreoffice import convert, soffice
 from workbook_tools.read import read_book
 from workbook_tools.regenerate import WouldLoseError, regenerate
+from workbook_tools.schema import SHEET_BY_KEY
 from workbook_tools.template import write as template_write
 from workbook_tools.template import write_book
 from workbook_tools.template.carry import (Border, Carry, Decor, ExtraColumn, Formula, Link, Look, Note, Serial,
@@ -37,8 +39,12 @@ from workbook_tools.template.rowxml import BulkSheet
 
 TODAY = date(2026, 11, 20)
 LONG = 40_000
+ORDERS = SHEET_BY_KEY["orders"]
+# 订单's columns as the schema places them, and the staff's own columns after all of the schema's
+ORDER_DATE, DUE, TOTAL, NOTES = (ORDERS.letter(k) for k in ("order_date", "due_date", "total", "notes"))
+S1, S2, S3 = (col_letter(len(ORDERS.columns) + i) for i in range(3))
 CHART = "我的统计!E2: a bar chart"
-CUT = f"订单!N4: the end of a text of {LONG:,} characters (Excel holds 32,767 in a cell; it is cut)"
+CUT = f"订单!{S2}4: the end of a text of {LONG:,} characters (Excel holds 32,767 in a cell; it is cut)"
 MACRO_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 VBA_TYPE = "application/vnd.ms-office.vbaProject"
 
@@ -77,25 +83,25 @@ def sheet_part(parts: dict[str, bytes], marker: bytes) -> str:
 
 
 def staff_edits(wb) -> None:
-    """What staff did to the book in Excel (订单 columns: H 订单金额 … L 备注, M on free)."""
+    """What staff did to the book in Excel (on 订单, S1 … S3: the free columns after the schema's)."""
     customers, orders = wb["客户"], wb["订单"]
     customers["B2"].comment = Comment("大客户，年底返点", "王经理")
     customers["E2"].hyperlink = "mailto:wang@example.com"
     customers["B4"].fill = PatternFill("solid", fgColor="FFFF00")
     customers["B4"].font = Font(bold=True, color="FF0000")
-    orders["M1"] = "佣金"
+    orders[f"{S1}1"] = "佣金"
     for r in range(2, 11):
-        orders[f"M{r}"] = f"=H{r}*0.05"
-    orders["M3"].fill = PatternFill("solid", fgColor="FFC000")  # a marker on a staff column's formula
-    orders["L2"] = '="加急"&"单"'  # a formula typed into an input cell
-    orders["D5"] = "1900-01-15"  # a date typed as text, before Excel's 1 March 1900
-    orders["N1"] = "  备注二 "
-    orders["N2"] = "  前后有空格  "
-    orders["N3"] = "1899-12-30"
-    orders["N4"] = "待补"  # made 40,000 characters long below: openpyxl cuts text at Excel's limit
-    orders["O1"], orders["O2"] = "合同", "合同 2026-001"
+        orders[f"{S1}{r}"] = f"={TOTAL}{r}*0.05"
+    orders[f"{S1}3"].fill = PatternFill("solid", fgColor="FFC000")  # a marker on a staff column's formula
+    orders[f"{NOTES}2"] = '="加急"&"单"'  # a formula typed into an input cell
+    orders[f"{ORDER_DATE}5"] = "1900-01-15"  # a date typed as text, before Excel's 1 March 1900
+    orders[f"{S2}1"] = "  备注二 "
+    orders[f"{S2}2"] = "  前后有空格  "
+    orders[f"{S2}3"] = "1899-12-30"
+    orders[f"{S2}4"] = "待补"  # made 40,000 characters long below: openpyxl cuts text at Excel's limit
+    orders[f"{S3}1"], orders[f"{S3}2"] = "合同", "合同 2026-001"
     orders.sheet_properties.tabColor = "FF0000"
-    orders["O2"].hyperlink = "https://example.com/合同/2026-001.pdf"
+    orders[f"{S3}2"].hyperlink = "https://example.com/合同/2026-001.pdf"
     mine = wb.create_sheet("我的统计")
     mine["A1"], mine["B1"] = "月份", "金额"
     for r in range(2, 5):
@@ -108,7 +114,7 @@ def staff_edits(wb) -> None:
     mine["A5"] = "合并"
     mine["A7"] = "去客户表"
     mine["A7"].hyperlink = Hyperlink(ref="A7", location="'客户'!A1")
-    mine["A8"] = "=SUM(订单!H2:H13)"
+    mine["A8"] = f"=SUM(订单!{TOTAL}2:{TOTAL}13)"
     mine["B8"].font = Font(italic=True, color="0000FF")
     mine["B8"].number_format = "0.00%"
     mine.sheet_properties.tabColor = "00B050"
@@ -119,7 +125,8 @@ def staff_edits(wb) -> None:
 
 def long_text(parts: dict[str, bytes]) -> None:
     name = sheet_part(parts, "待补".encode())
-    parts[name] = re.sub(rb'<c r="N4"[^>]*>.*?</c>', b'<c r="N4" t="inlineStr"><is><t>' + b"y" * LONG + b"</t></is></c>",
+    cell = f"{S2}4".encode()
+    parts[name] = re.sub(rb'<c r="%s"[^>]*>.*?</c>' % cell, b'<c r="%s" t="inlineStr"><is><t>' % cell + b"y" * LONG + b"</t></is></c>",
                          parts[name], flags=re.S)
 
 
@@ -158,19 +165,21 @@ def check_carried(path: Path, *, saved_by_libreoffice: bool = False) -> None:
         assert customers["B2"].comment.author == "王经理"
         assert orders.sheet_properties.tabColor.rgb == "FFFF0000"
     assert customers["E2"].hyperlink.target == "mailto:wang@example.com"
-    assert orders["O2"].hyperlink.target == "https://example.com/合同/2026-001.pdf" and orders["O2"].value == "合同 2026-001"
+    contract = orders[f"{S3}2"]
+    assert contract.hyperlink.target == "https://example.com/合同/2026-001.pdf" and contract.value == "合同 2026-001"
     marked = customers["B4"]
     assert (marked.fill.fill_type, marked.fill.fgColor.rgb) == ("solid", "FFFFFF00")
     assert (marked.font.b, marked.font.color.rgb) == (True, "FFFF0000")
     assert marked.protection.locked is False  # the template's own format under the marker
-    assert [orders[f"M{r}"].value for r in range(1, 12)] == ["佣金", *(f"=H{r}*0.05" for r in range(2, 11)), None]
-    assert orders["M3"].fill.fgColor.rgb == "FFFFC000" and orders["M3"].protection.locked is False
-    assert orders["L2"].value == '="加急"&"单"'
-    assert (orders["D5"].value, orders["D5"].data_type) == ("1900-01-15", "s")
-    assert orders["N1"].value == "  备注二 " and orders["N2"].value == "  前后有空格  "
-    assert (orders["N3"].value, orders["N3"].data_type) == ("1899-12-30", "s")
+    assert [orders[f"{S1}{r}"].value for r in range(1, 12)] == ["佣金", *(f"={TOTAL}{r}*0.05" for r in range(2, 11)), None]
+    assert orders[f"{S1}3"].fill.fgColor.rgb == "FFFFC000" and orders[f"{S1}3"].protection.locked is False
+    assert orders[f"{NOTES}2"].value == '="加急"&"单"'
+    typed = orders[f"{ORDER_DATE}5"]
+    assert (typed.value, typed.data_type) == ("1900-01-15", "s")
+    assert orders[f"{S2}1"].value == "  备注二 " and orders[f"{S2}2"].value == "  前后有空格  "
+    assert (orders[f"{S2}3"].value, orders[f"{S2}3"].data_type) == ("1899-12-30", "s")
     assert [str(r) for r in mine.merged_cells.ranges] == ["A5:C6"]
-    assert mine["C2"].value == "=B2*2" and mine["A8"].value == "=SUM(订单!H2:H13)"
+    assert mine["C2"].value == "=B2*2" and mine["A8"].value == f"=SUM(订单!{TOTAL}2:{TOTAL}13)"
     assert mine["A3"].value == " 前空格"
     assert mine["D2"].value == datetime(1900, 1, 15)  # not the 16th: Excel's 1900 has a 29 February
     assert mine["A7"].hyperlink.location == "'客户'!A1"
@@ -232,21 +241,23 @@ def test_a_book_saved_by_libreoffice_keeps_the_same(tmp_path):
 def test_shared_formulas_as_excel_writes_them_are_expanded(tmp_path):
     """Excel stores a column filled down as one shared formula and "the same" in the other cells."""
     path = demo_book(tmp_path)
-    edit(path, lambda wb: [wb["订单"].cell(r, 13, 1.0) for r in range(1, 6)])
+    edit(path, lambda wb: [wb["订单"].cell(r, len(ORDERS.columns) + 1, 1.0) for r in range(1, 6)])  # S1
+    s1, total = S1.encode(), TOTAL.encode()
 
     def share(parts):
-        name = sheet_part(parts, b'<c r="M5"')
+        name = sheet_part(parts, b'<c r="%s5"' % s1)
         body = parts[name]
-        body = re.sub(rb'<c r="M1"[^>]*>.*?</c>', b'<c r="M1" t="inlineStr"><is><t>\xe4\xbd\xa3\xe9\x87\x91</t></is></c>', body)
-        body = re.sub(rb'<c r="M2"[^>]*>.*?</c>', b'<c r="M2"><f t="shared" ref="M2:M5" si="0">H2*0.05</f><v>1.5</v></c>', body)
+        body = re.sub(rb'<c r="%s1"[^>]*>.*?</c>' % s1, b'<c r="%s1" t="inlineStr"><is><t>\xe4\xbd\xa3\xe9\x87\x91</t></is></c>' % s1, body)
+        body = re.sub(rb'<c r="%s2"[^>]*>.*?</c>' % s1,
+                      b'<c r="%s2"><f t="shared" ref="%s2:%s5" si="0">%s2*0.05</f><v>1.5</v></c>' % (s1, s1, s1, total), body)
         for r in (3, 4, 5):
-            body = re.sub(rb'<c r="M%d"[^>]*>.*?</c>' % r, b'<c r="M%d"><f t="shared" si="0"/><v>2</v></c>' % r, body)
+            body = re.sub(rb'<c r="%s%d"[^>]*>.*?</c>' % (s1, r), b'<c r="%s%d"><f t="shared" si="0"/><v>2</v></c>' % (s1, r), body)
         parts[name] = body
     patch_parts(path, share)
     result = regenerate(path, today=TODAY)
     assert result.lost == [] and result.kept["formulas"] == 4
     ws = openpyxl.load_workbook(path)["订单"]
-    assert [ws[f"M{r}"].value for r in range(1, 6)] == ["佣金", "=H2*0.05", "=H3*0.05", "=H4*0.05", "=H5*0.05"]
+    assert [ws[f"{S1}{r}"].value for r in range(1, 6)] == ["佣金", *(f"={TOTAL}{r}*0.05" for r in range(2, 6))]
     assert read_book(path)["orders"].extra["佣金"][1][:4] == [1.5, 2.0, 2.0, 2.0]  # their last values
 
 
@@ -254,30 +265,31 @@ def test_formulas_follow_their_cells_when_columns_rows_and_sheet_names_change(tm
     """Staff put a column in the middle and a title row on top; the book is rebuilt in English:
     formulas still point at the same cells, now elsewhere and on renamed sheets."""
     path = demo_book(tmp_path)
+    moved = col_letter(ORDERS.col("total") + 1)
 
     def rearrange(wb):
         orders = wb["订单"]
-        orders.insert_cols(3)  # 订单金额 moves from H to I
+        orders.insert_cols(3)  # 订单金额 moves one column right (from H to I); the first free column is S2
         orders["C1"] = "微信号"
         orders.insert_rows(1)  # a title row: the header on row 2, records from row 3
         orders["A1"] = "2026 年订单"
-        orders["N2"] = "佣金"
+        orders[f"{S2}2"] = "佣金"
         for r in range(3, 6):
-            orders[f"N{r}"] = f"=I{r}*0.05+$I$3"
+            orders[f"{S2}{r}"] = f"={moved}{r}*0.05+${moved}$3"
         mine = wb.create_sheet("Orders")  # a staff sheet whose name the English book takes
-        mine["A1"] = "=SUM(订单!I3:I14)"
-        mine["A2"] = "=订单!N3"
+        mine["A1"] = f"=SUM(订单!{moved}3:{moved}14)"
+        mine["A2"] = f"=订单!{S2}3"
         mine["A3"] = "=Orders!A1*2"
         wb.defined_names["佣金率"] = openpyxl.workbook.defined_name.DefinedName("佣金率", attr_text="Orders!$A$1")
     edit(path, rearrange)
     result = regenerate(path, output=tmp_path / "en.xlsx", lang="en", today=TODAY)
     assert result.lost == []
-    assert result.extra_columns == {"orders": ["微信号", "佣金"]}  # after the schema's 12 columns: M, N
+    assert result.extra_columns == {"orders": ["微信号", "佣金"]}  # after the schema's columns: S1, S2
     wb = openpyxl.load_workbook(tmp_path / "en.xlsx")
     orders, mine = wb["Orders"], wb["Orders (2)"]
-    assert [orders[f"N{r}"].value for r in range(2, 5)] == ["=H2*0.05+$H$2", "=H3*0.05+$H$2", "=H4*0.05+$H$2"]
-    assert mine["A1"].value == "=SUM(Orders!H2:H13)"
-    assert mine["A2"].value == "=Orders!N2"
+    assert [orders[f"{S2}{r}"].value for r in range(2, 5)] == [f"={TOTAL}{r}*0.05+${TOTAL}$2" for r in range(2, 5)]
+    assert mine["A1"].value == f"=SUM(Orders!{TOTAL}2:{TOTAL}13)"
+    assert mine["A2"].value == f"=Orders!{S2}2"
     assert mine["A3"].value == "='Orders (2)'!A1*2"
     assert wb.defined_names["佣金率"].attr_text == "'Orders (2)'!$A$1"
 
@@ -331,9 +343,9 @@ def test_tables_validation_formatting_merges_and_protection_staff_added_are_name
             operator="greaterThan", formula=["2"], fill=PatternFill("solid", fgColor="FFC7CE")))
         mine.protection.sheet = True
         orders = wb["订单"]
-        orders.merge_cells("L2:L3")
+        orders.merge_cells(f"{NOTES}2:{NOTES}3")
         staff_rule = DataValidation(type="whole")
-        staff_rule.add("M2:M100")
+        staff_rule.add(f"{S1}2:{S1}100")
         orders.add_data_validation(staff_rule)
     edit(path, add)
     with pytest.raises(WouldLoseError) as refused:
@@ -343,8 +355,8 @@ def test_tables_validation_formatting_merges_and_protection_staff_added_are_name
         "台账!C2:C10: data validation (list) staff added",
         "台账!B2:B4: conditional formatting (cellIs) staff added",
         "台账: the sheet's protection",
-        "订单!L2:L3: merged cells (the value stays in the first cell)",
-        "订单!M2:M100: data validation (whole) staff added",
+        f"订单!{NOTES}2:{NOTES}3: merged cells (the value stays in the first cell)",
+        f"订单!{S1}2:{S1}100: data validation (whole) staff added",
     ])
 
 
@@ -353,7 +365,7 @@ def test_pictures_pivot_tables_threaded_comments_and_things_on_the_template_shee
 
     def add(wb):
         chart = BarChart()
-        chart.add_data(Reference(wb["订单"], min_col=8, min_row=1, max_row=5), titles_from_data=True)
+        chart.add_data(Reference(wb["订单"], min_col=ORDERS.col("total") + 1, min_row=1, max_row=5), titles_from_data=True)
         wb["订单"].add_chart(chart, "P3")  # on a data sheet
         wb["概览"]["H2"].comment = Comment("本月目标", "王经理")  # on the dashboard, which is rebuilt
         wb.create_sheet("透视")["A1"] = "透视表的源数据"
@@ -462,17 +474,17 @@ def test_dates_before_march_1900_are_not_shifted_a_day(tmp_path):
 
     def early(wb):
         orders = wb["订单"]
-        orders["E2"] = "1900/1/15"  # a due date typed as text: stays that text
-        orders["E3"] = date(1900, 2, 10)  # a real date cell: serial 41
-        orders["E3"].number_format = "yyyy-mm-dd"
-        orders["M1"], orders["M2"] = "旧日期", date(1900, 1, 1)
-        orders["M2"].number_format = "yyyy-mm-dd"
+        orders[f"{DUE}2"] = "1900/1/15"  # a due date typed as text: stays that text
+        orders[f"{DUE}3"] = date(1900, 2, 10)  # a real date cell: serial 41
+        orders[f"{DUE}3"].number_format = "yyyy-mm-dd"
+        orders[f"{S1}1"], orders[f"{S1}2"] = "旧日期", date(1900, 1, 1)
+        orders[f"{S1}2"].number_format = "yyyy-mm-dd"
     edit(path, early)
     before = read_book(path)
     regenerate(path, today=TODAY)
     ws = openpyxl.load_workbook(path)["订单"]
-    assert (ws["E2"].value, ws["E2"].data_type) == ("1900/1/15", "s")
-    assert ws["E3"].value == datetime(1900, 2, 10) and ws["M2"].value == datetime(1900, 1, 1)
+    assert (ws[f"{DUE}2"].value, ws[f"{DUE}2"].data_type) == ("1900/1/15", "s")
+    assert ws[f"{DUE}3"].value == datetime(1900, 2, 10) and ws[f"{S1}2"].value == datetime(1900, 1, 1)
     after = read_book(path)
     assert after.data() == before.data()
     assert after["orders"].rows[1]["due_date"] == date(1900, 2, 10)
@@ -486,15 +498,17 @@ def test_decor_written_as_xml_is_what_xlsxwriter_writes_cell_by_cell(tmp_path, m
     look = Look(bold=True, color="#FF0000", fill="#FFFF00")
     whole = Look(italic=True, num_format="0.00%", align="center", wrap=True, font_size=14,
                  borders=(Border(1, "#000000"), None, Border(2), None))
+    s1, s2, notes = len(ORDERS.columns), len(ORDERS.columns) + 1, ORDERS.col("notes")  # 0-based: the staff's, 备注
     orders = SheetCarry(
         [ExtraColumn("佣金", [1.5] * n), ExtraColumn("备注", ["a", None, date(2026, 1, 2)] + [None] * (n - 3))],
         {0: {"order_date": "明天"}},
-        Decor(cells={(1, 12): Formula("H2*0.05", 12.5), (2, 12): Formula("H3>0", True), (3, 12): Formula("1/0", "#DIV/0!"),
-                     (4, 12): Formula('"a"&"<b>"', "a<b>"), (5, 12): Formula("SUM(H2:H3*2)", "", array="M6"),
-                     (1, 11): Formula('"加急"&"单"', "加急单"), (2, 13): Serial(15), (3, 4): "1900-01-15"},
-              looks={(1, 1): look, (1, 3): look, (2, 2): look, (3, 13): look, (1, 12): look, (6, 5): look},
-              comments={(1, 1): Note("大客户", "王经理"), (0, 12): Note("staff column")},
-              links={(1, 13): Link("mailto:a@example.com"), (2, 0): Link(None, "'客户'!A1", "go")}),
+        Decor(cells={(1, s1): Formula(f"{TOTAL}2*0.05", 12.5), (2, s1): Formula(f"{TOTAL}3>0", True),
+                     (3, s1): Formula("1/0", "#DIV/0!"), (4, s1): Formula('"a"&"<b>"', "a<b>"),
+                     (5, s1): Formula(f"SUM({TOTAL}2:{TOTAL}3*2)", "", array=f"{S1}6"),
+                     (1, notes): Formula('"加急"&"单"', "加急单"), (2, s2): Serial(15), (3, 4): "1900-01-15"},
+              looks={(1, 1): look, (1, 3): look, (2, 2): look, (3, s2): look, (1, s1): look, (6, 5): look},
+              comments={(1, 1): Note("大客户", "王经理"), (0, s1): Note("staff column")},
+              links={(1, s2): Link("mailto:a@example.com"), (2, 0): Link(None, "'客户'!A1", "go")}),
     )
     mine = StaffSheet("我的", [["月份", 3.5], [None, "x", None], [" a ", datetime(2026, 1, 2, 3, 4)]], source="我的",
                       decor=Decor(cells={(1, 0): Formula("B1*2", 7.0), (4, 2): Formula("A1", "月份")},
@@ -512,7 +526,8 @@ def test_decor_written_as_xml_is_what_xlsxwriter_writes_cell_by_cell(tmp_path, m
             assert a.read(name) == b.read(name), name
     wb = openpyxl.load_workbook(fast)
     ws = wb["订单"]
-    assert (ws["M2"].value, ws["M6"].value.text, ws["L2"].value) == ("=H2*0.05", "=SUM(H2:H3*2)", '="加急"&"单"')
+    assert (ws[f"{S1}2"].value, ws[f"{S1}6"].value.text, ws[f"{NOTES}2"].value) == (
+        f"={TOTAL}2*0.05", f"=SUM({TOTAL}2:{TOTAL}3*2)", '="加急"&"单"')
     assert (ws["B2"].font.b, ws["B2"].fill.fgColor.rgb, ws["B2"].comment.author) == (True, "FFFFFF00", "王经理")
     assert ws["F7"].fill.fgColor.rgb == "FFFFFF00" and ws["F7"].value is not None  # a formula cell's own value kept
     assert wb["我的"]["A1"].font.sz == 14 and wb["我的"].freeze_panes == "A2"
