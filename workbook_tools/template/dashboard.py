@@ -41,7 +41,7 @@ from .texts import tr
 TREND_MONTHS, TOP_CUSTOMERS, LIST_ROWS = 12, 5, 10
 #: The month comparison's figures, in order.
 MONTH_FIGURES = ("orders", "revenue", "receipts", "receivables", "overdue")
-_WIDTHS = [30, 14, 14, 14, 14]
+_WIDTHS = [42, 14, 14, 14, 14]
 _CHART_COLUMN = 6  # G: the charts sit right of the tables
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -58,8 +58,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "receivables": ("应收未收合计", "Receivables"),
     "overdue_orders": ("逾期未付款订单数（超过应付日期）", "Overdue orders (past the payment due date)"),
     "overdue_amount": ("逾期未付款金额", "Overdue amount"),
-    "low_stock": ("低库存产品数（在售，不高于安全库存，未填按 {n}）",
-                  "Low-stock products (on sale, at or below the reorder point; blank = {n})"),
+    "low_stock": ("低库存产品数（在售；未填安全库存按 {n}）", "Low-stock products (on sale; no reorder point: {n})"),
     "trend": ("近 12 个月", "The last 12 months"),
     "month": ("月份", "Month"),
     "revenue": ("销售额", "Revenue"),
@@ -341,7 +340,7 @@ def _charts(wb: Workbook, ws: Worksheet, ctx: FormulaContext, config: Config) ->
     revenue.set_legend({"none": True})
     revenue.set_x_axis({"num_format": "yyyy-mm", "date_axis": False, "num_font": {"rotation": -45, "size": 8}})
     revenue.set_y_axis({"num_format": "#,##0", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
-    ws.insert_chart(3, _CHART_COLUMN, revenue, {"x_scale": 1.25, "y_scale": 1.1, "object_position": 3})
+    ws.insert_chart(3, _CHART_COLUMN, revenue, {"x_scale": 1.1, "y_scale": 1.1, "object_position": 3})
 
     first, last = ORDER_STATUS[0].value, ORDER_STATUS[-1].value
     labels = span(f"status_{first}", f"status_{last}")
@@ -353,7 +352,7 @@ def _charts(wb: Workbook, ws: Worksheet, ctx: FormulaContext, config: Config) ->
     status.set_title({"name": _t("chart_status", lang), "name_font": {"size": 11}})
     status.set_legend({"none": True})
     status.set_y_axis({"reverse": True})
-    ws.insert_chart(21, _CHART_COLUMN, status, {"x_scale": 1.25, "y_scale": 1.0, "object_position": 3})
+    ws.insert_chart(21, _CHART_COLUMN, status, {"x_scale": 1.1, "y_scale": 1.0, "object_position": 3})
 
 
 def write_dashboard(ws: Worksheet, ctx: FormulaContext, config: Config, values: dict[str, Any], *,
@@ -363,7 +362,11 @@ def write_dashboard(ws: Worksheet, ctx: FormulaContext, config: Config, values: 
     the charts are added (none without it)."""
     for c, width in enumerate(_WIDTHS):
         ws.set_column(c, c, width)
-    page_setup(ws, [*_WIDTHS, 2, *[9] * 9], company=config.company_name, lang=ctx.lang, header_rows=None)
+    # one page wide, tables and charts together (the charts take some nine default columns); the
+    # lists run on below
+    page_setup(ws, [*_WIDTHS, *[8.43] * 10], company=config.company_name, lang=ctx.lang, header_rows=None,
+               key_columns=0, landscape=True)
+    ws.fit_to_pages(1, 0)
     style = {"label": styles.label, "table_header": styles.table_header, "section": styles.section,
              "title": styles.title, "plain": None}
     for r, c, item in _placed(ctx, config):
