@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workbook_tools.book import OtherSheet
+from workbook_tools.cells import col_letter
 from workbook_tools.choices import choice_lists
 from workbook_tools.commands.regenerate import command
 from workbook_tools.config import Config
@@ -36,6 +37,8 @@ from backups import is_backup_of
 
 TODAY = date(2026, 11, 20)
 LISTS = choice_lists(Config())
+#: 订单's first free column (1-based, as openpyxl counts): staff columns come after all of the schema's
+STAFF = len(SHEET_BY_KEY["orders"].columns) + 1
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -194,28 +197,32 @@ def test_values_the_reader_could_not_type_are_carried_as_found(tmp_path):
 
 def test_staff_columns_keep_header_values_and_types_after_the_schema_columns(tmp_path):
     path = demo_book(tmp_path)
+    width = len(SHEET_BY_KEY["orders"].columns)
+    # after the column put in the middle, the schema's columns end at col_letter(width): two blank
+    # columns, then 跟进日期 and a column without a header
+    follow_up, headerless = col_letter(width + 3), col_letter(width + 4)
 
     def add_columns(wb):
         ws = wb["订单"]
         ws.insert_cols(3)  # staff put their own column in the middle: the reader maps by header
         ws["C1"], ws["C2"], ws["C3"], ws["C4"] = "微信号", "wx_wang", 42, True
-        ws["P1"], ws["P2"] = "跟进日期", datetime(2026, 11, 3)
-        ws["P2"].number_format = "yyyy-mm-dd"
-        ws["Q3"] = "一个没有表头的值"
-        ws["Q60"] = "表格下方的备注"  # on a row without an order
+        ws[f"{follow_up}1"], ws[f"{follow_up}2"] = "跟进日期", datetime(2026, 11, 3)
+        ws[f"{follow_up}2"].number_format = "yyyy-mm-dd"
+        ws[f"{headerless}3"] = "一个没有表头的值"
+        ws[f"{headerless}60"] = "表格下方的备注"  # on a row without an order
     edit(path, add_columns)
     before = read_book(path)
-    assert list(before["orders"].extra) == ["微信号", "跟进日期", "(Q)"]
+    assert list(before["orders"].extra) == ["微信号", "跟进日期", f"({headerless})"]
     result = regenerate(path, today=TODAY)
-    assert result.extra_columns == {"orders": ["微信号", "跟进日期", "(O)"]}
+    moved = f"({col_letter(width + 2)})"  # named by the letter of its place in the rebuilt book, the third after the schema's
+    assert result.extra_columns == {"orders": ["微信号", "跟进日期", moved]}
     after = read_book(path)
     extra = after["orders"].extra
-    width = len(SHEET_BY_KEY["orders"].columns)
-    assert {k: c for k, (c, _v) in extra.items()} == {"微信号": width, "跟进日期": width + 1, "(O)": width + 2}
+    assert {k: c for k, (c, _v) in extra.items()} == {"微信号": width, "跟进日期": width + 1, moved: width + 2}
     assert extra["微信号"][1][:3] == ["wx_wang", 42.0, True]
     assert extra["跟进日期"][1][0] == date(2026, 11, 3)
-    assert extra["(O)"][1][1] == "一个没有表头的值"
-    assert after["orders"].stray == [(len(after["orders"].rows) + 2, "(O)", "表格下方的备注")]
+    assert extra[moved][1][1] == "一个没有表头的值"
+    assert after["orders"].stray == [(len(after["orders"].rows) + 2, moved, "表格下方的备注")]
     assert after.data() == before.data()
     ws = openpyxl.load_workbook(path)["订单"]
     assert ws.cell(1, width + 1).value == "微信号" and ws.cell(1, width + 3).value is None
@@ -296,8 +303,8 @@ def test_data_given_carries_staff_values_by_natural_key(tmp_path):
     """What import does: the book's rows plus new ones, in another order. Staff values follow their
     row by key; a row that is gone takes its staff values with it, and that is said."""
     path = demo_book(tmp_path)
-    edit(path, lambda wb: [wb["订单"].cell(r, 13, f"wx{r}") for r in range(1, 5)])  # 微信号 in M on rows 2–4
-    edit(path, lambda wb: wb["订单"].cell(1, 13, "微信号"))
+    edit(path, lambda wb: [wb["订单"].cell(r, STAFF, f"wx{r}") for r in range(1, 5)])  # 微信号 on rows 2–4
+    edit(path, lambda wb: wb["订单"].cell(1, STAFF, "微信号"))
     edit(path, lambda wb: wb["订单明细"].cell(2, 4, "十个"))
     book = read_book(path)
     data = book.data()
@@ -360,7 +367,7 @@ def test_rows_written_as_xml_are_what_xlsxwriter_writes_cell_by_cell(tmp_path, m
 
 def test_command_regenerates_in_place_and_says_what_it_kept(tmp_path):
     path = demo_book(tmp_path)
-    edit(path, lambda wb: (wb["订单"].cell(1, 13, "微信号"), wb["订单"].cell(2, 13, "wx"), wb.create_sheet("我的")))
+    edit(path, lambda wb: (wb["订单"].cell(1, STAFF, "微信号"), wb["订单"].cell(2, STAFF, "wx"), wb.create_sheet("我的")))
     result = CliRunner().invoke(command, [str(path)])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
