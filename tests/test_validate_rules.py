@@ -162,6 +162,8 @@ CASES = [
                       amount=D("50.00")), None, ("订单!I3", "付款!D4")),  # on the order and the payment
     ("payment-before-order", _set("payments", 1, paid_on=date(2026, 1, 10)), None, "付款!B3"),  # 41 days > 30
     ("completed-unpaid", _set("payments", 0, amount=D("150.00")), None, "订单!J2"),
+    # 款到发货 and 40.00 of 60.00 unpaid, not shipped, 交货日期 3 days away (thresholds.prepay_notice_days)
+    ("prepay-unpaid", _set("orders", 1, terms="款到发货", due_date=date(2026, 3, 4)), None, "订单!J3"),
     ("price-deviation", _set("order_lines", 1, unit_price=D("30.00")), None, "订单明细!E3"),
 ]
 
