@@ -142,21 +142,36 @@ def test_command_writes_the_master_prints_the_summary_and_exits_1_on_unresolved_
     result = CliRunner().invoke(command, [str(a), str(b), "-o", str(master)])
     assert result.exit_code == 1, result.output
     out = result.output.splitlines()
-    assert out[0] == f"wrote {master} from 2 books"
-    assert out[1].split() == ["sheet", "from", "a.xlsx", "(only", "there)", "from", "b.xlsx", "(only", "there)",
-                              "merged", "conflicting"]
+    assert out[0] == f"已写入 {master}（来自 2 本簿）"
+    assert out[1].split() == ["工作表", "取自", "a.xlsx（仅此簿有）", "取自", "b.xlsx（仅此簿有）", "合并", "冲突"]
     assert out[4].split() == ["订单", "2", "(0)", "1", "(1)", "1", "1"]
-    assert "conflicts: 1, unresolved: 1" in out
-    assert any("订单!E3 = 2026-11-10 [kept, UNRESOLVED]" in line for line in out)
+    assert "冲突：1 处，未解决：1 处" in out
+    assert any(line.endswith("订单!E3 = 2026-11-10 [保留，未解决]  ≠  b.xlsx 订单!E3 = 2026-11-12") for line in out)
+    assert out[-1] == "设置：订单簿中保存的设置"
     book = read_book(master)
     assert book["orders"].rows[1]["due_date"] == date(2026, 11, 10)
     assert len(book["orders"].rows) == 3 and all(not t.problems for t in book.tables.values())
 
     result = CliRunner().invoke(command, [str(a), str(b), "-o", str(master), "--prefer", str(b), "--force"])
     assert result.exit_code == 0, result.output
-    assert any("[kept (preferred)]" in line for line in result.output.splitlines())
+    assert any("[保留（--prefer）]" in line for line in result.output.splitlines())
     assert read_book(master)["orders"].rows[1]["due_date"] == date(2026, 11, 12)
 
+
+
+def test_command_speaks_english_with_lang_en(tmp_path, copies):
+    a, b = copies
+    master = tmp_path / "master.xlsx"
+    result = CliRunner().invoke(command, [str(a), str(b), "-o", str(master), "--lang", "en"])
+    assert result.exit_code == 1, result.output
+    out = result.output.splitlines()
+    assert out[0] == f"wrote {master} from 2 books"
+    assert out[1].split() == ["sheet", "from", "a.xlsx", "(only", "there)", "from", "b.xlsx", "(only", "there)",
+                              "merged", "conflicting"]
+    assert out[4].split() == ["Orders", "2", "(0)", "1", "(1)", "1", "1"]
+    assert "conflicts: 1, unresolved: 1" in out
+    assert "  Orders SO2026110002 Due date: a.xlsx 订单!E3 = 2026-11-10 [kept, UNRESOLVED]  ≠  b.xlsx 订单!E3 = 2026-11-12" in out
+    assert out[-1] == "settings: the settings stored in the book"
 
 def test_merging_into_one_of_the_books_backs_it_up_first(copies):
     a, b = copies
@@ -246,14 +261,14 @@ def test_a_corrected_key_is_one_conflict_naming_both_cells_not_a_second_row(tmp_
     master = tmp_path / "master.xlsx"
     run = CliRunner().invoke(command, [str(a), str(b), "-o", str(master)])
     assert run.exit_code == 1, run.output
-    assert "conflicts: 1, unresolved: 1" in run.output
+    assert "冲突：1 处，未解决：1 处" in run.output
     line = next(line for line in run.output.splitlines() if words in line)
     assert f"a.xlsx {cell} = " in line and f"b.xlsx {cell} = " in line
     assert len(read_book(master)[sheet_key].rows) == count
 
     run = CliRunner().invoke(command, [str(a), str(b), "-o", str(master), "--prefer", str(b), "--force"])
     assert run.exit_code == 0, run.output
-    assert "[kept (preferred)]" in run.output
+    assert "[保留（--prefer）]" in run.output
     kept = read_book(master)[sheet_key].rows
     assert len(kept) == count and kept[0][field] == corrected
 

@@ -19,6 +19,7 @@ from .common import (
     progress_bar,
     wrote,
 )
+from .words import say
 
 EXIT_CONFLICTS = 1
 
@@ -56,40 +57,64 @@ def command(books: tuple[Path, ...], output: Path, prefer: Path | None, lang: st
 
     settings = load_settings(prefer or books[0], config_path)  # the preferred (else the first) book's
     config = settings.config
+    said = lang or config.language  # the language of the lines printed (lang=None: the first book's for the master)
     # over one of the books, write_master makes the backup itself
     among = any(_same_file(output, b) for b in books)
-    bar, phase = progress_bar("en")  # this command speaks English
+    bar, phase = progress_bar(said)
     progress = phase("写入", "writing", cumulative=True)
     with book_output(output, inputs=[*books, prefer, config_path], force=force, backup_first=not among) as ours:
         result = merge_books(list(books), prefer=prefer, config=config)
         with bar:
             path, saved = write_master(result, output, config=config, lang=lang, progress=progress)
     saved = saved or ours
-    click.echo(wrote(path, "en") + f" from {len(books)} books" + (f" (the old {path.name} is saved as {saved})" if saved else ""))
-    click.echo(summary_table(result))
+    click.echo(wrote(path, said) + say("from_books", said, n=len(books))
+               + (say("old_saved_as", said, name=path.name, path=saved) if saved else ""))
+    click.echo(summary_table(result, said))
     if result.conflicts:
-        click.echo(f"conflicts: {len(result.conflicts)}, unresolved: {len(result.unresolved)}")
+        click.echo(say("conflicts", said, n=len(result.conflicts), unresolved=len(result.unresolved)))
         for c in result.conflicts:
-            click.echo("  " + c.describe())
+            click.echo("  " + describe(c, said))
     for note in result.notes:
-        click.echo(f"note: {note}")
-    click.echo(settings.line("en"))
+        click.echo(say("note", said, note=note))
+    click.echo(settings.line(said))
     sys.exit(EXIT_CONFLICTS if result.unresolved else 0)
 
 
-def summary_table(result) -> str:
+def summary_table(result, lang: str = "zh") -> str:
     """Rows per sheet taken from each book (and of those, found in that book only), merged copies,
     rows in conflict."""
     names = [Path(f).name for f in result.files]
-    head = ["sheet", *[f"from {n} (only there)" for n in names], "merged", "conflicting"]
+    head = [say("col_sheet", lang), *[say("col_from", lang, name=n) for n in names], say("col_merged", lang),
+            say("col_conflicting", lang)]
     lines = [head]
     for s in SHEETS:
         p = result.provenance[s.key]
-        lines.append([s.zh, *[f"{p.taken[f]:,} ({p.only_in[f]:,})" for f in result.files],
+        lines.append([s.name(lang), *[f"{p.taken[f]:,} ({p.only_in[f]:,})" for f in result.files],
                       f"{p.merged:,}", f"{p.conflicting:,}"])
     widths = [max(_width(row[i]) for row in lines) for i in range(len(head))]
     return "\n".join("  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(row, widths)).rstrip()
                      for row in lines)
+
+
+def describe(conflict, lang: str = "zh") -> str:
+    """One conflict: the sheet, the row's key, the column, the copy kept and the other copy."""
+    from ..merge import shown
+    from ..schema import SHEET_BY_KEY
+
+    def value(v) -> str:
+        return say("blank", lang) if v is None else shown(v)
+
+    def version(v) -> str:
+        return f"{Path(v.file).name} {v.cell} = {value(v.value)}"
+
+    sheet = SHEET_BY_KEY[conflict.sheet]
+    column = sheet.column(conflict.field)
+    text = say("conflict", lang, sheet=sheet.name(lang), key=" / ".join(value(v) for v in conflict.key),
+               column=column.header(lang), kept=version(conflict.kept), other=version(conflict.other),
+               state=say("kept_preferred" if conflict.resolved else "kept_unresolved", lang))
+    if conflict.correction:
+        text += say("correction", lang, column=column.header(lang))
+    return text
 
 
 def _same_file(a: Path, b: Path) -> bool:
