@@ -131,7 +131,10 @@ def test_into_book_writes_a_new_copy_that_reads_back_the_same(book_file, summary
     wb = openpyxl.load_workbook(result.path, read_only=True)
     active = openpyxl.load_workbook(book_file, read_only=True).active.title
     assert wb.sheetnames[-1] == "月报 2026-11" and wb.active.title == active   # the book's tab stays selected
-    assert len(_charts(result.path)) == 4
+    own, charts = _charts(book_file), _charts(result.path)  # the book's own (概览's) kept as they were, the report's four besides
+    assert {n: charts[n] for n in own} == own
+    added = [x for n, x in charts.items() if n not in own]
+    assert len(added) == 4 and all(re.findall(r"<c:f>'月报 2026-11'!", x) for x in added)
 
 
 def test_into_book_over_the_original_backs_it_up_first(book_file, summary):
