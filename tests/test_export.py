@@ -30,7 +30,7 @@ from workbook_tools.book import OrderBook
 from workbook_tools.commands.export import command
 from workbook_tools.demo import generate_demo
 from workbook_tools.derive import derive
-from workbook_tools.export import ExportError, ExportRefused, connect, default_url, export_book
+from workbook_tools.export import ExportError, ExportRefused, connect, default_url, export_book, refusal_lines
 from workbook_tools.export.sync import CHUNK
 from workbook_tools.export.tables import build_metadata, exported_columns, is_lookup, primary_key
 from workbook_tools.outputs import xlsx_workbook
@@ -437,6 +437,12 @@ def test_a_book_the_keys_cannot_hold_is_refused_and_nothing_written(data, url, t
                      ("missing-key", "订单明细!B2"), ("does-not-fit", "付款!D2"), ("unreadable", "库存变动!D2")}
     message = str(refused.value)
     assert "nothing written" in message and "订单!B5 C9999" in message and "more than 2 decimal places" in message
+    duplicate = f"订单!A{len(data['orders']) + 1} {data['orders'][0]['order_no']}"
+    assert f"  duplicate key: 1 ({duplicate}: same Order no as 订单!A2)" in message.splitlines()
+    zh = refusal_lines(refused.value.problems, "zh")
+    assert zh[0] == "拒绝导出，未写入任何内容：5 个值会破坏数据库的键或丢失"
+    assert "  值放不进它的列：1 个（付款!D2 1.234：小数多于 2 位）" in zh
+    assert f"  重复的编号：1 个（{duplicate}：订单编号与 订单!A2 相同）" in zh
     assert _dump(url) == before
     fresh = tmp_path / "never.sqlite"
     with pytest.raises(ExportRefused):
@@ -576,11 +582,19 @@ def test_command(tmp_path):
     db = tmp_path / "簿.sqlite"
     url = f"sqlite:///{db}"
     assert db.exists() and default_url(book).database == str(db)
-    assert f"to {url} as book '簿'" in run.output
+    assert run.output.splitlines() == [
+        f"已导出 {book} 到 {url}，簿名“簿”",
+        "设置：订单簿中保存的设置",
+        "  表                行数       新增       更新       删除",
+        *[f"  {s.key:<11}{len(data[s.key]):>11,}{len(data[s.key]):>11,}          0          0" for s in SHEETS]]
     assert _count(url, "orders", "簿") == len(data["orders"])
-    assert "orders" in run.output and "nothing changed" not in run.output
-    again = CliRunner().invoke(command, [str(book), "--to", url])
-    assert again.exit_code == 0 and "nothing changed" in again.output
+    again = CliRunner().invoke(command, [str(book), "--to", url, "--lang", "en"])
+    assert again.exit_code == 0 and again.output.splitlines() == [
+        f"exported {book} to {url} as book '簿'",
+        "settings: the settings stored in the book",
+        "  table             rows      added    updated    deleted",
+        *[f"  {s.key:<11}{len(data[s.key]):>11,}          0          0          0" for s in SHEETS],
+        "the database already held this book: nothing changed"]
     named = CliRunner().invoke(command, [str(book), "--to", url, "--book", "北京"])
     assert named.exit_code == 0 and dict(_sql(url, "select book, count(*) from orders group by book")) == {
         "簿": 40, "北京": 40}
@@ -595,10 +609,20 @@ def test_command(tmp_path):
     data["orders"][0]["customer_id"] = "C9999"
     broken = write_book(tmp_path / "broken.xlsx", data, today=TODAY)
     refused = CliRunner().invoke(command, [str(broken)])
-    assert refused.exit_code == 1 and "订单!B2 C9999" in refused.output
+    assert refused.exit_code == 1 and refused.output.splitlines() == [
+        f"orderbook: {broken}: 拒绝导出，未写入任何内容：1 个值会破坏数据库的键或丢失",
+        "  引用的编号不存在：1 个（订单!B2 C9999）",
+        "请在簿中改正（orderbook validate 会逐个指出）后再导出"]
+    refused = CliRunner().invoke(command, [str(broken), "--lang", "en"])
+    assert refused.exit_code == 1 and refused.output.splitlines() == [
+        f"orderbook: {broken}: export refused, nothing written: 1 value would break the database's keys or be lost",
+        "  unknown reference: 1 (订单!B2 C9999)",
+        "fix them in the book (`orderbook validate` points at each) and export again"]
     assert not (tmp_path / "broken.sqlite").exists()
 
     folder_and_name = CliRunner().invoke(command, [str(tmp_path), "--book", "x"])
+    assert folder_and_name.exit_code == 2 and "--book 只为一本簿命名；文件夹中每本簿以其路径命名" in folder_and_name.output
+    folder_and_name = CliRunner().invoke(command, [str(tmp_path), "--book", "x", "--lang", "en"])
     assert folder_and_name.exit_code == 2 and "--book names one book" in folder_and_name.output
 
 
@@ -619,12 +643,14 @@ def test_export_a_folder(tmp_path, url):
 
     run = CliRunner().invoke(command, [str(folder), "--to", url], catch_exceptions=False)
     assert run.exit_code == 2, run.output  # the damaged book
-    assert "2 of 3 books exported" in run.output
-    assert re.search(r"北京 \(.*北京.xlsx\): [\d,]+ rows, [\d,]+ added, 0 updated, 0 deleted", run.output)
-    assert f"华东/上海 ({folder / '华东' / '上海.xlsx'}): " in run.output
-    assert f"坏 ({folder / '坏.xlsx'}): not exported, the book could not be read" in run.output
-    assert f"{folder / '北京-月报.xlsx'}: skipped: our own output (summary)" in run.output
-    assert f"{bak}: skipped: our own output (backup)" in run.output and bak.name == "北京.20261126-180000.bak.xlsx"
+    assert any(line.startswith(f"{folder} → ") and line.endswith("：3 本簿中已导出 2 本") for line in run.output.splitlines())
+    rows = sum(len(books["北京"][s.key]) for s in SHEETS)
+    assert f"  北京 ({folder / '北京.xlsx'})：{rows:,} 行，新增 {rows:,}，更新 0，删除 0" in run.output.splitlines()
+    assert f"华东/上海 ({folder / '华东' / '上海.xlsx'})：" in run.output
+    assert f"  坏 ({folder / '坏.xlsx'})：未导出，簿无法读取：" in run.output
+    assert f"  {folder / '北京-月报.xlsx'}：跳过：本程序的输出（summary）" in run.output.splitlines()
+    assert f"  {bak}：跳过：本程序的输出（backup）" in run.output.splitlines()
+    assert bak.name == "北京.20261126-180000.bak.xlsx"
     assert "~$" not in run.output
     for sheet in SHEETS:
         assert dict(_sql(url, f"select book, count(*) from {sheet.key} group by book")) == {
@@ -633,9 +659,12 @@ def test_export_a_folder(tmp_path, url):
     # a branch closes: its book leaves the folder, its rows stay and are listed; the others re-export unchanged
     (folder / "坏.xlsx").unlink()
     (folder / "华东" / "上海.xlsx").unlink()
-    again = CliRunner().invoke(command, [str(folder), "--to", url], catch_exceptions=False)
+    again = CliRunner().invoke(command, [str(folder), "--to", url, "--lang", "en"], catch_exceptions=False)
     assert again.exit_code == 0, again.output
-    assert "1 of 1 books exported" in again.output and " 0 added, 0 updated, 0 deleted" in again.output
+    assert any(line.startswith(f"{folder} → ") and line.endswith(": 1 of 1 books exported")
+               for line in again.output.splitlines())
+    assert f"  北京 ({folder / '北京.xlsx'}): {rows:,} rows, 0 added, 0 updated, 0 deleted" in again.output.splitlines()
+    assert f"  {folder / '北京-月报.xlsx'}: skipped: our own output (summary)" in again.output.splitlines()
     assert "also in the database, not in this folder (left as they were): 华东/上海" in again.output
     assert _count(url, "orders", "华东/上海") == 20
 

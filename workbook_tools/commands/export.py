@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from .common import Command, EXIT_INPUT, config_option, handle_errors, load_settings
+from .common import EXIT_INPUT, Command, config_option, handle_errors, lang_option, load_settings
+from .words import say
 
 EXIT_REFUSED = 1
 
@@ -31,9 +32,10 @@ EXIT_REFUSED = 1
 @click.option("--book", "name", metavar="NAME", default=None,
               help="The name the book's rows are tagged with (the `book` column). Default: the file name without "
                    "its suffix; in a folder, the path in the folder (华东/上海).")
+@lang_option
 @config_option
 @handle_errors
-def command(path: Path, url: str | None, name: str | None, config_path: Path | None) -> None:
+def command(path: Path, url: str | None, name: str | None, lang: str | None, config_path: Path | None) -> None:
     """Export an order book, or every order book in a folder, to one database: one table per sheet,
     with primary and foreign keys, every row tagged with its book (keys are unique per book).
 
@@ -47,69 +49,84 @@ def command(path: Path, url: str | None, name: str | None, config_path: Path | N
     from ..export import default_url
 
     if path.is_dir():
+        # the folder's settings (orderbook.toml there or above, $ORDERBOOK_CONFIG, --config) speak for it
+        lang = lang or load_settings(path / "_", config_path, stored=False).config.language
         if name is not None:
-            raise click.UsageError("--book names one book; in a folder each book is named by its path")
-        _folder(path, url or default_url(path), config_path)
+            raise click.UsageError(say("one_book_only", lang))
+        _folder(path, url or default_url(path), config_path, lang)
     else:
-        _book(path, url or default_url(path), name, config_path)
+        _book(path, url or default_url(path), name, config_path, lang)
 
 
-def _book(book: Path, url, name: str | None, config_path: Path | None) -> None:
-    from ..export import ExportRefused, export_book
+def _book(book: Path, url, name: str | None, config_path: Path | None, lang: str | None) -> None:
+    from ..export import ExportRefused, export_book, refusal_lines
     from ..read import read_book
 
     settings = load_settings(book, config_path)
+    lang = lang or settings.config.language
     opened = read_book(book, config=settings.config)
     try:
         result = export_book(opened, url, name=name, config=settings.config)
     except ExportRefused as refused:
-        click.echo(f"orderbook: {book}: {refused}", err=True)
+        click.echo(f"orderbook: {book}: " + "\n".join(refusal_lines(refused.problems, lang)), err=True)
         sys.exit(EXIT_REFUSED)
-    click.echo(f"exported {book} to {result.url} as book {result.book!r}")
+    click.echo(say("exported", lang, book=book, url=result.url, name=result.book))
     if result.added_columns:
-        click.echo(f"columns added to the tables an earlier version made: {', '.join(result.added_columns)} "
-                   "(other books in the database hold them empty until they are exported again)")
-    click.echo(settings.line("en"))
-    for line in _table(result):
+        click.echo(say("added_columns", lang, columns=say("list_sep", lang).join(result.added_columns)))
+    click.echo(settings.line(lang))
+    for line in _table(result, lang):
         click.echo(line)
     if not result.changed:
-        click.echo("the database already held this book: nothing changed")
+        click.echo(say("unchanged", lang))
 
 
-def _folder(folder: Path, url, config_path: Path | None) -> None:
+def _folder(folder: Path, url, config_path: Path | None, lang: str) -> None:
     from ..export import export_folder
 
     done = export_folder(folder, url, config_for=lambda p: load_settings(p, config_path).config,
-                         on_book=lambda b: click.echo(_book_line(b)))  # a line as each book is done
-    click.echo(f"{folder} → {done.url}: {len(done.exported):,} of {len(done.books):,} books exported")
+                         on_book=lambda b: click.echo(_book_line(b, lang)))  # a line as each book is done
+    click.echo(say("folder_done", lang, folder=folder, url=done.url, exported=len(done.exported),
+                   books=len(done.books)))
     for s in done.skipped:
-        click.echo(f"  {s.path}: {s.text('en')}")
+        click.echo(say("book_line", lang, head=f"  {s.path}", text=s.text(lang)))
     added = [c for b in done.exported for c in b.result.added_columns]
     if added:
-        click.echo(f"columns added to the tables an earlier version made: {', '.join(added)} (books not in "
-                   "this folder hold them empty until they are exported again)")
+        click.echo(say("added_columns_folder", lang, columns=say("list_sep", lang).join(added)))
     if done.elsewhere:
-        click.echo(f"also in the database, not in this folder (left as they were): {', '.join(done.elsewhere)}")
+        click.echo(say("elsewhere", lang, books=say("list_sep", lang).join(done.elsewhere)))
     if done.unreadable:
         sys.exit(EXIT_INPUT)
     if done.refused:
         sys.exit(EXIT_REFUSED)
 
 
-def _book_line(b) -> str:
+def _book_line(b, lang: str) -> str:
+    from ..export import refusal_lines
+
     head = f"  {b.name} ({b.path})"
     if b.result is not None:
         c = b.result.tables.values()
-        return (f"{head}: {sum(t.rows for t in c):,} rows, {sum(t.inserted for t in c):,} added, "
-                f"{sum(t.updated for t in c):,} updated, {sum(t.deleted for t in c):,} deleted")
-    if b.refused is not None:
-        return f"{head}: {b.refused}".replace("\n", "\n    ")
-    return f"{head}: not exported, the book could not be read: {b.error}"
+        text = say("book_counts", lang, rows=sum(t.rows for t in c), added=sum(t.inserted for t in c),
+                   updated=sum(t.updated for t in c), deleted=sum(t.deleted for t in c))
+    elif b.refused is not None:
+        text = "\n    ".join(refusal_lines(b.refused.problems, lang))
+    else:
+        text = say("unreadable_book", lang, error=b.error)
+    return say("book_line", lang, head=head, text=text)
 
 
-def _table(result) -> list[str]:
-    width = max(len(name) for name in result.tables)
-    lines = [f"  {'table':<{width}}  {'rows':>9}  {'added':>9}  {'updated':>9}  {'deleted':>9}"]
-    for name, c in result.tables.items():
-        lines.append(f"  {name:<{width}}  {c.rows:>9,}  {c.inserted:>9,}  {c.updated:>9,}  {c.deleted:>9,}")
-    return lines
+def _table(result, lang: str) -> list[str]:
+    head = [say(k, lang) for k in ("col_table", "col_rows", "col_added", "col_updated", "col_deleted")]
+    width = max(_width(name) for name in [*result.tables, head[0]])
+    lines = [[head[0], *head[1:]]]
+    lines += [[name, f"{c.rows:,}", f"{c.inserted:,}", f"{c.updated:,}", f"{c.deleted:,}"]
+              for name, c in result.tables.items()]
+    return ["  " + row[0] + " " * (width - _width(row[0])) + "".join(
+        " " * (11 - _width(cell)) + cell for cell in row[1:]) for row in lines]
+
+
+def _width(text: str) -> int:
+    """Columns a text takes in a terminal: CJK characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -39,7 +39,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "correction": (" —— 只有{column}不同，其余相同：可能是更正，不是另一行",
                    " — only the {column} differs: probably a correction, not a second row"),
     # export
-    "exported": ("已导出 {book} 到 {url}，簿名 {name}", "exported {book} to {url} as book {name!r}"),
+    "exported": ("已导出 {book} 到 {url}，簿名“{name}”", "exported {book} to {url} as book {name!r}"),
     "added_columns": ("以前版本建的表已加上列：{columns}（数据库中其他簿的这些列为空，直到它们再次导出）",
                       "columns added to the tables an earlier version made: {columns} (other books in the database "
                       "hold them empty until they are exported again)"),

@@ -40,7 +40,7 @@ from sqlalchemy import event, exc
 from ..book import BookData, OrderBook
 from ..config import Config
 from ..errors import WorkbookToolsError
-from .rows import KINDS, ExportProblem, table_rows
+from .rows import REFUSAL, ExportProblem, table_rows
 from .sync import TableCounts, sync
 from .tables import BOOK, BOOK_TYPE, build_metadata, exported_columns, primary_key
 from .upgrade import Refused, upgrade
@@ -65,23 +65,27 @@ class ExportRefused(WorkbookToolsError):
         super().__init__("\n".join(refusal_lines(problems)))
 
 
-def refusal_lines(problems: list[ExportProblem]) -> list[str]:
+def refusal_lines(problems: list[ExportProblem], lang: str = "en") -> list[str]:
+    """The refusal in ``lang``: how many values, then each kind of problem with its first cells."""
+    def t(key: str, **fields) -> str:
+        zh, en = REFUSAL[key]
+        return (en if lang == "en" else zh).format(**fields)
+
     by_kind: dict[str, list[ExportProblem]] = {}
     for p in problems:
         by_kind.setdefault(p.kind, []).append(p)
-    lines = [f"export refused, nothing written: {len(problems):,} value{'s' * (len(problems) != 1)} "
-             "would break the database's keys or be lost"]
-    for kind, items in by_kind.items():
-        shown = ", ".join(_where(p) for p in items[:SHOWN])
-        more = f" and {len(items) - SHOWN:,} more" if len(items) > SHOWN else ""
-        lines.append(f"  {KINDS[kind]}: {len(items):,} ({shown}{more})")
-    lines.append("fix them in the book (`orderbook validate` points at each) and export again")
+    lines = [t("head", n=len(problems), s="s" * (len(problems) != 1))]
+    for items in by_kind.values():
+        cells = t("cells_sep").join(_where(p, lang, t) for p in items[:SHOWN])
+        more = t("more", n=len(items) - SHOWN) if len(items) > SHOWN else ""
+        lines.append(t("kind", kind=items[0].kind_text(lang), n=len(items), cells=cells, more=more))
+    lines.append(t("fix"))
     return lines
 
 
-def _where(p: ExportProblem) -> str:
+def _where(p: ExportProblem, lang: str, t) -> str:
     text = p.cell if p.value is None else f"{p.cell} {p.value!s}"
-    return f"{text}: {p.detail}" if p.detail else text
+    return t("cell", cell=text, detail=p.detail_text(lang)) if p.detail else text
 
 
 @dataclass

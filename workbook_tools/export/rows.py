@@ -30,15 +30,36 @@ from ..book import OrderBook, Table
 from ..config import Config
 from ..derive import derive
 from ..keys import natural, normalise
-from ..schema import SHEETS, Column, Sheet, resolve_ref
+from ..schema import SHEET_BY_KEY, SHEETS, Column, Sheet, resolve_ref
 from .tables import exported_columns, not_null, sql_type, unique_natural_key
 
-KINDS: dict[str, str] = {
-    "unreadable": "unreadable value",
-    "missing-key": "blank key or reference",
-    "duplicate-key": "duplicate key",
-    "unknown-reference": "unknown reference",
-    "does-not-fit": "value does not fit its column",
+#: Each kind of problem in words, Chinese and English.
+KINDS: dict[str, tuple[str, str]] = {
+    "unreadable": ("读不出的值", "unreadable value"),
+    "missing-key": ("空的编号或引用", "blank key or reference"),
+    "duplicate-key": ("重复的编号", "duplicate key"),
+    "unknown-reference": ("引用的编号不存在", "unknown reference"),
+    "does-not-fit": ("值放不进它的列", "value does not fit its column"),
+}
+#: Why a value does not fit, or which row it repeats (``ExportProblem.detail``: a key here and its fields).
+DETAILS: dict[str, tuple[str, str]] = {
+    "longer": ("超过 {length} 个字符", "longer than {length} characters"),
+    "integer-range": ("超出整数列的范围", "too large for an integer column"),
+    "not-a-number": ("不是数字", "not a number"),
+    "numeric-range": ("超出 NUMERIC({precision}, {scale}) 的范围", "too large for NUMERIC({precision}, {scale})"),
+    "decimals": ("小数多于 {scale} 位", "more than {scale} decimal places"),
+    "same-key": ("{columns}与 {cell} 相同", "same {columns} as {cell}"),
+}
+#: The refusal's lines (export/__init__.py refusal_lines).
+REFUSAL: dict[str, tuple[str, str]] = {
+    "head": ("拒绝导出，未写入任何内容：{n:,} 个值会破坏数据库的键或丢失",
+             "export refused, nothing written: {n:,} value{s} would break the database's keys or be lost"),
+    "kind": ("  {kind}：{n:,} 个（{cells}{more}）", "  {kind}: {n:,} ({cells}{more})"),
+    "more": ("，另有 {n:,} 个", " and {n:,} more"),
+    "cell": ("{cell}：{detail}", "{cell}: {detail}"),
+    "cells_sep": ("，", ", "),
+    "fix": ("请在簿中改正（orderbook validate 会逐个指出）后再导出",
+            "fix them in the book (`orderbook validate` points at each) and export again"),
 }
 INT_RANGE = (-(2**31), 2**31 - 1)
 
@@ -51,7 +72,22 @@ class ExportProblem:
     #: Where the value is, e.g. ``订单!B5``.
     cell: str
     value: Any
-    detail: str = ""
+    #: Why: a key of ``DETAILS`` with its fields, or the reader's reason as text ("" for none).
+    detail: str | tuple[str, dict] = ""
+
+    def kind_text(self, lang: str = "en") -> str:
+        zh, en = KINDS[self.kind]
+        return en if lang == "en" else zh
+
+    def detail_text(self, lang: str = "en") -> str:
+        if isinstance(self.detail, str):
+            return self.detail
+        key, fields = self.detail
+        if "columns" in fields:  # column keys, named by their headers in ``lang``
+            sheet = SHEET_BY_KEY[self.sheet]
+            fields = {**fields, "columns": " + ".join(sheet.column(c).header(lang) for c in fields["columns"])}
+        zh, en = DETAILS[key]
+        return (en if lang == "en" else zh).format(**fields)
 
 
 key = normalise  # keys compare one way everywhere (keys.py)
@@ -80,7 +116,8 @@ def table_rows(book: OrderBook, config: Config | None = None
     for sheet in SHEETS:
         table = book[sheet.key]
 
-        def problem(kind: str, i: int, col: str, value: Any, detail: str = "", sheet=sheet, table=table) -> None:
+        def problem(kind: str, i: int, col: str, value: Any, detail: str | tuple[str, dict] = "", sheet=sheet,
+                    table=table) -> None:
             problems.append(ExportProblem(kind, sheet.key, col, table.cell(i, col), value, detail))
 
         unreadable = set()
@@ -156,19 +193,20 @@ def _duplicates(sheet: Sheet, table: Table, rows: list[dict[str, Any]], problem)
             first = seen.setdefault(k, i)
             if first != i:
                 problem("duplicate-key", i, cols[-1], values[-1] if len(cols) == 1 else " | ".join(map(str, values)),
-                        f"same {' + '.join(cols)} as {table.cell(first, cols[-1])}")
+                        ("same-key", {"columns": cols, "cell": table.cell(first, cols[-1])}))
 
 
-def _does_not_fit(t: sa.types.TypeEngine, value: Any) -> str:
+def _does_not_fit(t: sa.types.TypeEngine, value: Any) -> tuple[str, dict] | str:
+    """A key of ``DETAILS`` and its fields, or "" when ``value`` fits."""
     if isinstance(t, sa.String) and t.length and isinstance(value, str) and len(value) > t.length:
-        return f"longer than {t.length} characters"
+        return "longer", {"length": t.length}
     if isinstance(t, sa.Integer) and isinstance(value, int) and not INT_RANGE[0] <= value <= INT_RANGE[1]:
-        return "too large for an integer column"
+        return "integer-range", {}
     if isinstance(t, sa.Numeric) and isinstance(value, Decimal):
         if not value.is_finite():
-            return "not a number"
+            return "not-a-number", {}
         if abs(value) >= Decimal(10) ** (t.precision - t.scale):
-            return f"too large for NUMERIC({t.precision}, {t.scale})"
+            return "numeric-range", {"precision": t.precision, "scale": t.scale}
         if value != value.quantize(Decimal(1).scaleb(-t.scale)):
-            return f"more than {t.scale} decimal places"
+            return "decimals", {"scale": t.scale}
     return ""
