@@ -18,6 +18,7 @@ from workbook_tools.config import Config
 from workbook_tools.derive import derive
 from workbook_tools.libreoffice import convert
 from workbook_tools.patterns import compile_pattern
+from workbook_tools.read import read_book
 from workbook_tools.schema import DASHBOARD, SHEETS, aux_name
 from workbook_tools.template import dashboard_cells, write_book
 from workbook_tools.template.validation import pattern_check
@@ -231,3 +232,20 @@ def test_a_key_typed_with_a_space_or_in_full_width_is_reported_and_never_blamed_
     assert spelt["库存变动!B2"] == ("“产品编号”“Ｐ１００２”含全角字符：表中的公式找不到它，应为“P1002”",
                                 "SKU 'Ｐ１００２' has full-width characters: the book's formulas do not find it; it should be 'P1002'")
     assert spelt["订单明细!A3"][0] == "“订单编号”“SO2026010002 ”前后有空格：表中的公式找不到它，应为“SO2026010002”"
+
+
+def test_text_pasted_into_number_cells_computes_as_python_reads_it(tmp_path):
+    """"9件" in 数量, "九五折" in 折扣, "待定" in 单价, "五十" in 期初库存, "一百" in 金额: the reader makes each
+    blank (a wrong-type finding); the formulas count the quantity, discount, stock and payment as 0 and
+    price the line at the list price, as derive does — no #VALUE! anywhere, the dashboard included."""
+    book = write_book(tmp_path / "pasted.xlsx", None)
+    fill_template(book, known_rows())
+    type_in(book, {"order_lines": {3: {"quantity": "9件"}, 4: {"discount": "九五折"}, 5: {"unit_price": "待定"}},
+                   "products": {3: {"opening_stock": "五十"}}, "payments": {4: {"amount": "一百"}}})
+    data = read_book(book).data()
+    assert [data["order_lines"][i][k] for i, k in ((1, "quantity"), (2, "discount"), (3, "unit_price"))] == [None] * 3
+    recalculated = convert(book, tmp_path / "lo")
+    assert mismatches(book, recalculated, today=TODAY) == []
+    lines = openpyxl.load_workbook(recalculated, data_only=True)["订单明细"]
+    # 0 × 0.35 × 0.5; 5 × 89.90 (no discount); 1 × 499.00 (P1001's list price)
+    assert [lines[f"G{r}"].value for r in (3, 4, 5)] == [0, pytest.approx(449.5), 499]
