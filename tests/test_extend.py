@@ -235,11 +235,26 @@ def test_staff_work_survives_an_extension(tmp_path):
 
 def test_orderbook_extend_and_nightly_extend(tmp_path, gap_book):
     runner = CliRunner()
+    english = tmp_path / "english.xlsx"
+    english.write_bytes(gap_book.read_bytes())
+    out = runner.invoke(cli, ["extend", str(english), "--today", "2026-01-10", "--lang", "en"])
+    assert out.exit_code == 0, out.output
+    lines = out.output.splitlines()
+    assert "订单明细: prepared to row 10,004 (was 5,001); 20,012 formula cells written" in lines  # the book's sheet name
+    assert lines[-3:] == ["cached results refreshed: 48", "settings: the settings stored in the book", f"wrote {english}"]
     out = runner.invoke(cli, ["extend", str(gap_book), "--today", "2026-01-10"])
     assert out.exit_code == 0, out.output
-    assert "订单明细: prepared to row 10,004 (was 5,001)" in out.output and f"wrote {gap_book}" in out.output
+    lines = out.output.splitlines()
+    assert "订单明细：预置到第 10,004 行（原来到 5,001 行）；写入公式单元格 20,012 个" in lines
+    assert "发货：预置到第 5,002 行（原来到 5,001 行）" in lines
+    assert lines[-3:] == ["刷新缓存的计算结果：48 个", "设置：订单簿中保存的设置", f"已写入 {gap_book}"]
     again = runner.invoke(cli, ["extend", str(gap_book)])
-    assert again.exit_code == 0 and "nothing to do" in again.output
+    assert again.exit_code == 0 and again.output.splitlines() == [
+        "设置：订单簿中保存的设置", f"{gap_book}：每个表预置的行都还够，无需改动"]
+    again = runner.invoke(cli, ["extend", str(gap_book), "--lang", "en"])
+    assert again.exit_code == 0 and again.output.splitlines() == [
+        "settings: the settings stored in the book",
+        f"{gap_book}: every sheet is prepared far enough ahead; nothing to do"]
 
     folder = tmp_path / "books"
     folder.mkdir()

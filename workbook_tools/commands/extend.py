@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from .common import Command, config_option, wrote, handle_errors, load_settings, today_option
+from .common import Command, config_option, handle_errors, lang_option, load_settings, today_option, wrote
+from .words import say
 
 
 @click.command("extend", cls=Command,
@@ -19,11 +20,12 @@ from .common import Command, config_option, wrote, handle_errors, load_settings,
                examples=[("orderbook extend 订单簿.xlsx", "预置更多行：", "Prepare more rows:")])
 @click.argument("book", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @today_option("The day the dashboard's refreshed figures are for (YYYY-MM-DD). Default: today.")
+@lang_option
 @config_option
 @click.option("--force", is_flag=True, help="Write even while Excel, WPS or LibreOffice has the book open (what they "
               "save afterwards replaces this).")
 @handle_errors
-def command(book: Path, today, config_path: Path | None, force: bool) -> None:
+def command(book: Path, today, lang: str | None, config_path: Path | None, force: bool) -> None:
     """Prepare rows again below the data of BOOK, in place, so that every sheet is at least 5,000
     rows (a fifth of its rows, when more) ahead: formulas on the new rows and on rows typed below
     the old end, conditional formats, filter, print area and the ranges the formulas compute over;
@@ -37,30 +39,32 @@ def command(book: Path, today, config_path: Path | None, force: bool) -> None:
 
     settings = load_settings(book, config_path)
     result = extend_book(book, config=settings.config, today=today, force=force)
-    for line in extend_lines(result):
+    lang = lang or settings.config.language
+    lines = extend_lines(result, lang)
+    for line in [*lines[:-1], settings.line(lang), lines[-1]]:  # the settings just above the "wrote" line
         click.echo(line)
 
 
-def extend_lines(result) -> list[str]:
-    """What ``extend_book`` did, a line per sheet that changed (English: the command speaks it)."""
+def extend_lines(result, lang: str = "zh") -> list[str]:
+    """What ``extend_book`` did, a line per sheet that changed, then "wrote" (or "nothing to do")."""
     lines = []
     for ext in result.sheets.values():
         parts = []
         if ext.new_end is not None and ext.old_end is not None and ext.new_end > ext.old_end:
-            parts.append(f"prepared to row {ext.new_end:,} (was {ext.old_end:,})")
+            parts.append(say("prepared", lang, new=ext.new_end, old=ext.old_end))
         if ext.formulas:
-            parts.append(f"{ext.formulas:,} formula cells written")
+            parts.append(say("formulas_written", lang, n=ext.formulas))
         if ext.validation:
-            parts.append(f"validation restored on {', '.join(ext.validation)}")
+            parts.append(say("validation_restored", lang, columns=say("list_sep", lang).join(ext.validation)))
         if parts:
-            lines.append(f"{ext.name}: " + "; ".join(parts))
+            lines.append(say("sheet_line", lang, sheet=ext.name, parts=say("part_sep", lang).join(parts)))
     refreshed = sum(result.cached.values())
     if refreshed:
-        lines.append(f"cached results refreshed: {refreshed:,}")
+        lines.append(say("cached", lang, n=refreshed))
     if not result.changed:
-        lines.append(f"{result.path}: every sheet is prepared far enough ahead; nothing to do")
+        lines.append(say("nothing_to_do", lang, path=result.path))
     else:
-        lines.append(wrote(result.path, "en"))
+        lines.append(wrote(result.path, lang))
     return lines
 
 
