@@ -421,11 +421,11 @@ def test_the_command_refuses_with_the_list_and_accept_loss_rebuilds_and_lists_it
     assert done.exit_code == 0, done.output
     lines = done.output.splitlines()
     backup = next(tmp_path.glob("book.*.bak.xlsx"))
-    assert f"wrote {path} (the old book is saved as {backup})" in lines
-    assert f"not carried over (--accept-loss): {CHART}" in lines
-    assert f"not carried over (--accept-loss): {CUT}" in lines
-    assert "staff sheets carried over: 我的统计" in lines
-    assert "also carried over: comments 1, links 3, formulas 12, formats 4, merged 1" in lines
+    assert f"已写入 {path}（原簿已保存为 {backup}）" in lines
+    assert f"未带过去（--accept-loss）：{CHART}" in lines
+    assert f"未带过去（--accept-loss）：{CUT}" in lines
+    assert "已带过去的员工工作表：我的统计" in lines
+    assert "另外带过去：批注 1，链接 3，公式 12，格式 4，合并单元格 1" in lines
     with zipfile.ZipFile(backup) as saved, zipfile.ZipFile(io.BytesIO(before)) as old:
         assert saved.namelist() == old.namelist()
         # the same book (the command tags its backup as one in the document properties)

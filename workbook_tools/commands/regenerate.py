@@ -19,6 +19,7 @@ from .common import (
     progress_bar,
     wrote,
 )
+from .words import say
 
 
 @click.command("regenerate", cls=Command,
@@ -60,7 +61,8 @@ def command(book: Path, output: Path | None, accept_loss: bool, lang: str | None
 
     settings = load_settings(book, config_path)
     config = settings.config
-    bar, phase = progress_bar("en")  # this command speaks English
+    said = lang or config.language  # the language of the lines printed (lang=None: the book keeps its own)
+    bar, phase = progress_bar(said)
     progress = phase("写入", "writing", cumulative=True)
     saved = None
     if output is None or _same_file(output, book):
@@ -72,24 +74,30 @@ def command(book: Path, output: Path | None, accept_loss: bool, lang: str | None
         with book_output(output, inputs=[book, config_path], force=force) as saved, bar:
             result = regenerate(book, output=output, config=config, lang=lang, progress=progress,
                                 accept_loss=accept_loss)
-    if saved:
-        click.echo(backed_up(saved, "en"))  # this command speaks English
-    click.echo(wrote(result.path, "en") + (f" (the old book is saved as {result.backup_path})" if result.backup_path else ""))
-    click.echo(settings.line("en"))
-    click.echo("rows: " + ", ".join(f"{s.zh} {result.rows[s.key]:,}" for s in SHEETS))
+    for line in result_lines(result, saved, settings, said):
+        click.echo(line)
+
+
+def result_lines(result, saved, settings, lang: str) -> list[str]:
+    """What was written and what was carried over, in ``lang``."""
+    sep = say("list_sep", lang)
+    lines = [backed_up(saved, lang)] if saved else []
+    lines.append(wrote(result.path, lang) + (say("saved_as", lang, path=result.backup_path) if result.backup_path else ""))
+    lines.append(settings.line(lang))
+    lines.append(say("rows", lang, counts=sep.join(f"{s.name(lang)} {result.rows[s.key]:,}" for s in SHEETS)))
     for s in SHEETS:
         if result.extra_columns.get(s.key):
-            click.echo(f"staff columns carried over on {s.zh}: {', '.join(result.extra_columns[s.key])}")
+            lines.append(say("staff_columns", lang, sheet=s.name(lang), columns=sep.join(result.extra_columns[s.key])))
     if result.extra_sheets:
-        click.echo(f"staff sheets carried over: {', '.join(result.extra_sheets)}")
+        lines.append(say("staff_sheets", lang, sheets=sep.join(result.extra_sheets)))
     if result.kept:
-        click.echo("also carried over: " + ", ".join(f"{what} {n:,}" for what, n in result.kept.items()))
+        lines.append(say("also_kept", lang, things=sep.join(f"{say('kept.' + what, lang)} {n:,}"
+                                                             for what, n in result.kept.items())))
     if result.raw_values:
-        click.echo(f"unreadable values carried over as found: {result.raw_values} (orderbook validate lists them)")
-    for note in result.notes:
-        click.echo(f"note: {note}")
-    for loss in result.lost:
-        click.echo(f"not carried over (--accept-loss): {loss}")
+        lines.append(say("raw_values", lang, n=result.raw_values))
+    lines += [say("note", lang, note=note) for note in result.notes]
+    lines += [say("lost", lang, loss=loss) for loss in result.lost]
+    return lines
 
 
 def _same_file(a: Path, b: Path) -> bool:
