@@ -131,7 +131,8 @@ def test_the_report_files_show_the_changes_and_the_deleted_rows(nights, tmp_path
     _, _, _, second, _ = nights
     html, xlsx = write_change_reports(Report([second]), tmp_path, "zh")
     text = html.read_text(encoding="utf-8")
-    assert PAID["order_no"] in text and "已删除的行" in text and "row-deleted" in text
+    assert PAID["order_no"] in text and "已删除的行" in text
+    assert "<td class=code>已付款或已发货订单的行被删除</td>" in text and "row-deleted" not in text
     wb = openpyxl.load_workbook(xlsx)
     assert wb.sheetnames == ["变更", "已删除 订单"]
     deleted = wb["已删除 订单"]
@@ -142,6 +143,8 @@ def test_the_report_files_show_the_changes_and_the_deleted_rows(nights, tmp_path
     assert paid[2] == datetime.combine(PAID["order_date"], datetime.min.time())  # a date, ready to paste back
     assert paid[header.index("订单状态")] == "已完成"
     assert [c.value for c in wb["变更"][1]][:4] == ["订单簿", "自", "至", "变更"]
+    found = {r[6]: r[10] for r in wb["变更"].iter_rows(min_row=2, values_only=True) if r[10]}
+    assert found[PAID["order_no"]] == "已付款或已发货订单的行被删除"
 
 
 def test_a_second_run_the_same_night_compares_with_the_night_before_again(nights, tmp_path):
@@ -160,8 +163,9 @@ def test_the_history_and_what_changed_since_the_last_run(nights, tmp_path):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "2026-11-27 夜间  自 2026-11-26 以来：新增 1 行，修改 3 行，删除 2 行"
-    assert any(l.startswith(f"  删除 订单原第 {ORDERS.index(PAID) + 2} 行 {PAID['order_no']}：") and "row-deleted" in l
-               for l in lines)
+    assert any(l.startswith(f"  删除 订单原第 {ORDERS.index(PAID) + 2} 行 {PAID['order_no']}：")
+               and l.endswith(" [已付款或已发货订单的行被删除]") for l in lines)
+    assert "row-deleted" not in result.output
     assert "现在（尚未记录）  自 2026-11-27 以来：新增 0 行，修改 0 行，删除 0 行" in lines
     as_json = json.loads(CliRunner().invoke(cli, ["changes", str(book), "--reports", str(reports), "--json"]).output)
     assert [n["night"] for n in as_json["nights"]] == ["2026-11-26", "2026-11-27"]

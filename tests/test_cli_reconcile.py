@@ -54,6 +54,8 @@ def test_errors_exit_1_and_english(books, tmp_path, monkeypatch):
     assert result.exit_code == 1, result.output
     assert "Found     3 errors" in result.output  # two orders overpaid, one reference repeated
     assert "Overpaid (overpaid)" in result.output and "Duplicate key (duplicate-key)" in result.output
+    zh = run(broken, "--today", TODAY, "-o", str(tmp_path / "zh.xlsx")).output.splitlines()
+    assert "           2  超额付款" in zh and "           1  重复编号" in zh  # the rule's name, no code
     # names.py: BOOK.reconcile-YYYY-MM-DD.xlsx beside the book, the day reconciled
     wb = openpyxl.load_workbook(broken.with_name(f"{broken.stem}.reconcile-{TODAY}.xlsx"), read_only=True)
     assert wb.sheetnames[:2] == ["Summary", "Stock ledger"]

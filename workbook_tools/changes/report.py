@@ -17,6 +17,7 @@ from typing import Any
 
 from ..choices import choice_lists, label_of
 from ..config import Config
+from ..formats.labels import code_title
 from ..schema import SHEET_BY_KEY, SHEETS
 from .diff import ADDED, CHANGED, DELETED, RowChange
 from .rules import show
@@ -71,11 +72,16 @@ def change_body(c: RowChange, lang: str = "zh", lists=None) -> str:
     return ""
 
 
+def rule_names(codes, lang: str = "zh") -> str:
+    """The findings' rules by name in ``lang`` (已付款或已发货订单的行被删除): people read names, JSON keeps the codes."""
+    return ("，" if lang == "zh" else ", ").join(code_title(code, lang) for code in codes)
+
+
 def change_text(c: RowChange, lang: str = "zh", lists=None) -> str:
     """One line: ``修改 订单明细!5 SO… / P1001：数量 3 → 5``; a deleted row with all its values."""
     head = f"{_KIND_WORDS['en' if lang == 'en' else 'zh'][c.kind]} {row_place(c, lang)} {c.key}"
     body = change_body(c, lang, lists)
-    codes = f" [{', '.join(c.codes)}]" if c.codes else ""
+    codes = f" [{rule_names(c.codes, lang)}]" if c.codes else ""
     return f"{head}{'：' if lang == 'zh' else ': '}{body}{codes}" if body else f"{head}{codes}"
 
 
@@ -131,7 +137,7 @@ def render_html(all_changes: list, lang: str = "zh", config: Config | None = Non
                 out.append(f'<tr class="{c.kind}"><td>{_KIND_WORDS["zh" if zh else "en"][c.kind]}</td>'
                            f"<td>{escape(sheet.name(lang))}</td><td>{c.row if c.row else c.old_row}</td>"
                            f"<td>{escape(c.key)}</td><td>{escape(change_body(c, lang, lists))}</td>"
-                           f'<td class=code>{escape(", ".join(c.codes))}</td></tr>')
+                           f'<td class=code>{escape(rule_names(c.codes, lang))}</td></tr>')
             out.append("</table>")
         for sheet in SHEETS:
             gone = [c for c in ch.rows if c.kind == DELETED and c.sheet == sheet.key]
@@ -201,7 +207,7 @@ def write_xlsx(all_changes: list, path: str | os.PathLike, lang: str = "zh", con
                               _KIND_WORDS["zh" if zh else "en"][c.kind], sheet.name(lang),
                               c.row if c.row else c.old_row, c.key, sheet.column(key).header(lang) if key else "",
                               value_text(c.sheet, key, old, lang, lists) if key else "",
-                              value_text(c.sheet, key, new, lang, lists) if key else "", ", ".join(c.codes)]
+                              value_text(c.sheet, key, new, lang, lists) if key else "", rule_names(c.codes, lang)]
                     for col, v in enumerate(values):
                         _cell(ws, r, col, v, fmt)
                     r += 1

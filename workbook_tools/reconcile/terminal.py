@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.text import Text
 
 from ..codes import CODES, Severity
+from ..formats.labels import code_title
 from .checked import validation_errors
 from .words import RECORD_KINDS
 
@@ -30,6 +31,7 @@ _LINES = {
                 "收入无对应付款 {unmatched}，付款不在流水中 {missing}",
         "total": "问题  {errors} 个错误，{warnings} 个警告",
         "clean": "问题  没有发现问题",
+        "rule": "      {n}  {title}",
     },
     "en": {
         "head": "Reconciliation of {book} (as of {today})",
@@ -47,6 +49,7 @@ _LINES = {
                 "{unmatched} credits without payment, {missing} payments not on the statement",
         "total": "Found     {errors} errors, {warnings} warnings",
         "clean": "Found     no discrepancies",
+        "rule": "      {n}  {title} ({code})",
     },
 }
 
@@ -99,7 +102,7 @@ def summary_lines(rec: "Reconciliation", lang: str = "zh") -> list[tuple[str, st
     counts = Counter(f.code for f in rec.findings)
     for code in sorted(counts, key=lambda c: (CODES[c].severity is not Severity.ERROR, -counts[c], c)):
         c = CODES[code]
-        out.append((f"      {counts[code]:>6,}  {c.title_zh if lang == 'zh' else c.title_en} ({code})",
+        out.append((t["rule"].format(n=f"{counts[code]:>6,}", title=code_title(code, lang), code=code),
                     "red" if c.severity is Severity.ERROR else "yellow"))
     return out
 
