@@ -78,10 +78,10 @@ def test_every_kind_of_output_carries_its_tag(books, tmp_path):
     assert run("summary", src, "--month", "2026-10", "--today", DAY, "--into-book").exit_code == 0
     assert {name: read_tag(tmp_path / name) for name in (
         "t.xlsx", "d.xlsx", "d.summary-2026-10.xlsx", "s.xlsx", "r.xlsx", "c.xlsx", "v/validation_report.xlsx",
-        "i.rejects.xlsx", "src.2026-10.xlsx")} == {
+        "i.rejects.xlsx", "src.with-summary-2026-10.xlsx")} == {
         "t.xlsx": "book", "d.xlsx": "book", "d.summary-2026-10.xlsx": "summary", "s.xlsx": "summary",
         "r.xlsx": "reconcile", "c.xlsx": "customers", "v/validation_report.xlsx": "validation-report",
-        "i.rejects.xlsx": "rejects", "src.2026-10.xlsx": "book"}
+        "i.rejects.xlsx": "rejects", "src.with-summary-2026-10.xlsx": "book"}
 
 
 def test_read_tag_is_none_for_anything_untagged_and_never_raises(tmp_path):

@@ -56,7 +56,7 @@ def test_into_book_in_english_and_over_the_original(book_file, tmp_path):
     book.write_bytes(book_file.read_bytes())
     result = run(book, "--month", "2026-11", "--today", "2026-11-27", "--into-book", "--lang", "en")
     assert result.exit_code == 0, result.output
-    copy = tmp_path / "b.2026-11.xlsx"
+    copy = tmp_path / "b.with-summary-2026-11.xlsx"  # names.py: never taken for b.summary-2026-11.xlsx
     assert result.output.splitlines()[-1] == f"wrote {copy}"
     assert openpyxl.load_workbook(copy, read_only=True).sheetnames[-1] == "Report 2026-11"
 

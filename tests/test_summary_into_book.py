@@ -74,7 +74,7 @@ def book(tmp_path) -> Path:
 def test_the_report_is_added_and_every_other_part_is_kept_byte_for_byte(book):
     before, sha = _parts(book), _sha(book)
     run = run_summary(book, MONTH, into_book=True, today=TODAY)
-    out = book.with_name(f"book.{MONTH}.xlsx")
+    out = book.with_name(f"book.with-summary-{MONTH}.xlsx")  # names.py: not the standalone book.summary-…
     assert run.written == [out] and run.backup is None and run.notes == []
     assert _sha(book) == sha                                            # the book itself is not touched
     after = _parts(out)
@@ -238,7 +238,7 @@ def test_a_macro_book_keeps_its_macros_and_stays_xlsm(tmp_path):
     book = macro_book(staff_book(tmp_path, "src.xlsx"), tmp_path / "book.xlsm")
     before = _parts(book)
     run = run_summary(book, MONTH, into_book=True, today=TODAY)
-    out = tmp_path / f"book.{MONTH}.xlsm"
+    out = tmp_path / f"book.with-summary-{MONTH}.xlsm"
     assert run.written == [out]
     after = _parts(out)
     assert after["xl/vbaProject.bin"] == VBA

@@ -125,7 +125,7 @@ def book_file(data, tmp_path):
 def test_into_book_writes_a_new_copy_that_reads_back_the_same(book_file, summary):
     before = hashlib.sha256(book_file.read_bytes()).hexdigest()
     result = summary_into_book(book_file, summary)
-    assert result.path == book_file.with_name("订单管理簿.2026-11.xlsx") and result.backup is None
+    assert result.path == book_file.with_name("订单管理簿.with-summary-2026-11.xlsx") and result.backup is None
     assert hashlib.sha256(book_file.read_bytes()).hexdigest() == before
     assert read_book(result.path).data() == read_book(book_file).data()
     wb = openpyxl.load_workbook(result.path, read_only=True)

@@ -1,7 +1,8 @@
 """One naming scheme for what the commands write beside a book: ``BOOK.<kind>[-<stamp>].<ext>``.
 
 ``订单簿.xlsx`` -> ``订单簿.summary-2026-10.xlsx`` (the month's report), ``订单簿.reconcile-2026-11-27.xlsx``
-(reconciled as of that day), ``订单簿.customers-2026-11-27.xlsx``, ``订单簿.annotated.xlsx`` (the
+(reconciled as of that day), ``订单簿.customers-2026-11-27.xlsx``, ``订单簿.with-summary-2026-10.xlsx``
+(a copy of the book with the month's report: never taken for the report), ``订单簿.annotated.xlsx`` (the
 checked copy), ``订单簿.rejects.csv``: sorted by name, a book's outputs sit beside it, by kind, then by
 date. Every default output name of the commands comes from ``output_path``.
 """

@@ -29,7 +29,7 @@ from .common import (
                        "退出码 0：已写出；1：该月没有数据；2：订单簿、月份或选项无法使用。",
                options_zh={"--month": "汇总哪个月，例如 2026-10。默认：上一个完整月份。",
                            "--output": "写到哪里。默认：订单簿旁的 BOOK.summary-YYYY-MM.xlsx；加 --into-book 时为 "
-                                       "BOOK.YYYY-MM.xlsx。替换以前的月报；订单簿（包括 BOOK 本身）或其他文件只在加 --force 并备份后替换。",
+                                       "BOOK.with-summary-YYYY-MM.xlsx。替换以前的月报；订单簿（包括 BOOK 本身）或其他文件只在加 --force 并备份后替换。",
                            "--into-book": "写一份订单簿的副本，加上“月报 YYYY-MM”工作表（用簿的语言，除非 --lang），而不是单独的工作簿。",
                            "--json": "另把主要数字和明细以 JSON 写到这个文件。",
                            "--today": "假定今天是这一天（YYYY-MM-DD）：进行中的月份汇总到这一天。"},
@@ -41,8 +41,8 @@ from .common import (
               help="The month to summarise, e.g. 2026-10. Default: the last full month.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write. Default: BOOK.summary-YYYY-MM.xlsx beside the book; with --into-book, "
-                   "BOOK.YYYY-MM.xlsx. An earlier summary there is replaced; an order book (BOOK itself too) or "
-                   "another file only with --force, after a backup.")
+                   "BOOK.with-summary-YYYY-MM.xlsx. An earlier summary there is replaced; an order book (BOOK "
+                   "itself too) or another file only with --force, after a backup.")
 @click.option("--into-book", is_flag=True,
               help="Write a new copy of the order book with a 月报 YYYY-MM sheet added (in the book's language "
                    "unless --lang), instead of a separate workbook.")

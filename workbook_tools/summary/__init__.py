@@ -4,7 +4,7 @@
     summary.figures["revenue"].value          # Decimal('123456.00'), beside .previous and .last_year
     summary["top_customers"][0]               # {"customer_id": "C0031", "name": …, "revenue": …}
     write_summary(summary, "summary_2026-10.xlsx", lang="zh")       # a workbook with charts
-    summary_into_book("订单管理簿.xlsx", summary)                    # 订单管理簿.2026-10.xlsx + 月报 sheet
+    summary_into_book("订单管理簿.xlsx", summary)                    # 订单管理簿.with-summary-2026-10.xlsx + 月报 sheet
     write_json(summary, "summary_2026-10.json")
 
 Stages: facts.py (one pass per sheet, rows grouped by month) → figures.py (key figures and their

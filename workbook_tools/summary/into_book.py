@@ -46,9 +46,12 @@ class IntoBook:
 
 
 def default_copy_path(book_path: str | os.PathLike, month: Month | str) -> Path:
-    """``订单管理簿.xlsx`` -> ``订单管理簿.2026-10.xlsx`` beside it (an ``.xlsm`` keeps its suffix)."""
-    book_path = Path(book_path)
-    return book_path.with_name(f"{book_path.stem}.{month}{book_path.suffix or '.xlsx'}")
+    """``订单管理簿.xlsx`` -> ``订单管理簿.with-summary-2026-10.xlsx`` beside it (names.py's scheme; an
+    ``.xlsm`` keeps its suffix): the book with the report added, never taken for the standalone
+    ``订单管理簿.summary-2026-10.xlsx``."""
+    from ..names import output_path
+
+    return output_path(book_path, "with-summary", str(month), Path(book_path).suffix or ".xlsx")
 
 
 def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
@@ -115,7 +118,7 @@ def summary_into_book(book_path: str | os.PathLike, summary: MonthlySummary, *, 
     """Write a copy of the book at ``book_path`` with the summary sheet added last; return where it went.
 
     The report sheet is in ``lang`` (default: the book's; ``book`` may pass the book already read,
-    for its language). ``output`` defaults to ``<stem>.YYYY-MM.xlsx`` (``.xlsm``) beside the book;
+    for its language). ``output`` defaults to ``<stem>.with-summary-YYYY-MM.xlsx`` (``.xlsm``) beside the book;
     if it is the book itself, the book is locked (``force``: even while an office program has it
     open) and backed up first. Every part of the book other than workbook.xml, its relationships,
     [Content_Types].xml and styles.xml is copied byte for byte. ``progress`` is accepted for

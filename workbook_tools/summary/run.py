@@ -92,7 +92,7 @@ def run_summary(book_path: str | os.PathLike, month: str | Month, *, output: str
                 force: bool = False) -> SummaryRun:
     """Read the book, summarise ``month``, and write: the summary workbook at ``output`` (default
     ``summary_YYYY-MM.xlsx``), or with ``into_book`` a copy of the book with the report sheet
-    (default ``<stem>.YYYY-MM.xlsx`` beside it; the book itself only after a backup, locked from
+    (default ``<stem>.with-summary-YYYY-MM.xlsx`` beside it; the book itself only after a backup, locked from
     the read to the write: ``force`` writes it even while an office program has it open); and the
     JSON at ``json_path`` when given. The summary's language: ``lang``, else the config's
     (standalone) or the book's (into the book). ``config`` may be a ``Settings`` (settings.py): the
