@@ -262,3 +262,28 @@ def test_shipments_without_tracking_numbers_by_carriers_that_need_none(tmp_path)
     assert dict(again.counts["shipments"]) | {} == {"add": 0, "update": 1, "identical": 0, "conflict": 0,
                                                     "rejected": 0, "duplicate": 0, "source-conflict": 0}
     assert [(s["carrier"], s["tracking_no"]) for s in rows_of(book, "shipments")] == [("送货上门", None)]
+
+
+def test_days_overdue_of_rows_the_import_does_not_touch_keep_their_cached_result(tmp_path):
+    """逾期天数 is a result of TODAY(): the spreadsheet computes it again when it opens the book, so an import
+    a month later rewrites it only on the rows it writes, not on every order of the book."""
+    from datetime import timedelta
+
+    from workbook_tools.demo import generate_demo
+    from workbook_tools.template import write_book
+
+    made = date(2026, 11, 27)
+    book = write_book(tmp_path / "b.xlsx", generate_demo(60, seed=5, today=made), today=made)
+    before = read_book(book)["orders"]
+    overdue = [i for i, d in enumerate(before.cached["days_overdue"]) if isinstance(d, int) and d > 0]
+    assert overdue  # the demo has orders past their payment due date
+    order = before.rows[overdue[0]]["order_no"]
+    sku = next(p["sku"] for p in read_book(book)["products"].rows
+               if p["sku"] not in {ln["sku"] for ln in read_book(book)["order_lines"].rows if ln["order_no"] == order})
+    csv_path = write_csv(tmp_path / "one.csv", ["订单编号", "产品编号", "数量", "单价"], [[order, sku, 1, "9.90"]])
+    later = made + timedelta(days=30)
+    assert import_rows(csv_path, book, sheet="order_lines", today=later).written
+    after = read_book(book)["orders"]
+    was, now = before.cached["days_overdue"], after.cached["days_overdue"]
+    assert was[overdue[0]] > 0 and now[overdue[0]] == was[overdue[0]] + 30  # the order the import changed: that day's
+    assert now[:overdue[0]] + now[overdue[0] + 1:] == was[:overdue[0]] + was[overdue[0] + 1:]  # the others as they were

@@ -98,10 +98,11 @@ def write_book(
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
     config = config or Config()
     book = empty_data() if data is None else {s.key: list(data.get(s.key) or []) for s in SHEETS}
-    derived = derive(book, config)
+    day = today or date.today()
+    derived = derive(book, config, day)  # 逾期天数 as of that day, as the dashboard's figures
     ctx = FormulaContext(lang, last_rows(book))
     lists = choice_lists(config)
-    dashboard = dashboard_values(book, derived, config, today or date.today())
+    dashboard = dashboard_values(book, derived, config, day)
     total = sum(len(rows) for rows in book.values())
     done = 0
 

@@ -77,14 +77,18 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _refresh(edit: SheetEdit, col, now: list[Any], table, numbers: list[int], start: int, n_old: int,
-             labels: dict[str, str] | None, lists) -> None:
+             labels: dict[str, str] | None, lists, touched: set[int]) -> None:
     """Cached results of column ``col`` to rewrite: on every new row, and on book rows whose cached
     result differs from Python's value. A column whose results were never computed (a book saved by
-    a library that writes none) is left so, except on new rows."""
+    a library that writes none) is left so, except on new rows. A result of TODAY() (``volatile``:
+    逾期天数) is the day's it was computed on: the spreadsheet computes it again when it opens the
+    book, so only the rows the change writes (``touched``: typed values or other results changed, and
+    new rows) get today's."""
     where = table.columns[col.key]
     cached = table.cached.get(col.key) or []
     first = n_old if now[:n_old] == cached or not any(v not in (None, "") for v in cached) else 0
-    for i in range(first, len(now)):
+    rows = sorted(touched) + list(range(n_old, len(now))) if col.volatile else range(first, len(now))
+    for i in rows:
         v = now[i]
         if i < n_old:
             c = cached[i] if i < len(cached) else None
@@ -116,6 +120,7 @@ def plan_changes(book: OrderBook, data: BookData, *, config: Config, today: date
         start = max([table.header_row, *numbers, *(r for r, _, _ in table.stray)]) + 1
         like = max(numbers) if numbers else None
         appended = []
+        touched: set[int] = set()  # book rows whose typed values change
         for i, row in enumerate(rows_new):
             new = i >= len(rows_old)
             if new:
@@ -126,13 +131,18 @@ def plan_changes(book: OrderBook, data: BookData, *, config: Config, today: date
             else:
                 r = numbers[i]
             if new or (row is not rows_old[i] and row != rows_old[i]):  # most rows are the very same dicts
+                if not new:
+                    touched.add(i)
                 for c in inputs:
                     v = row.get(c.key)
                     if new or not _same(v, rows_old[i].get(c.key)):
                         if not new or (v is not None and v != ""):
                             edit.set(r, table.columns[c.key], Value(_cell_value(v, labels.get(c.key))))
-        for c in derived:
-            _refresh(edit, c, after[s.key][c.key], table, numbers, start, len(rows_old), labels.get(c.key), lists)
+        for c in sorted(derived, key=lambda c: c.volatile):  # the volatile last: on the rows the others changed
+            if c.volatile:
+                touched |= {i for i, r in enumerate(numbers) if r in edit.cells}
+            _refresh(edit, c, after[s.key][c.key], table, numbers, start, len(rows_old), labels.get(c.key), lists,
+                     touched)
         changes.inputs[table.name] = sum(isinstance(w, Value) for cells in edit.cells.values() for w in cells.values())
         changes.cached[table.name] = sum(isinstance(w, Cached) for cells in edit.cells.values() for w in cells.values())
         changes.appended[s.key] = appended
