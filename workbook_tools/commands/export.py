@@ -7,7 +7,14 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_INPUT, Command, config_option, handle_errors, lang_option, load_settings
+from .common import (
+    EXIT_INPUT,
+    Command,
+    config_option,
+    handle_errors,
+    lang_option,
+    load_settings,
+)
 from .words import say
 
 EXIT_REFUSED = 1

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import click
 
-from .common import Command, config_option, handle_errors, lang_option, load_settings, today_option, wrote
+from .common import (
+    Command,
+    config_option,
+    handle_errors,
+    lang_option,
+    load_settings,
+    today_option,
+    wrote,
+)
 from .words import say
 
 

@@ -41,11 +41,11 @@ WORDS: dict[str, tuple[str, str]] = {
     # export
     "exported": ("已导出 {book} 到 {url}，簿名“{name}”", "exported {book} to {url} as book {name!r}"),
     "added_columns": ("以前版本建的表已加上列：{columns}（数据库中其他簿的这些列为空，直到它们再次导出）",
-                      "columns added to the tables an earlier version made: {columns} (other books in the database "
-                      "hold them empty until they are exported again)"),
+                      ("columns added to the tables an earlier version made: {columns} (other books in the "
+                       "database hold them empty until they are exported again)")),
     "added_columns_folder": ("以前版本建的表已加上列：{columns}（不在此文件夹中的簿这些列为空，直到它们再次导出）",
-                             "columns added to the tables an earlier version made: {columns} (books not in this "
-                             "folder hold them empty until they are exported again)"),
+                             ("columns added to the tables an earlier version made: {columns} (books not in "
+                              "this folder hold them empty until they are exported again)")),
     "unchanged": ("数据库中已是这本簿的数据：没有改动", "the database already held this book: nothing changed"),
     "col_table": ("表", "table"),
     "col_rows": ("行数", "rows"),
