@@ -8,14 +8,11 @@ from decimal import Decimal as D
 from pathlib import Path
 
 from workbook_tools.book import empty_data
-from workbook_tools.read import read_book
 from workbook_tools.book import new_row as row
+from workbook_tools.read import read_book
 from workbook_tools.template import write_book
 
 TODAY = date(2026, 3, 1)
-from conftest import SHARED_DATA  # noqa: E402  (one place says where the real data is)
-
-
 
 
 def small_data():

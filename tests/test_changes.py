@@ -163,8 +163,8 @@ def test_the_history_and_what_changed_since_the_last_run(nights, tmp_path):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "2026-11-27 夜间  自 2026-11-26 以来：新增 1 行，修改 3 行，删除 2 行"
-    assert any(l.startswith(f"  删除 订单原第 {ORDERS.index(PAID) + 2} 行 {PAID['order_no']}：")
-               and l.endswith(" [已付款或已发货订单的行被删除]") for l in lines)
+    assert any(ln.startswith(f"  删除 订单原第 {ORDERS.index(PAID) + 2} 行 {PAID['order_no']}：")
+               and ln.endswith(" [已付款或已发货订单的行被删除]") for ln in lines)
     assert "row-deleted" not in result.output
     assert "现在（尚未记录）  自 2026-11-27 以来：新增 0 行，修改 0 行，删除 0 行" in lines
     as_json = json.loads(CliRunner().invoke(cli, ["changes", str(book), "--reports", str(reports), "--json"]).output)

@@ -8,7 +8,17 @@ import pytest
 from workbook_tools.choices import choice_lists
 from workbook_tools.config import Config
 from workbook_tools.read.coerce import (
-    REASONS, Bad, Dates, ExcelError, choice_converter, to_ascii_text, to_id, to_int, to_money, to_percent, to_text,
+    REASONS,
+    Bad,
+    Dates,
+    ExcelError,
+    choice_converter,
+    to_ascii_text,
+    to_id,
+    to_int,
+    to_money,
+    to_percent,
+    to_text,
 )
 from workbook_tools.read.columns import convert_column
 

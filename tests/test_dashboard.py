@@ -13,15 +13,15 @@ from decimal import Decimal as D
 
 import openpyxl
 import pytest
-
 from conftest import needs_soffice
 from recalc_cases import PASTED_QUANTITY, dashboard_rows, fill_template, mismatches, type_in
+
 from workbook_tools.config import Config
 from workbook_tools.derive import derive
+from workbook_tools.formulas import FormulaContext
 from workbook_tools.read import read_book
 from workbook_tools.template import dashboard_cells, dashboard_values, write_book
 from workbook_tools.template.dashboard import dashboard_formulas
-from workbook_tools.formulas import FormulaContext
 from workbook_tools.validate import validate_file
 
 T = date(2026, 3, 18)

@@ -397,7 +397,7 @@ def test_stock_movements_are_realistic(book):
     assert types["stocktake"] >= 0.7 * len(book["products"])
     variances = 0
     for p, _, _, at_count in _ledger(book):
-        for d, bk in at_count.items():
+        for _day, bk in at_count.items():
             counted = next(m["quantity"] for m in moves if m["type"] == "stocktake" and m["sku"] == p["sku"])
             variances += counted != bk
             assert abs(counted - bk) <= 3

@@ -11,9 +11,9 @@ from decimal import Decimal as D
 import openpyxl
 import pytest
 from click.testing import CliRunner
-
 from conftest import needs_soffice
 from recalc_cases import fill_template, known_rows, mismatches, type_in
+
 from workbook_tools import cli as cli_module
 from workbook_tools.book import new_row
 from workbook_tools.cli import cli

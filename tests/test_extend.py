@@ -13,14 +13,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-
-from recalc_cases import gap_rows, known_rows, fill_template, type_in
+from recalc_cases import fill_template, gap_rows, known_rows, type_in
 from staff_books import TODAY, assert_staff_work_kept, staff_book
+
 from workbook_tools.cli import cli
 from workbook_tools.config import Config
 from workbook_tools.derive import derive
 from workbook_tools.errors import BookLockedError
-from workbook_tools.formulas import formula, FormulaContext
+from workbook_tools.formulas import FormulaContext, formula
 from workbook_tools.read import read_book
 from workbook_tools.schema import SHEET_BY_KEY, SHEETS
 from workbook_tools.template import PREPARED_ROWS, write_book

@@ -10,7 +10,6 @@ from workbook_tools.findings import Finding
 from workbook_tools.formats import FORMATS, write_json
 from workbook_tools.report import FileResult, Report
 
-
 CHECKED = datetime(2026, 11, 27, 9, 30, 5)
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
+from conftest import needs_soffice
 from formats_sample import report, write_book
 
-from conftest import needs_soffice
 from workbook_tools.codes import Severity
 from workbook_tools.formats import ooxml, write_xlsx
 from workbook_tools.formats.annotate import annotate_copy

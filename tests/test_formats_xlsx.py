@@ -9,14 +9,13 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
-
-from workbook_tools.outputs import read_tag
 import pytest
+from conftest import needs_soffice
 from formats_sample import SCRIPT, report, write_book
 
-from conftest import needs_soffice
 from workbook_tools.formats import annotate, ooxml, write_xlsx
 from workbook_tools.formats.annotate import annotate_copy
+from workbook_tools.outputs import read_tag
 from workbook_tools.report import FileResult, Report
 
 RED, YELLOW = "FFFFC7CE", "FFFFEB9C"

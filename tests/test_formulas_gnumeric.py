@@ -12,10 +12,9 @@ from datetime import date
 
 import openpyxl
 import pytest
-
-from recalc_cases import (KEY_PROBES, fill_template, gap_rows, known_rows, misspelt_keys, mismatches, money_rows,
-                          type_in)
+from recalc_cases import KEY_PROBES, fill_template, gap_rows, known_rows, mismatches, misspelt_keys, money_rows, type_in
 from test_formulas_libreoffice import ID_CASES
+
 from workbook_tools.gnumeric import recalculate
 from workbook_tools.patterns import compile_pattern
 from workbook_tools.template import dashboard_cells, write_book

@@ -10,10 +10,20 @@ from decimal import Decimal as D
 
 import openpyxl
 import pytest
-
 from conftest import cells_match, needs_soffice
-from recalc_cases import (KEY_PROBES, cell_value, fill_template, gap_rows, known_rows, misspelt_keys, mismatches,
-                          money_rows, spreadsheet_value, type_in)
+from recalc_cases import (
+    KEY_PROBES,
+    cell_value,
+    fill_template,
+    gap_rows,
+    known_rows,
+    mismatches,
+    misspelt_keys,
+    money_rows,
+    spreadsheet_value,
+    type_in,
+)
+
 from workbook_tools.config import Config
 from workbook_tools.derive import derive
 from workbook_tools.libreoffice import convert

@@ -7,8 +7,17 @@ import random
 import pytest
 
 from workbook_tools.config import Carrier, Config
-from workbook_tools.ids import (INTL_RE, LANDLINE_RE, MOBILE_RE, USCC_CHARS, is_valid_email, is_valid_phone,
-                                is_valid_uscc, tracking_matches, uscc_check_char)
+from workbook_tools.ids import (
+    INTL_RE,
+    LANDLINE_RE,
+    MOBILE_RE,
+    USCC_CHARS,
+    is_valid_email,
+    is_valid_phone,
+    is_valid_uscc,
+    tracking_matches,
+    uscc_check_char,
+)
 
 #: Published codes of real organisations (company registers, annual reports).
 REAL_USCC = [

@@ -11,11 +11,11 @@ import openpyxl
 import pytest
 from import_helpers import TODAY, rows_of, small_book, small_data, write_csv
 
+from workbook_tools.book import new_row as row
+from workbook_tools.config import Config
 from workbook_tools.importer import MappingError, import_rows
 from workbook_tools.read import read_book
 from workbook_tools.validate import validate_file
-from workbook_tools.book import new_row as row
-from workbook_tools.config import Config
 
 CUSTOMER_HEADER = ["客户编号", "客户名称", "手机", "详细地址", "备注"]
 

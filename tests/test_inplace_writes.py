@@ -10,14 +10,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from backups import is_backup_of
+from import_helpers import write_csv
+from staff_books import COMMENT, TODAY, VBA, assert_staff_work_kept, macro_book, resaved, staff_book
 
 from workbook_tools.importer import import_rows
 from workbook_tools.read import read_book
 from workbook_tools.validate import validate_book
-
-from backups import is_backup_of
-from import_helpers import write_csv
-from staff_books import COMMENT, TODAY, VBA, assert_staff_work_kept, macro_book, resaved, staff_book
 
 _ROW = re.compile(rb'<row\b[^>]*?\br="(\d+)"[^>]*?(?:/>|>.*?</row>)', re.S)
 
@@ -124,8 +123,8 @@ def test_the_formula_results_that_change_are_python_s(tmp_path):
     assert b["orders"].cached["total"][i] == expected["total"][i]
     assert b["orders"].cached["balance"][i] == expected["balance"][i]
     lines = [r for r in b.data()["order_lines"] if r["order_no"] == order]
-    assert expected["total"][i] == sum(round(l["quantity"] * l["unit_price"] * (1 - (l["discount"] or 0)), 2)
-                                       for l in lines)
+    assert expected["total"][i] == sum(round(ln["quantity"] * ln["unit_price"] * (1 - (ln["discount"] or 0)), 2)
+                                       for ln in lines)
     from workbook_tools.config import Config
     from workbook_tools.template.dashboard import dashboard_cells, dashboard_values
 
@@ -247,8 +246,7 @@ def test_rows_imported_past_the_prepared_ones_get_formulas_and_rows_are_prepared
     """An import that runs past the rows prepared with formulas fills the formulas down onto the new
     rows (with Python's results) and prepares rows ahead again, as ``orderbook extend`` does."""
     from workbook_tools.demo import generate_demo
-    from workbook_tools.template import write
-    from workbook_tools.template import write_book
+    from workbook_tools.template import write, write_book
 
     monkeypatch.setattr(write, "PREPARED_ROWS", 20)
     book = write_book(tmp_path / "book.xlsx", generate_demo(3, seed=3, today=TODAY), today=TODAY)

@@ -7,7 +7,6 @@ book as it was; ``atomic_path`` on the book checks, just before its rename, that
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -56,7 +55,7 @@ def book(tmp_path):
     ("~$book.xlsx", bytes([4]) + b"wang" + b" " * 50, "wang"),  # no UTF-16 copy: the code-page name
     ("~$book.xlsx", b"", None),
     (".~lock.book.xlsx#", ",李四,li-pc,30.11.2026 10:00,file:///home/li/.config/libreoffice/4;".encode(), "李四 @ li-pc"),
-    (".~lock.book.xlsx#", "Li Si\\, Sales,lisi,li-pc,30.11.2026 10:00,file:///x;".encode(), "Li Si, Sales @ li-pc"),
+    (".~lock.book.xlsx#", b"Li Si\\, Sales,lisi,li-pc,30.11.2026 10:00,file:///x;", "Li Si, Sales @ li-pc"),
 ])
 def test_the_owner_is_read_from_office_lock_files(tmp_path, name, content, owner):
     lock = tmp_path / name

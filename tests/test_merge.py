@@ -9,6 +9,7 @@ from decimal import Decimal as D
 
 import openpyxl
 import pytest
+from backups import is_backup_of
 from click.testing import CliRunner
 
 from workbook_tools.commands.merge import command
@@ -17,7 +18,6 @@ from workbook_tools.read import read_book
 from workbook_tools.schema import SHEET_BY_KEY, SHEETS
 from workbook_tools.template import write as template_write
 from workbook_tools.template import write_book
-from backups import is_backup_of
 
 TODAY = date(2026, 11, 20)
 

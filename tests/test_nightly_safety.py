@@ -119,7 +119,7 @@ def test_our_own_outputs_are_skipped_by_their_tag_and_the_night_exits_by_the_boo
     folder = tmp_path / "orders"
     copy(made["bad"], folder / "订单簿.xlsx")
     outputs = our_outputs(folder, made)
-    for run in (1, 2):  # the second night meets the first night's report folder too
+    for _night in (1, 2):  # the second night meets the first night's report folder too
         result = run_nightly(folder, reports_root=folder / "reports", today=TODAY, now=NOW)
         assert result.exit_code == 1, result.lines
         assert [r.path.name for r in result.report.files] == ["订单簿.xlsx"]

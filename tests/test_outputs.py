@@ -17,14 +17,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from backups import is_backup_of
 from click.testing import CliRunner
 
 from workbook_tools.cli import cli
 from workbook_tools.demo import generate_demo
-from workbook_tools.outputs import check_output, looks_like_book, read_tag, why_not_replace
 from workbook_tools.errors import OutputExistsError
+from workbook_tools.outputs import check_output, looks_like_book, read_tag, why_not_replace
 from workbook_tools.template import write_book
-from backups import is_backup_of
 
 TODAY = date(2026, 11, 20)
 DAY = TODAY.isoformat()

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 import xlsxwriter
-
 from conftest import SHARED_DATA, needs_real_workbooks
+
 from workbook_tools.cells import col_letter
 from workbook_tools.config import Config
 from workbook_tools.errors import BookReadError, MissingColumnError, MissingSheetError

@@ -10,8 +10,8 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
-
 from reconcile_cases import TODAY, row, small_book
+
 from workbook_tools.book import OrderBook
 from workbook_tools.config import Config
 from workbook_tools.demo import generate_demo

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal as D
 
 from reconcile_cases import TODAY, row, small_book
+
 from workbook_tools.book import OrderBook
 from workbook_tools.reconcile import reconcile_book
 

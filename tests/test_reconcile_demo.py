@@ -7,10 +7,10 @@ from datetime import date
 from decimal import Decimal
 
 import pandas as pd
-from terms_oracle import payment_due, with_allocation
 import pytest
-
 from reconcile_cases import frames, order_amounts
+from terms_oracle import payment_due, with_allocation
+
 from workbook_tools.book import OrderBook
 from workbook_tools.demo import generate_demo
 from workbook_tools.derive import derive

@@ -7,9 +7,9 @@ from decimal import Decimal as D
 
 import pandas as pd
 import pytest
+from reconcile_cases import frames, order_amounts, small_book
 from terms_oracle import payment_due, with_allocation
 
-from reconcile_cases import frames, order_amounts, small_book
 from workbook_tools.config import Config
 from workbook_tools.demo import generate_demo
 from workbook_tools.derive import derive

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from conftest import needs_soffice
 from reconcile_cases import TODAY, small_book
+
 from workbook_tools.book import OrderBook
 from workbook_tools.demo import generate_demo
 from workbook_tools.libreoffice import convert

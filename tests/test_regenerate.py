@@ -13,11 +13,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from backups import is_backup_of
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workbook_tools.book import OtherSheet
+from workbook_tools.carry_over import extra_header, free_name
 from workbook_tools.cells import col_letter
 from workbook_tools.choices import choice_lists
 from workbook_tools.commands.regenerate import command
@@ -25,7 +27,6 @@ from workbook_tools.config import Config
 from workbook_tools.demo import generate_demo
 from workbook_tools.read import read_book
 from workbook_tools.read.coerce import Dates, converter
-from workbook_tools.carry_over import extra_header, free_name
 from workbook_tools.regenerate import WouldLoseError, regenerate
 from workbook_tools.schema import SHEET_BY_KEY, SHEETS, T
 from workbook_tools.template import write as template_write
@@ -33,7 +34,6 @@ from workbook_tools.template import write_book
 from workbook_tools.template.carry import Carry, ExtraColumn, SheetCarry
 from workbook_tools.template.rowxml import BulkSheet
 from workbook_tools.validate import validate_book
-from backups import is_backup_of
 
 TODAY = date(2026, 11, 20)
 LISTS = choice_lists(Config())

@@ -33,8 +33,19 @@ from workbook_tools.regenerate import WouldLoseError, regenerate
 from workbook_tools.schema import SHEET_BY_KEY
 from workbook_tools.template import write as template_write
 from workbook_tools.template import write_book
-from workbook_tools.template.carry import (Border, Carry, Decor, ExtraColumn, Formula, Link, Look, Note, Serial,
-                                           SheetCarry, StaffSheet)
+from workbook_tools.template.carry import (
+    Border,
+    Carry,
+    Decor,
+    ExtraColumn,
+    Formula,
+    Link,
+    Look,
+    Note,
+    Serial,
+    SheetCarry,
+    StaffSheet,
+)
 from workbook_tools.template.rowxml import BulkSheet
 
 TODAY = date(2026, 11, 20)

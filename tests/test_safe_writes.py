@@ -19,11 +19,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from backups import is_backup_of
 
 from workbook_tools import safe_io
-from workbook_tools.errors import DiskFullError, OutputError, OutputExistsError
+from workbook_tools.errors import DiskFullError, OutputExistsError
 from workbook_tools.read import read_book
 from workbook_tools.safe_io import atomic_path, backup, clean_stale
 from workbook_tools.template import write_book
@@ -292,7 +291,7 @@ def test_a_full_disk_inside_the_library_is_a_disk_full_error(tmp_path):
     book = tmp_path / "book.xlsx"
     book.write_bytes(b"old")
     with pytest.raises(DiskFullError, match="disk full"):
-        with atomic_path(book) as tmp:
+        with atomic_path(book):
             raise OSError(28, "No space left on device")
     assert book.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["book.xlsx"]
 

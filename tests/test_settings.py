@@ -10,15 +10,23 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import SHARED_DATA
 from click.testing import CliRunner
+from conftest import SHARED_DATA
 
 from workbook_tools.cli import cli
 from workbook_tools.config import Config, Patterns, load_config
 from workbook_tools.demo import generate_demo
 from workbook_tools.errors import ConfigError
 from workbook_tools.settings import (
-    ENV, PART_LIMIT, PROPERTY, assign, read_stored, resolve_settings, settings_properties, split_parts, stored_json,
+    ENV,
+    PART_LIMIT,
+    PROPERTY,
+    assign,
+    read_stored,
+    resolve_settings,
+    settings_properties,
+    split_parts,
+    stored_json,
 )
 from workbook_tools.template import TEMPLATE_PATH, write_book
 from workbook_tools.xlsxpkg.package import Package

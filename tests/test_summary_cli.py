@@ -12,13 +12,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from backups import is_backup_of
 from click.testing import CliRunner
 
 from workbook_tools.commands.summary import command
 from workbook_tools.demo import generate_demo
 from workbook_tools.settings import resolve_settings
 from workbook_tools.template import write_book
-from backups import is_backup_of
 
 TODAY = date(2026, 11, 27)
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,7 +39,7 @@ def test_summary_writes_the_workbook_and_json(book_file, tmp_path, monkeypatch):
     result = run(book_file, "--month", "2026-10", "--today", "2026-11-27", "--json", "s.json")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == "月报 2026-10（截至 2026-10-31）" and any(l.strip().startswith("订单数") for l in lines)
+    assert lines[0] == "月报 2026-10（截至 2026-10-31）" and any(ln.strip().startswith("订单数") for ln in lines)
     report = book_file.with_name("book.summary-2026-10.xlsx")  # names.py: beside the book
     assert lines[-2:] == [f"已写入 {report}", "已写入 s.json"]
     assert openpyxl.load_workbook(report, read_only=True).sheetnames == ["月报 2026-10"]

@@ -8,8 +8,8 @@ from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
-from terms_oracle import allocated, payment_due
 import pytest
+from terms_oracle import allocated, payment_due
 
 from workbook_tools.config import Config
 from workbook_tools.demo import generate_demo

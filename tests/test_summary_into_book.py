@@ -14,6 +14,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from backups import is_backup_of
+from staff_books import COMMENT, TODAY, VBA, assert_staff_work_kept, macro_book, resaved, staff_book
 from xlsxwriter import Workbook
 
 from workbook_tools.errors import BookLockedError, OutputError
@@ -21,9 +23,6 @@ from workbook_tools.read import read_book
 from workbook_tools.summary.run import run_summary
 from workbook_tools.xlsxpkg.package import Package, rels_name
 from workbook_tools.xlsxpkg.transplant import content_type, reachable, transplant_sheet
-
-from staff_books import COMMENT, TODAY, VBA, assert_staff_work_kept, macro_book, resaved, staff_book
-from backups import is_backup_of
 
 MONTH = "2026-10"
 REPORT = "月报 2026-10"

@@ -11,13 +11,13 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from backups import is_backup_of
 from conftest import needs_soffice
 
 from workbook_tools.demo import generate_demo
 from workbook_tools.read import read_book
 from workbook_tools.summary import FIELDS, monthly_summary, summary_dict, summary_into_book, write_json, write_summary
 from workbook_tools.template import write_book
-from backups import is_backup_of
 
 TODAY = date(2026, 11, 27)
 

@@ -8,9 +8,9 @@ from decimal import Decimal as D
 
 import openpyxl
 import pytest
+from conftest import cells_match, needs_soffice
 from python_calamine import CalamineWorkbook
 
-from conftest import cells_match, needs_soffice
 from workbook_tools.choices import choice_lists
 from workbook_tools.config import Config
 from workbook_tools.derive import derive

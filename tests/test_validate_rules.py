@@ -8,9 +8,9 @@ from decimal import Decimal as D
 import pytest
 
 from workbook_tools.book import OrderBook
+from workbook_tools.book import new_row as row
 from workbook_tools.codes import CODES
 from workbook_tools.ids import uscc_check_char
-from workbook_tools.book import new_row as row
 from workbook_tools.validate import CHECKS, validate_book
 
 TODAY = date(2026, 3, 1)

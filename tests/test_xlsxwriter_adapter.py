@@ -27,8 +27,18 @@ from workbook_tools.template import write_book
 from workbook_tools.template import xlsxwriter_adapter as adapter
 from workbook_tools.template.carry import Carry, Decor, ExtraColumn, Formula, Note, SheetCarry, StaffSheet
 from workbook_tools.template.fill import PlainFormulaSheet
-from workbook_tools.template.rowxml import (BulkSheet, LazyStyles, cells, date_body, formula_cells, formula_parts,
-                                            number_body, rows_xml, text_cells, value_body)
+from workbook_tools.template.rowxml import (
+    BulkSheet,
+    LazyStyles,
+    cells,
+    date_body,
+    formula_cells,
+    formula_parts,
+    number_body,
+    rows_xml,
+    text_cells,
+    value_body,
+)
 
 TODAY = date(2026, 11, 27)
 CREATED = datetime(2026, 1, 1)

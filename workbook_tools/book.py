@@ -96,7 +96,7 @@ class OrderBook:
 
     @classmethod
     def from_data(cls, data: BookData, *, lang: str = "zh", path: Path | None = None,
-                  copy: bool = True) -> "OrderBook":
+                  copy: bool = True) -> OrderBook:
         """A book whose rows sit where ``write_book`` puts them (header on row 1, schema column order):
         lets the same checks run on data that was never read from a file (imports, generated data).
         ``copy=False`` shares the row dicts (for a caller that changes neither)."""

@@ -41,11 +41,11 @@ from pathlib import Path
 from typing import Any
 
 from .book import BookData, OrderBook, OtherSheet, Table
+from .carry_over import extra_header, row_key, staff_sheets
 from .config import Config
 from .errors import WorkbookToolsError
 from .keys import natural
 from .read import read_book
-from .carry_over import extra_header, row_key, staff_sheets
 from .safe_io import backup
 from .schema import SHEETS, Sheet, T
 from .template import write_book
@@ -229,7 +229,7 @@ def _merge_sheet(sheet: Sheet, books: list[OrderBook], files: list[str], preferr
     # every copy of every key, in order of first appearance
     groups: dict[tuple, list[tuple[int, int]]] = {}
     for f, t in enumerate(tables):
-        for i, row in enumerate(t.rows):
+        for i in range(len(t.rows)):
             k = row_key(sheet, _effective(t, raws[f], i))
             if k is None:  # no key at all: only an identical row is the same row
                 k = (_NO_KEY, *sorted((key, repr(v)) for key, v in _effective(t, raws[f], i).items()))

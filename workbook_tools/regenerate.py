@@ -56,8 +56,8 @@ import os
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from operator import itemgetter
 from datetime import date, datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 

@@ -35,9 +35,9 @@ from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
 from .cells import cell_name, col_index
+from .read.xlsxparts import _attr, _local  # namespace-blind lookups, one definition
 from .template.carry import Border, Formula, Link, Look, Note
 from .template.styles import DERIVED_FILL, FORMULA_CELL_FILL, OPTIONAL_FILL, REQUIRED_FILL
-from .read.xlsxparts import _attr, _local  # namespace-blind lookups, one definition
 
 Cell = tuple[int, int]
 

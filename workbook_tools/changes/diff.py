@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..keys import natural
-from ..schema import SHEETS, T, Sheet
+from ..schema import SHEETS, Sheet, T
 from .snapshot import Row, Snapshot
 
 ADDED, CHANGED, DELETED = "added", "changed", "deleted"

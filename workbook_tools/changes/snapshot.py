@@ -27,8 +27,8 @@ import sqlalchemy as sa
 
 from ..book import OrderBook
 from ..errors import OutputError
-from ..schema import SHEETS, TEXT_TYPES, Column, T
 from ..export.tables import sql_type
+from ..schema import SHEETS, TEXT_TYPES, Column, T
 
 FOLDER = "snapshots"
 

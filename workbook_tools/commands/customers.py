@@ -8,7 +8,17 @@ from pathlib import Path
 
 import click
 
-from .common import Command, backed_up, wrote, config_option, force_option, handle_errors, lang_option, load_settings, today_option
+from .common import (
+    Command,
+    backed_up,
+    config_option,
+    force_option,
+    handle_errors,
+    lang_option,
+    load_settings,
+    today_option,
+    wrote,
+)
 
 
 @click.command("customers", cls=Command,

@@ -164,8 +164,8 @@ def _ensure_variety(ctx: Ctx, book: list[Order], products) -> None:
         redo([o for o in completed() if o.t0 < now - 5 * 1440][::-1], lambda o: o.status == "cancelled",
              force_cancel=True)
     for status in ("shipped", "processing", "pending"):
-        if not has(lambda o: o.status == status):
-            redo(completed()[::-1], lambda o: o.status == status, cap=status)
+        if not has(lambda o: o.status == status):  # noqa: B023 (called at once)
+            redo(completed()[::-1], lambda o: o.status == status, cap=status)  # noqa: B023
     if not has(lambda o: o.status in ("shipped", "completed") and any(s[3] is None for s in o.ships)):
         redo(completed()[::-1], lambda o: o.status == "completed" and o.ships[0][3] is None)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from bisect import bisect
 
-from .context import NEVER, D, H, Ctx, work
+from .context import NEVER, Ctx, D, H, work
 from .orders import Order
 from .products import Product
 from .shipping import OTHER_NOTES, Ship

@@ -8,7 +8,7 @@ from decimal import ROUND_DOWN, ROUND_UP, Decimal
 from itertools import accumulate
 
 from ..derive import CENT, cents
-from .context import DAYS, D, H, Ctx
+from .context import DAYS, Ctx, D, H
 from .people import Customer
 from .products import Product
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..derive import cents
-from .context import D, Ctx
+from .context import Ctx, D
 from .orders import Order
 from .people import Customer
 

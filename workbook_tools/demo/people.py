@@ -9,8 +9,7 @@ from datetime import date
 from ..ids import USCC_CHARS, uscc_check_char
 from .catalog import HABITS_COMPANY, HABITS_PERSON
 from .context import Ctx
-from .names import (BRANDS, EMAIL_COMPANY_LOCAL, EMAIL_FREE, GIVEN, INDUSTRIES, INSTITUTIONS,
-                    SHOP_KINDS, SURNAMES)
+from .names import BRANDS, EMAIL_COMPANY_LOCAL, EMAIL_FREE, GIVEN, INDUSTRIES, INSTITUTIONS, SHOP_KINDS, SURNAMES
 from .places import BUILDINGS, CITIES, COMMUNITIES, MOBILE_PREFIXES, ROADS, City
 
 HK_ROADS = ("弥敦道", "皇后大道中", "轩尼诗道", "德辅道中", "观塘道", "告士打道")

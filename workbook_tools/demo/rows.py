@@ -14,7 +14,6 @@ from .products import Product
 from .shipping import local_deliveries, tracking_no
 from .stock import Move
 
-
 #: Payment terms of the demo's companies (most on 月结) and people (prepay, or pay at once by phone).
 _COMPANY_TERMS = (("月结30天", 45), ("月结60天", 35), ("票到30天", 10), ("款到发货", 10))
 #: The share of a 月结 customer's months with several transfers that it pays as one transfer on account.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .context import DAYS, D, H, Ctx
+from .context import DAYS, Ctx, D, H
 from .names import BRANDS
 from .orders import Order
 from .products import Product

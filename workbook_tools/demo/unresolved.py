@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .context import D, H, Ctx
+from .context import Ctx, D, H
 from .orders import Order
 
 OPEN_ISSUES = {"pending": ("缺货",), "processing": ("缺货", "延迟发货"), "shipped": ("地址错误", "延迟发货"),

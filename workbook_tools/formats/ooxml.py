@@ -365,7 +365,7 @@ def _comments_xml(authors: list[str], comments: list[tuple[int, int, int, str]])
                      f'<color indexed="81"/></rPr>{_t(text)}</r></text></comment>')
     names = "".join(f"<author>{_x(a)}</author>" for a in authors)
     return (f'{XML_HEAD}<comments xmlns="{MAIN}"><authors>{names}</authors>'
-            f'<commentList>{"".join(items)}</commentList></comments>').encode("utf-8")
+            f'<commentList>{"".join(items)}</commentList></comments>').encode()
 
 
 def _vml_xml(first_block: int, comments: list[tuple[int, int, int, str]]) -> bytes:
@@ -395,7 +395,7 @@ def _vml_xml(first_block: int, comments: list[tuple[int, int, int, str]]) -> byt
             f'<o:idmap v:ext="edit" data="{data}"/></o:shapelayout>'
             '<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe">'
             '<v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'
-            f'{"".join(shapes)}</xml>').encode("utf-8")
+            f'{"".join(shapes)}</xml>').encode()
 
 
 def _used_vml_blocks(pkg: Package) -> int:
@@ -571,7 +571,7 @@ def _issues_sheet(plan: Plan, styles: _Styles) -> bytes:
         # A4 landscape, the table's width on one page
         '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
         '<headerFooter><oddFooter>&amp;C&amp;P / &amp;N</oddFooter></headerFooter></worksheet>'
-    ).encode("utf-8")
+    ).encode()
 
 
 def _patch_workbook(text: str, plan: Plan, rid: str) -> bytes:

@@ -34,8 +34,19 @@ from ..schema import DASHBOARD, SHEET_BY_KEY, SHEETS, aux_name
 from ..settings import Settings, resolve_settings
 from ..xlsxpkg.package import Prefetch
 from .mapping import Mapping, MappingError, Target, load_mapping
-from .plan import (ADD, CONFLICT, DUPLICATE, IDENTICAL, MERGED, REJECTED, SOURCE_CONFLICT, UPDATE, Item, items_of,
-                   plan_sheet)
+from .plan import (
+    ADD,
+    CONFLICT,
+    DUPLICATE,
+    IDENTICAL,
+    MERGED,
+    REJECTED,
+    SOURCE_CONFLICT,
+    UPDATE,
+    Item,
+    items_of,
+    plan_sheet,
+)
 from .rejects import Reject, counts_by_code, import_message, write_rejects
 from .rows import build_rows, guess_sheet, passes, text_of
 from .sources import CSV_SUFFIXES, XLSX_SUFFIXES, SourceTable, read_source

@@ -68,7 +68,7 @@ class Rule(_Strict):
     reason: str = ""
 
     @model_validator(mode="after")
-    def _one_test(self) -> "Rule":
+    def _one_test(self) -> Rule:
         tests = [t for t in (self.equals, self.in_, self.matches, self.blank) if t is not None]
         if len(tests) != 1:
             raise ValueError(f"rule on {self.column!r}: give exactly one of equals, in, matches, blank")
@@ -133,7 +133,7 @@ class FieldSpec(_Strict):
         return [v] if isinstance(v, str) else v
 
     @model_validator(mode="after")
-    def _one_source(self) -> "FieldSpec":
+    def _one_source(self) -> FieldSpec:
         given = [n for n in ("column", "template", "join", "constant") if getattr(self, n) is not None]
         if len(given) != 1:
             raise ValueError("a field takes exactly one of column, template, join, constant")
@@ -183,7 +183,7 @@ class Target(_Strict):
         return v
 
     @model_validator(mode="after")
-    def _known_fields(self) -> "Target":
+    def _known_fields(self) -> Target:
         sheet = SHEET_BY_KEY.get(self.sheet)
         if sheet is None:
             raise ValueError(f"unknown sheet {self.sheet!r} (one of {', '.join(SHEET_BY_KEY)})")

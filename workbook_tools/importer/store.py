@@ -41,8 +41,8 @@ def store(path: Path, data: BookData, *, book: OrderBook | None, config: Config,
         from ..template import write_book
 
         return Stored(write_book(path, data, config=config, lang=lang, today=today))
-    from ..xlsxpkg.book_changes import write_changes
     from ..settings import properties_to_store
+    from ..xlsxpkg.book_changes import write_changes
     from ..xlsxpkg.package import Unsupported
 
     properties = properties_to_store(path, config) if keep_settings else None

@@ -30,6 +30,7 @@ from ..schema import SHEETS
 from ..validate.runner import Validation
 from .plan import ADD, REJECTED, UPDATE, Item
 
+
 @dataclass
 class Screened:
     #: The would-be book's rows (what gets written when not a dry run).

@@ -16,15 +16,15 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from ..book import OrderBook
 from ..config import Config
 from ..findings import Finding, FindingCounts
 from ..perf import gc_paused
-from ..receivables import Allocation, AgeingTable, Receivable, ageing, allocate, credits, receivables
+from ..receivables import AgeingTable, Allocation, Receivable, ageing, allocate, credits, receivables
 from ..report import EXIT_CLEAN, EXIT_FINDINGS, FileResult, Report
 from ..settings import Settings
 from .bank import BankResult, match_statement

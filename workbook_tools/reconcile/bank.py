@@ -223,7 +223,7 @@ def customer_for_line(ctx: Context, ln: BankLine) -> CustomerMatch | None:
     None when neither finds exactly one customer."""
     open_ = _open_by_customer(ctx)
     hits = []
-    for c, (cid, owed) in open_.items():
+    for cid, owed in open_.values():
         running = Decimal(0)
         for n, (_no, bal) in enumerate(owed, 1):
             running += bal

@@ -478,7 +478,7 @@ def _toml(key: str, name: str) -> str:
 def _diagnose(table: _Table, aliases: Aliases) -> tuple[int, str, list[str]]:
     """(how much was recognised, what was seen, settings to add) for one table."""
     records = [(line, cells) for line, cells in islice(table.records(), HEADER_SEARCH) if any(clean(c) for c in cells)]
-    for n, (line, cells) in enumerate(records):
+    for n, (_line, cells) in enumerate(records):
         dated = [i for i, c in enumerate(cells) if _date(c) is not None and not (type(c) is float and c < 19000101)]
         numbers = [i for i, c in enumerate(cells) if i not in dated and _is_amount(c)]
         if not dated or not numbers or n == 0:

@@ -54,7 +54,7 @@ _LINES = {
 }
 
 
-def summary_lines(rec: "Reconciliation", lang: str = "zh") -> list[tuple[str, str]]:
+def summary_lines(rec: Reconciliation, lang: str = "zh") -> list[tuple[str, str]]:
     """(text, rich style) per line."""
     t = _LINES["en" if lang == "en" else "zh"]
     sym = rec.config.currency_symbol
@@ -107,7 +107,7 @@ def summary_lines(rec: "Reconciliation", lang: str = "zh") -> list[tuple[str, st
     return out
 
 
-def render_summary(rec: "Reconciliation", lang: str = "zh", console: Console | None = None) -> None:
+def render_summary(rec: Reconciliation, lang: str = "zh", console: Console | None = None) -> None:
     console = console or Console(highlight=False, soft_wrap=True)
     for line, style in summary_lines(rec, lang):
         console.print(Text(line, style=style))

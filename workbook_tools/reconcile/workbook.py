@@ -22,6 +22,8 @@ import xlsxwriter
 from ..choices import ORDER_STATUS, PAYMENT_STATUS, choice_lists, label_of
 from ..codes import CODES, Severity
 from ..outputs import xlsx_workbook
+from ..schema import SHEET_BY_KEY
+from ..template.printing import page_setup
 from ..template.styles import (
     ERROR_FILL,
     ERROR_FONT,
@@ -31,8 +33,6 @@ from ..template.styles import (
     WARNING_FILL,
     WARNING_FONT,
 )
-from ..schema import SHEET_BY_KEY
-from ..template.printing import page_setup
 from .checked import validation_errors
 from .collection import collection_by_salesperson
 from .words import ERROR_KINDS, HEADERS, KINDS, RECORD_KINDS, SHEETS, TEXTS, WARNING_KINDS, w
@@ -158,7 +158,7 @@ def _mark(kind: str) -> str | None:
     return "error" if kind in ERROR_KINDS else "warning" if kind in WARNING_KINDS else None
 
 
-def write_workbook(rec: "Reconciliation", path: Path, lang: str = "zh") -> Path:
+def write_workbook(rec: Reconciliation, path: Path, lang: str = "zh") -> Path:
     with xlsx_workbook(path, "reconcile", TEXT_AS_TEXT) as wb:
         f = _Formats(wb, rec.config.company_name)
         sheet = lambda key: wb.add_worksheet(w(SHEETS, key, lang))  # noqa: E731
@@ -187,7 +187,7 @@ def write_workbook(rec: "Reconciliation", path: Path, lang: str = "zh") -> Path:
 # --------------------------------------------------------------------------------------------
 
 
-def _summary(ws, f: _Formats, rec: "Reconciliation", lang: str) -> None:
+def _summary(ws, f: _Formats, rec: Reconciliation, lang: str) -> None:
     t = lambda key: w(TEXTS, key, lang)  # noqa: E731
     ws.set_column(0, 0, 40)
     ws.set_column(1, 1, 26)

@@ -24,7 +24,7 @@ _AXIS = {"num_font": {**_FONT, "size": 9}, "line": {"color": "#BFBFBF"}}
 _GRID = {"major_gridlines": {"visible": True, "line": {"color": "#E7E6E6"}}}
 
 
-def _ref(ws: Worksheet, placed: "Placed", field: str) -> list:
+def _ref(ws: Worksheet, placed: Placed, field: str) -> list:
     col = placed.cols[field]
     return [ws.name, placed.first, col, placed.last, col]
 
@@ -37,7 +37,7 @@ def _chart(wb: Workbook, kind: str, title: str, **options):
     return chart
 
 
-def add_charts(wb: Workbook, ws: Worksheet, summary: "MonthlySummary", placed: dict[str, "Placed"], lang: str,
+def add_charts(wb: Workbook, ws: Worksheet, summary: MonthlySummary, placed: dict[str, Placed], lang: str,
                row: int, left_block: tuple[int, int], right_block: tuple[int, int], rows: int, row_px: float
                ) -> None:
     """Four charts in a 2 × 2 grid from ``row``, each ``rows`` rows high and as wide as its block

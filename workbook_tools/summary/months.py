@@ -23,7 +23,7 @@ class Month:
     month: int
 
     @classmethod
-    def parse(cls, text: str) -> "Month":
+    def parse(cls, text: str) -> Month:
         """``"2026-10"`` (also ``2026/10``, ``2026年10月``) -> ``Month(2026, 10)``."""
         m = _MONTH.match(str(text))
         if not m or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1900:
@@ -32,11 +32,11 @@ class Month:
         return cls(int(m.group(1)), int(m.group(2)))
 
     @classmethod
-    def of(cls, d: date) -> "Month":
+    def of(cls, d: date) -> Month:
         return cls(d.year, d.month)
 
     @classmethod
-    def from_index(cls, index: int) -> "Month":
+    def from_index(cls, index: int) -> Month:
         return cls(index // 12, index % 12 + 1)
 
     @property
@@ -44,7 +44,7 @@ class Month:
         """Months since year 0: consecutive months have consecutive indexes."""
         return self.year * 12 + self.month - 1
 
-    def shift(self, months: int) -> "Month":
+    def shift(self, months: int) -> Month:
         return Month.from_index(self.index + months)
 
     @property

@@ -32,11 +32,31 @@ from xlsxwriter.worksheet import Worksheet
 from ..book import OtherSheet, Row
 from ..cells import cell_name, col_letter
 from ..schema import Sheet, T
-from .rowxml import (_ERROR_CODES, BulkSheet, LazyStyles, cells, escape_control_characters, escape_data, inline_text,
-                     rows_xml, typed_value, value_body)
-from .xlsxwriter_adapter import (add_comment, add_link, add_merged, copy_format, number_format, prepared_array_formula,
-                                 put_array_formula, put_formula, restyle, xf_attribute)
+from .rowxml import (
+    _ERROR_CODES,
+    BulkSheet,
+    LazyStyles,
+    cells,
+    escape_control_characters,
+    escape_data,
+    inline_text,
+    rows_xml,
+    typed_value,
+    value_body,
+)
 from .styles import Styles
+from .xlsxwriter_adapter import (
+    add_comment,
+    add_link,
+    add_merged,
+    copy_format,
+    number_format,
+    prepared_array_formula,
+    put_array_formula,
+    put_formula,
+    restyle,
+    xf_attribute,
+)
 
 #: Width of a carried-over column (its header's own width is unknown).
 EXTRA_WIDTH = 14
@@ -350,7 +370,7 @@ class LookFormats:
         return fmt
 
     @classmethod
-    def of(cls, styles: Styles) -> "LookFormats":
+    def of(cls, styles: Styles) -> LookFormats:
         """The one per workbook (kept on its Styles)."""
         found = getattr(styles, "_look_formats", None)
         if found is None:

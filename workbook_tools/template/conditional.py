@@ -14,8 +14,8 @@ from ..cells import MAX_ROW
 from ..choices import ORDER_STATUS, label_of
 from ..config import Config
 from ..errors import SchemaError
-from ..schema import Sheet
 from ..formulas import LABELLED, code_of
+from ..schema import Sheet
 from .lists import column_name
 from .styles import Styles
 

@@ -29,8 +29,19 @@ from .carry import EXTRA_WIDTH, CellPlan, ExtraColumn, SheetCarry, data_plan, pu
 from .conditional import add_conditional_formats
 from .fill import row_formula
 from .printing import data_print_area, page_setup
-from .rowxml import (BulkSheet, LazyStyles, as_texts, cells, date_body, formula_cells, formula_parts, number_body,
-                     rows_xml, text_cells, value_body)
+from .rowxml import (
+    BulkSheet,
+    LazyStyles,
+    as_texts,
+    cells,
+    date_body,
+    formula_cells,
+    formula_parts,
+    number_body,
+    rows_xml,
+    text_cells,
+    value_body,
+)
 from .styles import Styles
 from .validation import add_validations
 
@@ -124,7 +135,7 @@ def write_data_sheet(
     lang, last_row = ctx.lang, ctx.last_row[sheet.key]
     columns = layout(sheet)
     extras = carry.columns if carry else []
-    for j, extra in enumerate(extras):
+    for extra in extras:
         if len(extra.values) != len(rows):
             raise ValueError(f"{sheet.key}: carried column {extra.header!r} has {len(extra.values)} values "
                              f"for {len(rows)} rows")

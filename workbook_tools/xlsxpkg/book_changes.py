@@ -31,9 +31,9 @@ from ..schema import DASHBOARD, SHEETS, Sheet, aux_name
 from ..template.dashboard import _cached as dashboard_cached
 from ..template.dashboard import dashboard_cells, dashboard_values
 from ..validate.cached import matches
+from .cells import cached_parts
 from .package import Package, Prefetch, Unsupported
 from .props import set_properties
-from .cells import cached_parts
 from .sheet import Cached, SheetEdit, Value, patch_sheet
 
 

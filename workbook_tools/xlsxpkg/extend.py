@@ -30,9 +30,9 @@ import re
 import tempfile
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 

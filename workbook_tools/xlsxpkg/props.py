@@ -66,7 +66,7 @@ def set_properties(pkg: Package, values: dict[str, str]) -> None:
         pids.append(pid)
         item = f'<property fmtid="{FMTID}" pid="{pid}" name="{xml_attr(name)}">{element}</property>'
         if re.search(r"<Properties\b[^>]*/>", text):
-            text = re.sub(r"<Properties\b([^>]*)/>", lambda m: f"<Properties{m[1]}>{item}</Properties>", text, count=1)
+            text = re.sub(r"<Properties\b([^>]*)/>", lambda m: f"<Properties{m[1]}>{item}</Properties>", text, count=1)  # noqa: B023
         else:
             end = text.rfind("</Properties>")
             if end < 0:

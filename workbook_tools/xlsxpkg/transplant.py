@@ -425,7 +425,7 @@ def _rels_xml(rels: list[dict[str, str]]) -> bytes:
         mode = f' TargetMode="{xml_attr(r["TargetMode"])}"' if r.get("TargetMode") else ""
         items.append(f'<Relationship Id="{xml_attr(r["Id"])}" Type="{xml_attr(r["Type"])}" '
                      f'Target="{xml_attr(r["Target"])}"{mode}/>')
-    return f'{XML_HEAD}<Relationships xmlns="{PKG}">{"".join(items)}</Relationships>'.encode("utf-8")
+    return f'{XML_HEAD}<Relationships xmlns="{PKG}">{"".join(items)}</Relationships>'.encode()
 
 
 def _free(pkg: Package, folder: str, source_name: str) -> str:
