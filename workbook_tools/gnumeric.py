@@ -7,6 +7,7 @@ know, a formula it cannot read) comes back with the result: a book of ours loads
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import time
@@ -18,6 +19,12 @@ from .errors import WorkbookToolsError
 
 class GnumericError(WorkbookToolsError):
     pass
+
+
+#: Gnumeric cannot hold print titles of both columns and rows (Excel's ``Sheet!$A:$B,Sheet!$1:$1``, which
+#: Excel, WPS and LibreOffice print with): it says so while loading and drops them. Only the printing is
+#: Gnumeric's loss; every formula is read, so this line is no warning about the book's formulas.
+_PRINT_TITLES = re.compile(r"'[^']*!\$[A-Z]+:\$[A-Z]+,[^']*!\$\d+:\$\d+' Multiple expressions are not supported")
 
 
 @dataclass
@@ -49,5 +56,6 @@ def recalculate(src: str | Path, out_dir: str | Path, *, timeout: int = 600) -> 
     seconds = time.perf_counter() - start
     if result.returncode != 0 or not out.exists():
         raise GnumericError(f"Gnumeric could not convert {src.name}: {result.stderr.strip() or result.stdout.strip()}")
-    warnings = [line.strip() for line in (result.stderr + result.stdout).splitlines() if line.strip()]
+    warnings = [line.strip() for line in (result.stderr + result.stdout).splitlines()
+                if line.strip() and not _PRINT_TITLES.search(line)]
     return Recalculated(out, warnings, seconds)
