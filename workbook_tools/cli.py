@@ -29,6 +29,7 @@ from .commands.common import (
 from .commands.speak import current_lang
 from .config import DEFAULT_CONFIG_NAME, Config, write_default_config
 
+
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]},
              help_zh="客户订单管理簿及其工具：生成模板和示例簿，校验、导入、合并、对账、月报、客户档案。\n\n"
                      "每个命令的用法和例子：orderbook 命令 -h。语言：--lang zh|en，或按系统区域设置。",
@@ -110,13 +111,13 @@ def demo(orders: int, seed: int, today, output: Path, lang: str | None, config_p
     from .formats.labels import file_line
     from .names import output_path
     from .outputs import check_output
-    from .schema import SHEETS
     from .overview import book_overview
-    from .template import write_book
+    from .schema import SHEETS
     from .summary import monthly_summary
     from .summary.months import previous_month
     from .summary.sheet import write_summary
     from .summary.text import figures_text
+    from .template import write_book
     from .validate import validate_file
 
     settings = load_settings(output, config_path, stored=False)
@@ -148,7 +149,7 @@ def demo(orders: int, seed: int, today, output: Path, lang: str | None, config_p
             click.echo(backed_up(s, lang))
     click.echo(settings.line(lang))
     click.echo(wrote(path, lang))
-    click.echo(book_overview(data, lang=lang, currency=config.currency_symbol))
+    click.echo(book_overview(data, lang=lang, currency=config.currency_symbol, config=config))
     click.echo(f"{'校验' if lang == 'zh' else 'validation'}: {file_line(checked, lang)}")
     click.echo("\n".join(figures_text(summary, lang)))
     click.echo(wrote(report, lang))
