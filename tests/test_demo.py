@@ -454,3 +454,15 @@ def test_today_defaults_to_the_current_date():
 def test_rejects_nonsense():
     with pytest.raises(ValueError):
         generate_demo(0)
+
+
+def test_the_demo_pipeline_is_a_library_call(tmp_path):
+    """``orderbook demo`` is ``make_demo`` rendered: the book, its check and the last full month's report."""
+    from workbook_tools.demo.pipeline import make_demo
+    from workbook_tools.outputs import read_tag
+
+    run = make_demo(tmp_path / "demo.xlsx", orders=40, seed=3, today=date(2026, 11, 27))
+    assert run.path == tmp_path / "demo.xlsx" and run.report == tmp_path / "demo.summary-2026-10.xlsx"
+    assert run.checked.errors == 0 and run.checked.rows["orders"] == len(run.data["orders"]) == 40
+    assert str(run.summary.month) == "2026-10" and read_tag(run.report) == "summary"
+    assert run.backups == [None, None]  # nothing was there to replace

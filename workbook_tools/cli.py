@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
@@ -107,43 +106,19 @@ def demo(orders: int, seed: int, today, output: Path, lang: str | None, config_p
          force: bool) -> None:
     """Write a filled demo order book with realistic, consistent data, validate it, and write the last
     full month's report (月报) beside it."""
-    from .demo import generate_demo
+    from .demo.pipeline import make_demo
     from .formats.labels import file_line
-    from .names import output_path
-    from .outputs import check_output
     from .overview import book_overview
-    from .schema import SHEETS
-    from .summary import monthly_summary
-    from .summary.months import previous_month
-    from .summary.sheet import write_summary
     from .summary.text import figures_text
-    from .template import write_book
-    from .validate import validate_file
 
     settings = load_settings(output, config_path, stored=False)
     config = settings.config
     lang = lang or config.language
-    today = today or date.today()
-    month = previous_month(today)
-    report_path = output_path(output, "summary", month)
-    # both refused before any work, when one of them would replace what it may not
-    saved = [check_output(report_path, "summary", inputs=[config_path, output], force=force)]
     bar, phase = progress_bar(lang)
     with bar:
-        with book_output(output, inputs=[config_path], force=force) as saved_book:
-            data = generate_demo(orders, seed=seed, today=today, config=config, progress=phase("生成", "making"))
-            sizes = {s.name(lang): len(data.get(s.key) or []) for s in SHEETS}
-            path = write_book(output, data, config=config, lang=lang, today=today,
-                              progress=phase("写入", "writing", sizes=sizes, cumulative=True))
-        saved.append(saved_book)
-        checked = validate_file(path, config=config, today=today, progress=phase("校验", "checking"))
-        # the last full month's report beside the book
-        summarising = phase("月报", "report")
-        summarising(str(month), 0, 2)
-        summary = monthly_summary(data, str(month), config=config, today=today)
-        summarising(str(month), 1, 2)
-        report = write_summary(summary, report_path, lang, config=config)
-        summarising(str(month), 2, 2)
+        run = make_demo(output, orders=orders, seed=seed, today=today, config=config, lang=lang,
+                        inputs=[config_path] if config_path else [], force=force, phase=phase)
+    saved, path, data, checked, summary, report = run.backups, run.path, run.data, run.checked, run.summary, run.report
     for s in saved:
         if s:
             click.echo(backed_up(s, lang))

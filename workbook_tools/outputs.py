@@ -261,3 +261,17 @@ def _discard(wb) -> None:
     from .template.xlsxwriter_adapter import discard
 
     discard(wb)
+
+
+@contextlib.contextmanager
+def book_output(output: Path, *, inputs=(), force: bool = False, backup_first: bool = True):
+    """Consent and lock for writing an order book at ``output``: refused when it names a book, an
+    input or a file we did not write (unless ``force``: then backed up first, unless
+    ``backup_first`` is False because the library call makes the backup), or while Excel, WPS or
+    LibreOffice has it open; another orderbook command writing it is waited for. Yields the
+    backup's path (or None); the library's write inside the block is checked against the book
+    having changed since the lock was taken."""
+    from .safe_io import locked
+
+    with locked(output, force=force):
+        yield check_output(output, "book", inputs=inputs, force=force, backup_first=backup_first)

@@ -3,7 +3,6 @@ the "wrote" line, consent and lock for writing a book. (Help in the user's langu
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import sys
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 import click
 
 from ..errors import WorkbookToolsError
+from ..outputs import book_output  # noqa: F401  (the library's consent and lock, for the commands)
 from .speak import Command, Group, current_lang  # noqa: F401  (the commands' class, for every module)
 
 EXIT_INPUT = 2
@@ -134,16 +134,3 @@ def backed_up(path: Path, lang: str = "zh") -> str:
     return f"已备份原文件到 {path}" if lang == "zh" else f"backed up the old file to {path}"
 
 
-@contextlib.contextmanager
-def book_output(output: Path, *, inputs=(), force: bool = False, backup_first: bool = True):
-    """Consent and lock for writing an order book at ``output``: refused when it names a book, an
-    input or a file we did not write (unless ``force``: then backed up first, unless
-    ``backup_first`` is False because the library call makes the backup), or while Excel, WPS or
-    LibreOffice has it open; another orderbook command writing it is waited for. Yields the
-    backup's path (or None); the library's write inside the block is checked against the book
-    having changed since the lock was taken."""
-    from ..outputs import check_output
-    from ..safe_io import locked
-
-    with locked(output, force=force):
-        yield check_output(output, "book", inputs=inputs, force=force, backup_first=backup_first)
