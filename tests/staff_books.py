@@ -20,7 +20,9 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
+from workbook_tools.cells import col_letter
 from workbook_tools.demo import generate_demo
+from workbook_tools.schema import SHEET_BY_KEY
 from workbook_tools.template import write_book
 
 TODAY = date(2026, 11, 27)
@@ -29,6 +31,16 @@ COMMENT = "大客户，年底返点"
 LONG_TEXT = "长" * 20_000
 #: The VBA part of an .xlsm is opaque bytes to us: any content shows whether it is kept.
 VBA = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 8
+_ORDERS, _LINES = SHEET_BY_KEY["orders"], SHEET_BY_KEY["order_lines"]
+#: 订单's 订单金额 and 备注, and the staff's two columns there (提成, 跟进): after all of the schema's
+TOTAL, NOTES = _ORDERS.letter("total"), _ORDERS.letter("notes")
+COMMISSION, FOLLOW_UP = (col_letter(len(_ORDERS.columns) + i) for i in range(2))
+LINE_NOTES = _LINES.letter("notes")
+
+
+def commission(r: int) -> str:
+    """The staff's formula in row ``r`` of their 提成 column: 5% of the order total."""
+    return f"={TOTAL}{r}*0.05"
 
 
 def staff_book(folder: Path, name: str = "book.xlsx") -> Path:
@@ -38,17 +50,17 @@ def staff_book(folder: Path, name: str = "book.xlsx") -> Path:
     customers, orders = wb["客户"], wb["订单"]
     customers["B2"].comment = Comment(COMMENT, "王会计")
     customers["E2"].hyperlink = "mailto:caiwu@example.com"
-    orders["L2"].hyperlink = "https://contracts.example.com/合同/2026-001.pdf"
+    orders[f"{NOTES}2"].hyperlink = "https://contracts.example.com/合同/2026-001.pdf"
     orders["A3"].fill = PatternFill("solid", fgColor="FFFF00")
     orders["A3"].font = Font(bold=True, color="FF0000")
-    orders["M1"] = "提成"
+    orders[f"{COMMISSION}1"] = "提成"
     for r in range(2, ORDERS + 2):
-        orders[f"M{r}"] = f"=H{r}*0.05"
-    orders["N1"] = "跟进"
-    orders["N2"] = "  前后有空格  "
-    orders["N3"] = LONG_TEXT
+        orders[f"{COMMISSION}{r}"] = commission(r)
+    orders[f"{FOLLOW_UP}1"] = "跟进"
+    orders[f"{FOLLOW_UP}2"] = "  前后有空格  "
+    orders[f"{FOLLOW_UP}3"] = LONG_TEXT
     lines = wb["订单明细"]
-    lines["J2"] = "=1+1"  # a formula typed into an input cell (备注)
+    lines[f"{LINE_NOTES}2"] = "=1+1"  # a formula typed into an input cell (备注)
     staff = wb.create_sheet("月度目标")
     staff.merge_cells("A1:C1")
     staff["A1"] = "2026 年销售目标"
@@ -94,10 +106,10 @@ def assert_staff_work_kept(wb) -> None:
     """What ``staff_book`` put in, as openpyxl sees it in a book written from it."""
     assert wb["客户"]["B2"].comment.text == COMMENT and wb["客户"]["B2"].comment.author == "王会计"
     assert wb["客户"]["E2"].hyperlink.target == "mailto:caiwu@example.com"
-    assert wb["订单"]["L2"].hyperlink.target == "https://contracts.example.com/合同/2026-001.pdf"
+    assert wb["订单"][f"{NOTES}2"].hyperlink.target == "https://contracts.example.com/合同/2026-001.pdf"
     a3 = wb["订单"]["A3"]
     assert a3.fill.fgColor.rgb == "00FFFF00" and a3.font.b and a3.font.color.rgb == "00FF0000"
-    assert [wb["订单"][f"M{r}"].value for r in (2, ORDERS + 1)] == ["=H2*0.05", f"=H{ORDERS + 1}*0.05"]
-    assert wb["订单"]["N2"].value == "  前后有空格  " and wb["订单"]["N3"].value == LONG_TEXT
-    assert wb["订单明细"]["J2"].value == "=1+1"
+    assert [wb["订单"][f"{COMMISSION}{r}"].value for r in (2, ORDERS + 1)] == [commission(2), commission(ORDERS + 1)]
+    assert wb["订单"][f"{FOLLOW_UP}2"].value == "  前后有空格  " and wb["订单"][f"{FOLLOW_UP}3"].value == LONG_TEXT
+    assert wb["订单明细"][f"{LINE_NOTES}2"].value == "=1+1"
     assert [str(r) for r in wb["月度目标"].merged_cells.ranges] == ["A1:C1"]

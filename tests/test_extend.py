@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from recalc_cases import fill_template, gap_rows, known_rows, type_in
 from staff_books import TODAY, assert_staff_work_kept, staff_book
 
+from workbook_tools.cells import col_letter
 from workbook_tools.cli import cli
 from workbook_tools.config import Config
 from workbook_tools.derive import derive
@@ -125,18 +126,22 @@ def test_extend_prepares_rows_ahead_and_changes_only_what_it_must(gap_book):
     assert all(new_rows[r] == old_rows[r] for r in old_rows if int(r) <= LAST)
     wb = openpyxl.load_workbook(gap_book)
     ctx = FormulaContext("zh", {s.key: 10003 for s in SHEETS})
-    ws = wb["订单"]
+    ws, orders_sheet = wb["订单"], SHEET_BY_KEY["orders"]
     for r in (5002, 5003, 7777, 10003):
-        for col in SHEET_BY_KEY["orders"].derived:
-            assert ws.cell(r, SHEET_BY_KEY["orders"].col(col.key) + 1).value == formula(ctx, "orders", col.key, r)
-    assert ws.cell(10004, 8).value is None
-    # conditional formats, filter, names and print areas grow with the rows
-    assert {str(rng.sqref) for rng in ws.conditional_formatting} == {"A2:A10003", "B2:B10003", "E2:E10003", "J2:J10003"}
-    assert ws.auto_filter.ref == "A1:L10003"
+        for col in orders_sheet.derived:
+            assert ws.cell(r, orders_sheet.col(col.key) + 1).value == formula(ctx, "orders", col.key, r)
+    assert ws.cell(10004, orders_sheet.col("total") + 1).value is None
+    # conditional formats, filter, names and print areas grow with the rows: the rules on 订单编号 and
+    # 客户编号 (repeated, unknown), 交货日期 and 未付金额 (overdue); the filter and the print area over
+    # every column of the schema
+    assert {str(rng.sqref) for rng in ws.conditional_formatting} == {
+        f"{orders_sheet.letter(k)}2:{orders_sheet.letter(k)}10003" for k in ("order_no", "customer_id", "due_date", "balance")}
+    last = col_letter(len(orders_sheet.columns) - 1)
+    assert ws.auto_filter.ref == f"A1:{last}10003"
     names = {n: d.attr_text for n, d in wb.defined_names.items()}
     assert names["rng_order_lines_amount"] == "'订单明细'!$G$2:$G$10004"
     assert names["rng_products_on_hand"] == "'产品'!$K$2:$K$5002"
-    assert ws.print_area == "'订单'!$A$1:$L$5003"
+    assert ws.print_area == f"'订单'!$A$1:${last}$5003"
     assert wb["状态记录"].auto_filter.ref == f"A1:F{LAST}"  # nothing typed there: left alone
     # the new formulas carry Python's values as their cached results, and the dashboard is refreshed
     values = openpyxl.load_workbook(gap_book, data_only=True)

@@ -12,7 +12,17 @@ import openpyxl
 import pytest
 from backups import is_backup_of
 from import_helpers import write_csv
-from staff_books import COMMENT, TODAY, VBA, assert_staff_work_kept, macro_book, resaved, staff_book
+from staff_books import (
+    COMMENT,
+    COMMISSION,
+    TODAY,
+    VBA,
+    assert_staff_work_kept,
+    commission,
+    macro_book,
+    resaved,
+    staff_book,
+)
 
 from workbook_tools.importer import import_rows
 from workbook_tools.read import read_book
@@ -158,7 +168,7 @@ def test_a_new_order_row_gets_the_staff_formula_of_the_row_above(tmp_path):
     r = b2["orders"].row_numbers[-1]
     wb = openpyxl.load_workbook(book)
     assert b2["orders"].rows[-1]["order_no"] == "SO2026119999"
-    assert wb["订单"][f"M{r}"].value == f"=H{r}*0.05"
+    assert wb["订单"][f"{COMMISSION}{r}"].value == commission(r)
     assert result.written
 
 
@@ -180,7 +190,7 @@ def test_a_book_saved_by_libreoffice_is_changed_in_place_and_opens_again(tmp_pat
     _check_in_place(book, before, after, order, sku)
     wb = openpyxl.load_workbook(book)
     assert wb["客户"]["B2"].comment.text.strip() == COMMENT
-    assert wb["订单"]["M2"].value == "=H2*0.05"
+    assert wb["订单"][f"{COMMISSION}2"].value == commission(2)
     again = resaved(book, tmp_path / "again")
     b = read_book(again)
     assert b["order_lines"].rows[-1]["order_no"] == order and b["order_lines"].rows[-1]["quantity"] == 2
