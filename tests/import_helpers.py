@@ -7,6 +7,8 @@ from datetime import date, datetime
 from decimal import Decimal as D
 from pathlib import Path
 
+from conftest import SHARED_DATA  # noqa: F401  (where the real data is, for the import tests)
+
 from workbook_tools.book import empty_data
 from workbook_tools.book import new_row as row
 from workbook_tools.read import read_book
