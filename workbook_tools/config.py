@@ -172,8 +172,9 @@ class Receivables(_Strict):
 
 
 class Limits(_Strict):
-    #: Refuse workbooks whose parts inflate beyond this (zip-bomb guard).
-    max_uncompressed_mb: int = Field(8192, gt=0)
+    #: Refuse workbooks whose parts inflate beyond this (zip-bomb guard). 16 GB takes a book of our schema
+    #: full to Excel's last row (about 10.6 GB of XML since the payment-terms and dashboard columns).
+    max_uncompressed_mb: int = Field(16384, gt=0)
     #: Refuse a data sheet with more rows than this (a column filled down to row 1,048,576 by mistake).
     max_rows: int = Field(1_048_576, gt=0)
 

@@ -235,8 +235,8 @@ def _open_zip(path: Path, config: Config) -> tuple[zipfile.ZipFile, Parts]:
 
 def _check_sizes(path: Path, zf: zipfile.ZipFile, limit_mb: int) -> None:
     """The zip-bomb guard: no part may expand more than ``MAX_RATIO`` times (once it is big enough to
-    matter), and the whole package not past ``limit_mb`` (the default, 8 GB, takes a book of our
-    schema with every sheet full to Excel's 1,048,576 rows: about 5.4 GB of XML)."""
+    matter), and the whole package not past ``limit_mb`` (the default, 16 GB, takes a book of our
+    schema with every sheet full to Excel's 1,048,576 rows: about 10.6 GB of XML)."""
     total = 0
     for info in zf.infolist():
         total += info.file_size
