@@ -94,15 +94,17 @@ def render_dashboard(book: Path, tmp: Path) -> Path:
 
 
 def render_summary(tmp: Path) -> list[Path]:
-    """The monthly report (月报) of the demo book, one PNG per printed page."""
+    """Three printed pages of the demo book's monthly report (月报): the key figures with the first charts,
+    the breakdowns, and the receivables ageing."""
     from workbook_tools.summary import monthly_summary, write_summary
 
     summary = monthly_summary(generate_demo(2000, seed=1, today=TODAY), "2026-10", today=TODAY)
     pdf = convert(write_summary(summary, tmp / "summary.xlsx", "zh"), tmp, "pdf")
     subprocess.run(["pdftoppm", "-png", "-r", "90", str(pdf), str(tmp / "summary")], check=True)
+    pages = {int(p.stem.rsplit("-", 1)[1]): p for p in tmp.glob("summary-*.png")}
     out = []
-    for name, page in zip(("overview", "breakdowns", "ageing"), sorted(tmp.glob("summary-*.png"))):
-        shutil.copy(page, DOCS / f"summary-{name}.png")
+    for name, page in (("overview", 1), ("breakdowns", 3), ("ageing", 5)):
+        shutil.copy(pages[page], DOCS / f"summary-{name}.png")
         out.append(DOCS / f"summary-{name}.png")
     return out
 

@@ -256,7 +256,7 @@ def add_summary_sheet(wb: Workbook, summary: MonthlySummary, lang: str = "zh", c
     row = max(end_left, end_right) + 1
     charts_at = row
     row += 2 * CHART_ROWS + 1
-    breaks = [row]
+    breaks = [charts_at + CHART_ROWS, row]  # a chart never split over two pages: a page break between their rows
 
     placed: dict[str, Placed] = {"monthly": monthly}
     left, right = row, row
