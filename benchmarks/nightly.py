@@ -37,11 +37,10 @@ TODAY = date(2026, 11, 27)
 
 
 def step_read(book: Path) -> dict:
-    from python_calamine import CalamineWorkbook
+    """The baseline: the bare python-calamine read of every sheet (speed.py's)."""
+    from benchmarks.speed import step_read as bare_read
 
-    wb = CalamineWorkbook.from_path(str(book))
-    for name in wb.sheet_names:
-        wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    bare_read(book)
     return {}
 
 
