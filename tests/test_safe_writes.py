@@ -219,10 +219,12 @@ def test_stale_temporary_files_of_killed_runs_are_removed_on_the_next_write(tmp_
     host = safe_io._HOST
     dead = 2 ** 22 + 12345  # above the kernel's pid_max: no such process
     stale = [f".book.xlsx.{dead}-{host}-abc123.tmp", f".book.xlsx.{dead}-{host}-abc123.d.tmp",
-             ".book.xlsx.k2j4h5g6.tmp"]  # the last an earlier version's, without a pid: stale by age
+             ".book.xlsx.k2j4h5g6.tmp",  # an earlier version's, without a pid: stale by age
+             f".book.20261130-214624.bak.xlsx.{dead}-{host}-o5b2zx.tmp"]  # a backup a kill cut short
     kept = [f".book.xlsx.{os.getpid()}-{host}-zzz999.tmp",  # a live process: ours, writing
             ".book.xlsx.a1b2c3d4.tmp",  # without a pid and fresh
             f".other.xlsx.{dead}-{host}-abc123.tmp",  # another target's
+            f".other.20261130-214624.bak.xlsx.{dead}-{host}-o5b2zx.tmp",  # another target's backup's
             f".book.xlsx.{dead}-ffff-abc123.tmp" if host != "ffff" else f".book.xlsx.{dead}-fffe-abc123.tmp"]  # another host's
     for name in stale + kept:
         (tmp_path / name).write_bytes(b"half a book")

@@ -75,6 +75,14 @@ def _tmp_pattern(name: str) -> re.Pattern:
     return re.compile(rf"\.{base}\.(?:(?P<pid>\d+)-(?P<host>[0-9a-f]{{4}})-[0-9a-z]{{6}}(?:\.d)?|[0-9a-z_]{{8}})\.tmp")
 
 
+def _backup_tmp_pattern(target: Path) -> re.Pattern:
+    """The temporary names of ``target``'s backups being written (``.STEM.YYYYmmdd-HHMMSS.bakSUFFIX.PID-…tmp``):
+    a run killed while it made the backup leaves one."""
+    stem = re.escape(target.stem)
+    return re.compile(rf"\.{stem}\.\d{{8}}-\d{{6}}(?:-\d+)?\.bak[^/]*?\."
+                      rf"(?P<pid>\d+)-(?P<host>[0-9a-f]{{4}})-[0-9a-z]{{6}}\.tmp")
+
+
 def _new_tmp_name(name: str) -> str:
     token = "".join(secrets.choice("0123456789abcdefghijklmnopqrstuvwxyz") for _ in range(6))
     return f".{_tmp_base(name)}.{os.getpid()}-{_HOST}-{token}.tmp"
@@ -93,10 +101,11 @@ def _pid_alive(pid: int) -> bool:
 
 
 def clean_stale(target: str | os.PathLike, *, now: float | None = None) -> list[Path]:
-    """Remove the temporary files (and scratch folders) a killed write to ``target`` left beside it:
-    those of a process of this machine that is gone, and any older than ``STALE_AFTER``. Returns them."""
+    """Remove the temporary files (and scratch folders) a killed write to ``target`` left beside it — its
+    own and its backups' — those of a process of this machine that is gone, and any older than
+    ``STALE_AFTER``. Returns them."""
     target = Path(target)
-    pattern = _tmp_pattern(target.name)
+    patterns = (_tmp_pattern(target.name), _backup_tmp_pattern(target))
     now = time.time() if now is None else now
     removed = []
     try:
@@ -104,7 +113,7 @@ def clean_stale(target: str | os.PathLike, *, now: float | None = None) -> list[
     except OSError:
         return removed
     for entry in entries:
-        m = pattern.fullmatch(entry.name)
+        m = next((m for p in patterns if (m := p.fullmatch(entry.name))), None)
         if not m:
             continue
         try:
