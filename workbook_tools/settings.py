@@ -83,6 +83,18 @@ class Settings:
         """The line a command prints: ``设置：…`` / ``settings: …``."""
         return f"设置：{self.describe('zh')}" if lang == "zh" else f"settings: {self.describe('en')}"
 
+    def after(self, lang: str = "zh") -> str:
+        """``line`` to follow other text on a report's line: ``；设置：…`` / ``; settings: …``."""
+        return ("；" if lang == "zh" else "; ") + self.line(lang)
+
+
+def given(config: Config | Settings | None) -> tuple[Settings | None, Config]:
+    """What a library call was given as ``config``: the settings (when it says where they came from) and
+    the ``Config`` to work with (the defaults when nothing was given)."""
+    if isinstance(config, Settings):
+        return config, config.config
+    return None, config or Config()
+
 
 # ------------------------------------------------------------------------------------- resolution
 

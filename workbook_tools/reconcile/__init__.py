@@ -26,7 +26,7 @@ from ..findings import Finding, FindingCounts
 from ..perf import gc_paused
 from ..receivables import AgeingTable, Allocation, Receivable, ageing, allocate, credits, receivables
 from ..report import EXIT_CLEAN, EXIT_FINDINGS, FileResult, Report
-from ..settings import Settings
+from ..settings import Settings, given
 from .bank import BankResult, match_statement
 from .collection import CollectionEntry, collection_list
 from .context import make_context, rows_of
@@ -78,8 +78,7 @@ def reconcile_book(book: OrderBook, *, config: Config | Settings | None = None, 
 
     Raises StatementError when the statement cannot be read (before any other work).
     """
-    settings = config if isinstance(config, Settings) else None
-    config = settings.config if settings is not None else config or Config()
+    settings, config = given(config)
     today = today or date.today()
     statement = read_statement(bank_statement, config.bank) if bank_statement is not None else None
     with gc_paused():

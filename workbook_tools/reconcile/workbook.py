@@ -197,7 +197,7 @@ def _summary(ws, f: _Formats, rec: Reconciliation, lang: str) -> None:
     ws.write_string(0, 0, f"{t('title')} — {rec.config.company_name}", f.title)
     ws.write_string(1, 0, f"{t('book')}: {rec.path.name if rec.path else '—'}", f.meta)
     ws.write_string(2, 0, f"{t('as_of')}: {rec.today.isoformat()}"
-                    + (("；" if lang == "zh" else "; ") + rec.settings.line(lang) if rec.settings is not None else ""), f.meta)
+                    + (rec.settings.after(lang) if rec.settings is not None else ""), f.meta)
     r = 4
     errors = validation_errors(rec)
     if errors:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..config import Config
 from ..errors import WorkbookToolsError
-from ..settings import Settings
+from ..settings import Settings, given
 from .into_book import same_file, summary_into_book
 from .json_out import write_json
 from .model import MonthlySummary
@@ -101,8 +101,7 @@ def run_summary(book_path: str | os.PathLike, month: str | Month, *, output: str
     from ..safe_io import locked
     from . import monthly_summary
 
-    settings = config if isinstance(config, Settings) else None
-    config = settings.config if settings is not None else config or Config()
+    settings, config = given(config)
     month = month if isinstance(month, Month) else Month.parse(month)
     over_book = into_book and output is not None and same_file(output, book_path)
     with (locked(book_path, force=force) if over_book else contextlib.nullcontext()):

@@ -247,7 +247,7 @@ def add_summary_sheet(wb: Workbook, summary: MonthlySummary, lang: str = "zh", c
                       as_of=f"{summary.as_of:%Y-%m-%d}", today=f"{summary.today:%Y-%m-%d}")
              + (tr("running", lang) if running else ""), fmt.note)
     grid.put(2, 0, tr("currency_note", lang, currency=f"{summary.currency} ({summary.currency_symbol})")
-             + (("；" if lang == "zh" else "; ") + summary.settings.line(lang) if summary.settings is not None else ""),
+             + (summary.settings.after(lang) if summary.settings is not None else ""),
              fmt.note)
 
     row = 4
