@@ -14,9 +14,11 @@ settings are loaded, with one line naming the feature.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
+from typing import Any
 
-import re2
+import re2  # type: ignore[import-untyped]  # google-re2 ships no type information
 
 #: What RE2 says about a feature it lacks -> the feature's name in the message.
 _FEATURES = (
@@ -79,11 +81,12 @@ class Pattern:
         self._full = self._set(re2.Set.FullMatchSet, pattern)
 
     @staticmethod
-    def _set(kind, pattern: str):
+    def _set(kind: Callable[[re2.Options], Any], pattern: str) -> Callable[[str], object]:
         s = kind(_options())
         s.Add(pattern)
         s.Compile()
-        return s.Match
+        match: Callable[[str], object] = s.Match
+        return match
 
     def search(self, text: str) -> bool:
         """Whether the pattern matches somewhere in ``text`` (as ``re.search``)."""
@@ -130,7 +133,8 @@ def example(pattern: str, like: str = "") -> str | None:
 
 @lru_cache(maxsize=256)
 def _built(pattern: str) -> str | None:
-    import re._parser as sre  # the stdlib's own parse tree of a pattern
+    # the stdlib's own parse tree of a pattern (typeshed has a stub only for the deprecated sre_parse)
+    import re._parser as sre  # type: ignore[import-not-found]
 
     counters = {"digit": 0, "upper": 0, "lower": 0}
 
@@ -140,11 +144,11 @@ def _built(pattern: str) -> str | None:
         counters[kind] += 1
         return ch
 
-    def one_of(items) -> str | None:
+    def one_of(items: Sequence[tuple[Any, Any]]) -> str | None:
         """A character of a class ``[…]``: a digit, an upper-case letter, a lower-case letter, or its first literal."""
         if items and items[0][0] is sre.NEGATE:
             return None
-        allowed = []
+        allowed: list[str] = []
         for op, arg in items:
             if op is sre.LITERAL:
                 allowed.append(chr(arg))
@@ -160,8 +164,8 @@ def _built(pattern: str) -> str | None:
                 return next(c for c in chars if c in allowed)
         return allowed[0] if allowed else None
 
-    def walk(items) -> str | None:
-        out = []
+    def walk(items: Iterable[tuple[Any, Any]]) -> str | None:
+        out: list[str] = []
         for op, arg in items:
             if op is sre.LITERAL:
                 out.append(chr(arg))
