@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .config import Config
+from .lang import pick
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,7 @@ class Choice:
     en: str
 
     def label(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        return pick(lang, self.zh, self.en)
 
 
 def _fixed(*items: tuple[str, str, str]) -> tuple[Choice, ...]:

@@ -9,6 +9,7 @@ from .book import BookData
 from .choices import ORDER_STATUS
 from .config import Config
 from .derive import derive
+from .lang import say
 from .schema import SHEETS
 
 
@@ -27,15 +28,11 @@ def overview_figures(data: BookData, config: Config | None = None) -> dict:
 
 def book_overview(data: BookData, *, lang: str = "zh", currency: str = "¥", config: Config | None = None) -> str:
     f = overview_figures(data, config)
-    zh = lang == "zh"
     rows = "  ".join(f"{s.name(lang)} {f['rows'][s.key]:,}" for s in SHEETS)
     status = "  ".join(
         f"{c.label(lang)} {f['orders_by_status'].get(c.value, 0):,}" for c in ORDER_STATUS
     )
-    money = (
-        f"订单金额 {currency}{f['ordered']:,.2f}  已收款 {currency}{f['received']:,.2f}  应收未收 {currency}{f['outstanding']:,.2f}"
-        if zh
-        else f"ordered {currency}{f['ordered']:,.2f}  received {currency}{f['received']:,.2f}  "
-        f"outstanding {currency}{f['outstanding']:,.2f}"
-    )
+    money = say(lang, ("订单金额 {ordered}  已收款 {received}  应收未收 {outstanding}",
+                       "ordered {ordered}  received {received}  outstanding {outstanding}"),
+                **{k: f"{currency}{f[k]:,.2f}" for k in ("ordered", "received", "outstanding")})
     return "\n".join([rows, status, money])

@@ -32,6 +32,7 @@ from .config import Config
 from .dates import day as _day
 from .derive import ZERO, Derived, allocation_order, cents, serial
 from .keys import normalise as _key
+from .lang import pick
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +182,7 @@ class Bucket:
     en: str
 
     def label(self, lang: str = "zh") -> str:
-        return self.zh if lang == "zh" else self.en
+        return pick(lang, self.zh, self.en)
 
 
 def make_buckets(bounds: Sequence[int]) -> tuple[Bucket, ...]:

@@ -12,6 +12,7 @@ from enum import StrEnum
 from functools import cached_property
 
 from .errors import SchemaError
+from .lang import label, pick, say
 
 
 class T(StrEnum):
@@ -81,10 +82,10 @@ class Column:
     aliases: tuple[str, ...] = ()
 
     def header(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        return label(self, lang)
 
     def help(self, lang: str) -> str:
-        return self.help_zh if lang == "zh" else self.help_en
+        return pick(lang, self.help_zh, self.help_en)
 
     @property
     def number_format(self) -> str:
@@ -113,10 +114,10 @@ class Sheet:
             raise SchemaError(f"sheet {self.key}: natural key names unknown columns {missing}")
 
     def name(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        return label(self, lang)
 
     def help(self, lang: str) -> str:
-        return self.help_zh if lang == "zh" else self.help_en
+        return pick(lang, self.help_zh, self.help_en)
 
     def column(self, key: str) -> Column:
         return self.columns[self.index[key]]
@@ -471,7 +472,7 @@ LISTS = ("选项", "Lists")
 
 
 def aux_name(pair: tuple[str, str], lang: str) -> str:
-    return pair[0] if lang == "zh" else pair[1]
+    return say(lang, pair)
 
 
 def resolve_ref(ref: str) -> tuple[Sheet, Column]:
