@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from .book import BookData
-from .config import Config
+from .book import BookData, Row
+from .config import Config, PaymentTerm
 from .dates import date_of_serial, serial
 from .keys import normalise
 
@@ -51,20 +51,24 @@ def money(value: Decimal) -> Decimal:
 _casefold = normalise
 
 
-class _Memo(dict):
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+class _Memo(dict[_K, _V], Generic[_K, _V]):
     """``memo[x]`` computes ``fn(x)`` once: keys, dates and amounts repeat across a book's rows,
     and a dict hit is far cheaper than a Python call on a 250,000-line book."""
 
-    def __init__(self, fn):
+    def __init__(self, fn: Callable[[_K], _V]) -> None:
         super().__init__()
         self.fn = fn
 
-    def __missing__(self, key):
+    def __missing__(self, key: _K) -> _V:
         value = self[key] = self.fn(key)
         return value
 
 
-def _line_amount(qpd: tuple) -> Decimal:
+def _line_amount(qpd: tuple[Any, Any, Any]) -> Decimal:
     q, p, d = qpd
     return money(_num(q) * _num(p) * (1 - _num(d)))
 
@@ -84,13 +88,13 @@ def unit_price(price: Any, sku: str, list_prices: dict[str, Any]) -> Any:
     return listed if _is_number(listed) else ZERO
 
 
-def low_stock(product: dict, on_hand: Any, default: int) -> bool:
+def low_stock(product: Row, on_hand: Any, default: int) -> bool:
     """On sale and at or below the reorder point (``default`` when blank): the ``low-stock`` rule, the
     dashboard's count and list (products.low_seq)."""
     if product.get("sku") in (None, "") or product.get("active") == "no" or not _is_number(on_hand):
         return False
     point = product.get("reorder_point")
-    return on_hand <= (point if _is_number(point) else default)
+    return bool(on_hand <= (point if _is_number(point) else default))
 
 
 def ranks(values: list[Any]) -> list[Any]:
@@ -112,7 +116,8 @@ def _label(code: Any, name: Any) -> str:
     return f"{'' if code is None else code} {'' if name is None else name}"
 
 
-def _first_by_key(rows: list[dict], key: str, value: str, keyof=None) -> dict[str, Any]:
+def _first_by_key(rows: list[Row], key: str, value: str,
+                  keyof: Mapping[Any, str] | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for r in rows:
         out.setdefault(keyof[r[key]] if keyof is not None else _casefold(r[key]), r.get(value) or "")
@@ -152,7 +157,7 @@ BLANK_GUARD: dict[tuple[str, str], str] = {
 }
 
 
-def _guard(sheet: str, rows: list[dict], values: dict[str, list[Any]]) -> None:
+def _guard(sheet: str, rows: list[Row], values: dict[str, list[Any]]) -> None:
     """Blank the derived values of rows whose guarding key is blank, as the formulas do."""
     blank_rows: dict[str, list[int]] = {}
     for (s, key), guard in BLANK_GUARD.items():
@@ -200,7 +205,7 @@ def _date(value: Any) -> date | None:
     return value if isinstance(value, date) else None
 
 
-def payment_due(term, order_date: Any, due_date: Any, shipped_on: Any) -> date | str:
+def payment_due(term: PaymentTerm | None, order_date: Any, due_date: Any, shipped_on: Any) -> date | str:
     """应付日期 of an order on ``term`` (config.PaymentTerm, None: no terms or unknown ones): see
     config.PaymentTerm; without terms the 交货日期, else the order date; "" when not due yet."""
     ordered, shipped = _date(order_date), _date(shipped_on)
@@ -219,7 +224,7 @@ RANK_NOT_NAMED = 1_000_000
 RANK_NOT_DUE = 999_999
 
 
-def allocation_order(ranks: list, customers: list[str]) -> dict[str, list[int]]:
+def allocation_order(ranks: list[Any], customers: list[str]) -> dict[str, list[int]]:
     """Per customer key, the indices of its orders in the order money on account pays them:
     by 核销顺序, then sheet order (the formula's SUMIFS over the rows above)."""
     out: dict[str, list[int]] = defaultdict(list)
@@ -236,7 +241,10 @@ def derive(data: BookData, config: Config | None = None, today: date | None = No
     how keys compare (keys.as_formulas_compare gives the workbook's view of a misspelt key)."""
     config = config or Config()
     today = today or date.today()
-    _k, _serial, _amount = _Memo(keys), _Memo(serial), _Memo(_line_amount)
+    # cells hold what the reader made of them: keys and dates are Any until a memo has seen them
+    _k: _Memo[Any, str] = _Memo(keys)
+    _serial: _Memo[Any, int | float] = _Memo(serial)
+    _amount = _Memo(_line_amount)
     customers, products = data["customers"], data["products"]
     orders, lines = data["orders"], data["order_lines"]
     ships, pays, moves = data["shipments"], data["payments"], data["stock_moves"]
@@ -264,7 +272,7 @@ def derive(data: BookData, config: Config | None = None, today: date | None = No
 
     # --- order lines
     product_names = _first_by_key(products, "sku", "name", _k)
-    list_prices = {}
+    list_prices: dict[str, Any] = {}
     for p in products:
         list_prices.setdefault(_k[p["sku"]], p.get("list_price"))
     line_name, line_amount, line_shipped, line_whole = [], [], [], []
@@ -277,7 +285,7 @@ def derive(data: BookData, config: Config | None = None, today: date | None = No
         n = whole_n.get(o, 0)
         line_shipped.append(qty if n > 0 else partial_qty.get((o, sku), 0))
         line_whole.append(whole_date[o] if n else "")
-    line_values = {"product_name": line_name, "amount": line_amount, "shipped_qty": line_shipped,
+    line_values: dict[str, list[Any]] = {"product_name": line_name, "amount": line_amount, "shipped_qty": line_shipped,
                    "whole_ship_date": line_whole}
     _guard("order_lines", lines, line_values)
 
@@ -319,7 +327,7 @@ def derive(data: BookData, config: Config | None = None, today: date | None = No
         o_ship.append(shipped)
         o_due.append(due)
         o_open.append(money(ZERO if cancelled else max(ZERO, total - direct.get(o, ZERO))))
-        o_rank.append((0 if named else RANK_NOT_NAMED) + (int(serial(due)) if due != "" else RANK_NOT_DUE))
+        o_rank.append((0 if named else RANK_NOT_NAMED) + (int(serial(due)) if isinstance(due, date) else RANK_NOT_DUE))
         o_cust.append(c if o and od.get("customer_id") not in (None, "") else "")
 
     # money on account pays each customer's open orders in 核销顺序
@@ -341,41 +349,42 @@ def derive(data: BookData, config: Config | None = None, today: date | None = No
         o_status.append(payment_status(total, paid, cancelled))
         o_refund.append(money(max(ZERO, paid if cancelled else paid - total)))
         due = o_due[i]
-        o_late.append(max(0, (today - due).days) if due != "" and balance > 0 else "")
+        o_late.append(max(0, (today - due).days) if isinstance(due, date) and balance > 0 else "")
 
     # --- stock on hand: from the latest stocktake (end of its day), else from the opening stock
     last_count: dict[str, float] = {}
     for m in moves:
         if m.get("type") == "stocktake" and m.get("date") is not None:
-            s = _k[m["sku"]]
-            last_count[s] = max(last_count.get(s, 0), _serial[m["date"]])
+            sku = _k[m["sku"]]
+            last_count[sku] = max(last_count.get(sku, 0), _serial[m["date"]])
     on_hand, last_count_date = [], []
     line_whole_by_sku: dict[str, list[tuple[float, int]]] = defaultdict(list)
     for ln, wd in zip(lines, line_whole):
         if wd != "":
             line_whole_by_sku[_k[ln["sku"]]].append((_serial[wd], ln.get("quantity") or 0))
-    moves_by_sku: dict[str, list[dict]] = defaultdict(list)
+    moves_by_sku: dict[str, list[Row]] = defaultdict(list)
     for m in moves:
         moves_by_sku[_k[m["sku"]]].append(m)
     for p in products:
-        s = _k[p["sku"]]
-        t = last_count.get(s, 0)
+        sku = _k[p["sku"]]
+        t = last_count.get(sku, 0)
         last_count_date.append(date_of_serial(int(t)) if t else "")
+        base: Any
         if t == 0:
             base = p.get("opening_stock") or 0
         else:
             base = sum(
                 m.get("quantity") or 0
-                for m in moves_by_sku[s]
+                for m in moves_by_sku[sku]
                 if m.get("type") == "stocktake" and m.get("date") is not None and _serial[m["date"]] == t
             )
         after = sum(
             m.get("quantity") or 0
-            for m in moves_by_sku[s]
+            for m in moves_by_sku[sku]
             if m.get("type") != "stocktake" and m.get("date") is not None and _serial[m["date"]] > t
         )
-        shipped = sum(q for d, q in partial_by_sku[s] if d > t) + sum(q for d, q in line_whole_by_sku[s] if d > t)
-        on_hand.append(base + after - shipped)
+        gone = sum(q for d, q in partial_by_sku[sku] if d > t) + sum(q for d, q in line_whole_by_sku[sku] if d > t)
+        on_hand.append(base + after - gone)
     # how far stock is above the reorder point, where one is set (the dashboard counts the rest)
     above = [n - p["reorder_point"] if _is_number(p.get("reorder_point")) else "" for p, n in zip(products, on_hand)]
     default = config.thresholds.low_stock_default
@@ -391,14 +400,14 @@ def derive(data: BookData, config: Config | None = None, today: date | None = No
         and last_count.get(_k[m["sku"]]) == _serial[m["date"]] else ""
         for m in moves
     ]
-    move_values = {"latest_count": latest_count,
+    move_values: dict[str, list[Any]] = {"latest_count": latest_count,
                    "product_name": [product_names.get(_k[m["sku"]], "") for m in moves]}
     _guard("stock_moves", moves, move_values)
 
-    product_values = {"last_count_date": last_count_date, "on_hand": on_hand, "above_reorder": above,
+    product_values: dict[str, list[Any]] = {"last_count_date": last_count_date, "on_hand": on_hand, "above_reorder": above,
                       "label": [_label(p["sku"], p.get("name")) for p in products], "low_seq": low_seq}
     _guard("products", products, product_values)
-    order_values = {"customer_name": o_name, "total": o_total, "paid": o_paid, "balance": o_balance,
+    order_values: dict[str, list[Any]] = {"customer_name": o_name, "total": o_total, "paid": o_paid, "balance": o_balance,
                     "payment_status": o_status, "shipped_on": o_ship, "pay_due": o_due, "days_overdue": o_late,
                     "refund_due": o_refund, "allocated": o_alloc, "open": o_open, "alloc_rank": o_rank,
                     "overdue_rank": [""] * len(orders)}
@@ -411,7 +420,7 @@ def derive(data: BookData, config: Config | None = None, today: date | None = No
         if od.get("status") != "cancelled" and total != "":
             sales_by[_k[od["customer_id"]]] += total
     sales = [money(sales_by.get(_k[c["customer_id"]], ZERO)) for c in customers]
-    customer_values = {"label": [_label(c["customer_id"], c.get("name")) for c in customers], "sales": sales,
+    customer_values: dict[str, list[Any]] = {"label": [_label(c["customer_id"], c.get("name")) for c in customers], "sales": sales,
                        "sales_rank": [""] * len(customers)}
     _guard("customers", customers, customer_values)
     customer_values["sales_rank"] = ranks(customer_values["sales"])

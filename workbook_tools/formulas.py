@@ -48,6 +48,14 @@ class FormulaContext:
         """Same-row reference on the formula's own sheet, e.g. ``$A12``."""
         return f"${SHEET_BY_KEY[sheet].letter(key)}{row}"
 
+    def on_row(self, sheet: str, row: int) -> Callable[[str], str]:
+        """:meth:`here` with the sheet and row fixed: ``h("total")`` is ``$F12``."""
+        return lambda key: self.here(sheet, key, row)
+
+    def cols(self, sheet: str) -> Callable[[str], str]:
+        """:meth:`col` with the sheet fixed: ``p("amount")`` is ``rng_payments_amount``."""
+        return lambda key: self.col(sheet, key)
+
     def text(self, value: str) -> str:
         return '"' + value.replace('"', '""') + '"'
 
@@ -108,14 +116,14 @@ def number(cell: str, default: str = "0") -> str:
 
 def _unit_price(ctx: FormulaContext, row: int) -> str:
     """The line's 单价, or the product's list price when it is blank (derive.unit_price)."""
-    h = lambda k: ctx.here("order_lines", k, row)  # noqa: E731
+    h = ctx.on_row("order_lines", row)
     sku = _key(ctx, "order_lines", "sku", row)
     listed = number(f"INDEX({ctx.col('products', 'list_price')},MATCH({sku},{ctx.col('products', 'sku')},0))")
     return f'IFERROR(IF({h("unit_price")}="",{listed},{h("unit_price")}*1),{listed})'
 
 
 def _line_amount(ctx: FormulaContext, row: int) -> str:
-    h = lambda k: ctx.here("order_lines", k, row)  # noqa: E731
+    h = ctx.on_row("order_lines", row)
     return money(f"{number(h('quantity'))}*{_unit_price(ctx, row)}*(1-{number(h('discount'))})")
 
 
@@ -136,7 +144,7 @@ def _line_whole_date(ctx: FormulaContext, row: int) -> str:
 
 def _line_shipped(ctx: FormulaContext, row: int) -> str:
     """All of it once the order went whole (it has a whole-order ship date), else its partial shipments."""
-    h = lambda k: ctx.here("order_lines", k, row)  # noqa: E731
+    h = ctx.on_row("order_lines", row)
     partial = either("SUMIFS", f"{ctx.col('shipments', 'quantity')},{ctx.col('shipments', 'order_no')},{h('order_no')},",
                      ctx.col("shipments", "sku"), _key(ctx, "order_lines", "sku", row))
     return f'IF({h("whole_ship_date")}<>"",{number(h("quantity"))},{partial})'
@@ -163,13 +171,13 @@ def _order_paid(ctx: FormulaContext, row: int) -> str:
 
 
 def _order_balance(ctx: FormulaContext, row: int) -> str:
-    h = lambda k: ctx.here("orders", k, row)  # noqa: E731
+    h = ctx.on_row("orders", row)
     owed = money(f"{h('total')}-{h('paid')}")
     return f"IF({_cancelled(ctx, row)},0,{owed})"
 
 
 def _order_payment_status(ctx: FormulaContext, row: int) -> str:
-    h = lambda k: ctx.here("orders", k, row)  # noqa: E731
+    h = ctx.on_row("orders", row)
     lab = {c.value: ctx.text(c.label(ctx.lang)) for c in PAYMENT_STATUS}
     total, paid = h("total"), h("paid")
     body = (
@@ -189,12 +197,15 @@ def _shipped_on(ctx: FormulaContext, row: int) -> str:
 def _pay_due(ctx: FormulaContext, row: int) -> str:
     """应付日期 under the order's terms, else the customer's (derive.payment_due): each term's basis,
     months and days come from the Lists sheet (``lst_payment_terms_*``), so the settings decide."""
-    h = lambda k: ctx.here("orders", k, row)  # noqa: E731
+    h = ctx.on_row("orders", row)
     customer_terms = (f"IFERROR(INDEX({ctx.col('customers', 'terms')},"
                       f"MATCH({_key(ctx, 'orders', 'customer_id', row)},{ctx.col('customers', 'customer_id')},0))&\"\",\"\")")
     term = f'IF({h("terms")}<>"",{h("terms")},{customer_terms})'
     at = f"MATCH({term},{list_range('payment_terms')},0)"
-    part = lambda p: f"INDEX({list_range('payment_terms_' + p)},{at})"  # noqa: E731
+
+    def part(p: str) -> str:
+        return f"INDEX({list_range('payment_terms_' + p)},{at})"
+
     ordered, shipped = h("order_date"), h("shipped_on")
     on_order = f'IF(ISNUMBER({ordered}),{ordered},"")'
     after = (f'IF(ISNUMBER({shipped}),IF({part("basis")}="month_end",EOMONTH({shipped},VALUE({part("months")})),'
@@ -205,12 +216,12 @@ def _pay_due(ctx: FormulaContext, row: int) -> str:
 
 
 def _days_overdue(ctx: FormulaContext, row: int) -> str:
-    h = lambda k: ctx.here("orders", k, row)  # noqa: E731
+    h = ctx.on_row("orders", row)
     return f'IF(AND(ISNUMBER({h("pay_due")}),{h("balance")}>0),MAX(0,TODAY()-{h("pay_due")}),"")'
 
 
 def _refund_due(ctx: FormulaContext, row: int) -> str:
-    h = lambda k: ctx.here("orders", k, row)  # noqa: E731
+    h = ctx.on_row("orders", row)
     return money(f"MAX(0,IF({_cancelled(ctx, row)},{h('paid')},{h('paid')}-{h('total')}))")
 
 
@@ -223,8 +234,8 @@ def _open(ctx: FormulaContext, row: int) -> str:
 def _alloc_rank(ctx: FormulaContext, row: int) -> str:
     """核销顺序: the payment due date's serial (RANK_NOT_DUE without one), plus RANK_NOT_NAMED unless
     memo allocation is on and a memo of the customer's payments on account names the order."""
-    h = lambda k: ctx.here("orders", k, row)  # noqa: E731
-    p = lambda k: ctx.col("payments", k)  # noqa: E731
+    h = ctx.on_row("orders", row)
+    p = ctx.cols("payments")
     named = either("COUNTIFS", "", p("customer_id"), _key(ctx, "orders", "customer_id", row),
                    f',{p("order_no")},"",{p("notes")},"*"&{h("order_no")}&"*"')
     # (the one-cell list by itself: Gnumeric's INDEX of a one-cell range is #REF!)
@@ -237,12 +248,15 @@ def _allocated(ctx: FormulaContext, row: int) -> str:
     """Money on account (payments naming the customer, not an order) that pays this order: the
     customer's pool less what the orders ahead in 核销顺序 take (ties: the rows above), between 0
     and the order's open amount (derive.allocation_order)."""
-    h = lambda k: ctx.here("orders", k, row)  # noqa: E731
-    p = lambda k: ctx.col("payments", k)  # noqa: E731
-    o = lambda k: ctx.col("orders", k)  # noqa: E731
+    h = ctx.on_row("orders", row)
+    p = ctx.cols("payments")
+    o = ctx.cols("orders")
     cust, rank = _key(ctx, "orders", "customer_id", row), h("alloc_rank")
     pool = either("SUMIFS", f'{p("amount")},', p("customer_id"), cust, f',{p("order_no")},""')
-    above = lambda k: f"${SHEET_BY_KEY['orders'].letter(k)}$1:${SHEET_BY_KEY['orders'].letter(k)}{row - 1}"  # noqa: E731
+
+    def above(k: str) -> str:
+        return f"${SHEET_BY_KEY['orders'].letter(k)}$1:${SHEET_BY_KEY['orders'].letter(k)}{row - 1}"
+
     ahead = (either("SUMIFS", f'{o("open")},', o("customer_id"), cust, f',{o("alloc_rank")},"<"&{rank}')
              + "+" + either("SUMIFS", f'{above("open")},', above("customer_id"), cust, f',{above("alloc_rank")},{rank}'))
     share = money(f"MAX(0,MIN({h('open')},{pool}-({ahead})))")
@@ -251,8 +265,8 @@ def _allocated(ctx: FormulaContext, row: int) -> str:
 
 def _latest_count(ctx: FormulaContext, row: int) -> str:
     """On a stocktake row: its date when no stocktake of the same SKU is later (ties all show it)."""
-    h = lambda k: ctx.here("stock_moves", k, row)  # noqa: E731
-    m = lambda k: ctx.col("stock_moves", k)  # noqa: E731
+    h = ctx.on_row("stock_moves", row)
+    m = ctx.cols("stock_moves")
     count = ctx.text(label_of(MOVEMENT_TYPE, "stocktake", ctx.lang))
     later = either("COUNTIFS", "", m("sku"), _key(ctx, "stock_moves", "sku", row),
                    f',{m("type")},{count},{m("date")},">"&{h("date")}')
@@ -262,31 +276,31 @@ def _latest_count(ctx: FormulaContext, row: int) -> str:
 def _last_count(ctx: FormulaContext, row: int) -> str:
     """The date the stock movements mark as the product's latest stocktake (their mean: all equal)."""
     sku = ctx.here("products", "sku", row)
-    m = lambda k: ctx.col("stock_moves", k)  # noqa: E731
+    m = ctx.cols("stock_moves")
     total = either("SUMIFS", f'{m("latest_count")},', m("sku"), sku)
     counts = either("COUNTIFS", "", m("sku"), sku, f',{m("latest_count")},">0"')
     return f'IFERROR({total}/{counts},"")'
 
 
 def _on_hand(ctx: FormulaContext, row: int) -> str:
-    h = lambda k: ctx.here("products", k, row)  # noqa: E731
+    h = ctx.on_row("products", row)
     sku = h("sku")
     stocktake = label_of(MOVEMENT_TYPE, "stocktake", ctx.lang)
-    m = lambda k: ctx.col("stock_moves", k)  # noqa: E731
+    m = ctx.cols("stock_moves")
     t = f"N({h('last_count_date')})"  # the latest stocktake's date; 0 when there is none
     counted = either("SUMIFS", f'{m("quantity")},', m("sku"), sku, f',{m("latest_count")},">0"')
     base = f'IF({t}=0,{number(h("opening_stock"))},{counted})'
     after = either("SUMIFS", f'{m("quantity")},', m("sku"), sku,
                    f',{m("date")},">"&{t},{m("type")},{ctx.text("<>" + stocktake)}')
-    ships = lambda k: ctx.col("shipments", k)  # noqa: E731
-    lines = lambda k: ctx.col("order_lines", k)  # noqa: E731
+    ships = ctx.cols("shipments")
+    lines = ctx.cols("order_lines")
     shipped = (either("SUMIFS", f"{ships('quantity')},", ships("sku"), sku, f',{ships("ship_date")},">"&{t}') + "+"
                + either("SUMIFS", f"{lines('quantity')},", lines("sku"), sku, f',{lines("whole_ship_date")},">"&{t}'))
     return f"{base}+{after}-({shipped})"
 
 
 def _above_reorder(ctx: FormulaContext, row: int) -> str:
-    h = lambda k: ctx.here("products", k, row)  # noqa: E731
+    h = ctx.on_row("products", row)
     on_hand, point = h("on_hand"), h("reorder_point")
     return f'IF(AND(ISNUMBER({on_hand}),ISNUMBER({point})),{on_hand}-{point},"")'
 
@@ -300,7 +314,7 @@ def _label(sheet: str, key: str, name: str) -> Formula:
 
 
 def _customer_sales(ctx: FormulaContext, row: int) -> str:
-    o = lambda k: ctx.col("orders", k)  # noqa: E731
+    o = ctx.cols("orders")
     cancelled = ctx.text(label_of(ORDER_STATUS, "cancelled", ctx.lang))
     return money(either("SUMIFS", f'{o("total")},', o("customer_id"), ctx.here("customers", "customer_id", row),
                         f',{o("status")},"<>"&{cancelled}'))
@@ -319,7 +333,7 @@ def _rank(sheet: str, key: str) -> Formula:
 
 def _low_seq(ctx: FormulaContext, row: int) -> str:
     """1, 2, 3 … down the on-sale products at or below their reorder point (derive.low_stock)."""
-    h = lambda k: ctx.here("products", k, row)  # noqa: E731
+    h = ctx.on_row("products", row)
     default = f"VALUE({list_range('low_stock_default')})"  # the settings' point, on the Lists sheet
     letter = SHEET_BY_KEY["products"].letter("low_seq")
     off = ctx.text(label_of(YES_NO, "no", ctx.lang))
