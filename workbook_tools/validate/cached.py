@@ -13,22 +13,25 @@ Python counts: where a cached result is what the formulas compute with the keys 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from ..choices import label_of
+from ..book import Row
+from ..choices import Choice, label_of
 from ..dates import date_of_serial
 from ..derive import Derived, derive
+from ..findings import Finding
 from ..keys import as_formulas_compare
-from ..schema import SHEETS, T
+from ..schema import SHEETS, Column, Sheet, T
 from . import prepared
 from .context import Context
 
 CODES = ("formula-overwritten",)
 
 
-def matches(col, cached, expected, lists) -> bool:
+def matches(col: Column, cached: Any, expected: Any, lists: Mapping[str, tuple[Choice, ...]]) -> bool:
     """Whether a cached formula result shows the value Python computed (numbers to the cent)."""
     if col.type in (T.MONEY, T.INT, T.PERCENT):
         try:
@@ -40,8 +43,8 @@ def matches(col, cached, expected, lists) -> bool:
             cached = date_of_serial(int(cached))
         if isinstance(cached, datetime):
             cached = cached.date()
-        return cached == expected
-    if col.type == T.CHOICE:
+        return bool(cached == expected)
+    if col.type == T.CHOICE and col.choices is not None:
         c = lists[col.choices]
         return str(cached) in (expected, label_of(c, expected, "zh"), label_of(c, expected, "en"))
     return str(cached).strip() == str(expected).strip()
@@ -53,7 +56,7 @@ def _as_typed(ctx: Context) -> Derived | None:
     tables = ctx.book.tables
     if not any(t.spelling for t in tables.values()):
         return None
-    data = {}
+    data: dict[str, list[Row]] = {}
     for k, t in tables.items():
         rows = t.rows
         if t.spelling:
@@ -64,7 +67,7 @@ def _as_typed(ctx: Context) -> Derived | None:
     return derive(data, ctx.config, ctx.today, keys=as_formulas_compare)
 
 
-def _shown(v):
+def _shown(v: Any) -> Any:
     if isinstance(v, Decimal):
         return f"{v:.2f}"
     if isinstance(v, date):
@@ -72,8 +75,8 @@ def _shown(v):
     return v
 
 
-def check(ctx: Context) -> Iterator:
-    differ = []  # (sheet, record index, column, cached, expected)
+def check(ctx: Context) -> Iterator[Finding]:
+    differ: list[tuple[Sheet, int, Column, Any, Any]] = []  # (sheet, record index, column, cached, expected)
     for sheet in SHEETS:
         table = ctx.table(sheet.key)
         for col in sheet.derived:

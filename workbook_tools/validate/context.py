@@ -9,7 +9,7 @@ from functools import cached_property
 from typing import Any
 
 from ..book import OrderBook, Table
-from ..choices import choice_lists
+from ..choices import Choice, choice_lists
 from ..config import Config
 from ..derive import Derived, derive
 from ..findings import Finding
@@ -36,7 +36,7 @@ class Context:
         return Keys()
 
     @cached_property
-    def lists(self):
+    def lists(self) -> dict[str, tuple[Choice, ...]]:
         return choice_lists(self.config)
 
     def table(self, sheet: str) -> Table:

@@ -21,11 +21,16 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from ..book import Table
 from ..config import Config
 from ..errors import BookReadError, WorkbookToolsError
 from ..report import FileResult, Report
 from .runner import Validation
+
+if TYPE_CHECKING:
+    from .isolated import Bounds
 
 #: The marker file in every report folder the nightly job makes: pruning deletes only folders with it,
 #: and folder walks skip them.
@@ -165,12 +170,12 @@ def _special(mode: int) -> str:
     return "?"
 
 
-def find_inputs(paths: Iterable[str | os.PathLike], *, exclude: Iterable[str | os.PathLike] = ()) -> Inputs:
+def find_inputs(paths: Iterable[str | os.PathLike[str]], *, exclude: Iterable[str | os.PathLike[str]] = ()) -> Inputs:
     """The books to check among ``paths``: files as given (whatever their name: the user asked for
     them), folders searched recursively for order books, skipping what is listed in the module's
     docstring (each skipped entry once; a book reached by a link and by its own name is checked once).
     Nothing at or under an ``exclude`` path is looked at."""
-    exclude = [Path(os.path.realpath(x)) for x in exclude]
+    excluded = [Path(os.path.realpath(x)) for x in exclude]
     found = Inputs()
     for p in map(Path, paths):
         if not p.is_dir():
@@ -179,8 +184,8 @@ def find_inputs(paths: Iterable[str | os.PathLike], *, exclude: Iterable[str | o
         if (p / REPORT_MARKER).is_file():
             found.skipped.append(Skipped(p, "reports"))
             continue
-        inside, files = Inputs(), {}
-        _walk(p, Path(os.path.realpath(p)), exclude, inside, files)
+        inside, files = Inputs(), dict[Path, Path]()
+        _walk(p, Path(os.path.realpath(p)), excluded, inside, files)
         for real, path in sorted(files.items(), key=lambda item: item[1]):
             _classify(path, real, inside)
         found.books.extend(inside.books)
@@ -188,7 +193,7 @@ def find_inputs(paths: Iterable[str | os.PathLike], *, exclude: Iterable[str | o
     return found
 
 
-def find_books(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
+def find_books(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
     """The books ``find_inputs`` finds (what it skips is not listed)."""
     yield from find_inputs(paths).books
 
@@ -202,7 +207,7 @@ def validate_file(path: Path, *, config: Config, today: date,
     validation = Validation(config=config, today=today, path=path)
     done = 0
 
-    def on_table(table) -> None:
+    def on_table(table: Table) -> None:
         nonlocal done
         validation.on_table(table)
         done += 1
@@ -219,9 +224,9 @@ def validate_file(path: Path, *, config: Config, today: date,
     return FileResult(path, findings=findings, rows={k: len(t.rows) for k, t in book.tables.items()}, lang=book.lang)
 
 
-def validate_paths(paths: Iterable[str | os.PathLike], *, config: Config | None = None, today: date | None = None,
+def validate_paths(paths: Iterable[str | os.PathLike[str]], *, config: Config | None = None, today: date | None = None,
                    progress: Callable[[str, int, int], None] | None = None, isolate: bool = False,
-                   bounds=None) -> Report:
+                   bounds: Bounds | None = None) -> Report:
     """Check every book among ``paths`` (see ``find_inputs``). With ``isolate`` each book is checked
     in a child process within ``bounds`` (isolated.Bounds: memory cap, timeout), so a book that
     would exhaust the memory or never end is one line and the others are still checked."""
@@ -237,7 +242,7 @@ def validate_paths(paths: Iterable[str | os.PathLike], *, config: Config | None 
     return report
 
 
-def check_book(path: Path, *, config: Config, today: date, isolate: bool = False, bounds=None,
+def check_book(path: Path, *, config: Config, today: date, isolate: bool = False, bounds: Bounds | None = None,
                progress: Callable[[str, int, int], None] | None = None) -> FileResult:
     """One book's result: ``validate_file``, in a child process when ``isolate``."""
     if not os.path.lexists(path):

@@ -17,12 +17,22 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from ..config import Config
 from ..report import FileResult
+
+if TYPE_CHECKING:
+    from multiprocessing.context import ForkContext, ForkServerContext, SpawnContext
+
+    #: The start methods this module uses (tests may set "fork").
+    _Context = SpawnContext | ForkServerContext | ForkContext
 
 #: Start method of the children: forkserver where there is one (Linux, BSD, macOS), else spawn.
 START_METHOD = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
@@ -82,14 +92,18 @@ def crashed(how: str) -> str:
     return f"检查时进程异常退出（{how}），未能检查 / the check crashed ({how}): not checked"
 
 
-_contexts: dict[str, object] = {}
+_contexts: dict[str, _Context] = {}
+
+#: What a child sends back: ``(True, value)``, or ``(False, the one line saying why there is none)``.
+Outcome = tuple[bool, Any]
 
 
-def _mp_context():
+def _mp_context() -> _Context:
     """The multiprocessing context for ``START_METHOD`` (tests may set "fork" to keep their stand-ins)."""
     ctx = _contexts.get(START_METHOD)
     if ctx is None:
-        ctx = _contexts[START_METHOD] = multiprocessing.get_context(START_METHOD)
+        # typeshed types get_context(str) as BaseContext, which has no Process: each concrete context has one
+        ctx = _contexts[START_METHOD] = cast("_Context", multiprocessing.get_context(START_METHOD))
         if START_METHOD == "forkserver":
             ctx.set_forkserver_preload(PRELOAD)
     return ctx
@@ -125,14 +139,15 @@ class Failed(Exception):
     (over the memory limit, timed out, crashed)."""
 
 
-def _child(conn, fn, args, kwargs, memory_mb: int | None) -> None:
+def _child(conn: Connection[Outcome, Any], fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
+           memory_mb: int | None) -> None:
     """In the child: run ``fn``, send back ``(True, value)`` or ``(False, why)``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _quiet()
     try:
         if memory_mb:
             _cap_memory(memory_mb)
-        outcome = (True, fn(*args, **kwargs))
+        outcome: Outcome = (True, fn(*args, **kwargs))
     except MemoryError:
         outcome = (False, over_memory(memory_mb))
     except RecursionError:
@@ -147,7 +162,8 @@ def _child(conn, fn, args, kwargs, memory_mb: int | None) -> None:
         conn.close()
 
 
-def call_isolated(fn, *args, bounds: Bounds | None = None, name: str = "orderbook", **kwargs):
+def call_isolated(fn: Callable[..., Any], *args: Any, bounds: Bounds | None = None, name: str = "orderbook",
+                  **kwargs: Any) -> Any:
     """``fn(*args, **kwargs)`` in a child process within ``bounds``; its value, or ``Failed`` with one
     line saying why there is none. ``fn`` and its arguments travel by pickle (a module-level function)."""
     bounds = bounds or Bounds()
@@ -176,7 +192,7 @@ def call_isolated(fn, *args, bounds: Bounds | None = None, name: str = "orderboo
 STALL_SECONDS = 5.0
 
 
-def _wait(child, receive, bounds: Bounds):
+def _wait(child: BaseProcess, receive: Connection[Any, Outcome], bounds: Bounds) -> Outcome | None:
     """The child's ``(ok, value)``; None when it died without one. Kills it at the deadline, and when
     it is stuck: an allocation that fails at the cap inside Rust (python-calamine, pyo3) can leave
     every thread of the child waiting on a lock forever instead of aborting; such a child is at its
@@ -190,7 +206,7 @@ def _wait(child, receive, bounds: Bounds):
                 return receive.recv()
             except (EOFError, OSError):  # the child died before sending
                 return None
-        if deadline is not None and time.monotonic() >= deadline:
+        if deadline is not None and bounds.timeout is not None and time.monotonic() >= deadline:
             child.kill()
             return (False, timed_out(bounds.timeout))
         cpu, size = _usage(child.pid)
@@ -223,12 +239,14 @@ def _validate(path: Path, config: Config, today: date) -> FileResult:
     return files.validate_file(path, config=config, today=today)
 
 
-def validate_isolated(path: str | os.PathLike, *, config: Config, today: date, bounds: Bounds | None = None) -> FileResult:
+def validate_isolated(path: str | os.PathLike[str], *, config: Config, today: date, bounds: Bounds | None = None) -> FileResult:
     """``files.validate_file(path)`` run in a child process within ``bounds``; never raises for
     anything the book does (out of memory, a crash, too slow: the result's ``error`` says which)."""
     path = Path(path)
     try:
-        return call_isolated(_validate, path, config, today, bounds=bounds, name=f"orderbook-validate-{path.name}")
+        result: FileResult = call_isolated(_validate, path, config, today, bounds=bounds,
+                                           name=f"orderbook-validate-{path.name}")
+        return result
     except Failed as exc:
         return FileResult(path, error=str(exc))
 

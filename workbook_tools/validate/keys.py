@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..findings import Finding
 from ..keys import display, misspelt
 from ..schema import SHEETS
 from .context import Context, key
@@ -15,7 +16,7 @@ _WHAT = {"spaces": ("前后有空格", "has spaces around it"), "full-width": ("
          "both": ("前后有空格且含全角字符", "has spaces around it and full-width characters")}
 
 
-def check(ctx: Context) -> Iterator:
+def check(ctx: Context) -> Iterator[Finding]:
     yield from _spelling(ctx)
     for sheet in SHEETS:
         for col in sheet.columns:
@@ -28,7 +29,7 @@ def check(ctx: Context) -> Iterator:
     yield from _look_alike_customers(ctx)
 
 
-def _spelling(ctx: Context) -> Iterator:
+def _spelling(ctx: Context) -> Iterator[Finding]:
     """Each key cell the reader found typed with spaces around it or in full-width characters: the
     workbook's MATCH and SUMIFS do not find such a key (keys.py), whatever validation makes of it."""
     for sheet in SHEETS:
@@ -42,7 +43,7 @@ def _digits(phone: str | None) -> str:
     return d[-11:] if len(d) >= 11 else d
 
 
-def _look_alike_customers(ctx: Context) -> Iterator:
+def _look_alike_customers(ctx: Context) -> Iterator[Finding]:
     table = ctx.table("customers")
     seen: dict[tuple[str, str], int] = {}
     for i, row in enumerate(table.rows):

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from ..choices import ORDER_STATUS, label_of
 from ..dates import day as _day
+from ..findings import Finding
 from ..schema import SHEETS
 from .context import Context
 
@@ -17,7 +18,7 @@ def status_words(value: str) -> tuple[str, str]:
     return label_of(ORDER_STATUS, value, "zh"), label_of(ORDER_STATUS, value, "en")
 
 
-def check(ctx: Context) -> Iterator:
+def check(ctx: Context) -> Iterator[Finding]:
     today, end_of_today = ctx.today, datetime.combine(ctx.today, datetime.max.time())
     for sheet in SHEETS:
         rows = ctx.table(sheet.key).rows

@@ -4,17 +4,20 @@ before they ship, prices near the list price."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import timedelta
 from decimal import Decimal
 
+from ..book import Row
+from ..config import PaymentTerm
+from ..dates import day as _day
+from ..findings import Finding
 from .context import Context
-from .orders import _day
 
 CODES = ("overpaid", "payment-before-order", "completed-unpaid", "prepay-unpaid", "price-deviation")
 
 
-def check(ctx: Context) -> Iterator:
+def check(ctx: Context) -> Iterator[Finding]:
     derived = ctx.derived["orders"]
     pays_of = ctx.index("payments", "order_no")
     keys = ctx.keys
@@ -41,13 +44,14 @@ def check(ctx: Context) -> Iterator:
             yield ctx.at("price-deviation", "order_lines", j, "unit_price", price, expected=listed, other=f"{limit:.0%}")
 
 
-def _overpaying_payment(ctx: Context, order: dict, total: Decimal, rows: list[int] | tuple) -> Iterator:
+def _overpaying_payment(ctx: Context, order: Row, total: Decimal, rows: Sequence[int]) -> Iterator[Finding]:
     """``overpaid`` at the 金额 of the payment that took the order over its total: summing the order's
     payments as the sheet lists them (as they were entered: a payment typed twice, or one booked to
     the wrong order, is the later row whatever its date), the last row after which the running sum
     stays above the total — an excess refunded and paid again is the later payment's."""
     pays = ctx.table("payments").rows
-    running, over_at = Decimal(0), None
+    running = Decimal(0)
+    over_at: tuple[int, Decimal] | None = None
     for j in rows:
         amount = pays[j].get("amount")
         if not isinstance(amount, (int, Decimal)) or isinstance(amount, bool):
@@ -62,7 +66,7 @@ def _overpaying_payment(ctx: Context, order: dict, total: Decimal, rows: list[in
         yield ctx.at("overpaid", "payments", j, "amount", order.get("order_no"), expected=total, other=running)
 
 
-def order_terms(ctx: Context, order: dict):
+def order_terms(ctx: Context, order: Row) -> PaymentTerm | None:
     """The payment term of ``order`` (config.PaymentTerm): its own 付款条件, else its customer's;
     None without terms (or with ones the settings do not know)."""
     name = order.get("terms")
@@ -72,7 +76,7 @@ def order_terms(ctx: Context, order: dict):
     return ctx.config.payment_term(name)
 
 
-def prepay_allowance_days(ctx: Context, order: dict) -> int:
+def prepay_allowance_days(ctx: Context, order: Row) -> int:
     """How many days before ``order``'s date one of its payments may be dated without a
     ``payment-before-order`` warning: ``thresholds.prepay_days`` on prepayment terms (款到发货), and
     for an order without terms (it may have been prepaid); 0 on any other terms (月结, 货到付款 …:
@@ -81,7 +85,7 @@ def prepay_allowance_days(ctx: Context, order: dict) -> int:
     return ctx.config.thresholds.prepay_days if term is None or term.basis == "prepay" else 0
 
 
-def _prepay_unpaid(ctx: Context) -> Iterator:
+def _prepay_unpaid(ctx: Context) -> Iterator[Finding]:
     """An order on prepayment terms, not shipped yet, that still owes money while its 交货日期 is at
     most ``thresholds.prepay_notice_days`` away (or past)."""
     notice = ctx.today + timedelta(days=ctx.config.thresholds.prepay_notice_days)
@@ -99,7 +103,7 @@ def _prepay_unpaid(ctx: Context) -> Iterator:
             yield ctx.at("prepay-unpaid", "orders", i, "balance", o.get("order_no"), expected=due, other=balance)
 
 
-def _paid_before_ordered(ctx: Context) -> Iterator:
+def _paid_before_ordered(ctx: Context) -> Iterator[Finding]:
     orders = ctx.table("orders").rows
     order_at = ctx.index("orders", "order_no")
     keys = ctx.keys

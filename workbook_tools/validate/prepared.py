@@ -18,10 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..book import Table
 from ..cells import col_letter
 from ..findings import Finding
-from ..schema import SHEETS
-from ..xlsxpkg.extend import BookFacts, gaps, read_facts
+from ..schema import SHEETS, Column, Sheet
+from ..xlsxpkg.extend import BookFacts, SheetFacts, gaps, read_facts
 from .context import Context
 
 CODES = ("formula-missing", "prepared-rows-low", "validation-missing")
@@ -37,7 +38,8 @@ def facts(ctx: Context, mismatched: dict[str, dict[int, list[int]]] | None = Non
     if _FACTS not in ctx.__dict__:
         path = ctx.book.path
         ctx.__dict__[_FACTS] = read_facts(path, ctx.book, _doubtful(ctx, mismatched or {})) if path else None
-    return ctx.__dict__[_FACTS]
+    found: BookFacts | None = ctx.__dict__[_FACTS]
+    return found
 
 
 def _doubtful(ctx: Context, mismatched: dict[str, dict[int, list[int]]]) -> dict[str, dict[int, list[int]]]:
@@ -55,13 +57,13 @@ def _doubtful(ctx: Context, mismatched: dict[str, dict[int, list[int]]]) -> dict
     return out
 
 
-def _formula_columns(ctx: Context, found: BookFacts, key: str) -> list:
+def _formula_columns(ctx: Context, found: BookFacts, key: str) -> list[Column]:
     """The derived columns of sheet ``key`` that hold formulas somewhere (others are values by design)."""
     f = found.sheets.get(key)
     table = ctx.table(key)
     if f is None:
         return []
-    out = []
+    out: list[Column] = []
     for col in table.sheet.derived:
         c = table.columns.get(col.key)
         cells = f.cells.get(c) if c is not None else None
@@ -70,12 +72,13 @@ def _formula_columns(ctx: Context, found: BookFacts, key: str) -> list:
     return out
 
 
-def missing_rows(ctx: Context) -> dict[str, list[tuple[int, list]]]:
+def missing_rows(ctx: Context) -> dict[str, list[tuple[int, list[Column]]]]:
     """Sheet key -> [(record index, derived columns without a formula or a value), …]."""
     if "_missing_rows" in ctx.__dict__:
-        return ctx.__dict__["_missing_rows"]
+        known: dict[str, list[tuple[int, list[Column]]]] = ctx.__dict__["_missing_rows"]
+        return known
     found = facts(ctx)
-    out: dict[str, list[tuple[int, list]]] = {}
+    out: dict[str, list[tuple[int, list[Column]]]] = {}
     ctx.__dict__["_missing_rows"] = out
     if found is None:
         return out
@@ -86,7 +89,7 @@ def missing_rows(ctx: Context) -> dict[str, list[tuple[int, list]]]:
             continue
         numbers = table.row_numbers
         index = {r: i for i, r in enumerate(numbers)}
-        empty: dict[int, list] = {}
+        empty: dict[int, list[Column]] = {}
         for col in columns:
             for r in sorted(f.cells[table.columns[col.key]].empty_rows(numbers)):
                 empty.setdefault(index[r], []).append(col)
@@ -138,10 +141,10 @@ def check(ctx: Context) -> Iterator[Finding]:
         yield from _validation(ctx, s, table, f, max(end or 0, last))
 
 
-def _validation(ctx: Context, sheet, table, f, expected_end: int) -> Iterator[Finding]:
+def _validation(ctx: Context, sheet: Sheet, table: Table, f: SheetFacts, expected_end: int) -> Iterator[Finding]:
     if not any(f.validation.values()):
         return  # a book without our validation (another program's): nothing was lost
-    lost: dict[tuple[int, int], list] = {}
+    lost: dict[tuple[int, int], list[Column]] = {}
     for col in sheet.inputs:
         c = table.columns.get(col.key)
         if c is None:

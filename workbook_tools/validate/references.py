@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from operator import methodcaller
 
+from ..findings import Finding
 from ..schema import SHEETS
 from .context import Context
 
@@ -12,7 +13,7 @@ CODES = ("unknown-customer", "unknown-order", "unknown-sku")
 _CODE = {"customers": "unknown-customer", "orders": "unknown-order", "products": "unknown-sku"}
 
 
-def check(ctx: Context) -> Iterator:
+def check(ctx: Context) -> Iterator[Finding]:
     keys = ctx.keys
     for sheet in SHEETS:
         for col in sheet.columns:

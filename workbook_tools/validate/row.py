@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
+from typing import Any
 
 from .. import ids
+from ..book import Table
 from ..config import Patterns
+from ..findings import Finding
 from ..hints import example_words, pattern_example, tracking_example
 from ..patterns import compile_pattern
-from ..schema import SHEETS, T
+from ..schema import SHEETS, Column, T
 from .context import Context
 
 CODES = ("required-missing", "wrong-type", "lost-digits", "bad-format", "tracking-format", "out-of-range", "not-in-list")
@@ -25,11 +28,17 @@ _EXPECTED = {
 }
 
 
-def _format_checks(ctx: Context):
+#: A format check: (predicate, expected zh, expected en, example or None).
+FormatCheck = tuple[Callable[[str], bool], str, str, str | None]
+#: Record index -> whether the column's value is required there.
+Needed = Callable[[int], bool]
+
+
+def _format_checks(ctx: Context) -> dict[str, FormatCheck]:
     """Column type / pattern name -> (predicate, expected zh, expected en, example or None). Every pattern of the
     settings (``Patterns``: the one list of names) is a check here; columns name theirs in the schema."""
     patterns = ctx.config.patterns
-    out = {
+    out: dict[str, FormatCheck] = {
         T.PHONE: (ids.is_valid_phone, "手机 11 位或带区号的座机", "an 11-digit mobile or a landline with area code", None),
         T.EMAIL: (ids.is_valid_email, "例如 name@example.com", "e.g. name@example.com", None),
         T.TAX_ID: (ids.is_valid_uscc, "18 位统一社会信用代码，校验位正确", "18 characters with a valid check character", None),
@@ -41,12 +50,12 @@ def _format_checks(ctx: Context):
     return out
 
 
-def check(ctx: Context) -> Iterator:
+def check(ctx: Context) -> Iterator[Finding]:
     for sheet in SHEETS:
         yield from check_table(ctx, ctx.table(sheet.key))
 
 
-def check_table(ctx: Context, table) -> Iterator:
+def check_table(ctx: Context, table: Table) -> Iterator[Finding]:
     """The row rules of one sheet: they need no other sheet, so they run as each sheet is read."""
     formats = _format_checks(ctx)
     sheet = table.sheet
@@ -63,7 +72,7 @@ def check_table(ctx: Context, table) -> Iterator:
             choices = {c.value for c in ctx.lists[col.choices]}
             for i in [i for i, v in enumerate(values) if v is not None and v not in choices]:
                 yield ctx.at("not-in-list", sheet.key, i, k, values[i])
-        fmt = formats.get(col.pattern) or formats.get(col.type)
+        fmt = (formats.get(col.pattern) if col.pattern else None) or formats.get(col.type)
         if fmt is not None or col.max_len is not None:
             yield from _texts(ctx, sheet.key, col, values, fmt)
         if col.min is not None or col.max is not None or col.nonzero:
@@ -80,7 +89,7 @@ def check_table(ctx: Context, table) -> Iterator:
                              example=example, carrier=carrier.name, carrier_en=carrier.en)
 
 
-def _carrier_needs_tracking(ctx: Context, table):
+def _carrier_needs_tracking(ctx: Context, table: Table) -> Needed:
     """物流单号 is required unless the row's carrier is one the settings mark ``needs_tracking = false``
     (送货上门, 自提, 物流专线 …). A blank or unknown carrier is reported on its own cell, and its
     tracking number stays required."""
@@ -89,7 +98,7 @@ def _carrier_needs_tracking(ctx: Context, table):
     return lambda i: rows[i].get("carrier") not in exempt
 
 
-def _payment_without_customer(ctx: Context, table):
+def _payment_without_customer(ctx: Context, table: Table) -> Needed:
     """A payment's 订单编号 is required unless the row names a customer (a payment on account)."""
     rows = table.rows
     return lambda i: rows[i].get("customer_id") in (None, "")
@@ -97,11 +106,12 @@ def _payment_without_customer(ctx: Context, table):
 
 #: The conditions a column can be required on (schema ``Column.required_if``): name ->
 #: f(ctx, table) -> (record index -> whether the value is required there).
-REQUIRED_IF = {"carrier_needs_tracking": _carrier_needs_tracking,
+REQUIRED_IF: dict[str, Callable[[Context, Table], Needed]] = {"carrier_needs_tracking": _carrier_needs_tracking,
                "payment_without_customer": _payment_without_customer}
 
 
-def _blanks(ctx: Context, sheet: str, col, values: list, problem_at: dict, needed=None) -> Iterator:
+def _blanks(ctx: Context, sheet: str, col: Column, values: list[Any],
+            problem_at: dict[tuple[int, str], tuple[Any, str]], needed: Needed | None = None) -> Iterator[Finding]:
     k = col.key
     for i in [i for i, v in enumerate(values) if v is None]:
         if (i, k) in problem_at:
@@ -112,7 +122,7 @@ def _blanks(ctx: Context, sheet: str, col, values: list, problem_at: dict, neede
             yield ctx.at("required-missing", sheet, i, k)
 
 
-def _texts(ctx: Context, sheet: str, col, values: list, fmt) -> Iterator:
+def _texts(ctx: Context, sheet: str, col: Column, values: list[Any], fmt: FormatCheck | None) -> Iterator[Finding]:
     limit = col.max_len
     for i, v in enumerate(values):
         if v.__class__ is not str:
@@ -125,7 +135,7 @@ def _texts(ctx: Context, sheet: str, col, values: list, fmt) -> Iterator:
                          expected_en=f"at most {limit} characters", limit=limit)
 
 
-def _numbers(ctx: Context, sheet: str, col, values: list) -> Iterator:
+def _numbers(ctx: Context, sheet: str, col: Column, values: list[Any]) -> Iterator[Finding]:
     for i, v in enumerate(values):
         if v is None or v.__class__ is bool or not isinstance(v, (int, Decimal)):
             continue

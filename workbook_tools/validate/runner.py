@@ -8,6 +8,7 @@ sheet — and the cross-sheet checks run once the whole book is there.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from ..book import OrderBook, Table
 from ..config import Config
@@ -26,7 +27,7 @@ BOOK_CHECKS = tuple(c for c in CHECKS if c is not row)
 class Validation:
     """``on_table`` for each sheet as it is read (pass it to ``read_book``), then ``finish(book)``."""
 
-    def __init__(self, *, config: Config | None = None, today: date | None = None, path=None,
+    def __init__(self, *, config: Config | None = None, today: date | None = None, path: Path | None = None,
                  skip: frozenset[str] = frozenset()):
         self.ctx = Context(OrderBook({}, path=path), config or Config(), today or date.today())
         self.skip = skip
@@ -44,7 +45,7 @@ class Validation:
         self.ctx.book = book
         with gc_paused():
             self.findings += [f for check in BOOK_CHECKS for f in check.check(self.ctx) if f.code not in self.skip]
-        order = {book[s.key].name: n for n, s in enumerate(SHEETS)}
+        order: dict[str | None, int] = {book[s.key].name: n for n, s in enumerate(SHEETS)}
         self.findings.sort(key=lambda f: (order.get(f.sheet, 99), f.row or 0, len(f.column or ""), f.column or "",
                                           f.code))
         return self.findings

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from ..choices import STATUS_RANK
+from ..findings import Finding
 from .context import Context
 from .orders import status_words
 
@@ -17,7 +18,7 @@ CODES = ("shipped-without-shipment", "shipment-but-not-shipped", "status-log-mis
 _RANK = {**STATUS_RANK, "cancelled": 9}
 
 
-def check(ctx: Context) -> Iterator:
+def check(ctx: Context) -> Iterator[Finding]:
     ships = ctx.index("shipments", "order_no")
     log_rows = ctx.index("status_log", "order_no")
     log = ctx.table("status_log").rows

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from ..dates import day as _day
+from ..findings import Finding
 from ..ledger import SkuLedger, stock_ledgers
 from .context import Context
 
@@ -14,13 +15,13 @@ CODES = ("ship-before-order", "delivered-before-shipped", "shipped-more-than-ord
          "stocktake-variance")
 
 
-def check(ctx: Context) -> Iterator:
+def check(ctx: Context) -> Iterator[Finding]:
     yield from shipment_findings(ctx)
     yield from ledger_findings(ctx)
     yield from low_stock_findings(ctx)
 
 
-def shipment_findings(ctx: Context) -> Iterator:
+def shipment_findings(ctx: Context) -> Iterator[Finding]:
     keys = ctx.keys
     orders = ctx.table("orders").rows
     order_at = ctx.index("orders", "order_no")
@@ -50,7 +51,7 @@ def shipment_findings(ctx: Context) -> Iterator:
                          sku=s["sku"], shipped=shipped[pair], expected=limit)
 
 
-def ledger_findings(ctx: Context) -> Iterator:
+def ledger_findings(ctx: Context) -> Iterator[Finding]:
     """Walk each SKU's stock day by day (ledger.py): deltas first, a stocktake at the end of its day."""
     products = ctx.table("products").rows
     for led in ledgers(ctx).values():
@@ -70,10 +71,11 @@ def ledgers(ctx: Context) -> dict[str, SkuLedger]:
     if "_ledgers" not in ctx.__dict__:
         data = {k: ctx.table(k).rows for k in ("products", "stock_moves", "shipments", "order_lines")}
         ctx.__dict__["_ledgers"] = stock_ledgers(data, ctx.derived, ctx.keys.__getitem__)
-    return ctx.__dict__["_ledgers"]
+    built: dict[str, SkuLedger] = ctx.__dict__["_ledgers"]
+    return built
 
 
-def low_stock_findings(ctx: Context) -> Iterator:
+def low_stock_findings(ctx: Context) -> Iterator[Finding]:
     default = ctx.config.thresholds.low_stock_default
     on_hand = ctx.derived["products"]["on_hand"]
     for i, p in enumerate(ctx.table("products").rows):
