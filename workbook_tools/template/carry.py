@@ -372,7 +372,7 @@ class LookFormats:
     @classmethod
     def of(cls, styles: Styles) -> LookFormats:
         """The one per workbook (kept on its Styles)."""
-        found = getattr(styles, "_look_formats", None)
+        found = styles._look_formats
         if found is None:
             found = cls(styles._wb)
             styles._look_formats = found

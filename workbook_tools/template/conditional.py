@@ -34,7 +34,9 @@ def _q(text: str) -> str:
 
 def rules(sheet: Sheet, lang: str, config: Config) -> list[Rule]:
     """The conditional formats of ``sheet``, in priority order."""
-    h = lambda key: f"${sheet.letter(key)}2"  # noqa: E731  (same-row cell, relative to row 2)
+    def h(key: str) -> str:
+        return f"${sheet.letter(key)}2"  # same-row cell, relative to row 2
+
     out: list[Rule] = []
     for col in sheet.inputs:
         letter, cell = sheet.letter(col.key), h(col.key)
@@ -46,7 +48,10 @@ def rules(sheet: Sheet, lang: str, config: Config) -> list[Rule]:
             target = column_name(*col.ref.split("."))
             key = code_of(cell) if (sheet.key, col.key) in LABELLED else cell  # "C0001 名称": its code
             out.append(Rule(col.key, f'=AND({cell}<>"",ISNA(MATCH({key},{target},0)))', "error"))
-    status = lambda value: _q(label_of(ORDER_STATUS, value, lang))  # noqa: E731
+
+    def status(value: str) -> str:
+        return _q(label_of(ORDER_STATUS, value, lang))
+
     if sheet.key == "orders":
         key, due, st = h("order_no"), h("due_date"), h("status")
         grace = config.thresholds.overdue_grace_days

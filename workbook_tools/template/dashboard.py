@@ -19,6 +19,7 @@ a reader that does not recalculate still sees the right numbers.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -30,7 +31,8 @@ from xlsxwriter.worksheet import Worksheet
 from ..book import BookData
 from ..choices import ORDER_STATUS, label_of
 from ..config import Config
-from ..derive import ZERO, Derived, cents, ranks, serial
+from ..dates import serial
+from ..derive import ZERO, Derived, cents, ranks
 from ..formulas import FormulaContext, list_range
 from ..schema import DASHBOARD, aux_name
 from .printing import page_setup
@@ -85,7 +87,7 @@ TEXTS: dict[str, tuple[str, str]] = {
 CHART_TITLES = frozenset(t for key in ("chart_revenue", "chart_status") for t in TEXTS[key])
 
 
-def _t(key: str, lang: str, **kw) -> str:
+def _t(key: str, lang: str, **kw: Any) -> str:
     zh, en = TEXTS[key]
     return (zh if lang == "zh" else en).format(**kw)
 
@@ -112,10 +114,10 @@ def _in_month(col: str, start: str) -> str:
     return f'{col},">="&{start},{col},"<"&DATE(YEAR({start}),MONTH({start})+1,1)'
 
 
-def _grid(ctx: FormulaContext, config: Config) -> list[Row]:
+def _grid(ctx: FormulaContext, config: Config) -> list[Row | None]:
     """The dashboard, row by row from row 1; a None row is blank."""
     lang = ctx.lang
-    o = lambda k: ctx.col("orders", k)  # noqa: E731
+    o = ctx.cols("orders")
     cancelled = ctx.text(label_of(ORDER_STATUS, "cancelled", lang))
     has_no = f'{o("order_no")},"<>"'
 
@@ -128,7 +130,7 @@ def _grid(ctx: FormulaContext, config: Config) -> list[Row]:
             "overdue": f'=SUMIFS({o("balance")},{_in_month(o("pay_due"), start)},{o("days_overdue")},">0")',
         }
 
-    rows: list[Row] = [
+    rows: list[Row | None] = [
         [Text(tr("dash_title", lang, company=config.company_name), "title")],
         [Text(tr("dash_note", lang), "plain")],
         None,
@@ -145,6 +147,9 @@ def _grid(ctx: FormulaContext, config: Config) -> list[Row]:
         kind = "int" if what == "orders" else "money"
         rows.append([Text(_t(f"m_{what}", lang)), Fig(f"{what}_this_month", kind, this[what]),
                      Fig(f"{what}_last_month", kind, last[what]), Fig(f"{what}_change", kind, f"=B{r}-C{r}")])
+    by_status: list[Row | None] = [
+        [Text(c.label(lang)), Fig(f"status_{c.value}", "int", f'=COUNTIFS({has_no},{o("status")},{ctx.text(c.label(lang))})')]
+        for c in ORDER_STATUS]
     rows += [
         None,
         [Text(_t("now", lang), "table_header"), Text(_t("amount", lang), "table_header")],
@@ -156,9 +161,7 @@ def _grid(ctx: FormulaContext, config: Config) -> list[Row]:
          Fig("low_stock_products", "int", f"=COUNT({ctx.col('products', 'low_seq')})")],
         None,
         [Text(tr("dash_by_status", lang), "table_header"), Text(tr("dash_count", lang), "table_header")],
-        *([Text(c.label(lang)), Fig(f"status_{c.value}", "int",
-                                    f'=COUNTIFS({has_no},{o("status")},{ctx.text(c.label(lang))})')]
-          for c in ORDER_STATUS),
+        *by_status,
         None,
         [Text(_t("trend", lang), "section")],
         [Text(_t("month", lang), "table_header"), Text(_t("revenue", lang), "table_header"),
@@ -189,7 +192,7 @@ def _grid(ctx: FormulaContext, config: Config) -> list[Row]:
                                        ("pay_due", "date"), ("days_overdue", "int"))])
     rows += [None, [Text(_t("low_list", lang), "section")],
              [Text(_t(k, lang), "table_header") for k in ("product", "sku", "on_hand", "reorder_point")]]
-    p = lambda k: ctx.col("products", k)  # noqa: E731
+    p = ctx.cols("products")
     for k in range(1, LIST_ROWS + 1):
         at = f"MATCH({k},{p('low_seq')},0)"
         point = f"INDEX({p('reorder_point')},{at})"
@@ -202,7 +205,7 @@ def _grid(ctx: FormulaContext, config: Config) -> list[Row]:
     return rows
 
 
-def _placed(ctx: FormulaContext, config: Config):
+def _placed(ctx: FormulaContext, config: Config) -> Iterator[tuple[int, int, Fig | Text]]:
     """(row, column, item) of every cell of the grid, 0-based."""
     for r, row in enumerate(_grid(ctx, config)):
         for c, item in enumerate(row or ()):
@@ -255,8 +258,11 @@ def dashboard_values(data: BookData, derived: Derived, config: Config, today: da
 
     def month(start: date) -> dict[str, Any]:
         lo, hi = month_of(start)
-        inside = lambda v: v is not None and lo <= v < hi  # noqa: E731
-        out = {"orders": 0, "revenue": ZERO, "receipts": ZERO, "receivables": ZERO, "overdue": ZERO}
+
+        def inside(v: float | None) -> bool:
+            return v is not None and lo <= v < hi
+
+        out: dict[str, Any] = {"orders": 0, "revenue": ZERO, "receipts": ZERO, "receivables": ZERO, "overdue": ZERO}
         for i, row in enumerate(orders):
             ordered, status = _day(row.get("order_date")), row.get("status")
             total, balance, late = d_orders["total"][i], d_orders["balance"][i], d_orders["days_overdue"][i]
@@ -293,24 +299,26 @@ def dashboard_values(data: BookData, derived: Derived, config: Config, today: da
     def ranked(rank: list[Any], k: int) -> int | None:
         return next((i for i, v in enumerate(rank) if v == k), None)
 
-    text = lambda v: "" if v is None else str(v)  # noqa: E731
+    def text(v: Any) -> str:
+        return "" if v is None else str(v)
+
     for k in range(1, TOP_CUSTOMERS + 1):
-        i = ranked(d_customers["sales_rank"], k)
-        values[f"top_{k}_name"] = "" if i is None else text(customers[i].get("name"))
-        values[f"top_{k}_customer_id"] = "" if i is None else text(customers[i].get("customer_id"))
-        values[f"top_{k}_sales"] = "" if i is None else d_customers["sales"][i]
+        at = ranked(d_customers["sales_rank"], k)
+        values[f"top_{k}_name"] = "" if at is None else text(customers[at].get("name"))
+        values[f"top_{k}_customer_id"] = "" if at is None else text(customers[at].get("customer_id"))
+        values[f"top_{k}_sales"] = "" if at is None else d_customers["sales"][at]
     for k in range(1, LIST_ROWS + 1):
-        i = ranked(d_orders["overdue_rank"], k)
-        values[f"overdue_{k}_customer_name"] = "" if i is None else d_orders["customer_name"][i]
-        values[f"overdue_{k}_order_no"] = "" if i is None else text(orders[i].get("order_no"))
+        at = ranked(d_orders["overdue_rank"], k)
+        values[f"overdue_{k}_customer_name"] = "" if at is None else d_orders["customer_name"][at]
+        values[f"overdue_{k}_order_no"] = "" if at is None else text(orders[at].get("order_no"))
         for key in ("balance", "pay_due", "days_overdue"):
-            values[f"overdue_{k}_{key}"] = "" if i is None else d_orders[key][i]
-        i = ranked(d_products["low_seq"], k)
-        point = None if i is None else products[i].get("reorder_point")
-        values[f"low_{k}_name"] = "" if i is None else text(products[i].get("name"))
-        values[f"low_{k}_sku"] = "" if i is None else text(products[i].get("sku"))
-        values[f"low_{k}_on_hand"] = "" if i is None else d_products["on_hand"][i]
-        values[f"low_{k}_point"] = "" if i is None else (
+            values[f"overdue_{k}_{key}"] = "" if at is None else d_orders[key][at]
+        at = ranked(d_products["low_seq"], k)
+        point = None if at is None else products[at].get("reorder_point")
+        values[f"low_{k}_name"] = "" if at is None else text(products[at].get("name"))
+        values[f"low_{k}_sku"] = "" if at is None else text(products[at].get("sku"))
+        values[f"low_{k}_on_hand"] = "" if at is None else d_products["on_hand"][at]
+        values[f"low_{k}_point"] = "" if at is None else (
             point if isinstance(point, int) and not isinstance(point, bool) else config.thresholds.low_stock_default)
     return {k: cents(v) if isinstance(v, Decimal) else v for k, v in values.items()}
 
@@ -328,7 +336,7 @@ def _charts(wb: Workbook, ws: Worksheet, ctx: FormulaContext, config: Config) ->
     dashboard's own cells (they follow the formulas)."""
     name, lang, cells = aux_name(DASHBOARD, ctx.lang), ctx.lang, dashboard_cells()
 
-    def span(first: str, last: str) -> list:
+    def span(first: str, last: str) -> list[Any]:
         (c0, r0), (c1, r1) = ((ord(a[0]) - 65, int(a[1:]) - 1) for a in (cells[first], cells[last]))
         return [name, r0, c0, r1, c1]
 

@@ -22,7 +22,7 @@ from ..book import Row
 from ..cells import col_letter
 from ..choices import Choice
 from ..config import Config
-from ..derive import serial
+from ..dates import serial
 from ..formulas import FormulaContext
 from ..schema import TEXT_TYPES, Column, Sheet, T
 from .carry import EXTRA_WIDTH, CellPlan, ExtraColumn, SheetCarry, data_plan, put_value, value_formats
@@ -77,13 +77,13 @@ def _writer(ws: Worksheet, col: Column, labels: dict[str, str]) -> Put:
     starting with ``=`` stays text)."""
     write_string, write_number = ws.write_string, ws.write_number
 
-    def text(r, c, v, fmt):
+    def text(r: int, c: int, v: Any, fmt: Any) -> None:
         write_string(r, c, v if type(v) is str else str(v), fmt)
 
-    def choice(r, c, v, fmt):
+    def choice(r: int, c: int, v: Any, fmt: Any) -> None:
         write_string(r, c, labels.get(v, v) if type(v) is str else str(v), fmt)
 
-    def number(r, c, v, fmt):
+    def number(r: int, c: int, v: Any, fmt: Any) -> None:
         t = type(v)
         if t is int or t is float:
             write_number(r, c, v, fmt)
@@ -92,7 +92,7 @@ def _writer(ws: Worksheet, col: Column, labels: dict[str, str]) -> Put:
         else:
             write_string(r, c, str(v), fmt)
 
-    def when(r, c, v, fmt):
+    def when(r: int, c: int, v: Any, fmt: Any) -> None:
         if isinstance(v, date):
             write_number(r, c, serial(v), fmt)
         else:
@@ -268,10 +268,10 @@ def _write_rows_xml(ws: BulkSheet, sheet: Sheet, rows: list[Row], derived: dict[
             by_key[col.key] = column
         for i in raw_rows[bisect_left(raw_rows, start):bisect_left(raw_rows, end)]:
             for key, v in raw[i].items():
-                column = by_key.get(key)
-                if column is not None and not column[i - start] and v is not None and v != "":
+                found = by_key.get(key)
+                if found is not None and not found[i - start] and v is not None and v != "":
                     _col, letter, _style, _how, raw_body = plans[key]
-                    column[i - start] = f'<c r="{letter}{i + 2}"{raw_body(v)}'
+                    found[i - start] = f'<c r="{letter}{i + 2}"{raw_body(v)}'
         for letter, extra in zip(extra_letters, extras):
             out.append(cells(letter, nums, extra.values[start:end], extra_body))
         if plan is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import unicodedata
 
+from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from ..choices import YES_NO, Choice, label_of
@@ -46,7 +47,8 @@ def allowed(sheet: Sheet, col: Column, lang: str, lists: dict[str, tuple[Choice,
     if col.unique:
         limit = tr("err_len_max", lang, n=col.max_len) if col.max_len else ""
         return tr("ins_unique", lang) + (tr("ins_sep", lang) + limit if limit else "")
-    return rule(sheet, col, lang).get("error_message", "")
+    message: str = rule(sheet, col, lang).get("error_message", "")
+    return message
 
 
 def example(col: Column, lang: str, lists: dict[str, tuple[Choice, ...]]) -> str:
@@ -91,7 +93,7 @@ def write_instructions(ws: Worksheet, config: Config, lang: str, lists: dict[str
     page_setup(ws, WIDTHS, company=config.company_name, lang=lang, header_rows=None)
     r = 0
 
-    def line(text: str, fmt=None, col: int = 0) -> None:
+    def line(text: str, fmt: Format | None = None, col: int = 0) -> None:
         nonlocal r
         ws.write_string(r, col, text, fmt)
         r += 1

@@ -62,7 +62,7 @@ def ref_targets() -> list[str]:
 
 
 def named_columns() -> list[tuple[str, str]]:
-    targets = [tuple(ref.split(".")) for ref in ref_targets()]
+    targets = [(sheet.key, col.key) for sheet, col in map(resolve_ref, ref_targets())]
     return list(dict.fromkeys([*targets, *_EXTRA_COLUMNS]))
 
 
@@ -81,6 +81,9 @@ def keys_formula(where: str, letter: str, show: str | None = None) -> str:
 
 class _Recorder(FormulaContext):
     """A formula context that notes every prepared range a formula names."""
+
+    #: (sheet, column) of every range named so far, in order (a dict as an ordered set)
+    used: dict[tuple[str, str], None]
 
     def __init__(self, lang: str):
         super().__init__(lang, {})

@@ -25,7 +25,7 @@ from typing import Any
 
 from xlsxwriter.format import Format
 
-from ..derive import serial
+from ..dates import serial
 from .xlsxwriter_adapter import RowStreamSheet, is_dynamic
 
 #: One cell's XML after ``<c r="A2"`` (attributes from `` s=…`` to ``</c>``).
@@ -87,15 +87,17 @@ class LazyStyle:
     __slots__ = ("col", "fmt", "text", "ws")
 
     def __init__(self, ws: BulkSheet, fmt: Format | None, col: int):
-        self.ws, self.fmt, self.col, self.text = ws, fmt, col, None
+        self.ws, self.fmt, self.col = ws, fmt, col
+        self.text: str | None = None
 
     def __call__(self) -> str:
         if self.text is None:
-            self.text = self.ws.style(self.fmt, self.col)
+            self.text = text = self.ws.style(self.fmt, self.col)
+            return text
         return self.text
 
 
-class LazyStyles(dict):
+class LazyStyles(dict[str, str]):
     """``styles[kind]``: the lazily numbered style of each kind of value (see value_body)."""
 
     def __init__(self, ws: BulkSheet, formats: dict[str, Format | None], col: int):
@@ -111,7 +113,7 @@ def _finite(v: Any) -> bool:
     return not (type(v) is float and (math.isnan(v) or math.isinf(v)))
 
 
-class Memo(dict):
+class Memo(dict[Any, str]):
     """``memo(v)`` is ``make(v)``, computed once per distinct value (values repeat down a column:
     dates, prices, statuses). Booleans are never memoised: ``True == 1`` would share a slot."""
 
@@ -141,7 +143,8 @@ def text_cells(ws: BulkSheet, letter: str, nums: Sequence[str], texts: Sequence[
     """A column of text ("" for blank), with one escaping check for the whole column."""
     if not any(texts):
         return [""] * len(texts)
-    style = style()
+    attr = style()
+    big: str | None
     try:
         big = _SEP.join(texts)
     except TypeError:
@@ -149,8 +152,8 @@ def text_cells(ws: BulkSheet, letter: str, nums: Sequence[str], texts: Sequence[
     plain = (big is not None and big.count(_SEP) == len(texts) - 1 and not _SPECIAL.search(big)
              and (not texts or max(map(len, texts)) <= _STR_MAX // 2))
     if not plain:
-        return cells(letter, nums, texts, lambda t: inline_text(style, t))
-    head = f'{style} t="inlineStr"><is><t>'
+        return cells(letter, nums, texts, lambda t: inline_text(attr, t))
+    head = f'{attr} t="inlineStr"><is><t>'
     return [f'<c r="{letter}{n}"{head}{t}</t></is></c>' if t else "" for n, t in zip(nums, texts)]
 
 

@@ -7,10 +7,16 @@ grey = formula.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
 
 from ..schema import TEXT_TYPES, Column
+
+if TYPE_CHECKING:
+    from .carry import LookFormats
 
 #: Number formats of carried-over values, by kind (rowxml.typed_value).
 VALUE_FORMATS = {
@@ -35,7 +41,10 @@ _HEADER = {"bold": True, "text_wrap": True, "align": "center", "valign": "vcente
 class Styles:
     def __init__(self, wb: Workbook):
         self._wb = wb
-        self._cache: dict[tuple, Format] = {}
+        #: (number format, derived), ("free", kind) or (number format, "column") -> the format
+        self._cache: dict[tuple[str, bool | str], Format] = {}
+        #: The formats of staff looks carried over by a rebuild (carry.LookFormats.of makes it).
+        self._look_formats: LookFormats | None = None
         add = wb.add_format
         self.header_required = add({**_HEADER, "bg_color": REQUIRED_FILL, "font_color": "#FFFFFF"})
         self.header_optional = add({**_HEADER, "bg_color": OPTIONAL_FILL, "font_color": "#1F1F1F"})
@@ -76,7 +85,7 @@ class Styles:
         key = (num, derived)
         fmt = self._cache.get(key)
         if fmt is None:
-            props: dict = {"num_format": num}
+            props: dict[str, Any] = {"num_format": num}
             if derived:
                 props["bg_color"] = FORMULA_CELL_FILL
             else:
@@ -111,7 +120,7 @@ def _num_format(col: Column) -> str:
     return "General" if col.derived and col.type in TEXT_TYPES else col.number_format
 
 
-def a4_page(ws, *, landscape: bool = True, footer: bool = False) -> None:
+def a4_page(ws: Worksheet, *, landscape: bool = True, footer: bool = False) -> None:
     """Print on A4, the table's width on one page (every report sheet prints alike)."""
     ws.set_paper(9)
     if landscape:

@@ -6,6 +6,8 @@ the choice lists. This module only holds the sentences around them.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..schema import T
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -111,7 +113,7 @@ TYPE_NAMES: dict[T, tuple[str, str]] = {
 FORMULA_TYPE = ("公式：{type}", "Formula: {type}")
 
 
-def tr(key: str, lang: str, **kw) -> str:
+def tr(key: str, lang: str, **kw: Any) -> str:
     """The text ``key`` in ``lang``, with ``{placeholders}`` filled from ``kw``."""
     zh, en = TEXTS[key]
     text = zh if lang == "zh" else en

@@ -112,7 +112,10 @@ def _example(col: Column, config: Config | None) -> str:
     it matches, else built from the pattern), so a changed pattern never shows a stale example."""
     from ..hints import pattern_example
 
-    return pattern_example(col.pattern, getattr((config or Config()).patterns, col.pattern)) or col.example
+    name = col.pattern
+    if not name:  # only keys with a pattern have an example of it (in_sheet_pattern)
+        return col.example
+    return pattern_example(name, getattr((config or Config()).patterns, name)) or col.example
 
 
 def in_sheet_pattern(col: Column, config: Config | None) -> str | None:
@@ -146,7 +149,7 @@ def _range(col: Column, lang: str) -> str:
     return tr("range_any", lang)
 
 
-def _bounds(col: Column, default: float | None = None) -> dict[str, Any]:
+def _bounds(col: Column, default: float) -> dict[str, Any]:
     lo, hi = col.min, col.max
     if lo is not None and hi is not None:
         return {"criteria": "between", "minimum": lo, "maximum": hi}

@@ -73,7 +73,7 @@ def last_rows(data: BookData) -> dict[str, int]:
 
 
 def write_book(
-    path: str | os.PathLike,
+    path: str | os.PathLike[str],
     data: BookData | None = None,
     *,
     config: Config | None = None,
@@ -121,7 +121,11 @@ def write_book(
         for name, value in settings_properties(config).items():  # the settings travel with the book
             wb.set_custom_property(name, value)
         styles = Styles(wb)
-        add = lambda name: wb.add_worksheet(name, worksheet_class=BulkSheet)  # noqa: E731
+
+        def add(name: str) -> BulkSheet:
+            made: BulkSheet = wb.add_worksheet(name, worksheet_class=BulkSheet)
+            return made
+
         ws_instructions = add(aux_name(INSTRUCTIONS, lang))
         ws_dashboard = add(aux_name(DASHBOARD, lang))
         data_sheets = [(sheet, add(sheet.name(lang))) for sheet in SHEETS]

@@ -133,15 +133,16 @@ def is_dynamic(formula: str) -> bool:
     return _DYNAMIC.search(formula) is not None
 
 
-class PlainFormulaSheet(Worksheet):
+class PlainFormulaSheet(Worksheet):  # type: ignore[misc]  # xlsxwriter ships no types: Worksheet is Any
     """A worksheet whose cell formulas are written as given (minus the leading ``=``), skipping the
     some 30 regular expressions xlsxwriter runs over each one looking for functions newer than
     Excel 2010 (ours have none: tests/test_template_fill.py). When xlsxwriter's hook is not the one
     expected, every formula goes through xlsxwriter's own rewriting."""
 
-    def _prepare_formula(self, formula, *args, **kwargs):  # type: ignore[override]
+    def _prepare_formula(self, formula: str, *args: Any, **kwargs: Any) -> str:
         if args or kwargs or formula.startswith("{") or not _formula_hook_ok():
-            return super()._prepare_formula(formula, *args, **kwargs)
+            prepared: str = super()._prepare_formula(formula, *args, **kwargs)
+            return prepared
         return formula.removeprefix("=")
 
 
@@ -160,7 +161,8 @@ def _formula_hook_ok() -> bool:
 def prepared_array_formula(ws: Worksheet, text: str) -> str:
     """An array formula's text as xlsxwriter stores it (dynamic functions given their prefix)."""
     _require("an array formula", ws)
-    return Worksheet._prepare_formula(ws, "{=" + text + "}")
+    prepared: str = Worksheet._prepare_formula(ws, "{=" + text + "}")
+    return prepared
 
 
 def put_formula(ws: Worksheet, r: int, c: int, text: str, fmt: Format | None, value: Any) -> None:
