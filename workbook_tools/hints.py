@@ -12,6 +12,7 @@ import unicodedata
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from .lang import label, pick, say
 from .schema import SHEETS, Column, Sheet, T
 
 if TYPE_CHECKING:
@@ -72,39 +73,38 @@ def cell_hint(f: Finding, lang: str) -> str | None:
     col = column_of(f)
     if col is None:
         return None
-    zh = lang != "en"
-    column = col.zh if zh else col.en
+    column = label(col, lang)
     p = f.params
     if f.code == "wrong-type" and col.type in _TYPE_HINTS:
         example = _from_value(col, f.value) or _example(col)
-        return _TYPE_HINTS[col.type][0 if zh else 1].format(example=example)
+        return say(lang, _TYPE_HINTS[col.type], example=example)
     if f.code == "bad-format":
         if p.get("limit") is not None:
-            return (f"删减到 {p['limit']} 个字符以内；其余内容可写在备注中" if zh
-                    else f"Shorten it to {p['limit']} characters; put the rest in the notes")
+            return pick(lang, f"删减到 {p['limit']} 个字符以内；其余内容可写在备注中",
+                        f"Shorten it to {p['limit']} characters; put the rest in the notes")
         if col.type in _FORMAT_HINTS:
-            return _FORMAT_HINTS[col.type][0 if zh else 1].format(example=_example(col))
+            return say(lang, _FORMAT_HINTS[col.type], example=_example(col))
         if p.get("example"):
-            return f"照这个样子填写：{p['example']}" if zh else f"Type it in this form: {p['example']}"
+            return pick(lang, f"照这个样子填写：{p['example']}", f"Type it in this form: {p['example']}")
         return None
     if f.code == "tracking-format" and p.get("example"):
-        return (f"核对单号：{p.get('carrier', '')}的单号形如 {p['example']}（仅作提醒：快递公司未必公布格式）" if zh
-                else f"Check the number: {p.get('carrier_en', '')} numbers look like {p['example']} "
-                     "(a reminder only: not every carrier publishes its format)")
+        return pick(lang, f"核对单号：{p.get('carrier', '')}的单号形如 {p['example']}（仅作提醒：快递公司未必公布格式）",
+                    f"Check the number: {p.get('carrier_en', '')} numbers look like {p['example']} "
+                    "(a reminder only: not every carrier publishes its format)")
     if f.code == "required-missing":
         example = _example(col)
         if col.choices:
-            return (f"从下拉列表选择{column}，例如 {example}" if zh else f"Pick the {column} from the dropdown, e.g. {example}")
+            return pick(lang, f"从下拉列表选择{column}，例如 {example}", f"Pick the {column} from the dropdown, e.g. {example}")
         if col.ref:
-            return (f"填写已登记的{column}，例如 {example}" if zh else f"Type a {column} already on its sheet, e.g. {example}")
-        return (f"填写{column}，例如 {example}" if zh else f"Type the {column}, e.g. {example}") if example else None
+            return pick(lang, f"填写已登记的{column}，例如 {example}", f"Type a {column} already on its sheet, e.g. {example}")
+        return pick(lang, f"填写{column}，例如 {example}", f"Type the {column}, e.g. {example}") if example else None
     if f.code == "out-of-range" and p.get("expected"):
         example = _example(col)
-        return (f"填写 {p['expected']} 的值，例如 {example}" if zh
-                else f"Type a value {p.get('expected_en', p['expected'])}, e.g. {example}")
+        return pick(lang, f"填写 {p['expected']} 的值，例如 {example}",
+                    f"Type a value {p.get('expected_en', p['expected'])}, e.g. {example}")
     if f.code == "not-in-list" and col.example:
-        return (f"从下拉列表中选择，例如 {col.example}；新的选项先加到设置中" if zh
-                else f"Pick from the dropdown, e.g. {col.example}; add a new choice in the settings first")
+        return pick(lang, f"从下拉列表中选择，例如 {col.example}；新的选项先加到设置中",
+                    f"Pick from the dropdown, e.g. {col.example}; add a new choice in the settings first")
     return None
 
 

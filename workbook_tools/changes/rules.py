@@ -20,6 +20,7 @@ from ..book import OrderBook
 from ..cells import col_letter
 from ..findings import Finding
 from ..keys import natural
+from ..lang import pick
 from ..schema import SHEET_BY_KEY, T
 from .diff import ADDED, CHANGED, DELETED, RowChange
 from .snapshot import Snapshot
@@ -43,7 +44,7 @@ def paid_or_shipped(snap: Snapshot) -> dict[Any, tuple[int, int]]:
 
 def show(v: Any, lang: str = "zh") -> str:
     if v is None or v == "":
-        return "（空）" if lang == "zh" else "(blank)"
+        return pick(lang, "（空）", "(blank)")
     if isinstance(v, Decimal):
         return f"{v.normalize():f}" if v == v.to_integral() else str(v)
     if isinstance(v, datetime):

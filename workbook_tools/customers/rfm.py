@@ -40,6 +40,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..lang import pick
+
 
 @dataclass(frozen=True)
 class Segment:
@@ -51,10 +53,10 @@ class Segment:
     rule_en: str
 
     def label(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        return pick(lang, self.zh, self.en)
 
     def rule(self, lang: str) -> str:
-        return self.rule_zh if lang == "zh" else self.rule_en
+        return pick(lang, self.rule_zh, self.rule_en)
 
 
 SEGMENTS: tuple[Segment, ...] = (

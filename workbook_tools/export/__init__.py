@@ -40,6 +40,7 @@ from sqlalchemy import event, exc
 from ..book import BookData, OrderBook
 from ..config import Config
 from ..errors import WorkbookToolsError
+from ..lang import lookup
 from .rows import REFUSAL, ExportProblem, table_rows
 from .sync import TableCounts, sync
 from .tables import BOOK, BOOK_TYPE, build_metadata, exported_columns, primary_key
@@ -68,8 +69,7 @@ class ExportRefused(WorkbookToolsError):
 def refusal_lines(problems: list[ExportProblem], lang: str = "en") -> list[str]:
     """The refusal in ``lang``: how many values, then each kind of problem with its first cells."""
     def t(key: str, **fields) -> str:
-        zh, en = REFUSAL[key]
-        return (en if lang == "en" else zh).format(**fields)
+        return lookup(REFUSAL, key, lang, **fields)
 
     by_kind: dict[str, list[ExportProblem]] = {}
     for p in problems:

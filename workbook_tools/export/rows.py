@@ -30,6 +30,7 @@ from ..book import OrderBook, Table
 from ..config import Config
 from ..derive import derive
 from ..keys import natural, normalise
+from ..lang import lookup
 from ..schema import SHEET_BY_KEY, SHEETS, Column, Sheet, resolve_ref
 from .tables import exported_columns, not_null, sql_type, unique_natural_key
 
@@ -76,8 +77,7 @@ class ExportProblem:
     detail: str | tuple[str, dict] = ""
 
     def kind_text(self, lang: str = "en") -> str:
-        zh, en = KINDS[self.kind]
-        return en if lang == "en" else zh
+        return lookup(KINDS, self.kind, lang)
 
     def detail_text(self, lang: str = "en") -> str:
         if isinstance(self.detail, str):
@@ -86,8 +86,7 @@ class ExportProblem:
         if "columns" in fields:  # column keys, named by their headers in ``lang``
             sheet = SHEET_BY_KEY[self.sheet]
             fields = {**fields, "columns": " + ".join(sheet.column(c).header(lang) for c in fields["columns"])}
-        zh, en = DETAILS[key]
-        return (en if lang == "en" else zh).format(**fields)
+        return lookup(DETAILS, key, lang, **fields)
 
 
 key = normalise  # keys compare one way everywhere (keys.py)

@@ -25,6 +25,7 @@ from openpyxl.utils import column_index_from_string
 
 from ..codes import Severity
 from ..findings import Finding, ordered
+from ..lang import SEMICOLON, say
 from ..outputs import TAG
 from ..report import FileResult
 from ..safe_io import atomic_path
@@ -163,8 +164,7 @@ def copy_notes(result: FileResult, lang: str) -> list[str]:
     from .labels import file_facts
 
     when = word("checked", lang, at=result.checked_at.strftime("%Y-%m-%d %H:%M")) if result.checked_at else ""
-    sep = "；" if lang == "zh" else "; "
-    first = sep.join(x for x in (when, str(result.path), *file_facts(result, lang)) if x)
+    first = say(lang, SEMICOLON).join(x for x in (when, str(result.path), *file_facts(result, lang)) if x)
     return [first, word("fix_original_at", lang, path=str(result.path))]
 
 

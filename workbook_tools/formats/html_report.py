@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..codes import CODES, Severity
 from ..findings import Finding
+from ..lang import pick
 from ..report import FileResult, Report
 from ..safe_io import atomic_path
 from .labels import (
@@ -67,7 +68,7 @@ def render_html(report: Report, lang: str = "zh", *, generated: datetime | None 
     title = word("title_report", lang)
     out = [
         "<!DOCTYPE html>",
-        f'<html lang="{"en" if lang == "en" else "zh-CN"}"><head><meta charset="utf-8">',
+        f'<html lang="{pick(lang, "zh-CN", "en")}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{_e(title)}</h1>",

@@ -7,47 +7,56 @@ from dataclasses import dataclass
 
 from ..codes import CODES, Severity
 from ..findings import Finding
+from ..lang import Pair, lookup, pick, say
 from ..report import FileResult, Report
 
-_WORDS = {
-    "zh": {
-        "issues": "问题清单", "summary": "汇总",
-        "file": "文件", "sheet": "工作表", "cell": "单元格", "severity": "级别", "code": "代码",
-        "value": "值", "message": "说明", "hint": "处理建议", "title": "问题", "count": "数量",
-        "rows": "读取行数", "errors": "错误", "warnings": "警告", "status": "状态", "annotated": "标注副本",
-        "error": "错误", "warning": "警告",
-        "unreadable": "无法读取", "clean": "无问题", "no_copy": "未能生成标注副本",
-        "title_report": "订单簿校验报告", "generated": "生成时间", "files": "文件数",
-        "by_code": "按问题类型", "more": "另有 {n} 条问题未显示（JSON、Excel、HTML 报告中有全部问题）",
-        "total": "合计：{files} 个文件，{errors} 个错误，{warnings} 个警告，{unreadable} 个无法读取",
-        "file_line": "{rows} 行，{errors} 个错误，{warnings} 个警告",
-        "read_error": "无法读取：{reason}",
-        "too_many": "问题超过 {n} 条，此表只列出前 {n} 条；完整清单见 JSON 报告",
-        "rule": "规则", "about": "文件与设置", "checked": "检查时间：{at}", "settings": "设置：{s}",
-        "file_info": "{size}，修改于 {modified}",
-        "fix_original": "请在原文件中改正，不要改标注副本：副本只供查看，改在副本上的内容不会被采用。",
-        "fix_original_at": "请在原文件 {path} 中改正，不要改本副本：本副本只供查看，改在这里的内容不会被采用。",
-    },
-    "en": {
-        "issues": "Issues", "summary": "Summary",
-        "file": "File", "sheet": "Sheet", "cell": "Cell", "severity": "Severity", "code": "Code",
-        "value": "Value", "message": "Message", "hint": "How to fix", "title": "Problem", "count": "Count",
-        "rows": "Rows read", "errors": "Errors", "warnings": "Warnings", "status": "Status", "annotated": "Annotated copy",
-        "error": "Error", "warning": "Warning",
-        "unreadable": "cannot read", "clean": "clean", "no_copy": "annotated copy not written",
-        "title_report": "Order book validation report", "generated": "Generated", "files": "Files",
-        "by_code": "By problem", "more": "{n} more findings not shown (the JSON, Excel and HTML reports have them all)",
-        "total": "Total: {files}, {errors}, {warnings}, {unreadable} unreadable",
-        "file_line": "{rows}, {errors}, {warnings}",
-        "read_error": "cannot read: {reason}",
-        "too_many": "More than {n} findings: this sheet lists the first {n}; the JSON report has them all",
-        "rule": "Rule", "about": "File and settings", "checked": "Checked: {at}", "settings": "Settings: {s}",
-        "file_info": "{size}, modified {modified}",
-        "fix_original": "Fix the problems in the original book, not in an annotated copy: copies are for "
-                        "looking only, and what is changed in them is not used.",
-        "fix_original_at": "Fix the problems in the original book, {path}, not in this copy: it is for looking "
-                           "only, and what is changed here is not used.",
-    },
+#: Every word the formatters share, Chinese and English side by side.
+_WORDS: dict[str, Pair] = {
+    "issues": ("问题清单", "Issues"),
+    "summary": ("汇总", "Summary"),
+    "file": ("文件", "File"),
+    "sheet": ("工作表", "Sheet"),
+    "cell": ("单元格", "Cell"),
+    "severity": ("级别", "Severity"),
+    "code": ("代码", "Code"),
+    "value": ("值", "Value"),
+    "message": ("说明", "Message"),
+    "hint": ("处理建议", "How to fix"),
+    "title": ("问题", "Problem"),
+    "count": ("数量", "Count"),
+    "rows": ("读取行数", "Rows read"),
+    "errors": ("错误", "Errors"),
+    "warnings": ("警告", "Warnings"),
+    "status": ("状态", "Status"),
+    "annotated": ("标注副本", "Annotated copy"),
+    "error": ("错误", "Error"),
+    "warning": ("警告", "Warning"),
+    "unreadable": ("无法读取", "cannot read"),
+    "clean": ("无问题", "clean"),
+    "no_copy": ("未能生成标注副本", "annotated copy not written"),
+    "title_report": ("订单簿校验报告", "Order book validation report"),
+    "generated": ("生成时间", "Generated"),
+    "files": ("文件数", "Files"),
+    "by_code": ("按问题类型", "By problem"),
+    "more": ("另有 {n} 条问题未显示（JSON、Excel、HTML 报告中有全部问题）",
+             "{n} more findings not shown (the JSON, Excel and HTML reports have them all)"),
+    "total": ("合计：{files} 个文件，{errors} 个错误，{warnings} 个警告，{unreadable} 个无法读取",
+              "Total: {files}, {errors}, {warnings}, {unreadable} unreadable"),
+    "file_line": ("{rows} 行，{errors} 个错误，{warnings} 个警告", "{rows}, {errors}, {warnings}"),
+    "read_error": ("无法读取：{reason}", "cannot read: {reason}"),
+    "too_many": ("问题超过 {n} 条，此表只列出前 {n} 条；完整清单见 JSON 报告",
+                 "More than {n} findings: this sheet lists the first {n}; the JSON report has them all"),
+    "rule": ("规则", "Rule"),
+    "about": ("文件与设置", "File and settings"),
+    "checked": ("检查时间：{at}", "Checked: {at}"),
+    "settings": ("设置：{s}", "Settings: {s}"),
+    "file_info": ("{size}，修改于 {modified}", "{size}, modified {modified}"),
+    "fix_original": ("请在原文件中改正，不要改标注副本：副本只供查看，改在副本上的内容不会被采用。",
+                     "Fix the problems in the original book, not in an annotated "
+                     "copy: copies are for looking only, and what is changed in them is not used."),
+    "fix_original_at": ("请在原文件 {path} 中改正，不要改本副本：本副本只供查看，改在这里的内容不会被采用。",
+                        "Fix the problems in the original book, {path}, not in this "
+                        "copy: it is for looking only, and what is changed here is not used."),
 }
 
 #: Column keys of an Issues table, in order (header words come from ``word``): what people read
@@ -60,15 +69,12 @@ TEXT_COLOURS = {Severity.ERROR: "9C0006", Severity.WARNING: "9C5700"}
 
 
 def word(key: str, lang: str, **fmt: object) -> str:
-    text = _WORDS["en" if lang == "en" else "zh"][key]
-    return text.format(**fmt) if fmt else text
+    return lookup(_WORDS, key, lang, **fmt)
 
 
 def _n(count: int, noun: str, lang: str) -> str:
     """``3`` in Chinese templates (the words are in the template), ``3 errors`` / ``1 error`` in English."""
-    if lang != "en":
-        return f"{count:,}"
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+    return pick(lang, f"{count:,}", f"{count:,} {noun}{'' if count == 1 else 's'}")
 
 
 def severity_word(severity: Severity | str, lang: str) -> str:
@@ -79,7 +85,7 @@ def code_title(code: str, lang: str) -> str:
     c = CODES.get(code)
     if c is None:
         return code
-    return c.title_en if lang == "en" else c.title_zh
+    return pick(lang, c.title_zh, c.title_en)
 
 
 def value_text(value: object) -> str:
@@ -94,9 +100,9 @@ def value_text(value: object) -> str:
 def comment_text(finding: Finding, lang: str) -> str:
     """One finding as it appears in a cell comment: ``【错误·必填项为空】… / 处理建议：…``."""
     sev = severity_word(finding.severity, lang)
-    if lang == "en":
-        return f"[{sev} · {finding.title(lang)}] {finding.message(lang)}\n{word('hint', lang)}: {finding.hint(lang)}"
-    return f"【{sev}·{finding.title(lang)}】{finding.message(lang)}\n{word('hint', lang)}：{finding.hint(lang)}"
+    return say(lang, ("【{sev}·{title}】{message}\n{hint}：{how}", "[{sev} · {title}] {message}\n{hint}: {how}"),
+               sev=sev, title=finding.title(lang), message=finding.message(lang), hint=word("hint", lang),
+               how=finding.hint(lang))
 
 
 def size_text(size: int) -> str:

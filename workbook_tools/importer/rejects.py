@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import OutputError
+from ..lang import Pair, lookup, pick, say
 from ..outputs import xlsx_workbook
 from ..safe_io import atomic_path
 from ..template.styles import TEXT_AS_TEXT
@@ -37,10 +38,9 @@ IMPORT_CODES: dict[str, tuple[str, str]] = {
                  "the book already has this key with {field} = '{book}': left alone (--update overwrites)"),
 }
 
-HEADERS = {
-    "zh": ("源文件", "源行号", "源列", "值", "目标表", "字段", "代码", "说明"),
-    "en": ("file", "row", "column", "value", "sheet", "field", "code", "message"),
-}
+#: The columns of both reports, Chinese and English side by side.
+HEADERS: tuple[Pair, ...] = (("源文件", "file"), ("源行号", "row"), ("源列", "column"), ("值", "value"),
+                             ("目标表", "sheet"), ("字段", "field"), ("代码", "code"), ("说明", "message"))
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
@@ -60,8 +60,7 @@ class Reject:
 
 
 def import_message(code: str, lang: str, **params: Any) -> str:
-    zh, en = IMPORT_CODES[code]
-    return (zh if lang == "zh" else en).format(**params)
+    return lookup(IMPORT_CODES, code, lang, **params)
 
 
 def counts_by_code(rejects: list[Reject]) -> dict[str, int]:
@@ -88,7 +87,7 @@ def write_rejects_csv(rejects: list[Reject], path: Path, lang: str = "zh") -> Pa
     try:
         with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
             out = csv.writer(fh)
-            out.writerow(HEADERS[lang])
+            out.writerow([say(lang, h) for h in HEADERS])
             for r in rejects:
                 out.writerow([csv_safe(_shown(v)) if not isinstance(v, int) else v for v in r.cells()])
     except OSError as exc:
@@ -101,10 +100,10 @@ def write_rejects_xlsx(rejects: list[Reject], path: Path, lang: str = "zh") -> P
     widths = (18, 8, 16, 24, 12, 14, 20, 60)
     with xlsx_workbook(path, "rejects", {**TEXT_AS_TEXT, "constant_memory": True}) as wb:
         bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-        ws = wb.add_worksheet("被拒绝的行" if lang == "zh" else "Rejects")
-        for c, (h, w) in enumerate(zip(HEADERS[lang], widths)):
+        ws = wb.add_worksheet(pick(lang, "被拒绝的行", "Rejects"))
+        for c, (h, w) in enumerate(zip(HEADERS, widths)):
             ws.set_column(c, c, w)
-            ws.write_string(0, c, h, bold)
+            ws.write_string(0, c, say(lang, h), bold)
         for i, r in enumerate(rejects, 1):
             for c, v in enumerate(r.cells()):
                 if c == 1:
@@ -113,11 +112,11 @@ def write_rejects_xlsx(rejects: list[Reject], path: Path, lang: str = "zh") -> P
                     ws.write_string(i, c, _shown(v))
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, max(len(rejects), 1), len(widths) - 1)
-        summary = wb.add_worksheet("按代码汇总" if lang == "zh" else "By code")
+        summary = wb.add_worksheet(pick(lang, "按代码汇总", "By code"))
         summary.set_column(0, 0, 22)
         summary.set_column(1, 1, 10)
-        summary.write_string(0, 0, "代码" if lang == "zh" else "code", bold)
-        summary.write_string(0, 1, "行数" if lang == "zh" else "rows", bold)
+        summary.write_string(0, 0, pick(lang, "代码", "code"), bold)
+        summary.write_string(0, 1, pick(lang, "行数", "rows"), bold)
         for i, (code, n) in enumerate(counts_by_code(rejects).items(), 1):
             summary.write_string(i, 0, code)
             summary.write_number(i, 1, n)
