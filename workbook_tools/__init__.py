@@ -13,6 +13,7 @@ layer or the writers it does not need.
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 #: Public name -> the module that defines it.
 _EXPORTS = {
@@ -29,7 +30,7 @@ __all__ = sorted(_EXPORTS)
 __version__ = "0.1.0"
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     if name not in _EXPORTS:
         raise AttributeError(f"module 'workbook_tools' has no attribute {name!r}")
     value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)

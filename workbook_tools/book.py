@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .cells import sheet_cell
 from .schema import SHEET_BY_KEY, SHEETS, Sheet
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .frames import Frames
 
 Row = dict[str, Any]
 BookData = dict[str, list[Row]]
@@ -109,7 +113,7 @@ class OrderBook:
             )
         return cls(tables, lang=lang, path=path)
 
-    def frames(self, *, derived: bool = True, config=None):
+    def frames(self, *, derived: bool = True, config: Config | None = None) -> Frames:
         """One typed pandas DataFrame per sheet, derived columns included (types: frames.py)."""
         from .frames import frames
 

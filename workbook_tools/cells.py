@@ -10,7 +10,8 @@ MAX_ROW = 1_048_576
 
 def col_letter(col: int) -> str:
     """``col_letter(0) == "A"``, ``col_letter(26) == "AA"``, ``col_letter(16383) == "XFD"``."""
-    return xl_col_to_name(col)
+    name: str = xl_col_to_name(col)  # xlsxwriter ships no type information
+    return name
 
 
 def col_index(letters: str | bytes) -> int:
@@ -26,7 +27,8 @@ def col_index(letters: str | bytes) -> int:
 
 def cell_name(row: int, col: int) -> str:
     """``cell_name(1, 2) == "C2"`` — row and col are 0-based."""
-    return xl_rowcol_to_cell(row, col)
+    name: str = xl_rowcol_to_cell(row, col)
+    return name
 
 
 def quote_sheet(name: str) -> str:

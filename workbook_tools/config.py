@@ -230,7 +230,7 @@ class Config(_Strict):
     def carrier(self, name: str) -> Carrier | None:
         return next((c for c in self.lists.carriers if c.name == name or c.en == name), None)
 
-    def payment_term(self, name) -> PaymentTerm | None:
+    def payment_term(self, name: object) -> PaymentTerm | None:
         """The term named ``name`` (either language, case-insensitive); None for blank or unknown."""
         if not name:
             return None
@@ -239,7 +239,7 @@ class Config(_Strict):
                     None)
 
 
-def load_toml_model(path: str | os.PathLike, model: type[M], error: type[Exception], what: str) -> M:
+def load_toml_model(path: str | os.PathLike[str], model: type[M], error: type[Exception], what: str) -> M:
     """Read the TOML file ``path`` into ``model``; ``error`` with one line saying what is wrong."""
     path = Path(path)
     try:
@@ -258,7 +258,7 @@ def load_toml_model(path: str | os.PathLike, model: type[M], error: type[Excepti
         raise error(f"{path}: {where}: {first['msg'].removeprefix('Value error, ')}") from None
 
 
-def load_config(path: str | os.PathLike | None = None) -> Config:
+def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     """Load ``path`` (or the defaults when None). Raises ConfigError with one clear line."""
     if path is None:
         return Config()
@@ -275,7 +275,7 @@ def config_toml(config: Config | None = None) -> str:
     return header + tomli_w.dumps(data)
 
 
-def write_default_config(path: str | os.PathLike, *, overwrite: bool = False, company: str | None = None) -> Path:
+def write_default_config(path: str | os.PathLike[str], *, overwrite: bool = False, company: str | None = None) -> Path:
     """The default settings at ``path``, under ``company``'s name when given."""
     path = Path(path)
     if path.exists() and not overwrite:

@@ -9,7 +9,7 @@ from typing import Any
 from .codes import CODES, Severity
 
 
-class _Blank(dict):
+class _Blank(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         return ""
 

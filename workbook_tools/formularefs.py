@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -166,7 +167,7 @@ class Remap:
     under another name), ``maps`` old sheet name -> SheetMap (sheets whose cells moved), ``gone``
     sheets not in the new book at all."""
 
-    def __init__(self, renames: dict[str, str], maps: dict[str, SheetMap], gone: set[str] = frozenset()):
+    def __init__(self, renames: dict[str, str], maps: dict[str, SheetMap], gone: Iterable[str] = frozenset()):
         self.renames = {k: v for k, v in renames.items() if k != v}
         self.maps = {k: m for k, m in maps.items() if not m.identity}
         self.gone = set(gone)

@@ -17,25 +17,29 @@ needs no conversion:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .choices import choice_lists
+from .choices import Choice, choice_lists
 from .config import Config
 from .schema import SHEETS, Column, T
 
 if TYPE_CHECKING:
-    import pandas as pd
+    import pandas as pd  # type: ignore[import-untyped]  # pandas-stubs is not among the test extras
 
     from .book import OrderBook
 
+#: Sheet key -> the sheet's DataFrame.
+Frames = dict[str, "pd.DataFrame"]
 
-def _series(col: Column, values: list[Any], lists) -> pd.Series:
+
+def _series(col: Column, values: list[Any], lists: Mapping[str, tuple[Choice, ...]]) -> pd.Series:
     import pandas as pd
 
     if col.type == T.CHOICE:
-        known = [c.value for c in lists[col.choices]] if col.choices in lists else []
+        known = [c.value for c in lists[col.choices]] if col.choices is not None and col.choices in lists else []
         extra = sorted({v for v in values if isinstance(v, str) and v not in known})
         return pd.Series(pd.Categorical([v if isinstance(v, str) else None for v in values],
                                         categories=known + extra), name=col.key)
@@ -51,7 +55,7 @@ def _series(col: Column, values: list[Any], lists) -> pd.Series:
     return pd.Series([v if isinstance(v, str) and v != "" else None for v in values], dtype="string", name=col.key)
 
 
-def frames(book: OrderBook, *, derived: bool = True, config: Config | None = None) -> dict[str, pd.DataFrame]:
+def frames(book: OrderBook, *, derived: bool = True, config: Config | None = None) -> Frames:
     """Sheet key -> DataFrame of the book's records (see the module docstring for the types)."""
     import pandas as pd
 
@@ -60,10 +64,10 @@ def frames(book: OrderBook, *, derived: bool = True, config: Config | None = Non
     lists = choice_lists(config or Config())
     # the book's settings: its payment terms give the 应付日期
     computed = derive({key: table.rows for key, table in book.tables.items()}, config) if derived else None
-    out = {}
+    out: Frames = {}
     for sheet in SHEETS:
         rows = book[sheet.key].rows
-        columns = {}
+        columns: dict[str, pd.Series] = {}
         for col in sheet.columns:
             if col.derived:
                 if computed is None:

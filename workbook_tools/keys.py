@@ -94,7 +94,7 @@ def natural(value: Any) -> Any:
     return normalise(value) if value.__class__ is str else value
 
 
-class Keys(dict):
+class Keys(dict[Any, str]):
     """``keys[value]`` is ``normalise(value)``, computed once per distinct value (a dict hit is far
     cheaper than a call, and a book repeats its keys on every sheet)."""
 

@@ -81,7 +81,7 @@ class SkuLedger:
                 went_negative = d.counted < 0
 
 
-def stock_ledgers(data: Mapping[str, list[dict]], derived: Derived,
+def stock_ledgers(data: Mapping[str, list[dict[str, Any]]], derived: Derived,
                   keys: Callable[[Any], str] = key) -> dict[str, SkuLedger]:
     """``{sku key: SkuLedger}`` for every product (a SKU listed twice: its last row)."""
     products = data["products"]
@@ -116,17 +116,17 @@ def stock_ledgers(data: Mapping[str, list[dict]], derived: Derived,
             day[3] += ln["quantity"]
 
     moves = data["stock_moves"]
-    out = {}
+    out: dict[str, SkuLedger] = {}
     for sku, i in known.items():
         stock = opening = products[i].get("opening_stock") or 0
         sku_deltas, sku_counts = deltas.get(sku, {}), counts.get(sku, {})
-        days = []
+        days: list[LedgerDay] = []
         for d in sorted(set(sku_deltas) | set(sku_counts)):
             r, ret, adj, shipped = sku_deltas.get(d, (0, 0, 0, 0))
             rows = sku_counts.get(d, [])
-            day = LedgerDay(d, stock, r, ret, adj, shipped,
-                            sum(moves[j]["quantity"] for j in rows) if rows else None, rows)
-            days.append(day)
-            stock = day.closing
+            entry = LedgerDay(d, stock, r, ret, adj, shipped,
+                              sum(moves[j]["quantity"] for j in rows) if rows else None, rows)
+            days.append(entry)
+            stock = entry.closing
         out[sku] = SkuLedger(sku, i, opening, days)
     return out

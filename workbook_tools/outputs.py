@@ -16,10 +16,14 @@ import stat
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
 
 from .errors import OutputError, OutputExistsError
-from .safe_io import atomic_path, backup, output_error, refuse_non_regular, scratch_dir
+from .safe_io import Guard, atomic_path, backup, output_error, refuse_non_regular, scratch_dir
 from .xlsxpkg.package import DAMAGED
+
+if TYPE_CHECKING:
+    from xlsxwriter import Workbook
 
 #: The custom document property naming what kind of output a workbook is.
 TAG = "orderbook:kind"
@@ -52,14 +56,14 @@ _MAX_JSON = 64 << 20
 # --------------------------------------------------------------------------------------- reading
 
 
-def _regular(path: str | os.PathLike) -> bool:
+def _regular(path: str | os.PathLike[str]) -> bool:
     try:
         return stat.S_ISREG(os.stat(path).st_mode)
     except OSError:
         return False
 
 
-def read_tag(path: str | os.PathLike) -> str | None:
+def read_tag(path: str | os.PathLike[str]) -> str | None:
     """The ``orderbook:kind`` of the workbook at ``path``; None when it has none, or is no
     workbook at all (never raises; reads two small parts of the zip, not the sheets)."""
     from defusedxml import ElementTree
@@ -95,7 +99,7 @@ def _custom_part(z: zipfile.ZipFile) -> str:
     return "docProps/custom.xml"
 
 
-def looks_like_book(path: str | os.PathLike) -> bool:
+def looks_like_book(path: str | os.PathLike[str]) -> bool:
     """Whether ``path`` reads as an order book: two or more of its sheets bear the name of one of
     our data sheets (Chinese or English). Never raises."""
     from .schema import SHEETS
@@ -111,7 +115,7 @@ def looks_like_book(path: str | os.PathLike) -> bool:
     return sum(1 for s in SHEETS if s.zh.casefold() in names or s.en.casefold() in names) >= 2
 
 
-def _spreadsheet_bytes(path: str | os.PathLike) -> bool:
+def _spreadsheet_bytes(path: str | os.PathLike[str]) -> bool:
     """A zip (xlsx, ods) or an OLE file (xls, encrypted xlsx): a workbook, never a text report."""
     try:
         with open(path, "rb") as fh:
@@ -121,7 +125,7 @@ def _spreadsheet_bytes(path: str | os.PathLike) -> bool:
     return head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"))
 
 
-def _our_json(path: str | os.PathLike, keys: frozenset[str]) -> bool:
+def _our_json(path: str | os.PathLike[str], keys: frozenset[str]) -> bool:
     try:
         if os.path.getsize(path) > _MAX_JSON:
             return False
@@ -135,14 +139,14 @@ def _our_json(path: str | os.PathLike, keys: frozenset[str]) -> bool:
 # --------------------------------------------------------------------------------------- consent
 
 
-def _same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
+def _same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
     try:
         return os.path.samefile(a, b)
     except OSError:
         return False
 
 
-def why_not_replace(path: str | os.PathLike, kind: str, inputs: Iterable[str | os.PathLike] = ()) -> str | None:
+def why_not_replace(path: str | os.PathLike[str], kind: str, inputs: Iterable[str | os.PathLike[str]] = ()) -> str | None:
     """None when ``path`` may be written as a ``kind`` output without asking: it does not exist, or
     it is our own output of that kind. Else why not: ``special`` (not a regular file), ``input``,
     ``book`` (an order book), ``foreign`` (a file we did not write as that kind)."""
@@ -174,7 +178,7 @@ def kind_label(kind: str) -> tuple[str, str]:
     return "报告", "report"
 
 
-def refusal(path: str | os.PathLike, kind: str, reason: str) -> OutputExistsError:
+def refusal(path: str | os.PathLike[str], kind: str, reason: str) -> OutputExistsError:
     """The one line saying why ``path`` is not replaced."""
     zh, en = kind_label(kind)
     if reason == "special":
@@ -191,7 +195,7 @@ def refusal(path: str | os.PathLike, kind: str, reason: str) -> OutputExistsErro
                              f"{what_en}: not replaced; choose another output file, or --force (backs it up first)")
 
 
-def check_output(path: str | os.PathLike, kind: str, *, inputs: Iterable[str | os.PathLike] = (),
+def check_output(path: str | os.PathLike[str], kind: str, *, inputs: Iterable[str | os.PathLike[str]] = (),
                  force: bool = False, backup_first: bool = True) -> Path | None:
     """Refuse (OutputExistsError) to write a ``kind`` output over ``path`` unless that is allowed
     silently (see ``why_not_replace``) or ``force``. With ``force`` the file is backed up first
@@ -205,8 +209,8 @@ def check_output(path: str | os.PathLike, kind: str, *, inputs: Iterable[str | o
     return backup(path) if backup_first else None
 
 
-def free_path(folder: str | os.PathLike, name: Callable[[int], str], kind: str, *,
-              inputs: Iterable[str | os.PathLike] = (), taken: Iterable[str] = ()) -> Path:
+def free_path(folder: str | os.PathLike[str], name: Callable[[int], str], kind: str, *,
+              inputs: Iterable[str | os.PathLike[str]] = (), taken: Iterable[str] = ()) -> Path:
     """``folder / name(1)``, else ``name(2)``, ``name(3)`` …: the first that is not in ``taken``
     (case-insensitive) and may be written as a ``kind`` output without asking (for outputs under
     fixed names, such as validate's reports: never over an input, a book or someone's file)."""
@@ -225,7 +229,8 @@ def free_path(folder: str | os.PathLike, name: Callable[[int], str], kind: str, 
 
 
 @contextlib.contextmanager
-def xlsx_workbook(path: str | os.PathLike, kind: str, options: dict | None = None, *, guard=None) -> Iterator:
+def xlsx_workbook(path: str | os.PathLike[str], kind: str, options: dict[str, Any] | None = None, *,
+                  guard: Guard | None = None) -> Iterator[Workbook]:
     """A new xlsxwriter Workbook that becomes ``path`` (atomically, see ``atomic_path``) when the
     block ends: tagged ``orderbook:kind = kind``; xlsxwriter's own scratch files in a private folder
     beside the target, never in $TMPDIR; closed here, its errors (a full disk among them) one line."""
@@ -256,7 +261,7 @@ def xlsx_workbook(path: str | os.PathLike, kind: str, options: dict | None = Non
             raise output_error(path, exc) from exc
 
 
-def _discard(wb) -> None:
+def _discard(wb: Workbook) -> None:
     """Close the row files of constant-memory sheets of a workbook that will not be written."""
     from .template.xlsxwriter_adapter import discard
 
@@ -264,7 +269,8 @@ def _discard(wb) -> None:
 
 
 @contextlib.contextmanager
-def book_output(output: Path, *, inputs=(), force: bool = False, backup_first: bool = True):
+def book_output(output: Path, *, inputs: Iterable[str | os.PathLike[str]] = (), force: bool = False,
+                backup_first: bool = True) -> Iterator[Path | None]:
     """Consent and lock for writing an order book at ``output``: refused when it names a book, an
     input or a file we did not write (unless ``force``: then backed up first, unless
     ``backup_first`` is False because the library call makes the backup), or while Excel, WPS or

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from decimal import Decimal
+from typing import TypedDict
 
 from .book import BookData
 from .choices import ORDER_STATUS
@@ -13,7 +14,15 @@ from .lang import say
 from .schema import SHEETS
 
 
-def overview_figures(data: BookData, config: Config | None = None) -> dict:
+class OverviewFigures(TypedDict):
+    rows: dict[str, int]               # sheet key -> records
+    orders_by_status: dict[str, int]   # status value -> orders
+    ordered: Decimal                   # the totals of the orders not cancelled
+    received: Decimal                  # every order's payments
+    outstanding: Decimal               # what the orders not cancelled still owe
+
+
+def overview_figures(data: BookData, config: Config | None = None) -> OverviewFigures:
     """``config``: the book's settings (its payment terms order the allocation of money on account)."""
     derived = derive(data, config)["orders"]
     live = [i for i, o in enumerate(data["orders"]) if o["status"] != "cancelled"]

@@ -26,11 +26,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from .book import BookData
+from .book import BookData, Row
 from .config import Config
 from .dates import day as _day
-from .derive import ZERO, Derived, allocation_order, cents, serial
+from .dates import serial
+from .derive import ZERO, Derived, allocation_order, cents
 from .keys import normalise as _key
 from .lang import pick
 
@@ -66,7 +68,7 @@ def receivables(data: BookData, derived: Derived, config: Config | None = None, 
                 ) -> list[Receivable]:
     """One ``Receivable`` per non-cancelled order with a positive balance, in sheet order."""
     as_of = as_of or date.today()
-    customers: dict[str, dict] = {}
+    customers: dict[str, Row] = {}
     for c in data["customers"]:
         customers.setdefault(_key(c.get("customer_id")), c)  # the first row wins, as the lookups do
     balances = derived["orders"]["balance"]
@@ -122,7 +124,7 @@ class Allocation:
     #: see :meth:`credit_of`); only customers with payments on account appear.
     credit: dict[str, Decimal]
 
-    def credit_of(self, customer_id) -> Decimal:
+    def credit_of(self, customer_id: object) -> Decimal:
         return self.credit.get(_key(customer_id), ZERO)
 
     def of_order(self, order_index: int) -> list[tuple[PaymentAllocation, Decimal]]:
@@ -143,21 +145,24 @@ def allocate(data: BookData, derived: Derived, config: Config | None = None) -> 
     orders, pays = data["orders"], data["payments"]
     d = derived["orders"]
     allocated, ranks = d.get("allocated"), d.get("alloc_rank")
-    if allocated is None:
+    if allocated is None or ranks is None:
         return Allocation((), {})
     custs = [_key(o.get("customer_id")) if o.get("order_no") not in (None, "") else "" for o in orders]
-    queue = {c: [[i, allocated[i]] for i in idx if allocated[i] not in ("", ZERO) and allocated[i] > 0]
-             for c, idx in allocation_order(list(ranks), custs).items()}
+    # customer key -> [order index, what the order still takes from money on account], in 核销顺序
+    queue: dict[str, list[list[Any]]] = {
+        c: [[i, allocated[i]] for i in idx if allocated[i] not in ("", ZERO) and allocated[i] > 0]
+        for c, idx in allocation_order(list(ranks), custs).items()}
     on_account = [j for j, p in enumerate(pays) if p.get("order_no") in (None, "")
                   and p.get("customer_id") not in (None, "")]
     on_account.sort(key=lambda j: (serial(_day(pays[j].get("paid_on")) or date.min), j))
-    out, credit = [], {}
+    out: list[PaymentAllocation] = []
+    credit: dict[str, Decimal] = {}
     for j in on_account:
         p = pays[j]
         c = _key(p.get("customer_id"))
         amount = p.get("amount")
         amount = cents(Decimal(amount)) if isinstance(amount, (int, Decimal)) and not isinstance(amount, bool) else ZERO
-        left, shares = amount, []
+        left, shares = amount, list[Share]()
         todo = queue.get(c, [])
         while left > 0 and todo:
             i, need = todo[0]
@@ -264,10 +269,10 @@ class Credit:
 
 def credits(data: BookData, allocation: Allocation) -> list[Credit]:
     """The customers with a credit (nonzero unallocated money on account), by customer key."""
-    customers: dict[str, dict] = {}
+    customers: dict[str, Row] = {}
     for c in data["customers"]:
         customers.setdefault(_key(c.get("customer_id")), c)
-    first_id = {}
+    first_id: dict[str, str] = {}
     for p in allocation.payments:
         first_id.setdefault(_key(p.customer_id), p.customer_id)
     out = []
@@ -287,7 +292,7 @@ def ageing(items: Iterable[Receivable], buckets: Sequence[int] = (30, 60, 90),
     customers' ``credit`` (:func:`credits`) on their rows (a customer with credit only gets a row of
     zeros and its credit)."""
     spec = make_buckets(buckets)
-    bounds = [b.high for b in spec[1:-1]]
+    bounds = [b.high for b in spec[1:-1] if b.high is not None]  # each bucket between the first and last has one
     groups: dict[str, list[Receivable]] = {}
     for r in items:
         groups.setdefault(_key(r.customer_id), []).append(r)
@@ -299,7 +304,7 @@ def ageing(items: Iterable[Receivable], buckets: Sequence[int] = (30, 60, 90),
         for r in group:
             amounts[bucket_index(r.days_past_due, bounds)] += r.balance
         c = held.get(k)
-        who = group[0] if group else c
+        who: Receivable | Credit = group[0] if group else held[k]
         rows.append(AgeingRow(who.customer_id, who.customer_name, who.contact, who.phone,
                               tuple(cents(a) for a in amounts), cents(sum(amounts, ZERO)), len(group),
                               max((r.days_past_due for r in group), default=0),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property
+from typing import Any
 
 from .errors import SchemaError
 from .lang import label, pick, say
@@ -140,11 +141,11 @@ class Sheet:
         return tuple(c for c in self.columns if c.derived)
 
 
-def _c(key, zh, en, type=T.TEXT, **kw) -> Column:
+def _c(key: str, zh: str, en: str, type: T = T.TEXT, **kw: Any) -> Column:
     return Column(key, zh, en, type, **kw)
 
 
-def _ref(key_column: Column, *, required: bool = True, **kw) -> Column:
+def _ref(key_column: Column, *, required: bool = True, **kw: Any) -> Column:
     """A column naming a row of another sheet: the key column's headers, aliases and type, declared once."""
     sheet = next(name for name, col in _KEY_OF.items() if col is key_column)
     return replace(key_column, required=required, unique=False, pattern=None, max_len=None,
@@ -163,16 +164,16 @@ ORDER_NO = _c("order_no", "订单编号", "Order no", T.ID, required=True, uniqu
 _KEY_OF = {"customers": CUSTOMER_ID, "products": SKU, "orders": ORDER_NO}
 
 #: 付款条件 on 客户 (the default) and 订单 (an order's own): the terms of the settings (config.PaymentTerm).
-TERMS = dict(type=T.CHOICE, choices="payment_terms", width=11, example="月结30天",
+TERMS: dict[str, Any] = dict(type=T.CHOICE, choices="payment_terms", width=11, example="月结30天",
              aliases=("结算方式", "账期", "付款方式条件", "terms", "payment term"))
 
 #: ``编号及名称``: a key and its name in one cell, the entries of the dropdowns that pick a customer or a
 #: product ("C0001 杭州明远贸易有限公司"); the formulas and the reader take the code before the first space.
-LABEL_HELP = dict(help_zh="公式：编号 + 空格 + 名称，是其他表下拉列表中的选项；选中后公式和程序只取空格前的编号。",
+LABEL_HELP: dict[str, Any] = dict(help_zh="公式：编号 + 空格 + 名称，是其他表下拉列表中的选项；选中后公式和程序只取空格前的编号。",
                   help_en="Formula: the code, a space and the name: the entries of the dropdowns on other sheets; "
                           "formulas and the tools take the code before the space.")
 
-NOTES = dict(width=24, help_zh="任意备注。", help_en="Any remark.", aliases=("remarks", "note", "备注信息"))
+NOTES: dict[str, Any] = dict(width=24, help_zh="任意备注。", help_en="Any remark.", aliases=("remarks", "note", "备注信息"))
 
 CUSTOMERS = Sheet(
     "customers", "客户", "Customers",
