@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -171,6 +172,7 @@ def copy_notes(result: FileResult, lang: str) -> list[str]:
 def annotate_copy(src: str | Path, dst: str | Path, result: FileResult, lang: str = "zh", *,
                   engine: str = "auto") -> Plan:
     """Write the annotated copy of ``src`` to ``dst``; return what was written (``plan.engine`` says how)."""
+    from ..xlsxpkg.package import Unsupported
     from . import ooxml
 
     if engine not in ENGINES:
@@ -182,7 +184,7 @@ def annotate_copy(src: str | Path, dst: str | Path, result: FileResult, lang: st
             ooxml.annotate(src, dst, plan)
             plan.engine = "ooxml"
             return plan
-        except ooxml.Unsupported as exc:
+        except Unsupported as exc:
             if engine == "ooxml":
                 raise
             log.info("%s: %s; annotating with openpyxl", src, exc)
@@ -230,10 +232,10 @@ def _annotate_openpyxl(src: Path, dst: Path, result: FileResult, lang: str) -> P
         cell.data_type = "s"
         cell.font = bold if r == len(plan.notes) else Font()
     top_row = plan.header_row
-    for c, (text, width) in enumerate(zip(plan.headers, plan.widths), 1):
+    for c, (text, col_width) in enumerate(zip(plan.headers, plan.widths), 1):
         cell = ws.cell(top_row, c, text)
         cell.font, cell.fill = bold, head_fill
-        ws.column_dimensions[get_column_letter(c)].width = width
+        ws.column_dimensions[get_column_letter(c)].width = col_width
     cell_col = ISSUE_COLUMNS.index("cell") + 1
     sev_col = ISSUE_COLUMNS.index("severity") + 1
     for r, issue in enumerate(plan.rows, top_row + 1):
@@ -243,9 +245,9 @@ def _annotate_openpyxl(src: Path, dst: Path, result: FileResult, lang: str) -> P
             cell.data_type = "s"  # a value such as "=1+1" from a workbook stays text, never a formula
             cell.alignment = wrap if plan.wrap[c - 1] else top
         ws.cell(r, sev_col).fill = fills[issue.severity]
-        height = row_height(issue.values, plan.widths, plan.wrap)
-        if height:
-            ws.row_dimensions[r].height = height
+        row_h = row_height(issue.values, plan.widths, plan.wrap)
+        if row_h:
+            ws.row_dimensions[r].height = row_h
         if issue.location and r - top_row <= MAX_LINKS:
             cell = ws.cell(r, cell_col)
             cell.hyperlink = Hyperlink(ref=cell.coordinate, location=issue.location, display=issue.values[cell_col - 1])
@@ -263,8 +265,10 @@ def _annotate_openpyxl(src: Path, dst: Path, result: FileResult, lang: str) -> P
     wb.active = 0
     from openpyxl.packaging.custom import StringProperty
 
-    wb.custom_doc_props.props = [p for p in wb.custom_doc_props.props if p.name != TAG]
-    wb.custom_doc_props.append(StringProperty(name=TAG, value="annotated"))  # our output, never a book
+    # types-openpyxl's Workbook lacks custom_doc_props (openpyxl has it since 3.1)
+    props = wb.custom_doc_props  # type: ignore[attr-defined]
+    props.props = [p for p in props.props if p.name != TAG]
+    props.append(StringProperty(name=TAG, value="annotated"))  # our output, never a book
     with atomic_path(dst, like=src) as tmp:  # no more readable than the book it copies
         wb.save(tmp)
     return plan
@@ -304,7 +308,7 @@ def text_lines(text: str, width: float) -> int:
     return lines
 
 
-def row_height(values: list[str], widths: list[float], wrap: list[bool]) -> float | None:
+def row_height(values: Sequence[str], widths: Sequence[float], wrap: Sequence[bool]) -> float | None:
     """Height (points) for an Issues row whose wrapped cells need more than one line; None otherwise.
 
     Set explicitly because LibreOffice does not fit row heights when it opens a file."""

@@ -126,9 +126,9 @@ def file_facts(result: FileResult, lang: str, *, settings: bool = True) -> list[
     if result.size is not None and result.modified is not None:
         lines.append(word("file_info", lang, size=size_text(result.size),
                           modified=result.modified.strftime("%Y-%m-%d %H:%M")))
-    settings = result.settings_text(lang) if settings else None
-    if settings:
-        lines.append(word("settings", lang, s=settings))
+    used = result.settings_text(lang) if settings else None
+    if used:
+        lines.append(word("settings", lang, s=used))
     return lines
 
 

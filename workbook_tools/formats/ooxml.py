@@ -16,12 +16,13 @@ understand raises ``Unsupported`` and the caller falls back to openpyxl.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, AnyStr
 from xml.sax.saxutils import escape
 
 from ..codes import Severity
@@ -29,6 +30,7 @@ from ..safe_io import atomic_path
 from ..xlsxpkg.package import MAIN, REL, XML_HEAD, Package, Unsupported, parse
 from ..xlsxpkg.package import resolve as _resolve
 from ..xlsxpkg.props import set_properties
+from ..xlsxpkg.zipio import Chunks
 from .labels import COLOURS
 
 if TYPE_CHECKING:
@@ -47,6 +49,18 @@ _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _TAG = re.compile(r"""<(/?)([A-Za-z_][\w.:-]*)((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(/?)>""")
 _REF = re.compile(rb"([A-Z]{1,3})(\d+)")
 
+#: A cell's new style index from its old one and the severity it is flagged with.
+Restyle = Callable[[int, Severity], int]
+#: A merged area: (first row, first col, last row, last col), rows 1-based.
+Area = tuple[int, int, int, int]
+
+
+def _found(m: re.Match[AnyStr] | None, what: str) -> re.Match[AnyStr]:
+    """A match the text is known to hold (it was found by a wider pattern of the same shape)."""
+    if m is None:
+        raise Unsupported(what)
+    return m
+
 
 def _relationships(pkg: Package, part: str) -> list[dict[str, str]]:
     return pkg.relationships(part)
@@ -59,7 +73,7 @@ def _add_relationships(pkg: Package, part: str, rels: list[tuple[str, str, str]]
 
 
 def _free_id(existing: Iterable[str], n: int = 1) -> list[str]:
-    taken, out, k = set(existing), [], 1
+    taken, out, k = set(existing), list[str](), 1
     while len(out) < n:
         rid = f"rIdWT{k}"
         if rid not in taken:
@@ -73,7 +87,7 @@ def _sheets(pkg: Package) -> list[tuple[str, str, str]]:
     return [(s.name, s.rid, s.part) for s in pkg.sheets()]
 
 
-def sheet_names(src: str | Path) -> list[str]:
+def sheet_names(src: str | os.PathLike[str]) -> list[str]:
     """The sheet names of ``src`` in tab order (Unsupported when the package is not understood)."""
     with Package(src) as pkg:
         return [name for name, _, _ in _sheets(pkg)]
@@ -137,7 +151,7 @@ class _Styles:
         self.xfs = self._section("cellXfs", "xf")
         if not self.xfs[2] or not self.fonts[2] or re.search(r"<borders\b", text) is None:
             raise Unsupported("styles.xml without cell formats, fonts or borders")
-        self.added = {"fills": [], "fonts": [], "cellXfs": []}
+        self.added: dict[str, list[str]] = {"fills": [], "fonts": [], "cellXfs": []}
         self.clones: dict[tuple[int, Severity], int] = {}
         self.fill = {s: self._add("fills", f'<fill><patternFill patternType="solid"><fgColor rgb="FF{c}"/>'
                                            '<bgColor indexed="64"/></patternFill></fill>')
@@ -150,7 +164,7 @@ class _Styles:
         plain = re.sub(r"<(?:color|u)\b[^>]*/>", "", inner)
         self.link_font = self._add("fonts", f'<font><u/>{plain}<color rgb="FF0563C1"/></font>')
 
-    def _section(self, name: str, child: str) -> tuple[re.Match, str, list[str]]:
+    def _section(self, name: str, child: str) -> tuple[re.Match[str], str, list[str]]:
         m = re.search(rf"<{name}\b[^>]*?(?:/>|>(.*?)</{name}>)", self.text, re.S)
         if m is None:
             raise Unsupported(f"styles.xml has no <{name}>")
@@ -168,7 +182,7 @@ class _Styles:
         if key not in self.clones:
             xfs = self.xfs[2]
             xf = xfs[base] if 0 <= base < len(xfs) else xfs[0]
-            head = re.match(r"<xf\b[^>]*>", xf)[0]
+            head = _found(re.match(r"<xf\b[^>]*>", xf), "a cell format without its opening tag")[0]
             new_head = _set_attr(_set_attr(head, "fillId", str(self.fill[severity])), "applyFill", "1")
             self.clones[key] = self._add("cellXfs", new_head + xf[len(head):])
         return self.clones[key]
@@ -188,7 +202,7 @@ class _Styles:
             added = self.added[name]
             if not added:
                 continue
-            open_tag = re.match(rf"<{name}\b[^>]*?(?=/?>)", m[0])[0] + ">"
+            open_tag = _found(re.match(rf"<{name}\b[^>]*?(?=/?>)", m[0]), f"<{name}> without its opening tag")[0] + ">"
             open_tag = _set_attr(open_tag, "count", str(len(items) + len(added)))
             text = text[: m.start()] + open_tag + inner + "".join(added) + f"</{name}>" + text[m.end():]
         return text.encode("utf-8")
@@ -197,7 +211,7 @@ class _Styles:
 # ------------------------------------------------------------------------------------------- sheets
 
 
-def _patch_rows(xml: bytes, marks: dict[int, dict[int, Severity]], restyle) -> bytes:
+def _patch_rows(xml: bytes, marks: dict[int, dict[int, Severity]], restyle: Restyle) -> bytes:
     """Restyle the cells ``marks[row][col]`` (1-based row, 0-based col) with ``restyle(old_s, severity)``,
     adding the cells and rows that are missing. Rows without marks are copied byte for byte."""
     m = re.search(rb"<sheetData\b[^>]*?(/?)>", xml)
@@ -236,7 +250,7 @@ def _patch_rows(xml: bytes, marks: dict[int, dict[int, Severity]], restyle) -> b
     return b"".join(out)
 
 
-def _new_row(number: int, cells: dict[int, Severity], restyle) -> bytes:
+def _new_row(number: int, cells: dict[int, Severity], restyle: Restyle) -> bytes:
     body = b"".join(_new_cell(number, c, restyle(0, sev)) for c, sev in sorted(cells.items()))
     return b'<row r="%d">%s</row>' % (number, body)
 
@@ -245,9 +259,10 @@ def _new_cell(row: int, col: int, style: int) -> bytes:
     return b'<c r="%s%d" s="%d"/>' % (_col_name(col).encode(), row, style)
 
 
-def _restyle_row(number: int, attrs: bytes, body: bytes, cells: dict[int, Severity], restyle) -> bytes:
+def _restyle_row(number: int, attrs: bytes, body: bytes, cells: dict[int, Severity], restyle: Restyle) -> bytes:
     found: list[tuple[int, bytes]] = []
-    rest, col, pos = [], -1, 0
+    rest: list[bytes] = []
+    col, pos = -1, 0
     for c in _CELL.finditer(body):
         rest.append(body[pos: c.start()])
         pos = c.end()
@@ -272,16 +287,16 @@ def _restyle_row(number: int, attrs: bytes, body: bytes, cells: dict[int, Severi
     return b"<row" + attrs + b">" + b"".join(c for _, c in found) + other + b"</row>"
 
 
-def _merged(xml: bytes) -> list[tuple[int, int, int, int]]:
+def _merged(xml: bytes) -> list[Area]:
     """Merged areas after ``</sheetData>``: (first row, first col, last row, last col), rows 1-based."""
     end = xml.rfind(b"</sheetData>")
-    out = []
+    out: list[Area] = []
     for m in re.finditer(rb'<mergeCell\b[^>]*\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"', xml[max(end, 0):]):
         out.append((int(m[2]), _col_index(m[1]), int(m[4]), _col_index(m[3])))
     return out
 
 
-def _to_top_left(marks: dict[tuple[int, int], Mark], merged) -> dict[tuple[int, int], Mark]:
+def _to_top_left(marks: dict[tuple[int, int], Mark], merged: list[Area]) -> dict[tuple[int, int], Mark]:
     """A mark inside a merged area moves to its top-left cell, the one Excel shows."""
     if not merged:
         return marks
@@ -303,7 +318,8 @@ def _to_top_left(marks: dict[tuple[int, int], Mark], merged) -> dict[tuple[int, 
 
 def _top_level(tail: str) -> tuple[list[tuple[str, int]], int]:
     """Children of ``<worksheet>`` found in ``tail`` (text after ``</sheetData>``) and where ``</worksheet>`` is."""
-    children, depth = [], 0
+    children: list[tuple[str, int]] = []
+    depth = 0
     for m in _TAG.finditer(tail):
         closing, name, selfclosing = m[1], m[2].rpartition(":")[2], m[4]
         if closing:
@@ -515,11 +531,11 @@ def _patch_comments(pkg: Package, part: str, xml: bytes, marks: dict[tuple[int, 
     if new_rels:
         _add_relationships(pkg, part, new_rels)
     if b"<legacyDrawing" not in xml:
-        root = re.search(rb"<worksheet\b[^>]*>", xml)[0].decode("utf-8")
+        root = _found(re.search(rb"<worksheet\b[^>]*>", xml), "a worksheet without <worksheet>")[0].decode("utf-8")
         prefix = _ns_prefix(root, REL)
         if prefix is None:
             prefix = "wtr"
-            head = re.search(rb"<worksheet\b", xml)
+            head = _found(re.search(rb"<worksheet\b", xml), "a worksheet without <worksheet>")
             xml = xml[: head.end()] + f' xmlns:{prefix}="{REL}"'.encode() + xml[head.end():]
         xml = _insert_legacy_drawing(xml, prefix, legacy_id)
     return xml, block + blocks, added
@@ -547,7 +563,7 @@ def _issues_sheet(plan: Plan, styles: _Styles) -> bytes:
     # the notes above the table (when, which file, which settings; fix the original), one cell each
     rows = [row_xml(r, [note], [note_bold if r == len(plan.notes) else plain]) for r, note in enumerate(plan.notes, 1)]
     rows.append(row_xml(top, plan.headers, [head] * len(plan.headers)))
-    links = []
+    links: list[str] = []
     for r, issue in enumerate(plan.rows, top + 1):
         formats = [wrapped if w else plain for w in plan.wrap]
         formats[sev_col] = sev[issue.severity]
@@ -625,13 +641,18 @@ def _write(pkg: Package, dst: Path, sheet_parts: set[str]) -> None:
             for info in pkg.zip.infolist():
                 name = info.filename
                 if name in pkg.new:
-                    zout.writestr(_info(name, info), pkg.new.pop(name))
+                    zout.writestr(_info(name, info), _whole(pkg.new.pop(name)))
                 elif name in sheet_parts:
                     _copy(pkg.zip, zout, info, _unselect)
                 else:
                     _copy(pkg.zip, zout, info, None)
             for name, data in pkg.new.items():
-                zout.writestr(_info(name, None), data)
+                zout.writestr(_info(name, None), _whole(data))
+
+
+def _whole(data: bytes | Chunks) -> bytes:
+    """A new part's bytes (this module makes each whole; a streamed part is joined)."""
+    return data if isinstance(data, bytes) else b"".join(data)
 
 
 def _info(name: str, like: zipfile.ZipInfo | None) -> zipfile.ZipInfo:
@@ -641,7 +662,8 @@ def _info(name: str, like: zipfile.ZipInfo | None) -> zipfile.ZipInfo:
     return info
 
 
-def _copy(zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfile.ZipInfo, head_patch) -> None:
+def _copy(zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfile.ZipInfo,
+          head_patch: Callable[[bytes], bytes] | None) -> None:
     """Stream one part; ``head_patch`` rewrites the text before ``<sheetData`` (sheet views)."""
     out = _info(info.filename, info)
     with zin.open(info) as src, zout.open(out, "w", force_zip64=info.file_size > (1 << 31)) as dst:

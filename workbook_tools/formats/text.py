@@ -43,7 +43,7 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
-def _escape(m: re.Match) -> str:
+def _escape(m: re.Match[str]) -> str:
     ch = m.group(0)
     if ch in _NAMED:
         return _NAMED[ch]
@@ -57,7 +57,7 @@ def inert(text: object) -> str:
     return _CONTROL.sub(_escape, text) if _CONTROL.search(text) else text
 
 
-def shown_path(path: str | os.PathLike) -> str:
+def shown_path(path: str | os.PathLike[str]) -> str:
     """A file name as shown in a line of text: as it is, or, when it holds a control character (a
     newline, say), quoted with that character escaped, so it cannot end the line or forge another."""
     text = os.fspath(path)

@@ -16,6 +16,8 @@ from urllib.parse import quote
 
 import xlsxwriter
 from openpyxl.utils.exceptions import InvalidFileException
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from ..codes import Severity
 from ..errors import OutputError
@@ -60,7 +62,7 @@ def file_link(name: str, location: str | None = None) -> str:
     return f"external:{quote(name, safe='')}" + (f"#{location}" if location else "")
 
 
-def _write_link(ws, row: int, col: int, target: str, fmt, text: str, plain) -> None:
+def _write_link(ws: Worksheet, row: int, col: int, target: str, fmt: Format, text: str, plain: Format) -> None:
     """A link, or the text alone when Excel cannot take the link (too long: 2,079 characters)."""
     import warnings
 
@@ -89,7 +91,7 @@ def annotated_names(report: Report, out_dir: str | Path | None = None, *, taken:
         suffix = r.path.suffix.lower() if r.path.suffix.lower() in (".xlsx", ".xlsm") else ".xlsx"
         stem = r.path.stem
 
-        def name(n: int, stem=stem, suffix=suffix) -> str:
+        def name(n: int, stem: str = stem, suffix: str = suffix) -> str:
             return f"{stem}.annotated{suffix}" if n == 1 else f"{stem}-{n}.annotated{suffix}"
 
         if out_dir is None:
@@ -146,7 +148,7 @@ def write_summary(report: Report, path: str | Path, lang: str = "zh", *, plans: 
     return path
 
 
-def _formats(wb: xlsxwriter.Workbook) -> dict:
+def _formats(wb: xlsxwriter.Workbook) -> dict[str, Format]:
     base = {"valign": "top", "font_size": 10}
     return {
         "head": wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1, "valign": "vcenter",
@@ -178,7 +180,7 @@ def _rows(report: Report, lang: str, plans: dict[int, Plan]) -> list[tuple[int, 
     return sorted(out, key=lambda item: item[2].severity is not Severity.ERROR)
 
 
-def _issues_sheet(wb, fmt, report: Report, lang: str, plans: dict[int, Plan], copies: dict[int, str]) -> None:
+def _issues_sheet(wb: xlsxwriter.Workbook, fmt: dict[str, Format], report: Report, lang: str, plans: dict[int, Plan], copies: dict[int, str]) -> None:
     ws = wb.add_worksheet(word("issues", lang))
     notes = [line for line in (checked_line(report, lang), word("fix_original", lang)) if line]
     for r, note in enumerate(notes):
@@ -217,7 +219,7 @@ def _issues_sheet(wb, fmt, report: Report, lang: str, plans: dict[int, Plan], co
     ws.activate()
 
 
-def _summary_sheet(wb, fmt, report: Report, lang: str, copies: dict[int, str], notes: dict[int, str]) -> None:
+def _summary_sheet(wb: xlsxwriter.Workbook, fmt: dict[str, Format], report: Report, lang: str, copies: dict[int, str], notes: dict[int, str]) -> None:
     ws = wb.add_worksheet(word("summary", lang))
     ws.write_string(0, 0, word("title_report", lang), fmt["title"])
     ws.write_string(1, 0, totals(report).line(lang), fmt["text"])
