@@ -21,13 +21,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, BinaryIO
 
-from ..book import BookData, OrderBook
-from ..choices import choice_lists
+from ..book import BookData, OrderBook, Table
+from ..choices import Choice, choice_lists
 from ..config import Config
 from ..derive import Derived, derive
-from ..schema import DASHBOARD, SHEETS, Sheet, aux_name
+from ..schema import DASHBOARD, SHEETS, Column, Sheet, aux_name
 from ..template.dashboard import _cached as dashboard_cached
 from ..template.dashboard import dashboard_cells, dashboard_values
 from ..validate.cached import matches
@@ -52,7 +52,7 @@ class Changes:
         return not any(self.inputs.values()) and not any(self.cached.values())
 
 
-def _labels(sheet: Sheet, lists, lang: str) -> dict[str, dict[str, str]]:
+def _labels(sheet: Sheet, lists: dict[str, tuple[Choice, ...]], lang: str) -> dict[str, dict[str, str]]:
     return {c.key: {ch.value: ch.label(lang) for ch in lists[c.choices]} for c in sheet.columns if c.choices}
 
 
@@ -76,8 +76,8 @@ def _same(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b
 
 
-def _refresh(edit: SheetEdit, col, now: list[Any], table, numbers: list[int], start: int, n_old: int,
-             labels: dict[str, str] | None, lists, touched: set[int]) -> None:
+def _refresh(edit: SheetEdit, col: Column, now: list[Any], table: Table, numbers: list[int], start: int, n_old: int,
+             labels: dict[str, str] | None, lists: dict[str, tuple[Choice, ...]], touched: set[int]) -> None:
     """Cached results of column ``col`` to rewrite: on every new row, and on book rows whose cached
     result differs from Python's value. A column whose results were never computed (a book saved by
     a library that writes none) is left so, except on new rows. A result of TODAY() (``volatile``:
@@ -115,7 +115,7 @@ def plan_changes(book: OrderBook, data: BookData, *, config: Config, today: date
         labels = _labels(s, lists, book.lang)
         edit = SheetEdit(date1904=date1904)
         inputs = [c for c in s.columns if not c.derived and c.key in table.columns]
-        derived = [c for c in s.columns if c.derived and c.key in table.columns]
+        formula_columns = [c for c in s.columns if c.derived and c.key in table.columns]
         numbers = list(table.row_numbers)
         start = max([table.header_row, *numbers, *(r for r, _, _ in table.stray)]) + 1
         like = max(numbers) if numbers else None
@@ -138,7 +138,7 @@ def plan_changes(book: OrderBook, data: BookData, *, config: Config, today: date
                     if new or not _same(v, rows_old[i].get(c.key)):
                         if not new or (v is not None and v != ""):
                             edit.set(r, table.columns[c.key], Value(_cell_value(v, labels.get(c.key))))
-        for c in sorted(derived, key=lambda c: c.volatile):  # the volatile last: on the rows the others changed
+        for c in sorted(formula_columns, key=lambda c: c.volatile):  # the volatile last: on the rows the others changed
             if c.volatile:
                 touched |= {i for i, r in enumerate(numbers) if r in edit.cells}
             _refresh(edit, c, after[s.key][c.key], table, numbers, start, len(rows_old), labels.get(c.key), lists,
@@ -179,6 +179,7 @@ def dashboard_edit(xml: bytes, data: BookData, derived: Derived, config: Config,
         if have is None or _same_text(have, cached_parts(value, date1904)[1]):
             continue
         m = re.fullmatch(r"([A-Z]+)(\d+)", at)
+        assert m is not None, f"dashboard_cells gives A1 names, not {at!r}"
         edit.set(int(m[2]), ord(m[1]) - 65, Cached(value))
     return edit
 
@@ -198,7 +199,7 @@ def _grow_print_areas(pkg: Package, book: OrderBook, changes: Changes) -> None:
         pkg.new[workbook] = xml.encode("utf-8")
 
 
-def write_changes(path: str | os.PathLike, book: OrderBook, data: BookData, out, *, config: Config,
+def write_changes(path: str | os.PathLike[str], book: OrderBook, data: BookData, out: BinaryIO, *, config: Config,
                   today: date, derived: Derived | None = None, properties: dict[str, str] | None = None,
                   prefetched: Prefetch | None = None) -> Changes:
     """Write the book at ``path`` with ``data`` in place of ``book``'s rows to the open binary file
@@ -226,8 +227,8 @@ def write_changes(path: str | os.PathLike, book: OrderBook, data: BookData, out,
             set_properties(pkg, properties)
         pkg.write_to(out)  # the sheets are patched as they are written
     for s in SHEETS:
-        edit = edits.get(book[s.key].name)
-        if edit is not None and edit.filled & {book[s.key].columns[c.key] for c in s.derived
+        written = edits.get(book[s.key].name)
+        if written is not None and written.filled & {book[s.key].columns[c.key] for c in s.derived
                                                if c.key in book[s.key].columns}:
             changes.past_prepared.append(s.key)
     return changes

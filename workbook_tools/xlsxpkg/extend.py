@@ -34,7 +34,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 from ..book import OrderBook
 from ..cells import MAX_ROW, col_letter
@@ -118,16 +121,17 @@ class ColumnCells:
         self.last_formula = 0
 
     def flag(self, row: int) -> int:
-        if self.full:
-            return self.flags[row] if 0 <= row < len(self.flags) else 0
-        return self.flags.get(row, FORMULA)
+        flags = self.flags
+        if isinstance(flags, bytearray):  # (full)
+            return flags[row] if 0 <= row < len(flags) else 0
+        return flags.get(row, FORMULA)
 
     def empty_rows(self, rows: list[int]) -> set[int]:
         """Those of ``rows`` whose cell holds neither a formula nor a value."""
-        if self.full:
-            flags = self.flags
+        flags = self.flags
+        if isinstance(flags, bytearray):  # (full)
             return {r for r in rows if not flags[r]}
-        return {r for r, f in self.flags.items() if not f}.intersection(rows)
+        return {r for r, f in flags.items() if not f}.intersection(rows)
 
 
 @dataclass
@@ -188,7 +192,13 @@ class BookFacts:
 _CELL_AT = re.compile(rb'<c r="[A-Z]{1,3}(\d+)"[^>]*?(/?)>\s*(?:<(f|v|i))?')
 
 
-def _scan_cells(stream, letters: dict[bytes, int], wanted: dict[int, list[int]] | None
+class _Readable(Protocol):
+    """What a sheet's XML is read from: a file, an in-memory part or :class:`_Inflating`."""
+
+    def read(self, n: int, /) -> bytes: ...
+
+
+def _scan_cells(stream: _Readable, letters: dict[bytes, int], wanted: dict[int, list[int]] | None
                 ) -> tuple[dict[int, ColumnCells], bytes]:
     """What the cells of the columns ``letters`` (column letters -> 0-based index) hold in a sheet's
     XML, read in chunks of whole rows: every row (``wanted`` None: one regular expression over the
@@ -382,14 +392,14 @@ class _Inflating:
             out += self.inflate.decompress(data, n - len(out))
         return out
 
-    def __enter__(self):
+    def __enter__(self) -> _Inflating:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.file.close()
 
 
-def _open_part(pkg: Package, part: str):
+def _open_part(pkg: Package, part: str) -> IO[bytes] | _Inflating:
     if part in pkg.new:
         import io
 
@@ -403,7 +413,7 @@ def _open_part(pkg: Package, part: str):
     return pkg.zip.open(part)
 
 
-def read_facts(path: str | os.PathLike, book: OrderBook,
+def read_facts(path: str | os.PathLike[str], book: OrderBook,
                wanted: dict[str, dict[int, list[int]]] | None = None) -> BookFacts | None:
     """``book_facts`` of the book at ``path``, or None when its package cannot be read so."""
     try:
@@ -476,7 +486,7 @@ def _formula_style(xml: bytes, letter: str, rows: list[int]) -> int | None:
 
 
 def _set_area_end(sqref: str, old_end: int, new_end: int) -> str:
-    def move(m: re.Match) -> str:
+    def move(m: re.Match[str]) -> str:
         if m[3] and int(m[4]) == old_end and int(m[2]) <= old_end:
             return f"{m[1]}{m[2]}:{m[3]}{new_end}"
         return m[0]
@@ -485,7 +495,7 @@ def _set_area_end(sqref: str, old_end: int, new_end: int) -> str:
 
 def _move_ranges(tail: str, old_end: int, new_end: int) -> str:
     """Conditional formats and the autofilter that end at ``old_end`` end at ``new_end``."""
-    def cf(m: re.Match) -> str:
+    def cf(m: re.Match[str]) -> str:
         return m[1] + _set_area_end(m[2], old_end, new_end) + m[3]
     tail = re.sub(r'(<conditionalFormatting\b[^>]*?\ssqref=")([^"]*)(")', cf, tail)
     tail = re.sub(r'(<autoFilter\b[^>]*?\sref=")([^"]*)(")', cf, tail)
@@ -499,7 +509,7 @@ _AFTER_VALIDATIONS = ("hyperlinks", "printOptions", "pageMargins", "pageSetup", 
                       "webPublishItems", "tableParts", "extLst")
 
 
-def _dv_elements(block: str) -> list[re.Match]:
+def _dv_elements(block: str) -> list[re.Match[str]]:
     return list(re.finditer(r"<dataValidation\b[^>]*?(?:/>|>.*?</dataValidation>)", block, re.S))
 
 
@@ -518,7 +528,7 @@ def _restore_validations(tail: str, facts: SheetFacts, columns: dict[int, Any], 
     for e in _dv_elements(block):
         sqref = re.search(r'\ssqref="([^"]*)"', e[0])
         cols = {c for c1, _r1, c2, _r2 in areas(sqref[1]) for c in range(c1, c2 + 1)} if sqref else set()
-        if len(cols) == 1 and next(iter(cols)) in broken:
+        if sqref is not None and len(cols) == 1 and next(iter(cols)) in broken:
             c = next(iter(cols))
             if c in seen:
                 continue  # a second rule on the column: a pasted one, dropped
@@ -548,7 +558,7 @@ def _restore_validations(tail: str, facts: SheetFacts, columns: dict[int, Any], 
     return tail[:pos] + new_block + tail[pos:], fixed
 
 
-def template_validations(config, lang: str) -> dict[str, dict[int, str]]:
+def template_validations(config: Config, lang: str) -> dict[str, dict[int, str]]:
     """The data validation elements of a freshly written template: sheet key -> 0-based column -> XML."""
     from ..template.write import write_book
 
@@ -556,7 +566,7 @@ def template_validations(config, lang: str) -> dict[str, dict[int, str]]:
         path = write_book(Path(tmp) / "template.xlsx", None, config=config, lang=lang)
         with Package(path) as pkg:
             parts = {s.name: s.part for s in pkg.sheets()}
-            out = {}
+            out: dict[str, dict[int, str]] = {}
             for s in SHEETS:
                 xml = pkg.text(parts[s.name(lang)])
                 out[s.key] = {}
@@ -573,7 +583,7 @@ def move_names(xml: str, sheet_keys: list[str | None], ends: dict[str, tuple[int
     end, and print areas taking in every row of data. ``sheet_keys``: the data sheet of each tab."""
     moved = 0
 
-    def one(m: re.Match) -> str:
+    def one(m: re.Match[str]) -> str:
         nonlocal moved
         attrs, text = dict(_ATTR.findall(m[1])), m[2]
         name = attrs.get("name", "")
@@ -594,8 +604,10 @@ def move_names(xml: str, sheet_keys: list[str | None], ends: dict[str, tuple[int
         if new is None:
             return m[0]
         moved += 1
-        head = _RANGE_END.match(text.strip())[1]
-        return f"<definedName{m[1]}>{head}{new}</definedName>"
+        head = _RANGE_END.match(text.strip())
+        if head is None:  # (range_end found the end with this expression: never)
+            return m[0]
+        return f"<definedName{m[1]}>{head[1]}{new}</definedName>"
 
     return _DEFINED.sub(one, xml), moved
 
@@ -633,7 +645,7 @@ def low_sheets(book: OrderBook, facts: BookFacts) -> list[str]:
     return out
 
 
-def extend_book(path: str | os.PathLike, *, config=None, today: date | None = None, force: bool = False,
+def extend_book(path: str | os.PathLike[str], *, config: Config | None = None, today: date | None = None, force: bool = False,
                 only_if_low: bool = False) -> ExtendResult:
     """Prepare rows again on every sheet with fewer than ``rows_ahead`` left, in place (see the
     module's docstring for what changes). ``only_if_low``: leave the book alone unless ``validate``
@@ -668,7 +680,7 @@ def extend_book(path: str | os.PathLike, *, config=None, today: date | None = No
     return result
 
 
-def _plan(pkg: Package, book: OrderBook, facts: BookFacts, config, today: date, result: ExtendResult) -> bool:
+def _plan(pkg: Package, book: OrderBook, facts: BookFacts, config: Config, today: date, result: ExtendResult) -> bool:
     """Put the edits of every part into ``pkg.new``; whether anything changes."""
     from ..choices import choice_lists
     from ..derive import derive
@@ -705,7 +717,7 @@ def _plan(pkg: Package, book: OrderBook, facts: BookFacts, config, today: date, 
         old, new, last = plan[s.key]
         ext = result.sheets[s.key] = SheetExtension(table.name, old, new)
         print_rows[s.key] = last
-        if f is None or old is None:
+        if f is None or old is None or new is None:  # (new is None exactly when old is)
             continue
         part = parts[table.name]
         xml = pkg.read(part)
@@ -733,8 +745,8 @@ def _plan(pkg: Package, book: OrderBook, facts: BookFacts, config, today: date, 
             for r in range(2, new + 1):
                 if r < len(flags) and flags[r]:
                     continue
-                i = index.get(r)
-                cached = _cached_value(values[i], labels.get(col.key)) if i is not None else ""
+                n = index.get(r)
+                cached = _cached_value(values[n], labels.get(col.key)) if n is not None else ""
                 edit.set(r, c, Formula(at(r)[1:], cached, style))
                 ext.formulas += 1
         body_end = _sheet_data_end(xml)

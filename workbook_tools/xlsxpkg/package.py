@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
+from xml.etree.ElementTree import Element
 from xml.sax.saxutils import escape
 
 from defusedxml import ElementTree as SafeET
@@ -61,7 +63,7 @@ def xml_attr(text: str) -> str:
     return escape(text, {'"': "&quot;"})
 
 
-def parse(data: bytes | str, name: str):
+def parse(data: bytes | str, name: str) -> Element:
     try:
         return SafeET.fromstring(data)
     except SafeET.ParseError as exc:
@@ -71,7 +73,7 @@ def parse(data: bytes | str, name: str):
 class Package:
     """The zip at ``path`` with the parts changed or added so far (``new``) and dropped (``gone``)."""
 
-    def __init__(self, path: str | os.PathLike, *, prefetched: Prefetch | None = None):
+    def __init__(self, path: str | os.PathLike[str], *, prefetched: Prefetch | None = None):
         self.path = Path(path)
         self.prefetched = prefetched
         try:
@@ -79,7 +81,7 @@ class Package:
         except (zipfile.BadZipFile, OSError) as exc:
             raise Unsupported(f"{self.path}: {exc}") from None
         self.names = set(self.zip.namelist())
-        self.new: dict[str, bytes | Iterable[bytes]] = {}
+        self.new: dict[str, bytes | zipio.Chunks] = {}
         self.gone: set[str] = set()
 
     def close(self) -> None:
@@ -88,7 +90,7 @@ class Package:
     def __enter__(self) -> Package:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     # ---------------------------------------------------------------------------------- parts
@@ -197,7 +199,7 @@ class Package:
 
     # ------------------------------------------------------------------------------------ save
 
-    def write_to(self, out) -> None:
+    def write_to(self, out: BinaryIO) -> None:
         """Write the package with the edits to the open binary file ``out``."""
         replace = {n: d for n, d in self.new.items() if n in self.names}
         add = {n: d for n, d in self.new.items() if n not in self.names}
@@ -210,7 +212,7 @@ class Prefetch:
     will patch run side by side. The caller holds the book's lock, so the bytes are the file's;
     ``Package(path, prefetched=...)`` takes them instead of reading the zip again."""
 
-    def __init__(self, path: str | os.PathLike, sheet_names: Iterable[str]):
+    def __init__(self, path: str | os.PathLike[str], sheet_names: Iterable[str]):
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlsx-prefetch")
         self._zip: zipfile.ZipFile | None = None
         self._parts: Future[dict[str, Future[bytes]]] = self._pool.submit(self._start, Path(path), set(sheet_names))
@@ -237,5 +239,5 @@ class Prefetch:
     def __enter__(self) -> Prefetch:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()

@@ -151,7 +151,8 @@ class _SharedFormulas:
         master = self.masters.get(si)
         if master is None:
             return None
-        return Translator("=" + master[1], origin=master[0]).translate_formula(cell)[1:]
+        moved: str = Translator("=" + master[1], origin=master[0]).translate_formula(cell)  # (stub: untyped)
+        return moved[1:]
 
 
 def _unescape(text: str) -> str:
@@ -170,8 +171,8 @@ def _formula_text(cell: _Cell, row: int, shared: _SharedFormulas) -> str | None:
     if f is None:
         return None
     attrs, text = f
-    kind = re.search(rb'\bt="(\w+)"', attrs)
-    kind = kind[1] if kind else b"normal"
+    found = re.search(rb'\bt="(\w+)"', attrs)
+    kind = found[1] if found else b"normal"
     if kind == b"normal":
         return _unescape(text.decode("utf-8"))
     if kind == b"shared":
@@ -187,7 +188,7 @@ def _fill_cell(cell: _Cell, from_row: int, to_row: int, shared: _SharedFormulas)
     text = _formula_text(cell, from_row, shared)
     if text is None:
         return None
-    moved = Translator("=" + text, origin=ref(from_row, cell.col)).translate_formula(ref(to_row, cell.col))[1:]
+    moved: str = Translator("=" + text, origin=ref(from_row, cell.col)).translate_formula(ref(to_row, cell.col))[1:]
     style = cell.style
     s = f' s="{style}"' if style else ""
     return f'<c r="{ref(to_row, cell.col)}"{s}><f>{_escape(moved)}</f></c>'
@@ -200,6 +201,7 @@ def _with_cached(cell: _Cell, value: Any, date1904: bool) -> bytes:
     if t is not None:
         attrs += b' t="%s"' % t.encode()
     f = _F.search(cell.body)
+    assert f is not None, "the caller checked that the cell holds a formula"
     return b"<c" + attrs + b">" + f[0] + b"<v>" + v.encode("utf-8") + b"</v></c>"
 
 
@@ -233,7 +235,7 @@ class _Patcher:
         like = self.like_cells.get(like_row) if like_row is not None else None
         if like_row is not None and like is None:
             raise Unsupported(f"row {like_row} to follow is not above row {number}")
-        if like is not None:  # a new record row: the formulas of the row it follows, where it has no cell
+        if like_row is not None and like is not None:  # a new record row: the formulas of the row it follows, where it has no cell
             for c in like:
                 if c.col not in by_col and not isinstance(edits.get(c.col), Value):
                     filled = _fill_cell(c, like_row, number, self.shared)
@@ -267,9 +269,11 @@ class _Patcher:
         if number in self.wanted_like:
             self.like_cells[number] = _cells(number, body)[0]
 
-    def chunks(self) -> Iterator[bytes]:
+    def chunks(self) -> Iterator[bytes | memoryview]:
         xml = self.xml
         m = re.search(rb"<sheetData\b[^>]*?(/?)>", xml)
+        if m is None:
+            raise Unsupported("worksheet without <sheetData>")
         pending = sorted(self.edit.cells)
         if m[1]:  # <sheetData/>
             yield xml[: m.start()] + b"<sheetData>"
@@ -310,7 +314,7 @@ class _Patcher:
         yield xml[end:]
 
 
-    def _locate(self, start: int, end: int) -> dict[int, re.Match | None] | None:
+    def _locate(self, start: int, end: int) -> dict[int, re.Match[bytes] | None] | None:
         """Each row to edit or follow, found by its ``r`` attribute without scanning the rows between
         (None: a row past the last one). None when a row cannot be found so (then every row is scanned)."""
         xml = self.xml
@@ -321,7 +325,7 @@ class _Patcher:
         if last_r is None:
             return None
         top = int(last_r[1])
-        spots: dict[int, re.Match | None] = {}
+        spots: dict[int, re.Match[bytes] | None] = {}
         pos = start
         for n in sorted(set(self.edit.cells) | self.wanted_like):
             if n > top:
@@ -335,7 +339,7 @@ class _Patcher:
             pos = found.end()
         return spots
 
-    def _at_spots(self, start: int, end: int, spots: dict[int, re.Match | None]) -> Iterator[bytes]:
+    def _at_spots(self, start: int, end: int, spots: dict[int, re.Match[bytes] | None]) -> Iterator[bytes | memoryview]:
         xml = memoryview(self.xml)  # the long runs between edited rows are passed on without a copy
         yield xml[:start]
         last = start
@@ -354,7 +358,7 @@ class _Patcher:
         yield xml[end:]
 
 
-def patch_sheet(xml: bytes, edit: SheetEdit) -> Iterator[bytes]:
+def patch_sheet(xml: bytes, edit: SheetEdit) -> Iterator[bytes | memoryview]:
     """The worksheet ``xml`` with ``edit`` applied, as chunks of bytes."""
     if not edit:
         yield xml

@@ -31,7 +31,7 @@ import io
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from xml.sax.saxutils import unescape
 
@@ -76,6 +76,14 @@ def _attrs(tag: str) -> dict[str, str]:
     return {k: unescape(v1 if q == '"' else v2, _UNESCAPE)
             for k, q, v1, v2 in ((m[1], m[2], m[3], m[4])
                                  for m in re.finditer(r"([\w:.-]+)\s*=\s*(?:(\")([^\"]*)\"|'([^']*)')", tag))}
+
+
+def _start_tag(element: str) -> str:
+    """The start tag an element's text begins with (``<xf numFmtId="14" …>``)."""
+    m = re.match(r"<[^>]*>", element)
+    if m is None:
+        raise Unsupported(f"not an element: {element[:40]!r}")
+    return m[0]
 
 
 def _set_attr(tag: str, name: str, value: str | int) -> str:
@@ -233,7 +241,7 @@ class _Styles:
         self.text = text
         self.p = _prefix(text, "styleSheet")
 
-    def block(self, name: str) -> re.Match | None:
+    def block(self, name: str) -> re.Match[str] | None:
         p = self.p
         return re.search(rf"<{p}{name}\b([^>]*?)(/>|>(.*?)</{p}{name}\s*>)", self.text, re.S)
 
@@ -275,7 +283,7 @@ class _Styles:
 
 
 def _format_code(fragment: str) -> tuple[int, str]:
-    a = _attrs(re.match(r"<[^>]*>", fragment)[0])
+    a = _attrs(_start_tag(fragment))
     return int(a.get("numFmtId", "0")), a.get("formatCode", "")
 
 
@@ -292,12 +300,14 @@ def _map_ids(tag: str, maps: dict[str, dict[int, int]]) -> str:
     return tag
 
 
-def _merge_list(book: _Styles, src: _Styles, name: str, item: str, change=None) -> tuple[dict[int, int], list[str]]:
+def _merge_list(book: _Styles, src: _Styles, name: str, item: str,
+                change: Callable[[str], str] | None = None) -> tuple[dict[int, int], list[str]]:
     """Map each item of the source's block to an identical item of the book's, or to a new one
     appended; returns the map and the fragments to append."""
     have = book.items(name, item)
     index = {frag: i for i, frag in reversed(list(enumerate(have)))}
-    mapping, extra = {}, []
+    mapping: dict[int, int] = {}
+    extra: list[str] = []
     for i, frag in enumerate(src.items(name, item)):
         frag = _prefixed(change(frag) if change else frag, book.p)
         if frag not in index:
@@ -346,7 +356,7 @@ def merge_styles(book_text: str, src_text: str) -> tuple[str, _StyleMaps]:
     borders, _ = _merge_list(book, src, "borders", "border")
 
     def xf(frag: str) -> str:
-        tag = re.match(r"<[^>]*>", frag)[0]
+        tag = _start_tag(frag)
         new = _map_ids(tag, {"numFmtId": fmt_map, "fontId": fonts, "fillId": fills, "borderId": borders})
         return new + frag[len(tag):]
 
@@ -356,7 +366,7 @@ def merge_styles(book_text: str, src_text: str) -> tuple[str, _StyleMaps]:
     src_xfs = src.items("cellXfs", "xf")
     dates = set()
     for i, frag in enumerate(src_xfs):
-        fid = int(_attrs(re.match(r"<[^>]*>", frag)[0]).get("numFmtId", "0"))
+        fid = int(_attrs(_start_tag(frag)).get("numFmtId", "0"))
         if fid in _BUILTIN_DATES or (fid >= 164 and _is_date_format(codes.get(fid, ""))):
             dates.add(i)
     # the source's default format (xf 0) is the book's default: only the others are added
@@ -393,7 +403,7 @@ def sheet_xml(text: str, maps: _StyleMaps, strings: list[str], *, date1904: bool
     """The source sheet's XML (xlsxwriter's: unprefixed) for the book: styles remapped, shared
     strings inline, dates in the 1904 system when ``date1904``, not selected unless ``selected``."""
 
-    def cell(m: re.Match) -> str:
+    def cell(m: re.Match[str]) -> str:
         tag, body = f"<c{m[1]}>", m[2]
         a = _attrs(tag)
         s = int(a.get("s", "0"))
@@ -448,7 +458,7 @@ def _workbook_text(pkg: Package, workbook: str) -> tuple[str, str]:
     return text, _prefix(text, "workbook")
 
 
-def _sheet_elements(text: str, p: str) -> tuple[re.Match, list[re.Match]]:
+def _sheet_elements(text: str, p: str) -> tuple[re.Match[str], list[re.Match[str]]]:
     block = re.search(rf"<{p}sheets\b[^>]*>(.*?)</{p}sheets\s*>", text, re.S)
     if block is None:
         raise Unsupported("workbook.xml: no <sheets>")
@@ -456,12 +466,12 @@ def _sheet_elements(text: str, p: str) -> tuple[re.Match, list[re.Match]]:
     return block, items
 
 
-def _defined_names(text: str, p: str) -> list[re.Match]:
+def _defined_names(text: str, p: str) -> list[re.Match[str]]:
     return list(re.finditer(_element(p, "definedName"), text, re.S))
 
 
 def _local_id(name_element: str) -> int | None:
-    v = _attrs(re.match(r"<[^>]*>", name_element)[0]).get("localSheetId")
+    v = _attrs(_start_tag(name_element)).get("localSheetId")
     return int(v) if v is not None and v.strip().isdigit() else None
 
 
@@ -482,20 +492,20 @@ def _remove_sheet(pkg: Package, index: int, *, active_after: int) -> tuple[list[
     start, end = block.start(1) + item.start(), block.start(1) + item.end()
     text = text[:start] + text[end:]
 
-    def name(m: re.Match) -> str:
+    def name(m: re.Match[str]) -> str:
         local = _local_id(m[0])
         if local is None or local < index:
             return m[0]
         if local == index:
             return ""
-        tag = re.match(r"<[^>]*>", m[0])[0]
+        tag = _start_tag(m[0])
         return _set_attr(tag, "localSheetId", local - 1) + m[0][len(tag):]
 
     text = re.sub(_element(p, "definedName"), name, text, flags=re.S)
     text = re.sub(rf"<{p}definedNames\b[^>]*>\s*</{p}definedNames\s*>", "", text)
     was_active = False
 
-    def view(m: re.Match) -> str:
+    def view(m: re.Match[str]) -> str:
         nonlocal was_active
         tag = m[0]
         a = _attrs(tag)
@@ -636,7 +646,10 @@ def transplant_sheet(pkg: Package, source: bytes, *, sheet: str | None = None) -
     # workbook.xml: the <sheet> entry, its relationship, its defined names
     rid = pkg.add_relationship(workbook, WORKSHEET, posixpath.relpath(names[src_sheet], base or "."))
     text, p = _workbook_text(pkg, workbook)
-    root_tag = re.search(rf"<{p}workbook\b[^>]*>", text)[0]
+    root = re.search(rf"<{p}workbook\b[^>]*>", text)
+    if root is None:
+        raise Unsupported("workbook.xml: no <workbook>")
+    root_tag = root[0]
     r_prefix = re.search(rf"xmlns:([\w.-]+)\s*=\s*[\"']{re.escape(REL)}[\"']", root_tag)
     rel_attr = f'{r_prefix[1]}:id="{rid}"' if r_prefix else f'xmlns:r="{REL}" r:id="{rid}"'
     element = f'<{p}sheet name="{xml_attr(name)}" sheetId="{sheet_id}" {rel_attr}/>'
@@ -644,7 +657,7 @@ def transplant_sheet(pkg: Package, source: bytes, *, sheet: str | None = None) -
     text = text[:block.end(1)] + element + text[block.end(1):]
     local = []
     for e in src_names:
-        tag = re.match(r"<[^>]*>", e)[0]
+        tag = _start_tag(e)
         local.append(_prefixed(_set_attr(tag, "localSheetId", index) + e[len(tag):], p))
     text = _insert_names(text, p, local)
     pkg.new[workbook] = text.encode("utf-8")

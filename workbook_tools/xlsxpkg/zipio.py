@@ -28,7 +28,8 @@ _MAX16 = 0xFFFF
 LEVEL = 1
 _UTF8 = 0x800
 
-Chunks = Iterable[bytes]
+#: A part's bytes in pieces (memoryviews pass long unchanged runs on without a copy: sheet.py).
+Chunks = Iterable[bytes | memoryview]
 
 
 class TooLarge(ValueError):
@@ -141,7 +142,7 @@ BLOCK = 8 << 20
 
 def _blocks(chunks: Chunks) -> Iterator[bytes]:
     """The chunks regrouped into blocks of about BLOCK bytes (a large chunk is cut, small ones joined)."""
-    buf: list[bytes] = []
+    buf: list[memoryview] = []
     size = 0
     for chunk in chunks:
         view = memoryview(chunk)
@@ -164,7 +165,7 @@ def _deflate_block(block: bytes, last: bool) -> bytes:
 def _deflate(chunks: Chunks) -> Iterator[tuple[bytes, bytes]]:
     """(compressed, original) per block, in order; the last block finishes the stream."""
     with ThreadPoolExecutor(max_workers=2) as pool:
-        pending: list[tuple[Future, bytes]] = []
+        pending: list[tuple[Future[bytes], bytes]] = []
         blocks = _blocks(chunks)
         block = next(blocks)
         for following in blocks:
@@ -178,7 +179,7 @@ def _deflate(chunks: Chunks) -> Iterator[tuple[bytes, bytes]]:
             yield future.result(), original
 
 
-def rewrite(src: str, dst: BinaryIO, replace: Mapping[str, Chunks], add: Mapping[str, Chunks] = {},
+def rewrite(src: str, dst: BinaryIO, replace: Mapping[str, Chunks | bytes], add: Mapping[str, Chunks | bytes] = {},
             drop: Iterable[str] = ()) -> None:
     """Write the zip at ``src`` to the open file ``dst`` with the parts in ``replace`` rewritten (in
     place, same order), ``drop`` left out, and ``add`` appended. Every other part is copied as its
