@@ -9,10 +9,11 @@ import zipfile
 from datetime import date
 
 import openpyxl
+import pytest
 
 from workbook_tools.xlsxpkg import zipio
 from workbook_tools.xlsxpkg.cells import value_cell
-from workbook_tools.xlsxpkg.package import Package
+from workbook_tools.xlsxpkg.package import Package, Unsupported
 from workbook_tools.xlsxpkg.props import read_properties, set_properties
 from workbook_tools.xlsxpkg.sheet import Cached, SheetEdit, Value, patch_sheet
 
@@ -85,6 +86,16 @@ def test_patch_sheet_edits_cells_and_fills_formulas_down_on_both_paths():
         assert b'<dimension ref="A1:C6"/>' in out
     assert fast.replace(b'spans="1:3" ', b"") == fast  # untouched rows keep their XML
     assert re.search(rb'<row spans="1:3" r="2">', slow)
+
+
+def test_a_sheet_whose_sheetdata_tag_is_cut_off_is_unsupported_not_a_crash():
+    # "<sheetData" is there but never closed: the patcher's search for the element found nothing and
+    # indexed None (a TypeError, a traceback) before mypy pointed at it
+    xml = b'<worksheet><sheetData'
+    edit = SheetEdit()
+    edit.set(2, 0, Value(1))
+    with pytest.raises(Unsupported, match="worksheet without <sheetData>"):
+        b"".join(patch_sheet(xml, edit))
 
 
 def test_value_cells():
