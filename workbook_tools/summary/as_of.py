@@ -13,12 +13,13 @@ from datetime import date
 from decimal import Decimal
 
 from ..book import BookData
+from ..config import Config
 from ..derive import ZERO, Derived, cents, payment_status
-from .facts import Keys
+from ..keys import Keys
 
 
 def derived_as_of(data: BookData, derived: Derived, day: date, keys: Keys | None = None,
-                  config=None) -> Derived:
+                  config: Config | None = None) -> Derived:
     """``derived`` with the Orders sheet's paid, balance and payment status as they stood at the end
     of ``day``; orders placed after it (or without a date) get blanks, as rows without an order."""
     keys = Keys() if keys is None else keys

@@ -9,6 +9,7 @@ dated in the month; carriers count shipment rows shipped in the month. A blank v
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -26,7 +27,7 @@ def _share(part: Decimal, whole: Decimal) -> float | None:
     return float(part / whole) if whole else None
 
 
-def _grouped(orders: list[Order], keyof, revenue: Decimal) -> dict[Any, Row]:
+def _grouped(orders: list[Order], keyof: Callable[[Order], Any], revenue: Decimal) -> dict[Any, Row]:
     groups: dict[Any, Row] = {}
     for o in orders:
         g = groups.get(keyof(o))
@@ -41,7 +42,7 @@ def _grouped(orders: list[Order], keyof, revenue: Decimal) -> dict[Any, Row]:
     return groups
 
 
-def _by_revenue(row: Row, name: str) -> tuple:
+def _by_revenue(row: Row, name: str) -> tuple[Any, ...]:
     return (-row["revenue"], -row["orders"], row[name])
 
 
@@ -76,7 +77,7 @@ def breakdowns(facts: Facts, month: Month, *, top: int = 10) -> dict[str, list[R
     out["top_products_by_revenue"] = sorted(rows, key=lambda r: (-r["revenue"], -r["quantity"], r["sku"]))[:top]
     out["top_products_by_quantity"] = sorted(rows, key=lambda r: (-r["quantity"], -r["revenue"], r["sku"]))[:top]
 
-    statuses = {c.value: {"status": c.value, "orders": 0, "amount": ZERO} for c in ORDER_STATUS}
+    statuses: dict[str, Row] = {c.value: {"status": c.value, "orders": 0, "amount": ZERO} for c in ORDER_STATUS}
     for o in orders:
         s = statuses.setdefault(o.status, {"status": o.status, "orders": 0, "amount": ZERO})
         s["orders"] += 1
@@ -94,22 +95,22 @@ def breakdowns(facts: Facts, month: Month, *, top: int = 10) -> dict[str, list[R
         key=lambda r: _by_revenue(r, "province"))
 
     methods: dict[str, Row] = {}
-    for p in facts.payments_by_month.get(m, []):
-        r = methods.setdefault(p.method, {"method": p.method, "payments": 0, "amount": ZERO})
+    for pay in facts.payments_by_month.get(m, []):
+        r = methods.setdefault(pay.method, {"method": pay.method, "payments": 0, "amount": ZERO})
         r["payments"] += 1
-        r["amount"] += p.amount
+        r["amount"] += pay.amount
     out["by_payment_method"] = sorted(({**r, "amount": cents(r["amount"])} for r in methods.values()),
                                       key=lambda r: (-r["amount"], -r["payments"], r["method"]))
 
     carriers: dict[str, Row] = {}
-    for s in facts.shipments_by_month.get(m, []):
-        r = carriers.setdefault(s.carrier, {"carrier": s.carrier, "shipments": 0, "_orders": set(), "delivered": 0,
-                                            "_days": 0})
+    for ship in facts.shipments_by_month.get(m, []):
+        r = carriers.setdefault(ship.carrier, {"carrier": ship.carrier, "shipments": 0, "_orders": set(),
+                                               "delivered": 0, "_days": 0})
         r["shipments"] += 1
-        r["_orders"].add(s.order)
-        if s.delivered_on is not None:
+        r["_orders"].add(ship.order)
+        if ship.delivered_on is not None:
             r["delivered"] += 1
-            r["_days"] += (s.delivered_on - s.ship_date).days
+            r["_days"] += (ship.delivered_on - ship.ship_date).days
     out["by_carrier"] = sorted(
         ({"carrier": r["carrier"], "shipments": r["shipments"], "orders": len(r["_orders"]),
           "delivered": r["delivered"],
@@ -123,7 +124,7 @@ def breakdowns(facts: Facts, month: Month, *, top: int = 10) -> dict[str, list[R
 
 def daily(orders: list[Order], month: Month) -> list[Row]:
     """Every day of the month: orders placed (any status) and revenue (not cancelled)."""
-    days = [{"date": month.first + timedelta(days=i), "orders": 0, "revenue": ZERO} for i in range(month.days)]
+    days: list[Row] = [{"date": month.first + timedelta(days=i), "orders": 0, "revenue": ZERO} for i in range(month.days)]
     for o in orders:
         d = days[o.order_date.day - 1]
         d["orders"] += 1
@@ -138,7 +139,7 @@ def monthly(facts: Facts, month: Month, n: int = 12) -> list[Row]:
     """The ``n`` months up to this one: orders (any status), revenue (not cancelled), payments received.
     Months before the book's first order have None."""
     first = facts.first_month
-    rows = []
+    rows: list[Row] = []
     for i in range(n - 1, -1, -1):
         m = month.shift(-i)
         if first is None or m.index < first:

@@ -6,9 +6,10 @@ products by revenue (bars, largest on top) and this month's orders by status (co
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from xlsxwriter import Workbook
+from xlsxwriter.chart import Chart
 from xlsxwriter.worksheet import Worksheet
 
 from .texts import tr
@@ -24,12 +25,13 @@ _AXIS = {"num_font": {**_FONT, "size": 9}, "line": {"color": "#BFBFBF"}}
 _GRID = {"major_gridlines": {"visible": True, "line": {"color": "#E7E6E6"}}}
 
 
-def _ref(ws: Worksheet, placed: Placed, field: str) -> list:
+def _ref(ws: Worksheet, placed: Placed, field: str) -> list[str | int]:
+    """A series' cells as xlsxwriter takes them: [sheet, first row, col, last row, col]."""
     col = placed.cols[field]
     return [ws.name, placed.first, col, placed.last, col]
 
 
-def _chart(wb: Workbook, kind: str, title: str, **options):
+def _chart(wb: Workbook, kind: str, title: str, **options: Any) -> Chart:
     chart = wb.add_chart({"type": kind, **options})
     chart.set_title({"name": title, **_TITLE})
     chart.set_legend({"none": True})
@@ -44,7 +46,7 @@ def add_charts(wb: Workbook, ws: Worksheet, summary: MonthlySummary, placed: dic
     ((first column, width in pixels)); they move and size with the cells."""
     height = int(rows * row_px) - 8
 
-    def place(chart, at_row: int, block: tuple[int, int]) -> None:
+    def place(chart: Chart, at_row: int, block: tuple[int, int]) -> None:
         chart.set_size({"width": block[1] - 2, "height": height})
         ws.insert_chart(at_row, block[0], chart, {"x_offset": 1, "y_offset": 4, "object_position": 1})
     money = {"num_format": "#,##0", **_AXIS, **_GRID}

@@ -25,8 +25,12 @@ from .months import month_index
 
 ZERO = Decimal(0)
 
+#: An order as ``Facts.orders`` keeps it: (month index, not cancelled, order date, due date, customer
+#: key, customer id as typed, status).
+DatedOrder = tuple[int, bool, date, date | None, str, Any, str]
 
-class MonthOf(dict):
+
+class MonthOf(dict[date, int]):
     """``months[d]``: month index of a date, computed once per distinct date."""
 
     def __missing__(self, d: date) -> int:
@@ -95,7 +99,7 @@ class Facts:
     products: dict[str, tuple[str, str]] = field(default_factory=dict)
     #: order key -> (month index, not cancelled, order date, due date, customer key, customer id as
     #: typed, status) of every order with an order date (the first row with that number)
-    orders: dict[str, tuple] = field(default_factory=dict)
+    orders: dict[str, DatedOrder] = field(default_factory=dict)
     #: The lookup keys made so far (shared by later stages).
     keys: Keys = field(default_factory=Keys)
 

@@ -31,7 +31,7 @@ from decimal import Decimal
 
 from ..derive import cents
 from .facts import Facts
-from .model import FIGURE_KINDS, Figure
+from .model import FIGURE_KINDS, Figure, Number
 from .months import Month, month_index
 
 ZERO = Decimal(0)
@@ -42,7 +42,7 @@ def _mean(total: float, n: int) -> float | None:
 
 
 def month_figures(facts: Facts, month: Month, outstanding: Callable[[date], Decimal], as_of: date | None = None
-                  ) -> dict[str, object] | None:
+                  ) -> dict[str, Number | None] | None:
     """The figures of one month, or None when the book has no data that far back.
     ``outstanding(day)`` gives the receivables at the end of a day; the month's are at the end of
     ``as_of`` (default: its last day)."""
@@ -91,7 +91,8 @@ def key_figures(facts: Facts, month: Month, as_of: date, outstanding: Callable[[
     before = month_figures(facts, month.shift(-1), outstanding)
     year_ago = month_figures(facts, month.shift(-12), outstanding)
     if now is None:  # a month before the book's first order
-        now = dict.fromkeys(FIGURE_KINDS)
+        blank: dict[str, Number | None] = dict.fromkeys(FIGURE_KINDS)
+        now = blank
     return {
         key: Figure(key, now[key], before[key] if before else None, year_ago[key] if year_ago else None)
         for key in FIGURE_KINDS

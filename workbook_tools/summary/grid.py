@@ -15,7 +15,7 @@ from typing import Any
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from ..derive import serial
+from ..dates import serial
 
 
 class Grid:

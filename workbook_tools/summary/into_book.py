@@ -22,6 +22,7 @@ import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..book import OrderBook
 from ..config import Config
@@ -30,6 +31,10 @@ from ..safe_io import atomic_path, backup, locked
 from .model import MonthlySummary
 from .months import Month
 from .sheet import add_summary_sheet
+
+if TYPE_CHECKING:
+    from ..template.write import Progress
+    from ..xlsxpkg.package import Package
 
 #: Content types of a macro-enabled workbook's main part (.xlsm, .xltm).
 _MACRO = "macroEnabled"
@@ -45,7 +50,7 @@ class IntoBook:
     notes: tuple[str, ...] = ()
 
 
-def default_copy_path(book_path: str | os.PathLike, month: Month | str) -> Path:
+def default_copy_path(book_path: str | os.PathLike[str], month: Month | str) -> Path:
     """``订单管理簿.xlsx`` -> ``订单管理簿.with-summary-2026-10.xlsx`` beside it (names.py's scheme; an
     ``.xlsm`` keeps its suffix): the book with the report added, never taken for the standalone
     ``订单管理簿.summary-2026-10.xlsx``."""
@@ -54,7 +59,7 @@ def default_copy_path(book_path: str | os.PathLike, month: Month | str) -> Path:
     return output_path(book_path, "with-summary", str(month), Path(book_path).suffix or ".xlsx")
 
 
-def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
+def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
     """Whether the paths name one file (through links), or would once written."""
     a, b = Path(a), Path(b)
     try:
@@ -80,7 +85,7 @@ def report_workbook(summary: MonthlySummary, lang: str, config: Config | None = 
     return buf.getvalue()
 
 
-def _book_lang(pkg, config: Config) -> str:
+def _book_lang(pkg: Package, config: Config) -> str:
     """The book's language from its sheet names (as the reader decides it)."""
     from ..errors import WorkbookToolsError
     from ..read.sheets import find_sheets
@@ -91,7 +96,7 @@ def _book_lang(pkg, config: Config) -> str:
         return config.language
 
 
-def _check_suffix(pkg, book_path: Path, output: Path) -> None:
+def _check_suffix(pkg: Package, book_path: Path, output: Path) -> None:
     """A macro book's copy must be an .xlsm, and only a macro book's: Excel will not open a file
     whose content does not match its extension."""
     from ..xlsxpkg.transplant import content_type
@@ -106,15 +111,10 @@ def _check_suffix(pkg, book_path: Path, output: Path) -> None:
                           "no macros: name the copy .xlsx (Excel does not open it as .xlsm)")
 
 
-def _write(pkg, out) -> None:
-    """``Package.write_to`` (``save`` in earlier versions)."""
-    write = getattr(pkg, "write_to", None) or pkg.save
-    write(out)
-
-
-def summary_into_book(book_path: str | os.PathLike, summary: MonthlySummary, *, output: str | os.PathLike | None = None,
-                      lang: str | None = None, config: Config | None = None, book: OrderBook | None = None,
-                      now: datetime | None = None, progress=None, force: bool = False) -> IntoBook:
+def summary_into_book(book_path: str | os.PathLike[str], summary: MonthlySummary, *,
+                      output: str | os.PathLike[str] | None = None, lang: str | None = None,
+                      config: Config | None = None, book: OrderBook | None = None, now: datetime | None = None,
+                      progress: Progress | None = None, force: bool = False) -> IntoBook:
     """Write a copy of the book at ``book_path`` with the summary sheet added last; return where it went.
 
     The report sheet is in ``lang`` (default: the book's; ``book`` may pass the book already read,
@@ -143,7 +143,7 @@ def summary_into_book(book_path: str | os.PathLike, summary: MonthlySummary, *, 
                     if over_book:
                         saved = backup(book_path, now=now)
                     with open(tmp, "wb") as out:
-                        _write(pkg, out)
+                        pkg.write_to(out)
         except Unsupported as exc:
             raise OutputError(f"{book_path}: 无法把月报加入这个订单簿 / cannot add the report to this book "
                               f"({exc}); nothing was written — write the summary as its own workbook (without "

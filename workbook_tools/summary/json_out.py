@@ -78,7 +78,7 @@ def summary_dict(summary: MonthlySummary) -> dict[str, Any]:
     }
 
 
-def write_json(summary: MonthlySummary, path: str | os.PathLike) -> Path:
+def write_json(summary: MonthlySummary, path: str | os.PathLike[str]) -> Path:
     path = Path(path)
     with atomic_path(path) as tmp:
         tmp.write_text(json.dumps(summary_dict(summary), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

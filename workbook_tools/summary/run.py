@@ -8,7 +8,9 @@ import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from ..book import BookData, OrderBook, Row
 from ..config import Config
 from ..errors import WorkbookToolsError
 from ..settings import Settings, given
@@ -18,6 +20,9 @@ from .model import MonthlySummary
 from .months import Month
 from .sheet import default_summary_path, write_summary
 from .text import figures_text
+
+if TYPE_CHECKING:
+    from ..template.write import Progress
 
 
 class MonthOutsideData(WorkbookToolsError):
@@ -31,7 +36,7 @@ class MonthOutsideData(WorkbookToolsError):
                          f"the book has no orders in {month} (orders from {span}); no report written")
 
 
-def data_span(rows: list[dict]) -> tuple[Month, Month] | None:
+def data_span(rows: list[Row]) -> tuple[Month, Month] | None:
     """The first and the last month in which the book has an order (by order date)."""
     days = [r["order_date"] for r in rows if r.get("order_date") is not None and hasattr(r["order_date"], "year")]
     if not days:
@@ -45,7 +50,7 @@ _DATED = {"orders": "order_date", "payments": "paid_on", "shipments": "ship_date
           "status_log": "timestamp"}
 
 
-def as_of_day(data, day: date):
+def as_of_day(data: OrderBook | BookData, day: date) -> BookData:
     """The book's rows as they stood at the end of ``day``: rows dated later are left out."""
     from datetime import datetime
 
@@ -53,7 +58,7 @@ def as_of_day(data, day: date):
 
     rows = _rows(data)
 
-    def later(value) -> bool:
+    def later(value: object) -> bool:
         if isinstance(value, datetime):
             value = value.date()
         return isinstance(value, date) and value > day
@@ -86,10 +91,11 @@ class SummaryRun:
         return out
 
 
-def run_summary(book_path: str | os.PathLike, month: str | Month, *, output: str | os.PathLike | None = None,
-                into_book: bool = False, json_path: str | os.PathLike | None = None, lang: str | None = None,
-                config: Config | Settings | None = None, today: date | None = None, progress=None,
-                force: bool = False) -> SummaryRun:
+def run_summary(book_path: str | os.PathLike[str], month: str | Month, *,
+                output: str | os.PathLike[str] | None = None, into_book: bool = False,
+                json_path: str | os.PathLike[str] | None = None, lang: str | None = None,
+                config: Config | Settings | None = None, today: date | None = None,
+                progress: Progress | None = None, force: bool = False) -> SummaryRun:
     """Read the book, summarise ``month``, and write: the summary workbook at ``output`` (default
     ``summary_YYYY-MM.xlsx``), or with ``into_book`` a copy of the book with the report sheet
     (default ``<stem>.with-summary-YYYY-MM.xlsx`` beside it; the book itself only after a backup, locked from
