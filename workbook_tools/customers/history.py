@@ -36,7 +36,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ..book import BookData
+from ..book import BookData, Row
 from ..config import Config
 from ..derive import ZERO, cents, derive
 from .rfm import rfm
@@ -100,7 +100,8 @@ def customer_history(data: BookData, *, config: Config | None = None, today: dat
     for row in data["customers"]:
         k = key(row.get("customer_id"))
         if k and k not in profiles:
-            profiles[k] = CustomerProfile(row["customer_id"], **{c: row.get(c) for c in _COPIED})
+            copied: dict[str, Any] = {c: row.get(c) for c in _COPIED}
+            profiles[k] = CustomerProfile(row["customer_id"], **copied)
 
     book = _Orders(data["orders"], profiles)
     for i, od in enumerate(data["orders"]):
@@ -126,11 +127,12 @@ def customer_history(data: BookData, *, config: Config | None = None, today: dat
     _usual_method(book, data["payments"], config)
     _days_to_pay(book, data["payments"], totals)
 
-    population = [p for p in profiles.values() if p.last_order is not None]
-    for p in population:
-        p.recency_days = (today - p.last_order).days
-    scores = rfm([p.recency_days for p in population], [p.orders for p in population],
-                 [p.total_spent for p in population])
+    dated = [(p, p.last_order) for p in profiles.values() if p.last_order is not None]
+    population = [p for p, _last in dated]
+    recency = [(today - last).days for _p, last in dated]
+    for p, days in zip(population, recency):
+        p.recency_days = days
+    scores = rfm(recency, [p.orders for p in population], [p.total_spent for p in population])
     for p, s in zip(population, scores):
         p.r, p.f, p.m, p.segment = s.r, s.f, s.m, s.segment
     return list(profiles.values())
@@ -139,7 +141,7 @@ def customer_history(data: BookData, *, config: Config | None = None, today: dat
 class _Orders:
     """Each order row's customer (a profile, or None) and whether it counts (not cancelled)."""
 
-    def __init__(self, orders: list[dict], profiles: dict[str, CustomerProfile]):
+    def __init__(self, orders: list[Row], profiles: dict[str, CustomerProfile]):
         self.rows = orders
         self.owner = [profiles.get(key(o.get("customer_id"))) for o in orders]
         self.live = [o.get("status") != "cancelled" for o in orders]
@@ -153,12 +155,19 @@ class _Orders:
         i = self.row_of.get(key(order_no))
         return None if i is None or self.owner[i] is None else i
 
+    def profile(self, i: int) -> CustomerProfile:
+        """The customer of the order at row ``i``, one ``of`` gave (so one with a profile)."""
+        p = self.owner[i]
+        if p is None:
+            raise ValueError(f"order row {i} has no customer profile")
+        return p
 
-def _favourites(book: _Orders, lines: list[dict], amounts: list[Any], products: list[dict]) -> None:
-    names: dict[str, tuple[str, str]] = {}
+
+def _favourites(book: _Orders, lines: list[Row], amounts: list[Any], products: list[Row]) -> None:
+    names: dict[str, tuple[Any, str]] = {}  # sku key -> (the SKU as typed, the product's name)
     for prod in products:
         names.setdefault(key(prod.get("sku")), (prod.get("sku"), prod.get("name") or ""))
-    qty: dict[int, Counter] = defaultdict(Counter)
+    qty: dict[int, Counter[str]] = defaultdict(Counter)
     amount: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     spelt: dict[str, str] = {}
     for ln, amt in zip(lines, amounts):
@@ -168,9 +177,9 @@ def _favourites(book: _Orders, lines: list[dict], amounts: list[Any], products: 
         qty[i][sku] += ln.get("quantity") or 0
         amount[i][sku] += amt or ZERO
         spelt.setdefault(sku, names.get(sku, (ln["sku"], ""))[0])
-    per_customer: dict[int, tuple[CustomerProfile, Counter, dict[str, Decimal]]] = {}
+    per_customer: dict[int, tuple[CustomerProfile, Counter[str], dict[str, Decimal]]] = {}
     for i in qty:
-        p = book.owner[i]
+        p = book.profile(i)
         _p, q, a = per_customer.setdefault(id(p), (p, Counter(), defaultdict(Decimal)))
         q.update(qty[i])
         for sku, v in amount[i].items():
@@ -180,14 +189,14 @@ def _favourites(book: _Orders, lines: list[dict], amounts: list[Any], products: 
         p.favourites = tuple(Favourite(spelt[s], names.get(s, ("", ""))[1], q[s], a[s]) for s in top)
 
 
-def _usual_method(book: _Orders, pays: list[dict], config: Config) -> None:
+def _usual_method(book: _Orders, pays: list[Row], config: Config) -> None:
     rank = {m: n for n, m in enumerate(config.lists.payment_methods)}
-    seen: dict[int, tuple[CustomerProfile, Counter, dict[str, Decimal]]] = {}
+    seen: dict[int, tuple[CustomerProfile, Counter[str], dict[str, Decimal]]] = {}
     for pay in pays:
         i, amt, method = book.of(pay.get("order_no")), pay.get("amount"), pay.get("method")
         if i is None or amt is None or amt <= 0 or not method:
             continue
-        p = book.owner[i]
+        p = book.profile(i)
         _p, count, received = seen.setdefault(id(p), (p, Counter(), defaultdict(Decimal)))
         count[method] += 1
         received[method] += amt
@@ -195,7 +204,7 @@ def _usual_method(book: _Orders, pays: list[dict], config: Config) -> None:
         p.usual_method = min(count, key=lambda m: (-count[m], -received[m], rank.get(m, len(rank)), m))
 
 
-def _days_to_pay(book: _Orders, pays: list[dict], totals: list[Any]) -> None:
+def _days_to_pay(book: _Orders, pays: list[Row], totals: list[Any]) -> None:
     by_order: dict[int, list[tuple[date, int, Decimal]]] = defaultdict(list)
     for n, pay in enumerate(pays):
         i = book.of(pay.get("order_no"))
@@ -212,7 +221,7 @@ def _days_to_pay(book: _Orders, pays: list[dict], totals: list[Any]) -> None:
                 continue
             running += amt
             if running >= total:
-                p = book.owner[i]
+                p = book.profile(i)
                 spans.setdefault(id(p), (p, []))[1].append((paid_on - ordered).days)
                 break
     for p, days in spans.values():
@@ -226,5 +235,5 @@ def unprofiled_orders(data: BookData) -> int:
     return sum(1 for o in data["orders"] if key(o.get("customer_id")) not in known)
 
 
-def segment_counts(profiles: list[CustomerProfile]) -> Counter:
+def segment_counts(profiles: list[CustomerProfile]) -> Counter[str]:
     return Counter(p.segment for p in profiles)
