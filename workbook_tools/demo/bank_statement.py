@@ -26,7 +26,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from ..book import BookData
+from ..book import BookData, Row
+
+#: A statement line: (date, seconds into the day, credit, debit, payer, payer account, memo, reference).
+Line = tuple[date, int, Decimal | None, Decimal | None, str, str, str, str]
 
 PERIOD_DAYS = 61
 ACCOUNT = "3301 0400 0123 4567 890"
@@ -62,17 +65,17 @@ def sample_bank_statement(data: BookData, *, seed: int = 1, today: date | None =
     customers = {c["customer_id"]: c for c in data["customers"]}
     orders = {o["order_no"]: o for o in data["orders"]}
 
-    def customer_of(p: dict) -> dict | None:  # a payment on account names its customer, not an order
+    def customer_of(p: Row) -> Row | None:  # a payment on account names its customer, not an order
         return customers.get(p.get("customer_id") or orders.get(p["order_no"], {}).get("customer_id"))
 
-    # (date, seconds, credit, debit, payer, payer account, memo, reference)
-    lines: list[tuple] = []
+    lines: list[Line] = []
     accounts: dict[str, str] = {}
     recent = [p for p in data["payments"] if p.get("paid_on") and start <= p["paid_on"] <= today
               and p.get("amount") and p.get("method") != "现金"]
     transfers = [p for p in recent if p["method"] == "银行转账" and p["amount"] > 0 and p.get("reference")]
     companies = [p for p in transfers if (customer_of(p) or {}).get("contact")]
-    no_reference = (companies or transfers or [None])[len(companies or transfers) // 2]
+    pool: list[Row | None] = list(companies or transfers) or [None]
+    no_reference = pool[len(companies or transfers) // 2]
     left_out = {id(p) for p in rng.sample([p for p in recent if p["amount"] > 0 and p is not no_reference],
                                           min(3, len(recent) // 20))}
     for p in recent:
@@ -104,7 +107,7 @@ def sample_bank_statement(data: BookData, *, seed: int = 1, today: date | None =
         lines.append((day, seconds, credit, debit, payer, acct, memo, reference))
 
     # lines that are no payment of ours
-    def extra(day: date, credit, debit, payer: str, memo: str) -> None:
+    def extra(day: date, credit: Decimal | None, debit: Decimal | None, payer: str, memo: str) -> None:
         if start <= day <= today:
             lines.append((day, rng.randrange(8 * 3600, 18 * 3600), credit, debit, payer,
                           _digits(rng, 19) if payer else "", memo, _digits(rng, 20)))
@@ -119,7 +122,7 @@ def sample_bank_statement(data: BookData, *, seed: int = 1, today: date | None =
         extra(quarter_end, Decimal("127.36"), None, "", "结息")
     extra(start + timedelta(days=PERIOD_DAYS // 3), Decimal("8600.00"), None, "宁波恒信包装材料有限公司", "往来款")
     if companies:  # a customer paid in advance and nobody recorded it
-        cust = customer_of(companies[0])
+        cust = customer_of(companies[0]) or {}
         extra(start + timedelta(days=PERIOD_DAYS * 2 // 3), Decimal("5000.00"), None, cust["name"], "预付货款")
     extra(start + timedelta(days=PERIOD_DAYS // 2), None, Decimal("23480.00"), "温州宏达办公家具制造有限公司",
           "支付货款")

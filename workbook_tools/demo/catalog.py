@@ -23,7 +23,8 @@ class Item(NamedTuple):
     bulky: bool = False
 
 
-def _i(category, name, prefix, unit, price, qty, specs, demand=1.0, bulky=False) -> Item:
+def _i(category: str, name: str, prefix: str, unit: str, price: tuple[float, float], qty: tuple[int, int],
+       specs: str, demand: float = 1.0, bulky: bool = False) -> Item:
     return Item(category, name, prefix, unit, price, qty, tuple(specs.split()), demand, bulky)
 
 

@@ -10,8 +10,12 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from ..config import Config
+
+if TYPE_CHECKING:
+    from .shipping import Ship
 
 D = 1440  #: minutes per day
 H = 60
@@ -64,7 +68,7 @@ class Ctx:
     used_tracking: set[str] = field(default_factory=set)
     used_refs: set[str] = field(default_factory=set)
     #: Carriers the demo uses (shipping.Ship) and their cumulative weights (normal, bulky goods).
-    ships: list = field(default_factory=list)
+    ships: list[Ship] = field(default_factory=list)
     ship_cum: list[float] = field(default_factory=list)
     ship_cum_bulky: list[float] = field(default_factory=list)
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from itertools import accumulate
+from typing import Any
 
 from ..book import BookData
 from ..config import Config
@@ -16,7 +17,7 @@ from .lifecycle import simulate
 from .orders import ORDER_NOTES, LineMaker, Order, order_days, order_minute
 from .payments import Payer
 from .people import Customer, make_customers, staff_names
-from .products import make_products, product_count
+from .products import Product, make_products, product_count
 from .rows import book_rows
 from .shipping import setup_carriers
 from .stock import make_adjustments, make_returns, number_moves, plan_stock
@@ -89,11 +90,11 @@ def generate_demo(orders: int = 2000, *, seed: int = 1, today: date | None = Non
     return data
 
 
-def _cum(weights) -> list[float]:
+def _cum(weights: Iterable[float]) -> list[float]:
     return list(accumulate(weights))
 
 
-def _orders(ctx: Ctx, customers: list[Customer], n: int, products, report: Progress) -> list[Order]:
+def _orders(ctx: Ctx, customers: list[Customer], n: int, products: list[Product], report: Progress) -> list[Order]:
     rng = ctx.rng
     days = order_days(ctx, n)
     who = rng.choices(customers, cum_weights=_cum(c.weight for c in customers), k=n)
@@ -139,7 +140,7 @@ def _tiers(ctx: Ctx, customers: list[Customer]) -> None:
         c.tier = tiers[c.tier_rank]
 
 
-def _ensure_variety(ctx: Ctx, book: list[Order], products) -> None:
+def _ensure_variety(ctx: Ctx, book: list[Order], products: list[Product]) -> None:
     """Small books: make sure every status and both kinds of shipment appear at least once.
 
     Only completed orders (there are always plenty) are re-simulated, most recent first for the
@@ -147,16 +148,18 @@ def _ensure_variety(ctx: Ctx, book: list[Order], products) -> None:
     """
     now = ctx.clock.now
 
-    def has(pred) -> bool:
+    def has(pred: Callable[[Order], bool]) -> bool:
         return any(pred(o) for o in book)
 
-    def redo(candidates, goal, **kw) -> None:
+    def redo(candidates: list[Order], goal: Callable[[Order], bool], **kw: Any) -> None:
         for o in candidates[:50]:
             simulate(ctx, o, products, **kw)
             if goal(o):
                 return
 
-    completed = lambda: [o for o in book if o.status == "completed"]  # noqa: E731
+    def completed() -> list[Order]:
+        return [o for o in book if o.status == "completed"]
+
     if not has(lambda o: any(s[3] is not None for s in o.ships)):
         pool = [o for o in completed() if o.t0 < now - 20 * 1440 and (len(o.lines) > 1 or o.lines[0].qty > 1)]
         redo(pool[::-1], lambda o: any(s[3] is not None for s in o.ships), force_partial=True)
@@ -175,13 +178,14 @@ def _order_numbers(ctx: Ctx, book: list[Order]) -> None:
     dates = ctx.clock.dates
     month_seq: dict[tuple[int, int], int] = {}
     day_seq: dict[int, int] = {}
-    keys = []
+    keys: list[tuple[date, int, int, int]] = []
     for o in book:
         d = dates[o.day]
         month_seq[(d.year, d.month)] = ms = month_seq.get((d.year, d.month), 0) + 1
         day_seq[o.day] = ds = day_seq.get(o.day, 0) + 1
         keys.append((d, ms, ds, o.i + 1))
-    formats = [
+    # (whether it can number this book, the number from (date, month's seq, day's seq, order's seq))
+    formats: list[tuple[bool, Callable[[date, int, int, int], str]]] = [
         (max(month_seq.values()) < 10_000, lambda d, ms, ds, i: f"SO{d:%Y%m}{ms:04d}"),
         (max(day_seq.values()) < 10_000, lambda d, ms, ds, i: f"SO{d:%y%m%d}{ds:04d}"),
         (max(day_seq.values()) < 10_000, lambda d, ms, ds, i: f"SO{d:%Y%m%d}{ds:04d}"),
@@ -190,9 +194,11 @@ def _order_numbers(ctx: Ctx, book: list[Order]) -> None:
         (True, lambda d, ms, ds, i: f"{d:%Y%m%d}{ds:06d}"),
         (True, lambda d, ms, ds, i: f"{i:010d}"),
     ]
-    nos = _first_matching(ctx.config.patterns.order_no, "order_no", [
-        (lambda f=f: [f(*k) for k in keys]) for ok, f in formats if ok
-    ])
+
+    def numbered(f: Callable[[date, int, int, int], str]) -> Callable[[], list[str]]:
+        return lambda: [f(*k) for k in keys]
+
+    nos = _first_matching(ctx.config.patterns.order_no, "order_no", [numbered(f) for ok, f in formats if ok])
     for o, no in zip(book, nos):
         o.no = no
 
@@ -215,19 +221,18 @@ def _customer_ids(ctx: Ctx, customers: list[Customer]) -> None:
     order = sorted(range(len(customers)), key=lambda i: (customers[i].created_on, i))
     n = len(customers)
     width = max(4, len(str(n)))
-    candidates = [
-        (lambda w=w: [f"C{k + 1:0{w}d}" for k in range(n)]) for w in range(width, 9)
-    ] + [
-        lambda: [f"C-{k + 1:0{width}d}" for k in range(n)],
-        lambda: [f"KH{k + 1:0{width}d}" for k in range(n)],
-        lambda: [f"{k + 1:0{width}d}" for k in range(n)],
-    ]
+
+    def numbered(prefix: str, w: int) -> Callable[[], list[str]]:
+        return lambda: [f"{prefix}{k + 1:0{w}d}" for k in range(n)]
+
+    candidates = [numbered("C", w) for w in range(width, 9)] + [
+        numbered("C-", width), numbered("KH", width), numbered("", width)]
     ids = _first_matching(ctx.config.patterns.customer_id, "customer_id", candidates)
     for k, i in enumerate(order):
         customers[i].id = ids[k]
 
 
-def _product_skus(ctx: Ctx, products) -> None:
+def _product_skus(ctx: Ctx, products: list[Product]) -> None:
     n = len(products)
     skus = _first_matching(ctx.config.patterns.sku, "sku", [
         lambda: [f"P{1001 + k}" for k in range(n)],
@@ -239,7 +244,7 @@ def _product_skus(ctx: Ctx, products) -> None:
         p.sku = sku
 
 
-def _first_matching(pattern: str, name: str, candidates) -> list[str]:
+def _first_matching(pattern: str, name: str, candidates: list[Callable[[], list[str]]]) -> list[str]:
     """The first candidate list whose every value matches the configured pattern."""
     rx = compile_pattern(pattern)
     for make in candidates:

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+
+def _pair(text: str) -> tuple[str, str]:
+    """``"王:wang"`` as ``("王", "wang")``."""
+    name, _, pinyin = text.partition(":")
+    return name, pinyin
+
+
 #: Common surnames (roughly by frequency) and their pinyin.
 SURNAMES: tuple[tuple[str, str], ...] = tuple(
-    tuple(p.split(":")) for p in (
+    _pair(p) for p in (
         "王:wang 李:li 张:zhang 刘:liu 陈:chen 杨:yang 黄:huang 赵:zhao 吴:wu 周:zhou 徐:xu 孙:sun "
         "马:ma 朱:zhu 胡:hu 郭:guo 何:he 高:gao 林:lin 罗:luo 郑:zheng 梁:liang 谢:xie 宋:song 唐:tang "
         "许:xu 韩:han 冯:feng 邓:deng 曹:cao 彭:peng 曾:zeng 肖:xiao 田:tian 董:dong 袁:yuan 潘:pan "
@@ -18,7 +25,7 @@ SURNAMES: tuple[tuple[str, str], ...] = tuple(
 
 #: Characters of given names and their pinyin.
 GIVEN: tuple[tuple[str, str], ...] = tuple(
-    tuple(p.split(":")) for p in (
+    _pair(p) for p in (
         "伟:wei 芳:fang 娜:na 敏:min 静:jing 丽:li 强:qiang 磊:lei 军:jun 洋:yang 勇:yong 艳:yan "
         "杰:jie 娟:juan 涛:tao 明:ming 超:chao 秀:xiu 霞:xia 平:ping 刚:gang 桂:gui 英:ying 华:hua "
         "文:wen 辉:hui 建:jian 国:guo 玲:ling 红:hong 宇:yu 浩:hao 鹏:peng 飞:fei 鑫:xin 波:bo 斌:bin "
@@ -33,7 +40,7 @@ GIVEN: tuple[tuple[str, str], ...] = tuple(
 
 #: Shop names (字号) for companies and their pinyin.
 BRANDS: tuple[tuple[str, str], ...] = tuple(
-    tuple(p.split(":")) for p in (
+    _pair(p) for p in (
         "明远:mingyuan 华盛:huasheng 鑫源:xinyuan 恒达:hengda 瑞丰:ruifeng 嘉禾:jiahe 宏图:hongtu "
         "金桥:jinqiao 天诚:tiancheng 信达:xinda 博远:boyuan 启航:qihang 永盛:yongsheng 汇通:huitong "
         "联创:lianchuang 德胜:desheng 新锐:xinrui 卓越:zhuoyue 凯旋:kaixuan 远航:yuanhang 同心:tongxin "

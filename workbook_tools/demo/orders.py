@@ -6,6 +6,7 @@ from bisect import bisect
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_UP, Decimal
 from itertools import accumulate
+from typing import Any
 
 from ..derive import CENT, cents
 from .context import DAYS, Ctx, D, H
@@ -49,13 +50,21 @@ class Order:
     notes: str | None = None
     status: str = ""
     #: [minute, status, issue, resolution, handled_by], strictly increasing minutes.
-    log: list[list] = field(default_factory=list)
+    log: list[list[Any]] = field(default_factory=list)
     #: [minute, Ship, tracking_no, product index or None, quantity or None, delivered minute or None, note]
-    ships: list[list] = field(default_factory=list)
+    ships: list[list[Any]] = field(default_factory=list)
     t1: int | None = None
     t2: int | None = None
     t3: int | None = None
     tc: int | None = None
+
+
+def reached(minute: int | None) -> int:
+    """The minute of a step the order's status says it took (shipped: t2; completed: t2 and t3;
+    cancelled: tc), which lifecycle.py set with the status."""
+    if minute is None:
+        raise ValueError("an order's status names a step it has no minute for")
+    return minute
 
 
 def order_days(ctx: Ctx, n: int) -> list[int]:

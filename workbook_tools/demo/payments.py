@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from ..derive import cents
 from .context import Ctx, D
-from .orders import Order
+from .orders import Order, reached
 from .people import Customer
 
 #: Who pays how: people by phone, businesses by bank transfer.
@@ -75,7 +75,7 @@ class Payer:
     def __init__(self, ctx: Ctx, customers: list[Customer]):
         self.ctx = ctx
         self.methods = list(ctx.config.lists.payment_methods)
-        self.cum = {}
+        self.cum: dict[str, list[int]] = {}
         for kind, table in WEIGHTS.items():
             ws = [table.get(m, 2) for m in self.methods]
             self.cum[kind] = [sum(ws[: i + 1]) for i in range(len(ws))]
@@ -95,7 +95,7 @@ class Payer:
         hi = min(hi, self.ctx.clock.now)
         return lo + self.ctx.rng.randrange(max(1, hi - lo + 1)) if hi > lo else lo
 
-    def _add(self, o: Order, m: int, amount: Decimal, method: str, note: str | None, refund=False) -> None:
+    def _add(self, o: Order, m: int, amount: Decimal, method: str, note: str | None, refund: bool = False) -> None:
         p = Payment(m, o, method, amount, reference(self.ctx, method, m), note, refund)
         self.payments.append(p)
 
@@ -113,18 +113,20 @@ class Payer:
         on_account = any("月结" in h for h in c.habits)
         r = rng.random()
         if st == "completed":
+            t2, t3 = reached(o.t2), reached(o.t3)
             if (on_account and r < 0.85) or r < 0.2:
-                self._add(o, self._between(o.t3, o.t3 + 45 * D), total, method, "月结" if on_account else None)
+                self._add(o, self._between(t3, t3 + 45 * D), total, method, "月结" if on_account else None)
             elif r < 0.45 and (dep := self._deposit(total)):
-                self._add(o, self._between(o.t0, o.t2), dep, method, "定金")
-                self._add(o, self._between(o.t3, o.t3 + 10 * D), total - dep, method, "尾款")
+                self._add(o, self._between(o.t0, t2), dep, method, "定金")
+                self._add(o, self._between(t3, t3 + 10 * D), total - dep, method, "尾款")
             else:
-                self._add(o, self._between(o.t0, min(o.t0 + 2 * D, o.t2)), total, method, None)
+                self._add(o, self._between(o.t0, min(o.t0 + 2 * D, t2)), total, method, None)
         elif st == "shipped":  # paid, or a deposit; customers on account pay after delivery
+            t2 = reached(o.t2)
             if r < 0.65 and not on_account:
-                self._add(o, self._between(o.t0, min(o.t0 + 2 * D, o.t2)), total, method, None)
+                self._add(o, self._between(o.t0, min(o.t0 + 2 * D, t2)), total, method, None)
             elif (r < 0.3 or not on_account) and (dep := self._deposit(total)):
-                self._add(o, self._between(o.t0, o.t2), dep, method, "定金")
+                self._add(o, self._between(o.t0, t2), dep, method, "定金")
         elif st == "processing" or st == "pending":
             if r < (0.4 if st == "processing" else 0.12) and (dep := self._deposit(total)):
                 self._add(o, self._between(o.t0, now), dep, method, "定金")
@@ -134,8 +136,9 @@ class Payer:
             if refund:
                 dep = self._deposit(total) if rng.random() < 0.4 else None
                 paid = dep or total
-                self._add(o, self._between(o.t0, o.tc), paid, method, "定金" if dep else None)
-                self._add(o, self._between(o.tc, o.tc + 3 * D), -paid, method, "订单取消退款", refund=True)
+                tc = reached(o.tc)
+                self._add(o, self._between(o.t0, tc), paid, method, "定金" if dep else None)
+                self._add(o, self._between(tc, tc + 3 * D), -paid, method, "订单取消退款", refund=True)
                 o.log[-1][3] = REFUND_RESOLUTION
 
     def ensure_partly_paid(self, book: list[Order]) -> None:

@@ -135,7 +135,8 @@ def _customer(ctx: Ctx, kind: str, mu: float, sigma: float, names: set[str], pho
     short = city.name.removesuffix("市")
     district = rng.choice(city.districts)
     contact, py = person_name(rng)
-    tax_id = email = None
+    tax_id: str | None = None
+    email: str | None = None
     for _ in range(50):
         if kind == "person":
             name = contact
@@ -155,9 +156,10 @@ def _customer(ctx: Ctx, kind: str, mu: float, sigma: float, names: set[str], pho
             break
     names.add(name)
     if kind != "person" and not abroad:
-        while (tax_id := uscc(rng, prefix, city.admin)) in tax_ids:
+        while (made := uscc(rng, prefix, city.admin)) in tax_ids:
             pass
-        tax_ids.add(tax_id)
+        tax_ids.add(made)
+        tax_id = made
     while (phone := _phone(rng, kind, city)) in phones:
         pass
     phones.add(phone)

@@ -10,7 +10,8 @@ Both outputs are refused before any work when one of them would replace what it 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -48,7 +49,8 @@ def _no_progress(verb_zh: str, verb_en: str, **_: Any) -> Callable[[str, int, in
 
 
 def make_demo(output: str | Path, *, orders: int = 2000, seed: int = 1, today: date | None = None,
-              config: Config | None = None, lang: str | None = None, inputs=(), force: bool = False,
+              config: Config | None = None, lang: str | None = None,
+              inputs: Iterable[str | os.PathLike[str]] = (), force: bool = False,
               phase: Callable[..., Any] | None = None) -> DemoRun:
     """Write a filled demo book at ``output``, validate it, and write the last full month's report
     beside it (``BOOK.summary-YYYY-MM.xlsx``). ``inputs``: files the outputs may never replace (the

@@ -22,7 +22,8 @@ class City(NamedTuple):
     weight: float
 
 
-def _c(province, name, abbr, area, n, admin, districts, weight=1.0) -> City:
+def _c(province: str, name: str, abbr: str, area: str, n: int, admin: str, districts: str,
+       weight: float = 1.0) -> City:
     return City(province, name, abbr, area, n, admin, tuple(districts.split()), weight)
 
 

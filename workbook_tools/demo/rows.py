@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from ..book import BookData
+from ..book import BookData, Row
 from .context import Ctx
 from .orders import Order
 from .payments import Payment
@@ -25,23 +25,23 @@ def customer_terms(c: Customer) -> str:
     """A customer's terms, fixed by its ID (its own generator: the other figures stay as they were)."""
     if c.is_person:
         return "现结" if c.pay_method in _AT_ONCE else "款到发货"
-    names, weights = zip(*_COMPANY_TERMS)
+    names, weights = [name for name, _ in _COMPANY_TERMS], [weight for _, weight in _COMPANY_TERMS]
     return random.Random(f"terms-{c.id}").choices(names, weights)[0]
 
 
-def on_account(pay_rows: list[dict], terms_of: dict[str, str], order_of: dict[str, tuple[str, str]]
-               ) -> list[dict]:
+def on_account(pay_rows: list[Row], terms_of: dict[str, str], order_of: dict[str, tuple[str, str]]
+               ) -> list[Row]:
     """Some months a 月结 customer pays the month's bank transfers for several orders as one transfer
     on account (付款 with the customer, no order; on the last of those days), as such customers pay:
     the orders are then paid by allocation (核销顺序). Payments of cancelled orders stay as they are
     (their refunds name the order). ``order_of``: order number → (customer ID, status)."""
-    groups: dict[tuple, list[int]] = {}
+    groups: dict[tuple[str, int, int], list[int]] = {}  # (customer, year, month) -> rows
     for i, p in enumerate(pay_rows):
         cust, status = order_of.get(p["order_no"], ("", ""))
         if (p["method"] == "银行转账" and p["amount"] > 0 and status != "cancelled"
                 and terms_of.get(cust, "").startswith("月结")):
             groups.setdefault((cust, p["paid_on"].year, p["paid_on"].month), []).append(i)
-    merged: dict[int, dict] = {}
+    merged: dict[int, Row] = {}
     gone: set[int] = set()
     for key, idx in groups.items():
         several = len({pay_rows[i]["order_no"] for i in idx}) > 1

@@ -6,6 +6,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..book import Row
 from ..config import Carrier
 from ..errors import ConfigError
 from ..ids import tracking_matches
@@ -87,7 +88,7 @@ def tracking_no(ctx: Ctx, ship: Ship) -> str:
     return no
 
 
-def local_deliveries(ctx: Ctx, ship_rows: list[dict], city_of: dict[str, str]) -> None:
+def local_deliveries(ctx: Ctx, ship_rows: list[Row], city_of: dict[str, str]) -> None:
     """Turn some whole-order shipments to customers in ``HOME_CITY`` into deliveries without a
     tracking number (送货上门, 自提), in place. Which ones follows from the order number alone, not
     from the book's random stream: the rest of the book stays what it was for the seed (their

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .context import DAYS, Ctx, D, H
 from .names import BRANDS
-from .orders import Order
+from .orders import Order, reached
 from .products import Product
 
 ADJUST_DOWN = ("破损报废", "样品领用", "运输破损", "过期报废", "展厅陈列领用")
@@ -41,15 +41,16 @@ def nice_qty(x: float) -> int:
 def make_returns(ctx: Ctx, orders: list[Order], products: list[Product]) -> list[Move]:
     """A few completed orders with a quality complaint: goods returned and exchanged."""
     rng, now = ctx.rng, ctx.clock.now
-    pool = [o for o in orders if o.status == "completed" and o.t3 <= now - 3 * D]
+    pool = [o for o in orders if o.status == "completed" and reached(o.t3) <= now - 3 * D]
     moves = []
     per_day: dict[int, int] = {}
     for o in sorted(rng.sample(pool, min(len(pool), max(3, len(orders) // 400))), key=lambda o: o.i):
         ln = rng.choice(o.lines)
         k = rng.randint(1, min(ln.qty, 3))
         p = products[ln.product]
-        tq = min(o.t3 + rng.randint(1, 10) * D + rng.randrange(-3 * H, 3 * H), now)
-        tq = max(tq, o.t3 + 1)
+        t3 = reached(o.t3)
+        tq = min(t3 + rng.randint(1, 10) * D + rng.randrange(-3 * H, 3 * H), now)
+        tq = max(tq, t3 + 1)
         day = min(ctx.clock.today_i, tq // D + rng.randint(1, 4))
         o.log.append([tq, "completed", "质量问题", f"客户退回{k}{p.unit}，已换新发出", ctx.handler()])
         # the return and the replacement sent out share one document number
