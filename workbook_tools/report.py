@@ -9,9 +9,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from .exits import Exit, findings_exit
 from .findings import Finding, FindingCounts, ordered
-
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 
 
 @dataclass
@@ -68,10 +67,10 @@ class Report:
         return not any(r.error or r.errors for r in self.files)
 
     @property
-    def exit_code(self) -> int:
+    def exit_code(self) -> Exit:
         if any(r.error for r in self.files):
-            return EXIT_UNREADABLE
-        return EXIT_FINDINGS if any(r.errors for r in self.files) else EXIT_CLEAN
+            return Exit.INPUT
+        return findings_exit(any(r.errors for r in self.files))
 
     def flatten(self, fields: list[str]) -> list[list[Any]]:
         """Compact rows for tests and CSVs: ``report.flatten(["cell", "code"])``."""

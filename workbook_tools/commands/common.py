@@ -10,10 +10,13 @@ from pathlib import Path
 import click
 
 from ..errors import WorkbookToolsError
+from ..exits import Exit
+from ..lang import say
 from ..outputs import book_output  # noqa: F401  (the library's consent and lock, for the commands)
 from .speak import Command, Group, current_lang  # noqa: F401  (the commands' class, for every module)
 
-EXIT_INPUT = 2
+_NO_MEMORY = ("内存不足，未能完成：这本簿的行或单元格多到这台电脑一次读不下",
+              "not enough memory to finish: the book holds more rows or cells than this machine can read at once")
 
 
 def handle_errors(fn):
@@ -21,13 +24,12 @@ def handle_errors(fn):
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except WorkbookToolsError as exc:
-            click.echo(f"orderbook: {exc}", err=True)
-            sys.exit(EXIT_INPUT)
+        except WorkbookToolsError as exc:  # in the command line's language (--lang, else the locale)
+            click.echo(f"orderbook: {exc.text(current_lang())}", err=True)
+            sys.exit(Exit.INPUT)
         except MemoryError:  # a book too big for this machine is not a damaged book, nor a bug
-            click.echo("orderbook: 内存不足，未能完成 / not enough memory to finish: the book holds more rows or cells "
-                       "than this machine can read at once", err=True)
-            sys.exit(EXIT_INPUT)
+            click.echo("orderbook: " + say(current_lang(), _NO_MEMORY), err=True)
+            sys.exit(Exit.INPUT)
 
     return wrapper
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
+from ..exits import Exit
 from .common import (
-    EXIT_INPUT,
     Command,
     config_option,
     handle_errors,
@@ -16,8 +16,6 @@ from .common import (
     load_settings,
 )
 from .words import say
-
-EXIT_REFUSED = 1
 
 
 @click.command("export", cls=Command,
@@ -76,7 +74,7 @@ def _book(book: Path, url, name: str | None, config_path: Path | None, lang: str
         result = export_book(opened, url, name=name, config=settings.config)
     except ExportRefused as refused:
         click.echo(f"orderbook: {book}: " + "\n".join(refusal_lines(refused.problems, lang)), err=True)
-        sys.exit(EXIT_REFUSED)
+        sys.exit(Exit.FINDINGS)  # a book refused, its cells listed
     click.echo(say("exported", lang, book=book, url=result.url, name=result.book))
     if result.added_columns:
         click.echo(say("added_columns", lang, columns=say("list_sep", lang).join(result.added_columns)))
@@ -102,9 +100,9 @@ def _folder(folder: Path, url, config_path: Path | None, lang: str) -> None:
     if done.elsewhere:
         click.echo(say("elsewhere", lang, books=say("list_sep", lang).join(done.elsewhere)))
     if done.unreadable:
-        sys.exit(EXIT_INPUT)
+        sys.exit(Exit.INPUT)
     if done.refused:
-        sys.exit(EXIT_REFUSED)
+        sys.exit(Exit.FINDINGS)  # a book refused, its cells listed
 
 
 def _book_line(b, lang: str) -> str:

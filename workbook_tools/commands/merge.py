@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from ..exits import findings_exit
+from ..lang import label
 from ..schema import SHEETS
 from .common import (
     Command,
@@ -20,8 +22,6 @@ from .common import (
     wrote,
 )
 from .words import say
-
-EXIT_CONFLICTS = 1
 
 
 @click.command("merge", cls=Command,
@@ -75,9 +75,9 @@ def command(books: tuple[Path, ...], output: Path, prefer: Path | None, lang: st
         for c in result.conflicts:
             click.echo("  " + describe(c, said))
     for note in result.notes:
-        click.echo(say("note", said, note=note))
+        click.echo(say("note", said, note=label(note, said)))
     click.echo(settings.line(said))
-    sys.exit(EXIT_CONFLICTS if result.unresolved else 0)
+    sys.exit(findings_exit(bool(result.unresolved)))  # conflicts left unresolved
 
 
 def summary_table(result, lang: str = "zh") -> str:

@@ -24,6 +24,8 @@ from collections.abc import Mapping, Sequence
 
 import click
 
+from ..exits import Exit
+
 _LANG: contextvars.ContextVar[str | None] = contextvars.ContextVar("orderbook_cli_lang", default=None)
 
 
@@ -285,15 +287,15 @@ class Speaking:
                 click.echo(error_line(exc), err=True)
                 if not standalone_mode:
                     raise
-                sys.exit(exc.exit_code)
+                sys.exit(Exit.INPUT)  # click's own mistakes on the line, and a file it could not open
             except click.Abort:
                 if not standalone_mode:
                     raise
                 click.echo(pick("orderbook: 已中止。", "orderbook: aborted."), err=True)
-                sys.exit(1)
+                sys.exit(Exit.ABORTED)
             if not standalone_mode:
                 return rv
-            sys.exit(rv if isinstance(rv, int) else 0)
+            sys.exit(rv if isinstance(rv, int) else Exit.CLEAN)
         finally:
             _LANG.reset(token)
 

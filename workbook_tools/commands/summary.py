@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from ..exits import Exit
 from .common import (
     Command,
     backed_up,
@@ -103,7 +104,7 @@ def command(book: Path, month: str | None, output: Path | None, into_book: bool,
                 said = (f"注意：订单簿没有带下单日期的订单，{outside.month} 未生成月报" if (lang or config.language) == "zh"
                         else f"warning: the book has no dated orders; no report written for {outside.month}")
             click.echo(said, err=True)
-            sys.exit(1)
+            sys.exit(Exit.FINDINGS)
         saved.append(saved_book)
     lang = lang or config.language
     for s in saved:

@@ -27,6 +27,7 @@ from ..choices import choice_lists, label_of
 from ..codes import Severity
 from ..config import Config
 from ..errors import BookReadError
+from ..exits import Exit, findings_exit
 from ..findings import Finding
 from ..perf import gc_paused
 from ..safe_io import locked
@@ -111,10 +112,10 @@ class ImportResult:
         return len({(r.file, r.row) for r in self.rejects if r.code != "conflict"})
 
     @property
-    def exit_code(self) -> int:
-        """1 when a row was rejected, in conflict, or unreadable (ragged); 0 otherwise — rows the
-        mapping skips on purpose and exact repeats imported once need no one's attention."""
-        return 1 if any(r.code not in QUIET for r in self.rejects) else 0
+    def exit_code(self) -> Exit:
+        """FINDINGS when a row was rejected, in conflict, or unreadable (ragged); CLEAN otherwise — rows
+        the mapping skips on purpose and exact repeats imported once need no one's attention."""
+        return findings_exit(any(r.code not in QUIET for r in self.rejects))
 
     def write_rejects(self, folder: str | os.PathLike) -> list[Path]:
         if self.rejects:

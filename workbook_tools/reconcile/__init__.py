@@ -22,10 +22,11 @@ from typing import Any
 
 from ..book import OrderBook
 from ..config import Config
+from ..exits import Exit, findings_exit
 from ..findings import Finding, FindingCounts
 from ..perf import gc_paused
 from ..receivables import AgeingTable, Allocation, Receivable, ageing, allocate, credits, receivables
-from ..report import EXIT_CLEAN, EXIT_FINDINGS, FileResult, Report
+from ..report import FileResult, Report
 from ..settings import Settings, given
 from .bank import BankResult, match_statement
 from .collection import CollectionEntry, collection_list
@@ -62,8 +63,8 @@ class Reconciliation(FindingCounts):
 
 
     @property
-    def exit_code(self) -> int:
-        return EXIT_FINDINGS if self.errors else EXIT_CLEAN
+    def exit_code(self) -> Exit:
+        return findings_exit(bool(self.errors))
 
     def report(self, lang: str = "zh") -> Report:
         """The discrepancies as a validation ``Report``, for the formatters (formats/: text, JSON, Excel, HTML)."""
