@@ -99,9 +99,9 @@ def test_chinese_help_wraps_by_terminal_columns():
     (["summary", "nope.xlsx"], "orderbook summary: 'BOOK' 的值无效：文件 'nope.xlsx' 不存在。（帮助：orderbook summary -h）",
      "orderbook summary: Invalid value for 'BOOK': File 'nope.xlsx' does not exist. (help: orderbook summary -h)"),
     (["validate", "x.xlsx", "--format", "pdf"],
-     "orderbook validate: '--format' 的值无效：'pdf' 不在可选值 'text', 'json', 'xlsx', 'html' 之中。"
+     "orderbook validate: '--format' 的值无效：'pdf' 不在可选值 'text', 'json', 'html', 'xlsx' 之中。"
      "（帮助：orderbook validate -h）",
-     "orderbook validate: Invalid value for '--format': 'pdf' is not one of 'text', 'json', 'xlsx', 'html'. "
+     "orderbook validate: Invalid value for '--format': 'pdf' is not one of 'text', 'json', 'html', 'xlsx'. "
      "(help: orderbook validate -h)"),
     (["frobnicate"], "orderbook: 没有命令 'frobnicate'。（帮助：orderbook -h）",
      "orderbook: No such command 'frobnicate'. (help: orderbook -h)"),

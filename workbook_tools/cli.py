@@ -27,6 +27,8 @@ from .commands.common import (
 )
 from .commands.speak import current_lang
 from .config import DEFAULT_CONFIG_NAME, Config, write_default_config
+from .formats import FILE_FORMATS, FORMATS, TERMINAL
+from .lang import ENUM_COMMA, joined
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]},
@@ -133,19 +135,20 @@ def demo(orders: int, seed: int, today, output: Path, lang: str | None, config_p
 @cli.command(
     help_zh="校验订单簿（文件或文件夹），按单元格标出每个问题：先列错误，再列提醒，每条说明该填什么。\n\n"
             "退出码 0：没有错误（可以有提醒）；1：有错误；2：有文件无法读取。",
-    options_zh={"--format": "报告格式（可重复）：text 打印在终端；json、xlsx、html 写到 --out 文件夹。默认：text。",
-                "--out": "json、xlsx、html 报告写到哪个文件夹。默认：当前文件夹。",
+    options_zh={"--format": f"报告格式（可重复）：{TERMINAL} 打印在终端；{joined('zh', FILE_FORMATS, ENUM_COMMA)} 写到 --out "
+                            f"文件夹。默认：{TERMINAL}。",
+                "--out": f"{joined('zh', FILE_FORMATS, ENUM_COMMA)} 报告写到哪个文件夹。默认：当前文件夹。",
                 "--today": "按这一天（YYYY-MM-DD）检查日期，而不是今天。"},
     examples=[("orderbook validate 订单簿.xlsx", "校验一本簿：", "Check one book:"),
               ("orderbook validate 订单/ --format xlsx --out 报告/",
                "校验文件夹里的每本簿，写出 Excel 报告和标注副本：",
                "Check every book in a folder; write the Excel report and annotated copies:")])
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "formats", type=click.Choice(["text", "json", "xlsx", "html"]), multiple=True,
-              help="Report format (repeat for several). text prints to the terminal; the others are written "
-                   "to --out. Default: text.")
+@click.option("--format", "formats", type=click.Choice(list(FORMATS)), multiple=True,
+              help=f"Report format (repeat for several). {TERMINAL} prints to the terminal; the others are written "
+                   f"to --out. Default: {TERMINAL}.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder for the json / xlsx / html reports. Default: the current folder.")
+              help=f"Folder for the {' / '.join(FILE_FORMATS)} reports. Default: the current folder.")
 @today_option("Check dates against this day (YYYY-MM-DD) instead of today.")
 @lang_option
 @config_option
@@ -157,7 +160,7 @@ def validate(paths, formats, out_dir, today, lang, config_path) -> None:
     """
     import os
 
-    from .formats import FORMATS, render_text
+    from .formats import render_text
     from .settings import settings_resolver, validate_books
 
     resolve = settings_resolver(config_path=config_path, environ=os.environ)
@@ -165,13 +168,13 @@ def validate(paths, formats, out_dir, today, lang, config_path) -> None:
     with bar:
         report, used = validate_books(paths, resolve=resolve, today=today, progress=phase("校验", "checking"))
     lang = lang or next((s.config.language for s in used if s is not None), "zh")
-    formats = formats or ("text",)
-    if "text" in formats:
+    formats = formats or (TERMINAL,)
+    if TERMINAL in formats:
         render_text(report, lang, settings=False)
     for line in settings_lines(report, used, lang):  # the last line, as every command's
         click.echo(line)
     for fmt in formats:
-        if fmt != "text":
+        if fmt != TERMINAL:
             for written in FORMATS[fmt](report, out_dir or Path("."), lang):
                 click.echo(wrote(written, lang))
     sys.exit(report.exit_code)
@@ -190,7 +193,7 @@ def settings_lines(report, used, lang: str) -> list[str]:
     options_zh={"--reports": "按日期（YYYY-MM-DD）命名的报告文件夹放在哪里。",
                 "--keep-days": "删除早于这么多天的报告文件夹。",
                 "--extend": "先为校验会提醒的簿预置更多行（orderbook extend）：预置行快用完、行没有公式、数据验证丢失。",
-                "--format": "报告格式（可重复）。默认：json、html、xlsx。",
+                "--format": f"报告格式（可重复）。默认：{joined('zh', FILE_FORMATS, ENUM_COMMA)}。",
                 "--today": "按这一天（YYYY-MM-DD）检查日期、命名报告文件夹，而不是今天。",
                 "--memory-limit": "每本簿可用的内存（MB 地址空间），超出时该簿只报一行。默认：4 GB，或本机内存的四分之三（取小者）。",
                 "--timeout": "每本簿可用的秒数。",
@@ -205,8 +208,8 @@ def settings_lines(report, used, lang: str) -> list[str]:
 @click.option("--extend", "extend", is_flag=True,
               help="First prepare more rows (orderbook extend) in every book that validate would warn about: "
                    "prepared rows running low, rows without formulas, validation lost.")
-@click.option("--format", "formats", type=click.Choice(["json", "html", "xlsx", "text"]), multiple=True,
-              help="Report formats (repeatable). Default: json, html, xlsx.")
+@click.option("--format", "formats", type=click.Choice(list(FORMATS)), multiple=True,
+              help=f"Report formats (repeatable). Default: {joined('en', FILE_FORMATS)}.")
 @today_option("Check dates against this day (YYYY-MM-DD) and name the report folder after it, instead of today.")
 @click.option("--memory-limit", "memory_mb", type=click.IntRange(min=256), default=None,
               help="Memory (MB of address space) one book may use; past it the book is one line. "
@@ -223,7 +226,7 @@ def nightly(folder, reports_root, keep_days, extend, formats, today, memory_mb, 
     """Validate every order book in FOLDER into a dated report folder (for cron)."""
     import os
 
-    from .nightly import DEFAULT_FORMATS, run_nightly
+    from .nightly import run_nightly
     from .settings import fixed_settings
     from .validate.isolated import Bounds
 
@@ -235,7 +238,7 @@ def nightly(folder, reports_root, keep_days, extend, formats, today, memory_mb, 
             click.echo(line)
     result = run_nightly(folder, reports_root=reports_root, keep_days=keep_days, config=settings,
                          lang=lang or (settings.config.language if settings else "zh"),
-                         formats=formats or DEFAULT_FORMATS, today=today,
+                         formats=formats or FILE_FORMATS, today=today,
                          bounds=Bounds(memory_mb=memory_mb, timeout=timeout), jobs=jobs)
     for line in result.lines:
         click.echo(line)
