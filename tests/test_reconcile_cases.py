@@ -98,7 +98,7 @@ def test_a_payment_to_an_unknown_order_and_a_duplicate_reference_are_errors():
     rec = reconcile(data)
     assert ("付款!A4", "unknown-order") in found(rec)
     assert ("付款!E5", "duplicate-key") in found(rec)
-    dup = next(i for i in rec.payments.items if i.kind == "duplicate_reference")
+    dup = next(i for i in rec.payments.items if i.kind == "duplicate-key")
     assert (dup.order_no, dup.cell, dup.other) == ("SO2026020001", "付款!E5", "付款!E3")
     assert rec.exit_code == 1
 
@@ -111,7 +111,7 @@ def test_overpaid_cancelled_and_refunds():
                                 amount=D("-50.00"), reference="R1"))
     rec = reconcile(data)
     kinds = [(i.kind, i.order_no) for i in rec.payments.items]
-    assert kinds == [("cancelled_holding", "SO2026020001"), ("cancelled_order", "SO2026020001"),
+    assert kinds == [("cancelled-with-payment", "SO2026020001"), ("payment-on-cancelled-order", "SO2026020001"),
                      ("refund", "SO2026010001")]
     assert ("订单!I3", "cancelled-with-payment") in found(rec)
     assert rec.payments.refunded == D("-50.00") and rec.exit_code == 0  # 250 − 50 = 200: settled
@@ -124,7 +124,7 @@ def test_a_shipment_after_the_due_date():
     data = small_book()
     data["shipments"][0]["ship_date"] = date(2026, 1, 14)  # due 10 Jan
     rec = reconcile(data)
-    (late,) = [i for i in rec.shipments.items if i.kind == "late"]
+    (late,) = [i for i in rec.shipments.items if i.kind == "shipped-after-due"]
     assert (late.order_no, late.due_date, late.first_ship, late.days_late, late.cell) == (
         "SO2026010001", date(2026, 1, 10), date(2026, 1, 14), 4, "订单!E2")
     assert ("订单!E2", "shipped-after-due") in found(rec)
@@ -143,9 +143,9 @@ def test_shipments_against_order_lines_and_status():
                                  carrier="顺丰速运", tracking_no="SF1234567890124"))
     rec = reconcile(data)
     kinds = [(i.kind, i.order_no, i.sku, i.ordered, i.shipped) for i in rec.shipments.items]
-    assert kinds == [("not_shipped", "SO2026020001", "", None, None),
-                     ("short_shipped", "SO2026010001", "P1001", 2, 1),
-                     ("cancelled_shipped", "SO2026020002", "", None, None)]
+    assert kinds == [("shipped-without-shipment", "SO2026020001", "", None, None),
+                     ("shipped-less-than-ordered", "SO2026010001", "P1001", 2, 1),
+                     ("cancelled-order-shipped", "SO2026020002", "", None, None)]
     assert set(found(rec)) >= {("订单!F3", "shipped-without-shipment"), ("订单明细!D2", "shipped-less-than-ordered"),
                                ("发货!B3", "cancelled-order-shipped")}
     assert rec.exit_code == 1
@@ -155,6 +155,6 @@ def test_shipped_more_than_ordered():
     data = small_book()
     data["shipments"][0].update(sku="P1001", quantity=3)
     rec = reconcile(data)
-    (over,) = [i for i in rec.shipments.items if i.kind == "over_shipped"]
+    (over,) = [i for i in rec.shipments.items if i.kind == "shipped-more-than-ordered"]
     assert (over.sku, over.ordered, over.shipped) == ("P1001", 2, 3)
     assert ("发货!F2", "shipped-more-than-ordered") in found(rec) and rec.exit_code == 1

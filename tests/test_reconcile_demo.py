@@ -120,7 +120,7 @@ def test_payment_totals_equal_pandas(demo, rec):
     due = live.index.map(payment_due(demo))  # by the payment due date of the terms (terms_oracle.py)
     past_due = live[(live["balance_c"] > 0) & (due < pd.Timestamp(TODAY))]
     assert len(past_due) > 10
-    assert sorted(i.order_no for i in p.items if i.kind == "past_due") == sorted(past_due.index)
+    assert sorted(i.order_no for i in p.items if i.kind == "unpaid-past-due") == sorted(past_due.index)
     refunds = f["payments"][f["payments"]["amount"] < 0]
     assert p.count("refund") == len(refunds) > 0
 
@@ -159,7 +159,7 @@ def test_shipments_late_and_on_time_equal_pandas(demo, rec):
     late = with_due[with_due["first"] > with_due["due_date"]]
     sh = rec.shipments
     assert (sh.shipped_orders, sh.with_due, sh.on_time) == (len(live), len(with_due), len(with_due) - len(late))
-    got = {i.order_no: i.days_late for i in sh.items if i.kind == "late"}
+    got = {i.order_no: i.days_late for i in sh.items if i.kind == "shipped-after-due"}
     assert got == ((late["first"] - late["due_date"]).dt.days).to_dict() and got
 
 

@@ -69,7 +69,7 @@ def test_tables_have_headers_numbers_dates_frozen_panes_and_filters(tmp_path, re
 
     ws = wb["银行对账"]
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2, values_only=False)]
-    assert [(r[0], r[1], r[3]) for r in rows] == [("无对应付款", 3, 3.21), ("付款不在流水中", None, None),
+    assert [(r[0], r[1], r[3]) for r in rows] == [("银行收款无对应付款", 3, 3.21), ("付款未在银行流水中", None, None),
                                                   ("已匹配：流水号", 2, 200)]
     assert rows[1][8:] == ["SO2026020001", datetime(2026, 2, 20), 20, "支付宝", None, "付款!D3"]
     assert rows[2][8:] == ["SO2026010001", datetime(2026, 1, 5), 200, "银行转账", 0, "付款!D2"]

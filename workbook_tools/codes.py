@@ -1,13 +1,17 @@
 """The rule catalogue: every finding code, its severity, and its words in Chinese and English.
 
 Codes are stable slugs (never renamed once released); docs/rules.md is generated from this table
-and a test keeps the two equal.
+and a test keeps the two equal. The reconciliation's rows are kinds of this catalogue too: a row
+about a problem is its rule's code (severity and title from here), and the few rows that are no
+rule (a refund, a payment on a cancelled order) are the ``NOTES`` below.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+
+from .lang import pick
 
 
 class Severity(StrEnum):
@@ -27,6 +31,27 @@ class Code:
     message_en: str
     hint_zh: str
     hint_en: str
+    #: For the record: nothing is left to do about it (an order that left late has left); the
+    #: reconciliation lists such rows apart from those that need action.
+    record: bool = False
+
+    def title(self, lang: str | None = "zh") -> str:
+        return pick(lang, self.title_zh, self.title_en)
+
+
+@dataclass(frozen=True)
+class Note:
+    """A kind of reconciliation row that is no rule (no finding is made): kept for the record."""
+
+    code: str
+    group: str
+    title_zh: str
+    title_en: str
+    severity: None = None
+    record: bool = True
+
+    def title(self, lang: str | None = "zh") -> str:
+        return pick(lang, self.title_zh, self.title_en)
 
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -193,7 +218,8 @@ _CODES = [
     Code("shipped-after-due", W, "reconcile", "晚于交货日期发货", "Shipped after the due date",
          "订单“{value}”首次发货 {other}，晚于交货日期 {expected}（迟 {days} 天）",
          "Order '{value}' first shipped {other_en}, after its due date {expected_en} ({days} days late)",
-         "向客户说明延迟原因；检查交期安排。", "Explain the delay to the customer; review how due dates are promised."),
+         "向客户说明延迟原因；检查交期安排。", "Explain the delay to the customer; review how due dates are promised.",
+         record=True),
     Code("bank-line-unmatched", W, "reconcile", "银行收款无对应付款", "Bank credit without payment",
          "银行流水 {date} 收入 {value}（{payer}）没有对应的付款记录",
          "Bank credit of {value} on {date} ({payer}) matches no recorded payment",
@@ -217,3 +243,12 @@ _CODES = [
 ]
 
 CODES: dict[str, Code] = {c.code: c for c in _CODES}
+
+#: The reconciliation's rows that are no rule: money that went back, kept for the record.
+NOTES: dict[str, Note] = {n.code: n for n in [
+    Note("refund", "reconcile", "退款", "Refund"),
+    Note("payment-on-cancelled-order", "reconcile", "已取消订单的付款", "Payment on a cancelled order"),
+]}
+
+#: Every kind a reconciliation row can be: a rule (``Code``) or a note (``Note``).
+KINDS: dict[str, Code | Note] = {**CODES, **NOTES}

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from ..codes import CODES
+from ..lang import ENUM_COMMA, joined
 from .common import (
     Command,
     backed_up,
@@ -20,6 +22,10 @@ from .common import (
     wrote,
 )
 
+#: The error-level rules a reconciliation finds, named (by the catalogue's titles) in the help.
+ERRORS = ("negative-stock", "overpaid", "unknown-order", "duplicate-key", "shipped-more-than-ordered",
+          "shipped-without-shipment")
+
 
 def default_output(book: Path, day: date) -> Path:
     """``BOOK.reconcile-YYYY-MM-DD.xlsx`` beside the book: reconciled as of ``day`` (names.py's scheme)."""
@@ -30,8 +36,9 @@ def default_output(book: Path, day: date) -> Path:
 
 @click.command("reconcile", cls=Command,
                help_zh="对账：库存台账、付款、发货、应收账龄、催收清单，以及（加 --bank-statement 时）银行流水与付款核对。\n\n"
-                       "退出码 0：没有错误级的差异（可以有提醒）；1：有错误（负库存、超额付款、付款对应的订单不存在、"
-                       "流水号重复、发货多于订购、已发货却无发货记录）；2：订单簿、流水或设置无法读取。",
+                       "退出码 0：没有错误级的差异（可以有提醒）；"
+                       f"1：有错误（{joined('zh', (CODES[c].title('zh') for c in ERRORS), ENUM_COMMA)}）；"
+                       "2：订单簿、流水或设置无法读取。",
                options_zh={"--bank-statement": "与付款核对的银行流水（CSV、.xlsx 或 .xls，按银行导出的原样）；"
                                                "orderbook bank-check 文件 显示能读出什么。",
                            "--output": "对账工作簿写到哪里。默认：订单簿旁的 BOOK.reconcile-YYYY-MM-DD.xlsx（对账日）。"

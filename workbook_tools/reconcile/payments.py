@@ -19,13 +19,15 @@ from ..findings import Finding
 from ..receivables import Receivable
 from .context import Context
 
-#: Kinds of rows on the Payments sheet, most serious first.
-KINDS = ("overpaid", "unknown_order", "duplicate_reference", "past_due", "cancelled_holding", "cancelled_order",
-         "refund")
+#: The rows of the Payments sheet, most serious first: each a kind of the rule catalogue (codes.py
+#: ``KINDS``), the code of the finding made with it, or a note kept for the record.
+ORDER = ("overpaid", "unknown-order", "duplicate-key", "unpaid-past-due", "cancelled-with-payment",
+         "payment-on-cancelled-order", "refund")
 
 
 @dataclass(frozen=True, slots=True)
 class PaymentItem:
+    #: What the row is about: a code of the rule catalogue (codes.py ``KINDS``).
     kind: str
     order_no: str
     customer_id: str = ""
@@ -94,7 +96,7 @@ def reconcile_payments(ctx: Context, receivables: list[Receivable]) -> PaymentRe
         status = o.get("status")
         if status == "cancelled":
             if paid[i] > 0:
-                out.items.append(order_item("cancelled_holding", i, "paid"))
+                out.items.append(order_item("cancelled-with-payment", i, "paid"))
                 out.findings.append(ctx.at("cancelled-with-payment", "orders", i, "paid", o.get("order_no"),
                                            expected=paid[i]))
             continue
@@ -110,7 +112,7 @@ def reconcile_payments(ctx: Context, receivables: list[Receivable]) -> PaymentRe
                                        other=paid[i]))
     for r in receivables:
         if r.overdue:
-            out.items.append(order_item("past_due", r.index, "balance", due_date=r.due_date,
+            out.items.append(order_item("unpaid-past-due", r.index, "balance", due_date=r.due_date,
                                         days_past_due=r.days_past_due))
             out.findings.append(ctx.at("unpaid-past-due", "orders", r.index, "balance", r.order_no,
                                        expected=r.balance, date=r.due_date, days=r.days_past_due))
@@ -134,12 +136,12 @@ def reconcile_payments(ctx: Context, receivables: list[Receivable]) -> PaymentRe
         if amount is not None:
             (received if amount > 0 else refunded).append(amount)
         if k and k not in order_at:
-            out.items.append(pay_item("unknown_order", j, "order_no", None))
+            out.items.append(pay_item("unknown-order", j, "order_no", None))
             out.findings.append(ctx.at("unknown-order", "payments", j, "order_no", p.get("order_no")))
         elif amount is not None and amount < 0:
             out.items.append(pay_item("refund", j, "amount", order_at.get(k)))
         elif k in cancelled:
-            out.items.append(pay_item("cancelled_order", j, "amount", order_at[k]))
+            out.items.append(pay_item("payment-on-cancelled-order", j, "amount", order_at[k]))
         ref = p.get("reference")
         if ref:
             ref = keys[ref]
@@ -147,11 +149,11 @@ def reconcile_payments(ctx: Context, receivables: list[Receivable]) -> PaymentRe
             if first != j:
                 at = order_at.get(k)
                 other = pays.cell(first, "reference")
-                out.items.append(pay_item("duplicate_reference", j, "reference", at, other=other))
+                out.items.append(pay_item("duplicate-key", j, "reference", at, other=other))
                 out.findings.append(ctx.at("duplicate-key", "payments", j, "reference", p.get("reference"),
                                            other=other))
     out.payments = len(pays.rows)
     out.received, out.refunded = sum(received, ZERO), sum(refunded, ZERO)
-    rank = {k: n for n, k in enumerate(KINDS)}
+    rank = {k: n for n, k in enumerate(ORDER)}
     out.items.sort(key=lambda it: rank[it.kind])  # stable: within a kind, sheet order
     return out

@@ -16,11 +16,15 @@ from ..choices import ORDER_STATUS, label_of
 from ..findings import Finding
 from .context import Context, _day
 
-KINDS = ("over_shipped", "not_shipped", "unknown_order", "short_shipped", "cancelled_shipped", "late")
+#: The rows of the Shipments sheet, most serious first: each the code of the finding made with it
+#: (codes.py ``KINDS``: title, severity, and whether it is only for the record).
+ORDER = ("shipped-more-than-ordered", "shipped-without-shipment", "unknown-order", "shipped-less-than-ordered",
+         "cancelled-order-shipped", "shipped-after-due")
 
 
 @dataclass(frozen=True, slots=True)
 class ShipmentItem:
+    #: What the row is about: a code of the rule catalogue (codes.py ``KINDS``).
     kind: str
     order_no: str
     customer_name: str = ""
@@ -101,13 +105,13 @@ def reconcile_shipments(ctx: Context) -> ShipmentResult:
         if k in cancelled:
             i = order_at[k][0]
             o = orders.rows[i]
-            out.items.append(ShipmentItem("cancelled_shipped", str(o.get("order_no")), names[i], "cancelled",
+            out.items.append(ShipmentItem("cancelled-order-shipped", str(o.get("order_no")), names[i], "cancelled",
                                           _day(o.get("order_date")), _day(o.get("due_date")), d,
                                           cell=ships.cell(j, "ship_date")))
             out.findings.append(ctx.at("cancelled-order-shipped", "shipments", j, "ship_date", o.get("order_no"),
                                        date=d))
         elif k and k not in order_at:
-            out.items.append(ShipmentItem("unknown_order", str(s.get("order_no")), first_ship=d,
+            out.items.append(ShipmentItem("unknown-order", str(s.get("order_no")), first_ship=d,
                                           cell=ships.cell(j, "order_no")))
             out.findings.append(ctx.at("unknown-order", "shipments", j, "order_no", s.get("order_no")))
 
@@ -130,12 +134,12 @@ def reconcile_shipments(ctx: Context) -> ShipmentResult:
             continue  # still to ship; or nothing shipped at all, which is "not_shipped" below
         i = first_line.get(pair)
         sku = str(lines.rows[i]["sku"]) if i is not None else partial_sku[pair]
-        kind = "over_shipped" if got > want else "short_shipped"
+        kind = "shipped-more-than-ordered" if got > want else "shipped-less-than-ordered"
         cell = lines.cell(i, "quantity") if i is not None else orders.cell(at[0], "order_no")
         out.items.append(ShipmentItem(kind, str(o.get("order_no")), names[at[0]], status or "",
                                       _day(o.get("order_date")), _day(o.get("due_date")), first_ship.get(o_key),
                                       sku=sku, ordered=want, shipped=got, cell=cell))
-        if kind == "short_shipped" and i is not None:
+        if kind == "shipped-less-than-ordered" and i is not None:
             zh, en = label_of(ORDER_STATUS, status, "zh"), label_of(ORDER_STATUS, status, "en")
             out.findings.append(ctx.at("shipped-less-than-ordered", "order_lines", i, "quantity", o.get("order_no"),
                                        expected=zh, expected_en=en, sku=sku, ordered=want, shipped=got))
@@ -150,7 +154,7 @@ def reconcile_shipments(ctx: Context) -> ShipmentResult:
         if first is None:
             if status in ("shipped", "completed") and not _has_shipment(ctx, k):
                 zh, en = label_of(ORDER_STATUS, status, "zh"), label_of(ORDER_STATUS, status, "en")
-                out.items.append(ShipmentItem("not_shipped", str(o.get("order_no")), names[i], status,
+                out.items.append(ShipmentItem("shipped-without-shipment", str(o.get("order_no")), names[i], status,
                                               _day(o.get("order_date")), _day(o.get("due_date")),
                                               cell=orders.cell(i, "status")))
                 out.findings.append(ctx.at("shipped-without-shipment", "orders", i, "status", o.get("order_no"),
@@ -167,11 +171,11 @@ def reconcile_shipments(ctx: Context) -> ShipmentResult:
             out.on_time += 1
             continue
         late = (first - due).days
-        out.items.append(ShipmentItem("late", str(o.get("order_no")), names[i], status or "",
+        out.items.append(ShipmentItem("shipped-after-due", str(o.get("order_no")), names[i], status or "",
                                       _day(o.get("order_date")), due, first, late, cell=orders.cell(i, "due_date")))
         out.findings.append(ctx.at("shipped-after-due", "orders", i, "due_date", o.get("order_no"), expected=due,
                                    other=first, days=late))
-    rank = {k: n for n, k in enumerate(KINDS)}
+    rank = {k: n for n, k in enumerate(ORDER)}
     out.items.sort(key=lambda it: rank[it.kind])
     return out
 

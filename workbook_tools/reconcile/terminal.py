@@ -12,7 +12,7 @@ from rich.text import Text
 from ..codes import CODES, Severity
 from ..formats.labels import code_title
 from .checked import validation_errors
-from .words import RECORD_KINDS
+from .words import for_record
 
 if TYPE_CHECKING:
     from . import Reconciliation
@@ -67,7 +67,7 @@ def summary_lines(rec: Reconciliation, lang: str = "zh") -> list[tuple[str, str]
     gain, gvalue, loss, lvalue = s.gross
 
     def split(items) -> dict[str, str]:
-        record = sum(1 for i in items if i.kind in RECORD_KINDS)
+        record = sum(1 for i in items if for_record(i.kind))
         return {"action": f"{len(items) - record:,}", "record": f"{record:,}"}
 
     out = [(t["head"].format(book=rec.path.name if rec.path else "—", today=rec.today.isoformat()), "bold")]

@@ -1,6 +1,11 @@
-"""The reconciliation's words in Chinese and English: sheet names, headers, kinds, summary lines."""
+"""The reconciliation's words in Chinese and English: sheet names, headers, summary lines, and how
+a bank line was matched. What each row of the Payments / Shipments sheets is about is a kind of
+the rule catalogue (codes.py ``KINDS``: its title, severity and whether it needs action)."""
 
 from __future__ import annotations
+
+from ..codes import KINDS
+from ..lang import Lang, Pair, lookup
 
 SHEETS = {
     "summary": ("汇总", "Summary"),
@@ -14,35 +19,31 @@ SHEETS = {
     "findings": ("问题清单", "Findings"),
 }
 
-#: What each row of the Payments / Shipments / Bank sheets is about.
-KINDS = {
-    # payments
-    "overpaid": ("超额付款", "Overpaid"),
-    "unknown_order": ("订单不存在", "Unknown order"),
-    "duplicate_reference": ("流水号重复", "Duplicate reference"),
-    "past_due": ("欠款逾期", "Balance past due"),
-    "cancelled_holding": ("已取消订单有净收款", "Cancelled, money held"),
-    "cancelled_order": ("已取消订单的付款", "Payment on a cancelled order"),
-    "refund": ("退款", "Refund"),
-    # shipments
-    "over_shipped": ("发货多于订购", "Shipped more than ordered"),
-    "not_shipped": ("已发货但无发货记录", "Shipped, no shipment"),
-    "short_shipped": ("发货少于订购", "Shipped less than ordered"),
-    "cancelled_shipped": ("已取消订单有发货", "Cancelled order shipped"),
-    "late": ("晚于交货日期发货", "Shipped after due date"),
-    # bank
+#: What the Bank sheet says of a line that is no problem: how it was matched (bank.py ``how``), or why
+#: it was not (a credit without payment is the rule ``bank-line-unmatched``).
+BANK_RESULTS: dict[str, Pair] = {
     "reference": ("已匹配：流水号", "Matched: reference"),
     "amount_date_name": ("已匹配：金额+日期+户名", "Matched: amount, date, payer"),
     "amount_date_order": ("已匹配：金额+日期+摘要中的订单号", "Matched: amount, date, order no in memo"),
-    "line_unmatched": ("无对应付款", "No payment recorded"),
     "outgoing": ("支出（非退款）", "Outgoing (not a refund)"),
     "no_amount": ("无金额", "No amount"),
-    "payment_unmatched": ("付款不在流水中", "Payment not on statement"),
 }
-#: Kinds that are error-level discrepancies (red); the rest of the problems are warnings (yellow).
-ERROR_KINDS = frozenset({"overpaid", "unknown_order", "duplicate_reference", "over_shipped", "not_shipped"})
-WARNING_KINDS = frozenset({"past_due", "cancelled_holding", "short_shipped", "cancelled_shipped", "late",
-                           "line_unmatched", "payment_unmatched"})
+
+
+def kind_title(kind: str, lang: Lang | str) -> str:
+    """What a row is about, in ``lang``: its rule's (or note's) title, or a bank line's result."""
+    return KINDS[kind].title(lang) if kind in KINDS else lookup(BANK_RESULTS, kind, lang)
+
+
+def kind_mark(kind: str) -> str | None:
+    """How a row is coloured: its rule's severity ("error" red, "warning" yellow); None for a note or a match."""
+    entry = KINDS.get(kind)
+    return entry.severity.value if entry is not None and entry.severity is not None else None
+
+
+def for_record(kind: str) -> bool:
+    """Whether a row is kept for the record only (nothing left to do), not one that needs action."""
+    return KINDS[kind].record
 
 HEADERS = {
     # stock ledger
@@ -110,18 +111,13 @@ TEXTS = {
 }
 
 
-def w(table: dict[str, tuple[str, str]], key: str, lang: str) -> str:
-    zh, en = table[key]
-    return zh if lang == "zh" else en
+def w(table: dict[str, Pair], key: str, lang: str) -> str:
+    return lookup(table, key, lang)
 
 
 # --------------------------------------------------------------------------------------------
-# What needs action and what is for the record
+# What needs action and what is for the record (codes.py: ``record``)
 # --------------------------------------------------------------------------------------------
-
-#: Rows kept for the record only: nothing is left to do about them (a refund made, a payment on a
-#: cancelled order that was paid back, an order that left after its due date). The rest need action.
-RECORD_KINDS = frozenset({"refund", "cancelled_order", "late"})
 
 SHEETS.update({
     "payments_record": ("付款备查", "Payments, record"),

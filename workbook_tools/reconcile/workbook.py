@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import xlsxwriter
 
+from .. import lang as langs
 from ..choices import ORDER_STATUS, PAYMENT_STATUS, choice_lists, label_of
 from ..codes import CODES, Severity
 from ..outputs import xlsx_workbook
@@ -35,7 +36,7 @@ from ..template.styles import (
 )
 from .checked import validation_errors
 from .collection import collection_by_salesperson
-from .words import ERROR_KINDS, HEADERS, KINDS, RECORD_KINDS, SHEETS, TEXTS, WARNING_KINDS, w
+from .words import HEADERS, SHEETS, TEXTS, for_record, kind_mark, kind_title, w
 
 if TYPE_CHECKING:
     from . import Reconciliation
@@ -154,9 +155,6 @@ def _table(ws, f: _Formats, lang: str, cols: Sequence[Col], rows: Iterable[Seque
 
 
 
-def _mark(kind: str) -> str | None:
-    return "error" if kind in ERROR_KINDS else "warning" if kind in WARNING_KINDS else None
-
 
 def write_workbook(rec: Reconciliation, path: Path, lang: str = "zh") -> Path:
     with xlsx_workbook(path, "reconcile", TEXT_AS_TEXT) as wb:
@@ -255,11 +253,11 @@ def _summary(ws, f: _Formats, rec: Reconciliation, lang: str) -> None:
             (t("bank_period"), period, "text"), (t("bank_lines"), len(st.lines), "int"),
             (t("skipped"), st.skipped, "int"),
             (t("bank_credits"), b.credits, "money"), (t("bank_matched"), b.matched_credits, "money"),
-            *[(w(KINDS, how, lang), b.count(how), "int") for how in ("reference", "amount_date_name",
+            *[(kind_title(how, lang), b.count(how), "int") for how in ("reference", "amount_date_name",
                                                                      "amount_date_order")],
-            (w(KINDS, "line_unmatched", lang), len(b.unmatched_lines), "int"),
-            (w(KINDS, "outgoing", lang), len(b.outgoing_lines), "int"),
-            (w(KINDS, "payment_unmatched", lang), len(b.unmatched_payments), "int"),
+            (kind_title("bank-line-unmatched", lang), len(b.unmatched_lines), "int"),
+            (kind_title("outgoing", lang), len(b.outgoing_lines), "int"),
+            (kind_title("payment-not-in-bank", lang), len(b.unmatched_payments), "int"),
         ])
 
     ws.write_string(r, 0, t("sec_findings"), f.section)
@@ -277,7 +275,7 @@ def _summary(ws, f: _Formats, rec: Reconciliation, lang: str) -> None:
         r += 1
         c = CODES[code]
         sev = f.error if c.severity is Severity.ERROR else f.warning
-        ws.write_string(r, 0, c.title_zh if lang == "zh" else c.title_en, sev)
+        ws.write_string(r, 0, c.title(lang), sev)
         ws.write_number(r, 1, counts[code], f.cell["int"])
         ws.write_string(r, 2, t(c.severity.value), f.label)
         ws.write_string(r, 3, code, f.label)
@@ -331,7 +329,7 @@ def _status(value: str, lang: str) -> str:
 
 def _kept(items, record: bool) -> list:
     """The items for the record (``record``), or those that need action."""
-    return [i for i in items if (i.kind in RECORD_KINDS) == record]
+    return [i for i in items if for_record(i.kind) == record]
 
 
 def _payments(ws, f, rec, lang, *, record: bool = False) -> None:
@@ -342,11 +340,11 @@ def _payments(ws, f, rec, lang, *, record: bool = False) -> None:
             Col("other")]
     methods = choice_lists(rec.config)["payment_method"]
     items = _kept(rec.payments.items, record)
-    rows = [(w(KINDS, i.kind, lang), i.order_no, i.customer_name, _status(i.status, lang), i.total, i.paid, i.balance,
+    rows = [(kind_title(i.kind, lang), i.order_no, i.customer_name, _status(i.status, lang), i.total, i.paid, i.balance,
              label_of(PAYMENT_STATUS, i.payment_status, lang) if i.payment_status else "", i.due_date,
              i.days_past_due, i.paid_on, label_of(methods, i.method, lang) if i.method else "", i.amount, i.reference,
              i.cell, i.other) for i in items]
-    end = _table(ws, f, lang, cols, rows, marks=[_mark(i.kind) for i in items], freeze_cols=2)
+    end = _table(ws, f, lang, cols, rows, marks=[kind_mark(i.kind) for i in items], freeze_cols=2)
     if not items and not record:
         ws.write_string(end, 0, w(TEXTS, "nothing_to_do", lang), f.ok)
 
@@ -357,9 +355,9 @@ def _shipments(ws, f, rec, lang, *, record: bool = False) -> None:
             Col("due_date", "date"), Col("first_ship", "date"), Col("days_late", "int"), Col("sku"),
             Col("ordered", "int"), Col("shipped_qty", "int"), Col("cell")]
     items = _kept(rec.shipments.items, record)
-    rows = [(w(KINDS, i.kind, lang), i.order_no, i.customer_name, _status(i.status, lang), i.order_date, i.due_date,
+    rows = [(kind_title(i.kind, lang), i.order_no, i.customer_name, _status(i.status, lang), i.order_date, i.due_date,
              i.first_ship, i.days_late, i.sku, i.ordered, i.shipped, i.cell) for i in items]
-    end = _table(ws, f, lang, cols, rows, marks=[_mark(i.kind) for i in items], freeze_cols=2)
+    end = _table(ws, f, lang, cols, rows, marks=[kind_mark(i.kind) for i in items], freeze_cols=2)
     if not items and not record:
         ws.write_string(end, 0, w(TEXTS, "nothing_to_do", lang), f.ok)
 
@@ -460,7 +458,7 @@ def _allocation(ws, f, rec, lang) -> None:
             Col("pay_due", "date"), Col("allocated", "money"), Col("balance", "money"),
             Col("left_on_account", "money"), Col("customer_credit", "money")]
     schema = {"notes": SHEET_BY_KEY["payments"].column("notes"), "allocated": SHEET_BY_KEY["orders"].column("allocated")}
-    headers = [(schema[c.key].zh if lang == "zh" else schema[c.key].en) if c.key in schema else w(HEADERS, c.key, lang)
+    headers = [langs.label(schema[c.key], lang) if c.key in schema else w(HEADERS, c.key, lang)
                for c in cols]
     alloc = rec.allocation
     pays, orders = rec.book["payments"], rec.book["orders"]
@@ -523,17 +521,17 @@ def _bank(ws, f, rec, lang) -> None:
         if ln.line in matched:
             m = matched[ln.line]
             order_no, paid_on, amount, method, _, cell = payment_part(m.payment)
-            rows.append((w(KINDS, m.how, lang), *bank_part, order_no, paid_on, amount, method, m.days, cell))
+            rows.append((kind_title(m.how, lang), *bank_part, order_no, paid_on, amount, method, m.days, cell))
             marks.append(None)
         else:
-            kind = "line_unmatched" if ln.line in unmatched else "outgoing" if ln.debit > 0 else "no_amount"
-            rows.append((w(KINDS, kind, lang), *bank_part, None, None, None, None, None, None))
-            marks.append(_mark(kind))
-    missing = [(w(KINDS, "payment_unmatched", lang), None, None, None, None, None, None, None, *payment_part(j))
+            kind = "bank-line-unmatched" if ln.line in unmatched else "outgoing" if ln.debit > 0 else "no_amount"
+            rows.append((kind_title(kind, lang), *bank_part, None, None, None, None, None, None))
+            marks.append(kind_mark(kind))
+    missing = [(kind_title("payment-not-in-bank", lang), None, None, None, None, None, None, None, *payment_part(j))
                for j in b.unmatched_payments]
     at = sum(1 for v in rank.values() if v == 0)  # payments not on the statement go after the unmatched credits
     rows[at:at] = missing
-    marks[at:at] = ["warning"] * len(missing)
+    marks[at:at] = [kind_mark("payment-not-in-bank")] * len(missing)
     _table(ws, f, lang, cols, rows, marks=marks, freeze_cols=1)
 
 
@@ -544,6 +542,6 @@ def _findings(ws, f, rec, lang) -> None:
     for x in found:
         c = CODES[x.code]
         value = x.value.isoformat() if isinstance(x.value, (date, datetime)) else x.value
-        rows.append((w(TEXTS, x.severity.value, lang), c.title_zh if lang == "zh" else c.title_en, x.cell or "",
+        rows.append((w(TEXTS, x.severity.value, lang), c.title(lang), x.cell or "",
                      "" if value is None else str(value), x.message(lang), x.hint(lang), x.code))
     _table(ws, f, lang, cols, rows, marks=[x.severity.value for x in found], freeze_cols=1)
