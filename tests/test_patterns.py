@@ -19,7 +19,7 @@ from workbook_tools.schema import SHEETS
 from workbook_tools.template import write_book
 from workbook_tools.validate import validate_book
 from workbook_tools.validate.context import Context
-from workbook_tools.validate.row import _format_checks
+from workbook_tools.validate.row import PATTERN_COLUMNS, _format_checks, check_table
 
 TODAY = date(2026, 11, 27)
 #: Backtracks exponentially in Python's re on a run of digits that does not match at the end.
@@ -48,10 +48,29 @@ def small_book(tmp_path_factory):
 
 def test_every_pattern_of_the_settings_has_a_check_and_every_checked_column_a_pattern():
     named_by_columns = {c.pattern for s in SHEETS for c in s.columns if c.pattern}
-    assert set(Patterns.model_fields) == named_by_columns
+    # a configured pattern no column names would check nothing; a column naming a pattern the
+    # settings lack would fail: the derived mapping holds exactly the settings' patterns
+    assert set(Patterns.model_fields) == named_by_columns == set(PATTERN_COLUMNS)
+    assert PATTERN_COLUMNS == {"customer_id": ("customers.customer_id",), "sku": ("products.sku",),
+                               "order_no": ("orders.order_no",)}
     book = OrderBook.from_data(generate_demo(5, today=TODAY))
     checks = _format_checks(Context(book, Config(), TODAY))
     assert set(Patterns.model_fields) <= set(checks)
+
+
+@pytest.mark.parametrize("name", list(Patterns.model_fields))
+def test_each_pattern_of_the_settings_flags_the_cells_it_checks(name):
+    """A value against the pattern, in every column that names it: a bad-format finding at that cell."""
+    from workbook_tools.book import new_row
+
+    for where in PATTERN_COLUMNS[name]:
+        sheet, column = where.split(".")
+        book = OrderBook.from_data({sheet: [new_row(sheet, **{column: "##"})]})
+        table = book[sheet]
+        found = [(f.cell, f.code, f.value) for f in check_table(Context(book, Config(), TODAY), table)
+                 if f.field == column]
+        letter = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[table.columns[column]]
+        assert found == [(f"{table.name}!{letter}2", "bad-format", "##")]
 
 
 @pytest.mark.parametrize("pattern, words", [

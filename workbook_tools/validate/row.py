@@ -34,6 +34,15 @@ FormatCheck = tuple[Callable[[str], bool], str, str, str | None]
 Needed = Callable[[int], bool]
 
 
+#: Each pattern of the settings (``config.Patterns``) -> the schema's columns it checks, as
+#: ``sheet.column``: derived from the schema's ``Column.pattern``, so every column that names a
+#: pattern is checked against it (tests/test_patterns.py: the names agree both ways).
+PATTERN_COLUMNS: dict[str, tuple[str, ...]] = {
+    name: tuple(f"{s.key}.{c.key}" for s in SHEETS for c in s.inputs if c.pattern == name)
+    for name in dict.fromkeys(c.pattern for s in SHEETS for c in s.inputs if c.pattern)
+}
+
+
 def _format_checks(ctx: Context) -> dict[str, FormatCheck]:
     """Column type / pattern name -> (predicate, expected zh, expected en, example or None). Every pattern of the
     settings (``Patterns``: the one list of names) is a check here; columns name theirs in the schema."""
@@ -72,7 +81,8 @@ def check_table(ctx: Context, table: Table) -> Iterator[Finding]:
             choices = {c.value for c in ctx.lists[col.choices]}
             for i in [i for i, v in enumerate(values) if v is not None and v not in choices]:
                 yield ctx.at("not-in-list", sheet.key, i, k, values[i])
-        fmt = (formats.get(col.pattern) if col.pattern else None) or formats.get(col.type)
+        # a column's pattern is always checked: a name the settings lack is a bug, never a check turned off
+        fmt = formats[col.pattern] if col.pattern else formats.get(col.type)
         if fmt is not None or col.max_len is not None:
             yield from _texts(ctx, sheet.key, col, values, fmt)
         if col.min is not None or col.max is not None or col.nonzero:
