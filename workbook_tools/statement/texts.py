@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from ..lang import ENUM_COMMA, joined, lookup, say
 from ..schema import SHEET_BY_KEY
 
 WORDS: dict[str, tuple[str, str]] = {
@@ -68,9 +69,7 @@ WORDS: dict[str, tuple[str, str]] = {
 
 
 def w(key: str, lang: str, **fields) -> str:
-    zh, en = WORDS[key]
-    text = zh if lang == "zh" else en
-    return text.format(**fields) if fields else text
+    return lookup(WORDS, key, lang, **fields)
 
 
 def header(sheet: str, column: str, lang: str) -> str:
@@ -84,11 +83,11 @@ def goods_summary(names: tuple[str, ...], lang: str, shown: int = 2) -> str:
     for name in names:
         if name and name not in first and len(first) < shown:
             first.append(name)
+    listed = joined(lang, first, ENUM_COMMA)
     if len(names) <= len(first):
-        return ("、" if lang == "zh" else ", ").join(first)
-    if lang == "zh":
-        return f"{'、'.join(first)}等{len(names)}项"
-    return f"{', '.join(first)} and {len(names) - len(first)} more"
+        return listed
+    return say(lang, ("{listed}等{n}项", "{listed} and {more} more"), listed=listed, n=len(names),
+               more=len(names) - len(first))
 
 
 def money_text(amount: Decimal) -> str:

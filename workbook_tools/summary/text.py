@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..lang import say
 from .model import MonthlySummary
 from .texts import tr
 
@@ -28,9 +29,8 @@ def _width(text: str) -> int:
 
 def figures_text(summary: MonthlySummary, lang: str = "zh") -> list[str]:
     """``月报 2026-10（截至 2026-10-31）`` then one line per figure: this month, the previous month."""
-    zh = lang == "zh"
-    head = (f"{tr('sheet', lang, month=summary.month)}（截至 {summary.as_of:%Y-%m-%d}）" if zh
-            else f"{tr('sheet', lang, month=summary.month)} (as of {summary.as_of:%Y-%m-%d})")
+    head = say(lang, ("{sheet}（截至 {day}）", "{sheet} (as of {day})"), sheet=tr("sheet", lang, month=summary.month),
+               day=f"{summary.as_of:%Y-%m-%d}")
     labels = {k: tr(k, lang) for k in summary.figures}
     pad = max(_width(t) for t in labels.values()) + 2
     prev = tr("previous", lang)

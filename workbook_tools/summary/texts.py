@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..lang import lookup
+
 TEXTS: dict[str, tuple[str, str]] = {
     "sheet": ("月报 {month}", "Report {month}"),
     "title": ("{company} 月度经营报告 {year}年{m}月", "{company} — monthly report, {month_name} {year}"),
@@ -100,6 +102,4 @@ MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "
 
 
 def tr(key: str, lang: str, **kw) -> str:
-    zh, en = TEXTS[key]
-    text = zh if lang == "zh" else en
-    return text.format(**kw) if kw else text
+    return lookup(TEXTS, key, lang, **kw)

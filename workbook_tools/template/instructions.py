@@ -11,10 +11,11 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..choices import YES_NO, Choice, label_of
 from ..config import Config
+from ..lang import pick, say
 from ..schema import DASHBOARD, LISTS, SHEETS, Column, Sheet, aux_name, resolve_ref
 from .printing import page_setup
 from .styles import Styles
-from .texts import HOW_TO, pick, tr, type_name
+from .texts import HOW_TO, tr, type_name
 from .validation import rule
 
 #: Column widths: column, required, type, allowed values, example, help.
@@ -111,11 +112,11 @@ def write_instructions(ws: Worksheet, config: Config, lang: str, lists: dict[str
     line(tr("ins_how", lang), styles.section)
     names = {"lists": aux_name(LISTS, lang), "dashboard": aux_name(DASHBOARD, lang)}
     for i, pair in enumerate(HOW_TO, start=1):
-        paragraph(f"{i}. " + pick(pair, lang).format(**names))
+        paragraph(f"{i}. " + say(lang, pair, **names))
     r += 1
-    line(pick(("这本簿替你做的事", "What the book does for you"), lang), styles.section)
+    line(pick(lang, "这本簿替你做的事", "What the book does for you"), styles.section)
     for i, pair in enumerate(DOES, start=1):
-        paragraph(f"{i}. " + pick(pair, lang))
+        paragraph(f"{i}. " + say(lang, pair))
     r += 1
     line(tr("ins_legend", lang), styles.section)
     customers, products = SHEETS[0], SHEETS[1]

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 
 from xlsxwriter.worksheet import Worksheet
 
+from ..lang import Pair, say
 from ..schema import Sheet
 
 A4 = 9
@@ -39,10 +40,7 @@ DEFAULT_WIDTH = 8.43
 #: Rows printed at least on a sheet with prepared formula rows (the empty template's table).
 PRINT_ROWS = 40
 
-_FOOTER = {
-    "zh": "&L打印日期 &D&R第 &P 页，共 &N 页",
-    "en": "&LPrinted &D&RPage &P of &N",
-}
+_FOOTER: Pair = ("&L打印日期 &D&R第 &P 页，共 &N 页", "&LPrinted &D&RPage &P of &N")
 
 
 def _escape(text: str) -> str:
@@ -95,7 +93,7 @@ def page_setup(ws: Worksheet, widths: Sequence[float | None], *, company: str, l
         ws.repeat_rows(first, last)
     ws.set_margins(left=MARGIN_SIDE, right=MARGIN_SIDE, top=MARGIN_TOP, bottom=MARGIN_BOTTOM)
     ws.set_header(f"&L{_escape(company)}&C&A", {"margin": MARGIN_TEXT})
-    ws.set_footer(_FOOTER["en" if lang == "en" else "zh"], {"margin": MARGIN_TEXT})
+    ws.set_footer(say(lang, _FOOTER), {"margin": MARGIN_TEXT})
     return scale
 
 

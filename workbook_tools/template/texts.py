@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..lang import lookup, say
 from ..schema import T
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -115,15 +116,9 @@ FORMULA_TYPE = ("公式：{type}", "Formula: {type}")
 
 def tr(key: str, lang: str, **kw: Any) -> str:
     """The text ``key`` in ``lang``, with ``{placeholders}`` filled from ``kw``."""
-    zh, en = TEXTS[key]
-    text = zh if lang == "zh" else en
-    return text.format(**kw) if kw else text
-
-
-def pick(pair: tuple[str, str], lang: str) -> str:
-    return pair[0] if lang == "zh" else pair[1]
+    return lookup(TEXTS, key, lang, **kw)
 
 
 def type_name(col_type: T, derived: bool, lang: str) -> str:
-    name = pick(TYPE_NAMES[col_type], lang)
-    return pick(FORMULA_TYPE, lang).format(type=name) if derived else name
+    name = say(lang, TYPE_NAMES[col_type])
+    return say(lang, FORMULA_TYPE, type=name) if derived else name

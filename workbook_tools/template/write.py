@@ -21,6 +21,7 @@ from ..choices import choice_lists
 from ..config import Config
 from ..derive import derive
 from ..formulas import FormulaContext
+from ..lang import LANGS, say
 from ..outputs import xlsx_workbook
 from ..schema import DASHBOARD, INSTRUCTIONS, LISTS, SHEETS, aux_name
 from ..settings import settings_properties
@@ -31,7 +32,6 @@ from .instructions import write_instructions
 from .lists import define_names, write_lists_sheet
 from .rowxml import BulkSheet
 from .styles import Styles
-from .texts import pick
 
 TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "templates" / "order_book_template.xlsx"
 #: Rows prepared with formulas below the last data row (and at least this many in the template).
@@ -94,7 +94,7 @@ def write_book(
     from the book it replaces (staff columns and sheets, values the reader could not type; see
     carry.py); its sheets come after the Lists sheet, before those of ``add_sheets``.
     """
-    if lang not in ("zh", "en"):
+    if lang not in LANGS:
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
     config = config or Config()
     book = empty_data() if data is None else {s.key: list(data.get(s.key) or []) for s in SHEETS}
@@ -116,7 +116,7 @@ def write_book(
 
     path = Path(path)
     with xlsx_workbook(path, "book", WORKBOOK_OPTIONS) as wb:
-        wb.set_properties({"title": pick(BOOK_TITLE, lang), "company": config.company_name,
+        wb.set_properties({"title": say(lang, BOOK_TITLE), "company": config.company_name,
                            "created": DOC_TIMESTAMP})
         for name, value in settings_properties(config).items():  # the settings travel with the book
             wb.set_custom_property(name, value)

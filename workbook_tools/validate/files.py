@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from ..book import Table
 from ..config import Config
 from ..errors import BookReadError, WorkbookToolsError
+from ..lang import lookup, say
 from ..report import FileResult, Report
 from .runner import Validation
 
@@ -59,10 +60,8 @@ class Skipped:
 
     def text(self, lang: str = "zh") -> str:
         """``跳过：本程序的输出（summary）`` / ``skipped: our own output (summary)``."""
-        zh, en = _REASONS[self.reason]
-        if lang == "en":
-            return f"skipped: {en}" + (f" ({self.detail})" if self.detail else "")
-        return f"跳过：{zh}" + (f"（{self.detail}）" if self.detail else "")
+        more = say(lang, ("（{detail}）", " ({detail})"), detail=self.detail) if self.detail else ""
+        return say(lang, ("跳过：{reason}", "skipped: {reason}"), reason=lookup(_REASONS, self.reason, lang)) + more
 
 
 @dataclass
