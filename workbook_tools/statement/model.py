@@ -23,7 +23,7 @@ from decimal import Decimal
 from ..book import BookData
 from ..config import Config
 from ..dates import day as _day
-from ..derive import ZERO, cents, derive
+from ..derive import ZERO, Derived, cents, derive
 from ..errors import WorkbookToolsError
 from ..keys import normalise
 from ..receivables import (
@@ -174,7 +174,7 @@ class _Book:
     """The book as at the end of a day, its derived columns and its allocation of money on account."""
 
     data: BookData
-    derived: object
+    derived: Derived
     allocation: Allocation
 
     @classmethod
@@ -214,10 +214,10 @@ def _position(book: _Book, customer_of_order: dict[str, str]) -> _Position:
             pos.credits[cust].append(Credit("on_account", "", credit))
     for p in book.data["payments"]:
         k = _order_key(p.get("order_no"))
-        cust = customer_of_order.get(k)
-        if k and cust is not None and k not in placed and p.get("amount") is not None:
-            pos.owed[cust] -= p["amount"]
-            pos.credits[cust].append(Credit("prepaid", str(p.get("order_no")), p["amount"]))
+        payer = customer_of_order.get(k)
+        if k and payer is not None and k not in placed and p.get("amount") is not None:
+            pos.owed[payer] -= p["amount"]
+            pos.credits[payer].append(Credit("prepaid", str(p.get("order_no")), p["amount"]))
     return pos
 
 
@@ -303,10 +303,10 @@ def _entries(book: _Book, start: date, customer_of_order: dict[str, str], custom
     the running balance still to fill in. ``book``: as at the statement's end."""
     cut, derived = book.data, book.derived
     totals, dues = derived["orders"]["total"], derived["orders"]["pay_due"]
-    found: dict[str, list[tuple[tuple, Entry]]] = defaultdict(list)
+    found: dict[str, list[tuple[tuple[date, int, int], Entry]]] = defaultdict(list)
     for i, o in enumerate(cut["orders"]):
         day = _day(o.get("order_date"))
-        if day < start or totals[i] == "":
+        if day is None or day < start or totals[i] == "":  # (as_at keeps only dated orders)
             continue
         no, cust = str(o.get("order_no") or ""), _key(o.get("customer_id"))
         cancelled = o.get("status") == "cancelled"
@@ -318,11 +318,11 @@ def _entries(book: _Book, start: date, customer_of_order: dict[str, str], custom
     for j, p in enumerate(cut["payments"]):
         day, amount = _day(p.get("paid_on")), p.get("amount")
         on_account = p.get("order_no") in (None, "")
-        cust = _key(p.get("customer_id")) if on_account else customer_of_order.get(_order_key(p.get("order_no")))
-        if day < start or amount is None or not cust:
+        payer = _key(p.get("customer_id")) if on_account else customer_of_order.get(_order_key(p.get("order_no")))
+        if day is None or day < start or amount is None or not payer:  # (as_at keeps only dated payments)
             continue
         paid = shares.get(j)
-        found[cust].append(((day, 1, j), Entry(
+        found[payer].append(((day, 1, j), Entry(
             day, "refund" if amount < 0 else "payment", str(p.get("order_no") or ""), ZERO, cents(amount), ZERO,
             method=str(p.get("method") or ""), reference=str(p.get("reference") or ""), on_account=on_account,
             allocations=tuple((s.order_no, s.amount) for s in paid.shares) if paid else (),

@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..libreoffice import LibreOfficeError, convert_many, soffice
@@ -39,7 +40,7 @@ def require_soffice() -> None:
                              "are written (apt-get install libreoffice-calc-nogui)")
 
 
-def is_our_pdf(path: str | os.PathLike) -> bool:
+def is_our_pdf(path: str | os.PathLike[str]) -> bool:
     try:
         if os.path.getsize(path) > _MAX_PDF:
             return False
@@ -53,7 +54,7 @@ def pdf_path(xlsx: Path) -> Path:
     return xlsx.with_suffix(".pdf")
 
 
-def check_pdf(path: Path, *, inputs=(), force: bool = False) -> Path | None:
+def check_pdf(path: Path, *, inputs: Iterable[str | os.PathLike[str]] = (), force: bool = False) -> Path | None:
     """As outputs.check_output for a PDF: None when ``path`` may be written (absent, or our own
     statement PDF); with ``force`` the backup's path; else OutputExistsError."""
     if not path.exists() and not path.is_symlink():

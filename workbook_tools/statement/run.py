@@ -12,6 +12,7 @@ from ..config import Config
 from ..errors import OutputError
 from ..names import output_path
 from ..outputs import check_output
+from ..summary.months import Month
 from .model import Statement, customer_statements, period
 from .sheet import file_name, write_statement
 
@@ -26,16 +27,16 @@ class StatementRun:
     backups: list[Path] = field(default_factory=list)
 
 
-def default_folder(book: Path, month) -> Path:
+def default_folder(book: Path, month: Month) -> Path:
     """``<book>.statements-2026-10`` beside the book (names.py): a month's statements together, apart
     from the book."""
     return output_path(book, "statements", month, suffix="")
 
 
-def run_statements(book: str | os.PathLike, month: str, *, out_dir: str | os.PathLike | None = None,
+def run_statements(book: str | os.PathLike[str], month: str, *, out_dir: str | os.PathLike[str] | None = None,
                    customers: list[str] | None = None, lang: str | None = None, config: Config | None = None,
                    today: date | None = None, pdf: bool = False, force: bool = False,
-                   inputs: tuple = ()) -> StatementRun:
+                   inputs: tuple[str | os.PathLike[str], ...] = ()) -> StatementRun:
     """Write the statements of ``month`` (every customer with something to state, or those named)."""
     from ..read import read_book
     from .pdf import check_pdf, pdf_path, require_soffice, write_pdfs
