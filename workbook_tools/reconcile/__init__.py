@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,17 @@ class Reconciliation(FindingCounts):
     @property
     def exit_code(self) -> Exit:
         return findings_exit(bool(self.errors))
+
+    @cached_property
+    def validation_errors(self) -> int:
+        """Error-level findings ``orderbook validate`` reports for the book: a book with errors (a
+        payment on an unknown order, a quantity typed as text …) gives figures that cannot be
+        trusted, so the workbook and the terminal say so on their first line. Worked out once."""
+        from ..codes import Severity
+        from ..validate.runner import validate_book
+
+        found = validate_book(self.book, config=self.config, today=self.today)
+        return sum(f.severity is Severity.ERROR for f in found)
 
     def report(self, lang: str = "zh") -> Report:
         """The discrepancies as a validation ``Report``, for the formatters (formats/: text, JSON, Excel, HTML)."""

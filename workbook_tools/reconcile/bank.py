@@ -201,20 +201,22 @@ def match_statement(ctx: Context, statement: Statement) -> BankResult:
 
 def _open_by_customer(ctx: Context) -> dict[str, tuple[str, list[tuple[str, Decimal]]]]:
     """Customer key -> (customer ID, [(order no, balance)] of its open orders in 核销顺序)."""
-    if "_open_by_customer" not in ctx.__dict__:
-        from ..derive import allocation_order
+    return ctx.once("open_by_customer", lambda: _open_balances(ctx))
 
-        d = ctx.derived["orders"]
-        orders = ctx.table("orders").rows
-        custs = [ctx.keys[o.get("customer_id")] if o.get("order_no") else "" for o in orders]
-        out = {}
-        for c, idx in allocation_order(list(d["alloc_rank"]), custs).items():
-            owed = [(str(orders[i].get("order_no")), d["balance"][i]) for i in idx
-                    if d["balance"][i] != "" and d["balance"][i] > 0]
-            if owed:
-                out[c] = (str(orders[idx[0]].get("customer_id")), owed)
-        ctx.__dict__["_open_by_customer"] = out
-    return ctx.__dict__["_open_by_customer"]
+
+def _open_balances(ctx: Context) -> dict[str, tuple[str, list[tuple[str, Decimal]]]]:
+    from ..derive import allocation_order
+
+    d = ctx.derived["orders"]
+    orders = ctx.table("orders").rows
+    custs = [ctx.keys[o.get("customer_id")] if o.get("order_no") else "" for o in orders]
+    out = {}
+    for c, idx in allocation_order(list(d["alloc_rank"]), custs).items():
+        owed = [(str(orders[i].get("order_no")), d["balance"][i]) for i in idx
+                if d["balance"][i] != "" and d["balance"][i] > 0]
+        if owed:
+            out[c] = (str(orders[idx[0]].get("customer_id")), owed)
+    return out
 
 
 def customer_for_line(ctx: Context, ln: BankLine) -> CustomerMatch | None:

@@ -1,5 +1,6 @@
 """What every reconciliation step shares: validation's Context (book, settings, today, derived values,
-indexes, ``ctx.at`` for findings by cell), built without copying the book's rows."""
+indexes, ``ctx.at`` for findings by cell, ``ctx.once`` for what is worked out once), through its
+public interface only."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from datetime import date
 from ..book import OrderBook
 from ..config import Config
 from ..dates import day as _day  # noqa: F401  (bank.py and shipments.py take it from here)
-from ..derive import derive
 from ..validate.context import Context, key
 
 __all__ = ["Context", "key", "make_context", "rows_of"]
@@ -20,6 +20,5 @@ def rows_of(book: OrderBook) -> dict[str, list[dict]]:
 
 
 def make_context(book: OrderBook, config: Config, today: date) -> Context:
-    ctx = Context(book, config, today)
-    ctx.__dict__["derived"] = derive(rows_of(book), config, today)  # fills the cached property, skipping book.data()'s copy
-    return ctx
+    """Validation's context for ``book`` (its derived values come from the rows themselves, no copy)."""
+    return Context(book, config, today)

@@ -11,7 +11,6 @@ from rich.text import Text
 
 from ..codes import CODES, Severity
 from ..formats.labels import code_title
-from .checked import validation_errors
 from .words import for_record
 
 if TYPE_CHECKING:
@@ -71,7 +70,7 @@ def summary_lines(rec: Reconciliation, lang: str = "zh") -> list[tuple[str, str]
         return {"action": f"{len(items) - record:,}", "record": f"{record:,}"}
 
     out = [(t["head"].format(book=rec.path.name if rec.path else "—", today=rec.today.isoformat()), "bold")]
-    errors = validation_errors(rec)
+    errors = rec.validation_errors
     if errors:
         out.append((t["alert"].format(errors=f"{errors:,}"), "bold red"))
     out += [

@@ -34,7 +34,6 @@ from ..template.styles import (
     WARNING_FILL,
     WARNING_FONT,
 )
-from .checked import validation_errors
 from .collection import collection_by_salesperson
 from .words import HEADERS, SHEETS, TEXTS, for_record, kind_mark, kind_title, w
 
@@ -197,7 +196,7 @@ def _summary(ws, f: _Formats, rec: Reconciliation, lang: str) -> None:
     ws.write_string(2, 0, f"{t('as_of')}: {rec.today.isoformat()}"
                     + (rec.settings.after(lang) if rec.settings is not None else ""), f.meta)
     r = 4
-    errors = validation_errors(rec)
+    errors = rec.validation_errors
     if errors:
         ws.merge_range(3, 0, 3, 3, t("book_errors").format(n=f"{errors:,}"), f.alert)
         r = 5

@@ -1,12 +1,18 @@
-"""What every check sees: the book, the settings, today, recomputed values and shared indexes."""
+"""What every check sees: the book, the settings, today, recomputed values and shared indexes.
+
+The public interface, for the checks and for the reconciliation (which runs on the same context):
+``book``, ``config``, ``today``, ``derived``, ``keys``, ``lists``, ``table()``, ``index()``, ``at()``
+and ``once()`` for anything else worked out once per context (a stock ledger, open balances).
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from ..book import OrderBook, Table
 from ..choices import Choice, choice_lists
@@ -17,6 +23,8 @@ from ..keys import Keys, normalise
 
 #: Keys compare one way everywhere (keys.py): trimmed, full-width folded, case-insensitive.
 key = normalise
+
+V = TypeVar("V")
 
 
 @dataclass
@@ -38,6 +46,19 @@ class Context:
     @cached_property
     def lists(self) -> dict[str, tuple[Choice, ...]]:
         return choice_lists(self.config)
+
+    @cached_property
+    def _once(self) -> dict[str, Any]:
+        return {}
+
+    def once(self, name: str, build: Callable[[], V]) -> V:
+        """``build()``, worked out the first time ``name`` is asked for and kept with the context: what
+        several checks (and the reconciliation) share without a second pass over the book."""
+        kept = self._once
+        if name not in kept:
+            kept[name] = build()
+        value: V = kept[name]
+        return value
 
     def table(self, sheet: str) -> Table:
         return self.book[sheet]

@@ -68,11 +68,11 @@ def ledger_findings(ctx: Context) -> Iterator[Finding]:
 
 def ledgers(ctx: Context) -> dict[str, SkuLedger]:
     """The stock ledger of every SKU, built once per context (reconciliation reuses it)."""
-    if "_ledgers" not in ctx.__dict__:
+    def build() -> dict[str, SkuLedger]:
         data = {k: ctx.table(k).rows for k in ("products", "stock_moves", "shipments", "order_lines")}
-        ctx.__dict__["_ledgers"] = stock_ledgers(data, ctx.derived, ctx.keys.__getitem__)
-    built: dict[str, SkuLedger] = ctx.__dict__["_ledgers"]
-    return built
+        return stock_ledgers(data, ctx.derived, ctx.keys.__getitem__)
+
+    return ctx.once("ledgers", build)
 
 
 def low_stock_findings(ctx: Context) -> Iterator[Finding]:
