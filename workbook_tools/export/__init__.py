@@ -30,8 +30,10 @@ exported: the tables are the schema's.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import sqlalchemy as sa
@@ -43,7 +45,7 @@ from ..errors import WorkbookToolsError
 from ..lang import lookup
 from .rows import REFUSAL, ExportProblem, table_rows
 from .sync import TableCounts, sync
-from .tables import BOOK, BOOK_TYPE, build_metadata, exported_columns, primary_key
+from .tables import BOOK, BOOK_LENGTH, build_metadata, exported_columns, primary_key
 from .upgrade import Refused, upgrade
 
 __all__ = ["BOOK", "BookExport", "ExportError", "ExportProblem", "ExportRefused", "ExportResult", "FolderExport",
@@ -68,7 +70,7 @@ class ExportRefused(WorkbookToolsError):
 
 def refusal_lines(problems: list[ExportProblem], lang: str = "en") -> list[str]:
     """The refusal in ``lang``: how many values, then each kind of problem with its first cells."""
-    def t(key: str, **fields) -> str:
+    def t(key: str, **fields: Any) -> str:
         return lookup(REFUSAL, key, lang, **fields)
 
     by_kind: dict[str, list[ExportProblem]] = {}
@@ -83,7 +85,7 @@ def refusal_lines(problems: list[ExportProblem], lang: str = "en") -> list[str]:
     return lines
 
 
-def _where(p: ExportProblem, lang: str, t) -> str:
+def _where(p: ExportProblem, lang: str, t: Callable[..., str]) -> str:
     text = p.cell if p.value is None else f"{p.cell} {p.value!s}"
     return t("cell", cell=text, detail=p.detail_text(lang)) if p.detail else text
 
@@ -103,7 +105,7 @@ class ExportResult:
         return any(c.inserted or c.updated or c.deleted for c in self.tables.values())
 
 
-def default_url(path: str | os.PathLike) -> sa.URL:
+def default_url(path: str | os.PathLike[str]) -> sa.URL:
     """``sqlite:///<folder>/<stem>.sqlite``: a SQLite file beside the book; for a folder of books,
     ``<folder>/<folder name>.sqlite`` inside it."""
     path = Path(path).resolve()
@@ -112,7 +114,7 @@ def default_url(path: str | os.PathLike) -> sa.URL:
     return sa.URL.create("sqlite", database=str(path.with_name(f"{path.stem}.sqlite")))
 
 
-def book_name(path: str | os.PathLike) -> str:
+def book_name(path: str | os.PathLike[str]) -> str:
     """The name a book's rows are tagged with: its file name without the suffix (``北京.xlsx`` → ``北京``)."""
     return Path(path).stem
 
@@ -164,8 +166,8 @@ def _checked_name(name: str) -> str:
     name = name.strip()
     if not name:
         raise ExportError("the book's name (the `book` column) is blank")
-    if len(name) > BOOK_TYPE.length:
-        raise ExportError(f"the book's name is longer than {BOOK_TYPE.length} characters: {name[:40]}…")
+    if len(name) > BOOK_LENGTH:
+        raise ExportError(f"the book's name is longer than {BOOK_LENGTH} characters: {name[:40]}…")
     return name
 
 
@@ -206,7 +208,7 @@ def connect(url: str | sa.URL) -> sa.Engine:
     return engine
 
 
-def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
+def _sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:  # (DB-API objects: untyped)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.close()

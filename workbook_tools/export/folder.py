@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from ..config import Config
 from ..errors import BookReadError, WorkbookToolsError
 from ..validate.files import Skipped, find_inputs
@@ -63,7 +65,7 @@ def folder_book_name(path: Path, folder: Path) -> str:
     return path.relative_to(folder).with_suffix("").as_posix()
 
 
-def export_folder(folder: str | os.PathLike, url, *, config_for: Callable[[Path], Config] | None = None,
+def export_folder(folder: str | os.PathLike[str], url: str | sa.URL, *, config_for: Callable[[Path], Config] | None = None,
                   on_book: Callable[[BookExport], None] | None = None) -> FolderExport:
     """Export every order book in ``folder`` (see the module's docstring) to the database at ``url``.
 
@@ -101,7 +103,7 @@ def export_folder(folder: str | os.PathLike, url, *, config_for: Callable[[Path]
     return out
 
 
-def _export(engine, path: Path, name: str, config_for: Callable[[Path], Config] | None) -> ExportResult:
+def _export(engine: sa.Engine, path: Path, name: str, config_for: Callable[[Path], Config] | None) -> ExportResult:
     from ..read import read_book
 
     config = config_for(path) if config_for else None

@@ -20,9 +20,10 @@ value typed would be lost, and the tables would no longer say what the book says
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeAlias
 
 import sqlalchemy as sa
 
@@ -63,6 +64,8 @@ REFUSAL: dict[str, tuple[str, str]] = {
             "fix them in the book (`orderbook validate` points at each) and export again"),
 }
 INT_RANGE = (-(2**31), 2**31 - 1)
+#: Why a value is a problem: a key of ``DETAILS`` with its fields, or the reader's reason as text.
+Detail: TypeAlias = "str | tuple[str, dict[str, Any]]"
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ class ExportProblem:
     cell: str
     value: Any
     #: Why: a key of ``DETAILS`` with its fields, or the reader's reason as text ("" for none).
-    detail: str | tuple[str, dict] = ""
+    detail: Detail = ""
 
     def kind_text(self, lang: str = "en") -> str:
         return lookup(KINDS, self.kind, lang)
@@ -115,11 +118,11 @@ def table_rows(book: OrderBook, config: Config | None = None
     for sheet in SHEETS:
         table = book[sheet.key]
 
-        def problem(kind: str, i: int, col: str, value: Any, detail: str | tuple[str, dict] = "", sheet=sheet,
-                    table=table) -> None:
+        def problem(kind: str, i: int, col: str, value: Any, detail: Detail = "", sheet: Sheet = sheet,
+                    table: Table = table) -> None:
             problems.append(ExportProblem(kind, sheet.key, col, table.cell(i, col), value, detail))
 
-        unreadable = set()
+        unreadable: set[tuple[int, str]] = set()
         for i, col_key, raw, reason in table.problems:
             unreadable.add((i, col_key))
             problem("unreadable", i, col_key, raw, reason)
@@ -128,9 +131,9 @@ def table_rows(book: OrderBook, config: Config | None = None
              _Refs(spelling[c.ref]) if c.ref else None, _Fit(c))
             for c in exported_columns(sheet)
         ]
-        rows = []
+        rows: list[dict[str, Any]] = []
         for i, src in enumerate(data[sheet.key]):
-            row: dict[str, Any] = {}
+            row = {}
             for k, computed, required, refs, fit in specs:
                 v = computed[i] if computed is not None else src.get(k)
                 if v is None or v == "":
@@ -153,7 +156,7 @@ def table_rows(book: OrderBook, config: Config | None = None
     return out, problems
 
 
-class _Refs(dict):
+class _Refs(dict[Any, str | None]):
     """``refs[value]``: the referenced key as spelt in its own table, or None; once per distinct value."""
 
     def __init__(self, spelling: dict[str, str]):
@@ -165,25 +168,26 @@ class _Refs(dict):
         return found
 
 
-class _Fit(dict):
+class _Fit(dict[Any, Detail]):
     """``fit[value]``: why ``value`` does not fit the column's SQL type ("" when it does), memoised."""
 
     def __init__(self, col: Column):
         super().__init__()
         self.type = sql_type(col)
 
-    def __missing__(self, value: Any) -> str:
+    def __missing__(self, value: Any) -> Detail:
         why = self[value] = _does_not_fit(self.type, value)
         return why
 
 
-def _duplicates(sheet: Sheet, table: Table, rows: list[dict[str, Any]], problem) -> None:
+def _duplicates(sheet: Sheet, table: Table, rows: list[dict[str, Any]],
+                problem: Callable[[str, int, str, Any, Detail], None]) -> None:
     """Unique columns (the primary keys among them) and unique natural keys, compared as keys."""
     groups: list[tuple[str, ...]] = [(c.key,) for c in sheet.columns if c.unique]
     if unique_natural_key(sheet):
         groups.append(sheet.natural_key)
     for cols in groups:
-        seen: dict[tuple, int] = {}
+        seen: dict[tuple[Any, ...], int] = {}
         for i, row in enumerate(rows):
             values = tuple(row.get(c) for c in cols)
             if any(v is None for v in values):
@@ -195,7 +199,7 @@ def _duplicates(sheet: Sheet, table: Table, rows: list[dict[str, Any]], problem)
                         ("same-key", {"columns": cols, "cell": table.cell(first, cols[-1])}))
 
 
-def _does_not_fit(t: sa.types.TypeEngine, value: Any) -> tuple[str, dict] | str:
+def _does_not_fit(t: sa.types.TypeEngine[Any], value: Any) -> Detail:
     """A key of ``DETAILS`` and its fields, or "" when ``value`` fits."""
     if isinstance(t, sa.String) and t.length and isinstance(value, str) and len(value) > t.length:
         return "longer", {"length": t.length}
@@ -204,8 +208,11 @@ def _does_not_fit(t: sa.types.TypeEngine, value: Any) -> tuple[str, dict] | str:
     if isinstance(t, sa.Numeric) and isinstance(value, Decimal):
         if not value.is_finite():
             return "not-a-number", {}
-        if abs(value) >= Decimal(10) ** (t.precision - t.scale):
-            return "numeric-range", {"precision": t.precision, "scale": t.scale}
-        if value != value.quantize(Decimal(1).scaleb(-t.scale)):
-            return "decimals", {"scale": t.scale}
+        precision, scale = t.precision, t.scale
+        if precision is None or scale is None:  # an unbounded NUMERIC takes any number (ours are bounded)
+            return ""
+        if abs(value) >= Decimal(10) ** (precision - scale):
+            return "numeric-range", {"precision": precision, "scale": scale}
+        if value != value.quantize(Decimal(1).scaleb(-scale)):
+            return "decimals", {"scale": scale}
     return ""

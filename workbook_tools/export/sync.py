@@ -57,7 +57,7 @@ def plan(conn: sa.Connection, sheet: Sheet, table: sa.Table, rows: list[dict[str
     pk = primary_key(sheet)
     names = [c.name for c in table.columns if c.name not in (SURROGATE, BOOK)]
     at = [names.index(k) for k in sheet.natural_key]
-    existing: dict[tuple, list[tuple]] = defaultdict(list)
+    existing: dict[tuple[Any, ...], list[tuple[Any, tuple[Any, ...]]]] = defaultdict(list)
     # (primary key, values in ``names`` order): plain tuples, a million rows read back quickly
     query = sa.select(table.c[pk], *(table.c[n] for n in names)).where(table.c[BOOK] == book)
     for old in conn.execute(query.order_by(table.c[pk])):
@@ -65,7 +65,7 @@ def plan(conn: sa.Connection, sheet: Sheet, table: sa.Table, rows: list[dict[str
         existing[tuple(values[j] for j in at)].append((old[0], values))
     counts = TableCounts(rows=len(rows))
     inserts, updates = [], []
-    taken: dict[tuple, int] = defaultdict(int)
+    taken: dict[tuple[Any, ...], int] = defaultdict(int)
     for row in rows:
         values = tuple(row[n] for n in names)
         k = tuple(values[j] for j in at)
@@ -116,6 +116,6 @@ def _delete(conn: sa.Connection, p: _Plan) -> None:
         conn.execute(sa.delete(p.table).where(p.table.c[BOOK] == p.book, p.table.c[p.pk].in_(chunk)))
 
 
-def _chunks(items: list, size: int) -> Iterable[list]:
+def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
     for start in range(0, len(items), size):
         yield items[start:start + size]

@@ -34,6 +34,8 @@ have a customer C0001 or an order SO2026000001.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from ..schema import SHEETS, TEXT_TYPES, Column, Sheet, T, resolve_ref
@@ -42,7 +44,8 @@ SURROGATE = "id"
 #: The column naming the book a row comes from (export_book's ``name``: the file name without its suffix).
 BOOK = "book"
 #: Long enough for any file name (255 bytes on common file systems).
-BOOK_TYPE = sa.String(255)
+BOOK_LENGTH = 255
+BOOK_TYPE = sa.String(BOOK_LENGTH)
 MONEY = sa.Numeric(12, 2)
 PERCENT = sa.Numeric(7, 4)
 NAMING = {
@@ -86,18 +89,19 @@ def not_null(sheet: Sheet, col: Column) -> bool:
     return col.key == primary_key(sheet) or (col.required and (col.key in sheet.natural_key or bool(col.ref)))
 
 
-def sql_type(col: Column) -> sa.types.TypeEngine:
+def sql_type(col: Column) -> sa.types.TypeEngine[Any]:
     if col.ref:
         return sql_type(resolve_ref(col.ref)[1])
     if col.type in TEXT_TYPES:
         return sa.String(col.max_len) if col.max_len else sa.Text()
-    return {
+    types: dict[T, sa.types.TypeEngine[Any]] = {
         T.INT: sa.Integer(),
         T.MONEY: MONEY,
         T.PERCENT: PERCENT,
         T.DATE: sa.Date(),
         T.DATETIME: sa.DateTime(),
-    }[col.type]
+    }
+    return types[col.type]
 
 
 def _comment(col: Column) -> str:
@@ -109,7 +113,7 @@ def build_metadata() -> sa.MetaData:
     md = sa.MetaData(naming_convention=NAMING)
     for sheet in SHEETS:
         pk = primary_key(sheet)
-        items: list = []
+        items: list[sa.schema.SchemaItem] = []
         if pk == SURROGATE:
             items.append(sa.Column(SURROGATE, sa.Integer, primary_key=True, autoincrement=True,
                                    comment="Surrogate key assigned by the database"))

@@ -19,6 +19,7 @@ Everything is checked before the first change, so a refused database is left as 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.schema import AddConstraint, CreateIndex, SetColumnComment
@@ -34,7 +35,7 @@ def upgrade(conn: sa.Connection, metadata: sa.MetaData) -> list[str]:
     inspector = sa.inspect(conn)
     present = set(inspector.get_table_names())
     sqlite = conn.dialect.name == "sqlite"
-    todo: list[tuple[sa.Table, sa.Column]] = []
+    todo: list[tuple[sa.Table, sa.Column[Any]]] = []
     for table in metadata.sorted_tables:
         if table.name not in present:
             continue
@@ -55,13 +56,13 @@ def upgrade(conn: sa.Connection, metadata: sa.MetaData) -> list[str]:
     return [f"{t.name}.{c.name}" for t, c in todo]
 
 
-def _constraints(table: sa.Table, col: sa.Column) -> list[sa.Constraint]:
+def _constraints(table: sa.Table, col: sa.Column[Any]) -> list[sa.Constraint]:
     """The foreign keys and unique constraints ``col`` is part of."""
     return [c for c in table.constraints if isinstance(c, (sa.ForeignKeyConstraint, sa.UniqueConstraint))
             and col.name in (x.name for x in c.columns)]
 
 
-def _add(conn: sa.Connection, table: sa.Table, col: sa.Column, sqlite: bool) -> None:
+def _add(conn: sa.Connection, table: sa.Table, col: sa.Column[Any], sqlite: bool) -> None:
     quote: Callable[[str], str] = conn.dialect.identifier_preparer.quote
     kind = col.type.compile(dialect=conn.dialect)
     conn.exec_driver_sql(f"ALTER TABLE {quote(table.name)} ADD COLUMN {quote(col.name)} {kind}")
