@@ -19,6 +19,7 @@ a reader that does not recalculate still sees the right numbers.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -34,6 +35,7 @@ from ..config import Config
 from ..dates import serial
 from ..derive import ZERO, Derived, cents, ranks
 from ..formulas import FormulaContext, list_range
+from ..lang import lookup
 from ..schema import DASHBOARD, aux_name
 from .printing import page_setup
 from .styles import Styles
@@ -88,8 +90,7 @@ CHART_TITLES = frozenset(t for key in ("chart_revenue", "chart_status") for t in
 
 
 def _t(key: str, lang: str, **kw: Any) -> str:
-    zh, en = TEXTS[key]
-    return (zh if lang == "zh" else en).format(**kw)
+    return lookup(TEXTS, key, lang, **kw)
 
 
 @dataclass(frozen=True)
@@ -231,8 +232,8 @@ def _has(value: Any) -> bool:
     return value is not None and value != ""
 
 
-def _day(value: Any) -> float | None:
-    return serial(value) if isinstance(value, date) else None
+def _empty_month() -> dict[str, Any]:
+    return {"orders": 0, "revenue": ZERO, "receipts": ZERO, "receivables": ZERO, "overdue": ZERO}
 
 
 def _month_after(start: date, months: int) -> date:
@@ -253,30 +254,40 @@ def dashboard_values(data: BookData, derived: Derived, config: Config, today: da
     month_start = today.replace(day=1)
     starts = [_month_after(month_start, -k) for k in range(TREND_MONTHS - 1, -1, -1)]
 
-    def month_of(start: date) -> tuple[float, float]:
-        return serial(start), serial(_month_after(start, 1))
+    # one pass over the orders and payments, into (year, month) buckets: the dashboard asks for a
+    # dozen months, and a pass per month cost seconds on a 100,000-order book
+    buckets: dict[tuple[int, int], dict[str, Any]] = {}
+
+    def bucket(value: Any) -> dict[str, Any] | None:
+        if not isinstance(value, date):
+            return None
+        key = (value.year, value.month)
+        if key not in buckets:
+            buckets[key] = _empty_month()
+        return buckets[key]
+
+    totals, balances, lates, dues = d_orders["total"], d_orders["balance"], d_orders["days_overdue"], d_orders["pay_due"]
+    for i, row in enumerate(orders):
+        total, balance, late = totals[i], balances[i], lates[i]
+        out = bucket(row.get("order_date"))
+        if out is not None:
+            out["orders"] += _has(row.get("order_no"))
+            if row.get("status") != "cancelled" and isinstance(total, Decimal):
+                out["revenue"] += total
+            if isinstance(balance, Decimal) and balance > 0:
+                out["receivables"] += balance
+        if isinstance(late, int) and late > 0:
+            out = bucket(dues[i])
+            if out is not None:
+                out["overdue"] += balance
+    for p in payments:
+        if isinstance(p.get("amount"), Decimal):
+            out = bucket(p.get("paid_on"))
+            if out is not None:
+                out["receipts"] += p["amount"]
 
     def month(start: date) -> dict[str, Any]:
-        lo, hi = month_of(start)
-
-        def inside(v: float | None) -> bool:
-            return v is not None and lo <= v < hi
-
-        out: dict[str, Any] = {"orders": 0, "revenue": ZERO, "receipts": ZERO, "receivables": ZERO, "overdue": ZERO}
-        for i, row in enumerate(orders):
-            ordered, status = _day(row.get("order_date")), row.get("status")
-            total, balance, late = d_orders["total"][i], d_orders["balance"][i], d_orders["days_overdue"][i]
-            if inside(ordered):
-                out["orders"] += _has(row.get("order_no"))
-                if status != "cancelled" and isinstance(total, Decimal):
-                    out["revenue"] += total
-                if isinstance(balance, Decimal) and balance > 0:
-                    out["receivables"] += balance
-            if inside(_day(d_orders["pay_due"][i])) and isinstance(late, int) and late > 0:
-                out["overdue"] += balance
-        out["receipts"] = sum((p["amount"] for p in payments
-                               if isinstance(p.get("amount"), Decimal) and inside(_day(p.get("paid_on")))), ZERO)
-        return out
+        return buckets.get((start.year, start.month)) or _empty_month()
 
     this, last = month(month_start), month(starts[-2])
     values: dict[str, Any] = {"today": today, "month_start": month_start, "last_month_start": starts[-2]}
@@ -289,8 +300,9 @@ def dashboard_values(data: BookData, derived: Derived, config: Config, today: da
     values["overdue_orders"] = len(late)
     values["overdue_amount"] = sum((d_orders["balance"][i] for i in late), ZERO)
     values["low_stock_products"] = sum(1 for v in d_products["low_seq"] if v != "")
+    statuses = Counter(row.get("status") for row in orders if _has(row.get("order_no")))
     for c in ORDER_STATUS:
-        values[f"status_{c.value}"] = sum(1 for row in orders if _has(row.get("order_no")) and row.get("status") == c.value)
+        values[f"status_{c.value}"] = statuses[c.value]
     for i, start in enumerate(starts):
         m = this if i == TREND_MONTHS - 1 else last if i == TREND_MONTHS - 2 else month(start)
         values[f"trend_month_{i}"], values[f"trend_revenue_{i}"] = start, m["revenue"]
