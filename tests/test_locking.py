@@ -25,8 +25,12 @@ from workbook_tools.template import write_book
 TODAY = date(2026, 11, 20)
 
 
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
+ZH = {"LANG": "zh_CN.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
+EN = {"LANG": "en_US.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
+
+
+def run(*args, env=None):
+    return CliRunner().invoke(cli, [str(a) for a in args], env=env)
 
 
 def excel_owner_file(name: str, *, word: bool = False) -> bytes:
@@ -75,10 +79,14 @@ def test_a_book_open_in_excel_or_libreoffice_is_not_written(book, tmp_path, lock
     csv.write_text("客户编号,客户名称,手机,详细地址\nC0901,甲,13912345678,某路\n", encoding="utf-8")
     argv = [a.format(book=book, csv=csv) for a in args]
     before = book.read_bytes()
-    result = run(*argv)
-    assert result.exit_code == 2 and result.output.count("\n") == 1, result.output
-    assert result.output.startswith(f"orderbook: {book}: {who}正在用 {app} 打开这个订单簿（锁定文件 {lock_name}）")
-    assert f"open in {app} by {who} (lock file {lock_name}): close it first, or use --force" in result.output
+    result = run(*argv, env=ZH)  # one line, in the command line's language only
+    assert result.exit_code == 2
+    assert result.output == (f"orderbook: {book}：{who}正在用 {app} 打开这个订单簿（锁定文件 {lock_name}），请先关闭；"
+                             "确认无人打开时可加 --force\n")
+    result = run(*argv, env=EN)
+    assert result.exit_code == 2
+    assert result.output == (f"orderbook: {book}: open in {app} by {who} (lock file {lock_name}): close it first, "
+                             "or use --force if nobody has it open\n")
     assert book.read_bytes() == before and not list(tmp_path.glob("*.bak.xlsx"))
     result = run(*argv, "--force")  # nobody has it open after all: a stale lock file
     assert result.exit_code == 0, result.output
@@ -87,9 +95,10 @@ def test_a_book_open_in_excel_or_libreoffice_is_not_written(book, tmp_path, lock
 
 def test_an_unreadable_owner_file_still_refuses(book, tmp_path):
     (tmp_path / "~$book.xlsx").write_bytes(b"\xff")
-    with pytest.raises(BookLockedError, match="有人正在用 Excel / WPS 打开.* open in Excel / WPS by someone"):
+    with pytest.raises(BookLockedError, match="open in Excel / WPS by someone") as refused:
         with locked(book):
             pass
+    assert "有人正在用 Excel / WPS 打开" in refused.value.text("zh")
 
 
 # ------------------------------------------------------------------ changed between read and rename
@@ -165,9 +174,10 @@ def test_a_book_opened_in_excel_through_its_link_is_not_written(book, tmp_path):
     link.symlink_to(book.name)
     owner = tmp_path / "~$shared.xlsx"
     owner.write_bytes(excel_owner_file("王芳"))
-    with pytest.raises(BookLockedError, match="王芳正在用 Excel / WPS 打开"):
+    with pytest.raises(BookLockedError, match="open in Excel / WPS by 王芳") as refused:
         with locked(link):
             pass
+    assert "王芳正在用 Excel / WPS 打开" in refused.value.text("zh")
     owner.unlink()
     with locked(link):  # Excel opens it by the link while we work
         owner.write_bytes(excel_owner_file("王芳"))

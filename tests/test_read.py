@@ -334,21 +334,25 @@ def test_a_missing_sheet_is_named_in_both_languages(tmp_path):
     del sheets["付款"]
     with pytest.raises(MissingSheetError) as err:
         read(tmp_path, sheets)
-    assert "付款 / Payments" in err.value.reason and "not found" in err.value.reason
+    assert err.value.reason.en == "sheet 付款 / Payments not found (the file has: 客户, 产品, 订单, 订单明细, 状态记录, 发货, 库存变动)"
+    assert err.value.reason.zh == "缺少工作表 付款（文件中有：客户、产品、订单、订单明细、状态记录、发货、库存变动）"
 
 
 def test_a_missing_required_column_is_named_in_both_languages(tmp_path):
     rows = [[h for h in headers("orders") if h != "下单日期"], ["SO1"]]
     with pytest.raises(MissingColumnError) as err:
         read(tmp_path, book(tmp_path, orders=rows))
-    assert "订单" in err.value.reason and "下单日期 / Order date" in err.value.reason
+    assert err.value.reason.en == ("sheet 订单 (订单 / Orders): required column 下单日期 / Order date not found in the "
+                                   "header row (row 1)")
+    assert err.value.reason.zh == "工作表 订单 的表头（第 1 行）缺少必填列 下单日期"
     assert err.value.path.endswith("book.xlsx")
 
 
 def test_a_sheet_without_any_header_row(tmp_path):
     with pytest.raises(MissingColumnError) as err:
         read(tmp_path, book(tmp_path, orders=[["just", "some"], ["words"]]))
-    assert "no header row" in err.value.reason and "订单编号 / Order no" in err.value.reason
+    assert "no header row" in err.value.reason.en and "订单编号 / Order no" in err.value.reason.en
+    assert err.value.reason.zh.startswith("工作表 订单 前 30 行找不到表头（应有 订单编号、")
 
 
 def _zip(path, members):
@@ -380,8 +384,9 @@ def test_files_that_are_not_workbooks(tmp_path, make, expected):
     make(path)
     with pytest.raises(BookReadError) as err:
         read_book(path)
-    assert expected in err.value.reason
-    assert str(err.value) == f"{path}: {err.value.reason}"
+    assert expected in err.value.reason.en
+    assert str(err.value) == f"{path}: {err.value.reason.en}"
+    assert err.value.text("zh") == f"{path}：{err.value.reason.zh}"
 
 
 def test_a_truncated_download(tmp_path):

@@ -48,11 +48,12 @@ def test_running_out_of_memory_is_not_damage(book, monkeypatch):
     monkeypatch.setattr(read_open, "CalamineWorkbook", _Calamine)
     with pytest.raises(MemoryError):
         read_book(book)
-    run = CliRunner().invoke(export_command, [str(book)])
+    run = CliRunner().invoke(export_command, [str(book), "--lang", "en"])
     assert run.exit_code == 2 and "Traceback" not in run.output
-    assert run.output.strip() == ("orderbook: 内存不足，未能完成 / not enough memory to finish: the book holds more rows "
-                                  "or cells than this machine can read at once")
-    assert "damaged" not in run.output
+    assert run.output == ("orderbook: not enough memory to finish: the book holds more rows or cells than this "
+                          "machine can read at once\n")
+    run = CliRunner().invoke(export_command, [str(book)], env={"LANG": "zh_CN.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""})
+    assert run.output == "orderbook: 内存不足，未能完成：这本簿的行或单元格多到这台电脑一次读不下\n"
 
 
 def test_a_bug_is_not_called_damage(book, monkeypatch):

@@ -242,7 +242,7 @@ def test_staff_sheets_are_carried_as_values_and_renamed_when_their_name_is_taken
     edit(path, add_sheets)
     result = regenerate(path, output=tmp_path / "en.xlsx", lang="en", today=TODAY)
     assert result.extra_sheets == ["我的统计", "Orders (2)", "隐藏"]
-    assert any("renamed 'Orders (2)'" in n for n in result.notes)
+    assert any("renamed 'Orders (2)'" in n.en for n in result.notes)
     book = read_book(tmp_path / "en.xlsx", other_sheets=True)
     assert book.lang == "en"
     sheets = {s.name: s for s in book.other_sheets}
@@ -277,7 +277,7 @@ def test_a_chart_sheet_is_named_as_lost_and_error_cells_keep_their_text(tmp_path
     assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsx"]
     result = regenerate(path, today=TODAY, accept_loss=True)
     assert result.extra_sheets == ["对账"]
-    assert result.lost == ["图表: a chart sheet: the whole sheet"]
+    assert [str(loss) for loss in result.lost] == ["图表: a chart sheet: the whole sheet"]
     mine = next(s for s in read_book(path, other_sheets=True).other_sheets if s.name == "对账")
     assert mine.rows == [["差额"], ["#DIV/0!"]]
     assert openpyxl.load_workbook(path)["对账"]["A2"].value == "=1/0"  # the formula itself, and its error
@@ -318,7 +318,7 @@ def test_data_given_carries_staff_values_by_natural_key(tmp_path):
     assert wechat[second["order_no"]] == "wx3" and wechat[first["order_no"]] == "wx2"
     assert wechat["SO2099010001"] is None and third["order_no"] not in wechat
     assert after["order_lines"].problems[0][2:] == ("十个", "wrong-type")
-    assert any(n.startswith("订单: staff-column or unreadable values of 1 row(s)") for n in result.notes)
+    assert any(n.en.startswith("订单: staff-column or unreadable values of 1 row(s)") for n in result.notes)
     assert result.rows["orders"] == len(data["orders"])
 
 
@@ -326,7 +326,7 @@ def test_title_rows_above_the_header_are_noted(tmp_path):
     path = demo_book(tmp_path)
     edit(path, lambda wb: (wb["客户"].insert_rows(1, 2), wb["客户"].cell(1, 1, "2026 年客户名单")))
     result = regenerate(path, today=TODAY)
-    assert any(n.startswith("客户: the header was on row 3") for n in result.notes)
+    assert any(n.en.startswith("客户: the header was on row 3") for n in result.notes)
     assert read_book(path)["customers"].header_row == 1
 
 

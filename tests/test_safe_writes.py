@@ -277,11 +277,12 @@ def test_a_full_disk_is_one_line_exit_2_and_the_old_file_intact(tmp_path, case):
     before = old.read_bytes()
     names_before = sorted(p.name for p in tmp_path.iterdir())
     child = subprocess.run([sys.executable, "-m", "workbook_tools.cli", *args], capture_output=True, text=True,
-                           preexec_fn=_limited(_DISK_FULL_LIMIT), cwd=tmp_path, timeout=120)
+                           preexec_fn=_limited(_DISK_FULL_LIMIT), cwd=tmp_path, timeout=120,
+                           env={**os.environ, "LANG": "en_US.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""})
     assert child.returncode == 2, child.stderr
     # one line naming the file that could not be written (in place: the backup, made first)
     assert child.stderr.count("\n") == 1 and child.stderr.startswith(f"orderbook: {tmp_path}/book.")
-    assert ": 磁盘空间不足，未写入，原文件未改动 / disk full (File too large)" in child.stderr
+    assert child.stderr.endswith(": disk full (File too large): nothing was written and the old file is as it was\n")
     assert old.read_bytes() == before
     after = sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".orderbook-lock"))
     backups = [n for n in after if ".bak." in n]

@@ -14,6 +14,7 @@ from typing import Any
 from .book import BookData, OrderBook, OtherSheet, Row, Table
 from .cells import col_letter
 from .keys import natural
+from .lang import Said
 from .schema import DASHBOARD, INSTRUCTIONS, LISTS, SHEETS, Sheet, aux_name
 from .template.carry import Carry, ExtraColumn, SheetCarry, StaffSheet
 
@@ -50,14 +51,26 @@ def _raw(table: Table) -> dict[int, dict[str, Any]]:
     return dict(raw)
 
 
-def _header_note(table: Table) -> list[str]:
+#: What a sheet that is not a worksheet is, in Chinese (its ``kind`` says it in English).
+SHEET_KIND_ZH = {"chart": "图表工作表", "other": "对话框或宏工作表"}
+
+
+def stray_note(sheet: str, n: int, row: int | None = None) -> Said:
+    """Values staff typed beside the records, on rows without one, that are not carried over."""
+    return Said(f"{sheet}：没有记录的行上有 {n} 个员工列中的值没有带过去" + (f"，例如第 {row} 行" if row else ""),
+                f"{sheet}: {n} value(s) in staff columns on rows without a record not carried over"
+                + (f", e.g. row {row}" if row else ""))
+
+
+def _header_note(table: Table) -> list[Said]:
     if table.header_row > 1:
-        return [f"{table.name}: the header was on row {table.header_row}; the rows above it (titles) "
-                f"are not carried over (the template's header is row 1)"]
+        return [Said(f"{table.name}：表头原在第 {table.header_row} 行；它上面的行（标题）没有带过去（模板的表头在第 1 行）",
+                     f"{table.name}: the header was on row {table.header_row}; the rows above it (titles) "
+                     f"are not carried over (the template's header is row 1)")]
     return []
 
 
-def carry_book(book: OrderBook, *, keep_rows: dict[str, set[int]] | None = None) -> tuple[BookData, Carry, list[str]]:
+def carry_book(book: OrderBook, *, keep_rows: dict[str, set[int]] | None = None) -> tuple[BookData, Carry, list[Said]]:
     """The book's own rows, and everything else they carry (staff columns with their stray values
     on rows without a record, which become blank rows in their place; raw values). ``keep_rows``:
     per sheet key, Excel rows without a record to keep as blank rows too (they hold something staff
@@ -65,7 +78,7 @@ def carry_book(book: OrderBook, *, keep_rows: dict[str, set[int]] | None = None)
     row written was."""
     data: BookData = {}
     carry = Carry()
-    notes: list[str] = []
+    notes: list[Said] = []
     for sheet in SHEETS:
         table = book[sheet.key]
         notes += _header_note(table)
@@ -111,12 +124,12 @@ def row_key(sheet: Sheet, row: Row) -> tuple | None:
     return None if all(v is None or v == "" for v in key) else key
 
 
-def carry_by_key(book: OrderBook, data: BookData) -> tuple[BookData, Carry, list[str]]:
+def carry_by_key(book: OrderBook, data: BookData) -> tuple[BookData, Carry, list[Said]]:
     """``data``'s rows, with the staff values of the book's rows that have the same natural key
     (the n-th row of a key in ``data`` takes those of the n-th row of that key in the book)."""
     out: BookData = {}
     carry = Carry()
-    notes: list[str] = []
+    notes: list[Said] = []
     for sheet in SHEETS:
         table = book[sheet.key]
         rows = [dict(r) for r in (data.get(sheet.key) or [])]
@@ -148,11 +161,13 @@ def carry_by_key(book: OrderBook, data: BookData) -> tuple[BookData, Carry, list
         lost = [i for i in range(len(table.rows)) if i not in matched
                 and (i in raw or any(values[i] is not None for _n, _h, values, _c in columns))]
         if lost:
-            notes.append(f"{table.name}: staff-column or unreadable values of {len(lost)} row(s) not carried over "
-                         f"(no row with their key in the new data), e.g. row {table.row_numbers[lost[0]]}")
+            first = table.row_numbers[lost[0]]
+            notes.append(Said(f"{table.name}：{len(lost)} 行的员工列或读不出的值没有带过去（新数据中没有同键的行），"
+                              f"例如第 {first} 行",
+                              f"{table.name}: staff-column or unreadable values of {len(lost)} row(s) not carried over "
+                              f"(no row with their key in the new data), e.g. row {first}"))
         if table.stray:
-            notes.append(f"{table.name}: {len(table.stray)} value(s) in staff columns on rows without a record "
-                         f"not carried over, e.g. row {table.stray[0][0]}")
+            notes.append(stray_note(table.name, len(table.stray), table.stray[0][0]))
         carry.sheets[sheet.key] = SheetCarry(extras if any(c.header is not None or any(v is not None for v in c.values)
                                                            for c in extras) else [], new_raw, source_rows=sources)
     return out, carry, notes
@@ -183,28 +198,31 @@ def free_name(name: str, taken: set[str]) -> str:
         n += 1
 
 
-def staff_sheets(sheets: list[OtherSheet], lang: str, *, values_only: bool = True) -> tuple[list[OtherSheet], list[str]]:
+def staff_sheets(sheets: list[OtherSheet], lang: str, *, values_only: bool = True) -> tuple[list[OtherSheet], list[Said]]:
     """The staff sheets to write after the book's own, renamed where a name is taken (a sheet
     named "Orders" in a book regenerated in English), and notes on what is not carried.
     ``values_only=False`` (regenerate, which carries more and names chart sheets as lost itself):
     StaffSheets keeping their old name in ``source``, no notes on chart sheets or on values only."""
     taken = {n.casefold() for n in own_sheet_names(lang)}
     out: list[OtherSheet] = []
-    notes = []
+    notes: list[Said] = []
     for sheet in sheets:
         if sheet.kind != "worksheet":
             if values_only:
-                notes.append(f"sheet {sheet.name!r} is a {sheet.kind} sheet and is not carried over")
+                notes.append(Said(f"工作表 {sheet.name!r} 是{SHEET_KIND_ZH.get(sheet.kind, '特殊工作表')}，没有带过去",
+                                  f"sheet {sheet.name!r} is a {sheet.kind} sheet and is not carried over"))
             continue
         name = free_name(sheet.name, taken)
         taken.add(name.casefold())
         if name != sheet.name:
-            notes.append(f"sheet {sheet.name!r} renamed {name!r}: the new book has a sheet of that name")
+            notes.append(Said(f"工作表 {sheet.name!r} 改名为 {name!r}：新簿中已有同名工作表",
+                              f"sheet {sheet.name!r} renamed {name!r}: the new book has a sheet of that name"))
         if values_only:
             out.append(OtherSheet(name, sheet.rows, hidden=sheet.hidden))
         else:
             out.append(StaffSheet(name, sheet.rows, hidden=sheet.hidden, source=sheet.name))
     if out and values_only:
-        notes.append("staff sheets carried over as values only (formulas, formatting and merged cells are not): "
-                     + ", ".join(s.name for s in out))
+        notes.append(Said("员工的工作表只带过去了值（公式、格式和合并单元格没有）：" + "、".join(s.name for s in out),
+                          "staff sheets carried over as values only (formulas, formatting and merged cells are not): "
+                          + ", ".join(s.name for s in out)))
     return out, notes

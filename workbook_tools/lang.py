@@ -9,6 +9,7 @@ is the only code that looks at the language.  Chinese is the default: anything t
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Literal, Protocol, TypeAlias
 
 Lang: TypeAlias = Literal["zh", "en"]
@@ -51,6 +52,25 @@ class Bilingual(Protocol):
 def label(obj: Bilingual, lang: str | None) -> str:
     """An object's ``zh`` or ``en`` attribute (schema columns, choices, segments …)."""
     return pick(lang, obj.zh, obj.en)
+
+
+@dataclass(frozen=True)
+class Said:
+    """A text already written in both languages (why a file cannot be read, a note, a loss), made
+    where it is said and shown with ``label(said, lang)``. ``str()`` is the English: the stable
+    text for logs and JSON."""
+
+    zh: str
+    en: str
+
+    def __str__(self) -> str:
+        return self.en
+
+
+def said(pair: Pair, **kw: object) -> Said:
+    """Both spellings of ``pair``, each with ``{placeholders}`` filled from ``kw``."""
+    zh, en = pair
+    return Said(zh.format(**kw), en.format(**kw)) if kw else Said(zh, en)
 
 
 # Punctuation differs too: a Chinese list reads “甲、乙”, a sentence “……；……”.

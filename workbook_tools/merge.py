@@ -41,10 +41,11 @@ from pathlib import Path
 from typing import Any
 
 from .book import BookData, OrderBook, OtherSheet, Table
-from .carry_over import extra_header, row_key, staff_sheets
+from .carry_over import SHEET_KIND_ZH, extra_header, row_key, staff_sheets, stray_note
 from .config import Config
 from .errors import WorkbookToolsError
 from .keys import natural
+from .lang import Said
 from .read import read_book
 from .safe_io import backup
 from .schema import SHEETS, Sheet, T
@@ -127,7 +128,8 @@ class MergeResult:
     files: list[str] = field(default_factory=list)
     #: The first book's language (the master's, unless told otherwise).
     lang: str = "zh"
-    notes: list[str] = field(default_factory=list)
+    #: What was not carried over, one line each, in both languages.
+    notes: list[Said] = field(default_factory=list)
 
     @property
     def unresolved(self) -> list[Conflict]:
@@ -151,7 +153,7 @@ def merge_books(paths: list[str | os.PathLike], *, prefer: str | os.PathLike | N
     """Merge the books at ``paths`` (see the module docstring). Raises BookReadError when a book
     cannot be read, MergeError when ``prefer`` is not one of ``paths``."""
     if not paths:
-        raise MergeError("no books to merge")
+        raise MergeError(("没有要合并的簿", "no books to merge"))
     config = config or Config()
     files = [str(p) for p in paths]
     preferred = _which(files, prefer) if prefer is not None else None
@@ -196,7 +198,8 @@ def _which(files: list[str], prefer: str | os.PathLike) -> int:
     named = [i for i, f in enumerate(files) if Path(f).name == Path(prefer).name]
     if len(named) == 1:
         return named[0]
-    raise MergeError(f"--prefer {prefer}: not one of the books being merged ({', '.join(files)})")
+    raise MergeError(Said(f"--prefer {prefer}：不是要合并的簿之一（{'、'.join(files)}）",
+                          f"--prefer {prefer}: not one of the books being merged ({', '.join(files)})"))
 
 
 def _effective(table: Table, raw: dict[int, dict[str, Any]], i: int) -> dict[str, Any]:
@@ -273,7 +276,7 @@ def _merge_sheet(sheet: Sheet, books: list[OrderBook], files: list[str], preferr
     result.carry.sheets[sheet.key] = _carry(tables, raws, chosen)
     strays = sum(len(t.stray) for t in tables)
     if strays:
-        result.notes.append(f"{sheet.zh}: {strays} value(s) in staff columns on rows without a record not carried over")
+        result.notes.append(stray_note(sheet.zh, strays))
 
 
 def _join_corrections(sheet: Sheet, groups: dict[tuple, list[tuple[int, int]]], row_of,
@@ -360,20 +363,23 @@ def _carry(tables: list[Table], raws: list[dict[int, dict[str, Any]]], chosen: l
     return SheetCarry(columns, raw)
 
 
-def _staff_sheets(books: list[OrderBook], files: list[str]) -> tuple[list[OtherSheet], list[str]]:
+def _staff_sheets(books: list[OrderBook], files: list[str]) -> tuple[list[OtherSheet], list[Said]]:
     """Each staff sheet by name from the first book that has it; a later book's sheet of the same
     name that holds other values is noted, not merged."""
     out: dict[str, tuple[int, OtherSheet]] = {}
-    notes = []
+    notes: list[Said] = []
     for f, book in enumerate(books):
         for sheet in book.other_sheets:
             if sheet.kind != "worksheet":
-                notes.append(f"{Path(files[f]).name}: sheet {sheet.name!r} is a {sheet.kind} sheet, not carried over")
+                kind = SHEET_KIND_ZH.get(sheet.kind, "特殊工作表")
+                notes.append(Said(f"{Path(files[f]).name}：工作表 {sheet.name!r} 是{kind}，没有带过去",
+                                  f"{Path(files[f]).name}: sheet {sheet.name!r} is a {sheet.kind} sheet, not carried over"))
                 continue
             first = out.get(sheet.name.casefold())
             if first is None:
                 out[sheet.name.casefold()] = (f, sheet)
             elif first[1].rows != sheet.rows:
-                notes.append(f"sheet {sheet.name!r}: {Path(files[f]).name}'s copy differs from "
-                             f"{Path(files[first[0]]).name}'s; the master has {Path(files[first[0]]).name}'s")
+                mine, kept = Path(files[f]).name, Path(files[first[0]]).name
+                notes.append(Said(f"工作表 {sheet.name!r}：{mine} 中的与 {kept} 中的不同；合并后的簿用 {kept} 中的",
+                                  f"sheet {sheet.name!r}: {mine}'s copy differs from {kept}'s; the master has {kept}'s"))
     return [s for _f, s in out.values()], notes

@@ -65,8 +65,9 @@ from .book import BookData, OrderBook, Row, Table
 from .carry_over import carry_book, carry_by_key, own_sheet_names, staff_sheets
 from .cells import cell_name, col_letter
 from .config import Config
-from .errors import BookReadError, OutputError, WorkbookToolsError
+from .errors import BookReadError, OutputError, WorkbookToolsError, about
 from .formularefs import Remap, SheetMap, Unmappable
+from .lang import Said
 from .read import read_book
 from .read.headers import normalise
 from .safe_io import backup as backup_file
@@ -91,11 +92,12 @@ class WouldLoseError(WorkbookToolsError):
         self.path = str(path)
         self.lost = list(lost)
         n = len(self.lost)
-        lines = "\n".join(f"  - {loss}" for loss in self.lost)
-        super().__init__(
-            f"{self.path}: 重建会丢失员工加入的 {n} 项内容，未写入任何文件 / rebuilding would lose {n} thing(s) staff put "
-            f"in the book, listed below; nothing was written. To rebuild it anyway, run again with --accept-loss "
-            f"(the old book is backed up first):\n{lines}")
+        super().__init__(about(self.path, Said(
+            f"重建会丢失员工放进簿里的 {n} 项内容（见下），未写入任何文件。仍要重建，请加 --accept-loss 再运行"
+            f"（先备份旧簿）：\n" + "\n".join(f"  - {loss.text('zh')}" for loss in self.lost),
+            f"rebuilding would lose {n} thing(s) staff put in the book, listed below; nothing was written. To "
+            f"rebuild it anyway, run again with --accept-loss (the old book is backed up first):\n"
+            + "\n".join(f"  - {loss.text('en')}" for loss in self.lost))))
 
 
 @dataclass
@@ -112,11 +114,12 @@ class RegenerateResult:
     extra_sheets: list[str]
     #: Cells written as found because the reader could not type them.
     raw_values: int = 0
-    #: What was not carried over, or was changed on the way (renamed sheets), one line each.
-    notes: list[str] = field(default_factory=list)
+    #: What was not carried over, or was changed on the way (renamed sheets), one line each, in
+    #: both languages.
+    notes: list[Said] = field(default_factory=list)
     #: What staff put in the book that the new book does not have (only with ``accept_loss``), one
-    #: line each: "sheet!cell: what".
-    lost: list[str] = field(default_factory=list)
+    #: each, by sheet and cell (``Loss.text(lang)``: "sheet!cell: what").
+    lost: list[Loss] = field(default_factory=list)
     #: How many of each thing read from the old book's XML were carried over: comments, links,
     #: formulas, formats (cells with a staff look), merged (ranges), names, macros.
     kept: dict[str, int] = field(default_factory=dict)
@@ -160,8 +163,9 @@ def regenerate(
     lost = list(parts.all_lost())
     for sheet in book.other_sheets:
         if sheet.kind != "worksheet":
-            what = "a chart sheet" if sheet.kind == "chart" else "a dialog or macro sheet (Excel 4)"
-            lost.append(Loss(sheet.name, None, f"{what}: the whole sheet"))
+            what = (Said("图表工作表：整个工作表", "a chart sheet: the whole sheet") if sheet.kind == "chart"
+                    else Said("对话框或宏工作表（Excel 4）：整个工作表", "a dialog or macro sheet (Excel 4): the whole sheet"))
+            lost.append(Loss(sheet.name, None, what))
     carry.other_sheets = carried_sheets
     decorate = _Decorate(book, parts, rows, carry, lang, data is None)
     decorate.run()
@@ -170,11 +174,14 @@ def regenerate(
     lost += _too_long(book, rows, carry)
 
     if parts.vba is not None and not macro_target:
-        lost.append(Loss(None, None, f"the macros (VBA project): {target.name} is an .xlsx, which cannot hold "
-                                     f"them; write to an .xlsm to keep them"))
+        lost.append(Loss(None, None, Said(f"宏（VBA 项目）：{target.name} 是 .xlsx，存不下宏；要保留宏请写成 .xlsm",
+                                          f"the macros (VBA project): {target.name} is an .xlsx, which cannot hold "
+                                          f"them; write to an .xlsm to keep them")))
     if macro_target and parts.vba is None:
-        raise OutputError(f"{target}: 宏工作簿 (.xlsm) 需要宏，而 {path.name} 没有可保留的宏 / an .xlsm book must be macro-enabled "
-                          f"and {path.name} has no macros (VBA project) to keep: write to an .xlsx (-o NAME.xlsx)")
+        raise OutputError(about(target, Said(
+            f"宏工作簿 (.xlsm) 需要宏，而 {path.name} 没有可保留的宏（VBA 项目）：请写成 .xlsx（-o 名称.xlsx）",
+            f"an .xlsm book must be macro-enabled and {path.name} has no macros (VBA project) to keep: "
+            f"write to an .xlsx (-o NAME.xlsx)")))
     lost = list(dict.fromkeys(lost))
     if lost and not accept_loss:
         raise WouldLoseError(path, lost)
@@ -197,7 +204,7 @@ def regenerate(
         extra_sheets=[s.name for s in carry.other_sheets],
         raw_values=sum(len(cells) for sc in carry.sheets.values() for cells in sc.raw.values()),
         notes=notes,
-        lost=[str(loss) for loss in lost],
+        lost=lost,
         kept={k: v for k, v in kept.items() if v},
     )
 
@@ -261,7 +268,7 @@ def _scan(book: OrderBook) -> BookParts:
     try:
         return scan(book.path, data_sheets=infos, staff_sheets=staff)
     except PartsError as exc:
-        raise BookReadError(book.path, f"工作簿已损坏 / damaged workbook: {exc}") from None
+        raise BookReadError(book.path, Said(f"工作簿已损坏：{exc.said.zh}", f"damaged workbook: {exc.said.en}")) from None
 
 
 def _rows_with_staff_things(book: OrderBook, parts: BookParts) -> dict[str, set[int]]:
@@ -395,16 +402,19 @@ class _Decorate:
             for (r, c), note in found.comments.items():
                 cell = self._new_cell(mapping, r, c, exact=False)
                 if cell is None:
-                    self.lost.append(Loss(name, cell_name(r, c), "a comment on a row or column the new book does not have "
-                                                                 "(a title row, or a blank row between records)"))
+                    self.lost.append(Loss(name, cell_name(r, c), Said(
+                        "新簿中没有的行或列上的批注（标题行，或记录之间的空行）",
+                        "a comment on a row or column the new book does not have (a title row, or a blank row "
+                        "between records)")))
                     continue
                 decor.comments[cell] = self._note(note, name, r, c)
             for (r, c), link in found.links.items():
                 cell = self._new_cell(mapping, r, c, exact=False)
                 location = self._location(link.location, name) if link.url is None else link.location
                 if cell is None or (link.location and location is None):
-                    self.lost.append(Loss(name, cell_name(r, c), "a hyperlink on a row or column the new book does not "
-                                                                 "have, or to a cell it does not have"))
+                    self.lost.append(Loss(name, cell_name(r, c), Said(
+                        "新簿中没有的行或列上的链接，或指向新簿中没有的单元格的链接",
+                        "a hyperlink on a row or column the new book does not have, or to a cell it does not have")))
                     continue
                 decor.links[cell] = type(link)(link.url, location, link.tip)
             for (r, c), f in found.formulas.items():
@@ -412,8 +422,10 @@ class _Decorate:
             for (r, c), look in found.looks.items():
                 cell = self._new_cell(mapping, r, c, exact=True)
                 if cell is None or not 1 <= cell[0] <= len(rows):
-                    self.lost.append(Loss(name, cell_name(r, c), "a cell's colours or font on a row the new book does "
-                                                                 "not have (a title row, a blank row, below the records)"))
+                    self.lost.append(Loss(name, cell_name(r, c), Said(
+                        "新簿中没有的行上单元格的颜色或字体（标题行、空行、记录以下）",
+                        "a cell's colours or font on a row the new book does not have (a title row, a blank row, "
+                        "below the records)")))
                     continue
                 decor.looks[cell] = look
         self._early_dates(sheet, table, sc, rows, decor, found)
@@ -440,18 +452,21 @@ class _Decorate:
                 extra.header = text
         for (r, c) in found.formulas:
             if r == table.header_row - 1:
-                self.lost.append(Loss(table.name, cell_name(r, c), "a formula in the header row (its text is kept)"))
+                self.lost.append(Loss(table.name, cell_name(r, c), Said("表头行中的公式（其文字保留）",
+                                                                        "a formula in the header row (its text is kept)")))
 
     def _data_formula(self, sheet: Sheet, table: Table, decor: Decor, mapping: SheetMap, rows: list[Row],
                       r: int, c: int, f: Formula) -> None:
         name = table.name
         if r < table.header_row:
             if r < table.header_row - 1:
-                self.lost.append(Loss(name, cell_name(r, c), f"a formula (={f.text[:60]}) in a title row above the header"))
+                self.lost.append(Loss(name, cell_name(r, c), Said(f"表头上方标题行中的公式（={f.text[:60]}）",
+                                                                  f"a formula (={f.text[:60]}) in a title row above the header")))
             return
         cell = self._new_cell(mapping, r, c, exact=True)
         if cell is None or not 1 <= cell[0] <= len(rows):
-            self.lost.append(Loss(name, cell_name(r, c), f"a formula (={f.text[:60]}) on a row the new book does not have"))
+            self.lost.append(Loss(name, cell_name(r, c), Said(f"新簿中没有的行上的公式（={f.text[:60]}）",
+                                                              f"a formula (={f.text[:60]}) on a row the new book does not have")))
             return
         new_r, new_c = cell
         if new_c < len(sheet.columns):
@@ -459,12 +474,13 @@ class _Decorate:
             if col.derived:
                 return
             if not self.own_rows:
-                self.notes.append(f"{name}!{cell_name(r, c)}: the formula typed into this input cell is replaced by the new data")
+                self.notes.append(Said(f"{name}!{cell_name(r, c)}：这个输入单元格中输入的公式被新数据替换",
+                                       f"{name}!{cell_name(r, c)}: the formula typed into this input cell is replaced "
+                                       "by the new data"))
                 return
         moved = self._formula(f, name, mapping, (r, c))
         if moved is None:
-            self.lost.append(Loss(name, cell_name(r, c), f"a formula (={f.text[:60]}) referring to a cell the new book "
-                                                         f"does not have, or to another workbook; its value is kept"))
+            self.lost.append(Loss(name, cell_name(r, c), _unmoved(f)))
             return
         decor.cells[(new_r, new_c)] = moved
 
@@ -491,8 +507,9 @@ class _Decorate:
 
     def _note(self, note: Note, sheet: str, r: int, c: int) -> Note:
         if _utf16_len(note.text) > TEXT_MAX:
-            self.lost.append(Loss(sheet, cell_name(r, c), f"the end of a comment of {len(note.text):,} characters "
-                                                          f"(Excel holds {TEXT_MAX:,}; it is cut)"))
+            self.lost.append(Loss(sheet, cell_name(r, c), Said(
+                f"一条 {len(note.text):,} 个字符的批注的结尾（Excel 最多存 {TEXT_MAX:,} 个，其余被截掉）",
+                f"the end of a comment of {len(note.text):,} characters (Excel holds {TEXT_MAX:,}; it is cut)")))
             return Note(_cut(note.text), note.author)
         return note
 
@@ -508,14 +525,14 @@ class _Decorate:
             for cell, link in found.links.items():
                 location = self._location(link.location, old) if link.url is None else link.location
                 if link.location and location is None:
-                    self.lost.append(Loss(old, cell_name(*cell), "a hyperlink to a cell the new book does not have"))
+                    self.lost.append(Loss(old, cell_name(*cell), Said("指向新簿中没有的单元格的链接",
+                                                                      "a hyperlink to a cell the new book does not have")))
                     continue
                 decor.links[cell] = type(link)(link.url, location, link.tip)
             for cell, f in found.formulas.items():
                 moved = self._formula(f, old, None, cell)
                 if moved is None:
-                    self.lost.append(Loss(old, cell_name(*cell), f"a formula (={f.text[:60]}) referring to a cell the new "
-                                                                 f"book does not have, or to another workbook; its value is kept"))
+                    self.lost.append(Loss(old, cell_name(*cell), _unmoved(f)))
                     continue
                 decor.cells[cell] = moved
             decor.looks.update(found.looks)
@@ -546,23 +563,34 @@ class _Decorate:
         staff = {getattr(s, "source", s.name): s.name for s in self.carry.other_sheets}
         for defined in self.parts.names:
             if defined.hidden:
-                self.notes.append(f"hidden defined name {defined.name!r} not carried over")
+                self.notes.append(Said(f"隐藏的名称 {defined.name!r} 没有带过去",
+                                       f"hidden defined name {defined.name!r} not carried over"))
                 continue
             try:
                 formula = self.remap.formula(defined.formula, None)
             except Unmappable:
-                self.lost.append(Loss(defined.sheet, None, f"the defined name {defined.name} (={defined.formula[:60]}): "
-                                                           f"it refers to cells the new book does not have"))
+                self.lost.append(Loss(defined.sheet, None, Said(
+                    f"名称 {defined.name}（={defined.formula[:60]}）：它引用的单元格新簿中没有",
+                    f"the defined name {defined.name} (={defined.formula[:60]}): it refers to cells the new book "
+                    "does not have")))
                 continue
             if defined.sheet is not None:
                 new_sheet = staff.get(defined.sheet) or self.remap.renames.get(defined.sheet, defined.sheet)
                 if new_sheet.casefold() not in own | {s.casefold() for s in staff.values()}:
-                    self.lost.append(Loss(defined.sheet, None, f"the defined name {defined.name} of a sheet that is not carried"))
+                    self.lost.append(Loss(defined.sheet, None, Said(
+                        f"没有带过去的工作表的名称 {defined.name}",
+                        f"the defined name {defined.name} of a sheet that is not carried")))
                     continue
                 self.names.append((f"{new_sheet}!{defined.name}", formula))
             else:
                 self.names.append((defined.name, formula))
         self.kept["names"] += len(self.names)
+
+
+def _unmoved(f: Formula) -> Said:
+    return Said(f"引用新簿中没有的单元格或其他工作簿的公式（={f.text[:60]}）；其值保留",
+                f"a formula (={f.text[:60]}) referring to a cell the new book does not have, or to another "
+                "workbook; its value is kept")
 
 
 def _utf16_len(text: str) -> int:
@@ -579,8 +607,9 @@ def _too_long(book: OrderBook, rows: BookData, carry: Carry) -> list[Loss]:
 
     def check(sheet: str, r: int, c: int, v: Any) -> None:
         if type(v) is str and len(v) > TEXT_MAX // 2 and _utf16_len(v) > TEXT_MAX:
-            out.append(Loss(sheet, cell_name(r, c), f"the end of a text of {len(v):,} characters (Excel holds "
-                                                    f"{TEXT_MAX:,} in a cell; it is cut)"))
+            out.append(Loss(sheet, cell_name(r, c), Said(
+                f"一段 {len(v):,} 个字符的文字的结尾（Excel 一个单元格最多存 {TEXT_MAX:,} 个，其余被截掉）",
+                f"the end of a text of {len(v):,} characters (Excel holds {TEXT_MAX:,} in a cell; it is cut)")))
 
     for sheet in SHEETS:
         name = sheet.name(book.lang)

@@ -27,7 +27,8 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-from .errors import BookChangedError, BookLockedError, DiskFullError, OutputError, OutputExistsError
+from .errors import BookChangedError, BookLockedError, DiskFullError, OutputError, OutputExistsError, about, os_reason
+from .lang import Said
 
 #: "No room": the disk, the user's quota, the file-size limit (RLIMIT_FSIZE with SIGXFSZ ignored).
 DISK_FULL = frozenset({errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)})
@@ -46,10 +47,11 @@ _HOST = hashlib.blake2b(socket.gethostname().encode(), digest_size=2).hexdigest(
 
 def output_error(target: str | os.PathLike, exc: OSError) -> OutputError:
     """``exc`` (raised while writing ``target``) as one line; no room on the disk gets its own."""
+    reason = os_reason(exc)
     if exc.errno in DISK_FULL:
-        return DiskFullError(f"{target}: 磁盘空间不足，未写入，原文件未改动 / disk full ({exc.strerror or exc}): "
-                             "nothing was written and the old file is as it was")
-    return OutputError(f"cannot write {target} / 无法写入: {exc.strerror or exc}")
+        return DiskFullError(Said(f"{target}：{reason.zh}，未写入，原文件未改动",
+                                  f"{target}: disk full ({reason.en}): nothing was written and the old file is as it was"))
+    return OutputError(Said(f"无法写入 {target}：{reason.zh}", f"cannot write {target}: {reason.en}"))
 
 
 # --------------------------------------------------------------------------------- temporary names
@@ -206,11 +208,11 @@ def _stat(path: Path) -> os.stat_result | None:
 
 def refuse_non_regular(target: str | os.PathLike, st: os.stat_result | None) -> None:
     if st is not None and not stat.S_ISREG(st.st_mode):
-        what = ("文件夹 / a folder" if stat.S_ISDIR(st.st_mode) else "设备 / a device"
-                if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else "管道 / a FIFO"
-                if stat.S_ISFIFO(st.st_mode) else "特殊文件 / a special file")
-        raise OutputExistsError(f"cannot write {target}: 不是普通文件（{what.split(' / ')[0]}），不会被替换 / "
-                                f"not a regular file ({what.split(' / ')[1]}); it is never replaced")
+        zh, en = (("文件夹", "a folder") if stat.S_ISDIR(st.st_mode) else ("设备", "a device")
+                  if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else ("管道", "a FIFO")
+                  if stat.S_ISFIFO(st.st_mode) else ("特殊文件", "a special file"))
+        raise OutputExistsError(Said(f"无法写入 {target}：它不是普通文件（{zh}），不会被替换",
+                                     f"cannot write {target}: not a regular file ({en}); it is never replaced"))
 
 
 # ----------------------------------------------------------------------------------- atomic write
@@ -310,7 +312,8 @@ def _fingerprint(path: Path) -> tuple[int, int, str] | None:
     except (FileNotFoundError, NotADirectoryError):
         return None
     except OSError as exc:
-        raise OutputError(f"cannot read {path} / 无法读取: {exc.strerror or exc}") from exc
+        reason = os_reason(exc)
+        raise OutputError(Said(f"无法读取 {path}：{reason.zh}", f"cannot read {path}: {reason.en}")) from exc
     return st.st_size, st.st_mtime_ns, digest
 
 
@@ -328,10 +331,10 @@ class Guard:
         mtime, content; or it appeared or vanished), and BookLockedError when Excel, WPS or
         LibreOffice opened it meanwhile (unless ``force``)."""
         if _fingerprint(self.path) != self._seen:
-            raise BookChangedError(
-                f"{self.path}: 读取之后文件被改动过（有人保存、替换或删除了它），未写入；请重新运行 / the book changed "
-                "on disk after it was read (someone saved, replaced or removed it): nothing was written; run the "
-                "command again")
+            raise BookChangedError(about(self.path, (
+                "读取之后文件被改动过（有人保存、替换或删除了它），未写入；请重新运行",
+                "the book changed on disk after it was read (someone saved, replaced or removed it): nothing was "
+                "written; run the command again")))
         if not self.force:
             for name in self._names:
                 refuse_if_open(name)
@@ -421,10 +424,12 @@ def _acquire(lock_path: Path, mode: int, timeout: float, shown) -> tuple[object,
         try:
             lock.acquire(timeout=max(deadline - time.monotonic(), 0))
         except Timeout:
-            raise BookLockedError(f"{shown}: 另一个 orderbook 命令正在写入这个订单簿（等待 {timeout:g} 秒后放弃） / "
-                                  f"another orderbook command is writing {shown} (gave up after {timeout:g} s)") from None
+            raise BookLockedError(Said(f"{shown}：另一个 orderbook 命令正在写入这个订单簿（等待 {timeout:g} 秒后放弃）",
+                                       f"{shown}: another orderbook command is writing {shown} "
+                                       f"(gave up after {timeout:g} s)")) from None
         except OSError as exc:
-            raise OutputError(f"cannot lock {shown} / 无法加锁: {exc.strerror or exc}") from exc
+            reason = os_reason(exc)
+            raise OutputError(Said(f"无法给 {shown} 加锁：{reason.zh}", f"cannot lock {shown}: {reason.en}")) from exc
         state = _locked_inode(lock, lock_path)
         if state != "moved":
             return lock, state == "ours"
@@ -514,7 +519,7 @@ def refuse_if_open(book: Path, *, shown: str | os.PathLike | None = None) -> Non
     for lock in office_lock_files(Path(book)):
         owner = lock_owner(lock)
         app = "LibreOffice" if lock.name.startswith(".~lock.") else "Excel / WPS"
-        raise BookLockedError(
-            f"{shown}: {owner or '有人'}正在用 {app} 打开这个订单簿（锁定文件 {lock.name}），请先关闭；确认无人打开时可加 "
-            f"--force / open in {app} by {owner or 'someone'} (lock file {lock.name}): close it first, or use --force "
-            "if nobody has it open")
+        raise BookLockedError(about(shown, Said(
+            f"{owner or '有人'}正在用 {app} 打开这个订单簿（锁定文件 {lock.name}），请先关闭；确认无人打开时可加 --force",
+            f"open in {app} by {owner or 'someone'} (lock file {lock.name}): close it first, or use --force "
+            "if nobody has it open")))

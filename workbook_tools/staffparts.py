@@ -35,7 +35,8 @@ from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
 from .cells import cell_name, col_index
-from .read.xlsxparts import _attr, _local  # namespace-blind lookups, one definition
+from .lang import COLON, Pair, Said, label, said, say
+from .read.xlsxparts import PartsError, _attr, _local, parse_xml  # namespace-blind lookups, one definition
 from .template.carry import Border, Formula, Link, Look, Note
 from .template.styles import DERIVED_FILL, FORMULA_CELL_FILL, OPTIONAL_FILL, REQUIRED_FILL
 
@@ -46,10 +47,6 @@ _CHUNK = 1 << 23
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
-class PartsError(Exception):
-    """A part of the package is unreadable (the caller turns this into a BookReadError)."""
-
-
 @dataclass(frozen=True)
 class Loss:
     """Something staff put in the book that a rebuild cannot carry over."""
@@ -58,14 +55,19 @@ class Loss:
     sheet: str | None
     #: The cell or range ("E2", "A1:C5"), or None for the whole sheet or book.
     where: str | None
-    what: str
+    #: What it is, in both languages.
+    what: Said
 
-    def __str__(self) -> str:
+    def text(self, lang: str | None) -> str:
+        """``订单!E2：合并单元格（值留在第一个单元格）`` / ``订单!E2: merged cells (the value stays …)``."""
         if self.sheet and self.where:
             place = f"{self.sheet}!{self.where}"
         else:
-            place = self.sheet or self.where or "workbook"
-        return f"{place}: {self.what}"
+            place = self.sheet or self.where or say(lang, ("工作簿", "workbook"))
+        return place + say(lang, COLON) + label(self.what, lang)
+
+    def __str__(self) -> str:
+        return self.text("en")
 
 
 @dataclass(frozen=True)
@@ -152,17 +154,8 @@ def _iter(elem, local: str) -> Iterator:
             yield e
 
 
-def _xml(data: bytes, member: str):
-    try:
-        return ElementTree.fromstring(data)
-    except DefusedXmlException:
-        raise PartsError(f"{member} declares XML entities (a possible XML bomb); refused") from None
-    except ElementTree.ParseError as exc:
-        raise PartsError(f"{member} is not well-formed XML ({exc})") from None
-
-
 def _part(zf: zipfile.ZipFile, member: str):
-    return _xml(zf.read(member), member)
+    return parse_xml(zf.read(member), member)
 
 
 def unescape_text(s: str) -> str:
@@ -434,7 +427,7 @@ class _SharedStrings:
         except StopIteration:
             return ""
         except (DefusedXmlException, ElementTree.ParseError) as exc:
-            raise PartsError(f"{self.member}: {exc}") from None
+            raise PartsError(Said(f"{self.member}：{exc}", f"{self.member}: {exc}")) from None
         return self.items[i]
 
 
@@ -658,7 +651,8 @@ def _scan_cells(zf: zipfile.ZipFile, member: str, sheet: SheetParts, *, markers:
                 sheet.formulas[(r, c)] = Formula(text, cached, array=fattrs.get("ref") or cell_name(r, c))
             elif ftype == "dataTable":
                 sheet.lost.append(Loss(sheet.name, fattrs.get("ref") or cell_name(r, c),
-                                       "a data table (What-If analysis); its values are kept"))
+                                       Said("模拟运算表（假设分析）；其中的值保留",
+                                            "a data table (What-If analysis); its values are kept")))
             else:
                 sheet.formulas[(r, c)] = Formula(text, cached)
         # staff markers
@@ -690,7 +684,8 @@ def _scan_cells(zf: zipfile.ZipFile, member: str, sheet: SheetParts, *, markers:
             if master is None:
                 del sheet.formulas[(r, c)]
                 sheet.lost.append(Loss(sheet.name, cell_name(r, c),
-                                       "a formula shared with a cell that is not carried; its value is kept"))
+                                       Said("与一个未带过去的单元格共用的公式；其值保留",
+                                            "a formula shared with a cell that is not carried; its value is kept")))
                 continue
             r0, c0, text = master
             sheet.formulas[(r, c)] = Formula(shift(text, r - r0, c - c0), sheet.formulas[(r, c)].value)
@@ -759,7 +754,8 @@ def _rest(zf: zipfile.ZipFile, member: str, root, sheet: SheetParts, info: DataS
                 if staff:
                     sheet.merged.append(ref)
                 else:
-                    lost.append(Loss(name, range_name(*ref), "merged cells (the value stays in the first cell)"))
+                    lost.append(Loss(name, range_name(*ref), Said("合并单元格（值留在第一个单元格）",
+                                                                "merged cells (the value stays in the first cell)")))
         elif tag == "hyperlinks" and not own:
             for link in elem:
                 ref = parse_ref(link.get("ref") or "")
@@ -779,21 +775,25 @@ def _rest(zf: zipfile.ZipFile, member: str, root, sheet: SheetParts, info: DataS
                 sqref = dv.get("sqref") or ""
                 if data and _template_rule(sqref, info, "validation"):
                     continue
-                lost.append(Loss(name, sqref, f"data validation ({dv.get('type') or 'any value'}) staff added"))
+                kind = dv.get("type")
+                lost.append(Loss(name, sqref, Said(f"员工加的数据验证（{kind or '任何值'}）",
+                                                   f"data validation ({kind or 'any value'}) staff added")))
         elif tag == "conditionalFormatting" and not own:
             sqref = elem.get("sqref") or ""
             types = [r.get("type") or "" for r in _children(elem, "cfRule")]
             if data and all(t == "expression" for t in types) and _template_rule(sqref, info, "format"):
                 continue
-            lost.append(Loss(name, sqref, f"conditional formatting ({', '.join(types)}) staff added"))
+            lost.append(Loss(name, sqref, Said(f"员工加的条件格式（{'、'.join(types)}）",
+                                               f"conditional formatting ({', '.join(types)}) staff added")))
         elif tag == "sheetProtection" and staff and elem.get("sheet") in ("1", "true"):
-            lost.append(Loss(name, None, "the sheet's protection"))
+            lost.append(Loss(name, None, Said("工作表保护", "the sheet's protection")))
         elif tag == "autoFilter" and staff:
             ref = parse_ref(elem.get("ref") or "")
             if ref is not None:
                 sheet.autofilter = ref
             if any(_local(e.tag) == "filterColumn" for e in elem):
-                lost.append(Loss(name, elem.get("ref"), "the filter's criteria (rows it hid are shown)"))
+                lost.append(Loss(name, elem.get("ref"), Said("筛选条件（被筛掉的行会显示出来）",
+                                                             "the filter's criteria (rows it hid are shown)")))
         elif tag == "drawing":
             rel = rels.get(_attr(elem, "id") or "")
             if rel is not None and not rel.external and rel.target in zf.NameToInfo:
@@ -803,23 +803,28 @@ def _rest(zf: zipfile.ZipFile, member: str, root, sheet: SheetParts, info: DataS
             if rel is not None and not rel.external and rel.target in zf.NameToInfo:
                 lost.extend(_vml_controls(zf.read(rel.target), name))
         elif tag == "legacyDrawingHF":
-            lost.append(Loss(name, None, "pictures in the page header or footer"))
+            lost.append(Loss(name, None, Said("页眉或页脚中的图片", "pictures in the page header or footer")))
         elif tag == "picture":
-            lost.append(Loss(name, None, "the sheet's background picture"))
+            lost.append(Loss(name, None, Said("工作表背景图片", "the sheet's background picture")))
         elif tag == "oleObjects":
             for obj in _iter(elem, "oleObject"):
-                lost.append(Loss(name, None, f"an embedded object ({obj.get('progId') or 'OLE'})"))
+                kind = obj.get("progId") or "OLE"
+                lost.append(Loss(name, None, Said(f"嵌入的对象（{kind}）", f"an embedded object ({kind})")))
         elif tag == "controls":
             for ctrl in _iter(elem, "control"):
-                lost.append(Loss(name, None, f"an ActiveX control ({ctrl.get('name') or 'control'})"))
+                control = ctrl.get("name")
+                lost.append(Loss(name, None, Said(f"ActiveX 控件（{control or '控件'}）",
+                                                  f"an ActiveX control ({control or 'control'})")))
         elif tag == "tableParts":
             for part in elem:
                 rel = rels.get(_attr(part, "id") or "")
                 if rel is None or rel.external or rel.target not in zf.NameToInfo:
                     continue
                 table = _part(zf, rel.target)
-                lost.append(Loss(name, table.get("ref"), f"table (ListObject) {table.get('displayName') or table.get('name') or ''}"
-                                 ": its cells are kept as plain cells".replace(" :", ":")))
+                title = table.get("displayName") or table.get("name") or ""
+                lost.append(Loss(name, table.get("ref"), Said(
+                    f"表格（超级表）{title}：其单元格保留为普通单元格".replace(" ：", "："),
+                    f"table (ListObject) {title}: its cells are kept as plain cells".replace(" :", ":"))))
         elif tag == "extLst":
             _extensions(elem, sheet, info)
     # parts the sheet points to without an element for them
@@ -830,18 +835,22 @@ def _rest(zf: zipfile.ZipFile, member: str, root, sheet: SheetParts, info: DataS
         if kind == "comments" and not own:
             sheet.comments.update(_comments(zf, rel.target))
         elif kind == "comments" and own:
-            lost.append(Loss(name, None, "comments on a sheet the template rebuilds"))
+            lost.append(Loss(name, None, Said("模板重建的工作表上的批注", "comments on a sheet the template rebuilds")))
         elif kind == "threadedComment":
             cells = sorted({c.get("ref") or "" for c in _iter(_part(zf, rel.target), "threadedComment")})
             lost.append(Loss(name, ", ".join(cells) or None,
-                             "threaded comments (their first text is kept as a plain comment; replies and the thread are not)"))
+                             Said("对话式批注（第一条文字保留为普通批注；回复和对话不保留）",
+                                  "threaded comments (their first text is kept as a plain comment; replies and the "
+                                  "thread are not)")))
         elif kind == "pivotTable":
             pivot = _part(zf, rel.target)
             location = _child(pivot, "location")
             lost.append(Loss(name, location.get("ref") if location is not None else None,
-                             f"pivot table {pivot.get('name') or ''}".strip()))
+                             Said(f"数据透视表 {pivot.get('name') or ''}".strip(),
+                                  f"pivot table {pivot.get('name') or ''}".strip())))
     if own and (sheet.links or sheet.comments):
-        lost.append(Loss(name, None, "links or comments on a sheet the template rebuilds"))
+        lost.append(Loss(name, None, Said("模板重建的工作表上的链接或批注",
+                                          "links or comments on a sheet the template rebuilds")))
 
 
 def _template_rule(sqref: str, info: DataSheetInfo | None, what: str) -> bool:
@@ -863,20 +872,28 @@ def _extensions(ext_list, sheet: SheetParts, info: DataSheetInfo | None) -> None
             refs = [e.text or "" for e in _iter(child, "sqref")]
             where = ", ".join(r for r in refs if r) or None
             if tag == "dataValidations":
-                sheet.lost.append(Loss(name, where, "data validation staff added (list from another sheet)"))
+                sheet.lost.append(Loss(name, where, Said("员工加的数据验证（列表来自另一个工作表）",
+                                                         "data validation staff added (list from another sheet)")))
             elif tag == "conditionalFormattings":
-                sheet.lost.append(Loss(name, where, "conditional formatting staff added (Excel 2010 rules)"))
+                sheet.lost.append(Loss(name, where, Said("员工加的条件格式（Excel 2010 规则）",
+                                                         "conditional formatting staff added (Excel 2010 rules)")))
             elif tag == "sparklineGroups":
-                sheet.lost.append(Loss(name, where, "sparklines"))
+                sheet.lost.append(Loss(name, where, Said("迷你图", "sparklines")))
             elif tag in ("slicerList", "timelineRefs"):
-                sheet.lost.append(Loss(name, None, "slicers or timelines"))
+                sheet.lost.append(Loss(name, None, Said("切片器或日程表", "slicers or timelines")))
 
 
-_CHART_KINDS = {"barChart": "bar chart", "bar3DChart": "3-D bar chart", "lineChart": "line chart",
-                "line3DChart": "3-D line chart", "pieChart": "pie chart", "pie3DChart": "3-D pie chart",
-                "doughnutChart": "doughnut chart", "areaChart": "area chart", "area3DChart": "3-D area chart",
-                "scatterChart": "scatter chart", "radarChart": "radar chart", "bubbleChart": "bubble chart",
-                "stockChart": "stock chart", "surfaceChart": "surface chart", "ofPieChart": "pie-of-pie chart"}
+_CHART_KINDS: dict[str, Pair] = {
+    "barChart": ("条形图", "bar chart"), "bar3DChart": ("三维条形图", "3-D bar chart"),
+    "lineChart": ("折线图", "line chart"), "line3DChart": ("三维折线图", "3-D line chart"),
+    "pieChart": ("饼图", "pie chart"), "pie3DChart": ("三维饼图", "3-D pie chart"),
+    "doughnutChart": ("圆环图", "doughnut chart"), "areaChart": ("面积图", "area chart"),
+    "area3DChart": ("三维面积图", "3-D area chart"), "scatterChart": ("散点图", "scatter chart"),
+    "radarChart": ("雷达图", "radar chart"), "bubbleChart": ("气泡图", "bubble chart"),
+    "stockChart": ("股价图", "stock chart"), "surfaceChart": ("曲面图", "surface chart"),
+    "ofPieChart": ("复合饼图", "pie-of-pie chart"),
+}
+_CHART: Pair = ("图表", "chart")
 
 
 def _drawing(zf: zipfile.ZipFile, member: str, sheet: str, own: bool) -> list[Loss]:
@@ -898,18 +915,19 @@ def _drawing(zf: zipfile.ZipFile, member: str, sheet: str, own: bool) -> list[Lo
             if what and own and _template_chart(what):
                 continue  # the dashboard's own charts: the rebuilt dashboard has them again
             if what:
-                out.append(Loss(sheet, where, what + (" on a sheet the template rebuilds" if own else "")))
+                out.append(Loss(sheet, where, Said(("模板重建的工作表上的" if own else "") + what.zh,
+                                                   what.en + (" on a sheet the template rebuilds" if own else ""))))
     return out
 
 
-def _template_chart(what: str) -> bool:
+def _template_chart(what: Said) -> bool:
     """Whether ``what`` (``a bar chart “各状态订单数”``) is one of the charts the template puts on the dashboard."""
     from .template.dashboard import CHART_TITLES
 
-    return any(f"“{title}”" in what for title in CHART_TITLES)
+    return any(f"“{title}”" in what.en for title in CHART_TITLES)
 
 
-def _drawing_object(zf: zipfile.ZipFile, obj, rels: dict[str, _Rel]) -> str | None:
+def _drawing_object(zf: zipfile.ZipFile, obj: Any, rels: dict[str, _Rel]) -> Said | None:
     tag = _local(obj.tag)
     if tag == "AlternateContent":
         choice = next((c for c in obj if _local(c.tag) in ("Choice", "Fallback")), None)
@@ -924,38 +942,41 @@ def _drawing_object(zf: zipfile.ZipFile, obj, rels: dict[str, _Rel]) -> str | No
         if uri.endswith("/chart"):
             chart = next(_iter(data, "chart"), None)
             rel = rels.get(_attr(chart, "id") or "") if chart is not None else None
-            return _chart_name(zf, rel.target) if rel is not None and rel.target in zf.NameToInfo else "a chart"
+            if rel is not None and rel.target in zf.NameToInfo:
+                return _chart_name(zf, rel.target)
+            return Said("图表", "a chart")
         if "chartex" in uri:
-            return "a chart (Excel 2016 type)"
+            return Said("图表（Excel 2016 类型）", "a chart (Excel 2016 type)")
         if "slicer" in uri:
-            return "a slicer"
+            return Said("切片器", "a slicer")
         if "timeslicer" in uri or "timeline" in uri:
-            return "a timeline"
+            return Said("日程表", "a timeline")
         if "diagram" in uri:
-            return "a SmartArt graphic"
-        return "an object"
+            return Said("SmartArt 图形", "a SmartArt graphic")
+        return Said("对象", "an object")
     if tag == "pic":
-        return "a picture"
+        return Said("图片", "a picture")
     if tag == "sp":
         text = "".join(t.text or "" for t in _iter(obj, "t")).strip()
-        return f"a shape or text box{f' ({text[:40]})' if text else ''}"
+        return Said(f"形状或文本框{f'（{text[:40]}）' if text else ''}",
+                    f"a shape or text box{f' ({text[:40]})' if text else ''}")
     if tag == "grpSp":
-        return "a group of shapes"
+        return Said("一组形状", "a group of shapes")
     if tag == "cxnSp":
-        return "a connector line"
+        return Said("连接线", "a connector line")
     if tag == "contentPart":
-        return "ink (a drawing made with a pen)"
+        return Said("墨迹（用笔画的图）", "ink (a drawing made with a pen)")
     return None
 
 
-def _chart_name(zf: zipfile.ZipFile, member: str) -> str:
+def _chart_name(zf: zipfile.ZipFile, member: str) -> Said:
     root = _part(zf, member)
     plot = next(_iter(root, "plotArea"), None)
-    kind = next((_CHART_KINDS.get(_local(e.tag), "chart") for e in (plot if plot is not None else ())
-                 if _local(e.tag).endswith("Chart")), "chart")
+    zh, en = next((_CHART_KINDS.get(_local(e.tag), _CHART) for e in (plot if plot is not None else ())
+                   if _local(e.tag).endswith("Chart")), _CHART)
     title = next(_iter(root, "title"), None)
     text = "".join(t.text or "" for t in _iter(title, "t")).strip() if title is not None else ""
-    return f"a {kind}" + (f" “{text}”" if text else "")
+    return Said(zh + (f"“{text}”" if text else ""), f"a {en}" + (f" “{text}”" if text else ""))
 
 
 _VML_SHAPE = re.compile(rb"<v:shape\b.*?</v:shape>", re.S)
@@ -976,7 +997,8 @@ def _vml_controls(vml: bytes, sheet: str) -> list[Loss]:
             nums = [int(x) for x in anchor.group(1).replace(b" ", b"").split(b",") if x]
             if len(nums) >= 4:
                 where = cell_name(nums[2], nums[0])
-        out.append(Loss(sheet, where, f"a form control ({kind.group(1).decode()})"))
+        control = kind.group(1).decode()
+        out.append(Loss(sheet, where, Said(f"表单控件（{control}）", f"a form control ({control})")))
     return out
 
 
@@ -1040,7 +1062,7 @@ def scan(path, *, data_sheets: dict[str, DataSheetInfo], staff_sheets: Iterable[
         with zipfile.ZipFile(path) as zf:
             return _scan(zf, data_sheets, staff_sheets, own_sheets)
     except (zipfile.BadZipFile, OSError, EOFError, KeyError, ValueError) as exc:
-        raise PartsError(f"damaged package ({exc})") from None
+        raise PartsError(said(("压缩包已损坏（{exc}）", "damaged package ({exc})"), exc=exc)) from None
 
 
 def _scan(zf: zipfile.ZipFile, data_sheets: dict[str, DataSheetInfo], staff_sheets: set[str],
@@ -1050,7 +1072,7 @@ def _scan(zf: zipfile.ZipFile, data_sheets: dict[str, DataSheetInfo], staff_shee
     book = BookParts()
     workbook = workbook_member(zf)
     if workbook is None:
-        raise PartsError("no workbook part")
+        raise PartsError(Said("没有工作簿部件（xl/workbook.xml）", "no workbook part"))
     root = _part(zf, workbook)
     rels = _rels(zf, workbook)
     members: dict[str, str] = {}
@@ -1061,7 +1083,7 @@ def _scan(zf: zipfile.ZipFile, data_sheets: dict[str, DataSheetInfo], staff_shee
             book.code_name = elem.get("codeName")
         elif tag == "workbookProtection" and (elem.get("lockStructure") in ("1", "true")
                                               or elem.get("lockWindows") in ("1", "true")):
-            book.lost.append(Loss(None, None, "the workbook's structure protection"))
+            book.lost.append(Loss(None, None, Said("工作簿结构保护", "the workbook's structure protection")))
         elif tag == "sheet":
             rel = rels.get(_attr(elem, "id") or "")
             sheet_order.append(elem.get("name") or "")
@@ -1075,7 +1097,9 @@ def _scan(zf: zipfile.ZipFile, data_sheets: dict[str, DataSheetInfo], staff_shee
                 continue
             book.names.append(DefinedName(name, elem.text or "", sheet, elem.get("hidden") in ("1", "true")))
         elif tag == "externalReferences":
-            book.lost.append(Loss(None, None, f"links to {len(elem)} other workbook(s) (formulas using them are not carried)"))
+            book.lost.append(Loss(None, None, Said(
+                f"指向 {len(elem)} 个其他工作簿的链接（用到它们的公式不带过去）",
+                f"links to {len(elem)} other workbook(s) (formulas using them are not carried)")))
     for rel in rels.values():
         kind = _rel_kind(rel)
         if rel.external or rel.target not in zf.NameToInfo:
@@ -1086,7 +1110,8 @@ def _scan(zf: zipfile.ZipFile, data_sheets: dict[str, DataSheetInfo], staff_shee
                         and r.target in zf.NameToInfo), None)
             book.vba_signature = zf.read(sig) if sig else None
         elif kind == "connections":
-            book.lost.append(Loss(None, None, "data connections or queries (Data > Queries & Connections)"))
+            book.lost.append(Loss(None, None, Said("数据连接或查询（数据 > 查询和连接）",
+                                                   "data connections or queries (Data > Queries & Connections)")))
         elif kind in ("slicerCache", "timelineCache"):
             pass  # named on the sheet that shows the slicer
     styles = _read_styles(zf, workbook)
@@ -1111,7 +1136,7 @@ def _scan(zf: zipfile.ZipFile, data_sheets: dict[str, DataSheetInfo], staff_shee
             rest = _without_rows(zf, member)
         else:
             continue
-        _rest(zf, member, _xml(rest, member), sheet, info, styles.color)
+        _rest(zf, member, parse_xml(rest, member), sheet, info, styles.color)
         book.sheets[name] = sheet
     return book
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..lang import label
 from ..schema import SHEETS
 from .common import (
     Command,
@@ -95,8 +96,8 @@ def result_lines(result, saved, settings, lang: str) -> list[str]:
                                                              for what, n in result.kept.items())))
     if result.raw_values:
         lines.append(say("raw_values", lang, n=result.raw_values))
-    lines += [say("note", lang, note=note) for note in result.notes]
-    lines += [say("lost", lang, loss=loss) for loss in result.lost]
+    lines += [say("note", lang, note=label(note, lang)) for note in result.notes]
+    lines += [say("lost", lang, loss=loss.text(lang)) for loss in result.lost]
     return lines
 
 

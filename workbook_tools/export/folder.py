@@ -88,7 +88,7 @@ def export_folder(folder: str | os.PathLike[str], url: str | sa.URL, *, config_f
             except ExportRefused as refused:
                 entry.refused = refused
             except BookReadError as e:
-                entry.error = e.reason
+                entry.error = str(e.reason)
             except ExportError as e:
                 done = len(out.exported)
                 raise ExportError(f"{e} (at {path}; {done:,} of {len(found.books):,} books exported before it)") from None

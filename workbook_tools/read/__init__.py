@@ -22,6 +22,7 @@ from ..book import OrderBook, Table
 from ..choices import choice_lists
 from ..config import Config
 from ..errors import BookReadError
+from ..lang import said
 from ..perf import gc_paused
 from ..schema import SHEETS
 from .coerce import REASONS, Dates, converter
@@ -52,9 +53,10 @@ def read_book(path: str | os.PathLike, *, config: Config | None = None, other_sh
         sheets = source.read_sheets([names[s.key] for s in SHEETS] + [o.name for o in others if o.kind == "worksheet"])
         for sheet, cells in zip(SHEETS, sheets):
             if len(cells.grid) - 1 > config.limits.max_rows:
-                raise BookReadError(
-                    source.path, f"工作表 {cells.name!r} 有 {len(cells.grid):,} 行，超过上限 / sheet {cells.name!r} reaches row {len(cells.grid):,}, more than "
-                    f"{config.limits.max_rows:,} rows (limits.max_rows in the config): delete the rows below the data")
+                raise BookReadError(source.path, said(
+                    ("工作表 {name!r} 用到第 {rows:,} 行，超过上限 {most:,} 行（设置中的 limits.max_rows）：请删除数据以下的行",
+                     "sheet {name!r} reaches row {rows:,}, more than {most:,} rows (limits.max_rows in the config): "
+                     "delete the rows below the data"), name=cells.name, rows=len(cells.grid), most=config.limits.max_rows))
             converters = {c.key: converter(c, lists=lists, dates=dates) for c in sheet.columns}
             tables[sheet.key] = read_table(
                 source.path, sheet, cells.name, cells.grid, header_map(sheet, config), converters,

@@ -12,6 +12,7 @@ from ..book import OtherSheet, Table
 from ..cells import col_letter
 from ..errors import MissingColumnError, MissingSheetError
 from ..keys import KEY_COLUMNS, misspelt_cells
+from ..lang import Said
 from ..schema import DASHBOARD, INSTRUCTIONS, LISTS, SHEETS, Sheet
 from .coerce import ExcelError
 from .columns import convert_column
@@ -20,6 +21,7 @@ from .open import SheetCells
 
 
 def _both(zh: str, en: str) -> str:
+    """A sheet's or column's two names, for the English line (either is read)."""
     return f"{zh} / {en}"
 
 
@@ -44,7 +46,9 @@ def find_sheets(path: Any, names: Iterable[str]) -> tuple[dict[str, str], str]:
         what = ", ".join(_both(s.zh, s.en) for s in missing)
         have = ", ".join(names) or "none"
         noun = "sheet" if len(missing) == 1 else "sheets"
-        raise MissingSheetError(path, f"缺少工作表 / {noun} {what} not found (the file has: {have})")
+        raise MissingSheetError(path, Said(
+            f"缺少工作表 {'、'.join(s.zh for s in missing)}（文件中有：{'、'.join(names) or '无'}）",
+            f"{noun} {what} not found (the file has: {have})"))
     return {s.key: found[s.key] for s in SHEETS}, ("en" if langs == {"en"} else "zh")
 
 
@@ -123,15 +127,19 @@ def read_table(
     emptied as the columns are taken out, to keep the peak memory of a large book down."""
     header = find_header(grid, hmap)
     if header is None:
-        need = ", ".join(_both(c.zh, c.en) for c in sheet.inputs if c.required)
-        raise MissingColumnError(path, f"工作表 {name} 前 {HEADER_SEARCH_ROWS} 行找不到表头 / sheet {name}: no header row found in the first {HEADER_SEARCH_ROWS} rows "
-                                       f"(expected columns such as {need})")
+        required = [c for c in sheet.inputs if c.required]
+        raise MissingColumnError(path, Said(
+            f"工作表 {name} 前 {HEADER_SEARCH_ROWS} 行找不到表头（应有 {'、'.join(c.zh for c in required)} 等列）",
+            f"sheet {name}: no header row found in the first {HEADER_SEARCH_ROWS} rows "
+            f"(expected columns such as {', '.join(_both(c.zh, c.en) for c in required)})"))
     missing = [c for c in sheet.inputs if c.required and c.key not in header.columns]
     if missing:
         what = ", ".join(_both(c.zh, c.en) for c in missing)
         noun = "column" if len(missing) == 1 else "columns"
-        raise MissingColumnError(path, f"工作表 {name} 缺少必填列 / sheet {name} ({_both(sheet.zh, sheet.en)}): required {noun} {what} "
-                                       f"not found in the header row (row {header.index + 1})")
+        raise MissingColumnError(path, Said(
+            f"工作表 {name} 的表头（第 {header.index + 1} 行）缺少必填列 {'、'.join(c.zh for c in missing)}",
+            f"sheet {name} ({_both(sheet.zh, sheet.en)}): required {noun} {what} "
+            f"not found in the header row (row {header.index + 1})"))
     first = header.index + 1
     if errors:
         _mark_errors(grid, errors, first)

@@ -23,18 +23,25 @@ import re
 import shutil
 import zipfile
 from dataclasses import dataclass, field
+from typing import Any
 
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
 from ..cells import col_index
+from ..lang import Said, said
 
 _OFFICE_DOCUMENT = "/officeDocument"
 _WORKSHEET = "/worksheet"
 
 
 class PartsError(Exception):
-    """The package structure is unreadable (the caller turns this into a BookReadError)."""
+    """The package structure is unreadable (the caller turns this into a BookReadError); ``said``
+    is why, in both languages."""
+
+    def __init__(self, said: Said) -> None:
+        self.said = said
+        super().__init__(said.en)
 
 
 @dataclass
@@ -57,13 +64,20 @@ def _attr(elem, local: str) -> str | None:
     return None
 
 
-def _xml(zf: zipfile.ZipFile, member: str):
+def _xml(zf: zipfile.ZipFile, member: str) -> Any:
+    return parse_xml(zf.read(member), member)
+
+
+def parse_xml(data: bytes, member: str) -> Any:
+    """A part's XML (defusedxml), or PartsError saying why not: an entity bomb, not XML."""
     try:
-        return ElementTree.fromstring(zf.read(member))
+        return ElementTree.fromstring(data)
     except DefusedXmlException:
-        raise PartsError(f"{member} declares XML entities (a possible XML bomb); refused") from None
+        raise PartsError(said(("{member} 声明了 XML 实体（可能是 XML 炸弹），拒绝读取",
+                               "{member} declares XML entities (a possible XML bomb); refused"), member=member)) from None
     except ElementTree.ParseError as exc:
-        raise PartsError(f"{member} is not well-formed XML ({exc})") from None
+        raise PartsError(said(("{member} 不是格式正确的 XML（{exc}）", "{member} is not well-formed XML ({exc})"),
+                              member=member, exc=exc)) from None
 
 
 def _rels(zf: zipfile.ZipFile, owner: str) -> dict[str, tuple[str, str]]:

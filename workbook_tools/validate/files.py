@@ -216,7 +216,7 @@ def validate_file(path: Path, *, config: Config, today: date,
     try:
         book = read_book(path, config=config, on_table=on_table)
     except BookReadError as exc:
-        return FileResult(path, error=exc.reason)
+        return FileResult(path, error=str(exc.reason))
     except WorkbookToolsError as exc:
         return FileResult(path, error=str(exc))
     findings = validation.finish(book)
