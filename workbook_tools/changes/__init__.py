@@ -23,10 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from ..book import OrderBook
+from ..config import Config
 from ..findings import Finding
 from .diff import ADDED, CHANGED, DELETED, KINDS, RowChange, diff_snapshots
 from .rules import change_findings
-from .snapshot import SnapshotStore, snapshot_of, snapshot_path
+from .snapshot import Snapshot, SnapshotStore, snapshot_of, snapshot_path
 
 __all__ = ["ADDED", "CHANGED", "DELETED", "BookChanges", "RowChange", "change_history", "pending_changes",
            "record_changes", "snapshot_path"]
@@ -44,13 +45,13 @@ class BookChanges:
     #: Why the changes could not be recorded (the snapshot file could not be written …), if so.
     error: str | None = None
 
-    def counts(self) -> Counter:
+    def counts(self) -> Counter[str]:
         """``{"added": n, "changed": n, "deleted": n}`` (rows)."""
         counts = Counter({k: 0 for k in KINDS})
         counts.update(c.kind for c in self.rows)
         return counts
 
-    def to_dict(self, lang: str = "zh", config=None) -> dict[str, Any]:
+    def to_dict(self, lang: str = "zh", config: Config | None = None) -> dict[str, Any]:
         from .report import change_dict
 
         counts = self.counts()
@@ -61,7 +62,8 @@ class BookChanges:
                 "rows": [change_dict(c, lang, config) for c in self.rows]}
 
 
-def _compare(path: Path, book: OrderBook, before, since: date | None, night: date | None) -> tuple:
+def _compare(path: Path, book: OrderBook, before: Snapshot | None, since: date | None, night: date | None
+             ) -> tuple[Snapshot, BookChanges]:
     current = snapshot_of(book)
     if before is None:
         return current, BookChanges(path, since, night)
@@ -70,8 +72,8 @@ def _compare(path: Path, book: OrderBook, before, since: date | None, night: dat
     return current, BookChanges(path, since, night, rows, findings)
 
 
-def record_changes(path: str | os.PathLike, book: OrderBook, *, reports_root: str | os.PathLike, night: date,
-                   taken: datetime | None = None, settings: str | None = None) -> BookChanges:
+def record_changes(path: str | os.PathLike[str], book: OrderBook, *, reports_root: str | os.PathLike[str],
+                   night: date, taken: datetime | None = None, settings: str | None = None) -> BookChanges:
     """Compare ``book`` (read from ``path``) with its snapshot of the last night before ``night``, keep
     tonight's snapshot and log the changes (a second run the same night replaces the first's)."""
     path = Path(path)
@@ -95,7 +97,8 @@ def _mode_of(book: Path) -> int | None:
         return None
 
 
-def pending_changes(path: str | os.PathLike, book: OrderBook, *, reports_root: str | os.PathLike) -> BookChanges | None:
+def pending_changes(path: str | os.PathLike[str], book: OrderBook, *,
+                    reports_root: str | os.PathLike[str]) -> BookChanges | None:
     """``book`` as it is now against its latest snapshot (not recorded); None when it has none."""
     path = Path(path)
     where = snapshot_path(reports_root, path)
@@ -108,7 +111,7 @@ def pending_changes(path: str | os.PathLike, book: OrderBook, *, reports_root: s
         return _compare(path, book, store.load(nights[-1]), nights[-1], None)[1]
 
 
-def change_history(path: str | os.PathLike, *, reports_root: str | os.PathLike,
+def change_history(path: str | os.PathLike[str], *, reports_root: str | os.PathLike[str],
                    since: date | None = None) -> list[BookChanges] | None:
     """The changes logged each night from ``since`` on (oldest first); None when the book has no snapshot."""
     where = snapshot_path(reports_root, path)

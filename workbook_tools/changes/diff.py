@@ -61,7 +61,7 @@ def diff_sheet(sheet: Sheet, before: list[Row], after: list[Row]) -> list[RowCha
     ident = identity(sheet)
     cols = [c.key for c in sheet.inputs]
     # most rows did not change: those pair by all their values first, in one pass
-    pool: dict[tuple, list[Row]] = defaultdict(list)
+    pool: dict[tuple[Any, ...], list[Row]] = defaultdict(list)
     for r in before:
         pool[tuple(r.values.get(c) for c in cols)].append(r)
     after_left = []
@@ -74,8 +74,8 @@ def diff_sheet(sheet: Sheet, before: list[Row], after: list[Row]) -> list[RowCha
     unpaired_before = {id(r) for rs in pool.values() for r in rs}
     before, after = [r for r in before if id(r) in unpaired_before], after_left
 
-    def groups(rows: list[Row]) -> dict[tuple, list[Row]]:
-        g: dict[tuple, list[Row]] = defaultdict(list)
+    def groups(rows: list[Row]) -> dict[tuple[Any, ...], list[Row]]:
+        g: dict[tuple[Any, ...], list[Row]] = defaultdict(list)
         for r in rows:
             g[tuple(natural(r.values.get(k)) for k in ident)].append(r)
         return g
@@ -85,7 +85,7 @@ def diff_sheet(sheet: Sheet, before: list[Row], after: list[Row]) -> list[RowCha
     for k in dict.fromkeys([*old, *new]):
         olds, news = old.get(k, []), new.get(k, [])
         # identical rows pair first
-        by_values: dict[tuple, list[Row]] = defaultdict(list)
+        by_values: dict[tuple[Any, ...], list[Row]] = defaultdict(list)
         for r in news:
             by_values[tuple(r.values.get(c) for c in cols)].append(r)
         left = []

@@ -17,11 +17,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -29,6 +30,9 @@ from ..book import OrderBook
 from ..errors import OutputError
 from ..export.tables import sql_type
 from ..schema import SHEETS, TEXT_TYPES, Column, T
+
+if TYPE_CHECKING:
+    from .diff import RowChange
 
 FOLDER = "snapshots"
 
@@ -70,27 +74,27 @@ def _text(v: Any) -> str:
 # ----------------------------------------------------------------------------------------- tables
 
 
-class ExactDecimal(sa.types.TypeDecorator):
+class ExactDecimal(sa.types.TypeDecorator[Decimal]):
     """A Decimal kept as its text: no float on the way."""
 
     impl = sa.Text
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: Decimal | None, dialect: sa.Dialect) -> str | None:
         return None if value is None else str(value)
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: Any | None, dialect: sa.Dialect) -> Decimal | None:
         return None if value is None else Decimal(value)
 
 
-def _type(col: Column) -> sa.types.TypeEngine:
+def _type(col: Column) -> sa.types.TypeEngine[Any]:
     if col.type in (T.MONEY, T.PERCENT):
         return ExactDecimal()
     t = sql_type(col)
     return sa.Text() if isinstance(t, sa.String) else t  # the snapshot keeps any length
 
 
-def _fits(col: Column):
+def _fits(col: Column) -> Callable[[Any], bool]:
     """``fits(value)``: whether the column's SQL type holds ``value`` (else it is kept as text)."""
     if col.type in TEXT_TYPES:
         return lambda v: isinstance(v, str)
@@ -123,7 +127,7 @@ def build_metadata() -> sa.MetaData:
 METADATA = build_metadata()
 
 
-def snapshot_path(reports_root: str | os.PathLike, book: str | os.PathLike) -> Path:
+def snapshot_path(reports_root: str | os.PathLike[str], book: str | os.PathLike[str]) -> Path:
     """``reports_root/snapshots/<book stem>.<10 hex of the book's absolute path>.sqlite``."""
     where = os.path.abspath(book)
     digest = hashlib.sha1(where.encode("utf-8", "surrogateescape")).hexdigest()[:10]
@@ -161,7 +165,7 @@ def decode(col: Column, v: Any) -> Any:
 class SnapshotStore:
     """The SQLite file of one book's snapshots and change log."""
 
-    def __init__(self, path: str | os.PathLike, *, create: bool = True, mode: int | None = None):
+    def __init__(self, path: str | os.PathLike[str], *, create: bool = True, mode: int | None = None):
         """``mode``: the file's permissions (it holds a book's data: never readable by more people
         than the book; set on every open, SQLite gives its journal the same)."""
         self.path = Path(path)
@@ -191,7 +195,7 @@ class SnapshotStore:
     def __enter__(self) -> SnapshotStore:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def nights(self) -> list[date]:
@@ -221,7 +225,7 @@ class SnapshotStore:
         return out
 
     def put(self, night: date, snap: Snapshot, *, since: date | None, taken: datetime, book: str,
-             settings: str | None, changes: list) -> None:
+             settings: str | None, changes: list[RowChange]) -> None:
         """Keep ``snap`` as ``night``'s snapshot and ``changes`` (RowChange) as its log, in one
         transaction; snapshots older than ``since`` go (``since`` and ``night`` are kept)."""
         nights, log, unread = METADATA.tables["nights"], METADATA.tables["changes"], METADATA.tables["unread"]
@@ -236,9 +240,10 @@ class SnapshotStore:
                 conn.execute(nights.delete().where(nights.c.night == night))
                 for sheet in SHEETS:
                     fits = [(col.key, _fits(col)) for col in sheet.inputs]
-                    rows, texts = [], []
+                    rows: list[list[Any]] = []
+                    texts: list[dict[str, Any]] = []
                     for seq, r in enumerate(snap[sheet.key]):
-                        rec = [night, seq, r.row]
+                        rec: list[Any] = [night, seq, r.row]
                         for key, fit in fits:
                             v = r.values.get(key)
                             if v is None or fit(v):
@@ -264,19 +269,19 @@ class SnapshotStore:
         except sa.exc.SQLAlchemyError as exc:
             raise OutputError(f"{self.path}: cannot write the snapshot ({_reason(exc)})") from None
 
-    def history(self, since: date | None = None) -> list[tuple[date, date | None, list]]:
+    def history(self, since: date | None = None) -> list[tuple[date, date | None, list[RowChange]]]:
         """(night, the night it was compared with, [RowChange]) of every logged night from ``since`` on."""
         from ..schema import SHEET_BY_KEY
         from .diff import RowChange
 
         nights, log = METADATA.tables["nights"], METADATA.tables["changes"]
-        out = []
+        out: list[tuple[date, date | None, list[RowChange]]] = []
         with self.engine.connect() as conn:
             query = sa.select(nights.c.night, nights.c.since).order_by(nights.c.night)
             if since is not None:
                 query = query.where(nights.c.night >= since)
             for night, before in conn.execute(query).all():
-                changes = []
+                changes: list[RowChange] = []
                 for rec in conn.execute(sa.select(log).where(log.c.night == night).order_by(log.c.seq)).mappings():
                     sheet = SHEET_BY_KEY[rec["sheet"]]
                     cells = tuple((k, decode(sheet.column(k), a), decode(sheet.column(k), b))
@@ -288,7 +293,7 @@ class SnapshotStore:
         return out
 
 
-def _insert(conn: sa.Connection, table: sa.Table, rows: list[list]) -> None:
+def _insert(conn: sa.Connection, table: sa.Table, rows: list[list[Any]]) -> None:
     """``rows`` (values in the table's column order) inserted with one executemany: the columns' own
     bind processors, without SQLAlchemy's per-row statement work (a 20,000-order book: 0.6 s, not 2.5 s)."""
     if not rows:
