@@ -16,6 +16,7 @@ from .lang import label, pick, say
 from .schema import SHEETS, Column, Sheet, T
 
 if TYPE_CHECKING:
+    from .config import Carrier
     from .findings import Finding
 
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
@@ -125,7 +126,7 @@ def pattern_example(name: str, pattern: str) -> str | None:
     return example(pattern, like)
 
 
-def tracking_example(carrier) -> str | None:
+def tracking_example(carrier: Carrier) -> str | None:
     """An example tracking number of ``carrier`` (config ``Carrier``), built from its pattern."""
     from .patterns import example
 

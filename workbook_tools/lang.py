@@ -45,8 +45,13 @@ def lookup(table: Mapping[str, Pair], key: str, lang: str | None, **kw: object) 
 
 
 class Bilingual(Protocol):
-    zh: str
-    en: str
+    """Anything with its words in both languages; read-only, so frozen dataclasses qualify."""
+
+    @property
+    def zh(self) -> str: ...
+
+    @property
+    def en(self) -> str: ...
 
 
 def label(obj: Bilingual, lang: str | None) -> str:

@@ -68,7 +68,7 @@ WORDS: dict[str, tuple[str, str]] = {
 }
 
 
-def w(key: str, lang: str, **fields) -> str:
+def w(key: str, lang: str, **fields: object) -> str:
     return lookup(WORDS, key, lang, **fields)
 
 

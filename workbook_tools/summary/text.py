@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from ..lang import say
-from .model import MonthlySummary
+from .model import MonthlySummary, Number
 from .texts import tr
 
 
-def _fmt(value, kind: str, symbol: str) -> str:
+def _fmt(value: Number | None, kind: str, symbol: str) -> str:
     if value is None:
         return "—"
     if kind == "money":

@@ -101,5 +101,5 @@ MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "
                "October", "November", "December")
 
 
-def tr(key: str, lang: str, **kw) -> str:
+def tr(key: str, lang: str, **kw: object) -> str:
     return lookup(TEXTS, key, lang, **kw)
