@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 
-def output_name(book: str | os.PathLike, kind: str, stamp: object = None, suffix: str = ".xlsx") -> str:
+def output_name(book: str | os.PathLike[str], kind: str, stamp: object = None, suffix: str = ".xlsx") -> str:
     """``<book's stem>.<kind>[-<stamp>]<suffix>``; a date stamp as YYYY-MM-DD, a month as YYYY-MM."""
     if isinstance(stamp, date):
         stamp = stamp.isoformat()
@@ -22,6 +22,6 @@ def output_name(book: str | os.PathLike, kind: str, stamp: object = None, suffix
     return f"{Path(book).stem}.{tail}{suffix}"
 
 
-def output_path(book: str | os.PathLike, kind: str, stamp: object = None, suffix: str = ".xlsx") -> Path:
+def output_path(book: str | os.PathLike[str], kind: str, stamp: object = None, suffix: str = ".xlsx") -> Path:
     """``output_name`` beside ``book``."""
     return Path(book).with_name(output_name(book, kind, stamp, suffix))
