@@ -23,18 +23,18 @@ from pathlib import Path
 from typing import Any
 
 from ..book import BookData, OrderBook, empty_data
-from ..choices import choice_lists, label_of
+from ..choices import Choice, choice_lists, label_of
 from ..codes import Severity
 from ..config import Config
 from ..errors import BookReadError
 from ..exits import Exit, findings_exit
 from ..findings import Finding
 from ..perf import gc_paused
-from ..safe_io import locked
+from ..safe_io import Guard, locked
 from ..schema import DASHBOARD, SHEET_BY_KEY, SHEETS, aux_name
 from ..settings import Settings, resolve_settings
 from ..xlsxpkg.package import Prefetch
-from .mapping import Mapping, MappingError, Target, load_mapping
+from .mapping import Mapping, MappingError, Rule, Target, load_mapping
 from .plan import (
     ADD,
     CONFLICT,
@@ -83,7 +83,7 @@ class ImportResult:
     backup: Path | None = None
     sources: list[SourceInfo] = field(default_factory=list)
     #: sheet key -> {add, update, identical, conflict, rejected, duplicate, source-conflict: rows}
-    counts: dict[str, Counter] = field(default_factory=dict)
+    counts: dict[str, Counter[str]] = field(default_factory=dict)
     rejects: list[Reject] = field(default_factory=list)
     #: Every finding of the book as written (or as it would be, on a dry run); empty when the
     #: import changes nothing (then nothing is checked).
@@ -117,7 +117,7 @@ class ImportResult:
         the mapping skips on purpose and exact repeats imported once need no one's attention."""
         return findings_exit(any(r.code not in QUIET for r in self.rejects))
 
-    def write_rejects(self, folder: str | os.PathLike) -> list[Path]:
+    def write_rejects(self, folder: str | os.PathLike[str]) -> list[Path]:
         if self.rejects:
             self.rejects_paths = write_rejects(self.rejects, Path(folder), self.book.stem, self.lang)
         return self.rejects_paths
@@ -164,10 +164,10 @@ def _raw_of(item: Item, fld: str | None) -> tuple[str, Any]:
     if not cols:
         return "", None
     if cols == ("(constant)",):
-        spec = item.built.target.fields.get(fld)
+        spec = item.built.target.fields.get(fld or "")
         return cols[0], spec.constant if spec else None
     src, rec = item.built.source, item.record
-    values = [src.records[rec][src.column(c)] for c in cols]
+    values = [src.records[rec][src.index(c)] for c in cols]
     if len(cols) == 1:
         return cols[0], values[0]
     return ", ".join(cols), " / ".join(text_of(v) for v in values)
@@ -178,11 +178,11 @@ def _key_columns(item: Item) -> tuple[str, Any]:
     return ", ".join(c for c, _ in parts), " / ".join(text_of(v) for _, v in parts)
 
 
-def _item_rejects(item: Item, lang: str, lists) -> list[Reject]:
+def _item_rejects(item: Item, lang: str, lists: dict[str, tuple[Choice, ...]]) -> list[Reject]:
     sheet, src = item.built.sheet.key, item.built.source.name
     row = item.source_row
     if item.kind == REJECTED:
-        out = []
+        out: list[Reject] = []
         for f in item.reasons:
             col, raw = _raw_of(item, f.field)
             out.append(Reject(src, row, col, raw if col else f.value, sheet, f.field, f.code, f.message(lang)))
@@ -204,7 +204,7 @@ def _item_rejects(item: Item, lang: str, lists) -> list[Reject]:
     return []
 
 
-def _book_value(item: Item, k: str, lang: str, lists) -> str:
+def _book_value(item: Item, k: str, lang: str, lists: dict[str, tuple[Choice, ...]]) -> str:
     v = (item.book_row or {}).get(k)
     col = item.built.sheet.column(k)
     if v is None:
@@ -215,17 +215,17 @@ def _book_value(item: Item, k: str, lang: str, lists) -> str:
 
 
 def import_rows(
-    source: str | os.PathLike | Iterable[str | os.PathLike],
-    book_path: str | os.PathLike,
+    source: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    book_path: str | os.PathLike[str],
     *,
     sheet: str | None = None,
-    mapping: str | os.PathLike | Mapping | None = None,
+    mapping: str | os.PathLike[str] | Mapping | None = None,
     dry_run: bool = False,
     update: bool = False,
     config: Config | Settings | None = None,
     lang: str | None = None,
     today: date | None = None,
-    rejects_dir: str | os.PathLike | None = None,
+    rejects_dir: str | os.PathLike[str] | None = None,
     force: bool = False,
 ) -> ImportResult:
     """Import ``source`` (a CSV or .xlsx file, a folder of them, or a list) into the book at
@@ -251,17 +251,21 @@ def import_rows(
                        config=config, lang=lang, today=today, rejects_dir=rejects_dir, guard=guard)
 
 
-def _import(source, book_path: Path, *, sheet, mapping, dry_run: bool, update: bool, config: Config | Settings | None,
-            lang: str | None, today: date | None, rejects_dir, guard) -> ImportResult:
+def _import(source: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], book_path: Path, *, sheet: str | None,
+            mapping: str | os.PathLike[str] | Mapping | None, dry_run: bool, update: bool,
+            config: Config | Settings | None, lang: str | None, today: date | None,
+            rejects_dir: str | os.PathLike[str] | None, guard: Guard | None) -> ImportResult:
     if sheet is not None and sheet not in SHEET_BY_KEY:
         raise MappingError(f"unknown sheet {sheet!r} (one of {', '.join(SHEET_BY_KEY)})")
     if mapping is not None and not isinstance(mapping, Mapping):
         mapping = load_mapping(mapping)
     book_path = Path(book_path)
-    settings = config if isinstance(config, Settings) else None
-    if config is None:
+    settings: Settings | None = None
+    if isinstance(config, Settings):
+        settings = config
+        config = settings.config
+    elif config is None:
         settings = resolve_settings(book_path, mapping_config=mapping.config_path() if mapping is not None else None)
-    if settings is not None:
         config = settings.config
     # settings brought by the import travel with the book from now on
     keep_settings = settings is None or settings.source in ("--config", "mapping")
@@ -287,9 +291,10 @@ def _patched_sheets(book: OrderBook, items: dict[str, list[Item]]) -> list[str]:
         + [aux_name(DASHBOARD, book.lang)]
 
 
-def _plan_check_store(result: ImportResult, book: OrderBook | None, book_path: Path, paths: list[Path], *, sheet,
-                      mapping, dry_run: bool, update: bool, config: Config, lang: str, book_lang: str, today: date,
-                      rejects_dir, guard, keep_settings: bool) -> ImportResult:
+def _plan_check_store(result: ImportResult, book: OrderBook | None, book_path: Path, paths: list[Path], *,
+                      sheet: str | None, mapping: Mapping | None, dry_run: bool, update: bool, config: Config,
+                      lang: str, book_lang: str, today: date, rejects_dir: str | os.PathLike[str] | None,
+                      guard: Guard | None, keep_settings: bool) -> ImportResult:
     with contextlib.ExitStack() as stack:
         stack.enter_context(gc_paused())
         # the book's own rows, not copies: the import builds new dicts for what it adds or updates
@@ -342,7 +347,8 @@ def _plan_check_store(result: ImportResult, book: OrderBook | None, book_path: P
         if on_book and book is not None:
             baseline = _baseline(book, config, today)
             sheet_of = {s.name(book_lang): s.key for s in SHEETS}
-            result.new_errors = [f for f in on_book if (f.code, sheet_of.get(f.sheet), f.row, f.field) not in baseline]
+            result.new_errors = [f for f in on_book
+                                 if (f.code, sheet_of.get(f.sheet or ""), f.row, f.field) not in baseline]
         for s in SHEETS:
             counts = Counter({k: 0 for k in KINDS})
             for item in items[s.key]:
@@ -362,9 +368,10 @@ def _plan_check_store(result: ImportResult, book: OrderBook | None, book_path: P
         return result
 
 
-def _report_skips(result: ImportResult, src: SourceTable, skipped, where: str, lang: str) -> None:
+def _report_skips(result: ImportResult, src: SourceTable, skipped: list[tuple[int, Rule]], where: str,
+                  lang: str) -> None:
     for rec, rule in skipped:
-        raw = src.records[rec][src.column(rule.column)]
+        raw = src.records[rec][src.index(rule.column)]
         result.rejects.append(Reject(src.name, src.row_numbers[rec], rule.column, raw, where, None, "skipped",
                                      import_message("skipped", lang, reason=rule.describe())))
 
@@ -378,5 +385,5 @@ def _baseline(book: OrderBook, config: Config, today: date) -> set[tuple[str, st
     sheet_of = {plain[s.key].name: s.key for s in SHEETS}
     from ..validate import validate_book
 
-    return {(f.code, sheet_of.get(f.sheet), f.row, f.field) for f in validate_book(plain, config=config, today=today)
+    return {(f.code, sheet_of.get(f.sheet or ""), f.row, f.field) for f in validate_book(plain, config=config, today=today)
             if f.severity is Severity.ERROR}

@@ -32,6 +32,7 @@ formats), ``default`` (when blank). The result is read by the same converters as
 
 from __future__ import annotations
 
+import os
 import re
 import string
 from datetime import date, datetime
@@ -87,6 +88,7 @@ class Rule(_Strict):
             return text == self.equals
         if self.in_ is not None:
             return text in self.in_
+        assert self.matches is not None  # _one_test: exactly one test is given
         return re.search(self.matches, text) is not None
 
     def describe(self) -> str:
@@ -232,7 +234,7 @@ class Mapping(_Strict):
         return p if p.is_absolute() or self.path is None else self.path.parent / p
 
 
-def load_mapping(path: str | Path) -> Mapping:
+def load_mapping(path: str | os.PathLike[str]) -> Mapping:
     """Read and check a mapping file; MappingError with one line when it cannot be used."""
     path = Path(path)
     mapping = load_toml_model(path, Mapping, MappingError, "mapping file")

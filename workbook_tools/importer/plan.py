@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from ..findings import Finding
 from ..keys import normalise
 from ..schema import Sheet
 from .rows import Built
@@ -46,7 +47,7 @@ class Item:
     #: The book's row it was matched with (identical / conflict / update).
     book_row: dict[str, Any] | None = None
     #: The error findings that rejected it.
-    reasons: list = field(default_factory=list)
+    reasons: list[Finding] = field(default_factory=list)
 
     @property
     def record(self) -> int:

@@ -93,7 +93,7 @@ def resolve_fields(target: Target, source: SourceTable, config: Config) -> dict[
 
 
 def _texts(source: SourceTable, col: str, records: list[int]) -> list[str]:
-    c = source.column(col)
+    c = source.index(col)
     recs = source.records
     return [text_of(recs[r][c]) for r in records]
 
@@ -102,7 +102,7 @@ def _raw_values(spec: FieldSpec, source: SourceTable, records: list[int]) -> lis
     """The field's values before conversion: raw cells, or text built from several."""
     recs = source.records
     if spec.column is not None:
-        c = source.column(spec.column)
+        c = source.index(spec.column)
         return [recs[r][c] for r in records]
     if spec.constant is not None:
         return [spec.constant] * len(records)

@@ -55,6 +55,14 @@ class SourceTable:
             return self._exact[name]
         return self._folded.get(normalise(name))
 
+    def index(self, name: str) -> int:
+        """:meth:`column` of a header the mapping was checked against (rows.py: a missing one is a
+        MappingError before any row is read)."""
+        found = self.column(name)
+        if found is None:
+            raise KeyError(f"{self.name}: no column {name!r}")
+        return found
+
     def __post_init__(self) -> None:
         self._exact: dict[str, int] = {}
         self._folded: dict[str, int] = {}
@@ -150,9 +158,10 @@ def read_xlsx(path: Path, *, sheet: str | None = None, prefer: tuple[str, ...] =
             name = sheet
         else:
             wanted = {normalise(p) for p in prefer}
-            name = next((n for n in names if normalise(n) in wanted), names[0] if names else None)
-            if name is None:
+            found = next((n for n in names if normalise(n) in wanted), names[0] if names else None)
+            if found is None:
                 raise BookReadError(path, "the workbook has no sheets")
+            name = found
         cells = next(book.read_sheets([name]))
         grid = cells.grid
         for (r, c), text in cells.errors.items():
@@ -162,9 +171,10 @@ def read_xlsx(path: Path, *, sheet: str | None = None, prefer: tuple[str, ...] =
     if header_row is not None:
         top = header_row - 1
     else:
-        top = next((r for r, row in enumerate(grid) if any(v != "" for v in row)), None)
-        if top is None:
+        first = next((r for r, row in enumerate(grid) if any(v != "" for v in row)), None)
+        if first is None:
             raise BookReadError(path, f"sheet {name!r} is empty")
+        top = first
     header = [str(v).strip() if v != "" else "" for v in grid[top]]
     while header and not header[-1]:
         header.pop()
@@ -180,7 +190,7 @@ def read_xlsx(path: Path, *, sheet: str | None = None, prefer: tuple[str, ...] =
     return SourceTable(path, header, records, numbers, sheet=name, date1904=date1904)
 
 
-def read_source(path: str | os.PathLike, *, encoding: str | None = None, delimiter: str | None = None,
+def read_source(path: str | os.PathLike[str], *, encoding: str | None = None, delimiter: str | None = None,
                 sheet: str | None = None, prefer: tuple[str, ...] = (), header_row: int | None = None,
                 config: Config | None = None) -> SourceTable:
     path = Path(path)

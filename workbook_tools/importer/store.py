@@ -12,11 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..book import BookData, OrderBook
 from ..config import Config
 from ..errors import OutputError
-from ..safe_io import atomic_path, backup
+from ..safe_io import Guard, atomic_path, backup
+
+if TYPE_CHECKING:
+    from ..derive import Derived
+    from ..xlsxpkg.package import Prefetch
 
 
 @dataclass
@@ -30,8 +35,8 @@ class Stored:
 
 
 def store(path: Path, data: BookData, *, book: OrderBook | None, config: Config, lang: str,
-          today: date | None = None, guard=None, derived=None, keep_settings: bool = False,
-          prefetched=None) -> Stored:
+          today: date | None = None, guard: Guard | None = None, derived: Derived | None = None,
+          keep_settings: bool = False, prefetched: Prefetch | None = None) -> Stored:
     """Write ``data`` to ``path``: the book read as ``book`` changed in place, or a new book.
     ``derived``: Python's derived values of ``data`` when the caller has them (the import's check).
     ``keep_settings``: the book changed in place stores ``config`` from now on (a new book always does).

@@ -71,17 +71,17 @@ def _layout(existing: BookData, items: dict[str, list[Item]]) -> tuple[BookData,
 def _set_opening_stock(data: BookData, owners: dict[str, list[Item | None]]) -> None:
     """New products whose source gives the stock on hand: opening stock = on hand + what the book
     ships of them − what it receives (so the book's 当前库存 equals the source's figure)."""
-    hinted = [(i, it) for i, it in enumerate(owners["products"]) if it is not None and it.kind == ADD
-              and it.on_hand is not None]
+    hinted = [(i, it, on_hand) for i, it in enumerate(owners["products"]) if it is not None and it.kind == ADD
+              and (on_hand := it.on_hand) is not None]
     if not hinted:
         return
     products = data["products"]
-    for i, _ in hinted:
+    for i, _, _ in hinted:
         products[i] = {**products[i], "opening_stock": 0}
     net = derive(data)["products"]["on_hand"]
-    for i, it in hinted:
+    for i, it, on_hand in hinted:
         moved = net[i] if isinstance(net[i], int) else 0
-        products[i]["opening_stock"] = it.on_hand - moved
+        products[i]["opening_stock"] = on_hand - moved
         it.row["opening_stock"] = products[i]["opening_stock"]
 
 
@@ -115,7 +115,7 @@ def screen(existing: BookData, existing_problems: dict[str, list[tuple[int, str,
         placed: list[tuple[Finding, Item | None]] = []
         rejected: dict[int, tuple[Item, list[Finding]]] = {}
         for f in found:
-            sheet = sheet_of.get(f.sheet)
+            sheet = sheet_of.get(f.sheet or "")
             own = owners[sheet] if sheet else []
             pos = (f.row or 0) - 2
             item = own[pos] if 0 <= pos < len(own) else None
