@@ -28,7 +28,7 @@ from .commands.common import (
 from .commands.speak import current_lang
 from .config import DEFAULT_CONFIG_NAME, Config, write_default_config
 from .formats import FILE_FORMATS, FORMATS, TERMINAL
-from .lang import ENUM_COMMA, joined
+from .lang import COLON, ENUM_COMMA, joined, norm, pick, say
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]},
@@ -75,7 +75,7 @@ def template(output: Path | None, company: str | None, lang: str | None, config_
     if company and company.strip():
         config = config.model_copy(update={"company_name": company.strip()})
     lang = lang or config.language
-    output = output or Path("order_book_template.xlsx" if lang == "zh" else "order_book_template_en.xlsx")
+    output = output or Path(pick(lang, "order_book_template.xlsx", "order_book_template_en.xlsx"))
     with book_output(output, inputs=[config_path], force=force) as saved:
         path = write_book(output, None, config=config, lang=lang)
     if saved:
@@ -127,7 +127,7 @@ def demo(orders: int, seed: int, today, output: Path, lang: str | None, config_p
     click.echo(settings.line(lang))
     click.echo(wrote(path, lang))
     click.echo(book_overview(data, lang=lang, currency=config.currency_symbol, config=config))
-    click.echo(f"{'校验' if lang == 'zh' else 'validation'}: {file_line(checked, lang)}")
+    click.echo(f"{pick(lang, '校验', 'validation')}: {file_line(checked, lang)}")
     click.echo("\n".join(figures_text(summary, lang)))
     click.echo(wrote(report, lang))
 
@@ -318,12 +318,12 @@ def config_set(book: Path, assignments: tuple[str, ...], force: bool) -> None:
     for item in assignments:
         key = item.partition("=")[0].strip()
         click.echo(f"{key}: {setting_text(base, key)} → {setting_text(new, key)}")
-    zh = current_lang() == "zh"
-    click.echo(f"已保存到 {book}" if zh else f"stored in {book}")
+    lang = current_lang()
+    click.echo(say(lang, ("已保存到 {book}", "stored in {book}"), book=book))
     used = load_settings(book, None)
     if used.source != "book":
-        click.echo(f"注意：{used.describe('zh')}优先于簿中保存的设置" if zh
-                   else f"note: {used.describe('en')} takes precedence over the settings stored in the book")
+        click.echo(say(lang, ("注意：{where}优先于簿中保存的设置", "note: {where} takes precedence over the settings "
+                                                      "stored in the book"), where=used.describe(norm(lang))))
 
 
 @cli.command("changes", help_zh="BOOK 每晚的变化（新增的行、改动的单元格 旧值 → 新值、删除的行及其全部值），"
@@ -367,17 +367,16 @@ def changes(book: Path, since, reports_root: Path, as_json: bool, lang: str | No
                                "now": now.to_dict(lang, settings.config) if now else None},
                               ensure_ascii=False, indent=2))
         return
-    zh = lang == "zh"
     for h in history:
-        click.echo(f"{h.night} {'夜间' if zh else 'night'}  {summary_line(h, lang)}")
+        click.echo(f"{h.night} {pick(lang, '夜间', 'night')}  {summary_line(h, lang)}")
         for line in change_lines(h, lang, settings.config):
             click.echo(line)
     if now is not None:
-        click.echo(f"{'现在（尚未记录）' if zh else 'now (not recorded yet)'}  {summary_line(now, lang)}")
+        click.echo(f"{pick(lang, '现在（尚未记录）', 'now (not recorded yet)')}  {summary_line(now, lang)}")
         for line in change_lines(now, lang, settings.config):
             click.echo(line)
         for f in now.findings:
-            click.echo(f"  {f.title(lang)}：{f.message(lang)}" if zh else f"  {f.title(lang)}: {f.message(lang)}")
+            click.echo(f"  {f.title(lang)}{say(lang, COLON)}{f.message(lang)}")
     click.echo(settings.line(lang))
 
 

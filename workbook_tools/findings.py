@@ -7,6 +7,7 @@ from dataclasses import field as dc_field
 from typing import Any
 
 from .codes import CODES, Severity
+from .lang import is_zh, pick
 
 
 class _Blank(dict[str, Any]):
@@ -41,8 +42,8 @@ class Finding:
         words.setdefault("expected_en", words.get("expected", ""))
         words.setdefault("other_en", words.get("other", ""))
         words.setdefault("reason_en", words.get("reason", ""))
-        template = code.message_zh if lang == "zh" else code.message_en
-        if lang != "zh":
+        template = pick(lang, code.message_zh, code.message_en)
+        if not is_zh(lang):
             words["column"] = self.params.get("column_en", words.get("column", ""))
         return template.format_map(words)
 
@@ -54,12 +55,11 @@ class Finding:
         if specific:
             return specific
         code = CODES[self.code]
-        return code.hint_zh if lang == "zh" else code.hint_en
+        return pick(lang, code.hint_zh, code.hint_en)
 
     def title(self, lang: str = "zh") -> str:
         """The rule's name in ``lang`` (格式错误 / Bad format): what people read; ``code`` is for machines."""
-        code = CODES[self.code]
-        return code.title_en if lang == "en" else code.title_zh
+        return CODES[self.code].title(lang)
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         return {

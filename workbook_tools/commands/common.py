@@ -11,7 +11,7 @@ import click
 
 from ..errors import WorkbookToolsError
 from ..exits import Exit
-from ..lang import say
+from ..lang import LANGS, pick, say
 from ..outputs import book_output  # noqa: F401  (the library's consent and lock, for the commands)
 from .speak import Command, Group, current_lang  # noqa: F401  (the commands' class, for every module)
 
@@ -64,7 +64,7 @@ def today_option(help: str):
 
 def lang_option(fn):
     return click.option(
-        "--lang", type=click.Choice(["zh", "en"]), default=None,
+        "--lang", type=click.Choice(LANGS), default=None,
         help="Language: zh Chinese, en English (sheet names, headers, messages, this help). Default: the "
              "settings' language (zh).",
     )(fn)
@@ -82,7 +82,7 @@ def progress_bar(lang: str = "zh"):
                    transient=True, disable=not sys.stderr.isatty(), console=None)
 
     def phase(verb_zh: str, verb_en: str, *, sizes: dict[str, int] | None = None, cumulative: bool = False):
-        verb = verb_zh if lang == "zh" else verb_en
+        verb = pick(lang, verb_zh, verb_en)
         tasks: dict[str, int] = {}
         state = {"last": 0, "stage": None, "start": 0}
 
@@ -120,7 +120,7 @@ def stage_label(stage: str, lang: str) -> str:
 
 def wrote(path, lang: str = "zh") -> str:
     """The line saying a file was written: one word per language, in every command."""
-    return f"已写入 {path}" if lang == "zh" else f"wrote {path}"
+    return say(lang, ("已写入 {path}", "wrote {path}"), path=path)
 
 
 def force_option(fn):
@@ -133,6 +133,6 @@ def force_option(fn):
 
 def backed_up(path: Path, lang: str = "zh") -> str:
     """The line saying where the old file went."""
-    return f"已备份原文件到 {path}" if lang == "zh" else f"backed up the old file to {path}"
+    return say(lang, ("已备份原文件到 {path}", "backed up the old file to {path}"), path=path)
 
 

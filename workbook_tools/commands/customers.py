@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from ..lang import pick, say
 from .common import (
     Command,
     backed_up,
@@ -55,12 +56,11 @@ def command(book: Path, output: Path | None, today, lang: str | None, config_pat
     data = read_book(book, config=config).data()
     profiles = customer_history(data, config=config, today=today)
     path = write_customer_history(profiles, output, lang, config=config, today=today)
-    zh = lang == "zh"
     if saved:
         click.echo(backed_up(saved, lang))
     click.echo(settings.line(lang))
     click.echo(wrote(path, lang))
-    click.echo(f"{'客户' if zh else 'customers'}: {len(profiles):,}")
+    click.echo(f"{pick(lang, '客户', 'customers')}: {len(profiles):,}")
     counts = segment_counts(profiles)
     width = max(_columns(s.label(lang)) for s in SEGMENTS) + 2
     for seg in SEGMENTS:
@@ -68,8 +68,9 @@ def command(book: Path, output: Path | None, today, lang: str | None, config_pat
         click.echo(f"  {label}{' ' * (width - _columns(label))}{counts.get(seg.value, 0):>6,}")
     missing = unprofiled_orders(data)
     if missing:
-        click.echo(f"{missing:,} 张订单的客户编号不在客户表中，未计入任何客户" if zh
-                   else f"{missing:,} orders name no customer on the Customers sheet and are in nobody's history")
+        click.echo(say(lang, ("{n:,} 张订单的客户编号不在客户表中，未计入任何客户",
+                              "{n:,} orders name no customer on the Customers sheet and are in nobody's history"),
+                       n=missing))
 
 
 def _columns(text: str) -> int:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from rich.cells import cell_len
 
+from ..lang import norm
 from ..schema import SHEET_BY_KEY
 from .common import Command, config_option, force_option, handle_errors, lang_option, load_settings, today_option
 
@@ -52,7 +53,7 @@ def _codes(findings, lang: str) -> str:
 
 def render(result, lang: str) -> list[str]:
     """The summary lines of an import (also used by tests)."""
-    w = _W["en" if lang == "en" else "zh"]
+    w = _W[norm(lang)]
     lines = []
     if result.created:
         lines.append(w["new"].format(book=result.book))

@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 
 import click
 
+from .. import lang as langs
 from ..exits import Exit
 
 _LANG: contextvars.ContextVar[str | None] = contextvars.ContextVar("orderbook_cli_lang", default=None)
@@ -95,7 +96,8 @@ def current_lang() -> str:
 
 
 def pick(zh: str, en: str) -> str:
-    return zh if current_lang() == "zh" else en
+    """The text of the command line's language (``langs.pick`` with ``current_lang()``)."""
+    return langs.pick(current_lang(), zh, en)
 
 
 # --------------------------------------------------------------------------- click's own words
@@ -159,7 +161,7 @@ CLICK_ZH = {
 
 
 def _gettext(message: str) -> str:
-    return CLICK_ZH.get(message, message) if _LANG.get() == "zh" else message
+    return pick(CLICK_ZH.get(message, message), message)
 
 
 def _ngettext(singular: str, plural: str, n: int) -> str:
@@ -215,7 +217,7 @@ class Speaking:
 
     # -- help
     def _paragraphs(self, lang: str) -> list[str]:
-        text = self.help_zh if lang == "zh" and self.help_zh else inspect.cleandoc(self.help or "")
+        text = langs.pick(lang, self.help_zh, "") or inspect.cleandoc(self.help or "")
         return [" ".join(line.strip() for line in p.splitlines()).strip() for p in text.strip().split("\n\n")]
 
     def summary(self, lang: str) -> str:
@@ -223,7 +225,7 @@ class Speaking:
         first = self._paragraphs(lang)[0]
         m = _SENTENCE.match(first)
         said = m.group(1) if m else first
-        return said.rstrip(":：") + ("" if said.endswith(("。", ".")) else ("。" if lang == "zh" else "."))
+        return said.rstrip(":：") + ("" if said.endswith(("。", ".")) else langs.say(lang, langs.FULL_STOP))
 
     def get_short_help_str(self, limit: int = 45) -> str:  # never cut ("…"): the whole first sentence
         return self.summary(current_lang())
@@ -234,7 +236,7 @@ class Speaking:
                 for p in pieces]
 
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        if current_lang() == "zh" and self.help_zh:
+        if langs.is_zh(current_lang()) and self.help_zh:
             width = max(20, formatter.width - formatter.current_indent - 2)
             for paragraph in self._paragraphs("zh"):
                 formatter.write_paragraph()
@@ -244,7 +246,7 @@ class Speaking:
             super().format_help_text(ctx, formatter)
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        if current_lang() != "zh":
+        if not langs.is_zh(current_lang()):
             return super().format_options(ctx, formatter)
         rows = []
         for param in self.get_params(ctx):
@@ -269,10 +271,9 @@ class Speaking:
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         super().format_epilog(ctx, formatter)
         if self.examples:
-            zh = current_lang() == "zh"
-            with formatter.section("例子" if zh else "Examples"):
+            with formatter.section(pick("例子", "Examples")):
                 for line, said_zh, said_en in self.examples:
-                    formatter.write_text(said_zh if zh else said_en)
+                    formatter.write_text(pick(said_zh, said_en))
                     with formatter.indentation():
                         formatter.write_text(f"$ {line}")
 
@@ -303,7 +304,7 @@ class Speaking:
 def error_line(exc: click.ClickException) -> str:
     """click's error as our own: ``orderbook validate: 缺少参数 'PATHS...'。（帮助：orderbook validate -h）``."""
     message = exc.format_message().replace("\n", " ")
-    if current_lang() == "zh":  # what click puts around its words: full stops, the kind of path
+    if langs.is_zh(current_lang()):  # what click puts around its words: full stops, the kind of path
         message = re.sub(r"\b(File|Directory|Path) (?=')", lambda m: CLICK_ZH[m[1]] + " ", message)
         message = re.sub(r"\.(?=\s|$)", "。", message).replace("。 ", "。")
     ctx = getattr(exc, "ctx", None)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..lang import say
 from .common import (
     Command,
     backed_up,
@@ -16,6 +17,7 @@ from .common import (
     lang_option,
     load_settings,
     today_option,
+    wrote,
 )
 
 
@@ -65,27 +67,27 @@ def command(book: Path, month: str, customers: tuple[str, ...], every: bool, out
     settings = load_settings(book, config_path)
     config = settings.config
     lang = lang or config.language
-    zh = lang == "zh"
     run = run_statements(book, month, out_dir=out_dir, customers=list(customers) or None, lang=lang, config=config,
                          today=today, pdf=pdf, force=force, inputs=(config_path,))
     for saved in run.backups:
         click.echo(backed_up(saved, lang))
     click.echo(settings.line(lang))
     for st, path in zip(run.statements, run.workbooks):
-        figures = (f"期初 {money_text(st.opening)}  应收 {money_text(st.charged)}  收款 {money_text(st.received)}  "
-                   f"期末 {money_text(st.closing)}" if zh else
-                   f"opening {money_text(st.opening)}  charged {money_text(st.charged)}  "
-                   f"received {money_text(st.received)}  closing {money_text(st.closing)}")
+        figures = say(lang, ("期初 {opening}  应收 {charged}  收款 {received}  期末 {closing}",
+                             "opening {opening}  charged {charged}  received {received}  closing {closing}"),
+                      opening=money_text(st.opening), charged=money_text(st.charged),
+                      received=money_text(st.received), closing=money_text(st.closing))
         click.echo(f"{st.customer.customer_id} {st.customer.name}  {figures}  → {path.name}")
     if not run.statements:
-        click.echo(f"{month} 没有需要对账的客户" if zh else f"no customer has anything to state for {month}")
+        click.echo(say(lang, ("{month} 没有需要对账的客户", "no customer has anything to state for {month}"), month=month))
         return
-    what = f"{len(run.workbooks)} 份对账单" if zh else f"{len(run.workbooks)} statement(s)"
-    pdfs = (f"（另有 PDF {len(run.pdfs)} 份）" if zh else f" and {len(run.pdfs)} PDF(s)") if run.pdfs else ""
-    click.echo(f"{'已写入' if zh else 'wrote'} {what}{pdfs} → {run.folder}")
+    what = say(lang, ("{n} 份对账单", "{n} statement(s)"), n=len(run.workbooks))
+    pdfs = say(lang, ("（另有 PDF {n} 份）", " and {n} PDF(s)"), n=len(run.pdfs)) if run.pdfs else ""
+    click.echo(wrote(f"{what}{pdfs} → {run.folder}", lang))
     account = config.bank_account
     if not (account.bank or account.account_no):
-        click.echo(f"提示：设置中没有收款账户，对账单上不显示；设置方法：orderbook config set {book} "
-                   "bank_account.bank=开户行 bank_account.account_no=账号" if zh else
-                   "note: the settings name no bank account, so the statements show none; set it with "
-                   f"orderbook config set {book} bank_account.bank=... bank_account.account_no=...")
+        click.echo(say(lang, ("提示：设置中没有收款账户，对账单上不显示；设置方法：orderbook config set {book} "
+                              "bank_account.bank=开户行 bank_account.account_no=账号",
+                              "note: the settings name no bank account, so the statements show none; set it with "
+                              "orderbook config set {book} bank_account.bank=... bank_account.account_no=..."),
+                       book=book))

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from ..exits import Exit
+from ..lang import say
 from .common import (
     Command,
     backed_up,
@@ -96,14 +97,13 @@ def command(book: Path, month: str | None, output: Path | None, into_book: bool,
                 run = run_summary(book, parsed, output=target, into_book=into_book, json_path=json_path, lang=lang,
                                   config=settings, today=today, progress=progress, force=force)
         except MonthOutsideData as outside:
-            said = (f"注意：{outside.month} 在订单簿的数据之外（有订单的月份：{outside.first} – {outside.last}），未生成月报"
-                    if (lang or config.language) == "zh" else
-                    f"warning: {outside.month} is outside the book's data (orders from {outside.first} to "
-                    f"{outside.last}); no report written")
-            if outside.first is None:
-                said = (f"注意：订单簿没有带下单日期的订单，{outside.month} 未生成月报" if (lang or config.language) == "zh"
-                        else f"warning: the book has no dated orders; no report written for {outside.month}")
-            click.echo(said, err=True)
+            words = (("注意：{month} 在订单簿的数据之外（有订单的月份：{first} – {last}），未生成月报",
+                      "warning: {month} is outside the book's data (orders from {first} to {last}); no report written")
+                     if outside.first is not None else
+                     ("注意：订单簿没有带下单日期的订单，{month} 未生成月报",
+                      "warning: the book has no dated orders; no report written for {month}"))
+            click.echo(say(lang or config.language, words, month=outside.month, first=outside.first,
+                           last=outside.last), err=True)
             sys.exit(Exit.FINDINGS)
         saved.append(saved_book)
     lang = lang or config.language

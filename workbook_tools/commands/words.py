@@ -4,6 +4,8 @@ by side; ``say(key, lang, **fields)`` is the one lookup. The words the other com
 
 from __future__ import annotations
 
+from .. import lang as langs
+
 WORDS: dict[str, tuple[str, str]] = {
     # shared by these commands
     "note": ("提示：{note}", "note: {note}"),
@@ -76,6 +78,4 @@ WORDS: dict[str, tuple[str, str]] = {
 
 def say(key: str, lang: str, /, **fields) -> str:
     """``key``'s words in ``lang`` ("en" English, anything else Chinese), with ``fields`` filled in."""
-    zh, en = WORDS[key]
-    text = en if lang == "en" else zh
-    return text.format(**fields) if fields else text
+    return langs.say(lang, WORDS[key], **fields)  # (fields may hold a 'key' of their own)

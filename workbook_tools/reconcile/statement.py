@@ -42,6 +42,7 @@ from ..cells import col_letter
 from ..config import Bank
 from ..derive import ZERO
 from ..errors import WorkbookToolsError
+from ..lang import is_zh, norm, say
 from ..read.coerce import Dates, to_money
 from .bank_layouts import (
     Aliases,
@@ -571,15 +572,15 @@ _CHECK = {
 def describe(st: Statement, lang: str = "zh", currency_symbol: str = "¥") -> list[str]:
     """What was read of ``st``, in a few lines: the format, each column and what it is read as, the
     number of transactions, credits and debits with their totals, lines skipped, and notes."""
-    t = _CHECK["en" if lang == "en" else "zh"]
-    where = f"第 {st.header_line} 行" if lang != "en" else f"line {st.header_line}"  # the sheet is in the format
+    t = _CHECK[norm(lang)]
+    where = say(lang, ("第 {n} 行", "line {n}"), n=st.header_line)  # the sheet is in the format
     out = [t["head"].format(name=st.name, format=st.format_label, where=where)]
     sides = ("amount", "direction") if "amount" in st.columns else ("credit", "debit")
     keys = ("date", *sides, "payer", "memo", "reference")
     width = max(len(t["keys"][k]) for k in keys)
     for k in keys:
         label = t["keys"][k]
-        pad = " " * (width - len(label)) * (2 if lang != "en" else 1)
+        pad = " " * (width - len(label)) * (2 if is_zh(lang) else 1)  # a Chinese label's characters take two columns
         shown = f"{st.columns[k]} ({st.letters[k]})" if k in st.columns else t["none"]
         out.append(f"  {label}{pad}  {shown}")
 

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from ..codes import CODES, Severity
 from ..formats.labels import code_title
+from ..lang import norm
 from .words import for_record
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ _LINES = {
 
 def summary_lines(rec: Reconciliation, lang: str = "zh") -> list[tuple[str, str]]:
     """(text, rich style) per line."""
-    t = _LINES["en" if lang == "en" else "zh"]
+    t = _LINES[norm(lang)]
     sym = rec.config.currency_symbol
 
     def money(d: Decimal) -> str:

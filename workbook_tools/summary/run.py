@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from ..book import BookData, OrderBook, Row
 from ..config import Config
 from ..errors import WorkbookToolsError
+from ..lang import say
 from ..settings import Settings, given
 from .into_book import same_file, summary_into_book
 from .json_out import write_json
@@ -78,16 +79,15 @@ class SummaryRun:
     unreadable: int = 0
 
     def lines(self, lang: str) -> list[str]:
-        zh = lang == "zh"
         out = figures_text(self.summary, lang)
         if self.unreadable:
-            out.append(f"注意：{self.unreadable} 个单元格无法识别，未计入；请运行 orderbook validate 查看"
-                       if zh else f"note: {self.unreadable} cells could not be read and were left out; "
-                       "run orderbook validate to see them")
-        out += [f"注意：{n}" if zh else f"note: {n}" for n in self.notes]
+            out.append(say(lang, ("注意：{n} 个单元格无法识别，未计入；请运行 orderbook validate 查看",
+                                  "note: {n} cells could not be read and were left out; run orderbook validate to "
+                                  "see them"), n=self.unreadable))
+        out += [say(lang, ("注意：{note}", "note: {note}"), note=n) for n in self.notes]
         if self.backup is not None:
-            out.append(f"{'已备份原文件到' if zh else 'backed up the original to'} {self.backup}")
-        out += [f"{'已写入' if zh else 'wrote'} {p}" for p in self.written]
+            out.append(say(lang, ("已备份原文件到 {path}", "backed up the original to {path}"), path=self.backup))
+        out += [say(lang, ("已写入 {path}", "wrote {path}"), path=p) for p in self.written]
         return out
 
 
