@@ -1,7 +1,7 @@
 """What a monthly summary holds: plain data (ints, Decimal money, floats for rates and days).
 
 No Excel here: ``sheet.py`` lays it out in a workbook, ``json_out.py`` turns it into JSON.
-Breakdown and list rows are plain dicts with the fields documented in ``FIELDS``.
+Breakdown and list rows are plain dicts with the fields of ``TABLES`` (``FIELDS``).
 """
 
 from __future__ import annotations
@@ -32,22 +32,40 @@ FIGURE_KINDS: dict[str, str] = {
     "days_to_deliver": "days",
 }
 
-#: The breakdowns and the lists, each row a dict of these fields (documented in the README snippet).
-FIELDS: dict[str, tuple[str, ...]] = {
-    "top_customers": ("customer_id", "name", "orders", "revenue", "share"),
-    "top_products_by_revenue": ("sku", "name", "spec", "quantity", "revenue", "share"),
-    "top_products_by_quantity": ("sku", "name", "spec", "quantity", "revenue", "share"),
-    "orders_by_status": ("status", "orders", "amount"),
-    "by_salesperson": ("salesperson", "orders", "revenue", "share"),
-    "by_payment_method": ("method", "payments", "amount"),
-    "by_carrier": ("carrier", "shipments", "orders", "delivered", "days_to_deliver"),
-    "by_province": ("province", "customers", "orders", "revenue", "share"),
-    "daily": ("date", "orders", "revenue"),
-    "monthly": ("month", "orders", "revenue", "received"),
-    "low_stock": ("sku", "name", "on_hand", "reorder_point", "shortfall"),
-    "unresolved_problems": ("order_no", "customer_id", "customer_name", "logged_at", "status", "issue",
-                            "handled_by", "days_open"),
+@dataclass(frozen=True)
+class Fields:
+    """The fields of a breakdown's or a list's rows."""
+
+    #: The 月报's columns, left to right (the first is the wide name column).
+    shown: tuple[str, ...]
+    #: Fields every row has (JSON) that the 月报 shows inside another column: a product's spec
+    #: beside its name.
+    folded: tuple[str, ...] = ()
+
+    @property
+    def all(self) -> tuple[str, ...]:
+        return self.shown + self.folded
+
+
+#: The breakdowns and the lists: the one list of their fields, in the order the 月报 shows them
+#: (documented in the README snippet). ``FIELDS`` and ``sheet.DISPLAY`` are derived from it.
+TABLES: dict[str, Fields] = {
+    "top_customers": Fields(("name", "customer_id", "orders", "revenue", "share")),
+    "top_products_by_revenue": Fields(("name", "sku", "quantity", "revenue", "share"), folded=("spec",)),
+    "top_products_by_quantity": Fields(("name", "sku", "quantity", "revenue", "share"), folded=("spec",)),
+    "orders_by_status": Fields(("status", "orders", "amount")),
+    "by_salesperson": Fields(("salesperson", "orders", "revenue", "share")),
+    "by_payment_method": Fields(("method", "payments", "amount")),
+    "by_carrier": Fields(("carrier", "shipments", "orders", "delivered", "days_to_deliver")),
+    "by_province": Fields(("province", "customers", "orders", "revenue", "share")),
+    "daily": Fields(("date", "orders", "revenue")),
+    "monthly": Fields(("month", "orders", "revenue", "received")),
+    "low_stock": Fields(("name", "sku", "on_hand", "reorder_point", "shortfall")),
+    "unresolved_problems": Fields(("customer_name", "order_no", "customer_id", "status", "issue", "handled_by",
+                                   "logged_at", "days_open")),
 }
+#: Each breakdown's and list's row fields (every one of them, the folded ones last).
+FIELDS: dict[str, tuple[str, ...]] = {name: t.all for name, t in TABLES.items()}
 
 #: How each field of a row is formatted (fields not listed are text).
 FIELD_KINDS: dict[str, str] = {
