@@ -118,7 +118,7 @@ def carry_book(book: OrderBook, *, keep_rows: dict[str, set[int]] | None = None)
     return data, carry, notes
 
 
-def row_key(sheet: Sheet, row: Row) -> tuple | None:
+def row_key(sheet: Sheet, row: Row) -> tuple[Any, ...] | None:
     """The row's natural key (schema.Sheet.natural_key), or None when every part of it is blank."""
     key = tuple(natural(row.get(k)) for k in sheet.natural_key)
     return None if all(v is None or v == "" for v in key) else key
@@ -137,7 +137,7 @@ def carry_by_key(book: OrderBook, data: BookData) -> tuple[BookData, Carry, list
         notes += _header_note(table)
         columns = _extra_columns(table)
         raw = _raw(table)
-        queues: dict[tuple, deque[int]] = defaultdict(deque)
+        queues: dict[tuple[Any, ...], deque[int]] = defaultdict(deque)
         for i, r in enumerate(table.rows):
             k = row_key(sheet, r)
             if k is not None:
@@ -149,15 +149,15 @@ def carry_by_key(book: OrderBook, data: BookData) -> tuple[BookData, Carry, list
         for j, r in enumerate(rows):
             k = row_key(sheet, r)
             queue = queues.get(k) if k is not None else None
-            i = queue.popleft() if queue else None
-            sources.append(table.row_numbers[i] if i is not None else None)
-            if i is not None:
-                matched.add(i)
-                found = {key: v for key, v in raw.get(i, {}).items() if r.get(key) is None}
+            was = queue.popleft() if queue else None  # the old row of this key, if any
+            sources.append(table.row_numbers[was] if was is not None else None)
+            if was is not None:
+                matched.add(was)
+                found = {key: v for key, v in raw.get(was, {}).items() if r.get(key) is None}
                 if found:
                     new_raw[j] = found
             for extra, (_name, _h, values, _c) in zip(extras, columns):
-                extra.values.append(values[i] if i is not None else None)
+                extra.values.append(values[was] if was is not None else None)
         lost = [i for i in range(len(table.rows)) if i not in matched
                 and (i in raw or any(values[i] is not None for _n, _h, values, _c in columns))]
         if lost:

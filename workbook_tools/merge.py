@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -77,7 +78,7 @@ class Conflict:
 
     sheet: str
     #: The row's natural key, as written in the row that was kept.
-    key: tuple
+    key: tuple[Any, ...]
     #: Column key.
     field: str
     #: The value in the row that went into the master.
@@ -148,7 +149,7 @@ def shown(value: Any) -> str:
     return str(value)
 
 
-def merge_books(paths: list[str | os.PathLike], *, prefer: str | os.PathLike | None = None,
+def merge_books(paths: list[str | os.PathLike[str]], *, prefer: str | os.PathLike[str] | None = None,
                 config: Config | None = None) -> MergeResult:
     """Merge the books at ``paths`` (see the module docstring). Raises BookReadError when a book
     cannot be read, MergeError when ``prefer`` is not one of ``paths``."""
@@ -166,7 +167,7 @@ def merge_books(paths: list[str | os.PathLike], *, prefer: str | os.PathLike | N
     return result
 
 
-def write_master(result: MergeResult, output: str | os.PathLike, *, config: Config | None = None,
+def write_master(result: MergeResult, output: str | os.PathLike[str], *, config: Config | None = None,
                  lang: str | None = None, today: date | None = None, progress: Progress | None = None,
                  ) -> tuple[Path, Path | None]:
     """Write the merged book (atomically, through ``write_book``) and return ``(path, backup)``.
@@ -183,14 +184,14 @@ def write_master(result: MergeResult, output: str | os.PathLike, *, config: Conf
     return output, backup_path
 
 
-def _same(a: str | os.PathLike, b: str | os.PathLike) -> bool:
+def _same(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
     try:
         return os.path.samefile(a, b)
     except OSError:
         return False
 
 
-def _which(files: list[str], prefer: str | os.PathLike) -> int:
+def _which(files: list[str], prefer: str | os.PathLike[str]) -> int:
     """The index of the preferred book: the same file, else the only one with that name."""
     for i, f in enumerate(files):
         if _same(f, prefer):
@@ -230,7 +231,7 @@ def _merge_sheet(sheet: Sheet, books: list[OrderBook], files: list[str], preferr
         raws.append(raw)
 
     # every copy of every key, in order of first appearance
-    groups: dict[tuple, list[tuple[int, int]]] = {}
+    groups: dict[tuple[Any, ...], list[tuple[int, int]]] = {}
     for f, t in enumerate(tables):
         for i in range(len(t.rows)):
             k = row_key(sheet, _effective(t, raws[f], i))
@@ -259,12 +260,12 @@ def _merge_sheet(sheet: Sheet, books: list[OrderBook], files: list[str], preferr
                 prov.merged += 1
                 continue
             differs = True
-            key = tuple(kept.get(k) for k in sheet.natural_key)
+            kept_key = tuple(kept.get(k) for k in sheet.natural_key)
             for col in sheet.inputs:
                 a, b = kept.get(col.key), other.get(col.key)
                 if a != b:
                     result.conflicts.append(Conflict(
-                        sheet.key, key, col.key,
+                        sheet.key, kept_key, col.key,
                         Version(files[f0], _cell(tables[f0], i0, col.key), a),
                         Version(files[f], _cell(tables[f], i, col.key), b),
                         resolved=preferred is not None and f0 == preferred and f != preferred,
@@ -279,8 +280,9 @@ def _merge_sheet(sheet: Sheet, books: list[OrderBook], files: list[str], preferr
         result.notes.append(stray_note(sheet.zh, strays))
 
 
-def _join_corrections(sheet: Sheet, groups: dict[tuple, list[tuple[int, int]]], row_of,
-                      ) -> dict[tuple, list[tuple[int, int]]]:
+def _join_corrections(sheet: Sheet, groups: dict[tuple[Any, ...], list[tuple[int, int]]],
+                      row_of: Callable[[int, int], dict[str, Any]],
+                      ) -> dict[tuple[Any, ...], list[tuple[int, int]]]:
     """``groups`` with each probable correction joined to the key it corrects (see the module
     docstring): a key's copies join the first earlier key whose rows are equal to one of its rows
     but for one identifier column of the key (and the notes), when no book holds both keys (a book
@@ -288,9 +290,9 @@ def _join_corrections(sheet: Sheet, groups: dict[tuple, list[tuple[int, int]]], 
     ids = [j for j, k in enumerate(sheet.natural_key) if sheet.column(k).type is T.ID]
     if not ids:
         return groups
-    by_signature: dict[tuple, list[_Cluster]] = defaultdict(list)
-    heads: dict[tuple, _Cluster] = {}
-    joined: set[tuple] = set()
+    by_signature: dict[tuple[Any, ...], list[_Cluster]] = defaultdict(list)
+    heads: dict[tuple[Any, ...], _Cluster] = {}
+    joined: set[tuple[Any, ...]] = set()
     for k, copies in groups.items():
         if k[0] is _NO_KEY:  # a row without a key is matched only by an identical row
             continue
@@ -317,14 +319,14 @@ def _join_corrections(sheet: Sheet, groups: dict[tuple, list[tuple[int, int]]], 
 class _Cluster:
     """Keys taken for one row: the first, and its probable corrections."""
 
-    keys: list[tuple]
+    keys: list[tuple[Any, ...]]
     #: The books that hold any of them.
     books: set[int]
     #: The position in the natural key of the column they differ in (None while there is one key).
     column: int | None = None
 
 
-def _rest(sheet: Sheet, row: dict[str, Any], j: int) -> tuple:
+def _rest(sheet: Sheet, row: dict[str, Any], j: int) -> tuple[Any, ...]:
     """What must be equal for a row to be a correction of another in key column ``j``: the other key
     columns as keys compare, every other input column but the notes (a blank equals a blank)."""
     out = []

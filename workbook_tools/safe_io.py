@@ -26,9 +26,13 @@ import zipfile
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import BookChangedError, BookLockedError, DiskFullError, OutputError, OutputExistsError, about, os_reason
 from .lang import Said
+
+if TYPE_CHECKING:
+    from filelock import BaseFileLock
 
 #: "No room": the disk, the user's quota, the file-size limit (RLIMIT_FSIZE with SIGXFSZ ignored).
 DISK_FULL = frozenset({errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)})
@@ -45,7 +49,7 @@ _HOST = hashlib.blake2b(socket.gethostname().encode(), digest_size=2).hexdigest(
 # ------------------------------------------------------------------------------------------ errors
 
 
-def output_error(target: str | os.PathLike, exc: OSError) -> OutputError:
+def output_error(target: str | os.PathLike[str], exc: OSError) -> OutputError:
     """``exc`` (raised while writing ``target``) as one line; no room on the disk gets its own."""
     reason = os_reason(exc)
     if exc.errno in DISK_FULL:
@@ -57,7 +61,7 @@ def output_error(target: str | os.PathLike, exc: OSError) -> OutputError:
 # --------------------------------------------------------------------------------- temporary names
 
 
-def real_target(target: str | os.PathLike) -> Path:
+def real_target(target: str | os.PathLike[str]) -> Path:
     """The file a write to ``target`` lands on: the end of its symlink chain, absolute."""
     return Path(os.path.realpath(target))
 
@@ -70,14 +74,14 @@ def _tmp_base(name: str) -> str:
     return name
 
 
-def _tmp_pattern(name: str) -> re.Pattern:
+def _tmp_pattern(name: str) -> re.Pattern[str]:
     """Our temporary names for target ``name``: ``.NAME.PID-HOST-TOKEN.tmp`` (``.d.tmp``: xlsxwriter's
     scratch folder), and ``.NAME.XXXXXXXX.tmp`` of earlier versions (mkstemp's, without a pid)."""
     base = re.escape(_tmp_base(name))
     return re.compile(rf"\.{base}\.(?:(?P<pid>\d+)-(?P<host>[0-9a-f]{{4}})-[0-9a-z]{{6}}(?:\.d)?|[0-9a-z_]{{8}})\.tmp")
 
 
-def _backup_tmp_pattern(target: Path) -> re.Pattern:
+def _backup_tmp_pattern(target: Path) -> re.Pattern[str]:
     """The temporary names of ``target``'s backups being written (``.STEM.YYYYmmdd-HHMMSS.bakSUFFIX.PID-…tmp``):
     a run killed while it made the backup leaves one."""
     stem = re.escape(target.stem)
@@ -102,14 +106,14 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def clean_stale(target: str | os.PathLike, *, now: float | None = None) -> list[Path]:
+def clean_stale(target: str | os.PathLike[str], *, now: float | None = None) -> list[Path]:
     """Remove the temporary files (and scratch folders) a killed write to ``target`` left beside it — its
     own and its backups' — those of a process of this machine that is gone, and any older than
     ``STALE_AFTER``. Returns them."""
     target = Path(target)
     patterns = (_tmp_pattern(target.name), _backup_tmp_pattern(target))
     now = time.time() if now is None else now
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(target.parent))
     except OSError:
@@ -136,7 +140,7 @@ def clean_stale(target: str | os.PathLike, *, now: float | None = None) -> list[
 
 
 @contextlib.contextmanager
-def scratch_dir(tmp: str | os.PathLike) -> Iterator[Path]:
+def scratch_dir(tmp: str | os.PathLike[str]) -> Iterator[Path]:
     """A private folder beside the temporary file ``tmp`` for a writer's own scratch files
     (xlsxwriter's ``tmpdir``): never in $TMPDIR, removed afterwards, and named so that
     ``clean_stale`` removes it when a kill left it behind."""
@@ -206,7 +210,7 @@ def _stat(path: Path) -> os.stat_result | None:
         return None
 
 
-def refuse_non_regular(target: str | os.PathLike, st: os.stat_result | None) -> None:
+def refuse_non_regular(target: str | os.PathLike[str], st: os.stat_result | None) -> None:
     if st is not None and not stat.S_ISREG(st.st_mode):
         zh, en = (("文件夹", "a folder") if stat.S_ISDIR(st.st_mode) else ("设备", "a device")
                   if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else ("管道", "a FIFO")
@@ -219,8 +223,8 @@ def refuse_non_regular(target: str | os.PathLike, st: os.stat_result | None) -> 
 
 
 @contextlib.contextmanager
-def atomic_path(target: str | os.PathLike, *, guard: Guard | None = None,
-                like: str | os.PathLike | None = None) -> Iterator[Path]:
+def atomic_path(target: str | os.PathLike[str], *, guard: Guard | None = None,
+                like: str | os.PathLike[str] | None = None) -> Iterator[Path]:
     """Yield a temporary path beside ``target`` (beside the symlink's target, when it is a link);
     rename it onto the target when the block ends without an error.
 
@@ -266,7 +270,7 @@ def atomic_path(target: str | os.PathLike, *, guard: Guard | None = None,
         raise
 
 
-def backup(path: str | os.PathLike, *, now: datetime | None = None) -> Path:
+def backup(path: str | os.PathLike[str], *, now: datetime | None = None) -> Path:
     """Copy ``path`` to ``name.YYYYmmdd-HHMMSS.bak.xlsx`` beside it and return the copy's path; the
     copy has the book's mode and owner. An existing backup is never overwritten (two backups in one
     second: ``…-HHMMSS-2.bak.xlsx``)."""
@@ -354,14 +358,14 @@ def _held_guard(real: Path) -> Guard | None:
     return held[0] if held else None
 
 
-def lock_file_path(book: str | os.PathLike) -> Path:
+def lock_file_path(book: str | os.PathLike[str]) -> Path:
     """Our lock file for ``book``: hidden, beside it; it holds nothing, the flock on it is the lock."""
     book = Path(book)
     return book.with_name(f".{book.name}.orderbook-lock")
 
 
 @contextlib.contextmanager
-def locked(path: str | os.PathLike, *, force: bool = False, timeout: float = LOCK_TIMEOUT) -> Iterator[Guard]:
+def locked(path: str | os.PathLike[str], *, force: bool = False, timeout: float = LOCK_TIMEOUT) -> Iterator[Guard]:
     """Exclusive lock for a read-modify-write of the book at ``path`` (the symlink's target when
     ``path`` is a link). Refuses (BookLockedError) while ``~$NAME`` / ``.~lock.NAME#`` is beside it,
     unless ``force``; waits up to ``timeout`` seconds for another orderbook command writing it.
@@ -411,7 +415,7 @@ def locked(path: str | os.PathLike, *, force: bool = False, timeout: float = LOC
         lock.release()
 
 
-def _acquire(lock_path: Path, mode: int, timeout: float, shown) -> tuple[object, bool]:
+def _acquire(lock_path: Path, mode: int, timeout: float, shown: str | os.PathLike[str]) -> tuple[BaseFileLock, bool]:
     """Take the flock on ``lock_path`` (filelock) and return it with whether the file may be
     removed on release: only when the descriptor we locked is still the file at ``lock_path``
     (every orderbook process checks this, so removing it is safe; a locked inode that someone
@@ -436,7 +440,7 @@ def _acquire(lock_path: Path, mode: int, timeout: float, shown) -> tuple[object,
         lock.release()
 
 
-def _locked_inode(lock, lock_path: Path) -> str:
+def _locked_inode(lock: BaseFileLock, lock_path: Path) -> str:
     """``ours``: the locked descriptor is the file at ``lock_path``; ``moved``: it is not (removed by
     the holder before us); ``unknown``: filelock does not say (another platform or version, or its
     lock-file-less fallback): then the file is left in place."""
@@ -513,7 +517,7 @@ def _excel_owner(data: bytes) -> str | None:
     return None
 
 
-def refuse_if_open(book: Path, *, shown: str | os.PathLike | None = None) -> None:
+def refuse_if_open(book: Path, *, shown: str | os.PathLike[str] | None = None) -> None:
     """BookLockedError when Excel, WPS or LibreOffice has ``book`` open (its lock file is beside it)."""
     shown = shown if shown is not None else book
     for lock in office_lock_files(Path(book)):

@@ -33,7 +33,7 @@ from .sheets import find_other_sheets, find_sheets, read_table, sheet_values
 __all__ = ["REASONS", "normalise", "read_book"]
 
 
-def read_book(path: str | os.PathLike, *, config: Config | None = None, other_sheets: bool = False,
+def read_book(path: str | os.PathLike[str], *, config: Config | None = None, other_sheets: bool = False,
               on_table: Callable[[Table], None] | None = None) -> OrderBook:
     """Read every data sheet of the order book at ``path`` (and, with ``other_sheets``, the cell
     values of every sheet staff added: ``OrderBook.other_sheets``).

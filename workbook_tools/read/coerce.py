@@ -292,7 +292,8 @@ def _parse_date_text(s: str) -> datetime | Bad:
     if len(parts) > 6 and m.group(7):
         parts[6] = int(m.group(7).ljust(6, "0"))
     try:
-        return datetime(*parts)
+        y, mo, d, h, mi, sec, us = (parts + [0] * 7)[:7]  # year … microsecond
+        return datetime(y, mo, d, h, mi, sec, us)
     except ValueError:
         return BAD_DATE
 
@@ -329,7 +330,7 @@ class Dates:
             return EXCEL_ERROR
         else:
             return WRONG_TYPE
-        return r if type(r) is Bad else r.date()
+        return r if isinstance(r, Bad) else r.date()
 
     def to_datetime(self, v: Any) -> Any:
         t = type(v)
@@ -399,7 +400,7 @@ def to_key(v: Any) -> Any:
 def converter(col: Column, *, lists: dict[str, tuple[Choice, ...]], dates: Dates) -> Converter:
     """The function that reads one cell of ``col``."""
     t = col.type
-    if t == T.CHOICE:
+    if t == T.CHOICE and col.choices is not None:
         return choice_converter(lists[col.choices])
     if t == T.ID and col.ref in LABELLED_REFS:
         return to_key

@@ -86,10 +86,10 @@ def convert_column(values: list[Any] | tuple[Any, ...], fn: Converter) -> tuple[
         out = list(map(fn, values))
         if Bad not in set(map(type, out)):
             return out, []
-        problems = [(i, _raw(v), r.reason) for i, (v, r) in enumerate(zip(values, out)) if type(r) is Bad]
-        for i, _, _ in problems:
+        found: list[Problem] = [(i, _raw(v), r.reason) for i, (v, r) in enumerate(zip(values, out)) if type(r) is Bad]
+        for i, _, _ in found:
             out[i] = None
-        return out, problems
+        return out, found
     distinct = set(values)
     if (True in distinct or False in distinct) and bool in set(map(type, values)):
         return _convert_each(values, fn)

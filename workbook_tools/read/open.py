@@ -100,6 +100,7 @@ class Source:
         for i, name in enumerate(names):
             nxt = names[i + 1] if i + 1 < len(names) else None
             current, ahead = ahead, reader.submit(self._grid, nxt, scans.get(nxt)) if nxt is not None else None
+            assert current is not None  # one future per name, submitted a step ahead
             grid, merged = current.result()
             yield SheetCells(name, grid, merged, self._scan(name, scans.get(name)).errors)
 
@@ -112,7 +113,7 @@ class Source:
         return BookReadError(self.path, said(("工作表 {name!r} 无法读取，文件已损坏（{exc}）",
                                               "sheet {name!r} cannot be read; the file is damaged ({exc})"), name=name, exc=exc))
 
-    def _grid(self, name: str, scan: Future | None = None) -> tuple[list[list[Any]], Merged]:
+    def _grid(self, name: str, scan: Future[SheetScan] | None = None) -> tuple[list[list[Any]], Merged]:
         """The sheet's cells from A1 (leading empty rows and columns kept, so indexes are Excel's),
         and its merged ranges ``((first row, first col), (last row, last col))``. A sheet whose cells
         reach so far that calamine would allocate more than ``GRID_CELLS`` cells is read cut to the
@@ -141,7 +142,7 @@ class Source:
         except CalamineError as exc:
             raise self._damaged(name, exc) from None
 
-    def _scan(self, name: str, scan: Future | None) -> SheetScan:
+    def _scan(self, name: str, scan: Future[SheetScan] | None) -> SheetScan:
         if scan is None:
             return SheetScan()
         try:
@@ -270,7 +271,7 @@ def _check_sizes(path: Path, zf: zipfile.ZipFile, limit_mb: int) -> None:
 
 
 @contextmanager
-def open_book(path: str | os.PathLike, config: Config) -> Iterator[Source]:
+def open_book(path: str | os.PathLike[str], config: Config) -> Iterator[Source]:
     """Open ``path`` for reading, or raise BookReadError with one line saying why not."""
     path = Path(path)
     _check_file(path)

@@ -13,11 +13,11 @@ from ..cells import col_letter
 from ..errors import MissingColumnError, MissingSheetError
 from ..keys import KEY_COLUMNS, misspelt_cells
 from ..lang import Said
-from ..schema import DASHBOARD, INSTRUCTIONS, LISTS, SHEETS, Sheet
+from ..schema import DASHBOARD, INSTRUCTIONS, LISTS, SHEETS, Sheet, T
 from .coerce import ExcelError
 from .columns import convert_column
 from .headers import HEADER_SEARCH_ROWS, HeaderMap, find_header, normalise
-from .open import SheetCells
+from .open import Merged, SheetCells
 
 
 def _both(zh: str, en: str) -> str:
@@ -98,7 +98,7 @@ def _mark_errors(grid: list[list[Any]], errors: dict[tuple[int, int], str], firs
             grid[r][c] = ExcelError(text)
 
 
-def _fill_merged(grid: list[list[Any]], merged: list, first: int) -> None:
+def _fill_merged(grid: list[list[Any]], merged: Merged, first: int) -> None:
     """A value merged down several rows belongs to each of them (an order number spanning its lines).
     Only downwards, within one column: a note merged across columns is not copied into quantities."""
     for (r0, c0), (r1, _c1) in merged:
@@ -110,6 +110,17 @@ def _fill_merged(grid: list[list[Any]], merged: list, first: int) -> None:
                 grid[r][c0] = value
 
 
+#: Column types whose cached results are kept as read (see step 3 of read_table).
+NUMERIC = frozenset({T.MONEY, T.INT, T.PERCENT})
+
+
+def _as_read(v: Any) -> Any:
+    """A cached number as calamine read it; "" -> None, an error cell or typed text as its text."""
+    if v.__class__ is str:
+        return v.strip() or None
+    return v.text if v.__class__ is ExcelError else v
+
+
 def read_table(
     path: Any,
     sheet: Sheet,
@@ -119,7 +130,7 @@ def read_table(
     converters: dict[str, Callable[[Any], Any]],
     *,
     errors: dict[tuple[int, int], str] | None = None,
-    merged: list | None = None,
+    merged: Merged | None = None,
 ) -> Table:
     """The records of one sheet: every row below the header whose input columns are not all blank.
 
@@ -190,13 +201,18 @@ def read_table(
     def pick(column: list[Any] | tuple[Any, ...]) -> list[Any]:
         return list(column) if new_index is None else [column[i] for i in keep]
 
-    # 3. derived columns: the cached formula results, typed where possible, never trusted
+    # 3. derived columns: the cached formula results, never trusted. Numbers stay as read: they are
+    #    only ever compared to the cent (validate/cached.py), and making a Decimal of each of a
+    #    large book's million cached amounts cost a second. Other results are typed where possible.
     cached: dict[str, list[Any]] = {}
     for col in sheet.derived:
         c = header.columns.get(col.key)
         if c is None:
             continue
         raw = values(c)
+        if col.type in NUMERIC:
+            cached[col.key] = pick(list(map(_as_read, raw)))
+            continue
         out, probs = convert_column(raw, converters[col.key])
         for i, r, _reason in probs:
             out[i] = r.strip() if isinstance(r, str) else r  # "#N/A" or what was typed over the formula

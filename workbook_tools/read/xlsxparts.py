@@ -22,6 +22,7 @@ import posixpath
 import re
 import shutil
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,11 +57,11 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _attr(elem, local: str) -> str | None:
+def _attr(elem: Any, local: str) -> str | None:
     """An attribute by local name, whatever namespace prefix the writer chose (``r:id``, ``ns2:id``)."""
     for k, v in elem.attrib.items():
         if _local(k) == local:
-            return v
+            return str(v)
     return None
 
 
@@ -198,7 +199,7 @@ class SheetScan:
         return self.grid > GRID_CELLS
 
 
-def _pieces(zf: zipfile.ZipFile, member: str):
+def _pieces(zf: zipfile.ZipFile, member: str) -> Iterator[bytes]:
     """The part's XML in pieces of about ``_CHUNK`` bytes, each cut after a complete row (so no cell is
     split between two pieces); the last piece holds what follows the rows."""
     tail = b""
@@ -265,7 +266,7 @@ class Bounded:
 
 
 def _valued(body: bytes | None) -> bool:
-    return bool(body) and _HAS_VALUE.search(body) is not None
+    return body is not None and body != b"" and _HAS_VALUE.search(body) is not None
 
 
 def _header_columns(zf: zipfile.ZipFile, member: str) -> int:
@@ -291,7 +292,7 @@ def bounded_copy(zf: zipfile.ZipFile, member: str) -> Bounded:
     keep = min(max(_header_columns(zf, member), 1), MAX_COLUMNS)
     rows = 0
 
-    def cut(m: re.Match) -> bytes:
+    def cut(m: re.Match[bytes]) -> bytes:
         nonlocal rows
         ref = _CELL_REF.search(m.group(2) or b"")
         if ref is None:  # a cell without its position: calamine places it after the one before
