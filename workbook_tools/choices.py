@@ -93,7 +93,11 @@ def _words(words: list[str]) -> tuple[Choice, ...]:
 TERM_PARTS = ("basis", "months", "days")
 
 
-def choice_lists(config: Config) -> dict[str, tuple[Choice, ...]]:
+#: Every named dropdown list: list name -> its choices (``choice_lists``).
+ChoiceLists = dict[str, tuple[Choice, ...]]
+
+
+def choice_lists(config: Config) -> ChoiceLists:
     """Every named dropdown list, in the order it appears on the Lists sheet."""
     lists = config.lists
     return {

@@ -17,12 +17,11 @@ needs no conversion:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .choices import Choice, choice_lists
+from .choices import ChoiceLists, choice_lists
 from .config import Config
 from .schema import SHEETS, Column, T
 
@@ -35,7 +34,7 @@ if TYPE_CHECKING:
 Frames = dict[str, "pd.DataFrame"]
 
 
-def _series(col: Column, values: list[Any], lists: Mapping[str, tuple[Choice, ...]]) -> pd.Series:
+def _series(col: Column, values: list[Any], lists: ChoiceLists) -> pd.Series:
     import pandas as pd
 
     if col.type == T.CHOICE:

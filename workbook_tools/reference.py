@@ -6,10 +6,9 @@ schema and the codes so they cannot drift.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 
-from .choices import Choice, choice_lists
+from .choices import ChoiceLists, choice_lists
 from .codes import CODES
 from .config import Config
 from .schema import SHEETS, Column, T
@@ -18,7 +17,7 @@ _TYPE_ZH = {T.TEXT: "文本", T.ID: "编号（文本）", T.PHONE: "电话（文
             T.INT: "整数", T.MONEY: "金额", T.PERCENT: "百分比", T.DATE: "日期", T.DATETIME: "日期时间", T.CHOICE: "下拉选项"}
 
 
-def _allowed(col: Column, lists: Mapping[str, tuple[Choice, ...]], config: Config) -> str:
+def _allowed(col: Column, lists: ChoiceLists, config: Config) -> str:
     if col.choices:
         words = "、".join(c.zh for c in lists[col.choices])
         return words if col.strict else f"{words}（或自由填写 / or free text）"

@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import Any, TypeVar
 
 from ..book import OrderBook, Table
-from ..choices import Choice, choice_lists
+from ..choices import ChoiceLists, choice_lists
 from ..config import Config
 from ..derive import Derived, derive
 from ..findings import Finding
@@ -44,7 +44,7 @@ class Context:
         return Keys()
 
     @cached_property
-    def lists(self) -> dict[str, tuple[Choice, ...]]:
+    def lists(self) -> ChoiceLists:
         return choice_lists(self.config)
 
     @cached_property
