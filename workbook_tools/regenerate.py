@@ -88,7 +88,7 @@ class WouldLoseError(WorkbookToolsError):
     """Rebuilding the book would lose things staff put in it (``lost``: one ``Loss`` each, by sheet
     and cell); nothing was written. ``regenerate(..., accept_loss=True)`` rebuilds it anyway."""
 
-    def __init__(self, path: str | os.PathLike, lost: list[Loss]):
+    def __init__(self, path: str | os.PathLike[str], lost: list[Loss]):
         self.path = str(path)
         self.lost = list(lost)
         n = len(self.lost)
@@ -126,10 +126,10 @@ class RegenerateResult:
 
 
 def regenerate(
-    path: str | os.PathLike,
+    path: str | os.PathLike[str],
     *,
     data: BookData | None = None,
-    output: str | os.PathLike | None = None,
+    output: str | os.PathLike[str] | None = None,
     config: Config | None = None,
     lang: str | None = None,
     backup: bool = True,

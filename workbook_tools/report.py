@@ -11,13 +11,15 @@ from typing import Any
 
 from .exits import Exit, findings_exit
 from .findings import Finding, FindingCounts, ordered
+from .lang import Said, pick
 
 
 @dataclass
 class FileResult(FindingCounts):
     path: Path
     findings: list[Finding] = field(default_factory=list)
-    #: Why the file could not be read at all (then there are no findings).
+    #: Why the file could not be read at all (then there are no findings): the English, the stable
+    #: text of the JSON report.
     error: str | None = None
     #: Records per sheet key.
     rows: dict[str, int] = field(default_factory=dict)
@@ -33,6 +35,13 @@ class FileResult(FindingCounts):
     checked_at: datetime | None = None
     size: int | None = None
     modified: datetime | None = None
+    #: ``error`` in Chinese, for reports in Chinese (None: ``error`` is all there is).
+    error_zh: str | None = None
+
+    @classmethod
+    def unreadable(cls, path: Path, reason: Said) -> FileResult:
+        """A file that could not be read, and why (in both languages)."""
+        return cls(path, error=reason.en, error_zh=reason.zh)
 
     def __post_init__(self) -> None:
         if self.checked_at is None:
@@ -46,6 +55,10 @@ class FileResult(FindingCounts):
 
     def settings_text(self, lang: str) -> str | None:
         return self.settings_zh if lang == "zh" and self.settings_zh else self.settings
+
+    def error_text(self, lang: str) -> str | None:
+        """Why the file could not be read, in ``lang``."""
+        return pick(lang, self.error_zh or self.error or "", self.error or "") or None
 
     def by_code(self) -> Counter[str]:
         return Counter(f.code for f in self.findings)

@@ -160,7 +160,7 @@ def totals(report: Report) -> Totals:
 def file_line(result: FileResult, lang: str) -> str:
     """``12,034 行，3 个错误，1 个警告`` or ``无法读取：not a zip file``."""
     if result.error:
-        return word("read_error", lang, reason=result.error)
+        return word("read_error", lang, reason=result.error_text(lang))
     return word("file_line", lang, rows=_n(rows_read(result), "row", lang), errors=_n(result.errors, "error", lang),
                 warnings=_n(result.warnings, "warning", lang))
 

@@ -172,7 +172,7 @@ def _rows(report: Report, lang: str, plans: dict[int, Plan]) -> list[tuple[int, 
     for i, r in enumerate(report.files):
         if r.error:
             out.append((i, r, IssueRow([str(r.path) if k == "file" else word("error", lang) if k == "severity"
-                                        else word("read_error", lang, reason=r.error) if k == "message" else ""
+                                        else word("read_error", lang, reason=r.error_text(lang)) if k == "message" else ""
                                         for k in ISSUE_COLUMNS], Severity.ERROR, None)))
             continue
         rows = plans[i].rows if i in plans else [issue_row(f, str(r.path), lang) for f in ordered(r.findings)]
@@ -238,7 +238,7 @@ def _summary_sheet(wb: xlsxwriter.Workbook, fmt: dict[str, Format], report: Repo
             ws.write_string(row, 5, about, fmt["wrap"])
             ws.set_row(row, row_height([about], [44], [True]))
         if r.error:
-            ws.write_string(row, 1, word("read_error", lang, reason=r.error), fmt["bad"])
+            ws.write_string(row, 1, word("read_error", lang, reason=r.error_text(lang)), fmt["bad"])
         else:
             ws.write_number(row, 1, rows_read(r), fmt["num"])
             ws.write_number(row, 2, r.errors, fmt["num"])

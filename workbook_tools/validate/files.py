@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from ..book import Table
 from ..config import Config
 from ..errors import BookReadError, WorkbookToolsError
-from ..lang import lookup, say
+from ..lang import Said, lookup, say
 from ..report import FileResult, Report
 from .runner import Validation
 
@@ -216,9 +216,9 @@ def validate_file(path: Path, *, config: Config, today: date,
     try:
         book = read_book(path, config=config, on_table=on_table)
     except BookReadError as exc:
-        return FileResult(path, error=str(exc.reason))
+        return FileResult.unreadable(path, exc.reason)
     except WorkbookToolsError as exc:
-        return FileResult(path, error=str(exc))
+        return FileResult.unreadable(path, exc.said)
     findings = validation.finish(book)
     return FileResult(path, findings=findings, rows={k: len(t.rows) for k, t in book.tables.items()}, lang=book.lang)
 
@@ -245,7 +245,7 @@ def check_book(path: Path, *, config: Config, today: date, isolate: bool = False
                progress: Callable[[str, int, int], None] | None = None) -> FileResult:
     """One book's result: ``validate_file``, in a child process when ``isolate``."""
     if not os.path.lexists(path):
-        return FileResult(path, error="文件不存在 / file not found")
+        return FileResult.unreadable(path, Said("文件不存在", "file not found"))
     if isolate:
         from .isolated import validate_isolated
 
