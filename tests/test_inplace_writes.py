@@ -130,8 +130,9 @@ def test_the_formula_results_that_change_are_python_s(tmp_path):
     from workbook_tools.derive import derive
 
     expected = derive(b.data())["orders"]
-    assert b["orders"].cached["total"][i] == expected["total"][i]
-    assert b["orders"].cached["balance"][i] == expected["balance"][i]
+    # cached numbers are read as floats (they are only compared to the cent)
+    assert D(str(b["orders"].cached["total"][i])) == expected["total"][i]
+    assert D(str(b["orders"].cached["balance"][i])) == expected["balance"][i]
     lines = [r for r in b.data()["order_lines"] if r["order_no"] == order]
     assert expected["total"][i] == sum(round(ln["quantity"] * ln["unit_price"] * (1 - (ln["discount"] or 0)), 2)
                                        for ln in lines)

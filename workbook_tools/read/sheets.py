@@ -121,6 +121,11 @@ def _as_read(v: Any) -> Any:
     return v.text if v.__class__ is ExcelError else v
 
 
+def _as_read_int(v: Any) -> Any:
+    """A cached count or day number: a whole float as an int."""
+    return int(v) if v.__class__ is float and v.is_integer() else _as_read(v)
+
+
 def read_table(
     path: Any,
     sheet: Sheet,
@@ -211,7 +216,7 @@ def read_table(
             continue
         raw = values(c)
         if col.type in NUMERIC:
-            cached[col.key] = pick(list(map(_as_read, raw)))
+            cached[col.key] = pick(list(map(_as_read_int if col.type == T.INT else _as_read, raw)))
             continue
         out, probs = convert_column(raw, converters[col.key])
         for i, r, _reason in probs:

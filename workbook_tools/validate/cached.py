@@ -13,7 +13,7 @@ Python counts: where a cached result is what the formulas compute with the keys 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -50,6 +50,32 @@ def matches(col: Column, cached: Any, expected: Any, lists: Mapping[str, tuple[C
     return str(cached).strip() == str(expected).strip()
 
 
+NUMERIC = frozenset({T.MONEY, T.INT, T.PERCENT})
+
+
+def mismatches(col: Column, cached: list[Any], expected: list[Any], lists: Mapping[str, tuple[Choice, ...]], *,
+               blank_cache: bool, rows: Iterable[int] | None = None) -> Iterator[int]:
+    """The rows whose cached result does not show Python's value (``matches``). A blank cache (None
+    or "") counts as a mismatch where Python's value is not blank when ``blank_cache``, else never.
+    Cached numbers are floats as read (read/sheets.py): compared to the cent without a Decimal.
+    ``rows``: the indices to look at (default: all of ``expected``)."""
+    numeric = col.type in NUMERIC
+    for i in range(len(expected)) if rows is None else rows:
+        e = expected[i]
+        c = cached[i] if i < len(cached) else None
+        if c is None or c == "":
+            if blank_cache and e is not None and e != "":
+                yield i
+            continue
+        if numeric and (c.__class__ is float or c.__class__ is int) and e.__class__ is not str:
+            if abs(c - float(e)) < 0.005:
+                continue
+        elif c == e:
+            continue
+        if not matches(col, c, e, lists):
+            yield i
+
+
 def _as_typed(ctx: Context) -> Derived | None:
     """What the formulas compute when some key is misspelt (None when none is): derive over the
     rows with each such key as typed, keys compared as MATCH and SUMIFS compare them."""
@@ -84,15 +110,9 @@ def check(ctx: Context) -> Iterator[Finding]:
             if not cached or col.volatile:  # a result of TODAY() is the day's it was computed on
                 continue
             expected = ctx.derived[sheet.key][col.key]
-            numeric = col.type in (T.MONEY, T.INT, T.PERCENT)
-            for i, (c, e) in enumerate(zip(cached, expected)):
-                # a blank cache is a formula nobody calculated yet (files written by libraries), not a typed value
-                if c is None or c == "" or c == e:
-                    continue
-                if numeric and c.__class__ is float and e != "" and abs(c - float(e)) < 0.005:
-                    continue
-                if not matches(col, c, e, ctx.lists):
-                    differ.append((sheet, i, col, c, e))
+            # a blank cache is a formula nobody calculated yet (files written by libraries), not a typed value
+            differ += [(sheet, i, col, cached[i], expected[i])
+                       for i in mismatches(col, cached, expected, ctx.lists, blank_cache=False)]
     if differ and (typed := _as_typed(ctx)) is not None:
         differ = [d for d in differ if not matches(d[2], d[3], typed[d[0].key][d[2].key][d[1]], ctx.lists)]
     mismatched: dict[str, dict[int, list[int]]] = {}

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -30,7 +31,7 @@ from ..derive import Derived, derive
 from ..schema import DASHBOARD, SHEETS, Column, Sheet, aux_name
 from ..template.dashboard import _cached as dashboard_cached
 from ..template.dashboard import dashboard_cells, dashboard_values
-from ..validate.cached import matches
+from ..validate.cached import mismatches
 from .cells import cached_parts
 from .package import Package, Prefetch, Unsupported
 from .props import set_properties
@@ -86,14 +87,16 @@ def _refresh(edit: SheetEdit, col: Column, now: list[Any], table: Table, numbers
     new rows) get today's."""
     where = table.columns[col.key]
     cached = table.cached.get(col.key) or []
-    first = n_old if now[:n_old] == cached or not any(v not in (None, "") for v in cached) else 0
-    rows = sorted(touched) + list(range(n_old, len(now))) if col.volatile else range(first, len(now))
+    new = list(range(n_old, len(now)))
+    if col.volatile:
+        old: Iterable[int] = sorted(i for i in touched if i < n_old)
+    elif not any(v not in (None, "") for v in cached):
+        old = ()  # results never computed (a book a library wrote): left for the client
+    else:
+        old = range(n_old)
+    rows = list(mismatches(col, cached, now, lists, blank_cache=True, rows=old)) + new
     for i in rows:
         v = now[i]
-        if i < n_old:
-            c = cached[i] if i < len(cached) else None
-            if c == v or (c in (None, "") and v in (None, "")) or matches(col, c, v, lists):
-                continue
         r = numbers[i] if i < n_old else start + (i - n_old)
         edit.set(r, where, Cached(_cached_value(v, labels)))
 

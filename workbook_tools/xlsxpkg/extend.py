@@ -686,7 +686,7 @@ def _plan(pkg: Package, book: OrderBook, facts: BookFacts, config: Config, today
     from ..derive import derive
     from ..formulas import FormulaContext
     from ..template.fill import row_formula
-    from ..validate.cached import matches
+    from ..validate.cached import mismatches
     from .book_changes import _cached_value, _labels, dashboard_edit
     from .sheet import Cached, Formula, SheetEdit, patch_sheet
 
@@ -732,12 +732,11 @@ def _plan(pkg: Package, book: OrderBook, facts: BookFacts, config: Config, today
             flags = cells.flags
             # a result the rows below the old end change (an order's total …): Python's, as the
             # formula will compute it (a result never computed, blank, is left for the client)
-            have = table.cached.get(col.key) or []
-            for i, (r, v) in enumerate(zip(table.row_numbers, derived[s.key][col.key])):
-                got = have[i] if i < len(have) else None
-                if got in (None, "") or got == v or matches(col, got, v, lists) or not flags[r] & FORMULA:
-                    continue
-                edit.set(r, c, Cached(_cached_value(v, labels.get(col.key))))
+            now = derived[s.key][col.key]
+            for i in mismatches(col, table.cached.get(col.key) or [], now, lists, blank_cache=False):
+                r = table.row_numbers[i]
+                if flags[r] & FORMULA:
+                    edit.set(r, c, Cached(_cached_value(now[i], labels.get(col.key))))
             letter = col_letter(c)
             at = row_formula(ctx, s.key, col.key)
             style = _formula_style(xml, letter, [old, 2])
