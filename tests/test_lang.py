@@ -3,8 +3,6 @@
 import ast
 from pathlib import Path
 
-import pytest
-
 from workbook_tools import lang
 
 PACKAGE = Path(lang.__file__).resolve().parent
@@ -29,10 +27,6 @@ def _compares_lang(node: ast.Compare) -> bool:
     return has_lang and has_literal
 
 
-@pytest.mark.xfail(strict=False, reason="still being moved to lang.py by their owners: cli.py, commands/common.py, "
-                   "commands/customers.py, commands/import_cmd.py, commands/speak.py, commands/statement.py, "
-                   "commands/words.py, findings.py, reconcile/statement.py, "
-                   "reconcile/terminal.py, report.py, summary/run.py")
 def test_no_inline_language_tests():
     """Every choice of language goes through lang.py (issue 12: no inline ``lang == "zh"``)."""
     found = []

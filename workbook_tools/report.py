@@ -54,7 +54,7 @@ class FileResult(FindingCounts):
             self.size, self.modified = st.st_size, datetime.fromtimestamp(st.st_mtime).replace(microsecond=0)
 
     def settings_text(self, lang: str) -> str | None:
-        return self.settings_zh if lang == "zh" and self.settings_zh else self.settings
+        return pick(lang, self.settings_zh or "", "") or self.settings
 
     def error_text(self, lang: str) -> str | None:
         """Why the file could not be read, in ``lang``."""
