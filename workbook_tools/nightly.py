@@ -39,7 +39,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from .changes.nightly import change_lines, file_extras, night_book, write_change_reports
 from .config import Config
 from .errors import OutputError, WorkbookToolsError
-from .formats import FORMATS
+from .formats import FILE_FORMATS, FORMATS
 from .formats.labels import file_line, rows_read, totals, word
 from .formats.text import inert, shown_path
 from .report import FileResult, Report
@@ -49,7 +49,8 @@ from .validate.files import REPORT_MARKER, Skipped, find_inputs
 from .validate.isolated import Bounds, Failed
 from .xlsxpkg.package import DAMAGED
 
-DEFAULT_FORMATS = ("json", "html", "xlsx")
+#: Every report file (formats.FILE_FORMATS): the text format is for a terminal.
+DEFAULT_FORMATS = FILE_FORMATS
 SUMMARY_NAME = "summary.json"
 
 #: A day's report folder, or what a crashed run left of one (``.2026-11-27.partial-x1y2``).

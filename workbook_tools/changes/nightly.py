@@ -20,6 +20,8 @@ from . import BookChanges, record_changes
 from .report import summary_line, write_html, write_xlsx
 
 HTML_NAME, XLSX_NAME = "changes.html", "changes.xlsx"
+#: The report formats (formats.FORMATS) that have a change report: its file name and writer.
+CHANGE_REPORTS = {"html": (HTML_NAME, write_html), "xlsx": (XLSX_NAME, write_xlsx)}
 
 
 def check_and_record(path: Path, config: Config, today: date, reports_root: Path | None, now: datetime,
@@ -96,16 +98,11 @@ def file_extras(result: FileResult, lang: str = "zh") -> dict[str, Any]:
 
 
 def write_change_reports(report: Report, folder: str | os.PathLike, lang: str = "zh",
-                         formats: tuple[str, ...] = ("html", "xlsx")) -> list[Path]:
-    """changes.html (with the html format) and changes.xlsx (with xlsx) in ``folder``, when the night
-    compared a book with an earlier night."""
+                         formats: tuple[str, ...] = tuple(CHANGE_REPORTS)) -> list[Path]:
+    """The change report of each of ``formats`` that has one (``CHANGE_REPORTS``: changes.html,
+    changes.xlsx) in ``folder``, when the night compared a book with an earlier night."""
     compared = [r.changes for r in report.files if r.changes is not None and r.changes.since is not None]
     if not compared:
         return []
     folder = Path(folder)
-    out = []
-    if "html" in formats:
-        out.append(write_html(compared, folder / HTML_NAME, lang))
-    if "xlsx" in formats:
-        out.append(write_xlsx(compared, folder / XLSX_NAME, lang))
-    return out
+    return [write(compared, folder / name, lang) for fmt, (name, write) in CHANGE_REPORTS.items() if fmt in formats]

@@ -25,7 +25,7 @@ from ..template.printing import page_setup
 from ..template.styles import TEXT_AS_TEXT
 from .charts import add_charts
 from .grid import Grid
-from .model import FIELD_KINDS, FIGURE_KINDS, MonthlySummary
+from .model import FIELD_KINDS, FIGURE_KINDS, TABLES, MonthlySummary
 from .months import Month
 from .texts import MONTH_NAMES, tr
 
@@ -49,22 +49,8 @@ def _full(n: int) -> list[int]:
 CHART_ROWS = 16               # rows a chart takes
 ROW_HEIGHT = 16               # points
 
-#: Each table's columns, left to right (the first is the wide name column).
-DISPLAY: dict[str, tuple[str, ...]] = {
-    "top_customers": ("name", "customer_id", "orders", "revenue", "share"),
-    "top_products_by_revenue": ("name", "sku", "quantity", "revenue", "share"),
-    "top_products_by_quantity": ("name", "sku", "quantity", "revenue", "share"),
-    "by_salesperson": ("salesperson", "orders", "revenue", "share"),
-    "orders_by_status": ("status", "orders", "amount"),
-    "by_payment_method": ("method", "payments", "amount"),
-    "by_carrier": ("carrier", "shipments", "orders", "delivered", "days_to_deliver"),
-    "by_province": ("province", "customers", "orders", "revenue", "share"),
-    "daily": ("date", "orders", "revenue"),
-    "monthly": ("month", "orders", "revenue", "received"),
-    "low_stock": ("name", "sku", "on_hand", "reorder_point", "shortfall"),
-    "unresolved_problems": ("customer_name", "order_no", "customer_id", "status", "issue", "handled_by",
-                            "logged_at", "days_open"),
-}
+#: Each table's columns, left to right (the first is the wide name column): model.TABLES's.
+DISPLAY: dict[str, tuple[str, ...]] = {name: t.shown for name, t in TABLES.items()}
 #: Tables with a total row (sums of their count and money columns).
 TOTALS = {"orders_by_status", "by_salesperson", "by_payment_method", "by_province", "daily"}
 _HEADERS = {("top_customers", "name"): "col_customer_name", ("top_products_by_revenue", "name"): "col_product_name",
