@@ -57,10 +57,10 @@ class Reconciliation(FindingCounts):
     #: Which payment on account paid which order, and each customer's credit (receivables.allocate).
     allocation: Allocation | None = None
     #: Each order's 应付日期 and 未付金额 (derive.py), by order index: the 收款核销 sheet shows them.
-    order_due: list = field(default_factory=list)
-    order_balance: list = field(default_factory=list)
+    order_due: list[Any] = field(default_factory=list)
+    order_balance: list[Any] = field(default_factory=list)
     #: Which settings it was made with (settings.Settings), when the caller says: the workbook names them.
-    settings: Any = None
+    settings: Settings | None = None
 
 
     @property
@@ -85,7 +85,7 @@ class Reconciliation(FindingCounts):
 
 
 def reconcile_book(book: OrderBook, *, config: Config | Settings | None = None, today: date | None = None,
-                   bank_statement: str | os.PathLike | None = None) -> Reconciliation:
+                   bank_statement: str | os.PathLike[str] | None = None) -> Reconciliation:
     """Reconcile ``book`` (and, given a statement CSV, the Payments sheet against the bank). ``config``
     may be a ``Settings`` (settings.py): the reconciliation then says which settings made it.
 
@@ -111,12 +111,14 @@ def reconcile_book(book: OrderBook, *, config: Config | Settings | None = None, 
             order_due=ctx.derived["orders"]["pay_due"], order_balance=ctx.derived["orders"]["balance"],
             settings=settings,
         )
-    parts = [rec.stock, rec.payments, rec.shipments] + ([rec.bank] if rec.bank else [])
+    parts: list[StockResult | PaymentResult | ShipmentResult | BankResult] = [rec.stock, rec.payments, rec.shipments]
+    if rec.bank:
+        parts.append(rec.bank)
     rec.findings = [f for part in parts for f in part.findings]
     return rec
 
 
-def write_reconciliation(rec: Reconciliation, path: str | os.PathLike, lang: str = "zh") -> Path:
+def write_reconciliation(rec: Reconciliation, path: str | os.PathLike[str], lang: str = "zh") -> Path:
     """Write the reconciliation workbook (atomically) and return its path."""
     from .workbook import write_workbook
 

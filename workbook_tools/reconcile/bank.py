@@ -32,9 +32,10 @@ from datetime import date
 from decimal import Decimal
 
 from ..choices import label_of
+from ..dates import day as _day
 from ..findings import Finding
 from ..keys import normalise
-from .context import Context, _day
+from .context import Context
 from .statement import BankLine, Statement
 
 #: Payment methods that never pass through the bank.
@@ -122,7 +123,7 @@ def match_statement(ctx: Context, statement: Statement) -> BankResult:
     out = BankResult(statement)
     window = ctx.config.bank.date_window_days
     pays = _payments(ctx)
-    by_ref = {}
+    by_ref: dict[str, _Pay] = {}
     for p in pays:
         if p.reference:
             by_ref.setdefault(p.reference, p)
@@ -134,24 +135,25 @@ def match_statement(ctx: Context, statement: Statement) -> BankResult:
         signed = ln.credit if ln.credit > 0 else -ln.debit
         if not signed:
             continue
-        p = by_ref.get(_ref_key(ln.reference)) if ln.reference else None
-        if p is not None and p.j not in used and (p.amount > 0) == (signed > 0):
-            used.add(p.j)
+        ref = by_ref.get(_ref_key(ln.reference)) if ln.reference else None
+        if ref is not None and ref.j not in used and (ref.amount > 0) == (signed > 0):
+            used.add(ref.j)
             done.add(ln.line)
-            out.matches.append(Match(ln, p.j, "reference", (ln.date - p.day).days if p.day else 0))
+            out.matches.append(Match(ln, ref.j, "reference", (ln.date - ref.day).days if ref.day else 0))
 
-    by_amount: dict[Decimal, list[_Pay]] = defaultdict(list)
+    #: Payments still unmatched that have a date, by amount (each with that date).
+    by_amount: dict[Decimal, list[tuple[_Pay, date]]] = defaultdict(list)
     for p in pays:
         if p.j not in used and p.day is not None:
-            by_amount[p.amount].append(p)
+            by_amount[p.amount].append((p, p.day))
     for ln in lines:
         signed = ln.credit if ln.credit > 0 else -ln.debit
         if not signed or ln.line in done:
             continue
         memo = ln.memo.casefold()
         best = None
-        for p in by_amount.get(signed, ()):
-            days = (ln.date - p.day).days
+        for p, paid_on in by_amount.get(signed, ()):
+            days = (ln.date - paid_on).days
             if p.j in used or abs(days) > window:
                 continue
             if names_match(ln.payer, p.names):
@@ -188,7 +190,7 @@ def match_statement(ctx: Context, statement: Statement) -> BankResult:
     table = ctx.table("payments")
     for p in pays:
         row = table.rows[p.j]
-        if (p.j in used or p.amount <= 0 or first is None or p.day is None or not first <= p.day <= last
+        if (p.j in used or p.amount <= 0 or first is None or last is None or p.day is None or not first <= p.day <= last
                 or (row.get("method") or "").casefold() in CASH_METHODS):
             continue
         out.unmatched_payments.append(p.j)

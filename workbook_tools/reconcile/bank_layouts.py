@@ -34,6 +34,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ..config import Bank
+
 #: The columns a statement is read for, in the order they are looked for.
 KEYS = ("date", "credit", "debit", "amount", "direction", "payer", "memo", "reference")
 
@@ -79,7 +81,7 @@ _FOOTER_CELL = re.compile(_FOOTER_WORDS + r"\s*[:：]?\s*[-+\d,.\s笔元¥]*", r
 _ACCOUNT_TAIL = re.compile(r"^(.*?\S)[\s/|,，;；:：]+([0-9*][0-9* \-]*)$")
 
 
-def header_name(cell) -> str:
+def header_name(cell: object) -> str:
     """A header as compared: NFKC, no spaces, quotes, colon or unit suffix, case-folded."""
     s = unicodedata.normalize("NFKC", "" if cell is None else str(cell))
     s = re.sub(r"\s+", "", s).strip("\"'`*:").casefold()
@@ -90,7 +92,7 @@ def header_name(cell) -> str:
         s = t
 
 
-def clean(value) -> str:
+def clean(value: object) -> str:
     """A cell as text: trimmed of spaces, tabs and ideographic spaces; ``="0123"`` and ``'0123``
     unwrapped; ``-``, ``--``, ``----------`` and the like are blank."""
     if value is None:
@@ -106,7 +108,7 @@ def clean(value) -> str:
     return "" if _DASHES.fullmatch(s) else s
 
 
-def direction(value) -> int:
+def direction(value: object) -> int:
     """+1 for a credit word (贷, 贷 Cr, 收, 收入, C …), -1 for a debit word, 0 when it says neither."""
     s = unicodedata.normalize("NFKC", clean(value)).casefold()
     if not s:
@@ -131,7 +133,7 @@ def payer_name(text: str) -> str:
     return text
 
 
-def maybe_footer(cells: Sequence) -> bool:
+def maybe_footer(cells: Sequence[object]) -> bool:
     """Quick: could this row be a footer? (one search instead of one per cell)"""
     return bool(_FOOTER_ANY.search("\x1f".join(c for c in cells if type(c) is str)))
 
@@ -145,7 +147,7 @@ def is_footer(texts: Sequence[str]) -> bool:
 class Aliases:
     """The header names looked for, per column: ``[bank]``'s first, then the built-in ones."""
 
-    def __init__(self, bank=None):
+    def __init__(self, bank: Bank | None = None) -> None:
         self.names: dict[str, list[str]] = {}
         for key in KEYS:
             seen: dict[str, None] = {}
@@ -203,7 +205,7 @@ def _booked(names: list[str], i: int, taken: set[int]) -> int:
     return i
 
 
-def find_columns(cells: Sequence, aliases: Aliases) -> Columns:
+def find_columns(cells: Sequence[object], aliases: Aliases) -> Columns:
     """The columns of the header row ``cells`` (may be unusable: see ``Columns.usable``)."""
     names = [header_name(c) for c in cells]
     cols = Columns([clean(c) for c in cells])
@@ -224,18 +226,18 @@ def find_columns(cells: Sequence, aliases: Aliases) -> Columns:
         cols.dates.extend(i for i in positions.get(alias, ()) if i not in cols.dates)
     taken.update(cols.dates)
     for key in ("credit", "debit", "amount"):
-        i = first(key)
-        if i is None and key != "amount":
-            i = _suffixed(names, aliases, 1 if key == "credit" else -1, taken)
-        if i is not None:
-            i = _booked(names, i, taken)
-            cols.index[key] = i
-            taken.add(i)
+        at = first(key)
+        if at is None and key != "amount":
+            at = _suffixed(names, aliases, 1 if key == "credit" else -1, taken)
+        if at is not None:
+            at = _booked(names, at, taken)
+            cols.index[key] = at
+            taken.add(at)
     for key in ("direction", "payer", "reference"):
-        i = first(key)
-        if i is not None:
-            cols.index[key] = i
-            taken.add(i)
+        at = first(key)
+        if at is not None:
+            cols.index[key] = at
+            taken.add(at)
     for alias in aliases["memo"]:
         cols.memos.extend(i for i in positions.get(alias, ()) if i not in taken and i not in cols.memos)
     if cols.memos:

@@ -42,7 +42,7 @@ class CollectionEntry:
 
 
 def collection_list(items: Iterable[Receivable], buckets: Sequence[int] = (30, 60, 90)) -> list[CollectionEntry]:
-    bounds = [b.high for b in make_buckets(buckets)[1:-1]]
+    bounds = [b.high for b in make_buckets(buckets)[1:-1] if b.high is not None]  # each middle bucket has one
     groups: dict[str, list[Receivable]] = {}
     for r in items:
         groups.setdefault(normalise(r.customer_id), []).append(r)

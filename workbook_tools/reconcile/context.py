@@ -6,15 +6,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..book import OrderBook
+from ..book import OrderBook, Row
 from ..config import Config
-from ..dates import day as _day  # noqa: F401  (bank.py and shipments.py take it from here)
 from ..validate.context import Context, key
 
 __all__ = ["Context", "key", "make_context", "rows_of"]
 
 
-def rows_of(book: OrderBook) -> dict[str, list[dict]]:
+def rows_of(book: OrderBook) -> dict[str, list[Row]]:
     """The book's rows per sheet as they are (no copy: nothing downstream writes to them)."""
     return {k: t.rows for k, t in book.tables.items()}
 

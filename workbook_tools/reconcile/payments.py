@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from ..derive import ZERO
 from ..findings import Finding
@@ -64,7 +65,7 @@ class PaymentResult:
     refunded: Decimal = ZERO
     payments: int = 0
     #: Orders per payment status (non-cancelled orders).
-    by_status: Counter = field(default_factory=Counter)
+    by_status: Counter[str] = field(default_factory=Counter)
     items: list[PaymentItem] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
@@ -80,14 +81,14 @@ def reconcile_payments(ctx: Context, receivables: list[Receivable]) -> PaymentRe
     order_at = ctx.index("orders", "order_no")
     keys = ctx.keys
 
-    def order_part(i: int) -> tuple:
+    def order_part(i: int) -> tuple[str, str, str, str, Decimal, Decimal, Decimal | None, str]:
         """The order's figures; a cancelled order owes nothing, so no balance or payment status."""
         o = orders.rows[i]
         live = o.get("status") != "cancelled"
         return (str(o.get("order_no") or ""), str(o.get("customer_id") or ""), names[i], o.get("status") or "",
                 totals[i], paid[i], balance[i] if live else None, pstatus[i] if live else "")
 
-    def order_item(kind: str, i: int, column: str, **kw) -> PaymentItem:
+    def order_item(kind: str, i: int, column: str, **kw: Any) -> PaymentItem:
         return PaymentItem(kind, *order_part(i), cell=orders.cell(i, column), **kw)
 
     for i, o in enumerate(orders.rows):
@@ -119,7 +120,7 @@ def reconcile_payments(ctx: Context, receivables: list[Receivable]) -> PaymentRe
 
     pays = ctx.table("payments")
 
-    def pay_item(kind: str, j: int, column: str, at: list[int] | None, **kw) -> PaymentItem:
+    def pay_item(kind: str, j: int, column: str, at: list[int] | None, **kw: Any) -> PaymentItem:
         p = pays.rows[j]
         base = dict(paid_on=p.get("paid_on"), method=p.get("method") or "", amount=p.get("amount"),
                     reference=str(p.get("reference") or ""), cell=pays.cell(j, column), **kw)
@@ -129,7 +130,8 @@ def reconcile_payments(ctx: Context, receivables: list[Receivable]) -> PaymentRe
 
     cancelled = {keys[o.get("order_no")] for o in orders.rows if o.get("status") == "cancelled"}
     first_ref: dict[str, int] = {}
-    received, refunded = [], []
+    received: list[Decimal] = []
+    refunded: list[Decimal] = []
     for j, p in enumerate(pays.rows):
         amount = p.get("amount")
         k = keys[p.get("order_no")]

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..choices import ORDER_STATUS, label_of
+from ..dates import day as _day
 from ..findings import Finding
-from .context import Context, _day
+from .context import Context
 
 #: The rows of the Shipments sheet, most serious first: each the code of the finding made with it
 #: (codes.py ``KINDS``: title, severity, and whether it is only for the record).
@@ -90,8 +91,8 @@ def reconcile_shipments(ctx: Context) -> ShipmentResult:
         if type(d) is not date:
             d = _day(d)
         if d is not None:
-            before = first_ship.get(k)
-            if before is None or d < before:
+            earliest = first_ship.get(k)
+            if earliest is None or d < earliest:
                 first_ship[k] = d
         if s.get("sku") and s.get("quantity") is not None:
             pair = (k, keys[s["sku"]])
@@ -132,16 +133,17 @@ def reconcile_shipments(ctx: Context) -> ShipmentResult:
         status = o.get("status")
         if got < want and (status not in ("shipped", "completed") or not _has_shipment(ctx, o_key)):
             continue  # still to ship; or nothing shipped at all, which is "not_shipped" below
-        i = first_line.get(pair)
-        sku = str(lines.rows[i]["sku"]) if i is not None else partial_sku[pair]
+        line = first_line.get(pair)
+        sku = str(lines.rows[line]["sku"]) if line is not None else partial_sku[pair]
         kind = "shipped-more-than-ordered" if got > want else "shipped-less-than-ordered"
-        cell = lines.cell(i, "quantity") if i is not None else orders.cell(at[0], "order_no")
+        cell = lines.cell(line, "quantity") if line is not None else orders.cell(at[0], "order_no")
         out.items.append(ShipmentItem(kind, str(o.get("order_no")), names[at[0]], status or "",
                                       _day(o.get("order_date")), _day(o.get("due_date")), first_ship.get(o_key),
                                       sku=sku, ordered=want, shipped=got, cell=cell))
-        if kind == "shipped-less-than-ordered" and i is not None:
-            zh, en = label_of(ORDER_STATUS, status, "zh"), label_of(ORDER_STATUS, status, "en")
-            out.findings.append(ctx.at("shipped-less-than-ordered", "order_lines", i, "quantity", o.get("order_no"),
+        if kind == "shipped-less-than-ordered" and line is not None:
+            shown = str(status)  # shipped or completed: anything else was passed over above
+            zh, en = label_of(ORDER_STATUS, shown, "zh"), label_of(ORDER_STATUS, shown, "en")
+            out.findings.append(ctx.at("shipped-less-than-ordered", "order_lines", line, "quantity", o.get("order_no"),
                                        expected=zh, expected_en=en, sku=sku, ordered=want, shipped=got))
 
     # --- per order: status against shipments, and lateness

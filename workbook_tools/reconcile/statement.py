@@ -37,6 +37,7 @@ from decimal import Decimal
 from html.parser import HTMLParser
 from itertools import islice
 from pathlib import Path
+from typing import Any, TypedDict
 
 from ..cells import col_letter
 from ..config import Bank
@@ -72,7 +73,7 @@ _SEPARATOR_NAMES = {",": "comma", "\t": "tab", ";": "semicolon", "|": "bar"}
 class StatementError(WorkbookToolsError):
     """A bank statement could not be read."""
 
-    def __init__(self, path, reason: str):
+    def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
         super().__init__(f"{path}: {reason}")
 
 
@@ -162,7 +163,7 @@ def decode(raw: bytes) -> tuple[str, str]:
 
 # --- tables: the rows of a file, each with its line number --------------------------------------
 
-Record = tuple[int, list]
+Record = tuple[int, list[Any]]
 
 
 @dataclass
@@ -178,13 +179,14 @@ class _Table:
     def records(self) -> Iterator[Record]:
         if self.rows is not None:
             return iter(self.rows)
+        assert self.text is not None and self.path is not None, "a table without rows is a CSV's text"
         return _csv_records(self.path, self.text, self.separator)
 
     def where(self, line: int) -> str:
         return f"sheet {self.sheet} line {line}" if self.sheet else f"line {line}"
 
 
-def _csv_records(path, text: str, sep: str) -> Iterator[Record]:
+def _csv_records(path: Path, text: str, sep: str) -> Iterator[Record]:
     reader = csv.reader(io.StringIO(text), delimiter=sep)
     line = 1
     try:
@@ -198,14 +200,14 @@ def _csv_records(path, text: str, sep: str) -> Iterator[Record]:
 class _Markup(HTMLParser):
     """Tables of an HTML page or an XML Spreadsheet 2003 file (<tr>/<td>, <Row>/<Cell>)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.tables: list[list[list[str]]] = []
         self._open: list[list[list[str]]] = []
         self._cell: list[str] | None = None
         self._span = 1
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
         if tag == "table":
             self.tables.append([])
@@ -227,18 +229,18 @@ class _Markup(HTMLParser):
         elif tag == "br" and self._cell is not None:
             self._cell.append(" ")
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag in ("td", "th", "cell", "tr", "row"):
             self._end_cell()
         elif tag == "table" and self._open:
             self._end_cell()
             self._open.pop()
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         if self._cell is not None:
             self._cell.append(data)
 
-    def _end_cell(self):
+    def _end_cell(self) -> None:
         if self._cell is not None and self._open and self._open[-1]:
             self._open[-1][-1].extend(["".join(self._cell)] + [""] * (self._span - 1))
         self._cell, self._span = None, 1
@@ -305,13 +307,12 @@ def _markup_tables(path: Path, text: str, encoding: str, head: str) -> list[_Tab
 _DATES = Dates()
 
 
-def _date(value) -> date | None:
-    t = type(value)
-    if t is datetime:
+def _date(value: object) -> date | None:
+    if type(value) is datetime:
         return value.date()
-    if t is date:
+    if type(value) is date:
         return value
-    if t is float or t is int:
+    if type(value) is float or type(value) is int:
         d = _DATES.to_date(float(value))
         return d if type(d) is date else None
     s = clean(value)
@@ -323,7 +324,7 @@ def _date(value) -> date | None:
     return d if type(d) is date else None
 
 
-def _amount(value) -> Decimal:
+def _amount(value: object) -> Decimal:
     if type(value) is float or type(value) is int:
         m = to_money(value)
     else:
@@ -334,7 +335,7 @@ def _amount(value) -> Decimal:
     return m if isinstance(m, Decimal) else ZERO
 
 
-def _is_amount(value) -> bool:
+def _is_amount(value: object) -> bool:
     """A number that can be an amount (not a date, not a 16-digit account or reference)."""
     if type(value) is float or type(value) is int:
         return True
@@ -370,7 +371,7 @@ def _header(table: _Table, aliases: Aliases) -> tuple[int, int, Columns] | None:
     return None
 
 
-def _two_row_header(head: list, sub: list, aliases: Aliases) -> Columns | None:
+def _two_row_header(head: list[Any], sub: list[Any], aliases: Aliases) -> Columns | None:
     """The columns of a header of two rows — 发生额 (merged) over 借方 | 贷方 — when the second row names
     the sides: ``发生额(借方)``, ``发生额(贷方)``; None when the row below the header is no such row."""
     subs = [clean(c) for c in sub]
@@ -402,7 +403,7 @@ def _choose_date(cols: Columns, rows: Iterable[Record]) -> int:
     return max(cols.dates, key=lambda i: (counts[i], -cols.dates.index(i)))
 
 
-def read_statement(path: str | os.PathLike, bank: Bank | None = None) -> Statement:
+def read_statement(path: str | os.PathLike[str], bank: Bank | None = None) -> Statement:
     """Read the bank statement at ``path``; raise StatementError with one clear line if it cannot be."""
     path = Path(path)
     aliases = Aliases(bank or Bank())
@@ -464,7 +465,7 @@ def read_statement(path: str | os.PathLike, bank: Bank | None = None) -> Stateme
 # --- when no header is found --------------------------------------------------------------------
 
 
-def _shown(cells: list, limit: int = 12) -> str:
+def _shown(cells: list[Any], limit: int = 12) -> str:
     texts = [clean(c) for c in cells]
     while texts and not texts[-1]:
         texts.pop()
@@ -484,11 +485,11 @@ def _diagnose(table: _Table, aliases: Aliases) -> tuple[int, str, list[str]]:
         numbers = [i for i, c in enumerate(cells) if i not in dated and _is_amount(c)]
         if not dated or not numbers or n == 0:
             continue
-        head_line, head = next(((hl, hc) for hl, hc in reversed(records[:n])
-                                if sum(1 for c in hc if clean(c)) >= 2 and not any(_date(c) for c in hc)),
-                               (None, None))
-        if head is None:
+        above = next(((hl, hc) for hl, hc in reversed(records[:n])
+                      if sum(1 for c in hc if clean(c)) >= 2 and not any(_date(c) for c in hc)), None)
+        if above is None:
             continue
+        head_line, head = above
         cols = find_columns(head, aliases)
         names = [clean(c) for c in head]
         settings = []
@@ -511,7 +512,7 @@ def _diagnose(table: _Table, aliases: Aliases) -> tuple[int, str, list[str]]:
     return 1, f"the first lines are {seen}", []
 
 
-def _amount_columns(rows: list[list], names: list[str], taken: set[int]) -> list[str]:
+def _amount_columns(rows: list[list[Any]], names: list[str], taken: set[int]) -> list[str]:
     """Names of the columns below a header that hold amounts: a number in some row, nothing else in
     any; not a balance (by name or, when there are more than two, by never being blank)."""
     found, filled = [], []
@@ -540,7 +541,18 @@ def _unreadable(tables: list[_Table], aliases: Aliases) -> str:
 
 # --- what was recognised (orderbook bank-check) -------------------------------------------------
 
-_CHECK = {
+class _CheckWords(TypedDict):
+    head: str
+    keys: dict[str, str]
+    none: str
+    lines: str
+    empty: str
+    skipped: str
+    no_payer: str
+    no_sign: str
+
+
+_CHECK: dict[str, _CheckWords] = {
     "zh": {
         "head": "{name}：{format}；表头在{where}",
         "keys": {"date": "日期", "credit": "收入", "debit": "支出", "amount": "金额", "direction": "借贷方向",

@@ -8,12 +8,14 @@ derive.py's ``on_hand``.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from ..derive import ZERO, cents
 from ..findings import Finding
+from ..ledger import LedgerDay, SkuLedger
 from ..validate.stock import ledger_findings, ledgers, low_stock_findings
 from .context import Context
 
@@ -74,9 +76,9 @@ class NegativeSpell:
     stock: int
     #: The lowest stock before it was back at zero or more, and when.
     lowest: int
-    lowest_on: date
+    lowest_on: dt.date  # dt.: the field ``date`` above hides the type in the class body
     #: The first day the stock was back at zero or more (None: still negative).
-    recovered_on: date | None
+    recovered_on: dt.date | None
     index: int
 
 
@@ -132,8 +134,10 @@ def reconcile_stock(ctx: Context) -> StockResult:
         for start in starts:
             out.negatives.append(_spell(led, start, sku, name))
         for d in led.counts():
-            value = cents(d.variance * (price or ZERO))
-            out.counts.append(CountLine(sku, name, d.date, d.stock, d.counted, d.variance, value, d.count_rows[0],
+            counted = d.closing  # counts() yields counted days only: their closing is the count
+            variance = counted - d.stock
+            value = cents(variance * (price or ZERO))
+            out.counts.append(CountLine(sku, name, d.date, d.stock, counted, variance, value, d.count_rows[0],
                                         moves.cell(d.count_rows[0], "quantity")))
         point = p.get("reorder_point")
         point = default_point if point is None else point
@@ -149,7 +153,7 @@ def reconcile_stock(ctx: Context) -> StockResult:
     return out
 
 
-def _spell(led, start, sku: str, name: str) -> NegativeSpell:
+def _spell(led: SkuLedger, start: LedgerDay, sku: str, name: str) -> NegativeSpell:
     days = led.days
     i = days.index(start)
     lowest, lowest_on, recovered = start.stock, start.date, None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,8 @@ from .words import for_record
 
 if TYPE_CHECKING:
     from . import Reconciliation
+    from .payments import PaymentItem
+    from .shipments import ShipmentItem
 
 _LINES = {
     "zh": {
@@ -66,7 +69,7 @@ def summary_lines(rec: Reconciliation, lang: str = "zh") -> list[tuple[str, str]
     rate = f"{sh.on_time_rate:.1%}" if sh.on_time_rate is not None else "—"
     gain, gvalue, loss, lvalue = s.gross
 
-    def split(items) -> dict[str, str]:
+    def split(items: Sequence[PaymentItem | ShipmentItem]) -> dict[str, str]:
         record = sum(1 for i in items if for_record(i.kind))
         return {"action": f"{len(items) - record:,}", "record": f"{record:,}"}
 

@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import xlsxwriter
+from xlsxwriter import Workbook
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from .. import lang as langs
 from ..choices import ORDER_STATUS, PAYMENT_STATUS, choice_lists, label_of
@@ -34,16 +36,25 @@ from ..template.styles import (
     WARNING_FILL,
     WARNING_FONT,
 )
-from .collection import collection_by_salesperson
+from .collection import CollectionEntry, collection_by_salesperson
 from .words import HEADERS, SHEETS, TEXTS, for_record, kind_mark, kind_title, w
 
 if TYPE_CHECKING:
+    from ..receivables import Allocation, PaymentAllocation
     from . import Reconciliation
+    from .bank import BankResult
+    from .payments import PaymentItem
+    from .shipments import ShipmentItem
+    from .stock import NegativeSpell
 
 _NUM = {"int": "#,##0", "money": "#,##0.00", "date": "yyyy-mm-dd", "pct": "0.0%", "text": "@"}
 _BORDER = {"border": 1, "border_color": "#BFBFBF", "valign": "vcenter"}
 #: Widths are fitted to at most this many rows of a column.
 _FIT_ROWS = 300
+
+
+#: A row of the Payments or Shipments sheet: what ``_kept`` sorts into action and record.
+_Item = TypeVar("_Item", "PaymentItem", "ShipmentItem")
 
 
 @dataclass(frozen=True)
@@ -53,7 +64,7 @@ class Col:
 
 
 class _Formats:
-    def __init__(self, wb: xlsxwriter.Workbook, company: str = ""):
+    def __init__(self, wb: Workbook, company: str = "") -> None:
         #: Printed in every sheet's header.
         self.company = company
         add = wb.add_format
@@ -90,7 +101,7 @@ def _display_width(value: Any) -> float:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
 
 
-def _put(ws, r: int, c: int, value: Any, kind: str, fmt) -> None:
+def _put(ws: Worksheet, r: int, c: int, value: Any, kind: str, fmt: Format) -> None:
     if value is None or value == "":
         ws.write_blank(r, c, None, fmt)
     elif kind in ("money", "int", "pct") and isinstance(value, (int, float, Decimal)):
@@ -101,7 +112,7 @@ def _put(ws, r: int, c: int, value: Any, kind: str, fmt) -> None:
         ws.write_string(r, c, str(value), fmt)
 
 
-def _table(ws, f: _Formats, lang: str, cols: Sequence[Col], rows: Iterable[Sequence[Any]], *,
+def _table(ws: Worksheet, f: _Formats, lang: str, cols: Sequence[Col], rows: Iterable[Sequence[Any]], *,
            first: int = 0, freeze_cols: int = 1, marks: Sequence[str | None] | None = None,
            groups: Sequence[bool] | None = None, totals: Sequence[Any] | None = None,
            headers: Sequence[str] | None = None, more_totals: Sequence[Sequence[Any]] = ()) -> int:
@@ -122,10 +133,11 @@ def _table(ws, f: _Formats, lang: str, cols: Sequence[Col], rows: Iterable[Seque
     for i, values in enumerate(rows):
         r += 1
         fmts = grouped if groups is not None and groups[i] else plain
+        mark = marks[i] if marks is not None else None
         for c, v in enumerate(values):
             fmt = fmts[c]
-            if c == 0 and marks is not None and marks[i]:
-                fmt = f.marked[(marks[i], kinds[0])]
+            if c == 0 and mark:
+                fmt = f.marked[(mark, kinds[0])]
             t = type(v)
             if t is str:
                 if v:
@@ -158,7 +170,10 @@ def _table(ws, f: _Formats, lang: str, cols: Sequence[Col], rows: Iterable[Seque
 def write_workbook(rec: Reconciliation, path: Path, lang: str = "zh") -> Path:
     with xlsx_workbook(path, "reconcile", TEXT_AS_TEXT) as wb:
         f = _Formats(wb, rec.config.company_name)
-        sheet = lambda key: wb.add_worksheet(w(SHEETS, key, lang))  # noqa: E731
+
+        def sheet(key: str) -> Worksheet:
+            return wb.add_worksheet(w(SHEETS, key, lang))
+
         _summary(sheet("summary"), f, rec, lang)
         _stock(sheet("stock"), f, rec, lang)
         _counts(sheet("counts"), f, rec, lang)
@@ -166,14 +181,14 @@ def write_workbook(rec: Reconciliation, path: Path, lang: str = "zh") -> Path:
         _payments(sheet("payments"), f, rec, lang)
         _payments(sheet("payments_record"), f, rec, lang, record=True)
         if rec.allocation is not None and rec.allocation.payments:
-            _allocation(sheet("allocation"), f, rec, lang)
+            _allocation(sheet("allocation"), f, rec, rec.allocation, lang)
         _shipments(sheet("shipments"), f, rec, lang)
         _shipments(sheet("shipments_record"), f, rec, lang, record=True)
         _ageing(sheet("ageing"), f, rec, lang)
         _collection(sheet("collection"), f, rec, lang)
         _collection_by_salesperson(sheet("collection_by_salesperson"), f, rec, lang)
         if rec.bank is not None:
-            _bank(sheet("bank"), f, rec, lang)
+            _bank(sheet("bank"), f, rec, rec.bank, lang)
         _findings(sheet("findings"), f, rec, lang)
         wb.set_properties({"title": w(TEXTS, "title", lang), "subject": str(rec.path or "")})
     return path
@@ -184,8 +199,10 @@ def write_workbook(rec: Reconciliation, path: Path, lang: str = "zh") -> Path:
 # --------------------------------------------------------------------------------------------
 
 
-def _summary(ws, f: _Formats, rec: Reconciliation, lang: str) -> None:
-    t = lambda key: w(TEXTS, key, lang)  # noqa: E731
+def _summary(ws: Worksheet, f: _Formats, rec: Reconciliation, lang: str) -> None:
+    def t(key: str) -> str:
+        return w(TEXTS, key, lang)
+
     ws.set_column(0, 0, 40)
     ws.set_column(1, 1, 26)
     ws.set_column(2, 2, 10)
@@ -272,25 +289,26 @@ def _summary(ws, f: _Formats, rec: Reconciliation, lang: str) -> None:
     order = sorted(counts, key=lambda code: (CODES[code].severity is not Severity.ERROR, -counts[code], code))
     for code in order:
         r += 1
-        c = CODES[code]
-        sev = f.error if c.severity is Severity.ERROR else f.warning
-        ws.write_string(r, 0, c.title(lang), sev)
+        rule = CODES[code]
+        sev = f.error if rule.severity is Severity.ERROR else f.warning
+        ws.write_string(r, 0, rule.title(lang), sev)
         ws.write_number(r, 1, counts[code], f.cell["int"])
-        ws.write_string(r, 2, t(c.severity.value), f.label)
+        ws.write_string(r, 2, t(rule.severity.value), f.label)
         ws.write_string(r, 3, code, f.label)
 
 
-def _stock(ws, f, rec, lang) -> None:
+def _stock(ws: Worksheet, f: _Formats, rec: Reconciliation, lang: str) -> None:
     cols = [Col("sku"), Col("product"), Col("unit"), Col("list_price", "money"), Col("opening", "int"),
             Col("receipts", "int"), Col("returns", "int"), Col("adjustments", "int"), Col("shipped", "int"),
             Col("corrections", "int"), Col("closing", "int"), Col("stock_value", "money"),
             Col("reorder_point", "int"), Col("low"), Col("last_count", "date"), Col("negative_on"),
             Col("lowest", "int")]
-    spells: dict[int, list] = {}
+    spells: dict[int, list[NegativeSpell]] = {}
     for n in rec.stock.negatives:
         spells.setdefault(n.index, []).append(n)
     yes = w(TEXTS, "yes", lang)
-    rows, marks = [], []
+    rows: list[tuple[Any, ...]] = []
+    marks: list[str | None] = []
     for s in rec.stock.lines:
         neg = spells.get(s.index, [])
         rows.append((s.sku, s.name, s.unit, s.list_price, s.opening, s.receipts, s.returns, s.adjustments, s.shipped,
@@ -303,7 +321,7 @@ def _stock(ws, f, rec, lang) -> None:
     _table(ws, f, lang, cols, rows, marks=marks, totals=totals, freeze_cols=2)
 
 
-def _counts(ws, f, rec, lang, *, detail: bool = False) -> None:
+def _counts(ws: Worksheet, f: _Formats, rec: Reconciliation, lang: str, *, detail: bool = False) -> None:
     """The counts that found a variance, with found-over, found-short and net totals; ``detail``: every
     count, the ones that matched too."""
     cols = [Col("count_date", "date"), Col("sku"), Col("product"), Col("book", "int"), Col("counted", "int"),
@@ -313,7 +331,10 @@ def _counts(ws, f, rec, lang, *, detail: bool = False) -> None:
     rows = [(c.date, c.sku, c.name, c.book, c.counted, c.variance, prices.get(c.sku), c.value, c.cell) for c in counts]
     marks = ["warning" if c.variance else None for c in counts]
     gain_units, gain_value, loss_units, loss_value = rec.stock.gross
-    t = lambda key: w(TEXTS, key, lang)  # noqa: E731
+
+    def t(key: str) -> str:
+        return w(TEXTS, key, lang)
+
     totals = [t("gain_row"), None, None, None, None, gain_units, None, gain_value, None]
     more = [[t("loss_row"), None, None, None, None, loss_units, None, loss_value, None],
             [t("net_row"), None, None, None, None, rec.stock.variance_units, None, rec.stock.variance_value, None]]
@@ -326,12 +347,12 @@ def _status(value: str, lang: str) -> str:
     return label_of(ORDER_STATUS, value, lang) if value else ""
 
 
-def _kept(items, record: bool) -> list:
+def _kept(items: Sequence[_Item], record: bool) -> list[_Item]:
     """The items for the record (``record``), or those that need action."""
     return [i for i in items if for_record(i.kind) == record]
 
 
-def _payments(ws, f, rec, lang, *, record: bool = False) -> None:
+def _payments(ws: Worksheet, f: _Formats, rec: Reconciliation, lang: str, *, record: bool = False) -> None:
     """The payment items that need action, or (``record``) those kept for the record."""
     cols = [Col("kind"), Col("order_no"), Col("customer"), Col("status"), Col("total", "money"), Col("paid", "money"),
             Col("balance", "money"), Col("payment_status"), Col("due_date", "date"), Col("days_past_due", "int"),
@@ -348,7 +369,7 @@ def _payments(ws, f, rec, lang, *, record: bool = False) -> None:
         ws.write_string(end, 0, w(TEXTS, "nothing_to_do", lang), f.ok)
 
 
-def _shipments(ws, f, rec, lang, *, record: bool = False) -> None:
+def _shipments(ws: Worksheet, f: _Formats, rec: Reconciliation, lang: str, *, record: bool = False) -> None:
     """The shipment items that need action, or (``record``) those kept for the record."""
     cols = [Col("kind"), Col("order_no"), Col("customer"), Col("status"), Col("order_date", "date"),
             Col("due_date", "date"), Col("first_ship", "date"), Col("days_late", "int"), Col("sku"),
@@ -361,7 +382,7 @@ def _shipments(ws, f, rec, lang, *, record: bool = False) -> None:
         ws.write_string(end, 0, w(TEXTS, "nothing_to_do", lang), f.ok)
 
 
-def _ageing(ws, f, rec, lang) -> None:
+def _ageing(ws: Worksheet, f: _Formats, rec: Reconciliation, lang: str) -> None:
     table = rec.ageing
     labels = table.labels(lang)
     cols = [Col("customer_id"), Col("customer"), Col("contact"), Col("phone"), Col("orders", "int"),
@@ -384,12 +405,14 @@ _COLLECTION = [Col("rank", "int"), Col("customer_id"), Col("customer"), Col("con
                Col("days_past_due", "int"), Col("balance", "money"), Col("status"), Col("terms"), Col("salesperson")]
 
 
-def _collection_rows(entries, rec, lang) -> tuple[list[tuple], list[bool], list]:
+def _collection_rows(entries: Sequence[CollectionEntry], rec: Reconciliation, lang: str
+                     ) -> tuple[list[tuple[Any, ...]], list[bool], list[Any]]:
     """The rows of a collection list (a row per overdue order, the customer's figures on each), a line
     above each customer after the first, and the total row."""
     labels = rec.ageing.labels(lang)
     terms = choice_lists(rec.config)["payment_terms"]
-    rows, groups = [], []
+    rows: list[tuple[Any, ...]] = []
+    groups: list[bool] = []
     for e in entries:
         for n, o in enumerate(e.orders):
             rows.append((e.rank, e.customer_id, e.customer_name, e.contact, e.phone, e.overdue, e.owed, e.oldest_due,
@@ -403,12 +426,12 @@ def _collection_rows(entries, rec, lang) -> tuple[list[tuple], list[bool], list]
     return rows, groups, totals
 
 
-def _collection(ws, f, rec, lang) -> None:
+def _collection(ws: Worksheet, f: _Formats, rec: Reconciliation, lang: str) -> None:
     rows, groups, totals = _collection_rows(rec.collection, rec, lang)
     _table(ws, f, lang, _COLLECTION, rows, groups=groups, totals=totals, freeze_cols=3)
 
 
-def _collection_by_salesperson(ws, f, rec, lang) -> None:
+def _collection_by_salesperson(ws: Worksheet, f: _Formats, rec: Reconciliation, lang: str) -> None:
     """The 催收清单 of each salesperson (the orders they sold), one after the other, each starting a
     printed page (a manual page break above its title row) with a title row naming the salesperson,
     its header and its total: printed, each salesperson gets their own pages. No filter or frozen
@@ -416,7 +439,7 @@ def _collection_by_salesperson(ws, f, rec, lang) -> None:
     cols = _COLLECTION[:-1]
     names = [w(HEADERS, c.key, lang) for c in cols]
     widths = [max(6.0, _display_width(n) * 0.9 + 2) for n in names]
-    r, breaks = 0, []
+    r, breaks = 0, list[int]()
     for person, entries in collection_by_salesperson(rec.receivables, rec.config.thresholds.ageing_buckets).items():
         rows, groups, totals = _collection_rows(entries, rec, lang)
         if r:
@@ -448,7 +471,7 @@ def _collection_by_salesperson(ws, f, rec, lang) -> None:
     ws.set_h_pagebreaks(breaks)
 
 
-def _allocation(ws, f, rec, lang) -> None:
+def _allocation(ws: Worksheet, f: _Formats, rec: Reconciliation, alloc: Allocation, lang: str) -> None:
     """收款核销: each payment on account (by customer, oldest first), the orders it paid in 核销顺序
     and how much (receivables.allocate), what it left on account, and the customer's credit (预收款)
     after all of its payments; the payment's own figures on its first row, so the columns add up."""
@@ -459,23 +482,24 @@ def _allocation(ws, f, rec, lang) -> None:
     schema = {"notes": SHEET_BY_KEY["payments"].column("notes"), "allocated": SHEET_BY_KEY["orders"].column("allocated")}
     headers = [langs.label(schema[c.key], lang) if c.key in schema else w(HEADERS, c.key, lang)
                for c in cols]
-    alloc = rec.allocation
     pays, orders = rec.book["payments"], rec.book["orders"]
     methods = choice_lists(rec.config)["payment_method"]
     names: dict[str, str] = {}
     for c in rec.book["customers"].rows:
         names.setdefault(str(c.get("customer_id") or "").strip().casefold(), str(c.get("name") or ""))
 
-    def key(p) -> str:
+    def key(p: PaymentAllocation) -> str:
         return str(p.customer_id).strip().casefold()
 
-    rows, groups = [], []
+    rows: list[tuple[Any, ...]] = []
+    groups: list[bool] = []
     for p in sorted(alloc.payments, key=lambda p: (key(p), p.paid_on or date.min, p.index)):
         row = pays.rows[p.index]
         method = row.get("method") or ""
         paid = (p.customer_id, names.get(key(p), ""), p.paid_on, p.amount, label_of(methods, method, lang) if method
                 else "", row.get("reference"), row.get("notes"), pays.cell(p.index, "amount"))
         for n, share in enumerate(p.shares or [None]):
+            order: tuple[Any, ...]
             if share is None:
                 order = (None, None, None, None, None)
             else:
@@ -496,8 +520,7 @@ def _allocation(ws, f, rec, lang) -> None:
     _table(ws, f, lang, cols, rows, headers=headers, groups=groups, totals=totals, freeze_cols=2)
 
 
-def _bank(ws, f, rec, lang) -> None:
-    b = rec.bank
+def _bank(ws: Worksheet, f: _Formats, rec: Reconciliation, b: BankResult, lang: str) -> None:
     cols = [Col("result"), Col("line", "int"), Col("bank_date", "date"), Col("credit", "money"),
             Col("debit", "money"), Col("payer"), Col("memo"), Col("reference"), Col("order_no"),
             Col("paid_on", "date"), Col("amount", "money"), Col("method"), Col("days_apart", "int"),
@@ -506,9 +529,10 @@ def _bank(ws, f, rec, lang) -> None:
     methods = choice_lists(rec.config)["payment_method"]
     matched = {m.line.line: m for m in b.matches}
     unmatched = {ln.line for ln in b.unmatched_lines}
-    rows, marks = [], []
+    rows: list[tuple[Any, ...]] = []
+    marks: list[str | None] = []
 
-    def payment_part(j: int) -> tuple:
+    def payment_part(j: int) -> tuple[Any, Any, Any, str, None, str]:
         p = pays.rows[j]
         return (p.get("order_no"), p.get("paid_on"), p.get("amount"),
                 label_of(methods, p.get("method") or "", lang), None, pays.cell(j, "amount"))
@@ -534,10 +558,10 @@ def _bank(ws, f, rec, lang) -> None:
     _table(ws, f, lang, cols, rows, marks=marks, freeze_cols=1)
 
 
-def _findings(ws, f, rec, lang) -> None:
+def _findings(ws: Worksheet, f: _Formats, rec: Reconciliation, lang: str) -> None:
     cols = [Col("severity"), Col("title"), Col("cell"), Col("value"), Col("message"), Col("hint"), Col("code")]
     found = sorted(rec.findings, key=lambda x: x.severity is not Severity.ERROR)
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for x in found:
         c = CODES[x.code]
         value = x.value.isoformat() if isinstance(x.value, (date, datetime)) else x.value
