@@ -5,23 +5,38 @@ from __future__ import annotations
 
 import functools
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar
 
 import click
 
 from ..errors import WorkbookToolsError
 from ..exits import Exit
 from ..lang import LANGS, pick, say
-from ..outputs import book_output  # noqa: F401  (the library's consent and lock, for the commands)
-from .speak import Command, Group, current_lang  # noqa: F401  (the commands' class, for every module)
+from ..outputs import book_output as book_output  # the library's consent and lock, for the commands
+from .speak import Command as Command  # the commands' class, for every module
+from .speak import Group as Group
+from .speak import current_lang
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+    from ..settings import Settings
+    from ..template.write import Progress as OnProgress
+
+P = ParamSpec("P")
+R = TypeVar("R")
+#: A click command function, or a command, that an option decorator returns as it was given.
+F = TypeVar("F", bound=Callable[..., Any])
 
 _NO_MEMORY = ("内存不足，未能完成：这本簿的行或单元格多到这台电脑一次读不下",
               "not enough memory to finish: the book holds more rows or cells than this machine can read at once")
 
 
-def handle_errors(fn):
+def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return fn(*args, **kwargs)
         except WorkbookToolsError as exc:  # in the command line's language (--lang, else the locale)
@@ -34,7 +49,7 @@ def handle_errors(fn):
     return wrapper
 
 
-def config_option(fn):
+def config_option(fn: F) -> F:
     return click.option(
         "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
         help="Company settings (TOML). Default: $ORDERBOOK_CONFIG, else orderbook.toml in the book's folder "
@@ -44,7 +59,7 @@ def config_option(fn):
 
 
 def load_settings(book: Path | None, config_path: Path | None, *, mapping_config: Path | None = None,
-                  root: Path | None = None, stored: bool = True):
+                  root: Path | None = None, stored: bool = True) -> Settings:
     """The settings a command uses for ``book``: the one place every command resolves them
     (settings.py: --config, the mapping's, $ORDERBOOK_CONFIG, orderbook.toml nearby, the book's own,
     the defaults). ``stored=False`` for a command that writes a new book at ``book``."""
@@ -56,13 +71,13 @@ def load_settings(book: Path | None, config_path: Path | None, *, mapping_config
                             root=root, stored=stored)
 
 
-def today_option(help: str):
+def today_option(help: str) -> Callable[[F], F]:
     """``--today YYYY-MM-DD``, given to the command as a ``date`` (None when not given)."""
     return click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, help=help, metavar="YYYY-MM-DD",
                         callback=lambda ctx, param, value: value.date() if value else None)
 
 
-def lang_option(fn):
+def lang_option(fn: F) -> F:
     return click.option(
         "--lang", type=click.Choice(LANGS), default=None,
         help="Language: zh Chinese, en English (sheet names, headers, messages, this help). Default: the "
@@ -70,7 +85,14 @@ def lang_option(fn):
     )(fn)
 
 
-def progress_bar(lang: str = "zh"):
+class Phase(Protocol):
+    """``phase(verb_zh, verb_en, sizes=None, cumulative=False)`` of ``progress_bar``."""
+
+    def __call__(self, verb_zh: str, verb_en: str, *, sizes: dict[str, int] | None = None,
+                 cumulative: bool = False) -> OnProgress: ...
+
+
+def progress_bar(lang: str = "zh") -> tuple[Progress, Phase]:
     """A rich progress bar (on a terminal only) and ``phase(verb_zh, verb_en, sizes=None, cumulative=False)``,
     which gives a ``progress(stage, done, total)`` callback for one step of the work: one bar per
     stage (a sheet, a file), labelled in ``lang`` ("写入 订单"), each with its own total. A
@@ -81,21 +103,25 @@ def progress_bar(lang: str = "zh"):
     bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                    transient=True, disable=not sys.stderr.isatty(), console=None)
 
-    def phase(verb_zh: str, verb_en: str, *, sizes: dict[str, int] | None = None, cumulative: bool = False):
+    def phase(verb_zh: str, verb_en: str, *, sizes: dict[str, int] | None = None,
+              cumulative: bool = False) -> OnProgress:
         verb = pick(lang, verb_zh, verb_en)
-        tasks: dict[str, int] = {}
-        state = {"last": 0, "stage": None, "start": 0}
+        tasks: dict[str, TaskID] = {}
+        #: The stage under way, where the count stood when it began, and the latest count.
+        current: str | None = None
+        start = last = 0
 
         def update(stage: str, done: int, total: int) -> None:
+            nonlocal current, start, last
             if stage == "done":
                 return
-            if cumulative and stage != state["stage"]:
-                if state["stage"] in tasks:  # the stage before has ended: its bar is full
-                    finished = tasks[state["stage"]]
+            if cumulative and stage != current:
+                if current is not None and current in tasks:  # the stage before has ended: its bar is full
+                    finished = tasks[current]
                     bar.update(finished, total=bar.tasks[finished].completed)
-                state.update(stage=stage, start=state["last"])
-            state["last"] = done
-            own_done = done - state["start"] if cumulative else done
+                current, start = stage, last
+            last = done
+            own_done = done - start if cumulative else done
             own_total = (sizes or {}).get(stage) if cumulative else total
             if stage not in tasks:
                 tasks[stage] = bar.add_task(f"{verb} {stage_label(stage, lang)}".rstrip(), total=own_total)
@@ -118,12 +144,12 @@ def stage_label(stage: str, lang: str) -> str:
     return sheet.name(lang) if sheet is not None else stage
 
 
-def wrote(path, lang: str = "zh") -> str:
+def wrote(path: object, lang: str = "zh") -> str:
     """The line saying a file was written: one word per language, in every command."""
     return say(lang, ("已写入 {path}", "wrote {path}"), path=path)
 
 
-def force_option(fn):
+def force_option(fn: F) -> F:
     return click.option(
         "--force", is_flag=True,
         help="Write even over an order book, an input or a file orderbook did not write (backed up first), "

@@ -21,6 +21,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -179,9 +180,9 @@ def _install() -> None:
         except ImportError:
             continue
         if hasattr(module, "_"):
-            module._ = _gettext
+            module.__dict__["_"] = _gettext
         if hasattr(module, "ngettext"):
-            module.ngettext = _ngettext
+            module.__dict__["ngettext"] = _ngettext
 
 
 _install()
@@ -201,7 +202,13 @@ SHARED_OPTIONS_ZH = {
 }
 
 
-class Speaking:
+if TYPE_CHECKING:  # the mixin's super() is click.Command's (Command and Group put it before theirs)
+    _SpeakingBase = click.Command
+else:
+    _SpeakingBase = object
+
+
+class Speaking(_SpeakingBase):
     """What a command and a group share: their help and examples in the command line's language,
     and click's errors in our form."""
 
@@ -247,7 +254,8 @@ class Speaking:
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         if not langs.is_zh(current_lang()):
-            return super().format_options(ctx, formatter)
+            super().format_options(ctx, formatter)
+            return
         rows = []
         for param in self.get_params(ctx):
             record = param.get_help_record(ctx)
@@ -257,8 +265,8 @@ class Speaking:
                           if self.options_zh.get(o) or SHARED_OPTIONS_ZH.get(o)), None)
             if words is not None and isinstance(param, click.Option):
                 saved, param.help = param.help, words
-                try:
-                    record = param.get_help_record(ctx)
+                try:  # with help, an option has a record (the English one, when not)
+                    record = param.get_help_record(ctx) or record
                 finally:
                     param.help = saved
             rows.append(record)
@@ -278,7 +286,8 @@ class Speaking:
                         formatter.write_text(f"$ {line}")
 
     # -- running: the language, and click's errors in our form
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
         args = list(sys.argv[1:] if args is None else args)
         token = _LANG.set(detect_lang(args))
         try:
@@ -318,8 +327,8 @@ def error_line(exc: click.ClickException) -> str:
 
 
 class Command(Speaking, click.Command):
-    def __init__(self, *args, help_zh: str | None = None, options_zh: Mapping[str, str] | None = None,
-                 examples: Sequence[tuple[str, str, str]] | None = None, **kwargs):
+    def __init__(self, *args: Any, help_zh: str | None = None, options_zh: Mapping[str, str] | None = None,
+                 examples: Sequence[tuple[str, str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._setup(help_zh, options_zh, examples)
 
@@ -327,8 +336,8 @@ class Command(Speaking, click.Command):
 class Group(Speaking, click.Group):
     command_class = Command
 
-    def __init__(self, *args, help_zh: str | None = None, options_zh: Mapping[str, str] | None = None,
-                 examples: Sequence[tuple[str, str, str]] | None = None, **kwargs):
+    def __init__(self, *args: Any, help_zh: str | None = None, options_zh: Mapping[str, str] | None = None,
+                 examples: Sequence[tuple[str, str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._setup(help_zh, options_zh, examples)
 
