@@ -33,6 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -48,6 +49,9 @@ from .settings import Settings, settings_resolver
 from .validate.files import REPORT_MARKER, Skipped, find_inputs
 from .validate.isolated import Bounds, Failed
 from .xlsxpkg.package import DAMAGED
+
+if TYPE_CHECKING:
+    from .formats.annotate import Plan
 
 #: Every report file (formats.FILE_FORMATS): the text format is for a terminal.
 DEFAULT_FORMATS = FILE_FORMATS
@@ -77,7 +81,7 @@ class NightlyResult:
         return self.report.exit_code
 
 
-def check_reports_location(folder: str | os.PathLike, reports_root: str | os.PathLike) -> None:
+def check_reports_location(folder: str | os.PathLike[str], reports_root: str | os.PathLike[str]) -> None:
     """Refuse (OutputError, one line) a reports folder that is the books folder or contains it:
     pruning there could meet the staff's own dated folders, and the reports would be checked as
     books. A reports folder inside the books folder is fine (the walk leaves it out)."""
@@ -89,7 +93,7 @@ def check_reports_location(folder: str | os.PathLike, reports_root: str | os.Pat
             f"(e.g. {shown_path(Path(folder) / 'reports')})")
 
 
-def check_night_book(path: Path, *, resolve, today: date, reports_root: Path | None = None,
+def check_night_book(path: Path, *, resolve: Callable[[Path], Settings], today: date, reports_root: Path | None = None,
                      now: datetime | None = None, bounds: Bounds | None = None, isolate: bool = True) -> FileResult:
     """One book's result for the night: checked with its own settings (``resolve(path) -> Settings``,
     settings.py) and, with ``reports_root``, what changed since the night before recorded (changes/),
@@ -98,7 +102,7 @@ def check_night_book(path: Path, *, resolve, today: date, reports_root: Path | N
                       isolate=isolate)
 
 
-def run_nightly(folder: str | os.PathLike, *, reports_root: str | os.PathLike, keep_days: int = 30,
+def run_nightly(folder: str | os.PathLike[str], *, reports_root: str | os.PathLike[str], keep_days: int = 30,
                 formats: Iterable[str] = DEFAULT_FORMATS, config: Config | Settings | None = None,
                 today: date | None = None,
                 lang: str = "zh", now: datetime | None = None,
@@ -166,7 +170,7 @@ def is_report_folder(path: Path) -> bool:
         return False
 
 
-def prune_reports(reports_root: str | os.PathLike, *, keep_days: int, today: date) -> list[Path]:
+def prune_reports(reports_root: str | os.PathLike[str], *, keep_days: int, today: date) -> list[Path]:
     """Delete report folders dated ``keep_days`` or more days before ``today``; return what was deleted.
 
     Only direct sub-folders named ``YYYY-MM-DD`` (and the ``.YYYY-MM-DD.partial-…`` leftovers of a
@@ -267,15 +271,16 @@ def _xlsx(report: Report, out_dir: Path, lang: str, bounds: Bounds | None) -> tu
     return [report_path, *written], copies
 
 
-def _annotate(result: FileResult, dst: Path, lang: str, bounds: Bounds | None):
+def _annotate(result: FileResult, dst: Path, lang: str, bounds: Bounds | None) -> Plan:
     from .formats.annotate import annotate_copy
 
     if bounds is None:
         return annotate_copy(result.path, dst, result, lang)
     from .validate.isolated import call_isolated
 
-    return call_isolated(annotate_copy, result.path, dst, result, lang, bounds=bounds,
-                         name=f"orderbook-annotate-{result.path.name}")
+    plan: Plan = call_isolated(annotate_copy, result.path, dst, result, lang, bounds=bounds,
+                               name=f"orderbook-annotate-{result.path.name}")
+    return plan
 
 
 def _source_mode(path: Path) -> int:
@@ -307,7 +312,7 @@ def _share(folder: Path, report: Report, copies: dict[int, str]) -> None:
 
 
 def _summary(report: Report, skipped: list[Skipped], lang: str, *, folder: Path, now: datetime, today: date,
-             outputs: list[str], copies: dict[int, str]) -> dict:
+             outputs: list[str], copies: dict[int, str]) -> dict[str, Any]:
     t = totals(report)
     return {
         "date": today.isoformat(),

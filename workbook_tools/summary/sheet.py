@@ -10,12 +10,14 @@ A page break before the breakdowns, the lists and the days.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
 from xlsxwriter import Workbook
+from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from ..choices import ORDER_STATUS, PROVINCES, choice_lists, label_of
@@ -109,7 +111,7 @@ class _Writer:
             return label_of(self.words[field], value, self.lang)
         return value
 
-    def headers(self, row: int, cols, texts: list[str]) -> None:
+    def headers(self, row: int, cols: Iterable[int], texts: list[str]) -> None:
         """A header row: two lines high when a header is wider than its column."""
         for c, text in zip(cols, texts):
             self.grid.put(row, c, text, self.fmt.header)
@@ -121,7 +123,7 @@ class _Writer:
         for c in cols[1:]:
             self.grid.fill(row, c, c, self.fmt.section)
 
-    def table(self, row: int, block: list[int], name: str, rows: list[dict]) -> tuple[int, Placed]:
+    def table(self, row: int, block: list[int], name: str, rows: list[dict[str, Any]]) -> tuple[int, Placed]:
         """Title, header and rows from ``row`` in the columns ``block``; returns the next free row and
         where the data went."""
         fields = DISPLAY[name]
@@ -194,14 +196,14 @@ def _text_width(text: str) -> float:
     return sum(2 if ord(ch) > 0x2E80 else 1.1 for ch in text)
 
 
-def _bridge(grid: Grid, first: int, last: int, fmt) -> None:
+def _bridge(grid: Grid, first: int, last: int, fmt: Format) -> None:
     """A full-width table's cells in the narrow gap column, so the table reads as one."""
     for r in range(first, last + 1):
         value, style = grid.cells.get((r, GAP - 1), (None, None))
         grid.fill(r, GAP, GAP, style if style is not None else fmt)
 
 
-def _product_labels(rows: list[dict]) -> dict[int, str]:
+def _product_labels(rows: list[dict[str, Any]]) -> dict[int, str]:
     """Row index -> the product's name, with its spec (or SKU) where two rows share a name."""
     names = [r["name"] for r in rows]
     return {i: f"{r['name']} {r.get('spec') or r['sku']}".strip() for i, r in enumerate(rows)
@@ -265,7 +267,7 @@ def add_summary_sheet(wb: Workbook, summary: MonthlySummary, lang: str = "zh", c
     return ws
 
 
-def write_summary(summary: MonthlySummary, path: str | os.PathLike | None = None, lang: str = "zh", *,
+def write_summary(summary: MonthlySummary, path: str | os.PathLike[str] | None = None, lang: str = "zh", *,
                   config: Config | None = None) -> Path:
     """Write the summary workbook (one sheet, 月报 YYYY-MM) atomically; default ``summary_YYYY-MM.xlsx``."""
     path = Path(path) if path is not None else default_summary_path(summary.month)
