@@ -337,3 +337,40 @@ def test_the_book_checks_are_these_three():
 
     assert {c for c, code in CODES.items() if code.group == "book"} == {
         "formula-missing", "prepared-rows-low", "validation-missing"}
+
+
+def test_a_large_book_s_xml_is_read_in_a_second_process_with_the_same_findings(tmp_path, monkeypatch):
+    """Past prepared.BACKGROUND_RECORDS the blank-cached cells are looked up in a forked process while
+    the checks run; the findings are the same as read in this one, also with a typed-over result
+    (cached.py's mismatch, looked up afterwards and merged)."""
+    from concurrent.futures import Future
+
+    from workbook_tools.validate import prepared
+    from workbook_tools.validate.context import Context
+
+    book = write_book(tmp_path / "b.xlsx", known_rows(), today=TODAY)
+    with Package(book) as pkg:  # 订单!H3's formula gone; a number typed over 订单!H2's
+        part = _sheet_parts(book)["订单"]
+        xml = re.sub(rb'<c r="H3"[^>]*>.*?</c>', b"", pkg.read(part), count=1, flags=re.S)
+        typed = re.search(rb'<c r="H2"([^>]*)>.*?</c>', xml, flags=re.S)
+        pkg.new[part] = xml.replace(typed.group(0), b'<c r="H2"%s><v>12345</v></c>' % re.sub(
+            rb'\st="[^"]*"', b"", typed.group(1)), 1)
+        tmp = book.with_name("cut.xlsx")
+        with open(tmp, "wb") as out:
+            pkg.write_to(out)
+    tmp.replace(book)
+    here = sorted((f.cell, f.code) for f in _findings(book) if f.code in BOOK_CODES)
+    assert here == [("订单!H2", "formula-overwritten"), ("订单!H3", "formula-missing")]
+
+    pending = []
+    start = prepared.start
+
+    def watched(ctx: Context) -> None:
+        start(ctx)
+        pending.append(ctx.once("prepared_blank", lambda: None))
+
+    monkeypatch.setattr(prepared, "BACKGROUND_RECORDS", 0)
+    monkeypatch.setattr(prepared, "start", watched)
+    there = sorted((f.cell, f.code) for f in _findings(book) if f.code in BOOK_CODES)
+    assert len(pending) == 1 and isinstance(pending[0], Future)
+    assert there == here

@@ -16,9 +16,13 @@ The sheets' XML is read once per book (xlsxpkg/extend.py: ``book_facts``) and sh
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 
-from ..book import Table
+from ..book import OrderBook, Table
 from ..cells import col_letter
 from ..findings import Finding
 from ..schema import SHEETS, Column, Sheet
@@ -26,7 +30,32 @@ from ..xlsxpkg.extend import BookFacts, SheetFacts, gaps, read_facts
 from .context import Context
 
 CODES = ("formula-missing", "prepared-rows-low", "validation-missing")
-_FACTS = "_prepared_facts"
+#: A book this many records long has its XML looked up in a second process while the checks run
+#: (reading 100,000 orders' sheets takes seconds; a small book's, less than starting a process).
+BACKGROUND_RECORDS = 20_000
+
+
+def start(ctx: Context) -> None:
+    """Begin reading what the file's cells hold where a cached result is blank, in a second process
+    (forked: it needs nothing but the file and the rows asked about) while the checks run on this
+    one. ``facts`` collects it. Small books, and systems without fork, read it when asked."""
+    path = ctx.book.path
+    if path is None or sum(len(t.rows) for t in ctx.book.tables.values()) < BACKGROUND_RECORDS \
+            or "fork" not in multiprocessing.get_all_start_methods():
+        return
+    layout = {k: (t.sheet.key, t.name, dict(t.columns)) for k, t in ctx.book.tables.items()}
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    ctx.once("prepared_blank", lambda: pool.submit(_read_laid_out, path, layout, _doubtful(ctx, {})))
+    pool.shutdown(wait=False)  # the worker exits once its one job is done
+
+
+def _read_laid_out(path: Path, layout: dict[str, tuple[str, str, dict[str, int]]],
+                   wanted: dict[str, dict[int, list[int]]]) -> BookFacts | None:
+    """``read_facts`` in the second process, from the sheets' names and columns alone."""
+    sheets = {s.key: s for s in SHEETS}
+    book = OrderBook({k: Table(sheet=sheets[key], name=name, columns=columns)
+                      for k, (key, name, columns) in layout.items()}, path=path)
+    return read_facts(path, book, wanted)
 
 
 def facts(ctx: Context, mismatched: dict[str, dict[int, list[int]]] | None = None) -> BookFacts | None:
@@ -35,11 +64,39 @@ def facts(ctx: Context, mismatched: dict[str, dict[int, list[int]]] | None = Non
     Of the derived cells only the doubtful are looked up: those whose cached result is blank, and
     ``mismatched`` (sheet key -> 0-based column -> rows: cached.py's, whose result is not Python's).
     A cell showing Python's value holds its formula or that very value: nothing to report there."""
-    if _FACTS not in ctx.__dict__:
-        path = ctx.book.path
-        ctx.__dict__[_FACTS] = read_facts(path, ctx.book, _doubtful(ctx, mismatched or {})) if path else None
-    found: BookFacts | None = ctx.__dict__[_FACTS]
+    return ctx.once("prepared_facts", lambda: _facts(ctx, mismatched or {}))
+
+
+def _facts(ctx: Context, mismatched: dict[str, dict[int, list[int]]]) -> BookFacts | None:
+    path = ctx.book.path
+    if path is None:
+        return None
+    pending: Future[BookFacts | None] | None = ctx.once("prepared_blank", lambda: None)
+    if pending is None:
+        return read_facts(path, ctx.book, _doubtful(ctx, mismatched))
+    try:
+        found = pending.result()
+    except (OSError, BrokenProcessPool):  # no second process after all (out of memory, killed)
+        return read_facts(path, ctx.book, _doubtful(ctx, mismatched))
+    if found is not None and any(mismatched.values()):
+        more = read_facts(path, ctx.book, mismatched)
+        if more is not None:
+            _merge(found, more)
     return found
+
+
+def _merge(found: BookFacts, more: BookFacts) -> None:
+    """Add the rows ``more`` looked up to ``found`` (both read for some rows only)."""
+    for key, sheet in more.sheets.items():
+        into = found.sheets.get(key)
+        if into is None:
+            found.sheets[key] = sheet
+            continue
+        for c, cells in sheet.cells.items():
+            have = into.cells.setdefault(c, cells)
+            if have is not cells and isinstance(have.flags, dict) and isinstance(cells.flags, dict):
+                have.flags.update(cells.flags)
+                have.last_formula = max(have.last_formula, cells.last_formula)
 
 
 def _doubtful(ctx: Context, mismatched: dict[str, dict[int, list[int]]]) -> dict[str, dict[int, list[int]]]:
@@ -74,12 +131,12 @@ def _formula_columns(ctx: Context, found: BookFacts, key: str) -> list[Column]:
 
 def missing_rows(ctx: Context) -> dict[str, list[tuple[int, list[Column]]]]:
     """Sheet key -> [(record index, derived columns without a formula or a value), …]."""
-    if "_missing_rows" in ctx.__dict__:
-        known: dict[str, list[tuple[int, list[Column]]]] = ctx.__dict__["_missing_rows"]
-        return known
+    return ctx.once("prepared_missing_rows", lambda: _missing_rows(ctx))
+
+
+def _missing_rows(ctx: Context) -> dict[str, list[tuple[int, list[Column]]]]:
     found = facts(ctx)
     out: dict[str, list[tuple[int, list[Column]]]] = {}
-    ctx.__dict__["_missing_rows"] = out
     if found is None:
         return out
     for s in SHEETS:

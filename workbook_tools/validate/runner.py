@@ -43,6 +43,7 @@ class Validation:
             if sheet.key not in self.ctx.book.tables:
                 self.on_table(book[sheet.key])
         self.ctx.book = book
+        prepared.start(self.ctx)  # the file's XML, read in a second process while the checks run
         with gc_paused():
             self.findings += [f for check in BOOK_CHECKS for f in check.check(self.ctx) if f.code not in self.skip]
         order: dict[str | None, int] = {book[s.key].name: n for n, s in enumerate(SHEETS)}
