@@ -245,6 +245,7 @@ def derive(data: BookData, config: Config | None = None, today: date | None = No
     _k: _Memo[Any, str] = _Memo(keys)
     _serial: _Memo[Any, int | float] = _Memo(serial)
     _amount = _Memo(_line_amount)
+    _term: _Memo[Any, PaymentTerm | None] = _Memo(config.payment_term)
     customers, products = data["customers"], data["products"]
     orders, lines = data["orders"], data["order_lines"]
     ships, pays, moves = data["shipments"], data["payments"], data["stock_moves"]
@@ -319,7 +320,7 @@ def derive(data: BookData, config: Config | None = None, today: date | None = No
         total = money(total_by.get(o, ZERO))
         cancelled = od.get("status") == "cancelled"
         shipped = _date(first_ship.get(o)) or ""
-        term = config.payment_term(od.get("terms") or customer_terms.get(c, ""))
+        term = _term[od.get("terms") or customer_terms.get(c, "")]
         due = payment_due(term, od.get("order_date"), od.get("due_date"), shipped)
         named = by_memo and bool(o) and any(o in memo for memo in memos.get(c, ()))
         o_name.append(customer_names.get(c, ""))
