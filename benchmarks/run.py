@@ -32,7 +32,10 @@ def main(argv: list[str] | None = None) -> None:
         print(__doc__)
         return
     name = args.pop(0) if args and args[0] in BENCHMARKS else "speed"
-    importlib.import_module(f"benchmarks.{BENCHMARKS[name]}").main(args)
+    from workbook_tools.perf import bulk
+
+    with bulk():  # as the orderbook command runs the library (perf.py); the child steps opt in too
+        importlib.import_module(f"benchmarks.{BENCHMARKS[name]}").main(args)
 
 
 if __name__ == "__main__":

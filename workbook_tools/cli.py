@@ -29,6 +29,7 @@ from .commands.speak import current_lang
 from .config import DEFAULT_CONFIG_NAME, Config, write_default_config
 from .formats import FILE_FORMATS, FORMATS, TERMINAL
 from .lang import COLON, ENUM_COMMA, joined, norm, pick, say
+from .perf import bulk
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]},
@@ -388,7 +389,8 @@ for _name in COMMAND_MODULES:
 
 
 def main() -> None:
-    cli(prog_name="orderbook")
+    with bulk():  # the command is a program of its own: its bulk paths may pause the GC (perf.py)
+        cli(prog_name="orderbook")
 
 
 if __name__ == "__main__":

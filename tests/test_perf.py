@@ -1,0 +1,43 @@
+"""Pausing the garbage collector is the caller's choice (issue 12: no process-wide side effects in
+library calls): the library pauses it only inside ``perf.bulk()``, which the command enters."""
+
+import gc
+
+from workbook_tools import cli, perf
+from workbook_tools.read import read_book
+from workbook_tools.template import write_book
+
+
+def _collector_during_read(book) -> list[bool]:
+    seen: list[bool] = []
+    read_book(book, on_table=lambda table: seen.append(gc.isenabled()))
+    return seen
+
+
+def test_a_library_call_leaves_the_collector_alone_unless_the_caller_consents(tmp_path):
+    book = write_book(tmp_path / "b.xlsx")
+    assert gc.isenabled()
+    seen = _collector_during_read(book)
+    assert len(seen) == 8 and all(seen)          # never paused for a program that did not ask
+    with perf.bulk():
+        seen = _collector_during_read(book)
+        assert gc.isenabled()                   # bulk() itself changes nothing
+    assert len(seen) == 8 and not any(seen)      # paused while the sheets were read
+    assert gc.isenabled()                       # and on again after
+
+
+def test_a_collector_the_caller_turned_off_stays_off():
+    gc.disable()
+    try:
+        with perf.bulk(), perf.gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_the_command_consents(monkeypatch):
+    seen = []
+    monkeypatch.setattr(cli, "cli", lambda **kw: seen.append(perf._CONSENT.get()))
+    cli.main()
+    assert seen == [True] and perf._CONSENT.get() is False
