@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import common
 from .common import Command, config_option, handle_errors, lang_option
 
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..settings import Settings
 
-def _settings(statement: Path, config_path: Path | None):
+
+def _settings(statement: Path, config_path: Path | None) -> tuple[Config, Settings | None]:
     """(config, the settings line or None): the same settings ``reconcile`` would use for a book beside
     the statement (--config, $ORDERBOOK_CONFIG, orderbook.toml nearby, the defaults)."""
     load = getattr(common, "load_settings", None)

@@ -144,6 +144,11 @@ def stage_label(stage: str, lang: str) -> str:
     return sheet.name(lang) if sheet is not None else stage
 
 
+def given(*paths: Path | None) -> list[Path]:
+    """The files a command reads (an option not given left out): the inputs its output must not replace."""
+    return [p for p in paths if p is not None]
+
+
 def wrote(path: object, lang: str = "zh") -> str:
     """The line saying a file was written: one word per language, in every command."""
     return say(lang, ("已写入 {path}", "wrote {path}"), path=path)

@@ -14,6 +14,7 @@ from .common import (
     backed_up,
     config_option,
     force_option,
+    given,
     handle_errors,
     lang_option,
     load_settings,
@@ -38,7 +39,7 @@ from .common import (
 @config_option
 @force_option
 @handle_errors
-def command(book: Path, output: Path | None, today, lang: str | None, config_path: Path | None,
+def command(book: Path, output: Path | None, today: date | None, lang: str | None, config_path: Path | None,
             force: bool) -> None:
     """Customer history: per customer the first and last order, orders, total spent, favourite products,
     usual payment method, days to pay, open balance, and the RFM segment (重要价值客户 …)."""
@@ -52,7 +53,7 @@ def command(book: Path, output: Path | None, today, lang: str | None, config_pat
     lang = lang or config.language
     today = today or date.today()
     output = output or output_path(book, "customers", today)
-    saved = check_output(output, "customers", inputs=[book, config_path], force=force)
+    saved = check_output(output, "customers", inputs=given(book, config_path), force=force)
     data = read_book(book, config=config).data()
     profiles = customer_history(data, config=config, today=today)
     path = write_customer_history(profiles, output, lang, config=config, today=today)

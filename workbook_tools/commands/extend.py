@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,6 +18,9 @@ from .common import (
     wrote,
 )
 from .words import say
+
+if TYPE_CHECKING:
+    from ..xlsxpkg.extend import ExtendResult
 
 
 @click.command("extend", cls=Command,
@@ -33,7 +38,7 @@ from .words import say
 @click.option("--force", is_flag=True, help="Write even while Excel, WPS or LibreOffice has the book open (what they "
               "save afterwards replaces this).")
 @handle_errors
-def command(book: Path, today, lang: str | None, config_path: Path | None, force: bool) -> None:
+def command(book: Path, today: date | None, lang: str | None, config_path: Path | None, force: bool) -> None:
     """Prepare rows again below the data of BOOK, in place, so that every sheet is at least 5,000
     rows (a fifth of its rows, when more) ahead: formulas on the new rows and on rows typed below
     the old end, conditional formats, filter, print area and the ranges the formulas compute over;
@@ -53,11 +58,11 @@ def command(book: Path, today, lang: str | None, config_path: Path | None, force
         click.echo(line)
 
 
-def extend_lines(result, lang: str = "zh") -> list[str]:
+def extend_lines(result: ExtendResult, lang: str = "zh") -> list[str]:
     """What ``extend_book`` did, a line per sheet that changed, then "wrote" (or "nothing to do")."""
     lines = []
     for ext in result.sheets.values():
-        parts = []
+        parts: list[str] = []
         if ext.new_end is not None and ext.old_end is not None and ext.new_end > ext.old_end:
             parts.append(say("prepared", lang, new=ext.new_end, old=ext.old_end))
         if ext.formulas:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,6 +16,7 @@ from .common import (
     book_output,
     config_option,
     force_option,
+    given,
     handle_errors,
     lang_option,
     load_settings,
@@ -22,6 +24,9 @@ from .common import (
     wrote,
 )
 from .words import say
+
+if TYPE_CHECKING:
+    from ..merge import Conflict, MergeResult, Version
 
 
 @click.command("merge", cls=Command,
@@ -62,7 +67,7 @@ def command(books: tuple[Path, ...], output: Path, prefer: Path | None, lang: st
     among = any(_same_file(output, b) for b in books)
     bar, phase = progress_bar(said)
     progress = phase("写入", "writing", cumulative=True)
-    with book_output(output, inputs=[*books, prefer, config_path], force=force, backup_first=not among) as ours:
+    with book_output(output, inputs=given(*books, prefer, config_path), force=force, backup_first=not among) as ours:
         result = merge_books(list(books), prefer=prefer, config=config)
         with bar:
             path, saved = write_master(result, output, config=config, lang=lang, progress=progress)
@@ -80,7 +85,7 @@ def command(books: tuple[Path, ...], output: Path, prefer: Path | None, lang: st
     sys.exit(findings_exit(bool(result.unresolved)))  # conflicts left unresolved
 
 
-def summary_table(result, lang: str = "zh") -> str:
+def summary_table(result: MergeResult, lang: str = "zh") -> str:
     """Rows per sheet taken from each book (and of those, found in that book only), merged copies,
     rows in conflict."""
     names = [Path(f).name for f in result.files]
@@ -96,15 +101,15 @@ def summary_table(result, lang: str = "zh") -> str:
                      for row in lines)
 
 
-def describe(conflict, lang: str = "zh") -> str:
+def describe(conflict: Conflict, lang: str = "zh") -> str:
     """One conflict: the sheet, the row's key, the column, the copy kept and the other copy."""
     from ..merge import shown
     from ..schema import SHEET_BY_KEY
 
-    def value(v) -> str:
+    def value(v: object) -> str:
         return say("blank", lang) if v is None else shown(v)
 
-    def version(v) -> str:
+    def version(v: Version) -> str:
         return f"{Path(v.file).name} {v.cell} = {value(v.value)}"
 
     sheet = SHEET_BY_KEY[conflict.sheet]

@@ -15,6 +15,7 @@ from .common import (
     backed_up,
     config_option,
     force_option,
+    given,
     handle_errors,
     lang_option,
     load_settings,
@@ -60,7 +61,7 @@ def default_output(book: Path, day: date) -> Path:
 @config_option
 @force_option
 @handle_errors
-def command(book: Path, statement: Path | None, output: Path | None, today, lang: str | None,
+def command(book: Path, statement: Path | None, output: Path | None, today: date | None, lang: str | None,
             config_path: Path | None, force: bool) -> None:
     """Reconcile an order book: stock ledger, payments, shipments, receivables ageing, collection list,
     and (with --bank-statement) the bank statement against the payments.
@@ -79,7 +80,7 @@ def command(book: Path, statement: Path | None, output: Path | None, today, lang
     lang = lang or config.language
     day = today or date.today()
     output = output or default_output(book, day)
-    saved = check_output(output, "reconcile", inputs=[book, statement, config_path], force=force)
+    saved = check_output(output, "reconcile", inputs=given(book, statement, config_path), force=force)
     rec = reconcile_book(read_book(book, config=config), config=settings,
                          today=day, bank_statement=statement)
     path = write_reconciliation(rec, output, lang)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,6 +15,7 @@ from .common import (
     book_output,
     config_option,
     force_option,
+    given,
     handle_errors,
     lang_option,
     load_settings,
@@ -21,6 +23,10 @@ from .common import (
     wrote,
 )
 from .words import say
+
+if TYPE_CHECKING:
+    from ..regenerate import RegenerateResult
+    from ..settings import Settings
 
 
 @click.command("regenerate", cls=Command,
@@ -72,14 +78,14 @@ def command(book: Path, output: Path | None, accept_loss: bool, lang: str | None
             result = regenerate(book, output=output, config=config, lang=lang, progress=progress,
                                 accept_loss=accept_loss)
     else:
-        with book_output(output, inputs=[book, config_path], force=force) as saved, bar:
+        with book_output(output, inputs=given(book, config_path), force=force) as saved, bar:
             result = regenerate(book, output=output, config=config, lang=lang, progress=progress,
                                 accept_loss=accept_loss)
     for line in result_lines(result, saved, settings, said):
         click.echo(line)
 
 
-def result_lines(result, saved, settings, lang: str) -> list[str]:
+def result_lines(result: RegenerateResult, saved: Path | None, settings: Settings, lang: str) -> list[str]:
     """What was written and what was carried over, in ``lang``."""
     sep = say("list_sep", lang)
     lines = [backed_up(saved, lang)] if saved else []

@@ -3,6 +3,7 @@ printable workbook per customer (and a PDF each with --pdf)."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import click
@@ -13,6 +14,7 @@ from .common import (
     backed_up,
     config_option,
     force_option,
+    given,
     handle_errors,
     lang_option,
     load_settings,
@@ -51,7 +53,7 @@ from .common import (
 @force_option
 @handle_errors
 def command(book: Path, month: str, customers: tuple[str, ...], every: bool, out_dir: Path | None, pdf: bool,
-            today, lang: str | None, config_path: Path | None, force: bool) -> None:
+            today: date | None, lang: str | None, config_path: Path | None, force: bool) -> None:
     """Customer statements (对账单): per customer the opening balance, the month's orders, payments and
     refunds, the closing balance, the open orders and their ageing, payment terms, the company's bank
     account, and a line for the customer's confirmation — A4, ready to print or send.
@@ -68,7 +70,7 @@ def command(book: Path, month: str, customers: tuple[str, ...], every: bool, out
     config = settings.config
     lang = lang or config.language
     run = run_statements(book, month, out_dir=out_dir, customers=list(customers) or None, lang=lang, config=config,
-                         today=today, pdf=pdf, force=force, inputs=(config_path,))
+                         today=today, pdf=pdf, force=force, inputs=tuple(given(config_path)))
     for saved in run.backups:
         click.echo(backed_up(saved, lang))
     click.echo(settings.line(lang))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -17,6 +18,7 @@ from .common import (
     book_output,
     config_option,
     force_option,
+    given,
     handle_errors,
     lang_option,
     load_settings,
@@ -55,7 +57,7 @@ from .common import (
 @config_option
 @force_option
 @handle_errors
-def command(book: Path, month: str | None, output: Path | None, into_book: bool, json_path: Path | None, today,
+def command(book: Path, month: str | None, output: Path | None, into_book: bool, json_path: Path | None, today: date | None,
             lang: str | None, config_path: Path | None, force: bool) -> None:
     """Summarise one month of BOOK: key figures beside the previous month and the same month last year,
     breakdowns, receivables ageing, low stock, open problems, and charts.
@@ -64,8 +66,6 @@ def command(book: Path, month: str | None, output: Path | None, into_book: bool,
     month outside the book's data is only warned about: nothing is written, exit code 1. Exit code 0:
     written; 1: no data in that month; 2: the book, the month or an option could not be used.
     """
-    from datetime import date
-
     from ..errors import OutputError
     from ..names import output_path
     from ..outputs import check_output
@@ -81,16 +81,17 @@ def command(book: Path, month: str | None, output: Path | None, into_book: bool,
         raise OutputError(f"{json_path}: --json 与输出文件相同 / --json names the output workbook; choose another file")
     saved = []
     if json_path is not None:
-        saved.append(check_output(json_path, "summary-json", inputs=[book, config_path], force=force))
+        saved.append(check_output(json_path, "summary-json", inputs=given(book, config_path), force=force))
     bar, phase = progress_bar(lang or config.language)
     progress = phase("写入", "writing", cumulative=True)
     with bar:
         if into_book:
             # over BOOK itself the library makes the backup (and says so)
             in_place = _same_file(target, book)
-            writing = book_output(target, inputs=[book, config_path], force=force, backup_first=not in_place)
+            writing: contextlib.AbstractContextManager[Path | None] = book_output(
+                target, inputs=given(book, config_path), force=force, backup_first=not in_place)
         else:
-            saved.append(check_output(target, "summary", inputs=[book, config_path], force=force))
+            saved.append(check_output(target, "summary", inputs=given(book, config_path), force=force))
             writing = contextlib.nullcontext()
         try:
             with writing as saved_book:
