@@ -18,12 +18,12 @@ from typing import Any
 from ..choices import choice_lists, label_of
 from ..config import Config
 from ..formats.labels import code_title
+from ..lang import COLON, COMMA, SEMICOLON, lookup, pick, say
 from ..schema import SHEET_BY_KEY, SHEETS
 from .diff import ADDED, CHANGED, DELETED, RowChange
 from .rules import show
 
-_KIND_WORDS = {"zh": {ADDED: "新增", CHANGED: "修改", DELETED: "删除"},
-               "en": {ADDED: "added", CHANGED: "changed", DELETED: "deleted"}}
+_KIND_WORDS = {ADDED: ("新增", "added"), CHANGED: ("修改", "changed"), DELETED: ("删除", "deleted")}
 
 
 def _lists(config: Config | None):
@@ -42,18 +42,18 @@ def summary_line(changes, lang: str = "zh") -> str:
     """One line per book: what changed since the night compared with."""
     c = changes.counts()
     if changes.since is None:
-        return "首次记录快照：下次运行起报告变更" if lang == "zh" else \
-            "first snapshot taken: changes are reported from the next run on"
-    if lang == "zh":
-        return f"自 {changes.since} 以来：新增 {c[ADDED]} 行，修改 {c[CHANGED]} 行，删除 {c[DELETED]} 行"
-    return f"since {changes.since}: {c[ADDED]} added, {c[CHANGED]} changed, {c[DELETED]} deleted"
+        return pick(lang, "首次记录快照：下次运行起报告变更",
+                    "first snapshot taken: changes are reported from the next run on")
+    return say(lang, ("自 {since} 以来：新增 {added} 行，修改 {changed} 行，删除 {deleted} 行",
+                      "since {since}: {added} added, {changed} changed, {deleted} deleted"),
+               since=changes.since, added=c[ADDED], changed=c[CHANGED], deleted=c[DELETED])
 
 
 def row_place(c: RowChange, lang: str) -> str:
     """Where the row is (``订单明细!5``), or was, for a deleted one (``订单原第 3 行``)."""
     name = SHEET_BY_KEY[c.sheet].name(lang)
     if c.kind == DELETED:
-        return f"{name}原第 {c.old_row} 行" if lang == "zh" else f"{name} row {c.old_row} (before)"
+        return say(lang, ("{name}原第 {row} 行", "{name} row {row} (before)"), name=name, row=c.old_row)
     return f"{name}!{c.row}"
 
 
@@ -63,7 +63,7 @@ def change_body(c: RowChange, lang: str = "zh", lists=None) -> str:
     sheet = SHEET_BY_KEY[c.sheet]
     if c.kind == CHANGED:
         blank = show(None, lang)
-        return ("；" if lang == "zh" else "; ").join(
+        return say(lang, SEMICOLON).join(
             f"{sheet.column(k).header(lang)} {value_text(c.sheet, k, a, lang, lists) or blank} → "
             f"{value_text(c.sheet, k, b, lang, lists) or blank}" for k, a, b in c.cells)
     if c.kind == DELETED:
@@ -74,15 +74,15 @@ def change_body(c: RowChange, lang: str = "zh", lists=None) -> str:
 
 def rule_names(codes, lang: str = "zh") -> str:
     """The findings' rules by name in ``lang`` (已付款或已发货订单的行被删除): people read names, JSON keeps the codes."""
-    return ("，" if lang == "zh" else ", ").join(code_title(code, lang) for code in codes)
+    return say(lang, COMMA).join(code_title(code, lang) for code in codes)
 
 
 def change_text(c: RowChange, lang: str = "zh", lists=None) -> str:
     """One line: ``修改 订单明细!5 SO… / P1001：数量 3 → 5``; a deleted row with all its values."""
-    head = f"{_KIND_WORDS['en' if lang == 'en' else 'zh'][c.kind]} {row_place(c, lang)} {c.key}"
+    head = f"{lookup(_KIND_WORDS, c.kind, lang)} {row_place(c, lang)} {c.key}"
     body = change_body(c, lang, lists)
     codes = f" [{rule_names(c.codes, lang)}]" if c.codes else ""
-    return f"{head}{'：' if lang == 'zh' else ': '}{body}{codes}" if body else f"{head}{codes}"
+    return f"{head}{say(lang, COLON)}{body}{codes}" if body else f"{head}{codes}"
 
 
 def change_lines(changes, lang: str = "zh", config: Config | None = None, *, limit: int | None = None) -> list[str]:
@@ -91,7 +91,7 @@ def change_lines(changes, lang: str = "zh", config: Config | None = None, *, lim
     out = [f"  {change_text(c, lang, lists)}" for c in rows]
     if limit is not None and len(changes.rows) > limit:
         more = len(changes.rows) - limit
-        out.append(f"  …另有 {more} 处变更" if lang == "zh" else f"  … and {more} more")
+        out.append(say(lang, ("  …另有 {more} 处变更", "  … and {more} more"), more=more))
     return out
 
 
@@ -119,22 +119,23 @@ th,td{border:1px solid #d1d9e0;padding:.2rem .5rem;text-align:left;vertical-alig
 .added{background:#e6ffec}.deleted{background:#ffebe9}.code{color:#9c0006;font-weight:600}.meta{color:#59636e}"""
 
 
+_HTML_HEAD = (("变更", "change"), ("工作表", "sheet"), ("行", "row"), ("编号", "key"), ("内容", "what"),
+              ("问题", "finding"))
+
+
 def render_html(all_changes: list, lang: str = "zh", config: Config | None = None) -> str:
     """One self-contained page: per book the changes, then the deleted rows as tables to copy back."""
     lists = _lists(config)
-    zh = lang == "zh"
-    title = "变更报告" if zh else "Change report"
-    out = ["<!DOCTYPE html>", f'<html lang="{"zh-CN" if zh else "en"}"><head><meta charset="utf-8">',
+    title = pick(lang, "变更报告", "Change report")
+    out = ["<!DOCTYPE html>", f'<html lang="{pick(lang, "zh-CN", "en")}"><head><meta charset="utf-8">',
            f"<title>{title}</title><style>{_CSS}</style></head><body>", f"<h1>{title}</h1>"]
     for ch in all_changes:
         out.append(f"<h2>{escape(str(ch.book))}</h2><p class=meta>{escape(summary_line(ch, lang))}</p>")
         if ch.rows:
-            out.append("<table><tr>" + "".join(f"<th>{h}</th>" for h in (
-                ("变更", "工作表", "行", "编号", "内容", "问题") if zh else
-                ("change", "sheet", "row", "key", "what", "finding"))) + "</tr>")
+            out.append("<table><tr>" + "".join(f"<th>{say(lang, h)}</th>" for h in _HTML_HEAD) + "</tr>")
             for c in ch.rows:
                 sheet = SHEET_BY_KEY[c.sheet]
-                out.append(f'<tr class="{c.kind}"><td>{_KIND_WORDS["zh" if zh else "en"][c.kind]}</td>'
+                out.append(f'<tr class="{c.kind}"><td>{lookup(_KIND_WORDS, c.kind, lang)}</td>'
                            f"<td>{escape(sheet.name(lang))}</td><td>{c.row if c.row else c.old_row}</td>"
                            f"<td>{escape(c.key)}</td><td>{escape(change_body(c, lang, lists))}</td>"
                            f'<td class=code>{escape(rule_names(c.codes, lang))}</td></tr>')
@@ -142,7 +143,7 @@ def render_html(all_changes: list, lang: str = "zh", config: Config | None = Non
         for sheet in SHEETS:
             gone = [c for c in ch.rows if c.kind == DELETED and c.sheet == sheet.key]
             if gone:
-                out.append(f"<h3>{'已删除的行' if zh else 'Deleted rows'}: {escape(sheet.name(lang))}</h3><table><tr>"
+                out.append(f"<h3>{pick(lang, '已删除的行', 'Deleted rows')}: {escape(sheet.name(lang))}</h3><table><tr>"
                            + "".join(f"<th>{escape(c.header(lang))}</th>" for c in sheet.inputs) + "</tr>")
                 for c in gone:
                     cells = (value_text(sheet.key, col.key, c.values.get(col.key), lang, lists) for col in sheet.inputs)
@@ -179,22 +180,24 @@ def _cell(ws, r: int, c: int, v: Any, fmt) -> None:
         ws.write_string(r, c, str(v))
 
 
+_XLSX_HEAD = (("订单簿", "book"), ("自", "since"), ("至", "night"), ("变更", "change"), ("工作表", "sheet"),
+              ("行", "row"), ("编号", "key"), ("列", "column"), ("原值", "old"), ("新值", "new"), ("问题", "finding"))
+
+
 def write_xlsx(all_changes: list, path: str | os.PathLike, lang: str = "zh", config: Config | None = None) -> Path:
     """变更 (every change) and, per data sheet with deleted rows, those rows ready to paste back."""
     from ..outputs import xlsx_workbook
     from ..template.styles import TEXT_AS_TEXT
 
     lists = _lists(config)
-    zh = lang == "zh"
     path = Path(path)
     with xlsx_workbook(path, "changes", TEXT_AS_TEXT) as wb:
         fmt = {"head": wb.add_format({"bold": True, "bg_color": "#F0F3F6"}),
                "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
                "datetime": wb.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
                "title": wb.add_format({"bold": True})}
-        ws = wb.add_worksheet("变更" if zh else "Changes")
-        head = (("订单簿", "自", "至", "变更", "工作表", "行", "编号", "列", "原值", "新值", "问题") if zh else
-                ("book", "since", "night", "change", "sheet", "row", "key", "column", "old", "new", "finding"))
+        ws = wb.add_worksheet(pick(lang, "变更", "Changes"))
+        head = [say(lang, h) for h in _XLSX_HEAD]
         for c, h in enumerate(head):
             ws.write_string(0, c, h, fmt["head"])
         r = 1
@@ -204,7 +207,7 @@ def write_xlsx(all_changes: list, path: str | os.PathLike, lang: str = "zh", con
                 cells = c.cells or ((None, None, None),)
                 for key, old, new in cells:
                     values = [str(ch.book), str(ch.since or ""), str(ch.night or ""),
-                              _KIND_WORDS["zh" if zh else "en"][c.kind], sheet.name(lang),
+                              lookup(_KIND_WORDS, c.kind, lang), sheet.name(lang),
                               c.row if c.row else c.old_row, c.key, sheet.column(key).header(lang) if key else "",
                               value_text(c.sheet, key, old, lang, lists) if key else "",
                               value_text(c.sheet, key, new, lang, lists) if key else "", rule_names(c.codes, lang)]
@@ -221,7 +224,7 @@ def write_xlsx(all_changes: list, path: str | os.PathLike, lang: str = "zh", con
             blocks = [(ch, gone) for ch, gone in blocks if gone]
             if not blocks:
                 continue
-            ws = wb.add_worksheet(f"{'已删除 ' if zh else 'Deleted '}{sheet.name(lang)}"[:31])
+            ws = wb.add_worksheet(f"{pick(lang, '已删除 ', 'Deleted ')}{sheet.name(lang)}"[:31])
             r = 0
             for ch, gone in blocks:
                 ws.write_string(r, 0, f"{ch.book}  {ch.since or ''} → {ch.night or ''}", fmt["title"])

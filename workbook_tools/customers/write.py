@@ -14,6 +14,7 @@ from typing import Any
 from ..choices import choice_lists, label_of
 from ..config import Config
 from ..derive import ZERO
+from ..lang import LANGS, Pair, label, pick, say
 from ..outputs import xlsx_workbook
 from ..schema import CUSTOMERS
 from ..template.printing import page_setup
@@ -40,7 +41,7 @@ class OutColumn:
     value: Callable[[CustomerProfile], Any]
 
     def header(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        return label(self, lang)
 
 
 def _from_sheet(key: str, kind: str = "text") -> OutColumn:
@@ -86,33 +87,29 @@ COLUMNS: tuple[OutColumn, ...] = (
 
 NUM_FORMATS = {"int": "0", "money": "#,##0.00", "date": "yyyy-mm-dd", "days": "0.0", "share": "0.0%"}
 
-_NOTES = {
-    "zh": [
-        "说明",
-        "订单数、金额、日期、常购产品和付款天数只计未取消的订单；常用付款方式按收款笔数（不含退款），笔数相同看金额。",
-        "平均付款天数：从下单日期到付清日期（按日期累计付款首次达到订单金额的那一天）；早于下单日期的付款不计。",
-        "R = 距最近一次下单的天数（越少越好），F = 订单数，M = 累计消费金额。",
-        "分数 1–5 按五分位：比 b 位客户更好（并列不算）得 1 + ⌊5b/n⌋ 分，n 为有订单的客户数；并列同分。",
-        "4–5 分为“高”，1–2 分为“低”，3 分居中；各分层的规则见“客户分层”表。",
-    ],
-    "en": [
-        "Notes",
-        "Orders, amounts, dates, favourites and days to pay count orders that were not cancelled; the usual payment "
-        "method is the one of most payments received (refunds left out), ties by amount.",
-        "Days to pay: from the order date to the day the running sum of the order's payments first reaches its total; "
-        "payments dated before the order are left out.",
-        "R = days since the last order (fewer is better), F = number of orders, M = total spent.",
-        "Scores 1–5 by quintiles: better than b customers (ties not counted) scores 1 + ⌊5b/n⌋, n = customers "
-        "with orders; ties share a score.",
-        "A score of 4–5 is high, 1–2 low, 3 neither; each segment's rule is on the Segments sheet.",
-    ],
-}
+#: The notes under the segment table, Chinese and English side by side.
+_NOTES: tuple[Pair, ...] = (
+    ("说明", "Notes"),
+    ("订单数、金额、日期、常购产品和付款天数只计未取消的订单；常用付款方式按收款笔数（不含退款），笔数相同看金额。",
+     "Orders, amounts, dates, favourites and days to pay count orders that were not cancelled; the usual payment "
+     "method is the one of most payments received (refunds left out), ties by amount."),
+    ("平均付款天数：从下单日期到付清日期（按日期累计付款首次达到订单金额的那一天）；早于下单日期的付款不计。",
+     "Days to pay: from the order date to the day the running sum of the order's payments first reaches its total; "
+     "payments dated before the order are left out."),
+    ("R = 距最近一次下单的天数（越少越好），F = 订单数，M = 累计消费金额。",
+     "R = days since the last order (fewer is better), F = number of orders, M = total spent."),
+    ("分数 1–5 按五分位：比 b 位客户更好（并列不算）得 1 + ⌊5b/n⌋ 分，n 为有订单的客户数；并列同分。",
+     "Scores 1–5 by quintiles: better than b customers (ties not counted) scores 1 + ⌊5b/n⌋, n = customers "
+     "with orders; ties share a score."),
+    ("4–5 分为“高”，1–2 分为“低”，3 分居中；各分层的规则见“客户分层”表。",
+     "A score of 4–5 is high, 1–2 low, 3 neither; each segment's rule is on the Segments sheet."),
+)
 
 
 def write_customer_history(profiles: list[CustomerProfile], path: str | os.PathLike, lang: str = "zh", *,
                            config: Config | None = None, today: date | None = None) -> Path:
     """Write the customer history workbook to ``path`` (atomically) and return the path."""
-    if lang not in ("zh", "en"):
+    if lang not in LANGS:
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
     config = config or Config()
     lists = choice_lists(config)
@@ -143,7 +140,7 @@ def _formats(wb) -> dict:
 
 
 def _profiles_sheet(wb, fmt, profiles: list[CustomerProfile], lang: str, lists, company: str) -> None:
-    ws = wb.add_worksheet(SHEET_NAMES["profiles"][lang == "en"])
+    ws = wb.add_worksheet(say(lang, SHEET_NAMES["profiles"]))
     for c, col in enumerate(COLUMNS):
         ws.write_string(0, c, col.header(lang), fmt["head"])
         ws.set_column(c, c, col.width, fmt["wrap"] if col.key in ("favourites", "preferences") else None)
@@ -174,12 +171,11 @@ def _profiles_sheet(wb, fmt, profiles: list[CustomerProfile], lang: str, lists, 
 
 
 def _segments_sheet(wb, fmt, profiles: list[CustomerProfile], lang: str, today: date | None, company: str) -> None:
-    ws = wb.add_worksheet(SHEET_NAMES["segments"][lang == "en"])
-    zh = lang == "zh"
+    ws = wb.add_worksheet(say(lang, SHEET_NAMES["segments"]))
     heads = (("客户分层", "Segment", 18), ("规则", "Rule", 44), ("客户数", "Customers", 10), ("占比", "Share", 9),
              ("累计消费金额", "Total spent", 16), ("未付余额", "Open balance", 14))
     for c, (h_zh, h_en, width) in enumerate(heads):
-        ws.write_string(0, c, h_zh if zh else h_en, fmt["head"])
+        ws.write_string(0, c, pick(lang, h_zh, h_en), fmt["head"])
         ws.set_column(c, c, width)
     counts = Counter(p.segment for p in profiles)
     spent: dict[str, Decimal] = {}
@@ -196,7 +192,7 @@ def _segments_sheet(wb, fmt, profiles: list[CustomerProfile], lang: str, today: 
         ws.write_number(r, 4, spent.get(seg.value, ZERO), fmt["money"])
         ws.write_number(r, 5, open_.get(seg.value, ZERO), fmt["money"])
     total_row = len(SEGMENTS) + 1
-    ws.write_string(total_row, 0, "合计" if zh else "Total", fmt["total"])
+    ws.write_string(total_row, 0, pick(lang, "合计", "Total"), fmt["total"])
     ws.write_string(total_row, 1, "", fmt["total"])
     ws.write_number(total_row, 2, n, fmt["total_int"])
     ws.write_number(total_row, 3, 1 if n else 0, fmt["total_share"])
@@ -204,10 +200,10 @@ def _segments_sheet(wb, fmt, profiles: list[CustomerProfile], lang: str, today: 
     ws.write_number(total_row, 5, sum(open_.values(), ZERO), fmt["total_money"])
     ws.freeze_panes(1, 0)
     row = total_row + 2
-    notes = _NOTES[lang]
+    notes = [say(lang, note) for note in _NOTES]
     ws.write_string(row, 0, notes[0], fmt["title"])
     if today is not None:
-        ws.write_string(row, 1, (f"统计日期 {today:%Y-%m-%d}" if zh else f"As of {today:%Y-%m-%d}"), fmt["text"])
+        ws.write_string(row, 1, say(lang, ("统计日期 {day}", "As of {day}"), day=f"{today:%Y-%m-%d}"), fmt["text"])
     for i, line in enumerate(notes[1:], 1):
         ws.write_string(row + i, 0, line, fmt["text"])
     page_setup(ws, [width for _zh, _en, width in heads], company=company, lang=lang)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..choices import choice_lists, label_of
 from ..config import Config
+from ..lang import COLON, COMMA, LANGS, say
 from ..names import output_name
 from ..outputs import xlsx_workbook
 from ..template.styles import TEXT_AS_TEXT
@@ -65,7 +66,7 @@ def file_name(book: str | os.PathLike, st: Statement, n: int = 1) -> str:
 def write_statement(st: Statement, path: str | os.PathLike, lang: str = "zh", *,
                     config: Config | None = None) -> Path:
     """Write ``st`` as a workbook at ``path`` (atomically, tagged ``statement``) and return the path."""
-    if lang not in ("zh", "en"):
+    if lang not in LANGS:
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
     config = config or Config()
     path = Path(path)
@@ -118,7 +119,7 @@ class _Writer:
         self._span(0, LAST, self.t("title"), f.title)
         self.r += 1
         span = self.t("period_span", start=day_text(st.start), end=day_text(st.end))
-        colon = "：" if self.lang == "zh" else ": "
+        colon = say(self.lang, COLON)
         self._span(0, LAST, f"{self.t('period')}{colon}{span}    {self.t('as_of')}{colon}{day_text(st.end)}    "
                             f"{self.t('currency')}{colon}{self.config.currency}", f.centre)
         self.r += 2
@@ -150,8 +151,7 @@ class _Writer:
         due_text = (self.t("due", due=day_text(due)) if due else
                     self.t("due_after_shipment") if term is not None and term.after_shipment else "")
         if terms and terms != self.st.customer.terms:
-            return "，".join(x for x in (self._term(terms), due_text) if x) if self.lang == "zh" else \
-                ", ".join(x for x in (self._term(terms), due_text) if x)
+            return say(self.lang, COMMA).join(x for x in (self._term(terms), due_text) if x)
         return due_text
 
     def _lines(self) -> None:
@@ -301,8 +301,7 @@ class _Writer:
         self._span(0, LAST, self.t("please_check"), f.small)
         self.r += 2
         left = [self.t("seller_seal", company=self.config.company_name), self.t("handled_by"),
-                f"{self.t('date')}：{day_text(self.st.end)}" if self.lang == "zh"
-                else f"{self.t('date')}: {day_text(self.st.end)}"]
+                f"{self.t('date')}{say(self.lang, COLON)}{day_text(self.st.end)}"]
         right = [self.t("confirm"), self.t("customer_seal"), self.t("sign_date")]
         for i, (a, b) in enumerate(zip(left, right)):
             ws.set_row(self.r, 30 if i else 18)
