@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import importlib
 import sys
+from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -18,6 +21,7 @@ from .commands.common import (
     book_output,
     config_option,
     force_option,
+    given,
     handle_errors,
     lang_option,
     load_settings,
@@ -30,6 +34,10 @@ from .config import DEFAULT_CONFIG_NAME, Config, write_default_config
 from .formats import FILE_FORMATS, FORMATS, TERMINAL
 from .lang import COLON, ENUM_COMMA, joined, norm, pick, say
 from .perf import bulk
+
+if TYPE_CHECKING:
+    from .report import Report
+    from .settings import Settings
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]},
@@ -77,7 +85,7 @@ def template(output: Path | None, company: str | None, lang: str | None, config_
         config = config.model_copy(update={"company_name": company.strip()})
     lang = lang or config.language
     output = output or Path(pick(lang, "order_book_template.xlsx", "order_book_template_en.xlsx"))
-    with book_output(output, inputs=[config_path], force=force) as saved:
+    with book_output(output, inputs=given(config_path), force=force) as saved:
         path = write_book(output, None, config=config, lang=lang)
     if saved:
         click.echo(backed_up(saved, lang))
@@ -105,7 +113,7 @@ def template(output: Path | None, company: str | None, lang: str | None, config_
 @config_option
 @force_option
 @handle_errors
-def demo(orders: int, seed: int, today, output: Path, lang: str | None, config_path: Path | None,
+def demo(orders: int, seed: int, today: date | None, output: Path, lang: str | None, config_path: Path | None,
          force: bool) -> None:
     """Write a filled demo order book with realistic, consistent data, validate it, and write the last
     full month's report (月报) beside it."""
@@ -154,7 +162,8 @@ def demo(orders: int, seed: int, today, output: Path, lang: str | None, config_p
 @lang_option
 @config_option
 @handle_errors
-def validate(paths, formats, out_dir, today, lang, config_path) -> None:
+def validate(paths: tuple[Path, ...], formats: tuple[str, ...], out_dir: Path | None, today: date | None,
+             lang: str | None, config_path: Path | None) -> None:
     """Check order books (files or folders) and flag every problem by cell.
 
     Exit code 0: no errors (warnings allowed); 1: errors found; 2: a file could not be read.
@@ -181,7 +190,7 @@ def validate(paths, formats, out_dir, today, lang, config_path) -> None:
     sys.exit(report.exit_code)
 
 
-def settings_lines(report, used, lang: str) -> list[str]:
+def settings_lines(report: Report, used: Sequence[Settings | None], lang: str) -> list[str]:
     """Which settings were used: one line when every book used the same, else one line per book."""
     lines = {s.line(lang) for s in used if s is not None}
     if len(lines) <= 1:
@@ -222,8 +231,9 @@ def settings_lines(report, used, lang: str) -> list[str]:
 @lang_option
 @config_option
 @handle_errors
-def nightly(folder, reports_root, keep_days, extend, formats, today, memory_mb, timeout, jobs, lang,
-            config_path) -> None:
+def nightly(folder: Path, reports_root: Path, keep_days: int, extend: bool, formats: tuple[str, ...],
+            today: date | None, memory_mb: int | None, timeout: float, jobs: int, lang: str | None,
+            config_path: Path | None) -> None:
     """Validate every order book in FOLDER into a dated report folder (for cron)."""
     import os
 
@@ -345,7 +355,7 @@ def config_set(book: Path, assignments: tuple[str, ...], force: bool) -> None:
 @lang_option
 @config_option
 @handle_errors
-def changes(book: Path, since, reports_root: Path, as_json: bool, lang: str | None, config_path: Path | None) -> None:
+def changes(book: Path, since: date | None, reports_root: Path, as_json: bool, lang: str | None, config_path: Path | None) -> None:
     """What changed in BOOK night by night (rows added, cells changed old → new, rows deleted with all
     their values), as the nightly job recorded it, and since its last run (not recorded yet)."""
     import json
