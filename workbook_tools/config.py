@@ -13,8 +13,10 @@ from typing import Literal, TypeVar
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .errors import ConfigError
-from .patterns import check_pattern
+from .config_messages import SaidValueError, first_problem, toml_problem, value_error
+from .errors import ConfigError, about, os_reason
+from .lang import Pair, Said
+from .patterns import pattern_problem
 from .safe_io import atomic_path
 
 DEFAULT_CONFIG_NAME = "orderbook.toml"
@@ -27,9 +29,9 @@ class _Strict(BaseModel):
 
 def _usable_pattern(pattern: str) -> str:
     """A pattern is checked when the settings are loaded: one line on what is wrong, never later."""
-    why = check_pattern(pattern)
+    why = pattern_problem(pattern)
     if why is not None:
-        raise ValueError(why)
+        raise SaidValueError(why)
     return pattern
 
 
@@ -131,7 +133,7 @@ class Lists(_Strict):
     def _unique_carriers(cls, v: list[Carrier]) -> list[Carrier]:
         names = [c.name for c in v]
         if len(set(names)) != len(names):
-            raise ValueError("carrier names must be unique")
+            raise value_error(("承运商名称不能重复", "carrier names must be unique"))
         return v
 
     @field_validator("payment_terms")
@@ -139,7 +141,7 @@ class Lists(_Strict):
     def _unique_terms(cls, v: list[PaymentTerm]) -> list[PaymentTerm]:
         names = [t.name for t in v]
         if len(set(names)) != len(names):
-            raise ValueError("payment term names must be unique")
+            raise value_error(("付款条件名称不能重复", "payment term names must be unique"))
         return v
 
 
@@ -239,30 +241,39 @@ class Config(_Strict):
                     None)
 
 
-def load_toml_model(path: str | os.PathLike[str], model: type[M], error: type[Exception], what: str) -> M:
-    """Read the TOML file ``path`` into ``model``; ``error`` with one line saying what is wrong."""
+#: What each TOML file is called in a message.
+CONFIG_FILE: Pair = ("设置文件", "config file")
+
+
+def load_toml_model(path: str | os.PathLike[str], model: type[M], error: type[ConfigError], what: Pair) -> M:
+    """Read the TOML file ``path`` into ``model``; ``error`` with one line saying what is wrong, in
+    both languages (``what``: the file's name in each, ``("设置文件", "config file")``)."""
     path = Path(path)
+    zh, en = what
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
-        raise error(f"{path}: {what} not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise error(f"{path}: cannot read the {what} ({exc})") from None
+        raise error(about(path, Said(f"找不到{zh}", f"{en} not found"))) from None
+    except OSError as exc:
+        why = os_reason(exc)
+        raise error(about(path, Said(f"无法读取{zh}（{why.zh}）", f"cannot read the {en} ({exc})"))) from None
+    except UnicodeDecodeError as exc:
+        raise error(about(path, Said(f"无法读取{zh}（不是 UTF-8 编码的文本，请另存为 UTF-8）",
+                                     f"cannot read the {en} ({exc})"))) from None
     except tomllib.TOMLDecodeError as exc:
-        raise error(f"{path}: not valid TOML ({exc})") from None
+        why = toml_problem(exc)
+        raise error(about(path, Said(f"不是有效的 TOML 文件：{why.zh}", f"not valid TOML ({why.en})"))) from None
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise error(f"{path}: {where}: {first['msg'].removeprefix('Value error, ')}") from None
+        raise error(about(path, first_problem(exc))) from None
 
 
 def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     """Load ``path`` (or the defaults when None). Raises ConfigError with one clear line."""
     if path is None:
         return Config()
-    return load_toml_model(path, Config, ConfigError, "config file")
+    return load_toml_model(path, Config, ConfigError, CONFIG_FILE)
 
 
 def config_toml(config: Config | None = None) -> str:
@@ -279,7 +290,7 @@ def write_default_config(path: str | os.PathLike[str], *, overwrite: bool = Fals
     """The default settings at ``path``, under ``company``'s name when given."""
     path = Path(path)
     if path.exists() and not overwrite:
-        raise ConfigError(f"{path}: already exists (use --force to overwrite)")
+        raise ConfigError(about(path, ("已存在（要覆盖请加 --force）", "already exists (use --force to overwrite)")))
     config = Config(company_name=company.strip()) if company and company.strip() else None
     with atomic_path(path) as tmp:
         tmp.write_text(config_toml(config), encoding="utf-8")

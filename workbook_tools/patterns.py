@@ -20,21 +20,24 @@ from typing import Any
 
 import re2  # type: ignore[import-untyped]  # google-re2 ships no type information
 
-#: What RE2 says about a feature it lacks -> the feature's name in the message.
-_FEATURES = (
-    ("(?=", "lookahead (?=…)"),
-    ("(?!", "negative lookahead (?!…)"),
-    ("(?<=", "lookbehind (?<=…)"),
-    ("(?<!", "negative lookbehind (?<!…)"),
-    ("(?>", "atomic group (?>…)"),
-    ("(?P=", "backreference (?P=name)"),
-    ("(?(", "conditional group (?(…)…)"),
-    ("++", "possessive quantifier ++"),
-    ("*+", "possessive quantifier *+"),
-    ("?+", "possessive quantifier ?+"),
-    ("}+", "possessive quantifier {…}+"),
-    ("\\Z", "\\Z (write $ for the end of the text)"),
+from .lang import Pair, Said
+
+#: What RE2 says about a feature it lacks -> the feature's name in the message, in both languages.
+_FEATURES: tuple[tuple[str, Pair], ...] = (
+    ("(?=", ("向前查找 (?=…)", "lookahead (?=…)")),
+    ("(?!", ("否定向前查找 (?!…)", "negative lookahead (?!…)")),
+    ("(?<=", ("向后查找 (?<=…)", "lookbehind (?<=…)")),
+    ("(?<!", ("否定向后查找 (?<!…)", "negative lookbehind (?<!…)")),
+    ("(?>", ("原子组 (?>…)", "atomic group (?>…)")),
+    ("(?P=", ("反向引用 (?P=name)", "backreference (?P=name)")),
+    ("(?(", ("条件组 (?(…)…)", "conditional group (?(…)…)")),
+    ("++", ("占有量词 ++", "possessive quantifier ++")),
+    ("*+", ("占有量词 *+", "possessive quantifier *+")),
+    ("?+", ("占有量词 ?+", "possessive quantifier ?+")),
+    ("}+", ("占有量词 {…}+", "possessive quantifier {…}+")),
+    ("\\Z", ("\\Z（文本结尾请写 $）", "\\Z (write $ for the end of the text)")),
 )
+_BACKREFERENCE: Pair = ("反向引用 (\\1 …)", "a backreference (\\1 …)")
 _BACKREF = re.compile(r"invalid escape sequence: \\[1-9]")
 
 
@@ -47,21 +50,30 @@ def _options() -> re2.Options:
 
 @lru_cache(maxsize=256)
 def check_pattern(pattern: str) -> str | None:
-    """Why ``pattern`` cannot be used (one line), or None when it can."""
+    """Why ``pattern`` cannot be used (one line, English), or None when it can."""
+    why = pattern_problem(pattern)
+    return None if why is None else why.en
+
+
+def pattern_problem(pattern: str) -> Said | None:
+    """Why ``pattern`` cannot be used, in both languages, or None when it can."""
     try:
         re.compile(pattern)
     except (re.error, TypeError, ValueError, OverflowError) as exc:
-        return f"not a valid regular expression {pattern!r} ({exc})"
+        return Said(f"{pattern!r} 不是有效的正则表达式（{exc}）", f"not a valid regular expression {pattern!r} ({exc})")
     try:
         re2.compile(pattern, _options())
     except re2.error as exc:
         reason = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
-        feature = "a backreference (\\1 …)" if _BACKREF.search(reason) else next(
+        feature = _BACKREFERENCE if _BACKREF.search(reason) else next(
             (name for token, name in _FEATURES if token in reason), None) or next(
             (name for token, name in _FEATURES if token in pattern), None)
         if feature is None:
-            return f"{pattern!r}: the linear-time pattern engine (RE2) refuses it ({reason})"
-        return f"{pattern!r} uses {feature}, which the linear-time pattern engine (RE2) does not support"
+            return Said(f"{pattern!r}：线性时间的匹配引擎（RE2）不接受这个写法（{reason}）",
+                        f"{pattern!r}: the linear-time pattern engine (RE2) refuses it ({reason})")
+        zh, en = feature
+        return Said(f"{pattern!r} 用了{zh}，线性时间的匹配引擎（RE2）不支持",
+                    f"{pattern!r} uses {en}, which the linear-time pattern engine (RE2) does not support")
     return None
 
 

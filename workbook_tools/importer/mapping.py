@@ -237,7 +237,7 @@ class Mapping(_Strict):
 def load_mapping(path: str | os.PathLike[str]) -> Mapping:
     """Read and check a mapping file; MappingError with one line when it cannot be used."""
     path = Path(path)
-    mapping = load_toml_model(path, Mapping, MappingError, "mapping file")
+    mapping = load_toml_model(path, Mapping, MappingError, ("导入映射文件", "mapping file"))
     if not mapping.target:
         raise MappingError(f"{path}: no [[target]] tables: nothing says where the rows go")
     return mapping.model_copy(update={"path": path})
