@@ -145,10 +145,12 @@ def test_an_existing_book_is_not_replaced_without_force(books, tmp_path, case):
     shutil.copyfile(src, tmp_path / "src2.xlsx")
     before = book.read_bytes()
     names = sorted(p.name for p in tmp_path.iterdir())
-    result = run(*_cases(src, book, tmp_path)[case])
+    result = CliRunner().invoke(cli, [str(a) for a in _cases(src, book, tmp_path)[case]],
+                                env={"LANG": "en_US.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""})
     assert result.exit_code == 2, result.output
     assert result.output.count("\n") == 1 and result.output.startswith(f"orderbook: {book}: ")
-    assert "不会被覆盖" in result.output and ": not replaced; choose another output file, or --force" in result.output
+    # an English locale: the line is English only (tests/test_messages_lang.py has the Chinese)
+    assert "不会被覆盖" not in result.output and ": not replaced; choose another output file, or --force" in result.output
     assert book.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith("orderbook-lock")) == names
 

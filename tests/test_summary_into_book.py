@@ -29,6 +29,7 @@ from staff_books import (
 from xlsxwriter import Workbook
 
 from workbook_tools.errors import BookLockedError, OutputError
+from workbook_tools.lang import Said
 from workbook_tools.read import read_book
 from workbook_tools.summary.run import run_summary
 from workbook_tools.xlsxpkg.package import Package, rels_name
@@ -147,7 +148,7 @@ def test_a_second_run_replaces_the_report_and_leaves_no_orphans(book, tmp_path):
     first = run_summary(book, MONTH, into_book=True, today=TODAY).written[0]
     again = tmp_path / "again.xlsx"
     run = run_summary(first, MONTH, into_book=True, today=TODAY, output=again)
-    assert run.notes == [f"sheet '{REPORT}' replaced by this summary"]
+    assert run.notes == [Said(f"工作表 '{REPORT}' 已换成这份月报", f"sheet '{REPORT}' replaced by this summary")]
     one, two = _parts(first), _parts(again)
     wb = openpyxl.load_workbook(again)
     assert wb.sheetnames.count(REPORT) == 1 and wb.sheetnames[-1] == REPORT
@@ -238,7 +239,7 @@ def test_into_the_book_itself_locks_it_and_backs_it_up_first(book):
     assert openpyxl.load_workbook(book, read_only=True).sheetnames[-1] == REPORT
     lock.unlink()
     again = run_summary(book, MONTH, into_book=True, today=TODAY, output=book)
-    assert again.backup != run.backup and again.notes == [f"sheet '{REPORT}' replaced by this summary"]
+    assert again.backup != run.backup and [str(n) for n in again.notes] == [f"sheet '{REPORT}' replaced by this summary"]
     assert openpyxl.load_workbook(book, read_only=True).sheetnames.count(REPORT) == 1
     _check_package(book)
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from .errors import OutputError, OutputExistsError
+from .errors import OutputError, OutputExistsError, about
 from .safe_io import Guard, atomic_path, backup, output_error, refuse_non_regular, scratch_dir
 from .xlsxpkg.package import DAMAGED
 
@@ -191,8 +191,9 @@ def refusal(path: str | os.PathLike[str], kind: str, reason: str) -> OutputExist
         "book": ("这是一个订单簿", "is an order book"),
         "foreign": (f"已有文件，不是 orderbook 写的{zh}", f"already exists and is not a {en} orderbook wrote"),
     }[reason]
-    return OutputExistsError(f"{path}: {what_zh}，不会被覆盖；请换一个输出文件，或加 --force（先备份再覆盖） / "
-                             f"{what_en}: not replaced; choose another output file, or --force (backs it up first)")
+    return OutputExistsError(about(path, (f"{what_zh}，不会被覆盖；请换一个输出文件，或加 --force（先备份再覆盖）",
+                                          f"{what_en}: not replaced; choose another output file, or --force "
+                                          "(backs it up first)")))
 
 
 def check_output(path: str | os.PathLike[str], kind: str, *, inputs: Iterable[str | os.PathLike[str]] = (),
@@ -256,7 +257,7 @@ def xlsx_workbook(path: str | os.PathLike[str], kind: str, options: dict[str, An
             cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else exc.__context__
             if isinstance(cause, OSError):
                 raise output_error(path, cause) from exc
-            raise OutputError(f"cannot write {path} / 无法写入: {exc}") from exc
+            raise OutputError((f"无法写入 {path}：{exc}", f"cannot write {path}: {exc}")) from exc
         except OSError as exc:
             raise output_error(path, exc) from exc
 

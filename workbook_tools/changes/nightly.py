@@ -15,6 +15,7 @@ from typing import Any
 
 from ..config import Config
 from ..errors import ConfigError, WorkbookToolsError
+from ..lang import Said
 from ..report import FileResult, Report
 from . import BookChanges, record_changes
 from .report import summary_line, write_html, write_xlsx
@@ -57,11 +58,11 @@ def night_book(path: str | os.PathLike, *, resolve, today: date, reports_root: s
     when ``isolate``. Never raises for anything the book does."""
     path = Path(path)
     if not os.path.lexists(path):
-        return FileResult(path, error="文件不存在 / file not found")
+        return FileResult.unreadable(path, Said("文件不存在", "file not found"))
     try:
         settings = resolve(path)
     except ConfigError as exc:
-        return FileResult(path, error=str(exc))
+        return FileResult.unreadable(path, exc.said)
     args = (path, settings.config, today, Path(reports_root) if reports_root is not None else None,
             now or datetime.now(), settings.label)
     if not isolate:
@@ -71,7 +72,9 @@ def night_book(path: str | os.PathLike, *, resolve, today: date, reports_root: s
     try:
         return call_isolated(check_and_record, *args, bounds=bounds, name=f"orderbook-validate-{path.name}")
     except Failed as exc:
-        return FileResult(path, error=str(exc), settings=settings.label)
+        result = FileResult.unreadable(path, exc.reason)
+        result.settings, result.settings_zh = settings.label, settings.describe("zh")
+        return result
 
 
 def change_lines(report: Report, lang: str = "zh") -> list[str]:

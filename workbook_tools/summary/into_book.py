@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING
 
 from ..book import OrderBook
 from ..config import Config
-from ..errors import OutputError
+from ..errors import OutputError, about
+from ..lang import Said, said
 from ..safe_io import atomic_path, backup, locked
 from .model import MonthlySummary
 from .months import Month
@@ -47,7 +48,7 @@ class IntoBook:
     backup: Path | None = None
     #: What was not kept, or was replaced, one line each (empty as a rule: the book is kept whole;
     #: an earlier run's report sheet of the same name is named here when it was replaced).
-    notes: tuple[str, ...] = ()
+    notes: tuple[Said, ...] = ()
 
 
 def default_copy_path(book_path: str | os.PathLike[str], month: Month | str) -> Path:
@@ -104,11 +105,14 @@ def _check_suffix(pkg: Package, book_path: Path, output: Path) -> None:
     macro = _MACRO in (content_type(pkg, pkg.office_document()) or "")
     suffix = output.suffix.lower()
     if macro and suffix not in (".xlsm", ".xltm"):
-        raise OutputError(f"{output}: {book_path.name} 含宏，副本须以 .xlsm 结尾 / {book_path.name} has "
-                          "macros: name the copy .xlsm (Excel does not open a macro book named .xlsx)")
+        raise OutputError(about(output, (f"{book_path.name} 含宏，副本须以 .xlsm 结尾（Excel 不打开名为 .xlsx 的含宏工作簿）",
+                                         f"{book_path.name} has macros: name the copy .xlsm (Excel does not open a "
+                                         "macro book named .xlsx)")))
     if not macro and suffix in (".xlsm", ".xltm"):
-        raise OutputError(f"{output}: {book_path.name} 不含宏，副本不能以 .xlsm 结尾 / {book_path.name} has "
-                          "no macros: name the copy .xlsx (Excel does not open it as .xlsm)")
+        raise OutputError(about(output, (f"{book_path.name} 不含宏，副本不能以 .xlsm 结尾，请以 .xlsx 结尾"
+                                         "（Excel 不会把它当作 .xlsm 打开）",
+                                         f"{book_path.name} has no macros: name the copy .xlsx (Excel does not open "
+                                         "it as .xlsm)")))
 
 
 def summary_into_book(book_path: str | os.PathLike[str], summary: MonthlySummary, *,
@@ -145,8 +149,10 @@ def summary_into_book(book_path: str | os.PathLike[str], summary: MonthlySummary
                     with open(tmp, "wb") as out:
                         pkg.write_to(out)
         except Unsupported as exc:
-            raise OutputError(f"{book_path}: 无法把月报加入这个订单簿 / cannot add the report to this book "
-                              f"({exc}); nothing was written — write the summary as its own workbook (without "
-                              "--into-book)") from None
-    notes = (f"sheet {done.replaced!r} replaced by this summary",) if done.replaced else ()
+            raise OutputError(about(book_path, (
+                f"无法把月报加入这个订单簿（{exc}），未写入任何文件；请把月报写成单独的工作簿（不加 --into-book）",
+                f"cannot add the report to this book ({exc}); nothing was written — write the summary as its own "
+                "workbook (without --into-book)"))) from None
+    notes = (said(("工作表 {name!r} 已换成这份月报", "sheet {name!r} replaced by this summary"), name=done.replaced),
+             ) if done.replaced else ()
     return IntoBook(output, saved, notes)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from ..book import BookData, OrderBook, Row
 from ..config import Config
 from ..errors import WorkbookToolsError
-from ..lang import say
+from ..lang import Said, label, say
 from ..settings import Settings, given
 from .into_book import same_file, summary_into_book
 from .json_out import write_json
@@ -74,7 +74,7 @@ class SummaryRun:
     written: list[Path] = field(default_factory=list)
     backup: Path | None = None
     #: From --into-book: what was not kept or was replaced (an earlier run's report sheet).
-    notes: list[str] = field(default_factory=list)
+    notes: list[Said] = field(default_factory=list)
     #: Cells of the book that could not be read as their column's type (left out of the figures).
     unreadable: int = 0
 
@@ -84,7 +84,7 @@ class SummaryRun:
             out.append(say(lang, ("注意：{n} 个单元格无法识别，未计入；请运行 orderbook validate 查看",
                                   "note: {n} cells could not be read and were left out; run orderbook validate to "
                                   "see them"), n=self.unreadable))
-        out += [say(lang, ("注意：{note}", "note: {note}"), note=n) for n in self.notes]
+        out += [say(lang, ("注意：{note}", "note: {note}"), note=label(n, lang)) for n in self.notes]
         if self.backup is not None:
             out.append(say(lang, ("已备份原文件到 {path}", "backed up the original to {path}"), path=self.backup))
         out += [say(lang, ("已写入 {path}", "wrote {path}"), path=p) for p in self.written]

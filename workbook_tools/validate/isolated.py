@@ -6,7 +6,7 @@ has memory for, and a damaged book can make any reader slow. So the nightly job 
 a child (``multiprocessing`` with the *forkserver* start method: a clean single-threaded server that
 has imported the reader once, forked per book in a few milliseconds), with ``RLIMIT_AS`` set in the
 child and a deadline in the parent. A child over its memory cap, killed by the kernel's OOM killer,
-crashed or too slow is one line in the report — ``超出内存上限 / over the memory limit`` — and the
+crashed or too slow is one line in the report — ``超出内存上限`` (``over the memory limit``) — and the
 other books are checked as usual. The parent receives the ``FileResult`` and writes the reports.
 """
 
@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from ..config import Config
+from ..lang import Said, said
+from ..perf import bulk
 from ..report import FileResult
 
 if TYPE_CHECKING:
@@ -77,19 +79,21 @@ class Bounds:
             raise ValueError("timeout must be positive")
 
 
-def over_memory(memory_mb: int | None) -> str:
+def over_memory(memory_mb: int | None) -> Said:
     cap = f"（{memory_mb:,} MB）" if memory_mb else ""
     cap_en = f" ({memory_mb:,} MB)" if memory_mb else ""
-    return (f"超出内存上限{cap}，未能检查 / over the memory limit{cap_en}: not checked; "
-            "a sheet may hold far more rows or cells than the data needs")
+    return Said(f"超出内存上限{cap}，未能检查；可能有工作表含有远多于数据所需的行或单元格",
+                f"over the memory limit{cap_en}: not checked; a sheet may hold far more rows or cells than the "
+                "data needs")
 
 
-def timed_out(seconds: float) -> str:
-    return f"超时（{seconds:g} 秒），未能检查 / timed out after {seconds:g} s: not checked"
+def timed_out(seconds: float) -> Said:
+    return said(("超时（{s:g} 秒），未能检查", "timed out after {s:g} s: not checked"), s=seconds)
 
 
-def crashed(how: str) -> str:
-    return f"检查时进程异常退出（{how}），未能检查 / the check crashed ({how}): not checked"
+def crashed(how: str) -> Said:
+    """``how``: the signal's name or the exception, as Python spells it in either language."""
+    return said(("检查时进程异常退出（{how}），未能检查", "the check crashed ({how}): not checked"), how=how)
 
 
 _contexts: dict[str, _Context] = {}
@@ -135,8 +139,12 @@ def _quiet() -> None:
 
 
 class Failed(Exception):
-    """What ``call_isolated`` raises when the child gave no result: ``str(exc)`` is the one line
-    (over the memory limit, timed out, crashed)."""
+    """What ``call_isolated`` raises when the child gave no result: ``reason`` is the one line in
+    both languages (over the memory limit, timed out, crashed); ``str(exc)`` its English."""
+
+    def __init__(self, reason: Said) -> None:
+        self.reason = reason
+        super().__init__(reason.en)
 
 
 def _child(conn: Connection[Outcome, Any], fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
@@ -147,7 +155,8 @@ def _child(conn: Connection[Outcome, Any], fn: Callable[..., Any], args: tuple[A
     try:
         if memory_mb:
             _cap_memory(memory_mb)
-        outcome: Outcome = (True, fn(*args, **kwargs))
+        with bulk():  # the child is a process of ours: its bulk paths may pause the GC (perf.py)
+            outcome: Outcome = (True, fn(*args, **kwargs))
     except MemoryError:
         outcome = (False, over_memory(memory_mb))
     except RecursionError:
@@ -248,10 +257,10 @@ def validate_isolated(path: str | os.PathLike[str], *, config: Config, today: da
                                            name=f"orderbook-validate-{path.name}")
         return result
     except Failed as exc:
-        return FileResult(path, error=str(exc))
+        return FileResult.unreadable(path, exc.reason)
 
 
-def _death(exitcode: int | None, memory_mb: int | None) -> str:
+def _death(exitcode: int | None, memory_mb: int | None) -> Said:
     """Why a child ended without a result: SIGABRT is Rust's answer to a failed allocation, SIGKILL
     the kernel's OOM killer; both mean the book needs more memory than it may have."""
     if exitcode in (-signal.SIGABRT, -signal.SIGKILL):
@@ -262,7 +271,8 @@ def _death(exitcode: int | None, memory_mb: int | None) -> str:
         except ValueError:
             name = f"signal {-exitcode}"
         return crashed(name)
-    return crashed(f"exit code {exitcode}")
+    return said(("检查时进程异常退出（退出码 {code}），未能检查", "the check crashed (exit code {code}): not checked"),
+                code=exitcode)
 
 
 __all__ = ["DEFAULT_TIMEOUT", "Bounds", "Failed", "call_isolated", "default_memory_mb", "validate_isolated"]

@@ -41,7 +41,8 @@ if TYPE_CHECKING:
 
 from ..book import OrderBook
 from ..cells import MAX_ROW, col_letter
-from ..errors import WorkbookToolsError
+from ..errors import WorkbookToolsError, about
+from ..lang import Said, said
 from ..schema import DASHBOARD, SHEETS, aux_name
 from .package import Package, Unsupported
 
@@ -456,17 +457,21 @@ class ExtendResult:
 def _require_template_layout(book: OrderBook, facts: BookFacts) -> None:
     """Formulas are written for the template's layout: header on row 1, the schema's columns in order."""
     if not facts.current:
-        raise ExtendError(f"{book.path}: 此文件由旧版模板生成，请先运行 orderbook regenerate / the book was made by an "
-                          "older template (no rng_ names): rebuild it with orderbook regenerate first; nothing was written")
+        raise ExtendError(about(book.path, ("此文件由旧版模板生成，请先运行 orderbook regenerate 重建；未写入任何文件",
+                                            "the book was made by an older template (no rng_ names): rebuild it with "
+                                            "orderbook regenerate first; nothing was written")))
     for s in SHEETS:
         table = book[s.key]
         moved = [c.header("zh") for c in s.columns if table.columns.get(c.key, s.col(c.key)) != s.col(c.key)]
         missing = [c.header("zh") for c in s.derived if c.key not in table.columns]
         if table.header_row != 1 or moved or missing:
-            what = (f"header on row {table.header_row}" if table.header_row != 1 else
-                    f"columns moved: {', '.join(moved)}" if moved else f"formula columns missing: {', '.join(missing)}")
-            raise ExtendError(f"{book.path}: 工作表 {table.name} 与模板布局不同 / sheet {table.name} is not laid out as the "
-                              f"template ({what}): rebuild it with orderbook regenerate; nothing was written")
+            what = (said(("表头在第 {n} 行", "header on row {n}"), n=table.header_row) if table.header_row != 1 else
+                    Said(f"列位置变了：{'、'.join(moved)}", f"columns moved: {', '.join(moved)}") if moved else
+                    Said(f"缺少公式列：{'、'.join(missing)}", f"formula columns missing: {', '.join(missing)}"))
+            raise ExtendError(about(book.path, (
+                f"工作表 {table.name} 与模板布局不同（{what.zh}），请用 orderbook regenerate 重建；未写入任何文件",
+                f"sheet {table.name} is not laid out as the template ({what.en}): rebuild it with orderbook "
+                "regenerate; nothing was written")))
 
 
 def _cell_style(xml: bytes, cell: str) -> int | None:
@@ -675,8 +680,8 @@ def extend_book(path: str | os.PathLike[str], *, config: Config | None = None, t
                     with atomic_path(path, guard=guard) as tmp, open(tmp, "wb") as out:
                         pkg.write_to(out)
         except Unsupported as exc:
-            raise ExtendError(f"{path}: 无法在原文件中预置更多行 / cannot extend this book in place ({exc}); "
-                              "nothing was written") from None
+            raise ExtendError(about(path, (f"无法在原文件中预置更多行（{exc}），未写入任何文件",
+                                           f"cannot extend this book in place ({exc}); nothing was written"))) from None
     return result
 
 
