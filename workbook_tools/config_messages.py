@@ -60,8 +60,9 @@ def problem(error: Mapping[str, Any]) -> Said:
     where = ".".join(str(p) for p in error["loc"])
     en = str(error["msg"]).removeprefix("Value error, ")
     ctx = error.get("ctx") or {}
-    if isinstance(ctx.get("error"), SaidValueError):
-        reason = ctx["error"].said
+    own = ctx.get("error")
+    if isinstance(own, SaidValueError):
+        reason = own.said
     else:
         zh = _ZH.get(error["type"])
         reason = Said(zh.format(**ctx) if zh else en, en)

@@ -54,12 +54,12 @@ from __future__ import annotations
 import io
 import os
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .book import BookData, OrderBook, Row, Table
 from .carry_over import carry_book, carry_by_key, own_sheet_names, staff_sheets
@@ -70,12 +70,16 @@ from .formularefs import Remap, SheetMap, Unmappable
 from .lang import Said
 from .read import read_book
 from .read.headers import normalise
+from .read.xlsxparts import PartsError
 from .safe_io import backup as backup_file
 from .schema import DASHBOARD, INSTRUCTIONS, LISTS, SHEET_BY_KEY, SHEETS, TEXT_TYPES, Sheet, T, aux_name
-from .staffparts import BookParts, DataSheetInfo, Loss, PartsError, SheetParts, parse_ref, range_name, scan
+from .staffparts import BookParts, DataSheetInfo, Loss, SheetParts, parse_ref, range_name, scan
 from .template import write_book
 from .template.carry import Carry, Decor, ExtraColumn, Formula, Note, Serial, SheetCarry, StaffSheet
 from .template.write import Progress
+
+if TYPE_CHECKING:
+    from xlsxwriter import Workbook
 
 #: Excel's longest text in a cell (and in a comment), in UTF-16 units.
 TEXT_MAX = 32_767
@@ -244,7 +248,7 @@ def _early(values: Iterable[Any]) -> list[int]:
 
 def _early_serial(v: date | datetime) -> Serial | None:
     """Excel's serial number of a date before 1 March 1900 (None before 31 Dec 1899, which Excel cannot show)."""
-    if type(v) is datetime:
+    if isinstance(v, datetime):
         days = (v - datetime(1899, 12, 31)).total_seconds() / 86400
         kind = "datetime" if (v.hour, v.minute, v.second, v.microsecond) != (0, 0, 0, 0) else "date"
     else:
@@ -265,6 +269,7 @@ def _scan(book: OrderBook) -> BookParts:
                 wanted.update((table.row_numbers[i] - 1, c) for i in _early(map(itemgetter(col.key), table.rows)))
         infos[table.name] = DataSheetInfo(table.header_row, {c: k for k, c in table.columns.items()}, derived, wanted)
     staff = [s.name for s in book.other_sheets if s.kind == "worksheet"]
+    assert book.path is not None  # regenerate reads the book from its file
     try:
         return scan(book.path, data_sheets=infos, staff_sheets=staff)
     except PartsError as exc:
@@ -292,7 +297,7 @@ class _Decorate:
         self.book, self.parts, self.rows, self.carry, self.lang = book, parts, rows, carry, lang
         self.own_rows = own_rows  # the book's own rows (not data=…): input formulas can be kept
         self.lost: list[Loss] = []
-        self.notes: list[str] = []
+        self.notes: list[Said] = []
         self.kept: dict[str, int] = defaultdict(int)
         self.names: list[tuple[str, str]] = []  # (name, "Sheet!name" for a local one; formula)
         self.code_names: dict[str, str] = {}  # new sheet name -> VBA code name
@@ -318,7 +323,8 @@ class _Decorate:
         for sheet in SHEETS:
             self._data_sheet(sheet, self.book[sheet.key])
         for staff in self.carry.other_sheets:
-            self._staff_sheet(staff)
+            if isinstance(staff, StaffSheet):  # all of them: staff_sheets(values_only=False) made them
+                self._staff_sheet(staff)
         self._names()
         for name, sp in self.parts.sheets.items():
             if sp.code_name and name in renames:
@@ -448,7 +454,7 @@ class _Decorate:
             if extra.source is None or extra.header is None:
                 continue
             kind, text = found.stored.get((table.header_row - 1, extra.source), (None, None))
-            if kind == "text" and text != extra.header and text.strip() == extra.header:
+            if kind == "text" and isinstance(text, str) and text != extra.header and text.strip() == extra.header:
                 extra.header = text
         for (r, c) in found.formulas:
             if r == table.header_row - 1:
@@ -645,10 +651,10 @@ def _too_long(book: OrderBook, rows: BookData, carry: Carry) -> list[Loss]:
     return out
 
 
-def _workbook_hook(parts: BookParts | None, decorate: _Decorate):
+def _workbook_hook(parts: BookParts | None, decorate: _Decorate) -> Callable[[Workbook, str], None]:
     """Called by write_book once the sheets exist (as an ``add_sheets`` writer that adds no sheet):
     the VBA project with the code names it knows the sheets by, and the staff's defined names."""
-    def hook(wb, _lang: str) -> None:
+    def hook(wb: Workbook, _lang: str) -> None:
         if parts is not None and parts.vba is not None:
             wb.add_vba_project(io.BytesIO(parts.vba), is_stream=True)
             if parts.vba_signature is not None:

@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import colorsys
 import html
+import os
 import posixpath
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
@@ -39,6 +40,9 @@ from .lang import COLON, Pair, Said, label, said, say
 from .read.xlsxparts import PartsError, _attr, _local, parse_xml  # namespace-blind lookups, one definition
 from .template.carry import Border, Formula, Link, Look, Note
 from .template.styles import DERIVED_FILL, FORMULA_CELL_FILL, OPTIONAL_FILL, REQUIRED_FILL
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element  # what defusedxml parses into
 
 Cell = tuple[int, int]
 
@@ -137,25 +141,32 @@ class BookParts:
 # --------------------------------------------------------------------------------------------
 
 
-def _children(elem, local: str) -> list:
+def _children(elem: Element, local: str) -> list[Element]:
     return [e for e in elem if _local(e.tag) == local]
 
 
-def _child(elem, local: str):
+def _child(elem: Element, local: str) -> Element | None:
     for e in elem:
         if _local(e.tag) == local:
             return e
     return None
 
 
-def _iter(elem, local: str) -> Iterator:
+def _iter(elem: Element, local: str) -> Iterator[Element]:
     for e in elem.iter():
         if _local(e.tag) == local:
             yield e
 
 
-def _part(zf: zipfile.ZipFile, member: str):
-    return parse_xml(zf.read(member), member)
+def _items(elem: Element, local: str) -> list[Element]:
+    """The children of ``elem``'s child ``local``; none when it has no such child."""
+    child = _child(elem, local)
+    return list(child) if child is not None else []
+
+
+def _part(zf: zipfile.ZipFile, member: str) -> Element:
+    root: Element = parse_xml(zf.read(member), member)
+    return root
 
 
 def unescape_text(s: str) -> str:
@@ -228,18 +239,18 @@ class _Colors:
         self.theme = theme
         self.indexed = indexed
 
-    def __call__(self, elem) -> str | None:
+    def __call__(self, elem: Element | None) -> str | None:
         """``#RRGGBB`` of a ``<color>``/``<fgColor>`` element; None for automatic / none."""
         if elem is None or elem.get("auto") in ("1", "true"):
             return None
         rgb = elem.get("rgb")
         if rgb:
             rgb = rgb[-6:].upper()
-        elif elem.get("theme") is not None:
-            i = int(elem.get("theme"))
+        elif (theme := elem.get("theme")) is not None:
+            i = int(theme)
             rgb = self.theme[i] if 0 <= i < len(self.theme) else None
-        elif elem.get("indexed") is not None:
-            i = int(elem.get("indexed"))
+        elif (indexed := elem.get("indexed")) is not None:
+            i = int(indexed)
             palette = self.indexed or _default_palette()
             rgb = palette[i][-6:].upper() if 0 <= i < len(palette) and i < 64 else None
         if not rgb or not re.fullmatch(r"[0-9A-F]{6}", rgb):
@@ -289,7 +300,7 @@ class _Styles:
     #: xf index -> the staff marker look (font and fill) / the whole look (staff sheets); None when plain.
     markers: dict[int, Look] = field(default_factory=dict)
     looks: dict[int, Look] = field(default_factory=dict)
-    color: Any = None  # the workbook's colour resolver (theme, palette)
+    color: _Colors | None = None  # the workbook's colour resolver (theme, palette)
 
 
 def _read_styles(zf: zipfile.ZipFile, workbook: str) -> _Styles:
@@ -302,16 +313,15 @@ def _read_styles(zf: zipfile.ZipFile, workbook: str) -> _Styles:
     custom_palette = None
     colors_elem = _child(root, "colors")
     if colors_elem is not None and _child(colors_elem, "indexedColors") is not None:
-        custom_palette = [e.get("rgb") or "" for e in _child(colors_elem, "indexedColors")]
+        custom_palette = [e.get("rgb") or "" for e in _items(colors_elem, "indexedColors")]
     color = out.color = _Colors(_theme_colors(zf, workbook), custom_palette)
-    num_formats = {}
-    numfmts = _child(root, "numFmts")
-    for nf in numfmts if numfmts is not None else ():
-        if nf.get("numFmtId") is not None:
-            num_formats[int(nf.get("numFmtId"))] = nf.get("formatCode") or ""
-    fonts = [_font(f, color) for f in (_child(root, "fonts") if _child(root, "fonts") is not None else ())]
-    fills = [_fill(f, color) for f in (_child(root, "fills") if _child(root, "fills") is not None else ())]
-    borders = [_borders(b, color) for b in (_child(root, "borders") if _child(root, "borders") is not None else ())]
+    num_formats: dict[int, str] = {}
+    for nf in _items(root, "numFmts"):
+        if (fmt_id := nf.get("numFmtId")) is not None:
+            num_formats[int(fmt_id)] = nf.get("formatCode") or ""
+    fonts = [_font(f, color) for f in _items(root, "fonts")]
+    fills = [_fill(f, color) for f in _items(root, "fills")]
+    borders = [_borders(b, color) for b in _items(root, "borders")]
     xfs = _child(root, "cellXfs")
     if xfs is None or not fonts:
         return out
@@ -330,19 +340,19 @@ def _read_styles(zf: zipfile.ZipFile, workbook: str) -> _Styles:
         for k in ("font_name", "font_size"):
             if font.get(k) is not None and font.get(k) != default_font.get(k):
                 whole[k] = font[k]
-        nf = _int(xf.get("numFmtId"))
-        code = num_formats.get(nf, nf) if nf >= 164 or nf in num_formats else nf
-        if nf not in _GENERAL and not (isinstance(code, str) and code.lower() in ("general", "")):
+        fmt = _int(xf.get("numFmtId"))
+        code: str | int = num_formats.get(fmt, fmt) if fmt >= 164 or fmt in num_formats else fmt
+        if fmt not in _GENERAL and not (isinstance(code, str) and code.lower() in ("general", "")):
             whole["num_format"] = code
         border = borders[_int(xf.get("borderId"))] if _int(xf.get("borderId")) < len(borders) else None
         if border is not None:
             whole["borders"] = border
         alignment = _child(xf, "alignment")
         if alignment is not None:
-            if _H_ALIGN.get(alignment.get("horizontal") or ""):
-                whole["align"] = _H_ALIGN[alignment.get("horizontal")]
-            if _V_ALIGN.get(alignment.get("vertical") or ""):
-                whole["valign"] = _V_ALIGN[alignment.get("vertical")]
+            if h_align := _H_ALIGN.get(alignment.get("horizontal") or ""):
+                whole["align"] = h_align
+            if v_align := _V_ALIGN.get(alignment.get("vertical") or ""):
+                whole["valign"] = v_align
             if alignment.get("wrapText") in ("1", "true"):
                 whole["wrap"] = True
         if whole:
@@ -360,11 +370,11 @@ def _int(v: str | None) -> int:
         return 0
 
 
-def _flag(elem) -> bool:
+def _flag(elem: Element | None) -> bool:
     return elem is not None and (elem.get("val") is None or elem.get("val") in ("1", "true"))
 
 
-def _font(elem, color: _Colors) -> dict[str, Any]:
+def _font(elem: Element, color: _Colors) -> dict[str, Any]:
     u = _child(elem, "u")
     size = _child(elem, "sz")
     name = _child(elem, "name")
@@ -374,12 +384,12 @@ def _font(elem, color: _Colors) -> dict[str, Any]:
         "underline": _UNDERLINE.get(u.get("val") or "single", 0) if u is not None else 0,
         "strike": _flag(_child(elem, "strike")),
         "color": color(_child(elem, "color")) or "#000000",
-        "font_size": float(size.get("val")) if size is not None and size.get("val") else None,
+        "font_size": float(size_val) if size is not None and (size_val := size.get("val")) else None,
         "font_name": name.get("val") if name is not None else None,
     }
 
 
-def _fill(elem, color: _Colors) -> str | None:
+def _fill(elem: Element, color: _Colors) -> str | None:
     pattern = _child(elem, "patternFill")
     if pattern is None:
         gradient = _child(elem, "gradientFill")
@@ -391,12 +401,12 @@ def _fill(elem, color: _Colors) -> str | None:
     return color(_child(pattern, "fgColor")) or color(_child(pattern, "bgColor"))
 
 
-def _borders(elem, color: _Colors) -> tuple | None:
+def _borders(elem: Element, color: _Colors) -> tuple[Border | None, ...] | None:
     sides = []
     for side in ("left", "right", "top", "bottom"):
         e = _child(elem, side) if _child(elem, side) is not None else _child(elem, {"left": "start", "right": "end"}.get(side, side))
         style = _BORDER_STYLES.get(e.get("style") or "") if e is not None else None
-        sides.append(Border(style, color(_child(e, "color"))) if style else None)
+        sides.append(Border(style, color(_child(e, "color"))) if style and e is not None else None)
     return tuple(sides) if any(sides) else None
 
 
@@ -411,7 +421,7 @@ class _SharedStrings:
         self.member = next((r.target for r in _rels(zf, workbook).values() if _rel_kind(r) == "sharedStrings"
                             and not r.external and r.target in zf.NameToInfo), None)
         self.items: list[str] = []
-        self._events = None
+        self._events: Iterator[tuple[str, Element]] | None = None
 
     def __getitem__(self, i: int) -> str:
         if self.member is None:
@@ -432,11 +442,11 @@ class _SharedStrings:
 
 
 
-def _string_item(si) -> str:
+def _string_item(si: Element) -> str:
     """The text of a ``<si>`` or ``<is>``/``<text>``: its runs, without the phonetic guides."""
-    parts = []
+    parts: list[str] = []
 
-    def walk(e):
+    def walk(e: Element) -> None:
         for child in e:
             tag = _local(child.tag)
             if tag == "rPh":
@@ -460,6 +470,7 @@ def _pieces(zf: zipfile.ZipFile, member: str) -> tuple[bytes, Iterator[bytes], l
     f = zf.open(member)
     buf = b""
     head = None
+    tail: list[bytes] = []
     while head is None:
         block = f.read(_CHUNK)
         buf += block
@@ -467,14 +478,13 @@ def _pieces(zf: zipfile.ZipFile, member: str) -> tuple[bytes, Iterator[bytes], l
         if m:
             head = buf[:m.start()]
             if m.group(1):  # <sheetData/>
-                tail = [buf[m.end():] + f.read()]
+                tail.append(buf[m.end():] + f.read())
                 f.close()
                 return head, iter(()), tail
             buf = buf[m.end():]
         elif not block:
             f.close()
             return buf, iter(()), [b""]
-    tail: list[bytes] = []
 
     def rows() -> Iterator[bytes]:
         nonlocal buf
@@ -623,7 +633,9 @@ def _scan_cells(zf: zipfile.ZipFile, member: str, sheet: SheetParts, *, markers:
                 fast_wanted = re.compile(rb"<" + p + (rb'c r="(' + refs + rb')"' if r_first else
                                                       rb'c\b[^>]*?\sr="(' + refs + rb')"'))
         # formulas
-        for m in (fast_formula if r_first else generic_formula).finditer(piece):
+        formula_re = fast_formula if r_first else generic_formula
+        assert formula_re is not None  # compiled with the first cell
+        for m in formula_re.finditer(piece):
             cell = _cell_at(piece, m.start(), prefix)
             attrs = reader.attrs(cell)
             where = parse_ref(attrs.get("r", ""))
@@ -657,7 +669,9 @@ def _scan_cells(zf: zipfile.ZipFile, member: str, sheet: SheetParts, *, markers:
                 sheet.formulas[(r, c)] = Formula(text, cached)
         # staff markers
         if style_alt:
-            for m in (fast_style if r_first else generic_style).finditer(piece):
+            style_re = fast_style if r_first else generic_style
+            assert style_re is not None  # compiled with the first cell, when there are markers
+            for m in style_re.finditer(piece):
                 if r_first:
                     r, c, s = int(m.group(2)) - 1, col_index(m.group(1).decode()), int(m.group(3))
                 else:
@@ -719,7 +733,8 @@ def _column_range(part: str) -> tuple[int, int, int, int] | None:
     return 0, col_index(m.group(1)), 1_048_575, col_index(m.group(2))
 
 
-def _rest(zf: zipfile.ZipFile, member: str, root, sheet: SheetParts, info: DataSheetInfo | None, color=None) -> None:
+def _rest(zf: zipfile.ZipFile, member: str, root: Element, sheet: SheetParts, info: DataSheetInfo | None,
+          color: _Colors | None = None) -> None:
     """Everything in the sheet XML but its rows, and the parts the sheet points to."""
     rels = _rels(zf, member)
     name = sheet.name
@@ -737,7 +752,8 @@ def _rest(zf: zipfile.ZipFile, member: str, root, sheet: SheetParts, info: DataS
         elif tag == "cols" and staff:
             for col in elem:
                 lo, hi = _int(col.get("min")), _int(col.get("max"))
-                width = float(col.get("width")) if col.get("width") and col.get("customWidth") in ("1", "true") else None
+                width = (float(given) if (given := col.get("width")) and col.get("customWidth") in ("1", "true")
+                         else None)
                 hidden = col.get("hidden") in ("1", "true")
                 if (width is not None or hidden) and lo >= 1 and hi - lo < 256:
                     for c in range(lo - 1, hi):
@@ -864,7 +880,7 @@ def _template_rule(sqref: str, info: DataSheetInfo | None, what: str) -> bool:
     return c0 == c1 and c0 in info.schema and 1 <= r0 <= info.header_row
 
 
-def _extensions(ext_list, sheet: SheetParts, info: DataSheetInfo | None) -> None:
+def _extensions(ext_list: Element, sheet: SheetParts, info: DataSheetInfo | None) -> None:
     name = sheet.name
     for ext in ext_list:
         for child in ext:
@@ -940,7 +956,7 @@ def _drawing_object(zf: zipfile.ZipFile, obj: Any, rels: dict[str, _Rel]) -> Sai
         data = next(_iter(obj, "graphicData"), None)
         uri = (data.get("uri") or "") if data is not None else ""
         if uri.endswith("/chart"):
-            chart = next(_iter(data, "chart"), None)
+            chart = next(_iter(data, "chart"), None) if data is not None else None
             rel = rels.get(_attr(chart, "id") or "") if chart is not None else None
             if rel is not None and rel.target in zf.NameToInfo:
                 return _chart_name(zf, rel.target)
@@ -1050,7 +1066,7 @@ def our_name_prefixes() -> tuple[str, ...]:
 _PREFIXES: tuple[str, ...] | None = None
 
 
-def scan(path, *, data_sheets: dict[str, DataSheetInfo], staff_sheets: Iterable[str],
+def scan(path: str | os.PathLike[str], *, data_sheets: dict[str, DataSheetInfo], staff_sheets: Iterable[str],
          own_sheets: Iterable[str] | None = None) -> BookParts:
     """Read what the book at ``path`` holds besides its values: on its data sheets (by name, with
     what the reader found there), its staff sheets (worksheets, by name) and the template's own
@@ -1092,10 +1108,10 @@ def _scan(zf: zipfile.ZipFile, data_sheets: dict[str, DataSheetInfo], staff_shee
         elif tag == "definedName":
             name = elem.get("name") or ""
             local = elem.get("localSheetId")
-            sheet = sheet_order[int(local)] if local is not None and local.isdigit() and int(local) < len(sheet_order) else None
+            scope = sheet_order[int(local)] if local is not None and local.isdigit() and int(local) < len(sheet_order) else None
             if name.lower().startswith(our_name_prefixes()):
                 continue
-            book.names.append(DefinedName(name, elem.text or "", sheet, elem.get("hidden") in ("1", "true")))
+            book.names.append(DefinedName(name, elem.text or "", scope, elem.get("hidden") in ("1", "true")))
         elif tag == "externalReferences":
             book.lost.append(Loss(None, None, Said(
                 f"指向 {len(elem)} 个其他工作簿的链接（用到它们的公式不带过去）",

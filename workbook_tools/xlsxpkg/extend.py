@@ -457,7 +457,7 @@ class ExtendResult:
 def _require_template_layout(book: OrderBook, facts: BookFacts) -> None:
     """Formulas are written for the template's layout: header on row 1, the schema's columns in order."""
     if not facts.current:
-        raise ExtendError(about(book.path, ("此文件由旧版模板生成，请先运行 orderbook regenerate 重建；未写入任何文件",
+        raise ExtendError(about(str(book.path), ("此文件由旧版模板生成，请先运行 orderbook regenerate 重建；未写入任何文件",
                                             "the book was made by an older template (no rng_ names): rebuild it with "
                                             "orderbook regenerate first; nothing was written")))
     for s in SHEETS:
@@ -468,7 +468,7 @@ def _require_template_layout(book: OrderBook, facts: BookFacts) -> None:
             what = (said(("表头在第 {n} 行", "header on row {n}"), n=table.header_row) if table.header_row != 1 else
                     Said(f"列位置变了：{'、'.join(moved)}", f"columns moved: {', '.join(moved)}") if moved else
                     Said(f"缺少公式列：{'、'.join(missing)}", f"formula columns missing: {', '.join(missing)}"))
-            raise ExtendError(about(book.path, (
+            raise ExtendError(about(str(book.path), (
                 f"工作表 {table.name} 与模板布局不同（{what.zh}），请用 orderbook regenerate 重建；未写入任何文件",
                 f"sheet {table.name} is not laid out as the template ({what.en}): rebuild it with orderbook "
                 "regenerate; nothing was written")))
