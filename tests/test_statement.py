@@ -443,9 +443,13 @@ def test_command_usage_errors(book_file, args, message):
 
 
 def test_a_month_not_begun(book_file):
-    result = run(book_file, "--month", "2026-12", "--all", "--today", TODAY)
-    assert result.exit_code == 2
-    assert result.output.strip() == "orderbook: 2026-12 尚未开始（今天是 2026-11-27） / 2026-12 has not begun (today is 2026-11-27)"
+    from workbook_tools.cli import cli
+
+    for lang, line in (("zh", "orderbook: 2026-12 尚未开始（今天是 2026-11-27）"),
+                       ("en", "orderbook: 2026-12 has not begun (today is 2026-11-27)")):
+        result = CliRunner().invoke(cli, ["statement", str(book_file), "--month", "2026-12", "--all", "--today", str(TODAY),
+                                          "--lang", lang])
+        assert result.exit_code == 2 and result.output.strip() == line
 
 
 def test_pdf_without_libreoffice_is_one_line_and_nothing_written(book_file, tmp_path, monkeypatch):

@@ -26,6 +26,7 @@ from ..dates import day as _day
 from ..derive import ZERO, Derived, cents, derive
 from ..errors import WorkbookToolsError
 from ..keys import normalise
+from ..lang import said
 from ..receivables import (
     Allocation,
     Bucket,
@@ -226,7 +227,8 @@ def period(month: Month | str, today: date | None = None) -> tuple[Month, date, 
     month = month if isinstance(month, Month) else Month.parse(month)
     today = today or date.today()
     if month.first > today:
-        raise MonthError(f"{month} 尚未开始（今天是 {today}） / {month} has not begun (today is {today})")
+        raise MonthError(said(("{month} 尚未开始（今天是 {today}）", "{month} has not begun (today is {today})"),
+                              month=month, today=today))
     return month, month.first, min(month.last, today)
 
 

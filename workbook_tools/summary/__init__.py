@@ -22,6 +22,7 @@ from decimal import Decimal
 from ..book import BookData, OrderBook
 from ..config import Config
 from ..derive import Derived, derive
+from ..lang import said
 from ..perf import gc_paused
 from ..receivables import ageing, receivables
 from ..schema import SHEETS
@@ -61,7 +62,8 @@ def monthly_summary(book: OrderBook | BookData, month: str | Month, *, config: C
     today = today or date.today()
     month = month if isinstance(month, Month) else Month.parse(month)
     if month.first > today:
-        raise MonthError(f"{month} has not begun yet (today is {today:%Y-%m-%d})")
+        raise MonthError(said(("{month} 尚未开始（今天是 {today:%Y-%m-%d}）", "{month} has not begun yet (today is "
+                               "{today:%Y-%m-%d})"), month=month, today=today))
     as_of = min(month.last, today)
     data = _rows(book)
     with gc_paused():

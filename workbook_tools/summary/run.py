@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from ..book import BookData, OrderBook, Row
 from ..config import Config
 from ..errors import WorkbookToolsError
-from ..lang import Said, label, say
+from ..lang import Said, label, said, say
 from ..settings import Settings, given
 from .into_book import same_file, summary_into_book
 from .json_out import write_json
@@ -33,8 +33,9 @@ class MonthOutsideData(WorkbookToolsError):
     def __init__(self, month: Month, first: Month | None, last: Month | None):
         self.month, self.first, self.last = month, first, last
         span = f"{first} – {last}" if first is not None else "—"
-        super().__init__(f"{month}: 订单簿在这个月没有订单（有订单的月份：{span}），未生成月报 / "
-                         f"the book has no orders in {month} (orders from {span}); no report written")
+        super().__init__(said(("订单簿在 {month} 没有订单（有订单的月份：{span}），未生成月报",
+                               "the book has no orders in {month} (orders from {span}); no report written"),
+                              month=month, span=span))
 
 
 def data_span(rows: list[Row]) -> tuple[Month, Month] | None:
