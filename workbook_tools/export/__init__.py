@@ -41,8 +41,8 @@ from sqlalchemy import event, exc
 
 from ..book import BookData, OrderBook
 from ..config import Config
-from ..errors import WorkbookToolsError
-from ..lang import lookup
+from ..errors import WorkbookToolsError, about
+from ..lang import Pair, lookup, said
 from .rows import REFUSAL, ExportProblem, table_rows
 from .sync import TableCounts, sync
 from .tables import BOOK, BOOK_LENGTH, build_metadata, exported_columns, primary_key
@@ -165,9 +165,10 @@ def export_to(engine: sa.Engine, book: OrderBook | BookData, *, name: str | None
 def _checked_name(name: str) -> str:
     name = name.strip()
     if not name:
-        raise ExportError("the book's name (the `book` column) is blank")
+        raise ExportError(("簿名（`book` 列）是空的", "the book's name (the `book` column) is blank"))
     if len(name) > BOOK_LENGTH:
-        raise ExportError(f"the book's name is longer than {BOOK_LENGTH} characters: {name[:40]}…")
+        raise ExportError(said(("簿名超过 {n} 个字符：{start}…", "the book's name is longer than {n} characters: {start}…"),
+                               n=BOOK_LENGTH, start=name[:40]))
     return name
 
 
@@ -185,22 +186,29 @@ def books_in(engine: sa.Engine) -> list[str]:
         raise ExportError(f"{_safe(engine.url)}: {_reason(e)}") from None
 
 
+#: Database URLs to show as examples, in each language.
+_EXAMPLES: Pair = ("sqlite:///book.sqlite 或 postgresql+psycopg://user:pass@host/db",
+                   "sqlite:///book.sqlite or postgresql+psycopg://user:pass@host/db")
+
+
 def connect(url: str | sa.URL) -> sa.Engine:
     """An engine for ``url``; SQLite connections enforce foreign keys."""
     try:
         parsed = sa.make_url(url)
     except exc.ArgumentError:
-        raise ExportError(f"{url}: not a database URL (e.g. sqlite:///book.sqlite or "
-                          "postgresql+psycopg://user:pass@host/db)") from None
+        raise ExportError(about(str(url), (f"不是数据库地址（例如 {_EXAMPLES[0]}）",
+                                           f"not a database URL (e.g. {_EXAMPLES[1]})"))) from None
     shown = _safe(parsed)
     try:
         engine = sa.create_engine(parsed)
     except exc.NoSuchModuleError:
-        raise ExportError(f"{shown}: unknown database kind (e.g. sqlite:///book.sqlite or "
-                          "postgresql+psycopg://user:pass@host/db)") from None
+        raise ExportError(about(shown, (f"不认识的数据库类型（例如 {_EXAMPLES[0]}）",
+                                        f"unknown database kind (e.g. {_EXAMPLES[1]})"))) from None
     except ImportError as e:
-        raise ExportError(f"{shown}: the database driver is not installed ({e.name or e}); for PostgreSQL: "
-                          'pip install "psycopg[binary]"') from None
+        raise ExportError(about(shown, said((
+            "没有安装数据库驱动（{name}）；PostgreSQL 请运行：pip install \"psycopg[binary]\"",
+            "the database driver is not installed ({name}); for PostgreSQL: pip install \"psycopg[binary]\""),
+            name=e.name or e))) from None
     except exc.ArgumentError as e:
         raise ExportError(f"{shown}: {e}") from None
     if engine.dialect.name == "sqlite":
