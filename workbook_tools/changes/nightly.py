@@ -9,9 +9,10 @@ changes to the job's log lines, ``summary.json`` and report folder (changes.html
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import Config
 from ..errors import ConfigError, WorkbookToolsError
@@ -19,6 +20,10 @@ from ..lang import Said
 from ..report import FileResult, Report
 from . import BookChanges, record_changes
 from .report import summary_line, write_html, write_xlsx
+
+if TYPE_CHECKING:
+    from ..settings import Settings
+    from ..validate.isolated import Bounds
 
 HTML_NAME, XLSX_NAME = "changes.html", "changes.xlsx"
 #: The report formats (formats.FORMATS) that have a change report: its file name and writer.
@@ -51,8 +56,9 @@ def check_and_record(path: Path, config: Config, today: date, reports_root: Path
     return result
 
 
-def night_book(path: str | os.PathLike, *, resolve, today: date, reports_root: str | os.PathLike | None = None,
-               now: datetime | None = None, bounds=None, isolate: bool = True) -> FileResult:
+def night_book(path: str | os.PathLike[str], *, resolve: Callable[[Path], Settings], today: date,
+               reports_root: str | os.PathLike[str] | None = None, now: datetime | None = None,
+               bounds: Bounds | None = None, isolate: bool = True) -> FileResult:
     """One book of the night: checked with its own settings (``resolve(path) -> Settings``) and, with
     ``reports_root``, its changes recorded; in a child process within ``bounds`` (validate/isolated.py)
     when ``isolate``. Never raises for anything the book does."""
@@ -70,7 +76,9 @@ def night_book(path: str | os.PathLike, *, resolve, today: date, reports_root: s
     from ..validate.isolated import Failed, call_isolated
 
     try:
-        return call_isolated(check_and_record, *args, bounds=bounds, name=f"orderbook-validate-{path.name}")
+        result: FileResult = call_isolated(check_and_record, *args, bounds=bounds,
+                                           name=f"orderbook-validate-{path.name}")
+        return result
     except Failed as exc:
         result = FileResult.unreadable(path, exc.reason)
         result.settings, result.settings_zh = settings.label, settings.describe("zh")
@@ -100,7 +108,7 @@ def file_extras(result: FileResult, lang: str = "zh") -> dict[str, Any]:
     return out
 
 
-def write_change_reports(report: Report, folder: str | os.PathLike, lang: str = "zh",
+def write_change_reports(report: Report, folder: str | os.PathLike[str], lang: str = "zh",
                          formats: tuple[str, ...] = tuple(CHANGE_REPORTS)) -> list[Path]:
     """The change report of each of ``formats`` that has one (``CHANGE_REPORTS``: changes.html,
     changes.xlsx) in ``folder``, when the night compared a book with an earlier night."""

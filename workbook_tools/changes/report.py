@@ -9,13 +9,14 @@ Choice values are shown as the book shows them (已发货, not ``shipped``).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..choices import choice_lists, label_of
+from ..choices import ChoiceLists, choice_lists, label_of
 from ..config import Config
 from ..formats.labels import code_title
 from ..lang import COLON, COMMA, SEMICOLON, lookup, pick, say
@@ -23,14 +24,20 @@ from ..schema import SHEET_BY_KEY, SHEETS
 from .diff import ADDED, CHANGED, DELETED, RowChange
 from .rules import show
 
+if TYPE_CHECKING:
+    from xlsxwriter.format import Format
+    from xlsxwriter.worksheet import Worksheet
+
+    from . import BookChanges
+
 _KIND_WORDS = {ADDED: ("新增", "added"), CHANGED: ("修改", "changed"), DELETED: ("删除", "deleted")}
 
 
-def _lists(config: Config | None):
+def _lists(config: Config | None) -> ChoiceLists:
     return choice_lists(config or Config())
 
 
-def value_text(sheet_key: str, key: str, v: Any, lang: str, lists) -> str:
+def value_text(sheet_key: str, key: str, v: Any, lang: str, lists: ChoiceLists) -> str:
     """A value as the book shows it: choices as their label, dates as YYYY-MM-DD."""
     col = SHEET_BY_KEY[sheet_key].column(key)
     if col.choices and isinstance(v, str):
@@ -38,7 +45,7 @@ def value_text(sheet_key: str, key: str, v: Any, lang: str, lists) -> str:
     return "" if v is None else show(v, lang)
 
 
-def summary_line(changes, lang: str = "zh") -> str:
+def summary_line(changes: BookChanges, lang: str = "zh") -> str:
     """One line per book: what changed since the night compared with."""
     c = changes.counts()
     if changes.since is None:
@@ -57,7 +64,7 @@ def row_place(c: RowChange, lang: str) -> str:
     return f"{name}!{c.row}"
 
 
-def change_body(c: RowChange, lang: str = "zh", lists=None) -> str:
+def change_body(c: RowChange, lang: str = "zh", lists: ChoiceLists | None = None) -> str:
     """What changed: ``数量 3 → 5；单价 …``; for a deleted row, every value it had ("" for a new row)."""
     lists = lists or _lists(None)
     sheet = SHEET_BY_KEY[c.sheet]
@@ -72,12 +79,12 @@ def change_body(c: RowChange, lang: str = "zh", lists=None) -> str:
     return ""
 
 
-def rule_names(codes, lang: str = "zh") -> str:
+def rule_names(codes: Iterable[str], lang: str = "zh") -> str:
     """The findings' rules by name in ``lang`` (已付款或已发货订单的行被删除): people read names, JSON keeps the codes."""
     return say(lang, COMMA).join(code_title(code, lang) for code in codes)
 
 
-def change_text(c: RowChange, lang: str = "zh", lists=None) -> str:
+def change_text(c: RowChange, lang: str = "zh", lists: ChoiceLists | None = None) -> str:
     """One line: ``修改 订单明细!5 SO… / P1001：数量 3 → 5``; a deleted row with all its values."""
     head = f"{lookup(_KIND_WORDS, c.kind, lang)} {row_place(c, lang)} {c.key}"
     body = change_body(c, lang, lists)
@@ -85,7 +92,8 @@ def change_text(c: RowChange, lang: str = "zh", lists=None) -> str:
     return f"{head}{say(lang, COLON)}{body}{codes}" if body else f"{head}{codes}"
 
 
-def change_lines(changes, lang: str = "zh", config: Config | None = None, *, limit: int | None = None) -> list[str]:
+def change_lines(changes: BookChanges, lang: str = "zh", config: Config | None = None, *,
+                 limit: int | None = None) -> list[str]:
     lists = _lists(config)
     rows = changes.rows if limit is None else changes.rows[:limit]
     out = [f"  {change_text(c, lang, lists)}" for c in rows]
@@ -123,7 +131,7 @@ _HTML_HEAD = (("变更", "change"), ("工作表", "sheet"), ("行", "row"), ("�
               ("问题", "finding"))
 
 
-def render_html(all_changes: list, lang: str = "zh", config: Config | None = None) -> str:
+def render_html(all_changes: list[BookChanges], lang: str = "zh", config: Config | None = None) -> str:
     """One self-contained page: per book the changes, then the deleted rows as tables to copy back."""
     lists = _lists(config)
     title = pick(lang, "变更报告", "Change report")
@@ -153,7 +161,8 @@ def render_html(all_changes: list, lang: str = "zh", config: Config | None = Non
     return "\n".join(out) + "\n"
 
 
-def write_html(all_changes: list, path: str | os.PathLike, lang: str = "zh", config: Config | None = None) -> Path:
+def write_html(all_changes: list[BookChanges], path: str | os.PathLike[str], lang: str = "zh",
+               config: Config | None = None) -> Path:
     from ..safe_io import atomic_path
 
     path = Path(path)
@@ -165,7 +174,7 @@ def write_html(all_changes: list, path: str | os.PathLike, lang: str = "zh", con
 # ------------------------------------------------------------------------------------------ Excel
 
 
-def _cell(ws, r: int, c: int, v: Any, fmt) -> None:
+def _cell(ws: Worksheet, r: int, c: int, v: Any, fmt: dict[str, Format]) -> None:
     if v is None or v == "":
         return
     if isinstance(v, bool):
@@ -184,7 +193,8 @@ _XLSX_HEAD = (("订单簿", "book"), ("自", "since"), ("至", "night"), ("变�
               ("行", "row"), ("编号", "key"), ("列", "column"), ("原值", "old"), ("新值", "new"), ("问题", "finding"))
 
 
-def write_xlsx(all_changes: list, path: str | os.PathLike, lang: str = "zh", config: Config | None = None) -> Path:
+def write_xlsx(all_changes: list[BookChanges], path: str | os.PathLike[str], lang: str = "zh",
+               config: Config | None = None) -> Path:
     """变更 (every change) and, per data sheet with deleted rows, those rows ready to paste back."""
     from ..outputs import xlsx_workbook
     from ..template.styles import TEXT_AS_TEXT
@@ -198,8 +208,8 @@ def write_xlsx(all_changes: list, path: str | os.PathLike, lang: str = "zh", con
                "title": wb.add_format({"bold": True})}
         ws = wb.add_worksheet(pick(lang, "变更", "Changes"))
         head = [say(lang, h) for h in _XLSX_HEAD]
-        for c, h in enumerate(head):
-            ws.write_string(0, c, h, fmt["head"])
+        for n, h in enumerate(head):
+            ws.write_string(0, n, h, fmt["head"])
         r = 1
         for ch in all_changes:
             for c in ch.rows:
@@ -211,8 +221,8 @@ def write_xlsx(all_changes: list, path: str | os.PathLike, lang: str = "zh", con
                               c.row if c.row else c.old_row, c.key, sheet.column(key).header(lang) if key else "",
                               value_text(c.sheet, key, old, lang, lists) if key else "",
                               value_text(c.sheet, key, new, lang, lists) if key else "", rule_names(c.codes, lang)]
-                    for col, v in enumerate(values):
-                        _cell(ws, r, col, v, fmt)
+                    for n, v in enumerate(values):
+                        _cell(ws, r, n, v, fmt)
                     r += 1
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, max(r - 1, 1), len(head) - 1)
@@ -228,15 +238,15 @@ def write_xlsx(all_changes: list, path: str | os.PathLike, lang: str = "zh", con
             r = 0
             for ch, gone in blocks:
                 ws.write_string(r, 0, f"{ch.book}  {ch.since or ''} → {ch.night or ''}", fmt["title"])
-                for c, col in enumerate(sheet.inputs):
-                    ws.write_string(r + 1, c, col.header(lang), fmt["head"])
+                for n, col in enumerate(sheet.inputs):
+                    ws.write_string(r + 1, n, col.header(lang), fmt["head"])
                 r += 2
                 for change in gone:
-                    for c, col in enumerate(sheet.inputs):
+                    for n, col in enumerate(sheet.inputs):
                         v = change.values.get(col.key)
                         if col.choices and isinstance(v, str):
                             v = label_of(lists[col.choices], v, lang)
-                        _cell(ws, r, c, v, fmt)
+                        _cell(ws, r, n, v, fmt)
                     r += 1
                 r += 1
             ws.set_column(0, len(sheet.inputs) - 1, 14)

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..choices import choice_lists, label_of
+from ..choices import ChoiceLists, choice_lists, label_of
 from ..config import Config
 from ..derive import ZERO
 from ..lang import LANGS, Pair, label, pick, say
@@ -21,6 +21,10 @@ from ..template.printing import page_setup
 from ..template.styles import TEXT_AS_TEXT
 from .history import CustomerProfile
 from .rfm import SEGMENT_BY_VALUE, SEGMENTS
+
+if TYPE_CHECKING:
+    from xlsxwriter import Workbook
+    from xlsxwriter.format import Format
 
 SHEET_NAMES = {"profiles": ("客户档案", "Customer history"), "segments": ("客户分层", "Segments")}
 HEADER_FILL, HEADER_FONT = "#1F4E78", "#FFFFFF"
@@ -53,7 +57,7 @@ def _favourites_text(p: CustomerProfile) -> str:
     return "；".join(f"{f.sku} {f.name} ×{f.quantity}".replace("  ", " ") for f in p.favourites)
 
 
-def _attr(key, zh, en, kind, width) -> OutColumn:
+def _attr(key: str, zh: str, en: str, kind: str, width: float) -> OutColumn:
     return OutColumn(key, zh, en, kind, width, lambda p: getattr(p, key))
 
 
@@ -106,7 +110,7 @@ _NOTES: tuple[Pair, ...] = (
 )
 
 
-def write_customer_history(profiles: list[CustomerProfile], path: str | os.PathLike, lang: str = "zh", *,
+def write_customer_history(profiles: list[CustomerProfile], path: str | os.PathLike[str], lang: str = "zh", *,
                            config: Config | None = None, today: date | None = None) -> Path:
     """Write the customer history workbook to ``path`` (atomically) and return the path."""
     if lang not in LANGS:
@@ -121,7 +125,7 @@ def write_customer_history(profiles: list[CustomerProfile], path: str | os.PathL
     return path
 
 
-def _formats(wb) -> dict:
+def _formats(wb: Workbook) -> dict[str, Format]:
     base = {"valign": "top", "font_size": 10}
     out = {
         "head": wb.add_format({**base, "bold": True, "bg_color": HEADER_FILL, "font_color": HEADER_FONT,
@@ -139,7 +143,8 @@ def _formats(wb) -> dict:
     return out
 
 
-def _profiles_sheet(wb, fmt, profiles: list[CustomerProfile], lang: str, lists, company: str) -> None:
+def _profiles_sheet(wb: Workbook, fmt: dict[str, Format], profiles: list[CustomerProfile], lang: str,
+                    lists: ChoiceLists, company: str) -> None:
     ws = wb.add_worksheet(say(lang, SHEET_NAMES["profiles"]))
     for c, col in enumerate(COLUMNS):
         ws.write_string(0, c, col.header(lang), fmt["head"])
@@ -170,7 +175,8 @@ def _profiles_sheet(wb, fmt, profiles: list[CustomerProfile], lang: str, lists, 
     ws.activate()
 
 
-def _segments_sheet(wb, fmt, profiles: list[CustomerProfile], lang: str, today: date | None, company: str) -> None:
+def _segments_sheet(wb: Workbook, fmt: dict[str, Format], profiles: list[CustomerProfile], lang: str,
+                    today: date | None, company: str) -> None:
     ws = wb.add_worksheet(say(lang, SHEET_NAMES["segments"]))
     heads = (("客户分层", "Segment", 18), ("规则", "Rule", 44), ("客户数", "Customers", 10), ("占比", "Share", 9),
              ("累计消费金额", "Total spent", 16), ("未付余额", "Open balance", 14))

@@ -13,7 +13,10 @@ import math
 import os
 import re
 import unicodedata
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..choices import choice_lists, label_of
 from ..config import Config
@@ -24,6 +27,11 @@ from ..template.styles import TEXT_AS_TEXT
 from .model import Statement
 from .texts import day_text, goods_summary, header, money_text, w
 
+if TYPE_CHECKING:
+    from xlsxwriter import Workbook
+    from xlsxwriter.format import Format
+    from xlsxwriter.worksheet import Worksheet
+
 #: Column widths A–H: date, number, description (wide), three amounts, due date, days / notes.
 WIDTHS = (14, 15, 26, 12.5, 12.5, 12.5, 12, 9)
 LAST = len(WIDTHS) - 1
@@ -32,7 +40,7 @@ KEYWORD = "orderbook:statement"
 
 
 class _Formats:
-    def __init__(self, wb):
+    def __init__(self, wb: Workbook) -> None:
         add = wb.add_format
         line = {"border": 1, "border_color": "#BFBFBF", "valign": "vcenter"}
         self.company = add({"bold": True, "font_size": 16, "align": "center", "valign": "vcenter"})
@@ -56,14 +64,14 @@ class _Formats:
         self.small = add({"text_wrap": True, "valign": "top", "font_size": 9, "font_color": "#595959"})
 
 
-def file_name(book: str | os.PathLike, st: Statement, n: int = 1) -> str:
+def file_name(book: str | os.PathLike[str], st: Statement, n: int = 1) -> str:
     """``<book>.statement-2026-10-C0001.xlsx`` (names.py: the book's outputs by kind, then month, then
     customer; ``-2`` … after the customer when ``n`` > 1); characters a file name cannot hold become ``_``."""
     cid = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", st.customer.customer_id.strip()) or "_"
     return output_name(book, "statement", f"{st.month}-{cid}" + (f"-{n}" if n > 1 else ""))
 
 
-def write_statement(st: Statement, path: str | os.PathLike, lang: str = "zh", *,
+def write_statement(st: Statement, path: str | os.PathLike[str], lang: str = "zh", *,
                     config: Config | None = None) -> Path:
     """Write ``st`` as a workbook at ``path`` (atomically, tagged ``statement``) and return the path."""
     if lang not in LANGS:
@@ -81,13 +89,13 @@ def write_statement(st: Statement, path: str | os.PathLike, lang: str = "zh", *,
 
 
 class _Writer:
-    def __init__(self, ws, f: _Formats, st: Statement, lang: str, config: Config):
+    def __init__(self, ws: Worksheet, f: _Formats, st: Statement, lang: str, config: Config) -> None:
         self.ws, self.f, self.st, self.lang, self.config = ws, f, st, lang, config
         self.r = 0
         lists = choice_lists(config)
         self.methods, self.terms = lists["payment_method"], lists["payment_terms"]
 
-    def t(self, key: str, **fields) -> str:
+    def t(self, key: str, **fields: object) -> str:
         return w(key, self.lang, **fields)
 
     def write(self) -> None:
@@ -104,7 +112,7 @@ class _Writer:
 
     # --- blocks, each from self.r on, leaving self.r at the next free row
 
-    def _span(self, first: int, last: int, text: str, fmt) -> None:
+    def _span(self, first: int, last: int, text: str, fmt: Format) -> None:
         if first == last:
             self.ws.write_string(self.r, first, text, fmt)
         else:
@@ -144,7 +152,7 @@ class _Writer:
     def _term(self, terms: str) -> str:
         return label_of(self.terms, terms, self.lang)
 
-    def _due_note(self, terms: str, due) -> str:
+    def _due_note(self, terms: str, due: date | None) -> str:
         """"应付 2026-11-30", or "发货后起算" for an order on terms counted from a shipment not made
         yet; the order's terms first when they are not the customer's usual ones."""
         term = self.config.payment_term(terms)
@@ -188,8 +196,9 @@ class _Writer:
         self._row(st.end, "", self.t("closing"), None, None, st.closing, "", bold=True)
         self.r += 1
 
-    def _row(self, day, number, text, charge, receipt, balance, note, *, bold=False, total=False,
-             detail=False) -> None:
+    def _row(self, day: date | None, number: str, text: str, charge: Decimal | None, receipt: Decimal | None,
+             balance: Decimal | None, note: str, *, bold: bool = False, total: bool = False,
+             detail: bool = False) -> None:
         ws, f = self.ws, self.f
         text_fmt = f.total_text if total else f.bold_text if bold else f.detail if detail else f.text
         money_fmt = f.total_money if total else f.bold_money if bold else f.money
@@ -316,7 +325,10 @@ class _Writer:
         ws.fit_to_pages(1, 0)
         ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.7)
         ws.center_horizontally()
-        esc = lambda s: s.replace("&", "&&")
+
+        def esc(s: str) -> str:  # a page header's "&" starts a code: "&&" is the character
+            return s.replace("&", "&&")
+
         ws.set_header(f"&L&8{esc(self.config.company_name)}"
                       f"&R&8{esc(w('file_title', self.lang))} {esc(st.customer.name)} {st.month}")
         ws.set_footer(f"&C&8{self.t('page')}")
