@@ -39,10 +39,11 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from .changes.nightly import change_lines, file_extras, night_book, write_change_reports
 from .config import Config
-from .errors import OutputError, WorkbookToolsError
+from .errors import OutputError, WorkbookToolsError, about, os_reason
 from .formats import FILE_FORMATS, FORMATS
 from .formats.labels import file_line, rows_read, totals, word
 from .formats.text import inert, shown_path
+from .lang import COLON, Said, label, say
 from .report import FileResult, Report
 from .safe_io import atomic_path, current_umask
 from .settings import Settings, settings_resolver
@@ -122,7 +123,7 @@ def run_nightly(folder: str | os.PathLike[str], *, reports_root: str | os.PathLi
     if jobs < 1:
         raise ValueError("jobs must be at least 1")
     if not folder.is_dir():
-        raise WorkbookToolsError(f"{shown_path(folder)}: not a folder")
+        raise WorkbookToolsError(about(shown_path(folder), ("不是文件夹", "not a folder")))
     check_reports_location(folder, reports_root)
     resolve = settings_resolver(root=folder, fixed=config)
     now = now or datetime.now()
@@ -204,7 +205,9 @@ def _write_day(report: Report, skipped: list[Skipped], day_dir: Path, formats: t
         tmp = Path(tempfile.mkdtemp(prefix=f".{day_dir.name}.partial-", dir=root))
         _mark(tmp, today)
     except OSError as exc:
-        raise OutputError(f"cannot write reports in {shown_path(root)}: {exc.strerror or exc}") from exc
+        why = os_reason(exc)
+        raise OutputError(Said(f"无法在 {shown_path(root)} 中写入报告：{why.zh}",
+                               f"cannot write reports in {shown_path(root)}: {why.en}")) from exc
     try:
         written: list[Path] = []
         copies: dict[int, str] = {}
@@ -224,8 +227,9 @@ def _write_day(report: Report, skipped: list[Skipped], day_dir: Path, formats: t
         old = None
         if day_dir.exists():
             if not is_report_folder(day_dir):
-                raise OutputError(f"{shown_path(day_dir)}: 已存在，不是本程序的报告文件夹，未改动 / exists and is not a report "
-                                  "folder orderbook made: left as it is; choose another reports folder")
+                raise OutputError(about(shown_path(day_dir), (
+                    "已存在，不是本程序的报告文件夹，未改动；请换一个报告文件夹",
+                    "exists and is not a report folder orderbook made: left as it is; choose another reports folder")))
             old = Path(tempfile.mkdtemp(prefix=f".{day_dir.name}.old-", dir=root))
             _mark(old, today)
             day_dir.rename(old / day_dir.name)
@@ -265,7 +269,8 @@ def _xlsx(report: Report, out_dir: Path, lang: str, bounds: Bounds | None) -> tu
         except OutputError:
             raise
         except (*DAMAGED, InvalidFileException, Failed) as exc:  # a book we could read but not copy must not stop the others
-            notes[i] = f"{word('no_copy', lang)}: {inert(exc)}"
+            why = label(exc.reason, lang) if isinstance(exc, Failed) else str(exc)
+            notes[i] = word("no_copy", lang) + say(lang, COLON) + inert(why)
     copies = {i: names[i] for i in plans}
     write_summary(report, report_path, lang, plans=plans, copies=copies, notes=notes)
     return [report_path, *written], copies
