@@ -25,6 +25,7 @@ from typing import Any
 from ..book import OrderBook
 from ..config import Config
 from ..findings import Finding
+from ..lang import pick
 from .diff import ADDED, CHANGED, DELETED, KINDS, RowChange, diff_snapshots
 from .rules import change_findings
 from .snapshot import Snapshot, SnapshotStore, snapshot_of, snapshot_path
@@ -42,8 +43,14 @@ class BookChanges:
     night: date | None
     rows: list[RowChange] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-    #: Why the changes could not be recorded (the snapshot file could not be written …), if so.
+    #: Why the changes could not be recorded (the snapshot file could not be written …), if so: the
+    #: English (JSON's ``error``), and ``error_zh`` the same in Chinese.
     error: str | None = None
+    error_zh: str | None = None
+
+    def error_text(self, lang: str) -> str | None:
+        """Why the changes could not be recorded, in ``lang``."""
+        return pick(lang, self.error_zh or self.error or "", self.error or "") or None
 
     def counts(self) -> Counter[str]:
         """``{"added": n, "changed": n, "deleted": n}`` (rows)."""

@@ -50,7 +50,7 @@ def check_and_record(path: Path, config: Config, today: date, reports_root: Path
     try:
         changes = record_changes(path, book, reports_root=reports_root, night=today, taken=now, settings=settings)
     except WorkbookToolsError as exc:
-        changes = BookChanges(Path(path), None, today, error=str(exc))
+        changes = BookChanges(Path(path), None, today, error=exc.said.en, error_zh=exc.said.zh)
     result.findings.extend(changes.findings)
     result.changes = changes
     return result
@@ -94,7 +94,7 @@ def change_lines(report: Report, lang: str = "zh") -> list[str]:
     for r in report.files:
         ch = r.changes
         if ch is not None and (ch.error or ch.since is not None):
-            out.append(f"{shown_path(r.path)}  {inert(ch.error or summary_line(ch, lang))}")
+            out.append(f"{shown_path(r.path)}  {inert(ch.error_text(lang) or summary_line(ch, lang))}")
     return out
 
 

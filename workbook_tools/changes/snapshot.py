@@ -27,8 +27,9 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from ..book import OrderBook
-from ..errors import OutputError
+from ..errors import OutputError, about, os_reason
 from ..export.tables import sql_type
+from ..lang import Said, said
 from ..schema import SHEETS, TEXT_TYPES, Column, T
 
 if TYPE_CHECKING:
@@ -176,7 +177,8 @@ class SnapshotStore:
                     os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, mode))
                     os.chmod(self.path, mode)
             except OSError as exc:
-                raise OutputError(f"cannot write {self.path}: {exc.strerror or exc}") from exc
+                why = os_reason(exc)
+                raise OutputError(Said(f"无法写入 {self.path}：{why.zh}", f"cannot write {self.path}: {why.en}")) from exc
         self.engine = sa.create_engine(sa.URL.create("sqlite", database=str(self.path)))
         try:
             with self.engine.begin() as conn:
@@ -187,7 +189,8 @@ class SnapshotStore:
                 METADATA.create_all(conn)
         except sa.exc.SQLAlchemyError as exc:
             self.engine.dispose()
-            raise OutputError(f"{self.path}: cannot use the snapshot file ({_reason(exc)})") from None
+            raise OutputError(about(self.path, said(("无法使用快照文件（{why}）", "cannot use the snapshot file ({why})"),
+                                                    why=_reason(exc)))) from None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -267,7 +270,8 @@ class SnapshotStore:
                          "codes": ",".join(c.codes)}
                         for n, c in enumerate(changes)])
         except sa.exc.SQLAlchemyError as exc:
-            raise OutputError(f"{self.path}: cannot write the snapshot ({_reason(exc)})") from None
+            raise OutputError(about(self.path, said(("无法写入快照（{why}）", "cannot write the snapshot ({why})"),
+                                                    why=_reason(exc)))) from None
 
     def history(self, since: date | None = None) -> list[tuple[date, date | None, list[RowChange]]]:
         """(night, the night it was compared with, [RowChange]) of every logged night from ``since`` on."""
