@@ -43,7 +43,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..config import load_toml_model
-from ..errors import ConfigError
+from ..errors import ConfigError, about
 from ..schema import SHEET_BY_KEY
 
 #: Derived fields a source may still give: the products' stock on hand (sets the opening stock).
@@ -239,5 +239,6 @@ def load_mapping(path: str | os.PathLike[str]) -> Mapping:
     path = Path(path)
     mapping = load_toml_model(path, Mapping, MappingError, ("导入映射文件", "mapping file"))
     if not mapping.target:
-        raise MappingError(f"{path}: no [[target]] tables: nothing says where the rows go")
+        raise MappingError(about(path, ("没有 [[target]] 表：没有写明各行导入到哪里",
+                                        "no [[target]] tables: nothing says where the rows go")))
     return mapping.model_copy(update={"path": path})

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..choices import Choice
 from ..config import Config
+from ..lang import Said
 from ..read.coerce import Bad, Dates, converter, to_int, to_text
 from ..read.columns import convert_column
 from ..read.headers import header_map
@@ -81,14 +82,18 @@ def resolve_fields(target: Target, source: SourceTable, config: Config) -> dict[
     for name, spec in specs.items():
         for col in spec.source_columns():
             if source.column(col) is None:
-                raise MappingError(f"{source.name}: no column {col!r} for {sheet.key}.{name} "
-                                   f"(the file has: {', '.join(source.header)})")
+                raise MappingError(Said(f"{source.name}：没有 {sheet.key}.{name} 要的列 {col!r}"
+                                        f"（文件中的列：{'、'.join(source.header)}）",
+                                        f"{source.name}: no column {col!r} for {sheet.key}.{name} "
+                                        f"(the file has: {', '.join(source.header)})"))
     for rule in list(target.skip):
         if source.column(rule.column) is None:
-            raise MappingError(f"{source.name}: no column {rule.column!r} for a skip rule of {sheet.key}")
+            raise MappingError(Said(f"{source.name}：没有 {sheet.key} 的跳过规则要的列 {rule.column!r}",
+                                    f"{source.name}: no column {rule.column!r} for a skip rule of {sheet.key}"))
     for col in target.require:
         if source.column(col) is None:
-            raise MappingError(f"{source.name}: no column {col!r} required by target {sheet.key}")
+            raise MappingError(Said(f"{source.name}：没有 {sheet.key} 必需的列 {col!r}",
+                                    f"{source.name}: no column {col!r} required by target {sheet.key}"))
     return specs
 
 
