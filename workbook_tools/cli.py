@@ -32,7 +32,7 @@ from .commands.common import (
 from .commands.speak import current_lang
 from .config import DEFAULT_CONFIG_NAME, Config, write_default_config
 from .formats import FILE_FORMATS, FORMATS, TERMINAL
-from .lang import COLON, ENUM_COMMA, joined, norm, pick, say
+from .lang import COLON, ENUM_COMMA, joined, norm, pick, said, say
 from .perf import bulk
 
 if TYPE_CHECKING:
@@ -316,12 +316,13 @@ def config_set(book: Path, assignments: tuple[str, ...], force: bool) -> None:
     """Change the settings stored in BOOK, e.g. `orderbook config set 订单簿.xlsx currency_symbol=$
     thresholds.overdue_grace_days=5` (dotted keys as in orderbook.toml; lists as TOML: ["a", "b"]).
     Only the book's document properties change; every sheet stays as it is."""
-    from .errors import ConfigError
+    from .errors import ConfigError, about
     from .outputs import looks_like_book
     from .settings import assign, read_stored, setting_text, store_settings
 
     if not looks_like_book(book):
-        raise ConfigError(f"{book}: not an order book (no 订单簿 sheets found): its settings are not changed")
+        raise ConfigError(about(book, ("不是订单簿（没有订单簿的工作表），未改动它的设置",
+                                       "not an order book (no 订单簿 sheets found): its settings are not changed")))
     old = read_stored(book)
     base = old if old is not None else load_settings(book, None, stored=False).config
     new = assign(base, assignments)
@@ -362,15 +363,17 @@ def changes(book: Path, since: date | None, reports_root: Path, as_json: bool, l
 
     from .changes import change_history, pending_changes
     from .changes.report import change_lines, summary_line
-    from .errors import WorkbookToolsError
+    from .errors import WorkbookToolsError, about
     from .read import read_book
 
     settings = load_settings(book, config_path)
     lang = lang or settings.config.language
     history = change_history(book, reports_root=reports_root, since=since)
     if history is None:
-        raise WorkbookToolsError(f"{book}: no snapshot under {reports_root / 'snapshots'}: the nightly job keeps one "
-                                 f"(orderbook nightly FOLDER --reports {reports_root})")
+        raise WorkbookToolsError(about(book, said((
+            "{where} 下没有它的快照：快照由每晚的检查保存（orderbook nightly FOLDER --reports {root}）",
+            "no snapshot under {where}: the nightly job keeps one (orderbook nightly FOLDER --reports {root})"),
+            where=reports_root / "snapshots", root=reports_root)))
     now = pending_changes(book, read_book(book, config=settings.config), reports_root=reports_root)
     if as_json:
         click.echo(json.dumps({"book": str(book), "settings": settings.label,
