@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import OutputError
-from ..lang import Pair, lookup, pick, say
+from ..errors import OutputError, os_reason
+from ..lang import Pair, Said, lookup, pick, say
 from ..outputs import xlsx_workbook
 from ..safe_io import atomic_path
 from ..template.styles import TEXT_AS_TEXT
@@ -91,7 +91,8 @@ def write_rejects_csv(rejects: list[Reject], path: Path, lang: str = "zh") -> Pa
             for r in rejects:
                 out.writerow([csv_safe(_shown(v)) if not isinstance(v, int) else v for v in r.cells()])
     except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        why = os_reason(exc)
+        raise OutputError(Said(f"无法写入 {path}：{why.zh}", f"cannot write {path}: {why.en}")) from exc
     return path
 
 

@@ -26,7 +26,7 @@ from ..dates import day as _day
 from ..derive import ZERO, Derived, cents, derive
 from ..errors import WorkbookToolsError
 from ..keys import normalise
-from ..lang import said
+from ..lang import Said, said
 from ..receivables import (
     Allocation,
     Bucket,
@@ -249,8 +249,8 @@ def customer_statements(data: BookData, month: Month | str, *, config: Config | 
         wanted, keep_idle = list(dict.fromkeys(_key(c) for c in customers)), True
         unknown = [c for c, k in zip(customers, wanted) if k not in book_customers]
         if unknown:
-            raise StatementError(f"客户编号 {', '.join(unknown)} 不在客户表中 / no customer {', '.join(unknown)} "
-                                 f"on the Customers sheet")
+            raise StatementError(Said(f"客户编号 {'、'.join(unknown)} 不在客户表中",
+                                      f"no customer {', '.join(unknown)} on the Customers sheet"))
 
     customer_of_order: dict[str, str] = {}
     for o in data["orders"]:

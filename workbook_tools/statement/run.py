@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from ..config import Config
-from ..errors import OutputError
+from ..errors import OutputError, about
 from ..names import output_path
 from ..outputs import check_output
 from ..summary.months import Month
@@ -49,7 +49,8 @@ def run_statements(book: str | os.PathLike[str], month: str, *, out_dir: str | o
         require_soffice()  # before any work: the user asked for PDFs
     folder = Path(out_dir) if out_dir is not None else default_folder(book, parsed)
     if folder.exists() and not folder.is_dir():
-        raise OutputError(f"{folder}: 不是文件夹 / is not a folder: -o names the folder the statements go to")
+        raise OutputError(about(folder, ("不是文件夹：-o 指的是放对账单的文件夹",
+                                         "is not a folder: -o names the folder the statements go to")))
     statements = customer_statements(read_book(book, config=config).data(), parsed, config=config,
                                      customers=customers, today=today)
     targets, taken = [], set()
