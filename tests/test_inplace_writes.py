@@ -25,6 +25,7 @@ from staff_books import (
 )
 
 from workbook_tools.importer import import_rows
+from workbook_tools.lang import Said
 from workbook_tools.read import read_book
 from workbook_tools.validate import validate_book
 
@@ -270,7 +271,8 @@ def test_rows_imported_past_the_prepared_ones_get_formulas_and_rows_are_prepared
                     [[order, sku, "1", "10"] for sku in skus])
     result = import_rows(csv, book, sheet="order_lines", today=TODAY)
     assert result.counts["order_lines"]["add"] == len(skus) == 30
-    assert result.notes == ["prepared rows added again on order_lines (orderbook extend)"]
+    assert result.notes == [Said("已在 订单明细 重新预置行（orderbook extend）",
+                                 "prepared rows added again on Order lines (orderbook extend)")]
     after = read_book(book)
     lines = after["order_lines"]
     assert lines.row_numbers[-1] > last_prepared

@@ -158,10 +158,14 @@ def test_a_damaged_copy_is_one_line_and_that_book_is_unreadable(book):
             pkg.write_to(out)
     with pytest.raises(ConfigError, match="settings stored in the book .* not valid JSON"):
         read_stored(data)
-    result = run("validate", data, "--today", TODAY)
+    result = run("validate", data, "--today", TODAY)  # the report's language: Chinese
     assert result.exit_code == 2 and "Traceback" not in result.output
     said = " ".join(result.output.split())  # as one line, however wide the terminal wrapped it
-    assert "settings stored in the book (orderbook:settings) cannot be used" in said
+    assert "订单簿中保存的设置（orderbook:settings）无法使用：不是有效的 JSON" in said and "cannot be used" not in said
+    result = run("validate", data, "--today", TODAY, "--lang", "en")
+    said = " ".join(result.output.split())
+    assert "settings stored in the book (orderbook:settings) cannot be used: not valid JSON" in said
+    assert "无法使用" not in said
 
 
 # ------------------------------------------------------------------------------------ precedence

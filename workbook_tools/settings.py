@@ -37,7 +37,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from .config import DEFAULT_CONFIG_NAME, Config, load_config
-from .errors import ConfigError, OutputError
+from .config_messages import first_problem
+from .errors import ConfigError, OutputError, about
+from .lang import Said, said
 
 ENV = "ORDERBOOK_CONFIG"
 PROPERTY = "orderbook:settings"
@@ -212,21 +214,22 @@ def stored_text(properties: Mapping[str, str]) -> str | None:
 
 def parse_stored(text: str, where: str) -> Config:
     """The ``Config`` of a stored copy; ConfigError naming ``where`` when it cannot be used."""
-    def bad(why: str) -> ConfigError:
-        return ConfigError(f"{where}: the settings stored in the book ({PROPERTY}) cannot be used: {why}; "
-                           "store them again with `orderbook config set` or give --config")
+    def bad(why: Said) -> ConfigError:
+        return ConfigError(about(where, said(
+            (f"订单簿中保存的设置（{PROPERTY}）无法使用：{{zh}}；请用 `orderbook config set` 重新保存，或加 --config",
+             f"the settings stored in the book ({PROPERTY}) cannot be used: {{en}}; "
+             "store them again with `orderbook config set` or give --config"), zh=why.zh, en=why.en)))
 
     try:
         data = json.loads(text)
     except ValueError as exc:
-        raise bad(f"not valid JSON ({exc})") from None
+        raise bad(Said(f"不是有效的 JSON（{exc}）", f"not valid JSON ({exc})")) from None
     if not isinstance(data, dict):
-        raise bad("not a JSON object")
+        raise bad(Said("不是 JSON 对象", "not a JSON object"))
     try:
         return Config.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        raise bad(f"{'.'.join(str(p) for p in first['loc'])}: {first['msg'].removeprefix('Value error, ')}") from None
+        raise bad(first_problem(exc)) from None
 
 
 def _properties(path: Path) -> dict[str, str] | None:
@@ -265,7 +268,9 @@ def assign(config: Config, assignments: Iterable[str]) -> Config:
         key, sep, raw = item.partition("=")
         key = key.strip()
         if not sep or not key:
-            raise ConfigError(f"{item!r}: write key=value, e.g. currency_symbol=$ or thresholds.overdue_grace_days=5")
+            raise ConfigError(said(("{item!r}：请写成 名称=值，例如 currency_symbol=$ 或 thresholds.overdue_grace_days=5",
+                                    "{item!r}: write key=value, e.g. currency_symbol=$ or "
+                                    "thresholds.overdue_grace_days=5"), item=item))
         parent, last = _walk(data, key)
         current = parent.get(last) if isinstance(parent, dict) else parent[last]
         value: Any = raw
@@ -278,9 +283,7 @@ def assign(config: Config, assignments: Iterable[str]) -> Config:
         try:
             Config.model_validate(data)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            raise ConfigError(f"{where}: {first['msg'].removeprefix('Value error, ')}") from None
+            raise ConfigError(first_problem(exc)) from None
     return Config.model_validate(data)
 
 
@@ -308,12 +311,18 @@ def _walk(data: dict, key: str) -> tuple[Any, Any]:
                 return node, int(step)
             node = node[int(step)]
         else:
-            done = ".".join(steps[:n])
-            known = (", ".join(node) if isinstance(node, dict)
-                     else f"0–{len(node) - 1}" if isinstance(node, list) else "")
-            raise ConfigError(f"{key}: no such setting" + (f" under {done}" if done else "")
-                              + (f" (there: {known})" if known else ""))
-    raise ConfigError(f"{key}: no such setting")
+            raise ConfigError(_no_such(key, ".".join(steps[:n]), node))
+    raise ConfigError(_no_such(key, "", None))
+
+
+def _no_such(key: str, done: str, node: Any) -> Said:
+    """``nope: no such setting under lists (there: carriers, …)``, in both languages."""
+    known = (", ".join(node) if isinstance(node, dict)
+             else f"0–{len(node) - 1}" if isinstance(node, list) else "")
+    zh = f"{key}：没有这个设置项" + (f"（{done} 下可用：{known}）" if done and known else
+                                    f"（{done} 下没有）" if done else f"（可用：{known}）" if known else "")
+    en = f"{key}: no such setting" + (f" under {done}" if done else "") + (f" (there: {known})" if known else "")
+    return Said(zh, en)
 
 
 def store_settings(book: str | os.PathLike, config: Config, *, force: bool = False) -> Path:
@@ -332,8 +341,8 @@ def store_settings(book: str | os.PathLike, config: Config, *, force: bool = Fal
                 set_properties(pkg, settings_properties(config, read_properties(pkg)))
                 pkg.write_to(out)
         except Unsupported as exc:
-            raise OutputError(f"{book}: 无法在原文件中写入设置 / cannot store the settings in this book "
-                              f"({exc}); nothing was written") from None
+            raise OutputError(about(book, (f"无法在原文件中写入设置（{exc}），未写入任何文件",
+                                           f"cannot store the settings in this book ({exc}); nothing was written"))) from None
     return book
 
 
@@ -380,7 +389,7 @@ def validate_books(paths: Iterable[str | os.PathLike], *, resolve, today=None, p
         try:
             settings = resolve(path)
         except ConfigError as exc:
-            settings, result = None, FileResult(path, error=str(exc))
+            settings, result = None, FileResult.unreadable(path, exc.said)
         else:
             result = check_book(path, config=settings.config, today=today,
                                 progress=progress if len(books) == 1 else None)

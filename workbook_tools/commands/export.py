@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..exits import Exit
+from ..lang import label
 from .common import (
     Command,
     config_option,
@@ -116,7 +117,7 @@ def _book_line(b, lang: str) -> str:
     elif b.refused is not None:
         text = "\n    ".join(refusal_lines(b.refused.problems, lang))
     else:
-        text = say("unreadable_book", lang, error=b.error)
+        text = say("unreadable_book", lang, error=label(b.error, lang) if b.error else "")
     return say("book_line", lang, head=head, text=text)
 
 

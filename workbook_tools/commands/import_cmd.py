@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from rich.cells import cell_len
 
-from ..lang import norm
+from ..lang import label, norm
 from ..schema import SHEET_BY_KEY
 from .common import Command, config_option, force_option, handle_errors, lang_option, load_settings, today_option
 
@@ -93,7 +93,7 @@ def render(result, lang: str) -> list[str]:
         lines.append(w["wrote"].format(book=result.book))
         if result.backup:
             lines.append(w["backup"].format(path=result.backup))
-        lines.extend(result.notes)
+        lines.extend(label(note, lang) for note in result.notes)
     else:
         lines.append(w["nothing"].format(book=result.book))
     return lines

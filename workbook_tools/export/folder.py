@@ -21,20 +21,22 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from ..config import Config
-from ..errors import BookReadError, WorkbookToolsError
+from ..errors import BookReadError, WorkbookToolsError, about
+from ..lang import Said
 from ..validate.files import Skipped, find_inputs
 from . import ExportError, ExportRefused, ExportResult, _safe, books_in, connect, export_to
 
 
 @dataclass
 class BookExport:
-    """One book of the folder: exported (``result``), refused (``refused``) or unreadable (``error``)."""
+    """One book of the folder: exported (``result``), refused (``refused``) or unreadable (``error``:
+    why, in both languages)."""
 
     path: Path
     name: str
     result: ExportResult | None = None
     refused: ExportRefused | None = None
-    error: str = ""
+    error: Said | None = None
 
 
 @dataclass
@@ -57,7 +59,7 @@ class FolderExport:
 
     @property
     def unreadable(self) -> list[BookExport]:
-        return [b for b in self.books if b.error]
+        return [b for b in self.books if b.error is not None]
 
 
 def folder_book_name(path: Path, folder: Path) -> str:
@@ -75,7 +77,7 @@ def export_folder(folder: str | os.PathLike[str], url: str | sa.URL, *, config_f
     """
     folder = Path(folder)
     if not folder.is_dir():
-        raise ExportError(f"{folder}: not a folder")
+        raise ExportError(about(folder, ("不是文件夹", "not a folder")))
     found = find_inputs([folder])
     engine = connect(url)
     out = FolderExport(_safe(engine.url), skipped=found.skipped)
@@ -88,12 +90,13 @@ def export_folder(folder: str | os.PathLike[str], url: str | sa.URL, *, config_f
             except ExportRefused as refused:
                 entry.refused = refused
             except BookReadError as e:
-                entry.error = str(e.reason)
+                entry.error = e.reason
             except ExportError as e:
-                done = len(out.exported)
-                raise ExportError(f"{e} (at {path}; {done:,} of {len(found.books):,} books exported before it)") from None
+                done, total = f"{len(out.exported):,}", f"{len(found.books):,}"
+                raise ExportError(Said(f"{e.said.zh}（在 {path}；之前已导出 {total} 本中的 {done} 本）",
+                                       f"{e.said.en} (at {path}; {done} of {total} books exported before it)")) from None
             except WorkbookToolsError as e:  # the book's settings, a missing sheet …
-                entry.error = str(e)
+                entry.error = e.said
             if on_book:
                 on_book(entry)
         names = {b.name for b in out.books}

@@ -29,6 +29,7 @@ from ..config import Config
 from ..errors import BookReadError
 from ..exits import Exit, findings_exit
 from ..findings import Finding
+from ..lang import Said
 from ..perf import gc_paused
 from ..safe_io import Guard, locked
 from ..schema import DASHBOARD, SHEET_BY_KEY, SHEETS, aux_name
@@ -93,8 +94,8 @@ class ImportResult:
     #: Errors on rows already in the book that it did not have before the import.
     new_errors: list[Finding] = field(default_factory=list)
     rejects_paths: list[Path] = field(default_factory=list)
-    #: What regeneration could not carry over of the book's own (staff values on rows it could not match).
-    notes: list[str] = field(default_factory=list)
+    #: What else happened to the book (rows prepared ahead again), in both languages.
+    notes: list[Said] = field(default_factory=list)
     #: Validation passes run (each after rejecting rows the pass before found in error).
     rounds: int = 0
     #: Which settings the import used, and where they came from.
@@ -143,13 +144,16 @@ def _targets(src: SourceTable, mapping: Mapping | None, sheet: str | None, confi
     if mapping is not None:
         targets = [t for t in mapping.target if t.reads(src.name) and (sheet is None or t.sheet == sheet)]
         if not targets:
-            raise MappingError(f"{src.name}: no [[target]] of the mapping reads this file"
-                               + (f" into {sheet}" if sheet else ""))
+            raise MappingError(Said(f"{src.name}：导入映射中没有读这个文件的 [[target]]" + (f"（导入 {sheet}）" if sheet else ""),
+                                    f"{src.name}: no [[target]] of the mapping reads this file"
+                                    + (f" into {sheet}" if sheet else "")))
         return targets
     sheet = sheet or guess_sheet(src, config)
     if sheet is None:
-        raise MappingError(f"{src.name}: cannot tell which sheet its columns belong to "
-                           f"({', '.join(src.header)}): give --sheet or a --mapping")
+        raise MappingError(Said(f"{src.name}：看不出这些列属于哪个工作表（{'、'.join(src.header)}），"
+                                "请加 --sheet 或 --mapping",
+                                f"{src.name}: cannot tell which sheet its columns belong to "
+                                f"({', '.join(src.header)}): give --sheet or a --mapping"))
     return [Target(sheet=sheet)]
 
 
@@ -256,7 +260,8 @@ def _import(source: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], b
             config: Config | Settings | None, lang: str | None, today: date | None,
             rejects_dir: str | os.PathLike[str] | None, guard: Guard | None) -> ImportResult:
     if sheet is not None and sheet not in SHEET_BY_KEY:
-        raise MappingError(f"unknown sheet {sheet!r} (one of {', '.join(SHEET_BY_KEY)})")
+        raise MappingError(Said(f"没有工作表 {sheet!r}（可选：{'、'.join(SHEET_BY_KEY)}）",
+                                f"unknown sheet {sheet!r} (one of {', '.join(SHEET_BY_KEY)})"))
     if mapping is not None and not isinstance(mapping, Mapping):
         mapping = load_mapping(mapping)
     book_path = Path(book_path)
@@ -319,8 +324,10 @@ def _plan_check_store(result: ImportResult, book: OrderBook | None, book_path: P
             if mapping is not None and mapping.skip:
                 for rule in mapping.skip:
                     if src.column(rule.column) is None:
-                        raise MappingError(f"{src.name}: no column {rule.column!r} for a [[skip]] rule "
-                                           f"(the file has: {', '.join(src.header)})")
+                        raise MappingError(Said(
+                            f"{src.name}：没有 [[skip]] 规则要的列 {rule.column!r}（文件中的列：{'、'.join(src.header)}）",
+                            f"{src.name}: no column {rule.column!r} for a [[skip]] rule "
+                            f"(the file has: {', '.join(src.header)})"))
                 records, skipped = passes(mapping.skip, src, records)
                 _report_skips(result, src, skipped, where, lang)
             ignored: list[str] | None = None

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from ..book import BookData, OrderBook
 from ..config import Config
-from ..errors import OutputError
+from ..errors import OutputError, about
+from ..lang import ENUM_COMMA, LANGS, Said, joined
 from ..safe_io import Guard, atomic_path, backup
 
 if TYPE_CHECKING:
@@ -28,8 +29,8 @@ if TYPE_CHECKING:
 class Stored:
     path: Path
     backup: Path | None = None
-    #: What could not be kept, one line each (nothing, when the book is changed in place).
-    notes: list[str] = field(default_factory=list)
+    #: What else happened to the book, one line each in both languages (rows prepared ahead again).
+    notes: list[Said] = field(default_factory=list)
     #: Rows appended per sheet key (Excel row numbers).
     appended: dict[str, list[int]] = field(default_factory=dict)
 
@@ -58,19 +59,23 @@ def store(path: Path, data: BookData, *, book: OrderBook | None, config: Config,
                                     properties=properties, prefetched=prefetched)
     except Unsupported as exc:
         saved.unlink(missing_ok=True)
-        raise OutputError(f"{path}: 无法在原文件中写入 / cannot change this book in place ({exc}); "
-                          "nothing was written") from None
+        raise OutputError(about(path, (f"无法在原文件中修改这个订单簿（{exc}），未写入任何文件",
+                                       f"cannot change this book in place ({exc}); nothing was written"))) from None
     notes = _prepare_ahead(path, changes.past_prepared, config, today) if changes.past_prepared else []
     return Stored(Path(path), saved, notes, changes.appended)
 
 
-def _prepare_ahead(path: Path, sheets: list[str], config: Config, today: date) -> list[str]:
+def _prepare_ahead(path: Path, sheets: list[str], config: Config, today: date) -> list[Said]:
     """New rows went past the prepared rows (the formulas were filled down onto them): prepare rows
     ahead again — formulas, validation, conditional formats, ranges — as ``orderbook extend`` does."""
+    from ..schema import SHEET_BY_KEY
     from ..xlsxpkg.extend import ExtendError, extend_book
 
+    names = Said(*(joined(lang, (SHEET_BY_KEY[k].name(lang) for k in sheets), ENUM_COMMA) for lang in LANGS))
     try:
         extend_book(path, config=config, today=today, force=True)  # the lock is ours: we hold it
     except ExtendError as exc:
-        return [f"rows past the prepared ones on {', '.join(sheets)}; {exc}"]
-    return [f"prepared rows added again on {', '.join(sheets)} (orderbook extend)"]
+        return [Said(f"{names.zh} 的新行超出了预置的行；{exc.said.zh}",
+                     f"rows past the prepared ones on {names.en}; {exc.said.en}")]
+    return [Said(f"已在 {names.zh} 重新预置行（orderbook extend）",
+                 f"prepared rows added again on {names.en} (orderbook extend)")]
