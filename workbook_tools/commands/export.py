@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,6 +18,12 @@ from .common import (
     load_settings,
 )
 from .words import say
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
+    from ..export import ExportResult
+    from ..export.folder import BookExport
 
 
 @click.command("export", cls=Command,
@@ -64,7 +71,7 @@ def command(path: Path, url: str | None, name: str | None, lang: str | None, con
         _book(path, url or default_url(path), name, config_path, lang)
 
 
-def _book(book: Path, url, name: str | None, config_path: Path | None, lang: str | None) -> None:
+def _book(book: Path, url: str | sa.URL, name: str | None, config_path: Path | None, lang: str | None) -> None:
     from ..export import ExportRefused, export_book, refusal_lines
     from ..read import read_book
 
@@ -86,7 +93,7 @@ def _book(book: Path, url, name: str | None, config_path: Path | None, lang: str
         click.echo(say("unchanged", lang))
 
 
-def _folder(folder: Path, url, config_path: Path | None, lang: str) -> None:
+def _folder(folder: Path, url: str | sa.URL, config_path: Path | None, lang: str) -> None:
     from ..export import export_folder
 
     done = export_folder(folder, url, config_for=lambda p: load_settings(p, config_path).config,
@@ -95,7 +102,7 @@ def _folder(folder: Path, url, config_path: Path | None, lang: str) -> None:
                    books=len(done.books)))
     for s in done.skipped:
         click.echo(say("book_line", lang, head=f"  {s.path}", text=s.text(lang)))
-    added = [c for b in done.exported for c in b.result.added_columns]
+    added = [c for b in done.books if b.result is not None for c in b.result.added_columns]  # the exported
     if added:
         click.echo(say("added_columns_folder", lang, columns=say("list_sep", lang).join(added)))
     if done.elsewhere:
@@ -106,7 +113,7 @@ def _folder(folder: Path, url, config_path: Path | None, lang: str) -> None:
         sys.exit(Exit.FINDINGS)  # a book refused, its cells listed
 
 
-def _book_line(b, lang: str) -> str:
+def _book_line(b: BookExport, lang: str) -> str:
     from ..export import refusal_lines
 
     head = f"  {b.name} ({b.path})"
@@ -121,7 +128,7 @@ def _book_line(b, lang: str) -> str:
     return say("book_line", lang, head=head, text=text)
 
 
-def _table(result, lang: str) -> list[str]:
+def _table(result: ExportResult, lang: str) -> list[str]:
     head = [say(k, lang) for k in ("col_table", "col_rows", "col_added", "col_updated", "col_deleted")]
     width = max(_width(name) for name in [*result.tables, head[0]])
     lines = [[head[0], *head[1:]]]

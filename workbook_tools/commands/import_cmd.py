@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
 
 import click
 from rich.cells import cell_len
@@ -12,7 +15,27 @@ from ..lang import label, norm
 from ..schema import SHEET_BY_KEY
 from .common import Command, config_option, force_option, handle_errors, lang_option, load_settings, today_option
 
-_W = {
+if TYPE_CHECKING:
+    from ..findings import Finding
+    from ..importer import ImportResult
+
+
+class _Words(TypedDict):
+    new: str
+    read: str
+    ignored: str
+    head: tuple[str, ...]
+    rejected: str
+    report: str
+    warnings: str
+    new_errors: str
+    wrote: str
+    backup: str
+    dry: str
+    nothing: str
+
+
+_W: dict[str, _Words] = {
     "zh": {
         "new": "{book} 不存在：从空白模板新建",
         "read": "读取 {file}（{how}）：{n} 行",
@@ -44,14 +67,14 @@ _W = {
 }
 
 
-def _codes(findings, lang: str) -> str:
+def _codes(findings: Iterable[Finding], lang: str) -> str:
     """``格式错误 3, 客户不存在 1``: the rules by name (the codes are in the rejects report)."""
     from collections import Counter
 
     return ", ".join(f"{title} {n:,}" for title, n in Counter(f.title(lang) for f in findings).most_common())
 
 
-def render(result, lang: str) -> list[str]:
+def render(result: ImportResult, lang: str) -> list[str]:
     """The summary lines of an import (also used by tests)."""
     w = _W[norm(lang)]
     lines = []
@@ -66,7 +89,7 @@ def render(result, lang: str) -> list[str]:
             line += w["ignored"].format(cols=", ".join(s.ignored))
         lines.append(line)
     head = w["head"]
-    rows = [head]
+    rows: list[tuple[str, ...]] = [head]
     for key, c in result.counts.items():
         if any(c.values()):
             rows.append((SHEET_BY_KEY[key].name(lang), *(f"{c[k]:,}" for k in
@@ -134,8 +157,9 @@ def render(result, lang: str) -> list[str]:
 @config_option
 @force_option
 @handle_errors
-def command(sources, book, sheet, mapping_path, dry_run, update, rejects_dir, today, lang, config_path,
-            force) -> None:
+def command(sources: tuple[Path, ...], book: Path, sheet: str | None, mapping_path: Path | None, dry_run: bool,
+            update: bool, rejects_dir: Path | None, today: date | None, lang: str | None, config_path: Path | None,
+            force: bool) -> None:
     """Import rows from CSV or Excel files (or folders of them) into an order book.
 
     Every incoming row is checked by the same rules as `orderbook validate`; rows with errors go
