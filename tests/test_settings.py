@@ -145,7 +145,11 @@ def test_config_set_refuses_what_it_cannot_do_in_one_line(book, tmp_path):
     locked = run("config", "set", book, "currency_symbol=€")
     assert locked.exit_code == 2 and book.read_bytes() == before
     other = tmp_path / "notes.xlsx"
-    shutil.copy(ROOT.parent / "shared" / "data" / "real-workbooks" / "easyexcel__demo.xlsx", other)
+    import openpyxl
+
+    notes = openpyxl.Workbook()  # a workbook of someone's own: no order book
+    notes.active.append(["日期", "事项"])
+    notes.save(other)
     refused = run("config", "set", other, "currency_symbol=€")
     assert refused.exit_code == 2 and "not an order book" in refused.output
 
