@@ -1,7 +1,14 @@
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+
+# The command line speaks the locale's language (commands/speak.py); the tests expect the same one on
+# every machine: C.UTF-8 (English words, UTF-8 files) unless a test sets its own.
+for _name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+    os.environ.pop(_name, None)
+os.environ["LANG"] = "C.UTF-8"
 
 _BESIDE = Path(__file__).resolve().parents[2] / "shared" / "data"
 #: The real data no one here made: the shared folder beside the repository when it is there, else the
