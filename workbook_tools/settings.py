@@ -39,7 +39,7 @@ from pydantic import ValidationError
 from .config import DEFAULT_CONFIG_NAME, Config, load_config
 from .config_messages import first_problem
 from .errors import ConfigError, OutputError, about
-from .lang import Said, said
+from .lang import SEMICOLON, Said, lookup, said, say
 
 ENV = "ORDERBOOK_CONFIG"
 PROPERTY = "orderbook:settings"
@@ -73,8 +73,7 @@ class Settings:
 
     def describe(self, lang: str = "en") -> str:
         """Where the settings came from, in words: ``--config a.toml``, ``the settings stored in the book`` …"""
-        zh, en = _WORDS[self.source]
-        return (zh if lang == "zh" else en).format(path=self.path)
+        return lookup(_WORDS, self.source, lang, path=self.path)
 
     @property
     def label(self) -> str:
@@ -83,11 +82,11 @@ class Settings:
 
     def line(self, lang: str = "zh") -> str:
         """The line a command prints: ``设置：…`` / ``settings: …``."""
-        return f"设置：{self.describe('zh')}" if lang == "zh" else f"settings: {self.describe('en')}"
+        return say(lang, ("设置：{source}", "settings: {source}"), source=self.describe(lang))
 
     def after(self, lang: str = "zh") -> str:
         """``line`` to follow other text on a report's line: ``；设置：…`` / ``; settings: …``."""
-        return ("；" if lang == "zh" else "; ") + self.line(lang)
+        return say(lang, SEMICOLON) + self.line(lang)
 
 
 def given(config: Config | Settings | None) -> tuple[Settings | None, Config]:
