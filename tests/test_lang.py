@@ -20,11 +20,12 @@ def test_pick_and_say():
 
 
 def _compares_lang(node: ast.Compare) -> bool:
-    names = [node.left, *node.comparators]
-    has_lang = any(isinstance(n, ast.Name) and n.id == "lang"
-                   or isinstance(n, ast.Attribute) and n.attr == "lang" for n in names)
-    has_literal = any(isinstance(n, ast.Constant) and n.value in ("zh", "en") for n in names)
-    return has_lang and has_literal
+    """Any comparison with "zh" or "en" (``lang == "zh"``, ``current_lang() != "en"``, ``x in ("zh",)``)."""
+    operands = [node.left, *node.comparators]
+    literals = [n for n in operands if isinstance(n, ast.Constant)]
+    literals += [e for n in operands if isinstance(n, (ast.Tuple, ast.List, ast.Set)) for e in n.elts
+                 if isinstance(e, ast.Constant)]
+    return any(n.value in ("zh", "en") for n in literals)
 
 
 def test_no_inline_language_tests():

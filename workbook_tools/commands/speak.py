@@ -43,7 +43,7 @@ def detect_lang(args: Sequence[str], environ: Mapping[str, str] | None = None) -
             value = args[i + 1]
         else:
             continue
-        if value in ("zh", "en"):
+        if value in langs.LANGS:
             return value
     environ = os.environ if environ is None else environ
     name = next((environ[k] for k in ("LC_ALL", "LC_MESSAGES", "LANG") if environ.get(k)), None)
