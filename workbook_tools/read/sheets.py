@@ -12,6 +12,7 @@ from ..book import OtherSheet, Table
 from ..cells import col_letter
 from ..errors import MissingColumnError, MissingSheetError
 from ..keys import KEY_COLUMNS, misspelt_cells
+from ..lang import DEFAULT as DEFAULT_LANG
 from ..lang import Said
 from ..schema import DASHBOARD, INSTRUCTIONS, LISTS, SHEETS, Sheet, T
 from .coerce import ExcelError
@@ -49,7 +50,8 @@ def find_sheets(path: Any, names: Iterable[str]) -> tuple[dict[str, str], str]:
         raise MissingSheetError(path, Said(
             f"缺少工作表 {'、'.join(s.zh for s in missing)}（文件中有：{'、'.join(names) or '无'}）",
             f"{noun} {what} not found (the file has: {have})"))
-    return {s.key: found[s.key] for s in SHEETS}, ("en" if langs == {"en"} else "zh")
+    # a book in one language is in that language; one with both names is Chinese (the default)
+    return {s.key: found[s.key] for s in SHEETS}, (next(iter(langs)) if len(langs) == 1 else DEFAULT_LANG)
 
 
 def find_other_sheets(info: dict[str, tuple[str, bool]], data_names: dict[str, str]) -> list[OtherSheet]:
