@@ -29,10 +29,11 @@ import json
 import os
 import stat
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from pydantic import ValidationError
 
@@ -40,6 +41,9 @@ from .config import DEFAULT_CONFIG_NAME, Config, load_config
 from .config_messages import first_problem
 from .errors import ConfigError, OutputError, about
 from .lang import SEMICOLON, Said, lookup, said, say
+
+if TYPE_CHECKING:
+    from .report import Report
 
 ENV = "ORDERBOOK_CONFIG"
 PROPERTY = "orderbook:settings"
@@ -100,9 +104,9 @@ def given(config: Config | Settings | None) -> tuple[Settings | None, Config]:
 # ------------------------------------------------------------------------------------- resolution
 
 
-def resolve_settings(book: str | os.PathLike | None = None, *, config_path: str | os.PathLike | None = None,
-                     mapping_config: str | os.PathLike | None = None,
-                     environ: Mapping[str, str] | None = None, root: str | os.PathLike | None = None,
+def resolve_settings(book: str | os.PathLike[str] | None = None, *, config_path: str | os.PathLike[str] | None = None,
+                     mapping_config: str | os.PathLike[str] | None = None,
+                     environ: Mapping[str, str] | None = None, root: str | os.PathLike[str] | None = None,
                      stored: bool = True) -> Settings:
     """The settings for ``book`` (a file that may not exist yet; None: no book) in the order of
     precedence above. ``environ``: where to look up ``$ORDERBOOK_CONFIG`` (None: not looked up; the
@@ -128,7 +132,7 @@ def resolve_settings(book: str | os.PathLike | None = None, *, config_path: str 
     return Settings(Config(), "defaults")
 
 
-def find_nearby(folder: str | os.PathLike, root: str | os.PathLike | None = None) -> Path | None:
+def find_nearby(folder: str | os.PathLike[str], root: str | os.PathLike[str] | None = None) -> Path | None:
     """``orderbook.toml`` in ``folder`` or a parent of it up to ``root`` (default: the current folder);
     only ``folder`` itself when it is not inside ``root``."""
     here = Path(os.path.abspath(folder))
@@ -152,8 +156,8 @@ def stored_json(config: Config) -> str:
                       ensure_ascii=False, separators=(",", ":"))
 
 
-def _differences(data: dict, defaults: dict) -> dict:
-    out = {}
+def _differences(data: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
     for key, value in data.items():
         default = defaults.get(key)
         if isinstance(value, dict) and isinstance(default, dict):
@@ -247,7 +251,7 @@ def _properties(path: Path) -> dict[str, str] | None:
         return None
 
 
-def read_stored(book: str | os.PathLike) -> Config | None:
+def read_stored(book: str | os.PathLike[str]) -> Config | None:
     """The settings stored in ``book``; None when it stores none (or is no workbook). ConfigError when
     its copy is damaged or invalid."""
     props = _properties(Path(book))
@@ -292,7 +296,7 @@ def setting_text(config: Config, key: str) -> str:
     return json.dumps(parent.get(last) if isinstance(parent, dict) else parent[last], ensure_ascii=False)
 
 
-def _walk(data: dict, key: str) -> tuple[Any, Any]:
+def _walk(data: dict[str, Any], key: str) -> tuple[Any, Any]:
     """The container holding ``key`` (dotted) in ``data``, and the last step: (dict, name) or (list, index).
     Under ``aliases`` the rest of the key is one entry, named ``sheet.field`` (it may be new)."""
     if key.startswith("aliases.") and len(key) > len("aliases."):
@@ -324,7 +328,7 @@ def _no_such(key: str, done: str, node: Any) -> Said:
     return Said(zh, en)
 
 
-def store_settings(book: str | os.PathLike, config: Config, *, force: bool = False) -> Path:
+def store_settings(book: str | os.PathLike[str], config: Config, *, force: bool = False) -> Path:
     """Write ``config`` as the settings stored in ``book``, in place: only ``docProps/custom.xml`` (and,
     the first time, the package's relationships and content types) change; every other part is copied
     byte for byte. Locked as every writer is, refused while the book is open in Excel, WPS or
@@ -348,7 +352,7 @@ def store_settings(book: str | os.PathLike, config: Config, *, force: bool = Fal
 # ---------------------------------------------------------------------------------- many books
 
 
-def fixed_settings(config_path: str | os.PathLike | None = None,
+def fixed_settings(config_path: str | os.PathLike[str] | None = None,
                    environ: Mapping[str, str] | None = None) -> Settings | None:
     """The settings every book of a run gets: ``--config``, else ``$ORDERBOOK_CONFIG``; None when each
     book has its own. Loaded once (a ConfigError stops the whole run)."""
@@ -357,8 +361,13 @@ def fixed_settings(config_path: str | os.PathLike | None = None,
     return None
 
 
-def settings_resolver(*, config_path: str | os.PathLike | None = None, environ: Mapping[str, str] | None = None,
-                      root: str | os.PathLike | None = None, fixed: Config | Settings | None = None):
+#: ``resolve(book) -> Settings``: the settings each book of a run is checked with.
+Resolver: TypeAlias = "Callable[[str | os.PathLike[str]], Settings]"
+
+
+def settings_resolver(*, config_path: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None,
+                      root: str | os.PathLike[str] | None = None, fixed: Config | Settings | None = None
+                      ) -> Resolver:
     """``resolve(book) -> Settings`` for a run over many books: ``fixed`` settings (a ``Config`` given by
     a caller, or ``Settings``), else ``--config`` or ``$ORDERBOOK_CONFIG`` (``fixed_settings``), else
     per book: an ``orderbook.toml`` up to ``root``, the book's own copy, the defaults (a ConfigError
@@ -367,40 +376,42 @@ def settings_resolver(*, config_path: str | os.PathLike | None = None, environ: 
         fixed = Settings(fixed, GIVEN)
     fixed = fixed or fixed_settings(config_path, environ)
     if fixed is not None:
-        return lambda book: fixed
+        given = fixed
+        return lambda book: given
     return lambda book: resolve_settings(book, root=root)
 
 
-def validate_books(paths: Iterable[str | os.PathLike], *, resolve, today=None, progress=None):
+def validate_books(paths: Iterable[str | os.PathLike[str]], *, resolve: Resolver, today: date | None = None,
+                   progress: Callable[[str, int, int], None] | None = None) -> tuple[Report, list[Settings | None]]:
     """``validate_paths`` with each book checked with its own settings (``resolve(book) -> Settings``):
     returns the ``Report``, each file's ``settings`` saying which were used, and the ``Settings`` per file.
     Settings that cannot be used make that file unreadable (the others are still checked)."""
-    from datetime import date
-
     from .report import FileResult, Report
     from .validate.files import check_book, find_inputs
 
     today = today or date.today()
     found = find_inputs(paths)
     books = found.books
-    report, used = Report(skipped=list(found.skipped)), []
+    report = Report(skipped=list(found.skipped))
+    used: list[Settings | None] = []
     for n, path in enumerate(books, 1):
         try:
             settings = resolve(path)
         except ConfigError as exc:
-            settings, result = None, FileResult.unreadable(path, exc.said)
+            report.files.append(FileResult.unreadable(path, exc.said))
+            used.append(None)
         else:
             result = check_book(path, config=settings.config, today=today,
                                 progress=progress if len(books) == 1 else None)
             result.settings, result.settings_zh = settings.label, settings.describe("zh")
-        report.files.append(result)
-        used.append(settings)
+            report.files.append(result)
+            used.append(settings)
         if progress:
             progress("validate", n, len(books))
     return report, used
 
 
-def properties_to_store(book: str | os.PathLike, config: Config) -> dict[str, str] | None:
+def properties_to_store(book: str | os.PathLike[str], config: Config) -> dict[str, str] | None:
     """The custom properties that make ``book`` store ``config`` (for a writer changing the book in
     place), or None when it stores exactly these settings already."""
     props = _properties(Path(book)) or {}
