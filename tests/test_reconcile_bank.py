@@ -103,10 +103,16 @@ def test_column_names_are_configurable(tmp_path):
 
 
 def test_unreadable_statements_say_why(tmp_path):
-    with pytest.raises(StatementError, match="找不到文件 / file not found"):
+    with pytest.raises(StatementError, match="file not found") as err:
         read_statement(tmp_path / "missing.csv")
-    with pytest.raises(StatementError, match="Excel 工作簿无法打开 / an Excel workbook that cannot be opened"):
+    assert err.value.text("zh") == f"{tmp_path / 'missing.csv'}：找不到文件"  # one language a line
+    with pytest.raises(StatementError, match="an Excel workbook that cannot be opened") as err:
         read_statement(write(tmp_path, "PK\x03\x04rest", "latin-1", "x.csv"))
+    assert "Excel 工作簿无法打开（" in err.value.text("zh") and " / " not in err.value.text("zh")
+    with pytest.raises(StatementError, match="no header line") as err:
+        read_statement(write(tmp_path, "hello,world\n1,2\n", "utf-8", "h.csv"))
+    assert err.value.text("zh").endswith("前几行是 第 1 行：“hello | world”；第 2 行：“1 | 2”；"
+                                         "请在 orderbook.toml 中加上：[bank] date = [\"<日期列>\"] 和 credit = [\"<收入列>\"]")
     with pytest.raises(StatementError, match="an HTML or XML file with no table"):
         read_statement(write(tmp_path, "<html><body>请登录</body></html>", "utf-8", "y.xls"))
     with pytest.raises(StatementError, match="not text in UTF-8, GBK/GB18030 or UTF-16"):

@@ -65,7 +65,7 @@ def command(book: Path, month: str, customers: tuple[str, ...], every: bool, out
     from ..statement.texts import money_text
 
     if bool(customers) == every:
-        raise WorkbookToolsError("请用 --customer ID 或 --all 之一 / give --customer ID (one or more) or --all")
+        raise WorkbookToolsError(("请用 --customer ID（一个或多个）或 --all 之一", "give --customer ID (one or more) or --all"))
     settings = load_settings(book, config_path)
     config = settings.config
     lang = lang or config.language

@@ -66,7 +66,7 @@ def command(book: Path, month: str | None, output: Path | None, into_book: bool,
     month outside the book's data is only warned about: nothing is written, exit code 1. Exit code 0:
     written; 1: no data in that month; 2: the book, the month or an option could not be used.
     """
-    from ..errors import OutputError
+    from ..errors import OutputError, about
     from ..names import output_path
     from ..outputs import check_output
     from ..summary.into_book import default_copy_path
@@ -78,7 +78,8 @@ def command(book: Path, month: str | None, output: Path | None, into_book: bool,
     parsed = Month.parse(month) if month else previous_month(today or date.today())
     target = output or (default_copy_path(book, parsed) if into_book else output_path(book, "summary", parsed))
     if json_path is not None and _same_path(json_path, target):
-        raise OutputError(f"{json_path}: --json 与输出文件相同 / --json names the output workbook; choose another file")
+        raise OutputError(about(json_path, ("--json 与输出的工作簿是同一个文件：请另选一个文件",
+                                            "--json names the output workbook; choose another file")))
     saved = []
     if json_path is not None:
         saved.append(check_output(json_path, "summary-json", inputs=given(book, config_path), force=force))

@@ -42,7 +42,7 @@ from typing import Any, TypedDict
 from ..cells import col_letter
 from ..config import Bank
 from ..derive import ZERO
-from ..errors import WorkbookToolsError
+from ..errors import Message, WorkbookToolsError, about, os_reason
 from ..lang import is_zh, norm, say
 from ..read.coerce import Dates, to_money
 from .bank_layouts import (
@@ -70,11 +70,15 @@ _FORMAT_LABELS = {"xlsx": "Excel (.xlsx)", "xls": "Excel 97-2003 (.xls)", "ods":
 _SEPARATOR_NAMES = {",": "comma", "\t": "tab", ";": "semicolon", "|": "bar"}
 
 
+class NotText(ValueError):
+    """Bytes that are no text in the encodings bank statements come in."""
+
+
 class StatementError(WorkbookToolsError):
     """A bank statement could not be read."""
 
-    def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
+    def __init__(self, path: str | os.PathLike[str], reason: Message) -> None:
+        super().__init__(about(path, reason))
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +162,7 @@ def decode(raw: bytes) -> tuple[str, str]:
     try:
         return raw.decode("gb18030"), "gb18030"
     except UnicodeDecodeError:
-        raise ValueError("不是 UTF-8、GBK/GB18030 或 UTF-16 文本 / not text in UTF-8, GBK/GB18030 or UTF-16") from None
+        raise NotText() from None
 
 
 # --- tables: the rows of a file, each with its line number --------------------------------------
@@ -182,8 +186,10 @@ class _Table:
         assert self.text is not None and self.path is not None, "a table without rows is a CSV's text"
         return _csv_records(self.path, self.text, self.separator)
 
-    def where(self, line: int) -> str:
-        return f"sheet {self.sheet} line {line}" if self.sheet else f"line {line}"
+    def where(self, line: int, lang: str = "en") -> str:
+        if self.sheet:
+            return say(lang, ("工作表 {sheet} 第 {line} 行", "sheet {sheet} line {line}"), sheet=self.sheet, line=line)
+        return say(lang, ("第 {line} 行", "line {line}"), line=line)
 
 
 def _csv_records(path: Path, text: str, sep: str) -> Iterator[Record]:
@@ -194,7 +200,7 @@ def _csv_records(path: Path, text: str, sep: str) -> Iterator[Record]:
             yield line, cells
             line = reader.line_num + 1
     except csv.Error as exc:
-        raise StatementError(path, f"第 {line} 行无法读取 / line {line} cannot be read as CSV ({exc})") from None
+        raise StatementError(path, (f"第 {line} 行无法按 CSV 读取（{exc}）", f"line {line} cannot be read as CSV ({exc})")) from None
 
 
 class _Markup(HTMLParser):
@@ -251,10 +257,10 @@ def _tables(path: Path, raw: bytes) -> list[_Table]:
         return _workbook_tables(path, raw)
     try:
         text, encoding = decode(raw)
-    except ValueError as exc:
-        raise StatementError(path, str(exc)) from None
+    except NotText:
+        raise StatementError(path, ("不是 UTF-8、GBK/GB18030 或 UTF-16 文本", "not text in UTF-8, GBK/GB18030 or UTF-16")) from None
     if "\0" in text:
-        raise StatementError(path, "二进制文件，不是 CSV / a binary file, not a CSV")
+        raise StatementError(path, ("二进制文件，不是 CSV", "a binary file, not a CSV"))
     head = text.lstrip("\ufeff \t\r\n")[:4096].lower()
     if head.startswith("<"):
         return _markup_tables(path, text, encoding, head)
@@ -272,8 +278,8 @@ def _workbook_tables(path: Path, raw: bytes) -> list[_Table]:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(raw))
         sheets = [m.name for m in wb.sheets_metadata if str(m.typ).endswith("WorkSheet")]
     except CalamineError as exc:  # a damaged or foreign workbook: one line for the user
-        raise StatementError(path, f"Excel 工作簿无法打开 / an Excel workbook that cannot be opened "
-                                   f"({str(exc).strip() or type(exc).__name__})") from None
+        why = str(exc).strip() or type(exc).__name__
+        raise StatementError(path, (f"Excel 工作簿无法打开（{why}）", f"an Excel workbook that cannot be opened ({why})")) from None
     out = []
     for name in sheets:
         try:
@@ -282,7 +288,7 @@ def _workbook_tables(path: Path, raw: bytes) -> list[_Table]:
             continue
         out.append(_Table(fmt, sheet=name, rows=[(r + 1, list(cells)) for r, cells in enumerate(grid)]))
     if not out:
-        raise StatementError(path, "工作簿中没有可读的工作表 / an Excel workbook with no sheet that can be read")
+        raise StatementError(path, ("工作簿中没有可读的工作表", "an Excel workbook with no sheet that can be read"))
     return out
 
 
@@ -293,12 +299,12 @@ def _markup_tables(path: Path, text: str, encoding: str, head: str) -> list[_Tab
         parser.feed(text)
         parser.close()
     except (ValueError, AssertionError) as exc:  # html.parser is lenient; what it does raise is one line
-        raise StatementError(path, f"无法读取的 HTML/XML 文件 / an HTML or XML file that cannot be read ({exc})") from None
+        raise StatementError(path, (f"无法读取的 HTML/XML 文件（{exc}）", f"an HTML or XML file that cannot be read ({exc})")) from None
     tables = [_Table(fmt, encoding, sheet=f"table {n}" if len(parser.tables) > 1 else None,
                      rows=[(r + 1, cells) for r, cells in enumerate(rows)])
               for n, rows in enumerate(parser.tables, start=1) if rows]
     if not tables:
-        raise StatementError(path, "HTML/XML 文件中没有表格 / an HTML or XML file with no table in it (not a statement)")
+        raise StatementError(path, ("HTML/XML 文件中没有表格（不是银行流水）", "an HTML or XML file with no table in it (not a statement)"))
     return tables
 
 
@@ -350,15 +356,15 @@ def _is_amount(value: object) -> bool:
 def _read_bytes(path: Path) -> bytes:
     try:
         if path.stat().st_size > MAX_BYTES:
-            raise StatementError(path, f"大于 {MAX_BYTES // 2**20} MB，不是银行流水 / larger than "
-                                       f"{MAX_BYTES // 2**20} MB: not a bank statement")
+            raise StatementError(path, (f"大于 {MAX_BYTES // 2**20} MB，不是银行流水",
+                                        f"larger than {MAX_BYTES // 2**20} MB: not a bank statement"))
         return path.read_bytes()
     except FileNotFoundError:
-        raise StatementError(path, "找不到文件 / file not found") from None
+        raise StatementError(path, ("找不到文件", "file not found")) from None
     except IsADirectoryError:
-        raise StatementError(path, "是文件夹，不是文件 / a folder, not a file") from None
+        raise StatementError(path, ("是文件夹，不是文件", "a folder, not a file")) from None
     except OSError as exc:
-        raise StatementError(path, f"无法读取 / cannot be read ({exc.strerror or exc})") from None
+        raise StatementError(path, os_reason(exc)) from None
 
 
 def _header(table: _Table, aliases: Aliases) -> tuple[int, int, Columns] | None:
@@ -455,10 +461,11 @@ def read_statement(path: str | os.PathLike[str], bank: Bank | None = None) -> St
                                  clean(get["reference"])))
     if not st.lines and unreadable is not None:
         line, value = unreadable
-        raise StatementError(path, f"日期列“{columns['date']}”中没有可识别的日期 / no date that can be read in the "
-                                   f"column {columns['date']} ({st.letters['date']}), e.g. {value!r} on "
-                                   f"{table.where(line)}: dates are read as 2024-01-31, 2024/01/31, 20240131 "
-                                   "or 2024年1月31日")
+        raise StatementError(path, (
+            f"日期列“{columns['date']}”（{st.letters['date']} 列）中没有可识别的日期，例如{table.where(line, 'zh')}的"
+            f"“{value}”：日期可写成 2024-01-31、2024/01/31、20240131 或 2024年1月31日",
+            f"no date that can be read in the column {columns['date']} ({st.letters['date']}), e.g. {value!r} on "
+            f"{table.where(line)}: dates are read as 2024-01-31, 2024/01/31, 20240131 or 2024年1月31日"))
     return st
 
 
@@ -477,8 +484,8 @@ def _toml(key: str, name: str) -> str:
     return f"{key} = {json.dumps([name], ensure_ascii=False)}"
 
 
-def _diagnose(table: _Table, aliases: Aliases) -> tuple[int, str, list[str]]:
-    """(how much was recognised, what was seen, settings to add) for one table."""
+def _diagnose(table: _Table, aliases: Aliases) -> tuple[int, tuple[str, str], list[str]]:
+    """(how much was recognised, what was seen in Chinese and English, settings to add) for one table."""
     records = [(line, cells) for line, cells in islice(table.records(), HEADER_SEARCH) if any(clean(c) for c in cells)]
     for n, (_line, cells) in enumerate(records):
         dated = [i for i, c in enumerate(cells) if _date(c) is not None and not (type(c) is float and c < 19000101)]
@@ -495,7 +502,7 @@ def _diagnose(table: _Table, aliases: Aliases) -> tuple[int, str, list[str]]:
         settings = []
         if not cols.dates:
             i = dated[0]
-            settings.append(_toml("date", names[i] if i < len(names) and names[i] else "<日期列 / date column>"))
+            settings.append(_toml("date", names[i] if i < len(names) and names[i] else "<date column>"))
         if not {"credit", "debit", "amount"} & cols.index.keys():
             taken = set(cols.dates) | set(cols.index.values()) | set(cols.memos) | set(dated)
             amounts = _amount_columns([c for _, c in records[n:n + _PROBE]], names, taken)
@@ -504,12 +511,15 @@ def _diagnose(table: _Table, aliases: Aliases) -> tuple[int, str, list[str]]:
             elif amounts:
                 settings.append(_toml("amount", amounts[0]))
             else:
-                settings.append(_toml("credit", "<收入列 / credit column>"))
-        return 2, f'the header looks like {table.where(head_line)}: "{_shown(head)}"', settings
+                settings.append(_toml("credit", "<credit column>"))
+        return 2, (f'表头似乎是{table.where(head_line, "zh")}：“{_shown(head)}”',
+                   f'the header looks like {table.where(head_line)}: "{_shown(head)}"'), settings
     if not records:
-        return 0, "the file is empty", []
-    seen = "; ".join(f'{table.where(line)}: "{_shown(cells)}"' for line, cells in records[:3])
-    return 1, f"the first lines are {seen}", []
+        return 0, ("文件是空的", "the file is empty"), []
+    first = records[:3]
+    seen_zh = "；".join(f'{table.where(line, "zh")}：“{_shown(cells)}”' for line, cells in first)
+    seen = "; ".join(f'{table.where(line)}: "{_shown(cells)}"' for line, cells in first)
+    return 1, (f"前几行是 {seen_zh}", f"the first lines are {seen}"), []
 
 
 def _amount_columns(rows: list[list[Any]], names: list[str], taken: set[int]) -> list[str]:
@@ -528,14 +538,17 @@ def _amount_columns(rows: list[list[Any]], names: list[str], taken: set[int]) ->
     return sometimes_blank if len(found) > 2 and len(sometimes_blank) >= 2 else found
 
 
-def _unreadable(tables: list[_Table], aliases: Aliases) -> str:
+def _unreadable(tables: list[_Table], aliases: Aliases) -> Message:
     found = [_diagnose(t, aliases) for t in tables]
-    _, seen, settings = max(found, key=lambda f: f[0])  # max keeps the first of equals: comma, first sheet
-    settings = settings or [_toml("date", "<日期列 / date column>"), _toml("credit", "<收入列 / credit column>")]
+    _, (seen_zh, seen), settings = max(found, key=lambda f: f[0])  # max keeps the first of equals: comma, first sheet
     dates = ", ".join(aliases["date"][:3])
     amounts = ", ".join([*aliases["credit"][:2], *aliases["amount"][:2]])
-    return (f"找不到含日期列和金额列的表头 / no header line naming a date column ({dates} …) and an amount column "
-            f"({amounts} …) in the first {HEADER_SEARCH} lines; {seen}; 请在 orderbook.toml 中加上 / add to "
+    zh_settings = settings or [_toml("date", "<日期列>"), _toml("credit", "<收入列>")]
+    settings = settings or [_toml("date", "<date column>"), _toml("credit", "<credit column>")]
+    return (f"前 {HEADER_SEARCH} 行中找不到含日期列（{dates} …）和金额列（{amounts} …）的表头；{seen_zh}；"
+            f"请在 orderbook.toml 中加上：[bank] {' 和 '.join(zh_settings)}",
+            f"no header line naming a date column ({dates} …) and an amount column "
+            f"({amounts} …) in the first {HEADER_SEARCH} lines; {seen}; add to "
             f"orderbook.toml: [bank] {' and '.join(settings)}")
 
 
