@@ -46,7 +46,7 @@ from .formats.text import inert, shown_path
 from .lang import COLON, Said, label, say
 from .report import FileResult, Report
 from .safe_io import atomic_path, current_umask
-from .settings import Settings, settings_resolver
+from .settings import Resolver, Settings, settings_resolver
 from .validate.files import REPORT_MARKER, Skipped, find_inputs
 from .validate.isolated import Bounds, Failed
 from .xlsxpkg.package import DAMAGED
@@ -94,7 +94,7 @@ def check_reports_location(folder: str | os.PathLike[str], reports_root: str | o
             f"(e.g. {shown_path(Path(folder) / 'reports')})")
 
 
-def check_night_book(path: Path, *, resolve: Callable[[Path], Settings], today: date, reports_root: Path | None = None,
+def check_night_book(path: Path, *, resolve: Resolver, today: date, reports_root: Path | None = None,
                      now: datetime | None = None, bounds: Bounds | None = None, isolate: bool = True) -> FileResult:
     """One book's result for the night: checked with its own settings (``resolve(path) -> Settings``,
     settings.py) and, with ``reports_root``, what changed since the night before recorded (changes/),

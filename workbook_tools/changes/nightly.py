@@ -9,7 +9,6 @@ changes to the job's log lines, ``summary.json`` and report folder (changes.html
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,7 +21,7 @@ from . import BookChanges, record_changes
 from .report import summary_line, write_html, write_xlsx
 
 if TYPE_CHECKING:
-    from ..settings import Settings
+    from ..settings import Resolver
     from ..validate.isolated import Bounds
 
 HTML_NAME, XLSX_NAME = "changes.html", "changes.xlsx"
@@ -56,7 +55,7 @@ def check_and_record(path: Path, config: Config, today: date, reports_root: Path
     return result
 
 
-def night_book(path: str | os.PathLike[str], *, resolve: Callable[[Path], Settings], today: date,
+def night_book(path: str | os.PathLike[str], *, resolve: Resolver, today: date,
                reports_root: str | os.PathLike[str] | None = None, now: datetime | None = None,
                bounds: Bounds | None = None, isolate: bool = True) -> FileResult:
     """One book of the night: checked with its own settings (``resolve(path) -> Settings``) and, with
