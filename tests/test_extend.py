@@ -374,3 +374,18 @@ def test_a_large_book_s_xml_is_read_in_a_second_process_with_the_same_findings(t
     there = sorted((f.cell, f.code) for f in _findings(book) if f.code in BOOK_CODES)
     assert len(pending) == 1 and isinstance(pending[0], Future)
     assert there == here
+
+
+def test_prepared_rows_stop_at_excel_s_last_row():
+    """A 250,000-order book has a status log of about a million rows: a fifth more would pass Excel's
+    1,048,576 rows (xlsxwriter refuses the formats there), so the prepared rows stop at the last row."""
+    from workbook_tools.book import empty_data
+    from workbook_tools.template.write import last_rows
+
+    data = empty_data()
+    data["status_log"] = [{}] * 1_000_362
+    data["orders"] = [{}] * 250_000
+    ends = last_rows(data)
+    assert ends["status_log"] == 1_048_576
+    assert ends["orders"] == 1 + 250_000 + 50_000
+    assert ends["customers"] == 1 + 5000

@@ -219,6 +219,7 @@ def small_book(tmp_path: Path) -> Path:
      "patterns.sku: '(?<=P)\\\\d{4}' uses lookbehind (?<=…), which the linear-time pattern engine (RE2) does not support"),
     ('[[lists.carriers]]\nname = "顺丰"\n[[lists.carriers]]\nname = "顺丰"\n', "lists.carriers：承运商名称不能重复",
      "lists.carriers: carrier names must be unique"),
+    ('language = "fr"\n', "language：应为以下之一：'zh'、'en'", "language: Input should be 'zh' or 'en'"),  # no regex
     ("[thresholds]\nprepay_days = \"三十\"\n", "thresholds.prepay_days：应为整数",
      "thresholds.prepay_days: Input should be a valid integer, unable to parse string as an integer"),
 ])
@@ -230,7 +231,7 @@ def test_a_config_file_that_cannot_be_used_is_one_line_in_one_language(tmp_path,
     said = run("validate", "--config", bad, small_book, "--lang", "en", env=ZH)
     assert said.exit_code == 2 and said.output == f"orderbook: {bad}: {en}\n"
     assert latin_words(zh, "thresholds.overdue_grace_days", "thresholds.prepay_days", "lists.carriers",
-                       "patterns.sku", "TOML", "RE2", "nosuch", "P", "d") == []
+                       "patterns.sku", "TOML", "RE2", "nosuch", "P", "d", "language", "'zh'", "'en'") == []
 
 
 def test_a_missing_config_file_and_an_existing_one_config_init_will_not_replace(tmp_path, small_book):

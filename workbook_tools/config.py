@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .config_messages import SaidValueError, first_problem, toml_problem, value_error
 from .errors import ConfigError, about, os_reason
-from .lang import Pair, Said
+from .lang import Lang, Pair, Said
 from .patterns import pattern_problem
 from .safe_io import atomic_path
 
@@ -218,7 +218,7 @@ class Config(_Strict):
     currency: str = "CNY"
     currency_symbol: str = "¥"
     #: Default workbook language: "zh" or "en".
-    language: str = Field("zh", pattern="^(zh|en)$")
+    language: Lang = "zh"
     patterns: Patterns = Field(default_factory=Patterns)
     lists: Lists = Field(default_factory=Lists)
     thresholds: Thresholds = Field(default_factory=Thresholds)

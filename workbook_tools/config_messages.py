@@ -65,6 +65,8 @@ def problem(error: Mapping[str, Any]) -> Said:
         reason = own.said
     else:
         zh = _ZH.get(error["type"])
+        if error["type"] == "literal_error":  # pydantic lists the choices in English: 'a', 'b' or 'c'
+            ctx = {**ctx, "expected": "、".join(re.findall(r"'[^']*'", str(ctx.get("expected", ""))))}
         reason = Said(zh.format(**ctx) if zh else en, en)
     if not where:
         return reason

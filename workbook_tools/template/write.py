@@ -17,6 +17,7 @@ from pathlib import Path
 from xlsxwriter import Workbook
 
 from ..book import BookData, empty_data
+from ..cells import MAX_ROW
 from ..choices import choice_lists
 from ..config import Config
 from ..derive import derive
@@ -64,11 +65,12 @@ def low_threshold(in_use: int) -> int:
 
 
 def last_rows(data: BookData) -> dict[str, int]:
-    """Last Excel row prepared with formulas, per sheet: :func:`rows_ahead` rows below the data."""
+    """Last Excel row prepared with formulas, per sheet: :func:`rows_ahead` rows below the data, or
+    Excel's last row (a 250,000-order book's million-row status log has fewer left than that)."""
     out = {}
     for s in SHEETS:
         n = len(data.get(s.key) or [])
-        out[s.key] = 1 + n + rows_ahead(n)
+        out[s.key] = min(MAX_ROW, 1 + n + rows_ahead(n))  # a sheet cannot go past Excel's last row
     return out
 
 

@@ -23,7 +23,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from ..book import OrderBook, Table
-from ..cells import col_letter
+from ..cells import MAX_ROW, col_letter
 from ..findings import Finding
 from ..schema import SHEETS, Column, Sheet
 from ..xlsxpkg.extend import BookFacts, SheetFacts, gaps, read_facts
@@ -191,7 +191,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         last = max(table.row_numbers, default=table.header_row)
         if end is not None and table.row_numbers:
             needed = low_threshold(last - table.header_row)
-            if end - last < needed:
+            if end - last < needed and end < MAX_ROW:  # at Excel's last row nothing more can be prepared
                 i = table.row_numbers.index(last)
                 yield ctx.at("prepared-rows-low", s.key, i, None, last, end=end, remaining=max(0, end - last),
                              needed=needed)

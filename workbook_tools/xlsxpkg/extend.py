@@ -627,7 +627,7 @@ def _needs(book: OrderBook, facts: BookFacts, key: str) -> tuple[int | None, int
     if old is None:
         return None, None, last
     ahead = rows_ahead(last - table.header_row)
-    return old, (last + ahead if old - last < ahead else old), last
+    return old, (min(MAX_ROW, last + ahead) if old - last < ahead else old), last
 
 
 def low_sheets(book: OrderBook, facts: BookFacts) -> list[str]:
