@@ -349,7 +349,7 @@ def test_the_folder_of_the_issue_good_book_checked_the_others_named(tmp_path, ma
     assert result.exit_code == 2, result.output
     assert any(line.startswith(f"{good}  ") and "0 个错误" in line for line in lines)
     assert any(line.startswith(f"{folder / '远.xlsx'}  ") and "0 个错误" in line for line in lines)
-    assert any(line.startswith(f"{folder / '锁.xlsx'}  无法读取") and "password" in line for line in lines)
+    assert any(line.startswith(f"{folder / '锁.xlsx'}  无法读取") and "密码保护" in line for line in lines)
     assert f"{folder / '外.xlsx'}  跳过：指向文件夹以外的链接（{tmp_path / 'elsewhere' / '外.xlsx'}）" in lines
     assert f"{folder / '管道.xlsx'}  跳过：不是普通文件（FIFO）" in lines
     assert not any("~$" in line for line in lines)

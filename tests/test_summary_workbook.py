@@ -192,7 +192,7 @@ def test_into_book_keeps_what_staff_added_and_replaces_an_earlier_report(book_fi
 
     first = summary_into_book(staff_book, summary)
     again = summary_into_book(first.path, summary, output=tmp_path / "again.xlsx")
-    assert "sheet '月报 2026-11' replaced by this summary" in again.notes
+    assert "sheet '月报 2026-11' replaced by this summary" in [n.en for n in again.notes]
     for path in (first.path, again.path):
         book = read_book(path, other_sheets=True)
         assert book["customers"].extra["微信号"][1][0] == "wx_guo92"
