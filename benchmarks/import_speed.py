@@ -99,10 +99,13 @@ def bench(tmpdir: str | Path, rows: int = 100_000) -> dict:
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(prog="benchmarks/run.py import", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="benchmarks/run.py import", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--rows", type=int, default=100_000)
-    ap.add_argument("--dir", type=Path, default=None, help="where the book and the CSV go (default: a temporary folder)")
+    ap.add_argument(
+        "--dir", type=Path, default=None, help="where the book and the CSV go (default: a temporary folder)"
+    )
     args = ap.parse_args(argv)
     if args.dir is not None:
         print(f"    import: {bench(args.dir, args.rows)}")

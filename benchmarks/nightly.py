@@ -68,8 +68,13 @@ def step_validate_isolated(book: Path) -> dict:
     bounds = Bounds()
     result, peak = call_isolated(_measured, book, bounds=bounds)
     assert result.error is None, result.error
-    return {"rows": sum(result.rows.values()), "errors": result.errors, "warnings": result.warnings,
-            "child_peak_mb": peak, "memory_cap_mb": bounds.memory_mb}
+    return {
+        "rows": sum(result.rows.values()),
+        "errors": result.errors,
+        "warnings": result.warnings,
+        "child_peak_mb": peak,
+        "memory_cap_mb": bounds.memory_mb,
+    }
 
 
 STEPS = {"read": step_read, "validate": step_validate, "validate-isolated": step_validate_isolated}
@@ -87,8 +92,9 @@ def child(step: str, book: Path) -> None:
 
 
 def run_child(step: str, book: Path) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", step, "--book", str(book)],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", step, "--book", str(book)], capture_output=True, text=True, check=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -113,16 +119,22 @@ def big(orders: int, folder: Path, repeat: int) -> None:
         runs.sort(key=lambda r: r["seconds"])
         results[step] = {**runs[len(runs) // 2], "peak_mb": max(r["peak_mb"] for r in runs)}
         r = results[step]
-        print(f"{step:>18}: {r['seconds']:7.2f} s  peak {r['peak_mb']:6.0f} MB"
-              + (f"  ({r['rows']:,} rows, {r['errors']} errors, {r['warnings']} warnings)" if "rows" in r else "")
-              + (f"  cap {r['memory_cap_mb']:,} MB" if "memory_cap_mb" in r else "")
-              + "  runs: " + ", ".join(f"{x['seconds']:.2f}" for x in runs), flush=True)
+        print(
+            f"{step:>18}: {r['seconds']:7.2f} s  peak {r['peak_mb']:6.0f} MB"
+            + (f"  ({r['rows']:,} rows, {r['errors']} errors, {r['warnings']} warnings)" if "rows" in r else "")
+            + (f"  cap {r['memory_cap_mb']:,} MB" if "memory_cap_mb" in r else "")
+            + "  runs: "
+            + ", ".join(f"{x['seconds']:.2f}" for x in runs),
+            flush=True,
+        )
     base = results["read"]["seconds"]
     for step in ("validate-isolated", "validate"):
         ratio = results[step]["seconds"] / base
-        print(f"{step} / read = {ratio:.2f}×  (target ≤ 1.5×: {'ok' if ratio <= 1.5 else 'OVER TARGET'}); "
-              f"peak {results[step]['peak_mb']:,.0f} MB (target ≤ 2,048 MB: "
-              f"{'ok' if results[step]['peak_mb'] <= 2048 else 'OVER TARGET'})")
+        print(
+            f"{step} / read = {ratio:.2f}×  (target ≤ 1.5×: {'ok' if ratio <= 1.5 else 'OVER TARGET'}); "
+            f"peak {results[step]['peak_mb']:,.0f} MB (target ≤ 2,048 MB: "
+            f"{'ok' if results[step]['peak_mb'] <= 2048 else 'OVER TARGET'})"
+        )
 
 
 def small_folder(books: int, folder: Path) -> None:
@@ -141,16 +153,19 @@ def small_folder(books: int, folder: Path) -> None:
         seconds = time.perf_counter() - start
         day = sum(p.stat().st_size for p in result.report_dir.rglob("*") if p.is_file())
         total = sum(p.stat().st_size for p in reports.rglob("*") if p.is_file())
-        print(f"nightly, {books} books of 30 orders: {seconds:.1f} s ({seconds / books:.2f} s a book); "
-              f"wrote {total / 1e6:.2f} MB ({day / 1e6:.2f} MB in {result.report_dir.name}/, "
-              f"{(total - day) / 1e6:.2f} MB elsewhere under the reports folder); "
-              f"{result.report.files[0].warnings} warnings and {result.report.files[0].errors} errors a book; "
-              f"exit {result.exit_code}")
+        print(
+            f"nightly, {books} books of 30 orders: {seconds:.1f} s ({seconds / books:.2f} s a book); "
+            f"wrote {total / 1e6:.2f} MB ({day / 1e6:.2f} MB in {result.report_dir.name}/, "
+            f"{(total - day) / 1e6:.2f} MB elsewhere under the reports folder); "
+            f"{result.report.files[0].warnings} warnings and {result.report.files[0].errors} errors a book; "
+            f"exit {result.exit_code}"
+        )
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(prog="benchmarks/run.py nightly", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="benchmarks/run.py nightly", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--orders", type=int, default=250_000)
     ap.add_argument("--books", type=int, default=500)
     ap.add_argument("--repeat", type=int, default=1, help="runs per step of the big book; the median is reported")

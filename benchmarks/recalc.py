@@ -46,30 +46,53 @@ def libreoffice(book: Path, out_dir: Path, recalc: bool) -> float:
         user.mkdir()
         (user / "registrymodifications.xcu").write_text(_PROFILE.format(mode=0 if recalc else 1), encoding="utf-8")
         # a first start creates the profile: not part of the measurement
-        subprocess.run([exe, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--terminate_after_init"],
-                       capture_output=True, timeout=300)
+        subprocess.run(
+            [exe, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--terminate_after_init"],
+            capture_output=True,
+            timeout=300,
+        )
         start = time.perf_counter()
-        subprocess.run([exe, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
-                        "--convert-to", "xlsx", "--outdir", str(out_dir), str(book)],
-                       capture_output=True, timeout=3600, check=True)
+        subprocess.run(
+            [
+                exe,
+                f"-env:UserInstallation={Path(profile).as_uri()}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "xlsx",
+                "--outdir",
+                str(out_dir),
+                str(book),
+            ],
+            capture_output=True,
+            timeout=3600,
+            check=True,
+        )
         return time.perf_counter() - start
 
 
 def gnumeric(book: Path, out_dir: Path, recalc: bool) -> float:
     out_dir.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    subprocess.run(["ssconvert", *(["--recalc"] if recalc else []), str(book), str(out_dir / book.name)],
-                   capture_output=True, timeout=7200, check=True)
+    subprocess.run(
+        ["ssconvert", *(["--recalc"] if recalc else []), str(book), str(out_dir / book.name)],
+        capture_output=True,
+        timeout=7200,
+        check=True,
+    )
     return time.perf_counter() - start
 
 
-CLIENTS = {"LibreOffice": (libreoffice, lambda: shutil.which("soffice") or shutil.which("libreoffice")),
-           "Gnumeric": (gnumeric, lambda: shutil.which("ssconvert"))}
+CLIENTS = {
+    "LibreOffice": (libreoffice, lambda: shutil.which("soffice") or shutil.which("libreoffice")),
+    "Gnumeric": (gnumeric, lambda: shutil.which("ssconvert")),
+}
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(prog="benchmarks/run.py recalc", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="benchmarks/run.py recalc", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--orders", type=int, default=2000)
     ap.add_argument("--repeat", type=int, default=1, help="runs per measurement; the median is reported")
     ap.add_argument("--dir", type=Path, default=Path("/tmp/orderbook-bench"))
@@ -100,8 +123,15 @@ def main(argv: list[str] | None = None) -> None:
             full = [run(book, Path(tmp) / f"recalc{i}", True) for i in range(args.repeat)]
             bad = mismatches(book, Path(tmp) / "recalc0" / f"{book.stem}.xlsx", today=today)
         total = statistics.median(full)
-        rows.append({"client": name, "load_save_s": round(load, 1), "with_recalc_s": round(total, 1),
-                     "recalc_s": round(max(0.0, total - load), 1), "mismatches": len(bad)})
+        rows.append(
+            {
+                "client": name,
+                "load_save_s": round(load, 1),
+                "with_recalc_s": round(total, 1),
+                "recalc_s": round(max(0.0, total - load), 1),
+                "mismatches": len(bad),
+            }
+        )
     if args.json:
         print(json.dumps({"book": str(book), "results": rows}, ensure_ascii=False, indent=2))
         return
@@ -111,8 +141,10 @@ def main(argv: list[str] | None = None) -> None:
         if "skipped" in r:
             print(f"{r['client']:<12} skipped: {r['skipped']}")
         else:
-            print(f"{r['client']:<12} {r['load_save_s']:>9.1f}s {r['with_recalc_s']:>9.1f}s {r['recalc_s']:>7.1f}s "
-                  f"{r['mismatches']:>11}")
+            print(
+                f"{r['client']:<12} {r['load_save_s']:>9.1f}s {r['with_recalc_s']:>9.1f}s {r['recalc_s']:>7.1f}s "
+                f"{r['mismatches']:>11}"
+            )
 
 
 if __name__ == "__main__":

@@ -42,16 +42,24 @@ def bench(book_path: str | os.PathLike, *, repeat: int = 1, folder: str | os.Pat
         runs: dict[str, list[dict[str, float]]] = {"regenerate": [], "baseline": []}
         for _ in range(repeat):
             for step in runs:
-                out = subprocess.run([sys.executable, "-c", _CHILD, step, str(copy), tmp, str(ROOT)],
-                                     capture_output=True, text=True, check=True)
+                out = subprocess.run(
+                    [sys.executable, "-c", _CHILD, step, str(copy), tmp, str(ROOT)],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
                 runs[step].append(json.loads(out.stdout.strip().splitlines()[-1]))
     result: dict[str, Any] = {
-        step: {"seconds": statistics.median(r["seconds"] for r in rs), "peak_mb": max(r["peak_mb"] for r in rs),
-               "runs": [round(r["seconds"], 2) for r in rs]}
+        step: {
+            "seconds": statistics.median(r["seconds"] for r in rs),
+            "peak_mb": max(r["peak_mb"] for r in rs),
+            "runs": [round(r["seconds"], 2) for r in rs],
+        }
         for step, rs in runs.items()
     }
-    result["ratio"] = statistics.median(r["seconds"] / b["seconds"]
-                                        for r, b in zip(runs["regenerate"], runs["baseline"]))
+    result["ratio"] = statistics.median(
+        r["seconds"] / b["seconds"] for r, b in zip(runs["regenerate"], runs["baseline"])
+    )
     return result
 
 
@@ -108,8 +116,9 @@ def bare_write(sheets: list[tuple[str, list[list[Any]]]], path: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(prog="benchmarks/run.py regenerate", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="benchmarks/run.py regenerate", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("book", type=Path)
     ap.add_argument("--repeat", type=int, default=1)
     args = ap.parse_args(argv)

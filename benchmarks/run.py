@@ -22,8 +22,13 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 #: name -> module of benchmarks/ with a main(argv)
-BENCHMARKS = {"speed": "speed", "nightly": "nightly", "recalc": "recalc", "import": "import_speed",
-              "regenerate": "regenerate_ratio"}
+BENCHMARKS = {
+    "speed": "speed",
+    "nightly": "nightly",
+    "recalc": "recalc",
+    "import": "import_speed",
+    "regenerate": "regenerate_ratio",
+}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -126,8 +126,9 @@ def step_rebuild_one_row(book: Path) -> float:
         start = time.perf_counter()
         assert import_rows(csv, copy, sheet="order_lines", today=TODAY, dry_run=True).total("add") == 1
         data = read_book(copy).data()
-        data["order_lines"].append(new_row("order_lines", order_no=order, sku=sku, quantity=1,
-                                           unit_price=Decimal("9.90")))
+        data["order_lines"].append(
+            new_row("order_lines", order_no=order, sku=sku, quantity=1, unit_price=Decimal("9.90"))
+        )
         regenerate(copy, data=data, today=TODAY)
         return time.perf_counter() - start
 
@@ -151,18 +152,31 @@ def _config():
     return Config()
 
 
-STEPS = {"read": step_read, "validate": step_validate, "reconcile": step_reconcile, "summary": step_summary,
-         "bare-write": step_bare_write, "regenerate": step_regenerate, "import-one-row": step_import_one_row,
-         "rebuild-one-row": step_rebuild_one_row}
+STEPS = {
+    "read": step_read,
+    "validate": step_validate,
+    "reconcile": step_reconcile,
+    "summary": step_summary,
+    "bare-write": step_bare_write,
+    "regenerate": step_regenerate,
+    "import-one-row": step_import_one_row,
+    "rebuild-one-row": step_rebuild_one_row,
+}
 #: (step, baseline, target ratio)
-COMPARISONS = [("validate", "read", 2.0), ("reconcile", "read", 2.0), ("summary", "read", 2.0),
-               ("regenerate", "bare-write", 1.5), ("import-one-row", "rebuild-one-row", 0.3),
-               ("import-one-row", "read", 2.0)]
+COMPARISONS = [
+    ("validate", "read", 2.0),
+    ("reconcile", "read", 2.0),
+    ("summary", "read", 2.0),
+    ("regenerate", "bare-write", 1.5),
+    ("import-one-row", "rebuild-one-row", 0.3),
+    ("import-one-row", "read", 2.0),
+]
 
 
 def run_child(step: str, book: Path) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", step, "--book", str(book)],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", step, "--book", str(book)], capture_output=True, text=True, check=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -192,8 +206,9 @@ def make_book(orders: int, folder: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(prog="benchmarks/run.py speed", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="benchmarks/run.py speed", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--orders", type=int, default=100_000)
     ap.add_argument("--repeat", type=int, default=3, help="runs per step; the median is reported")
     ap.add_argument("--dir", type=Path, default=Path("/tmp/orderbook-bench"))
@@ -211,10 +226,15 @@ def main(argv: list[str] | None = None) -> None:
     steps = args.steps.split(",") if args.steps else list(STEPS)
     for step in steps:
         runs = [run_child(step, book) for _ in range(args.repeat)]
-        results[step] = {"seconds": statistics.median(r["seconds"] for r in runs),
-                         "peak_mb": max(r["peak_mb"] for r in runs)}
-        print(f"{step:>10}: {results[step]['seconds']:7.2f} s  peak {results[step]['peak_mb']:7.0f} MB  "
-              "(runs: " + ", ".join(f"{r['seconds']:.2f}" for r in runs) + ")", flush=True)
+        results[step] = {
+            "seconds": statistics.median(r["seconds"] for r in runs),
+            "peak_mb": max(r["peak_mb"] for r in runs),
+        }
+        print(
+            f"{step:>10}: {results[step]['seconds']:7.2f} s  peak {results[step]['peak_mb']:7.0f} MB  "
+            "(runs: " + ", ".join(f"{r['seconds']:.2f}" for r in runs) + ")",
+            flush=True,
+        )
     if not args.skip_import:
         import tempfile
 

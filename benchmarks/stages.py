@@ -11,8 +11,9 @@ from pathlib import Path
 from workbook_tools.config import Config
 
 
-def reconcile_stages(book_path: str | os.PathLike, *, today: date = date(2026, 11, 27),
-                     out: str | os.PathLike | None = None) -> dict[str, float]:
+def reconcile_stages(
+    book_path: str | os.PathLike, *, today: date = date(2026, 11, 27), out: str | os.PathLike | None = None
+) -> dict[str, float]:
     """Read ``book_path``, reconcile it and write the reconciliation workbook; seconds per stage:
     ``{"read": …, "reconcile": …, "write": …, "total": …}``. The workbook goes to ``out`` (default:
     a temporary file, removed afterwards)."""

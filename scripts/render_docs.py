@@ -63,8 +63,11 @@ def render(book: Path, name: str, sheets: list[str], rows: int, tmp: Path) -> li
     return out
 
 
-SHEET_KEY = {aux_name(INSTRUCTIONS, "zh"): "instructions", aux_name(DASHBOARD, "zh"): "dashboard",
-             **{s.zh: s.key for s in SHEET_BY_KEY.values()}}
+SHEET_KEY = {
+    aux_name(INSTRUCTIONS, "zh"): "instructions",
+    aux_name(DASHBOARD, "zh"): "dashboard",
+    **{s.zh: s.key for s in SHEET_BY_KEY.values()},
+}
 
 
 def render_dashboard(book: Path, tmp: Path) -> Path:
@@ -80,8 +83,13 @@ def render_dashboard(book: Path, tmp: Path) -> Path:
             data = src.read(item)
             if item.filename == "xl/workbook.xml":
                 text = data.decode("utf-8")
-                hide = lambda m: m[0] if f'name="{name}"' in m[0] or "state=" in m[0] else m[0].replace(  # noqa: E731
-                    "<sheet ", '<sheet state="hidden" ', 1)
+                hide = lambda m: (
+                    m[0]
+                    if f'name="{name}"' in m[0] or "state=" in m[0]
+                    else m[0].replace(  # noqa: E731
+                        "<sheet ", '<sheet state="hidden" ', 1
+                    )
+                )
                 text = re.sub(r"<sheet [^>]*>", hide, text)
                 text = re.sub(r"<workbookView\b(?![^>]*activeTab)", '<workbookView activeTab="1"', text)
                 data = text.encode("utf-8")

@@ -32,8 +32,13 @@ CONFIG = Config(bank_account=BankAccount(bank="中国工商银行杭州文三路
 
 def showcase(st) -> tuple:
     kinds = {e.kind for e in st.entries} | {c.kind for c in st.credits}
-    return (len(st.entries) <= 14, any(e.on_account for e in st.entries), len(kinds), bool(st.open_items),
-            len(st.entries))
+    return (
+        len(st.entries) <= 14,
+        any(e.on_account for e in st.entries),
+        len(kinds),
+        bool(st.open_items),
+        len(st.entries),
+    )
 
 
 def main() -> None:
@@ -42,8 +47,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as t:
         book = write_statement(st, Path(t) / "statement.xlsx", "zh", config=CONFIG)
         pdf = convert(book, t, "pdf")
-        subprocess.run(["pdftoppm", "-png", "-r", "80", "-singlefile", str(pdf), str(Path(t) / "statement")],
-                       check=True)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "80", "-singlefile", str(pdf), str(Path(t) / "statement")], check=True
+        )
         shutil.copy(Path(t) / "statement.png", ROOT / "docs" / "statement.png")
     print(f"docs/statement.png: {st.customer.customer_id} {st.customer.name}, {len(st.entries)} lines")
 

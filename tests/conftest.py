@@ -15,9 +15,11 @@ _BESIDE = Path(__file__).resolve().parents[2] / "shared" / "data"
 #: copies of the import samples committed in tests/data (Northwind, online retail); the real workbooks
 #: saved by other programs are only in the shared folder, and their tests skip without it.
 SHARED_DATA = _BESIDE if _BESIDE.is_dir() else Path(__file__).resolve().parent / "data"
-needs_real_workbooks = pytest.mark.skipif(not (SHARED_DATA / "real-workbooks").is_dir(),
-                                          reason=f"the real workbooks are not at {SHARED_DATA / 'real-workbooks'} "
-                                                 "(the shared test data sits beside the repository)")
+needs_real_workbooks = pytest.mark.skipif(
+    not (SHARED_DATA / "real-workbooks").is_dir(),
+    reason=f"the real workbooks are not at {SHARED_DATA / 'real-workbooks'} "
+    "(the shared test data sits beside the repository)",
+)
 
 needs_soffice = pytest.mark.skipif(
     shutil.which("soffice") is None and shutil.which("libreoffice") is None,
@@ -27,20 +29,32 @@ needs_soffice = pytest.mark.skipif(
 
 #: Test modules that write and rewrite whole books again and again (in-place writes, extend, the report
 #: transplant, printing, the nightly's safety runs, snapshots): every test in them is slow.
-SLOW_MODULES = {"test_summary_into_book", "test_extend", "test_printing", "test_inplace_writes", "test_changes",
-                "test_nightly_safety"}
+SLOW_MODULES = {
+    "test_summary_into_book",
+    "test_extend",
+    "test_printing",
+    "test_inplace_writes",
+    "test_changes",
+    "test_nightly_safety",
+}
 
 
 def pytest_addoption(parser):
-    parser.addoption("--all", action="store_true", dest="run_all",
-                     help="run the slow tests too (LibreOffice, Gnumeric, PostgreSQL, big books): what CI runs")
+    parser.addoption(
+        "--all",
+        action="store_true",
+        dest="run_all",
+        help="run the slow tests too (LibreOffice, Gnumeric, PostgreSQL, big books): what CI runs",
+    )
 
 
 def pytest_collection_modifyitems(config, items):
     """Plain ``pytest`` is the fast suite; ``pytest --all`` (CI, the README's test command) runs every test."""
     slow = []
     for item in items:
-        if item.module.__name__ in SLOW_MODULES or any(item.get_closest_marker(m) is not None for m in ("libreoffice", "gnumeric")):
+        if item.module.__name__ in SLOW_MODULES or any(
+            item.get_closest_marker(m) is not None for m in ("libreoffice", "gnumeric")
+        ):
             item.add_marker(pytest.mark.slow)
         if item.get_closest_marker("slow") is not None:
             slow.append(item)

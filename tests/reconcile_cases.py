@@ -13,14 +13,18 @@ from workbook_tools.schema import SHEET_BY_KEY
 TODAY = date(2026, 3, 1)
 
 
-
-
 def small_book():
     """Two customers, two products, three orders; everything agrees."""
     return {
         "customers": [
-            row("customers", customer_id="C0001", name="杭州明远贸易有限公司", contact="王伟", phone="0571-88886666",
-                address="文三路 90 号"),
+            row(
+                "customers",
+                customer_id="C0001",
+                name="杭州明远贸易有限公司",
+                contact="王伟",
+                phone="0571-88886666",
+                address="文三路 90 号",
+            ),
             row("customers", customer_id="C0002", name="李娜", phone="13812345678", address="解放路 1 号"),
         ],
         "products": [
@@ -28,12 +32,30 @@ def small_book():
             row("products", sku="P1002", name="文件柜", list_price=D("20.00"), opening_stock=100, reorder_point=10),
         ],
         "orders": [
-            row("orders", order_no="SO2026010001", customer_id="C0001", order_date=date(2026, 1, 5),
-                due_date=date(2026, 1, 10), status="completed"),
-            row("orders", order_no="SO2026020001", customer_id="C0002", order_date=date(2026, 2, 20),
-                due_date=date(2026, 2, 27), status="processing"),
-            row("orders", order_no="SO2026020002", customer_id="C0001", order_date=date(2026, 2, 25),
-                due_date=date(2026, 3, 5), status="pending"),
+            row(
+                "orders",
+                order_no="SO2026010001",
+                customer_id="C0001",
+                order_date=date(2026, 1, 5),
+                due_date=date(2026, 1, 10),
+                status="completed",
+            ),
+            row(
+                "orders",
+                order_no="SO2026020001",
+                customer_id="C0002",
+                order_date=date(2026, 2, 20),
+                due_date=date(2026, 2, 27),
+                status="processing",
+            ),
+            row(
+                "orders",
+                order_no="SO2026020002",
+                customer_id="C0001",
+                order_date=date(2026, 2, 25),
+                due_date=date(2026, 3, 5),
+                status="pending",
+            ),
         ],
         "order_lines": [
             row("order_lines", order_no="SO2026010001", sku="P1001", quantity=2, unit_price=D("100.00")),
@@ -44,14 +66,32 @@ def small_book():
             row("status_log", order_no="SO2026010001", status="completed", timestamp=datetime(2026, 1, 9, 9)),
         ],
         "shipments": [
-            row("shipments", order_no="SO2026010001", ship_date=date(2026, 1, 7), carrier="顺丰速运",
-                tracking_no="SF1234567890123", delivered_on=date(2026, 1, 9)),
+            row(
+                "shipments",
+                order_no="SO2026010001",
+                ship_date=date(2026, 1, 7),
+                carrier="顺丰速运",
+                tracking_no="SF1234567890123",
+                delivered_on=date(2026, 1, 9),
+            ),
         ],
         "payments": [
-            row("payments", order_no="SO2026010001", paid_on=date(2026, 1, 5), method="银行转账", amount=D("200.00"),
-                reference="6222000011112222"),
-            row("payments", order_no="SO2026020001", paid_on=date(2026, 2, 20), method="支付宝", amount=D("20.00"),
-                reference="2026022022001100000001"),
+            row(
+                "payments",
+                order_no="SO2026010001",
+                paid_on=date(2026, 1, 5),
+                method="银行转账",
+                amount=D("200.00"),
+                reference="6222000011112222",
+            ),
+            row(
+                "payments",
+                order_no="SO2026020001",
+                paid_on=date(2026, 2, 20),
+                method="支付宝",
+                amount=D("20.00"),
+                reference="2026022022001100000001",
+            ),
         ],
         "stock_moves": [
             row("stock_moves", date=date(2026, 1, 2), sku="P1001", type="receipt", quantity=10, doc_no="RK1"),

@@ -44,8 +44,9 @@ def payment_due(data, config: Config | None = None) -> dict[str, pd.Timestamp]:
     return out
 
 
-def allocated(data, totals: dict[str, Decimal], as_of: date | None = None,
-              config: Config | None = None) -> dict[str, Decimal]:
+def allocated(
+    data, totals: dict[str, Decimal], as_of: date | None = None, config: Config | None = None
+) -> dict[str, Decimal]:
     """Per order number, the money on account (付款 rows with a customer and no order) that paid it,
     worked out apart from derive.py: each customer's payments on account, all together, fill its open
     orders (not cancelled; total − the payments naming the order, when positive) oldest payment due
@@ -75,8 +76,9 @@ def allocated(data, totals: dict[str, Decimal], as_of: date | None = None,
         open_ = totals[o["order_no"]] - direct.get(o["order_no"], Decimal(0))
         d = due[o["order_no"]]
         if open_ > 0:
-            queue.setdefault(o["customer_id"], []).append((pd.isna(d), d if not pd.isna(d) else None, i,
-                                                           o["order_no"], open_))
+            queue.setdefault(o["customer_id"], []).append(
+                (pd.isna(d), d if not pd.isna(d) else None, i, o["order_no"], open_)
+            )
     out: dict[str, Decimal] = {}
     for cust, todo in queue.items():
         left = pool[cust]
@@ -94,6 +96,7 @@ def with_allocation(data, orders: pd.DataFrame) -> pd.DataFrame:
     took = allocated(data, {no: Decimal(int(t)) / 100 for no, t in orders["total_c"].items()})
     orders = orders.copy()
     orders["paid_c"] += pd.Series({no: int(a * 100) for no, a in took.items()}, dtype="int64").reindex(
-        orders.index, fill_value=0)
+        orders.index, fill_value=0
+    )
     orders["balance_c"] = orders["total_c"] - orders["paid_c"]
     return orders

@@ -39,10 +39,16 @@ def test_every_reconciliation_row_is_a_kind_of_the_rule_catalogue():
         assert set(order) <= set(KINDS)
         assert [rank[KINDS[k].severity] for k in order] == sorted(rank[KINDS[k].severity] for k in order)
     assert [k for k in (*payments.ORDER, *shipments.ORDER) if for_record(k)] == [
-        "payment-on-cancelled-order", "refund", "shipped-after-due"]
+        "payment-on-cancelled-order",
+        "refund",
+        "shipped-after-due",
+    ]
     assert [kind_mark(k) for k in payments.ORDER] == ["error"] * 3 + ["warning"] * 2 + [None] * 2
     assert (kind_title("duplicate-key", "zh"), kind_title("refund", "en"), kind_title("outgoing", "zh")) == (
-        "重复编号", "Refund", "支出（非退款）")
+        "重复编号",
+        "Refund",
+        "支出（非退款）",
+    )
 
 
 def test_summary_fields_have_one_source_with_the_display_order():
@@ -54,5 +60,5 @@ def test_summary_fields_have_one_source_with_the_display_order():
     assert DISPLAY["top_products_by_revenue"] == ("name", "sku", "quantity", "revenue", "share")
     assert FIELDS["top_products_by_revenue"] == ("name", "sku", "quantity", "revenue", "share", "spec")
     assert {name: set(DISPLAY[name]) for name in DISPLAY} == {
-        name: set(fields) - {"spec"} for name, fields in FIELDS.items()}
-
+        name: set(fields) - {"spec"} for name, fields in FIELDS.items()
+    }

@@ -27,10 +27,10 @@ from workbook_tools.template import write_book
 NIGHT1, NIGHT2 = date(2026, 11, 26), date(2026, 11, 27)
 DATA = generate_demo(30, today=NIGHT1)
 ORDERS = DATA["orders"]
-PAID = ORDERS[1]            # completed: paid and shipped
-UNPAID = ORDERS[4]          # cancelled before anything was paid or shipped
-SHIPPED = ORDERS[29]        # shipped and paid
-PENDING = ORDERS[27]        # nothing paid or shipped yet
+PAID = ORDERS[1]  # completed: paid and shipped
+UNPAID = ORDERS[4]  # cancelled before anything was paid or shipped
+SHIPPED = ORDERS[29]  # shipped and paid
+PENDING = ORDERS[27]  # nothing paid or shipped yet
 
 
 def col(sheet: str, key: str) -> int:
@@ -58,8 +58,12 @@ def edit_like_staff(path: Path) -> dict:
     orders.delete_rows(ORDERS.index(UNPAID) + 2)  # the lower one first: the other keeps its row number
     orders.delete_rows(ORDERS.index(PAID) + 2)
     wb.save(path)
-    return {"pending_line": pending_line, "shipped_line": shipped_line, "old_price": old_price,
-            "new_customer": new_customer}
+    return {
+        "pending_line": pending_line,
+        "shipped_line": shipped_line,
+        "old_price": old_price,
+        "new_customer": new_customer,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -88,16 +92,32 @@ def test_rows_added_changed_and_deleted_between_two_nights(nights):
     got = [(c.kind, c.sheet, c.key, c.row, c.old_row, [(k, a, b) for k, a, b in c.cells]) for c in changes.rows]
     assert got == [
         (ADDED, "customers", "C0999", done["new_customer"], None, []),
-        (CHANGED, "customers", DATA["customers"][1]["customer_id"], 3, 3,
-         [("phone", DATA["customers"][1]["phone"], "13900001111")]),
+        (
+            CHANGED,
+            "customers",
+            DATA["customers"][1]["customer_id"],
+            3,
+            3,
+            [("phone", DATA["customers"][1]["phone"], "13900001111")],
+        ),
         (DELETED, "orders", PAID["order_no"], None, ORDERS.index(PAID) + 2, []),
         (DELETED, "orders", UNPAID["order_no"], None, ORDERS.index(UNPAID) + 2, []),
-        (CHANGED, "order_lines", f"{PENDING['order_no']} / {DATA['order_lines'][done['pending_line'] - 2]['sku']}",
-         done["pending_line"], done["pending_line"],
-         [("quantity", DATA["order_lines"][done["pending_line"] - 2]["quantity"], 7)]),
-        (CHANGED, "order_lines", f"{SHIPPED['order_no']} / {DATA['order_lines'][done['shipped_line'] - 2]['sku']}",
-         done["shipped_line"], done["shipped_line"],
-         [("unit_price", D(str(done["old_price"])), D("1.5"))]),
+        (
+            CHANGED,
+            "order_lines",
+            f"{PENDING['order_no']} / {DATA['order_lines'][done['pending_line'] - 2]['sku']}",
+            done["pending_line"],
+            done["pending_line"],
+            [("quantity", DATA["order_lines"][done["pending_line"] - 2]["quantity"], 7)],
+        ),
+        (
+            CHANGED,
+            "order_lines",
+            f"{SHIPPED['order_no']} / {DATA['order_lines'][done['shipped_line'] - 2]['sku']}",
+            done["shipped_line"],
+            done["shipped_line"],
+            [("unit_price", D(str(done["old_price"])), D("1.5"))],
+        ),
     ]
     assert changes.counts() == {ADDED: 1, CHANGED: 3, DELETED: 2}
 
@@ -106,7 +126,8 @@ def test_a_deleted_row_keeps_every_value_to_paste_back(nights):
     _, _, _, second, _ = nights
     (gone,) = [c for c in second.changes.rows if c.kind == DELETED and c.key == PAID["order_no"]]
     assert gone.values == {k: PAID.get(k) for k in gone.values} and set(gone.values) == {
-        c.key for c in SHEET_BY_KEY["orders"].inputs}
+        c.key for c in SHEET_BY_KEY["orders"].inputs
+    }
 
 
 def test_deleting_a_paid_order_and_repricing_a_shipped_one_are_findings(nights):
@@ -119,8 +140,10 @@ def test_deleting_a_paid_order_and_repricing_a_shipped_one_are_findings(nights):
     deleted = ours[0]
     payments = sum(1 for p in DATA["payments"] if p["order_no"] == PAID["order_no"])
     shipments = sum(1 for s in DATA["shipments"] if s["order_no"] == PAID["order_no"])
-    assert deleted.message("zh") == (f"订单原第 {ORDERS.index(PAID) + 2} 行（订单“{PAID['order_no']}”）已被删除，"
-                                     f"该订单有 {payments} 笔付款、{shipments} 次发货")
+    assert deleted.message("zh") == (
+        f"订单原第 {ORDERS.index(PAID) + 2} 行（订单“{PAID['order_no']}”）已被删除，"
+        f"该订单有 {payments} 笔付款、{shipments} 次发货"
+    )
     assert deleted.severity == "error" and ours[1].severity == "warning"
     assert "单价" in ours[1].message("zh") and "→ 1.5" in ours[1].message("zh")
     # the unpaid order deleted and the pending order's quantity changed are reported, not findings
@@ -163,8 +186,11 @@ def test_the_history_and_what_changed_since_the_last_run(nights, tmp_path):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "2026-11-27 夜间  自 2026-11-26 以来：新增 1 行，修改 3 行，删除 2 行"
-    assert any(ln.startswith(f"  删除 订单原第 {ORDERS.index(PAID) + 2} 行 {PAID['order_no']}：")
-               and ln.endswith(" [已付款或已发货订单的行被删除]") for ln in lines)
+    assert any(
+        ln.startswith(f"  删除 订单原第 {ORDERS.index(PAID) + 2} 行 {PAID['order_no']}：")
+        and ln.endswith(" [已付款或已发货订单的行被删除]")
+        for ln in lines
+    )
     assert "row-deleted" not in result.output
     assert "现在（尚未记录）  自 2026-11-27 以来：新增 0 行，修改 0 行，删除 0 行" in lines
     as_json = json.loads(CliRunner().invoke(cli, ["changes", str(book), "--reports", str(reports), "--json"]).output)
@@ -224,7 +250,12 @@ def test_the_nightly_job_reports_the_changes_in_summary_json_and_its_report_file
     assert entry["by_code"]["row-deleted"] == 1 and entry["by_code"]["paid-order-changed"] == 1
     changes = entry["changes"]
     assert (changes["since"], changes["night"], changes["added"], changes["changed"], changes["deleted"]) == (
-        "2026-11-26", "2026-11-27", 1, 3, 2)
+        "2026-11-26",
+        "2026-11-27",
+        1,
+        3,
+        2,
+    )
     deleted = next(r for r in changes["rows"] if r["key"] == PAID["order_no"])
     assert deleted["codes"] == ["row-deleted"] and deleted["values"]["客户编号"] == PAID["customer_id"]
     assert {"changes.html", "changes.xlsx"} <= {p.name for p in second.report_dir.iterdir()}
@@ -243,8 +274,14 @@ def test_the_nightly_job_checks_each_book_with_its_own_settings(tmp_path):
     write_book(folder / "海川.xlsx", data, config=own, today=NIGHT1)
     write_book(folder / "branch" / "分店.xlsx", data, config=own, today=NIGHT1)
     (folder / "branch" / "orderbook.toml").write_text("", encoding="utf-8")  # the branch uses the defaults
-    result = run_nightly(folder, reports_root=tmp_path / "reports", formats=("json",), today=NIGHT1,
-                         now=datetime(2026, 11, 26, 2, 30), isolate=False)
+    result = run_nightly(
+        folder,
+        reports_root=tmp_path / "reports",
+        formats=("json",),
+        today=NIGHT1,
+        now=datetime(2026, 11, 26, 2, 30),
+        isolate=False,
+    )
     by_book = {r.path.name: r for r in result.report.files}
     assert by_book["海川.xlsx"].settings == "the settings stored in the book"
     assert "bad-format" not in by_book["海川.xlsx"].by_code()

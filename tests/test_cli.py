@@ -41,7 +41,9 @@ def test_bad_config_is_one_clear_line_not_a_traceback(tmp_path):
 
 def test_config_changes_reach_the_template(tmp_path):
     cfg = tmp_path / "c.toml"
-    cfg.write_text('company_name = "宁波海川文具"\n[lists]\npayment_methods = ["对公转账", "承兑汇票"]\n', encoding="utf-8")
+    cfg.write_text(
+        'company_name = "宁波海川文具"\n[lists]\npayment_methods = ["对公转账", "承兑汇票"]\n', encoding="utf-8"
+    )
     out = tmp_path / "t.xlsx"
     assert run("template", "-o", out, "--config", cfg).exit_code == 0
     wb = openpyxl.load_workbook(out)

@@ -33,8 +33,10 @@ def every_command() -> list[tuple[str, ...]]:
     return out
 
 
-@pytest.mark.parametrize("env, lang", [(ZH, "zh"), (EN, "en"), ({"LANG": "C.UTF-8", "LC_ALL": ""}, "en"),
-                                       ({"LANG": "", "LC_ALL": "zh_TW.UTF-8"}, "zh")])
+@pytest.mark.parametrize(
+    "env, lang",
+    [(ZH, "zh"), (EN, "en"), ({"LANG": "C.UTF-8", "LC_ALL": ""}, "en"), ({"LANG": "", "LC_ALL": "zh_TW.UTF-8"}, "zh")],
+)
 def test_the_language_follows_the_locale(env, lang):
     assert detect_lang([], env) == lang
     assert detect_lang(["validate", "--lang", "en"], ZH) == "en" and detect_lang(["--lang=zh"], EN) == "zh"
@@ -77,35 +79,66 @@ def test_every_command_has_help_and_an_example_in_both_languages(path):
     english = [line for line in options.splitlines() if " the " in line or " a " in line]
     assert english == [], english
     # wrapped to the terminal's 80 columns (Chinese takes two), except an example's command line
-    wide = [line for line in zh.output.splitlines() if any(ord(c) > 0x2E7F for c in line)
-            and sum(2 if ord(c) > 0x2E7F else 1 for c in line) > 80 and not line.lstrip().startswith("$ ")]
+    wide = [
+        line
+        for line in zh.output.splitlines()
+        if any(ord(c) > 0x2E7F for c in line)
+        and sum(2 if ord(c) > 0x2E7F else 1 for c in line) > 80
+        and not line.lstrip().startswith("$ ")
+    ]
     assert wide == []
 
 
 def test_chinese_help_wraps_by_terminal_columns():
-    assert wrap_cells("汇总 BOOK 的一个月：主要数字与上月对比。", 12) == ["汇总 BOOK 的", "一个月：主要", "数字与上月对", "比。"]
-    assert all(sum(2 if ord(c) > 0x2E7F else 1 for c in line) <= 12
-               for line in wrap_cells("生成一本填好数据的示例订单簿（数据真实、前后一致），校验它。", 12))
+    assert wrap_cells("汇总 BOOK 的一个月：主要数字与上月对比。", 12) == [
+        "汇总 BOOK 的",
+        "一个月：主要",
+        "数字与上月对",
+        "比。",
+    ]
+    assert all(
+        sum(2 if ord(c) > 0x2E7F else 1 for c in line) <= 12
+        for line in wrap_cells("生成一本填好数据的示例订单簿（数据真实、前后一致），校验它。", 12)
+    )
 
 
-@pytest.mark.parametrize("args, zh, en", [
-    (["validate"], "orderbook validate: 缺少参数 'PATHS...'。（帮助：orderbook validate -h）",
-     "orderbook validate: Missing argument 'PATHS...'. (help: orderbook validate -h)"),
-    (["validate", "x.xlsx", "--zzz"], "orderbook validate: 没有选项 '--zzz'。（帮助：orderbook validate -h）",
-     "orderbook validate: No such option '--zzz'. (help: orderbook validate -h)"),
-    (["validate", "x.xlsx", "--todya", "2026-11-27"],
-     "orderbook validate: 没有选项 '--todya'。您是不是要用 '--today'？（帮助：orderbook validate -h）",
-     "orderbook validate: No such option '--todya'. Did you mean '--today'? (help: orderbook validate -h)"),
-    (["summary", "nope.xlsx"], "orderbook summary: 'BOOK' 的值无效：文件 'nope.xlsx' 不存在。（帮助：orderbook summary -h）",
-     "orderbook summary: Invalid value for 'BOOK': File 'nope.xlsx' does not exist. (help: orderbook summary -h)"),
-    (["validate", "x.xlsx", "--format", "pdf"],
-     "orderbook validate: '--format' 的值无效：'pdf' 不在可选值 'text', 'json', 'html', 'xlsx' 之中。"
-     "（帮助：orderbook validate -h）",
-     "orderbook validate: Invalid value for '--format': 'pdf' is not one of 'text', 'json', 'html', 'xlsx'. "
-     "(help: orderbook validate -h)"),
-    (["frobnicate"], "orderbook: 没有命令 'frobnicate'。（帮助：orderbook -h）",
-     "orderbook: No such command 'frobnicate'. (help: orderbook -h)"),
-])
+@pytest.mark.parametrize(
+    "args, zh, en",
+    [
+        (
+            ["validate"],
+            "orderbook validate: 缺少参数 'PATHS...'。（帮助：orderbook validate -h）",
+            "orderbook validate: Missing argument 'PATHS...'. (help: orderbook validate -h)",
+        ),
+        (
+            ["validate", "x.xlsx", "--zzz"],
+            "orderbook validate: 没有选项 '--zzz'。（帮助：orderbook validate -h）",
+            "orderbook validate: No such option '--zzz'. (help: orderbook validate -h)",
+        ),
+        (
+            ["validate", "x.xlsx", "--todya", "2026-11-27"],
+            "orderbook validate: 没有选项 '--todya'。您是不是要用 '--today'？（帮助：orderbook validate -h）",
+            "orderbook validate: No such option '--todya'. Did you mean '--today'? (help: orderbook validate -h)",
+        ),
+        (
+            ["summary", "nope.xlsx"],
+            "orderbook summary: 'BOOK' 的值无效：文件 'nope.xlsx' 不存在。（帮助：orderbook summary -h）",
+            "orderbook summary: Invalid value for 'BOOK': File 'nope.xlsx' does not exist. (help: orderbook summary -h)",
+        ),
+        (
+            ["validate", "x.xlsx", "--format", "pdf"],
+            "orderbook validate: '--format' 的值无效：'pdf' 不在可选值 'text', 'json', 'html', 'xlsx' 之中。"
+            "（帮助：orderbook validate -h）",
+            "orderbook validate: Invalid value for '--format': 'pdf' is not one of 'text', 'json', 'html', 'xlsx'. "
+            "(help: orderbook validate -h)",
+        ),
+        (
+            ["frobnicate"],
+            "orderbook: 没有命令 'frobnicate'。（帮助：orderbook -h）",
+            "orderbook: No such command 'frobnicate'. (help: orderbook -h)",
+        ),
+    ],
+)
 def test_clicks_own_errors_are_one_line_in_the_users_language(args, zh, en, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     for env, expected in ((ZH, zh), (EN, en)):
@@ -149,15 +182,21 @@ def test_progress_bars_one_per_sheet_with_its_own_total_in_one_language():
     for stage, n in (("customers", 30), ("products", 60), ("orders", 120), ("done", 120)):
         making(stage, n, n)
     writing = phase("写入", "writing", sizes={"客户": 30, "订单": 120}, cumulative=True)
-    for done in (10, 30):          # rows written in all, as write_book counts them
+    for done in (10, 30):  # rows written in all, as write_book counts them
         writing("客户", done, 150)
     for done in (100, 150):
         writing("订单", done, 150)
     checking = phase("校验", "checking")
     checking("b.xlsx", 8, 8)
     tasks = {t.description: (t.completed, t.total) for t in bar.tasks}
-    assert tasks == {"生成 客户": (30, 30), "生成 产品": (60, 60), "生成 订单": (120, 120),
-                     "写入 客户": (30, 30), "写入 订单": (120, 120), "校验 b.xlsx": (8, 8)}
+    assert tasks == {
+        "生成 客户": (30, 30),
+        "生成 产品": (60, 60),
+        "生成 订单": (120, 120),
+        "写入 客户": (30, 30),
+        "写入 订单": (120, 120),
+        "校验 b.xlsx": (8, 8),
+    }
     bar_en, phase_en = progress_bar("en")
     phase_en("生成", "making")("stock", 5, 5)
     assert [t.description for t in bar_en.tasks] == ["making Stock movements"]

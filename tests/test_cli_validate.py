@@ -59,11 +59,30 @@ def test_text_in_a_quantity_cell_is_exactly_one_error_at_that_cell(books, tmp_pa
 
 def test_inputs_are_never_modified(books, tmp_path):
     before = {p: (p.read_bytes(), os.stat(p).st_mtime_ns) for p in (books["clean"], books["bad"])}
-    result = run("validate", books["clean"], books["bad"], "--today", TODAY, "--out", tmp_path,
-                 "--format", "text", "--format", "json", "--format", "xlsx", "--format", "html")
+    result = run(
+        "validate",
+        books["clean"],
+        books["bad"],
+        "--today",
+        TODAY,
+        "--out",
+        tmp_path,
+        "--format",
+        "text",
+        "--format",
+        "json",
+        "--format",
+        "xlsx",
+        "--format",
+        "html",
+    )
     assert result.exit_code == 1
-    assert {p.name for p in tmp_path.iterdir()} >= {"validation_report.json", "validation_report.html",
-                                                    "validation_report.xlsx", "typed_text.annotated.xlsx"}
+    assert {p.name for p in tmp_path.iterdir()} >= {
+        "validation_report.json",
+        "validation_report.html",
+        "validation_report.xlsx",
+        "typed_text.annotated.xlsx",
+    }
     assert before == {p: (p.read_bytes(), os.stat(p).st_mtime_ns) for p in before}
 
 
@@ -96,11 +115,13 @@ def _zip_bomb(path):
 
 
 def _entity_bomb(path):
-    bomb = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-            + "".join(f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i else "")) * 10}">' for i in range(1, 10))
-            + ']><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets>'
-            '<sheet name="&lol9;" sheetId="1" r:id="rId1" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"/>'
-            "</sheets></workbook>")
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        + "".join(f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i else "")) * 10}">' for i in range(1, 10))
+        + ']><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets>'
+        '<sheet name="&lol9;" sheetId="1" r:id="rId1" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"/>'
+        "</sheets></workbook>"
+    )
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("[Content_Types].xml", "<Types/>")
         z.writestr("xl/workbook.xml", bomb)
@@ -142,8 +163,10 @@ def test_each_bad_input_is_one_line_and_the_run_goes_on(books, tmp_path):
     result = run("validate", *paths, "--today", TODAY, "--format", "json", "--out", tmp_path / "out")
     assert result.exit_code == 2
     assert "Traceback" not in result.output
-    files = {os.path.basename(f["path"]): f for f in
-             json.loads((tmp_path / "out" / "validation_report.json").read_text(encoding="utf-8"))["files"]}
+    files = {
+        os.path.basename(f["path"]): f
+        for f in json.loads((tmp_path / "out" / "validation_report.json").read_text(encoding="utf-8"))["files"]
+    }
     for name, (_, words) in BAD.items():
         error = files[name]["error"]
         assert error and "\n" not in error and words.lower() in error.lower(), (name, error)
@@ -151,8 +174,10 @@ def test_each_bad_input_is_one_line_and_the_run_goes_on(books, tmp_path):
     # folders are searched recursively and lock files skipped
     folder = run("validate", tmp_path, "--today", TODAY, "--format", "json", "--out", tmp_path / "out2")
     assert folder.exit_code == 2
-    seen = {os.path.basename(f["path"]) for f in
-            json.loads((tmp_path / "out2" / "validation_report.json").read_text(encoding="utf-8"))["files"]}
+    seen = {
+        os.path.basename(f["path"])
+        for f in json.loads((tmp_path / "out2" / "validation_report.json").read_text(encoding="utf-8"))["files"]
+    }
     assert "~$typed_text.xlsx" not in seen and "typed_text.xlsx" in seen
 
 

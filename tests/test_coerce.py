@@ -37,42 +37,49 @@ def one(fn, value):
 
 # --- text and identifiers ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("raw, expected", [
-    ("  王伟 ", "王伟"),
-    ("文三路\xa090 号", "文三路 90 号"),       # NBSP inside becomes a space
-    ("\xa0\u3000", None),                      # space-only
-    ("", None),
-    ("NULL", None),
-    ("null", None),
-    ("第一行\n第二行", "第一行\n第二行"),       # line breaks inside are kept
-    (44.0, "44"),
-    (12.5, "12.5"),
-    (True, "TRUE"),
-    (date(2026, 11, 27), "2026-11-27"),
-    (datetime(2026, 11, 27, 10, 30), "2026-11-27 10:30"),
-    ("#N/A", ("problem", "excel-error")),
-    (ExcelError("#REF!"), ("problem", "excel-error")),
-])
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("  王伟 ", "王伟"),
+        ("文三路\xa090 号", "文三路 90 号"),  # NBSP inside becomes a space
+        ("\xa0\u3000", None),  # space-only
+        ("", None),
+        ("NULL", None),
+        ("null", None),
+        ("第一行\n第二行", "第一行\n第二行"),  # line breaks inside are kept
+        (44.0, "44"),
+        (12.5, "12.5"),
+        (True, "TRUE"),
+        (date(2026, 11, 27), "2026-11-27"),
+        (datetime(2026, 11, 27, 10, 30), "2026-11-27 10:30"),
+        ("#N/A", ("problem", "excel-error")),
+        (ExcelError("#REF!"), ("problem", "excel-error")),
+    ],
+)
 def test_text(raw, expected):
     assert one(to_text, raw) == expected
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("SO2026110001", "SO2026110001"),
-    (" C0001\xa0", "C0001"),
-    (44.0, "44"),                              # an ID calamine gives as a float
-    (13812345678.0, "13812345678"),            # a phone stored as a number, all 11 digits intact
-    ("１３８１２３４５６７８", "13812345678"),   # full-width digits
-    ("0571-88886666", "0571-88886666"),
-    ("1.38E+10", ("problem", "lost-digits")),  # Excel showed it in scientific notation: digits gone
-    ("1.3812E10", ("problem", "lost-digits")),
-    (9.13301066e17, ("problem", "lost-digits")),  # an 18-character tax id typed as a number
-    (1234567890123456.0, ("problem", "lost-digits")),  # 16 digits: beyond Excel's 15
-    (999999999999999.0, "999999999999999"),    # 15 digits: still exact
-    (date(2026, 1, 2), ("problem", "wrong-type")),  # SKU "1-2" that Excel turned into a date
-    ("EA123456789CN", "EA123456789CN"),        # letters E… are not scientific notation
-    ("2E5X", "2E5X"),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("SO2026110001", "SO2026110001"),
+        (" C0001\xa0", "C0001"),
+        (44.0, "44"),  # an ID calamine gives as a float
+        (13812345678.0, "13812345678"),  # a phone stored as a number, all 11 digits intact
+        ("１３８１２３４５６７８", "13812345678"),  # full-width digits
+        ("0571-88886666", "0571-88886666"),
+        ("1.38E+10", ("problem", "lost-digits")),  # Excel showed it in scientific notation: digits gone
+        ("1.3812E10", ("problem", "lost-digits")),
+        (9.13301066e17, ("problem", "lost-digits")),  # an 18-character tax id typed as a number
+        (1234567890123456.0, ("problem", "lost-digits")),  # 16 digits: beyond Excel's 15
+        (999999999999999.0, "999999999999999"),  # 15 digits: still exact
+        (date(2026, 1, 2), ("problem", "wrong-type")),  # SKU "1-2" that Excel turned into a date
+        ("EA123456789CN", "EA123456789CN"),  # letters E… are not scientific notation
+        ("2E5X", "2E5X"),
+    ],
+)
 def test_id(raw, expected):
     assert one(to_id, raw) == expected
 
@@ -83,43 +90,50 @@ def test_email_folds_full_width():
 
 # --- numbers --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("raw, expected", [
-    (44.0, 44),
-    (-3.0, -3),
-    ("123", 123),
-    ("１２３", 123),
-    (" 1,234 ", 1234),
-    ("12.0", 12),
-    ("12.5", ("problem", "not-integer")),
-    (12.5, ("problem", "not-integer")),
-    ("5件", ("problem", "wrong-type")),
-    ("1,2", ("problem", "wrong-type")),         # not a thousands separator: no guess
-    ("1_000", ("problem", "wrong-type")),
-    (True, ("problem", "wrong-type")),
-    (date(2026, 1, 1), ("problem", "wrong-type")),
-    ("", None),
-    ("NULL", None),
-])
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (44.0, 44),
+        (-3.0, -3),
+        ("123", 123),
+        ("１２３", 123),
+        (" 1,234 ", 1234),
+        ("12.0", 12),
+        ("12.5", ("problem", "not-integer")),
+        (12.5, ("problem", "not-integer")),
+        ("5件", ("problem", "wrong-type")),
+        ("1,2", ("problem", "wrong-type")),  # not a thousands separator: no guess
+        ("1_000", ("problem", "wrong-type")),
+        (True, ("problem", "wrong-type")),
+        (date(2026, 1, 1), ("problem", "wrong-type")),
+        ("", None),
+        ("NULL", None),
+    ],
+)
 def test_int(raw, expected):
     assert one(to_int, raw) == expected
 
 
-@pytest.mark.parametrize("raw, expected", [
-    (1234.5, D("1234.50")),
-    (0.1 + 0.2, D("0.30")),                     # 0.30000000000000004
-    (2.675, D("2.68")),                         # half-up on the decimal text, not the binary value
-    (-12.0, D("-12.00")),
-    ("¥1,234.50", D("1234.50")),
-    ("￥1,234.5", D("1234.50")),
-    ("-¥12", D("-12.00")),
-    ("1234.5元", D("1234.50")),
-    ("(1,234.50)", D("-1234.50")),               # accounting negative
-    ("RMB 99", D("99.00")),
-    ("１２３．４", D("123.40")),
-    ("abc", ("problem", "wrong-type")),
-    ("5%", ("problem", "wrong-type")),
-    (True, ("problem", "wrong-type")),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (1234.5, D("1234.50")),
+        (0.1 + 0.2, D("0.30")),  # 0.30000000000000004
+        (2.675, D("2.68")),  # half-up on the decimal text, not the binary value
+        (-12.0, D("-12.00")),
+        ("¥1,234.50", D("1234.50")),
+        ("￥1,234.5", D("1234.50")),
+        ("-¥12", D("-12.00")),
+        ("1234.5元", D("1234.50")),
+        ("(1,234.50)", D("-1234.50")),  # accounting negative
+        ("RMB 99", D("99.00")),
+        ("１２３．４", D("123.40")),
+        ("abc", ("problem", "wrong-type")),
+        ("5%", ("problem", "wrong-type")),
+        (True, ("problem", "wrong-type")),
+    ],
+)
 def test_money(raw, expected):
     got = one(to_money, raw)
     assert got == expected
@@ -127,18 +141,21 @@ def test_money(raw, expected):
         assert got.as_tuple().exponent == -2
 
 
-@pytest.mark.parametrize("raw, expected, text", [
-    (0.05, D("0.05"), "0.05"),
-    (0.15000000000000002, D("0.15"), "0.15"),
-    ("5%", D("0.05"), "0.05"),
-    ("５％", D("0.05"), "0.05"),
-    ("12.5 %", D("0.125"), "0.125"),
-    ("0.05", D("0.05"), "0.05"),
-    (0.0, D("0"), "0"),
-    (1.0, D("1"), "1"),
-    (0.123456, D("0.1235"), "0.1235"),
-    ("五折", ("problem", "wrong-type"), None),
-])
+@pytest.mark.parametrize(
+    "raw, expected, text",
+    [
+        (0.05, D("0.05"), "0.05"),
+        (0.15000000000000002, D("0.15"), "0.15"),
+        ("5%", D("0.05"), "0.05"),
+        ("５％", D("0.05"), "0.05"),
+        ("12.5 %", D("0.125"), "0.125"),
+        ("0.05", D("0.05"), "0.05"),
+        (0.0, D("0"), "0"),
+        (1.0, D("1"), "1"),
+        (0.123456, D("0.1235"), "0.1235"),
+        ("五折", ("problem", "wrong-type"), None),
+    ],
+)
 def test_percent(raw, expected, text):
     got = one(to_percent, raw)
     assert got == expected
@@ -151,33 +168,36 @@ def test_percent(raw, expected, text):
 DATES = Dates()
 
 
-@pytest.mark.parametrize("raw, expected", [
-    (date(2026, 11, 27), date(2026, 11, 27)),
-    (datetime(2026, 11, 27, 10, 30), date(2026, 11, 27)),
-    ("2026/11/27", date(2026, 11, 27)),
-    ("2026-11-27", date(2026, 11, 27)),
-    ("2026年11月27日", date(2026, 11, 27)),
-    ("2026 年 1 月 5 日", date(2026, 1, 5)),
-    ("20261127", date(2026, 11, 27)),
-    ("2026.11.27", date(2026, 11, 27)),
-    ("１９９６-０７-０４", date(1996, 7, 4)),
-    ("1996-07-04 00:00:00.000", date(1996, 7, 4)),   # SQL Server export
-    (46353.0, date(2026, 11, 27)),                    # a serial that lost its date format
-    (46353.75, date(2026, 11, 27)),
-    (20261127.0, date(2026, 11, 27)),                 # typed as a number
-    (61.0, date(1900, 3, 1)),
-    (59.0, date(1900, 2, 28)),
-    (60.0, ("problem", "bad-date")),                  # 29 Feb 1900 never happened
-    ("2026-02-30", ("problem", "bad-date")),
-    ("20261327", ("problem", "bad-date")),
-    ("06/25/16", ("problem", "wrong-type")),          # month/day/year or day/month? not guessed
-    ("明天", ("problem", "wrong-type")),
-    (-5.0, ("problem", "wrong-type")),
-    (True, ("problem", "wrong-type")),
-    (timedelta(hours=2), ("problem", "wrong-type")),
-    ("NULL", None),
-    ("#N/A", ("problem", "excel-error")),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (date(2026, 11, 27), date(2026, 11, 27)),
+        (datetime(2026, 11, 27, 10, 30), date(2026, 11, 27)),
+        ("2026/11/27", date(2026, 11, 27)),
+        ("2026-11-27", date(2026, 11, 27)),
+        ("2026年11月27日", date(2026, 11, 27)),
+        ("2026 年 1 月 5 日", date(2026, 1, 5)),
+        ("20261127", date(2026, 11, 27)),
+        ("2026.11.27", date(2026, 11, 27)),
+        ("１９９６-０７-０４", date(1996, 7, 4)),
+        ("1996-07-04 00:00:00.000", date(1996, 7, 4)),  # SQL Server export
+        (46353.0, date(2026, 11, 27)),  # a serial that lost its date format
+        (46353.75, date(2026, 11, 27)),
+        (20261127.0, date(2026, 11, 27)),  # typed as a number
+        (61.0, date(1900, 3, 1)),
+        (59.0, date(1900, 2, 28)),
+        (60.0, ("problem", "bad-date")),  # 29 Feb 1900 never happened
+        ("2026-02-30", ("problem", "bad-date")),
+        ("20261327", ("problem", "bad-date")),
+        ("06/25/16", ("problem", "wrong-type")),  # month/day/year or day/month? not guessed
+        ("明天", ("problem", "wrong-type")),
+        (-5.0, ("problem", "wrong-type")),
+        (True, ("problem", "wrong-type")),
+        (timedelta(hours=2), ("problem", "wrong-type")),
+        ("NULL", None),
+        ("#N/A", ("problem", "excel-error")),
+    ],
+)
 def test_date(raw, expected):
     assert one(DATES.to_date, raw) == expected
 
@@ -185,38 +205,45 @@ def test_date(raw, expected):
 def test_date_1904_system():
     d1904 = Dates(date1904=True)
     assert one(d1904.to_date, 0.0) == date(1904, 1, 1)
-    assert one(d1904.to_date, 40543.0) == date(2015, 1, 1)   # the same serial is 2010-12-31 in 1900
+    assert one(d1904.to_date, 40543.0) == date(2015, 1, 1)  # the same serial is 2010-12-31 in 1900
     assert one(DATES.to_date, 40543.0) == date(2010, 12, 31)
 
 
-@pytest.mark.parametrize("raw, expected", [
-    (datetime(2026, 11, 2, 10, 30), datetime(2026, 11, 2, 10, 30)),
-    (date(2026, 11, 2), datetime(2026, 11, 2)),
-    ("2026-11-02 10:30", datetime(2026, 11, 2, 10, 30)),
-    ("2026/11/02 9:05:07", datetime(2026, 11, 2, 9, 5, 7)),
-    ("2026-11-02T10:30:00", datetime(2026, 11, 2, 10, 30)),
-    ("2026年11月2日 10:30", datetime(2026, 11, 2, 10, 30)),
-    ("2026-11-02", datetime(2026, 11, 2)),
-    ("2023-02-18 06:13:56.730", datetime(2023, 2, 18, 6, 13, 56, 730000)),
-    (46328.4375, datetime(2026, 11, 2, 10, 30)),
-    ("2026-11-02 25:00", ("problem", "bad-date")),
-    (time(10, 30), ("problem", "wrong-type")),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (datetime(2026, 11, 2, 10, 30), datetime(2026, 11, 2, 10, 30)),
+        (date(2026, 11, 2), datetime(2026, 11, 2)),
+        ("2026-11-02 10:30", datetime(2026, 11, 2, 10, 30)),
+        ("2026/11/02 9:05:07", datetime(2026, 11, 2, 9, 5, 7)),
+        ("2026-11-02T10:30:00", datetime(2026, 11, 2, 10, 30)),
+        ("2026年11月2日 10:30", datetime(2026, 11, 2, 10, 30)),
+        ("2026-11-02", datetime(2026, 11, 2)),
+        ("2023-02-18 06:13:56.730", datetime(2023, 2, 18, 6, 13, 56, 730000)),
+        (46328.4375, datetime(2026, 11, 2, 10, 30)),
+        ("2026-11-02 25:00", ("problem", "bad-date")),
+        (time(10, 30), ("problem", "wrong-type")),
+    ],
+)
 def test_datetime(raw, expected):
     assert one(DATES.to_datetime, raw) == expected
 
 
 # --- choices --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("raw, expected", [
-    ("待处理", "pending"),
-    ("Pending", "pending"),
-    ("PENDING", "pending"),
-    (" pending ", "pending"),
-    ("进行中", "进行中"),            # unknown: kept as typed, validation reports not-in-list
-    ("", None),
-    ("#N/A", ("problem", "excel-error")),
-])
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("待处理", "pending"),
+        ("Pending", "pending"),
+        ("PENDING", "pending"),
+        (" pending ", "pending"),
+        ("进行中", "进行中"),  # unknown: kept as typed, validation reports not-in-list
+        ("", None),
+        ("#N/A", ("problem", "excel-error")),
+    ],
+)
 def test_choice(raw, expected):
     assert one(choice_converter(LISTS["order_status"]), raw) == expected
 
@@ -232,6 +259,7 @@ def test_choice_labels_ignore_case_width_and_spaces():
 
 
 # --- whole columns --------------------------------------------------------------------------
+
 
 def test_problems_carry_index_raw_value_and_reason():
     out, problems = convert_column(["3", "", "x", 4.5, ExcelError("#N/A"), "NULL", 7.0], to_int)
@@ -254,10 +282,15 @@ def test_large_text_column_fast_path_matches_the_careful_path():
     assert out == [one(to_id, v) for v in values]
 
 
-@pytest.mark.parametrize("odd, reason", [
-    ("#N/A", "excel-error"), (ExcelError("#VALUE!"), "excel-error"),
-    ("1.38E+10", "lost-digits"), (1.5e16, "lost-digits"),
-])
+@pytest.mark.parametrize(
+    "odd, reason",
+    [
+        ("#N/A", "excel-error"),
+        (ExcelError("#VALUE!"), "excel-error"),
+        ("1.38E+10", "lost-digits"),
+        (1.5e16, "lost-digits"),
+    ],
+)
 def test_large_text_column_leaves_the_fast_path_for_anything_odd(odd, reason):
     values = [f"C{i:06d}" for i in range(5000)]
     values[4321] = odd

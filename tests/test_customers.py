@@ -43,6 +43,7 @@ def profiles(demo):
 
 # --- the independent computation: plain pandas over the demo rows ---------------------------------
 
+
 @pytest.fixture(scope="module")
 def expected(demo):
     orders = pd.DataFrame(demo["orders"])
@@ -55,8 +56,10 @@ def expected(demo):
     products = pd.DataFrame(demo["products"])
 
     lines["disc"] = lines["discount"].map(lambda d: Decimal(0) if d is None or pd.isna(d) else d)
-    lines["amount"] = [(q * p * (1 - d)).quantize(CENT, ROUND_HALF_UP)
-                       for q, p, d in zip(lines["quantity"], lines["unit_price"], lines["disc"])]
+    lines["amount"] = [
+        (q * p * (1 - d)).quantize(CENT, ROUND_HALF_UP)
+        for q, p, d in zip(lines["quantity"], lines["unit_price"], lines["disc"])
+    ]
     total = lines.groupby("order_no")["amount"].apply(lambda s: sum(s, Decimal(0)))
     paid = pays.groupby("order_no")["amount"].apply(lambda s: sum(s, Decimal(0)))
     orders["total"] = orders["order_no"].map(total).map(lambda v: Decimal(0) if pd.isna(v) else v)
@@ -80,17 +83,20 @@ def expected(demo):
     # favourites: quantity, then amount, then SKU
     fav = lines.merge(live[["order_no", "customer_id"]], on="order_no")
     fav = fav.groupby(["customer_id", "sku"], as_index=False).agg(
-        quantity=("quantity", "sum"), amount=("amount", lambda s: sum(s, Decimal(0))))
+        quantity=("quantity", "sum"), amount=("amount", lambda s: sum(s, Decimal(0)))
+    )
     fav["neg_amount"] = -fav["amount"].map(float)
     fav = fav.sort_values(["customer_id", "quantity", "neg_amount", "sku"], ascending=[True, False, True, True])
     names = dict(zip(products["sku"], products["name"]))
     out["favourites"] = fav.groupby("customer_id").apply(
-        lambda f: tuple((s, names[s], int(q)) for s, q in zip(f["sku"].head(3), f["quantity"].head(3))))
+        lambda f: tuple((s, names[s], int(q)) for s, q in zip(f["sku"].head(3), f["quantity"].head(3)))
+    )
 
     # usual method: count of payments received, then amount, then the settings' order
     received = pays[pays["amount"] > 0].merge(orders[["order_no", "customer_id"]], on="order_no")
     by = received.groupby(["customer_id", "method"], as_index=False).agg(
-        n=("amount", "size"), amount=("amount", lambda s: float(sum(s, Decimal(0)))))
+        n=("amount", "size"), amount=("amount", lambda s: float(sum(s, Decimal(0))))
+    )
     rank = {m: i for i, m in enumerate(Config().lists.payment_methods)}
     by["rank"] = by["method"].map(rank)
     by = by.sort_values(["customer_id", "n", "amount", "rank"], ascending=[True, False, False, True])
@@ -113,6 +119,7 @@ def expected(demo):
     pop["r"] = ((-pop["recency"]).rank(method="min") - 1).map(lambda b: 1 + int(5 * b) // n)
     pop["f"] = (pop["orders"].rank(method="min") - 1).map(lambda b: 1 + int(5 * b) // n)
     pop["m"] = (pop["total_spent"].map(float).rank(method="min") - 1).map(lambda b: 1 + int(5 * b) // n)
+
     def band(score: int) -> str:
         return "H" if score >= 4 else "L" if score <= 2 else "M"
 
@@ -167,16 +174,20 @@ def test_demo_has_variety(profiles):
 
 # --- hand-made cases ------------------------------------------------------------------------------
 
+
 def _book(customers, orders, lines=(), payments=(), products=()):
     data = empty_data()
     data["customers"] = [{"customer_id": c, "name": f"客户{c}", "preferences": f"偏好{c}"} for c in customers]
-    data["products"] = list(products) or [{"sku": "P1", "name": "笔记本", "list_price": Decimal("10.00"),
-                                           "opening_stock": 100}]
+    data["products"] = list(products) or [
+        {"sku": "P1", "name": "笔记本", "list_price": Decimal("10.00"), "opening_stock": 100}
+    ]
     data["orders"] = [{"order_no": o, "customer_id": c, "order_date": d, "status": s} for o, c, d, s in orders]
-    data["order_lines"] = [{"order_no": o, "sku": sku, "quantity": q, "unit_price": Decimal(p), "discount": None}
-                           for o, sku, q, p in lines]
-    data["payments"] = [{"order_no": o, "paid_on": d, "method": m, "amount": Decimal(a), "reference": None}
-                        for o, d, m, a in payments]
+    data["order_lines"] = [
+        {"order_no": o, "sku": sku, "quantity": q, "unit_price": Decimal(p), "discount": None} for o, sku, q, p in lines
+    ]
+    data["payments"] = [
+        {"order_no": o, "paid_on": d, "method": m, "amount": Decimal(a), "reference": None} for o, d, m, a in payments
+    ]
     return data
 
 
@@ -188,9 +199,11 @@ def test_two_orders_one_cancelled_and_refunded():
         ["C0001"],
         [("SO1", "C0001", D0, "completed"), ("SO2", "C0001", D0 + timedelta(days=20), "cancelled")],
         lines=[("SO1", "P1", 3, "10.00"), ("SO2", "P1", 50, "10.00")],
-        payments=[("SO1", D0 + timedelta(days=4), "微信支付", "30.00"),
-                  ("SO2", D0 + timedelta(days=20), "支付宝", "500.00"),
-                  ("SO2", D0 + timedelta(days=22), "支付宝", "-500.00")],
+        payments=[
+            ("SO1", D0 + timedelta(days=4), "微信支付", "30.00"),
+            ("SO2", D0 + timedelta(days=20), "支付宝", "500.00"),
+            ("SO2", D0 + timedelta(days=22), "支付宝", "-500.00"),
+        ],
     )
     [p] = customer_history(data, today=D0 + timedelta(days=30))
     assert (p.orders, p.cancelled) == (1, 1)
@@ -209,14 +222,20 @@ def test_two_orders_one_cancelled_and_refunded():
 def test_average_days_to_pay_uses_the_settling_payment():
     data = _book(
         ["C0001"],
-        [("SO1", "C0001", D0, "completed"), ("SO2", "C0001", D0, "completed"), ("SO3", "C0001", D0, "shipped"),
-         ("SO4", "C0001", D0, "completed")],
+        [
+            ("SO1", "C0001", D0, "completed"),
+            ("SO2", "C0001", D0, "completed"),
+            ("SO3", "C0001", D0, "shipped"),
+            ("SO4", "C0001", D0, "completed"),
+        ],
         lines=[("SO1", "P1", 10, "10.00"), ("SO2", "P1", 10, "10.00"), ("SO3", "P1", 10, "10.00")],
         payments=[
             # SO1: deposit 30 on day 1, the rest on day 10 -> settled on day 10
-            ("SO1", D0 + timedelta(days=10), "银行转账", "70.00"), ("SO1", D0 + timedelta(days=1), "银行转账", "30.00"),
+            ("SO1", D0 + timedelta(days=10), "银行转账", "70.00"),
+            ("SO1", D0 + timedelta(days=1), "银行转账", "30.00"),
             # SO2: paid in full on day 3, a refund on day 5 and 20 paid again on day 9 -> settled on day 3
-            ("SO2", D0 + timedelta(days=3), "现金", "100.00"), ("SO2", D0 + timedelta(days=5), "现金", "-20.00"),
+            ("SO2", D0 + timedelta(days=3), "现金", "100.00"),
+            ("SO2", D0 + timedelta(days=5), "现金", "-20.00"),
             ("SO2", D0 + timedelta(days=9), "现金", "20.00"),
             # SO3: only a deposit -> never settled, left out
             ("SO3", D0 + timedelta(days=2), "现金", "50.00"),
@@ -241,21 +260,33 @@ def test_usual_method_ties_go_to_amount_then_to_the_settings_order():
 def test_favourites_top_three_by_quantity_then_amount_then_sku():
     products = [{"sku": s, "name": f"产品{s}", "list_price": Decimal(1), "opening_stock": 0} for s in "ABCDE"]
     data = _book(
-        ["C1"], [("SO1", "C1", D0, "completed"), ("SO2", "C1", D0, "completed")],
-        lines=[("SO1", "A", 5, "1.00"), ("SO1", "B", 5, "2.00"), ("SO1", "C", 4, "9.00"), ("SO2", "A", 1, "1.00"),
-               ("SO2", "D", 5, "1.00"), ("SO2", "E", 5, "1.00")],
+        ["C1"],
+        [("SO1", "C1", D0, "completed"), ("SO2", "C1", D0, "completed")],
+        lines=[
+            ("SO1", "A", 5, "1.00"),
+            ("SO1", "B", 5, "2.00"),
+            ("SO1", "C", 4, "9.00"),
+            ("SO2", "A", 1, "1.00"),
+            ("SO2", "D", 5, "1.00"),
+            ("SO2", "E", 5, "1.00"),
+        ],
         products=products,
     )
     [p] = customer_history(data, today=D0)
     # A 6; B 5 (10.00); D and E 5 (5.00 each): B by amount, then D before E by SKU; C (4) left out
-    assert [(f.sku, f.name, f.quantity) for f in p.favourites] == [("A", "产品A", 6), ("B", "产品B", 5),
-                                                                   ("D", "产品D", 5)]
+    assert [(f.sku, f.name, f.quantity) for f in p.favourites] == [
+        ("A", "产品A", 6),
+        ("B", "产品B", 5),
+        ("D", "产品D", 5),
+    ]
 
 
 def test_keys_match_as_the_workbook_matches_and_strays_are_counted():
-    data = _book(["C0001", "C0002"], [("SO1", "c0001 ", D0, "completed"), ("SO2", "C0404", D0, "completed"),
-                                      ("SO3", None, D0, "completed")],
-                 lines=[("so1", "p1", 2, "5.00")])
+    data = _book(
+        ["C0001", "C0002"],
+        [("SO1", "c0001 ", D0, "completed"), ("SO2", "C0404", D0, "completed"), ("SO3", None, D0, "completed")],
+        lines=[("so1", "p1", 2, "5.00")],
+    )
     c1, c2 = customer_history(data, today=D0)
     assert c1.orders == 1 and c1.total_spent == Decimal("10.00") and c1.favourites[0].name == "笔记本"
     assert c2.orders == 0 and c2.segment == "no_orders" and c2.r is None and c2.average_order is None
@@ -290,8 +321,15 @@ def test_segments():
     assert segment_of(3, 3, 4) == "regular"  # a big spender, neither recent nor long gone
     assert segment_of(2, 1, 2) == "churn_risk"
     assert {segment_of(3, 1, 1), segment_of(1, 3, 2), segment_of(5, 5, 3), segment_of(1, 1, 3)} == {"regular"}
-    assert [s.zh for s in SEGMENTS] == ["重要价值客户", "重要保持客户", "重要发展客户", "重要挽留客户", "一般客户",
-                                        "流失风险", "新客户（未下单）"]
+    assert [s.zh for s in SEGMENTS] == [
+        "重要价值客户",
+        "重要保持客户",
+        "重要发展客户",
+        "重要挽留客户",
+        "一般客户",
+        "流失风险",
+        "新客户（未下单）",
+    ]
 
 
 def test_rfm_on_five_customers_with_known_scores():
@@ -305,7 +343,12 @@ def test_rfm_on_five_customers_with_known_scores():
             lines.append((no, "P1", i, "100.00"))
     profiles = customer_history(_book(customers, orders, lines), today=D0)
     assert [(p.recency_days, p.r, p.f, p.m) for p in profiles] == [
-        (40, 1, 1, 1), (30, 2, 2, 2), (20, 3, 3, 3), (10, 4, 4, 4), (0, 5, 5, 5)]
+        (40, 1, 1, 1),
+        (30, 2, 2, 2),
+        (20, 3, 3, 3),
+        (10, 4, 4, 4),
+        (0, 5, 5, 5),
+    ]
     # 4–5 is high, 1–2 low: C3 (all 3) is neither
     assert [p.segment for p in profiles] == ["churn_risk", "churn_risk", "regular", "key_value", "key_value"]
 
@@ -320,6 +363,7 @@ def test_each_segment_of_the_demo_is_a_minority(orders):
 
 
 # --- the workbook and the command -------------------------------------------------------------------
+
 
 def test_workbook(tmp_path, demo, profiles):
     path = write_customer_history(list(profiles.values()), tmp_path / "c.xlsx", "zh", today=TODAY)
@@ -346,8 +390,10 @@ def test_workbook(tmp_path, demo, profiles):
     en = openpyxl.load_workbook(write_customer_history(list(profiles.values()), tmp_path / "e.xlsx", "en"))
     assert en.sheetnames == ["Customer history", "Segments"]
     heads = [c.value for c in en["Customer history"][1]]
-    methods = {en["Customer history"].cell(r, heads.index("Usual payment method") + 1).value
-               for r in range(2, len(profiles) + 2)}
+    methods = {
+        en["Customer history"].cell(r, heads.index("Usual payment method") + 1).value
+        for r in range(2, len(profiles) + 2)
+    }
     assert methods <= {"Bank transfer", "WeChat Pay", "Alipay", "Cash", "Credit card", "Other", None}
 
 

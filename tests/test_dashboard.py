@@ -50,23 +50,32 @@ def test_this_month_against_last_month(figures):
     # orders: SO…0001, 0002, 0003 (cancelled counts as an order; the row without a number does not) / 0004, 0005
     assert (v["orders_this_month"], v["orders_last_month"], v["orders_change"]) == (3, 2, 1)
     # revenue: 2 × 100.00 (单价 blank: the list price) + 20.00 (the "9件" line is 0) / 188.00 + 99.50
-    assert (v["revenue_this_month"], v["revenue_last_month"], v["revenue_change"]) == (D("220.00"), D("287.50"),
-                                                                                         D("-67.50"))
+    assert (v["revenue_this_month"], v["revenue_last_month"], v["revenue_change"]) == (
+        D("220.00"),
+        D("287.50"),
+        D("-67.50"),
+    )
     # receipts by date paid: 50 + 100 − 100 (a refund) / 188; the January 100 in neither
-    assert (v["receipts_this_month"], v["receipts_last_month"], v["receipts_change"]) == (D("50.00"), D("188.00"),
-                                                                                            D("-138.00"))
+    assert (v["receipts_this_month"], v["receipts_last_month"], v["receipts_change"]) == (
+        D("50.00"),
+        D("188.00"),
+        D("-138.00"),
+    )
     # still owed on the month's orders: 150 + 20 (the cancelled one 0) / 0 + 99.50
     assert (v["receivables_this_month"], v["receivables_last_month"]) == (D("170.00"), D("99.50"))
     # fell due in the month and overdue: 现结 0001 due 03-15, 0002 due 03-10 (its 交货日期) / 0005 due 02-20
-    assert (v["overdue_this_month"], v["overdue_last_month"], v["overdue_change"]) == (D("170.00"), D("99.50"),
-                                                                                         D("70.50"))
+    assert (v["overdue_this_month"], v["overdue_last_month"], v["overdue_change"]) == (
+        D("170.00"),
+        D("99.50"),
+        D("70.50"),
+    )
 
 
 def test_where_things_stand_today(figures):
     _, v = figures
-    assert v["receivables"] == D("357.50")          # 150 + 20 + 99.50 + 88 (0006: 188 − 100)
+    assert v["receivables"] == D("357.50")  # 150 + 20 + 99.50 + 88 (0006: 188 − 100)
     assert v["overdue_orders"] == 4 and v["overdue_amount"] == D("357.50")
-    assert v["low_stock_products"] == 2             # 台灯 5 ≤ 10 (default), 白板 8 ≤ 8; 文件柜 is not on sale
+    assert v["low_stock_products"] == 2  # 台灯 5 ≤ 10 (default), 白板 8 ≤ 8; 文件柜 is not on sale
     assert [v[f"status_{s}"] for s in ("pending", "processing", "shipped", "completed", "cancelled")] == [1, 1, 1, 2, 1]
 
 
@@ -82,15 +91,30 @@ def test_the_lists(figures):
     _, v = figures
     # sales to date: C0001 200 + 99.50; C0003 188 and C0006 188 (tied: row order); C0002 20; C0005 only cancelled
     top = [(v[f"top_{k}_customer_id"], v[f"top_{k}_name"], v[f"top_{k}_sales"]) for k in range(1, 6)]
-    assert top == [("C0001", "甲贸易有限公司", D("299.50")), ("C0003", "丙商行", D("188.00")),
-                   ("C0006", "己工作室", D("188.00")), ("C0002", "乙", D("20.00")), ("", "", "")]
-    overdue = [(v[f"overdue_{k}_order_no"], v[f"overdue_{k}_customer_name"], v[f"overdue_{k}_balance"],
-                v[f"overdue_{k}_pay_due"], v[f"overdue_{k}_days_overdue"]) for k in range(1, 6)]
-    assert overdue == [("SO2026010006", "己工作室", D("88.00"), date(2026, 1, 12), 65),
-                       ("SO2026020005", "甲贸易有限公司", D("99.50"), date(2026, 2, 20), 26),
-                       ("SO2026030002", "乙", D("20.00"), date(2026, 3, 10), 8),
-                       ("SO2026030001", "甲贸易有限公司", D("150.00"), date(2026, 3, 15), 3),
-                       ("", "", "", "", "")]
+    assert top == [
+        ("C0001", "甲贸易有限公司", D("299.50")),
+        ("C0003", "丙商行", D("188.00")),
+        ("C0006", "己工作室", D("188.00")),
+        ("C0002", "乙", D("20.00")),
+        ("", "", ""),
+    ]
+    overdue = [
+        (
+            v[f"overdue_{k}_order_no"],
+            v[f"overdue_{k}_customer_name"],
+            v[f"overdue_{k}_balance"],
+            v[f"overdue_{k}_pay_due"],
+            v[f"overdue_{k}_days_overdue"],
+        )
+        for k in range(1, 6)
+    ]
+    assert overdue == [
+        ("SO2026010006", "己工作室", D("88.00"), date(2026, 1, 12), 65),
+        ("SO2026020005", "甲贸易有限公司", D("99.50"), date(2026, 2, 20), 26),
+        ("SO2026030002", "乙", D("20.00"), date(2026, 3, 10), 8),
+        ("SO2026030001", "甲贸易有限公司", D("150.00"), date(2026, 3, 15), 3),
+        ("", "", "", "", ""),
+    ]
     low = [(v[f"low_{k}_sku"], v[f"low_{k}_name"], v[f"low_{k}_on_hand"], v[f"low_{k}_point"]) for k in range(1, 4)]
     assert low == [("P2", "台灯", 5, 10), ("P4", "白板", 8, 8), ("", "", "", "")]
 
@@ -104,8 +128,11 @@ def test_low_stock_counts_what_validate_counts(figures, tmp_path):
 
     demo = generate_demo(1500, seed=5, today=T)
     on_hand = derive(demo, Config(), T)["products"]["on_hand"]
-    low = [i for i, (p, n) in enumerate(zip(demo["products"], on_hand))
-           if n <= (p["reorder_point"] if p["reorder_point"] is not None else 10)]
+    low = [
+        i
+        for i, (p, n) in enumerate(zip(demo["products"], on_hand))
+        if n <= (p["reorder_point"] if p["reorder_point"] is not None else 10)
+    ]
     assert len(low) == 4
     demo["products"][low[0]]["active"] = "no"
     book = write_book(tmp_path / "demo.xlsx", demo, today=T)
@@ -121,7 +148,11 @@ def test_the_written_dashboard_caches_python_s_figures_and_charts_them(tmp_path)
     ws = openpyxl.load_workbook(path, data_only=True)["概览"]
     at = dashboard_cells()
     assert (at["revenue_this_month"], at["revenue_last_month"], at["receivables"], at["low_stock_products"]) == (
-        "B10", "C10", "B16", "B19")
+        "B10",
+        "C10",
+        "B16",
+        "B19",
+    )
     assert ws["B10"].value == 400.0 and ws["C10"].value == 287.5  # as written: the "9件" line still 9 × 20
     assert ws[at["top_1_name"]].value == "甲贸易有限公司" and ws[at["overdue_1_order_no"]].value == "SO2026010006"
     assert ws["A8"].value == "本月与上月" and ws["A9"].value == "订单数"

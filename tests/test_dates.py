@@ -26,19 +26,24 @@ def test_the_date_of_a_value():
     assert [day(v) for v in (None, "2026-01-02", 46024)] == [None, None, None]
 
 
-@pytest.mark.parametrize(("value", "s1900", "s1904"), [
-    (date(1900, 1, 1), 1, None),
-    (date(1900, 2, 28), 59, None),        # the last day before Excel's phantom 29 February 1900
-    (date(1900, 3, 1), 61, None),
-    (date(1904, 1, 1), 1462, 0),
-    (date(2026, 1, 2), 46024, 44562),
-    (date(9999, 12, 31), 2958465, 2957003),
-    (datetime(2026, 1, 2, 12), 46024.5, 44562.5),
-    (datetime(1900, 1, 1, 6), 1.25, None),
-])
+@pytest.mark.parametrize(
+    ("value", "s1900", "s1904"),
+    [
+        (date(1900, 1, 1), 1, None),
+        (date(1900, 2, 28), 59, None),  # the last day before Excel's phantom 29 February 1900
+        (date(1900, 3, 1), 61, None),
+        (date(1904, 1, 1), 1462, 0),
+        (date(2026, 1, 2), 46024, 44562),
+        (date(9999, 12, 31), 2958465, 2957003),
+        (datetime(2026, 1, 2, 12), 46024.5, 44562.5),
+        (datetime(1900, 1, 1, 6), 1.25, None),
+    ],
+)
 def test_serials_in_both_date_systems_and_before_1_march_1900(value, s1900, s1904):
     assert serial(value) == s1900
-    assert from_serial(s1900) == (value if isinstance(value, datetime) else datetime(value.year, value.month, value.day))
+    assert from_serial(s1900) == (
+        value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
+    )
     assert date_of_serial(s1900) == day(value)
     if s1904 is None:
         assert not holds(value, date1904=True)
@@ -48,8 +53,14 @@ def test_serials_in_both_date_systems_and_before_1_march_1900(value, s1900, s190
 
 
 def test_serials_agree_with_openpyxl():
-    for value in (date(1900, 1, 1), date(1900, 2, 28), date(1900, 3, 1), date(2026, 11, 27),
-                  datetime(2026, 11, 27, 9, 30, 15, 250_000), datetime(2000, 2, 29, 23, 59, 59)):
+    for value in (
+        date(1900, 1, 1),
+        date(1900, 2, 28),
+        date(1900, 3, 1),
+        date(2026, 11, 27),
+        datetime(2026, 11, 27, 9, 30, 15, 250_000),
+        datetime(2000, 2, 29, 23, 59, 59),
+    ):
         assert serial(value) == pytest.approx(to_excel(value, CALENDAR_WINDOWS_1900), abs=1e-9)
         if value >= date(1904, 1, 1) if type(value) is date else value.year >= 1904:
             assert serial(value, True) == pytest.approx(to_excel(value, CALENDAR_MAC_1904), abs=1e-9)
@@ -67,7 +78,9 @@ def test_the_reader_types_serials_through_the_same_rules():
     d1900, d1904 = Dates(), Dates(date1904=True)
     assert d1900.to_date(46024.0) == date(2026, 1, 2) and d1904.to_date(44562.0) == date(2026, 1, 2)
     assert d1900.to_date(59.0) == date(1900, 2, 28) and d1900.to_date(61.0) == date(1900, 3, 1)
-    assert d1900.to_date(60.0) is BAD_DATE and d1900.to_date(0.0) is WRONG_TYPE and d1904.to_date(0.0) == date(1904, 1, 1)
+    assert (
+        d1900.to_date(60.0) is BAD_DATE and d1900.to_date(0.0) is WRONG_TYPE and d1904.to_date(0.0) == date(1904, 1, 1)
+    )
     assert d1900.to_datetime(46024.75) == datetime(2026, 1, 2, 18)
 
 

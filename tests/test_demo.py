@@ -126,8 +126,11 @@ def test_references_resolve_and_keys_are_unique(book):
 
 def test_identifiers_match_the_configured_patterns(book):
     p = CONFIG.patterns
-    for sheet, key, pattern in [("orders", "order_no", p.order_no), ("customers", "customer_id", p.customer_id),
-                                ("products", "sku", p.sku)]:
+    for sheet, key, pattern in [
+        ("orders", "order_no", p.order_no),
+        ("customers", "customer_id", p.customer_id),
+        ("products", "sku", p.sku),
+    ]:
         assert all(re.fullmatch(pattern, r[key]) for r in book[sheet]), key
 
 
@@ -434,8 +437,11 @@ def test_progress_is_reported():
 
 def test_config_lists_and_thresholds_are_followed():
     config = Config(
-        lists=Lists(payment_methods=["银行转账", "微信支付", "现金", "挂账"], customer_tiers=["A", "B"],
-                    units=["个", "件", "箱"]),
+        lists=Lists(
+            payment_methods=["银行转账", "微信支付", "现金", "挂账"],
+            customer_tiers=["A", "B"],
+            units=["个", "件", "箱"],
+        ),
         thresholds=Thresholds(unresolved_issue_days=3),
     )
     data = generate_demo(300, seed=4, today=TODAY, config=config)

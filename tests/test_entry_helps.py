@@ -66,16 +66,21 @@ def test_the_dropdowns_list_code_and_name(tmp_path):
     for name, column in (("订单", "B"), ("订单明细", "B"), ("付款", "G"), ("发货", "E"), ("库存变动", "B")):
         dv = next(v for v in wb[name].data_validations.dataValidation if str(v.sqref).startswith(column + "2"))
         sources[name] = (dv.formula1, dv.errorStyle)
-    assert sources == {"订单": ("picks_customers_customer_id", "warning"),
-                       "订单明细": ("picks_products_sku", "warning"),
-                       "付款": ("picks_customers_customer_id", "warning"),
-                       "发货": ("picks_products_sku", "warning"),
-                       "库存变动": ("picks_products_sku", "warning")}
+    assert sources == {
+        "订单": ("picks_customers_customer_id", "warning"),
+        "订单明细": ("picks_products_sku", "warning"),
+        "付款": ("picks_customers_customer_id", "warning"),
+        "发货": ("picks_products_sku", "warning"),
+        "库存变动": ("picks_products_sku", "warning"),
+    }
     # the entries: 编号及名称 beside the keys, as many rows as there are keys
     assert wb.defined_names["picks_customers_customer_id"].attr_text.startswith("OFFSET('客户'!$O$2,0,0,")
     values = openpyxl.load_workbook(path, data_only=True)
     assert [values["客户"][f"O{r}"].value for r in (2, 3, 4)] == [
-        "C0001 杭州明远贸易有限公司", "C0002 王伟", "C0003 宁波远航"]
+        "C0001 杭州明远贸易有限公司",
+        "C0002 王伟",
+        "C0003 宁波远航",
+    ]
     assert [values["产品"][f"M{r}"].value for r in (2, 5)] == ["P1001 办公椅", "P1004 无人问津"]
 
 
@@ -123,8 +128,11 @@ def test_a_status_change_is_entered_once(tmp_path):
     data = known_rows()
     data["orders"][0]["status"] = "shipped"  # the log's last entry for SO2026010001 says completed
     path = write_book(tmp_path / "b.xlsx", data, today=TODAY)
-    found = [(f.cell, f.severity.value) for f in validate_file(path, config=Config(), today=TODAY).findings
-             if f.code == "status-log-mismatch"]
+    found = [
+        (f.cell, f.severity.value)
+        for f in validate_file(path, config=Config(), today=TODAY).findings
+        if f.code == "status-log-mismatch"
+    ]
     assert found == [("订单!F2", "warning")]
 
 

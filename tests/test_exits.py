@@ -18,8 +18,10 @@ ZH = {"LANG": "zh_CN.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
 def readme_table() -> list[tuple[int, str, str]]:
     """(code, member, meaning) of each row of the README's table of exit codes."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    return [(int(code), name, meaning) for code, name, meaning in
-            re.findall(r"^\| (\d+) \| `(\w+)` \| (.+?) \|$", text, flags=re.M)]
+    return [
+        (int(code), name, meaning)
+        for code, name, meaning in re.findall(r"^\| (\d+) \| `(\w+)` \| (.+?) \|$", text, flags=re.M)
+    ]
 
 
 def test_the_readme_documents_every_exit_code_as_the_enum_says():
@@ -29,8 +31,12 @@ def test_the_readme_documents_every_exit_code_as_the_enum_says():
 
 def test_no_command_exits_with_a_number_of_its_own():
     literal = re.compile(r"sys\.exit\(\s*\d|\bEXIT_[A-Z]+\s*=|exit_code\s*=\s*\d|return [12] if .* else 0\b")
-    found = [f"{p.relative_to(ROOT)}:{n}" for p in (ROOT / "workbook_tools").rglob("*.py")
-             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if literal.search(line)]
+    found = [
+        f"{p.relative_to(ROOT)}:{n}"
+        for p in (ROOT / "workbook_tools").rglob("*.py")
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if literal.search(line)
+    ]
     assert found == []
 
 

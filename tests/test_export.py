@@ -80,8 +80,9 @@ def postgres():
         pytest.skip("the psycopg driver is not installed: pip install -e '.[test]'")
     bindir = _postgres_bin()
     if bindir is None:
-        pytest.skip("no PostgreSQL server (initdb, pg_ctl) on the PATH or in /usr/lib/postgresql: "
-                    "apt-get install postgresql")
+        pytest.skip(
+            "no PostgreSQL server (initdb, pg_ctl) on the PATH or in /usr/lib/postgresql: apt-get install postgresql"
+        )
     user = None
     home = Path(tempfile.mkdtemp(prefix="orderbook-pg-", dir="/tmp"))  # short: a socket path has ~100 bytes
     if os.geteuid() == 0:  # the server refuses to run as root
@@ -92,13 +93,25 @@ def postgres():
             pytest.skip("running as root, and there is no `postgres` account to run the server as")
         user = "postgres"
         os.chown(home, account.pw_uid, account.pw_gid)
-    run = functools.partial(subprocess.run, user=user, cwd=home, check=True, capture_output=True, text=True,
-                            timeout=120)
+    run = functools.partial(
+        subprocess.run, user=user, cwd=home, check=True, capture_output=True, text=True, timeout=120
+    )
     data = home / "data"
     try:
         run([bindir / "initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale"])
-        run([bindir / "pg_ctl", "-D", data, "-l", home / "log", "-w", "-o",
-             f"-c listen_addresses='' -k {home} -F", "start"])
+        run(
+            [
+                bindir / "pg_ctl",
+                "-D",
+                data,
+                "-l",
+                home / "log",
+                "-w",
+                "-o",
+                f"-c listen_addresses='' -k {home} -F",
+                "start",
+            ]
+        )
     except subprocess.CalledProcessError as e:
         log = (home / "log").read_text(errors="replace") if (home / "log").exists() else ""
         shutil.rmtree(home, ignore_errors=True)
@@ -108,8 +121,13 @@ def postgres():
         yield server
     finally:
         server.admin.dispose()
-        subprocess.run([bindir / "pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"], user=user, cwd=home,
-                       capture_output=True, timeout=120)
+        subprocess.run(
+            [bindir / "pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"],
+            user=user,
+            cwd=home,
+            capture_output=True,
+            timeout=120,
+        )
         shutil.rmtree(home, ignore_errors=True)
 
 
@@ -191,15 +209,19 @@ def test_tables_come_from_the_schema():
         names = [c.name for c in table.columns]
         assert names[:2] == (["id", "book"] if primary_key(sheet) == "id" else ["book", sheet.natural_key[0]])
         assert [n for n in names if n not in ("id", "book")] == [c.key for c in exported_columns(sheet)]
-        fks = {(tuple(fk.parent.name for fk in c.elements), tuple(fk.target_fullname for fk in c.elements))
-               for c in table.foreign_key_constraints}
+        fks = {
+            (tuple(fk.parent.name for fk in c.elements), tuple(fk.target_fullname for fk in c.elements))
+            for c in table.foreign_key_constraints
+        }
         assert fks == {(("book", c.key), (f"{c.ref.split('.')[0]}.book", c.ref)) for c in sheet.columns if c.ref}
     assert [c.name for c in md.tables["customers"].primary_key] == ["book", "customer_id"]
     assert [c.name for c in md.tables["products"].primary_key] == ["book", "sku"]
     assert [c.name for c in md.tables["orders"].primary_key] == ["book", "order_no"]
     assert [c.name for c in md.tables["payments"].primary_key] == ["id"]
-    uniques = {t.name: {tuple(c.name for c in u.columns) for u in t.constraints if isinstance(u, sa.UniqueConstraint)}
-               for t in md.tables.values()}
+    uniques = {
+        t.name: {tuple(c.name for c in u.columns) for u in t.constraints if isinstance(u, sa.UniqueConstraint)}
+        for t in md.tables.values()
+    }
     assert uniques["order_lines"] == {("book", "order_no", "sku")}
     assert uniques["status_log"] == {("book", "order_no", "status", "timestamp")}
     assert uniques["payments"] == {("book", "reference")}
@@ -243,15 +265,23 @@ def _pg_foreign_keys() -> set[tuple[str, str, str]]:
 def test_types_and_keys_in_postgresql(postgres, data):
     url = postgres.new_url()
     export_book(data, url, name=NAME)
-    keys = _sql(url, "select conrelid::regclass::text, contype, pg_get_constraintdef(oid) from pg_constraint "
-                     "where connamespace = 'public'::regnamespace")
+    keys = _sql(
+        url,
+        "select conrelid::regclass::text, contype, pg_get_constraintdef(oid) from pg_constraint "
+        "where connamespace = 'public'::regnamespace",
+    )
     expected = PG_KEYS | _pg_foreign_keys()
     assert set(keys) == expected and len(keys) == len(expected)
     assert ("orders", "f", "FOREIGN KEY (book, customer_id) REFERENCES customers(book, customer_id)") in expected
     assert ("order_lines", "f", "FOREIGN KEY (book, sku) REFERENCES products(book, sku)") in expected
-    columns = {(t, c): rest for t, c, *rest in _sql(
-        url, "select table_name, column_name, data_type, character_maximum_length, numeric_precision, "
-             "numeric_scale, is_nullable from information_schema.columns where table_schema = 'public'")}
+    columns = {
+        (t, c): rest
+        for t, c, *rest in _sql(
+            url,
+            "select table_name, column_name, data_type, character_maximum_length, numeric_precision, "
+            "numeric_scale, is_nullable from information_schema.columns where table_schema = 'public'",
+        )
+    }
     assert columns["orders", "order_no"] == ["character varying", 30, None, None, "NO"]
     assert columns["orders", "customer_id"] == ["character varying", 20, None, None, "NO"]
     assert columns["orders", "order_date"] == ["date", None, None, None, "YES"]
@@ -262,15 +292,21 @@ def test_types_and_keys_in_postgresql(postgres, data):
     assert columns["payments", "id"] == ["integer", None, 32, 0, "NO"]
     assert columns["payments", "reference"][-1] == "YES"
     assert columns["customers", "notes"] == ["text", None, None, None, "YES"]
-    assert {t for (t, c), rest in columns.items() if c == "book" and rest == ["character varying", 255, None, None,
-                                                                               "NO"]} == {s.key for s in SHEETS}
+    assert {
+        t for (t, c), rest in columns.items() if c == "book" and rest == ["character varying", 255, None, None, "NO"]
+    } == {s.key for s in SHEETS}
     # the values as typed: dates as dates, money to the cent, timestamps with their time
     first = data["orders"][0]
-    assert _sql(url, "select order_date, total from orders where book = :b and order_no = :o",
-                b=NAME, o=first["order_no"]) == [(first["order_date"], derive(data)["orders"]["total"][0])]
+    assert _sql(
+        url, "select order_date, total from orders where book = :b and order_no = :o", b=NAME, o=first["order_no"]
+    ) == [(first["order_date"], derive(data)["orders"]["total"][0])]
     log = data["status_log"][0]
-    assert _sql(url, "select timestamp from status_log where order_no = :o and status = :s order by timestamp "
-                     "limit 1", o=log["order_no"], s=log["status"]) == [(log["timestamp"],)]
+    assert _sql(
+        url,
+        "select timestamp from status_log where order_no = :o and status = :s order by timestamp limit 1",
+        o=log["order_no"],
+        s=log["status"],
+    ) == [(log["timestamp"],)]
 
 
 def test_types_and_keys_in_sqlite(tmp_path, data):
@@ -280,10 +316,17 @@ def test_types_and_keys_in_sqlite(tmp_path, data):
     assert info["book"] == ("VARCHAR(255)", 1, 1) and info["order_no"] == ("VARCHAR(30)", 1, 2)
     assert info["order_date"] == ("DATE", 0, 0) and info["total"] == ("NUMERIC(12, 2)", 0, 0)
     fks = {(r[0], r[2], r[3], r[4]) for r in _sql(url, "PRAGMA foreign_key_list(order_lines)")}
-    assert fks == {(0, "products", "book", "book"), (0, "products", "sku", "sku"),
-                   (1, "orders", "book", "book"), (1, "orders", "order_no", "order_no")} or fks == {
-        (1, "products", "book", "book"), (1, "products", "sku", "sku"),
-        (0, "orders", "book", "book"), (0, "orders", "order_no", "order_no")}
+    assert fks == {
+        (0, "products", "book", "book"),
+        (0, "products", "sku", "sku"),
+        (1, "orders", "book", "book"),
+        (1, "orders", "order_no", "order_no"),
+    } or fks == {
+        (1, "products", "book", "book"),
+        (1, "products", "sku", "sku"),
+        (0, "orders", "book", "book"),
+        (0, "orders", "order_no", "order_no"),
+    }
     unique = [r[1] for r in _sql(url, "PRAGMA index_list(payments)") if r[2] == 1]
     assert [[c[2] for c in _sql(url, f"PRAGMA index_info({name})")] for name in unique] == [["book", "reference"]]
 
@@ -309,7 +352,8 @@ def test_export_a_demo_book(data, url):
         lines = conn.exec_driver_sql(
             "select count(*) from order_lines l join orders o on o.book = l.book and o.order_no = l.order_no "
             "join products p on p.book = l.book and p.sku = l.sku "
-            "join customers c on c.book = o.book and c.customer_id = o.customer_id").scalar()
+            "join customers c on c.book = o.book and c.customer_id = o.customer_id"
+        ).scalar()
         assert lines == len(data["order_lines"])
         # money exact: every amount, and the derived order totals, to the cent
         md = build_metadata()
@@ -326,8 +370,12 @@ def test_export_a_demo_book(data, url):
         on_hand = dict(conn.execute(sa.select(md.tables["products"].c.sku, md.tables["products"].c.on_hand)).all())
         assert on_hand == {p["sku"]: n for p, n in zip(data["products"], derive(data)["products"]["on_hand"])}
     engine.dispose()
-    _insert_fails(url, f"insert into orders (book, order_no, customer_id, order_date, status) "
-                       f"values ('{NAME}', 'SO9999999999', 'NOBODY', '2026-01-01', 'pending')", "(?i)foreign key")
+    _insert_fails(
+        url,
+        f"insert into orders (book, order_no, customer_id, order_date, status) "
+        f"values ('{NAME}', 'SO9999999999', 'NOBODY', '2026-01-01', 'pending')",
+        "(?i)foreign key",
+    )
 
 
 def test_re_export_updates_deletes_and_never_duplicates(data, url):
@@ -336,7 +384,7 @@ def test_re_export_updates_deletes_and_never_duplicates(data, url):
     ids = {r[0]: r for r in before["payments"]}
 
     data["customers"][0]["phone"] = "13900000000"
-    data["order_lines"][0]["quantity"] += 1           # changes the line amount and the order total
+    data["order_lines"][0]["quantity"] += 1  # changes the line amount and the order total
     gone_pay = data["payments"].pop(5)
     # an order with everything that refers to it
     victim = next(o for o in data["orders"] if o["status"] == "completed")["order_no"]
@@ -354,14 +402,16 @@ def test_re_export_updates_deletes_and_never_duplicates(data, url):
     assert data["customers"][0]["customer_id"] in {r[1] for r in changed}
     assert result.tables["orders"].deleted == 1 and result.tables["orders"].updated >= 1
     assert result.tables["payments"].inserted == 0
-    assert _sql(url, "select phone from customers where customer_id = :c",
-                c=data["customers"][0]["customer_id"]) == [("13900000000",)]
+    assert _sql(url, "select phone from customers where customer_id = :c", c=data["customers"][0]["customer_id"]) == [
+        ("13900000000",)
+    ]
     assert _sql(url, "select count(*) from orders where order_no = :o", o=victim) == [(0,)]
     if gone_pay["reference"] is not None:
         assert _sql(url, "select count(*) from payments where reference = :r", r=gone_pay["reference"]) == [(0,)]
     line = data["order_lines"][0]
-    assert _sql(url, "select quantity from order_lines where order_no = :o and sku = :s",
-                o=line["order_no"], s=line["sku"]) == [(line["quantity"],)]
+    assert _sql(
+        url, "select quantity from order_lines where order_no = :o and sku = :s", o=line["order_no"], s=line["sku"]
+    ) == [(line["quantity"],)]
     # rows that stayed kept their surrogate ids
     kept = [r for r in after["payments"] if r[0] in ids]
     assert kept == [ids[r[0]] for r in kept] and len(kept) == len(after["payments"])
@@ -378,8 +428,14 @@ def test_exporting_twice_changes_nothing(data, url):
 
 def test_rows_with_the_same_natural_key_are_matched_by_occurrence(data, url):
     order = data["orders"][0]["order_no"]
-    cash = {"order_no": order, "paid_on": date(2026, 1, 5), "method": "现金", "amount": Decimal("50.00"),
-            "reference": None, "notes": None}
+    cash = {
+        "order_no": order,
+        "paid_on": date(2026, 1, 5),
+        "method": "现金",
+        "amount": Decimal("50.00"),
+        "reference": None,
+        "notes": None,
+    }
     data["payments"] += [dict(cash), dict(cash)]
     export_book(data, url, name=NAME)
     assert _count(url, "payments") == len(data["payments"])
@@ -408,8 +464,9 @@ def test_keys_are_renamed_and_moved_in_one_go(data, url):
     export_book(data, url, name=NAME)
     assert _sql(url, "select count(*) from customers where customer_id = :c", c=first_customer) == [(0,)]
     assert _sql(url, "select count(*) from orders where customer_id = :c", c=other.lower()) == [(0,)]
-    assert [_money(a) for a, in _sql(url, "select amount from payments where reference = :r",
-                                     r=pay["reference"])] == [pay["amount"]]
+    assert [
+        _money(a) for (a,) in _sql(url, "select amount from payments where reference = :r", r=pay["reference"])
+    ] == [pay["amount"]]
     if url.startswith("sqlite"):
         assert _sql(url, "PRAGMA foreign_key_check") == []
 
@@ -433,8 +490,13 @@ def test_a_book_the_keys_cannot_hold_is_refused_and_nothing_written(data, url, t
     with pytest.raises(ExportRefused) as refused:
         export_book(book, url, name=NAME)
     kinds = {(p.kind, p.cell) for p in refused.value.problems}
-    assert kinds == {("unknown-reference", "订单!B5"), ("duplicate-key", f"订单!A{len(data['orders']) + 1}"),
-                     ("missing-key", "订单明细!B2"), ("does-not-fit", "付款!D2"), ("unreadable", "库存变动!D2")}
+    assert kinds == {
+        ("unknown-reference", "订单!B5"),
+        ("duplicate-key", f"订单!A{len(data['orders']) + 1}"),
+        ("missing-key", "订单明细!B2"),
+        ("does-not-fit", "付款!D2"),
+        ("unreadable", "库存变动!D2"),
+    }
     message = str(refused.value)
     assert "nothing written" in message and "订单!B5 C9999" in message and "more than 2 decimal places" in message
     duplicate = f"订单!A{len(data['orders']) + 1} {data['orders'][0]['order_no']}"
@@ -457,8 +519,11 @@ def test_a_database_with_other_tables_is_not_touched(url):
         conn.exec_driver_sql(f"create table customers ({columns})")
     engine.dispose()
     data = generate_demo(5, seed=1, today=TODAY)
-    with pytest.raises(ExportError, match=r"table customers lacks book, which may not be empty: export to a new "
-                                          r"database \(it is a copy of the books"):
+    with pytest.raises(
+        ExportError,
+        match=r"table customers lacks book, which may not be empty: export to a new "
+        r"database \(it is a copy of the books",
+    ):
         export_book(data, url, name=NAME)
     assert _sql(url, "select count(*) from customers") == [(0,)]
 
@@ -472,10 +537,16 @@ def _older_database(url, without: dict[str, str]) -> None:
             t.to_metadata(old)
             continue
         gone = without[t.name]
-        keep = [sa.Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable, autoincrement=c.autoincrement)
-                for c in t.columns if c.name != gone]
-        keys = [sa.ForeignKeyConstraint([e.parent.name for e in fk.elements], [e.target_fullname for e in fk.elements])
-                for fk in t.foreign_key_constraints if gone not in fk.column_keys]
+        keep = [
+            sa.Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable, autoincrement=c.autoincrement)
+            for c in t.columns
+            if c.name != gone
+        ]
+        keys = [
+            sa.ForeignKeyConstraint([e.parent.name for e in fk.elements], [e.target_fullname for e in fk.elements])
+            for fk in t.foreign_key_constraints
+            if gone not in fk.column_keys
+        ]
         sa.Table(t.name, old, *keep, *keys)
     engine = connect(url)
     with engine.begin() as conn:
@@ -493,26 +564,33 @@ def test_an_older_database_gets_the_new_columns(data, url):
     assert sorted(result.added_columns) == sorted(f"{t}.{c}" for t, c in without.items())
     derived = derive(data)["orders"]["total"]
     assert [_money(t) for _, t in sorted(_sql(url, "select order_no, total from orders"))] == [
-        t for _, t in sorted((o["order_no"], t) for o, t in zip(data["orders"], derived))]
+        t for _, t in sorted((o["order_no"], t) for o, t in zip(data["orders"], derived))
+    ]
     assert _sql(url, "select count(*) from customers where notes is not null") == [
-        (sum(1 for c in data["customers"] if c["notes"]),)]
+        (sum(1 for c in data["customers"] if c["notes"]),)
+    ]
     assert not export_book(data, url, name=NAME).changed  # the columns are there now, nothing more to add
     if url.startswith("sqlite"):
         return
     assert _sql(url, "select count(*) from shipments where sku is not null") == [
-        (sum(1 for s in data["shipments"] if s["sku"]),)]
+        (sum(1 for s in data["shipments"] if s["sku"]),)
+    ]
     keys = _sql(url, "select pg_get_constraintdef(oid) from pg_constraint where conrelid = 'shipments'::regclass")
     assert ("FOREIGN KEY (book, sku) REFERENCES products(book, sku)",) in keys
     assert ("ix_shipments_book_sku",) in _sql(url, "select indexname from pg_indexes where tablename = 'shipments'")
-    assert _sql(url, "select col_description('orders'::regclass, attnum) from pg_attribute "
-                     "where attrelid = 'orders'::regclass and attname = 'total'")[0][0].startswith("订单金额 / ")
+    assert _sql(
+        url,
+        "select col_description('orders'::regclass, attnum) from pg_attribute "
+        "where attrelid = 'orders'::regclass and attname = 'total'",
+    )[0][0].startswith("订单金额 / ")
 
 
 def test_sqlite_cannot_add_a_reference_to_an_older_table(data, tmp_path):
     url = f"sqlite:///{tmp_path / 'old.sqlite'}"
     _older_database(url, {"customers": "notes", "shipments": "sku"})
-    with pytest.raises(ExportError, match="table shipments lacks sku, whose key SQLite cannot add to a table: "
-                                          "export to a new database"):
+    with pytest.raises(
+        ExportError, match="table shipments lacks sku, whose key SQLite cannot add to a table: export to a new database"
+    ):
         export_book(data, url, name=NAME)
     # checked before the first change: the other table did not get its column either
     assert "notes" not in {r[1] for r in _sql(url, "PRAGMA table_info(customers)")}
@@ -541,10 +619,13 @@ def test_several_books_share_one_database_with_keys_per_book(url):
         got = dict(_sql(url, f"select book, count(*) from {sheet.key} group by book"))
         assert got == {"北京": len(north[sheet.key]), "上海": len(south[sheet.key])}, sheet.key
     assert dict(_sql(url, "select book, name from customers where customer_id = 'C0001'")) == {
-        "北京": north["customers"][0]["name"], "上海": south["customers"][0]["name"]}
+        "北京": north["customers"][0]["name"],
+        "上海": south["customers"][0]["name"],
+    }
     # joins on (book, key) never mix the branches: each order finds its own book's customer
-    assert _sql(url, "select count(*) from orders o join customers c "
-                     "on c.book = o.book and c.customer_id = o.customer_id") == [(100,)]
+    assert _sql(
+        url, "select count(*) from orders o join customers c on c.book = o.book and c.customer_id = o.customer_id"
+    ) == [(100,)]
 
     south_before, north_before = _dump(url, "上海"), _dump(url, "北京")
     gone = north["orders"].pop(0)["order_no"]
@@ -560,15 +641,26 @@ def test_several_books_share_one_database_with_keys_per_book(url):
 
     # keys are unique per book: the same order twice in one book is refused by the database ...
     o = south["orders"][0]
-    _insert_fails(url, f"insert into orders (book, order_no, customer_id, status) "
-                       f"values ('上海', '{o['order_no']}', 'C0001', 'pending')", "(?i)unique|duplicate")
+    _insert_fails(
+        url,
+        f"insert into orders (book, order_no, customer_id, status) "
+        f"values ('上海', '{o['order_no']}', 'C0001', 'pending')",
+        "(?i)unique|duplicate",
+    )
     # ... and a row refers only to rows of its own book
     only_south = {c["customer_id"] for c in south["customers"]} - {c["customer_id"] for c in north["customers"]}
     if only_south:
-        _insert_fails(url, f"insert into orders (book, order_no, customer_id, status) "
-                           f"values ('北京', 'SO9999999999', '{min(only_south)}', 'pending')", "(?i)foreign key")
-    _insert_fails(url, "insert into orders (book, order_no, customer_id, status) "
-                       "values ('广州', 'SO9999999999', 'C0001', 'pending')", "(?i)foreign key")
+        _insert_fails(
+            url,
+            f"insert into orders (book, order_no, customer_id, status) "
+            f"values ('北京', 'SO9999999999', '{min(only_south)}', 'pending')",
+            "(?i)foreign key",
+        )
+    _insert_fails(
+        url,
+        "insert into orders (book, order_no, customer_id, status) values ('广州', 'SO9999999999', 'C0001', 'pending')",
+        "(?i)foreign key",
+    )
 
 
 # ------------------------------------------------------------------------------------ the command
@@ -586,7 +678,8 @@ def test_command(tmp_path):
         f"已导出 {book} 到 {url}，簿名“簿”",
         "设置：订单簿中保存的设置",
         "  表                行数       新增       更新       删除",
-        *[f"  {s.key:<11}{len(data[s.key]):>11,}{len(data[s.key]):>11,}          0          0" for s in SHEETS]]
+        *[f"  {s.key:<11}{len(data[s.key]):>11,}{len(data[s.key]):>11,}          0          0" for s in SHEETS],
+    ]
     assert _count(url, "orders", "簿") == len(data["orders"])
     again = CliRunner().invoke(command, [str(book), "--to", url, "--lang", "en"])
     assert again.exit_code == 0 and again.output.splitlines() == [
@@ -594,10 +687,13 @@ def test_command(tmp_path):
         "settings: the settings stored in the book",
         "  table             rows      added    updated    deleted",
         *[f"  {s.key:<11}{len(data[s.key]):>11,}          0          0          0" for s in SHEETS],
-        "the database already held this book: nothing changed"]
+        "the database already held this book: nothing changed",
+    ]
     named = CliRunner().invoke(command, [str(book), "--to", url, "--book", "北京"])
     assert named.exit_code == 0 and dict(_sql(url, "select book, count(*) from orders group by book")) == {
-        "簿": 40, "北京": 40}
+        "簿": 40,
+        "北京": 40,
+    }
 
     bad = CliRunner().invoke(command, [str(book), "--to", "postgresql+nosuchdriver://me:secret@localhost/db"])
     assert bad.exit_code == 2 and "secret" not in bad.output and "me:***@localhost" in bad.output
@@ -612,16 +708,20 @@ def test_command(tmp_path):
     assert refused.exit_code == 1 and refused.output.splitlines() == [
         f"orderbook: {broken}: 拒绝导出，未写入任何内容：1 个值会破坏数据库的键或丢失",
         "  引用的编号不存在：1 个（订单!B2 C9999）",
-        "请在簿中改正（orderbook validate 会逐个指出）后再导出"]
+        "请在簿中改正（orderbook validate 会逐个指出）后再导出",
+    ]
     refused = CliRunner().invoke(command, [str(broken), "--lang", "en"])
     assert refused.exit_code == 1 and refused.output.splitlines() == [
         f"orderbook: {broken}: export refused, nothing written: 1 value would break the database's keys or be lost",
         "  unknown reference: 1 (订单!B2 C9999)",
-        "fix them in the book (`orderbook validate` points at each) and export again"]
+        "fix them in the book (`orderbook validate` points at each) and export again",
+    ]
     assert not (tmp_path / "broken.sqlite").exists()
 
     folder_and_name = CliRunner().invoke(command, [str(tmp_path), "--book", "x"])
-    assert folder_and_name.exit_code == 2 and "--book 只为一本簿命名；文件夹中每本簿以其路径命名" in folder_and_name.output
+    assert (
+        folder_and_name.exit_code == 2 and "--book 只为一本簿命名；文件夹中每本簿以其路径命名" in folder_and_name.output
+    )
     folder_and_name = CliRunner().invoke(command, [str(tmp_path), "--book", "x", "--lang", "en"])
     assert folder_and_name.exit_code == 2 and "--book names one book" in folder_and_name.output
 
@@ -643,7 +743,9 @@ def test_export_a_folder(tmp_path, url):
 
     run = CliRunner().invoke(command, [str(folder), "--to", url], catch_exceptions=False)
     assert run.exit_code == 2, run.output  # the damaged book
-    assert any(line.startswith(f"{folder} → ") and line.endswith("：3 本簿中已导出 2 本") for line in run.output.splitlines())
+    assert any(
+        line.startswith(f"{folder} → ") and line.endswith("：3 本簿中已导出 2 本") for line in run.output.splitlines()
+    )
     rows = sum(len(books["北京"][s.key]) for s in SHEETS)
     assert f"  北京 ({folder / '北京.xlsx'})：{rows:,} 行，新增 {rows:,}，更新 0，删除 0" in run.output.splitlines()
     assert f"华东/上海 ({folder / '华东' / '上海.xlsx'})：" in run.output
@@ -654,15 +756,18 @@ def test_export_a_folder(tmp_path, url):
     assert "~$" not in run.output
     for sheet in SHEETS:
         assert dict(_sql(url, f"select book, count(*) from {sheet.key} group by book")) == {
-            name: len(data[sheet.key]) for name, data in books.items()}, sheet.key
+            name: len(data[sheet.key]) for name, data in books.items()
+        }, sheet.key
 
     # a branch closes: its book leaves the folder, its rows stay and are listed; the others re-export unchanged
     (folder / "坏.xlsx").unlink()
     (folder / "华东" / "上海.xlsx").unlink()
     again = CliRunner().invoke(command, [str(folder), "--to", url, "--lang", "en"], catch_exceptions=False)
     assert again.exit_code == 0, again.output
-    assert any(line.startswith(f"{folder} → ") and line.endswith(": 1 of 1 books exported")
-               for line in again.output.splitlines())
+    assert any(
+        line.startswith(f"{folder} → ") and line.endswith(": 1 of 1 books exported")
+        for line in again.output.splitlines()
+    )
     assert f"  北京 ({folder / '北京.xlsx'}): {rows:,} rows, 0 added, 0 updated, 0 deleted" in again.output.splitlines()
     assert f"  {folder / '北京-月报.xlsx'}: skipped: our own output (summary)" in again.output.splitlines()
     assert "also in the database, not in this folder (left as they were): 华东/上海" in again.output
@@ -683,8 +788,8 @@ def test_a_folder_goes_beside_its_books_by_default(tmp_path):
 
 def _readme_queries() -> list[str]:
     text = README.read_text(encoding="utf-8")
-    section = text[text.index("### Several books, one database"):]
-    section = section[:section.index("\n## ")]
+    section = text[text.index("### Several books, one database") :]
+    section = section[: section.index("\n## ")]
     return re.findall(r"```sql\n(.*?)```", section, re.S)
 
 
@@ -699,9 +804,15 @@ def test_the_readme_queries_run(url):
 
     per_branch = _sql(url, queries[0])
     assert [(b, n, _money(s), _money(p), _money(o)) for b, n, s, p, o in per_branch] == sorted(
-        (name, len(data["orders"]), sum(derived[name]["orders"]["total"], Decimal(0)),
-         sum(derived[name]["orders"]["paid"], Decimal(0)), sum(derived[name]["orders"]["balance"], Decimal(0)))
-        for name, data in books.items())
+        (
+            name,
+            len(data["orders"]),
+            sum(derived[name]["orders"]["total"], Decimal(0)),
+            sum(derived[name]["orders"]["paid"], Decimal(0)),
+            sum(derived[name]["orders"]["balance"], Decimal(0)),
+        )
+        for name, data in books.items()
+    )
 
     months: dict[tuple[str, str], Decimal] = {}
     for name, data in books.items():
@@ -716,7 +827,9 @@ def test_the_readme_queries_run(url):
             stock.setdefault(p["sku"], []).append((p["name"], n or 0))
     assert [tuple(r) for r in _sql(url, queries[2])] == [
         (sku, min(n for n, _ in rows), len(rows), sum(q for _, q in rows))
-        for sku, rows in sorted(stock.items()) if len(rows) > 1]
+        for sku, rows in sorted(stock.items())
+        if len(rows) > 1
+    ]
 
     open_: dict[tuple[str, str], Decimal] = {}
     for name, data in books.items():

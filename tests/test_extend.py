@@ -111,14 +111,23 @@ def test_extend_prepares_rows_ahead_and_changes_only_what_it_must(gap_book):
     result = extend_book(gap_book, today=date(2026, 1, 10))
     after = _parts(gap_book)
     ends = {k: (e.old_end, e.new_end) for k, e in result.sheets.items()}
-    assert ends == {"customers": (LAST, 10003), "products": (LAST, 5002), "orders": (LAST, 10003),
-                    "order_lines": (LAST, 10004), "status_log": (LAST, LAST), "shipments": (LAST, 5002),
-                    "payments": (LAST, 10003), "stock_moves": (LAST, 10003)}
+    assert ends == {
+        "customers": (LAST, 10003),
+        "products": (LAST, 5002),
+        "orders": (LAST, 10003),
+        "order_lines": (LAST, 10004),
+        "status_log": (LAST, LAST),
+        "shipments": (LAST, 5002),
+        "payments": (LAST, 10003),
+        "stock_moves": (LAST, 10003),
+    }
     # every part but the extended sheets, the dashboard and the defined names is as it was
     changed = {n for n in before if before[n] != after[n]}
     assert set(before) == set(after)
     assert changed == {parts[SHEET_BY_KEY[k].zh] for k in ends if ends[k][0] != ends[k][1]} | {
-        "xl/workbook.xml", parts["概览"]}
+        "xl/workbook.xml",
+        parts["概览"],
+    }
     # the rows of the prepared range keep their XML; formulas of formulas.py on every new row
     orders = parts["订单"]
     rows = lambda xml: dict(re.findall(rb'<row r="(\d+)"[^>]*>(.*?)</row>', xml, re.S))  # noqa: E731
@@ -135,7 +144,9 @@ def test_extend_prepares_rows_ahead_and_changes_only_what_it_must(gap_book):
     # 客户编号 (repeated, unknown), 交货日期 and 未付金额 (overdue); the filter and the print area over
     # every column of the schema
     assert {str(rng.sqref) for rng in ws.conditional_formatting} == {
-        f"{orders_sheet.letter(k)}2:{orders_sheet.letter(k)}10003" for k in ("order_no", "customer_id", "due_date", "balance")}
+        f"{orders_sheet.letter(k)}2:{orders_sheet.letter(k)}10003"
+        for k in ("order_no", "customer_id", "due_date", "balance")
+    }
     last = col_letter(len(orders_sheet.columns) - 1)
     assert ws.auto_filter.ref == f"A1:{last}10003"
     names = {n: d.attr_text for n, d in wb.defined_names.items()}
@@ -161,8 +172,9 @@ def test_extend_twice_changes_nothing_the_second_time(gap_book):
 
 def test_a_sheet_running_low_is_reported_before_it_runs_out(tmp_path):
     book = write_book(tmp_path / "b.xlsx")
-    type_in(book, {"payments": {4600: dict(order_no="SO2026010001", paid_on=date(2026, 1, 2), method="现金",
-                                           amount=10)}})
+    type_in(
+        book, {"payments": {4600: dict(order_no="SO2026010001", paid_on=date(2026, 1, 2), method="现金", amount=10)}}
+    )
     found = [f for f in _findings(book) if f.code == "prepared-rows-low"]
     assert [(f.cell, f.params["remaining"], f.params["needed"]) for f in found] == [("付款!4600", 401, 500)]
     assert not [f for f in _findings(book) if f.code == "formula-missing"]
@@ -176,9 +188,13 @@ def _cut_validation(path: Path, sheet: str, rows: int, drop_column: str | None =
     with Package(path) as pkg:
         part = {s.name: s.part for s in pkg.sheets()}[sheet]
         xml = pkg.text(part)
-        xml = re.sub(r'(<dataValidation\b[^>]*?sqref=")([A-Z]+)2:\2(\d+)"', lambda m: f'{m[1]}{m[2]}2:{m[2]}{rows}"', xml)
+        xml = re.sub(
+            r'(<dataValidation\b[^>]*?sqref=")([A-Z]+)2:\2(\d+)"', lambda m: f'{m[1]}{m[2]}2:{m[2]}{rows}"', xml
+        )
         if drop_column:
-            xml = re.sub(rf'<dataValidation\b[^>]*sqref="{drop_column}2:[^"]*".*?</dataValidation>', "", xml, flags=re.S)
+            xml = re.sub(
+                rf'<dataValidation\b[^>]*sqref="{drop_column}2:[^"]*".*?</dataValidation>', "", xml, flags=re.S
+            )
         pkg.new[part] = xml.encode()
         tmp = path.with_name(path.name + ".cut")
         with open(tmp, "wb") as out:
@@ -193,8 +209,11 @@ def test_validation_lost_is_noticed_and_restored(tmp_path):
     _cut_validation(book, "付款", 1007, drop_column="C")
     _cut_validation(book, "订单", 3000)
     found = [f for f in _findings(book) if f.code == "validation-missing"]
-    assert [(f.cell, f.value) for f in found] == [("订单!A3001", "3001–5001"), ("付款!C2", "2–5001"),
-                                                  ("付款!A1008", "1008–5001")]
+    assert [(f.cell, f.value) for f in found] == [
+        ("订单!A3001", "3001–5001"),
+        ("付款!C2", "2–5001"),
+        ("付款!A1008", "1008–5001"),
+    ]
     assert "“付款方式”" in found[1].message("zh") and "Method" in found[1].message("en")
     assert "“订单编号”" in found[2].message("zh") and "“金额”" in found[2].message("zh")
     result = extend_book(book, today=TODAY)
@@ -245,8 +264,14 @@ def test_orderbook_extend_and_nightly_extend(tmp_path, gap_book):
     out = runner.invoke(cli, ["extend", str(english), "--today", "2026-01-10", "--lang", "en"])
     assert out.exit_code == 0, out.output
     lines = out.output.splitlines()
-    assert "订单明细: prepared to row 10,004 (was 5,001); 20,012 formula cells written" in lines  # the book's sheet name
-    assert lines[-3:] == ["cached results refreshed: 48", "settings: the settings stored in the book", f"wrote {english}"]
+    assert (
+        "订单明细: prepared to row 10,004 (was 5,001); 20,012 formula cells written" in lines
+    )  # the book's sheet name
+    assert lines[-3:] == [
+        "cached results refreshed: 48",
+        "settings: the settings stored in the book",
+        f"wrote {english}",
+    ]
     out = runner.invoke(cli, ["extend", str(gap_book), "--today", "2026-01-10"])
     assert out.exit_code == 0, out.output
     lines = out.output.splitlines()
@@ -255,11 +280,14 @@ def test_orderbook_extend_and_nightly_extend(tmp_path, gap_book):
     assert lines[-3:] == ["刷新缓存的计算结果：48 个", "设置：订单簿中保存的设置", f"已写入 {gap_book}"]
     again = runner.invoke(cli, ["extend", str(gap_book)])
     assert again.exit_code == 0 and again.output.splitlines() == [
-        "设置：订单簿中保存的设置", f"{gap_book}：每个表预置的行都还够，无需改动"]
+        "设置：订单簿中保存的设置",
+        f"{gap_book}：每个表预置的行都还够，无需改动",
+    ]
     again = runner.invoke(cli, ["extend", str(gap_book), "--lang", "en"])
     assert again.exit_code == 0 and again.output.splitlines() == [
         "settings: the settings stored in the book",
-        f"{gap_book}: every sheet is prepared far enough ahead; nothing to do"]
+        f"{gap_book}: every sheet is prepared far enough ahead; nothing to do",
+    ]
 
     folder = tmp_path / "books"
     folder.mkdir()
@@ -281,7 +309,8 @@ def test_extend_of_a_book_with_data_keeps_python_s_cached_values(tmp_path):
     b = read_book(book)
     derived = derive(b.data())
     assert derived["orders"]["total"][1] == b["orders"].cached["total"][1] or float(
-        derived["orders"]["total"][1]) == pytest.approx(b["orders"].cached["total"][1])
+        derived["orders"]["total"][1]
+    ) == pytest.approx(b["orders"].cached["total"][1])
     assert [f for f in _findings(book) if f.code in BOOK_CODES] == []
 
 
@@ -336,7 +365,10 @@ def test_the_book_checks_are_these_three():
     from workbook_tools.codes import CODES
 
     assert {c for c, code in CODES.items() if code.group == "book"} == {
-        "formula-missing", "prepared-rows-low", "validation-missing"}
+        "formula-missing",
+        "prepared-rows-low",
+        "validation-missing",
+    }
 
 
 def test_a_large_book_s_xml_is_read_in_a_second_process_with_the_same_findings(tmp_path, monkeypatch):
@@ -353,8 +385,9 @@ def test_a_large_book_s_xml_is_read_in_a_second_process_with_the_same_findings(t
         part = _sheet_parts(book)["订单"]
         xml = re.sub(rb'<c r="H3"[^>]*>.*?</c>', b"", pkg.read(part), count=1, flags=re.S)
         typed = re.search(rb'<c r="H2"([^>]*)>.*?</c>', xml, flags=re.S)
-        pkg.new[part] = xml.replace(typed.group(0), b'<c r="H2"%s><v>12345</v></c>' % re.sub(
-            rb'\st="[^"]*"', b"", typed.group(1)), 1)
+        pkg.new[part] = xml.replace(
+            typed.group(0), b'<c r="H2"%s><v>12345</v></c>' % re.sub(rb'\st="[^"]*"', b"", typed.group(1)), 1
+        )
         tmp = book.with_name("cut.xlsx")
         with open(tmp, "wb") as out:
             pkg.write_to(out)

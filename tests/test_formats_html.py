@@ -63,8 +63,14 @@ def test_grouped_by_rule_errors_first_by_name_not_code():
     html = sample()
     text = "".join(parse(html).text)
     groups = re.findall(r"(错误|警告) (\S+) — (\d+)", text)
-    assert groups == [("错误", "必填项为空", "2"), ("错误", "格式错误", "1"), ("错误", "重复编号", "1"),
-                      ("错误", "客户不存在", "1"), ("警告", "库存不足", "1"), ("警告", "逾期未发货", "1")]
+    assert groups == [
+        ("错误", "必填项为空", "2"),
+        ("错误", "格式错误", "1"),
+        ("错误", "重复编号", "1"),
+        ("错误", "客户不存在", "1"),
+        ("警告", "库存不足", "1"),
+        ("警告", "逾期未发货", "1"),
+    ]
     assert not re.search(r"required-missing|unknown-customer|low-stock|bad-format", text)  # codes are not shown
     assert 'data-code="required-missing"' in html  # but kept on the group for whoever reads the page's source
 

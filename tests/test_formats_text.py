@@ -41,12 +41,18 @@ def test_header_counts_findings_errors_first_and_total():
     assert "broken.xlsx 无法读取：not a zip file" in out
     assert "clean.xlsx 4 行，0 个错误，0 个警告" in out
     # rules by their Chinese names, no codes
-    assert out[out.index("级别 规则 数量"):][1:7] == [
-        "错误 必填项为空 2", "错误 格式错误 1", "错误 重复编号 1", "错误 客户不存在 1", "警告 库存不足 1", "警告 逾期未发货 1"]
+    assert out[out.index("级别 规则 数量") :][1:7] == [
+        "错误 必填项为空 2",
+        "错误 格式错误 1",
+        "错误 重复编号 1",
+        "错误 客户不存在 1",
+        "警告 库存不足 1",
+        "警告 逾期未发货 1",
+    ]
     assert not any("required-missing" in line or "low-stock" in line for line in out)
     start = out.index("错误 客户!A3 “客户编号”“C0001”重复，另见 客户!A2")
     # errors first (the warning on 订单!B2 was found before the error on 订单!C9), each with what to type
-    assert out[start:start + 14] == [
+    assert out[start : start + 14] == [
         "错误 客户!A3 “客户编号”“C0001”重复，另见 客户!A2",
         "→ 每个编号只能出现一次：删除重复行或改用新编号。",
         "错误 客户!C3 “手机/电话”的格式不正确：“<script>alert(1)</script>”（手机号或带区号的座机）",
@@ -62,8 +68,10 @@ def test_header_counts_findings_errors_first_and_total():
         "警告 订单明细!D3 产品“=1+1”当前库存 3，不高于安全库存 5",
         "→ 安排补货。",
     ]
-    assert out[-2:] == ["合计：3 个文件，5 个错误，2 个警告，1 个无法读取",
-                        "请在原文件中改正，不要改标注副本：副本只供查看，改在副本上的内容不会被采用。"]
+    assert out[-2:] == [
+        "合计：3 个文件，5 个错误，2 个警告，1 个无法读取",
+        "请在原文件中改正，不要改标注副本：副本只供查看，改在副本上的内容不会被采用。",
+    ]
 
 
 def test_the_file_and_the_settings_are_named(tmp_path):
@@ -91,8 +99,15 @@ def test_80_columns_one_finding_in_two_or_three_lines(monkeypatch):
     """The clerk's terminal: COLUMNS=80, no line wider, each finding two lines (three when the message
     is long), a long cell reference and a long message included."""
     monkeypatch.setenv("COLUMNS", "80")
-    long = Finding("bad-format", sheet="订单明细", row=12345, column="AB", field="sku", value="P-" + "长" * 20,
-                   params={"column": "产品编号", "column_en": "SKU", "expected": "例如 P1001", "example": "P1001"})
+    long = Finding(
+        "bad-format",
+        sheet="订单明细",
+        row=12345,
+        column="AB",
+        field="sku",
+        value="P-" + "长" * 20,
+        params={"column": "产品编号", "column_en": "SKU", "expected": "例如 P1001", "example": "P1001"},
+    )
     rep = report(Path("orders.xlsx"))
     rep.files[0].findings.append(long)
     buf = io.StringIO()
@@ -102,7 +117,7 @@ def test_80_columns_one_finding_in_two_or_three_lines(monkeypatch):
     text = buf.getvalue().splitlines()
     assert max(cell_len(line) for line in text) <= 80
     start = next(i for i, line in enumerate(text) if "客户!A3" in line and "重复" in line)
-    body = text[start:text.index("", start)]
+    body = text[start : text.index("", start)]
     starts = [i for i, line in enumerate(body) if line.startswith(("错误", "警告"))]
     assert len(starts) == 8
     sizes = [b - a for a, b in zip(starts, [*starts[1:], len(body)])]
@@ -112,8 +127,10 @@ def test_80_columns_one_finding_in_two_or_three_lines(monkeypatch):
 
 
 def test_at_most_200_findings_per_file_are_listed():
-    many = [Finding("required-missing", sheet="订单", row=r, column="C", params={"column": "下单日期"})
-            for r in range(2, 252)]
+    many = [
+        Finding("required-missing", sheet="订单", row=r, column="C", params={"column": "下单日期"})
+        for r in range(2, 252)
+    ]
     out = render(Report([FileResult(Path("big.xlsx"), many, rows={"orders": 250})]))
     assert "订单!C201" in out and "订单!C202" not in out
     assert "另有 50 条问题未显示" in out
@@ -121,8 +138,9 @@ def test_at_most_200_findings_per_file_are_listed():
 
 
 def test_workbook_text_is_never_read_as_markup():
-    f = Finding("not-in-list", sheet="订单", row=2, column="F", value="[bold red]x[/] [/bold]",
-                params={"column": "订单状态"})
+    f = Finding(
+        "not-in-list", sheet="订单", row=2, column="F", value="[bold red]x[/] [/bold]", params={"column": "订单状态"}
+    )
     out = render(Report([FileResult(Path("[link]a.xlsx"), [f], rows={"orders": 1})]))
     assert "[bold red]x[/] [/bold]" in out and "[link]a.xlsx" in out
 

@@ -51,7 +51,8 @@ def test_annotated_copy_fills_and_comments_exactly_the_flagged_cells(tmp_path, b
     assert filled(wb["订单明细"]) == {"D3": YELLOW}
     assert wb["订单"]["B2"].comment.text == B2_COMMENT
     assert wb["订单明细"]["D3"].comment.text == (
-        "【警告·库存不足】产品“=1+1”当前库存 3，不高于安全库存 5\n处理建议：安排补货。")
+        "【警告·库存不足】产品“=1+1”当前库存 3，不高于安全库存 5\n处理建议：安排补货。"
+    )
     assert wb["客户"]["C3"].comment.text.startswith(f"【错误·格式错误】“手机/电话”的格式不正确：“{SCRIPT}”")
     assert wb["订单"]["A1"].comment.text == "staff note: keep sorted"  # the staff's own comment is kept
     assert wb["订单"]["B2"].value == "C0009" and wb["客户"]["C3"].number_format == "@"  # values and formats kept
@@ -67,19 +68,30 @@ def test_issues_sheet_rows_and_internal_links(tmp_path, book, engine):
     from datetime import datetime
 
     assert rows[0][0].startswith("检查时间：") and rows[0][0].endswith(
-        f"；{book}；8 KB，修改于 {datetime.fromtimestamp(modified):%Y-%m-%d %H:%M}")
+        f"；{book}；8 KB，修改于 {datetime.fromtimestamp(modified):%Y-%m-%d %H:%M}"
+    )
     assert rows[1][0] == f"请在原文件 {book} 中改正，不要改本副本：本副本只供查看，改在这里的内容不会被采用。"
     assert rows[2] == ["文件", "工作表", "单元格", "级别", "规则", "值", "说明", "处理建议", "代码"]
     # errors first (the overdue warning on 订单!B2 was found before the errors on 订单!E2 and C9)
     assert [r[2:5] + r[8:] for r in rows[3:]] == [
-        ["客户!A3", "错误", "重复编号", "duplicate-key"], ["客户!C3", "错误", "格式错误", "bad-format"],
-        ["订单!B2", "错误", "客户不存在", "unknown-customer"], ["订单!E2", "错误", "必填项为空", "required-missing"],
-        ["订单!C9", "错误", "必填项为空", "required-missing"], ["订单!B2", "警告", "逾期未发货", "overdue"],
+        ["客户!A3", "错误", "重复编号", "duplicate-key"],
+        ["客户!C3", "错误", "格式错误", "bad-format"],
+        ["订单!B2", "错误", "客户不存在", "unknown-customer"],
+        ["订单!E2", "错误", "必填项为空", "required-missing"],
+        ["订单!C9", "错误", "必填项为空", "required-missing"],
+        ["订单!B2", "警告", "逾期未发货", "overdue"],
         ["订单明细!D3", "警告", "库存不足", "low-stock"],
     ]
     assert rows[6][7] == "填写交货日期，例如 2026-11-09"  # what to type in that cell
     assert [ws.cell(r, 3).hyperlink.location for r in range(4, 11)] == [
-        "'客户'!A3", "'客户'!C3", "'订单'!B2", "'订单'!E2", "'订单'!C9", "'订单'!B2", "'订单明细'!D3"]
+        "'客户'!A3",
+        "'客户'!C3",
+        "'订单'!B2",
+        "'订单'!E2",
+        "'订单'!C9",
+        "'订单'!B2",
+        "'订单明细'!D3",
+    ]
     assert ws["F10"].value == "=1+1" and ws["F10"].data_type == "s"  # a value is never turned into a formula
     assert ws["F5"].value == SCRIPT
     assert ws.freeze_panes == "A4" and ws.auto_filter.ref == "A3:I10"
@@ -94,11 +106,21 @@ def test_english_headers(tmp_path, book, engine):
     path = write_xlsx(report(book), tmp_path, "en", engine=engine)[1]
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames[0] == "Issues"
-    assert [c.value for c in wb["Issues"][3]] == ["File", "Sheet", "Cell", "Severity", "Rule", "Value", "Message",
-                                                  "How to fix", "Code"]
+    assert [c.value for c in wb["Issues"][3]] == [
+        "File",
+        "Sheet",
+        "Cell",
+        "Severity",
+        "Rule",
+        "Value",
+        "Message",
+        "How to fix",
+        "Code",
+    ]
     assert wb["Issues"]["A2"].value.startswith(f"Fix the problems in the original book, {book}, not in this copy")
     assert wb["订单明细"]["D3"].comment.text == (
-        "[Warning · Low stock] Product '=1+1' has 3 on hand, at or below its reorder point 5\nHow to fix: Reorder.")
+        "[Warning · Low stock] Product '=1+1' has 3 on hand, at or below its reorder point 5\nHow to fix: Reorder."
+    )
 
 
 def test_a_finding_inside_a_merged_area_marks_its_top_left_cell(tmp_path, book):
@@ -130,10 +152,20 @@ def test_report_workbook_links_into_the_annotated_copies(tmp_path, book):
     # every error (the unreadable file's too) before the first warning
     assert [ws.cell(r, 4).value for r in range(4, 12)] == ["错误"] * 6 + ["警告"] * 2
     links = [(ws.cell(r, 3).hyperlink.target, ws.cell(r, 3).hyperlink.location) for r in range(4, 9)]
-    assert links == [("orders.annotated.xlsx", loc) for loc in ("'客户'!A3", "'客户'!C3", "'订单'!B2", "'订单'!E2",
-                                                                "'订单'!C9")]
-    assert [c.value for c in ws[9]] == [str(broken), None, None, "错误", None, None, "无法读取：not a zip file", None,
-                                        None]
+    assert links == [
+        ("orders.annotated.xlsx", loc) for loc in ("'客户'!A3", "'客户'!C3", "'订单'!B2", "'订单'!E2", "'订单'!C9")
+    ]
+    assert [c.value for c in ws[9]] == [
+        str(broken),
+        None,
+        None,
+        "错误",
+        None,
+        None,
+        "无法读取：not a zip file",
+        None,
+        None,
+    ]
     assert ws.max_row == 11 and ws.freeze_panes == "A4" and ws.auto_filter.ref == "A3:I11"
     assert ws["F11"].value == "=1+1" and ws["F11"].data_type == "s"
     assert ws.print_title_rows == "$3:$3" and ws.page_setup.orientation == "landscape"
@@ -157,7 +189,10 @@ def test_copies_of_books_with_the_same_name_do_not_collide(tmp_path):
     paths = write_xlsx(rep, tmp_path / "out")
     assert [p.name for p in paths] == ["validation_report.xlsx", "orders.annotated.xlsx", "orders-2.annotated.xlsx"]
     ws = openpyxl.load_workbook(paths[0])["问题清单"]
-    assert {ws.cell(r, 3).hyperlink.target for r in range(4, 18)} == {"orders.annotated.xlsx", "orders-2.annotated.xlsx"}
+    assert {ws.cell(r, 3).hyperlink.target for r in range(4, 18)} == {
+        "orders.annotated.xlsx",
+        "orders-2.annotated.xlsx",
+    }
 
 
 def test_a_book_that_cannot_be_copied_is_noted_and_the_others_go_on(tmp_path, book):
@@ -192,14 +227,28 @@ def test_fast_copy_keeps_every_part_it_does_not_need_to_change(tmp_path, book):
     path = write_xlsx(report(book), tmp_path)[1]
     with zipfile.ZipFile(book) as src, zipfile.ZipFile(path) as dst:
         changed = {n for n in src.namelist() if src.read(n) != dst.read(n)}
-        assert changed == {"[Content_Types].xml", "_rels/.rels",  # the custom properties: the annotated tag
-                           "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml",
-                           "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml", "xl/worksheets/sheet3.xml",
-                           "xl/comments1.xml", "xl/drawings/vmlDrawing1.vml"}  # 订单's existing comments, merged
+        assert changed == {
+            "[Content_Types].xml",
+            "_rels/.rels",  # the custom properties: the annotated tag
+            "xl/workbook.xml",
+            "xl/_rels/workbook.xml.rels",
+            "xl/styles.xml",
+            "xl/worksheets/sheet1.xml",
+            "xl/worksheets/sheet2.xml",
+            "xl/worksheets/sheet3.xml",
+            "xl/comments1.xml",
+            "xl/drawings/vmlDrawing1.vml",
+        }  # 订单's existing comments, merged
         assert set(dst.namelist()) - set(src.namelist()) == {
-            "xl/worksheets/sheet4.xml", "xl/comments2.xml", "xl/comments3.xml",
-            "xl/drawings/vmlDrawing2.vml", "xl/drawings/vmlDrawing3.vml",
-            "xl/worksheets/_rels/sheet1.xml.rels", "xl/worksheets/_rels/sheet3.xml.rels", "docProps/custom.xml"}
+            "xl/worksheets/sheet4.xml",
+            "xl/comments2.xml",
+            "xl/comments3.xml",
+            "xl/drawings/vmlDrawing2.vml",
+            "xl/drawings/vmlDrawing3.vml",
+            "xl/worksheets/_rels/sheet1.xml.rels",
+            "xl/worksheets/_rels/sheet3.xml.rels",
+            "docProps/custom.xml",
+        }
         assert read_tag(path) == "annotated"
 
 
@@ -244,24 +293,51 @@ def test_printed_report_cuts_no_message_and_fits_a4_landscape(tmp_path, book):
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) is not installed")
     rep = report(book)
-    long = [Finding("bad-format", sheet="客户", row=r, column="B", field="name", value="长" * (r * 7),
-                    params={"column": "客户名称", "column_en": "Customer name", "expected": "最多 100 个字符",
-                            "expected_en": "at most 100 characters", "limit": 100}) for r in range(4, 12)]
-    long.append(Finding("prepared-rows-low", sheet="订单", row=None, value=4990,
-                        params={"end": 5001, "remaining": 11, "needed": 500}))
+    long = [
+        Finding(
+            "bad-format",
+            sheet="客户",
+            row=r,
+            column="B",
+            field="name",
+            value="长" * (r * 7),
+            params={
+                "column": "客户名称",
+                "column_en": "Customer name",
+                "expected": "最多 100 个字符",
+                "expected_en": "at most 100 characters",
+                "limit": 100,
+            },
+        )
+        for r in range(4, 12)
+    ]
+    long.append(
+        Finding(
+            "prepared-rows-low",
+            sheet="订单",
+            row=None,
+            value=4990,
+            params={"end": 5001, "remaining": 11, "needed": 500},
+        )
+    )
     columns = "、".join(["客户编号", "客户名称", "联系人", "手机/电话", "邮箱", "省份", "城市", "详细地址", "客户等级"])
     for n in range(1, 8):  # long messages beside short values: the message decides the row's height
-        long.append(Finding("validation-missing", sheet="客户", row=n + 20, value=f"{n}-9", params={"columns": columns * n}))
+        long.append(
+            Finding("validation-missing", sheet="客户", row=n + 20, value=f"{n}-9", params={"columns": columns * n})
+        )
         long.append(Finding("formula-missing", sheet="订单", row=n + 20, value=n, params={"columns": columns[: n * 9]}))
     rep.files[0].findings.extend(long)
     path = write_xlsx(rep, tmp_path / "out", "zh")[0]
     pdf = convert(path, tmp_path / "pdf", "pdf")
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "841.89 x 595.3" in info  # A4 landscape, in points
-    text = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "代码" in text and "duplicate-key" in text  # the last column is on the first page
-    every = "".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
+    every = "".join(
+        subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split()
+    )
     for f in rep.findings:
         for said in (f.message("zh"), f.hint("zh")):
             assert _whole(said, every), said
@@ -273,7 +349,7 @@ def _whole(said: str, text: str) -> bool:
     said = "".join(said.split())
     at = text.find(said[:8])
     while at >= 0:
-        window, i = text[at:at + 4 * len(said) + 40], 0
+        window, i = text[at : at + 4 * len(said) + 40], 0
         for ch in window:
             if i < len(said) and ch == said[i]:
                 i += 1

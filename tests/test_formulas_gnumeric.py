@@ -22,8 +22,10 @@ from workbook_tools.template.validation import pattern_check
 from workbook_tools.xlsxpkg.extend import extend_book
 
 pytestmark = [
-    pytest.mark.skipif(shutil.which("ssconvert") is None,
-                       reason="Gnumeric (ssconvert) is not installed; CI installs it: apt-get install gnumeric"),
+    pytest.mark.skipif(
+        shutil.which("ssconvert") is None,
+        reason="Gnumeric (ssconvert) is not installed; CI installs it: apt-get install gnumeric",
+    ),
     pytest.mark.gnumeric,
     pytest.mark.filterwarnings("ignore:Workbook contains no default style"),  # openpyxl on Gnumeric's files
 ]
@@ -62,7 +64,8 @@ def test_gnumeric_matches_keys_as_typed_as_libreoffice_does(tmp_path):
     type_in(book, misspelt_keys())
     result = recalculate(book, tmp_path / "gnumeric")
     assert {"订单!C2 customer_name", "订单!H3 total", "产品!K3 on_hand"} <= {
-        m.split(":")[0] for m in mismatches(book, result.path, today=TODAY)}
+        m.split(":")[0] for m in mismatches(book, result.path, today=TODAY)
+    }
     assert mismatches(book, result.path, today=TODAY, as_typed=True) == []
 
 

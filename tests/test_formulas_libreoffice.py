@@ -61,8 +61,9 @@ def test_libreoffice_recalculates_every_derived_column_as_python_does(tmp_path, 
         ws = got[sheet.name(lang)]
         for col in sheet.derived:
             expected = [spreadsheet_value(col, v, lang) for v in derived[sheet.key][col.key]]
-            actual = [cell_value(col, ws.cell(i, sheet.col(col.key) + 1).value)
-                      for i in range(2, 2 + len(data[sheet.key]))]
+            actual = [
+                cell_value(col, ws.cell(i, sheet.col(col.key) + 1).value) for i in range(2, 2 + len(data[sheet.key]))
+            ]
             assert cells_match(actual, expected), (sheet.key, col.key, actual, expected)
             # the prepared rows below the data stay blank
             assert ws.cell(2 + len(data[sheet.key]), sheet.col(col.key) + 1).value in (None, "")
@@ -74,16 +75,49 @@ def test_known_rows_reach_every_branch():
     """The fixture above is only useful if it exercises what it claims to."""
     d = derive(known_rows(), today=date(2026, 11, 30))
     o = d["orders"]
-    assert o["payment_status"] == ["paid", "partial", "unpaid", "overpaid", "cancelled", "paid", "paid", "paid",
-                                   "partial", "paid", "refund_due"]
-    assert o["customer_name"] == ["杭州明远贸易有限公司", "王伟", "", "杭州明远贸易有限公司", "王伟",
-                                  "杭州明远贸易有限公司", "杭州明远贸易有限公司", "宁波远航", "宁波远航", "宁波远航", "王伟"]
+    assert o["payment_status"] == [
+        "paid",
+        "partial",
+        "unpaid",
+        "overpaid",
+        "cancelled",
+        "paid",
+        "paid",
+        "paid",
+        "partial",
+        "paid",
+        "refund_due",
+    ]
+    assert o["customer_name"] == [
+        "杭州明远贸易有限公司",
+        "王伟",
+        "",
+        "杭州明远贸易有限公司",
+        "王伟",
+        "杭州明远贸易有限公司",
+        "杭州明远贸易有限公司",
+        "宁波远航",
+        "宁波远航",
+        "宁波远航",
+        "王伟",
+    ]
     assert o["total"][:5] == [D("998.53"), D("877.03"), D("691.94"), D("2.08"), D("0.00")]
     # terms: C0001 月结60天 (first shipment 1-10 → 3-31; 9-14 → 11-30; not shipped → not due), C0002 款到发货
     # (the order date), an unknown customer or unknown terms: the 交货日期, else the order date; 货到付款 on
     # SO2026010004: its first shipment row (1-06); C0003 现结: the order date
-    assert o["pay_due"] == [date(2026, 3, 31), date(2026, 1, 3), date(2026, 1, 4), date(2026, 1, 6), date(2026, 1, 6),
-                            date(2026, 11, 30), "", date(2026, 2, 3), date(2026, 2, 5), date(2026, 2, 1), date(2026, 2, 7)]
+    assert o["pay_due"] == [
+        date(2026, 3, 31),
+        date(2026, 1, 3),
+        date(2026, 1, 4),
+        date(2026, 1, 6),
+        date(2026, 1, 6),
+        date(2026, 11, 30),
+        "",
+        date(2026, 2, 3),
+        date(2026, 2, 5),
+        date(2026, 2, 1),
+        date(2026, 2, 7),
+    ]
     assert o["days_overdue"] == ["", 331, 330, "", "", "", "", "", 298, "", ""]
     # money on account: C0003's 10,000 pays 4,000 (due 2-01), 5,000 (2-03), then 1,000 of 3,000 (2-05);
     # C0001's 300 pays 10.00 (due 11-30) then 3.50 (not due, last)
@@ -95,8 +129,21 @@ def test_known_rows_reach_every_branch():
     assert d["order_lines"]["amount"][1] == D("0.53")  # 3 × 0.35 × 0.5 = 0.525 → half away from zero
     assert d["order_lines"]["amount"][7] == D("322.34")  # 39 × 8.70 × 0.95 = 322.335
     assert d["order_lines"]["shipped_qty"] == [2, 3, 4, 1, 0, 0, 7, 0, 1, 0, 0, 0, 0]
-    assert d["order_lines"]["whole_ship_date"] == [date(2026, 1, 10), date(2026, 1, 10), "", "", "", "",
-                                                    date(2026, 1, 7), "", "", "", "", "", ""]
+    assert d["order_lines"]["whole_ship_date"] == [
+        date(2026, 1, 10),
+        date(2026, 1, 10),
+        "",
+        "",
+        "",
+        "",
+        date(2026, 1, 7),
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ]
     assert d["products"]["last_count_date"] == [date(2026, 1, 8), "", date(2026, 1, 7), ""]
     # P1001: count 121 on 1-8 (the 1-8 receipt is before it), +1 return, −2 adjustment,
     #        −2 (order 1 whole shipment on 1-10), −1 (order 2 partial on 1-12)  → 117
@@ -104,8 +151,18 @@ def test_known_rows_reach_every_branch():
     # P1003: counts of 10 and 5 on 1-7 (both the latest), −2 (partial on 1-12; the 1-4 one is before) → 13
     assert d["products"]["on_hand"] == [117, 49, 13, 6]  # P1004: one shipped for SO2026090006
     assert d["products"]["above_reorder"] == [7, "", 0, ""]  # P1003 at its reorder point
-    assert d["stock_moves"]["latest_count"] == ["", "", date(2026, 1, 8), "", "", "", date(2026, 1, 7),
-                                                date(2026, 1, 7), "", ""]
+    assert d["stock_moves"]["latest_count"] == [
+        "",
+        "",
+        date(2026, 1, 8),
+        "",
+        "",
+        "",
+        date(2026, 1, 7),
+        date(2026, 1, 7),
+        "",
+        "",
+    ]
 
 
 @pytest.mark.slow
@@ -146,9 +203,9 @@ def test_rows_typed_below_the_prepared_rows_and_after_a_gap_are_computed_once_ex
     recalculated = convert(book, tmp_path / "after")
     assert mismatches(book, recalculated, today=TODAY) == []
     got = openpyxl.load_workbook(recalculated, data_only=True)
-    assert got["订单"]["H2"].value == pytest.approx(34.8)        # with the line at 订单明细!5004
-    assert got["订单"]["H5003"].value == pytest.approx(322.34)   # 39 × 8.70 × 0.95
-    assert got["产品"]["K2"].value == 99                         # from the stocktake at 库存变动!5003
+    assert got["订单"]["H2"].value == pytest.approx(34.8)  # with the line at 订单明细!5004
+    assert got["订单"]["H5003"].value == pytest.approx(322.34)  # 39 × 8.70 × 0.95
+    assert got["产品"]["K2"].value == 99  # from the stocktake at 库存变动!5003
     dashboard = got["概览"]
     assert dashboard[dashboard_cells()["receivables"]].value == pytest.approx(24.8 + 222.34)  # both orders
     # the dropdowns see every key, the ones after the gap too
@@ -182,10 +239,34 @@ def test_libreoffice_save_then_validate_then_extend_round_trip(tmp_path):
 
 #: Candidates for the in-sheet ID checks, against the patterns that RE2 (validate) applies.
 ID_CASES = {
-    r"^C\d{4,6}$": ["C0001", "C123456", "C123", "C1234567", "c0001", "CX001", "C1e3", "C 123", "C-123", "C12.5",
-                    "C１２３４", "C0000", "", "0001", "C00010"],
-    r"^SO\d{10}$": ["SO2026110001", "SO202611000", "SO20261100011", "so2026110001", "SO2026-10001", "SO1.23456789",
-                    "SO 026110001", "SO0000000000", "XSO2026110001"],
+    r"^C\d{4,6}$": [
+        "C0001",
+        "C123456",
+        "C123",
+        "C1234567",
+        "c0001",
+        "CX001",
+        "C1e3",
+        "C 123",
+        "C-123",
+        "C12.5",
+        "C１２３４",
+        "C0000",
+        "",
+        "0001",
+        "C00010",
+    ],
+    r"^SO\d{10}$": [
+        "SO2026110001",
+        "SO202611000",
+        "SO20261100011",
+        "so2026110001",
+        "SO2026-10001",
+        "SO1.23456789",
+        "SO 026110001",
+        "SO0000000000",
+        "XSO2026110001",
+    ],
     r"^KH-\d{1,15}$": ["KH-1", "KH-", "KH-123456789012345", "KH-1234567890123456", "KH-12a", "KH1", "KH-0x1"],
     r"^[0-9]{6}\.CN$": ["123456.CN", "123456CN", "12345.CN", "123456.cn", "1234567.CN"],
 }
@@ -229,29 +310,46 @@ def test_a_key_typed_with_a_space_or_in_full_width_is_reported_and_never_blamed_
     # total without its line (订单明细!A3 "SO2026010002 ") and what follows from it, P1002's stock without
     # the receipt of 5 (库存变动!B2 "Ｐ１００２")
     differ = [m.split(":")[0] for m in mismatches(book, recalculated, today=TODAY)]
-    assert {"订单!C2 customer_name", "订单!H3 total", "订单!J3 balance", "订单!K3 payment_status", "订单!Q3 refund_due",
-            "产品!K3 on_hand"} <= set(differ)
+    assert {
+        "订单!C2 customer_name",
+        "订单!H3 total",
+        "订单!J3 balance",
+        "订单!K3 payment_status",
+        "订单!Q3 refund_due",
+        "产品!K3 on_hand",
+    } <= set(differ)
     assert not [m for m in differ if m.startswith(("订单明细", "发货", "付款"))]
     # and the workbook computes exactly what Python computes with the keys as typed (cached.py's view)
     assert mismatches(book, recalculated, today=TODAY, as_typed=True) == []
     result = validate_file(recalculated, config=Config(), today=TODAY)
     assert result.error is None, result.error
     assert sorted((f.cell, f.code) for f in result.findings if f.code in ("key-spelling", "formula-overwritten")) == [
-        ("库存变动!B2", "key-spelling"), ("订单!B2", "key-spelling"), ("订单明细!A3", "key-spelling")]
+        ("库存变动!B2", "key-spelling"),
+        ("订单!B2", "key-spelling"),
+        ("订单明细!A3", "key-spelling"),
+    ]
     spelt = {f.cell: (f.message("zh"), f.message("en")) for f in result.findings if f.code == "key-spelling"}
-    assert spelt["库存变动!B2"] == ("“产品编号”“Ｐ１００２”含全角字符：表中的公式找不到它，应为“P1002”",
-                                "SKU 'Ｐ１００２' has full-width characters: the book's formulas do not find it; it should be 'P1002'")
+    assert spelt["库存变动!B2"] == (
+        "“产品编号”“Ｐ１００２”含全角字符：表中的公式找不到它，应为“P1002”",
+        "SKU 'Ｐ１００２' has full-width characters: the book's formulas do not find it; it should be 'P1002'",
+    )
     assert spelt["订单明细!A3"][0] == "“订单编号”“SO2026010002 ”前后有空格：表中的公式找不到它，应为“SO2026010002”"
 
 
 def test_text_pasted_into_number_cells_computes_as_python_reads_it(tmp_path):
-    """"9件" in 数量, "九五折" in 折扣, "待定" in 单价, "五十" in 期初库存, "一百" in 金额: the reader makes each
+    """ "9件" in 数量, "九五折" in 折扣, "待定" in 单价, "五十" in 期初库存, "一百" in 金额: the reader makes each
     blank (a wrong-type finding); the formulas count the quantity, discount, stock and payment as 0 and
     price the line at the list price, as derive does — no #VALUE! anywhere, the dashboard included."""
     book = write_book(tmp_path / "pasted.xlsx", None)
     fill_template(book, known_rows())
-    type_in(book, {"order_lines": {3: {"quantity": "9件"}, 4: {"discount": "九五折"}, 5: {"unit_price": "待定"}},
-                   "products": {3: {"opening_stock": "五十"}}, "payments": {4: {"amount": "一百"}}})
+    type_in(
+        book,
+        {
+            "order_lines": {3: {"quantity": "9件"}, 4: {"discount": "九五折"}, 5: {"unit_price": "待定"}},
+            "products": {3: {"opening_stock": "五十"}},
+            "payments": {4: {"amount": "一百"}},
+        },
+    )
     data = read_book(book).data()
     assert [data["order_lines"][i][k] for i, k in ((1, "quantity"), (2, "discount"), (3, "unit_price"))] == [None] * 3
     recalculated = convert(book, tmp_path / "lo")

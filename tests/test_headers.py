@@ -9,17 +9,20 @@ from workbook_tools.schema import SHEET_BY_KEY, SHEETS
 ORDERS = SHEET_BY_KEY["orders"]
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("订单编号", "订单编号"),
-    (" 订单编号 *", "订单编号"),
-    ("订单编号＊", "订单编号"),
-    ("订单\n编号", "订单编号"),
-    ("订单\xa0编号", "订单编号"),
-    ("Order No", "orderno"),
-    ("ＯＲＤＥＲ　ＮＯ", "orderno"),
-    ("order_no", "order_no"),
-    (2026.0, "2026.0"),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("订单编号", "订单编号"),
+        (" 订单编号 *", "订单编号"),
+        ("订单编号＊", "订单编号"),
+        ("订单\n编号", "订单编号"),
+        ("订单\xa0编号", "订单编号"),
+        ("Order No", "orderno"),
+        ("ＯＲＤＥＲ　ＮＯ", "orderno"),
+        ("order_no", "order_no"),
+        (2026.0, "2026.0"),
+    ],
+)
 def test_normalise(raw, expected):
     assert normalise(raw) == expected
 
@@ -38,7 +41,7 @@ def test_configured_aliases_add_names_but_never_take_an_official_one():
     hmap = header_map(ORDERS, config)
     assert hmap.match("单据编号") == "order_no"
     assert hmap.match("进度") == "status"
-    assert hmap.match("下单日期") == "order_date"     # the official header keeps its column
+    assert hmap.match("下单日期") == "order_date"  # the official header keeps its column
 
 
 def test_no_two_columns_of_a_sheet_claim_the_same_header():
@@ -53,7 +56,7 @@ def test_find_header_skips_title_rows_and_keeps_unknown_headers():
     grid = [
         ["客户订单管理簿", "", "", "", ""],
         ["", "", "", "", ""],
-        ["导出时间：2026-11-27", "订单", "", "", ""],   # one word that looks like a header is not enough
+        ["导出时间：2026-11-27", "订单", "", "", ""],  # one word that looks like a header is not enough
         ["", "状态", "订单编号", "下单日期", "我的备注"],
         ["", "待处理", "SO1", "2026-11-27", "x"],
     ]
@@ -75,4 +78,4 @@ def test_find_header_falls_back_to_the_best_row_and_none_when_nothing_matches():
     assert find_header([["a", "b"], ["c", ""]], header_map(ORDERS)) is None
     assert find_header([], header_map(ORDERS)) is None
     deep = [[""]] * 30 + [["订单编号", "客户编号", "下单日期"]]
-    assert find_header(deep, header_map(ORDERS)) is None    # only the top 30 rows are searched
+    assert find_header(deep, header_map(ORDERS)) is None  # only the top 30 rows are searched

@@ -25,13 +25,25 @@ def _customers_csv(tmp_path, rows, name="customers.csv", **kw):
 
 
 def test_new_book_from_the_template_with_columns_matched_by_header(tmp_path):
-    src = _customers_csv(tmp_path, [["C0101", "宁波海曙文具店", "13912345678", "海曙区中山西路 8 号", ""],
-                                    ["C0102", "Jane Doe", "+44 20 7946 0958", "221B Baker Street", "英国客户"]])
+    src = _customers_csv(
+        tmp_path,
+        [
+            ["C0101", "宁波海曙文具店", "13912345678", "海曙区中山西路 8 号", ""],
+            ["C0102", "Jane Doe", "+44 20 7946 0958", "221B Baker Street", "英国客户"],
+        ],
+    )
     book = tmp_path / "book.xlsx"
     result = import_rows(src, book, today=TODAY)
     assert result.created and result.written and result.backup is None
-    assert dict(result.counts["customers"]) | {} == {"add": 2, "update": 0, "identical": 0, "conflict": 0,
-                                                     "rejected": 0, "duplicate": 0, "source-conflict": 0}
+    assert dict(result.counts["customers"]) | {} == {
+        "add": 2,
+        "update": 0,
+        "identical": 0,
+        "conflict": 0,
+        "rejected": 0,
+        "duplicate": 0,
+        "source-conflict": 0,
+    }
     assert [r["customer_id"] for r in rows_of(book, "customers")] == ["C0101", "C0102"]
     assert rows_of(book, "customers")[1]["notes"] == "英国客户"
     assert result.exit_code == 0 and result.rejects == []
@@ -56,7 +68,7 @@ def test_book_rows_survive_an_import(tmp_path):
     import_rows(src, book, today=TODAY)
     after = read_book(book).data()
     for sheet, rows in before.items():
-        assert after[sheet][:len(rows)] == rows
+        assert after[sheet][: len(rows)] == rows
     assert validate_file(book, config=Config(), today=TODAY).errors == 0
 
 
@@ -84,18 +96,24 @@ def test_a_blank_incoming_value_is_no_conflict(tmp_path):
 
 def test_rows_with_errors_are_rejected_cell_by_cell(tmp_path):
     book = small_book(tmp_path / "book.xlsx")
-    src = write_csv(tmp_path / "lines.csv", ["订单编号", "产品编号", "数量", "单价", "折扣"], [
-        ["SO2026020001", "P1001", "2", "100", ""],        # fine
-        ["SO2026020001", "P9999", "1", "5", ""],          # unknown SKU
-        ["SO2099999999", "P1002", "abc", "20", "150%"],   # unknown order, quantity not a number, discount > 100%
-    ])
+    src = write_csv(
+        tmp_path / "lines.csv",
+        ["订单编号", "产品编号", "数量", "单价", "折扣"],
+        [
+            ["SO2026020001", "P1001", "2", "100", ""],  # fine
+            ["SO2026020001", "P9999", "1", "5", ""],  # unknown SKU
+            ["SO2099999999", "P1002", "abc", "20", "150%"],  # unknown order, quantity not a number, discount > 100%
+        ],
+    )
     result = import_rows(src, book, today=TODAY, rejects_dir=tmp_path / "rejects")
     assert result.counts["order_lines"]["add"] == 1 and result.counts["order_lines"]["rejected"] == 2
     got = sorted((r.row, r.column, r.code, str(r.value)) for r in result.rejects)
-    assert got == [(3, "产品编号", "unknown-sku", "P9999"),
-                   (4, "折扣", "out-of-range", "150%"),
-                   (4, "数量", "wrong-type", "abc"),
-                   (4, "订单编号", "unknown-order", "SO2099999999")]
+    assert got == [
+        (3, "产品编号", "unknown-sku", "P9999"),
+        (4, "折扣", "out-of-range", "150%"),
+        (4, "数量", "wrong-type", "abc"),
+        (4, "订单编号", "unknown-order", "SO2099999999"),
+    ]
     assert result.reject_counts() == {"unknown-sku": 1, "out-of-range": 1, "wrong-type": 1, "unknown-order": 1}
     assert result.exit_code == 1
     csv_path, xlsx_path = result.rejects_paths
@@ -111,34 +129,54 @@ def test_rows_with_errors_are_rejected_cell_by_cell(tmp_path):
 def test_rejecting_a_row_rejects_what_depends_on_it(tmp_path):
     """An order whose only line is rejected has no lines: rejected in turn (the next round)."""
     book = small_book(tmp_path / "book.xlsx")
-    orders = write_csv(tmp_path / "orders.csv", ["订单编号", "客户编号", "下单日期", "订单状态"],
-                       [["SO2026020002", "C0001", "2026-02-21", "处理中"], ["SO2026020003", "C0001", "2026/2/22", "pending"]])
-    lines = write_csv(tmp_path / "lines.csv", ["订单编号", "产品编号", "数量", "单价"],
-                      [["SO2026020002", "P1001", "0", "100"], ["SO2026020003", "P1001", "1", "100"]])
+    orders = write_csv(
+        tmp_path / "orders.csv",
+        ["订单编号", "客户编号", "下单日期", "订单状态"],
+        [["SO2026020002", "C0001", "2026-02-21", "处理中"], ["SO2026020003", "C0001", "2026/2/22", "pending"]],
+    )
+    lines = write_csv(
+        tmp_path / "lines.csv",
+        ["订单编号", "产品编号", "数量", "单价"],
+        [["SO2026020002", "P1001", "0", "100"], ["SO2026020003", "P1001", "1", "100"]],
+    )
     result = import_rows([orders, lines], book, today=TODAY)
     assert result.rounds == 3  # line rejected; then its order; then a clean pass
     assert sorted((r.file, r.row, r.code) for r in result.rejects) == [
-        ("lines.csv", 2, "out-of-range"), ("orders.csv", 2, "order-without-lines")]
+        ("lines.csv", 2, "out-of-range"),
+        ("orders.csv", 2, "order-without-lines"),
+    ]
     assert [o["order_no"] for o in rows_of(book, "orders")] == ["SO2026020001", "SO2026020003"]
     assert validate_file(book, config=Config(), today=TODAY).errors == 0
 
 
 def test_repeats_in_the_source(tmp_path):
     book = small_book(tmp_path / "book.xlsx")
-    src = _customers_csv(tmp_path, [["C0101", "甲", "13912345678", "地址一", ""],
-                                    ["C0101", "甲", "13912345678", "地址一", ""],
-                                    ["C0101", "乙", "13912345678", "地址一", ""]])
+    src = _customers_csv(
+        tmp_path,
+        [
+            ["C0101", "甲", "13912345678", "地址一", ""],
+            ["C0101", "甲", "13912345678", "地址一", ""],
+            ["C0101", "乙", "13912345678", "地址一", ""],
+        ],
+    )
     result = import_rows(src, book, today=TODAY)
     assert result.counts["customers"]["add"] == 1
-    assert [(r.row, r.code, r.field) for r in result.rejects] == [(3, "duplicate-row", None),
-                                                                  (4, "source-conflict", "name")]
+    assert [(r.row, r.code, r.field) for r in result.rejects] == [
+        (3, "duplicate-row", None),
+        (4, "source-conflict", "name"),
+    ]
     assert "2" in result.rejects[0].message
 
 
 def test_formula_injection_is_stored_as_text(tmp_path):
     hostile = ['=HYPERLINK("http://evil.example","click")', "+SUM(1,2)", "@cmd", "-2+3"]
-    src = _customers_csv(tmp_path, [["C0101", hostile[0], "13912345678", hostile[3], hostile[1]],
-                                    ["C0102", hostile[2], "13912345679", "地址", "-1"]])
+    src = _customers_csv(
+        tmp_path,
+        [
+            ["C0101", hostile[0], "13912345678", hostile[3], hostile[1]],
+            ["C0102", hostile[2], "13912345679", "地址", "-1"],
+        ],
+    )
     book = tmp_path / "book.xlsx"
     result = import_rows(src, book, today=TODAY)
     assert result.counts["customers"]["add"] == 2
@@ -147,7 +185,9 @@ def test_formula_injection_is_stored_as_text(tmp_path):
     assert [c.value for c in cells] == [hostile[0], hostile[3], hostile[1], hostile[2], "-1"]
     assert [c.data_type for c in cells] == ["s"] * 5
     # the rejects report is just as careful: the rejected phone "=1+1" stays text in both files
-    bad = write_csv(tmp_path / "bad.csv", ["客户编号", "客户名称", "手机", "详细地址"], [["C0103", "某人", "=1+1", "x"]])
+    bad = write_csv(
+        tmp_path / "bad.csv", ["客户编号", "客户名称", "手机", "详细地址"], [["C0103", "某人", "=1+1", "x"]]
+    )
     out = import_rows(bad, book, today=TODAY, rejects_dir=tmp_path)
     assert [(r.code, r.value) for r in out.rejects] == [("bad-format", "=1+1")]
     with open(out.rejects_paths[0], encoding="utf-8-sig", newline="") as fh:
@@ -159,15 +199,27 @@ def test_formula_injection_is_stored_as_text(tmp_path):
 def test_the_rejects_csv_defuses_formulas():
     from workbook_tools.importer.rejects import csv_safe
 
-    assert [csv_safe(v) for v in ("=1+1", "+cmd", "@x", "-5", "-1.5e3", "abc", "")] == \
-        ["'=1+1", "'+cmd", "'@x", "-5", "-1.5e3", "abc", ""]
+    assert [csv_safe(v) for v in ("=1+1", "+cmd", "@x", "-5", "-1.5e3", "abc", "")] == [
+        "'=1+1",
+        "'+cmd",
+        "'@x",
+        "-5",
+        "-1.5e3",
+        "abc",
+        "",
+    ]
 
 
 def test_dry_run_changes_nothing(tmp_path):
     book = small_book(tmp_path / "book.xlsx")
-    src = _customers_csv(tmp_path, [["C0101", "宁波海曙文具店", "13912345678", "海曙区中山西路 8 号", ""],
-                                    ["C0102", "无电话", "", "某地", ""],
-                                    ["C0002", "李娜", "13900000000", "解放路 1 号", ""]])
+    src = _customers_csv(
+        tmp_path,
+        [
+            ["C0101", "宁波海曙文具店", "13912345678", "海曙区中山西路 8 号", ""],
+            ["C0102", "无电话", "", "某地", ""],
+            ["C0002", "李娜", "13900000000", "解放路 1 号", ""],
+        ],
+    )
     before, stat = book.read_bytes(), book.stat()
     files = set(tmp_path.iterdir())
     result = import_rows(src, book, dry_run=True, today=TODAY)
@@ -202,7 +254,9 @@ def test_an_xlsx_source(tmp_path):
     assert result.counts["products"]["add"] == 2 and result.sources[0].sheet == "Sheet1"
     rows = rows_of(book, "products")
     assert [(r["sku"], r["list_price"], r["opening_stock"]) for r in rows[2:]] == [
-        ("P2001", D("35.50"), 12), ("3001", D("8.00"), 40)]
+        ("P2001", D("35.50"), 12),
+        ("3001", D("8.00"), 40),
+    ]
 
 
 def test_an_unreadable_value_in_the_book_is_written_back_as_found(tmp_path):
@@ -236,31 +290,47 @@ def test_shipments_without_tracking_numbers_by_carriers_that_need_none(tmp_path)
     at all — they import (twice: nothing added the second time); a carrier's parcel without one does not."""
     data = small_data()
     data["orders"][0]["status"] = "shipped"
-    data["status_log"].append(row("status_log", order_no="SO2026020001", status="shipped",
-                                  timestamp=datetime(2026, 2, 22, 9)))
-    data["orders"].append(row("orders", order_no="SO2026020002", customer_id="C0001", order_date=date(2026, 2, 21),
-                              status="processing"))
-    data["order_lines"].append(row("order_lines", order_no="SO2026020002", sku="P1001", quantity=1,
-                                   unit_price=D("100.00")))
+    data["status_log"].append(
+        row("status_log", order_no="SO2026020001", status="shipped", timestamp=datetime(2026, 2, 22, 9))
+    )
+    data["orders"].append(
+        row("orders", order_no="SO2026020002", customer_id="C0001", order_date=date(2026, 2, 21), status="processing")
+    )
+    data["order_lines"].append(
+        row("order_lines", order_no="SO2026020002", sku="P1001", quantity=1, unit_price=D("100.00"))
+    )
     book = small_book(tmp_path / "book.xlsx", data)
-    src = write_csv(tmp_path / "shipments.csv", ["订单编号", "发货日期", "物流公司", "物流单号", "签收日期"], [
-        ["SO2026020001", "2026-02-22", "自提", "", "2026-02-22"],
-        ["SO2026020002", "2026-02-23", "顺丰速运", "", ""],
-    ])
+    src = write_csv(
+        tmp_path / "shipments.csv",
+        ["订单编号", "发货日期", "物流公司", "物流单号", "签收日期"],
+        [
+            ["SO2026020001", "2026-02-22", "自提", "", "2026-02-22"],
+            ["SO2026020002", "2026-02-23", "顺丰速运", "", ""],
+        ],
+    )
     result = import_rows(src, book, today=TODAY)
     assert result.counts["shipments"]["add"] == 1 and result.counts["shipments"]["rejected"] == 1
     assert [(r.row, r.column, r.code) for r in result.rejects] == [(3, "物流单号", "required-missing")]
     assert [(s["carrier"], s["tracking_no"], s["delivered_on"]) for s in rows_of(book, "shipments")] == [
-        ("自提", None, date(2026, 2, 22))]
+        ("自提", None, date(2026, 2, 22))
+    ]
     assert validate_file(book, config=Config(), today=TODAY).errors == 0
     second = import_rows(src, book, today=TODAY)  # the row without a tracking number is found again
     assert (second.counts["shipments"]["identical"], second.total("add")) == (1, 0) and not second.written
 
-    no_column = write_csv(tmp_path / "shipments2.csv", ["订单编号", "发货日期", "物流公司"],
-                          [["SO2026020001", "2026-02-22", "送货上门"]])
+    no_column = write_csv(
+        tmp_path / "shipments2.csv", ["订单编号", "发货日期", "物流公司"], [["SO2026020001", "2026-02-22", "送货上门"]]
+    )
     again = import_rows(no_column, book, today=TODAY, update=True)
-    assert dict(again.counts["shipments"]) | {} == {"add": 0, "update": 1, "identical": 0, "conflict": 0,
-                                                    "rejected": 0, "duplicate": 0, "source-conflict": 0}
+    assert dict(again.counts["shipments"]) | {} == {
+        "add": 0,
+        "update": 1,
+        "identical": 0,
+        "conflict": 0,
+        "rejected": 0,
+        "duplicate": 0,
+        "source-conflict": 0,
+    }
     assert [(s["carrier"], s["tracking_no"]) for s in rows_of(book, "shipments")] == [("送货上门", None)]
 
 
@@ -278,12 +348,17 @@ def test_days_overdue_of_rows_the_import_does_not_touch_keep_their_cached_result
     overdue = [i for i, d in enumerate(before.cached["days_overdue"]) if isinstance(d, int) and d > 0]
     assert overdue  # the demo has orders past their payment due date
     order = before.rows[overdue[0]]["order_no"]
-    sku = next(p["sku"] for p in read_book(book)["products"].rows
-               if p["sku"] not in {ln["sku"] for ln in read_book(book)["order_lines"].rows if ln["order_no"] == order})
+    sku = next(
+        p["sku"]
+        for p in read_book(book)["products"].rows
+        if p["sku"] not in {ln["sku"] for ln in read_book(book)["order_lines"].rows if ln["order_no"] == order}
+    )
     csv_path = write_csv(tmp_path / "one.csv", ["订单编号", "产品编号", "数量", "单价"], [[order, sku, 1, "9.90"]])
     later = made + timedelta(days=30)
     assert import_rows(csv_path, book, sheet="order_lines", today=later).written
     after = read_book(book)["orders"]
     was, now = before.cached["days_overdue"], after.cached["days_overdue"]
     assert was[overdue[0]] > 0 and now[overdue[0]] == was[overdue[0]] + 30  # the order the import changed: that day's
-    assert now[:overdue[0]] + now[overdue[0] + 1:] == was[:overdue[0]] + was[overdue[0] + 1:]  # the others as they were
+    assert (
+        now[: overdue[0]] + now[overdue[0] + 1 :] == was[: overdue[0]] + was[overdue[0] + 1 :]
+    )  # the others as they were

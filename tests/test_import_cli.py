@@ -27,7 +27,9 @@ def test_import_into_a_new_book(tmp_path):
 
 def test_rejects_exit_1_and_the_report_lands_beside_the_book(tmp_path):
     book = small_book(tmp_path / "book.xlsx")
-    src = write_csv(tmp_path / "c.csv", HEADER, [["C0101", "甲", "13912345678", "某路"], ["C0102", "乙", "12345", "某路"]])
+    src = write_csv(
+        tmp_path / "c.csv", HEADER, [["C0101", "甲", "13912345678", "某路"], ["C0102", "乙", "12345", "某路"]]
+    )
     out = _run(src, "--into", book, "--lang", "en", "--today", "2026-03-01")
     assert out.exit_code == 1
     assert "1 source rows not imported" in out.output and "bad-format 1" in out.output
@@ -38,7 +40,9 @@ def test_rejects_exit_1_and_the_report_lands_beside_the_book(tmp_path):
 def test_dry_run_writes_nothing(tmp_path):
     book = small_book(tmp_path / "book.xlsx")
     before = book.read_bytes()
-    src = write_csv(tmp_path / "c.csv", HEADER, [["C0101", "甲", "13912345678", "某路"], ["C0102", "乙", "12345", "某路"]])
+    src = write_csv(
+        tmp_path / "c.csv", HEADER, [["C0101", "甲", "13912345678", "某路"], ["C0102", "乙", "12345", "某路"]]
+    )
     out = _run(src, "--into", book, "--dry-run", "--lang", "en", "--today", "2026-03-01")
     assert out.exit_code == 1 and "dry run: nothing was changed" in out.output
     assert book.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsx", "c.csv"]

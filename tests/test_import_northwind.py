@@ -25,8 +25,10 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "northwind"
 TODAY = date(2026, 11, 27)
 CENT = Decimal("0.01")
 
-pytestmark = pytest.mark.skipif(not NORTHWIND.is_dir(), reason=f"Northwind CSVs not found at {NORTHWIND} "
-                                                                "(the shared test data sits beside the repository)")
+pytestmark = pytest.mark.skipif(
+    not NORTHWIND.is_dir(),
+    reason=f"Northwind CSVs not found at {NORTHWIND} (the shared test data sits beside the repository)",
+)
 
 
 def _csv(name):
@@ -49,8 +51,16 @@ def test_every_row_is_imported_and_nothing_rejected(imported):
     _, result = imported
     assert result.created and result.written and result.rejects == []
     added = {k: c["add"] for k, c in result.counts.items()}
-    assert added == {"customers": 91, "products": 77, "orders": 830, "order_lines": 2155,
-                     "status_log": 830 + 809, "shipments": 809, "payments": 0, "stock_moves": 0}
+    assert added == {
+        "customers": 91,
+        "products": 77,
+        "orders": 830,
+        "order_lines": 2155,
+        "status_log": 830 + 809,
+        "shipments": 809,
+        "payments": 0,
+        "stock_moves": 0,
+    }
     assert [s.path.name for s in result.sources] == ["customers.csv", "order_details.csv", "orders.csv", "products.csv"]
 
 
@@ -58,11 +68,21 @@ def test_the_book_validates_without_errors(imported):
     book, result = imported
     checked = validate_file(book, config=load_config(EXAMPLE / "orderbook.toml"), today=TODAY)
     assert checked.error is None and checked.errors == 0
-    assert checked.rows == {"customers": 91, "products": 77, "orders": 830, "order_lines": 2155,
-                            "status_log": 1639, "shipments": 809, "payments": 0, "stock_moves": 0}
+    assert checked.rows == {
+        "customers": 91,
+        "products": 77,
+        "orders": 830,
+        "order_lines": 2155,
+        "status_log": 1639,
+        "shipments": 809,
+        "payments": 0,
+        "stock_moves": 0,
+    }
     # warnings only: the 21 unshipped orders are long overdue; some stock is at its reorder level
     unshipped = sum(o["shippedDate"] == "NULL" for o in _csv("orders.csv"))
-    low = sum(int(p["unitsInStock"]) <= int(p["reorderLevel"]) and p["discontinued"] == "0" for p in _csv("products.csv"))
+    low = sum(
+        int(p["unitsInStock"]) <= int(p["reorderLevel"]) and p["discontinued"] == "0" for p in _csv("products.csv")
+    )
     assert checked.by_code()["overdue"] == unshipped == 21
     assert checked.by_code()["low-stock"] == low
     assert set(checked.by_code()) <= {"overdue", "low-stock", "price-deviation"}
@@ -101,7 +121,9 @@ def test_order_totals_to_the_cent(imported):
     book_totals = {o["order_no"]: t for o, t in zip(table["orders"].rows, totals)}
     assert book_totals == expected
     cached = table["orders"].cached["total"]  # what Excel shows before any recalculation
-    assert [Decimal(str(c)).quantize(CENT) for c in cached] == [book_totals[o["order_no"]] for o in table["orders"].rows]
+    assert [Decimal(str(c)).quantize(CENT) for c in cached] == [
+        book_totals[o["order_no"]] for o in table["orders"].rows
+    ]
 
     exact = sum(_line(r) for r in details)
     assert exact.quantize(CENT, ROUND_HALF_UP) == Decimal("1265793.04")
@@ -121,8 +143,9 @@ def test_northwind_quirks(imported):
     assert all(c["phone"].startswith("+") for c in data["customers"])
     # stock on hand today is Northwind's unitsInStock: the opening stock was worked back from it
     on_hand = derive(data)["products"]["on_hand"]
-    assert {p["sku"]: q for p, q in zip(data["products"], on_hand)} == \
-        {p["productID"]: int(p["unitsInStock"]) for p in _csv("products.csv")}
+    assert {p["sku"]: q for p, q in zip(data["products"], on_hand)} == {
+        p["productID"]: int(p["unitsInStock"]) for p in _csv("products.csv")
+    }
     assert sum(p["active"] == "no" for p in data["products"]) == 8  # discontinued
     log = Counter(e["status"] for e in data["status_log"])
     assert log == {"processing": 830, "shipped": 809}

@@ -28,8 +28,10 @@ TODAY = date(2026, 11, 27)
 #: Stock codes that are no products (the six in these two files, and the UCI set's others).
 NOT_PRODUCTS = {"POST", "DOT", "M", "m", "D", "C2", "BANK CHARGES", "AMAZONFEE", "CRUK", "PADS", "S", "B"}
 
-pytestmark = pytest.mark.skipif(not RETAIL.is_dir(), reason=f"Online Retail CSVs not found at {RETAIL} "
-                                                             "(the shared test data sits beside the repository)")
+pytestmark = pytest.mark.skipif(
+    not RETAIL.is_dir(),
+    reason=f"Online Retail CSVs not found at {RETAIL} (the shared test data sits beside the repository)",
+)
 
 
 def _frame() -> pd.DataFrame:
@@ -117,8 +119,9 @@ def expected_rejects() -> dict[str, int]:
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory):
     book = tmp_path_factory.mktemp("retail") / "retail.xlsx"
-    result = import_rows([RETAIL / f for f in FILES], book, mapping=EXAMPLE / "mapping.toml", today=TODAY,
-                         rejects_dir=book.parent)
+    result = import_rows(
+        [RETAIL / f for f in FILES], book, mapping=EXAMPLE / "mapping.toml", today=TODAY, rejects_dir=book.parent
+    )
     return book, result
 
 
@@ -143,10 +146,9 @@ def test_what_is_imported_validates(imported):
     assert checked.error is None and checked.errors == 0
     assert set(checked.by_code()) <= {"low-stock", "price-deviation"}
     data = read_book(book).data()
-    assert {k: len(v) for k, v in data.items() if v} == {
-        k: c["add"] for k, c in result.counts.items() if c["add"]}
+    assert {k: len(v) for k, v in data.items() if v} == {k: c["add"] for k, c in result.counts.items() if c["add"]}
     assert "17850" in {c["customer_id"] for c in data["customers"]}  # written 17850.0 in the CSV
-    assert all(o["order_no"].isdigit() for o in data["orders"])      # no cancellation
+    assert all(o["order_no"].isdigit() for o in data["orders"])  # no cancellation
     assert all(ln["quantity"] >= 1 for ln in data["order_lines"])
 
 
@@ -154,5 +156,6 @@ def test_cancellations_are_rejected_with_their_reasons(imported):
     _, result = imported
     cancel = [r for r in result.rejects if r.sheet == "orders" and str(r.value).startswith("C")]
     assert cancel and {r.code for r in cancel} <= {"bad-format", "overpaid", "required-missing"}
-    assert any(r.code == "out-of-range" and r.column == "Quantity" and str(r.value).startswith("-")
-               for r in result.rejects)
+    assert any(
+        r.code == "out-of-range" and r.column == "Quantity" and str(r.value).startswith("-") for r in result.rejects
+    )

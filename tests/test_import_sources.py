@@ -10,12 +10,22 @@ from workbook_tools.importer import import_rows
 from workbook_tools.importer.sources import detect_encoding, read_source, sniff_delimiter
 
 HEADER = ["客户编号", "客户名称", "手机", "详细地址"]
-ROWS = [["C0101", "宁波海曙文具店", "13912345678", "海曙区中山西路 8 号"], ["C0102", "Zoë Müller", "13912345679", "某路"]]
+ROWS = [
+    ["C0101", "宁波海曙文具店", "13912345678", "海曙区中山西路 8 号"],
+    ["C0102", "Zoë Müller", "13912345679", "某路"],
+]
 
 
-@pytest.mark.parametrize("encoding, expected", [
-    ("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("gbk", "gb18030"), ("gb18030", "gb18030"), ("utf-16", "utf-16"),
-])
+@pytest.mark.parametrize(
+    "encoding, expected",
+    [
+        ("utf-8", "utf-8"),
+        ("utf-8-sig", "utf-8-sig"),
+        ("gbk", "gb18030"),
+        ("gb18030", "gb18030"),
+        ("utf-16", "utf-16"),
+    ],
+)
 def test_encodings_are_detected(tmp_path, encoding, expected):
     rows = ROWS if encoding not in ("gbk",) else [ROWS[0]]  # GBK has no ë
     path = write_csv(tmp_path / "c.csv", HEADER, rows, encoding=encoding)
@@ -43,12 +53,15 @@ def test_a_quoted_delimiter_does_not_count():
 
 def test_ragged_rows_are_reported_not_shifted(tmp_path):
     path = tmp_path / "c.csv"
-    path.write_text("客户编号,客户名称,手机,详细地址\n"
-                    "C0101,甲,13912345678,海曙区\n"
-                    "C0102,乙,13912345679,Rua do Paço, 67\n"        # an unquoted comma: 5 fields
-                    "C0103,丙,13912345670\n"                         # 3 fields
-                    "C0104,丁,13912345671,某路,\n"                   # a trailing delimiter is fine
-                    "\n", encoding="utf-8")
+    path.write_text(
+        "客户编号,客户名称,手机,详细地址\n"
+        "C0101,甲,13912345678,海曙区\n"
+        "C0102,乙,13912345679,Rua do Paço, 67\n"  # an unquoted comma: 5 fields
+        "C0103,丙,13912345670\n"  # 3 fields
+        "C0104,丁,13912345671,某路,\n"  # a trailing delimiter is fine
+        "\n",
+        encoding="utf-8",
+    )
     src = read_source(path)
     assert [r[0] for r in src.records] == ["C0101", "C0104"]
     assert [(n, len(fields)) for n, fields in src.ragged] == [(3, 5), (4, 3)]

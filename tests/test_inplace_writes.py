@@ -79,13 +79,15 @@ def _check_in_place(book: Path, before: dict[str, bytes], after: dict[str, bytes
     # (not in a file saved by a library that writes none), its order's totals, the product's stock
     # the customer's sales to date and the dashboard's figures
     # and workbook.xml when a print area stopped above the new row: it now takes the row in
-    assert {parts["订单明细"]} <= changed <= {parts[s] for s in ("订单明细", "订单", "产品", "客户", "概览")} | {
-        "xl/workbook.xml"}
+    assert (
+        {parts["订单明细"]}
+        <= changed
+        <= {parts[s] for s in ("订单明细", "订单", "产品", "客户", "概览")} | {"xl/workbook.xml"}
+    )
     b = read_book(book)
     lines = b["order_lines"]
     new_row = lines.row_numbers[-1]
-    assert lines.rows[-1] == {**lines.rows[-1], "order_no": order, "sku": sku, "quantity": 2,
-                              "unit_price": D("15.50")}
+    assert lines.rows[-1] == {**lines.rows[-1], "order_no": order, "sku": sku, "quantity": 2, "unit_price": D("15.50")}
     assert _changed_rows(before[parts["订单明细"]], after[parts["订单明细"]]) == {new_row}
     if "xl/workbook.xml" in changed:
         names_before = re.findall(rb"<definedName\b[^>]*>[^<]*</definedName>", before["xl/workbook.xml"])
@@ -93,8 +95,9 @@ def _check_in_place(book: Path, before: dict[str, bytes], after: dict[str, bytes
         moved = [(a, b) for a, b in zip(names_before, names_after) if a != b]
         assert len(names_before) == len(names_after) and len(moved) == 1
         assert b"Print_Area" in moved[0][1] and moved[0][1].endswith(b"$%d</definedName>" % new_row)
-        assert re.sub(rb"<definedNames>.*</definedNames>", b"", before["xl/workbook.xml"], flags=re.S) == \
-            re.sub(rb"<definedNames>.*</definedNames>", b"", after["xl/workbook.xml"], flags=re.S)
+        assert re.sub(rb"<definedNames>.*</definedNames>", b"", before["xl/workbook.xml"], flags=re.S) == re.sub(
+            rb"<definedNames>.*</definedNames>", b"", after["xl/workbook.xml"], flags=re.S
+        )
     orders = b["orders"]
     order_row = orders.row_numbers[[r["order_no"] for r in orders.rows].index(order)]
     assert _changed_rows(before[parts["订单"]], after[parts["订单"]]) <= {order_row}
@@ -135,8 +138,9 @@ def test_the_formula_results_that_change_are_python_s(tmp_path):
     assert D(str(b["orders"].cached["total"][i])) == expected["total"][i]
     assert D(str(b["orders"].cached["balance"][i])) == expected["balance"][i]
     lines = [r for r in b.data()["order_lines"] if r["order_no"] == order]
-    assert expected["total"][i] == sum(round(ln["quantity"] * ln["unit_price"] * (1 - (ln["discount"] or 0)), 2)
-                                       for ln in lines)
+    assert expected["total"][i] == sum(
+        round(ln["quantity"] * ln["unit_price"] * (1 - (ln["discount"] or 0)), 2) for ln in lines
+    )
     from workbook_tools.config import Config
     from workbook_tools.template.dashboard import dashboard_cells, dashboard_values
 
@@ -160,10 +164,16 @@ def test_a_new_order_row_gets_the_staff_formula_of_the_row_above(tmp_path):
     book = staff_book(tmp_path)
     b = read_book(book)
     last = b["orders"].rows[-1]
-    csv = write_csv(tmp_path / "order.csv", ["订单编号", "客户编号", "下单日期", "订单状态"],
-                    [["SO2026119999", last["customer_id"], "2026-11-20", "待处理"]])
-    lines = write_csv(tmp_path / "lines.csv", ["订单编号", "产品编号", "数量", "单价"],
-                      [["SO2026119999", b["products"].rows[0]["sku"], "1", "100"]])
+    csv = write_csv(
+        tmp_path / "order.csv",
+        ["订单编号", "客户编号", "下单日期", "订单状态"],
+        [["SO2026119999", last["customer_id"], "2026-11-20", "待处理"]],
+    )
+    lines = write_csv(
+        tmp_path / "lines.csv",
+        ["订单编号", "产品编号", "数量", "单价"],
+        [["SO2026119999", b["products"].rows[0]["sku"], "1", "100"]],
+    )
     result = import_rows([csv, lines], book, today=TODAY)
     assert result.counts["orders"]["add"] == 1 and result.counts["order_lines"]["add"] == 1
     b2 = read_book(book)
@@ -199,15 +209,35 @@ def test_a_book_saved_by_libreoffice_is_changed_in_place_and_opens_again(tmp_pat
 
 
 def _leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".") and (".tmp" in p.name or "partial" in p.name))
+    return sorted(
+        p.name for p in folder.iterdir() if p.name.startswith(".") and (".tmp" in p.name or "partial" in p.name)
+    )
 
 
 KILLED_COMMANDS = {
-    "import": lambda book, csv: ["import", str(csv), "--into", str(book), "--sheet", "order_lines",
-                                 "--today", TODAY.isoformat()],
+    "import": lambda book, csv: [
+        "import",
+        str(csv),
+        "--into",
+        str(book),
+        "--sheet",
+        "order_lines",
+        "--today",
+        TODAY.isoformat(),
+    ],
     "regenerate": lambda book, csv: ["regenerate", str(book), "--accept-loss"],
-    "summary --into-book": lambda book, csv: ["summary", str(book), "--month", "2026-10", "--into-book", "-o",
-                                              str(book), "--force", "--today", TODAY.isoformat()],
+    "summary --into-book": lambda book, csv: [
+        "summary",
+        str(book),
+        "--month",
+        "2026-10",
+        "--into-book",
+        "-o",
+        str(book),
+        "--force",
+        "--today",
+        TODAY.isoformat(),
+    ],
 }
 
 
@@ -265,14 +295,22 @@ def test_rows_imported_past_the_prepared_ones_get_formulas_and_rows_are_prepared
     b = read_book(book)
     last_prepared = len(b["order_lines"].rows) + 1 + 20
     order = b["orders"].rows[-1]["order_no"]
-    skus = [p["sku"] for p in b["products"].rows if p["sku"] not in
-            {line["sku"] for line in b["order_lines"].rows if line["order_no"] == order}][:30]
-    csv = write_csv(tmp_path / "lines.csv", ["订单编号", "产品编号", "数量", "单价"],
-                    [[order, sku, "1", "10"] for sku in skus])
+    skus = [
+        p["sku"]
+        for p in b["products"].rows
+        if p["sku"] not in {line["sku"] for line in b["order_lines"].rows if line["order_no"] == order}
+    ][:30]
+    csv = write_csv(
+        tmp_path / "lines.csv", ["订单编号", "产品编号", "数量", "单价"], [[order, sku, "1", "10"] for sku in skus]
+    )
     result = import_rows(csv, book, sheet="order_lines", today=TODAY)
     assert result.counts["order_lines"]["add"] == len(skus) == 30
-    assert result.notes == [Said("已在 订单明细 重新预置行（orderbook extend）",
-                                 "prepared rows added again on Order lines (orderbook extend)")]
+    assert result.notes == [
+        Said(
+            "已在 订单明细 重新预置行（orderbook extend）",
+            "prepared rows added again on Order lines (orderbook extend)",
+        )
+    ]
     after = read_book(book)
     lines = after["order_lines"]
     assert lines.row_numbers[-1] > last_prepared

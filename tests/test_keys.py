@@ -33,35 +33,70 @@ def test_a_key_is_trimmed_folded_to_half_width_and_compared_without_case():
     assert display(None) == "" and display(1001) == "1001"
     assert normalise(" ｓo2026010001") == "so2026010001"
     assert compare("p1001 ", "Ｐ1001") and not compare("P1001", "P 1001")
-    assert natural(" C0001 ") == "c0001" and natural(date(2026, 1, 2)) == date(2026, 1, 2) and natural(D("1.5")) == D("1.5")
+    assert (
+        natural(" C0001 ") == "c0001"
+        and natural(date(2026, 1, 2)) == date(2026, 1, 2)
+        and natural(D("1.5")) == D("1.5")
+    )
     keys = Keys()
     assert keys["Ｃ0001"] == "c0001" and keys[None] == "" and list(keys) == ["Ｃ0001", None]
 
 
 def test_what_the_formulas_cannot_match_is_named_and_case_is_not_a_fault():
     assert [misspelt(t) for t in ("SO1", "so1", "SO1 ", " SO1", "ＳＯ1", " ＳＯ1", "SO1\u3000", "客户A", None, 12)] == [
-        None, None, "spaces", "spaces", "full-width", "both", "spaces", None, None, None]
+        None,
+        None,
+        "spaces",
+        "spaces",
+        "full-width",
+        "both",
+        "spaces",
+        None,
+        None,
+        None,
+    ]
     assert as_formulas_compare("SO1 ") == "so1 " and as_formulas_compare(None) == ""
 
 
 def test_key_columns_are_the_keys_other_sheets_name_and_the_columns_naming_them():
     assert KEY_COLUMNS == {
-        "customers": {"customer_id"}, "products": {"sku"}, "orders": {"order_no", "customer_id"},
-        "order_lines": {"order_no", "sku"}, "status_log": {"order_no"}, "shipments": {"order_no", "sku"},
-        "payments": {"order_no", "customer_id"}, "stock_moves": {"sku"}}
+        "customers": {"customer_id"},
+        "products": {"sku"},
+        "orders": {"order_no", "customer_id"},
+        "order_lines": {"order_no", "sku"},
+        "status_log": {"order_no"},
+        "shipments": {"order_no", "sku"},
+        "payments": {"order_no", "customer_id"},
+        "stock_moves": {"sku"},
+    }
 
 
 def _data():
     return {
-        "customers": [new_row("customers", customer_id="C0001", name="甲公司", phone="13812345678", address="一路 1 号")],
+        "customers": [
+            new_row("customers", customer_id="C0001", name="甲公司", phone="13812345678", address="一路 1 号")
+        ],
         "products": [new_row("products", sku="P1001", name="椅子", list_price=D("10.00"), opening_stock=100)],
-        "orders": [new_row("orders", order_no="SO2026010001", customer_id="c0001 ", order_date=date(2026, 1, 2),
-                           status="processing"),
-                   new_row("orders", order_no="SO2026010002", customer_id="C0001", order_date=date(2026, 1, 3),
-                           status="processing")],
-        "order_lines": [new_row("order_lines", order_no="ＳＯ2026010001", sku="p1001", quantity=2, unit_price=D("10.00")),
-                        new_row("order_lines", order_no="SO2026010002", sku=" P1001", quantity=1, unit_price=D("10.00"))],
-        "status_log": [], "shipments": [], "payments": [], "stock_moves": [],
+        "orders": [
+            new_row(
+                "orders",
+                order_no="SO2026010001",
+                customer_id="c0001 ",
+                order_date=date(2026, 1, 2),
+                status="processing",
+            ),
+            new_row(
+                "orders", order_no="SO2026010002", customer_id="C0001", order_date=date(2026, 1, 3), status="processing"
+            ),
+        ],
+        "order_lines": [
+            new_row("order_lines", order_no="ＳＯ2026010001", sku="p1001", quantity=2, unit_price=D("10.00")),
+            new_row("order_lines", order_no="SO2026010002", sku=" P1001", quantity=1, unit_price=D("10.00")),
+        ],
+        "status_log": [],
+        "shipments": [],
+        "payments": [],
+        "stock_moves": [],
     }
 
 
@@ -81,8 +116,10 @@ def test_the_reader_gives_each_key_as_it_should_be_typed_and_lists_the_cells_typ
     path = write_book(tmp_path / "b.xlsx", _data(), today=TODAY)
     book = read_book(path)
     assert [r["customer_id"] for r in book["orders"].rows] == ["c0001", "C0001"]  # case is kept
-    assert [(r["order_no"], r["sku"]) for r in book["order_lines"].rows] == [("SO2026010001", "p1001"),
-                                                                             ("SO2026010002", "P1001")]
+    assert [(r["order_no"], r["sku"]) for r in book["order_lines"].rows] == [
+        ("SO2026010001", "p1001"),
+        ("SO2026010002", "P1001"),
+    ]
     assert book["orders"].spelling == [(0, "customer_id", "c0001 ")]
     assert book["order_lines"].spelling == [(0, "order_no", "ＳＯ2026010001"), (1, "sku", " P1001")]
     assert book["customers"].spelling == [] and book["products"].spelling == []
@@ -99,8 +136,9 @@ def _book(cached_total, spelling=True) -> OrderBook:
 
 
 def _codes(book):
-    return [(f.cell, f.code) for f in validate_book(book, today=TODAY)
-            if f.code in ("key-spelling", "formula-overwritten")]
+    return [
+        (f.cell, f.code) for f in validate_book(book, today=TODAY) if f.code in ("key-spelling", "formula-overwritten")
+    ]
 
 
 def test_a_total_the_formulas_computed_without_a_misspelt_line_is_the_keys_fault_not_a_typed_over_formula():
@@ -117,7 +155,11 @@ def test_the_reader_reads_an_identifier_as_display_spells_it_cell_by_cell_and_a_
     from workbook_tools.read.columns import convert_column
 
     typed = [" SO1", "ＳＯ２", "so3\u3000", "C\xa00001", "Ｐ１００１ ", "客户Ａ", "SO4"]
-    assert [to_id(t) for t in typed] == [display(t) for t in typed] == ["SO1", "SO2", "so3", "C 0001", "P1001", "客户A", "SO4"]
+    assert (
+        [to_id(t) for t in typed]
+        == [display(t) for t in typed]
+        == ["SO1", "SO2", "so3", "C 0001", "P1001", "客户A", "SO4"]
+    )
     column = [f"{t}{i}" for i in range(3000) for t in ("ＳＯ", " SO")][:3000]  # distinct: the whole-column path
     read, problems = convert_column(column, to_id)
     assert problems == [] and read == [display(t) for t in column]

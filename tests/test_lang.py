@@ -12,7 +12,7 @@ def test_pick_and_say():
     assert lang.pick("zh", "已写入", "wrote") == "已写入"
     assert lang.pick("en", "已写入", "wrote") == "wrote"
     assert lang.pick("en_US.UTF-8", "甲", "a") == "a"
-    assert lang.pick(None, "甲", "a") == "甲"          # Chinese is the default
+    assert lang.pick(None, "甲", "a") == "甲"  # Chinese is the default
     assert lang.say("en", ("共 {n} 行", "{n} rows"), n=3) == "3 rows"
     assert lang.lookup({"k": ("行", "row")}, "k", "zh") == "行"
     assert lang.joined("zh", ["甲", "乙"], lang.ENUM_COMMA) == "甲、乙"
@@ -23,8 +23,13 @@ def _compares_lang(node: ast.Compare) -> bool:
     """Any comparison with "zh" or "en" (``lang == "zh"``, ``current_lang() != "en"``, ``x in ("zh",)``)."""
     operands = [node.left, *node.comparators]
     literals = [n for n in operands if isinstance(n, ast.Constant)]
-    literals += [e for n in operands if isinstance(n, (ast.Tuple, ast.List, ast.Set)) for e in n.elts
-                 if isinstance(e, ast.Constant)]
+    literals += [
+        e
+        for n in operands
+        if isinstance(n, (ast.Tuple, ast.List, ast.Set))
+        for e in n.elts
+        if isinstance(e, ast.Constant)
+    ]
     return any(n.value in ("zh", "en") for n in literals)
 
 

@@ -52,27 +52,48 @@ def book(tmp_path):
 # ------------------------------------------------------------------ who has the book open
 
 
-@pytest.mark.parametrize("name, content, owner", [
-    ("~$book.xlsx", excel_owner_file("张三"), "张三"),
-    ("~$book.xlsx", excel_owner_file("Wang Wei"), "Wang Wei"),
-    ("~$book.xlsx", excel_owner_file("李娜", word=True), "李娜"),
-    ("~$book.xlsx", bytes([4]) + b"wang" + b" " * 50, "wang"),  # no UTF-16 copy: the code-page name
-    ("~$book.xlsx", b"", None),
-    (".~lock.book.xlsx#", ",李四,li-pc,30.11.2026 10:00,file:///home/li/.config/libreoffice/4;".encode(), "李四 @ li-pc"),
-    (".~lock.book.xlsx#", b"Li Si\\, Sales,lisi,li-pc,30.11.2026 10:00,file:///x;", "Li Si, Sales @ li-pc"),
-])
+@pytest.mark.parametrize(
+    "name, content, owner",
+    [
+        ("~$book.xlsx", excel_owner_file("张三"), "张三"),
+        ("~$book.xlsx", excel_owner_file("Wang Wei"), "Wang Wei"),
+        ("~$book.xlsx", excel_owner_file("李娜", word=True), "李娜"),
+        ("~$book.xlsx", bytes([4]) + b"wang" + b" " * 50, "wang"),  # no UTF-16 copy: the code-page name
+        ("~$book.xlsx", b"", None),
+        (
+            ".~lock.book.xlsx#",
+            ",李四,li-pc,30.11.2026 10:00,file:///home/li/.config/libreoffice/4;".encode(),
+            "李四 @ li-pc",
+        ),
+        (".~lock.book.xlsx#", b"Li Si\\, Sales,lisi,li-pc,30.11.2026 10:00,file:///x;", "Li Si, Sales @ li-pc"),
+    ],
+)
 def test_the_owner_is_read_from_office_lock_files(tmp_path, name, content, owner):
     lock = tmp_path / name
     lock.write_bytes(content)
     assert lock_owner(lock) == owner
 
 
-@pytest.mark.parametrize("lock_name, content, app, who", [
-    ("~$book.xlsx", excel_owner_file("张三"), "Excel / WPS", "张三"),
-    (".~lock.book.xlsx#", b",\xe6\x9d\x8e\xe5\x9b\x9b,li-pc,30.11.2026 10:00,file:///home/li;", "LibreOffice", "李四 @ li-pc"),
-])
-@pytest.mark.parametrize("args", [["regenerate", "{book}"], ["template", "-o", "{book}"],
-                                  ["import", "{csv}", "--into", "{book}", "--today", "2026-11-20"]])
+@pytest.mark.parametrize(
+    "lock_name, content, app, who",
+    [
+        ("~$book.xlsx", excel_owner_file("张三"), "Excel / WPS", "张三"),
+        (
+            ".~lock.book.xlsx#",
+            b",\xe6\x9d\x8e\xe5\x9b\x9b,li-pc,30.11.2026 10:00,file:///home/li;",
+            "LibreOffice",
+            "李四 @ li-pc",
+        ),
+    ],
+)
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["regenerate", "{book}"],
+        ["template", "-o", "{book}"],
+        ["import", "{csv}", "--into", "{book}", "--today", "2026-11-20"],
+    ],
+)
 def test_a_book_open_in_excel_or_libreoffice_is_not_written(book, tmp_path, lock_name, content, app, who, args):
     (tmp_path / lock_name).write_bytes(content)
     csv = tmp_path / "c.csv"
@@ -81,12 +102,16 @@ def test_a_book_open_in_excel_or_libreoffice_is_not_written(book, tmp_path, lock
     before = book.read_bytes()
     result = run(*argv, env=ZH)  # one line, in the command line's language only
     assert result.exit_code == 2
-    assert result.output == (f"orderbook: {book}：{who}正在用 {app} 打开这个订单簿（锁定文件 {lock_name}），请先关闭；"
-                             "确认无人打开时可加 --force\n")
+    assert result.output == (
+        f"orderbook: {book}：{who}正在用 {app} 打开这个订单簿（锁定文件 {lock_name}），请先关闭；"
+        "确认无人打开时可加 --force\n"
+    )
     result = run(*argv, env=EN)
     assert result.exit_code == 2
-    assert result.output == (f"orderbook: {book}: open in {app} by {who} (lock file {lock_name}): close it first, "
-                             "or use --force if nobody has it open\n")
+    assert result.output == (
+        f"orderbook: {book}: open in {app} by {who} (lock file {lock_name}): close it first, "
+        "or use --force if nobody has it open\n"
+    )
     assert book.read_bytes() == before and not list(tmp_path.glob("*.bak.xlsx"))
     result = run(*argv, "--force")  # nobody has it open after all: a stale lock file
     assert result.exit_code == 0, result.output
@@ -274,17 +299,48 @@ def test_two_imports_started_together_lose_no_row(tmp_path):
     """Both imports read, change and write the same book; before the lock the second rename threw the
     first import's row away. Now either both rows land, or one import fails in one clear line."""
     book = tmp_path / "book.xlsx"
-    made = subprocess.run([sys.executable, "-m", "workbook_tools.cli", "demo", "--orders", "20000", "--today",
-                           TODAY.isoformat(), "-o", str(book)], capture_output=True, text=True)
+    made = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "workbook_tools.cli",
+            "demo",
+            "--orders",
+            "20000",
+            "--today",
+            TODAY.isoformat(),
+            "-o",
+            str(book),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert made.returncode == 0, made.stderr
     sources = {}
     for cid, name in (("C9001", "甲贸易"), ("C9002", "乙商行")):
         sources[cid] = tmp_path / f"{cid}.csv"
-        sources[cid].write_text(f"客户编号,客户名称,手机,详细地址\n{cid},{name},13912345678,某路1号\n", encoding="utf-8")
-    children = {cid: subprocess.Popen([sys.executable, "-m", "workbook_tools.cli", "import", str(src), "--into",
-                                       str(book), "--today", TODAY.isoformat()],
-                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                for cid, src in sources.items()}
+        sources[cid].write_text(
+            f"客户编号,客户名称,手机,详细地址\n{cid},{name},13912345678,某路1号\n", encoding="utf-8"
+        )
+    children = {
+        cid: subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "workbook_tools.cli",
+                "import",
+                str(src),
+                "--into",
+                str(book),
+                "--today",
+                TODAY.isoformat(),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for cid, src in sources.items()
+    }
     results = {cid: (c.wait(timeout=300), c.stderr.read()) for cid, c in children.items()}
     ids = {r["customer_id"] for r in read_book(book)["customers"].rows}
     landed = {cid for cid in sources if cid in ids}

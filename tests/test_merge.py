@@ -37,25 +37,52 @@ def rows(sheet_key, *items):
 
 def small_book():
     return {
-        "customers": rows("customers",
-                          dict(customer_id="C0001", name="杭州明远贸易有限公司", phone="13812345678", address="文三路 90 号"),
-                          dict(customer_id="C0002", name="王伟", phone="0571-88886666", address="解放路 1 号")),
-        "products": rows("products",
-                         dict(sku="P1001", name="办公椅", list_price=D("499.00"), opening_stock=100),
-                         dict(sku="P1002", name="文件柜", list_price=D("899.00"), opening_stock=10)),
-        "orders": rows("orders",
-                       dict(order_no="SO2026110001", customer_id="C0001", order_date=date(2026, 11, 2),
-                            due_date=date(2026, 11, 9), status="processing"),
-                       dict(order_no="SO2026110002", customer_id="C0002", order_date=date(2026, 11, 3),
-                            due_date=date(2026, 11, 10), status="pending")),
-        "order_lines": rows("order_lines",
-                            dict(order_no="SO2026110001", sku="P1001", quantity=2, unit_price=D("499.00")),
-                            dict(order_no="SO2026110002", sku="P1002", quantity=1, unit_price=D("899.00"))),
-        "status_log": rows("status_log", dict(order_no="SO2026110001", status="processing",
-                                              timestamp=datetime(2026, 11, 2, 10, 30))),
+        "customers": rows(
+            "customers",
+            dict(customer_id="C0001", name="杭州明远贸易有限公司", phone="13812345678", address="文三路 90 号"),
+            dict(customer_id="C0002", name="王伟", phone="0571-88886666", address="解放路 1 号"),
+        ),
+        "products": rows(
+            "products",
+            dict(sku="P1001", name="办公椅", list_price=D("499.00"), opening_stock=100),
+            dict(sku="P1002", name="文件柜", list_price=D("899.00"), opening_stock=10),
+        ),
+        "orders": rows(
+            "orders",
+            dict(
+                order_no="SO2026110001",
+                customer_id="C0001",
+                order_date=date(2026, 11, 2),
+                due_date=date(2026, 11, 9),
+                status="processing",
+            ),
+            dict(
+                order_no="SO2026110002",
+                customer_id="C0002",
+                order_date=date(2026, 11, 3),
+                due_date=date(2026, 11, 10),
+                status="pending",
+            ),
+        ),
+        "order_lines": rows(
+            "order_lines",
+            dict(order_no="SO2026110001", sku="P1001", quantity=2, unit_price=D("499.00")),
+            dict(order_no="SO2026110002", sku="P1002", quantity=1, unit_price=D("899.00")),
+        ),
+        "status_log": rows(
+            "status_log", dict(order_no="SO2026110001", status="processing", timestamp=datetime(2026, 11, 2, 10, 30))
+        ),
         "shipments": [],
-        "payments": rows("payments", dict(order_no="SO2026110001", paid_on=date(2026, 11, 2), method="微信支付",
-                                          amount=D("998.00"), reference="4200001234202611020001")),
+        "payments": rows(
+            "payments",
+            dict(
+                order_no="SO2026110001",
+                paid_on=date(2026, 11, 2),
+                method="微信支付",
+                amount=D("998.00"),
+                reference="4200001234202611020001",
+            ),
+        ),
         "stock_moves": [],
     }
 
@@ -85,7 +112,8 @@ def test_identical_rows_merge_and_a_conflict_names_both_cells(copies):
     assert [r["order_no"] for r in data["orders"]] == ["SO2026110001", "SO2026110002", "SO2026110003"]
     assert [r["customer_id"] for r in data["customers"]] == ["C0001", "C0002", "C0003"]
     assert [(c.sheet, c.key, c.field, c.resolved) for c in result.conflicts] == [
-        ("orders", ("SO2026110002",), "due_date", False)]
+        ("orders", ("SO2026110002",), "due_date", False)
+    ]
     conflict = result.conflicts[0]
     assert (conflict.kept.file, conflict.kept.cell, conflict.kept.value) == (str(a), "订单!E3", date(2026, 11, 10))
     assert (conflict.other.file, conflict.other.cell, conflict.other.value) == (str(b), "订单!E3", date(2026, 11, 12))
@@ -98,9 +126,17 @@ def test_provenance_counts_rows_per_file_merged_copies_and_conflicts(copies):
     a, b = map(str, copies)
     prov = merge_books([a, b]).provenance
     assert (prov["orders"].taken, prov["orders"].only_in, prov["orders"].merged, prov["orders"].conflicting) == (
-        {a: 2, b: 1}, {a: 0, b: 1}, 1, 1)
+        {a: 2, b: 1},
+        {a: 0, b: 1},
+        1,
+        1,
+    )
     assert (prov["order_lines"].taken, prov["order_lines"].merged) == ({a: 2, b: 1}, 2)
-    assert (prov["customers"].taken, prov["customers"].only_in, prov["customers"].merged) == ({a: 2, b: 1}, {a: 0, b: 1}, 2)
+    assert (prov["customers"].taken, prov["customers"].only_in, prov["customers"].merged) == (
+        {a: 2, b: 1},
+        {a: 0, b: 1},
+        2,
+    )
     assert (prov["payments"].taken, prov["payments"].merged, prov["payments"].conflicting) == ({a: 1, b: 0}, 1, 0)
 
 
@@ -158,7 +194,6 @@ def test_command_writes_the_master_prints_the_summary_and_exits_1_on_unresolved_
     assert read_book(master)["orders"].rows[1]["due_date"] == date(2026, 11, 12)
 
 
-
 def test_command_speaks_english_with_lang_en(tmp_path, copies):
     a, b = copies
     master = tmp_path / "master.xlsx"
@@ -166,12 +201,27 @@ def test_command_speaks_english_with_lang_en(tmp_path, copies):
     assert result.exit_code == 1, result.output
     out = result.output.splitlines()
     assert out[0] == f"wrote {master} from 2 books"
-    assert out[1].split() == ["sheet", "from", "a.xlsx", "(only", "there)", "from", "b.xlsx", "(only", "there)",
-                              "merged", "conflicting"]
+    assert out[1].split() == [
+        "sheet",
+        "from",
+        "a.xlsx",
+        "(only",
+        "there)",
+        "from",
+        "b.xlsx",
+        "(only",
+        "there)",
+        "merged",
+        "conflicting",
+    ]
     assert out[4].split() == ["Orders", "2", "(0)", "1", "(1)", "1", "1"]
     assert "conflicts: 1, unresolved: 1" in out
-    assert "  Orders SO2026110002 Due date: a.xlsx 订单!E3 = 2026-11-10 [kept, UNRESOLVED]  ≠  b.xlsx 订单!E3 = 2026-11-12" in out
+    assert (
+        "  Orders SO2026110002 Due date: a.xlsx 订单!E3 = 2026-11-10 [kept, UNRESOLVED]  ≠  b.xlsx 订单!E3 = 2026-11-12"
+        in out
+    )
     assert out[-1] == "settings: the settings stored in the book"
+
 
 def test_merging_into_one_of_the_books_backs_it_up_first(copies):
     a, b = copies
@@ -205,8 +255,13 @@ def test_a_book_that_cannot_be_read_exits_2(tmp_path, copies):
 # A key corrected in one copy (issue 8.6): the same row under another key is a probable correction,
 # a conflict to decide, never a second shipment or payment.
 
-SHIPMENT = dict(order_no="SO2026110001", ship_date=date(2026, 11, 3), carrier="顺丰速运",
-                tracking_no="SF1234567890123", delivered_on=date(2026, 11, 5))
+SHIPMENT = dict(
+    order_no="SO2026110001",
+    ship_date=date(2026, 11, 3),
+    carrier="顺丰速运",
+    tracking_no="SF1234567890123",
+    delivered_on=date(2026, 11, 5),
+)
 
 
 def with_shipment():
@@ -229,6 +284,7 @@ def book_pair(tmp_path, change_b, change_a=None):
 def set_value(sheet_key, field, value, row=0):
     def change(data):
         data[sheet_key][row][field] = value
+
     return change
 
 
@@ -248,8 +304,7 @@ def test_a_corrected_key_is_one_conflict_naming_both_cells_not_a_second_row(tmp_
     count = len(with_shipment()[sheet_key])
 
     result = merge_books([a, b])
-    assert [(c.sheet, c.field, c.correction, c.resolved) for c in result.conflicts] == [
-        (sheet_key, field, True, False)]
+    assert [(c.sheet, c.field, c.correction, c.resolved) for c in result.conflicts] == [(sheet_key, field, True, False)]
     conflict = result.conflicts[0]
     assert (conflict.kept.file, conflict.kept.cell, conflict.kept.value) == (str(a), cell, original)
     assert (conflict.other.file, conflict.other.cell, conflict.other.value) == (str(b), cell, corrected)
@@ -277,6 +332,7 @@ def test_rows_that_differ_in_more_than_the_key_are_still_two_rows(tmp_path):
     def change(data):
         data["payments"][0].update(amount=D("500.00"), reference="4200001234202611020009")
         data["shipments"][0].update(tracking_no="YT0000000001", ship_date=date(2026, 11, 4))
+
     a, b = book_pair(tmp_path, change)
     result = merge_books([a, b])
     assert result.conflicts == []
@@ -291,8 +347,9 @@ def test_two_equal_rows_in_one_book_are_two_rows(tmp_path):
     """A book that holds both keys has two rows (two equal payments by different references): they
     are not a correction of each other, and the other book's copy of each merges."""
     second = dict(small_book()["payments"][0], reference="4200001234202611020009")
-    a, b = book_pair(tmp_path, lambda data: data["payments"].append(second),
-                     lambda data: data["payments"].append(second))
+    a, b = book_pair(
+        tmp_path, lambda data: data["payments"].append(second), lambda data: data["payments"].append(second)
+    )
     result = merge_books([a, b])
     assert result.conflicts == [] and len(result.data["payments"]) == 2
     a, b = book_pair(tmp_path, lambda data: None, lambda data: data["payments"].append(second))
@@ -303,6 +360,7 @@ def test_two_equal_rows_in_one_book_are_two_rows(tmp_path):
 def test_a_different_note_does_not_hide_a_correction(tmp_path):
     def change(data):
         data["shipments"][0].update(tracking_no="SF1234567890124", notes="单号更正")
+
     a, b = book_pair(tmp_path, change)
     result = merge_books([a, b])
     assert [(c.field, c.correction) for c in result.conflicts] == [("tracking_no", True), ("notes", False)]
@@ -313,10 +371,13 @@ def test_a_renamed_customer_id_is_a_probable_correction(tmp_path):
     def change(data):
         data["customers"][1]["customer_id"] = "C0009"
         data["orders"][1]["customer_id"] = "C0009"
+
     a, b = book_pair(tmp_path, change)
     result = merge_books([a, b], prefer=b)
     assert [(c.sheet, c.field, c.correction, c.resolved) for c in result.conflicts] == [
-        ("customers", "customer_id", True, True), ("orders", "customer_id", False, True)]
+        ("customers", "customer_id", True, True),
+        ("orders", "customer_id", False, True),
+    ]
     assert "客户编号不同，其余相同：可能是更正" in result.conflicts[0].describe()
     assert [c["customer_id"] for c in result.data["customers"]] == ["C0001", "C0009"]
     assert result.unresolved == []

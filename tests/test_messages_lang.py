@@ -29,8 +29,10 @@ ZH = {"LANG": "zh_CN.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
 EN = {"LANG": "en_US.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
 
 NOT_XLSX_ZH = "不是 Excel 工作簿 (.xlsx)：文件不是 zip 压缩包（看起来是文本：是否把 CSV 或 HTML 文件改名成了 .xlsx？）"
-NOT_XLSX_EN = ("not an Excel workbook (.xlsx): the file is not a zip archive (it looks like text: a CSV or HTML "
-               "file renamed .xlsx?)")
+NOT_XLSX_EN = (
+    "not an Excel workbook (.xlsx): the file is not a zip archive (it looks like text: a CSV or HTML "
+    "file renamed .xlsx?)"
+)
 #: Names and codes a Chinese line may spell in Latin letters.
 NAMES = re.compile(r"Excel|WPS|xlsx|zip|CSV|HTML|orderbook|--accept-loss|--force|whole")
 
@@ -94,7 +96,10 @@ def test_a_missing_file_and_an_empty_one(tmp_path):
     zh = run("regenerate", tmp_path / "无.xlsx", env=ZH)
     assert zh.output == f"orderbook: {tmp_path / '无.xlsx'}：文件不存在\n"
     (tmp_path / "空.xlsx").write_bytes(b"")
-    assert run("regenerate", tmp_path / "空.xlsx", env=ZH).output == f"orderbook: {tmp_path / '空.xlsx'}：空文件（0 字节）\n"
+    assert (
+        run("regenerate", tmp_path / "空.xlsx", env=ZH).output
+        == f"orderbook: {tmp_path / '空.xlsx'}：空文件（0 字节）\n"
+    )
     en = run("regenerate", tmp_path / "空.xlsx", "--lang", "en")
     assert en.output == f"orderbook: {tmp_path / '空.xlsx'}: empty file (0 bytes)\n"
 
@@ -179,12 +184,16 @@ def test_a_full_disk_and_a_refused_write_in_each_language(tmp_path):
     full = output_error(tmp_path / "簿.xlsx", OSError(errno.ENOSPC, "No space left on device"))
     assert isinstance(full, DiskFullError)
     assert full.text("zh") == f"{tmp_path / '簿.xlsx'}：磁盘空间不足，未写入，原文件未改动"
-    assert full.text("en") == (f"{tmp_path / '簿.xlsx'}: disk full (No space left on device): nothing was written "
-                               "and the old file is as it was")
+    assert full.text("en") == (
+        f"{tmp_path / '簿.xlsx'}: disk full (No space left on device): nothing was written "
+        "and the old file is as it was"
+    )
     denied = output_error(tmp_path / "簿.xlsx", PermissionError(errno.EACCES, "Permission denied"))
     assert type(denied) is OutputError
-    assert (denied.text("zh"), denied.text("en")) == (f"无法写入 {tmp_path / '簿.xlsx'}：没有权限",
-                                                      f"cannot write {tmp_path / '簿.xlsx'}: Permission denied")
+    assert (denied.text("zh"), denied.text("en")) == (
+        f"无法写入 {tmp_path / '簿.xlsx'}：没有权限",
+        f"cannot write {tmp_path / '簿.xlsx'}: Permission denied",
+    )
 
 
 def test_errors_keep_both_languages_across_processes(not_a_book):
@@ -194,7 +203,11 @@ def test_errors_keep_both_languages_across_processes(not_a_book):
         read_book(not_a_book)
     again = pickle.loads(pickle.dumps(err.value))
     assert (type(again), again.path, again.reason, again.text("zh")) == (
-        BookReadError, str(not_a_book), err.value.reason, err.value.text("zh"))
+        BookReadError,
+        str(not_a_book),
+        err.value.reason,
+        err.value.text("zh"),
+    )
 
 
 # ---------------------------------------------------------------- settings, outputs, the night, the writers
@@ -209,20 +222,42 @@ def small_book(tmp_path: Path) -> Path:
     return write_book(tmp_path / "簿.xlsx", generate_demo(4, seed=2, today=TODAY), today=TODAY)
 
 
-@pytest.mark.parametrize(("toml", "zh", "en"), [
-    ("[thresholds]\noverdue_grace_days = -1\n", "thresholds.overdue_grace_days：应不小于 0",
-     "thresholds.overdue_grace_days: Input should be greater than or equal to 0"),
-    ("nosuch = 1\n", "nosuch：没有这个设置项（名字写错了？）", "nosuch: Extra inputs are not permitted"),
-    ("currency = \n", "不是有效的 TOML 文件：第 1 行第 12 列写法不对",
-     "not valid TOML (Invalid value (at line 1, column 12))"),
-    ('[patterns]\nsku = "(?<=P)\\\\d{4}"\n', "patterns.sku：'(?<=P)\\\\d{4}' 用了向后查找 (?<=…)，线性时间的匹配引擎（RE2）不支持",
-     "patterns.sku: '(?<=P)\\\\d{4}' uses lookbehind (?<=…), which the linear-time pattern engine (RE2) does not support"),
-    ('[[lists.carriers]]\nname = "顺丰"\n[[lists.carriers]]\nname = "顺丰"\n', "lists.carriers：承运商名称不能重复",
-     "lists.carriers: carrier names must be unique"),
-    ('language = "fr"\n', "language：应为以下之一：'zh'、'en'", "language: Input should be 'zh' or 'en'"),  # no regex
-    ("[thresholds]\nprepay_days = \"三十\"\n", "thresholds.prepay_days：应为整数",
-     "thresholds.prepay_days: Input should be a valid integer, unable to parse string as an integer"),
-])
+@pytest.mark.parametrize(
+    ("toml", "zh", "en"),
+    [
+        (
+            "[thresholds]\noverdue_grace_days = -1\n",
+            "thresholds.overdue_grace_days：应不小于 0",
+            "thresholds.overdue_grace_days: Input should be greater than or equal to 0",
+        ),
+        ("nosuch = 1\n", "nosuch：没有这个设置项（名字写错了？）", "nosuch: Extra inputs are not permitted"),
+        (
+            "currency = \n",
+            "不是有效的 TOML 文件：第 1 行第 12 列写法不对",
+            "not valid TOML (Invalid value (at line 1, column 12))",
+        ),
+        (
+            '[patterns]\nsku = "(?<=P)\\\\d{4}"\n',
+            "patterns.sku：'(?<=P)\\\\d{4}' 用了向后查找 (?<=…)，线性时间的匹配引擎（RE2）不支持",
+            "patterns.sku: '(?<=P)\\\\d{4}' uses lookbehind (?<=…), which the linear-time pattern engine (RE2) does not support",
+        ),
+        (
+            '[[lists.carriers]]\nname = "顺丰"\n[[lists.carriers]]\nname = "顺丰"\n',
+            "lists.carriers：承运商名称不能重复",
+            "lists.carriers: carrier names must be unique",
+        ),
+        (
+            'language = "fr"\n',
+            "language：应为以下之一：'zh'、'en'",
+            "language: Input should be 'zh' or 'en'",
+        ),  # no regex
+        (
+            '[thresholds]\nprepay_days = "三十"\n',
+            "thresholds.prepay_days：应为整数",
+            "thresholds.prepay_days: Input should be a valid integer, unable to parse string as an integer",
+        ),
+    ],
+)
 def test_a_config_file_that_cannot_be_used_is_one_line_in_one_language(tmp_path, small_book, toml, zh, en):
     bad = tmp_path / "bad.toml"
     bad.write_text(toml, encoding="utf-8")
@@ -230,34 +265,67 @@ def test_a_config_file_that_cannot_be_used_is_one_line_in_one_language(tmp_path,
     assert said.exit_code == 2 and said.output == f"orderbook: {bad}：{zh}\n"
     said = run("validate", "--config", bad, small_book, "--lang", "en", env=ZH)
     assert said.exit_code == 2 and said.output == f"orderbook: {bad}: {en}\n"
-    assert latin_words(zh, "thresholds.overdue_grace_days", "thresholds.prepay_days", "lists.carriers",
-                       "patterns.sku", "TOML", "RE2", "nosuch", "P", "d", "language", "'zh'", "'en'") == []
+    assert (
+        latin_words(
+            zh,
+            "thresholds.overdue_grace_days",
+            "thresholds.prepay_days",
+            "lists.carriers",
+            "patterns.sku",
+            "TOML",
+            "RE2",
+            "nosuch",
+            "P",
+            "d",
+            "language",
+            "'zh'",
+            "'en'",
+        )
+        == []
+    )
 
 
 def test_a_missing_config_file_and_an_existing_one_config_init_will_not_replace(tmp_path, small_book):
     missing = tmp_path / "无.toml"
     assert run("validate", "--config", missing, small_book, env=ZH).output == f"orderbook: {missing}：找不到设置文件\n"
-    assert run("validate", "--config", missing, small_book, env=EN).output == f"orderbook: {missing}: config file not found\n"
+    assert (
+        run("validate", "--config", missing, small_book, env=EN).output
+        == f"orderbook: {missing}: config file not found\n"
+    )
     there = tmp_path / "orderbook.toml"
     there.write_text("", encoding="utf-8")
     assert run("config", "init", there, env=ZH).output == f"orderbook: {there}：已存在（要覆盖请加 --force）\n"
-    assert run("config", "init", there, env=EN).output == f"orderbook: {there}: already exists (use --force to overwrite)\n"
+    assert (
+        run("config", "init", there, env=EN).output
+        == f"orderbook: {there}: already exists (use --force to overwrite)\n"
+    )
 
 
 def test_config_set_refusals_in_each_language(small_book):
     before = small_book.read_bytes()
     cases = [
-        ("nosuch=1", "orderbook: nosuch：没有这个设置项（可用：company_name, currency, currency_symbol, language, "
-         "patterns, lists, thresholds, limits, bank, receivables, bank_account, aliases）",
-         "orderbook: nosuch: no such setting (there: company_name, currency, currency_symbol, language, patterns, "
-         "lists, thresholds, limits, bank, receivables, bank_account, aliases)"),
-        ("lists.carriers.99.name=x", "orderbook: lists.carriers.99.name：没有这个设置项（lists.carriers 下可用：0–12）",
-         "orderbook: lists.carriers.99.name: no such setting under lists.carriers (there: 0–12)"),
-        ("currency_symbol", "orderbook: 'currency_symbol'：请写成 名称=值，例如 currency_symbol=$ 或 "
-         "thresholds.overdue_grace_days=5",
-         "orderbook: 'currency_symbol': write key=value, e.g. currency_symbol=$ or thresholds.overdue_grace_days=5"),
-        ("thresholds.overdue_grace_days=-1", "orderbook: thresholds.overdue_grace_days：应不小于 0",
-         "orderbook: thresholds.overdue_grace_days: Input should be greater than or equal to 0"),
+        (
+            "nosuch=1",
+            "orderbook: nosuch：没有这个设置项（可用：company_name, currency, currency_symbol, language, "
+            "patterns, lists, thresholds, limits, bank, receivables, bank_account, aliases）",
+            "orderbook: nosuch: no such setting (there: company_name, currency, currency_symbol, language, patterns, "
+            "lists, thresholds, limits, bank, receivables, bank_account, aliases)",
+        ),
+        (
+            "lists.carriers.99.name=x",
+            "orderbook: lists.carriers.99.name：没有这个设置项（lists.carriers 下可用：0–12）",
+            "orderbook: lists.carriers.99.name: no such setting under lists.carriers (there: 0–12)",
+        ),
+        (
+            "currency_symbol",
+            "orderbook: 'currency_symbol'：请写成 名称=值，例如 currency_symbol=$ 或 thresholds.overdue_grace_days=5",
+            "orderbook: 'currency_symbol': write key=value, e.g. currency_symbol=$ or thresholds.overdue_grace_days=5",
+        ),
+        (
+            "thresholds.overdue_grace_days=-1",
+            "orderbook: thresholds.overdue_grace_days：应不小于 0",
+            "orderbook: thresholds.overdue_grace_days: Input should be greater than or equal to 0",
+        ),
     ]
     for arg, zh, en in cases:
         said = run("config", "set", small_book, arg, env=ZH)
@@ -271,11 +339,13 @@ def test_an_output_that_is_not_replaced_is_said_in_one_language(small_book):
     before = small_book.read_bytes()
     zh = run("template", "-o", small_book, env=ZH)
     assert zh.exit_code == 2 and zh.output == (
-        f"orderbook: {small_book}：这是一个订单簿，不会被覆盖；请换一个输出文件，或加 --force（先备份再覆盖）\n")
+        f"orderbook: {small_book}：这是一个订单簿，不会被覆盖；请换一个输出文件，或加 --force（先备份再覆盖）\n"
+    )
     en = run("template", "-o", small_book, "--lang", "en", env=ZH)
     assert en.exit_code == 2 and en.output == (
         f"orderbook: {small_book}: is an order book: not replaced; choose another output file, or --force "
-        "(backs it up first)\n")
+        "(backs it up first)\n"
+    )
     assert small_book.read_bytes() == before
 
 
@@ -295,23 +365,38 @@ def test_why_the_night_could_not_check_a_book_is_said_in_the_reports_language(tm
     folder = tmp_path / "orders"
     folder.mkdir()
     small_book.rename(folder / "慢.xlsx")
-    for lang, line in (("zh", f"{folder / '慢.xlsx'}  无法读取：超时（1 秒），未能检查"),
-                       ("en", f"{folder / '慢.xlsx'}  cannot read: timed out after 1 s: not checked")):
-        night = run_nightly(folder, reports_root=tmp_path / f"reports-{lang}", formats=(), today=TODAY, lang=lang,
-                            bounds=Bounds(memory_mb=1024, timeout=1))
+    for lang, line in (
+        ("zh", f"{folder / '慢.xlsx'}  无法读取：超时（1 秒），未能检查"),
+        ("en", f"{folder / '慢.xlsx'}  cannot read: timed out after 1 s: not checked"),
+    ):
+        night = run_nightly(
+            folder,
+            reports_root=tmp_path / f"reports-{lang}",
+            formats=(),
+            today=TODAY,
+            lang=lang,
+            bounds=Bounds(memory_mb=1024, timeout=1),
+        )
         assert night.lines[0] == line
     gone = night_book(tmp_path / "不在了.xlsx", resolve=settings_resolver(), today=TODAY)
-    assert (gone.error_text("zh"), gone.error_text("en"), gone.error) == ("文件不存在", "file not found", "file not found")
+    assert (gone.error_text("zh"), gone.error_text("en"), gone.error) == (
+        "文件不存在",
+        "file not found",
+        "file not found",
+    )
 
 
 def test_the_child_process_reasons_each_in_one_language():
     from workbook_tools.validate.isolated import crashed, over_memory, timed_out
 
-    assert over_memory(512) == Said("超出内存上限（512 MB），未能检查；可能有工作表含有远多于数据所需的行或单元格",
-                                    "over the memory limit (512 MB): not checked; a sheet may hold far more rows or "
-                                    "cells than the data needs")
+    assert over_memory(512) == Said(
+        "超出内存上限（512 MB），未能检查；可能有工作表含有远多于数据所需的行或单元格",
+        "over the memory limit (512 MB): not checked; a sheet may hold far more rows or cells than the data needs",
+    )
     assert timed_out(2.5) == Said("超时（2.5 秒），未能检查", "timed out after 2.5 s: not checked")
-    assert crashed("SIGSEGV") == Said("检查时进程异常退出（SIGSEGV），未能检查", "the check crashed (SIGSEGV): not checked")
+    assert crashed("SIGSEGV") == Said(
+        "检查时进程异常退出（SIGSEGV），未能检查", "the check crashed (SIGSEGV): not checked"
+    )
 
 
 def test_a_book_of_an_older_template_is_refused_by_extend_in_one_language(small_book):
@@ -325,11 +410,13 @@ def test_a_book_of_an_older_template_is_refused_by_extend_in_one_language(small_
             pkg.write_to(out)
     zh = run("extend", old, "--today", TODAY, env=ZH)
     assert zh.exit_code == 2 and zh.output == (
-        f"orderbook: {old}：此文件由旧版模板生成，请先运行 orderbook regenerate 重建；未写入任何文件\n")
+        f"orderbook: {old}：此文件由旧版模板生成，请先运行 orderbook regenerate 重建；未写入任何文件\n"
+    )
     en = run("extend", old, "--today", TODAY, "--lang", "en")
     assert en.exit_code == 2 and en.output == (
         f"orderbook: {old}: the book was made by an older template (no rng_ names): rebuild it with orderbook "
-        "regenerate first; nothing was written\n")
+        "regenerate first; nothing was written\n"
+    )
 
 
 def test_an_import_past_the_prepared_rows_says_so_in_one_language(tmp_path, small_book):
@@ -337,13 +424,18 @@ def test_an_import_past_the_prepared_rows_says_so_in_one_language(tmp_path, smal
 
     book = read_book(small_book)
     order = book["orders"].rows[-1]["order_no"]
-    skus = [p["sku"] for p in book["products"].rows if p["sku"] not in
-            {line["sku"] for line in book["order_lines"].rows if line["order_no"] == order}][:31]
+    skus = [
+        p["sku"]
+        for p in book["products"].rows
+        if p["sku"] not in {line["sku"] for line in book["order_lines"].rows if line["order_no"] == order}
+    ][:31]
     assert len(skus) == 31  # past the 30 prepared rows
     csv = tmp_path / "lines.csv"
     csv.write_text("订单编号,产品编号,数量,单价\n" + "".join(f"{order},{sku},1,10\n" for sku in skus), encoding="utf-8")
-    for lang, note in (("zh", "已在 订单明细 重新预置行（orderbook extend）"),
-                       ("en", "prepared rows added again on Order lines (orderbook extend)")):
+    for lang, note in (
+        ("zh", "已在 订单明细 重新预置行（orderbook extend）"),
+        ("en", "prepared rows added again on Order lines (orderbook extend)"),
+    ):
         into = shutil.copy(small_book, tmp_path / f"{lang}.xlsx")
         done = run("import", csv, "--into", into, "--sheet", "order_lines", "--today", TODAY, "--lang", lang)
         assert done.exit_code == 0, done.output
@@ -379,13 +471,16 @@ def test_an_unreadable_book_in_a_folder_export_is_said_in_one_language(tmp_path,
 def test_a_database_url_that_cannot_be_used_is_said_in_one_language(small_book):
     zh = run("export", small_book, "--to", "nosuch://x", env=ZH)
     assert zh.exit_code == 2 and zh.output == (
-        "orderbook: nosuch://x：不认识的数据库类型（例如 sqlite:///book.sqlite 或 postgresql+psycopg://user:pass@host/db）\n")
+        "orderbook: nosuch://x：不认识的数据库类型（例如 sqlite:///book.sqlite 或 postgresql+psycopg://user:pass@host/db）\n"
+    )
     en = run("export", small_book, "--to", "nosuch://x", "--lang", "en", env=ZH)
     assert en.exit_code == 2 and en.output == (
         "orderbook: nosuch://x: unknown database kind (e.g. sqlite:///book.sqlite or "
-        "postgresql+psycopg://user:pass@host/db)\n")
+        "postgresql+psycopg://user:pass@host/db)\n"
+    )
     assert run("export", small_book, "--to", "notaurl", env=ZH).output == (
-        "orderbook: notaurl：不是数据库地址（例如 sqlite:///book.sqlite 或 postgresql+psycopg://user:pass@host/db）\n")
+        "orderbook: notaurl：不是数据库地址（例如 sqlite:///book.sqlite 或 postgresql+psycopg://user:pass@host/db）\n"
+    )
 
 
 def test_the_nightly_jobs_refusals_in_each_language(tmp_path, small_book):
@@ -408,8 +503,14 @@ def test_changes_that_could_not_be_recorded_are_said_in_the_reports_language(tmp
     reports = tmp_path / "reports"
     reports.mkdir()
     (reports / "snapshots").write_bytes(b"")  # a file where the snapshots' folder goes
-    night = night_book(small_book, resolve=settings_resolver(), today=TODAY, reports_root=reports,
-                       now=datetime(2026, 11, 20, 23, 0), isolate=False)
+    night = night_book(
+        small_book,
+        resolve=settings_resolver(),
+        today=TODAY,
+        reports_root=reports,
+        now=datetime(2026, 11, 20, 23, 0),
+        isolate=False,
+    )
     where = snapshot_path(reports, small_book)
     assert change_lines(Report([night]), "zh") == [f"{small_book}  无法写入 {where}：文件已存在"]
     assert change_lines(Report([night]), "en") == [f"{small_book}  cannot write {where}: File exists"]
@@ -420,10 +521,14 @@ def test_an_import_source_whose_sheet_cannot_be_told_is_said_in_one_language(tmp
     csv = tmp_path / "x.csv"
     csv.write_text("foo,bar\n1,2\n", encoding="utf-8")
     zh = run("import", csv, "--into", small_book, env=ZH)
-    assert zh.exit_code == 2 and zh.output == "orderbook: x.csv：看不出这些列属于哪个工作表（foo、bar），请加 --sheet 或 --mapping\n"
+    assert (
+        zh.exit_code == 2
+        and zh.output == "orderbook: x.csv：看不出这些列属于哪个工作表（foo、bar），请加 --sheet 或 --mapping\n"
+    )
     en = run("import", csv, "--into", small_book, "--lang", "en", env=ZH)
     assert en.exit_code == 2 and en.output == (
-        "orderbook: x.csv: cannot tell which sheet its columns belong to (foo, bar): give --sheet or a --mapping\n")
+        "orderbook: x.csv: cannot tell which sheet its columns belong to (foo, bar): give --sheet or a --mapping\n"
+    )
 
 
 def test_settings_of_a_file_that_is_no_book_and_changes_never_recorded_in_one_language(tmp_path, small_book):
@@ -432,18 +537,22 @@ def test_settings_of_a_file_that_is_no_book_and_changes_never_recorded_in_one_la
     with __import__("xlsxwriter").Workbook(str(notes)) as wb:
         wb.add_worksheet("备忘")
     assert run("config", "set", notes, "currency_symbol=$", env=ZH).output == (
-        f"orderbook: {notes}：不是订单簿（没有订单簿的工作表），未改动它的设置\n")
+        f"orderbook: {notes}：不是订单簿（没有订单簿的工作表），未改动它的设置\n"
+    )
     assert run("config", "set", notes, "currency_symbol=$", env=EN).output == (
-        f"orderbook: {notes}: not an order book (no 订单簿 sheets found): its settings are not changed\n")
+        f"orderbook: {notes}: not an order book (no 订单簿 sheets found): its settings are not changed\n"
+    )
     reports = tmp_path / "reports"
     zh = run("changes", small_book, "--reports", reports, env=ZH)
     assert zh.exit_code == 2 and zh.output == (
         f"orderbook: {small_book}：{reports / 'snapshots'} 下没有它的快照：快照由每晚的检查保存"
-        f"（orderbook nightly FOLDER --reports {reports}）\n")
+        f"（orderbook nightly FOLDER --reports {reports}）\n"
+    )
     en = run("changes", small_book, "--reports", reports, "--lang", "en", env=ZH)
     assert en.exit_code == 2 and en.output == (
         f"orderbook: {small_book}: no snapshot under {reports / 'snapshots'}: the nightly job keeps one "
-        f"(orderbook nightly FOLDER --reports {reports})\n")
+        f"(orderbook nightly FOLDER --reports {reports})\n"
+    )
 
 
 def test_a_statement_for_a_customer_not_in_the_book_is_said_in_one_language(small_book):

@@ -35,8 +35,17 @@ def fake_validate_file(path: Path, *, config, today, progress=None) -> FileResul
     if path.name.startswith("err"):
         findings.append(Finding("unknown-customer", sheet="订单", row=2, column="B", value="C0009", file=str(path)))
     if path.name.startswith(("err", "warn")):
-        findings.append(Finding("overdue", sheet="订单", row=3, column="E", value="SO0000000002",
-                                params={"expected": "2026-11-01"}, file=str(path)))
+        findings.append(
+            Finding(
+                "overdue",
+                sheet="订单",
+                row=3,
+                column="E",
+                value="SO0000000002",
+                params={"expected": "2026-11-01"},
+                file=str(path),
+            )
+        )
     return FileResult(path, findings, rows={"orders": 10})
 
 
@@ -81,13 +90,32 @@ def test_dated_folder_with_summary_and_formats(tmp_path, fake):
     ]
     summary = json.loads((result.report_dir / "summary.json").read_text(encoding="utf-8"))
     assert summary == {
-        "date": "2026-11-27", "generated": "2026-11-27T02:30:00", "folder": str(folder), "exit_code": 0,
+        "date": "2026-11-27",
+        "generated": "2026-11-27T02:30:00",
+        "folder": str(folder),
+        "exit_code": 0,
         "totals": {"files": 2, "errors": 0, "warnings": 1, "unreadable": 0},
         "files": [
-            {"path": str(folder / "clean.xlsx"), "rows": 10, "errors": 0, "warnings": 0, "error": None,
-             "by_code": {}, "annotated": None, "settings": "the defaults"},
-            {"path": str(folder / "warn.xlsx"), "rows": 10, "errors": 0, "warnings": 1, "error": None,
-             "by_code": {"overdue": 1}, "annotated": None, "settings": "the defaults"},
+            {
+                "path": str(folder / "clean.xlsx"),
+                "rows": 10,
+                "errors": 0,
+                "warnings": 0,
+                "error": None,
+                "by_code": {},
+                "annotated": None,
+                "settings": "the defaults",
+            },
+            {
+                "path": str(folder / "warn.xlsx"),
+                "rows": 10,
+                "errors": 0,
+                "warnings": 1,
+                "error": None,
+                "by_code": {"overdue": 1},
+                "annotated": None,
+                "settings": "the defaults",
+            },
         ],
         "skipped": [],
         "outputs": ["validation_report.json", "validation_report.html"],
@@ -95,10 +123,16 @@ def test_dated_folder_with_summary_and_formats(tmp_path, fake):
     }
 
 
-@pytest.mark.parametrize(("names", "code"), [
-    (("clean.xlsx",), 0), (("clean.xlsx", "warn.xlsx"), 0), (("warn.xlsx", "err.xlsx"), 1),
-    (("err.xlsx", "bad.xlsx", "clean.xlsx"), 2), ((), 0),
-])
+@pytest.mark.parametrize(
+    ("names", "code"),
+    [
+        (("clean.xlsx",), 0),
+        (("clean.xlsx", "warn.xlsx"), 0),
+        (("warn.xlsx", "err.xlsx"), 1),
+        (("err.xlsx", "bad.xlsx", "clean.xlsx"), 2),
+        ((), 0),
+    ],
+)
 def test_exit_codes(tmp_path, fake, names, code):
     folder = books(tmp_path / "orders", *names)
     result = run_nightly(folder, reports_root=tmp_path / "reports", formats=("json",), today=TODAY, now=NOW)
@@ -189,8 +223,12 @@ def test_annotated_copies_land_in_the_days_folder(tmp_path):
     assert result.exit_code == 1
     assert ("unknown-customer", "订单!B5") in [(f.code, f.cell) for f in result.report.findings]
     assert listing(result.report_dir) == [
-        "summary.json", "validation_report.html", "validation_report.json", "validation_report.xlsx",
-        "订单簿.annotated.xlsx"]
+        "summary.json",
+        "validation_report.html",
+        "validation_report.json",
+        "validation_report.xlsx",
+        "订单簿.annotated.xlsx",
+    ]
     summary = json.loads((result.report_dir / "summary.json").read_text(encoding="utf-8"))
     assert summary["files"][0]["annotated"] == "订单簿.annotated.xlsx"
     assert book.read_bytes() == before and os.stat(book).st_mtime_ns == mtime
@@ -210,8 +248,22 @@ def _script():
 
 def test_script_prints_one_line_per_file_and_exits_with_the_code(tmp_path, fake):
     folder = books(tmp_path / "orders", "err.xlsx", "bad.xlsx", "clean.xlsx")
-    result = CliRunner().invoke(_script(), [str(folder), "--reports", str(tmp_path / "rep"), "--keep-days", "7",
-                                            "--lang", "en", "--today", "2026-11-27", "--format", "json"])
+    result = CliRunner().invoke(
+        _script(),
+        [
+            str(folder),
+            "--reports",
+            str(tmp_path / "rep"),
+            "--keep-days",
+            "7",
+            "--lang",
+            "en",
+            "--today",
+            "2026-11-27",
+            "--format",
+            "json",
+        ],
+    )
     assert result.exit_code == 2, result.output
     assert result.output.splitlines() == [
         f"{folder / 'bad.xlsx'}  cannot read: not a zip file",
@@ -230,7 +282,11 @@ def test_script_default_reports_folder_and_bad_folder(tmp_path, fake, monkeypatc
     result = CliRunner().invoke(_script(), [".", "--today", "2026-11-27"])
     assert result.exit_code == 0, result.output
     assert listing(folder / "reports" / "2026-11-27") == [
-        "summary.json", "validation_report.html", "validation_report.json", "validation_report.xlsx"]
+        "summary.json",
+        "validation_report.html",
+        "validation_report.json",
+        "validation_report.xlsx",
+    ]
     result = CliRunner().invoke(_script(), [str(tmp_path / "missing")])
     assert result.exit_code == 2 and "does not exist" in result.output
 

@@ -111,8 +111,14 @@ def our_outputs(folder: Path, made) -> dict[str, str]:
     annotate_copy(book, folder / "给老板看.xlsx", result)
     write_report(Report([result]), folder / "检查结果.xlsx")
     saved = backup(book)
-    return {"十月.xlsx": "summary", "客户档案.xlsx": "customers", "导入被拒.xlsx": "rejects",
-            "给老板看.xlsx": "annotated", "检查结果.xlsx": "validation-report", saved.name: "backup"}
+    return {
+        "十月.xlsx": "summary",
+        "客户档案.xlsx": "customers",
+        "导入被拒.xlsx": "rejects",
+        "给老板看.xlsx": "annotated",
+        "检查结果.xlsx": "validation-report",
+        saved.name: "backup",
+    }
 
 
 def test_our_own_outputs_are_skipped_by_their_tag_and_the_night_exits_by_the_books_findings(tmp_path, made):
@@ -125,7 +131,8 @@ def test_our_own_outputs_are_skipped_by_their_tag_and_the_night_exits_by_the_boo
         assert [r.path.name for r in result.report.files] == ["订单簿.xlsx"]
         assert result.report.findings and all(f.file.endswith("订单簿.xlsx") for f in result.report.findings)
         assert {s.path.name: (s.reason, s.detail) for s in result.skipped} == {
-            name: ("output", kind) for name, kind in outputs.items()}
+            name: ("output", kind) for name, kind in outputs.items()
+        }
         for name in outputs:  # each listed once
             assert sum(name in line for line in result.lines) == 1
         assert f"{folder / '十月.xlsx'}  跳过：本程序的输出（summary）" in result.lines
@@ -137,8 +144,9 @@ def test_validate_a_folder_checks_the_book_only(tmp_path, made):
     copy(made["bad"], folder / "订单簿.xlsx")
     outputs = our_outputs(folder, made)
     run_nightly(folder, reports_root=folder / "reports", today=TODAY, now=NOW)  # its reports land inside
-    result = CliRunner().invoke(cli, ["validate", str(folder), "--today", "2026-11-27", "--format", "json",
-                                      "--out", str(tmp_path / "out")])
+    result = CliRunner().invoke(
+        cli, ["validate", str(folder), "--today", "2026-11-27", "--format", "json", "--out", str(tmp_path / "out")]
+    )
     assert result.exit_code == 1, result.output
     report = json.loads((tmp_path / "out" / "validation_report.json").read_text(encoding="utf-8"))
     assert [Path(f["path"]).name for f in report["files"]] == ["订单簿.xlsx"]
@@ -225,6 +233,7 @@ def test_annotated_copies_and_reports_are_never_readable_by_more_people_than_the
 def _capped(limit_mb: int):
     def cap():
         resource.setrlimit(resource.RLIMIT_AS, (limit_mb << 20, limit_mb << 20))
+
     return cap
 
 
@@ -235,9 +244,25 @@ def test_one_value_far_out_is_read_within_bounds_with_the_findings_of_the_book(t
     for name, path in (("book", made["bad"]), ("far", far)):
         start = time.monotonic()
         # a fresh process with 2 GB: a reader that allocates the whole used range aborts (exit 134)
-        done = subprocess.run([sys.executable, "-m", "workbook_tools.cli", "validate", str(path), "--today", "2026-11-27",
-                               "--format", "json", "--out", str(tmp_path / name)], capture_output=True, text=True,
-                              preexec_fn=_capped(2048), timeout=120)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "workbook_tools.cli",
+                "validate",
+                str(path),
+                "--today",
+                "2026-11-27",
+                "--format",
+                "json",
+                "--out",
+                str(tmp_path / name),
+            ],
+            capture_output=True,
+            text=True,
+            preexec_fn=_capped(2048),
+            timeout=120,
+        )
         assert done.returncode == 1, (name, done.returncode, done.stderr[-500:])
         assert time.monotonic() - start < 30
         report = json.loads((tmp_path / name / "validation_report.json").read_text(encoding="utf-8"))
@@ -252,8 +277,14 @@ def test_a_book_over_its_memory_limit_is_one_line_and_the_others_are_checked(tmp
     copy(made["clean"], folder / "a-good.xlsx")
     put_cell(made["clean"], folder / "b-far.xlsx", "订单", "A1048576")  # a million rows to allocate
     copy(made["clean"], folder / "c-good.xlsx")
-    result = run_nightly(folder, reports_root=tmp_path / "reports", formats=("json",), today=TODAY, now=NOW,
-                         bounds=Bounds(memory_mb=512, timeout=120))
+    result = run_nightly(
+        folder,
+        reports_root=tmp_path / "reports",
+        formats=("json",),
+        today=TODAY,
+        now=NOW,
+        bounds=Bounds(memory_mb=512, timeout=120),
+    )
     errors = {r.path.name: r.error for r in result.report.files}
     assert errors["a-good.xlsx"] is None and errors["c-good.xlsx"] is None
     far = next(r for r in result.report.files if r.path.name == "b-far.xlsx")
@@ -276,10 +307,15 @@ def _greedy(path, *, config, today, progress=None):
     return FileResult(path, rows={"orders": 1})
 
 
-@pytest.mark.parametrize(("name", "words"), [
-    ("memory", "over the memory limit"), ("abort", "over the memory limit"), ("slow", "timed out after 2 s"),
-    ("bug", "crashed (KeyError: 'boom')"),
-])
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("memory", "over the memory limit"),
+        ("abort", "over the memory limit"),
+        ("slow", "timed out after 2 s"),
+        ("bug", "crashed (KeyError: 'boom')"),
+    ],
+)
 def test_each_way_a_child_can_end_is_one_line(tmp_path, monkeypatch, name, words):
     import workbook_tools.validate.isolated as isolated
     from workbook_tools.validate.isolated import Bounds
@@ -290,8 +326,15 @@ def test_each_way_a_child_can_end_is_one_line(tmp_path, monkeypatch, name, words
     folder.mkdir()
     for n in (name, "zz-fine"):
         (folder / f"{n}.xlsx").write_bytes(b"stand-in")
-    result = run_nightly(folder, reports_root=tmp_path / "reports", formats=(), today=TODAY, now=NOW,
-                         lang="en", bounds=Bounds(memory_mb=1024, timeout=2))
+    result = run_nightly(
+        folder,
+        reports_root=tmp_path / "reports",
+        formats=(),
+        today=TODAY,
+        now=NOW,
+        lang="en",
+        bounds=Bounds(memory_mb=1024, timeout=2),
+    )
     assert [r.error for r in result.report.files][1] is None
     assert words in result.report.files[0].error and "\n" not in result.report.files[0].error
     assert result.exit_code == 2
@@ -364,8 +407,19 @@ def test_control_characters_from_cells_and_file_names_are_shown_escaped(tmp_path
     folder = tmp_path / "orders"
     folder.mkdir()
     book = write_book(folder / "a\n0 个错误.xlsx", data, today=TODAY)
-    result = script(folder, "--reports", tmp_path / "reports", "--today", "2026-11-27", "--format", "text",
-                    "--format", "html", "--format", "json")
+    result = script(
+        folder,
+        "--reports",
+        tmp_path / "reports",
+        "--today",
+        "2026-11-27",
+        "--format",
+        "text",
+        "--format",
+        "html",
+        "--format",
+        "json",
+    )
     assert result.exit_code == 1
     assert not RAW.search(result.output)
     lines = result.output.splitlines()

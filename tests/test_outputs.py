@@ -76,12 +76,30 @@ def test_every_kind_of_output_carries_its_tag(books, tmp_path):
     csv.write_text("客户编号,客户名称,手机,详细地址\nC0901,甲,12345,某路\n", encoding="utf-8")
     assert run("import", csv, "--into", tmp_path / "i.xlsx", "--today", DAY).exit_code == 1
     assert run("summary", src, "--month", "2026-10", "--today", DAY, "--into-book").exit_code == 0
-    assert {name: read_tag(tmp_path / name) for name in (
-        "t.xlsx", "d.xlsx", "d.summary-2026-10.xlsx", "s.xlsx", "r.xlsx", "c.xlsx", "v/validation_report.xlsx",
-        "i.rejects.xlsx", "src.with-summary-2026-10.xlsx")} == {
-        "t.xlsx": "book", "d.xlsx": "book", "d.summary-2026-10.xlsx": "summary", "s.xlsx": "summary",
-        "r.xlsx": "reconcile", "c.xlsx": "customers", "v/validation_report.xlsx": "validation-report",
-        "i.rejects.xlsx": "rejects", "src.with-summary-2026-10.xlsx": "book"}
+    assert {
+        name: read_tag(tmp_path / name)
+        for name in (
+            "t.xlsx",
+            "d.xlsx",
+            "d.summary-2026-10.xlsx",
+            "s.xlsx",
+            "r.xlsx",
+            "c.xlsx",
+            "v/validation_report.xlsx",
+            "i.rejects.xlsx",
+            "src.with-summary-2026-10.xlsx",
+        )
+    } == {
+        "t.xlsx": "book",
+        "d.xlsx": "book",
+        "d.summary-2026-10.xlsx": "summary",
+        "s.xlsx": "summary",
+        "r.xlsx": "reconcile",
+        "c.xlsx": "customers",
+        "v/validation_report.xlsx": "validation-report",
+        "i.rejects.xlsx": "rejects",
+        "src.with-summary-2026-10.xlsx": "book",
+    }
 
 
 def test_read_tag_is_none_for_anything_untagged_and_never_raises(tmp_path):
@@ -145,19 +163,32 @@ def test_an_existing_book_is_not_replaced_without_force(books, tmp_path, case):
     shutil.copyfile(src, tmp_path / "src2.xlsx")
     before = book.read_bytes()
     names = sorted(p.name for p in tmp_path.iterdir())
-    result = CliRunner().invoke(cli, [str(a) for a in _cases(src, book, tmp_path)[case]],
-                                env={"LANG": "en_US.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""})
+    result = CliRunner().invoke(
+        cli,
+        [str(a) for a in _cases(src, book, tmp_path)[case]],
+        env={"LANG": "en_US.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""},
+    )
     assert result.exit_code == 2, result.output
     assert result.output.count("\n") == 1 and result.output.startswith(f"orderbook: {book}: ")
     # an English locale: the line is English only (tests/test_messages_lang.py has the Chinese)
-    assert "不会被覆盖" not in result.output and ": not replaced; choose another output file, or --force" in result.output
+    assert (
+        "不会被覆盖" not in result.output and ": not replaced; choose another output file, or --force" in result.output
+    )
     assert book.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith("orderbook-lock")) == names
 
 
-@pytest.mark.parametrize("case", ["template -o BOOK", "customers BOOK -o BOOK", "summary --into-book -o BOOK",
-                                  "merge -o one of the books", "regenerate -o another book",
-                                  "summary --json BOOK"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "template -o BOOK",
+        "customers BOOK -o BOOK",
+        "summary --into-book -o BOOK",
+        "merge -o one of the books",
+        "regenerate -o another book",
+        "summary --json BOOK",
+    ],
+)
 def test_force_backs_the_book_up_first_and_says_so(books, tmp_path, case):
     src, book = books
     shutil.copyfile(src, tmp_path / "src2.xlsx")
@@ -185,11 +216,14 @@ def test_reconcile_over_the_book_itself_names_it_so(books):
     assert result.exit_code == 2 and "is the order book itself, an input of this command" in result.output
 
 
-@pytest.mark.parametrize("kind, args", [
-    ("summary", ["summary", "{src}", "--month", "2026-10", "--today", DAY, "-o", "{out}"]),
-    ("reconcile", ["reconcile", "{src}", "--today", DAY, "-o", "{out}"]),
-    ("customers", ["customers", "{src}", "--today", DAY, "-o", "{out}"]),
-])
+@pytest.mark.parametrize(
+    "kind, args",
+    [
+        ("summary", ["summary", "{src}", "--month", "2026-10", "--today", DAY, "-o", "{out}"]),
+        ("reconcile", ["reconcile", "{src}", "--today", DAY, "-o", "{out}"]),
+        ("customers", ["customers", "{src}", "--today", DAY, "-o", "{out}"]),
+    ],
+)
 def test_a_command_replaces_its_own_earlier_output_silently_but_not_someone_elses(books, tmp_path, kind, args):
     src, _ = books
     out = tmp_path / "out.xlsx"
@@ -203,7 +237,9 @@ def test_a_command_replaces_its_own_earlier_output_silently_but_not_someone_else
     someones_workbook(out)
     before = out.read_bytes()
     result = run(*argv)
-    assert result.exit_code == 2 and "already exists and is not a" in result.output and "orderbook wrote" in result.output
+    assert (
+        result.exit_code == 2 and "already exists and is not a" in result.output and "orderbook wrote" in result.output
+    )
     assert out.read_bytes() == before
 
 
@@ -233,13 +269,18 @@ def test_summary_json_replaces_its_own_json_only(books, tmp_path):
 # ------------------------------------------------------------------------- not regular files
 
 
-@pytest.mark.skipif(not os.path.exists("/dev/null") or not os.access("/dev", os.W_OK),
-                    reason="needs /dev/null and a /dev we could (wrongly) write in, as root")
+@pytest.mark.skipif(
+    not os.path.exists("/dev/null") or not os.access("/dev", os.W_OK),
+    reason="needs /dev/null and a /dev we could (wrongly) write in, as root",
+)
 @pytest.mark.parametrize("force", [False, True])
 def test_dev_null_is_never_replaced(books, force):
     src, _ = books
-    for args in (["template", "-o", "/dev/null"], ["customers", src, "-o", "/dev/null"],
-                 ["summary", src, "--month", "2026-10", "--today", DAY, "-o", "/dev/null"]):
+    for args in (
+        ["template", "-o", "/dev/null"],
+        ["customers", src, "-o", "/dev/null"],
+        ["summary", src, "--month", "2026-10", "--today", DAY, "-o", "/dev/null"],
+    ):
         result = run(*args, *(["--force"] if force else []))
         assert result.exit_code == 2 and result.output.count("\n") == 1, result.output
         assert "not a regular file (a device); it is never replaced" in result.output
@@ -252,10 +293,17 @@ def test_a_fifo_is_never_opened_nor_replaced(books, tmp_path, force):
     src, _ = books
     fifo = tmp_path / "pipe.xlsx"
     os.mkfifo(fifo)
-    for args in (["customers", src, "-o", fifo], ["template", "-o", fifo],
-                 ["summary", src, "--month", "2026-10", "--today", DAY, "-o", tmp_path / "s.xlsx", "--json", fifo]):
-        child = subprocess.run([sys.executable, "-m", "workbook_tools.cli", *map(str, args),
-                                *(["--force"] if force else [])], capture_output=True, text=True, timeout=60)
+    for args in (
+        ["customers", src, "-o", fifo],
+        ["template", "-o", fifo],
+        ["summary", src, "--month", "2026-10", "--today", DAY, "-o", tmp_path / "s.xlsx", "--json", fifo],
+    ):
+        child = subprocess.run(
+            [sys.executable, "-m", "workbook_tools.cli", *map(str, args), *(["--force"] if force else [])],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert child.returncode == 2 and child.stderr.count("\n") == 1, child.stderr
         assert "not a regular file (a FIFO); it is never replaced" in child.stderr
         assert stat.S_ISFIFO(os.stat(fifo).st_mode)
@@ -298,8 +346,11 @@ def test_validate_xlsx_never_writes_over_a_staff_book_named_like_its_outputs(boo
     written = {folder / "validation_report-2.xlsx", folder / "a-2.annotated.xlsx", folder / "validation_report-2.json"}
     assert all(f"已写入 {p}" in result.output for p in written) and all(p.exists() for p in written)
     links = openpyxl.load_workbook(folder / "validation_report-2.xlsx").worksheets[0]
-    assert any(c.hyperlink is not None and c.hyperlink.target and c.hyperlink.target.startswith("a-2.annotated.xlsx")
-               for row in links.iter_rows() for c in row)
+    assert any(
+        c.hyperlink is not None and c.hyperlink.target and c.hyperlink.target.startswith("a-2.annotated.xlsx")
+        for row in links.iter_rows()
+        for c in row
+    )
     # validation_report-2.xlsx is ours now: the next run writes over it
     result = run("validate", a, "--format", "xlsx", "--out", folder, "--today", DAY)
     assert f"已写入 {folder / 'validation_report-2.xlsx'}" in result.output

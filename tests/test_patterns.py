@@ -51,8 +51,11 @@ def test_every_pattern_of_the_settings_has_a_check_and_every_checked_column_a_pa
     # a configured pattern no column names would check nothing; a column naming a pattern the
     # settings lack would fail: the derived mapping holds exactly the settings' patterns
     assert set(Patterns.model_fields) == named_by_columns == set(PATTERN_COLUMNS)
-    assert PATTERN_COLUMNS == {"customer_id": ("customers.customer_id",), "sku": ("products.sku",),
-                               "order_no": ("orders.order_no",)}
+    assert PATTERN_COLUMNS == {
+        "customer_id": ("customers.customer_id",),
+        "sku": ("products.sku",),
+        "order_no": ("orders.order_no",),
+    }
     book = OrderBook.from_data(generate_demo(5, today=TODAY))
     checks = _format_checks(Context(book, Config(), TODAY))
     assert set(Patterns.model_fields) <= set(checks)
@@ -67,23 +70,27 @@ def test_each_pattern_of_the_settings_flags_the_cells_it_checks(name):
         sheet, column = where.split(".")
         book = OrderBook.from_data({sheet: [new_row(sheet, **{column: "##"})]})
         table = book[sheet]
-        found = [(f.cell, f.code, f.value) for f in check_table(Context(book, Config(), TODAY), table)
-                 if f.field == column]
+        found = [
+            (f.cell, f.code, f.value) for f in check_table(Context(book, Config(), TODAY), table) if f.field == column
+        ]
         letter = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[table.columns[column]]
         assert found == [(f"{table.name}!{letter}2", "bad-format", "##")]
 
 
-@pytest.mark.parametrize("pattern, words", [
-    (r"(?=SO)SO\d+", "lookahead"),
-    (r"(?<!X)\d+", "negative lookbehind"),
-    (r"(\d)\1", "backreference"),
-    (r"(?P<d>\d)(?P=d)", "backreference"),
-    (r"(?>\d+)", "atomic group"),
-    (r"\d++", "possessive"),
-    (r"SO\d+\Z", "\\Z"),
-    (r"^SO(\d+$", "not a valid regular expression"),
-    (r"[A-Z", "not a valid regular expression"),
-])
+@pytest.mark.parametrize(
+    "pattern, words",
+    [
+        (r"(?=SO)SO\d+", "lookahead"),
+        (r"(?<!X)\d+", "negative lookbehind"),
+        (r"(\d)\1", "backreference"),
+        (r"(?P<d>\d)(?P=d)", "backreference"),
+        (r"(?>\d+)", "atomic group"),
+        (r"\d++", "possessive"),
+        (r"SO\d+\Z", "\\Z"),
+        (r"^SO(\d+$", "not a valid regular expression"),
+        (r"[A-Z", "not a valid regular expression"),
+    ],
+)
 def test_patterns_the_engine_cannot_run_are_named_in_one_line(pattern, words):
     why = check_pattern(pattern)
     assert why is not None and words in why and "\n" not in why
@@ -121,14 +128,19 @@ def test_a_catastrophic_pattern_cannot_hang_the_match():
     rx = compile_pattern(CATASTROPHIC)
     long_run = "1" * 5000 + "x"
     assert finishes(lambda: (rx.search(long_run), rx.fullmatch(long_run), rx.fullmatch("1" * 5000))) == (
-        False, False, True)
+        False,
+        False,
+        True,
+    )
 
 
 def test_a_catastrophic_tracking_pattern_does_not_slow_validation():
     """The issue's case: ^(\\d+)+$ as a carrier's format against a 28-digit number with a letter at the
     end (with Python's re: about 2^28 steps, and twice as long per extra digit)."""
-    carriers = [Carrier(name="顺丰速运", en="SF Express", tracking=CATASTROPHIC),
-                *(c for c in Config().lists.carriers if c.name != "顺丰速运")]
+    carriers = [
+        Carrier(name="顺丰速运", en="SF Express", tracking=CATASTROPHIC),
+        *(c for c in Config().lists.carriers if c.name != "顺丰速运"),
+    ]
     config = Config(lists=Lists(carriers=carriers))
     data = generate_demo(30, today=TODAY, config=config)
     shipment = data["shipments"][0]
@@ -145,12 +157,18 @@ def test_a_catastrophic_order_number_pattern_does_not_slow_validation():
     assert ("bad-format", data["orders"][0]["order_no"]) in [(f.code, f.value) for f in findings]
 
 
-@pytest.mark.parametrize("toml, where, words", [
-    ('[patterns]\norder_no = "^SO(\\\\d{10}$"\n', "patterns.order_no", "not a valid regular expression"),
-    ('[patterns]\nsku = "(?=P)P\\\\d+"\n', "patterns.sku", "lookahead"),
-    ('[[lists.carriers]]\nname = "顺丰速运"\ntracking = "^(SF)\\\\1$"\n', "lists.carriers.0.tracking",
-     "backreference"),
-])
+@pytest.mark.parametrize(
+    "toml, where, words",
+    [
+        ('[patterns]\norder_no = "^SO(\\\\d{10}$"\n', "patterns.order_no", "not a valid regular expression"),
+        ('[patterns]\nsku = "(?=P)P\\\\d+"\n', "patterns.sku", "lookahead"),
+        (
+            '[[lists.carriers]]\nname = "顺丰速运"\ntracking = "^(SF)\\\\1$"\n',
+            "lists.carriers.0.tracking",
+            "backreference",
+        ),
+    ],
+)
 def test_a_bad_pattern_in_the_config_is_one_line_and_exit_2(tmp_path, small_book, toml, where, words):
     cfg = tmp_path / "bad.toml"
     cfg.write_text(toml, encoding="utf-8")

@@ -18,12 +18,12 @@ def test_a_library_call_leaves_the_collector_alone_unless_the_caller_consents(tm
     book = write_book(tmp_path / "b.xlsx")
     assert gc.isenabled()
     seen = _collector_during_read(book)
-    assert len(seen) == 8 and all(seen)          # never paused for a program that did not ask
+    assert len(seen) == 8 and all(seen)  # never paused for a program that did not ask
     with perf.bulk():
         seen = _collector_during_read(book)
-        assert gc.isenabled()                   # bulk() itself changes nothing
-    assert len(seen) == 8 and not any(seen)      # paused while the sheets were read
-    assert gc.isenabled()                       # and on again after
+        assert gc.isenabled()  # bulk() itself changes nothing
+    assert len(seen) == 8 and not any(seen)  # paused while the sheets were read
+    assert gc.isenabled()  # and on again after
 
 
 def test_a_collector_the_caller_turned_off_stays_off():

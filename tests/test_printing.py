@@ -32,8 +32,11 @@ from workbook_tools.xlsxpkg.package import Package
 
 pytestmark = [
     pytest.mark.skipif(soffice() is None or shutil.which("pdftotext") is None, reason="needs LibreOffice and poppler"),
-    pytest.mark.skipif(shutil.which("fc-match") is None or "Carlito" not in subprocess.run(
-        ["fc-match", "Calibri"], capture_output=True, text=True, check=False).stdout, reason="needs Carlito (Calibri's metrics)"),
+    pytest.mark.skipif(
+        shutil.which("fc-match") is None
+        or "Carlito" not in subprocess.run(["fc-match", "Calibri"], capture_output=True, text=True, check=False).stdout,
+        reason="needs Carlito (Calibri's metrics)",
+    ),
 ]
 
 COMPANY = "示例商贸有限公司"
@@ -144,9 +147,18 @@ def test_status_log_of_a_big_book_flows_upright(tmp_path):
     """状态记录 of the 2,000-order demo took 268 landscape pages shrunk to fit; upright at 100 % with
     every row (measured: 171 pages for 8,010 rows, 47 rows a page)."""
     data = empty_data()
-    data["status_log"] = [new_row("status_log", order_no=f"SO2026{n:06d}", status="pending",
-                                  timestamp=datetime(2026, 1, 1, 9), issue="缺货", resolution="已补货",
-                                  handled_by="王伟") for n in range(1, 471)]
+    data["status_log"] = [
+        new_row(
+            "status_log",
+            order_no=f"SO2026{n:06d}",
+            status="pending",
+            timestamp=datetime(2026, 1, 1, 9),
+            issue="缺货",
+            resolution="已补货",
+            handled_by="王伟",
+        )
+        for n in range(1, 471)
+    ]
     path = write_book(tmp_path / "log.xlsx", data, today=TODAY)
     mine = pages_of(render(path, tmp_path), "状态记录")
     assert "SO2026000470" in mine[-1]
@@ -174,20 +186,30 @@ def test_orders_written_or_imported_print_to_the_last(tmp_path):
     LibreOffice prints the 5,000 prepared rows as blank pages): it ends at the last row when the book
     is written, and an import in place moves it down over the new rows."""
     data = empty_data()
-    data["customers"] = [new_row("customers", customer_id="C0001", name="杭州明远贸易有限公司", phone="13812345678",
-                                 address="文三路 90 号")]
+    data["customers"] = [
+        new_row(
+            "customers", customer_id="C0001", name="杭州明远贸易有限公司", phone="13812345678", address="文三路 90 号"
+        )
+    ]
     data["products"] = [new_row("products", sku="P1001", name="办公椅", list_price=D("100.00"), opening_stock=500)]
-    data["orders"] = [new_row("orders", order_no=f"SO2026110{n:03d}", customer_id="C0001",
-                              order_date=date(2026, 11, 2), status="pending") for n in range(1, 61)]
+    data["orders"] = [
+        new_row(
+            "orders", order_no=f"SO2026110{n:03d}", customer_id="C0001", order_date=date(2026, 11, 2), status="pending"
+        )
+        for n in range(1, 61)
+    ]
     path = write_book(tmp_path / "book.xlsx", data, today=TODAY)
     orders = pages_of(render(path, tmp_path), "订单")
     assert "SO2026110060" in "\n".join(orders) and "SO2026110060" not in "\n".join(orders[:-2])
 
     csv = tmp_path / "lines.csv"
-    csv.write_text("订单编号,产品编号,数量,单价\n" + "".join(
-        f"SO2026110{n:03d},P1001,1,100\n" for n in range(1, 61)), encoding="utf-8")
-    result = CliRunner().invoke(import_command, [str(csv), "--into", str(path), "--sheet", "order_lines",
-                                                 "--today", "2026-11-27"])
+    csv.write_text(
+        "订单编号,产品编号,数量,单价\n" + "".join(f"SO2026110{n:03d},P1001,1,100\n" for n in range(1, 61)),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        import_command, [str(csv), "--into", str(path), "--sheet", "order_lines", "--today", "2026-11-27"]
+    )
     assert result.exit_code == 0, result.output
     lines = pages_of(render(path, tmp_path), "订单明细")
     assert "SO2026110060" in lines[-1] and len(lines) == 2
@@ -198,8 +220,11 @@ def test_orders_typed_by_hand_print_after_extend(tmp_path):
     from workbook_tools.xlsxpkg.extend import extend_book
 
     data = empty_data()
-    data["customers"] = [new_row("customers", customer_id="C0001", name="杭州明远贸易有限公司", phone="13812345678",
-                                 address="文三路 90 号")]
+    data["customers"] = [
+        new_row(
+            "customers", customer_id="C0001", name="杭州明远贸易有限公司", phone="13812345678", address="文三路 90 号"
+        )
+    ]
     path = write_book(tmp_path / "book.xlsx", data, today=TODAY)
     wb = openpyxl.load_workbook(path)
     for n in range(1, 61):

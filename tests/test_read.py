@@ -76,6 +76,7 @@ def read(tmp_path, sheets, name="book.xlsx", config=None, **kw):
 
 # --- sheets, rows, row numbers --------------------------------------------------------------
 
+
 def order(no, customer="C0001", when=date(2026, 11, 2), status="待处理", **kw):
     row = dict(order_no=no, customer_id=customer, order_date=when, status=status, **kw)
     return [row.get(c.key) for c in ORDERS.columns]
@@ -83,25 +84,44 @@ def order(no, customer="C0001", when=date(2026, 11, 2), status="待处理", **kw
 
 def test_rows_are_typed_and_keep_their_excel_rows(tmp_path):
     blank = [None] * len(ORDERS.columns)
-    formulas_only = [F("=IFERROR(1/0,\"\")", "") if c.derived else None for c in ORDERS.columns]
-    sheets = book(tmp_path, orders=[
-        headers("orders"),
-        order("SO2026110001", salesperson="李娜"),
-        blank,
-        blank,
-        order("SO2026110002", customer="C0002", when=date(2026, 11, 5), status="Shipped", notes="加急"),
-        formulas_only,
-        formulas_only,
-    ])
+    formulas_only = [F('=IFERROR(1/0,"")', "") if c.derived else None for c in ORDERS.columns]
+    sheets = book(
+        tmp_path,
+        orders=[
+            headers("orders"),
+            order("SO2026110001", salesperson="李娜"),
+            blank,
+            blank,
+            order("SO2026110002", customer="C0002", when=date(2026, 11, 5), status="Shipped", notes="加急"),
+            formulas_only,
+            formulas_only,
+        ],
+    )
     b = read(tmp_path, sheets)
     t = b["orders"]
     assert b.lang == "zh" and t.name == "订单" and t.header_row == 1
     assert t.row_numbers == [2, 5]
     assert t.rows == [
-        {"order_no": "SO2026110001", "customer_id": "C0001", "order_date": date(2026, 11, 2), "due_date": None,
-         "status": "pending", "salesperson": "李娜", "notes": None, "terms": None},
-        {"order_no": "SO2026110002", "customer_id": "C0002", "order_date": date(2026, 11, 5), "due_date": None,
-         "status": "shipped", "salesperson": None, "notes": "加急", "terms": None},
+        {
+            "order_no": "SO2026110001",
+            "customer_id": "C0001",
+            "order_date": date(2026, 11, 2),
+            "due_date": None,
+            "status": "pending",
+            "salesperson": "李娜",
+            "notes": None,
+            "terms": None,
+        },
+        {
+            "order_no": "SO2026110002",
+            "customer_id": "C0002",
+            "order_date": date(2026, 11, 5),
+            "due_date": None,
+            "status": "shipped",
+            "salesperson": None,
+            "notes": "加急",
+            "terms": None,
+        },
     ]
     assert t.cell(1, "notes") == "订单!L5"
     assert t.problems == []
@@ -149,31 +169,56 @@ def test_headers_in_any_order_language_alias_width_and_line_breaks(tmp_path):
     config = Config(aliases={"orders.salesperson": ["单据负责人"]})
     t = read(tmp_path, book(tmp_path, orders=rows), config=config)["orders"]
     assert t.columns == {"notes": 0, "status": 1, "order_date": 2, "order_no": 3, "customer_id": 4, "salesperson": 5}
-    assert t.rows == [{"order_no": "SO1", "customer_id": "C0001", "order_date": date(2026, 11, 2), "due_date": None,
-                       "status": "shipped", "salesperson": "李娜", "notes": "急", "terms": None}]
+    assert t.rows == [
+        {
+            "order_no": "SO1",
+            "customer_id": "C0001",
+            "order_date": date(2026, 11, 2),
+            "due_date": None,
+            "status": "shipped",
+            "salesperson": "李娜",
+            "notes": "急",
+            "terms": None,
+        }
+    ]
     assert t.cached == {} and t.extra == {}
 
 
 def test_unknown_columns_are_kept_with_their_values(tmp_path):
-    rows = [headers("orders") + ["微信号", "", "内部编号"],
-            order("SO1") + ["wx_1", None, 7.0],
-            order("SO2") + [None, "无表头的值", None]]
+    rows = [
+        headers("orders") + ["微信号", "", "内部编号"],
+        order("SO1") + ["wx_1", None, 7.0],
+        order("SO2") + [None, "无表头的值", None],
+    ]
     t = read(tmp_path, book(tmp_path, orders=rows))["orders"]
     n = len(ORDERS.columns)  # the staff's columns come after the schema's
-    assert t.extra == {"微信号": (n, ["wx_1", None]), "内部编号": (n + 2, [7.0, None]), f"({col_letter(n + 1)})": (n + 1, [None, "无表头的值"])}
+    assert t.extra == {
+        "微信号": (n, ["wx_1", None]),
+        "内部编号": (n + 2, [7.0, None]),
+        f"({col_letter(n + 1)})": (n + 1, [None, "无表头的值"]),
+    }
     assert set(t.rows[0]) == {c.key for c in ORDERS.inputs}
 
 
 def test_cached_formula_results_are_captured_typed_and_never_used_as_input(tmp_path):
     def with_cache(no, total, status):
         row = order(no)
-        for key, cached in (("customer_name", "王伟"), ("total", total), ("paid", 0.0), ("balance", total),
-                            ("payment_status", status)):
+        for key, cached in (
+            ("customer_name", "王伟"),
+            ("total", total),
+            ("paid", 0.0),
+            ("balance", total),
+            ("payment_status", status),
+        ):
             row[ORDERS.col(key)] = F("=1", cached)
         return row
 
-    rows = [headers("orders"), with_cache("SO1", 998.0, "未付款"), with_cache("SO2", 12.5, "Overpaid"),
-            with_cache("SO3", "#N/A", "乱写")]
+    rows = [
+        headers("orders"),
+        with_cache("SO1", 998.0, "未付款"),
+        with_cache("SO2", 12.5, "Overpaid"),
+        with_cache("SO3", "#N/A", "乱写"),
+    ]
     t = read(tmp_path, book(tmp_path, orders=rows))["orders"]
     given = ("customer_name", "total", "paid", "balance", "payment_status")
     assert all(v is None for k, values in t.cached.items() if k not in given for v in values)  # no result cached
@@ -213,10 +258,11 @@ def test_merged_cells_give_their_value_to_every_row_they_span(tmp_path):
     merges = {"订单明细": [("A2:A3", "SO1"), ("F2:G2", "跨列备注")]}
     t = read(tmp_path, book(tmp_path, order_lines=rows), merges=merges)["order_lines"]
     assert [(r["order_no"], r["sku"]) for r in t.rows] == [("SO1", "P1"), ("SO1", "P2"), ("SO2", "P3")]
-    assert [r["discount"] for r in t.rows] == [None, None, None]   # a merge across columns is not spread
+    assert [r["discount"] for r in t.rows] == [None, None, None]  # a merge across columns is not spread
 
 
 # --- values as staff leave them ---------------------------------------------------------------
+
 
 def test_every_kind_of_value_through_a_real_file(tmp_path):
     cust = SHEET_BY_KEY["customers"]
@@ -226,14 +272,43 @@ def test_every_kind_of_value_through_a_real_file(tmp_path):
 
     customers = [
         headers("customers"),
-        customer(customer_id=44.0, name="\xa0王伟 ", phone=13812345678.0, address="文三路\xa090 号",
-                 tier="Gold", created_on="2026年11月27日", tax_id="91330106MA2H0XXXX0"),
-        customer(customer_id="C0002", name="NULL", phone="1.38E+10", address="x", tier="钻石客户",
-                 created_on="20261127", tax_id=913301066000000000.0, email="ｗ＠ｅｘａｍｐｌｅ．ｃｏｍ"),
-        customer(customer_id="C0003", name="李娜", phone="0571-88886666", address="y", created_on=46353.0,
-                 province="浙江省", notes=F("=NA()", "#N/A")),
-        customer(customer_id="C0004", name="赵", phone="13900000000", address="z", created_on="2026-02-30",
-                 contact="#REF!", notes="2026.11.27"),
+        customer(
+            customer_id=44.0,
+            name="\xa0王伟 ",
+            phone=13812345678.0,
+            address="文三路\xa090 号",
+            tier="Gold",
+            created_on="2026年11月27日",
+            tax_id="91330106MA2H0XXXX0",
+        ),
+        customer(
+            customer_id="C0002",
+            name="NULL",
+            phone="1.38E+10",
+            address="x",
+            tier="钻石客户",
+            created_on="20261127",
+            tax_id=913301066000000000.0,
+            email="ｗ＠ｅｘａｍｐｌｅ．ｃｏｍ",
+        ),
+        customer(
+            customer_id="C0003",
+            name="李娜",
+            phone="0571-88886666",
+            address="y",
+            created_on=46353.0,
+            province="浙江省",
+            notes=F("=NA()", "#N/A"),
+        ),
+        customer(
+            customer_id="C0004",
+            name="赵",
+            phone="13900000000",
+            address="z",
+            created_on="2026-02-30",
+            contact="#REF!",
+            notes="2026.11.27",
+        ),
     ]
     prod = SHEET_BY_KEY["products"]
 
@@ -268,8 +343,9 @@ def test_every_kind_of_value_through_a_real_file(tmp_path):
         entry(order_no="SO1", status="Processing", timestamp="2026/11/03 09:05"),
         entry(order_no="SO1", status="shipped", timestamp="昨天", issue="缺货"),
     ]
-    b = read(tmp_path, book(tmp_path, customers=customers, products=products, order_lines=order_lines,
-                            status_log=status_log))
+    b = read(
+        tmp_path, book(tmp_path, customers=customers, products=products, order_lines=order_lines, status_log=status_log)
+    )
 
     c = b["customers"]
     assert [r["customer_id"] for r in c.rows] == ["44", "C0002", "C0003", "C0004"]
@@ -329,12 +405,16 @@ def test_the_1904_date_system(tmp_path):
 
 # --- files that are not what they claim -----------------------------------------------------
 
+
 def test_a_missing_sheet_is_named_in_both_languages(tmp_path):
     sheets = book(tmp_path)
     del sheets["付款"]
     with pytest.raises(MissingSheetError) as err:
         read(tmp_path, sheets)
-    assert err.value.reason.en == "sheet 付款 / Payments not found (the file has: 客户, 产品, 订单, 订单明细, 状态记录, 发货, 库存变动)"
+    assert (
+        err.value.reason.en
+        == "sheet 付款 / Payments not found (the file has: 客户, 产品, 订单, 订单明细, 状态记录, 发货, 库存变动)"
+    )
     assert err.value.reason.zh == "缺少工作表 付款（文件中有：客户、产品、订单、订单明细、状态记录、发货、库存变动）"
 
 
@@ -342,8 +422,9 @@ def test_a_missing_required_column_is_named_in_both_languages(tmp_path):
     rows = [[h for h in headers("orders") if h != "下单日期"], ["SO1"]]
     with pytest.raises(MissingColumnError) as err:
         read(tmp_path, book(tmp_path, orders=rows))
-    assert err.value.reason.en == ("sheet 订单 (订单 / Orders): required column 下单日期 / Order date not found in the "
-                                   "header row (row 1)")
+    assert err.value.reason.en == (
+        "sheet 订单 (订单 / Orders): required column 下单日期 / Order date not found in the header row (row 1)"
+    )
     assert err.value.reason.zh == "工作表 订单 的表头（第 1 行）缺少必填列 下单日期"
     assert err.value.path.endswith("book.xlsx")
 
@@ -363,22 +444,32 @@ def _zip(path, members):
 
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-XLSB_RELS = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-             '<Relationship Id="rId1" Target="xl/workbook.bin" Type="http://schemas.openxmlformats.org/'
-             'officeDocument/2006/relationships/officeDocument"/></Relationships>')
+XLSB_RELS = (
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Target="xl/workbook.bin" Type="http://schemas.openxmlformats.org/'
+    'officeDocument/2006/relationships/officeDocument"/></Relationships>'
+)
 
 
-@pytest.mark.parametrize("make, expected", [
-    (lambda p: p.write_bytes(b""), "empty file"),
-    (lambda p: p.write_text("订单编号,客户编号\nSO1,C1\n", encoding="utf-8"), "not a zip archive (it looks like text"),
-    (lambda p: p.write_bytes(b"\x00\x01\x02\x03garbage"), "not a zip archive"),
-    (lambda p: p.write_bytes(OLE + b"\0" * 500 + "Workbook".encode("utf-16-le")), "legacy Excel 97-2003 (.xls)"),
-    (lambda p: p.write_bytes(OLE + b"\0" * 500 + "EncryptionInfo".encode("utf-16-le")), "password-protected"),
-    (lambda p: _zip(p, {"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": "<x/>"}),
-     "OpenDocument"),
-    (lambda p: _zip(p, {"hello.txt": "hi"}), "not an Excel workbook (no xl/workbook.xml)"),
-    (lambda p: _zip(p, {"xl/workbook.bin": b"\x83\x01", "_rels/.rels": XLSB_RELS}), "binary workbook (.xlsb)"),
-])
+@pytest.mark.parametrize(
+    "make, expected",
+    [
+        (lambda p: p.write_bytes(b""), "empty file"),
+        (
+            lambda p: p.write_text("订单编号,客户编号\nSO1,C1\n", encoding="utf-8"),
+            "not a zip archive (it looks like text",
+        ),
+        (lambda p: p.write_bytes(b"\x00\x01\x02\x03garbage"), "not a zip archive"),
+        (lambda p: p.write_bytes(OLE + b"\0" * 500 + "Workbook".encode("utf-16-le")), "legacy Excel 97-2003 (.xls)"),
+        (lambda p: p.write_bytes(OLE + b"\0" * 500 + "EncryptionInfo".encode("utf-16-le")), "password-protected"),
+        (
+            lambda p: _zip(p, {"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": "<x/>"}),
+            "OpenDocument",
+        ),
+        (lambda p: _zip(p, {"hello.txt": "hi"}), "not an Excel workbook (no xl/workbook.xml)"),
+        (lambda p: _zip(p, {"xl/workbook.bin": b"\x83\x01", "_rels/.rels": XLSB_RELS}), "binary workbook (.xlsb)"),
+    ],
+)
 def test_files_that_are_not_workbooks(tmp_path, make, expected):
     path = tmp_path / "bad.xlsx"
     make(path)
@@ -404,7 +495,7 @@ def test_a_damaged_sheet_inside_an_intact_zip(tmp_path):
         info = zf.getinfo("xl/worksheets/sheet1.xml")
     data = bytearray(good.read_bytes())
     start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra) + 100
-    data[start:start + 64] = bytes(b ^ 0x5A for b in data[start:start + 64])
+    data[start : start + 64] = bytes(b ^ 0x5A for b in data[start : start + 64])
     damaged = tmp_path / "damaged.xlsx"
     damaged.write_bytes(bytes(data))
     with pytest.raises(BookReadError, match="the file is damaged"):
@@ -431,9 +522,11 @@ def test_a_zip_that_expands_past_the_limit_is_refused(tmp_path):
 
 
 def test_an_xml_entity_bomb_is_refused(tmp_path):
-    bomb = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
-            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets>'
-            '<sheet name="&lol2;" sheetId="1"/></sheets></workbook>')
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets>'
+        '<sheet name="&lol2;" sheetId="1"/></sheets></workbook>'
+    )
     path = _zip(tmp_path / "xmlbomb.xlsx", {"xl/workbook.xml": bomb})
     with pytest.raises(BookReadError, match="XML bomb"):
         read_book(path)
@@ -441,11 +534,12 @@ def test_an_xml_entity_bomb_is_refused(tmp_path):
 
 # --- what other programs write --------------------------------------------------------------
 
+
 @needs_real_workbooks
 def test_error_cells_found_in_files_from_excel_and_libreoffice():
-    with zipfile.ZipFile(REAL_WORKBOOKS / "tealeg-xlsx__testcelltypes.xlsx") as zf:   # Excel 2008 for Mac
+    with zipfile.ZipFile(REAL_WORKBOOKS / "tealeg-xlsx__testcelltypes.xlsx") as zf:  # Excel 2008 for Mac
         assert error_cells(zf, "xl/worksheets/sheet1.xml") == {(7, 0): "#DIV/0!"}
-    with zipfile.ZipFile(REAL_WORKBOOKS / "fastexcel__fixture-invalid-cell-value.xlsx") as zf:   # LibreOffice
+    with zipfile.ZipFile(REAL_WORKBOOKS / "fastexcel__fixture-invalid-cell-value.xlsx") as zf:  # LibreOffice
         assert error_cells(zf, "xl/worksheets/sheet1.xml") == {(1, 1): "#N/A", (2, 1): "#VALUE!"}
 
 
@@ -457,6 +551,7 @@ def test_real_workbooks_from_other_programs_give_a_clear_error_not_a_crash(path)
 
 
 # --- our own writer -------------------------------------------------------------------------
+
 
 def test_the_empty_template_reads_as_an_empty_book(tmp_path):
     write_book = pytest.importorskip("workbook_tools.template").write_book

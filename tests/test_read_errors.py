@@ -50,8 +50,9 @@ def test_running_out_of_memory_is_not_damage(book, monkeypatch):
         read_book(book)
     run = CliRunner().invoke(export_command, [str(book), "--lang", "en"])
     assert run.exit_code == 2 and "Traceback" not in run.output
-    assert run.output == ("orderbook: not enough memory to finish: the book holds more rows or cells than this "
-                          "machine can read at once\n")
+    assert run.output == (
+        "orderbook: not enough memory to finish: the book holds more rows or cells than this machine can read at once\n"
+    )
     run = CliRunner().invoke(export_command, [str(book)], env={"LANG": "zh_CN.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""})
     assert run.output == "orderbook: 内存不足，未能完成：这本簿的行或单元格多到这台电脑一次读不下\n"
 
@@ -67,10 +68,14 @@ def test_rows_are_built_without_eval():
     """read/sheets.py builds each sheet's row dicts from a syntax tree: a key is data, never code."""
     from workbook_tools.read.sheets import _row_builder
 
-    odd = ("order_no", "x'); __import__('os').system('exit 1'); ('", "a\"b", "")
+    odd = ("order_no", "x'); __import__('os').system('exit 1'); ('", 'a"b', "")
     assert _row_builder(odd)(1, 2, 3, 4) == dict(zip(odd, (1, 2, 3, 4)))
     assert _row_builder(())() == {}
     package = Path(read_open.__file__).resolve().parents[1]
-    uses = [f"{p.relative_to(package)}:{i}" for p in sorted(package.rglob("*.py"))
-            for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if re.search(r"\beval\(", line)]
+    uses = [
+        f"{p.relative_to(package)}:{i}"
+        for p in sorted(package.rglob("*.py"))
+        for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\beval\(", line)
+    ]
     assert uses == []

@@ -41,8 +41,9 @@ def write(tmp_path: Path, text: str, encoding: str, name: str = "statement.csv")
     return path
 
 
-@pytest.mark.parametrize("encoding, detected", [("gbk", "gb18030"), ("utf-8-sig", "utf-8-sig"), ("utf-8", "utf-8"),
-                                                ("gb18030", "gb18030")])
+@pytest.mark.parametrize(
+    "encoding, detected", [("gbk", "gb18030"), ("utf-8-sig", "utf-8-sig"), ("utf-8", "utf-8"), ("gb18030", "gb18030")]
+)
 def test_statement_encodings_are_detected(tmp_path, encoding, detected):
     st = read_statement(write(tmp_path, STATEMENT, encoding))
     assert st.encoding == detected
@@ -57,23 +58,30 @@ def test_statement_encodings_are_detected(tmp_path, encoding, detected):
 
 
 def test_one_amount_column_with_a_direction_and_tabs(tmp_path):
-    text = "记账日期\t交易金额\t借贷标志\t对方名称\t附言\t流水号\n" \
-           "2026-02-21\t40.00\t贷\t李娜\tSO2026020001\t\n" \
-           "2026-02-22\t15.00\t借\t\t手续费\t\n" \
-           "2026-02-23\t-7.00\t\t\t\t\n"
+    text = (
+        "记账日期\t交易金额\t借贷标志\t对方名称\t附言\t流水号\n"
+        "2026-02-21\t40.00\t贷\t李娜\tSO2026020001\t\n"
+        "2026-02-22\t15.00\t借\t\t手续费\t\n"
+        "2026-02-23\t-7.00\t\t\t\t\n"
+    )
     st = read_statement(write(tmp_path, text, "utf-16"))
     assert [(ln.credit, ln.debit, ln.memo) for ln in st.lines] == [
-        (D("40.00"), D(0), "SO2026020001"), (D(0), D("15.00"), "手续费"), (D(0), D("7.00"), "")]
+        (D("40.00"), D(0), "SO2026020001"),
+        (D(0), D("15.00"), "手续费"),
+        (D(0), D("7.00"), ""),
+    ]
 
 
 def test_headers_and_values_as_banks_write_them(tmp_path):
     # ideographic and trailing spaces, full-width brackets, a unit suffix; ¥, +, thousands; -- and dashes as blank
-    text = "\u3000交易日期\u3000,收入金额（元） ,支出金额（元）,对方户名 ,摘要,交易流水号\n" \
-           '2026-02-21\t,"¥1,234.50",--,\u3000李娜\u3000,货款\t, 0001 \n' \
-           "2026/02/22 09:30:00,+40.00,—,-,----------,\n" \
-           "2026-02-23,-,7.00,,手续费,\n" \
-           "本页小计,\"1,274.50\",7.00,,,\n" \
-           "共 3 笔,,,,,\n"
+    text = (
+        "\u3000交易日期\u3000,收入金额（元） ,支出金额（元）,对方户名 ,摘要,交易流水号\n"
+        '2026-02-21\t,"¥1,234.50",--,\u3000李娜\u3000,货款\t, 0001 \n'
+        "2026/02/22 09:30:00,+40.00,—,-,----------,\n"
+        "2026-02-23,-,7.00,,手续费,\n"
+        '本页小计,"1,274.50",7.00,,,\n'
+        "共 3 笔,,,,,\n"
+    )
     st = read_statement(write(tmp_path, text, "utf-8"))
     assert [(ln.date, ln.credit, ln.debit, ln.payer, ln.memo, ln.reference) for ln in st.lines] == [
         (date(2026, 2, 21), D("1234.50"), D(0), "李娜", "货款", "0001"),
@@ -83,21 +91,26 @@ def test_headers_and_values_as_banks_write_them(tmp_path):
     assert st.skipped == 2 and st.columns["credit"] == "收入金额（元）"
 
 
-@pytest.mark.parametrize("column, credit, debit", [("收/支", "收", "支"), ("C/D", "C", "D"), ("借贷", "贷 Cr", "借 Dr"),
-                                                   ("借贷标志", "贷方", "借方")])
+@pytest.mark.parametrize(
+    "column, credit, debit",
+    [("收/支", "收", "支"), ("C/D", "C", "D"), ("借贷", "贷 Cr", "借 Dr"), ("借贷标志", "贷方", "借方")],
+)
 def test_direction_columns(tmp_path, column, credit, debit):
     text = f"日期;金额;{column}\n20260221;40.00;{credit}\n20260222;15.00;{debit}\n"
     st = read_statement(write(tmp_path, text, "gbk"))
-    assert st.separator == ";" and [(ln.credit, ln.debit) for ln in st.lines] == [(D("40.00"), D(0)),
-                                                                                    (D(0), D("15.00"))]
+    assert st.separator == ";" and [(ln.credit, ln.debit) for ln in st.lines] == [
+        (D("40.00"), D(0)),
+        (D(0), D("15.00")),
+    ]
 
 
 def test_column_names_are_configurable(tmp_path):
     text = "Buchungstag,Gutschrift,Auftraggeber\n2026-02-21,40.00,李娜\n"
     with pytest.raises(StatementError, match="no header line"):
         read_statement(write(tmp_path, text, "utf-8"))
-    config = Config.model_validate({"bank": {"date": ["Buchungstag"], "credit": ["Gutschrift"],
-                                             "payer": ["Auftraggeber"]}})
+    config = Config.model_validate(
+        {"bank": {"date": ["Buchungstag"], "credit": ["Gutschrift"], "payer": ["Auftraggeber"]}}
+    )
     (line,) = read_statement(write(tmp_path, text, "utf-8"), config.bank).lines
     assert (line.credit, line.payer) == (D("40.00"), "李娜")
 
@@ -111,8 +124,10 @@ def test_unreadable_statements_say_why(tmp_path):
     assert "Excel 工作簿无法打开（" in err.value.text("zh") and " / " not in err.value.text("zh")
     with pytest.raises(StatementError, match="no header line") as err:
         read_statement(write(tmp_path, "hello,world\n1,2\n", "utf-8", "h.csv"))
-    assert err.value.text("zh").endswith("前几行是 第 1 行：“hello | world”；第 2 行：“1 | 2”；"
-                                         "请在 orderbook.toml 中加上：[bank] date = [\"<日期列>\"] 和 credit = [\"<收入列>\"]")
+    assert err.value.text("zh").endswith(
+        "前几行是 第 1 行：“hello | world”；第 2 行：“1 | 2”；"
+        '请在 orderbook.toml 中加上：[bank] date = ["<日期列>"] 和 credit = ["<收入列>"]'
+    )
     with pytest.raises(StatementError, match="an HTML or XML file with no table"):
         read_statement(write(tmp_path, "<html><body>请登录</body></html>", "utf-8", "y.xls"))
     with pytest.raises(StatementError, match="not text in UTF-8, GBK/GB18030 or UTF-16"):
@@ -142,12 +157,15 @@ def test_matching_by_reference_and_by_amount_date_and_name(tmp_path):
     # line 5 (李*, 40.00 on 21 Feb): no payment of 40.00 recorded; line 7 is interest
     assert [ln.line for ln in b.unmatched_lines] == [5, 7]
     assert [ln.line for ln in b.outgoing_lines] == [8]
-    assert [(f.code, f.cell) for f in b.findings] == [("bank-line-unmatched", "statement.csv!C5"),
-                                                       ("bank-line-unmatched", "statement.csv!C7")]
+    assert [(f.code, f.cell) for f in b.findings] == [
+        ("bank-line-unmatched", "statement.csv!C5"),
+        ("bank-line-unmatched", "statement.csv!C7"),
+    ]
     # once the 40.00 is recorded without a reference, it matches by amount, date (1 day apart) and the masked name
     data = small_book()
-    data["payments"].append(row("payments", order_no="SO2026020001", paid_on=date(2026, 2, 20), method="银行转账",
-                                amount=D("40.00")))
+    data["payments"].append(
+        row("payments", order_no="SO2026020001", paid_on=date(2026, 2, 20), method="银行转账", amount=D("40.00"))
+    )
     rec = reconcile_book(OrderBook.from_data(data), today=TODAY, bank_statement=st)
     assert [(m.line.line, m.payment, m.how, m.days) for m in rec.bank.matches][1] == (5, 2, "amount_date_name", 1)
     assert rec.bank.unmatched_payments == [] and [ln.line for ln in rec.bank.unmatched_lines] == [7]
@@ -155,8 +173,9 @@ def test_matching_by_reference_and_by_amount_date_and_name(tmp_path):
 
 def test_amount_and_date_without_the_payer_do_not_match(tmp_path):
     data = small_book()
-    data["payments"].append(row("payments", order_no="SO2026020001", paid_on=date(2026, 2, 20), method="银行转账",
-                                amount=D("40.00")))
+    data["payments"].append(
+        row("payments", order_no="SO2026020001", paid_on=date(2026, 2, 20), method="银行转账", amount=D("40.00"))
+    )
     text = STATEMENT.replace("李*", "王*")
     rec = reconcile_book(OrderBook.from_data(data), today=TODAY, bank_statement=write(tmp_path, text, "utf-8"))
     assert 5 in [ln.line for ln in rec.bank.unmatched_lines]
@@ -165,11 +184,17 @@ def test_amount_and_date_without_the_payer_do_not_match(tmp_path):
     assert f.cell == "付款!D4"
     assert f.message("zh") == "订单“SO2026020001”2026-02-20 的银行转账付款 40.00 在银行流水中没有找到"
     # the memo naming the order is enough; a date outside the window is not
-    rec = reconcile_book(OrderBook.from_data(data), today=TODAY,
-                         bank_statement=write(tmp_path, text.replace(",转账,", ",货款 so2026020001,"), "utf-8"))
+    rec = reconcile_book(
+        OrderBook.from_data(data),
+        today=TODAY,
+        bank_statement=write(tmp_path, text.replace(",转账,", ",货款 so2026020001,"), "utf-8"),
+    )
     assert any(m.how == "amount_date_order" for m in rec.bank.matches)
-    rec = reconcile_book(OrderBook.from_data(data), today=TODAY, bank_statement=write(
-        tmp_path, STATEMENT.replace("2026/02/21", "2026/02/24"), "utf-8"))
+    rec = reconcile_book(
+        OrderBook.from_data(data),
+        today=TODAY,
+        bank_statement=write(tmp_path, STATEMENT.replace("2026/02/21", "2026/02/24"), "utf-8"),
+    )
     assert rec.bank.unmatched_payments == [2]
 
 
@@ -192,8 +217,10 @@ def test_the_sample_statement_reconciles_with_every_outcome(demo):
     assert len(no_ref) == 1  # the transfer whose reference was lost
     assert no_ref[0].line.reference == "" and demo["payments"][no_ref[0].payment]["reference"]
     # the transfer from a stranger, and a customer's advance payment nobody recorded
-    assert sorted((ln.memo, ln.credit) for ln in b.unmatched_lines) == [("往来款", D("8600.00")),
-                                                                         ("预付货款", D("5000.00"))]
+    assert sorted((ln.memo, ln.credit) for ln in b.unmatched_lines) == [
+        ("往来款", D("8600.00")),
+        ("预付货款", D("5000.00")),
+    ]
     assert len(b.unmatched_payments) == 3
     assert {ln.memo for ln in b.outgoing_lines} >= {"账户管理费", "跨行转账手续费", "支付货款"}
     # every matched pair agrees to the cent, within the window

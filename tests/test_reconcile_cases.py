@@ -27,7 +27,9 @@ def test_the_small_book_reconciles_with_one_past_due_balance():
     p = rec.payments
     assert (p.orders, p.total, p.paid, p.outstanding) == (3, D("280.00"), D("220.00"), D("60.00"))
     assert [(s.sku, s.opening, s.receipts, s.shipped, s.closing) for s in rec.stock.lines] == [
-        ("P1001", 50, 10, 2, 58), ("P1002", 100, 0, 0, 100)]
+        ("P1001", 50, 10, 2, 58),
+        ("P1002", 100, 0, 0, 100),
+    ]
 
 
 def test_a_stocktake_variance_of_exactly_minus_3_units():
@@ -37,7 +39,12 @@ def test_a_stocktake_variance_of_exactly_minus_3_units():
     rec = reconcile(data)
     (count,) = [c for c in rec.stock.counts if c.sku == "P1001"]
     assert (count.date, count.book, count.counted, count.variance, count.value) == (
-        date(2026, 1, 7), 58, 55, -3, D("-300.00"))
+        date(2026, 1, 7),
+        58,
+        55,
+        -3,
+        D("-300.00"),
+    )
     assert count.cell == "库存变动!D4"
     assert ("库存变动!D4", "stocktake-variance") in found(rec)
     line = rec.stock.lines[0]
@@ -52,7 +59,12 @@ def test_negative_stock_is_an_error_with_its_date():
     rec = reconcile(data)
     (spell,) = rec.stock.negatives
     assert (spell.sku, spell.date, spell.stock, spell.lowest, spell.recovered_on) == (
-        "P1001", date(2026, 1, 20), -12, -12, date(2026, 2, 3))
+        "P1001",
+        date(2026, 1, 20),
+        -12,
+        -12,
+        date(2026, 2, 3),
+    )
     assert ("产品!A2", "negative-stock") in found(rec) and rec.exit_code == 1
     assert rec.stock.lines[0].negative_on == date(2026, 1, 20)
 
@@ -74,7 +86,7 @@ def test_a_61_day_old_balance_is_in_the_61_to_90_bucket_and_first_to_chase():
     c1 = next(r for r in rec.ageing.rows if r.customer_id == "C0001")
     assert c1.amounts == (D(0), D(0), D(0), D("20.00"), D(0))
     assert [(e.rank, e.customer_id, e.overdue, e.bucket, rec.ageing.labels()[e.bucket]) for e in rec.collection] == [
-        (1, "C0001", D("20.00"), 3, "61–90天"),   # older beats larger
+        (1, "C0001", D("20.00"), 3, "61–90天"),  # older beats larger
         (2, "C0002", D("40.00"), 1, "0–30天"),
     ]
     assert (rec.collection[0].contact, rec.collection[0].phone) == ("王伟", "0571-88886666")
@@ -86,15 +98,33 @@ def test_collection_order_within_a_bucket_is_by_amount():
     data["order_lines"][2]["quantity"] = 5  # C0001 owes 100.00, 4 days past due; C0002 owes 40.00, 2 days
     rec = reconcile(data)
     assert [(e.customer_id, e.overdue, e.max_days) for e in rec.collection] == [
-        ("C0001", D("100.00"), 4), ("C0002", D("40.00"), 2)]
+        ("C0001", D("100.00"), 4),
+        ("C0002", D("40.00"), 2),
+    ]
 
 
 def test_a_payment_to_an_unknown_order_and_a_duplicate_reference_are_errors():
     data = small_book()
-    data["payments"].append(row("payments", order_no="SO2026099999", paid_on=date(2026, 2, 21), method="支付宝",
-                                amount=D("10.00"), reference="X1"))
-    data["payments"].append(row("payments", order_no="SO2026020001", paid_on=date(2026, 2, 22), method="支付宝",
-                                amount=D("20.00"), reference="2026022022001100000001"))
+    data["payments"].append(
+        row(
+            "payments",
+            order_no="SO2026099999",
+            paid_on=date(2026, 2, 21),
+            method="支付宝",
+            amount=D("10.00"),
+            reference="X1",
+        )
+    )
+    data["payments"].append(
+        row(
+            "payments",
+            order_no="SO2026020001",
+            paid_on=date(2026, 2, 22),
+            method="支付宝",
+            amount=D("20.00"),
+            reference="2026022022001100000001",
+        )
+    )
     rec = reconcile(data)
     assert ("付款!A4", "unknown-order") in found(rec)
     assert ("付款!E5", "duplicate-key") in found(rec)
@@ -107,12 +137,23 @@ def test_overpaid_cancelled_and_refunds():
     data = small_book()
     data["payments"][0]["amount"] = D("250.00")
     data["orders"][1]["status"] = "cancelled"
-    data["payments"].append(row("payments", order_no="SO2026010001", paid_on=date(2026, 1, 20), method="银行转账",
-                                amount=D("-50.00"), reference="R1"))
+    data["payments"].append(
+        row(
+            "payments",
+            order_no="SO2026010001",
+            paid_on=date(2026, 1, 20),
+            method="银行转账",
+            amount=D("-50.00"),
+            reference="R1",
+        )
+    )
     rec = reconcile(data)
     kinds = [(i.kind, i.order_no) for i in rec.payments.items]
-    assert kinds == [("cancelled-with-payment", "SO2026020001"), ("payment-on-cancelled-order", "SO2026020001"),
-                     ("refund", "SO2026010001")]
+    assert kinds == [
+        ("cancelled-with-payment", "SO2026020001"),
+        ("payment-on-cancelled-order", "SO2026020001"),
+        ("refund", "SO2026010001"),
+    ]
     assert ("订单!I3", "cancelled-with-payment") in found(rec)
     assert rec.payments.refunded == D("-50.00") and rec.exit_code == 0  # 250 − 50 = 200: settled
     data["payments"].pop()
@@ -126,28 +167,46 @@ def test_a_shipment_after_the_due_date():
     rec = reconcile(data)
     (late,) = [i for i in rec.shipments.items if i.kind == "shipped-after-due"]
     assert (late.order_no, late.due_date, late.first_ship, late.days_late, late.cell) == (
-        "SO2026010001", date(2026, 1, 10), date(2026, 1, 14), 4, "订单!E2")
+        "SO2026010001",
+        date(2026, 1, 10),
+        date(2026, 1, 14),
+        4,
+        "订单!E2",
+    )
     assert ("订单!E2", "shipped-after-due") in found(rec)
     assert (rec.shipments.with_due, rec.shipments.on_time) == (1, 0)
     f = next(f for f in rec.findings if f.code == "shipped-after-due")
-    assert f.message("en") == ("Order 'SO2026010001' first shipped 2026-01-14, after its due date 2026-01-10 "
-                               "(4 days late)")
+    assert f.message("en") == (
+        "Order 'SO2026010001' first shipped 2026-01-14, after its due date 2026-01-10 (4 days late)"
+    )
 
 
 def test_shipments_against_order_lines_and_status():
     data = small_book()
-    data["shipments"][0].update(sku="P1001", quantity=1)         # completed, but 1 of 2 shipped
-    data["orders"][1]["status"] = "shipped"                      # shipped, no shipment
+    data["shipments"][0].update(sku="P1001", quantity=1)  # completed, but 1 of 2 shipped
+    data["orders"][1]["status"] = "shipped"  # shipped, no shipment
     data["orders"][2]["status"] = "cancelled"
-    data["shipments"].append(row("shipments", order_no="SO2026020002", ship_date=date(2026, 2, 26),
-                                 carrier="顺丰速运", tracking_no="SF1234567890124"))
+    data["shipments"].append(
+        row(
+            "shipments",
+            order_no="SO2026020002",
+            ship_date=date(2026, 2, 26),
+            carrier="顺丰速运",
+            tracking_no="SF1234567890124",
+        )
+    )
     rec = reconcile(data)
     kinds = [(i.kind, i.order_no, i.sku, i.ordered, i.shipped) for i in rec.shipments.items]
-    assert kinds == [("shipped-without-shipment", "SO2026020001", "", None, None),
-                     ("shipped-less-than-ordered", "SO2026010001", "P1001", 2, 1),
-                     ("cancelled-order-shipped", "SO2026020002", "", None, None)]
-    assert set(found(rec)) >= {("订单!F3", "shipped-without-shipment"), ("订单明细!D2", "shipped-less-than-ordered"),
-                               ("发货!B3", "cancelled-order-shipped")}
+    assert kinds == [
+        ("shipped-without-shipment", "SO2026020001", "", None, None),
+        ("shipped-less-than-ordered", "SO2026010001", "P1001", 2, 1),
+        ("cancelled-order-shipped", "SO2026020002", "", None, None),
+    ]
+    assert set(found(rec)) >= {
+        ("订单!F3", "shipped-without-shipment"),
+        ("订单明细!D2", "shipped-less-than-ordered"),
+        ("发货!B3", "cancelled-order-shipped"),
+    }
     assert rec.exit_code == 1
 
 

@@ -23,8 +23,10 @@ def items(data, as_of=AS_OF):
 
 
 def test_open_balances_of_the_small_book():
-    got = [(r.order_no, r.customer_name, r.contact, r.phone, r.due_date, r.days_past_due, r.balance)
-           for r in items(small_book())]
+    got = [
+        (r.order_no, r.customer_name, r.contact, r.phone, r.due_date, r.days_past_due, r.balance)
+        for r in items(small_book())
+    ]
     assert got == [
         ("SO2026020001", "李娜", "", "13812345678", date(2026, 2, 27), 2, D("40.00")),
         ("SO2026020002", "杭州明远贸易有限公司", "王伟", "0571-88886666", date(2026, 3, 5), -4, D("20.00")),
@@ -44,8 +46,9 @@ def test_a_61_day_old_balance_is_in_the_61_to_90_bucket():
     assert table.grand_total == D("60.00") and table.overdue_total == D("40.00")
 
 
-@pytest.mark.parametrize("days, bucket",
-                         [(-5, 0), (0, 0), (1, 1), (30, 1), (31, 2), (60, 2), (61, 3), (90, 3), (91, 4)])
+@pytest.mark.parametrize(
+    "days, bucket", [(-5, 0), (0, 0), (1, 1), (30, 1), (31, 2), (60, 2), (61, 3), (90, 3), (91, 4)]
+)
 def test_bucket_edges(days, bucket):
     data = small_book()
     data["orders"][1]["due_date"] = AS_OF - timedelta(days=days)
@@ -89,9 +92,10 @@ def test_demo_ageing_equals_pandas(demo):
     orders = orders[(orders["status"] != "cancelled") & (orders["balance_c"] > 0)].copy()
     orders["due"] = orders.index.map(payment_due(demo))  # the payment due date of the terms; NaT: not due
     orders["days"] = (pd.Timestamp(TODAY) - orders["due"]).dt.days.fillna(0).astype(int)
-    orders["bucket"] = pd.cut(orders["days"], [-10**9, 0, 30, 60, 90, 10**9], labels=False)
-    expected = orders.pivot_table(index="customer_id", columns="bucket", values="balance_c", aggfunc="sum",
-                                  fill_value=0).reindex(columns=range(5), fill_value=0)
+    orders["bucket"] = pd.cut(orders["days"], [-(10**9), 0, 30, 60, 90, 10**9], labels=False)
+    expected = orders.pivot_table(
+        index="customer_id", columns="bucket", values="balance_c", aggfunc="sum", fill_value=0
+    ).reindex(columns=range(5), fill_value=0)
     assert len(expected) > 20 and orders["bucket"].nunique() == 5  # the demo exercises several buckets
 
     table = ageing(receivables(demo, derive(demo), Config(), TODAY))

@@ -17,12 +17,40 @@ from workbook_tools.demo import generate_demo
 from workbook_tools.libreoffice import convert
 from workbook_tools.reconcile import reconcile_book, write_reconciliation
 
-ZH = ["汇总", "库存台账", "盘点差异", "盘点明细", "付款核对", "付款备查", "发货核对", "发货备查", "账龄", "催收清单",
-      "催收清单（按销售员）", "银行对账", "问题清单"]
-EN = ["Summary", "Stock ledger", "Stocktake", "Stocktake detail", "Payments", "Payments, record", "Shipments",
-      "Shipments, record", "Ageing", "Collection list", "Collection by salesperson", "Bank", "Findings"]
-STATEMENT = "交易日期,收入金额,支出金额,对方户名,摘要,交易流水号\n2026-01-05,200.00,,杭州明远贸易有限公司,货款,6222000011112222\n" \
-            "2026-02-25,3.21,,,利息,\n"
+ZH = [
+    "汇总",
+    "库存台账",
+    "盘点差异",
+    "盘点明细",
+    "付款核对",
+    "付款备查",
+    "发货核对",
+    "发货备查",
+    "账龄",
+    "催收清单",
+    "催收清单（按销售员）",
+    "银行对账",
+    "问题清单",
+]
+EN = [
+    "Summary",
+    "Stock ledger",
+    "Stocktake",
+    "Stocktake detail",
+    "Payments",
+    "Payments, record",
+    "Shipments",
+    "Shipments, record",
+    "Ageing",
+    "Collection list",
+    "Collection by salesperson",
+    "Bank",
+    "Findings",
+]
+STATEMENT = (
+    "交易日期,收入金额,支出金额,对方户名,摘要,交易流水号\n2026-01-05,200.00,,杭州明远贸易有限公司,货款,6222000011112222\n"
+    "2026-02-25,3.21,,,利息,\n"
+)
 
 
 @pytest.fixture
@@ -45,11 +73,37 @@ def test_sheets_in_both_languages(tmp_path, rec):
 def test_tables_have_headers_numbers_dates_frozen_panes_and_filters(tmp_path, rec):
     wb = openpyxl.load_workbook(write_reconciliation(rec, tmp_path / "rec.xlsx"))
     ws = wb["账龄"]
-    assert [c.value for c in ws[1]] == ["客户编号", "客户名称", "联系人", "电话", "订单数", "未到期", "0–30天", "31–60天",
-                                       "61–90天", "90天以上", "合计", "预收款", "净欠款"]
+    assert [c.value for c in ws[1]] == [
+        "客户编号",
+        "客户名称",
+        "联系人",
+        "电话",
+        "订单数",
+        "未到期",
+        "0–30天",
+        "31–60天",
+        "61–90天",
+        "90天以上",
+        "合计",
+        "预收款",
+        "净欠款",
+    ]
     assert ws.freeze_panes == "C2" and ws.auto_filter.ref == "A1:M3"
-    assert [c.value for c in ws[2]] == ["C0001", "杭州明远贸易有限公司", "王伟", "0571-88886666", 1, 0, 20, 0, 0, 0, 20,
-                                        0, 20]
+    assert [c.value for c in ws[2]] == [
+        "C0001",
+        "杭州明远贸易有限公司",
+        "王伟",
+        "0571-88886666",
+        1,
+        0,
+        20,
+        0,
+        0,
+        0,
+        20,
+        0,
+        20,
+    ]
     assert [c.value for c in ws[3]][5:] == [0, 40, 0, 0, 0, 40, 0, 40]
     assert [c.value for c in ws[4]] == ["合计", None, None, None, 2, 0, 60, 0, 0, 0, 60, 0, 60]
     assert ws["G3"].number_format == "#,##0.00" and ws["A1"].font.b
@@ -58,9 +112,17 @@ def test_tables_have_headers_numbers_dates_frozen_panes_and_filters(tmp_path, re
     head = [c.value for c in ws[1]]
     first = dict(zip(head, [c.value for c in ws[2]]))
     assert (first["优先级"], first["客户编号"], first["订单编号"], first["未付金额"], first["逾期天数"]) == (
-        1, "C0002", "SO2026020001", 40, 2)
+        1,
+        "C0002",
+        "SO2026020001",
+        40,
+        2,
+    )
     # no terms: the payment falls due on the 交货日期
-    assert first["应付日期"] == datetime(2026, 2, 27) and ws.cell(2, head.index("应付日期") + 1).number_format == "yyyy-mm-dd"
+    assert (
+        first["应付日期"] == datetime(2026, 2, 27)
+        and ws.cell(2, head.index("应付日期") + 1).number_format == "yyyy-mm-dd"
+    )
     assert (first["订单状态"], first["付款条件"]) == ("处理中", None)
 
     ws = wb["付款核对"]
@@ -69,8 +131,11 @@ def test_tables_have_headers_numbers_dates_frozen_panes_and_filters(tmp_path, re
 
     ws = wb["银行对账"]
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2, values_only=False)]
-    assert [(r[0], r[1], r[3]) for r in rows] == [("银行收款无对应付款", 3, 3.21), ("付款未在银行流水中", None, None),
-                                                  ("已匹配：流水号", 2, 200)]
+    assert [(r[0], r[1], r[3]) for r in rows] == [
+        ("银行收款无对应付款", 3, 3.21),
+        ("付款未在银行流水中", None, None),
+        ("已匹配：流水号", 2, 200),
+    ]
     assert rows[1][8:] == ["SO2026020001", datetime(2026, 2, 20), 20, "支付宝", None, "付款!D3"]
     assert rows[2][8:] == ["SO2026010001", datetime(2026, 1, 5), 200, "银行转账", 0, "付款!D2"]
 
@@ -78,8 +143,12 @@ def test_tables_have_headers_numbers_dates_frozen_panes_and_filters(tmp_path, re
     assert summary["未收金额合计"] == 60 and summary["逾期金额"] == 60 and summary["文件编码"] == "GBK / GB18030"
     assert summary["欠款逾期"] == 2  # the discrepancy table: title → count
     findings = [[c.value for c in r] for r in wb["问题清单"].iter_rows(min_row=2)]
-    assert {(r[2], r[6]) for r in findings} == {("订单!J3", "unpaid-past-due"), ("订单!J4", "unpaid-past-due"),
-                                                ("流水.csv!B3", "bank-line-unmatched"), ("付款!D3", "payment-not-in-bank")}
+    assert {(r[2], r[6]) for r in findings} == {
+        ("订单!J3", "unpaid-past-due"),
+        ("订单!J4", "unpaid-past-due"),
+        ("流水.csv!B3", "bank-line-unmatched"),
+        ("付款!D3", "payment-not-in-bank"),
+    }
 
 
 def test_money_is_written_to_the_cent(tmp_path):

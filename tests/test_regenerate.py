@@ -76,6 +76,7 @@ def _canonical(sheet_key: str, col_key: str):
     def ok(v):
         back = conv(float(v) if isinstance(v, (int, D)) else v)
         return back == v and type(back) is type(v)
+
     return ok
 
 
@@ -86,9 +87,12 @@ def column_values(sheet_key: str, col) -> st.SearchStrategy:
     if t == T.TEXT:
         s = _TEXT
     elif t == T.ID:
-        s = st.one_of(st.from_regex(r"0[0-9]{1,6}", fullmatch=True),       # leading zeros
-                      st.from_regex(r"[1-9][0-9]{15,23}", fullmatch=True),  # past Excel's 15 digits
-                      st.from_regex(r"[A-Z]{1,3}[0-9]{2,8}", fullmatch=True), _TEXT)
+        s = st.one_of(
+            st.from_regex(r"0[0-9]{1,6}", fullmatch=True),  # leading zeros
+            st.from_regex(r"[1-9][0-9]{15,23}", fullmatch=True),  # past Excel's 15 digits
+            st.from_regex(r"[A-Z]{1,3}[0-9]{2,8}", fullmatch=True),
+            _TEXT,
+        )
     elif t == T.PHONE:
         s = st.from_regex(r"(\+86)?1[3-9][0-9]{9}|0[0-9]{2,3}-[0-9]{7,8}", fullmatch=True)
     elif t == T.EMAIL:
@@ -96,9 +100,9 @@ def column_values(sheet_key: str, col) -> st.SearchStrategy:
     elif t == T.TAX_ID:
         s = st.from_regex(r"[0-9A-HJ-NPQRTUWXY]{18}", fullmatch=True)
     elif t == T.INT:
-        s = st.integers(int(lo) if lo is not None else -10**6, 10**6)
+        s = st.integers(int(lo) if lo is not None else -(10**6), 10**6)
     elif t == T.MONEY:
-        s = st.integers(int(lo * 100) if lo is not None else -10**9, 10**9).map(lambda c: D(c) / 100)
+        s = st.integers(int(lo * 100) if lo is not None else -(10**9), 10**9).map(lambda c: D(c) / 100)
         if col.nonzero:
             s = s.filter(lambda d: d != 0)
     elif t == T.PERCENT:
@@ -106,7 +110,9 @@ def column_values(sheet_key: str, col) -> st.SearchStrategy:
     elif t == T.DATE:
         s = st.dates(date(2000, 1, 1), date(2099, 12, 31))
     elif t == T.DATETIME:
-        s = st.datetimes(datetime(2000, 1, 1), datetime(2099, 12, 31, 23, 59, 59)).map(lambda d: d.replace(microsecond=0))
+        s = st.datetimes(datetime(2000, 1, 1), datetime(2099, 12, 31, 23, 59, 59)).map(
+            lambda d: d.replace(microsecond=0)
+        )
     else:
         s = st.sampled_from([c.value for c in LISTS[col.choices]])
         if not col.strict:
@@ -120,8 +126,11 @@ def rows_of(sheet) -> st.SearchStrategy:
 
 
 _EXTRA_VALUES = st.one_of(
-    st.none(), st.text(st.sampled_from(list(_CJK + "ab 01-&<")), min_size=1, max_size=8),
-    st.integers(-10**9, 10**9), st.floats(-1e9, 1e9, allow_nan=False), st.booleans(),
+    st.none(),
+    st.text(st.sampled_from(list(_CJK + "ab 01-&<")), min_size=1, max_size=8),
+    st.integers(-(10**9), 10**9),
+    st.floats(-1e9, 1e9, allow_nan=False),
+    st.booleans(),
     st.dates(date(2000, 1, 1), date(2099, 12, 31)),
     st.datetimes(datetime(2000, 1, 1), datetime(2099, 12, 31)).map(lambda d: d.replace(microsecond=0)),
 )
@@ -137,8 +146,12 @@ _HEADERS = st.lists(st.sampled_from(_EXTRA_HEADERS), max_size=2, unique=True)
 _EXPLORE = os.environ.get("ROUND_TRIP_EXAMPLES")
 
 
-@settings(max_examples=int(_EXPLORE or 25), derandomize=_EXPLORE is None, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=int(_EXPLORE or 25),
+    derandomize=_EXPLORE is None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(st.data())
 def test_valid_data_survives_write_read_regenerate_read(data):
     book = data.draw(_BOOKS, label="book")
@@ -154,11 +167,13 @@ def test_valid_data_survives_write_read_regenerate_read(data):
         second = read_book(Path(tmp) / "b.xlsx")
         assert second.data() == first.data()
         assert {k: t.extra for k, t in second.tables.items()} == {k: t.extra for k, t in first.tables.items()}
-        assert {k: list(t.extra) for k, t in first.tables.items() if t.extra} == \
-               {k: [c.header for c in sc.columns] for k, sc in carry.sheets.items() if sc.columns}
+        assert {k: list(t.extra) for k, t in first.tables.items() if t.extra} == {
+            k: [c.header for c in sc.columns] for k, sc in carry.sheets.items() if sc.columns
+        }
 
 
 # --- what staff put in a book -----------------------------------------------------------------
+
 
 def test_values_the_reader_could_not_type_are_carried_as_found(tmp_path):
     """Text in a quantity, a fraction in a quantity, an error value, a date typed as words, a date
@@ -175,6 +190,7 @@ def test_values_the_reader_could_not_type_are_carried_as_found(tmp_path):
         orders["D3"] = "下周一"
         orders["E4"] = "#N/A"
         customers["D2"] = 1.3812345678901234e17
+
     edit(path, damage)
     before = read_book(path)
     problems = {k: t.problems for k, t in before.tables.items() if t.problems}
@@ -210,6 +226,7 @@ def test_staff_columns_keep_header_values_and_types_after_the_schema_columns(tmp
         ws[f"{follow_up}2"].number_format = "yyyy-mm-dd"
         ws[f"{headerless}3"] = "一个没有表头的值"
         ws[f"{headerless}60"] = "表格下方的备注"  # on a row without an order
+
     edit(path, add_columns)
     before = read_book(path)
     assert list(before["orders"].extra) == ["微信号", "跟进日期", f"({headerless})"]
@@ -239,6 +256,7 @@ def test_staff_sheets_are_carried_as_values_and_renamed_when_their_name_is_taken
         wb.create_sheet("Orders")["A1"] = "an English sheet of our own"
         wb.create_sheet("隐藏").sheet_state = "hidden"
         wb["隐藏"]["A1"] = "秘密"
+
     edit(path, add_sheets)
     result = regenerate(path, output=tmp_path / "en.xlsx", lang="en", today=TODAY)
     assert result.extra_sheets == ["我的统计", "Orders (2)", "隐藏"]
@@ -246,7 +264,11 @@ def test_staff_sheets_are_carried_as_values_and_renamed_when_their_name_is_taken
     book = read_book(tmp_path / "en.xlsx", other_sheets=True)
     assert book.lang == "en"
     sheets = {s.name: s for s in book.other_sheets}
-    assert sheets["我的统计"].rows[:3] == [["月份", None, None], [None, 3.5, None], [None, None, datetime(2026, 1, 2, 10, 30)]]
+    assert sheets["我的统计"].rows[:3] == [
+        ["月份", None, None],
+        [None, 3.5, None],
+        [None, None, datetime(2026, 1, 2, 10, 30)],
+    ]
     assert len(sheets["我的统计"].rows) == 3  # values only: openpyxl left the formula without one
     assert sheets["Orders (2)"].rows == [["an English sheet of our own"]]
     assert sheets["隐藏"].hidden and sheets["隐藏"].rows == [["秘密"]]
@@ -262,6 +284,7 @@ def test_a_chart_sheet_is_named_as_lost_and_error_cells_keep_their_text(tmp_path
         chart = openpyxl.chart.BarChart()
         chart.add_data(openpyxl.chart.Reference(mine, min_col=1, min_row=1, max_row=2))
         wb.create_chartsheet("图表").add_chart(chart)
+
     edit(path, add)
     with zipfile.ZipFile(path) as zf:  # openpyxl writes no cached value: give the formula its error, as Excel would
         parts = {n: zf.read(n) for n in zf.namelist()}
@@ -341,17 +364,38 @@ def test_extra_header_undoes_the_readers_names():
 
 # --- the fast row writer is xlsxwriter's own output -------------------------------------------
 
+
 def test_rows_written_as_xml_are_what_xlsxwriter_writes_cell_by_cell(tmp_path, monkeypatch):
     """Data, formulas, staff columns of every type, raw values and staff sheets: the bulk XML path
     gives the same file, byte for byte, as writing each cell through xlsxwriter."""
     data = generate_demo(15, seed=9, today=TODAY)
     n = len(data["orders"])
-    values = ["wx", 1.5, 7, date(2026, 1, 2), datetime(2026, 1, 2, 3, 4, 5), True, "a<b & \"c\"", " lead",
-              time(1, 2, 3), timedelta(hours=30), False, "_x0041_", D("2.50"), None]
+    values = [
+        "wx",
+        1.5,
+        7,
+        date(2026, 1, 2),
+        datetime(2026, 1, 2, 3, 4, 5),
+        True,
+        'a<b & "c"',
+        " lead",
+        time(1, 2, 3),
+        timedelta(hours=30),
+        False,
+        "_x0041_",
+        D("2.50"),
+        None,
+    ]
     carry = Carry(
-        {"orders": SheetCarry([ExtraColumn("微信号", (values * 2)[:n]), ExtraColumn(None, [None] * (n - 1) + ["end"])],
-                              {0: {"order_date": "明天"}, 1: {"due_date": 3e6, "salesperson": 5.0}}),
-         "order_lines": SheetCarry([], {0: {"quantity": "十个"}, 1: {"quantity": 2.5}, 2: {"unit_price": date(2026, 1, 1)}})},
+        {
+            "orders": SheetCarry(
+                [ExtraColumn("微信号", (values * 2)[:n]), ExtraColumn(None, [None] * (n - 1) + ["end"])],
+                {0: {"order_date": "明天"}, 1: {"due_date": 3e6, "salesperson": 5.0}},
+            ),
+            "order_lines": SheetCarry(
+                [], {0: {"quantity": "十个"}, 1: {"quantity": 2.5}, 2: {"unit_price": date(2026, 1, 1)}}
+            ),
+        },
         [OtherSheet("我的", [[None, None], ["a", 1.0, None], [None, date(2026, 1, 1), True]], hidden=True)],
     )
     fast = write_book(tmp_path / "fast.xlsx", data, today=TODAY, carry=carry)
@@ -365,16 +409,23 @@ def test_rows_written_as_xml_are_what_xlsxwriter_writes_cell_by_cell(tmp_path, m
 
 # --- the command ------------------------------------------------------------------------------
 
+
 def test_command_regenerates_in_place_and_says_what_it_kept(tmp_path):
     path = demo_book(tmp_path)
-    edit(path, lambda wb: (wb["订单"].cell(1, STAFF, "微信号"), wb["订单"].cell(2, STAFF, "wx"), wb.create_sheet("我的")))
+    edit(
+        path, lambda wb: (wb["订单"].cell(1, STAFF, "微信号"), wb["订单"].cell(2, STAFF, "wx"), wb.create_sheet("我的"))
+    )
     result = CliRunner().invoke(command, [str(path)])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     backup = next(tmp_path.glob("book.*.bak.xlsx"))
-    assert lines == [f"已写入 {path}（原簿已保存为 {backup}）", "设置：订单簿中保存的设置",
-                     "行数：客户 30，产品 60，订单 12，订单明细 30，状态记录 45，发货 10，付款 14，库存变动 73",
-                     "已带过去的员工列（订单）：微信号", "已带过去的员工工作表：我的"]
+    assert lines == [
+        f"已写入 {path}（原簿已保存为 {backup}）",
+        "设置：订单簿中保存的设置",
+        "行数：客户 30，产品 60，订单 12，订单明细 30，状态记录 45，发货 10，付款 14，库存变动 73",
+        "已带过去的员工列（订单）：微信号",
+        "已带过去的员工工作表：我的",
+    ]
     assert len(list(tmp_path.glob("book.*.bak.xlsx"))) == 1
 
 
@@ -383,9 +434,11 @@ def test_command_with_output_and_english(tmp_path):
     result = CliRunner().invoke(command, [str(path), "-o", str(tmp_path / "en.xlsx"), "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
-        f"wrote {tmp_path / 'en.xlsx'}", "settings: the settings stored in the book",
+        f"wrote {tmp_path / 'en.xlsx'}",
+        "settings: the settings stored in the book",
         "rows: Customers 30, Products 60, Orders 12, Order lines 30, Status log 45, Shipments 10, Payments 14, "
-        "Stock movements 73"]
+        "Stock movements 73",
+    ]
     assert read_book(tmp_path / "en.xlsx").lang == "en"
     assert list(tmp_path.glob("*.bak.xlsx")) == []
 

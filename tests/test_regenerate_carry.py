@@ -139,8 +139,12 @@ def staff_edits(wb) -> None:
 def long_text(parts: dict[str, bytes]) -> None:
     name = sheet_part(parts, "待补".encode())
     cell = f"{S2}4".encode()
-    parts[name] = re.sub(rb'<c r="%s"[^>]*>.*?</c>' % cell, b'<c r="%s" t="inlineStr"><is><t>' % cell + b"y" * LONG + b"</t></is></c>",
-                         parts[name], flags=re.S)
+    parts[name] = re.sub(
+        rb'<c r="%s"[^>]*>.*?</c>' % cell,
+        b'<c r="%s" t="inlineStr"><is><t>' % cell + b"y" * LONG + b"</t></is></c>",
+        parts[name],
+        flags=re.S,
+    )
 
 
 def staff_book(folder: Path, name: str = "book.xlsx") -> Path:
@@ -159,11 +163,18 @@ def make_xlsm(src: Path, dst: Path, vba: bytes) -> Path:
         ct = ct.replace("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml", MACRO_MAIN)
         ct = ct.replace("<Default ", f'<Default Extension="bin" ContentType="{VBA_TYPE}"/><Default ', 1)
         parts["[Content_Types].xml"] = ct.encode()
-        rels = parts["xl/_rels/workbook.xml.rels"].decode().replace(
-            "</Relationships>", '<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/office/2006/relationships/'
-                                'vbaProject" Target="vbaProject.bin"/></Relationships>')
+        rels = (
+            parts["xl/_rels/workbook.xml.rels"]
+            .decode()
+            .replace(
+                "</Relationships>",
+                '<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/office/2006/relationships/'
+                'vbaProject" Target="vbaProject.bin"/></Relationships>',
+            )
+        )
         parts["xl/_rels/workbook.xml.rels"] = rels.encode()
         parts["xl/vbaProject.bin"] = vba
+
     patch_parts(dst, add)
     return dst
 
@@ -184,7 +195,11 @@ def check_carried(path: Path, *, saved_by_libreoffice: bool = False) -> None:
     assert (marked.fill.fill_type, marked.fill.fgColor.rgb) == ("solid", "FFFFFF00")
     assert (marked.font.b, marked.font.color.rgb) == (True, "FFFF0000")
     assert marked.protection.locked is False  # the template's own format under the marker
-    assert [orders[f"{S1}{r}"].value for r in range(1, 12)] == ["佣金", *(f"={TOTAL}{r}*0.05" for r in range(2, 11)), None]
+    assert [orders[f"{S1}{r}"].value for r in range(1, 12)] == [
+        "佣金",
+        *(f"={TOTAL}{r}*0.05" for r in range(2, 11)),
+        None,
+    ]
     assert orders[f"{S1}3"].fill.fgColor.rgb == "FFFFC000" and orders[f"{S1}3"].protection.locked is False
     assert orders[f"{NOTES}2"].value == '="加急"&"单"'
     typed = orders[f"{ORDER_DATE}5"]
@@ -201,6 +216,7 @@ def check_carried(path: Path, *, saved_by_libreoffice: bool = False) -> None:
 
 
 # --- the staff-edited book ----------------------------------------------------------------------
+
 
 def test_without_accept_loss_the_book_is_refused_with_what_would_be_lost_and_left_as_it_was(tmp_path):
     path = staff_book(tmp_path)
@@ -251,6 +267,7 @@ def test_a_book_saved_by_libreoffice_keeps_the_same(tmp_path):
 
 # --- formulas -----------------------------------------------------------------------------------
 
+
 def test_shared_formulas_as_excel_writes_them_are_expanded(tmp_path):
     """Excel stores a column filled down as one shared formula and "the same" in the other cells."""
     path = demo_book(tmp_path)
@@ -260,12 +277,24 @@ def test_shared_formulas_as_excel_writes_them_are_expanded(tmp_path):
     def share(parts):
         name = sheet_part(parts, b'<c r="%s5"' % s1)
         body = parts[name]
-        body = re.sub(rb'<c r="%s1"[^>]*>.*?</c>' % s1, b'<c r="%s1" t="inlineStr"><is><t>\xe4\xbd\xa3\xe9\x87\x91</t></is></c>' % s1, body)
-        body = re.sub(rb'<c r="%s2"[^>]*>.*?</c>' % s1,
-                      b'<c r="%s2"><f t="shared" ref="%s2:%s5" si="0">%s2*0.05</f><v>1.5</v></c>' % (s1, s1, s1, total), body)
+        body = re.sub(
+            rb'<c r="%s1"[^>]*>.*?</c>' % s1,
+            b'<c r="%s1" t="inlineStr"><is><t>\xe4\xbd\xa3\xe9\x87\x91</t></is></c>' % s1,
+            body,
+        )
+        body = re.sub(
+            rb'<c r="%s2"[^>]*>.*?</c>' % s1,
+            b'<c r="%s2"><f t="shared" ref="%s2:%s5" si="0">%s2*0.05</f><v>1.5</v></c>' % (s1, s1, s1, total),
+            body,
+        )
         for r in (3, 4, 5):
-            body = re.sub(rb'<c r="%s%d"[^>]*>.*?</c>' % (s1, r), b'<c r="%s%d"><f t="shared" si="0"/><v>2</v></c>' % (s1, r), body)
+            body = re.sub(
+                rb'<c r="%s%d"[^>]*>.*?</c>' % (s1, r),
+                b'<c r="%s%d"><f t="shared" si="0"/><v>2</v></c>' % (s1, r),
+                body,
+            )
         parts[name] = body
+
     patch_parts(path, share)
     result = regenerate(path, today=TODAY)
     assert result.lost == [] and result.kept["formulas"] == 4
@@ -294,6 +323,7 @@ def test_formulas_follow_their_cells_when_columns_rows_and_sheet_names_change(tm
         mine["A2"] = f"=订单!{S2}3"
         mine["A3"] = "=Orders!A1*2"
         wb.defined_names["佣金率"] = openpyxl.workbook.defined_name.DefinedName("佣金率", attr_text="Orders!$A$1")
+
     edit(path, rearrange)
     result = regenerate(path, output=tmp_path / "en.xlsx", lang="en", today=TODAY)
     assert result.lost == []
@@ -315,12 +345,14 @@ def test_a_formula_pointing_at_a_cell_that_is_not_kept_is_named(tmp_path):
         orders.insert_rows(1)
         orders["A1"] = "2026 年订单"
         wb.create_sheet("我的")["A1"] = "=订单!A1"  # the title, which the template does not keep
+
     edit(path, title)
     with pytest.raises(WouldLoseError) as refused:
         regenerate(path, today=TODAY)
     assert [str(loss) for loss in refused.value.lost] == [
         "我的!A1: a formula (=订单!A1) referring to a cell the new book does not have, or to another workbook; "
-        "its value is kept"]
+        "its value is kept"
+    ]
 
 
 def test_shift_and_remap():
@@ -340,6 +372,7 @@ def test_shift_and_remap():
 
 # --- what cannot be carried is named ------------------------------------------------------------
 
+
 def test_tables_validation_formatting_merges_and_protection_staff_added_are_named(tmp_path):
     path = demo_book(tmp_path)
 
@@ -352,25 +385,32 @@ def test_tables_validation_formatting_merges_and_protection_staff_added_are_name
         rule = DataValidation(type="list", formula1='"是,否"')
         rule.add("C2:C10")
         mine.add_data_validation(rule)
-        mine.conditional_formatting.add("B2:B4", openpyxl.formatting.rule.CellIsRule(
-            operator="greaterThan", formula=["2"], fill=PatternFill("solid", fgColor="FFC7CE")))
+        mine.conditional_formatting.add(
+            "B2:B4",
+            openpyxl.formatting.rule.CellIsRule(
+                operator="greaterThan", formula=["2"], fill=PatternFill("solid", fgColor="FFC7CE")
+            ),
+        )
         mine.protection.sheet = True
         orders = wb["订单"]
         orders.merge_cells(f"{NOTES}2:{NOTES}3")
         staff_rule = DataValidation(type="whole")
         staff_rule.add(f"{S1}2:{S1}100")
         orders.add_data_validation(staff_rule)
+
     edit(path, add)
     with pytest.raises(WouldLoseError) as refused:
         regenerate(path, today=TODAY)
-    assert sorted(str(loss) for loss in refused.value.lost) == sorted([
-        "台账!A1:B4: table (ListObject) 台账表: its cells are kept as plain cells",
-        "台账!C2:C10: data validation (list) staff added",
-        "台账!B2:B4: conditional formatting (cellIs) staff added",
-        "台账: the sheet's protection",
-        f"订单!{NOTES}2:{NOTES}3: merged cells (the value stays in the first cell)",
-        f"订单!{S1}2:{S1}100: data validation (whole) staff added",
-    ])
+    assert sorted(str(loss) for loss in refused.value.lost) == sorted(
+        [
+            "台账!A1:B4: table (ListObject) 台账表: its cells are kept as plain cells",
+            "台账!C2:C10: data validation (list) staff added",
+            "台账!B2:B4: conditional formatting (cellIs) staff added",
+            "台账: the sheet's protection",
+            f"订单!{NOTES}2:{NOTES}3: merged cells (the value stays in the first cell)",
+            f"订单!{S1}2:{S1}100: data validation (whole) staff added",
+        ]
+    )
 
 
 def test_pictures_pivot_tables_threaded_comments_and_things_on_the_template_sheets_are_named(tmp_path):
@@ -378,46 +418,62 @@ def test_pictures_pivot_tables_threaded_comments_and_things_on_the_template_shee
 
     def add(wb):
         chart = BarChart()
-        chart.add_data(Reference(wb["订单"], min_col=ORDERS.col("total") + 1, min_row=1, max_row=5), titles_from_data=True)
+        chart.add_data(
+            Reference(wb["订单"], min_col=ORDERS.col("total") + 1, min_row=1, max_row=5), titles_from_data=True
+        )
         wb["订单"].add_chart(chart, "P3")  # on a data sheet
         wb["概览"]["H2"].comment = Comment("本月目标", "王经理")  # on the dashboard, which is rebuilt
         wb.create_sheet("透视")["A1"] = "透视表的源数据"
         wb["客户"]["M2"] = "见讨论"
+
     edit(path, add)
 
     def parts_excel_writes(parts):
         types = parts["[Content_Types].xml"].decode()
         staff = sheet_part(parts, "透视表的源数据".encode())
         customers = sheet_part(parts, "见讨论".encode())
-        for sheet, rel, target in ((staff, "pivotTable", "../pivotTables/pivotTable1.xml"),
-                                   (customers, "threadedComment", "../threadedComments/threadedComment1.xml")):
+        for sheet, rel, target in (
+            (staff, "pivotTable", "../pivotTables/pivotTable1.xml"),
+            (customers, "threadedComment", "../threadedComments/threadedComment1.xml"),
+        ):
             folder, name = sheet.rsplit("/", 1)
             rels = f"{folder}/_rels/{name}.rels"
-            body = parts.get(rels, b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                                   b'</Relationships>').decode()
-            kind = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/pivotTable" if rel == "pivotTable"
-                    else "http://schemas.microsoft.com/office/2017/10/relationships/threadedComment")
-            parts[rels] = body.replace("</Relationships>", f'<Relationship Id="rIdX{rel}" Type="{kind}" '
-                                                           f'Target="{target}"/></Relationships>').encode()
+            body = parts.get(
+                rels,
+                b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>',
+            ).decode()
+            kind = (
+                "http://schemas.openxmlformats.org/officeDocument/2006/relationships/pivotTable"
+                if rel == "pivotTable"
+                else "http://schemas.microsoft.com/office/2017/10/relationships/threadedComment"
+            )
+            parts[rels] = body.replace(
+                "</Relationships>", f'<Relationship Id="rIdX{rel}" Type="{kind}" Target="{target}"/></Relationships>'
+            ).encode()
         parts["xl/pivotTables/pivotTable1.xml"] = (
             '<pivotTableDefinition xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" name="数据透视表1" '
             'cacheId="1"><location ref="A3:C20" firstHeaderRow="1" firstDataRow="1" firstDataCol="1"/>'
-            '</pivotTableDefinition>').encode()
+            "</pivotTableDefinition>"
+        ).encode()
         parts["xl/threadedComments/threadedComment1.xml"] = (
             '<ThreadedComments xmlns="http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments">'
             '<threadedComment ref="M2" id="{1}" personId="{2}"><text>见讨论</text></threadedComment>'
             '<threadedComment ref="M2" id="{3}" personId="{2}" parentId="{1}"><text>好的</text></threadedComment>'
-            '</ThreadedComments>').encode()
+            "</ThreadedComments>"
+        ).encode()
         parts["[Content_Types].xml"] = types.encode()
+
     patch_parts(path, parts_excel_writes)
     with pytest.raises(WouldLoseError) as refused:
         regenerate(path, today=TODAY)
-    assert sorted(str(loss) for loss in refused.value.lost) == sorted([
-        "订单!P3: a bar chart",
-        "概览: comments on a sheet the template rebuilds",
-        "透视!A3:C20: pivot table 数据透视表1",
-        "客户!M2: threaded comments (their first text is kept as a plain comment; replies and the thread are not)",
-    ])
+    assert sorted(str(loss) for loss in refused.value.lost) == sorted(
+        [
+            "订单!P3: a bar chart",
+            "概览: comments on a sheet the template rebuilds",
+            "透视!A3:C20: pivot table 数据透视表1",
+            "客户!M2: threaded comments (their first text is kept as a plain comment; replies and the thread are not)",
+        ]
+    )
 
 
 def test_the_command_refuses_with_the_list_and_accept_loss_rebuilds_and_lists_it(tmp_path):
@@ -447,6 +503,7 @@ def test_the_command_refuses_with_the_list_and_accept_loss_rebuilds_and_lists_it
 
 # --- macros -------------------------------------------------------------------------------------
 
+
 def test_an_xlsm_keeps_its_vba_project_and_stays_macro_enabled(tmp_path):
     vba = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 8  # any bytes: xlsxwriter copies the part
     path = make_xlsm(demo_book(tmp_path), tmp_path / "book.xlsm", vba)
@@ -469,7 +526,8 @@ def test_an_xlsm_keeps_its_vba_project_and_stays_macro_enabled(tmp_path):
     with pytest.raises(WouldLoseError) as refused:
         regenerate(path, output=tmp_path / "plain.xlsx", today=TODAY)
     assert [str(loss) for loss in refused.value.lost] == [
-        "workbook: the macros (VBA project): plain.xlsx is an .xlsx, which cannot hold them; write to an .xlsm to keep them"]
+        "workbook: the macros (VBA project): plain.xlsx is an .xlsx, which cannot hold them; write to an .xlsm to keep them"
+    ]
     assert not (tmp_path / "plain.xlsx").exists()
 
 
@@ -482,6 +540,7 @@ def test_an_xlsm_target_without_macros_to_keep_is_refused(tmp_path):
 
 # --- dates before 1 March 1900 ------------------------------------------------------------------
 
+
 def test_dates_before_march_1900_are_not_shifted_a_day(tmp_path):
     path = demo_book(tmp_path)
 
@@ -492,6 +551,7 @@ def test_dates_before_march_1900_are_not_shifted_a_day(tmp_path):
         orders[f"{DUE}3"].number_format = "yyyy-mm-dd"
         orders[f"{S1}1"], orders[f"{S1}2"] = "旧日期", date(1900, 1, 1)
         orders[f"{S1}2"].number_format = "yyyy-mm-dd"
+
     edit(path, early)
     before = read_book(path)
     regenerate(path, today=TODAY)
@@ -505,30 +565,55 @@ def test_dates_before_march_1900_are_not_shifted_a_day(tmp_path):
 
 # --- the two row writers ------------------------------------------------------------------------
 
+
 def test_decor_written_as_xml_is_what_xlsxwriter_writes_cell_by_cell(tmp_path, monkeypatch):
     data = generate_demo(6, seed=3, today=TODAY)
     n = len(data["orders"])
     look = Look(bold=True, color="#FF0000", fill="#FFFF00")
-    whole = Look(italic=True, num_format="0.00%", align="center", wrap=True, font_size=14,
-                 borders=(Border(1, "#000000"), None, Border(2), None))
+    whole = Look(
+        italic=True,
+        num_format="0.00%",
+        align="center",
+        wrap=True,
+        font_size=14,
+        borders=(Border(1, "#000000"), None, Border(2), None),
+    )
     s1, s2, notes = len(ORDERS.columns), len(ORDERS.columns) + 1, ORDERS.col("notes")  # 0-based: the staff's, 备注
     orders = SheetCarry(
         [ExtraColumn("佣金", [1.5] * n), ExtraColumn("备注", ["a", None, date(2026, 1, 2)] + [None] * (n - 3))],
         {0: {"order_date": "明天"}},
-        Decor(cells={(1, s1): Formula(f"{TOTAL}2*0.05", 12.5), (2, s1): Formula(f"{TOTAL}3>0", True),
-                     (3, s1): Formula("1/0", "#DIV/0!"), (4, s1): Formula('"a"&"<b>"', "a<b>"),
-                     (5, s1): Formula(f"SUM({TOTAL}2:{TOTAL}3*2)", "", array=f"{S1}6"),
-                     (1, notes): Formula('"加急"&"单"', "加急单"), (2, s2): Serial(15), (3, 4): "1900-01-15"},
-              looks={(1, 1): look, (1, 3): look, (2, 2): look, (3, s2): look, (1, s1): look, (6, 5): look},
-              comments={(1, 1): Note("大客户", "王经理"), (0, s1): Note("staff column")},
-              links={(1, s2): Link("mailto:a@example.com"), (2, 0): Link(None, "'客户'!A1", "go")}),
+        Decor(
+            cells={
+                (1, s1): Formula(f"{TOTAL}2*0.05", 12.5),
+                (2, s1): Formula(f"{TOTAL}3>0", True),
+                (3, s1): Formula("1/0", "#DIV/0!"),
+                (4, s1): Formula('"a"&"<b>"', "a<b>"),
+                (5, s1): Formula(f"SUM({TOTAL}2:{TOTAL}3*2)", "", array=f"{S1}6"),
+                (1, notes): Formula('"加急"&"单"', "加急单"),
+                (2, s2): Serial(15),
+                (3, 4): "1900-01-15",
+            },
+            looks={(1, 1): look, (1, 3): look, (2, 2): look, (3, s2): look, (1, s1): look, (6, 5): look},
+            comments={(1, 1): Note("大客户", "王经理"), (0, s1): Note("staff column")},
+            links={(1, s2): Link("mailto:a@example.com"), (2, 0): Link(None, "'客户'!A1", "go")},
+        ),
     )
-    mine = StaffSheet("我的", [["月份", 3.5], [None, "x", None], [" a ", datetime(2026, 1, 2, 3, 4)]], source="我的",
-                      decor=Decor(cells={(1, 0): Formula("B1*2", 7.0), (4, 2): Formula("A1", "月份")},
-                                  looks={(0, 0): whole, (2, 1): look, (5, 5): whole}, merged=[(1, 1, 1, 2)],
-                                  widths={0: (20.7109375, False), 3: (None, True)}, freeze=(1, 0), autofilter=(0, 0, 2, 1),
-                                  comments={(0, 1): Note("金额")}, links={(2, 0): Link("https://example.com/a b")},
-                                  tab_color="#00B050"))
+    mine = StaffSheet(
+        "我的",
+        [["月份", 3.5], [None, "x", None], [" a ", datetime(2026, 1, 2, 3, 4)]],
+        source="我的",
+        decor=Decor(
+            cells={(1, 0): Formula("B1*2", 7.0), (4, 2): Formula("A1", "月份")},
+            looks={(0, 0): whole, (2, 1): look, (5, 5): whole},
+            merged=[(1, 1, 1, 2)],
+            widths={0: (20.7109375, False), 3: (None, True)},
+            freeze=(1, 0),
+            autofilter=(0, 0, 2, 1),
+            comments={(0, 1): Note("金额")},
+            links={(2, 0): Link("https://example.com/a b")},
+            tab_color="#00B050",
+        ),
+    )
     carry = Carry({"orders": orders}, [mine, OtherSheet("平", [["v"]])])
     fast = write_book(tmp_path / "fast.xlsx", data, today=TODAY, carry=carry)
     monkeypatch.setattr(BulkSheet, "bulk_ready", lambda self: False)
@@ -540,7 +625,10 @@ def test_decor_written_as_xml_is_what_xlsxwriter_writes_cell_by_cell(tmp_path, m
     wb = openpyxl.load_workbook(fast)
     ws = wb["订单"]
     assert (ws[f"{S1}2"].value, ws[f"{S1}6"].value.text, ws[f"{NOTES}2"].value) == (
-        f"={TOTAL}2*0.05", f"=SUM({TOTAL}2:{TOTAL}3*2)", '="加急"&"单"')
+        f"={TOTAL}2*0.05",
+        f"=SUM({TOTAL}2:{TOTAL}3*2)",
+        '="加急"&"单"',
+    )
     assert (ws["B2"].font.b, ws["B2"].fill.fgColor.rgb, ws["B2"].comment.author) == (True, "FFFFFF00", "王经理")
     assert ws["F7"].fill.fgColor.rgb == "FFFFFF00" and ws["F7"].value is not None  # a formula cell's own value kept
     assert wb["我的"]["A1"].font.sz == 14 and wb["我的"].freeze_panes == "A2"

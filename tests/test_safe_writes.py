@@ -52,8 +52,12 @@ def _writes_a_book(call: ast.Call) -> bool:
 
 def _in_memory(call: ast.Call) -> bool:
     """``Workbook(buffer, {…, "in_memory": True})``: bytes in memory, no file written."""
-    return any(isinstance(k, ast.Constant) and k.value == "in_memory" and isinstance(v, ast.Constant) and v.value is True
-               for a in call.args[1:2] if isinstance(a, ast.Dict) for k, v in zip(a.keys, a.values))
+    return any(
+        isinstance(k, ast.Constant) and k.value == "in_memory" and isinstance(v, ast.Constant) and v.value is True
+        for a in call.args[1:2]
+        if isinstance(a, ast.Dict)
+        for k, v in zip(a.keys, a.values)
+    )
 
 
 def _book_writes() -> list[tuple[str, bool]]:
@@ -68,7 +72,9 @@ def _book_writes() -> list[tuple[str, bool]]:
             up, inside, function = node, False, None
             while up in parents:
                 up = parents[up]
-                if isinstance(up, ast.With) and any("atomic_path" in ast.unparse(item.context_expr) for item in up.items):
+                if isinstance(up, ast.With) and any(
+                    "atomic_path" in ast.unparse(item.context_expr) for item in up.items
+                ):
                     inside = True
                 if isinstance(up, (ast.FunctionDef, ast.AsyncFunctionDef)) and function is None:
                     function = up.name
@@ -88,7 +94,9 @@ def test_every_book_writer_writes_through_atomic_path():
 def test_every_xlsxwriter_workbook_is_made_by_outputs_xlsx_workbook():
     """One place creates xlsxwriter workbooks (tagged, scratch files beside the target, errors as one
     line): every other writer asks ``outputs.xlsx_workbook`` for one."""
-    made = [w for w, _ in _book_writes() if (" Workbook(" in w or " xlsxwriter.Workbook(" in w) and "in_memory" not in w]
+    made = [
+        w for w, _ in _book_writes() if (" Workbook(" in w or " xlsxwriter.Workbook(" in w) and "in_memory" not in w
+    ]
     assert [w.split(":")[0] for w in made] == ["workbook_tools/outputs.py"]
 
 
@@ -176,8 +184,10 @@ def test_the_old_files_mode_is_kept_and_a_new_file_gets_the_umask_mode(tmp_path,
 
 
 def test_the_umask_is_read_without_changing_it():
-    script = ("import os; os.umask(0o027); from workbook_tools.safe_io import current_umask; "
-              "print(oct(current_umask())); print(oct(os.umask(0o027)))")
+    script = (
+        "import os; os.umask(0o027); from workbook_tools.safe_io import current_umask; "
+        "print(oct(current_umask())); print(oct(os.umask(0o027)))"
+    )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["0o27", "0o27"]
 
@@ -217,15 +227,20 @@ def test_xlsxwriter_scratch_files_stay_beside_the_target_never_in_tmpdir(tmp_pat
 
 def test_stale_temporary_files_of_killed_runs_are_removed_on_the_next_write(tmp_path):
     host = safe_io._HOST
-    dead = 2 ** 22 + 12345  # above the kernel's pid_max: no such process
-    stale = [f".book.xlsx.{dead}-{host}-abc123.tmp", f".book.xlsx.{dead}-{host}-abc123.d.tmp",
-             ".book.xlsx.k2j4h5g6.tmp",  # an earlier version's, without a pid: stale by age
-             f".book.20261130-214624.bak.xlsx.{dead}-{host}-o5b2zx.tmp"]  # a backup a kill cut short
-    kept = [f".book.xlsx.{os.getpid()}-{host}-zzz999.tmp",  # a live process: ours, writing
-            ".book.xlsx.a1b2c3d4.tmp",  # without a pid and fresh
-            f".other.xlsx.{dead}-{host}-abc123.tmp",  # another target's
-            f".other.20261130-214624.bak.xlsx.{dead}-{host}-o5b2zx.tmp",  # another target's backup's
-            f".book.xlsx.{dead}-ffff-abc123.tmp" if host != "ffff" else f".book.xlsx.{dead}-fffe-abc123.tmp"]  # another host's
+    dead = 2**22 + 12345  # above the kernel's pid_max: no such process
+    stale = [
+        f".book.xlsx.{dead}-{host}-abc123.tmp",
+        f".book.xlsx.{dead}-{host}-abc123.d.tmp",
+        ".book.xlsx.k2j4h5g6.tmp",  # an earlier version's, without a pid: stale by age
+        f".book.20261130-214624.bak.xlsx.{dead}-{host}-o5b2zx.tmp",
+    ]  # a backup a kill cut short
+    kept = [
+        f".book.xlsx.{os.getpid()}-{host}-zzz999.tmp",  # a live process: ours, writing
+        ".book.xlsx.a1b2c3d4.tmp",  # without a pid and fresh
+        f".other.xlsx.{dead}-{host}-abc123.tmp",  # another target's
+        f".other.20261130-214624.bak.xlsx.{dead}-{host}-o5b2zx.tmp",  # another target's backup's
+        f".book.xlsx.{dead}-ffff-abc123.tmp" if host != "ffff" else f".book.xlsx.{dead}-fffe-abc123.tmp",
+    ]  # another host's
     for name in stale + kept:
         (tmp_path / name).write_bytes(b"half a book")
     (tmp_path / stale[1]).unlink()
@@ -258,6 +273,7 @@ def _limited(limit: int):
     def apply():  # in the child: writes past the limit fail with EFBIG instead of killing it
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
     return apply
 
 
@@ -276,9 +292,15 @@ def test_a_full_disk_is_one_line_exit_2_and_the_old_file_intact(tmp_path, case):
         args = ["regenerate", str(old)]
     before = old.read_bytes()
     names_before = sorted(p.name for p in tmp_path.iterdir())
-    child = subprocess.run([sys.executable, "-m", "workbook_tools.cli", *args], capture_output=True, text=True,
-                           preexec_fn=_limited(_DISK_FULL_LIMIT), cwd=tmp_path, timeout=120,
-                           env={**os.environ, "LANG": "en_US.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""})
+    child = subprocess.run(
+        [sys.executable, "-m", "workbook_tools.cli", *args],
+        capture_output=True,
+        text=True,
+        preexec_fn=_limited(_DISK_FULL_LIMIT),
+        cwd=tmp_path,
+        timeout=120,
+        env={**os.environ, "LANG": "en_US.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""},
+    )
     assert child.returncode == 2, child.stderr
     # one line naming the file that could not be written (in place: the backup, made first)
     assert child.stderr.count("\n") == 1 and child.stderr.startswith(f"orderbook: {tmp_path}/book.")
@@ -330,8 +352,9 @@ def test_killing_a_write_in_the_middle_leaves_the_old_book_intact(tmp_path):
     scratch = tmp_path / "scratch"  # xlsxwriter's own temporary files, so a kill leaves none in /tmp
     scratch.mkdir()
     env = {**os.environ, "TMPDIR": str(scratch)}
-    child = subprocess.Popen([sys.executable, "-c", _WRITER, str(book)], env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    child = subprocess.Popen(
+        [sys.executable, "-c", _WRITER, str(book)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     try:
         grown, deadline, last = None, time.monotonic() + 120, -1
         while time.monotonic() < deadline and child.poll() is None:

@@ -35,7 +35,12 @@ def test_choice_columns_name_existing_lists_and_refs_point_at_unique_keys():
 
 
 def test_id_like_columns_are_text():
-    for sheet, key in [("customers", "phone"), ("orders", "order_no"), ("shipments", "tracking_no"),
-                       ("customers", "tax_id"), ("payments", "reference")]:
+    for sheet, key in [
+        ("customers", "phone"),
+        ("orders", "order_no"),
+        ("shipments", "tracking_no"),
+        ("customers", "tax_id"),
+        ("payments", "reference"),
+    ]:
         col = next(s for s in SHEETS if s.key == sheet).column(key)
         assert col.number_format == "@"

@@ -83,8 +83,11 @@ def test_a_book_stores_the_settings_it_was_made_with(own_book):
     assert read_stored(own_book) == OWN
     with Package(own_book) as pkg:
         props = read_properties(pkg)
-    assert json.loads(props[PROPERTY]) == {"company_name": "宁波海川文具", "currency_symbol": "$",
-                                           "patterns": {"order_no": r"^NB-\d{6}$"}}
+    assert json.loads(props[PROPERTY]) == {
+        "company_name": "宁波海川文具",
+        "currency_symbol": "$",
+        "patterns": {"order_no": r"^NB-\d{6}$"},
+    }
 
 
 def test_the_template_stores_the_defaults():
@@ -95,8 +98,13 @@ def test_the_template_stores_the_defaults():
 
 def test_long_settings_are_split_into_parts_excel_keeps():
     config = load_config(NORTHWIND_CONFIG)
-    config = assign(config, ['company_name=北方 🐘 Traders   of   the   North' * 4, "bank.memo=" + json.dumps(
-        ["摘要 说明"] * 30, ensure_ascii=False)])
+    config = assign(
+        config,
+        [
+            "company_name=北方 🐘 Traders   of   the   North" * 4,
+            "bank.memo=" + json.dumps(["摘要 说明"] * 30, ensure_ascii=False),
+        ],
+    )
     props = settings_properties(config)
     assert len(props) > 3 and list(props)[:2] == [PROPERTY, f"{PROPERTY}.2"]
     for text in props.values():
@@ -109,16 +117,24 @@ def test_long_settings_are_split_into_parts_excel_keeps():
 
 def test_config_set_changes_only_the_settings_stored_in_the_book(book):
     before = parts_of(book)
-    result = run("config", "set", book, "currency_symbol=€", "thresholds.overdue_grace_days=5",
-                 "lists.payment_methods=[\"对公转账\", \"现金\"]")
+    result = run(
+        "config",
+        "set",
+        book,
+        "currency_symbol=€",
+        "thresholds.overdue_grace_days=5",
+        'lists.payment_methods=["对公转账", "现金"]',
+    )
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[:2] == ['currency_symbol: "$" → "€"',
-                                              "thresholds.overdue_grace_days: 3 → 5"]
+    assert result.output.splitlines()[:2] == ['currency_symbol: "$" → "€"', "thresholds.overdue_grace_days: 3 → 5"]
     after = parts_of(book)
     assert {n for n in after if after[n] != before.get(n)} == {"docProps/custom.xml"}
     stored = read_stored(book)
     assert (stored.currency_symbol, stored.thresholds.overdue_grace_days, stored.lists.payment_methods) == (
-        "€", 5, ["对公转账", "现金"])
+        "€",
+        5,
+        ["对公转账", "现金"],
+    )
     assert stored.patterns == OWN.patterns and stored.company_name == OWN.company_name
     shown = run("config", "show", book)
     assert shown.output.splitlines()[0] == "# settings: the settings stored in the book"
@@ -134,10 +150,12 @@ def load_config_text(text: str) -> Config:
 
 def test_config_set_refuses_what_it_cannot_do_in_one_line(book, tmp_path):
     before = book.read_bytes()
-    for args, words in [(["nope=1"], "nope: no such setting"),
-                        (["thresholds.overdue_grace_days=-1"], "greater than or equal to 0"),
-                        (["patterns.sku=(?<=P)\\d+"], "lookbehind"),
-                        (["currency_symbol"], "write key=value")]:
+    for args, words in [
+        (["nope=1"], "nope: no such setting"),
+        (["thresholds.overdue_grace_days=-1"], "greater than or equal to 0"),
+        (["patterns.sku=(?<=P)\\d+"], "lookbehind"),
+        (["currency_symbol"], "write key=value"),
+    ]:
         result = run("config", "set", book, *args)
         assert result.exit_code == 2 and len(result.output.splitlines()) == 1 and words in result.output, result.output
     assert book.read_bytes() == before
@@ -220,16 +238,21 @@ def test_every_command_reports_the_settings_it_used(book, tmp_path, monkeypatch)
     assert report["files"][0]["settings"] == "the settings stored in the book"
     option = toml(tmp_path / "option.toml", "命令行的设置")
     assert run("validate", book, "--config", option, "--today", TODAY).output.splitlines()[-1] == (
-        f"设置：--config {option}")
+        f"设置：--config {option}"
+    )
     env = run("validate", book, "--today", TODAY, env={ENV: str(option)})
     assert env.output.splitlines()[-1] == f"设置：环境变量 ORDERBOOK_CONFIG：{option}"
-    for args in (["reconcile", book, "-o", tmp_path / "r.xlsx", "--today", TODAY],
-                 ["summary", book, "--month", "2026-10", "-o", tmp_path / "s.xlsx", "--today", TODAY],
-                 ["customers", book, "-o", tmp_path / "c.xlsx", "--today", TODAY],
-                 ["export", book, "--to", f"sqlite:///{tmp_path / 'db.sqlite'}"]):
+    for args in (
+        ["reconcile", book, "-o", tmp_path / "r.xlsx", "--today", TODAY],
+        ["summary", book, "--month", "2026-10", "-o", tmp_path / "s.xlsx", "--today", TODAY],
+        ["customers", book, "-o", tmp_path / "c.xlsx", "--today", TODAY],
+        ["export", book, "--to", f"sqlite:///{tmp_path / 'db.sqlite'}"],
+    ):
         result = run(*args)
         assert result.exit_code in (0, 1), result.output
-        assert {"设置：订单簿中保存的设置", "settings: the settings stored in the book"} & set(result.output.splitlines())
+        assert {"设置：订单簿中保存的设置", "settings: the settings stored in the book"} & set(
+            result.output.splitlines()
+        )
 
 
 def test_a_plain_validate_uses_the_books_settings(book):
@@ -237,16 +260,25 @@ def test_a_plain_validate_uses_the_books_settings(book):
     assert run("validate", book, "--today", TODAY).exit_code == 0
     defaults = book.with_name("defaults.toml")
     defaults.write_text("", encoding="utf-8")
-    result = run("validate", book, "--today", TODAY, "--config", defaults, "--format", "json", "--out",
-                 book.parent)
+    result = run("validate", book, "--today", TODAY, "--config", defaults, "--format", "json", "--out", book.parent)
     assert result.exit_code == 1
     report = json.loads((book.parent / "validation_report.json").read_text(encoding="utf-8"))
     assert [f["code"] for f in report["files"][0]["findings"]].count("bad-format") >= 30
 
 
 def test_the_summary_shows_the_books_company_and_currency(book, tmp_path):
-    result = run("summary", book, "--month", "2026-10", "-o", tmp_path / "s.xlsx", "--json", tmp_path / "s.json",
-                 "--today", TODAY)
+    result = run(
+        "summary",
+        book,
+        "--month",
+        "2026-10",
+        "-o",
+        tmp_path / "s.xlsx",
+        "--json",
+        tmp_path / "s.json",
+        "--today",
+        TODAY,
+    )
     assert result.exit_code == 0, result.output
     assert "$" in result.output and "¥" not in result.output
 
@@ -280,11 +312,16 @@ def test_northwind_imported_with_its_settings_validates_clean_without_them(tmp_p
     target = tmp_path / "nw.xlsx"
     if existing:
         write_book(target, None)
-    result = run("import", northwind_folder(tmp_path), "--into", target, "--mapping", NORTHWIND_MAPPING,
-                 "--today", TODAY)
+    result = run(
+        "import", northwind_folder(tmp_path), "--into", target, "--mapping", NORTHWIND_MAPPING, "--today", TODAY
+    )
     assert result.exit_code == 0, result.output
     # the messages speak the book's language: the template's Chinese, or Northwind's English for a new book
-    said = f"设置：导入映射的设置 {NORTHWIND_CONFIG}" if existing else f"settings: the import mapping's config {NORTHWIND_CONFIG}"
+    said = (
+        f"设置：导入映射的设置 {NORTHWIND_CONFIG}"
+        if existing
+        else f"settings: the import mapping's config {NORTHWIND_CONFIG}"
+    )
     assert said in result.output.splitlines()
     assert read_stored(target) == load_config(NORTHWIND_CONFIG)
     plain = run("validate", target, "--today", TODAY)

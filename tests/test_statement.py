@@ -27,8 +27,10 @@ from workbook_tools.statement.texts import goods_summary
 from workbook_tools.template import write_book
 
 TODAY = date(2026, 11, 27)
-BANK = Config(company_name="杭州明远办公用品有限公司",
-              bank_account=BankAccount(bank="中国工商银行杭州文三路支行", account_no="1202021209000123456"))
+BANK = Config(
+    company_name="杭州明远办公用品有限公司",
+    bank_account=BankAccount(bank="中国工商银行杭州文三路支行", account_no="1202021209000123456"),
+)
 
 
 def hand_book():
@@ -36,15 +38,24 @@ def hand_book():
     refunded, and 150.00 paid to the September order; 100.00 paid and the 40.00 refunded in November
     are not October's."""
     order = lambda no, day, due, status, cust="C0001": row(
-        "orders", order_no=no, customer_id=cust, order_date=day, due_date=due, status=status)
+        "orders", order_no=no, customer_id=cust, order_date=day, due_date=due, status=status
+    )
     line = lambda no, sku, q, price, disc=None: row(
-        "order_lines", order_no=no, sku=sku, quantity=q, unit_price=D(price), discount=disc)
+        "order_lines", order_no=no, sku=sku, quantity=q, unit_price=D(price), discount=disc
+    )
     pay = lambda no, day, amount, ref: row(
-        "payments", order_no=no, paid_on=day, method="银行转账", amount=D(amount), reference=ref)
+        "payments", order_no=no, paid_on=day, method="银行转账", amount=D(amount), reference=ref
+    )
     return {
         "customers": [
-            row("customers", customer_id="C0001", name="杭州明远贸易有限公司", contact="王伟", phone="0571-88886666",
-                address="西湖区文三路 90 号"),
+            row(
+                "customers",
+                customer_id="C0001",
+                name="杭州明远贸易有限公司",
+                contact="王伟",
+                phone="0571-88886666",
+                address="西湖区文三路 90 号",
+            ),
             row("customers", customer_id="C0002", name="李娜", phone="13812345678", address="解放路 1 号"),
             row("customers", customer_id="C0003", name="没有往来的客户", phone="13900000000", address="某路 3 号"),
         ],
@@ -69,7 +80,9 @@ def hand_book():
             line("SO2026100003", "P1001", 1, "100.00"),
             line("SO2026100004", "P1002", 1, "20.00"),
         ],
-        "status_log": [], "shipments": [], "stock_moves": [],
+        "status_log": [],
+        "shipments": [],
+        "stock_moves": [],
         "payments": [
             pay("SO2026090001", date(2026, 9, 25), "50.00", "TX0925"),
             pay("SO2026100002", date(2026, 10, 16), "40.00", "TX1016"),
@@ -98,7 +111,9 @@ def test_hand_worked_statement_figure_by_figure():
     assert (st.charged, st.received, st.closing) == (D("291.50"), D("190.00"), D("251.50"))
     # open at 31 October: 191.50 (16 days past its due date) and 100.00 (the November payment not yet made)
     assert [(i.order_no, i.balance, i.days_past_due) for i in st.open_items] == [
-        ("SO2026100001", D("191.50"), 16), ("SO2026100003", D("100.00"), -5)]
+        ("SO2026100001", D("191.50"), 16),
+        ("SO2026100003", D("100.00"), -5),
+    ]
     assert st.credits == (Credit("refund_due", "SO2026100002", D("40.00")),)
     assert st.ageing == (D("100.00"), D("191.50"), D(0), D(0), D(0))
     assert st.ageing_total - st.credit_total == st.closing  # 291.50 − 40.00
@@ -112,7 +127,8 @@ def test_the_month_before_and_after():
     assert nov.end == TODAY  # a month still running is stated up to today
     assert [(e.day, e.kind, e.receipt, e.balance) for e in nov.entries] == [
         (date(2026, 11, 3), "payment", D("100.00"), D("151.50")),
-        (date(2026, 11, 5), "refund", D("-40.00"), D("191.50"))]
+        (date(2026, 11, 5), "refund", D("-40.00"), D("191.50")),
+    ]
     assert (nov.opening, nov.received, nov.closing) == (D("251.50"), D("60.00"), D("191.50"))
     assert [i.order_no for i in nov.open_items] == ["SO2026100001"] and not nov.credits  # refunded
 
@@ -129,12 +145,15 @@ def test_all_states_customers_with_something_to_state_and_an_unknown_customer_is
         customer_statements(hand_book(), "2026-10", customers=["C9999"], today=TODAY)
 
 
-@pytest.mark.parametrize("names, zh, en", [
-    (("办公椅",), "办公椅", "办公椅"),
-    (("办公椅", "文件柜"), "办公椅、文件柜", "办公椅, 文件柜"),
-    (("办公椅", "文件柜", "台灯", "台灯", "笔"), "办公椅、文件柜等5项", "办公椅, 文件柜 and 3 more"),
-    (("办公椅", "办公椅"), "办公椅等2项", "办公椅 and 1 more"),
-])
+@pytest.mark.parametrize(
+    "names, zh, en",
+    [
+        (("办公椅",), "办公椅", "办公椅"),
+        (("办公椅", "文件柜"), "办公椅、文件柜", "办公椅, 文件柜"),
+        (("办公椅", "文件柜", "台灯", "台灯", "笔"), "办公椅、文件柜等5项", "办公椅, 文件柜 and 3 more"),
+        (("办公椅", "办公椅"), "办公椅等2项", "办公椅 and 1 more"),
+    ],
+)
 def test_goods_summary(names, zh, en):
     assert (goods_summary(names, "zh"), goods_summary(names, "en")) == (zh, en)
 
@@ -147,22 +166,40 @@ def terms_book(transfer="10000.00"):
     9-14; the third on its own terms, 货到付款) and pays ``transfer`` on account on 10-10; an October
     order not shipped yet is not due."""
     order = lambda no, day, status="shipped", **kw: row(
-        "orders", order_no=no, customer_id="C0001", order_date=day, status=status, **kw)
-    line = lambda no, amount: row("order_lines", order_no=no, sku="P1001", quantity=1,
-                                  unit_price=D(amount))
+        "orders", order_no=no, customer_id="C0001", order_date=day, status=status, **kw
+    )
+    line = lambda no, amount: row("order_lines", order_no=no, sku="P1001", quantity=1, unit_price=D(amount))
     ship = lambda no, day: row("shipments", order_no=no, ship_date=day, carrier="送货上门")
     data = hand_book()
     data["customers"][0]["terms"] = "月结60天"
     data.update(
-        orders=[order("SO2026090011", date(2026, 9, 1)), order("SO2026090012", date(2026, 9, 10)),
-                order("SO2026090013", date(2026, 9, 12), terms="货到付款"),
-                order("SO2026100011", date(2026, 10, 20), status="processing")],
-        order_lines=[line("SO2026090011", "4000.00"), line("SO2026090012", "5000.00"),
-                     line("SO2026090013", "3000.00"), line("SO2026100011", "800.00")],
-        shipments=[ship("SO2026090011", date(2026, 9, 5)),
-                   ship("SO2026090012", date(2026, 9, 14)), ship("SO2026090013", date(2026, 9, 14))],
-        payments=[row("payments", customer_id="C0001", paid_on=date(2026, 10, 10), method="银行转账",
-                      amount=D(transfer), reference="TX-ONE-TRANSFER")],
+        orders=[
+            order("SO2026090011", date(2026, 9, 1)),
+            order("SO2026090012", date(2026, 9, 10)),
+            order("SO2026090013", date(2026, 9, 12), terms="货到付款"),
+            order("SO2026100011", date(2026, 10, 20), status="processing"),
+        ],
+        order_lines=[
+            line("SO2026090011", "4000.00"),
+            line("SO2026090012", "5000.00"),
+            line("SO2026090013", "3000.00"),
+            line("SO2026100011", "800.00"),
+        ],
+        shipments=[
+            ship("SO2026090011", date(2026, 9, 5)),
+            ship("SO2026090012", date(2026, 9, 14)),
+            ship("SO2026090013", date(2026, 9, 14)),
+        ],
+        payments=[
+            row(
+                "payments",
+                customer_id="C0001",
+                paid_on=date(2026, 10, 10),
+                method="银行转账",
+                amount=D(transfer),
+                reference="TX-ONE-TRANSFER",
+            )
+        ],
     )
     return data
 
@@ -178,7 +215,8 @@ def test_terms_give_the_due_dates_and_the_ageing():
         ("SO2026100011", "月结60天", None, 0),  # not shipped: not due
     ]
     assert [(e.order_no, e.terms, e.due_date) for e in st.entries if e.kind == "order"] == [
-        ("SO2026100011", "月结60天", None)]
+        ("SO2026100011", "月结60天", None)
+    ]
     # 4,000 (less the 0.01 on account, oldest due first: the 货到付款 order) … by bucket
     assert st.ageing == (D("9800.00"), D(0), D("2999.99"), D(0), D(0))
 
@@ -196,11 +234,16 @@ def test_one_transfer_pays_three_orders_oldest_due_first():
     assert sep.closing == oct_.opening == D("12000.00")
     [pay] = [e for e in oct_.entries if e.kind == "payment"]
     assert (pay.on_account, pay.order_no, pay.receipt) == (True, "", D("10000.00"))
-    assert pay.allocations == (("SO2026090011", D("4000.00")), ("SO2026090012", D("5000.00")),
-                               ("SO2026090013", D("1000.00")))
+    assert pay.allocations == (
+        ("SO2026090011", D("4000.00")),
+        ("SO2026090012", D("5000.00")),
+        ("SO2026090013", D("1000.00")),
+    )
     assert pay.unallocated == 0
     assert [(i.order_no, i.paid, i.allocated, i.balance) for i in oct_.open_items] == [
-        ("SO2026090013", D("1000.00"), D("1000.00"), D("2000.00")), ("SO2026100011", D(0), D(0), D("800.00"))]
+        ("SO2026090013", D("1000.00"), D("1000.00"), D("2000.00")),
+        ("SO2026100011", D(0), D(0), D("800.00")),
+    ]
     assert oct_.closing == D("2800.00") == oct_.ageing_total and not oct_.credits
 
 
@@ -225,11 +268,20 @@ def test_money_left_on_account_pays_the_next_months_order(tmp_path):
     assert sep.credits == (Credit("on_account", "", D("1000.00")),)
     [oct_] = customer_statements(data, "2026-10", customers=["C0001"], today=TODAY)
     got = [(e.day, e.kind, e.order_no, e.charge, e.receipt, e.balance, e.allocations) for e in oct_.entries]
-    assert got == [(date(2026, 10, 20), "order", "SO2026100011", D("800.00"), D(0), D("-200.00"), ()),
-                   (date(2026, 10, 20), "applied", "", D(0), D(0), D("-200.00"), (("SO2026100011", D("800.00")),))]
+    assert got == [
+        (date(2026, 10, 20), "order", "SO2026100011", D("800.00"), D(0), D("-200.00"), ()),
+        (date(2026, 10, 20), "applied", "", D(0), D(0), D("-200.00"), (("SO2026100011", D("800.00")),)),
+    ]
     assert oct_.credits == (Credit("on_account", "", D("200.00")),) and not oct_.open_items
     _, rows = _cells(write_statement(oct_, tmp_path / "s.xlsx", "zh"))
-    assert _find(rows, "以前的预收款核销本单")[1:7] == ("SO2026100011", "以前的预收款核销本单", None, None, None, "800.00")
+    assert _find(rows, "以前的预收款核销本单")[1:7] == (
+        "SO2026100011",
+        "以前的预收款核销本单",
+        None,
+        None,
+        None,
+        "800.00",
+    )
 
 
 def test_workbook_shows_terms_due_dates_and_the_allocation(tmp_path):
@@ -239,8 +291,11 @@ def test_workbook_shows_terms_due_dates_and_the_allocation(tmp_path):
     assert _find(rows, "销售：办公椅")[1::5] == ("SO2026100011", "发货后起算")
     assert _find(rows, "客户账户收款（银行转账）")[4:7] == (13000, -1000, "流水号 TX-ONE-TRANSFER")  # 12,000 − 13,000
     assert [(r[1], r[6]) for r in rows if r[2] == "　└ 核销本单"] == [
-        ("SO2026090013", "3,000.00"), ("SO2026090011", "4,000.00"), ("SO2026090012", "5,000.00"),
-        ("SO2026100011", "800.00")]
+        ("SO2026090013", "3,000.00"),
+        ("SO2026090011", "4,000.00"),
+        ("SO2026090012", "5,000.00"),
+        ("SO2026100011", "800.00"),
+    ]
     assert _find(rows, "　└ 余款留作预收款")[6] == "200.00"
     assert _find(rows, "客户账户余款（预收款）")[5] == -200
     _, rows = _cells(write_statement(st, tmp_path / "en.xlsx", "en"))
@@ -280,8 +335,13 @@ def test_the_demos_transfers_on_account_are_allocated_whole(demo):
     """Every payment on account of the demo's 月结 customers in its months is split over orders (and
     what is left on account) to the cent."""
     ids = [c["customer_id"] for c in demo["customers"]]
-    transfers = [e for m in MONTHS for st in customer_statements(demo, m, customers=ids, today=TODAY)
-                 for e in st.entries if e.on_account and e.kind == "payment"]
+    transfers = [
+        e
+        for m in MONTHS
+        for st in customer_statements(demo, m, customers=ids, today=TODAY)
+        for e in st.entries
+        if e.on_account and e.kind == "payment"
+    ]
     assert len(transfers) >= 5
     for e in transfers:
         assert e.allocations and sum((a for _, a in e.allocations), e.unallocated) == e.receipt, e.reference
@@ -302,8 +362,11 @@ def test_closing_balances_against_pandas_and_month_to_month(demo):
         statements = customer_statements(demo, month, customers=ids, today=TODAY)
         end = pd.Timestamp(statements[0].end)
         placed = amounts[(amounts["order_date"] <= end) & (amounts["status"] != "cancelled")]
-        owed_c = placed.groupby("customer_id")["total_c"].sum().sub(
-            (pays[pays["paid_on"] <= end].groupby("customer_id")["amount"].sum() * 100).round(), fill_value=0)
+        owed_c = (
+            placed.groupby("customer_id")["total_c"]
+            .sum()
+            .sub((pays[pays["paid_on"] <= end].groupby("customer_id")["amount"].sum() * 100).round(), fill_value=0)
+        )
         for st in statements:
             assert st.closing * 100 == D(int(owed_c.get(st.customer.customer_id, 0))), st.customer.customer_id
             if before is not None:
@@ -336,21 +399,37 @@ def test_workbook_in_chinese(tmp_path):
     order = _find(rows, "SO2026100001")
     assert order[2:6] == ("销售：文件柜、台灯等3项", 191.5, None, 341.5)
     assert _find(rows, "已取消：台灯")[3:7] == (0, None, 341.5, "订单金额 140.00 不计")
-    assert _find(rows, "收款（银行转账）")[1:7] == ("SO2026100002", "收款（银行转账）", None, 40, 301.5, "流水号 TX1016")
+    assert _find(rows, "收款（银行转账）")[1:7] == (
+        "SO2026100002",
+        "收款（银行转账）",
+        None,
+        40,
+        301.5,
+        "流水号 TX1016",
+    )
     assert _find(rows, "本期合计")[3:5] == (291.5, 190)
     assert _find(rows, "期末余额")[5] == 251.5
     assert _find(rows, "待退款（订单已取消）")[5] == -40
     assert _find(rows, "合计（= 期末余额）")[5] == 251.5
     assert [r[5] for r in rows if r[3] in ("未到期", "0–30天", "31–60天", "减：客户余款")] == [100, 191.5, 0, -40]
-    assert _find(rows, "开户行")[1] == "中国工商银行杭州文三路支行" and _find(rows, "户名")[1] == "杭州明远办公用品有限公司"
+    assert (
+        _find(rows, "开户行")[1] == "中国工商银行杭州文三路支行"
+        and _find(rows, "户名")[1] == "杭州明远办公用品有限公司"
+    )
     assert _find(rows, "客户确认签章：")[0] == "经办人："
     assert _find(rows, "日期：        年      月      日")[0] == "日期：2026-10-31"
     # A4 portrait, the width on one page, page x of y, the table's header on every page
     assert (ws.page_setup.paperSize, ws.page_setup.orientation) == (9, "portrait")
     # fit to one page wide (fitToWidth left out: 1 is its default), as many pages tall as it takes
-    assert ws.sheet_properties.pageSetUpPr.fitToPage and (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (None, 0)
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (
+        None,
+        0,
+    )
     assert ws.oddFooter.center.text == "第 &P 页，共 &N 页"
-    assert ws.oddHeader.left.text == "杭州明远办公用品有限公司" and ws.oddHeader.right.text == "对账单 杭州明远贸易有限公司 2026-10"
+    assert (
+        ws.oddHeader.left.text == "杭州明远办公用品有限公司"
+        and ws.oddHeader.right.text == "对账单 杭州明远贸易有限公司 2026-10"
+    )
     head = next(i for i, r in enumerate(rows, 1) if r[0] == "日期")
     assert ws.print_title_rows == f"${head}:${head}"
 
@@ -358,7 +437,14 @@ def test_workbook_in_chinese(tmp_path):
 def test_a_refund_on_the_workbook(tmp_path):
     [st] = customer_statements(hand_book(), "2026-11", customers=["C0001"], today=TODAY)
     _, rows = _cells(write_statement(st, tmp_path / "s.xlsx", "zh"))
-    assert _find(rows, "退款（银行转账）")[1:7] == ("SO2026100002", "退款（银行转账）", None, -40, 191.5, "流水号 TX1105")
+    assert _find(rows, "退款（银行转账）")[1:7] == (
+        "SO2026100002",
+        "退款（银行转账）",
+        None,
+        -40,
+        191.5,
+        "流水号 TX1105",
+    )
     assert _find(rows, "本期合计")[3:5] == (0, 60)  # nothing charged in November, 100.00 − 40.00 received
 
 
@@ -423,20 +509,27 @@ def test_command_refuses_what_it_may_not_write_before_writing_anything(book_file
 
 def test_customer_ids_a_file_name_cannot_hold(tmp_path):
     data = hand_book()
-    data["customers"] += [row("customers", customer_id="C/1", name="甲", phone="13900000001", address="1 号"),
-                          row("customers", customer_id="C:1", name="乙", phone="13900000002", address="2 号")]
+    data["customers"] += [
+        row("customers", customer_id="C/1", name="甲", phone="13900000001", address="1 号"),
+        row("customers", customer_id="C:1", name="乙", phone="13900000002", address="2 号"),
+    ]
     book = write_book(tmp_path / "ids.xlsx", data, today=TODAY)
     result = run(book, "--month", "2026-10", "--customer", "C/1", "--customer", "C:1", "--today", TODAY)
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "ids.statements-2026-10").iterdir()) == [
-        "ids.statement-2026-10-C_1-2.xlsx", "ids.statement-2026-10-C_1.xlsx"]
+        "ids.statement-2026-10-C_1-2.xlsx",
+        "ids.statement-2026-10-C_1.xlsx",
+    ]
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--all", "--customer", "C0001"], "give --customer ID (one or more) or --all"),
-    ([], "give --customer ID (one or more) or --all"),
-    (["--customer", "C9999"], "no customer C9999 on the Customers sheet"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--all", "--customer", "C0001"], "give --customer ID (one or more) or --all"),
+        ([], "give --customer ID (one or more) or --all"),
+        (["--customer", "C9999"], "no customer C9999 on the Customers sheet"),
+    ],
+)
 def test_command_usage_errors(book_file, args, message):
     result = run(book_file, "--month", "2026-10", "--today", TODAY, *args)
     assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
@@ -445,10 +538,13 @@ def test_command_usage_errors(book_file, args, message):
 def test_a_month_not_begun(book_file):
     from workbook_tools.cli import cli
 
-    for lang, line in (("zh", "orderbook: 2026-12 尚未开始（今天是 2026-11-27）"),
-                       ("en", "orderbook: 2026-12 has not begun (today is 2026-11-27)")):
-        result = CliRunner().invoke(cli, ["statement", str(book_file), "--month", "2026-12", "--all", "--today", str(TODAY),
-                                          "--lang", lang])
+    for lang, line in (
+        ("zh", "orderbook: 2026-12 尚未开始（今天是 2026-11-27）"),
+        ("en", "orderbook: 2026-12 has not begun (today is 2026-11-27)"),
+    ):
+        result = CliRunner().invoke(
+            cli, ["statement", str(book_file), "--month", "2026-12", "--all", "--today", str(TODAY), "--lang", lang]
+        )
         assert result.exit_code == 2 and result.output.strip() == line
 
 
@@ -464,8 +560,12 @@ def test_pdf_without_libreoffice_is_one_line_and_nothing_written(book_file, tmp_
 
 
 def _pdf(path, *args):
-    return subprocess.run([args[0], *args[1:], str(path), *(["-"] if args[0] == "pdftotext" else [])],
-                          capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        [args[0], *args[1:], str(path), *(["-"] if args[0] == "pdftotext" else [])],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
 
 
 @needs_soffice
@@ -477,7 +577,15 @@ def test_pdf_statements(book_file, tmp_path):
     info = _pdf(pdf, "pdfinfo")
     assert "Pages:           1\n" in info and "595.304 x 841.89 pts (A4)" in info  # portrait
     text = _pdf(pdf, "pdftotext", "-layout")
-    for expected in ("对账期间：2026-10-01 至 2026-10-31", "期初余额", "150.00", "191.50", "251.50", "客户确认签章", "第 1 页，共 1 页"):
+    for expected in (
+        "对账期间：2026-10-01 至 2026-10-31",
+        "期初余额",
+        "150.00",
+        "191.50",
+        "251.50",
+        "客户确认签章",
+        "第 1 页，共 1 页",
+    ):
         assert expected in text, expected
     # our own PDF is replaced silently; another file under its name is not
     assert run(book_file, "--month", "2026-10", "--customer", "C0001", "--today", TODAY, "--pdf").exit_code == 0
@@ -491,8 +599,9 @@ def test_a_long_statement_runs_over_pages_with_page_x_of_y(tmp_path):
     data = hand_book()
     for n in range(70):
         no = f"SO20261011{n:02d}"
-        data["orders"].append(row("orders", order_no=no, customer_id="C0002", order_date=date(2026, 10, 1 + n % 28),
-                                  status="completed"))
+        data["orders"].append(
+            row("orders", order_no=no, customer_id="C0002", order_date=date(2026, 10, 1 + n % 28), status="completed")
+        )
         data["order_lines"].append(row("order_lines", order_no=no, sku="P1002", quantity=1, unit_price=D("20.00")))
     book = write_book(tmp_path / "long.xlsx", data, today=TODAY)
     assert run(book, "--month", "2026-10", "--customer", "C0002", "--today", TODAY, "--pdf").exit_code == 0

@@ -26,8 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def book_file(tmp_path_factory):
-    return write_book(tmp_path_factory.mktemp("book") / "book.xlsx", generate_demo(120, seed=3, today=TODAY),
-                      today=TODAY)
+    return write_book(
+        tmp_path_factory.mktemp("book") / "book.xlsx", generate_demo(120, seed=3, today=TODAY), today=TODAY
+    )
 
 
 def run(*args):
@@ -72,10 +73,13 @@ def test_into_book_in_english_and_over_the_original(book_file, tmp_path):
     assert "月报 2026-11" in openpyxl.load_workbook(book, read_only=True).sheetnames
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--month", "2026-13"], "orderbook: '2026-13' is not a month: use YYYY-MM, e.g. 2026-10"),
-    (["--month", "2026-12", "--today", "2026-11-27"], "orderbook: 2026-12 has not begun yet (today is 2026-11-27)"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--month", "2026-13"], "orderbook: '2026-13' is not a month: use YYYY-MM, e.g. 2026-10"),
+        (["--month", "2026-12", "--today", "2026-11-27"], "orderbook: 2026-12 has not begun yet (today is 2026-11-27)"),
+    ],
+)
 def test_bad_month_is_one_line_and_exit_2(book_file, tmp_path, args, message):
     result = run(book_file, *args, "-o", tmp_path / "x.xlsx")
     assert result.exit_code == 2 and result.output.strip() == message
@@ -87,7 +91,7 @@ def test_unreadable_book_and_missing_month(tmp_path):
     bad.write_text("not a workbook", encoding="utf-8")
     result = run(bad, "--month", "2026-10")
     assert result.exit_code == 2 and result.output.startswith(f"orderbook: {bad}") and "Traceback" not in result.output
-    assert run(bad).exit_code == 2                                   # the last month of a book that cannot be read
+    assert run(bad).exit_code == 2  # the last month of a book that cannot be read
     assert run(tmp_path / "missing.xlsx", "--month", "2026-10").exit_code == 2
 
 
@@ -109,8 +113,10 @@ def test_script_is_the_command_and_summarises_the_previous_month_beside_the_book
     assert result.output == run(book, "--today", "2026-11-27", "--json", tmp_path / "last.json", "--force").output
     out = tmp_path / "reports"
     out.mkdir()
-    result = CliRunner().invoke(_script(), [str(book), "--month", "2026-11", "--today", "2026-11-27", "-o",
-                                            str(out / "b.2026-11.xlsx"), "--into-book"])
+    result = CliRunner().invoke(
+        _script(),
+        [str(book), "--month", "2026-11", "--today", "2026-11-27", "-o", str(out / "b.2026-11.xlsx"), "--into-book"],
+    )
     assert result.exit_code == 0 and (out / "b.2026-11.xlsx").exists()
     missing = CliRunner().invoke(_script(), [str(tmp_path / "nope.xlsx")])
     assert missing.exit_code == 2 and "nope.xlsx" in missing.output
@@ -128,8 +134,7 @@ def test_the_last_full_month_by_default(book_file, tmp_path):
 def test_a_month_outside_the_books_data_warns_writes_nothing_and_exits_1(book_file, tmp_path, month):
     """The demo's orders run from 2025-11 to 2026-11: a month before them (or long before) has nothing."""
     out = tmp_path / "s.xlsx"
-    result = CliRunner().invoke(command, [str(book_file), "--month", month, "--today", "2026-11-27",
-                                              "-o", str(out)])
+    result = CliRunner().invoke(command, [str(book_file), "--month", month, "--today", "2026-11-27", "-o", str(out)])
     assert result.exit_code == 1
     assert result.stderr.strip() == f"注意：{month} 在订单簿的数据之外（有订单的月份：2025-11 – 2026-11），未生成月报"
     assert not out.exists()

@@ -41,8 +41,10 @@ class Frames:
         for c in ("order_date", "due_date"):
             o[c] = pd.to_datetime(o[c])
         ln = pd.DataFrame(data["order_lines"])
-        ln["amount"] = [r2(Decimal(q) * p * (1 - (d if d is not None and not pd.isna(d) else ZERO)))
-                        for q, p, d in zip(ln["quantity"], ln["unit_price"], ln["discount"])]
+        ln["amount"] = [
+            r2(Decimal(q) * p * (1 - (d if d is not None and not pd.isna(d) else ZERO)))
+            for q, p, d in zip(ln["quantity"], ln["unit_price"], ln["discount"])
+        ]
         totals = ln.groupby("order_no")["amount"].apply(lambda s: sum(s, ZERO))
         o["total"] = [r2(totals.get(no, ZERO)) for no in o["order_no"]]
         o["live"] = o["status"] != "cancelled"
@@ -63,8 +65,11 @@ class Frames:
         """Orders placed by ``day`` and not cancelled, with the balance at the end of that day: less the
         payments naming the order and the money on account it took (terms_oracle.allocated)."""
         o = self.orders[(self.orders["order_date"] <= pd.Timestamp(day)) & self.orders["live"]].copy()
-        paid = self.payments[self.payments["paid_on"] <= pd.Timestamp(day)].groupby("order_no")["amount"].apply(
-            lambda s: sum(s, ZERO))
+        paid = (
+            self.payments[self.payments["paid_on"] <= pd.Timestamp(day)]
+            .groupby("order_no")["amount"]
+            .apply(lambda s: sum(s, ZERO))
+        )
         took = allocated(self.data, dict(zip(self.orders["order_no"], self.orders["total"])), as_of=day)
         o["balance"] = [t - paid.get(no, ZERO) - took.get(no, ZERO) for no, t in zip(o["order_no"], o["total"])]
         return o
@@ -125,8 +130,9 @@ def test_key_figures_equal_pandas(data, frames, month, as_of):
         assert same(f.previous, expected["previous"][key]), key
         assert same(f.last_year, expected["last_year"][key] if has_year else None), key
         if f.previous not in (None, 0) and f.value is not None:
-            assert f.change_previous == pytest.approx(float((Decimal(str(f.value)) - Decimal(str(f.previous)))
-                                                            / Decimal(str(f.previous))))
+            assert f.change_previous == pytest.approx(
+                float((Decimal(str(f.value)) - Decimal(str(f.previous))) / Decimal(str(f.previous)))
+            )
     assert (month == "2026-11") == has_year  # the demo book starts 2025-11-29
     assert s.figures["orders"].value > 40 and s.figures["received"].value > 0
 
@@ -142,7 +148,8 @@ def test_breakdowns_equal_pandas(data, frames, month):
     g = live.groupby("customer_id").agg(orders=("order_no", "size"), revenue=("total", lambda t: sum(t, ZERO)))
     top = sorted(((-r.revenue, -r.orders, cid) for cid, r in g.iterrows()))[:10]
     assert [(r["customer_id"], r["orders"], r["revenue"]) for r in s["top_customers"]] == [
-        (cid, -n, -rev) for rev, n, cid in top]
+        (cid, -n, -rev) for rev, n, cid in top
+    ]
     names = dict(zip(frames.customers["customer_id"], frames.customers["name"]))
     assert all(r["name"] == names[r["customer_id"]] for r in s["top_customers"])
     assert s["top_customers"][0]["share"] == pytest.approx(float(s["top_customers"][0]["revenue"] / revenue))
@@ -151,32 +158,41 @@ def test_breakdowns_equal_pandas(data, frames, month):
     p = ln.groupby("sku").agg(quantity=("quantity", "sum"), revenue=("amount", lambda t: sum(t, ZERO)))
     by_rev = sorted((-r.revenue, -r.quantity, sku) for sku, r in p.iterrows())[:10]
     assert [(r["sku"], r["quantity"], r["revenue"]) for r in s["top_products_by_revenue"]] == [
-        (sku, -q, -rev) for rev, q, sku in by_rev]
+        (sku, -q, -rev) for rev, q, sku in by_rev
+    ]
     by_qty = sorted((-r.quantity, -r.revenue, sku) for sku, r in p.iterrows())[:10]
     assert [(r["sku"], r["quantity"]) for r in s["top_products_by_quantity"]] == [(sku, -q) for q, _, sku in by_qty]
 
     counts = o["status"].value_counts()
     assert {r["status"]: r["orders"] for r in s["orders_by_status"]} == {
-        st: int(counts.get(st, 0)) for st in ("pending", "processing", "shipped", "completed", "cancelled")}
+        st: int(counts.get(st, 0)) for st in ("pending", "processing", "shipped", "completed", "cancelled")
+    }
     assert sum(r["amount"] for r in s["orders_by_status"]) == sum(o["total"], ZERO)
 
     sp = live.groupby("salesperson")["total"].apply(lambda t: sum(t, ZERO))
     assert {r["salesperson"]: r["revenue"] for r in s["by_salesperson"]} == sp.to_dict()
     prov = live.merge(frames.customers[["customer_id", "province"]], on="customer_id")
-    pg = prov.groupby("province").agg(customers=("customer_id", "nunique"), orders=("order_no", "size"),
-                                      revenue=("total", lambda t: sum(t, ZERO)))
+    pg = prov.groupby("province").agg(
+        customers=("customer_id", "nunique"), orders=("order_no", "size"), revenue=("total", lambda t: sum(t, ZERO))
+    )
     assert {r["province"]: (r["customers"], r["orders"], r["revenue"]) for r in s["by_province"]} == {
-        k: (v.customers, v.orders, v.revenue) for k, v in pg.iterrows()}
+        k: (v.customers, v.orders, v.revenue) for k, v in pg.iterrows()
+    }
 
     pay = frames.payments[frames.within(frames.payments["paid_on"], m)]
     pm = pay.groupby("method").agg(payments=("amount", "size"), amount=("amount", lambda t: sum(t, ZERO)))
     assert {r["method"]: (r["payments"], r["amount"]) for r in s["by_payment_method"]} == {
-        k: (v.payments, v.amount) for k, v in pm.iterrows()}
+        k: (v.payments, v.amount) for k, v in pm.iterrows()
+    }
 
     sh = frames.shipments[frames.within(frames.shipments["ship_date"], m)].copy()
     sh["days"] = (sh["delivered_on"] - sh["ship_date"]).dt.days
-    cg = sh.groupby("carrier").agg(shipments=("order_no", "size"), orders=("order_no", "nunique"),
-                                   delivered=("delivered_on", "count"), days=("days", "mean"))
+    cg = sh.groupby("carrier").agg(
+        shipments=("order_no", "size"),
+        orders=("order_no", "nunique"),
+        delivered=("delivered_on", "count"),
+        days=("days", "mean"),
+    )
     ours = {r["carrier"]: r for r in s["by_carrier"]}
     assert set(ours) == set(cg.index)
     for carrier, v in cg.iterrows():
@@ -218,7 +234,7 @@ def test_ageing_low_stock_and_open_problems_equal_pandas(data, frames, month, as
     b = b[b["balance"] > 0].copy()
     due = b["order_no"].map(payment_due(data))  # the payment due date of the terms (terms_oracle.py)
     b["days"] = (pd.Timestamp(as_of) - due).dt.days.fillna(0)
-    b["bucket"] = pd.cut(b["days"], [-10**6, 0, 30, 60, 90, 10**6], labels=False)
+    b["bucket"] = pd.cut(b["days"], [-(10**6), 0, 30, 60, 90, 10**6], labels=False)
     expected = [sum(b[b["bucket"] == i]["balance"], ZERO) for i in range(5)]
     assert list(s.ageing.totals) == expected
     assert s.ageing.grand_total == s.figures["outstanding"].value == sum(expected, ZERO)
@@ -234,10 +250,15 @@ def test_ageing_low_stock_and_open_problems_equal_pandas(data, frames, month, as
 
     log = frames.log
     end = datetime.combine(as_of, time.max)
-    open_ = log[log["issue"].notna() & (log["issue"] != "") & (log["resolution"].isna() | (log["resolution"] == ""))
-                & (log["timestamp"] <= end)]
+    open_ = log[
+        log["issue"].notna()
+        & (log["issue"] != "")
+        & (log["resolution"].isna() | (log["resolution"] == ""))
+        & (log["timestamp"] <= end)
+    ]
     assert [(r["order_no"], r["logged_at"]) for r in s["unresolved_problems"]] == sorted(
-        zip(open_["order_no"], open_["timestamp"]), key=lambda t: (t[1], t[0]))
+        zip(open_["order_no"], open_["timestamp"]), key=lambda t: (t[1], t[0])
+    )
     statuses = dict(zip(frames.orders["order_no"], frames.orders["status"]))
     assert all(r["status"] == statuses[r["order_no"]] for r in s["unresolved_problems"])
     assert all(r["days_open"] == (as_of - r["logged_at"].date()).days for r in s["unresolved_problems"])

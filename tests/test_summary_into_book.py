@@ -86,16 +86,16 @@ def test_the_report_is_added_and_every_other_part_is_kept_byte_for_byte(book):
     run = run_summary(book, MONTH, into_book=True, today=TODAY)
     out = book.with_name(f"book.with-summary-{MONTH}.xlsx")  # names.py: not the standalone book.summary-…
     assert run.written == [out] and run.backup is None and run.notes == []
-    assert _sha(book) == sha                                            # the book itself is not touched
+    assert _sha(book) == sha  # the book itself is not touched
     after = _parts(out)
     assert {n for n in before if before[n] != after.get(n)} == REWRITTEN
     added = _report_parts(before, after)
     assert len([n for n in added if n.startswith("xl/worksheets/sheet")]) == 1
     assert len([n for n in added if n.startswith("xl/drawings/drawing")]) == 1
     assert len([n for n in added if n.startswith("xl/charts/chart")]) == 4
-    assert len([n for n in added if n.endswith(".rels")]) == 2          # the sheet's and the drawing's
+    assert len([n for n in added if n.endswith(".rels")]) == 2  # the sheet's and the drawing's
     assert len(added) == 8
-    assert b"sharedStrings" not in after["[Content_Types].xml"]          # the report's strings are inline
+    assert b"sharedStrings" not in after["[Content_Types].xml"]  # the report's strings are inline
     _check_package(out)
 
 
@@ -156,9 +156,10 @@ def test_a_second_run_replaces_the_report_and_leaves_no_orphans(book, tmp_path):
     old, new = set(one) - set(two), set(two) - set(one)
     assert old == _report_parts(_parts(book), one) and len(new) == len(old) == 8
     assert {n for n in one if n in two and one[n] != two[n]} == REWRITTEN - {"xl/styles.xml"}
-    assert two["xl/styles.xml"] == one["xl/styles.xml"]                  # the same formats: none added again
+    assert two["xl/styles.xml"] == one["xl/styles.xml"]  # the same formats: none added again
     assert wb[REPORT].cell(_figure_row(wb[REPORT], REVENUE), 2).value == pytest.approx(
-        float(run.summary.figures["revenue"].value))
+        float(run.summary.figures["revenue"].value)
+    )
     _check_package(again)
 
 
@@ -198,32 +199,40 @@ def test_a_calc_chain_naming_the_replaced_report_goes_with_it(book, tmp_path):
     first = run_summary(book, MONTH, into_book=True, today=TODAY).written[0]
     with Package(first) as pkg:
         report_id = re.search(rf'<sheet name="{REPORT}" sheetId="(\d+)"', pkg.text("xl/workbook.xml"))[1]
-    chain = f'<calcChain xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><c r="M2" i="5"/>' \
-            f'<c r="B9" i="{report_id}"/></calcChain>'
+    chain = (
+        f'<calcChain xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><c r="M2" i="5"/>'
+        f'<c r="B9" i="{report_id}"/></calcChain>'
+    )
 
     def add_chain(part, text):
         if part == "xl/_rels/workbook.xml.rels":
-            return text.replace("</Relationships>", '<Relationship Id="rIdChain" Type="http://schemas.'
-                                'openxmlformats.org/officeDocument/2006/relationships/calcChain" '
-                                'Target="calcChain.xml"/></Relationships>')
+            return text.replace(
+                "</Relationships>",
+                '<Relationship Id="rIdChain" Type="http://schemas.'
+                'openxmlformats.org/officeDocument/2006/relationships/calcChain" '
+                'Target="calcChain.xml"/></Relationships>',
+            )
         return None
 
     with_chain = _rewritten(first, tmp_path / "chain.xlsx", add_chain)
     with Package(with_chain) as pkg:
         pkg.new["xl/calcChain.xml"] = chain.encode()
-        pkg.add_override("xl/calcChain.xml",
-                         "application/vnd.openxmlformats-officedocument.spreadsheetml.calcChain+xml")
+        pkg.add_override(
+            "xl/calcChain.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.calcChain+xml"
+        )
         with open(tmp_path / "chained.xlsx", "wb") as out:
             (getattr(pkg, "write_to", None) or pkg.save)(out)
-    out = run_summary(tmp_path / "chained.xlsx", MONTH, into_book=True, today=TODAY,
-                      output=tmp_path / "out.xlsx").written[0]
+    out = run_summary(
+        tmp_path / "chained.xlsx", MONTH, into_book=True, today=TODAY, output=tmp_path / "out.xlsx"
+    ).written[0]
     parts = _parts(out)
     assert "xl/calcChain.xml" not in parts and b"calcChain" not in parts["xl/_rels/workbook.xml.rels"]
     assert b"calcChain" not in parts["[Content_Types].xml"]
     _check_package(out)
     # a chain that names no sheet replaced (another month's report is added) is kept as it was
-    plain = run_summary(tmp_path / "chained.xlsx", "2026-09", into_book=True, today=TODAY,
-                        output=tmp_path / "sep.xlsx").written[0]
+    plain = run_summary(
+        tmp_path / "chained.xlsx", "2026-09", into_book=True, today=TODAY, output=tmp_path / "sep.xlsx"
+    ).written[0]
     assert _parts(plain)["xl/calcChain.xml"] == chain.encode()
 
 
@@ -239,7 +248,9 @@ def test_into_the_book_itself_locks_it_and_backs_it_up_first(book):
     assert openpyxl.load_workbook(book, read_only=True).sheetnames[-1] == REPORT
     lock.unlink()
     again = run_summary(book, MONTH, into_book=True, today=TODAY, output=book)
-    assert again.backup != run.backup and [str(n) for n in again.notes] == [f"sheet '{REPORT}' replaced by this summary"]
+    assert again.backup != run.backup and [str(n) for n in again.notes] == [
+        f"sheet '{REPORT}' replaced by this summary"
+    ]
     assert openpyxl.load_workbook(book, read_only=True).sheetnames.count(REPORT) == 1
     _check_package(book)
 
@@ -300,8 +311,10 @@ def test_a_book_whose_xml_uses_a_namespace_prefix(book, tmp_path):
     again = run_summary(first, MONTH, into_book=True, today=TODAY, output=tmp_path / "again.xlsx").written[0]
     for path in (first, again):
         parts = _parts(path)
-        assert b"<sheet " not in parts["xl/workbook.xml"] and b"<x:sheet name=\"" + REPORT.encode() in \
-            parts["xl/workbook.xml"]
+        assert (
+            b"<sheet " not in parts["xl/workbook.xml"]
+            and b'<x:sheet name="' + REPORT.encode() in parts["xl/workbook.xml"]
+        )
         assert b"<numFmt " not in parts["xl/styles.xml"] and b"<xf " not in parts["xl/styles.xml"]
         wb = openpyxl.load_workbook(path)
         assert wb.sheetnames.count(REPORT) == 1
@@ -321,7 +334,7 @@ def test_a_book_the_transplant_cannot_handle_is_refused_and_nothing_is_written(b
     with pytest.raises(OutputError, match="cannot add the report to this book"):
         run_summary(odd, MONTH, into_book=True, today=TODAY, output=odd, force=True)
     assert odd.read_bytes() == original and not list(tmp_path.glob("odd.*.bak.xlsx"))
-    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []       # no temporary file left
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []  # no temporary file left
 
 
 def _source(date_cell: date) -> bytes:
@@ -364,7 +377,7 @@ def test_transplant_carries_strings_formats_names_and_dates_into_a_1904_book(boo
     ws = wb["外来"]
     assert ws["A1"].value == "标题" and "加粗" in str(ws["A2"].value)
     assert ws["A3"].number_format == "0.000" and ws["A3"].font.i and ws["A3"].value == pytest.approx(1.23456)
-    assert ws["A4"].number_format == "yyyy/m/d" and ws["A4"].value.date() == when   # read in the 1904 system
+    assert ws["A4"].number_format == "yyyy/m/d" and ws["A4"].value.date() == when  # read in the 1904 system
     assert wb["订单"]["D2"].number_format == openpyxl.load_workbook(book)["订单"]["D2"].number_format
     rules = [r for cf in ws.conditional_formatting for r in cf.rules]
     assert len(rules) == 1 and rules[0].dxf.font.color.rgb == "FF9C0006"
@@ -376,9 +389,21 @@ def test_transplant_carries_strings_formats_names_and_dates_into_a_1904_book(boo
 
 def _soffice_xlsx(src: Path, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    subprocess.run([shutil.which("soffice"), f"-env:UserInstallation=file://{folder / 'profile'}", "--headless",
-                    "--convert-to", "xlsx", "--outdir", str(folder), str(src)],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            shutil.which("soffice"),
+            f"-env:UserInstallation=file://{folder / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(folder),
+            str(src),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     return folder / (src.stem + ".xlsx")
 
 

@@ -56,23 +56,37 @@ def test_the_summary_sheet_shows_every_key_figure(written, summary):
     ws = wb.active
     assert "2026年11月" in ws["A1"].value and "2026-11-27" in ws["A2"].value
     labels = {ws.cell(r, 1).value: r for r in range(1, 30)}
-    for label, key in (("订单数", "orders"), ("销售额（不含已取消）", "revenue"), ("应收未收（期末）", "outstanding"),
-                       ("按时发货率", "on_time_rate"), ("新客户数", "new_customers")):
+    for label, key in (
+        ("订单数", "orders"),
+        ("销售额（不含已取消）", "revenue"),
+        ("应收未收（期末）", "outstanding"),
+        ("按时发货率", "on_time_rate"),
+        ("新客户数", "new_customers"),
+    ):
         f = summary.figures[key]
         row = labels[label]
         assert ws.cell(row, 2).value == pytest.approx(float(f.value))
         assert ws.cell(row, 3).value == pytest.approx(float(f.previous))
         assert ws.cell(row, 5).value == (pytest.approx(float(f.last_year)) if f.last_year is not None else "—")
     texts = {c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
-    assert {"前10名客户（按销售额）", "收款按付款方式", "发货按物流公司", "按省份", "应收账龄（截至 2026-11-27）",
-            "低库存产品（不高于安全库存）", "未到期", "90天以上", "已完成"} <= texts
+    assert {
+        "前10名客户（按销售额）",
+        "收款按付款方式",
+        "发货按物流公司",
+        "按省份",
+        "应收账龄（截至 2026-11-27）",
+        "低库存产品（不高于安全库存）",
+        "未到期",
+        "90天以上",
+        "已完成",
+    } <= texts
 
 
 def test_four_native_charts_drawn_from_the_sheets_own_tables(written, summary):
     charts = _charts(written)
     assert len(charts) == 4
-    assert sum("<c:lineChart>" in x for x in charts.values()) == 1              # received, over 12 months
-    assert sum('<c:barDir val="bar"/>' in x for x in charts.values()) == 1       # top products
+    assert sum("<c:lineChart>" in x for x in charts.values()) == 1  # received, over 12 months
+    assert sum('<c:barDir val="bar"/>' in x for x in charts.values()) == 1  # top products
     assert sum('<c:barDir val="col"/>' in x for x in charts.values()) == 3
     ws = openpyxl.load_workbook(written).active
     series = {}
@@ -89,15 +103,25 @@ def test_four_native_charts_drawn_from_the_sheets_own_tables(written, summary):
     products = series["销售额前10名产品"]
     assert products[1] == [pytest.approx(float(r["revenue"])) for r in summary["top_products_by_revenue"]]
     status = series["本月订单状态分布"]
-    assert status == [["待处理", "处理中", "已发货", "已完成", "已取消"], [r["orders"] for r in summary["orders_by_status"]]]
+    assert status == [
+        ["待处理", "处理中", "已发货", "已完成", "已取消"],
+        [r["orders"] for r in summary["orders_by_status"]],
+    ]
 
 
 def test_english_summary(summary, tmp_path):
     ws = openpyxl.load_workbook(write_summary(summary, tmp_path / "en.xlsx", "en")).active
     assert ws.title == "Report 2026-11"
     texts = {c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
-    assert {"Key figures", "Orders", "Revenue (excl. cancelled)", "Top 10 customers by revenue", "Not yet due",
-            "Completed", "Bank transfer"} <= texts
+    assert {
+        "Key figures",
+        "Orders",
+        "Revenue (excl. cancelled)",
+        "Top 10 customers by revenue",
+        "Not yet due",
+        "Completed",
+        "Bank transfer",
+    } <= texts
     assert "已完成" not in texts
 
 
@@ -130,8 +154,11 @@ def test_into_book_writes_a_new_copy_that_reads_back_the_same(book_file, summary
     assert read_book(result.path).data() == read_book(book_file).data()
     wb = openpyxl.load_workbook(result.path, read_only=True)
     active = openpyxl.load_workbook(book_file, read_only=True).active.title
-    assert wb.sheetnames[-1] == "月报 2026-11" and wb.active.title == active   # the book's tab stays selected
-    own, charts = _charts(book_file), _charts(result.path)  # the book's own (概览's) kept as they were, the report's four besides
+    assert wb.sheetnames[-1] == "月报 2026-11" and wb.active.title == active  # the book's tab stays selected
+    own, charts = (
+        _charts(book_file),
+        _charts(result.path),
+    )  # the book's own (概览's) kept as they were, the report's four besides
     assert {n: charts[n] for n in own} == own
     added = [x for n, x in charts.items() if n not in own]
     assert len(added) == 4 and all(re.findall(r"<c:f>'月报 2026-11'!", x) for x in added)
@@ -160,8 +187,8 @@ def test_an_empty_book_still_gives_a_summary_workbook(tmp_path):
     empty = monthly_summary({}, "2026-11", today=TODAY)
     path = write_summary(empty, tmp_path / "empty.xlsx", "en")
     ws = openpyxl.load_workbook(path).active
-    assert [ws.cell(r, 2).value for r in range(7, 9)] == ["—", "—"]      # no data: a dash, not 0
-    assert len(_charts(path)) == 3                                      # no products sold: no product chart
+    assert [ws.cell(r, 2).value for r in range(7, 9)] == ["—", "—"]  # no data: a dash, not 0
+    assert len(_charts(path)) == 3  # no products sold: no product chart
     assert json.loads(json.dumps(summary_dict(empty)))["key_figures"]["revenue"]["value"] is None
 
 
@@ -177,7 +204,8 @@ def test_more_ageing_buckets_widen_the_ageing_table(data, tmp_path):
     total_row = title + 2 + len(s.ageing.rows)
     assert ws.cell(total_row, 1).value == "合计"
     assert [ws.cell(total_row, c).value for c in range(8, 18)] == [
-        pytest.approx(float(v)) for v in (*s.ageing.totals, s.ageing.grand_total)]
+        pytest.approx(float(v)) for v in (*s.ageing.totals, s.ageing.grand_total)
+    ]
 
 
 def test_into_book_keeps_what_staff_added_and_replaces_an_earlier_report(book_file, summary, tmp_path):

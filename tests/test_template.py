@@ -54,14 +54,21 @@ def validations(ws) -> dict[str, object]:
 
 
 def cond_formats(ws) -> list[tuple[str, str]]:
-    return [(str(rng.sqref), rule.formula[0])
-            for rng, rules in ws.conditional_formatting._cf_rules.items() for rule in rules]
+    return [
+        (str(rng.sqref), rule.formula[0])
+        for rng, rules in ws.conditional_formatting._cf_rules.items()
+        for rule in rules
+    ]
 
 
 def test_sheets_in_order_with_the_lists_sheet_hidden(book):
     lang, wb = book
-    expected = [aux_name(INSTRUCTIONS, lang), aux_name(DASHBOARD, lang), *(s.name(lang) for s in SHEETS),
-                aux_name(LISTS, lang)]
+    expected = [
+        aux_name(INSTRUCTIONS, lang),
+        aux_name(DASHBOARD, lang),
+        *(s.name(lang) for s in SHEETS),
+        aux_name(LISTS, lang),
+    ]
     assert wb.sheetnames == expected
     assert [wb[n].sheet_state for n in expected] == ["visible"] * 10 + ["hidden"]
 
@@ -90,10 +97,18 @@ def test_header_frozen_and_filtered(book):
 
 
 def test_number_formats_and_widths_come_from_the_schema(zh):
-    cases = [("customers", "phone", "@"), ("customers", "tax_id", "@"), ("orders", "order_no", "@"),
-             ("shipments", "tracking_no", "@"), ("payments", "reference", "@"), ("orders", "order_date", "yyyy-mm-dd"),
-             ("order_lines", "unit_price", "#,##0.00"), ("order_lines", "discount", "0.0%"),
-             ("order_lines", "quantity", "0"), ("status_log", "timestamp", "yyyy-mm-dd hh:mm")]
+    cases = [
+        ("customers", "phone", "@"),
+        ("customers", "tax_id", "@"),
+        ("orders", "order_no", "@"),
+        ("shipments", "tracking_no", "@"),
+        ("payments", "reference", "@"),
+        ("orders", "order_date", "yyyy-mm-dd"),
+        ("order_lines", "unit_price", "#,##0.00"),
+        ("order_lines", "discount", "0.0%"),
+        ("order_lines", "quantity", "0"),
+        ("status_log", "timestamp", "yyyy-mm-dd hh:mm"),
+    ]
     for sheet_key, key, num in cases:
         sheet = SHEET_BY_KEY[sheet_key]
         dim = column_dim(zh[sheet.zh], sheet.letter(key))
@@ -175,7 +190,8 @@ def test_unique_keys_are_checked_by_exact_text_match(zh):
     assert dv.formula1 == "AND(LEN(E2)<=40,ISNA(MATCH(E2,$E$1:$E1,0)),ISNA(MATCH(E2,$E3:$E$1048576,0)))"
     customer = _dv(zh, "customers", "customer_id").formula1
     assert customer.startswith("AND(LEN(A2)<=20,") and customer.endswith(
-        "ISNA(MATCH(A2,$A$1:$A1,0)),ISNA(MATCH(A2,$A3:$A$1048576,0)))")
+        "ISNA(MATCH(A2,$A$1:$A1,0)),ISNA(MATCH(A2,$A3:$A$1048576,0)))"
+    )
 
 
 def test_id_patterns_are_checked_in_the_sheet_where_excel_can_say_them(zh):
@@ -204,8 +220,11 @@ def test_conditional_formats(book):
     st = {"zh": ("待处理", "处理中", "已取消"), "en": ("Pending", "Processing", "Cancelled")}[lang]
     assert cond_formats(wb[ORDERS.name(lang)]) == [
         (f"A2:A{LAST}", 'AND($A2<>"",OR(ISNUMBER(MATCH($A2,$A$1:$A1,0)),ISNUMBER(MATCH($A2,$A3:$A$1048576,0))))'),
-        (f"B2:B{LAST}", 'AND($B2<>"",ISNA(MATCH(IFERROR(IF(FIND(" ",$B2)<LEN($B2),LEFT($B2,FIND(" ",$B2)-1),$B2),'
-                        '$B2),col_customers_customer_id,0)))'),
+        (
+            f"B2:B{LAST}",
+            'AND($B2<>"",ISNA(MATCH(IFERROR(IF(FIND(" ",$B2)<LEN($B2),LEFT($B2,FIND(" ",$B2)-1),$B2),'
+            "$B2),col_customers_customer_id,0)))",
+        ),
         (f"E2:E{LAST}", f'AND($A2<>"",ISNUMBER($E2),$E2+3<TODAY(),OR($F2="{st[0]}",$F2="{st[1]}"))'),
         (f"J2:J{LAST}", f'AND($A2<>"",N($J2)>0,ISNUMBER($E2),$E2<TODAY(),$F2<>"{st[2]}")'),
     ]
@@ -245,8 +264,17 @@ def test_formula_cells_locked_input_cells_unlocked_sheets_protected_without_pass
         prot = ws.protection
         assert prot.sheet and prot.password is None
         # openpyxl: False = the action is allowed on the protected sheet
-        assert not any([prot.autoFilter, prot.sort, prot.formatColumns, prot.insertRows, prot.deleteRows,
-                        prot.selectLockedCells, prot.selectUnlockedCells])
+        assert not any(
+            [
+                prot.autoFilter,
+                prot.sort,
+                prot.formatColumns,
+                prot.insertRows,
+                prot.deleteRows,
+                prot.selectLockedCells,
+                prot.selectUnlockedCells,
+            ]
+        )
         assert prot.insertColumns and prot.deleteColumns and prot.formatCells
         for col in sheet.columns:
             dim = column_dim(ws, sheet.letter(col.key))
@@ -267,15 +295,19 @@ def test_defined_names(book):
     customers = quote_sheet(SHEET_BY_KEY["customers"].name(lang))
     # the keys to the last row holding one (blank rows between do not cut the list short)
     assert names[keys_name("customers.customer_id")] == (
-        f"OFFSET({customers}!$A$2,0,0,MAX(2,IFERROR(MATCH(REPT(\"z\",255),{customers}!$A:$A),1),"
-        f"IFERROR(MATCH(9.99E+307,{customers}!$A:$A),1))-1,1)")
+        f'OFFSET({customers}!$A$2,0,0,MAX(2,IFERROR(MATCH(REPT("z",255),{customers}!$A:$A),1),'
+        f"IFERROR(MATCH(9.99E+307,{customers}!$A:$A),1))-1,1)"
+    )
     # the ranges the formulas compute over: the prepared rows of each sheet, by name
     lines = quote_sheet(SHEET_BY_KEY["order_lines"].name(lang))
     assert names["rng_order_lines_amount"] == f"{lines}!$G$2:$G${LAST}"
     assert {n for n in names if n.startswith("rng_")} == {f"rng_{s}_{c}" for s, c in range_columns()}
     assert ("stock_moves", "latest_count") in range_columns() and ("products", "low_seq") in range_columns()
     assert {keys_name(r) for r in ref_targets()} == {
-        "keys_customers_customer_id", "keys_products_sku", "keys_orders_order_no"}
+        "keys_customers_customer_id",
+        "keys_products_sku",
+        "keys_orders_order_no",
+    }
     assert names[column_name("orders", "order_date")] == f"{quote_sheet(ORDERS.name(lang))}!$D:$D"
     assert names[column_name("products", "sku")] == f"{quote_sheet(SHEET_BY_KEY['products'].name(lang))}!$A:$A"
 
@@ -304,7 +336,10 @@ def test_instructions_cover_every_sheet_and_column(book):
     assert tables == [(c.header(lang), yes if c.required else no) for s in SHEETS for c in s.columns]
     for sheet in SHEETS:
         assert sheet.name(lang) in text and sheet.help(lang) in text
-    status = {"zh": "待处理、处理中、已发货、已完成、已取消", "en": "Pending, Processing, Shipped, Completed, Cancelled"}
+    status = {
+        "zh": "待处理、处理中、已发货、已完成、已取消",
+        "en": "Pending, Processing, Shipped, Completed, Cancelled",
+    }
     assert status[lang] in text
 
 

@@ -32,14 +32,30 @@ def sample_book(today: date = TODAY):
     return {
         "customers": _rows(
             "customers",
-            dict(customer_id="C0001", name="杭州明远贸易有限公司", phone="13812345678", address="文三路 90 号",
-                 tier="金牌客户", province="浙江省", tax_id="91330106MA2H0XXXX0", created_on=d(400), notes="=1+1"),
+            dict(
+                customer_id="C0001",
+                name="杭州明远贸易有限公司",
+                phone="13812345678",
+                address="文三路 90 号",
+                tier="金牌客户",
+                province="浙江省",
+                tax_id="91330106MA2H0XXXX0",
+                created_on=d(400),
+                notes="=1+1",
+            ),
             dict(customer_id="C0002", name="王伟", phone="0571-88886666", address="解放路 1 号", email="w@example.com"),
         ),
         "products": _rows(
             "products",
-            dict(sku="P1001", name="办公椅", unit="把", list_price=D("499.00"), opening_stock=100, reorder_point=20,
-                 active="yes"),
+            dict(
+                sku="P1001",
+                name="办公椅",
+                unit="把",
+                list_price=D("499.00"),
+                opening_stock=100,
+                reorder_point=20,
+                active="yes",
+            ),
             dict(sku="P1002", name="文件柜", unit="个", list_price=D("0.35"), opening_stock=12, active="no"),
             dict(sku="P1003", name="台灯", list_price=D("89.90"), opening_stock=5, reorder_point=2),
             dict(sku=None, name="没有编号的产品", list_price=D("1.00"), opening_stock=3),
@@ -65,21 +81,44 @@ def sample_book(today: date = TODAY):
         ),
         "status_log": _rows(
             "status_log",
-            dict(order_no="SO2026020001", status="shipped", timestamp=datetime.combine(d(39), datetime.min.time()),
-                 issue="缺货", resolution="已调货"),
-            dict(order_no="SO2026020002", status="processing", timestamp=datetime(2026, 2, 1, 10, 30), issue="供应商晚到"),
+            dict(
+                order_no="SO2026020001",
+                status="shipped",
+                timestamp=datetime.combine(d(39), datetime.min.time()),
+                issue="缺货",
+                resolution="已调货",
+            ),
+            dict(
+                order_no="SO2026020002", status="processing", timestamp=datetime(2026, 2, 1, 10, 30), issue="供应商晚到"
+            ),
         ),
         "shipments": _rows(
             "shipments",
-            dict(order_no="SO2026020001", ship_date=d(39), carrier="顺丰速运", tracking_no="SF1234567890123",
-                 delivered_on=d(37)),
-            dict(order_no="SO2026030001", ship_date=d(1), carrier="中通快递", tracking_no="12345678901234",
-                 sku="P1001", quantity=1),
+            dict(
+                order_no="SO2026020001",
+                ship_date=d(39),
+                carrier="顺丰速运",
+                tracking_no="SF1234567890123",
+                delivered_on=d(37),
+            ),
+            dict(
+                order_no="SO2026030001",
+                ship_date=d(1),
+                carrier="中通快递",
+                tracking_no="12345678901234",
+                sku="P1001",
+                quantity=1,
+            ),
         ),
         "payments": _rows(
             "payments",
-            dict(order_no="SO2026030001", paid_on=d(2), method="微信支付", amount=D("500.00"),
-                 reference="4200001234202603160001"),
+            dict(
+                order_no="SO2026030001",
+                paid_on=d(2),
+                method="微信支付",
+                amount=D("500.00"),
+                reference="4200001234202603160001",
+            ),
             dict(order_no="SO2026020001", paid_on=d(40), method="银行转账", amount=D("450.00"), reference="B1"),
             dict(order_no="SO2026030003", paid_on=d(0), method="支付宝", amount=D("89.90"), reference="A1"),
         ),
@@ -149,7 +188,7 @@ def test_blank_cached_values_are_empty_not_zero(written):
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(SHEET_BY_KEY["orders"].name(lang)).to_python()
     total = SHEET_BY_KEY["orders"].col("total")
     assert rows[1][total] == pytest.approx(949.15)
-    assert rows[6][total] == ""                  # a data row without an order number
+    assert rows[6][total] == ""  # a data row without an order number
     assert len(rows) == 1 + len(data["orders"])  # the prepared rows' formulas read as nothing at all
 
 
@@ -176,22 +215,40 @@ def test_formulas_and_validation_extend_five_thousand_rows_below_the_data(writte
 def test_dashboard_caches_its_python_twin(written):
     lang, data, path = written
     values = dashboard_values(data, derive(data), Config(), TODAY)
-    assert {k: values[k] for k in ("today", "month_start", "orders_this_month", "revenue_this_month", "receivables",
-                                   "overdue_orders", "overdue_amount", "low_stock_products")} == {
+    assert {
+        k: values[k]
+        for k in (
+            "today",
+            "month_start",
+            "orders_this_month",
+            "revenue_this_month",
+            "receivables",
+            "overdue_orders",
+            "overdue_amount",
+            "low_stock_products",
+        )
+    } == {
         "today": TODAY,
         "month_start": date(2026, 3, 1),
-        "orders_this_month": 3,                              # the row without an order number does not count
-        "revenue_this_month": D("949.15") + D("89.90"),       # the cancelled order left out
+        "orders_this_month": 3,  # the row without an order number does not count
+        "revenue_this_month": D("949.15") + D("89.90"),  # the cancelled order left out
         "receivables": D("449.15") + D("89.90") + D("3.50"),  # positive balances, not cancelled
         # past the payment due date (no terms: the 交货日期) with a balance: SO2026030002 by a day, SO2026020002 by 10
-        "overdue_orders": 2, "overdue_amount": D("89.90") + D("3.50"),
-        "low_stock_products": 0,                             # P1002 is at the default point, but not on sale
+        "overdue_orders": 2,
+        "overdue_amount": D("89.90") + D("3.50"),
+        "low_stock_products": 0,  # P1002 is at the default point, but not on sale
     }
     assert [values[f"status_{s}"] for s in ("pending", "processing", "shipped", "completed", "cancelled")] == [
-        1, 2, 1, 0, 1]
+        1,
+        2,
+        1,
+        0,
+        1,
+    ]
     ws = openpyxl.load_workbook(path, read_only=True, data_only=True)[aux_name(DASHBOARD, lang)]
     assert {key: ws[cell].value for key, cell in dashboard_cells().items()} == {
-        key: _plain(v) for key, v in values.items()}
+        key: _plain(v) for key, v in values.items()
+    }
 
 
 def test_template_dashboard_leaves_the_date_out(tmp_path):
@@ -202,7 +259,8 @@ def test_template_dashboard_leaves_the_date_out(tmp_path):
     values = dashboard_values({}, derive({s.key: [] for s in SHEETS}), Config(), TODAY)
     # no date, no text; every count and sum 0
     assert {k: ws[c].value for k, c in where.items()} == {
-        k: 0 if isinstance(v, (int, D)) else None for k, v in values.items()}
+        k: 0 if isinstance(v, (int, D)) else None for k, v in values.items()
+    }
     formulas = openpyxl.load_workbook(path, read_only=True)["Dashboard"]
     assert formulas[where["today"]].value == "=TODAY()"
     assert formulas[where["receivables"]].value == '=SUMIFS(rng_orders_balance,rng_orders_balance,">0")'

@@ -63,9 +63,24 @@ def test_derive_leaves_rows_without_their_key_blank():
     values = derive(data).values
     assert values["products"] == {k: [""] for k in ("last_count_date", "on_hand", "above_reorder", "label", "low_seq")}
     assert values["stock_moves"] == {"latest_count": [""], "product_name": [""]}
-    assert values["orders"] == {k: [""] for k in ("customer_name", "total", "paid", "balance", "payment_status",
-                                                  "shipped_on", "pay_due", "days_overdue", "refund_due", "allocated",
-                                                  "open", "alloc_rank", "overdue_rank")}
+    assert values["orders"] == {
+        k: [""]
+        for k in (
+            "customer_name",
+            "total",
+            "paid",
+            "balance",
+            "payment_status",
+            "shipped_on",
+            "pay_due",
+            "days_overdue",
+            "refund_due",
+            "allocated",
+            "open",
+            "alloc_rank",
+            "overdue_rank",
+        )
+    }
     assert values["order_lines"] == {"product_name": [""], "amount": [""], "shipped_qty": [""], "whole_ship_date": [""]}
 
 

@@ -40,10 +40,13 @@ def test_a_deleted_customer_is_named_at_each_of_its_orders(demo):
     data = copy.deepcopy(demo)
     gone = data["orders"][10]["customer_id"]
     data["customers"] = [c for c in data["customers"] if c["customer_id"] != gone]
-    expected = [(f"订单!B{i + 2}", "unknown-customer") for i, o in enumerate(data["orders"]) if o["customer_id"] == gone]
+    expected = [
+        (f"订单!B{i + 2}", "unknown-customer") for i, o in enumerate(data["orders"]) if o["customer_id"] == gone
+    ]
     # and at each of its payments on account (付款.客户编号)
-    on_account = [(f"付款!G{j + 2}", "unknown-customer") for j, p in enumerate(data["payments"])
-                  if p["customer_id"] == gone]
+    on_account = [
+        (f"付款!G{j + 2}", "unknown-customer") for j, p in enumerate(data["payments"]) if p["customer_id"] == gone
+    ]
     assert expected and on_account and errors(data) == expected + on_account
 
 
@@ -65,8 +68,14 @@ def test_a_shipped_order_without_its_shipment(demo):
 def test_an_overpayment(demo):
     data = copy.deepcopy(demo)
     i = next(i for i, o in enumerate(data["orders"]) if o["status"] == "completed")
-    data["payments"].append({**data["payments"][0], "order_no": data["orders"][i]["order_no"],
-                             "amount": Decimal("10.00"), "reference": "EXTRA-1"})
+    data["payments"].append(
+        {
+            **data["payments"][0],
+            "order_no": data["orders"][i]["order_no"],
+            "amount": Decimal("10.00"),
+            "reference": "EXTRA-1",
+        }
+    )
     # on the order, and at the payment that took it over: the row added, whatever its date
     assert errors(data) == [(f"订单!I{i + 2}", "overpaid"), (f"付款!D{len(data['payments']) + 1}", "overpaid")]
 
@@ -89,4 +98,5 @@ def test_a_status_typed_over_without_a_log_entry(demo):
     assert errors(data) == []
     found = validate_book(OrderBook.from_data(data), today=TODAY)
     assert [(f.cell, f.severity) for f in found if f.code == "status-log-mismatch"] == [
-        (f"订单!F{i + 2}", Severity.WARNING)]
+        (f"订单!F{i + 2}", Severity.WARNING)
+    ]

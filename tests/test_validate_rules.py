@@ -16,24 +16,72 @@ from workbook_tools.validate import CHECKS, validate_book
 TODAY = date(2026, 3, 1)
 
 
-
-
 def clean():
     tax = "91330106MA2H0XXX0"[:17].replace("X", "A")
     return {
         "customers": [
-            row("customers", customer_id="C0001", name="杭州明远贸易有限公司", contact="王伟", phone="0571-88886666",
-                email="ww@example.com", province="浙江省", city="杭州市", address="文三路 90 号", tier="金牌客户",
-                tax_id=tax + uscc_check_char(tax), created_on=date(2025, 12, 1)),
-            row("customers", customer_id="C0002", name="李娜", phone="13812345678", address="解放路 1 号", tier="普通客户"),
+            row(
+                "customers",
+                customer_id="C0001",
+                name="杭州明远贸易有限公司",
+                contact="王伟",
+                phone="0571-88886666",
+                email="ww@example.com",
+                province="浙江省",
+                city="杭州市",
+                address="文三路 90 号",
+                tier="金牌客户",
+                tax_id=tax + uscc_check_char(tax),
+                created_on=date(2025, 12, 1),
+            ),
+            row(
+                "customers",
+                customer_id="C0002",
+                name="李娜",
+                phone="13812345678",
+                address="解放路 1 号",
+                tier="普通客户",
+            ),
         ],
         "products": [
-            row("products", sku="P1001", name="办公椅", unit="把", list_price=D("100.00"), opening_stock=50, reorder_point=5, active="yes"),
-            row("products", sku="P1002", name="文件柜", unit="个", list_price=D("20.00"), opening_stock=100, reorder_point=10, active="yes"),
+            row(
+                "products",
+                sku="P1001",
+                name="办公椅",
+                unit="把",
+                list_price=D("100.00"),
+                opening_stock=50,
+                reorder_point=5,
+                active="yes",
+            ),
+            row(
+                "products",
+                sku="P1002",
+                name="文件柜",
+                unit="个",
+                list_price=D("20.00"),
+                opening_stock=100,
+                reorder_point=10,
+                active="yes",
+            ),
         ],
         "orders": [
-            row("orders", order_no="SO2026010001", customer_id="C0001", order_date=date(2026, 1, 5), due_date=date(2026, 1, 10), status="completed"),
-            row("orders", order_no="SO2026020001", customer_id="C0002", order_date=date(2026, 2, 20), due_date=date(2026, 2, 27), status="processing"),
+            row(
+                "orders",
+                order_no="SO2026010001",
+                customer_id="C0001",
+                order_date=date(2026, 1, 5),
+                due_date=date(2026, 1, 10),
+                status="completed",
+            ),
+            row(
+                "orders",
+                order_no="SO2026020001",
+                customer_id="C0002",
+                order_date=date(2026, 2, 20),
+                due_date=date(2026, 2, 27),
+                status="processing",
+            ),
         ],
         "order_lines": [
             row("order_lines", order_no="SO2026010001", sku="P1001", quantity=2, unit_price=D("100.00")),
@@ -48,14 +96,32 @@ def clean():
             row("status_log", order_no="SO2026020001", status="processing", timestamp=datetime(2026, 2, 21, 9)),
         ],
         "shipments": [
-            row("shipments", order_no="SO2026010001", ship_date=date(2026, 1, 7), carrier="顺丰速运",
-                tracking_no="SF1234567890123", delivered_on=date(2026, 1, 9)),
+            row(
+                "shipments",
+                order_no="SO2026010001",
+                ship_date=date(2026, 1, 7),
+                carrier="顺丰速运",
+                tracking_no="SF1234567890123",
+                delivered_on=date(2026, 1, 9),
+            ),
         ],
         "payments": [
-            row("payments", order_no="SO2026010001", paid_on=date(2026, 1, 5), method="微信支付", amount=D("200.00"),
-                reference="4200001234202601050001"),
-            row("payments", order_no="SO2026020001", paid_on=date(2026, 2, 20), method="支付宝", amount=D("20.00"),
-                reference="2026022022001100000001"),
+            row(
+                "payments",
+                order_no="SO2026010001",
+                paid_on=date(2026, 1, 5),
+                method="微信支付",
+                amount=D("200.00"),
+                reference="4200001234202601050001",
+            ),
+            row(
+                "payments",
+                order_no="SO2026020001",
+                paid_on=date(2026, 2, 20),
+                method="支付宝",
+                amount=D("20.00"),
+                reference="2026022022001100000001",
+            ),
         ],
         "stock_moves": [
             row("stock_moves", date=date(2026, 1, 2), sku="P1001", type="receipt", quantity=10, doc_no="RK1"),
@@ -78,12 +144,14 @@ def test_the_clean_book_has_no_findings():
 def _set(sheet, i, **values):
     def edit(d):
         d[sheet][i].update(values)
+
     return edit
 
 
 def _add(sheet, **values):
     def edit(d):
         d[sheet].append(row(sheet, **values))
+
     return edit
 
 
@@ -91,6 +159,7 @@ def _both(*edits):
     def edit(d):
         for e in edits:
             e(d)
+
     return edit
 
 
@@ -98,18 +167,21 @@ def _problem(sheet, i, key, raw, reason):
     def edit_book(book):
         book[sheet].rows[i][key] = None
         book[sheet].problems.append((i, key, raw, reason))
+
     return edit_book
 
 
 def _spelt(sheet, i, key, typed):
     def edit_book(book):
         book[sheet].spelling.append((i, key, typed))
+
     return edit_book
 
 
 def _cache(sheet, key, values):
     def edit_book(book):
         book[sheet].cached[key] = values
+
     return edit_book
 
 
@@ -134,32 +206,81 @@ CASES = [
     ("unknown-sku", _set("stock_moves", 0, sku="P9999"), None, "库存变动!B2"),
     ("due-before-order", _set("orders", 0, due_date=date(2026, 1, 1)), None, "订单!E2"),
     ("future-date", _set("payments", 1, paid_on=date(2026, 3, 5)), None, "付款!B3"),
-    ("order-without-lines", _add("orders", order_no="SO2026020002", customer_id="C0002",
-                                 order_date=date(2026, 2, 25), status="pending"), None, "订单!A4"),
+    (
+        "order-without-lines",
+        _add("orders", order_no="SO2026020002", customer_id="C0002", order_date=date(2026, 2, 25), status="pending"),
+        None,
+        "订单!A4",
+    ),
     ("overdue", _set("orders", 1, due_date=date(2026, 2, 21)), None, "订单!E3"),
-    ("cancelled-with-payment", _both(_set("orders", 1, status="cancelled"),
-                                     _add("status_log", order_no="SO2026020001", status="cancelled",
-                                          timestamp=datetime(2026, 2, 22, 9))), None, "订单!I3"),
-    ("shipped-without-shipment", _both(_set("orders", 1, status="shipped"),
-                                       _add("status_log", order_no="SO2026020001", status="shipped",
-                                            timestamp=datetime(2026, 2, 22, 9))), None, "订单!F3"),
-    ("shipment-but-not-shipped", _add("shipments", order_no="SO2026020001", ship_date=date(2026, 2, 25),
-                                      carrier="EMS", tracking_no="EA123456789CN"), None, "订单!F3"),
-    ("status-log-mismatch", _add("status_log", order_no="SO2026020001", status="shipped",
-                                 timestamp=datetime(2026, 2, 22, 9)), None, "订单!F3"),
+    (
+        "cancelled-with-payment",
+        _both(
+            _set("orders", 1, status="cancelled"),
+            _add("status_log", order_no="SO2026020001", status="cancelled", timestamp=datetime(2026, 2, 22, 9)),
+        ),
+        None,
+        "订单!I3",
+    ),
+    (
+        "shipped-without-shipment",
+        _both(
+            _set("orders", 1, status="shipped"),
+            _add("status_log", order_no="SO2026020001", status="shipped", timestamp=datetime(2026, 2, 22, 9)),
+        ),
+        None,
+        "订单!F3",
+    ),
+    (
+        "shipment-but-not-shipped",
+        _add(
+            "shipments",
+            order_no="SO2026020001",
+            ship_date=date(2026, 2, 25),
+            carrier="EMS",
+            tracking_no="EA123456789CN",
+        ),
+        None,
+        "订单!F3",
+    ),
+    (
+        "status-log-mismatch",
+        _add("status_log", order_no="SO2026020001", status="shipped", timestamp=datetime(2026, 2, 22, 9)),
+        None,
+        "订单!F3",
+    ),
     ("status-regression", _set("status_log", 1, timestamp=datetime(2026, 1, 8, 9)), None, "状态记录!B3"),
     ("unresolved-issue", _set("status_log", 5, issue="缺货"), None, "状态记录!D7"),
     ("ship-before-order", _set("shipments", 0, ship_date=date(2026, 1, 4)), None, "发货!B2"),
     ("delivered-before-shipped", _set("shipments", 0, delivered_on=date(2026, 1, 6)), None, "发货!G2"),
-    ("shipped-more-than-ordered", _add("shipments", order_no="SO2026010001", ship_date=date(2026, 1, 8),
-                                       carrier="EMS", tracking_no="EA123456780CN", sku="P1001", quantity=1),
-     None, "发货!F3"),
-    ("negative-stock", _both(_set("products", 0, opening_stock=0), _set("stock_moves", 0, date=date(2026, 1, 8))),
-     None, "产品!A2"),
+    (
+        "shipped-more-than-ordered",
+        _add(
+            "shipments",
+            order_no="SO2026010001",
+            ship_date=date(2026, 1, 8),
+            carrier="EMS",
+            tracking_no="EA123456780CN",
+            sku="P1001",
+            quantity=1,
+        ),
+        None,
+        "发货!F3",
+    ),
+    (
+        "negative-stock",
+        _both(_set("products", 0, opening_stock=0), _set("stock_moves", 0, date=date(2026, 1, 8))),
+        None,
+        "产品!A2",
+    ),
     ("low-stock", _set("products", 0, reorder_point=58), None, "产品!K2"),
     ("stocktake-variance", _set("stock_moves", 1, quantity=97), None, "库存变动!D3"),
-    ("overpaid", _add("payments", order_no="SO2026020001", paid_on=date(2026, 2, 21), method="现金",
-                      amount=D("50.00")), None, ("订单!I3", "付款!D4")),  # on the order and the payment
+    (
+        "overpaid",
+        _add("payments", order_no="SO2026020001", paid_on=date(2026, 2, 21), method="现金", amount=D("50.00")),
+        None,
+        ("订单!I3", "付款!D4"),
+    ),  # on the order and the payment
     ("payment-before-order", _set("payments", 1, paid_on=date(2026, 1, 10)), None, "付款!B3"),  # 41 days > 30
     ("completed-unpaid", _set("payments", 0, amount=D("150.00")), None, "订单!J2"),
     # 款到发货 and 40.00 of 60.00 unpaid, not shipped, 交货日期 3 days away (thresholds.prepay_notice_days)

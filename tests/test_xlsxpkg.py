@@ -37,8 +37,13 @@ def test_rewrite_copies_unchanged_parts_as_their_compressed_bytes(tmp_path, monk
     monkeypatch.setattr(zipio, "BLOCK", 1000)
     dst = tmp_path / "dst.zip"
     with open(dst, "wb") as out:
-        zipio.rewrite(str(src), out, {"big.xml": (big[i:i + 777] for i in range(0, len(big), 777))},
-                      {"new.xml": b"<new/>"}, ["gone.xml"])
+        zipio.rewrite(
+            str(src),
+            out,
+            {"big.xml": (big[i : i + 777] for i in range(0, len(big), 777))},
+            {"new.xml": b"<new/>"},
+            ["gone.xml"],
+        )
     with zipfile.ZipFile(dst) as z:
         assert z.testzip() is None
         assert z.namelist() == ["a.xml", "b.bin", "中文/名字.xml", "big.xml", "new.xml"]
@@ -48,13 +53,15 @@ def test_rewrite_copies_unchanged_parts_as_their_compressed_bytes(tmp_path, monk
         assert _raw(dst, name) == _raw(src, name)
 
 
-SHEET = (b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-         b'<dimension ref="A1:C4"/><cols><col min="1" max="1" width="9" style="7"/></cols><sheetData>'
-         b'<row r="1"><c r="A1" t="inlineStr"><is><t>n</t></is></c></row>'
-         b'<row {a2}><c r="A2" s="3"><v>1</v></c><c r="C2" s="5"><f t="shared" ref="C2:C4" si="0">A2*2</f><v>2</v></c></row>'
-         b'<row {a3}><c r="A3"><v>2</v></c><c r="C3" s="5"><f t="shared" si="0"/><v>4</v></c></row>'
-         b'<row {a4}><c r="A4"><v>3</v></c><c r="C4" s="5"><f t="shared" si="0"/><v>6</v></c></row>'
-         b"</sheetData></worksheet>")
+SHEET = (
+    b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b'<dimension ref="A1:C4"/><cols><col min="1" max="1" width="9" style="7"/></cols><sheetData>'
+    b'<row r="1"><c r="A1" t="inlineStr"><is><t>n</t></is></c></row>'
+    b'<row {a2}><c r="A2" s="3"><v>1</v></c><c r="C2" s="5"><f t="shared" ref="C2:C4" si="0">A2*2</f><v>2</v></c></row>'
+    b'<row {a3}><c r="A3"><v>2</v></c><c r="C3" s="5"><f t="shared" si="0"/><v>4</v></c></row>'
+    b'<row {a4}><c r="A4"><v>3</v></c><c r="C4" s="5"><f t="shared" si="0"/><v>6</v></c></row>'
+    b"</sheetData></worksheet>"
+)
 
 
 def _edit() -> SheetEdit:
@@ -80,9 +87,11 @@ def test_patch_sheet_edits_cells_and_fills_formulas_down_on_both_paths():
         assert sorted(rows) == [1, 2, 3, 4, 6]
         assert b'<c r="C3" s="5" t="n">' not in rows[3] and b"<v>40</v>" in rows[3]
         assert b'<f t="shared" si="0"/>' in rows[3]  # the formula itself is kept as it was
-        assert rows[6] == (b'<row r="6"><c r="A6" s="7"><v>5</v></c>'
-                           b'<c r="B6" t="inlineStr"><is><t xml:space="preserve">  =1+1 _x0001_</t></is></c>'
-                           b'<c r="C6" s="5"><f>A6*2</f><v>10</v></c></row>')
+        assert rows[6] == (
+            b'<row r="6"><c r="A6" s="7"><v>5</v></c>'
+            b'<c r="B6" t="inlineStr"><is><t xml:space="preserve">  =1+1 _x0001_</t></is></c>'
+            b'<c r="C6" s="5"><f>A6*2</f><v>10</v></c></row>'
+        )
         assert b'<dimension ref="A1:C6"/>' in out
     assert fast.replace(b'spans="1:3" ', b"") == fast  # untouched rows keep their XML
     assert re.search(rb'<row spans="1:3" r="2">', slow)
@@ -91,7 +100,7 @@ def test_patch_sheet_edits_cells_and_fills_formulas_down_on_both_paths():
 def test_a_sheet_whose_sheetdata_tag_is_cut_off_is_unsupported_not_a_crash():
     # "<sheetData" is there but never closed: the patcher's search for the element found nothing and
     # indexed None (a TypeError, a traceback) before mypy pointed at it
-    xml = b'<worksheet><sheetData'
+    xml = b"<worksheet><sheetData"
     edit = SheetEdit()
     edit.set(2, 0, Value(1))
     with pytest.raises(Unsupported, match="worksheet without <sheetData>"):
@@ -103,7 +112,10 @@ def test_value_cells():
     assert value_cell(2, 0, date(2026, 1, 2), None, date1904=True) == '<c r="A2"><v>44562</v></c>'
     assert value_cell(2, 1, True, None) == '<c r="B2" t="b"><v>1</v></c>'
     assert value_cell(2, 1, None, 3) == '<c r="B2" s="3"/>' and value_cell(2, 1, "", None) == ""
-    assert value_cell(9, 27, "a<b&_x0041_", None) == '<c r="AB9" t="inlineStr"><is><t>a&lt;b&amp;_x005F_x0041_</t></is></c>'
+    assert (
+        value_cell(9, 27, "a<b&_x0041_", None)
+        == '<c r="AB9" t="inlineStr"><is><t>a&lt;b&amp;_x005F_x0041_</t></is></c>'
+    )
 
 
 def test_custom_properties_are_added_and_replaced(tmp_path):

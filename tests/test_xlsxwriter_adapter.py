@@ -43,18 +43,77 @@ from workbook_tools.template.rowxml import (
 TODAY = date(2026, 11, 27)
 CREATED = datetime(2026, 1, 1)
 
-TEXTS = ["plain", "订单 A-1", "a<b & \"c\" > d", "ctrl\x01\x1fend", "_x0041_ stays text", " lead", "trail ", "\ufffe\uffff",
-         "line\nbreak", "tab\tinside", None, "", "😀" * 20_000, "x" * 40_000, "\u3000全角空格"]
-NUMBERS = [0, -1, 7, 1.5, 1e20, 1.5e-10, 123456789012345678, D("2.50"), D("-0.1"), None, 3.14159265358979,
-           float("inf"), "十个", True, 2 ** 53 + 1]
+TEXTS = [
+    "plain",
+    "订单 A-1",
+    'a<b & "c" > d',
+    "ctrl\x01\x1fend",
+    "_x0041_ stays text",
+    " lead",
+    "trail ",
+    "\ufffe\uffff",
+    "line\nbreak",
+    "tab\tinside",
+    None,
+    "",
+    "😀" * 20_000,
+    "x" * 40_000,
+    "\u3000全角空格",
+]
+NUMBERS = [
+    0,
+    -1,
+    7,
+    1.5,
+    1e20,
+    1.5e-10,
+    123456789012345678,
+    D("2.50"),
+    D("-0.1"),
+    None,
+    3.14159265358979,
+    float("inf"),
+    "十个",
+    True,
+    2**53 + 1,
+]
 #: From 1 March 1900 on: earlier dates never reach the row writer as dates (regenerate writes them
 #: as the serial number the old book stored, carry.Serial), and derive.serial counts them from 30
 #: December 1899 where xlsxwriter counts from 31 December.
-DATES = [date(2026, 1, 2), datetime(2026, 1, 2, 3, 4, 5), date(1900, 3, 2), date(1900, 3, 31), date(1900, 3, 1),
-         datetime(1900, 3, 1, 12), None, date(9999, 12, 31), "明天", date(1999, 12, 31), datetime(2026, 6, 30, 23, 59, 59),
-         date(2026, 2, 1), None, date(2026, 2, 2), date(2000, 2, 29)]
-VALUES = ["wx", 1.5, 7, date(2026, 1, 2), datetime(2026, 1, 2, 3, 4, 5), True, False, time(1, 2, 3), timedelta(hours=30),
-          D("2.50"), None, "  spaced  ", datetime(2026, 1, 2), time(0, 0, 0, 500_000), -3]
+DATES = [
+    date(2026, 1, 2),
+    datetime(2026, 1, 2, 3, 4, 5),
+    date(1900, 3, 2),
+    date(1900, 3, 31),
+    date(1900, 3, 1),
+    datetime(1900, 3, 1, 12),
+    None,
+    date(9999, 12, 31),
+    "明天",
+    date(1999, 12, 31),
+    datetime(2026, 6, 30, 23, 59, 59),
+    date(2026, 2, 1),
+    None,
+    date(2026, 2, 2),
+    date(2000, 2, 29),
+]
+VALUES = [
+    "wx",
+    1.5,
+    7,
+    date(2026, 1, 2),
+    datetime(2026, 1, 2, 3, 4, 5),
+    True,
+    False,
+    time(1, 2, 3),
+    timedelta(hours=30),
+    D("2.50"),
+    None,
+    "  spaced  ",
+    datetime(2026, 1, 2),
+    time(0, 0, 0, 500_000),
+    -3,
+]
 CACHED = [12.5, "a<b", True, False, "#N/A", "#DIV/0!", "", 0, -1.25, "文本", None, 3, "#VALUE!", 1e-5, "x&y"]
 N = len(TEXTS)
 
@@ -67,13 +126,26 @@ def _columns(wb):
     """Each column: (kind, values, format). Formats are named so both books make them in the same order."""
     money = wb.add_format({"num_format": "#,##0.00", "locked": False})
     day = wb.add_format({"num_format": "yyyy-mm-dd"})
-    kinds = {k: wb.add_format({"num_format": f}) for k, f in
-             (("date", "yyyy-mm-dd"), ("datetime", "yyyy-mm-dd hh:mm"), ("time", "hh:mm:ss"), ("duration", "[h]:mm:ss"))}
+    kinds = {
+        k: wb.add_format({"num_format": f})
+        for k, f in (
+            ("date", "yyyy-mm-dd"),
+            ("datetime", "yyyy-mm-dd hh:mm"),
+            ("time", "hh:mm:ss"),
+            ("duration", "[h]:mm:ss"),
+        )
+    }
     kinds["general"] = wb.add_format({"locked": False})
     text = wb.add_format({"bold": True})
     formula = wb.add_format({"num_format": "0.00", "bg_color": "#DDEBF7"})
-    return [("text", TEXTS, text), ("number", NUMBERS, money), ("date", DATES, day), ("value", VALUES, kinds),
-            ("formula", CACHED, formula), ("text", TEXTS[::-1], None)], kinds
+    return [
+        ("text", TEXTS, text),
+        ("number", NUMBERS, money),
+        ("date", DATES, day),
+        ("value", VALUES, kinds),
+        ("formula", CACHED, formula),
+        ("text", TEXTS[::-1], None),
+    ], kinds
 
 
 def _header(ws, columns, kinds) -> None:
@@ -103,7 +175,11 @@ def _stock(path: Path, columns_of) -> Path:
                 continue
             elif kind == "value":
                 _put_any(ws, r, c, v, kinds)
-            elif isinstance(v, bool) or (isinstance(v, str)) or (isinstance(v, float) and v in (float("inf"), float("-inf"))):
+            elif (
+                isinstance(v, bool)
+                or (isinstance(v, str))
+                or (isinstance(v, float) and v in (float("inf"), float("-inf")))
+            ):
                 ws.write_string(r, c, str(v), fmt)
             elif isinstance(v, (date, datetime)):
                 ws.write_datetime(r, c, v, fmt)
@@ -152,11 +228,25 @@ def _fast(path: Path, columns_of) -> Path:
         elif kind == "value":
             out.append(cells(letter, nums, values, value_body(ws, LazyStyles(ws, kinds, c))))
         else:
-            out.append(formula_cells(ws, letter, nums, ws.style(fmt, c), lambda r: _formula(r),
-                                     formula_parts(ws, _formula), ["" if v is None else v for v in values]))
+            out.append(
+                formula_cells(
+                    ws,
+                    letter,
+                    nums,
+                    ws.style(fmt, c),
+                    lambda r: _formula(r),
+                    formula_parts(ws, _formula),
+                    ["" if v is None else v for v in values],
+                )
+            )
         filled += [(i + 1, c) for i, v in enumerate(values) if kind == "formula" or (v is not None and v != "")]
-    ws.write_xml_rows(min(r for r, _ in filled), max(r for r, _ in filled), min(c for _, c in filled),
-                      max(c for _, c in filled), rows_xml(nums, out))
+    ws.write_xml_rows(
+        min(r for r, _ in filled),
+        max(r for r, _ in filled),
+        min(c for _, c in filled),
+        max(c for _, c in filled),
+        rows_xml(nums, out),
+    )
     wb.close()
     return path
 
@@ -180,9 +270,14 @@ def test_rows_written_as_xml_are_byte_for_byte_what_a_stock_xlsxwriter_sheet_wri
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(texts=st.lists(st.text(min_size=0, max_size=12), min_size=N, max_size=N),
-       numbers=st.lists(st.one_of(st.integers(-10 ** 20, 10 ** 20), st.floats(allow_nan=False, allow_infinity=False)),
-                        min_size=N, max_size=N))
+@given(
+    texts=st.lists(st.text(min_size=0, max_size=12), min_size=N, max_size=N),
+    numbers=st.lists(
+        st.one_of(st.integers(-(10**20), 10**20), st.floats(allow_nan=False, allow_infinity=False)),
+        min_size=N,
+        max_size=N,
+    ),
+)
 def test_any_text_and_number_is_written_as_xlsxwriter_writes_it(tmp_path, texts, numbers):
     def columns_of(wb):
         columns, kinds = _columns(wb)
@@ -194,6 +289,7 @@ def test_any_text_and_number_is_written_as_xlsxwriter_writes_it(tmp_path, texts,
 
 
 # --- when xlsxwriter's internals are not what the adapter expects ------------------------------
+
 
 @pytest.fixture
 def changed_internals(monkeypatch):
@@ -213,15 +309,18 @@ def changed_internals(monkeypatch):
 
 def test_changed_internals_are_named(changed_internals):
     assert not adapter.internals_ok()
-    assert adapter.internals_problem() == ("Worksheet._write_single_row('current_row_num', 'flush') is not "
-                                           "Worksheet._write_single_row('current_row_num',)")
+    assert adapter.internals_problem() == (
+        "Worksheet._write_single_row('current_row_num', 'flush') is not Worksheet._write_single_row('current_row_num',)"
+    )
 
 
 def test_with_changed_internals_the_book_is_written_cell_by_cell_and_is_the_same_file(tmp_path, monkeypatch):
     data = generate_demo(12, seed=3, today=TODAY)
     n = len(data["orders"])
-    carry = Carry({"orders": SheetCarry([ExtraColumn("微信号", (VALUES * 2)[:n])], {0: {"order_date": "明天"}})},
-                  [OtherSheet("我的", [["a", 1.5], [None, date(2026, 1, 1), True]])])
+    carry = Carry(
+        {"orders": SheetCarry([ExtraColumn("微信号", (VALUES * 2)[:n])], {0: {"order_date": "明天"}})},
+        [OtherSheet("我的", [["a", 1.5], [None, date(2026, 1, 1), True]])],
+    )
     calls = []
     render = BulkSheet.write_xml_rows
     monkeypatch.setattr(BulkSheet, "write_xml_rows", lambda self, *a: calls.append(a) or render(self, *a))
@@ -229,8 +328,9 @@ def test_with_changed_internals_the_book_is_written_cell_by_cell_and_is_the_same
     assert calls  # the rows went as XML
 
     original = Worksheet._write_single_row
-    monkeypatch.setattr(Worksheet, "_write_single_row", lambda self, current_row_num=0, flush=True:
-                        original(self, current_row_num))
+    monkeypatch.setattr(
+        Worksheet, "_write_single_row", lambda self, current_row_num=0, flush=True: original(self, current_row_num)
+    )
     calls.clear()
     slow = write_book(tmp_path / "slow.xlsx", data, today=TODAY, carry=carry)
     assert calls == []  # cell by cell through the public API
@@ -245,8 +345,13 @@ def test_with_another_formula_hook_formulas_get_xlsxwriters_own_rewriting(tmp_pa
     wb = xlsxwriter.Workbook(str(tmp_path / "x.xlsx"), {"constant_memory": True})
     ws = wb.add_worksheet(worksheet_class=PlainFormulaSheet)
     original = Worksheet._prepare_formula
-    monkeypatch.setattr(Worksheet, "_prepare_formula", lambda self, formula, expand_future_functions=False, strict=True:
-                        original(self, formula, expand_future_functions))
+    monkeypatch.setattr(
+        Worksheet,
+        "_prepare_formula",
+        lambda self, formula, expand_future_functions=False, strict=True: original(
+            self, formula, expand_future_functions
+        ),
+    )
     assert ws._prepare_formula("=SUM(SEQUENCE(3))") == "SUM(_xlfn.SEQUENCE(3))"
     assert not adapter.internals_ok() and "_prepare_formula" in adapter.internals_problem()
     monkeypatch.undo()
@@ -265,8 +370,12 @@ def test_without_changed_internals_formulas_are_written_as_given(tmp_path):
 def test_with_changed_internals_staff_comments_and_formulas_refuse_rather_than_vanish(tmp_path, changed_internals):
     """A comment on a row already streamed has no public API: the book is not written, and says why."""
     data = generate_demo(5, seed=3, today=TODAY)
-    staff = StaffSheet("我的", [["a", 2.0]], source="我的",
-                       decor=Decor(cells={(1, 0): Formula("B1*2", 4.0)}, comments={(0, 0): Note("看这里", "王")}))
+    staff = StaffSheet(
+        "我的",
+        [["a", 2.0]],
+        source="我的",
+        decor=Decor(cells={(1, 0): Formula("B1*2", 4.0)}, comments={(0, 0): Note("看这里", "王")}),
+    )
     target = tmp_path / "book.xlsx"
     with pytest.raises(adapter.XlsxwriterChanged, match="a staff comment .*nothing was written"):
         write_book(target, data, today=TODAY, carry=Carry({}, [staff]))
@@ -275,11 +384,18 @@ def test_with_changed_internals_staff_comments_and_formulas_refuse_rather_than_v
 
 def test_with_changed_internals_a_staff_formula_goes_through_write_formula(tmp_path, changed_internals):
     data = generate_demo(5, seed=3, today=TODAY)
-    staff = StaffSheet("我的", [["a", 2.0]], source="我的",
-                       decor=Decor(cells={(1, 0): Formula("B1*2", 4.0), (1, 1): Formula("SUM(B1:B1*2)", 4, array="B2")}))
+    staff = StaffSheet(
+        "我的",
+        [["a", 2.0]],
+        source="我的",
+        decor=Decor(cells={(1, 0): Formula("B1*2", 4.0), (1, 1): Formula("SUM(B1:B1*2)", 4, array="B2")}),
+    )
     path = write_book(tmp_path / "book.xlsx", data, today=TODAY, carry=Carry({}, [staff]))
     with zipfile.ZipFile(path) as z:
-        sheet = next(z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/sheet")
-                     and "B1*2" in z.read(n).decode())
+        sheet = next(
+            z.read(n).decode()
+            for n in z.namelist()
+            if n.startswith("xl/worksheets/sheet") and "B1*2" in z.read(n).decode()
+        )
     assert '<c r="A2" s="' in sheet and "<f>B1*2</f><v>4.0</v>" in sheet  # as the internals path writes it
     assert '<f t="array" ref="B2">SUM(B1:B1*2)</f><v>4</v>' in sheet

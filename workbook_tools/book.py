@@ -99,8 +99,7 @@ class OrderBook:
         return self.tables[key]
 
     @classmethod
-    def from_data(cls, data: BookData, *, lang: str = "zh", path: Path | None = None,
-                  copy: bool = True) -> OrderBook:
+    def from_data(cls, data: BookData, *, lang: str = "zh", path: Path | None = None, copy: bool = True) -> OrderBook:
         """A book whose rows sit where ``write_book`` puts them (header on row 1, schema column order):
         lets the same checks run on data that was never read from a file (imports, generated data).
         ``copy=False`` shares the row dicts (for a caller that changes neither)."""
@@ -108,7 +107,10 @@ class OrderBook:
         for s in SHEETS:
             rows = [dict(r) for r in data.get(s.key, [])] if copy else list(data.get(s.key, []))
             tables[s.key] = Table(
-                sheet=s, name=s.name(lang), rows=rows, row_numbers=list(range(2, 2 + len(rows))),
+                sheet=s,
+                name=s.name(lang),
+                rows=rows,
+                row_numbers=list(range(2, 2 + len(rows))),
                 columns={c.key: i for i, c in enumerate(s.columns)},
             )
         return cls(tables, lang=lang, path=path)

@@ -40,8 +40,10 @@ def extra_header(name: str, col: int) -> str | None:
 
 def _extra_columns(table: Table) -> list[tuple[str, str | None, list[Any], int]]:
     """(name in Table.extra, header to write, values per record, column in the file), in the file's column order."""
-    return [(name, extra_header(name, c), values, c)
-            for name, (c, values) in sorted(table.extra.items(), key=lambda item: item[1][0])]
+    return [
+        (name, extra_header(name, c), values, c)
+        for name, (c, values) in sorted(table.extra.items(), key=lambda item: item[1][0])
+    ]
 
 
 def _raw(table: Table) -> dict[int, dict[str, Any]]:
@@ -57,16 +59,22 @@ SHEET_KIND_ZH = {"chart": "图表工作表", "other": "对话框或宏工作表"
 
 def stray_note(sheet: str, n: int, row: int | None = None) -> Said:
     """Values staff typed beside the records, on rows without one, that are not carried over."""
-    return Said(f"{sheet}：没有记录的行上有 {n} 个员工列中的值没有带过去" + (f"，例如第 {row} 行" if row else ""),
-                f"{sheet}: {n} value(s) in staff columns on rows without a record not carried over"
-                + (f", e.g. row {row}" if row else ""))
+    return Said(
+        f"{sheet}：没有记录的行上有 {n} 个员工列中的值没有带过去" + (f"，例如第 {row} 行" if row else ""),
+        f"{sheet}: {n} value(s) in staff columns on rows without a record not carried over"
+        + (f", e.g. row {row}" if row else ""),
+    )
 
 
 def _header_note(table: Table) -> list[Said]:
     if table.header_row > 1:
-        return [Said(f"{table.name}：表头原在第 {table.header_row} 行；它上面的行（标题）没有带过去（模板的表头在第 1 行）",
-                     f"{table.name}: the header was on row {table.header_row}; the rows above it (titles) "
-                     f"are not carried over (the template's header is row 1)")]
+        return [
+            Said(
+                f"{table.name}：表头原在第 {table.header_row} 行；它上面的行（标题）没有带过去（模板的表头在第 1 行）",
+                f"{table.name}: the header was on row {table.header_row}; the rows above it (titles) "
+                f"are not carried over (the template's header is row 1)",
+            )
+        ]
     return []
 
 
@@ -93,8 +101,9 @@ def carry_book(book: OrderBook, *, keep_rows: dict[str, set[int]] | None = None)
                 strays.setdefault(row_number, {})
         if not strays:
             data[sheet.key] = [dict(r) for r in table.rows]
-            carry.sheets[sheet.key] = SheetCarry([ExtraColumn(h, list(v), c) for _n, h, v, c in columns], raw,
-                                                 source_rows=list(table.row_numbers))
+            carry.sheets[sheet.key] = SheetCarry(
+                [ExtraColumn(h, list(v), c) for _n, h, v, c in columns], raw, source_rows=list(table.row_numbers)
+            )
             continue
         # rows without a record that hold staff values: blank rows at their place among the records
         blank = {c.key: None for c in sheet.inputs}
@@ -158,18 +167,28 @@ def carry_by_key(book: OrderBook, data: BookData) -> tuple[BookData, Carry, list
                     new_raw[j] = found
             for extra, (_name, _h, values, _c) in zip(extras, columns):
                 extra.values.append(values[was] if was is not None else None)
-        lost = [i for i in range(len(table.rows)) if i not in matched
-                and (i in raw or any(values[i] is not None for _n, _h, values, _c in columns))]
+        lost = [
+            i
+            for i in range(len(table.rows))
+            if i not in matched and (i in raw or any(values[i] is not None for _n, _h, values, _c in columns))
+        ]
         if lost:
             first = table.row_numbers[lost[0]]
-            notes.append(Said(f"{table.name}：{len(lost)} 行的员工列或读不出的值没有带过去（新数据中没有同键的行），"
-                              f"例如第 {first} 行",
-                              f"{table.name}: staff-column or unreadable values of {len(lost)} row(s) not carried over "
-                              f"(no row with their key in the new data), e.g. row {first}"))
+            notes.append(
+                Said(
+                    f"{table.name}：{len(lost)} 行的员工列或读不出的值没有带过去（新数据中没有同键的行），"
+                    f"例如第 {first} 行",
+                    f"{table.name}: staff-column or unreadable values of {len(lost)} row(s) not carried over "
+                    f"(no row with their key in the new data), e.g. row {first}",
+                )
+            )
         if table.stray:
             notes.append(stray_note(table.name, len(table.stray), table.stray[0][0]))
-        carry.sheets[sheet.key] = SheetCarry(extras if any(c.header is not None or any(v is not None for v in c.values)
-                                                           for c in extras) else [], new_raw, source_rows=sources)
+        carry.sheets[sheet.key] = SheetCarry(
+            extras if any(c.header is not None or any(v is not None for v in c.values) for c in extras) else [],
+            new_raw,
+            source_rows=sources,
+        )
     return out, carry, notes
 
 
@@ -180,8 +199,12 @@ def carry_by_key(book: OrderBook, data: BookData) -> tuple[BookData, Carry, list
 
 def own_sheet_names(lang: str) -> list[str]:
     """The sheets write_book writes, in ``lang``."""
-    return [aux_name(INSTRUCTIONS, lang), aux_name(DASHBOARD, lang), *(s.name(lang) for s in SHEETS),
-            aux_name(LISTS, lang)]
+    return [
+        aux_name(INSTRUCTIONS, lang),
+        aux_name(DASHBOARD, lang),
+        *(s.name(lang) for s in SHEETS),
+        aux_name(LISTS, lang),
+    ]
 
 
 def free_name(name: str, taken: set[str]) -> str:
@@ -198,7 +221,9 @@ def free_name(name: str, taken: set[str]) -> str:
         n += 1
 
 
-def staff_sheets(sheets: list[OtherSheet], lang: str, *, values_only: bool = True) -> tuple[list[OtherSheet], list[Said]]:
+def staff_sheets(
+    sheets: list[OtherSheet], lang: str, *, values_only: bool = True
+) -> tuple[list[OtherSheet], list[Said]]:
     """The staff sheets to write after the book's own, renamed where a name is taken (a sheet
     named "Orders" in a book regenerated in English), and notes on what is not carried.
     ``values_only=False`` (regenerate, which carries more and names chart sheets as lost itself):
@@ -209,20 +234,32 @@ def staff_sheets(sheets: list[OtherSheet], lang: str, *, values_only: bool = Tru
     for sheet in sheets:
         if sheet.kind != "worksheet":
             if values_only:
-                notes.append(Said(f"工作表 {sheet.name!r} 是{SHEET_KIND_ZH.get(sheet.kind, '特殊工作表')}，没有带过去",
-                                  f"sheet {sheet.name!r} is a {sheet.kind} sheet and is not carried over"))
+                notes.append(
+                    Said(
+                        f"工作表 {sheet.name!r} 是{SHEET_KIND_ZH.get(sheet.kind, '特殊工作表')}，没有带过去",
+                        f"sheet {sheet.name!r} is a {sheet.kind} sheet and is not carried over",
+                    )
+                )
             continue
         name = free_name(sheet.name, taken)
         taken.add(name.casefold())
         if name != sheet.name:
-            notes.append(Said(f"工作表 {sheet.name!r} 改名为 {name!r}：新簿中已有同名工作表",
-                              f"sheet {sheet.name!r} renamed {name!r}: the new book has a sheet of that name"))
+            notes.append(
+                Said(
+                    f"工作表 {sheet.name!r} 改名为 {name!r}：新簿中已有同名工作表",
+                    f"sheet {sheet.name!r} renamed {name!r}: the new book has a sheet of that name",
+                )
+            )
         if values_only:
             out.append(OtherSheet(name, sheet.rows, hidden=sheet.hidden))
         else:
             out.append(StaffSheet(name, sheet.rows, hidden=sheet.hidden, source=sheet.name))
     if out and values_only:
-        notes.append(Said("员工的工作表只带过去了值（公式、格式和合并单元格没有）：" + "、".join(s.name for s in out),
-                          "staff sheets carried over as values only (formulas, formatting and merged cells are not): "
-                          + ", ".join(s.name for s in out)))
+        notes.append(
+            Said(
+                "员工的工作表只带过去了值（公式、格式和合并单元格没有）：" + "、".join(s.name for s in out),
+                "staff sheets carried over as values only (formulas, formatting and merged cells are not): "
+                + ", ".join(s.name for s in out),
+            )
+        )
     return out, notes

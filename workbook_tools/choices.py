@@ -59,29 +59,71 @@ PROVINCES = _fixed(
     *(
         (zh, zh, en)
         for zh, en in [
-            ("北京市", "Beijing"), ("天津市", "Tianjin"), ("上海市", "Shanghai"), ("重庆市", "Chongqing"),
-            ("河北省", "Hebei"), ("山西省", "Shanxi"), ("辽宁省", "Liaoning"), ("吉林省", "Jilin"),
-            ("黑龙江省", "Heilongjiang"), ("江苏省", "Jiangsu"), ("浙江省", "Zhejiang"), ("安徽省", "Anhui"),
-            ("福建省", "Fujian"), ("江西省", "Jiangxi"), ("山东省", "Shandong"), ("河南省", "Henan"),
-            ("湖北省", "Hubei"), ("湖南省", "Hunan"), ("广东省", "Guangdong"), ("海南省", "Hainan"),
-            ("四川省", "Sichuan"), ("贵州省", "Guizhou"), ("云南省", "Yunnan"), ("陕西省", "Shaanxi"),
-            ("甘肃省", "Gansu"), ("青海省", "Qinghai"), ("台湾省", "Taiwan"),
-            ("内蒙古自治区", "Inner Mongolia"), ("广西壮族自治区", "Guangxi"), ("西藏自治区", "Tibet"),
-            ("宁夏回族自治区", "Ningxia"), ("新疆维吾尔自治区", "Xinjiang"),
-            ("香港特别行政区", "Hong Kong"), ("澳门特别行政区", "Macao"),
+            ("北京市", "Beijing"),
+            ("天津市", "Tianjin"),
+            ("上海市", "Shanghai"),
+            ("重庆市", "Chongqing"),
+            ("河北省", "Hebei"),
+            ("山西省", "Shanxi"),
+            ("辽宁省", "Liaoning"),
+            ("吉林省", "Jilin"),
+            ("黑龙江省", "Heilongjiang"),
+            ("江苏省", "Jiangsu"),
+            ("浙江省", "Zhejiang"),
+            ("安徽省", "Anhui"),
+            ("福建省", "Fujian"),
+            ("江西省", "Jiangxi"),
+            ("山东省", "Shandong"),
+            ("河南省", "Henan"),
+            ("湖北省", "Hubei"),
+            ("湖南省", "Hunan"),
+            ("广东省", "Guangdong"),
+            ("海南省", "Hainan"),
+            ("四川省", "Sichuan"),
+            ("贵州省", "Guizhou"),
+            ("云南省", "Yunnan"),
+            ("陕西省", "Shaanxi"),
+            ("甘肃省", "Gansu"),
+            ("青海省", "Qinghai"),
+            ("台湾省", "Taiwan"),
+            ("内蒙古自治区", "Inner Mongolia"),
+            ("广西壮族自治区", "Guangxi"),
+            ("西藏自治区", "Tibet"),
+            ("宁夏回族自治区", "Ningxia"),
+            ("新疆维吾尔自治区", "Xinjiang"),
+            ("香港特别行政区", "Hong Kong"),
+            ("澳门特别行政区", "Macao"),
         ]
     )
 )
 
 #: English labels for the default config words; a word not listed keeps its own text in English.
 _EN = {
-    "银行转账": "Bank transfer", "微信支付": "WeChat Pay", "支付宝": "Alipay", "现金": "Cash",
-    "信用卡": "Credit card", "其他": "Other",
-    "普通客户": "Regular", "银牌客户": "Silver", "金牌客户": "Gold", "VIP客户": "VIP",
-    "缺货": "Out of stock", "延迟发货": "Delayed shipment", "地址错误": "Wrong address",
-    "客户取消": "Cancelled by customer", "质量问题": "Quality problem",
-    "个": "pcs", "件": "item", "箱": "box", "套": "set", "台": "unit", "包": "pack", "瓶": "bottle",
-    "双": "pair", "千克": "kg", "米": "m",
+    "银行转账": "Bank transfer",
+    "微信支付": "WeChat Pay",
+    "支付宝": "Alipay",
+    "现金": "Cash",
+    "信用卡": "Credit card",
+    "其他": "Other",
+    "普通客户": "Regular",
+    "银牌客户": "Silver",
+    "金牌客户": "Gold",
+    "VIP客户": "VIP",
+    "缺货": "Out of stock",
+    "延迟发货": "Delayed shipment",
+    "地址错误": "Wrong address",
+    "客户取消": "Cancelled by customer",
+    "质量问题": "Quality problem",
+    "个": "pcs",
+    "件": "item",
+    "箱": "box",
+    "套": "set",
+    "台": "unit",
+    "包": "pack",
+    "瓶": "bottle",
+    "双": "pair",
+    "千克": "kg",
+    "米": "m",
 }
 
 
@@ -113,11 +155,16 @@ def choice_lists(config: Config) -> ChoiceLists:
         "problem_type": _words(lists.problem_types),
         "payment_terms": tuple(Choice(t.name, t.name, t.en or t.name) for t in lists.payment_terms),
         # what each term means, for the 应付日期 formula (formulas._pay_due): one row per term
-        **{f"payment_terms_{part}": tuple(Choice(str(getattr(t, part)), str(getattr(t, part)), str(getattr(t, part)))
-                                          for t in lists.payment_terms) for part in TERM_PARTS},
+        **{
+            f"payment_terms_{part}": tuple(
+                Choice(str(getattr(t, part)), str(getattr(t, part)), str(getattr(t, part))) for t in lists.payment_terms
+            )
+            for part in TERM_PARTS
+        },
         # how payments on account are allocated (config.Receivables), for the 核销顺序 formula
-        "allocation": (Choice(config.receivables.allocation, config.receivables.allocation,
-                              config.receivables.allocation),),
+        "allocation": (
+            Choice(config.receivables.allocation, config.receivables.allocation, config.receivables.allocation),
+        ),
         # the reorder point of products without one (config.Thresholds), for the 低库存序号 formula
         "low_stock_default": (Choice(*[str(config.thresholds.low_stock_default)] * 3),),
     }

@@ -116,15 +116,11 @@ class Lists(_Strict):
     payment_methods: list[str] = Field(
         default_factory=lambda: ["银行转账", "微信支付", "支付宝", "现金", "信用卡", "其他"]
     )
-    customer_tiers: list[str] = Field(
-        default_factory=lambda: ["普通客户", "银牌客户", "金牌客户", "VIP客户"]
-    )
+    customer_tiers: list[str] = Field(default_factory=lambda: ["普通客户", "银牌客户", "金牌客户", "VIP客户"])
     problem_types: list[str] = Field(
         default_factory=lambda: ["缺货", "延迟发货", "地址错误", "客户取消", "质量问题", "其他"]
     )
-    units: list[str] = Field(
-        default_factory=lambda: ["个", "件", "箱", "套", "台", "包", "瓶", "双", "千克", "米"]
-    )
+    units: list[str] = Field(default_factory=lambda: ["个", "件", "箱", "套", "台", "包", "瓶", "双", "千克", "米"])
     #: The 付款条件 dropdown of 客户 (the customer's default) and 订单 (an order's own terms).
     payment_terms: list[PaymentTerm] = Field(default_factory=_default_terms)
 
@@ -185,22 +181,72 @@ class Bank(_Strict):
     """Bank statement CSVs (``orderbook reconcile --bank-statement``): the header names to look for
     (case-insensitive; the first alias found wins) and how far apart a bank line and a payment may be."""
 
-    date: list[str] = Field(default_factory=lambda: ["交易日期", "交易时间", "记账日期", "入账日期", "日期",
-                                                     "date", "transaction date", "value date"])
-    credit: list[str] = Field(default_factory=lambda: ["收入金额", "贷方金额", "贷方发生额", "收入", "存入金额",
-                                                       "credit", "credit amount", "deposit"])
-    debit: list[str] = Field(default_factory=lambda: ["支出金额", "借方金额", "借方发生额", "支出", "支取金额",
-                                                      "debit", "debit amount", "withdrawal"])
+    date: list[str] = Field(
+        default_factory=lambda: [
+            "交易日期",
+            "交易时间",
+            "记账日期",
+            "入账日期",
+            "日期",
+            "date",
+            "transaction date",
+            "value date",
+        ]
+    )
+    credit: list[str] = Field(
+        default_factory=lambda: [
+            "收入金额",
+            "贷方金额",
+            "贷方发生额",
+            "收入",
+            "存入金额",
+            "credit",
+            "credit amount",
+            "deposit",
+        ]
+    )
+    debit: list[str] = Field(
+        default_factory=lambda: [
+            "支出金额",
+            "借方金额",
+            "借方发生额",
+            "支出",
+            "支取金额",
+            "debit",
+            "debit amount",
+            "withdrawal",
+        ]
+    )
     #: One signed amount column, used when the statement has no separate credit column.
     amount: list[str] = Field(default_factory=lambda: ["交易金额", "发生额", "金额", "amount"])
     #: With a single amount column: the column that says which side (贷/借, 收/支, credit/debit).
     direction: list[str] = Field(default_factory=lambda: ["借贷标志", "借贷方向", "收支方向", "收支", "direction"])
-    payer: list[str] = Field(default_factory=lambda: ["对方户名", "对方账户名称", "对方名称", "对方单位",
-                                                      "付款人", "付款方户名", "counterparty", "payer"])
-    memo: list[str] = Field(default_factory=lambda: ["摘要", "附言", "用途", "交易附言", "备注",
-                                                     "memo", "description", "remarks"])
-    reference: list[str] = Field(default_factory=lambda: ["交易流水号", "流水号", "交易参考号", "银行流水号",
-                                                          "交易序号", "reference", "transaction id"])
+    payer: list[str] = Field(
+        default_factory=lambda: [
+            "对方户名",
+            "对方账户名称",
+            "对方名称",
+            "对方单位",
+            "付款人",
+            "付款方户名",
+            "counterparty",
+            "payer",
+        ]
+    )
+    memo: list[str] = Field(
+        default_factory=lambda: ["摘要", "附言", "用途", "交易附言", "备注", "memo", "description", "remarks"]
+    )
+    reference: list[str] = Field(
+        default_factory=lambda: [
+            "交易流水号",
+            "流水号",
+            "交易参考号",
+            "银行流水号",
+            "交易序号",
+            "reference",
+            "transaction id",
+        ]
+    )
     #: A bank line matches a payment by amount only within this many days of its date.
     date_window_days: int = Field(3, ge=0)
 
@@ -237,8 +283,9 @@ class Config(_Strict):
         if not name:
             return None
         key = str(name).strip().casefold()
-        return next((t for t in self.lists.payment_terms if key in (t.name.casefold(), (t.en or t.name).casefold())),
-                    None)
+        return next(
+            (t for t in self.lists.payment_terms if key in (t.name.casefold(), (t.en or t.name).casefold())), None
+        )
 
 
 #: What each TOML file is called in a message.
@@ -258,8 +305,9 @@ def load_toml_model(path: str | os.PathLike[str], model: type[M], error: type[Co
         why = os_reason(exc)
         raise error(about(path, Said(f"无法读取{zh}（{why.zh}）", f"cannot read the {en} ({exc})"))) from None
     except UnicodeDecodeError as exc:
-        raise error(about(path, Said(f"无法读取{zh}（不是 UTF-8 编码的文本，请另存为 UTF-8）",
-                                     f"cannot read the {en} ({exc})"))) from None
+        raise error(
+            about(path, Said(f"无法读取{zh}（不是 UTF-8 编码的文本，请另存为 UTF-8）", f"cannot read the {en} ({exc})"))
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         why = toml_problem(exc)
         raise error(about(path, Said(f"不是有效的 TOML 文件：{why.zh}", f"not valid TOML ({why.en})"))) from None

@@ -33,7 +33,7 @@ _ZH: dict[str, str] = {
     "bool_parsing": "应为 true 或 false",
     "bool_type": "应为 true 或 false",
     "string_type": "应为文字（TOML 中加引号）",
-    "list_type": "应为列表，例如 [\"甲\", \"乙\"]",
+    "list_type": '应为列表，例如 ["甲", "乙"]',
     "dict_type": "应为一个表（[名称] 小节）",
     "model_type": "应为一个表（[名称] 小节）",
     "literal_error": "应为以下之一：{expected}",
@@ -84,5 +84,5 @@ _AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 def toml_problem(exc: tomllib.TOMLDecodeError) -> Said:
     """Where a TOML text stops parsing: the line and column in Chinese, tomllib's words in English."""
     at = _AT.search(str(exc))
-    zh = (f"第 {at[1]} 行第 {at[2]} 列写法不对" if at else "文件末尾写法不对（少了值，或同一项写了两次？）")
+    zh = f"第 {at[1]} 行第 {at[2]} 列写法不对" if at else "文件末尾写法不对（少了值，或同一项写了两次？）"
     return Said(zh, str(exc))

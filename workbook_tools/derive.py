@@ -77,8 +77,6 @@ def _num(value: Any) -> Decimal:
     return ZERO if value is None else Decimal(value)
 
 
-
-
 def unit_price(price: Any, sku: str, list_prices: dict[str, Any]) -> Any:
     """The line's 单价, or the list price of the product keyed ``sku`` when it is blank (0 for an
     unknown product)."""
@@ -116,8 +114,7 @@ def _label(code: Any, name: Any) -> str:
     return f"{'' if code is None else code} {'' if name is None else name}"
 
 
-def _first_by_key(rows: list[Row], key: str, value: str,
-                  keyof: Mapping[Any, str] | None = None) -> dict[str, Any]:
+def _first_by_key(rows: list[Row], key: str, value: str, keyof: Mapping[Any, str] | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for r in rows:
         out.setdefault(keyof[r[key]] if keyof is not None else _casefold(r[key]), r.get(value) or "")
@@ -234,8 +231,9 @@ def allocation_order(ranks: list[Any], customers: list[str]) -> dict[str, list[i
     return out
 
 
-def derive(data: BookData, config: Config | None = None, today: date | None = None, *,
-           keys: Callable[[Any], str] = normalise) -> Derived:
+def derive(
+    data: BookData, config: Config | None = None, today: date | None = None, *, keys: Callable[[Any], str] = normalise
+) -> Derived:
     """Every derived column of ``data``. ``config``: the payment terms and the allocation of payments
     on account (default settings when None); ``today``: for 逾期天数 (TODAY() in the book); ``keys``:
     how keys compare (keys.as_formulas_compare gives the workbook's view of a misspelt key)."""
@@ -268,8 +266,7 @@ def derive(data: BookData, config: Config | None = None, today: date | None = No
                 partial_by_sku[_k[s["sku"]]].append((_serial[s["ship_date"]], qty))
 
     # the whole-order ship date per order (INT of the mean serial, as the formula computes it)
-    whole_date = {o: date_of_serial(int(whole_serials[o] / n))
-                  for o, n in whole_n.items()}
+    whole_date = {o: date_of_serial(int(whole_serials[o] / n)) for o, n in whole_n.items()}
 
     # --- order lines
     product_names = _first_by_key(products, "sku", "name", _k)
@@ -286,8 +283,12 @@ def derive(data: BookData, config: Config | None = None, today: date | None = No
         n = whole_n.get(o, 0)
         line_shipped.append(qty if n > 0 else partial_qty.get((o, sku), 0))
         line_whole.append(whole_date[o] if n else "")
-    line_values: dict[str, list[Any]] = {"product_name": line_name, "amount": line_amount, "shipped_qty": line_shipped,
-                   "whole_ship_date": line_whole}
+    line_values: dict[str, list[Any]] = {
+        "product_name": line_name,
+        "amount": line_amount,
+        "shipped_qty": line_shipped,
+        "whole_ship_date": line_whole,
+    }
     _guard("order_lines", lines, line_values)
 
     # --- orders
@@ -297,8 +298,8 @@ def derive(data: BookData, config: Config | None = None, today: date | None = No
         if amt != "":
             total_by[_k[ln["order_no"]]] += amt
     direct: dict[str, Decimal] = defaultdict(Decimal)
-    pool: dict[str, Decimal] = defaultdict(Decimal)    # payments on account per customer key
-    memos: dict[str, list[str]] = defaultdict(list)    # their 备注, for memo allocation
+    pool: dict[str, Decimal] = defaultdict(Decimal)  # payments on account per customer key
+    memos: dict[str, list[str]] = defaultdict(list)  # their 备注, for memo allocation
     for p in pays:
         if p.get("order_no") in (None, ""):
             c = _k[p.get("customer_id")]
@@ -397,21 +398,42 @@ def derive(data: BookData, config: Config | None = None, today: date | None = No
 
     # --- stock movements: the product's latest stocktake shows its date (products count from it)
     latest_count = [
-        m["date"] if m.get("type") == "stocktake" and m.get("date") is not None
-        and last_count.get(_k[m["sku"]]) == _serial[m["date"]] else ""
+        m["date"]
+        if m.get("type") == "stocktake"
+        and m.get("date") is not None
+        and last_count.get(_k[m["sku"]]) == _serial[m["date"]]
+        else ""
         for m in moves
     ]
-    move_values: dict[str, list[Any]] = {"latest_count": latest_count,
-                   "product_name": [product_names.get(_k[m["sku"]], "") for m in moves]}
+    move_values: dict[str, list[Any]] = {
+        "latest_count": latest_count,
+        "product_name": [product_names.get(_k[m["sku"]], "") for m in moves],
+    }
     _guard("stock_moves", moves, move_values)
 
-    product_values: dict[str, list[Any]] = {"last_count_date": last_count_date, "on_hand": on_hand, "above_reorder": above,
-                      "label": [_label(p["sku"], p.get("name")) for p in products], "low_seq": low_seq}
+    product_values: dict[str, list[Any]] = {
+        "last_count_date": last_count_date,
+        "on_hand": on_hand,
+        "above_reorder": above,
+        "label": [_label(p["sku"], p.get("name")) for p in products],
+        "low_seq": low_seq,
+    }
     _guard("products", products, product_values)
-    order_values: dict[str, list[Any]] = {"customer_name": o_name, "total": o_total, "paid": o_paid, "balance": o_balance,
-                    "payment_status": o_status, "shipped_on": o_ship, "pay_due": o_due, "days_overdue": o_late,
-                    "refund_due": o_refund, "allocated": o_alloc, "open": o_open, "alloc_rank": o_rank,
-                    "overdue_rank": [""] * len(orders)}
+    order_values: dict[str, list[Any]] = {
+        "customer_name": o_name,
+        "total": o_total,
+        "paid": o_paid,
+        "balance": o_balance,
+        "payment_status": o_status,
+        "shipped_on": o_ship,
+        "pay_due": o_due,
+        "days_overdue": o_late,
+        "refund_due": o_refund,
+        "allocated": o_alloc,
+        "open": o_open,
+        "alloc_rank": o_rank,
+        "overdue_rank": [""] * len(orders),
+    }
     _guard("orders", orders, order_values)
     order_values["overdue_rank"] = ranks(order_values["days_overdue"])  # of the rows the formulas fill
 
@@ -421,8 +443,11 @@ def derive(data: BookData, config: Config | None = None, today: date | None = No
         if od.get("status") != "cancelled" and total != "":
             sales_by[_k[od["customer_id"]]] += total
     sales = [money(sales_by.get(_k[c["customer_id"]], ZERO)) for c in customers]
-    customer_values: dict[str, list[Any]] = {"label": [_label(c["customer_id"], c.get("name")) for c in customers], "sales": sales,
-                       "sales_rank": [""] * len(customers)}
+    customer_values: dict[str, list[Any]] = {
+        "label": [_label(c["customer_id"], c.get("name")) for c in customers],
+        "sales": sales,
+        "sales_rank": [""] * len(customers),
+    }
     _guard("customers", customers, customer_values)
     customer_values["sales_rank"] = ranks(customer_values["sales"])
     return Derived(

@@ -28,11 +28,15 @@ class Exit(IntEnum):
 #: What each code means, in both languages (the README's table says the same in English).
 MEANINGS: dict[Exit, Pair] = {
     Exit.CLEAN: ("完成，没有需要处理的问题（可以有提醒）", "done; nothing needs attention (warnings allowed)"),
-    Exit.FINDINGS: ("完成，但有需要处理的问题：错误、被拒绝或冲突的行、被拒绝的簿、数据之外的月份",
-                    "done, but something needs attention: errors, rejected or conflicting rows, refused books, "
-                    "a month outside the book's data"),
-    Exit.INPUT: ("有输入、设置或命令行无法使用（一行说明是哪个、为什么）",
-                 "an input, a setting or the command line could not be used (one line says which and why)"),
+    Exit.FINDINGS: (
+        "完成，但有需要处理的问题：错误、被拒绝或冲突的行、被拒绝的簿、数据之外的月份",
+        "done, but something needs attention: errors, rejected or conflicting rows, refused books, "
+        "a month outside the book's data",
+    ),
+    Exit.INPUT: (
+        "有输入、设置或命令行无法使用（一行说明是哪个、为什么）",
+        "an input, a setting or the command line could not be used (one line says which and why)",
+    ),
     Exit.ABORTED: ("已中止（Ctrl-C，或提问时输入结束）", "stopped by the user (Ctrl-C, or end of input at a question)"),
 }
 

@@ -18,11 +18,11 @@ class _Blank(dict[str, Any]):
 @dataclass(frozen=True)
 class Finding:
     code: str
-    sheet: str | None = None           # sheet name as in the file
-    row: int | None = None             # 1-based Excel row
-    column: str | None = None          # column letter, e.g. "C"
-    field: str | None = None           # schema column key
-    value: Any = None                  # the offending value
+    sheet: str | None = None  # sheet name as in the file
+    row: int | None = None  # 1-based Excel row
+    column: str | None = None  # column letter, e.g. "C"
+    field: str | None = None  # schema column key
+    value: Any = None  # the offending value
     params: dict[str, Any] = dc_field(default_factory=dict, compare=False, hash=False)
     file: str | None = None
 
@@ -63,9 +63,18 @@ class Finding:
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         return {
-            "file": self.file, "code": self.code, "rule": self.title(lang), "severity": self.severity.value,
-            "sheet": self.sheet, "row": self.row, "column": self.column, "cell": self.cell, "field": self.field,
-            "value": _jsonable(self.value), "message": self.message(lang), "hint": self.hint(lang),
+            "file": self.file,
+            "code": self.code,
+            "rule": self.title(lang),
+            "severity": self.severity.value,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "cell": self.cell,
+            "field": self.field,
+            "value": _jsonable(self.value),
+            "message": self.message(lang),
+            "hint": self.hint(lang),
         }
 
 

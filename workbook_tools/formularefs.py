@@ -208,17 +208,37 @@ class Remap:
         m = _AREA.fullmatch(ref)
         if m:
             if m.group(5) is None:
-                return prefix + _c(m.group(1), mapping.col(col_index(m.group(2)))) + _r(m.group(3), mapping.row(int(m.group(4))))
+                return (
+                    prefix
+                    + _c(m.group(1), mapping.col(col_index(m.group(2))))
+                    + _r(m.group(3), mapping.row(int(m.group(4))))
+                )
             r0, r1 = int(m.group(4)), int(m.group(8))
             lo, hi = (1, -1) if r0 <= r1 else (-1, 1)
-            return (prefix + _c(m.group(1), mapping.col(col_index(m.group(2)))) + _r(m.group(3), mapping.row(r0, lo)) + ":"
-                    + _c(m.group(5), mapping.col(col_index(m.group(6)))) + _r(m.group(7), mapping.row(r1, hi)))
+            return (
+                prefix
+                + _c(m.group(1), mapping.col(col_index(m.group(2))))
+                + _r(m.group(3), mapping.row(r0, lo))
+                + ":"
+                + _c(m.group(5), mapping.col(col_index(m.group(6))))
+                + _r(m.group(7), mapping.row(r1, hi))
+            )
         m = _COLS.fullmatch(ref)
         if m:
-            return prefix + _c(m.group(1), mapping.col(col_index(m.group(2)))) + ":" + _c(m.group(3), mapping.col(col_index(m.group(4))))
+            return (
+                prefix
+                + _c(m.group(1), mapping.col(col_index(m.group(2))))
+                + ":"
+                + _c(m.group(3), mapping.col(col_index(m.group(4))))
+            )
         m = _ROWS.fullmatch(ref)
         if m:
-            return prefix + _r(m.group(1), mapping.row(int(m.group(2)), 1)) + ":" + _r(m.group(3), mapping.row(int(m.group(4)), -1))
+            return (
+                prefix
+                + _r(m.group(1), mapping.row(int(m.group(2)), 1))
+                + ":"
+                + _r(m.group(3), mapping.row(int(m.group(4)), -1))
+            )
         if ref.startswith("#REF!"):
             return prefix + ref
         if named is not None or "[" in ref:

@@ -66,10 +66,15 @@ Formula = Callable[[FormulaContext, int], str]
 #: Key columns that may hold a dropdown entry, "C0001 杭州明远贸易有限公司": the code, a space, the name
 #: (编号及名称 on 客户 and 产品). The formulas take the code (:func:`code_of`) and match such cells
 #: too (:func:`either`); the reader takes the code (read/coerce.to_key).
-LABELLED: frozenset[tuple[str, str]] = frozenset({
-    ("orders", "customer_id"), ("payments", "customer_id"),
-    ("order_lines", "sku"), ("shipments", "sku"), ("stock_moves", "sku"),
-})
+LABELLED: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("orders", "customer_id"),
+        ("payments", "customer_id"),
+        ("order_lines", "sku"),
+        ("shipments", "sku"),
+        ("stock_moves", "sku"),
+    }
+)
 
 
 def code_of(cell: str) -> str:
@@ -101,7 +106,7 @@ def _lookup(target_sheet: str, target_key: str, value_key: str, sheet: str, key:
     def f(ctx: FormulaContext, row: int) -> str:
         body = (
             f"IFERROR(INDEX({ctx.col(target_sheet, value_key)},"
-            f"MATCH({_key(ctx, sheet, key, row)},{ctx.col(target_sheet, target_key)},0))&\"\",\"\")"
+            f'MATCH({_key(ctx, sheet, key, row)},{ctx.col(target_sheet, target_key)},0))&"","")'
         )
         return body
 
@@ -145,8 +150,12 @@ def _line_whole_date(ctx: FormulaContext, row: int) -> str:
 def _line_shipped(ctx: FormulaContext, row: int) -> str:
     """All of it once the order went whole (it has a whole-order ship date), else its partial shipments."""
     h = ctx.on_row("order_lines", row)
-    partial = either("SUMIFS", f"{ctx.col('shipments', 'quantity')},{ctx.col('shipments', 'order_no')},{h('order_no')},",
-                     ctx.col("shipments", "sku"), _key(ctx, "order_lines", "sku", row))
+    partial = either(
+        "SUMIFS",
+        f"{ctx.col('shipments', 'quantity')},{ctx.col('shipments', 'order_no')},{h('order_no')},",
+        ctx.col("shipments", "sku"),
+        _key(ctx, "order_lines", "sku", row),
+    )
     return f'IF({h("whole_ship_date")}<>"",{number(h("quantity"))},{partial})'
 
 
@@ -157,7 +166,7 @@ def _order_total(ctx: FormulaContext, row: int) -> str:
 
 def _cancelled(ctx: FormulaContext, row: int) -> str:
     """Whether the order on ``row`` is cancelled (its status is the cancelled label)."""
-    return f'{ctx.here("orders", "status", row)}={ctx.text(label_of(ORDER_STATUS, "cancelled", ctx.lang))}'
+    return f"{ctx.here('orders', 'status', row)}={ctx.text(label_of(ORDER_STATUS, 'cancelled', ctx.lang))}"
 
 
 def _direct_paid(ctx: FormulaContext, row: int) -> str:
@@ -189,8 +198,10 @@ def _order_payment_status(ctx: FormulaContext, row: int) -> str:
 
 def _shipped_on(ctx: FormulaContext, row: int) -> str:
     """The ship date of the order's first row on Shipments (MATCH finds the first), blank without one."""
-    first = (f"INDEX({ctx.col('shipments', 'ship_date')},"
-             f"MATCH({ctx.here('orders', 'order_no', row)},{ctx.col('shipments', 'order_no')},0))")
+    first = (
+        f"INDEX({ctx.col('shipments', 'ship_date')},"
+        f"MATCH({ctx.here('orders', 'order_no', row)},{ctx.col('shipments', 'order_no')},0))"
+    )
     return f'IFERROR(IF(ISNUMBER({first}),{first},""),"")'
 
 
@@ -198,8 +209,10 @@ def _pay_due(ctx: FormulaContext, row: int) -> str:
     """应付日期 under the order's terms, else the customer's (derive.payment_due): each term's basis,
     months and days come from the Lists sheet (``lst_payment_terms_*``), so the settings decide."""
     h = ctx.on_row("orders", row)
-    customer_terms = (f"IFERROR(INDEX({ctx.col('customers', 'terms')},"
-                      f"MATCH({_key(ctx, 'orders', 'customer_id', row)},{ctx.col('customers', 'customer_id')},0))&\"\",\"\")")
+    customer_terms = (
+        f"IFERROR(INDEX({ctx.col('customers', 'terms')},"
+        f'MATCH({_key(ctx, "orders", "customer_id", row)},{ctx.col("customers", "customer_id")},0))&"","")'
+    )
     term = f'IF({h("terms")}<>"",{h("terms")},{customer_terms})'
     at = f"MATCH({term},{list_range('payment_terms')},0)"
 
@@ -208,10 +221,12 @@ def _pay_due(ctx: FormulaContext, row: int) -> str:
 
     ordered, shipped = h("order_date"), h("shipped_on")
     on_order = f'IF(ISNUMBER({ordered}),{ordered},"")'
-    after = (f'IF(ISNUMBER({shipped}),IF({part("basis")}="month_end",EOMONTH({shipped},VALUE({part("months")})),'
-             f'{shipped})+VALUE({part("days")}),"")')
+    after = (
+        f'IF(ISNUMBER({shipped}),IF({part("basis")}="month_end",EOMONTH({shipped},VALUE({part("months")})),'
+        f'{shipped})+VALUE({part("days")}),"")'
+    )
     terms = f'IF(OR({part("basis")}="prepay",{part("basis")}="cash"),{on_order},{after})'
-    none = f'IF(ISNUMBER({h("due_date")}),{h("due_date")},{on_order})'
+    none = f"IF(ISNUMBER({h('due_date')}),{h('due_date')},{on_order})"
     return f"IFERROR({terms},{none})"
 
 
@@ -236,12 +251,16 @@ def _alloc_rank(ctx: FormulaContext, row: int) -> str:
     memo allocation is on and a memo of the customer's payments on account names the order."""
     h = ctx.on_row("orders", row)
     p = ctx.cols("payments")
-    named = either("COUNTIFS", "", p("customer_id"), _key(ctx, "orders", "customer_id", row),
-                   f',{p("order_no")},"",{p("notes")},"*"&{h("order_no")}&"*"')
+    named = either(
+        "COUNTIFS",
+        "",
+        p("customer_id"),
+        _key(ctx, "orders", "customer_id", row),
+        f',{p("order_no")},"",{p("notes")},"*"&{h("order_no")}&"*"',
+    )
     # (the one-cell list by itself: Gnumeric's INDEX of a one-cell range is #REF!)
     memo = f'AND({list_range("allocation")}="memo",{named}>0)'
-    return (f'IF({memo},0,{RANK_NOT_NAMED})'
-            f'+IF(ISNUMBER({h("pay_due")}),{h("pay_due")},{RANK_NOT_DUE})')
+    return f"IF({memo},0,{RANK_NOT_NAMED})+IF(ISNUMBER({h('pay_due')}),{h('pay_due')},{RANK_NOT_DUE})"
 
 
 def _allocated(ctx: FormulaContext, row: int) -> str:
@@ -252,13 +271,16 @@ def _allocated(ctx: FormulaContext, row: int) -> str:
     p = ctx.cols("payments")
     o = ctx.cols("orders")
     cust, rank = _key(ctx, "orders", "customer_id", row), h("alloc_rank")
-    pool = either("SUMIFS", f'{p("amount")},', p("customer_id"), cust, f',{p("order_no")},""')
+    pool = either("SUMIFS", f"{p('amount')},", p("customer_id"), cust, f',{p("order_no")},""')
 
     def above(k: str) -> str:
         return f"${SHEET_BY_KEY['orders'].letter(k)}$1:${SHEET_BY_KEY['orders'].letter(k)}{row - 1}"
 
-    ahead = (either("SUMIFS", f'{o("open")},', o("customer_id"), cust, f',{o("alloc_rank")},"<"&{rank}')
-             + "+" + either("SUMIFS", f'{above("open")},', above("customer_id"), cust, f',{above("alloc_rank")},{rank}'))
+    ahead = (
+        either("SUMIFS", f"{o('open')},", o("customer_id"), cust, f',{o("alloc_rank")},"<"&{rank}')
+        + "+"
+        + either("SUMIFS", f"{above('open')},", above("customer_id"), cust, f",{above('alloc_rank')},{rank}")
+    )
     share = money(f"MAX(0,MIN({h('open')},{pool}-({ahead})))")
     return f'IF({h("customer_id")}="",0,{share})'
 
@@ -268,8 +290,13 @@ def _latest_count(ctx: FormulaContext, row: int) -> str:
     h = ctx.on_row("stock_moves", row)
     m = ctx.cols("stock_moves")
     count = ctx.text(label_of(MOVEMENT_TYPE, "stocktake", ctx.lang))
-    later = either("COUNTIFS", "", m("sku"), _key(ctx, "stock_moves", "sku", row),
-                   f',{m("type")},{count},{m("date")},">"&{h("date")}')
+    later = either(
+        "COUNTIFS",
+        "",
+        m("sku"),
+        _key(ctx, "stock_moves", "sku", row),
+        f',{m("type")},{count},{m("date")},">"&{h("date")}',
+    )
     return f'IF(AND({h("type")}={count},ISNUMBER({h("date")})),IF({later}=0,{h("date")},""),"")'
 
 
@@ -277,7 +304,7 @@ def _last_count(ctx: FormulaContext, row: int) -> str:
     """The date the stock movements mark as the product's latest stocktake (their mean: all equal)."""
     sku = ctx.here("products", "sku", row)
     m = ctx.cols("stock_moves")
-    total = either("SUMIFS", f'{m("latest_count")},', m("sku"), sku)
+    total = either("SUMIFS", f"{m('latest_count')},", m("sku"), sku)
     counts = either("COUNTIFS", "", m("sku"), sku, f',{m("latest_count")},">0"')
     return f'IFERROR({total}/{counts},"")'
 
@@ -288,14 +315,18 @@ def _on_hand(ctx: FormulaContext, row: int) -> str:
     stocktake = label_of(MOVEMENT_TYPE, "stocktake", ctx.lang)
     m = ctx.cols("stock_moves")
     t = f"N({h('last_count_date')})"  # the latest stocktake's date; 0 when there is none
-    counted = either("SUMIFS", f'{m("quantity")},', m("sku"), sku, f',{m("latest_count")},">0"')
-    base = f'IF({t}=0,{number(h("opening_stock"))},{counted})'
-    after = either("SUMIFS", f'{m("quantity")},', m("sku"), sku,
-                   f',{m("date")},">"&{t},{m("type")},{ctx.text("<>" + stocktake)}')
+    counted = either("SUMIFS", f"{m('quantity')},", m("sku"), sku, f',{m("latest_count")},">0"')
+    base = f"IF({t}=0,{number(h('opening_stock'))},{counted})"
+    after = either(
+        "SUMIFS", f"{m('quantity')},", m("sku"), sku, f',{m("date")},">"&{t},{m("type")},{ctx.text("<>" + stocktake)}'
+    )
     ships = ctx.cols("shipments")
     lines = ctx.cols("order_lines")
-    shipped = (either("SUMIFS", f"{ships('quantity')},", ships("sku"), sku, f',{ships("ship_date")},">"&{t}') + "+"
-               + either("SUMIFS", f"{lines('quantity')},", lines("sku"), sku, f',{lines("whole_ship_date")},">"&{t}'))
+    shipped = (
+        either("SUMIFS", f"{ships('quantity')},", ships("sku"), sku, f',{ships("ship_date")},">"&{t}')
+        + "+"
+        + either("SUMIFS", f"{lines('quantity')},", lines("sku"), sku, f',{lines("whole_ship_date")},">"&{t}')
+    )
     return f"{base}+{after}-({shipped})"
 
 
@@ -307,6 +338,7 @@ def _above_reorder(ctx: FormulaContext, row: int) -> str:
 
 def _label(sheet: str, key: str, name: str) -> Formula:
     """编号及名称: ``C0001 杭州明远贸易有限公司``, a dropdown entry (derive._label)."""
+
     def f(ctx: FormulaContext, row: int) -> str:
         return f'{ctx.here(sheet, key, row)}&" "&{ctx.here(sheet, name, row)}'
 
@@ -316,13 +348,21 @@ def _label(sheet: str, key: str, name: str) -> Formula:
 def _customer_sales(ctx: FormulaContext, row: int) -> str:
     o = ctx.cols("orders")
     cancelled = ctx.text(label_of(ORDER_STATUS, "cancelled", ctx.lang))
-    return money(either("SUMIFS", f'{o("total")},', o("customer_id"), ctx.here("customers", "customer_id", row),
-                        f',{o("status")},"<>"&{cancelled}'))
+    return money(
+        either(
+            "SUMIFS",
+            f"{o('total')},",
+            o("customer_id"),
+            ctx.here("customers", "customer_id", row),
+            f',{o("status")},"<>"&{cancelled}',
+        )
+    )
 
 
 def _rank(sheet: str, key: str) -> Formula:
     """Place of the row's value above 0 among the column's, highest first, ties in row order
     (derive.ranks): the larger values, plus the equal ones above, plus one."""
+
     def f(ctx: FormulaContext, row: int) -> str:
         v, letter = ctx.here(sheet, key, row), SHEET_BY_KEY[sheet].letter(key)
         above = f"${letter}$1:${letter}{row - 1}"
@@ -337,9 +377,11 @@ def _low_seq(ctx: FormulaContext, row: int) -> str:
     default = f"VALUE({list_range('low_stock_default')})"  # the settings' point, on the Lists sheet
     letter = SHEET_BY_KEY["products"].letter("low_seq")
     off = ctx.text(label_of(YES_NO, "no", ctx.lang))
-    point = f'IF(ISNUMBER({h("reorder_point")}),{h("reorder_point")},{default})'
-    return (f'IF(AND({h("active")}<>{off},ISNUMBER({h("on_hand")}),{h("on_hand")}<={point}),'
-            f'COUNT(${letter}$1:${letter}{row - 1})+1,"")')
+    point = f"IF(ISNUMBER({h('reorder_point')}),{h('reorder_point')},{default})"
+    return (
+        f"IF(AND({h('active')}<>{off},ISNUMBER({h('on_hand')}),{h('on_hand')}<={point}),"
+        f'COUNT(${letter}$1:${letter}{row - 1})+1,"")'
+    )
 
 
 #: (sheet key, column key) -> formula builder. Every derived column of the schema has one (tested).

@@ -40,17 +40,23 @@ def _series(col: Column, values: list[Any], lists: ChoiceLists) -> pd.Series:
     if col.type == T.CHOICE:
         known = [c.value for c in lists[col.choices]] if col.choices is not None and col.choices in lists else []
         extra = sorted({v for v in values if isinstance(v, str) and v not in known})
-        return pd.Series(pd.Categorical([v if isinstance(v, str) else None for v in values],
-                                        categories=known + extra), name=col.key)
+        return pd.Series(
+            pd.Categorical([v if isinstance(v, str) else None for v in values], categories=known + extra), name=col.key
+        )
     if col.type == T.INT:
-        return pd.Series([v if isinstance(v, int) and not isinstance(v, bool) else None for v in values],
-                         dtype="Int64", name=col.key)
+        return pd.Series(
+            [v if isinstance(v, int) and not isinstance(v, bool) else None for v in values], dtype="Int64", name=col.key
+        )
     if col.type in (T.MONEY, T.PERCENT):
-        return pd.Series([float(v) if isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) else None
-                          for v in values], dtype="float64", name=col.key)
+        return pd.Series(
+            [float(v) if isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) else None for v in values],
+            dtype="float64",
+            name=col.key,
+        )
     if col.type in (T.DATE, T.DATETIME):
-        return pd.Series(pd.to_datetime([v if isinstance(v, (date, datetime)) else None for v in values]),
-                         name=col.key).astype("datetime64[ns]")
+        return pd.Series(
+            pd.to_datetime([v if isinstance(v, (date, datetime)) else None for v in values]), name=col.key
+        ).astype("datetime64[ns]")
     return pd.Series([v if isinstance(v, str) and v != "" else None for v in values], dtype="string", name=col.key)
 
 

@@ -49,13 +49,15 @@ def recalculate(src: str | Path, out_dir: str | Path, *, timeout: int = 600) -> 
     out = out_dir / f"{src.stem}.xlsx"
     start = time.perf_counter()
     try:
-        result = subprocess.run([exe, "--recalc", str(src), str(out)], capture_output=True, text=True,
-                                timeout=timeout)
+        result = subprocess.run([exe, "--recalc", str(src), str(out)], capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         raise GnumericError(f"Gnumeric took more than {timeout} s to recalculate {src.name}") from None
     seconds = time.perf_counter() - start
     if result.returncode != 0 or not out.exists():
         raise GnumericError(f"Gnumeric could not convert {src.name}: {result.stderr.strip() or result.stdout.strip()}")
-    warnings = [line.strip() for line in (result.stderr + result.stdout).splitlines()
-                if line.strip() and not _PRINT_TITLES.search(line)]
+    warnings = [
+        line.strip()
+        for line in (result.stderr + result.stdout).splitlines()
+        if line.strip() and not _PRINT_TITLES.search(line)
+    ]
     return Recalculated(out, warnings, seconds)

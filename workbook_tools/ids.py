@@ -87,9 +87,7 @@ def is_valid_phone(s: str) -> bool:
 
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 #: Pragmatic address check: a dot-separated local part, a domain with a 2+ letter top level.
-EMAIL_RE = re.compile(
-    rf"^[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@(?:{_LABEL}\.)+[A-Za-z]{{2,24}}$"
-)
+EMAIL_RE = re.compile(rf"^[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@(?:{_LABEL}\.)+[A-Za-z]{{2,24}}$")
 
 
 def is_valid_email(s: str) -> bool:

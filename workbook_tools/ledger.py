@@ -81,8 +81,9 @@ class SkuLedger:
                 went_negative = d.counted < 0
 
 
-def stock_ledgers(data: Mapping[str, list[dict[str, Any]]], derived: Derived,
-                  keys: Callable[[Any], str] = key) -> dict[str, SkuLedger]:
+def stock_ledgers(
+    data: Mapping[str, list[dict[str, Any]]], derived: Derived, keys: Callable[[Any], str] = key
+) -> dict[str, SkuLedger]:
     """``{sku key: SkuLedger}`` for every product (a SKU listed twice: its last row)."""
     products = data["products"]
     known = {keys(p.get("sku")): i for i, p in enumerate(products)}
@@ -124,8 +125,9 @@ def stock_ledgers(data: Mapping[str, list[dict[str, Any]]], derived: Derived,
         for d in sorted(set(sku_deltas) | set(sku_counts)):
             r, ret, adj, shipped = sku_deltas.get(d, (0, 0, 0, 0))
             rows = sku_counts.get(d, [])
-            entry = LedgerDay(d, stock, r, ret, adj, shipped,
-                              sum(moves[j]["quantity"] for j in rows) if rows else None, rows)
+            entry = LedgerDay(
+                d, stock, r, ret, adj, shipped, sum(moves[j]["quantity"] for j in rows) if rows else None, rows
+            )
             days.append(entry)
             stock = entry.closing
         out[sku] = SkuLedger(sku, i, opening, days)

@@ -36,7 +36,9 @@ def convert(src: str | Path, out_dir: str | Path, fmt: str = "xlsx", *, timeout:
     return convert_many([src], out_dir, fmt, timeout=timeout)[0]
 
 
-def convert_many(srcs: Sequence[str | Path], out_dir: str | Path, fmt: str = "xlsx", *, timeout: int = 300) -> list[Path]:
+def convert_many(
+    srcs: Sequence[str | Path], out_dir: str | Path, fmt: str = "xlsx", *, timeout: int = 300
+) -> list[Path]:
     """``convert`` for several files in one LibreOffice run (it starts once: seconds saved per file).
     The files' names must differ: each becomes ``out_dir/<its stem>.<fmt>``."""
     exe = soffice()
@@ -48,12 +50,23 @@ def convert_many(srcs: Sequence[str | Path], out_dir: str | Path, fmt: str = "xl
         user = Path(profile, "user")
         user.mkdir()
         (user / "registrymodifications.xcu").write_text(_PROFILE, encoding="utf-8")
-        cmd = [exe, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
-               "--convert-to", fmt, "--outdir", str(out_dir), *map(str, files)]
+        cmd = [
+            exe,
+            f"-env:UserInstallation={Path(profile).as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(out_dir),
+            *map(str, files),
+        ]
         result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     outs = [out_dir / f"{src.stem}.{fmt.split(':')[0]}" for src in files]
     missing = [src.name for src, out in zip(files, outs) if not out.exists()]
     if result.returncode != 0 or missing:
-        raise LibreOfficeError(f"LibreOffice could not convert {', '.join(missing) or files[0].name}: "
-                               f"{result.stderr.strip() or result.stdout.strip()}")
+        raise LibreOfficeError(
+            f"LibreOffice could not convert {', '.join(missing) or files[0].name}: "
+            f"{result.stderr.strip() or result.stdout.strip()}"
+        )
     return outs

@@ -96,11 +96,12 @@ class Conflict:
         key = " / ".join(shown(v) for v in self.key)
         state = "kept (preferred)" if self.resolved else "kept, UNRESOLVED"
         column = sheet.column(self.field)
-        text = (f"{sheet.zh} {key} {column.zh} ({self.field}): "
-                f"{self.kept} [{state}]  ≠  {self.other}")
+        text = f"{sheet.zh} {key} {column.zh} ({self.field}): {self.kept} [{state}]  ≠  {self.other}"
         if self.correction:
-            text += (f" — {column.zh}不同，其余相同：可能是更正 "
-                     f"(only the {column.en.lower()} differs: probably a correction, not a second row)")
+            text += (
+                f" — {column.zh}不同，其余相同：可能是更正 "
+                f"(only the {column.en.lower()} differs: probably a correction, not a second row)"
+            )
         return text
 
 
@@ -149,8 +150,9 @@ def shown(value: Any) -> str:
     return str(value)
 
 
-def merge_books(paths: list[str | os.PathLike[str]], *, prefer: str | os.PathLike[str] | None = None,
-                config: Config | None = None) -> MergeResult:
+def merge_books(
+    paths: list[str | os.PathLike[str]], *, prefer: str | os.PathLike[str] | None = None, config: Config | None = None
+) -> MergeResult:
     """Merge the books at ``paths`` (see the module docstring). Raises BookReadError when a book
     cannot be read, MergeError when ``prefer`` is not one of ``paths``."""
     if not paths:
@@ -167,9 +169,15 @@ def merge_books(paths: list[str | os.PathLike[str]], *, prefer: str | os.PathLik
     return result
 
 
-def write_master(result: MergeResult, output: str | os.PathLike[str], *, config: Config | None = None,
-                 lang: str | None = None, today: date | None = None, progress: Progress | None = None,
-                 ) -> tuple[Path, Path | None]:
+def write_master(
+    result: MergeResult,
+    output: str | os.PathLike[str],
+    *,
+    config: Config | None = None,
+    lang: str | None = None,
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> tuple[Path, Path | None]:
     """Write the merged book (atomically, through ``write_book``) and return ``(path, backup)``.
     When ``output`` is one of the books merged, that book is backed up first."""
     output = Path(output)
@@ -199,8 +207,12 @@ def _which(files: list[str], prefer: str | os.PathLike[str]) -> int:
     named = [i for i, f in enumerate(files) if Path(f).name == Path(prefer).name]
     if len(named) == 1:
         return named[0]
-    raise MergeError(Said(f"--prefer {prefer}：不是要合并的簿之一（{'、'.join(files)}）",
-                          f"--prefer {prefer}: not one of the books being merged ({', '.join(files)})"))
+    raise MergeError(
+        Said(
+            f"--prefer {prefer}：不是要合并的簿之一（{'、'.join(files)}）",
+            f"--prefer {prefer}: not one of the books being merged ({', '.join(files)})",
+        )
+    )
 
 
 def _effective(table: Table, raw: dict[int, dict[str, Any]], i: int) -> dict[str, Any]:
@@ -220,8 +232,9 @@ def _cell(table: Table, i: int, key: str) -> str:
 _NO_KEY = object()
 
 
-def _merge_sheet(sheet: Sheet, books: list[OrderBook], files: list[str], preferred: int | None,
-                 result: MergeResult) -> None:
+def _merge_sheet(
+    sheet: Sheet, books: list[OrderBook], files: list[str], preferred: int | None, result: MergeResult
+) -> None:
     tables = [b[sheet.key] for b in books]
     raws: list[dict[int, dict[str, Any]]] = []
     for t in tables:
@@ -264,13 +277,17 @@ def _merge_sheet(sheet: Sheet, books: list[OrderBook], files: list[str], preferr
             for col in sheet.inputs:
                 a, b = kept.get(col.key), other.get(col.key)
                 if a != b:
-                    result.conflicts.append(Conflict(
-                        sheet.key, kept_key, col.key,
-                        Version(files[f0], _cell(tables[f0], i0, col.key), a),
-                        Version(files[f], _cell(tables[f], i, col.key), b),
-                        resolved=preferred is not None and f0 == preferred and f != preferred,
-                        correction=col.key in sheet.natural_key and natural(a) != natural(b),
-                    ))
+                    result.conflicts.append(
+                        Conflict(
+                            sheet.key,
+                            kept_key,
+                            col.key,
+                            Version(files[f0], _cell(tables[f0], i0, col.key), a),
+                            Version(files[f], _cell(tables[f], i, col.key), b),
+                            resolved=preferred is not None and f0 == preferred and f != preferred,
+                            correction=col.key in sheet.natural_key and natural(a) != natural(b),
+                        )
+                    )
         prov.conflicting += differs
     result.data[sheet.key] = rows
     result.provenance[sheet.key] = prov
@@ -280,9 +297,11 @@ def _merge_sheet(sheet: Sheet, books: list[OrderBook], files: list[str], preferr
         result.notes.append(stray_note(sheet.zh, strays))
 
 
-def _join_corrections(sheet: Sheet, groups: dict[tuple[Any, ...], list[tuple[int, int]]],
-                      row_of: Callable[[int, int], dict[str, Any]],
-                      ) -> dict[tuple[Any, ...], list[tuple[int, int]]]:
+def _join_corrections(
+    sheet: Sheet,
+    groups: dict[tuple[Any, ...], list[tuple[int, int]]],
+    row_of: Callable[[int, int], dict[str, Any]],
+) -> dict[tuple[Any, ...], list[tuple[int, int]]]:
     """``groups`` with each probable correction joined to the key it corrects (see the module
     docstring): a key's copies join the first earlier key whose rows are equal to one of its rows
     but for one identifier column of the key (and the notes), when no book holds both keys (a book
@@ -298,8 +317,15 @@ def _join_corrections(sheet: Sheet, groups: dict[tuple[Any, ...], list[tuple[int
             continue
         books = {f for f, _ in copies}
         signatures = list(dict.fromkeys((j, _rest(sheet, row_of(f, i), j)) for f, i in copies for j in ids))
-        found = next(((c, sig[0]) for sig in signatures for c in by_signature[sig]
-                      if not c.books & books and c.column in (None, sig[0])), None)
+        found = next(
+            (
+                (c, sig[0])
+                for sig in signatures
+                for c in by_signature[sig]
+                if not c.books & books and c.column in (None, sig[0])
+            ),
+            None,
+        )
         if found is None:
             cluster = heads[k] = _Cluster([k], books)
         else:
@@ -311,8 +337,11 @@ def _join_corrections(sheet: Sheet, groups: dict[tuple[Any, ...], list[tuple[int
         for sig in signatures:
             if cluster.column in (None, sig[0]) and not any(c is cluster for c in by_signature[sig]):
                 by_signature[sig].append(cluster)
-    return {k: sorted(c for member in heads[k].keys for c in groups[member]) if k in heads else copies
-            for k, copies in groups.items() if k not in joined}
+    return {
+        k: sorted(c for member in heads[k].keys for c in groups[member]) if k in heads else copies
+        for k, copies in groups.items()
+        if k not in joined
+    }
 
 
 @dataclass(eq=False)
@@ -374,14 +403,22 @@ def _staff_sheets(books: list[OrderBook], files: list[str]) -> tuple[list[OtherS
         for sheet in book.other_sheets:
             if sheet.kind != "worksheet":
                 kind = SHEET_KIND_ZH.get(sheet.kind, "特殊工作表")
-                notes.append(Said(f"{Path(files[f]).name}：工作表 {sheet.name!r} 是{kind}，没有带过去",
-                                  f"{Path(files[f]).name}: sheet {sheet.name!r} is a {sheet.kind} sheet, not carried over"))
+                notes.append(
+                    Said(
+                        f"{Path(files[f]).name}：工作表 {sheet.name!r} 是{kind}，没有带过去",
+                        f"{Path(files[f]).name}: sheet {sheet.name!r} is a {sheet.kind} sheet, not carried over",
+                    )
+                )
                 continue
             first = out.get(sheet.name.casefold())
             if first is None:
                 out[sheet.name.casefold()] = (f, sheet)
             elif first[1].rows != sheet.rows:
                 mine, kept = Path(files[f]).name, Path(files[first[0]]).name
-                notes.append(Said(f"工作表 {sheet.name!r}：{mine} 中的与 {kept} 中的不同；合并后的簿用 {kept} 中的",
-                                  f"sheet {sheet.name!r}: {mine}'s copy differs from {kept}'s; the master has {kept}'s"))
+                notes.append(
+                    Said(
+                        f"工作表 {sheet.name!r}：{mine} 中的与 {kept} 中的不同；合并后的簿用 {kept} 中的",
+                        f"sheet {sheet.name!r}: {mine}'s copy differs from {kept}'s; the master has {kept}'s",
+                    )
+                )
     return [s for _f, s in out.values()], notes

@@ -91,24 +91,43 @@ def check_reports_location(folder: str | os.PathLike[str], reports_root: str | o
         raise OutputError(
             f"{shown_path(reports_root)}: 报告文件夹不能是订单簿所在的文件夹或它的上级，请另选一个（例如 {shown_path(Path(folder) / 'reports')}） / "
             f"the reports folder may not be the books folder or a folder above it; choose another one "
-            f"(e.g. {shown_path(Path(folder) / 'reports')})")
+            f"(e.g. {shown_path(Path(folder) / 'reports')})"
+        )
 
 
-def check_night_book(path: Path, *, resolve: Resolver, today: date, reports_root: Path | None = None,
-                     now: datetime | None = None, bounds: Bounds | None = None, isolate: bool = True) -> FileResult:
+def check_night_book(
+    path: Path,
+    *,
+    resolve: Resolver,
+    today: date,
+    reports_root: Path | None = None,
+    now: datetime | None = None,
+    bounds: Bounds | None = None,
+    isolate: bool = True,
+) -> FileResult:
     """One book's result for the night: checked with its own settings (``resolve(path) -> Settings``,
     settings.py) and, with ``reports_root``, what changed since the night before recorded (changes/),
     in a child process within ``bounds`` (unless not ``isolate``); never raises for anything the book does."""
-    return night_book(path, resolve=resolve, today=today, reports_root=reports_root, now=now, bounds=bounds,
-                      isolate=isolate)
+    return night_book(
+        path, resolve=resolve, today=today, reports_root=reports_root, now=now, bounds=bounds, isolate=isolate
+    )
 
 
-def run_nightly(folder: str | os.PathLike[str], *, reports_root: str | os.PathLike[str], keep_days: int = 30,
-                formats: Iterable[str] = DEFAULT_FORMATS, config: Config | Settings | None = None,
-                today: date | None = None,
-                lang: str = "zh", now: datetime | None = None,
-                progress: Callable[[str, int, int], None] | None = None, bounds: Bounds | None = None,
-                isolate: bool = True, jobs: int = 1) -> NightlyResult:
+def run_nightly(
+    folder: str | os.PathLike[str],
+    *,
+    reports_root: str | os.PathLike[str],
+    keep_days: int = 30,
+    formats: Iterable[str] = DEFAULT_FORMATS,
+    config: Config | Settings | None = None,
+    today: date | None = None,
+    lang: str = "zh",
+    now: datetime | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    bounds: Bounds | None = None,
+    isolate: bool = True,
+    jobs: int = 1,
+) -> NightlyResult:
     """Check every book in ``folder`` (``jobs`` at a time, each in its own child process within
     ``bounds``: isolated.Bounds, a memory cap and a timeout) and write the day's report folder.
     ``config``: the settings of every book; None: each book's own (an ``orderbook.toml`` in its folder
@@ -135,8 +154,9 @@ def run_nightly(folder: str | os.PathLike[str], *, reports_root: str | os.PathLi
     done = 0
 
     def one(path: Path) -> FileResult:
-        return check_night_book(path, resolve=resolve, today=today, reports_root=reports_root, now=now,
-                                bounds=bounds, isolate=isolate)
+        return check_night_book(
+            path, resolve=resolve, today=today, reports_root=reports_root, now=now, bounds=bounds, isolate=isolate
+        )
 
     with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="nightly") as pool:
         for result in pool.map(one, found.books):
@@ -146,8 +166,17 @@ def run_nightly(folder: str | os.PathLike[str], *, reports_root: str | os.PathLi
                 progress("validate", done, len(found.books))
 
     day_dir = reports_root / today.isoformat()
-    outputs = _write_day(report, found.skipped, day_dir, formats, lang, folder=folder, now=now, today=today,
-                         bounds=bounds if isolate else None)
+    outputs = _write_day(
+        report,
+        found.skipped,
+        day_dir,
+        formats,
+        lang,
+        folder=folder,
+        now=now,
+        today=today,
+        bounds=bounds if isolate else None,
+    )
     pruned = prune_reports(reports_root, keep_days=keep_days, today=today)
     return NightlyResult(report, day_dir, outputs, pruned, summary_lines(report, lang, found.skipped), found.skipped)
 
@@ -196,8 +225,18 @@ def prune_reports(reports_root: str | os.PathLike[str], *, keep_days: int, today
     return deleted
 
 
-def _write_day(report: Report, skipped: list[Skipped], day_dir: Path, formats: tuple[str, ...], lang: str, *,
-               folder: Path, now: datetime, today: date, bounds: Bounds | None) -> list[Path]:
+def _write_day(
+    report: Report,
+    skipped: list[Skipped],
+    day_dir: Path,
+    formats: tuple[str, ...],
+    lang: str,
+    *,
+    folder: Path,
+    now: datetime,
+    today: date,
+    bounds: Bounds | None,
+) -> list[Path]:
     """Build the day's folder under a temporary name, then swap it in (a rerun replaces it whole)."""
     root = day_dir.parent
     try:
@@ -206,8 +245,12 @@ def _write_day(report: Report, skipped: list[Skipped], day_dir: Path, formats: t
         _mark(tmp, today)
     except OSError as exc:
         why = os_reason(exc)
-        raise OutputError(Said(f"无法在 {shown_path(root)} 中写入报告：{why.zh}",
-                               f"cannot write reports in {shown_path(root)}: {why.en}")) from exc
+        raise OutputError(
+            Said(
+                f"无法在 {shown_path(root)} 中写入报告：{why.zh}",
+                f"cannot write reports in {shown_path(root)}: {why.en}",
+            )
+        ) from exc
     try:
         written: list[Path] = []
         copies: dict[int, str] = {}
@@ -220,16 +263,30 @@ def _write_day(report: Report, skipped: list[Skipped], day_dir: Path, formats: t
         written.extend(write_change_reports(report, tmp, lang, formats))
         summary = tmp / SUMMARY_NAME
         with atomic_path(summary) as part:
-            data = _summary(report, skipped, lang, folder=folder, now=now, today=today,
-                            outputs=[p.name for p in written], copies=copies)
+            data = _summary(
+                report,
+                skipped,
+                lang,
+                folder=folder,
+                now=now,
+                today=today,
+                outputs=[p.name for p in written],
+                copies=copies,
+            )
             part.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         _share(tmp, report, copies)
         old = None
         if day_dir.exists():
             if not is_report_folder(day_dir):
-                raise OutputError(about(shown_path(day_dir), (
-                    "已存在，不是本程序的报告文件夹，未改动；请换一个报告文件夹",
-                    "exists and is not a report folder orderbook made: left as it is; choose another reports folder")))
+                raise OutputError(
+                    about(
+                        shown_path(day_dir),
+                        (
+                            "已存在，不是本程序的报告文件夹，未改动；请换一个报告文件夹",
+                            "exists and is not a report folder orderbook made: left as it is; choose another reports folder",
+                        ),
+                    )
+                )
             old = Path(tempfile.mkdtemp(prefix=f".{day_dir.name}.old-", dir=root))
             _mark(old, today)
             day_dir.rename(old / day_dir.name)
@@ -245,7 +302,8 @@ def _write_day(report: Report, skipped: list[Skipped], day_dir: Path, formats: t
 def _mark(folder: Path, today: date) -> None:
     """The marker that makes ``folder`` ours to replace and to prune."""
     (folder / REPORT_MARKER).write_text(
-        json.dumps({"made_by": "orderbook nightly", "date": today.isoformat()}) + "\n", encoding="utf-8")
+        json.dumps({"made_by": "orderbook nightly", "date": today.isoformat()}) + "\n", encoding="utf-8"
+    )
 
 
 def _xlsx(report: Report, out_dir: Path, lang: str, bounds: Bounds | None) -> tuple[list[Path], dict[int, str]]:
@@ -256,8 +314,12 @@ def _xlsx(report: Report, out_dir: Path, lang: str, bounds: Bounds | None) -> tu
     from .outputs import free_path
 
     inputs = [r.path for r in report.files]
-    report_path = free_path(out_dir, lambda n: REPORT_NAME if n == 1 else REPORT_NAME.replace(".xlsx", f"-{n}.xlsx"),
-                            "validation-report", inputs=inputs)
+    report_path = free_path(
+        out_dir,
+        lambda n: REPORT_NAME if n == 1 else REPORT_NAME.replace(".xlsx", f"-{n}.xlsx"),
+        "validation-report",
+        inputs=inputs,
+    )
     flagged = Report([r if r.errors else FileResult(r.path, error=r.error) for r in report.files])
     names = annotated_names(flagged, out_dir, taken=(report_path.name,))
     plans, notes, written = {}, {}, []
@@ -268,7 +330,11 @@ def _xlsx(report: Report, out_dir: Path, lang: str, bounds: Bounds | None) -> tu
             written.append(dst)
         except OutputError:
             raise
-        except (*DAMAGED, InvalidFileException, Failed) as exc:  # a book we could read but not copy must not stop the others
+        except (
+            *DAMAGED,
+            InvalidFileException,
+            Failed,
+        ) as exc:  # a book we could read but not copy must not stop the others
             why = label(exc.reason, lang) if isinstance(exc, Failed) else str(exc)
             notes[i] = word("no_copy", lang) + say(lang, COLON) + inert(why)
     copies = {i: names[i] for i in plans}
@@ -283,8 +349,9 @@ def _annotate(result: FileResult, dst: Path, lang: str, bounds: Bounds | None) -
         return annotate_copy(result.path, dst, result, lang)
     from .validate.isolated import call_isolated
 
-    plan: Plan = call_isolated(annotate_copy, result.path, dst, result, lang, bounds=bounds,
-                               name=f"orderbook-annotate-{result.path.name}")
+    plan: Plan = call_isolated(
+        annotate_copy, result.path, dst, result, lang, bounds=bounds, name=f"orderbook-annotate-{result.path.name}"
+    )
     return plan
 
 
@@ -316,8 +383,17 @@ def _share(folder: Path, report: Report, copies: dict[int, str]) -> None:
     folder.chmod(folder_mode)
 
 
-def _summary(report: Report, skipped: list[Skipped], lang: str, *, folder: Path, now: datetime, today: date,
-             outputs: list[str], copies: dict[int, str]) -> dict[str, Any]:
+def _summary(
+    report: Report,
+    skipped: list[Skipped],
+    lang: str,
+    *,
+    folder: Path,
+    now: datetime,
+    today: date,
+    outputs: list[str],
+    copies: dict[int, str],
+) -> dict[str, Any]:
     t = totals(report)
     return {
         "date": today.isoformat(),
@@ -326,9 +402,16 @@ def _summary(report: Report, skipped: list[Skipped], lang: str, *, folder: Path,
         "exit_code": report.exit_code,
         "totals": {"files": t.files, "errors": t.errors, "warnings": t.warnings, "unreadable": t.unreadable},
         "files": [
-            {"path": str(r.path), "rows": rows_read(r), "errors": r.errors, "warnings": r.warnings,
-             "error": r.error, "by_code": dict(sorted(r.by_code().items())),
-             "annotated": copies[i] if i in copies and copies[i] in outputs else None, **file_extras(r, lang)}
+            {
+                "path": str(r.path),
+                "rows": rows_read(r),
+                "errors": r.errors,
+                "warnings": r.warnings,
+                "error": r.error,
+                "by_code": dict(sorted(r.by_code().items())),
+                "annotated": copies[i] if i in copies and copies[i] in outputs else None,
+                **file_extras(r, lang),
+            }
             for i, r in enumerate(report.files)
         ],
         "skipped": [{"path": str(s.path), "reason": s.reason, "detail": s.detail or None} for s in skipped],

@@ -146,7 +146,9 @@ def _same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
         return False
 
 
-def why_not_replace(path: str | os.PathLike[str], kind: str, inputs: Iterable[str | os.PathLike[str]] = ()) -> str | None:
+def why_not_replace(
+    path: str | os.PathLike[str], kind: str, inputs: Iterable[str | os.PathLike[str]] = ()
+) -> str | None:
     """None when ``path`` may be written as a ``kind`` output without asking: it does not exist, or
     it is our own output of that kind. Else why not: ``special`` (not a regular file), ``input``,
     ``book`` (an order book), ``foreign`` (a file we did not write as that kind)."""
@@ -186,18 +188,32 @@ def refusal(path: str | os.PathLike[str], kind: str, reason: str) -> OutputExist
         refuse_non_regular(path, st)  # raises with the line for folders, devices and FIFOs
     book = looks_like_book(path)
     what_zh, what_en = {
-        "input": ("这是订单簿本身，本命令的输入" if book else "这是本命令的输入文件",
-                  "is the order book itself, an input of this command" if book else "is an input of this command"),
+        "input": (
+            "这是订单簿本身，本命令的输入" if book else "这是本命令的输入文件",
+            "is the order book itself, an input of this command" if book else "is an input of this command",
+        ),
         "book": ("这是一个订单簿", "is an order book"),
         "foreign": (f"已有文件，不是 orderbook 写的{zh}", f"already exists and is not a {en} orderbook wrote"),
     }[reason]
-    return OutputExistsError(about(path, (f"{what_zh}，不会被覆盖；请换一个输出文件，或加 --force（先备份再覆盖）",
-                                          f"{what_en}: not replaced; choose another output file, or --force "
-                                          "(backs it up first)")))
+    return OutputExistsError(
+        about(
+            path,
+            (
+                f"{what_zh}，不会被覆盖；请换一个输出文件，或加 --force（先备份再覆盖）",
+                f"{what_en}: not replaced; choose another output file, or --force (backs it up first)",
+            ),
+        )
+    )
 
 
-def check_output(path: str | os.PathLike[str], kind: str, *, inputs: Iterable[str | os.PathLike[str]] = (),
-                 force: bool = False, backup_first: bool = True) -> Path | None:
+def check_output(
+    path: str | os.PathLike[str],
+    kind: str,
+    *,
+    inputs: Iterable[str | os.PathLike[str]] = (),
+    force: bool = False,
+    backup_first: bool = True,
+) -> Path | None:
     """Refuse (OutputExistsError) to write a ``kind`` output over ``path`` unless that is allowed
     silently (see ``why_not_replace``) or ``force``. With ``force`` the file is backed up first
     (unless ``backup_first`` is False: the caller's library call makes the backup) and the backup's
@@ -210,8 +226,14 @@ def check_output(path: str | os.PathLike[str], kind: str, *, inputs: Iterable[st
     return backup(path) if backup_first else None
 
 
-def free_path(folder: str | os.PathLike[str], name: Callable[[int], str], kind: str, *,
-              inputs: Iterable[str | os.PathLike[str]] = (), taken: Iterable[str] = ()) -> Path:
+def free_path(
+    folder: str | os.PathLike[str],
+    name: Callable[[int], str],
+    kind: str,
+    *,
+    inputs: Iterable[str | os.PathLike[str]] = (),
+    taken: Iterable[str] = (),
+) -> Path:
     """``folder / name(1)``, else ``name(2)``, ``name(3)`` …: the first that is not in ``taken``
     (case-insensitive) and may be written as a ``kind`` output without asking (for outputs under
     fixed names, such as validate's reports: never over an input, a book or someone's file)."""
@@ -230,8 +252,9 @@ def free_path(folder: str | os.PathLike[str], name: Callable[[int], str], kind: 
 
 
 @contextlib.contextmanager
-def xlsx_workbook(path: str | os.PathLike[str], kind: str, options: dict[str, Any] | None = None, *,
-                  guard: Guard | None = None) -> Iterator[Workbook]:
+def xlsx_workbook(
+    path: str | os.PathLike[str], kind: str, options: dict[str, Any] | None = None, *, guard: Guard | None = None
+) -> Iterator[Workbook]:
     """A new xlsxwriter Workbook that becomes ``path`` (atomically, see ``atomic_path``) when the
     block ends: tagged ``orderbook:kind = kind``; xlsxwriter's own scratch files in a private folder
     beside the target, never in $TMPDIR; closed here, its errors (a full disk among them) one line."""
@@ -270,8 +293,9 @@ def _discard(wb: Workbook) -> None:
 
 
 @contextlib.contextmanager
-def book_output(output: Path, *, inputs: Iterable[str | os.PathLike[str]] = (), force: bool = False,
-                backup_first: bool = True) -> Iterator[Path | None]:
+def book_output(
+    output: Path, *, inputs: Iterable[str | os.PathLike[str]] = (), force: bool = False, backup_first: bool = True
+) -> Iterator[Path | None]:
     """Consent and lock for writing an order book at ``output``: refused when it names a book, an
     input or a file we did not write (unless ``force``: then backed up first, unless
     ``backup_first`` is False because the library call makes the backup), or while Excel, WPS or

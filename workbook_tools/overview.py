@@ -15,11 +15,11 @@ from .schema import SHEETS
 
 
 class OverviewFigures(TypedDict):
-    rows: dict[str, int]               # sheet key -> records
-    orders_by_status: dict[str, int]   # status value -> orders
-    ordered: Decimal                   # the totals of the orders not cancelled
-    received: Decimal                  # every order's payments
-    outstanding: Decimal               # what the orders not cancelled still owe
+    rows: dict[str, int]  # sheet key -> records
+    orders_by_status: dict[str, int]  # status value -> orders
+    ordered: Decimal  # the totals of the orders not cancelled
+    received: Decimal  # every order's payments
+    outstanding: Decimal  # what the orders not cancelled still owe
 
 
 def overview_figures(data: BookData, config: Config | None = None) -> OverviewFigures:
@@ -38,10 +38,13 @@ def overview_figures(data: BookData, config: Config | None = None) -> OverviewFi
 def book_overview(data: BookData, *, lang: str = "zh", currency: str = "¥", config: Config | None = None) -> str:
     f = overview_figures(data, config)
     rows = "  ".join(f"{s.name(lang)} {f['rows'][s.key]:,}" for s in SHEETS)
-    status = "  ".join(
-        f"{c.label(lang)} {f['orders_by_status'].get(c.value, 0):,}" for c in ORDER_STATUS
+    status = "  ".join(f"{c.label(lang)} {f['orders_by_status'].get(c.value, 0):,}" for c in ORDER_STATUS)
+    money = say(
+        lang,
+        (
+            "订单金额 {ordered}  已收款 {received}  应收未收 {outstanding}",
+            "ordered {ordered}  received {received}  outstanding {outstanding}",
+        ),
+        **{k: f"{currency}{f[k]:,.2f}" for k in ("ordered", "received", "outstanding")},
     )
-    money = say(lang, ("订单金额 {ordered}  已收款 {received}  应收未收 {outstanding}",
-                       "ordered {ordered}  received {received}  outstanding {outstanding}"),
-                **{k: f"{currency}{f[k]:,.2f}" for k in ("ordered", "received", "outstanding")})
     return "\n".join([rows, status, money])

@@ -65,15 +65,22 @@ def pattern_problem(pattern: str) -> Said | None:
         re2.compile(pattern, _options())
     except re2.error as exc:
         reason = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
-        feature = _BACKREFERENCE if _BACKREF.search(reason) else next(
-            (name for token, name in _FEATURES if token in reason), None) or next(
-            (name for token, name in _FEATURES if token in pattern), None)
+        feature = (
+            _BACKREFERENCE
+            if _BACKREF.search(reason)
+            else next((name for token, name in _FEATURES if token in reason), None)
+            or next((name for token, name in _FEATURES if token in pattern), None)
+        )
         if feature is None:
-            return Said(f"{pattern!r}：线性时间的匹配引擎（RE2）不接受这个写法（{reason}）",
-                        f"{pattern!r}: the linear-time pattern engine (RE2) refuses it ({reason})")
+            return Said(
+                f"{pattern!r}：线性时间的匹配引擎（RE2）不接受这个写法（{reason}）",
+                f"{pattern!r}: the linear-time pattern engine (RE2) refuses it ({reason})",
+            )
         zh, en = feature
-        return Said(f"{pattern!r} 用了{zh}，线性时间的匹配引擎（RE2）不支持",
-                    f"{pattern!r} uses {en}, which the linear-time pattern engine (RE2) does not support")
+        return Said(
+            f"{pattern!r} 用了{zh}，线性时间的匹配引擎（RE2）不支持",
+            f"{pattern!r} uses {en}, which the linear-time pattern engine (RE2) does not support",
+        )
     return None
 
 

@@ -64,8 +64,9 @@ class Receivable:
         return self.days_past_due > 0
 
 
-def receivables(data: BookData, derived: Derived, config: Config | None = None, as_of: date | None = None
-                ) -> list[Receivable]:
+def receivables(
+    data: BookData, derived: Derived, config: Config | None = None, as_of: date | None = None
+) -> list[Receivable]:
     """One ``Receivable`` per non-cancelled order with a positive balance, in sheet order."""
     as_of = as_of or date.today()
     customers: dict[str, Row] = {}
@@ -82,14 +83,23 @@ def receivables(data: BookData, derived: Derived, config: Config | None = None, 
         cust = customers.get(_key(o.get("customer_id")), {})
         ordered = _day(o.get("order_date"))
         due = _day(dues[i]) if dues is not None else (_day(o.get("due_date")) or ordered)
-        out.append(Receivable(
-            order_no=str(o.get("order_no") or ""), customer_id=str(o.get("customer_id") or ""),
-            customer_name=names[i] or str(cust.get("name") or ""), contact=str(cust.get("contact") or ""),
-            phone=str(cust.get("phone") or ""), order_date=ordered, due_date=due,
-            days_past_due=(as_of - due).days if due else 0, balance=cents(balance), index=i,
-            status=str(o.get("status") or ""), terms=str(o.get("terms") or cust.get("terms") or ""),
-            salesperson=str(o.get("salesperson") or ""),
-        ))
+        out.append(
+            Receivable(
+                order_no=str(o.get("order_no") or ""),
+                customer_id=str(o.get("customer_id") or ""),
+                customer_name=names[i] or str(cust.get("name") or ""),
+                contact=str(cust.get("contact") or ""),
+                phone=str(cust.get("phone") or ""),
+                order_date=ordered,
+                due_date=due,
+                days_past_due=(as_of - due).days if due else 0,
+                balance=cents(balance),
+                index=i,
+                status=str(o.get("status") or ""),
+                terms=str(o.get("terms") or cust.get("terms") or ""),
+                salesperson=str(o.get("salesperson") or ""),
+            )
+        )
     return out
 
 
@@ -151,9 +161,11 @@ def allocate(data: BookData, derived: Derived, config: Config | None = None) -> 
     # customer key -> [order index, what the order still takes from money on account], in 核销顺序
     queue: dict[str, list[list[Any]]] = {
         c: [[i, allocated[i]] for i in idx if allocated[i] not in ("", ZERO) and allocated[i] > 0]
-        for c, idx in allocation_order(list(ranks), custs).items()}
-    on_account = [j for j, p in enumerate(pays) if p.get("order_no") in (None, "")
-                  and p.get("customer_id") not in (None, "")]
+        for c, idx in allocation_order(list(ranks), custs).items()
+    }
+    on_account = [
+        j for j, p in enumerate(pays) if p.get("order_no") in (None, "") and p.get("customer_id") not in (None, "")
+    ]
     on_account.sort(key=lambda j: (serial(_day(pays[j].get("paid_on")) or date.min), j))
     out: list[PaymentAllocation] = []
     credit: dict[str, Decimal] = {}
@@ -173,8 +185,11 @@ def allocate(data: BookData, derived: Derived, config: Config | None = None) -> 
             if todo[0][1] <= 0:
                 todo.pop(0)
         credit[c] = cents(credit.get(c, ZERO) + left)
-        out.append(PaymentAllocation(j, str(p.get("customer_id") or ""), _day(p.get("paid_on")), amount,
-                                     tuple(shares), cents(left)))
+        out.append(
+            PaymentAllocation(
+                j, str(p.get("customer_id") or ""), _day(p.get("paid_on")), amount, tuple(shares), cents(left)
+            )
+        )
     return Allocation(tuple(out), credit)
 
 
@@ -281,13 +296,21 @@ def credits(data: BookData, allocation: Allocation) -> list[Credit]:
         if amount == 0:
             continue
         c = customers.get(k, {})
-        out.append(Credit(str(c.get("customer_id") or first_id.get(k, k)), str(c.get("name") or ""),
-                          str(c.get("contact") or ""), str(c.get("phone") or ""), amount))
+        out.append(
+            Credit(
+                str(c.get("customer_id") or first_id.get(k, k)),
+                str(c.get("name") or ""),
+                str(c.get("contact") or ""),
+                str(c.get("phone") or ""),
+                amount,
+            )
+        )
     return out
 
 
-def ageing(items: Iterable[Receivable], buckets: Sequence[int] = (30, 60, 90),
-           credit: Iterable[Credit] = ()) -> AgeingTable:
+def ageing(
+    items: Iterable[Receivable], buckets: Sequence[int] = (30, 60, 90), credit: Iterable[Credit] = ()
+) -> AgeingTable:
     """Receivables per customer and ageing bucket, with totals per bucket and a grand total; the
     customers' ``credit`` (:func:`credits`) on their rows (a customer with credit only gets a row of
     zeros and its credit)."""
@@ -305,9 +328,18 @@ def ageing(items: Iterable[Receivable], buckets: Sequence[int] = (30, 60, 90),
             amounts[bucket_index(r.days_past_due, bounds)] += r.balance
         c = held.get(k)
         who: Receivable | Credit = group[0] if group else held[k]
-        rows.append(AgeingRow(who.customer_id, who.customer_name, who.contact, who.phone,
-                              tuple(cents(a) for a in amounts), cents(sum(amounts, ZERO)), len(group),
-                              max((r.days_past_due for r in group), default=0),
-                              c.amount if c is not None else ZERO))
+        rows.append(
+            AgeingRow(
+                who.customer_id,
+                who.customer_name,
+                who.contact,
+                who.phone,
+                tuple(cents(a) for a in amounts),
+                cents(sum(amounts, ZERO)),
+                len(group),
+                max((r.days_past_due for r in group), default=0),
+                c.amount if c is not None else ZERO,
+            )
+        )
     totals = tuple(cents(sum((row.amounts[i] for row in rows), ZERO)) for i in range(len(spec)))
     return AgeingTable(spec, tuple(rows), totals, cents(sum(totals, ZERO)))

@@ -96,12 +96,18 @@ class WouldLoseError(WorkbookToolsError):
         self.path = str(path)
         self.lost = list(lost)
         n = len(self.lost)
-        super().__init__(about(self.path, Said(
-            f"重建会丢失员工放进簿里的 {n} 项内容（见下），未写入任何文件。仍要重建，请加 --accept-loss 再运行"
-            f"（先备份旧簿）：\n" + "\n".join(f"  - {loss.text('zh')}" for loss in self.lost),
-            f"rebuilding would lose {n} thing(s) staff put in the book, listed below; nothing was written. To "
-            f"rebuild it anyway, run again with --accept-loss (the old book is backed up first):\n"
-            + "\n".join(f"  - {loss.text('en')}" for loss in self.lost))))
+        super().__init__(
+            about(
+                self.path,
+                Said(
+                    f"重建会丢失员工放进簿里的 {n} 项内容（见下），未写入任何文件。仍要重建，请加 --accept-loss 再运行"
+                    f"（先备份旧簿）：\n" + "\n".join(f"  - {loss.text('zh')}" for loss in self.lost),
+                    f"rebuilding would lose {n} thing(s) staff put in the book, listed below; nothing was written. To "
+                    f"rebuild it anyway, run again with --accept-loss (the old book is backed up first):\n"
+                    + "\n".join(f"  - {loss.text('en')}" for loss in self.lost),
+                ),
+            )
+        )
 
 
 @dataclass
@@ -167,8 +173,13 @@ def regenerate(
     lost = list(parts.all_lost())
     for sheet in book.other_sheets:
         if sheet.kind != "worksheet":
-            what = (Said("图表工作表：整个工作表", "a chart sheet: the whole sheet") if sheet.kind == "chart"
-                    else Said("对话框或宏工作表（Excel 4）：整个工作表", "a dialog or macro sheet (Excel 4): the whole sheet"))
+            what = (
+                Said("图表工作表：整个工作表", "a chart sheet: the whole sheet")
+                if sheet.kind == "chart"
+                else Said(
+                    "对话框或宏工作表（Excel 4）：整个工作表", "a dialog or macro sheet (Excel 4): the whole sheet"
+                )
+            )
             lost.append(Loss(sheet.name, None, what))
     carry.other_sheets = carried_sheets
     decorate = _Decorate(book, parts, rows, carry, lang, data is None)
@@ -178,14 +189,28 @@ def regenerate(
     lost += _too_long(book, rows, carry)
 
     if parts.vba is not None and not macro_target:
-        lost.append(Loss(None, None, Said(f"宏（VBA 项目）：{target.name} 是 .xlsx，存不下宏；要保留宏请写成 .xlsm",
-                                          f"the macros (VBA project): {target.name} is an .xlsx, which cannot hold "
-                                          f"them; write to an .xlsm to keep them")))
+        lost.append(
+            Loss(
+                None,
+                None,
+                Said(
+                    f"宏（VBA 项目）：{target.name} 是 .xlsx，存不下宏；要保留宏请写成 .xlsm",
+                    f"the macros (VBA project): {target.name} is an .xlsx, which cannot hold "
+                    f"them; write to an .xlsm to keep them",
+                ),
+            )
+        )
     if macro_target and parts.vba is None:
-        raise OutputError(about(target, Said(
-            f"宏工作簿 (.xlsm) 需要宏，而 {path.name} 没有可保留的宏（VBA 项目）：请写成 .xlsx（-o 名称.xlsx）",
-            f"an .xlsm book must be macro-enabled and {path.name} has no macros (VBA project) to keep: "
-            f"write to an .xlsx (-o NAME.xlsx)")))
+        raise OutputError(
+            about(
+                target,
+                Said(
+                    f"宏工作簿 (.xlsm) 需要宏，而 {path.name} 没有可保留的宏（VBA 项目）：请写成 .xlsx（-o 名称.xlsx）",
+                    f"an .xlsm book must be macro-enabled and {path.name} has no macros (VBA project) to keep: "
+                    f"write to an .xlsx (-o NAME.xlsx)",
+                ),
+            )
+        )
     lost = list(dict.fromkeys(lost))
     if lost and not accept_loss:
         raise WouldLoseError(path, lost)
@@ -203,8 +228,11 @@ def regenerate(
         path=target,
         backup_path=backup_path,
         rows=records,
-        extra_columns={k: [c.header or f"({col_letter(len(SHEET_BY_KEY[k].columns) + j)})"
-                           for j, c in enumerate(sc.columns)] for k, sc in carry.sheets.items() if sc.columns},
+        extra_columns={
+            k: [c.header or f"({col_letter(len(SHEET_BY_KEY[k].columns) + j)})" for j, c in enumerate(sc.columns)]
+            for k, sc in carry.sheets.items()
+            if sc.columns
+        },
         extra_sheets=[s.name for s in carry.other_sheets],
         raw_values=sum(len(cells) for sc in carry.sheets.values() for cells in sc.raw.values()),
         notes=notes,
@@ -243,7 +271,9 @@ def _is_early(v: Any) -> bool:
 def _early(values: Iterable[Any]) -> list[int]:
     """Indexes of the dates before 1 March 1900 in ``values`` (a column: one pass, no call per value)."""
     lo, lo_dt = EXCEL_LEAP_BUG_END, _EARLY_DATETIME
-    return [i for i, v in enumerate(values) if (v.__class__ is date and v < lo) or (v.__class__ is datetime and v < lo_dt)]
+    return [
+        i for i, v in enumerate(values) if (v.__class__ is date and v < lo) or (v.__class__ is datetime and v < lo_dt)
+    ]
 
 
 def _early_serial(v: date | datetime) -> Serial | None:
@@ -273,7 +303,9 @@ def _scan(book: OrderBook) -> BookParts:
     try:
         return scan(book.path, data_sheets=infos, staff_sheets=staff)
     except PartsError as exc:
-        raise BookReadError(book.path, Said(f"工作簿已损坏：{exc.said.zh}", f"damaged workbook: {exc.said.en}")) from None
+        raise BookReadError(
+            book.path, Said(f"工作簿已损坏：{exc.said.zh}", f"damaged workbook: {exc.said.en}")
+        ) from None
 
 
 def _rows_with_staff_things(book: OrderBook, parts: BookParts) -> dict[str, set[int]]:
@@ -338,13 +370,18 @@ class _Decorate:
         if found is None:
             return
         known = set(table.columns.values()) | {e.source for e in sc.columns}
-        cols = {c for r, c in (*found.formulas, *found.looks, *found.comments, *found.links)
-                if c not in known and r >= table.header_row - 1}
+        cols = {
+            c
+            for r, c in (*found.formulas, *found.looks, *found.comments, *found.links)
+            if c not in known and r >= table.header_row - 1
+        }
         if not cols:
             return
         n = len(self.rows[sheet.key])
-        sc.columns = sorted([*sc.columns, *(ExtraColumn(None, [None] * n, c) for c in cols)],
-                            key=lambda e: e.source if e.source is not None else -1)
+        sc.columns = sorted(
+            [*sc.columns, *(ExtraColumn(None, [None] * n, c) for c in cols)],
+            key=lambda e: e.source if e.source is not None else -1,
+        )
 
     def _sheet_map(self, sheet: Sheet, table: Table) -> SheetMap:
         sc = self.carry.sheets[sheet.key]
@@ -408,19 +445,33 @@ class _Decorate:
             for (r, c), note in found.comments.items():
                 cell = self._new_cell(mapping, r, c, exact=False)
                 if cell is None:
-                    self.lost.append(Loss(name, cell_name(r, c), Said(
-                        "新簿中没有的行或列上的批注（标题行，或记录之间的空行）",
-                        "a comment on a row or column the new book does not have (a title row, or a blank row "
-                        "between records)")))
+                    self.lost.append(
+                        Loss(
+                            name,
+                            cell_name(r, c),
+                            Said(
+                                "新簿中没有的行或列上的批注（标题行，或记录之间的空行）",
+                                "a comment on a row or column the new book does not have (a title row, or a blank row "
+                                "between records)",
+                            ),
+                        )
+                    )
                     continue
                 decor.comments[cell] = self._note(note, name, r, c)
             for (r, c), link in found.links.items():
                 cell = self._new_cell(mapping, r, c, exact=False)
                 location = self._location(link.location, name) if link.url is None else link.location
                 if cell is None or (link.location and location is None):
-                    self.lost.append(Loss(name, cell_name(r, c), Said(
-                        "新簿中没有的行或列上的链接，或指向新簿中没有的单元格的链接",
-                        "a hyperlink on a row or column the new book does not have, or to a cell it does not have")))
+                    self.lost.append(
+                        Loss(
+                            name,
+                            cell_name(r, c),
+                            Said(
+                                "新簿中没有的行或列上的链接，或指向新簿中没有的单元格的链接",
+                                "a hyperlink on a row or column the new book does not have, or to a cell it does not have",
+                            ),
+                        )
+                    )
                     continue
                 decor.links[cell] = type(link)(link.url, location, link.tip)
             for (r, c), f in found.formulas.items():
@@ -428,10 +479,17 @@ class _Decorate:
             for (r, c), look in found.looks.items():
                 cell = self._new_cell(mapping, r, c, exact=True)
                 if cell is None or not 1 <= cell[0] <= len(rows):
-                    self.lost.append(Loss(name, cell_name(r, c), Said(
-                        "新簿中没有的行上单元格的颜色或字体（标题行、空行、记录以下）",
-                        "a cell's colours or font on a row the new book does not have (a title row, a blank row, "
-                        "below the records)")))
+                    self.lost.append(
+                        Loss(
+                            name,
+                            cell_name(r, c),
+                            Said(
+                                "新簿中没有的行上单元格的颜色或字体（标题行、空行、记录以下）",
+                                "a cell's colours or font on a row the new book does not have (a title row, a blank row, "
+                                "below the records)",
+                            ),
+                        )
+                    )
                     continue
                 decor.looks[cell] = look
         self._early_dates(sheet, table, sc, rows, decor, found)
@@ -456,23 +514,45 @@ class _Decorate:
             kind, text = found.stored.get((table.header_row - 1, extra.source), (None, None))
             if kind == "text" and isinstance(text, str) and text != extra.header and text.strip() == extra.header:
                 extra.header = text
-        for (r, c) in found.formulas:
+        for r, c in found.formulas:
             if r == table.header_row - 1:
-                self.lost.append(Loss(table.name, cell_name(r, c), Said("表头行中的公式（其文字保留）",
-                                                                        "a formula in the header row (its text is kept)")))
+                self.lost.append(
+                    Loss(
+                        table.name,
+                        cell_name(r, c),
+                        Said("表头行中的公式（其文字保留）", "a formula in the header row (its text is kept)"),
+                    )
+                )
 
-    def _data_formula(self, sheet: Sheet, table: Table, decor: Decor, mapping: SheetMap, rows: list[Row],
-                      r: int, c: int, f: Formula) -> None:
+    def _data_formula(
+        self, sheet: Sheet, table: Table, decor: Decor, mapping: SheetMap, rows: list[Row], r: int, c: int, f: Formula
+    ) -> None:
         name = table.name
         if r < table.header_row:
             if r < table.header_row - 1:
-                self.lost.append(Loss(name, cell_name(r, c), Said(f"表头上方标题行中的公式（={f.text[:60]}）",
-                                                                  f"a formula (={f.text[:60]}) in a title row above the header")))
+                self.lost.append(
+                    Loss(
+                        name,
+                        cell_name(r, c),
+                        Said(
+                            f"表头上方标题行中的公式（={f.text[:60]}）",
+                            f"a formula (={f.text[:60]}) in a title row above the header",
+                        ),
+                    )
+                )
             return
         cell = self._new_cell(mapping, r, c, exact=True)
         if cell is None or not 1 <= cell[0] <= len(rows):
-            self.lost.append(Loss(name, cell_name(r, c), Said(f"新簿中没有的行上的公式（={f.text[:60]}）",
-                                                              f"a formula (={f.text[:60]}) on a row the new book does not have")))
+            self.lost.append(
+                Loss(
+                    name,
+                    cell_name(r, c),
+                    Said(
+                        f"新簿中没有的行上的公式（={f.text[:60]}）",
+                        f"a formula (={f.text[:60]}) on a row the new book does not have",
+                    ),
+                )
+            )
             return
         new_r, new_c = cell
         if new_c < len(sheet.columns):
@@ -480,9 +560,12 @@ class _Decorate:
             if col.derived:
                 return
             if not self.own_rows:
-                self.notes.append(Said(f"{name}!{cell_name(r, c)}：这个输入单元格中输入的公式被新数据替换",
-                                       f"{name}!{cell_name(r, c)}: the formula typed into this input cell is replaced "
-                                       "by the new data"))
+                self.notes.append(
+                    Said(
+                        f"{name}!{cell_name(r, c)}：这个输入单元格中输入的公式被新数据替换",
+                        f"{name}!{cell_name(r, c)}: the formula typed into this input cell is replaced by the new data",
+                    )
+                )
                 return
         moved = self._formula(f, name, mapping, (r, c))
         if moved is None:
@@ -490,8 +573,9 @@ class _Decorate:
             return
         decor.cells[(new_r, new_c)] = moved
 
-    def _early_dates(self, sheet: Sheet, table: Table, sc: SheetCarry, rows: list[Row], decor: Decor,
-                     found: SheetParts | None) -> None:
+    def _early_dates(
+        self, sheet: Sheet, table: Table, sc: SheetCarry, rows: list[Row], decor: Decor, found: SheetParts | None
+    ) -> None:
         """Input dates before 1 March 1900: as stored (the text typed, or the serial number)."""
         for col in sheet.inputs:
             if col.type not in (T.DATE, T.DATETIME):
@@ -513,9 +597,16 @@ class _Decorate:
 
     def _note(self, note: Note, sheet: str, r: int, c: int) -> Note:
         if _utf16_len(note.text) > TEXT_MAX:
-            self.lost.append(Loss(sheet, cell_name(r, c), Said(
-                f"一条 {len(note.text):,} 个字符的批注的结尾（Excel 最多存 {TEXT_MAX:,} 个，其余被截掉）",
-                f"the end of a comment of {len(note.text):,} characters (Excel holds {TEXT_MAX:,}; it is cut)")))
+            self.lost.append(
+                Loss(
+                    sheet,
+                    cell_name(r, c),
+                    Said(
+                        f"一条 {len(note.text):,} 个字符的批注的结尾（Excel 最多存 {TEXT_MAX:,} 个，其余被截掉）",
+                        f"the end of a comment of {len(note.text):,} characters (Excel holds {TEXT_MAX:,}; it is cut)",
+                    ),
+                )
+            )
             return Note(_cut(note.text), note.author)
         return note
 
@@ -531,8 +622,13 @@ class _Decorate:
             for cell, link in found.links.items():
                 location = self._location(link.location, old) if link.url is None else link.location
                 if link.location and location is None:
-                    self.lost.append(Loss(old, cell_name(*cell), Said("指向新簿中没有的单元格的链接",
-                                                                      "a hyperlink to a cell the new book does not have")))
+                    self.lost.append(
+                        Loss(
+                            old,
+                            cell_name(*cell),
+                            Said("指向新簿中没有的单元格的链接", "a hyperlink to a cell the new book does not have"),
+                        )
+                    )
                     continue
                 decor.links[cell] = type(link)(link.url, location, link.tip)
             for cell, f in found.formulas.items():
@@ -569,23 +665,41 @@ class _Decorate:
         staff = {getattr(s, "source", s.name): s.name for s in self.carry.other_sheets}
         for defined in self.parts.names:
             if defined.hidden:
-                self.notes.append(Said(f"隐藏的名称 {defined.name!r} 没有带过去",
-                                       f"hidden defined name {defined.name!r} not carried over"))
+                self.notes.append(
+                    Said(
+                        f"隐藏的名称 {defined.name!r} 没有带过去",
+                        f"hidden defined name {defined.name!r} not carried over",
+                    )
+                )
                 continue
             try:
                 formula = self.remap.formula(defined.formula, None)
             except Unmappable:
-                self.lost.append(Loss(defined.sheet, None, Said(
-                    f"名称 {defined.name}（={defined.formula[:60]}）：它引用的单元格新簿中没有",
-                    f"the defined name {defined.name} (={defined.formula[:60]}): it refers to cells the new book "
-                    "does not have")))
+                self.lost.append(
+                    Loss(
+                        defined.sheet,
+                        None,
+                        Said(
+                            f"名称 {defined.name}（={defined.formula[:60]}）：它引用的单元格新簿中没有",
+                            f"the defined name {defined.name} (={defined.formula[:60]}): it refers to cells the new book "
+                            "does not have",
+                        ),
+                    )
+                )
                 continue
             if defined.sheet is not None:
                 new_sheet = staff.get(defined.sheet) or self.remap.renames.get(defined.sheet, defined.sheet)
                 if new_sheet.casefold() not in own | {s.casefold() for s in staff.values()}:
-                    self.lost.append(Loss(defined.sheet, None, Said(
-                        f"没有带过去的工作表的名称 {defined.name}",
-                        f"the defined name {defined.name} of a sheet that is not carried")))
+                    self.lost.append(
+                        Loss(
+                            defined.sheet,
+                            None,
+                            Said(
+                                f"没有带过去的工作表的名称 {defined.name}",
+                                f"the defined name {defined.name} of a sheet that is not carried",
+                            ),
+                        )
+                    )
                     continue
                 self.names.append((f"{new_sheet}!{defined.name}", formula))
             else:
@@ -594,9 +708,11 @@ class _Decorate:
 
 
 def _unmoved(f: Formula) -> Said:
-    return Said(f"引用新簿中没有的单元格或其他工作簿的公式（={f.text[:60]}）；其值保留",
-                f"a formula (={f.text[:60]}) referring to a cell the new book does not have, or to another "
-                "workbook; its value is kept")
+    return Said(
+        f"引用新簿中没有的单元格或其他工作簿的公式（={f.text[:60]}）；其值保留",
+        f"a formula (={f.text[:60]}) referring to a cell the new book does not have, or to another "
+        "workbook; its value is kept",
+    )
 
 
 def _utf16_len(text: str) -> int:
@@ -613,9 +729,16 @@ def _too_long(book: OrderBook, rows: BookData, carry: Carry) -> list[Loss]:
 
     def check(sheet: str, r: int, c: int, v: Any) -> None:
         if type(v) is str and len(v) > TEXT_MAX // 2 and _utf16_len(v) > TEXT_MAX:
-            out.append(Loss(sheet, cell_name(r, c), Said(
-                f"一段 {len(v):,} 个字符的文字的结尾（Excel 一个单元格最多存 {TEXT_MAX:,} 个，其余被截掉）",
-                f"the end of a text of {len(v):,} characters (Excel holds {TEXT_MAX:,} in a cell; it is cut)")))
+            out.append(
+                Loss(
+                    sheet,
+                    cell_name(r, c),
+                    Said(
+                        f"一段 {len(v):,} 个字符的文字的结尾（Excel 一个单元格最多存 {TEXT_MAX:,} 个，其余被截掉）",
+                        f"the end of a text of {len(v):,} characters (Excel holds {TEXT_MAX:,} in a cell; it is cut)",
+                    ),
+                )
+            )
 
     for sheet in SHEETS:
         name = sheet.name(book.lang)
@@ -654,6 +777,7 @@ def _too_long(book: OrderBook, rows: BookData, carry: Carry) -> list[Loss]:
 def _workbook_hook(parts: BookParts | None, decorate: _Decorate) -> Callable[[Workbook, str], None]:
     """Called by write_book once the sheets exist (as an ``add_sheets`` writer that adds no sheet):
     the VBA project with the code names it knows the sheets by, and the staff's defined names."""
+
     def hook(wb: Workbook, _lang: str) -> None:
         if parts is not None and parts.vba is not None:
             wb.add_vba_project(io.BytesIO(parts.vba), is_stream=True)
@@ -679,4 +803,5 @@ def _workbook_hook(parts: BookParts | None, decorate: _Decorate) -> Callable[[Wo
             if (bare.casefold(), sheets.get(scope, -1) if scope else -1) in taken:
                 continue  # the template defines it itself
             wb.define_name(name, "=" + formula)
+
     return hook

@@ -95,17 +95,31 @@ class Report:
             "exit_code": self.exit_code,
             "files": [
                 {
-                    "path": str(r.path), "error": r.error, "rows": r.rows,
-                    "errors": r.errors, "warnings": r.warnings, "by_code": dict(sorted(r.by_code().items())),
-                    "checked_at": _iso(r.checked_at), "size": r.size, "modified": _iso(r.modified),
+                    "path": str(r.path),
+                    "error": r.error,
+                    "rows": r.rows,
+                    "errors": r.errors,
+                    "warnings": r.warnings,
+                    "by_code": dict(sorted(r.by_code().items())),
+                    "checked_at": _iso(r.checked_at),
+                    "size": r.size,
+                    "modified": _iso(r.modified),
                     "findings": [f.to_dict(lang) for f in ordered(r.findings)],
                     **({"settings": r.settings} if r.settings else {}),
                     **({"changes": r.changes.to_dict(lang)} if r.changes is not None else {}),
                 }
                 for r in self.files
             ],
-            **({"skipped": [{"path": str(s.path), "reason": s.reason, "detail": s.detail or None, "text": s.text(lang)}
-                            for s in self.skipped]} if self.skipped else {}),
+            **(
+                {
+                    "skipped": [
+                        {"path": str(s.path), "reason": s.reason, "detail": s.detail or None, "text": s.text(lang)}
+                        for s in self.skipped
+                    ]
+                }
+                if self.skipped
+                else {}
+            ),
         }
 
 

@@ -53,8 +53,12 @@ def output_error(target: str | os.PathLike[str], exc: OSError) -> OutputError:
     """``exc`` (raised while writing ``target``) as one line; no room on the disk gets its own."""
     reason = os_reason(exc)
     if exc.errno in DISK_FULL:
-        return DiskFullError(Said(f"{target}：{reason.zh}，未写入，原文件未改动",
-                                  f"{target}: disk full ({reason.en}): nothing was written and the old file is as it was"))
+        return DiskFullError(
+            Said(
+                f"{target}：{reason.zh}，未写入，原文件未改动",
+                f"{target}: disk full ({reason.en}): nothing was written and the old file is as it was",
+            )
+        )
     return OutputError(Said(f"无法写入 {target}：{reason.zh}", f"cannot write {target}: {reason.en}"))
 
 
@@ -85,8 +89,10 @@ def _backup_tmp_pattern(target: Path) -> re.Pattern[str]:
     """The temporary names of ``target``'s backups being written (``.STEM.YYYYmmdd-HHMMSS.bakSUFFIX.PID-…tmp``):
     a run killed while it made the backup leaves one."""
     stem = re.escape(target.stem)
-    return re.compile(rf"\.{stem}\.\d{{8}}-\d{{6}}(?:-\d+)?\.bak[^/]*?\."
-                      rf"(?P<pid>\d+)-(?P<host>[0-9a-f]{{4}})-[0-9a-z]{{6}}\.tmp")
+    return re.compile(
+        rf"\.{stem}\.\d{{8}}-\d{{6}}(?:-\d+)?\.bak[^/]*?\."
+        rf"(?P<pid>\d+)-(?P<host>[0-9a-f]{{4}})-[0-9a-z]{{6}}\.tmp"
+    )
 
 
 def _new_tmp_name(name: str) -> str:
@@ -212,19 +218,30 @@ def _stat(path: Path) -> os.stat_result | None:
 
 def refuse_non_regular(target: str | os.PathLike[str], st: os.stat_result | None) -> None:
     if st is not None and not stat.S_ISREG(st.st_mode):
-        zh, en = (("文件夹", "a folder") if stat.S_ISDIR(st.st_mode) else ("设备", "a device")
-                  if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else ("管道", "a FIFO")
-                  if stat.S_ISFIFO(st.st_mode) else ("特殊文件", "a special file"))
-        raise OutputExistsError(Said(f"无法写入 {target}：它不是普通文件（{zh}），不会被替换",
-                                     f"cannot write {target}: not a regular file ({en}); it is never replaced"))
+        zh, en = (
+            ("文件夹", "a folder")
+            if stat.S_ISDIR(st.st_mode)
+            else ("设备", "a device")
+            if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
+            else ("管道", "a FIFO")
+            if stat.S_ISFIFO(st.st_mode)
+            else ("特殊文件", "a special file")
+        )
+        raise OutputExistsError(
+            Said(
+                f"无法写入 {target}：它不是普通文件（{zh}），不会被替换",
+                f"cannot write {target}: not a regular file ({en}); it is never replaced",
+            )
+        )
 
 
 # ----------------------------------------------------------------------------------- atomic write
 
 
 @contextlib.contextmanager
-def atomic_path(target: str | os.PathLike[str], *, guard: Guard | None = None,
-                like: str | os.PathLike[str] | None = None) -> Iterator[Path]:
+def atomic_path(
+    target: str | os.PathLike[str], *, guard: Guard | None = None, like: str | os.PathLike[str] | None = None
+) -> Iterator[Path]:
     """Yield a temporary path beside ``target`` (beside the symlink's target, when it is a link);
     rename it onto the target when the block ends without an error.
 
@@ -335,10 +352,16 @@ class Guard:
         mtime, content; or it appeared or vanished), and BookLockedError when Excel, WPS or
         LibreOffice opened it meanwhile (unless ``force``)."""
         if _fingerprint(self.path) != self._seen:
-            raise BookChangedError(about(self.path, (
-                "读取之后文件被改动过（有人保存、替换或删除了它），未写入；请重新运行",
-                "the book changed on disk after it was read (someone saved, replaced or removed it): nothing was "
-                "written; run the command again")))
+            raise BookChangedError(
+                about(
+                    self.path,
+                    (
+                        "读取之后文件被改动过（有人保存、替换或删除了它），未写入；请重新运行",
+                        "the book changed on disk after it was read (someone saved, replaced or removed it): nothing was "
+                        "written; run the command again",
+                    ),
+                )
+            )
         if not self.force:
             for name in self._names:
                 refuse_if_open(name)
@@ -428,9 +451,12 @@ def _acquire(lock_path: Path, mode: int, timeout: float, shown: str | os.PathLik
         try:
             lock.acquire(timeout=max(deadline - time.monotonic(), 0))
         except Timeout:
-            raise BookLockedError(Said(f"{shown}：另一个 orderbook 命令正在写入这个订单簿（等待 {timeout:g} 秒后放弃）",
-                                       f"{shown}: another orderbook command is writing {shown} "
-                                       f"(gave up after {timeout:g} s)")) from None
+            raise BookLockedError(
+                Said(
+                    f"{shown}：另一个 orderbook 命令正在写入这个订单簿（等待 {timeout:g} 秒后放弃）",
+                    f"{shown}: another orderbook command is writing {shown} (gave up after {timeout:g} s)",
+                )
+            ) from None
         except OSError as exc:
             reason = os_reason(exc)
             raise OutputError(Said(f"无法给 {shown} 加锁：{reason.zh}", f"cannot lock {shown}: {reason.en}")) from exc
@@ -498,8 +524,8 @@ def _excel_owner(data: bytes) -> str | None:
     and the name again in UTF-16LE. The UTF-16 copy is preferred: it holds Chinese names intact."""
     for at in (55, 54, 53, 56):
         if len(data) >= at + 2:
-            n = int.from_bytes(data[at:at + 2], "little")
-            raw = data[at + 2:at + 2 + 2 * n]
+            n = int.from_bytes(data[at : at + 2], "little")
+            raw = data[at + 2 : at + 2 + 2 * n]
             if 0 < n <= 64 and len(raw) == 2 * n:
                 with contextlib.suppress(UnicodeDecodeError):
                     name = raw.decode("utf-16-le")
@@ -507,7 +533,7 @@ def _excel_owner(data: bytes) -> str | None:
                         return name.strip()
     if data:
         n = data[0]
-        raw = data[1:1 + n]
+        raw = data[1 : 1 + n]
         if 0 < n and len(raw) == n:
             for codec in ("utf-8", "gb18030", "cp1252"):
                 with contextlib.suppress(UnicodeDecodeError):
@@ -523,7 +549,13 @@ def refuse_if_open(book: Path, *, shown: str | os.PathLike[str] | None = None) -
     for lock in office_lock_files(Path(book)):
         owner = lock_owner(lock)
         app = "LibreOffice" if lock.name.startswith(".~lock.") else "Excel / WPS"
-        raise BookLockedError(about(shown, Said(
-            f"{owner or '有人'}正在用 {app} 打开这个订单簿（锁定文件 {lock.name}），请先关闭；确认无人打开时可加 --force",
-            f"open in {app} by {owner or 'someone'} (lock file {lock.name}): close it first, or use --force "
-            "if nobody has it open")))
+        raise BookLockedError(
+            about(
+                shown,
+                Said(
+                    f"{owner or '有人'}正在用 {app} 打开这个订单簿（锁定文件 {lock.name}），请先关闭；确认无人打开时可加 --force",
+                    f"open in {app} by {owner or 'someone'} (lock file {lock.name}): close it first, or use --force "
+                    "if nobody has it open",
+                ),
+            )
+        )

@@ -104,10 +104,15 @@ def given(config: Config | Settings | None) -> tuple[Settings | None, Config]:
 # ------------------------------------------------------------------------------------- resolution
 
 
-def resolve_settings(book: str | os.PathLike[str] | None = None, *, config_path: str | os.PathLike[str] | None = None,
-                     mapping_config: str | os.PathLike[str] | None = None,
-                     environ: Mapping[str, str] | None = None, root: str | os.PathLike[str] | None = None,
-                     stored: bool = True) -> Settings:
+def resolve_settings(
+    book: str | os.PathLike[str] | None = None,
+    *,
+    config_path: str | os.PathLike[str] | None = None,
+    mapping_config: str | os.PathLike[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+    root: str | os.PathLike[str] | None = None,
+    stored: bool = True,
+) -> Settings:
     """The settings for ``book`` (a file that may not exist yet; None: no book) in the order of
     precedence above. ``environ``: where to look up ``$ORDERBOOK_CONFIG`` (None: not looked up; the
     commands pass ``os.environ``). ``root``: the highest folder searched for ``orderbook.toml``
@@ -152,8 +157,11 @@ def find_nearby(folder: str | os.PathLike[str], root: str | os.PathLike[str] | N
 
 def stored_json(config: Config) -> str:
     """The settings that differ from the defaults, as one line of JSON (``{}`` for the defaults)."""
-    return json.dumps(_differences(config.model_dump(mode="json"), Config().model_dump(mode="json")),
-                      ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(
+        _differences(config.model_dump(mode="json"), Config().model_dump(mode="json")),
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
 
 
 def _differences(data: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
@@ -199,7 +207,7 @@ def settings_properties(config: Config, existing: Iterable[str] = ()) -> dict[st
     parts = split_parts(stored_json(config))
     out = dict(zip(part_names(len(parts)), parts))
     for name in existing:
-        if name.startswith(f"{PROPERTY}.") and name not in out and name[len(PROPERTY) + 1:].isdigit():
+        if name.startswith(f"{PROPERTY}.") and name not in out and name[len(PROPERTY) + 1 :].isdigit():
             out[name] = ""
     return out
 
@@ -209,7 +217,7 @@ def stored_text(properties: Mapping[str, str]) -> str | None:
     if PROPERTY not in properties:
         return None
     parts, n = [], 1
-    while (part := properties.get(PROPERTY if n == 1 else f"{PROPERTY}.{n}")):
+    while part := properties.get(PROPERTY if n == 1 else f"{PROPERTY}.{n}"):
         parts.append(part)
         n += 1
     return "".join(parts)
@@ -217,11 +225,22 @@ def stored_text(properties: Mapping[str, str]) -> str | None:
 
 def parse_stored(text: str, where: str) -> Config:
     """The ``Config`` of a stored copy; ConfigError naming ``where`` when it cannot be used."""
+
     def bad(why: Said) -> ConfigError:
-        return ConfigError(about(where, said(
-            (f"订单簿中保存的设置（{PROPERTY}）无法使用：{{zh}}；请用 `orderbook config set` 重新保存，或加 --config",
-             f"the settings stored in the book ({PROPERTY}) cannot be used: {{en}}; "
-             "store them again with `orderbook config set` or give --config"), zh=why.zh, en=why.en)))
+        return ConfigError(
+            about(
+                where,
+                said(
+                    (
+                        f"订单簿中保存的设置（{PROPERTY}）无法使用：{{zh}}；请用 `orderbook config set` 重新保存，或加 --config",
+                        f"the settings stored in the book ({PROPERTY}) cannot be used: {{en}}; "
+                        "store them again with `orderbook config set` or give --config",
+                    ),
+                    zh=why.zh,
+                    en=why.en,
+                ),
+            )
+        )
 
     try:
         data = json.loads(text)
@@ -271,9 +290,15 @@ def assign(config: Config, assignments: Iterable[str]) -> Config:
         key, sep, raw = item.partition("=")
         key = key.strip()
         if not sep or not key:
-            raise ConfigError(said(("{item!r}：请写成 名称=值，例如 currency_symbol=$ 或 thresholds.overdue_grace_days=5",
-                                    "{item!r}: write key=value, e.g. currency_symbol=$ or "
-                                    "thresholds.overdue_grace_days=5"), item=item))
+            raise ConfigError(
+                said(
+                    (
+                        "{item!r}：请写成 名称=值，例如 currency_symbol=$ 或 thresholds.overdue_grace_days=5",
+                        "{item!r}: write key=value, e.g. currency_symbol=$ or thresholds.overdue_grace_days=5",
+                    ),
+                    item=item,
+                )
+            )
         parent, last = _walk(data, key)
         current = parent.get(last) if isinstance(parent, dict) else parent[last]
         value: Any = raw
@@ -320,10 +345,16 @@ def _walk(data: dict[str, Any], key: str) -> tuple[Any, Any]:
 
 def _no_such(key: str, done: str, node: Any) -> Said:
     """``nope: no such setting under lists (there: carriers, …)``, in both languages."""
-    known = (", ".join(node) if isinstance(node, dict)
-             else f"0–{len(node) - 1}" if isinstance(node, list) else "")
-    zh = f"{key}：没有这个设置项" + (f"（{done} 下可用：{known}）" if done and known else
-                                    f"（{done} 下没有）" if done else f"（可用：{known}）" if known else "")
+    known = ", ".join(node) if isinstance(node, dict) else f"0–{len(node) - 1}" if isinstance(node, list) else ""
+    zh = f"{key}：没有这个设置项" + (
+        f"（{done} 下可用：{known}）"
+        if done and known
+        else f"（{done} 下没有）"
+        if done
+        else f"（可用：{known}）"
+        if known
+        else ""
+    )
     en = f"{key}: no such setting" + (f" under {done}" if done else "") + (f" (there: {known})" if known else "")
     return Said(zh, en)
 
@@ -344,16 +375,24 @@ def store_settings(book: str | os.PathLike[str], config: Config, *, force: bool 
                 set_properties(pkg, settings_properties(config, read_properties(pkg)))
                 pkg.write_to(out)
         except Unsupported as exc:
-            raise OutputError(about(book, (f"无法在原文件中写入设置（{exc}），未写入任何文件",
-                                           f"cannot store the settings in this book ({exc}); nothing was written"))) from None
+            raise OutputError(
+                about(
+                    book,
+                    (
+                        f"无法在原文件中写入设置（{exc}），未写入任何文件",
+                        f"cannot store the settings in this book ({exc}); nothing was written",
+                    ),
+                )
+            ) from None
     return book
 
 
 # ---------------------------------------------------------------------------------- many books
 
 
-def fixed_settings(config_path: str | os.PathLike[str] | None = None,
-                   environ: Mapping[str, str] | None = None) -> Settings | None:
+def fixed_settings(
+    config_path: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None
+) -> Settings | None:
     """The settings every book of a run gets: ``--config``, else ``$ORDERBOOK_CONFIG``; None when each
     book has its own. Loaded once (a ConfigError stops the whole run)."""
     if config_path is not None or (environ or {}).get(ENV):
@@ -365,9 +404,13 @@ def fixed_settings(config_path: str | os.PathLike[str] | None = None,
 Resolver: TypeAlias = "Callable[[str | os.PathLike[str]], Settings]"
 
 
-def settings_resolver(*, config_path: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None,
-                      root: str | os.PathLike[str] | None = None, fixed: Config | Settings | None = None
-                      ) -> Resolver:
+def settings_resolver(
+    *,
+    config_path: str | os.PathLike[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+    root: str | os.PathLike[str] | None = None,
+    fixed: Config | Settings | None = None,
+) -> Resolver:
     """``resolve(book) -> Settings`` for a run over many books: ``fixed`` settings (a ``Config`` given by
     a caller, or ``Settings``), else ``--config`` or ``$ORDERBOOK_CONFIG`` (``fixed_settings``), else
     per book: an ``orderbook.toml`` up to ``root``, the book's own copy, the defaults (a ConfigError
@@ -381,8 +424,13 @@ def settings_resolver(*, config_path: str | os.PathLike[str] | None = None, envi
     return lambda book: resolve_settings(book, root=root)
 
 
-def validate_books(paths: Iterable[str | os.PathLike[str]], *, resolve: Resolver, today: date | None = None,
-                   progress: Callable[[str, int, int], None] | None = None) -> tuple[Report, list[Settings | None]]:
+def validate_books(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    resolve: Resolver,
+    today: date | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> tuple[Report, list[Settings | None]]:
     """``validate_paths`` with each book checked with its own settings (``resolve(book) -> Settings``):
     returns the ``Report``, each file's ``settings`` saying which were used, and the ``Settings`` per file.
     Settings that cannot be used make that file unreadable (the others are still checked)."""
@@ -401,8 +449,9 @@ def validate_books(paths: Iterable[str | os.PathLike[str]], *, resolve: Resolver
             report.files.append(FileResult.unreadable(path, exc.said))
             used.append(None)
         else:
-            result = check_book(path, config=settings.config, today=today,
-                                progress=progress if len(books) == 1 else None)
+            result = check_book(
+                path, config=settings.config, today=today, progress=progress if len(books) == 1 else None
+            )
             result.settings, result.settings_zh = settings.label, settings.describe("zh")
             report.files.append(result)
             used.append(settings)

@@ -210,7 +210,9 @@ def _rels(zf: zipfile.ZipFile, owner: str) -> dict[str, _Rel]:
         target = rel.get("Target") or ""
         external = (rel.get("TargetMode") or "") == "External"
         if not external:
-            target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            target = (
+                target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            )
         out[rel.get("Id") or ""] = _Rel(rel.get("Type") or "", target, external)
     return out
 
@@ -223,12 +225,31 @@ def _rel_kind(rel: _Rel) -> str:
 # Styles: which cell formats are staff markers
 # --------------------------------------------------------------------------------------------
 
-_BORDER_STYLES = {"thin": 1, "medium": 2, "dashed": 3, "dotted": 4, "thick": 5, "double": 6, "hair": 7,
-                  "mediumDashed": 8, "dashDot": 9, "mediumDashDot": 10, "dashDotDot": 11,
-                  "mediumDashDotDot": 12, "slantDashDot": 13}
+_BORDER_STYLES = {
+    "thin": 1,
+    "medium": 2,
+    "dashed": 3,
+    "dotted": 4,
+    "thick": 5,
+    "double": 6,
+    "hair": 7,
+    "mediumDashed": 8,
+    "dashDot": 9,
+    "mediumDashDot": 10,
+    "dashDotDot": 11,
+    "mediumDashDotDot": 12,
+    "slantDashDot": 13,
+}
 _UNDERLINE = {"single": 1, "double": 2, "singleAccounting": 33, "doubleAccounting": 34}
-_H_ALIGN = {"left": "left", "center": "center", "right": "right", "fill": "fill", "justify": "justify",
-            "centerContinuous": "center_across", "distributed": "distributed"}
+_H_ALIGN = {
+    "left": "left",
+    "center": "center",
+    "right": "right",
+    "fill": "fill",
+    "justify": "justify",
+    "centerContinuous": "center_across",
+    "distributed": "distributed",
+}
 _V_ALIGN = {"top": "top", "center": "vcenter", "bottom": None, "justify": "vjustify", "distributed": "vdistributed"}
 #: Excel's built-in number formats that mean "General".
 _GENERAL = {0}
@@ -268,7 +289,7 @@ def _default_palette() -> list[str]:
 
 
 def _tinted(rgb: str, tint: float) -> str:
-    r, g, b = (int(rgb[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    r, g, b = (int(rgb[i : i + 2], 16) / 255 for i in (0, 2, 4))
     h, lum, s = colorsys.rgb_to_hls(r, g, b)
     lum = lum * (1 + tint) if tint < 0 else lum * (1 - tint) + tint
     r, g, b = colorsys.hls_to_rgb(h, min(1.0, max(0.0, lum)), s)
@@ -276,8 +297,14 @@ def _tinted(rgb: str, tint: float) -> str:
 
 
 def _theme_colors(zf: zipfile.ZipFile, workbook: str) -> list[str]:
-    member = next((r.target for r in _rels(zf, workbook).values() if _rel_kind(r) == "theme" and not r.external
-                   and r.target in zf.NameToInfo), None)
+    member = next(
+        (
+            r.target
+            for r in _rels(zf, workbook).values()
+            if _rel_kind(r) == "theme" and not r.external and r.target in zf.NameToInfo
+        ),
+        None,
+    )
     if member is None:
         return []
     root = _part(zf, member)
@@ -290,8 +317,20 @@ def _theme_colors(zf: zipfile.ZipFile, workbook: str) -> list[str]:
         for child in entry:
             value = child.get("val") if _local(child.tag) == "srgbClr" else child.get("lastClr")
         named[_local(entry.tag)] = (value or "").upper()
-    order = ["lt1", "dk1", "lt2", "dk2", "accent1", "accent2", "accent3", "accent4", "accent5", "accent6",
-             "hlink", "folHlink"]
+    order = [
+        "lt1",
+        "dk1",
+        "lt2",
+        "dk2",
+        "accent1",
+        "accent2",
+        "accent3",
+        "accent4",
+        "accent5",
+        "accent6",
+        "hlink",
+        "folHlink",
+    ]
     return [named.get(n, "") for n in order]
 
 
@@ -305,8 +344,14 @@ class _Styles:
 
 def _read_styles(zf: zipfile.ZipFile, workbook: str) -> _Styles:
     out = _Styles(color=_Colors(_theme_colors(zf, workbook), None))
-    member = next((r.target for r in _rels(zf, workbook).values() if _rel_kind(r) == "styles" and not r.external
-                   and r.target in zf.NameToInfo), None)
+    member = next(
+        (
+            r.target
+            for r in _rels(zf, workbook).values()
+            if _rel_kind(r) == "styles" and not r.external and r.target in zf.NameToInfo
+        ),
+        None,
+    )
     if member is None:
         return out
     root = _part(zf, member)
@@ -330,8 +375,11 @@ def _read_styles(zf: zipfile.ZipFile, workbook: str) -> _Styles:
     for i, xf in enumerate(xf_list):
         font = fonts[_int(xf.get("fontId"))] if _int(xf.get("fontId")) < len(fonts) else {}
         fill = fills[_int(xf.get("fillId"))] if _int(xf.get("fillId")) < len(fills) else None
-        marks = {k: v for k, v in font.items() if k in ("bold", "italic", "underline", "strike", "color")
-                 and v != default_font.get(k, _FONT_DEFAULTS[k])}
+        marks = {
+            k: v
+            for k, v in font.items()
+            if k in ("bold", "italic", "underline", "strike", "color") and v != default_font.get(k, _FONT_DEFAULTS[k])
+        }
         if fill is not None:
             marks["fill"] = fill
         if marks:
@@ -404,7 +452,11 @@ def _fill(elem: Element, color: _Colors) -> str | None:
 def _borders(elem: Element, color: _Colors) -> tuple[Border | None, ...] | None:
     sides = []
     for side in ("left", "right", "top", "bottom"):
-        e = _child(elem, side) if _child(elem, side) is not None else _child(elem, {"left": "start", "right": "end"}.get(side, side))
+        e = (
+            _child(elem, side)
+            if _child(elem, side) is not None
+            else _child(elem, {"left": "start", "right": "end"}.get(side, side))
+        )
         style = _BORDER_STYLES.get(e.get("style") or "") if e is not None else None
         sides.append(Border(style, color(_child(e, "color"))) if style and e is not None else None)
     return tuple(sides) if any(sides) else None
@@ -418,8 +470,14 @@ def _borders(elem: Element, color: _Colors) -> tuple[Border | None, ...] | None:
 class _SharedStrings:
     def __init__(self, zf: zipfile.ZipFile, workbook: str):
         self.zf = zf
-        self.member = next((r.target for r in _rels(zf, workbook).values() if _rel_kind(r) == "sharedStrings"
-                            and not r.external and r.target in zf.NameToInfo), None)
+        self.member = next(
+            (
+                r.target
+                for r in _rels(zf, workbook).values()
+                if _rel_kind(r) == "sharedStrings" and not r.external and r.target in zf.NameToInfo
+            ),
+            None,
+        )
         self.items: list[str] = []
         self._events: Iterator[tuple[str, Element]] | None = None
 
@@ -441,7 +499,6 @@ class _SharedStrings:
         return self.items[i]
 
 
-
 def _string_item(si: Element) -> str:
     """The text of a ``<si>`` or ``<is>``/``<text>``: its runs, without the phonetic guides."""
     parts: list[str] = []
@@ -455,6 +512,7 @@ def _string_item(si: Element) -> str:
                 parts.append(child.text or "")
             else:
                 walk(child)
+
     walk(si)
     return unescape_text("".join(parts))
 
@@ -476,12 +534,12 @@ def _pieces(zf: zipfile.ZipFile, member: str) -> tuple[bytes, Iterator[bytes], l
         buf += block
         m = re.search(rb"<(?:[\w.-]+:)?sheetData\b[^>]*?(/?)>", buf)
         if m:
-            head = buf[:m.start()]
+            head = buf[: m.start()]
             if m.group(1):  # <sheetData/>
-                tail.append(buf[m.end():] + f.read())
+                tail.append(buf[m.end() :] + f.read())
                 f.close()
                 return head, iter(()), tail
-            buf = buf[m.end():]
+            buf = buf[m.end() :]
         elif not block:
             f.close()
             return buf, iter(()), [b""]
@@ -492,8 +550,8 @@ def _pieces(zf: zipfile.ZipFile, member: str) -> tuple[bytes, Iterator[bytes], l
             while True:
                 end = _closing_sheet_data(buf)
                 if end is not None:
-                    yield buf[:end[0]]
-                    tail.append(buf[end[1]:] + f.read())
+                    yield buf[: end[0]]
+                    tail.append(buf[end[1] :] + f.read())
                     return
                 block = f.read(_CHUNK)
                 if not block:
@@ -503,10 +561,11 @@ def _pieces(zf: zipfile.ZipFile, member: str) -> tuple[bytes, Iterator[bytes], l
                 buf += block
                 cut = buf.rfind(b"row>", 0, max(0, len(buf) - 32))
                 if cut >= 0 and len(buf) > _CHUNK:
-                    piece, buf = buf[:cut + 4], buf[cut + 4:]
+                    piece, buf = buf[: cut + 4], buf[cut + 4 :]
                     yield piece
         finally:
             f.close()
+
     return head, rows(), tail
 
 
@@ -515,7 +574,7 @@ def _closing_sheet_data(buf: bytes) -> tuple[int, int] | None:
     i = buf.find(b"sheetData>")
     while i >= 0:
         lt = buf.rfind(b"<", 0, i)
-        if lt >= 0 and buf[lt + 1:lt + 2] == b"/" and re.fullmatch(rb"</(?:[\w.-]+:)?", buf[lt:i]):
+        if lt >= 0 and buf[lt + 1 : lt + 2] == b"/" and re.fullmatch(rb"</(?:[\w.-]+:)?", buf[lt:i]):
             return lt, i + len(b"sheetData>")
         i = buf.find(b"sheetData>", i + 1)
     return None
@@ -529,10 +588,10 @@ def _cell_at(piece: bytes, start: int, prefix: bytes) -> bytes:
     gt = piece.find(b">", start)
     if gt < 0:
         return piece[start:]
-    if piece[gt - 1:gt] == b"/":
-        return piece[start:gt + 1]
+    if piece[gt - 1 : gt] == b"/":
+        return piece[start : gt + 1]
     end = piece.find(b"</" + prefix + b"c>", gt)
-    return piece[start:] if end < 0 else piece[start:end + len(prefix) + 4]
+    return piece[start:] if end < 0 else piece[start : end + len(prefix) + 4]
 
 
 def _dec(b: bytes) -> str:
@@ -553,7 +612,7 @@ class _CellReader:
         self.strings = strings
 
     def attrs(self, cell: bytes) -> dict[str, str]:
-        head = cell[:cell.find(b">")]
+        head = cell[: cell.find(b">")]
         return {k.decode().rsplit(":", 1)[-1]: _dec(v) for k, v in _CELL_ATTR.findall(head)}
 
     def value(self, cell: bytes, attrs: dict[str, str]) -> tuple[str, Any]:
@@ -599,9 +658,17 @@ def _letters_alternation(cols: Iterable[int]) -> bytes:
     return b"|".join(re.escape(col_letter(c).encode()) for c in sorted(cols, key=lambda c: (-len(str(c)), c)))
 
 
-def _scan_cells(zf: zipfile.ZipFile, member: str, sheet: SheetParts, *, markers: dict[int, Look],
-                skip_formula_cols: set[int], skip_look_rows: int, wanted: set[Cell],
-                strings: _SharedStrings) -> bytes:
+def _scan_cells(
+    zf: zipfile.ZipFile,
+    member: str,
+    sheet: SheetParts,
+    *,
+    markers: dict[int, Look],
+    skip_formula_cols: set[int],
+    skip_look_rows: int,
+    wanted: set[Cell],
+    strings: _SharedStrings,
+) -> bytes:
     """Formulas, marked cells and wanted cells of one sheet into ``sheet``; returns the sheet's XML
     without its rows (head + tail), for the rest."""
     head, pieces, tail = _pieces(zf, member)
@@ -623,15 +690,18 @@ def _scan_cells(zf: zipfile.ZipFile, member: str, sheet: SheetParts, *, markers:
             r_first = first.group(0).startswith(b"<" + prefix + b'c r="')
             skip = _letters_alternation(skip_formula_cols)
             look_ahead = (rb"(?!(?:" + skip + rb")[0-9])") if skip else b""
-            fast_formula = re.compile(rb"<" + p + rb'c r="' + look_ahead + rb'([A-Z]{1,3})([0-9]+)"[^>]*>\s*<' + p + rb"f\b")
+            fast_formula = re.compile(
+                rb"<" + p + rb'c r="' + look_ahead + rb'([A-Z]{1,3})([0-9]+)"[^>]*>\s*<' + p + rb"f\b"
+            )
             generic_formula = re.compile(rb"<" + p + rb"c\b[^>]*>\s*<" + p + rb"f\b")
             if style_alt:
                 fast_style = re.compile(rb"<" + p + rb'c r="([A-Z]{1,3})([0-9]+)" s="(' + style_alt + rb')"')
                 generic_style = re.compile(rb"<" + p + rb'c\b[^>]*\ss="(?:' + style_alt + rb')"')
             if wanted_refs:
                 refs = b"|".join(wanted_refs)
-                fast_wanted = re.compile(rb"<" + p + (rb'c r="(' + refs + rb')"' if r_first else
-                                                      rb'c\b[^>]*?\sr="(' + refs + rb')"'))
+                fast_wanted = re.compile(
+                    rb"<" + p + (rb'c r="(' + refs + rb')"' if r_first else rb'c\b[^>]*?\sr="(' + refs + rb')"')
+                )
         # formulas
         formula_re = fast_formula if r_first else generic_formula
         assert formula_re is not None  # compiled with the first cell
@@ -662,9 +732,16 @@ def _scan_cells(zf: zipfile.ZipFile, member: str, sheet: SheetParts, *, markers:
             elif ftype == "array" or attrs.get("cm"):
                 sheet.formulas[(r, c)] = Formula(text, cached, array=fattrs.get("ref") or cell_name(r, c))
             elif ftype == "dataTable":
-                sheet.lost.append(Loss(sheet.name, fattrs.get("ref") or cell_name(r, c),
-                                       Said("模拟运算表（假设分析）；其中的值保留",
-                                            "a data table (What-If analysis); its values are kept")))
+                sheet.lost.append(
+                    Loss(
+                        sheet.name,
+                        fattrs.get("ref") or cell_name(r, c),
+                        Said(
+                            "模拟运算表（假设分析）；其中的值保留",
+                            "a data table (What-If analysis); its values are kept",
+                        ),
+                    )
+                )
             else:
                 sheet.formulas[(r, c)] = Formula(text, cached)
         # staff markers
@@ -697,9 +774,16 @@ def _scan_cells(zf: zipfile.ZipFile, member: str, sheet: SheetParts, *, markers:
             master = shared.get(si)
             if master is None:
                 del sheet.formulas[(r, c)]
-                sheet.lost.append(Loss(sheet.name, cell_name(r, c),
-                                       Said("与一个未带过去的单元格共用的公式；其值保留",
-                                            "a formula shared with a cell that is not carried; its value is kept")))
+                sheet.lost.append(
+                    Loss(
+                        sheet.name,
+                        cell_name(r, c),
+                        Said(
+                            "与一个未带过去的单元格共用的公式；其值保留",
+                            "a formula shared with a cell that is not carried; its value is kept",
+                        ),
+                    )
+                )
                 continue
             r0, c0, text = master
             sheet.formulas[(r, c)] = Formula(shift(text, r - r0, c - c0), sheet.formulas[(r, c)].value)
@@ -733,8 +817,14 @@ def _column_range(part: str) -> tuple[int, int, int, int] | None:
     return 0, col_index(m.group(1)), 1_048_575, col_index(m.group(2))
 
 
-def _rest(zf: zipfile.ZipFile, member: str, root: Element, sheet: SheetParts, info: DataSheetInfo | None,
-          color: _Colors | None = None) -> None:
+def _rest(
+    zf: zipfile.ZipFile,
+    member: str,
+    root: Element,
+    sheet: SheetParts,
+    info: DataSheetInfo | None,
+    color: _Colors | None = None,
+) -> None:
     """Everything in the sheet XML but its rows, and the parts the sheet points to."""
     rels = _rels(zf, member)
     name = sheet.name
@@ -752,8 +842,9 @@ def _rest(zf: zipfile.ZipFile, member: str, root: Element, sheet: SheetParts, in
         elif tag == "cols" and staff:
             for col in elem:
                 lo, hi = _int(col.get("min")), _int(col.get("max"))
-                width = (float(given) if (given := col.get("width")) and col.get("customWidth") in ("1", "true")
-                         else None)
+                width = (
+                    float(given) if (given := col.get("width")) and col.get("customWidth") in ("1", "true") else None
+                )
                 hidden = col.get("hidden") in ("1", "true")
                 if (width is not None or hidden) and lo >= 1 and hi - lo < 256:
                     for c in range(lo - 1, hi):
@@ -770,8 +861,15 @@ def _rest(zf: zipfile.ZipFile, member: str, root: Element, sheet: SheetParts, in
                 if staff:
                     sheet.merged.append(ref)
                 else:
-                    lost.append(Loss(name, range_name(*ref), Said("合并单元格（值留在第一个单元格）",
-                                                                "merged cells (the value stays in the first cell)")))
+                    lost.append(
+                        Loss(
+                            name,
+                            range_name(*ref),
+                            Said(
+                                "合并单元格（值留在第一个单元格）", "merged cells (the value stays in the first cell)"
+                            ),
+                        )
+                    )
         elif tag == "hyperlinks" and not own:
             for link in elem:
                 ref = parse_ref(link.get("ref") or "")
@@ -792,15 +890,31 @@ def _rest(zf: zipfile.ZipFile, member: str, root: Element, sheet: SheetParts, in
                 if data and _template_rule(sqref, info, "validation"):
                     continue
                 kind = dv.get("type")
-                lost.append(Loss(name, sqref, Said(f"员工加的数据验证（{kind or '任何值'}）",
-                                                   f"data validation ({kind or 'any value'}) staff added")))
+                lost.append(
+                    Loss(
+                        name,
+                        sqref,
+                        Said(
+                            f"员工加的数据验证（{kind or '任何值'}）",
+                            f"data validation ({kind or 'any value'}) staff added",
+                        ),
+                    )
+                )
         elif tag == "conditionalFormatting" and not own:
             sqref = elem.get("sqref") or ""
             types = [r.get("type") or "" for r in _children(elem, "cfRule")]
             if data and all(t == "expression" for t in types) and _template_rule(sqref, info, "format"):
                 continue
-            lost.append(Loss(name, sqref, Said(f"员工加的条件格式（{'、'.join(types)}）",
-                                               f"conditional formatting ({', '.join(types)}) staff added")))
+            lost.append(
+                Loss(
+                    name,
+                    sqref,
+                    Said(
+                        f"员工加的条件格式（{'、'.join(types)}）",
+                        f"conditional formatting ({', '.join(types)}) staff added",
+                    ),
+                )
+            )
         elif tag == "sheetProtection" and staff and elem.get("sheet") in ("1", "true"):
             lost.append(Loss(name, None, Said("工作表保护", "the sheet's protection")))
         elif tag == "autoFilter" and staff:
@@ -808,8 +922,13 @@ def _rest(zf: zipfile.ZipFile, member: str, root: Element, sheet: SheetParts, in
             if ref is not None:
                 sheet.autofilter = ref
             if any(_local(e.tag) == "filterColumn" for e in elem):
-                lost.append(Loss(name, elem.get("ref"), Said("筛选条件（被筛掉的行会显示出来）",
-                                                             "the filter's criteria (rows it hid are shown)")))
+                lost.append(
+                    Loss(
+                        name,
+                        elem.get("ref"),
+                        Said("筛选条件（被筛掉的行会显示出来）", "the filter's criteria (rows it hid are shown)"),
+                    )
+                )
         elif tag == "drawing":
             rel = rels.get(_attr(elem, "id") or "")
             if rel is not None and not rel.external and rel.target in zf.NameToInfo:
@@ -829,8 +948,13 @@ def _rest(zf: zipfile.ZipFile, member: str, root: Element, sheet: SheetParts, in
         elif tag == "controls":
             for ctrl in _iter(elem, "control"):
                 control = ctrl.get("name")
-                lost.append(Loss(name, None, Said(f"ActiveX 控件（{control or '控件'}）",
-                                                  f"an ActiveX control ({control or 'control'})")))
+                lost.append(
+                    Loss(
+                        name,
+                        None,
+                        Said(f"ActiveX 控件（{control or '控件'}）", f"an ActiveX control ({control or 'control'})"),
+                    )
+                )
         elif tag == "tableParts":
             for part in elem:
                 rel = rels.get(_attr(part, "id") or "")
@@ -838,9 +962,16 @@ def _rest(zf: zipfile.ZipFile, member: str, root: Element, sheet: SheetParts, in
                     continue
                 table = _part(zf, rel.target)
                 title = table.get("displayName") or table.get("name") or ""
-                lost.append(Loss(name, table.get("ref"), Said(
-                    f"表格（超级表）{title}：其单元格保留为普通单元格".replace(" ：", "："),
-                    f"table (ListObject) {title}: its cells are kept as plain cells".replace(" :", ":"))))
+                lost.append(
+                    Loss(
+                        name,
+                        table.get("ref"),
+                        Said(
+                            f"表格（超级表）{title}：其单元格保留为普通单元格".replace(" ：", "："),
+                            f"table (ListObject) {title}: its cells are kept as plain cells".replace(" :", ":"),
+                        ),
+                    )
+                )
         elif tag == "extLst":
             _extensions(elem, sheet, info)
     # parts the sheet points to without an element for them
@@ -854,19 +985,36 @@ def _rest(zf: zipfile.ZipFile, member: str, root: Element, sheet: SheetParts, in
             lost.append(Loss(name, None, Said("模板重建的工作表上的批注", "comments on a sheet the template rebuilds")))
         elif kind == "threadedComment":
             cells = sorted({c.get("ref") or "" for c in _iter(_part(zf, rel.target), "threadedComment")})
-            lost.append(Loss(name, ", ".join(cells) or None,
-                             Said("对话式批注（第一条文字保留为普通批注；回复和对话不保留）",
-                                  "threaded comments (their first text is kept as a plain comment; replies and the "
-                                  "thread are not)")))
+            lost.append(
+                Loss(
+                    name,
+                    ", ".join(cells) or None,
+                    Said(
+                        "对话式批注（第一条文字保留为普通批注；回复和对话不保留）",
+                        "threaded comments (their first text is kept as a plain comment; replies and the "
+                        "thread are not)",
+                    ),
+                )
+            )
         elif kind == "pivotTable":
             pivot = _part(zf, rel.target)
             location = _child(pivot, "location")
-            lost.append(Loss(name, location.get("ref") if location is not None else None,
-                             Said(f"数据透视表 {pivot.get('name') or ''}".strip(),
-                                  f"pivot table {pivot.get('name') or ''}".strip())))
+            lost.append(
+                Loss(
+                    name,
+                    location.get("ref") if location is not None else None,
+                    Said(
+                        f"数据透视表 {pivot.get('name') or ''}".strip(),
+                        f"pivot table {pivot.get('name') or ''}".strip(),
+                    ),
+                )
+            )
     if own and (sheet.links or sheet.comments):
-        lost.append(Loss(name, None, Said("模板重建的工作表上的链接或批注",
-                                          "links or comments on a sheet the template rebuilds")))
+        lost.append(
+            Loss(
+                name, None, Said("模板重建的工作表上的链接或批注", "links or comments on a sheet the template rebuilds")
+            )
+        )
 
 
 def _template_rule(sqref: str, info: DataSheetInfo | None, what: str) -> bool:
@@ -888,11 +1036,27 @@ def _extensions(ext_list: Element, sheet: SheetParts, info: DataSheetInfo | None
             refs = [e.text or "" for e in _iter(child, "sqref")]
             where = ", ".join(r for r in refs if r) or None
             if tag == "dataValidations":
-                sheet.lost.append(Loss(name, where, Said("员工加的数据验证（列表来自另一个工作表）",
-                                                         "data validation staff added (list from another sheet)")))
+                sheet.lost.append(
+                    Loss(
+                        name,
+                        where,
+                        Said(
+                            "员工加的数据验证（列表来自另一个工作表）",
+                            "data validation staff added (list from another sheet)",
+                        ),
+                    )
+                )
             elif tag == "conditionalFormattings":
-                sheet.lost.append(Loss(name, where, Said("员工加的条件格式（Excel 2010 规则）",
-                                                         "conditional formatting staff added (Excel 2010 rules)")))
+                sheet.lost.append(
+                    Loss(
+                        name,
+                        where,
+                        Said(
+                            "员工加的条件格式（Excel 2010 规则）",
+                            "conditional formatting staff added (Excel 2010 rules)",
+                        ),
+                    )
+                )
             elif tag == "sparklineGroups":
                 sheet.lost.append(Loss(name, where, Said("迷你图", "sparklines")))
             elif tag in ("slicerList", "timelineRefs"):
@@ -900,13 +1064,20 @@ def _extensions(ext_list: Element, sheet: SheetParts, info: DataSheetInfo | None
 
 
 _CHART_KINDS: dict[str, Pair] = {
-    "barChart": ("条形图", "bar chart"), "bar3DChart": ("三维条形图", "3-D bar chart"),
-    "lineChart": ("折线图", "line chart"), "line3DChart": ("三维折线图", "3-D line chart"),
-    "pieChart": ("饼图", "pie chart"), "pie3DChart": ("三维饼图", "3-D pie chart"),
-    "doughnutChart": ("圆环图", "doughnut chart"), "areaChart": ("面积图", "area chart"),
-    "area3DChart": ("三维面积图", "3-D area chart"), "scatterChart": ("散点图", "scatter chart"),
-    "radarChart": ("雷达图", "radar chart"), "bubbleChart": ("气泡图", "bubble chart"),
-    "stockChart": ("股价图", "stock chart"), "surfaceChart": ("曲面图", "surface chart"),
+    "barChart": ("条形图", "bar chart"),
+    "bar3DChart": ("三维条形图", "3-D bar chart"),
+    "lineChart": ("折线图", "line chart"),
+    "line3DChart": ("三维折线图", "3-D line chart"),
+    "pieChart": ("饼图", "pie chart"),
+    "pie3DChart": ("三维饼图", "3-D pie chart"),
+    "doughnutChart": ("圆环图", "doughnut chart"),
+    "areaChart": ("面积图", "area chart"),
+    "area3DChart": ("三维面积图", "3-D area chart"),
+    "scatterChart": ("散点图", "scatter chart"),
+    "radarChart": ("雷达图", "radar chart"),
+    "bubbleChart": ("气泡图", "bubble chart"),
+    "stockChart": ("股价图", "stock chart"),
+    "surfaceChart": ("曲面图", "surface chart"),
     "ofPieChart": ("复合饼图", "pie-of-pie chart"),
 }
 _CHART: Pair = ("图表", "chart")
@@ -931,8 +1102,16 @@ def _drawing(zf: zipfile.ZipFile, member: str, sheet: str, own: bool) -> list[Lo
             if what and own and _template_chart(what):
                 continue  # the dashboard's own charts: the rebuilt dashboard has them again
             if what:
-                out.append(Loss(sheet, where, Said(("模板重建的工作表上的" if own else "") + what.zh,
-                                                   what.en + (" on a sheet the template rebuilds" if own else ""))))
+                out.append(
+                    Loss(
+                        sheet,
+                        where,
+                        Said(
+                            ("模板重建的工作表上的" if own else "") + what.zh,
+                            what.en + (" on a sheet the template rebuilds" if own else ""),
+                        ),
+                    )
+                )
     return out
 
 
@@ -974,8 +1153,10 @@ def _drawing_object(zf: zipfile.ZipFile, obj: Any, rels: dict[str, _Rel]) -> Sai
         return Said("图片", "a picture")
     if tag == "sp":
         text = "".join(t.text or "" for t in _iter(obj, "t")).strip()
-        return Said(f"形状或文本框{f'（{text[:40]}）' if text else ''}",
-                    f"a shape or text box{f' ({text[:40]})' if text else ''}")
+        return Said(
+            f"形状或文本框{f'（{text[:40]}）' if text else ''}",
+            f"a shape or text box{f' ({text[:40]})' if text else ''}",
+        )
     if tag == "grpSp":
         return Said("一组形状", "a group of shapes")
     if tag == "cxnSp":
@@ -988,8 +1169,14 @@ def _drawing_object(zf: zipfile.ZipFile, obj: Any, rels: dict[str, _Rel]) -> Sai
 def _chart_name(zf: zipfile.ZipFile, member: str) -> Said:
     root = _part(zf, member)
     plot = next(_iter(root, "plotArea"), None)
-    zh, en = next((_CHART_KINDS.get(_local(e.tag), _CHART) for e in (plot if plot is not None else ())
-                   if _local(e.tag).endswith("Chart")), _CHART)
+    zh, en = next(
+        (
+            _CHART_KINDS.get(_local(e.tag), _CHART)
+            for e in (plot if plot is not None else ())
+            if _local(e.tag).endswith("Chart")
+        ),
+        _CHART,
+    )
     title = next(_iter(root, "title"), None)
     text = "".join(t.text or "" for t in _iter(title, "t")).strip() if title is not None else ""
     return Said(zh + (f"“{text}”" if text else ""), f"a {en}" + (f" “{text}”" if text else ""))
@@ -1030,8 +1217,9 @@ def _comments(zf: zipfile.ZipFile, member: str) -> dict[Cell, Note]:
             continue
         i = _int(comment.get("authorId"))
         text = _child(comment, "text")
-        out[(ref[0], ref[1])] = Note(_string_item(text) if text is not None else "",
-                                     authors[i] if 0 <= i < len(authors) and authors[i] else None)
+        out[(ref[0], ref[1])] = Note(
+            _string_item(text) if text is not None else "", authors[i] if 0 <= i < len(authors) and authors[i] else None
+        )
     return out
 
 
@@ -1066,8 +1254,13 @@ def our_name_prefixes() -> tuple[str, ...]:
 _PREFIXES: tuple[str, ...] | None = None
 
 
-def scan(path: str | os.PathLike[str], *, data_sheets: dict[str, DataSheetInfo], staff_sheets: Iterable[str],
-         own_sheets: Iterable[str] | None = None) -> BookParts:
+def scan(
+    path: str | os.PathLike[str],
+    *,
+    data_sheets: dict[str, DataSheetInfo],
+    staff_sheets: Iterable[str],
+    own_sheets: Iterable[str] | None = None,
+) -> BookParts:
     """Read what the book at ``path`` holds besides its values: on its data sheets (by name, with
     what the reader found there), its staff sheets (worksheets, by name) and the template's own
     sheets (only for things a rebuild would drop; default: every other worksheet). Raises
@@ -1081,8 +1274,9 @@ def scan(path: str | os.PathLike[str], *, data_sheets: dict[str, DataSheetInfo],
         raise PartsError(said(("压缩包已损坏（{exc}）", "damaged package ({exc})"), exc=exc)) from None
 
 
-def _scan(zf: zipfile.ZipFile, data_sheets: dict[str, DataSheetInfo], staff_sheets: set[str],
-          own_sheets: set[str] | None) -> BookParts:
+def _scan(
+    zf: zipfile.ZipFile, data_sheets: dict[str, DataSheetInfo], staff_sheets: set[str], own_sheets: set[str] | None
+) -> BookParts:
     from .read.xlsxparts import workbook_member
 
     book = BookParts()
@@ -1097,8 +1291,9 @@ def _scan(zf: zipfile.ZipFile, data_sheets: dict[str, DataSheetInfo], staff_shee
         tag = _local(elem.tag)
         if tag == "workbookPr":
             book.code_name = elem.get("codeName")
-        elif tag == "workbookProtection" and (elem.get("lockStructure") in ("1", "true")
-                                              or elem.get("lockWindows") in ("1", "true")):
+        elif tag == "workbookProtection" and (
+            elem.get("lockStructure") in ("1", "true") or elem.get("lockWindows") in ("1", "true")
+        ):
             book.lost.append(Loss(None, None, Said("工作簿结构保护", "the workbook's structure protection")))
         elif tag == "sheet":
             rel = rels.get(_attr(elem, "id") or "")
@@ -1108,26 +1303,51 @@ def _scan(zf: zipfile.ZipFile, data_sheets: dict[str, DataSheetInfo], staff_shee
         elif tag == "definedName":
             name = elem.get("name") or ""
             local = elem.get("localSheetId")
-            scope = sheet_order[int(local)] if local is not None and local.isdigit() and int(local) < len(sheet_order) else None
+            scope = (
+                sheet_order[int(local)]
+                if local is not None and local.isdigit() and int(local) < len(sheet_order)
+                else None
+            )
             if name.lower().startswith(our_name_prefixes()):
                 continue
             book.names.append(DefinedName(name, elem.text or "", scope, elem.get("hidden") in ("1", "true")))
         elif tag == "externalReferences":
-            book.lost.append(Loss(None, None, Said(
-                f"指向 {len(elem)} 个其他工作簿的链接（用到它们的公式不带过去）",
-                f"links to {len(elem)} other workbook(s) (formulas using them are not carried)")))
+            book.lost.append(
+                Loss(
+                    None,
+                    None,
+                    Said(
+                        f"指向 {len(elem)} 个其他工作簿的链接（用到它们的公式不带过去）",
+                        f"links to {len(elem)} other workbook(s) (formulas using them are not carried)",
+                    ),
+                )
+            )
     for rel in rels.values():
         kind = _rel_kind(rel)
         if rel.external or rel.target not in zf.NameToInfo:
             continue
         if kind == "vbaProject":
             book.vba = zf.read(rel.target)
-            sig = next((r.target for r in _rels(zf, rel.target).values() if _rel_kind(r) == "vbaProjectSignature"
-                        and r.target in zf.NameToInfo), None)
+            sig = next(
+                (
+                    r.target
+                    for r in _rels(zf, rel.target).values()
+                    if _rel_kind(r) == "vbaProjectSignature" and r.target in zf.NameToInfo
+                ),
+                None,
+            )
             book.vba_signature = zf.read(sig) if sig else None
         elif kind == "connections":
-            book.lost.append(Loss(None, None, Said("数据连接或查询（数据 > 查询和连接）",
-                                                   "data connections or queries (Data > Queries & Connections)")))
+            book.lost.append(
+                Loss(
+                    None,
+                    None,
+                    Said(
+                        "数据连接或查询（数据 > 查询和连接）",
+                        "data connections or queries (Data > Queries & Connections)",
+                    ),
+                )
+            )
         elif kind in ("slicerCache", "timelineCache"):
             pass  # named on the sheet that shows the slicer
     styles = _read_styles(zf, workbook)
@@ -1139,13 +1359,29 @@ def _scan(zf: zipfile.ZipFile, data_sheets: dict[str, DataSheetInfo], staff_shee
         if name in data_sheets:
             info = data_sheets[name]
             sheet = SheetParts(name, "data")
-            rest = _scan_cells(zf, member, sheet, markers=data_markers, skip_formula_cols=info.derived,
-                               skip_look_rows=info.header_row, wanted=info.wanted, strings=strings)
+            rest = _scan_cells(
+                zf,
+                member,
+                sheet,
+                markers=data_markers,
+                skip_formula_cols=info.derived,
+                skip_look_rows=info.header_row,
+                wanted=info.wanted,
+                strings=strings,
+            )
         elif name in staff_sheets:
             info = None
             sheet = SheetParts(name, "staff")
-            rest = _scan_cells(zf, member, sheet, markers=styles.looks, skip_formula_cols=set(),
-                               skip_look_rows=0, wanted=set(), strings=strings)
+            rest = _scan_cells(
+                zf,
+                member,
+                sheet,
+                markers=styles.looks,
+                skip_formula_cols=set(),
+                skip_look_rows=0,
+                wanted=set(),
+                strings=strings,
+            )
         elif own_sheets is None or name in own_sheets:
             info = None
             sheet = SheetParts(name, "own")
@@ -1158,12 +1394,14 @@ def _scan(zf: zipfile.ZipFile, data_sheets: dict[str, DataSheetInfo], staff_shee
 
 
 #: The template's own looks on a data sheet (headers, formula cells): never a staff marker.
-_TEMPLATE_LOOKS = frozenset({
-    Look(fill=FORMULA_CELL_FILL.upper()),
-    Look(bold=True, color="#FFFFFF", fill=REQUIRED_FILL.upper()),
-    Look(bold=True, color="#1F1F1F", fill=OPTIONAL_FILL.upper()),
-    Look(bold=True, italic=True, color="#404040", fill=DERIVED_FILL.upper()),
-})
+_TEMPLATE_LOOKS = frozenset(
+    {
+        Look(fill=FORMULA_CELL_FILL.upper()),
+        Look(bold=True, color="#FFFFFF", fill=REQUIRED_FILL.upper()),
+        Look(bold=True, color="#1F1F1F", fill=OPTIONAL_FILL.upper()),
+        Look(bold=True, italic=True, color="#404040", fill=DERIVED_FILL.upper()),
+    }
+)
 
 
 def _template_look(look: Look) -> bool:

@@ -30,8 +30,17 @@ from .diff import ADDED, CHANGED, DELETED, KINDS, RowChange, diff_snapshots
 from .rules import change_findings
 from .snapshot import Snapshot, SnapshotStore, snapshot_of, snapshot_path
 
-__all__ = ["ADDED", "CHANGED", "DELETED", "BookChanges", "RowChange", "change_history", "pending_changes",
-           "record_changes", "snapshot_path"]
+__all__ = [
+    "ADDED",
+    "CHANGED",
+    "DELETED",
+    "BookChanges",
+    "RowChange",
+    "change_history",
+    "pending_changes",
+    "record_changes",
+    "snapshot_path",
+]
 
 
 @dataclass
@@ -62,15 +71,18 @@ class BookChanges:
         from .report import change_dict
 
         counts = self.counts()
-        return {"since": self.since.isoformat() if self.since else None,
-                "night": self.night.isoformat() if self.night else None,
-                **({"error": self.error} if self.error else {}),
-                **{k: counts[k] for k in KINDS},
-                "rows": [change_dict(c, lang, config) for c in self.rows]}
+        return {
+            "since": self.since.isoformat() if self.since else None,
+            "night": self.night.isoformat() if self.night else None,
+            **({"error": self.error} if self.error else {}),
+            **{k: counts[k] for k in KINDS},
+            "rows": [change_dict(c, lang, config) for c in self.rows],
+        }
 
 
-def _compare(path: Path, book: OrderBook, before: Snapshot | None, since: date | None, night: date | None
-             ) -> tuple[Snapshot, BookChanges]:
+def _compare(
+    path: Path, book: OrderBook, before: Snapshot | None, since: date | None, night: date | None
+) -> tuple[Snapshot, BookChanges]:
     current = snapshot_of(book)
     if before is None:
         return current, BookChanges(path, since, night)
@@ -79,8 +91,15 @@ def _compare(path: Path, book: OrderBook, before: Snapshot | None, since: date |
     return current, BookChanges(path, since, night, rows, findings)
 
 
-def record_changes(path: str | os.PathLike[str], book: OrderBook, *, reports_root: str | os.PathLike[str],
-                   night: date, taken: datetime | None = None, settings: str | None = None) -> BookChanges:
+def record_changes(
+    path: str | os.PathLike[str],
+    book: OrderBook,
+    *,
+    reports_root: str | os.PathLike[str],
+    night: date,
+    taken: datetime | None = None,
+    settings: str | None = None,
+) -> BookChanges:
     """Compare ``book`` (read from ``path``) with its snapshot of the last night before ``night``, keep
     tonight's snapshot and log the changes (a second run the same night replaces the first's)."""
     path = Path(path)
@@ -88,8 +107,15 @@ def record_changes(path: str | os.PathLike[str], book: OrderBook, *, reports_roo
         since = max((n for n in store.nights() if n < night), default=None)
         before = store.load(since) if since is not None else None
         current, changes = _compare(path, book, before, since, night)
-        store.put(night, current, since=since, taken=taken or datetime.now(), book=str(path), settings=settings,
-                   changes=changes.rows)
+        store.put(
+            night,
+            current,
+            since=since,
+            taken=taken or datetime.now(),
+            book=str(path),
+            settings=settings,
+            changes=changes.rows,
+        )
     return changes
 
 
@@ -104,8 +130,9 @@ def _mode_of(book: Path) -> int | None:
         return None
 
 
-def pending_changes(path: str | os.PathLike[str], book: OrderBook, *,
-                    reports_root: str | os.PathLike[str]) -> BookChanges | None:
+def pending_changes(
+    path: str | os.PathLike[str], book: OrderBook, *, reports_root: str | os.PathLike[str]
+) -> BookChanges | None:
     """``book`` as it is now against its latest snapshot (not recorded); None when it has none."""
     path = Path(path)
     where = snapshot_path(reports_root, path)
@@ -118,8 +145,9 @@ def pending_changes(path: str | os.PathLike[str], book: OrderBook, *,
         return _compare(path, book, store.load(nights[-1]), nights[-1], None)[1]
 
 
-def change_history(path: str | os.PathLike[str], *, reports_root: str | os.PathLike[str],
-                   since: date | None = None) -> list[BookChanges] | None:
+def change_history(
+    path: str | os.PathLike[str], *, reports_root: str | os.PathLike[str], since: date | None = None
+) -> list[BookChanges] | None:
     """The changes logged each night from ``since`` on (oldest first); None when the book has no snapshot."""
     where = snapshot_path(reports_root, path)
     if not where.exists():

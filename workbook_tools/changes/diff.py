@@ -100,9 +100,9 @@ def diff_sheet(sheet: Sheet, before: list[Row], after: list[Row]) -> list[RowCha
         for o, n in zip(left, rest):
             cells = tuple((c, o.values.get(c), n.values.get(c)) for c in cols if o.values.get(c) != n.values.get(c))
             changes.append(RowChange(sheet.key, CHANGED, _key_text(n, ident), n.row, o.row, cells, dict(n.values)))
-        for o in left[len(rest):]:
+        for o in left[len(rest) :]:
             changes.append(RowChange(sheet.key, DELETED, _key_text(o, ident), None, o.row, (), dict(o.values)))
-        for n in rest[len(left):]:
+        for n in rest[len(left) :]:
             changes.append(RowChange(sheet.key, ADDED, _key_text(n, ident), n.row, None, (), dict(n.values)))
     changes.sort(key=lambda c: (KINDS.index(c.kind), c.row if c.row is not None else c.old_row or 0))
     return changes

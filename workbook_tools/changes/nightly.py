@@ -29,8 +29,9 @@ HTML_NAME, XLSX_NAME = "changes.html", "changes.xlsx"
 CHANGE_REPORTS = {"html": (HTML_NAME, write_html), "xlsx": (XLSX_NAME, write_xlsx)}
 
 
-def check_and_record(path: Path, config: Config, today: date, reports_root: Path | None, now: datetime,
-                     settings: str | None = None) -> FileResult:
+def check_and_record(
+    path: Path, config: Config, today: date, reports_root: Path | None, now: datetime, settings: str | None = None
+) -> FileResult:
     """Check ``path`` and, with ``reports_root``, record its changes since the last night before
     ``today``: the result with the change findings added and ``changes`` set. (Module level: it runs
     in a child process.) The book is read a second time for its snapshot."""
@@ -55,9 +56,16 @@ def check_and_record(path: Path, config: Config, today: date, reports_root: Path
     return result
 
 
-def night_book(path: str | os.PathLike[str], *, resolve: Resolver, today: date,
-               reports_root: str | os.PathLike[str] | None = None, now: datetime | None = None,
-               bounds: Bounds | None = None, isolate: bool = True) -> FileResult:
+def night_book(
+    path: str | os.PathLike[str],
+    *,
+    resolve: Resolver,
+    today: date,
+    reports_root: str | os.PathLike[str] | None = None,
+    now: datetime | None = None,
+    bounds: Bounds | None = None,
+    isolate: bool = True,
+) -> FileResult:
     """One book of the night: checked with its own settings (``resolve(path) -> Settings``) and, with
     ``reports_root``, its changes recorded; in a child process within ``bounds`` (validate/isolated.py)
     when ``isolate``. Never raises for anything the book does."""
@@ -68,15 +76,22 @@ def night_book(path: str | os.PathLike[str], *, resolve: Resolver, today: date,
         settings = resolve(path)
     except ConfigError as exc:
         return FileResult.unreadable(path, exc.said)
-    args = (path, settings.config, today, Path(reports_root) if reports_root is not None else None,
-            now or datetime.now(), settings.label)
+    args = (
+        path,
+        settings.config,
+        today,
+        Path(reports_root) if reports_root is not None else None,
+        now or datetime.now(),
+        settings.label,
+    )
     if not isolate:
         return check_and_record(*args)
     from ..validate.isolated import Failed, call_isolated
 
     try:
-        result: FileResult = call_isolated(check_and_record, *args, bounds=bounds,
-                                           name=f"orderbook-validate-{path.name}")
+        result: FileResult = call_isolated(
+            check_and_record, *args, bounds=bounds, name=f"orderbook-validate-{path.name}"
+        )
         return result
     except Failed as exc:
         result = FileResult.unreadable(path, exc.reason)
@@ -107,8 +122,9 @@ def file_extras(result: FileResult, lang: str = "zh") -> dict[str, Any]:
     return out
 
 
-def write_change_reports(report: Report, folder: str | os.PathLike[str], lang: str = "zh",
-                         formats: tuple[str, ...] = tuple(CHANGE_REPORTS)) -> list[Path]:
+def write_change_reports(
+    report: Report, folder: str | os.PathLike[str], lang: str = "zh", formats: tuple[str, ...] = tuple(CHANGE_REPORTS)
+) -> list[Path]:
     """The change report of each of ``formats`` that has one (``CHANGE_REPORTS``: changes.html,
     changes.xlsx) in ``folder``, when the night compared a book with an earlier night."""
     compared = [r.changes for r in report.files if r.changes is not None and r.changes.since is not None]

@@ -49,11 +49,20 @@ def summary_line(changes: BookChanges, lang: str = "zh") -> str:
     """One line per book: what changed since the night compared with."""
     c = changes.counts()
     if changes.since is None:
-        return pick(lang, "首次记录快照：下次运行起报告变更",
-                    "first snapshot taken: changes are reported from the next run on")
-    return say(lang, ("自 {since} 以来：新增 {added} 行，修改 {changed} 行，删除 {deleted} 行",
-                      "since {since}: {added} added, {changed} changed, {deleted} deleted"),
-               since=changes.since, added=c[ADDED], changed=c[CHANGED], deleted=c[DELETED])
+        return pick(
+            lang, "首次记录快照：下次运行起报告变更", "first snapshot taken: changes are reported from the next run on"
+        )
+    return say(
+        lang,
+        (
+            "自 {since} 以来：新增 {added} 行，修改 {changed} 行，删除 {deleted} 行",
+            "since {since}: {added} added, {changed} changed, {deleted} deleted",
+        ),
+        since=changes.since,
+        added=c[ADDED],
+        changed=c[CHANGED],
+        deleted=c[DELETED],
+    )
 
 
 def row_place(c: RowChange, lang: str) -> str:
@@ -72,10 +81,15 @@ def change_body(c: RowChange, lang: str = "zh", lists: ChoiceLists | None = None
         blank = show(None, lang)
         return say(lang, SEMICOLON).join(
             f"{sheet.column(k).header(lang)} {value_text(c.sheet, k, a, lang, lists) or blank} → "
-            f"{value_text(c.sheet, k, b, lang, lists) or blank}" for k, a, b in c.cells)
+            f"{value_text(c.sheet, k, b, lang, lists) or blank}"
+            for k, a, b in c.cells
+        )
     if c.kind == DELETED:
-        return " | ".join(f"{sheet.column(k).header(lang)} {value_text(c.sheet, k, v, lang, lists)}"
-                          for k, v in c.values.items() if v not in (None, ""))
+        return " | ".join(
+            f"{sheet.column(k).header(lang)} {value_text(c.sheet, k, v, lang, lists)}"
+            for k, v in c.values.items()
+            if v not in (None, "")
+        )
     return ""
 
 
@@ -92,8 +106,9 @@ def change_text(c: RowChange, lang: str = "zh", lists: ChoiceLists | None = None
     return f"{head}{say(lang, COLON)}{body}{codes}" if body else f"{head}{codes}"
 
 
-def change_lines(changes: BookChanges, lang: str = "zh", config: Config | None = None, *,
-                 limit: int | None = None) -> list[str]:
+def change_lines(
+    changes: BookChanges, lang: str = "zh", config: Config | None = None, *, limit: int | None = None
+) -> list[str]:
     lists = _lists(config)
     rows = changes.rows if limit is None else changes.rows[:limit]
     out = [f"  {change_text(c, lang, lists)}" for c in rows]
@@ -107,15 +122,29 @@ def change_dict(c: RowChange, lang: str = "zh", config: Config | None = None) ->
     """A change for JSON: where, what, the changed cells; a deleted row with every value."""
     lists = _lists(config)
     sheet = SHEET_BY_KEY[c.sheet]
-    out: dict[str, Any] = {"sheet": c.sheet, "sheet_name": sheet.name(lang), "kind": c.kind, "key": c.key,
-                           "row": c.row, "old_row": c.old_row, "codes": list(c.codes)}
+    out: dict[str, Any] = {
+        "sheet": c.sheet,
+        "sheet_name": sheet.name(lang),
+        "kind": c.kind,
+        "key": c.key,
+        "row": c.row,
+        "old_row": c.old_row,
+        "codes": list(c.codes),
+    }
     if c.kind == CHANGED:
-        out["cells"] = [{"column": k, "header": sheet.column(k).header(lang),
-                         "old": value_text(c.sheet, k, a, lang, lists), "new": value_text(c.sheet, k, b, lang, lists)}
-                        for k, a, b in c.cells]
+        out["cells"] = [
+            {
+                "column": k,
+                "header": sheet.column(k).header(lang),
+                "old": value_text(c.sheet, k, a, lang, lists),
+                "new": value_text(c.sheet, k, b, lang, lists),
+            }
+            for k, a, b in c.cells
+        ]
     if c.kind == DELETED:
-        out["values"] = {sheet.column(k).header(lang): value_text(c.sheet, k, v, lang, lists)
-                         for k, v in c.values.items()}
+        out["values"] = {
+            sheet.column(k).header(lang): value_text(c.sheet, k, v, lang, lists) for k, v in c.values.items()
+        }
     return out
 
 
@@ -127,32 +156,47 @@ th,td{border:1px solid #d1d9e0;padding:.2rem .5rem;text-align:left;vertical-alig
 .added{background:#e6ffec}.deleted{background:#ffebe9}.code{color:#9c0006;font-weight:600}.meta{color:#59636e}"""
 
 
-_HTML_HEAD = (("变更", "change"), ("工作表", "sheet"), ("行", "row"), ("编号", "key"), ("内容", "what"),
-              ("问题", "finding"))
+_HTML_HEAD = (
+    ("变更", "change"),
+    ("工作表", "sheet"),
+    ("行", "row"),
+    ("编号", "key"),
+    ("内容", "what"),
+    ("问题", "finding"),
+)
 
 
 def render_html(all_changes: list[BookChanges], lang: str = "zh", config: Config | None = None) -> str:
     """One self-contained page: per book the changes, then the deleted rows as tables to copy back."""
     lists = _lists(config)
     title = pick(lang, "变更报告", "Change report")
-    out = ["<!DOCTYPE html>", f'<html lang="{pick(lang, "zh-CN", "en")}"><head><meta charset="utf-8">',
-           f"<title>{title}</title><style>{_CSS}</style></head><body>", f"<h1>{title}</h1>"]
+    out = [
+        "<!DOCTYPE html>",
+        f'<html lang="{pick(lang, "zh-CN", "en")}"><head><meta charset="utf-8">',
+        f"<title>{title}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{title}</h1>",
+    ]
     for ch in all_changes:
         out.append(f"<h2>{escape(str(ch.book))}</h2><p class=meta>{escape(summary_line(ch, lang))}</p>")
         if ch.rows:
             out.append("<table><tr>" + "".join(f"<th>{say(lang, h)}</th>" for h in _HTML_HEAD) + "</tr>")
             for c in ch.rows:
                 sheet = SHEET_BY_KEY[c.sheet]
-                out.append(f'<tr class="{c.kind}"><td>{lookup(_KIND_WORDS, c.kind, lang)}</td>'
-                           f"<td>{escape(sheet.name(lang))}</td><td>{c.row if c.row else c.old_row}</td>"
-                           f"<td>{escape(c.key)}</td><td>{escape(change_body(c, lang, lists))}</td>"
-                           f'<td class=code>{escape(rule_names(c.codes, lang))}</td></tr>')
+                out.append(
+                    f'<tr class="{c.kind}"><td>{lookup(_KIND_WORDS, c.kind, lang)}</td>'
+                    f"<td>{escape(sheet.name(lang))}</td><td>{c.row if c.row else c.old_row}</td>"
+                    f"<td>{escape(c.key)}</td><td>{escape(change_body(c, lang, lists))}</td>"
+                    f"<td class=code>{escape(rule_names(c.codes, lang))}</td></tr>"
+                )
             out.append("</table>")
         for sheet in SHEETS:
             gone = [c for c in ch.rows if c.kind == DELETED and c.sheet == sheet.key]
             if gone:
-                out.append(f"<h3>{pick(lang, '已删除的行', 'Deleted rows')}: {escape(sheet.name(lang))}</h3><table><tr>"
-                           + "".join(f"<th>{escape(c.header(lang))}</th>" for c in sheet.inputs) + "</tr>")
+                out.append(
+                    f"<h3>{pick(lang, '已删除的行', 'Deleted rows')}: {escape(sheet.name(lang))}</h3><table><tr>"
+                    + "".join(f"<th>{escape(c.header(lang))}</th>" for c in sheet.inputs)
+                    + "</tr>"
+                )
                 for c in gone:
                     cells = (value_text(sheet.key, col.key, c.values.get(col.key), lang, lists) for col in sheet.inputs)
                     out.append("<tr>" + "".join(f"<td>{escape(v)}</td>" for v in cells) + "</tr>")
@@ -161,8 +205,9 @@ def render_html(all_changes: list[BookChanges], lang: str = "zh", config: Config
     return "\n".join(out) + "\n"
 
 
-def write_html(all_changes: list[BookChanges], path: str | os.PathLike[str], lang: str = "zh",
-               config: Config | None = None) -> Path:
+def write_html(
+    all_changes: list[BookChanges], path: str | os.PathLike[str], lang: str = "zh", config: Config | None = None
+) -> Path:
     from ..safe_io import atomic_path
 
     path = Path(path)
@@ -189,12 +234,24 @@ def _cell(ws: Worksheet, r: int, c: int, v: Any, fmt: dict[str, Format]) -> None
         ws.write_string(r, c, str(v))
 
 
-_XLSX_HEAD = (("订单簿", "book"), ("自", "since"), ("至", "night"), ("变更", "change"), ("工作表", "sheet"),
-              ("行", "row"), ("编号", "key"), ("列", "column"), ("原值", "old"), ("新值", "new"), ("问题", "finding"))
+_XLSX_HEAD = (
+    ("订单簿", "book"),
+    ("自", "since"),
+    ("至", "night"),
+    ("变更", "change"),
+    ("工作表", "sheet"),
+    ("行", "row"),
+    ("编号", "key"),
+    ("列", "column"),
+    ("原值", "old"),
+    ("新值", "new"),
+    ("问题", "finding"),
+)
 
 
-def write_xlsx(all_changes: list[BookChanges], path: str | os.PathLike[str], lang: str = "zh",
-               config: Config | None = None) -> Path:
+def write_xlsx(
+    all_changes: list[BookChanges], path: str | os.PathLike[str], lang: str = "zh", config: Config | None = None
+) -> Path:
     """变更 (every change) and, per data sheet with deleted rows, those rows ready to paste back."""
     from ..outputs import xlsx_workbook
     from ..template.styles import TEXT_AS_TEXT
@@ -202,10 +259,12 @@ def write_xlsx(all_changes: list[BookChanges], path: str | os.PathLike[str], lan
     lists = _lists(config)
     path = Path(path)
     with xlsx_workbook(path, "changes", TEXT_AS_TEXT) as wb:
-        fmt = {"head": wb.add_format({"bold": True, "bg_color": "#F0F3F6"}),
-               "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
-               "datetime": wb.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
-               "title": wb.add_format({"bold": True})}
+        fmt = {
+            "head": wb.add_format({"bold": True, "bg_color": "#F0F3F6"}),
+            "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
+            "datetime": wb.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+            "title": wb.add_format({"bold": True}),
+        }
         ws = wb.add_worksheet(pick(lang, "变更", "Changes"))
         head = [say(lang, h) for h in _XLSX_HEAD]
         for n, h in enumerate(head):
@@ -216,11 +275,19 @@ def write_xlsx(all_changes: list[BookChanges], path: str | os.PathLike[str], lan
                 sheet = SHEET_BY_KEY[c.sheet]
                 cells = c.cells or ((None, None, None),)
                 for key, old, new in cells:
-                    values = [str(ch.book), str(ch.since or ""), str(ch.night or ""),
-                              lookup(_KIND_WORDS, c.kind, lang), sheet.name(lang),
-                              c.row if c.row else c.old_row, c.key, sheet.column(key).header(lang) if key else "",
-                              value_text(c.sheet, key, old, lang, lists) if key else "",
-                              value_text(c.sheet, key, new, lang, lists) if key else "", rule_names(c.codes, lang)]
+                    values = [
+                        str(ch.book),
+                        str(ch.since or ""),
+                        str(ch.night or ""),
+                        lookup(_KIND_WORDS, c.kind, lang),
+                        sheet.name(lang),
+                        c.row if c.row else c.old_row,
+                        c.key,
+                        sheet.column(key).header(lang) if key else "",
+                        value_text(c.sheet, key, old, lang, lists) if key else "",
+                        value_text(c.sheet, key, new, lang, lists) if key else "",
+                        rule_names(c.codes, lang),
+                    ]
                     for n, v in enumerate(values):
                         _cell(ws, r, n, v, fmt)
                     r += 1

@@ -37,8 +37,9 @@ def paid_or_shipped(snap: Snapshot) -> dict[Any, tuple[int, int]]:
     """Order number (as a key) -> (payments, shipments) of every order paid or shipped in ``snap``."""
     pays = Counter(natural(r.values.get("order_no")) for r in snap.get("payments", []))
     ships = Counter(natural(r.values.get("order_no")) for r in snap.get("shipments", []))
-    status = {natural(r.values.get("order_no")) for r in snap.get("orders", [])
-              if r.values.get("status") in SHIPPED_STATUSES}
+    status = {
+        natural(r.values.get("order_no")) for r in snap.get("orders", []) if r.values.get("status") in SHIPPED_STATUSES
+    }
     return {k: (pays[k], ships[k]) for k in set(pays) | set(ships) | status if k not in (None, "")}
 
 
@@ -52,8 +53,9 @@ def show(v: Any, lang: str = "zh") -> str:
     return v.isoformat() if isinstance(v, date) else str(v)
 
 
-def change_findings(before: Snapshot, changes: list[RowChange], book: OrderBook,
-                    file: str | None = None) -> tuple[list[RowChange], list[Finding]]:
+def change_findings(
+    before: Snapshot, changes: list[RowChange], book: OrderBook, file: str | None = None
+) -> tuple[list[RowChange], list[Finding]]:
     """The findings ``changes`` (from ``before`` to ``book``) raise, and the changes marked with their codes."""
     settled = paid_or_shipped(before)
     marked, findings = [], []
@@ -68,8 +70,16 @@ def change_findings(before: Snapshot, changes: list[RowChange], book: OrderBook,
 
             def at(code: str, row: int | None, column: str | None, **params: Any) -> Finding:
                 letter = col_letter(table.columns[column]) if column in table.columns and row else None
-                return Finding(code, sheet=table.name, row=row, column=letter, field=column, value=order_no,
-                               params={"sheet": sheet.zh, "sheet_en": sheet.en, **params}, file=file)
+                return Finding(
+                    code,
+                    sheet=table.name,
+                    row=row,
+                    column=letter,
+                    field=column,
+                    value=order_no,
+                    params={"sheet": sheet.zh, "sheet_en": sheet.en, **params},
+                    file=file,
+                )
 
             if c.kind == DELETED and c.sheet in DELETE_WATCHED:
                 found.append(at("row-deleted", None, "order_no", row_was=c.old_row, payments=pays, shipments=ships))
@@ -77,20 +87,37 @@ def change_findings(before: Snapshot, changes: list[RowChange], book: OrderBook,
                 for key, old, new in c.cells:
                     col = sheet.column(key)
                     if col.type in AMOUNT_TYPES:
-                        found.append(at("paid-order-changed", c.row, key,
-                                        change=f"{sheet.zh}第 {c.row} 行{col.zh} {show(old)} → {show(new)}",
-                                        change_en=f"{sheet.en} row {c.row}: {col.en} {show(old, 'en')} → "
-                                                  f"{show(new, 'en')}"))
+                        found.append(
+                            at(
+                                "paid-order-changed",
+                                c.row,
+                                key,
+                                change=f"{sheet.zh}第 {c.row} 行{col.zh} {show(old)} → {show(new)}",
+                                change_en=f"{sheet.en} row {c.row}: {col.en} {show(old, 'en')} → {show(new, 'en')}",
+                            )
+                        )
             elif c.sheet == "order_lines":
                 line = f"{c.values.get('sku') or ''} × {show(c.values.get('quantity'))}"
                 if c.kind == ADDED:
-                    found.append(at("paid-order-changed", c.row, "quantity",
-                                    change=f"{sheet.zh}第 {c.row} 行新增明细 {line}",
-                                    change_en=f"{sheet.en} row {c.row}: line {line} added"))
+                    found.append(
+                        at(
+                            "paid-order-changed",
+                            c.row,
+                            "quantity",
+                            change=f"{sheet.zh}第 {c.row} 行新增明细 {line}",
+                            change_en=f"{sheet.en} row {c.row}: line {line} added",
+                        )
+                    )
                 else:
-                    found.append(at("paid-order-changed", None, "quantity",
-                                    change=f"{sheet.zh}原第 {c.old_row} 行明细 {line} 被删除",
-                                    change_en=f"{sheet.en} row {c.old_row} (last night): line {line} deleted"))
+                    found.append(
+                        at(
+                            "paid-order-changed",
+                            None,
+                            "quantity",
+                            change=f"{sheet.zh}原第 {c.old_row} 行明细 {line} 被删除",
+                            change_en=f"{sheet.en} row {c.old_row} (last night): line {line} deleted",
+                        )
+                    )
         findings.extend(found)
         marked.append(replace(c, codes=tuple(dict.fromkeys(f.code for f in found))) if found else c)
     return marked, findings

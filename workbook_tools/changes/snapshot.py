@@ -112,16 +112,46 @@ def build_metadata() -> sa.MetaData:
     md = sa.MetaData()
     for sheet in SHEETS:
         # no index on _night: a file holds two nights, each read or deleted whole
-        sa.Table(sheet.key, md, sa.Column("_night", sa.Date, nullable=False), sa.Column("_seq", sa.Integer),
-                 sa.Column("_row", sa.Integer), *(sa.Column(c.key, _type(c)) for c in sheet.inputs))
-    sa.Table("unread", md, sa.Column("_night", sa.Date, nullable=False, index=True), sa.Column("sheet", sa.Text),
-             sa.Column("seq", sa.Integer), sa.Column("column", sa.Text), sa.Column("text", sa.Text))
-    sa.Table("nights", md, sa.Column("night", sa.Date, primary_key=True), sa.Column("since", sa.Date),
-             sa.Column("taken", sa.DateTime), sa.Column("book", sa.Text), sa.Column("settings", sa.Text))
-    sa.Table("changes", md, sa.Column("night", sa.Date, nullable=False, index=True), sa.Column("seq", sa.Integer),
-             sa.Column("sheet", sa.Text), sa.Column("kind", sa.Text), sa.Column("key", sa.Text),
-             sa.Column("row", sa.Integer), sa.Column("old_row", sa.Integer), sa.Column("cells", sa.Text),
-             sa.Column("vals", sa.Text), sa.Column("codes", sa.Text))
+        sa.Table(
+            sheet.key,
+            md,
+            sa.Column("_night", sa.Date, nullable=False),
+            sa.Column("_seq", sa.Integer),
+            sa.Column("_row", sa.Integer),
+            *(sa.Column(c.key, _type(c)) for c in sheet.inputs),
+        )
+    sa.Table(
+        "unread",
+        md,
+        sa.Column("_night", sa.Date, nullable=False, index=True),
+        sa.Column("sheet", sa.Text),
+        sa.Column("seq", sa.Integer),
+        sa.Column("column", sa.Text),
+        sa.Column("text", sa.Text),
+    )
+    sa.Table(
+        "nights",
+        md,
+        sa.Column("night", sa.Date, primary_key=True),
+        sa.Column("since", sa.Date),
+        sa.Column("taken", sa.DateTime),
+        sa.Column("book", sa.Text),
+        sa.Column("settings", sa.Text),
+    )
+    sa.Table(
+        "changes",
+        md,
+        sa.Column("night", sa.Date, nullable=False, index=True),
+        sa.Column("seq", sa.Integer),
+        sa.Column("sheet", sa.Text),
+        sa.Column("kind", sa.Text),
+        sa.Column("key", sa.Text),
+        sa.Column("row", sa.Integer),
+        sa.Column("old_row", sa.Integer),
+        sa.Column("cells", sa.Text),
+        sa.Column("vals", sa.Text),
+        sa.Column("codes", sa.Text),
+    )
     return md
 
 
@@ -178,7 +208,9 @@ class SnapshotStore:
                     os.chmod(self.path, mode)
             except OSError as exc:
                 why = os_reason(exc)
-                raise OutputError(Said(f"无法写入 {self.path}：{why.zh}", f"cannot write {self.path}: {why.en}")) from exc
+                raise OutputError(
+                    Said(f"无法写入 {self.path}：{why.zh}", f"cannot write {self.path}: {why.en}")
+                ) from exc
         self.engine = sa.create_engine(sa.URL.create("sqlite", database=str(self.path)))
         try:
             with self.engine.begin() as conn:
@@ -189,8 +221,12 @@ class SnapshotStore:
                 METADATA.create_all(conn)
         except sa.exc.SQLAlchemyError as exc:
             self.engine.dispose()
-            raise OutputError(about(self.path, said(("无法使用快照文件（{why}）", "cannot use the snapshot file ({why})"),
-                                                    why=_reason(exc)))) from None
+            raise OutputError(
+                about(
+                    self.path,
+                    said(("无法使用快照文件（{why}）", "cannot use the snapshot file ({why})"), why=_reason(exc)),
+                )
+            ) from None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -212,14 +248,16 @@ class SnapshotStore:
             unread: dict[tuple[str, int], dict[str, str]] = {}
             u = METADATA.tables["unread"]
             for sheet, seq, column, text in conn.execute(
-                    sa.select(u.c.sheet, u.c.seq, u.c.column, u.c.text).where(u.c._night == night)):
+                sa.select(u.c.sheet, u.c.seq, u.c.column, u.c.text).where(u.c._night == night)
+            ):
                 unread.setdefault((sheet, seq), {})[column] = text
             for sheet in SHEETS:
                 t = METADATA.tables[sheet.key]
                 keys = [c.key for c in sheet.inputs]
                 rows = []
-                result = conn.execute(sa.select(t.c._row, *(t.c[k] for k in keys)).where(t.c._night == night)
-                                      .order_by(t.c._seq))
+                result = conn.execute(
+                    sa.select(t.c._row, *(t.c[k] for k in keys)).where(t.c._night == night).order_by(t.c._seq)
+                )
                 for seq, rec in enumerate(result):
                     values = dict(zip(keys, rec[1:]))
                     values.update(unread.get((sheet.key, seq), {}))
@@ -227,8 +265,17 @@ class SnapshotStore:
                 out[sheet.key] = rows
         return out
 
-    def put(self, night: date, snap: Snapshot, *, since: date | None, taken: datetime, book: str,
-             settings: str | None, changes: list[RowChange]) -> None:
+    def put(
+        self,
+        night: date,
+        snap: Snapshot,
+        *,
+        since: date | None,
+        taken: datetime,
+        book: str,
+        settings: str | None,
+        changes: list[RowChange],
+    ) -> None:
         """Keep ``snap`` as ``night``'s snapshot and ``changes`` (RowChange) as its log, in one
         transaction; snapshots older than ``since`` go (``since`` and ``night`` are kept)."""
         nights, log, unread = METADATA.tables["nights"], METADATA.tables["changes"], METADATA.tables["unread"]
@@ -253,25 +300,42 @@ class SnapshotStore:
                                 rec.append(v)
                             else:
                                 rec.append(None)
-                                texts.append({"_night": night, "sheet": sheet.key, "seq": seq, "column": key,
-                                              "text": _text(v)})
+                                texts.append(
+                                    {"_night": night, "sheet": sheet.key, "seq": seq, "column": key, "text": _text(v)}
+                                )
                         rows.append(rec)
                     _insert(conn, METADATA.tables[sheet.key], rows)
                     if texts:
                         conn.execute(unread.insert(), texts)
-                conn.execute(nights.insert(), [{"night": night, "since": since, "taken": taken, "book": book,
-                                                "settings": settings}])
+                conn.execute(
+                    nights.insert(),
+                    [{"night": night, "since": since, "taken": taken, "book": book, "settings": settings}],
+                )
                 if changes:
-                    conn.execute(log.insert(), [
-                        {"night": night, "seq": n, "sheet": c.sheet, "kind": c.kind, "key": c.key, "row": c.row,
-                         "old_row": c.old_row, "cells": json.dumps([[k, encode(a), encode(b)] for k, a, b in c.cells],
-                                                                   ensure_ascii=False),
-                         "vals": json.dumps({k: encode(v) for k, v in c.values.items()}, ensure_ascii=False),
-                         "codes": ",".join(c.codes)}
-                        for n, c in enumerate(changes)])
+                    conn.execute(
+                        log.insert(),
+                        [
+                            {
+                                "night": night,
+                                "seq": n,
+                                "sheet": c.sheet,
+                                "kind": c.kind,
+                                "key": c.key,
+                                "row": c.row,
+                                "old_row": c.old_row,
+                                "cells": json.dumps(
+                                    [[k, encode(a), encode(b)] for k, a, b in c.cells], ensure_ascii=False
+                                ),
+                                "vals": json.dumps({k: encode(v) for k, v in c.values.items()}, ensure_ascii=False),
+                                "codes": ",".join(c.codes),
+                            }
+                            for n, c in enumerate(changes)
+                        ],
+                    )
         except sa.exc.SQLAlchemyError as exc:
-            raise OutputError(about(self.path, said(("无法写入快照（{why}）", "cannot write the snapshot ({why})"),
-                                                    why=_reason(exc)))) from None
+            raise OutputError(
+                about(self.path, said(("无法写入快照（{why}）", "cannot write the snapshot ({why})"), why=_reason(exc)))
+            ) from None
 
     def history(self, since: date | None = None) -> list[tuple[date, date | None, list[RowChange]]]:
         """(night, the night it was compared with, [RowChange]) of every logged night from ``since`` on."""
@@ -288,11 +352,23 @@ class SnapshotStore:
                 changes: list[RowChange] = []
                 for rec in conn.execute(sa.select(log).where(log.c.night == night).order_by(log.c.seq)).mappings():
                     sheet = SHEET_BY_KEY[rec["sheet"]]
-                    cells = tuple((k, decode(sheet.column(k), a), decode(sheet.column(k), b))
-                                  for k, a, b in json.loads(rec["cells"]))
+                    cells = tuple(
+                        (k, decode(sheet.column(k), a), decode(sheet.column(k), b))
+                        for k, a, b in json.loads(rec["cells"])
+                    )
                     values = {k: decode(sheet.column(k), v) for k, v in json.loads(rec["vals"]).items()}
-                    changes.append(RowChange(rec["sheet"], rec["kind"], rec["key"], rec["row"], rec["old_row"],
-                                             cells, values, tuple(c for c in rec["codes"].split(",") if c)))
+                    changes.append(
+                        RowChange(
+                            rec["sheet"],
+                            rec["kind"],
+                            rec["key"],
+                            rec["row"],
+                            rec["old_row"],
+                            cells,
+                            values,
+                            tuple(c for c in rec["codes"].split(",") if c),
+                        )
+                    )
                 out.append((night, before, changes))
         return out
 
@@ -308,8 +384,10 @@ def _insert(conn: sa.Connection, table: sa.Table, rows: list[list[Any]]) -> None
         for i, p in procs:
             if rec[i] is not None:
                 rec[i] = p(rec[i])
-    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in table.columns)}) "
-           f"VALUES ({', '.join('?' for _ in table.columns)})")
+    sql = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in table.columns)}) "
+        f"VALUES ({', '.join('?' for _ in table.columns)})"
+    )
     conn.exec_driver_sql(sql, [tuple(r) for r in rows])
 
 

@@ -27,12 +27,15 @@ def _settings(statement: Path, config_path: Path | None) -> tuple[Config, Settin
     return load_config(config_path), None
 
 
-@click.command("bank-check", cls=Command,
-               help_zh="按 reconcile --bank-statement 的方式读银行流水并打印识别结果：格式、表头行、作为日期、收入、支出"
-                       "（或带符号金额和方向）、付款人、摘要和流水号的列，交易笔数，收入和支出及其合计。\n\n"
-                       "STATEMENT：CSV（GBK、GB18030、UTF-8 或 UTF-16）、.xlsx 或 .xls，按银行导出的原样。不写任何文件。"
-                       "退出码 0：能读；2：不能读——会显示找到的表头行（或前几行）和要加到 orderbook.toml 的 [bank] 设置。",
-               examples=[("orderbook bank-check 流水.csv", "看看流水能读出什么：", "See what is read of a statement:")])
+@click.command(
+    "bank-check",
+    cls=Command,
+    help_zh="按 reconcile --bank-statement 的方式读银行流水并打印识别结果：格式、表头行、作为日期、收入、支出"
+    "（或带符号金额和方向）、付款人、摘要和流水号的列，交易笔数，收入和支出及其合计。\n\n"
+    "STATEMENT：CSV（GBK、GB18030、UTF-8 或 UTF-16）、.xlsx 或 .xls，按银行导出的原样。不写任何文件。"
+    "退出码 0：能读；2：不能读——会显示找到的表头行（或前几行）和要加到 orderbook.toml 的 [bank] 设置。",
+    examples=[("orderbook bank-check 流水.csv", "看看流水能读出什么：", "See what is read of a statement:")],
+)
 @click.argument("statement", type=click.Path(dir_okay=False, path_type=Path))
 @lang_option
 @config_option

@@ -30,8 +30,10 @@ R = TypeVar("R")
 #: A click command function, or a command, that an option decorator returns as it was given.
 F = TypeVar("F", bound=Callable[..., Any])
 
-_NO_MEMORY = ("内存不足，未能完成：这本簿的行或单元格多到这台电脑一次读不下",
-              "not enough memory to finish: the book holds more rows or cells than this machine can read at once")
+_NO_MEMORY = (
+    "内存不足，未能完成：这本簿的行或单元格多到这台电脑一次读不下",
+    "not enough memory to finish: the book holds more rows or cells than this machine can read at once",
+)
 
 
 def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
@@ -51,15 +53,23 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
 
 def config_option(fn: F) -> F:
     return click.option(
-        "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
         help="Company settings (TOML). Default: $ORDERBOOK_CONFIG, else orderbook.toml in the book's folder "
-             "(or a parent up to the current folder), else the settings stored in the book, else the defaults; "
-             "see `orderbook config init`.",
+        "(or a parent up to the current folder), else the settings stored in the book, else the defaults; "
+        "see `orderbook config init`.",
     )(fn)
 
 
-def load_settings(book: Path | None, config_path: Path | None, *, mapping_config: Path | None = None,
-                  root: Path | None = None, stored: bool = True) -> Settings:
+def load_settings(
+    book: Path | None,
+    config_path: Path | None,
+    *,
+    mapping_config: Path | None = None,
+    root: Path | None = None,
+    stored: bool = True,
+) -> Settings:
     """The settings a command uses for ``book``: the one place every command resolves them
     (settings.py: --config, the mapping's, $ORDERBOOK_CONFIG, orderbook.toml nearby, the book's own,
     the defaults). ``stored=False`` for a command that writes a new book at ``book``."""
@@ -67,29 +77,39 @@ def load_settings(book: Path | None, config_path: Path | None, *, mapping_config
 
     from ..settings import resolve_settings
 
-    return resolve_settings(book, config_path=config_path, mapping_config=mapping_config, environ=os.environ,
-                            root=root, stored=stored)
+    return resolve_settings(
+        book, config_path=config_path, mapping_config=mapping_config, environ=os.environ, root=root, stored=stored
+    )
 
 
 def today_option(help: str) -> Callable[[F], F]:
     """``--today YYYY-MM-DD``, given to the command as a ``date`` (None when not given)."""
-    return click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, help=help, metavar="YYYY-MM-DD",
-                        callback=lambda ctx, param, value: value.date() if value else None)
+    return click.option(
+        "--today",
+        type=click.DateTime(["%Y-%m-%d"]),
+        default=None,
+        help=help,
+        metavar="YYYY-MM-DD",
+        callback=lambda ctx, param, value: value.date() if value else None,
+    )
 
 
 def lang_option(fn: F) -> F:
     return click.option(
-        "--lang", type=click.Choice(LANGS), default=None,
+        "--lang",
+        type=click.Choice(LANGS),
+        default=None,
         help="Language: zh Chinese, en English (sheet names, headers, messages, this help). Default: the "
-             "settings' language (zh).",
+        "settings' language (zh).",
     )(fn)
 
 
 class Phase(Protocol):
     """``phase(verb_zh, verb_en, sizes=None, cumulative=False)`` of ``progress_bar``."""
 
-    def __call__(self, verb_zh: str, verb_en: str, *, sizes: dict[str, int] | None = None,
-                 cumulative: bool = False) -> OnProgress: ...
+    def __call__(
+        self, verb_zh: str, verb_en: str, *, sizes: dict[str, int] | None = None, cumulative: bool = False
+    ) -> OnProgress: ...
 
 
 def progress_bar(lang: str = "zh") -> tuple[Progress, Phase]:
@@ -100,11 +120,19 @@ def progress_bar(lang: str = "zh") -> tuple[Progress, Phase]:
     (stage -> its own count) then gives each bar its own total, and a stage that ends is shown full."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                   transient=True, disable=not sys.stderr.isatty(), console=None)
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        transient=True,
+        disable=not sys.stderr.isatty(),
+        console=None,
+    )
 
-    def phase(verb_zh: str, verb_en: str, *, sizes: dict[str, int] | None = None,
-              cumulative: bool = False) -> OnProgress:
+    def phase(
+        verb_zh: str, verb_en: str, *, sizes: dict[str, int] | None = None, cumulative: bool = False
+    ) -> OnProgress:
         verb = pick(lang, verb_zh, verb_en)
         tasks: dict[str, TaskID] = {}
         #: The stage under way, where the count stood when it began, and the latest count.
@@ -156,14 +184,13 @@ def wrote(path: object, lang: str = "zh") -> str:
 
 def force_option(fn: F) -> F:
     return click.option(
-        "--force", is_flag=True,
+        "--force",
+        is_flag=True,
         help="Write even over an order book, an input or a file orderbook did not write (backed up first), "
-             "and while Excel, WPS or LibreOffice has the book open. Never over a folder, device or FIFO.",
+        "and while Excel, WPS or LibreOffice has the book open. Never over a folder, device or FIFO.",
     )(fn)
 
 
 def backed_up(path: Path, lang: str = "zh") -> str:
     """The line saying where the old file went."""
     return say(lang, ("已备份原文件到 {path}", "backed up the old file to {path}"), path=path)
-
-

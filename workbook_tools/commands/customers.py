@@ -23,24 +23,35 @@ from .common import (
 )
 
 
-@click.command("customers", cls=Command,
-               help_zh="客户档案：每个客户的首单和末单、订单数、消费总额、常买产品、常用付款方式、付款天数、未付余额，"
-                       "以及 RFM 分组（重要价值客户 …）。",
-               options_zh={"--output": "写到哪里。默认：订单簿旁的 BOOK.customers-YYYY-MM-DD.xlsx。替换以前的客户档案，"
-                                       "其他文件不加 --force 不替换。",
-                           "--today": "按这一天（YYYY-MM-DD）计算最近一次购买，而不是今天。"},
-               examples=[("orderbook customers 订单簿.xlsx", "写出客户档案：", "Write the customer history:")])
+@click.command(
+    "customers",
+    cls=Command,
+    help_zh="客户档案：每个客户的首单和末单、订单数、消费总额、常买产品、常用付款方式、付款天数、未付余额，"
+    "以及 RFM 分组（重要价值客户 …）。",
+    options_zh={
+        "--output": "写到哪里。默认：订单簿旁的 BOOK.customers-YYYY-MM-DD.xlsx。替换以前的客户档案，"
+        "其他文件不加 --force 不替换。",
+        "--today": "按这一天（YYYY-MM-DD）计算最近一次购买，而不是今天。",
+    },
+    examples=[("orderbook customers 订单簿.xlsx", "写出客户档案：", "Write the customer history:")],
+)
 @click.argument("book", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Where to write. Default: BOOK.customers-YYYY-MM-DD.xlsx beside the book. Replaces an earlier "
-                   "customer history there, nothing else without --force.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write. Default: BOOK.customers-YYYY-MM-DD.xlsx beside the book. Replaces an earlier "
+    "customer history there, nothing else without --force.",
+)
 @today_option("Count recency up to this day (YYYY-MM-DD) instead of today.")
 @lang_option
 @config_option
 @force_option
 @handle_errors
-def command(book: Path, output: Path | None, today: date | None, lang: str | None, config_path: Path | None,
-            force: bool) -> None:
+def command(
+    book: Path, output: Path | None, today: date | None, lang: str | None, config_path: Path | None, force: bool
+) -> None:
     """Customer history: per customer the first and last order, orders, total spent, favourite products,
     usual payment method, days to pay, open balance, and the RFM segment (重要价值客户 …)."""
     from ..customers import SEGMENTS, customer_history, segment_counts, unprofiled_orders, write_customer_history
@@ -69,9 +80,16 @@ def command(book: Path, output: Path | None, today: date | None, lang: str | Non
         click.echo(f"  {label}{' ' * (width - _columns(label))}{counts.get(seg.value, 0):>6,}")
     missing = unprofiled_orders(data)
     if missing:
-        click.echo(say(lang, ("{n:,} 张订单的客户编号不在客户表中，未计入任何客户",
-                              "{n:,} orders name no customer on the Customers sheet and are in nobody's history"),
-                       n=missing))
+        click.echo(
+            say(
+                lang,
+                (
+                    "{n:,} 张订单的客户编号不在客户表中，未计入任何客户",
+                    "{n:,} orders name no customer on the Customers sheet and are in nobody's history",
+                ),
+                n=missing,
+            )
+        )
 
 
 def _columns(text: str) -> int:

@@ -23,20 +23,28 @@ if TYPE_CHECKING:
     from ..xlsxpkg.extend import ExtendResult
 
 
-@click.command("extend", cls=Command,
-               help_zh="在 BOOK 的数据下方重新预置行（就地修改），使每个表至少预置 5,000 行（行多时为其五分之一）：新行和旧末尾以下"
-                       "已填的行上的公式、条件格式、筛选、打印区域和公式计算的范围；被其他程序截断的数据验证恢复。簿的其他部分不变。\n\n"
-                       "orderbook validate 报告 prepared-rows-low、formula-missing 或 validation-missing 时运行"
-                       "（orderbook nightly --extend 每晚自动做）。打开簿让它重新计算（或保存一次）即可看到新行的结果。",
-               options_zh={"--today": "概览中刷新的数字按哪一天（YYYY-MM-DD）。默认：今天。",
-                           "--force": "即使 Excel、WPS 或 LibreOffice 打开着簿也写入（它们之后保存的内容会覆盖这次的）。"},
-               examples=[("orderbook extend 订单簿.xlsx", "预置更多行：", "Prepare more rows:")])
+@click.command(
+    "extend",
+    cls=Command,
+    help_zh="在 BOOK 的数据下方重新预置行（就地修改），使每个表至少预置 5,000 行（行多时为其五分之一）：新行和旧末尾以下"
+    "已填的行上的公式、条件格式、筛选、打印区域和公式计算的范围；被其他程序截断的数据验证恢复。簿的其他部分不变。\n\n"
+    "orderbook validate 报告 prepared-rows-low、formula-missing 或 validation-missing 时运行"
+    "（orderbook nightly --extend 每晚自动做）。打开簿让它重新计算（或保存一次）即可看到新行的结果。",
+    options_zh={
+        "--today": "概览中刷新的数字按哪一天（YYYY-MM-DD）。默认：今天。",
+        "--force": "即使 Excel、WPS 或 LibreOffice 打开着簿也写入（它们之后保存的内容会覆盖这次的）。",
+    },
+    examples=[("orderbook extend 订单簿.xlsx", "预置更多行：", "Prepare more rows:")],
+)
 @click.argument("book", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @today_option("The day the dashboard's refreshed figures are for (YYYY-MM-DD). Default: today.")
 @lang_option
 @config_option
-@click.option("--force", is_flag=True, help="Write even while Excel, WPS or LibreOffice has the book open (what they "
-              "save afterwards replaces this).")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write even while Excel, WPS or LibreOffice has the book open (what they save afterwards replaces this).",
+)
 @handle_errors
 def command(book: Path, today: date | None, lang: str | None, config_path: Path | None, force: bool) -> None:
     """Prepare rows again below the data of BOOK, in place, so that every sheet is at least 5,000
@@ -96,7 +104,10 @@ def extend_folder(folder: Path, config_path: Path | None) -> list[str]:
             lines.append(f"extend: {exc}")
             continue
         if result.changed:
-            grown = [f"{e.name} → {e.new_end:,}" for e in result.sheets.values()
-                     if e.new_end is not None and e.old_end is not None and e.new_end > e.old_end]
+            grown = [
+                f"{e.name} → {e.new_end:,}"
+                for e in result.sheets.values()
+                if e.new_end is not None and e.old_end is not None and e.new_end > e.old_end
+            ]
             lines.append(f"extend: {book}: " + (", ".join(grown) if grown else "formulas / validation restored"))
     return lines

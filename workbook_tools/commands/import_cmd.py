@@ -92,9 +92,15 @@ def render(result: ImportResult, lang: str) -> list[str]:
     rows: list[tuple[str, ...]] = [head]
     for key, c in result.counts.items():
         if any(c.values()):
-            rows.append((SHEET_BY_KEY[key].name(lang), *(f"{c[k]:,}" for k in
-                         ("add", "update", "identical", "conflict", "rejected", "duplicate",
-                                                        "source-conflict"))))
+            rows.append(
+                (
+                    SHEET_BY_KEY[key].name(lang),
+                    *(
+                        f"{c[k]:,}"
+                        for k in ("add", "update", "identical", "conflict", "rejected", "duplicate", "source-conflict")
+                    ),
+                )
+            )
     widths = [max(cell_len(r[i]) for r in rows) for i in range(len(head))]
     for r in rows:
         pads = [" " * (widths[i] - cell_len(v)) for i, v in enumerate(r)]
@@ -122,44 +128,89 @@ def render(result: ImportResult, lang: str) -> list[str]:
     return lines
 
 
-@click.command("import", cls=Command,
-               help_zh="把 CSV 或 Excel 文件（或其文件夹）中的行导入订单簿。\n\n"
-                       "每个导入的行都按 orderbook validate 的规则检查；有错误的行进入拒绝清单，其余写入订单簿（先备份）。"
-                       "同一文件再导入一次不会重复添加。退出码 0：全部导入（或已存在）；1：有行被拒绝或有冲突；"
-                       "2：文件、映射或设置无法使用。",
-               options_zh={"--into": "导入到哪本订单簿（不存在时从空白模板新建）。",
-                           "--sheet": "只导入到这个工作表。没有映射时：按表头判断列属于哪个表（默认按表头猜）。",
-                           "--mapping": "TOML 映射：源列对应字段、值的对照、常量、跳过规则、一行拆到几个表。默认：按表头对应。",
-                           "--dry-run": "只显示会新增、更新、拒绝和冲突的行，不改任何文件。",
-                           "--update": "覆盖编号相同但内容不同的行（默认：作为冲突报告，不改动）。",
-                           "--rejects": "拒绝清单（BOOK.rejects.csv 和 .xlsx）写到哪个文件夹。默认：订单簿所在文件夹；试运行时只在指定时写。",
-                           "--today": "按这一天（YYYY-MM-DD）检查日期，而不是今天。"},
-               examples=[("orderbook import 网店订单.csv --into 订单簿.xlsx --dry-run", "先试运行，看会导入什么：",
-                          "A dry run first: what would be imported:"),
-                         ("orderbook import 网店订单.csv --into 订单簿.xlsx", "导入：", "Import:")])
+@click.command(
+    "import",
+    cls=Command,
+    help_zh="把 CSV 或 Excel 文件（或其文件夹）中的行导入订单簿。\n\n"
+    "每个导入的行都按 orderbook validate 的规则检查；有错误的行进入拒绝清单，其余写入订单簿（先备份）。"
+    "同一文件再导入一次不会重复添加。退出码 0：全部导入（或已存在）；1：有行被拒绝或有冲突；"
+    "2：文件、映射或设置无法使用。",
+    options_zh={
+        "--into": "导入到哪本订单簿（不存在时从空白模板新建）。",
+        "--sheet": "只导入到这个工作表。没有映射时：按表头判断列属于哪个表（默认按表头猜）。",
+        "--mapping": "TOML 映射：源列对应字段、值的对照、常量、跳过规则、一行拆到几个表。默认：按表头对应。",
+        "--dry-run": "只显示会新增、更新、拒绝和冲突的行，不改任何文件。",
+        "--update": "覆盖编号相同但内容不同的行（默认：作为冲突报告，不改动）。",
+        "--rejects": "拒绝清单（BOOK.rejects.csv 和 .xlsx）写到哪个文件夹。默认：订单簿所在文件夹；试运行时只在指定时写。",
+        "--today": "按这一天（YYYY-MM-DD）检查日期，而不是今天。",
+    },
+    examples=[
+        (
+            "orderbook import 网店订单.csv --into 订单簿.xlsx --dry-run",
+            "先试运行，看会导入什么：",
+            "A dry run first: what would be imported:",
+        ),
+        ("orderbook import 网店订单.csv --into 订单簿.xlsx", "导入：", "Import:"),
+    ],
+)
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--into", "book", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The order book to import into (created from the empty template if it does not exist).")
-@click.option("--sheet", type=click.Choice(list(SHEET_BY_KEY)), default=None,
-              help="Import into this sheet only. Without a mapping: the sheet the columns belong to "
-                   "(default: guessed from the headers).")
-@click.option("--mapping", "mapping_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="TOML mapping: source columns to fields, value maps, constants, skip rules, one row "
-                   "into several sheets. Default: match columns by their headers.")
-@click.option("--dry-run", is_flag=True, help="Show what would be added, updated, rejected and in conflict; change nothing.")
-@click.option("--update", is_flag=True, help="Overwrite book rows whose key matches but whose values differ "
-                                             "(default: report them as conflicts and leave them alone).")
-@click.option("--rejects", "rejects_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder for the rejects report (BOOK.rejects.csv and .xlsx). Default: the book's folder; "
-                   "on a dry run, only when given.")
+@click.option(
+    "--into",
+    "book",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The order book to import into (created from the empty template if it does not exist).",
+)
+@click.option(
+    "--sheet",
+    type=click.Choice(list(SHEET_BY_KEY)),
+    default=None,
+    help="Import into this sheet only. Without a mapping: the sheet the columns belong to "
+    "(default: guessed from the headers).",
+)
+@click.option(
+    "--mapping",
+    "mapping_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="TOML mapping: source columns to fields, value maps, constants, skip rules, one row "
+    "into several sheets. Default: match columns by their headers.",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Show what would be added, updated, rejected and in conflict; change nothing."
+)
+@click.option(
+    "--update",
+    is_flag=True,
+    help="Overwrite book rows whose key matches but whose values differ "
+    "(default: report them as conflicts and leave them alone).",
+)
+@click.option(
+    "--rejects",
+    "rejects_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the rejects report (BOOK.rejects.csv and .xlsx). Default: the book's folder; "
+    "on a dry run, only when given.",
+)
 @today_option("Check dates against this day (YYYY-MM-DD) instead of today.")
 @lang_option
 @config_option
 @force_option
 @handle_errors
-def command(sources: tuple[Path, ...], book: Path, sheet: str | None, mapping_path: Path | None, dry_run: bool,
-            update: bool, rejects_dir: Path | None, today: date | None, lang: str | None, config_path: Path | None,
-            force: bool) -> None:
+def command(
+    sources: tuple[Path, ...],
+    book: Path,
+    sheet: str | None,
+    mapping_path: Path | None,
+    dry_run: bool,
+    update: bool,
+    rejects_dir: Path | None,
+    today: date | None,
+    lang: str | None,
+    config_path: Path | None,
+    force: bool,
+) -> None:
     """Import rows from CSV or Excel files (or folders of them) into an order book.
 
     Every incoming row is checked by the same rules as `orderbook validate`; rows with errors go
@@ -174,8 +225,19 @@ def command(sources: tuple[Path, ...], book: Path, sheet: str | None, mapping_pa
     if rejects_dir is None and not dry_run:
         rejects_dir = book.parent
     # the library locks the book from its read to its write, and refuses while Excel has it open
-    result = import_rows(list(sources), book, sheet=sheet, mapping=mapping, dry_run=dry_run, update=update,
-                         config=settings, lang=lang, today=today, rejects_dir=rejects_dir, force=force)
+    result = import_rows(
+        list(sources),
+        book,
+        sheet=sheet,
+        mapping=mapping,
+        dry_run=dry_run,
+        update=update,
+        config=settings,
+        lang=lang,
+        today=today,
+        rejects_dir=rejects_dir,
+        force=force,
+    )
     for line in render(result, result.lang):
         click.echo(line)
     sys.exit(result.exit_code)

@@ -29,31 +29,45 @@ if TYPE_CHECKING:
     from ..settings import Settings
 
 
-@click.command("regenerate", cls=Command,
-               help_zh="按当前模板用 BOOK 的数据重建它（修改设置或升级模板之后，或修复被弄坏的数据验证和格式）。\n\n"
-                       "每个值都保留：行的顺序、读不出类型的值（按原样写回）、员工加的列和工作表、批注、链接、颜色、公式、"
-                       "合并单元格，以及 .xlsm 的宏。带不过去的东西（图表、数据透视表 …）会列出，并拒绝重建，除非加 --accept-loss。"
-                       "公式、数据验证、下拉列表、格式、填写说明和概览重新写。--lang 默认用簿自己的语言。",
-               options_zh={"--output": "新簿写到这里，BOOK 不动（那里已有订单簿时只在加 --force 并备份后替换）。"
-                                       "默认：替换 BOOK，先复制到旁边的 BOOK.YYYYmmdd-HHMMSS.bak.xlsx。",
-                           "--accept-loss": "即使有员工放进簿里的东西带不过去（图表、数据透视表、.xlsx 里的宏 …）也重建；会列出。"
-                                            "不加时这样的簿被拒绝，列出清单，不写任何文件。"},
-               examples=[("orderbook regenerate 订单簿.xlsx", "就地重建（先备份）：", "Rebuild in place (backed up first):")])
+@click.command(
+    "regenerate",
+    cls=Command,
+    help_zh="按当前模板用 BOOK 的数据重建它（修改设置或升级模板之后，或修复被弄坏的数据验证和格式）。\n\n"
+    "每个值都保留：行的顺序、读不出类型的值（按原样写回）、员工加的列和工作表、批注、链接、颜色、公式、"
+    "合并单元格，以及 .xlsm 的宏。带不过去的东西（图表、数据透视表 …）会列出，并拒绝重建，除非加 --accept-loss。"
+    "公式、数据验证、下拉列表、格式、填写说明和概览重新写。--lang 默认用簿自己的语言。",
+    options_zh={
+        "--output": "新簿写到这里，BOOK 不动（那里已有订单簿时只在加 --force 并备份后替换）。"
+        "默认：替换 BOOK，先复制到旁边的 BOOK.YYYYmmdd-HHMMSS.bak.xlsx。",
+        "--accept-loss": "即使有员工放进簿里的东西带不过去（图表、数据透视表、.xlsx 里的宏 …）也重建；会列出。"
+        "不加时这样的簿被拒绝，列出清单，不写任何文件。",
+    },
+    examples=[("orderbook regenerate 订单簿.xlsx", "就地重建（先备份）：", "Rebuild in place (backed up first):")],
+)
 @click.argument("book", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the new book here and leave BOOK untouched (an existing book there is replaced only "
-                   "with --force, after a backup). Default: replace BOOK, after copying it to "
-                   "BOOK.YYYYmmdd-HHMMSS.bak.xlsx beside it.")
-@click.option("--accept-loss", is_flag=True,
-              help="Rebuild even when something staff put in the book cannot be carried over (a chart, a "
-                   "pivot table, macros in an .xlsx …); it is listed. Without it such a book is refused, "
-                   "with the list, and nothing is written.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the new book here and leave BOOK untouched (an existing book there is replaced only "
+    "with --force, after a backup). Default: replace BOOK, after copying it to "
+    "BOOK.YYYYmmdd-HHMMSS.bak.xlsx beside it.",
+)
+@click.option(
+    "--accept-loss",
+    is_flag=True,
+    help="Rebuild even when something staff put in the book cannot be carried over (a chart, a "
+    "pivot table, macros in an .xlsx …); it is listed. Without it such a book is refused, "
+    "with the list, and nothing is written.",
+)
 @lang_option
 @config_option
 @force_option
 @handle_errors
-def command(book: Path, output: Path | None, accept_loss: bool, lang: str | None, config_path: Path | None,
-            force: bool) -> None:
+def command(
+    book: Path, output: Path | None, accept_loss: bool, lang: str | None, config_path: Path | None, force: bool
+) -> None:
     """Rebuild BOOK from its data on the current template (after a config change or a template
     upgrade, or to repair validation and formatting someone broke).
 
@@ -75,12 +89,14 @@ def command(book: Path, output: Path | None, accept_loss: bool, lang: str | None
     if output is None or _same_file(output, book):
         # in place: the act this command is for (regenerate makes the backup), one writer at a time
         with locked(book, force=force), bar:
-            result = regenerate(book, output=output, config=config, lang=lang, progress=progress,
-                                accept_loss=accept_loss)
+            result = regenerate(
+                book, output=output, config=config, lang=lang, progress=progress, accept_loss=accept_loss
+            )
     else:
         with book_output(output, inputs=given(book, config_path), force=force) as saved, bar:
-            result = regenerate(book, output=output, config=config, lang=lang, progress=progress,
-                                accept_loss=accept_loss)
+            result = regenerate(
+                book, output=output, config=config, lang=lang, progress=progress, accept_loss=accept_loss
+            )
     for line in result_lines(result, saved, settings, said):
         click.echo(line)
 
@@ -89,7 +105,9 @@ def result_lines(result: RegenerateResult, saved: Path | None, settings: Setting
     """What was written and what was carried over, in ``lang``."""
     sep = say("list_sep", lang)
     lines = [backed_up(saved, lang)] if saved else []
-    lines.append(wrote(result.path, lang) + (say("saved_as", lang, path=result.backup_path) if result.backup_path else ""))
+    lines.append(
+        wrote(result.path, lang) + (say("saved_as", lang, path=result.backup_path) if result.backup_path else "")
+    )
     lines.append(settings.line(lang))
     lines.append(say("rows", lang, counts=sep.join(f"{s.name(lang)} {result.rows[s.key]:,}" for s in SHEETS)))
     for s in SHEETS:
@@ -98,8 +116,13 @@ def result_lines(result: RegenerateResult, saved: Path | None, settings: Setting
     if result.extra_sheets:
         lines.append(say("staff_sheets", lang, sheets=sep.join(result.extra_sheets)))
     if result.kept:
-        lines.append(say("also_kept", lang, things=sep.join(f"{say('kept.' + what, lang)} {n:,}"
-                                                             for what, n in result.kept.items())))
+        lines.append(
+            say(
+                "also_kept",
+                lang,
+                things=sep.join(f"{say('kept.' + what, lang)} {n:,}" for what, n in result.kept.items()),
+            )
+        )
     if result.raw_values:
         lines.append(say("raw_values", lang, n=result.raw_values))
     lines += [say("note", lang, note=label(note, lang)) for note in result.notes]

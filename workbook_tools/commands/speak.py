@@ -82,7 +82,7 @@ def wrap_cells(text: str, width: int) -> list[str]:
         if used + w > width and line.strip():
             carry = ""
             if token in _NO_BREAK_BEFORE and len(line.rstrip()) > 1:  # a full stop never starts a line:
-                carry, line = line[-1], line[:-1]                       # the character before it comes along
+                carry, line = line[-1], line[:-1]  # the character before it comes along
             lines.append(line.rstrip())
             line, used = carry, sum(_width(c) for c in carry)
         line, used = line + token, used + w
@@ -193,10 +193,10 @@ _install()
 #: The Chinese of the options every command shares.
 SHARED_OPTIONS_ZH = {
     "--config": "公司设置（TOML 文件）。默认：$ORDERBOOK_CONFIG，否则订单簿所在文件夹（或其上级，直到当前文件夹）"
-                "中的 orderbook.toml，否则订单簿中保存的设置，否则默认设置；见 orderbook config init。",
+    "中的 orderbook.toml，否则订单簿中保存的设置，否则默认设置；见 orderbook config init。",
     "--lang": "语言：zh 中文、en 英文（工作表名、表头、说明和本帮助）。默认：设置中的语言（zh）。",
     "--force": "即使目标是订单簿、输入文件或不是 orderbook 写的文件也写入（先备份），Excel、WPS 或 LibreOffice "
-               "打开着也写入。文件夹、设备和管道永远不写。",
+    "打开着也写入。文件夹、设备和管道永远不写。",
     "--help": "显示本帮助并退出。",
     "--version": "显示版本并退出。",
 }
@@ -216,8 +216,9 @@ class Speaking(_SpeakingBase):
     options_zh: dict[str, str] = {}
     examples: tuple[tuple[str, str, str], ...] = ()
 
-    def _setup(self, help_zh: str | None, options_zh: Mapping[str, str] | None,
-               examples: Sequence[tuple[str, str, str]] | None) -> None:
+    def _setup(
+        self, help_zh: str | None, options_zh: Mapping[str, str] | None, examples: Sequence[tuple[str, str, str]] | None
+    ) -> None:
         self.help_zh = help_zh or ""
         self.options_zh = dict(options_zh or {})
         self.examples = tuple(examples or ())
@@ -239,8 +240,10 @@ class Speaking(_SpeakingBase):
 
     def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
         pieces = super().collect_usage_pieces(ctx)
-        return [pick("[选项]", p) if p == "[OPTIONS]" else pick("命令 [参数]...", p) if p == "COMMAND [ARGS]..." else p
-                for p in pieces]
+        return [
+            pick("[选项]", p) if p == "[OPTIONS]" else pick("命令 [参数]...", p) if p == "COMMAND [ARGS]..." else p
+            for p in pieces
+        ]
 
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         if langs.is_zh(current_lang()) and self.help_zh:
@@ -261,8 +264,14 @@ class Speaking(_SpeakingBase):
             record = param.get_help_record(ctx)
             if record is None:
                 continue
-            words = next((self.options_zh.get(o) or SHARED_OPTIONS_ZH.get(o) for o in getattr(param, "opts", ())
-                          if self.options_zh.get(o) or SHARED_OPTIONS_ZH.get(o)), None)
+            words = next(
+                (
+                    self.options_zh.get(o) or SHARED_OPTIONS_ZH.get(o)
+                    for o in getattr(param, "opts", ())
+                    if self.options_zh.get(o) or SHARED_OPTIONS_ZH.get(o)
+                ),
+                None,
+            )
             if words is not None and isinstance(param, click.Option):
                 saved, param.help = param.help, words
                 try:  # with help, an option has a record (the English one, when not)
@@ -286,8 +295,14 @@ class Speaking(_SpeakingBase):
                         formatter.write_text(f"$ {line}")
 
     # -- running: the language, and click's errors in our form
-    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, complete_var: str | None = None,
-             standalone_mode: bool = True, **extra: Any) -> Any:
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
         args = list(sys.argv[1:] if args is None else args)
         token = _LANG.set(detect_lang(args))
         try:
@@ -327,8 +342,14 @@ def error_line(exc: click.ClickException) -> str:
 
 
 class Command(Speaking, click.Command):
-    def __init__(self, *args: Any, help_zh: str | None = None, options_zh: Mapping[str, str] | None = None,
-                 examples: Sequence[tuple[str, str, str]] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        help_zh: str | None = None,
+        options_zh: Mapping[str, str] | None = None,
+        examples: Sequence[tuple[str, str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._setup(help_zh, options_zh, examples)
 
@@ -336,8 +357,14 @@ class Command(Speaking, click.Command):
 class Group(Speaking, click.Group):
     command_class = Command
 
-    def __init__(self, *args: Any, help_zh: str | None = None, options_zh: Mapping[str, str] | None = None,
-                 examples: Sequence[tuple[str, str, str]] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        help_zh: str | None = None,
+        options_zh: Mapping[str, str] | None = None,
+        examples: Sequence[tuple[str, str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._setup(help_zh, options_zh, examples)
 

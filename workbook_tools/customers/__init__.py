@@ -12,6 +12,15 @@ from .rfm import SEGMENT_BY_VALUE, SEGMENTS, Segment, quintile_scores, segment_o
 from .write import write_customer_history
 
 __all__ = [
-    "SEGMENTS", "SEGMENT_BY_VALUE", "CustomerProfile", "Favourite", "Segment", "customer_history",
-    "quintile_scores", "segment_counts", "segment_of", "unprofiled_orders", "write_customer_history",
+    "SEGMENTS",
+    "SEGMENT_BY_VALUE",
+    "CustomerProfile",
+    "Favourite",
+    "Segment",
+    "customer_history",
+    "quintile_scores",
+    "segment_counts",
+    "segment_of",
+    "unprofiled_orders",
+    "write_customer_history",
 ]

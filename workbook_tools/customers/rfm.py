@@ -60,21 +60,45 @@ class Segment:
 
 
 SEGMENTS: tuple[Segment, ...] = (
-    Segment("key_value", "重要价值客户", "Key value",
-            "R、F、M 都是 4–5 分：近期常买、花得多", "R, F, M all 4–5: recent, frequent, big spender"),
-    Segment("key_retain", "重要保持客户", "Key to retain",
-            "F、M 4–5 分，R 不到 4 分：一直买得多，但最近少来", "F and M 4–5, R below 4: loyal big spender gone quiet"),
-    Segment("key_develop", "重要发展客户", "Key to develop",
-            "R、M 4–5 分，F 不到 4 分：最近下过大单，次数少", "R and M 4–5, F below 4: recent big orders, few of them"),
-    Segment("key_win_back", "重要挽留客户", "Key to win back",
-            "M 4–5 分，R 1–2 分，F 不到 4 分：花过大钱，已久未下单",
-            "M 4–5, R 1–2, F below 4: spent a lot, long ago"),
-    Segment("regular", "一般客户", "Regular",
-            "其余有订单的客户", "Every other customer with orders"),
-    Segment("churn_risk", "流失风险", "Churn risk",
-            "R、F、M 都是 1–2 分：久未下单、次数少、金额小", "R, F, M all 1–2: long ago, seldom, little"),
-    Segment("no_orders", "新客户（未下单）", "New (no orders yet)",
-            "没有未取消的订单", "No order that was not cancelled"),
+    Segment(
+        "key_value",
+        "重要价值客户",
+        "Key value",
+        "R、F、M 都是 4–5 分：近期常买、花得多",
+        "R, F, M all 4–5: recent, frequent, big spender",
+    ),
+    Segment(
+        "key_retain",
+        "重要保持客户",
+        "Key to retain",
+        "F、M 4–5 分，R 不到 4 分：一直买得多，但最近少来",
+        "F and M 4–5, R below 4: loyal big spender gone quiet",
+    ),
+    Segment(
+        "key_develop",
+        "重要发展客户",
+        "Key to develop",
+        "R、M 4–5 分，F 不到 4 分：最近下过大单，次数少",
+        "R and M 4–5, F below 4: recent big orders, few of them",
+    ),
+    Segment(
+        "key_win_back",
+        "重要挽留客户",
+        "Key to win back",
+        "M 4–5 分，R 1–2 分，F 不到 4 分：花过大钱，已久未下单",
+        "M 4–5, R 1–2, F below 4: spent a lot, long ago",
+    ),
+    Segment("regular", "一般客户", "Regular", "其余有订单的客户", "Every other customer with orders"),
+    Segment(
+        "churn_risk",
+        "流失风险",
+        "Churn risk",
+        "R、F、M 都是 1–2 分：久未下单、次数少、金额小",
+        "R, F, M all 1–2: long ago, seldom, little",
+    ),
+    Segment(
+        "no_orders", "新客户（未下单）", "New (no orders yet)", "没有未取消的订单", "No order that was not cancelled"
+    ),
 )
 SEGMENT_BY_VALUE: dict[str, Segment] = {s.value: s for s in SEGMENTS}
 

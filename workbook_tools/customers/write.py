@@ -30,8 +30,13 @@ SHEET_NAMES = {"profiles": ("客户档案", "Customer history"), "segments": ("�
 HEADER_FILL, HEADER_FONT = "#1F4E78", "#FFFFFF"
 #: Cell fill per segment, so a filtered list still reads at a glance.
 SEGMENT_FILL = {
-    "key_value": "#C6EFCE", "key_retain": "#DDEBF7", "key_develop": "#E2EFDA", "key_win_back": "#FFEB9C",
-    "regular": "#F2F2F2", "churn_risk": "#FFC7CE", "no_orders": "#FFFFFF",
+    "key_value": "#C6EFCE",
+    "key_retain": "#DDEBF7",
+    "key_develop": "#E2EFDA",
+    "key_win_back": "#FFEB9C",
+    "regular": "#F2F2F2",
+    "churn_risk": "#FFC7CE",
+    "no_orders": "#FFFFFF",
 }
 
 
@@ -84,8 +89,9 @@ COLUMNS: tuple[OutColumn, ...] = (
     _attr("usual_method", "常用付款方式", "Usual payment method", "method", 12),
     _attr("days_to_pay", "平均付款天数", "Average days to pay", "days", 10),
     _attr("paid_orders", "已付清订单数", "Orders paid in full", "int", 9),
-    OutColumn("favourites", "常购产品（数量前三）", "Favourite products (top 3 by quantity)", "text", 44,
-              _favourites_text),
+    OutColumn(
+        "favourites", "常购产品（数量前三）", "Favourite products (top 3 by quantity)", "text", 44, _favourites_text
+    ),
     _from_sheet("preferences"),
 )
 
@@ -94,24 +100,40 @@ NUM_FORMATS = {"int": "0", "money": "#,##0.00", "date": "yyyy-mm-dd", "days": "0
 #: The notes under the segment table, Chinese and English side by side.
 _NOTES: tuple[Pair, ...] = (
     ("说明", "Notes"),
-    ("订单数、金额、日期、常购产品和付款天数只计未取消的订单；常用付款方式按收款笔数（不含退款），笔数相同看金额。",
-     "Orders, amounts, dates, favourites and days to pay count orders that were not cancelled; the usual payment "
-     "method is the one of most payments received (refunds left out), ties by amount."),
-    ("平均付款天数：从下单日期到付清日期（按日期累计付款首次达到订单金额的那一天）；早于下单日期的付款不计。",
-     "Days to pay: from the order date to the day the running sum of the order's payments first reaches its total; "
-     "payments dated before the order are left out."),
-    ("R = 距最近一次下单的天数（越少越好），F = 订单数，M = 累计消费金额。",
-     "R = days since the last order (fewer is better), F = number of orders, M = total spent."),
-    ("分数 1–5 按五分位：比 b 位客户更好（并列不算）得 1 + ⌊5b/n⌋ 分，n 为有订单的客户数；并列同分。",
-     "Scores 1–5 by quintiles: better than b customers (ties not counted) scores 1 + ⌊5b/n⌋, n = customers "
-     "with orders; ties share a score."),
-    ("4–5 分为“高”，1–2 分为“低”，3 分居中；各分层的规则见“客户分层”表。",
-     "A score of 4–5 is high, 1–2 low, 3 neither; each segment's rule is on the Segments sheet."),
+    (
+        "订单数、金额、日期、常购产品和付款天数只计未取消的订单；常用付款方式按收款笔数（不含退款），笔数相同看金额。",
+        "Orders, amounts, dates, favourites and days to pay count orders that were not cancelled; the usual payment "
+        "method is the one of most payments received (refunds left out), ties by amount.",
+    ),
+    (
+        "平均付款天数：从下单日期到付清日期（按日期累计付款首次达到订单金额的那一天）；早于下单日期的付款不计。",
+        "Days to pay: from the order date to the day the running sum of the order's payments first reaches its total; "
+        "payments dated before the order are left out.",
+    ),
+    (
+        "R = 距最近一次下单的天数（越少越好），F = 订单数，M = 累计消费金额。",
+        "R = days since the last order (fewer is better), F = number of orders, M = total spent.",
+    ),
+    (
+        "分数 1–5 按五分位：比 b 位客户更好（并列不算）得 1 + ⌊5b/n⌋ 分，n 为有订单的客户数；并列同分。",
+        "Scores 1–5 by quintiles: better than b customers (ties not counted) scores 1 + ⌊5b/n⌋, n = customers "
+        "with orders; ties share a score.",
+    ),
+    (
+        "4–5 分为“高”，1–2 分为“低”，3 分居中；各分层的规则见“客户分层”表。",
+        "A score of 4–5 is high, 1–2 low, 3 neither; each segment's rule is on the Segments sheet.",
+    ),
 )
 
 
-def write_customer_history(profiles: list[CustomerProfile], path: str | os.PathLike[str], lang: str = "zh", *,
-                           config: Config | None = None, today: date | None = None) -> Path:
+def write_customer_history(
+    profiles: list[CustomerProfile],
+    path: str | os.PathLike[str],
+    lang: str = "zh",
+    *,
+    config: Config | None = None,
+    today: date | None = None,
+) -> Path:
     """Write the customer history workbook to ``path`` (atomically) and return the path."""
     if lang not in LANGS:
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
@@ -128,8 +150,18 @@ def write_customer_history(profiles: list[CustomerProfile], path: str | os.PathL
 def _formats(wb: Workbook) -> dict[str, Format]:
     base = {"valign": "top", "font_size": 10}
     out = {
-        "head": wb.add_format({**base, "bold": True, "bg_color": HEADER_FILL, "font_color": HEADER_FONT,
-                               "text_wrap": True, "valign": "vcenter", "align": "center", "border": 1}),
+        "head": wb.add_format(
+            {
+                **base,
+                "bold": True,
+                "bg_color": HEADER_FILL,
+                "font_color": HEADER_FONT,
+                "text_wrap": True,
+                "valign": "vcenter",
+                "align": "center",
+                "border": 1,
+            }
+        ),
         "text": wb.add_format(base),
         "wrap": wb.add_format({**base, "text_wrap": True}),
         "title": wb.add_format({"bold": True, "font_size": 14, "font_color": HEADER_FILL}),
@@ -143,8 +175,9 @@ def _formats(wb: Workbook) -> dict[str, Format]:
     return out
 
 
-def _profiles_sheet(wb: Workbook, fmt: dict[str, Format], profiles: list[CustomerProfile], lang: str,
-                    lists: ChoiceLists, company: str) -> None:
+def _profiles_sheet(
+    wb: Workbook, fmt: dict[str, Format], profiles: list[CustomerProfile], lang: str, lists: ChoiceLists, company: str
+) -> None:
     ws = wb.add_worksheet(say(lang, SHEET_NAMES["profiles"]))
     for c, col in enumerate(COLUMNS):
         ws.write_string(0, c, col.header(lang), fmt["head"])
@@ -175,11 +208,18 @@ def _profiles_sheet(wb: Workbook, fmt: dict[str, Format], profiles: list[Custome
     ws.activate()
 
 
-def _segments_sheet(wb: Workbook, fmt: dict[str, Format], profiles: list[CustomerProfile], lang: str,
-                    today: date | None, company: str) -> None:
+def _segments_sheet(
+    wb: Workbook, fmt: dict[str, Format], profiles: list[CustomerProfile], lang: str, today: date | None, company: str
+) -> None:
     ws = wb.add_worksheet(say(lang, SHEET_NAMES["segments"]))
-    heads = (("客户分层", "Segment", 18), ("规则", "Rule", 44), ("客户数", "Customers", 10), ("占比", "Share", 9),
-             ("累计消费金额", "Total spent", 16), ("未付余额", "Open balance", 14))
+    heads = (
+        ("客户分层", "Segment", 18),
+        ("规则", "Rule", 44),
+        ("客户数", "Customers", 10),
+        ("占比", "Share", 9),
+        ("累计消费金额", "Total spent", 16),
+        ("未付余额", "Open balance", 14),
+    )
     for c, (h_zh, h_en, width) in enumerate(heads):
         ws.write_string(0, c, pick(lang, h_zh, h_en), fmt["head"])
         ws.set_column(c, c, width)
@@ -213,4 +253,3 @@ def _segments_sheet(wb: Workbook, fmt: dict[str, Format], profiles: list[Custome
     for i, line in enumerate(notes[1:], 1):
         ws.write_string(row + i, 0, line, fmt["text"])
     page_setup(ws, [width for _zh, _en, width in heads], company=company, lang=lang)
-

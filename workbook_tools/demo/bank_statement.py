@@ -56,8 +56,9 @@ def _money(d: Decimal | None) -> str:
     return "" if d is None else f"{d:,.2f}"
 
 
-def sample_bank_statement(data: BookData, *, seed: int = 1, today: date | None = None, company: str = "示例商贸有限公司"
-                          ) -> str:
+def sample_bank_statement(
+    data: BookData, *, seed: int = 1, today: date | None = None, company: str = "示例商贸有限公司"
+) -> str:
     """CSV text of a bank statement over the last two months of ``data`` (see the module's doc)."""
     rng = random.Random(seed)
     today = today or date.today()
@@ -70,14 +71,19 @@ def sample_bank_statement(data: BookData, *, seed: int = 1, today: date | None =
 
     lines: list[Line] = []
     accounts: dict[str, str] = {}
-    recent = [p for p in data["payments"] if p.get("paid_on") and start <= p["paid_on"] <= today
-              and p.get("amount") and p.get("method") != "现金"]
+    recent = [
+        p
+        for p in data["payments"]
+        if p.get("paid_on") and start <= p["paid_on"] <= today and p.get("amount") and p.get("method") != "现金"
+    ]
     transfers = [p for p in recent if p["method"] == "银行转账" and p["amount"] > 0 and p.get("reference")]
     companies = [p for p in transfers if (customer_of(p) or {}).get("contact")]
     pool: list[Row | None] = list(companies or transfers) or [None]
     no_reference = pool[len(companies or transfers) // 2]
-    left_out = {id(p) for p in rng.sample([p for p in recent if p["amount"] > 0 and p is not no_reference],
-                                          min(3, len(recent) // 20))}
+    left_out = {
+        id(p)
+        for p in rng.sample([p for p in recent if p["amount"] > 0 and p is not no_reference], min(3, len(recent) // 20))
+    }
     for p in recent:
         if id(p) in left_out:
             continue
@@ -98,8 +104,16 @@ def sample_bank_statement(data: BookData, *, seed: int = 1, today: date | None =
             elif method == "其他":
                 memo = rng.choice(("银行承兑汇票到期托收", "公司账户代付货款", "转账"))
             else:
-                memo = rng.choice(("货款", "货款", "付货款", f"货款 {p['order_no']}" if p["order_no"] else "月结货款",
-                                   "转账", "网银转账"))
+                memo = rng.choice(
+                    (
+                        "货款",
+                        "货款",
+                        "付货款",
+                        f"货款 {p['order_no']}" if p["order_no"] else "月结货款",
+                        "转账",
+                        "网银转账",
+                    )
+                )
         if p is no_reference:
             reference, memo, payer = "", "货款", name
         acct = accounts.setdefault(payer, _digits(rng, 19))
@@ -109,14 +123,29 @@ def sample_bank_statement(data: BookData, *, seed: int = 1, today: date | None =
     # lines that are no payment of ours
     def extra(day: date, credit: Decimal | None, debit: Decimal | None, payer: str, memo: str) -> None:
         if start <= day <= today:
-            lines.append((day, rng.randrange(8 * 3600, 18 * 3600), credit, debit, payer,
-                          _digits(rng, 19) if payer else "", memo, _digits(rng, 20)))
+            lines.append(
+                (
+                    day,
+                    rng.randrange(8 * 3600, 18 * 3600),
+                    credit,
+                    debit,
+                    payer,
+                    _digits(rng, 19) if payer else "",
+                    memo,
+                    _digits(rng, 20),
+                )
+            )
 
     month = date(start.year, start.month, 1)
     while month <= today:
         extra(month + timedelta(days=rng.randrange(2, 6)), None, Decimal("15.00"), "", "账户管理费")
-        extra(month + timedelta(days=rng.randrange(8, 25)), None, Decimal(rng.choice(("2.00", "5.50", "10.00"))), "",
-              "跨行转账手续费")
+        extra(
+            month + timedelta(days=rng.randrange(8, 25)),
+            None,
+            Decimal(rng.choice(("2.00", "5.50", "10.00"))),
+            "",
+            "跨行转账手续费",
+        )
         month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
     for quarter_end in (date(today.year, m, 21) for m in (3, 6, 9, 12)):
         extra(quarter_end, Decimal("127.36"), None, "", "结息")
@@ -124,8 +153,9 @@ def sample_bank_statement(data: BookData, *, seed: int = 1, today: date | None =
     if companies:  # a customer paid in advance and nobody recorded it
         cust = customer_of(companies[0]) or {}
         extra(start + timedelta(days=PERIOD_DAYS * 2 // 3), Decimal("5000.00"), None, cust["name"], "预付货款")
-    extra(start + timedelta(days=PERIOD_DAYS // 2), None, Decimal("23480.00"), "温州宏达办公家具制造有限公司",
-          "支付货款")
+    extra(
+        start + timedelta(days=PERIOD_DAYS // 2), None, Decimal("23480.00"), "温州宏达办公家具制造有限公司", "支付货款"
+    )
 
     lines.sort(key=lambda ln: (ln[0], ln[1]))
     out = io.StringIO()
@@ -140,8 +170,19 @@ def sample_bank_statement(data: BookData, *, seed: int = 1, today: date | None =
         balance += (credit or 0) - (debit or 0)
         credits += credit or 0
         debits += debit or 0
-        wr.writerow([f"{day:%Y-%m-%d}", f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}",
-                     _money(credit), _money(debit), _money(balance), payer, acct, memo, reference])
+        wr.writerow(
+            [
+                f"{day:%Y-%m-%d}",
+                f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}",
+                _money(credit),
+                _money(debit),
+                _money(balance),
+                payer,
+                acct,
+                memo,
+                reference,
+            ]
+        )
     wr.writerow(["合计", "", _money(credits), _money(debits), "", "", "", f"共 {len(lines)} 笔", ""])
     return out.getvalue()
 

@@ -24,14 +24,27 @@ from .stock import make_adjustments, make_returns, number_moves, plan_stock
 from .unresolved import ensure_open_problems
 
 Progress = Callable[[str, int, int], None]
-CUSTOMER_NOTES = ("老客户介绍", "需开增值税专用发票", "节假日不收货", "仓库收货，需提前预约", "长期合作客户",
-                  "对账联系财务", "发票寄送至公司前台")
+CUSTOMER_NOTES = (
+    "老客户介绍",
+    "需开增值税专用发票",
+    "节假日不收货",
+    "仓库收货，需提前预约",
+    "长期合作客户",
+    "对账联系财务",
+    "发票寄送至公司前台",
+)
 #: Top share of customers (by number of orders) in each tier above the lowest.
 TIER_CUTS = (0.05, 0.20, 0.45, 0.65, 0.8)
 
 
-def generate_demo(orders: int = 2000, *, seed: int = 1, today: date | None = None,
-                  config: Config | None = None, progress: Progress | None = None) -> BookData:
+def generate_demo(
+    orders: int = 2000,
+    *,
+    seed: int = 1,
+    today: date | None = None,
+    config: Config | None = None,
+    progress: Progress | None = None,
+) -> BookData:
     """A demo order book of ``orders`` orders over the 12 months up to ``today``.
 
     Deterministic for (orders, seed, today, config): every random choice comes from one
@@ -108,7 +121,10 @@ def _orders(ctx: Ctx, customers: list[Customer], n: int, products: list[Product]
     for i, (d, c) in enumerate(zip(days, who)):
         person = c.is_person
         o = Order(
-            i=i, day=d, t0=order_minute(ctx, d, person), cust=c,
+            i=i,
+            day=d,
+            t0=order_minute(ctx, d, person),
+            cust=c,
             sales=c.sales if rng.random() < 0.9 else rng.choice(ctx.sales),
             due_day=d + (rng.randint(2, 7) if person else rng.randint(3, 15)),
             notes=rng.choice(ORDER_NOTES) if rng.random() < 0.06 else None,
@@ -164,8 +180,11 @@ def _ensure_variety(ctx: Ctx, book: list[Order], products: list[Product]) -> Non
         pool = [o for o in completed() if o.t0 < now - 20 * 1440 and (len(o.lines) > 1 or o.lines[0].qty > 1)]
         redo(pool[::-1], lambda o: any(s[3] is not None for s in o.ships), force_partial=True)
     if not has(lambda o: o.status == "cancelled"):
-        redo([o for o in completed() if o.t0 < now - 5 * 1440][::-1], lambda o: o.status == "cancelled",
-             force_cancel=True)
+        redo(
+            [o for o in completed() if o.t0 < now - 5 * 1440][::-1],
+            lambda o: o.status == "cancelled",
+            force_cancel=True,
+        )
     for status in ("shipped", "processing", "pending"):
         if not has(lambda o: o.status == status):  # noqa: B023 (called at once)
             redo(completed()[::-1], lambda o: o.status == status, cap=status)  # noqa: B023
@@ -226,7 +245,10 @@ def _customer_ids(ctx: Ctx, customers: list[Customer]) -> None:
         return lambda: [f"{prefix}{k + 1:0{w}d}" for k in range(n)]
 
     candidates = [numbered("C", w) for w in range(width, 9)] + [
-        numbered("C-", width), numbered("KH", width), numbered("", width)]
+        numbered("C-", width),
+        numbered("KH", width),
+        numbered("", width),
+    ]
     ids = _first_matching(ctx.config.patterns.customer_id, "customer_id", candidates)
     for k, i in enumerate(order):
         customers[i].id = ids[k]
@@ -234,12 +256,16 @@ def _customer_ids(ctx: Ctx, customers: list[Customer]) -> None:
 
 def _product_skus(ctx: Ctx, products: list[Product]) -> None:
     n = len(products)
-    skus = _first_matching(ctx.config.patterns.sku, "sku", [
-        lambda: [f"P{1001 + k}" for k in range(n)],
-        lambda: [f"SKU{1001 + k}" for k in range(n)],
-        lambda: [f"P{k + 1:04d}" for k in range(n)],
-        lambda: [f"{1001 + k}" for k in range(n)],
-    ])
+    skus = _first_matching(
+        ctx.config.patterns.sku,
+        "sku",
+        [
+            lambda: [f"P{1001 + k}" for k in range(n)],
+            lambda: [f"SKU{1001 + k}" for k in range(n)],
+            lambda: [f"P{k + 1:04d}" for k in range(n)],
+            lambda: [f"{1001 + k}" for k in range(n)],
+        ],
+    )
     for p, sku in zip(products, skus):
         p.sku = sku
 
@@ -252,4 +278,3 @@ def _first_matching(pattern: str, name: str, candidates: list[Callable[[], list[
         if all(map(rx.fullmatch, values)):
             return values
     raise ConfigError(f"patterns.{name}: the demo cannot make values matching {pattern!r}")
-

@@ -20,18 +20,35 @@ CANCEL_RATE = 0.05
 HOME_PROVINCE = "浙江省"
 
 RESOLUTIONS = {
-    "缺货": ("已向供应商紧急补货，到货后立即发出", "已从宁波仓调货", "供应商已发货，到货后安排发出",
-           "已与客户沟通，同意延后交货"),
-    "延迟发货": ("仓库备货延误，已加急处理", "快递揽收延迟，已改约次日上门取件", "已与客户沟通，客户同意延后发货",
-             "订单集中，已安排加班出库"),
-    "其他": ("客户要求修改开票信息，已更新", "客户要求改期送货，已重新安排", "客户要求送货前电话联系，已通知仓库",
-           "客户要求更换收货人，已更新"),
+    "缺货": (
+        "已向供应商紧急补货，到货后立即发出",
+        "已从宁波仓调货",
+        "供应商已发货，到货后安排发出",
+        "已与客户沟通，同意延后交货",
+    ),
+    "延迟发货": (
+        "仓库备货延误，已加急处理",
+        "快递揽收延迟，已改约次日上门取件",
+        "已与客户沟通，客户同意延后发货",
+        "订单集中，已安排加班出库",
+    ),
+    "其他": (
+        "客户要求修改开票信息，已更新",
+        "客户要求改期送货，已重新安排",
+        "客户要求送货前电话联系，已通知仓库",
+        "客户要求更换收货人，已更新",
+    ),
     "地址错误": ("已联系客户核实地址，快递已改派", "门牌号有误，已更正并重新派送", "客户搬迁，已改寄新地址"),
     "质量问题": ("已安排上门检修", "已补发配件", "经检测为使用不当，已指导客户正确使用"),
 }
 PARTIAL_RESOLUTION = "有货部分先发，余下到货后补发"
-CANCEL_REASONS = ("客户取消订单", "客户改买其他型号，订单取消", "等待时间过长，客户取消", "客户预算调整，订单取消",
-                  "客户重复下单，取消其中一单")
+CANCEL_REASONS = (
+    "客户取消订单",
+    "客户改买其他型号，订单取消",
+    "等待时间过长，客户取消",
+    "客户预算调整，订单取消",
+    "客户重复下单，取消其中一单",
+)
 
 
 def resolution(rng: random.Random, issue: str) -> str:
@@ -78,8 +95,14 @@ def _split(o: Order, rng: random.Random) -> list[tuple[int, int, int]]:
     return sorted(rows, key=lambda r: r[0])
 
 
-def simulate(ctx: Ctx, o: Order, products: list[Product], cap: str | None = None,
-             force_cancel: bool = False, force_partial: bool = False) -> None:
+def simulate(
+    ctx: Ctx,
+    o: Order,
+    products: list[Product],
+    cap: str | None = None,
+    force_cancel: bool = False,
+    force_partial: bool = False,
+) -> None:
     """Fill ``o.status``, ``o.log`` and ``o.ships`` (and the event minutes) from scratch."""
     rng, now = ctx.rng, ctx.clock.now
     log = o.log = [[o.t0, "pending", None, None, o.sales]]
@@ -154,8 +177,9 @@ def simulate(ctx: Ctx, o: Order, products: list[Product], cap: str | None = None
     lo, hi = ship.transit
     if o.cust.city.province == HOME_PROVINCE:
         lo, hi = 1, min(hi, 2)
-    delivered = [work(m + rng.randint(lo, hi) * D + extra - 2 * H + rng.randrange(6 * H), rng, 9 * H, 20 * H)
-                 for m in parcel_m]
+    delivered = [
+        work(m + rng.randint(lo, hi) * D + extra - 2 * H + rng.randrange(6 * H), rng, 9 * H, 20 * H) for m in parcel_m
+    ]
     if cap == "shipped":
         delivered = [NEVER] * len(parcel_m)
     log.append([t2, "shipped", None, None, ctx.handler()])

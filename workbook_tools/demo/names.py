@@ -11,7 +11,8 @@ def _pair(text: str) -> tuple[str, str]:
 
 #: Common surnames (roughly by frequency) and their pinyin.
 SURNAMES: tuple[tuple[str, str], ...] = tuple(
-    _pair(p) for p in (
+    _pair(p)
+    for p in (
         "王:wang 李:li 张:zhang 刘:liu 陈:chen 杨:yang 黄:huang 赵:zhao 吴:wu 周:zhou 徐:xu 孙:sun "
         "马:ma 朱:zhu 胡:hu 郭:guo 何:he 高:gao 林:lin 罗:luo 郑:zheng 梁:liang 谢:xie 宋:song 唐:tang "
         "许:xu 韩:han 冯:feng 邓:deng 曹:cao 彭:peng 曾:zeng 肖:xiao 田:tian 董:dong 袁:yuan 潘:pan "
@@ -25,7 +26,8 @@ SURNAMES: tuple[tuple[str, str], ...] = tuple(
 
 #: Characters of given names and their pinyin.
 GIVEN: tuple[tuple[str, str], ...] = tuple(
-    _pair(p) for p in (
+    _pair(p)
+    for p in (
         "伟:wei 芳:fang 娜:na 敏:min 静:jing 丽:li 强:qiang 磊:lei 军:jun 洋:yang 勇:yong 艳:yan "
         "杰:jie 娟:juan 涛:tao 明:ming 超:chao 秀:xiu 霞:xia 平:ping 刚:gang 桂:gui 英:ying 华:hua "
         "文:wen 辉:hui 建:jian 国:guo 玲:ling 红:hong 宇:yu 浩:hao 鹏:peng 飞:fei 鑫:xin 波:bo 斌:bin "
@@ -40,7 +42,8 @@ GIVEN: tuple[tuple[str, str], ...] = tuple(
 
 #: Shop names (字号) for companies and their pinyin.
 BRANDS: tuple[tuple[str, str], ...] = tuple(
-    _pair(p) for p in (
+    _pair(p)
+    for p in (
         "明远:mingyuan 华盛:huasheng 鑫源:xinyuan 恒达:hengda 瑞丰:ruifeng 嘉禾:jiahe 宏图:hongtu "
         "金桥:jinqiao 天诚:tiancheng 信达:xinda 博远:boyuan 启航:qihang 永盛:yongsheng 汇通:huitong "
         "联创:lianchuang 德胜:desheng 新锐:xinrui 卓越:zhuoyue 凯旋:kaixuan 远航:yuanhang 同心:tongxin "
@@ -55,11 +58,29 @@ BRANDS: tuple[tuple[str, str], ...] = tuple(
 
 #: Industry words for company names, and a short English tag used in e-mail domains.
 INDUSTRIES: tuple[tuple[str, str], ...] = (
-    ("贸易", "trade"), ("科技", "tech"), ("电子商务", "ec"), ("文化传媒", "media"), ("餐饮管理", "food"),
-    ("物业管理", "pm"), ("建筑装饰工程", "deco"), ("教育咨询", "edu"), ("医疗器械", "med"),
-    ("网络科技", "net"), ("信息技术", "it"), ("实业", "group"), ("酒店管理", "hotel"), ("广告", "ad"),
-    ("印务", "print"), ("供应链管理", "scm"), ("家具", "home"), ("电子", "elec"), ("机械设备", "mach"),
-    ("会计师事务所", "cpa"), ("律师事务所", "law"), ("包装材料", "pack"), ("服饰", "fashion"),
+    ("贸易", "trade"),
+    ("科技", "tech"),
+    ("电子商务", "ec"),
+    ("文化传媒", "media"),
+    ("餐饮管理", "food"),
+    ("物业管理", "pm"),
+    ("建筑装饰工程", "deco"),
+    ("教育咨询", "edu"),
+    ("医疗器械", "med"),
+    ("网络科技", "net"),
+    ("信息技术", "it"),
+    ("实业", "group"),
+    ("酒店管理", "hotel"),
+    ("广告", "ad"),
+    ("印务", "print"),
+    ("供应链管理", "scm"),
+    ("家具", "home"),
+    ("电子", "elec"),
+    ("机械设备", "mach"),
+    ("会计师事务所", "cpa"),
+    ("律师事务所", "law"),
+    ("包装材料", "pack"),
+    ("服饰", "fashion"),
 )
 
 #: Small shops registered as 个体工商户 (USCC starting 92).
@@ -67,9 +88,15 @@ SHOP_KINDS = ("文具店", "便利店", "商行", "办公用品店", "打印社"
 
 #: Public bodies (USCC starting 12).
 INSTITUTIONS: tuple[tuple[str, str], ...] = (
-    ("实验小学", "syxx.edu.cn"), ("第一中学", "yz.edu.cn"), ("第二中学", "ez.edu.cn"),
-    ("职业技术学院", "zyjs.edu.cn"), ("人民医院", "rmyy.org.cn"), ("中医院", "zyy.org.cn"),
-    ("图书馆", "lib.org.cn"), ("档案馆", "daj.org.cn"), ("疾病预防控制中心", "cdc.org.cn"),
+    ("实验小学", "syxx.edu.cn"),
+    ("第一中学", "yz.edu.cn"),
+    ("第二中学", "ez.edu.cn"),
+    ("职业技术学院", "zyjs.edu.cn"),
+    ("人民医院", "rmyy.org.cn"),
+    ("中医院", "zyy.org.cn"),
+    ("图书馆", "lib.org.cn"),
+    ("档案馆", "daj.org.cn"),
+    ("疾病预防控制中心", "cdc.org.cn"),
     ("科学技术研究院", "kjy.org.cn"),
 )
 

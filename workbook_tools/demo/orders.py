@@ -15,8 +15,7 @@ from .products import Product
 
 #: Relative order volume per month (Spring Festival in February, Golden Week in October,
 #: "Double 11" and the year-end rush in November and December).
-SEASON = {1: 1.0, 2: 0.72, 3: 1.05, 4: 1.0, 5: 1.0, 6: 1.1, 7: 0.95, 8: 0.95, 9: 1.05, 10: 0.88,
-          11: 1.15, 12: 1.1}
+SEASON = {1: 1.0, 2: 0.72, 3: 1.05, 4: 1.0, 5: 1.0, 6: 1.1, 7: 0.95, 8: 0.95, 9: 1.05, 10: 0.88, 11: 1.15, 12: 1.1}
 WEEKDAY = (1.0, 1.0, 1.0, 1.0, 0.95, 0.55, 0.4)
 #: How many lines an order has (1–5), as cumulative weights.
 LINES_PERSON = tuple(accumulate((55, 25, 12, 5, 3)))

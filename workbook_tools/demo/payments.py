@@ -40,7 +40,7 @@ class Payment:
 
 
 def _digits(rng: random.Random, n: int) -> str:
-    return f"{rng.randrange(10 ** n):0{n}d}"
+    return f"{rng.randrange(10**n):0{n}d}"
 
 
 def reference(ctx: Ctx, method: str, m: int) -> str | None:

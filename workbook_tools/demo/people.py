@@ -15,8 +15,12 @@ from .places import BUILDINGS, CITIES, COMMUNITIES, MOBILE_PREFIXES, ROADS, City
 HK_ROADS = ("弥敦道", "皇后大道中", "轩尼诗道", "德辅道中", "观塘道", "告士打道")
 _CITY_WEIGHTS = [c.weight for c in CITIES]
 #: Share of each kind of customer, and how much a customer of that kind tends to buy.
-KINDS = (("person", 0.40, 0.0, 0.8), ("company", 0.45, 0.8, 1.0), ("shop", 0.10, 0.4, 0.8),
-         ("institution", 0.05, 0.6, 0.8))
+KINDS = (
+    ("person", 0.40, 0.0, 0.8),
+    ("company", 0.45, 0.8, 1.0),
+    ("shop", 0.10, 0.4, 0.8),
+    ("institution", 0.05, 0.6, 0.8),
+)
 
 
 @dataclass(slots=True)
@@ -68,7 +72,7 @@ def staff_names(rng: random.Random, k: int, taken: set[str]) -> list[str]:
 
 
 def _digits(rng: random.Random, n: int) -> str:
-    return f"{rng.randrange(10 ** n):0{n}d}"
+    return f"{rng.randrange(10**n):0{n}d}"
 
 
 def mobile(rng: random.Random) -> str:
@@ -116,8 +120,10 @@ def _address(rng: random.Random, city: City, district: str, kind: str) -> str:
     no = rng.randint(1, 399)
     if kind == "person":
         if rng.random() < 0.75:
-            return (f"{district}{road}{no}号{rng.choice(COMMUNITIES)}{rng.randint(1, 30)}幢"
-                    f"{rng.randint(1, 4)}单元{rng.randint(1, 28)}{rng.randint(1, 4):02d}室")
+            return (
+                f"{district}{road}{no}号{rng.choice(COMMUNITIES)}{rng.randint(1, 30)}幢"
+                f"{rng.randint(1, 4)}单元{rng.randint(1, 28)}{rng.randint(1, 4):02d}室"
+            )
         return f"{district}{rng.choice(COMMUNITIES)}{rng.randint(1, 40)}栋{rng.randint(1, 33)}{rng.randint(1, 6):02d}室"
     r = rng.random()
     if r < 0.5:
@@ -127,8 +133,9 @@ def _address(rng: random.Random, city: City, district: str, kind: str) -> str:
     return f"{district}{road}{no}号"
 
 
-def _customer(ctx: Ctx, kind: str, mu: float, sigma: float, names: set[str], phones: set[str],
-              tax_ids: set[str]) -> Customer:
+def _customer(
+    ctx: Ctx, kind: str, mu: float, sigma: float, names: set[str], phones: set[str], tax_ids: set[str]
+) -> Customer:
     rng = ctx.rng
     city = rng.choices(CITIES, _CITY_WEIGHTS)[0]
     abroad = city.area_code.startswith("+")
@@ -179,9 +186,16 @@ def _customer(ctx: Ctx, kind: str, mu: float, sigma: float, names: set[str], pho
             email = f"{py}{tail}@{rng.choice(EMAIL_FREE)}"
     habits = HABITS_PERSON if kind == "person" else HABITS_COMPANY
     return Customer(
-        kind=kind, name=name, contact=None if kind == "person" else contact, phone=phone, email=email,
-        city=city, address=_address(rng, city, district, kind), tax_id=tax_id,
-        weight=rng.lognormvariate(mu, sigma), sales=rng.choice(ctx.sales),
+        kind=kind,
+        name=name,
+        contact=None if kind == "person" else contact,
+        phone=phone,
+        email=email,
+        city=city,
+        address=_address(rng, city, district, kind),
+        tax_id=tax_id,
+        weight=rng.lognormvariate(mu, sigma),
+        sales=rng.choice(ctx.sales),
         habits=rng.sample(habits, rng.choice((0, 1, 1, 2)) if kind == "person" else rng.choice((1, 1, 2))),
     )
 

@@ -48,10 +48,18 @@ def _no_progress(verb_zh: str, verb_en: str, **_: Any) -> Callable[[str, int, in
     return None
 
 
-def make_demo(output: str | Path, *, orders: int = 2000, seed: int = 1, today: date | None = None,
-              config: Config | None = None, lang: str | None = None,
-              inputs: Iterable[str | os.PathLike[str]] = (), force: bool = False,
-              phase: Callable[..., Any] | None = None) -> DemoRun:
+def make_demo(
+    output: str | Path,
+    *,
+    orders: int = 2000,
+    seed: int = 1,
+    today: date | None = None,
+    config: Config | None = None,
+    lang: str | None = None,
+    inputs: Iterable[str | os.PathLike[str]] = (),
+    force: bool = False,
+    phase: Callable[..., Any] | None = None,
+) -> DemoRun:
     """Write a filled demo book at ``output``, validate it, and write the last full month's report
     beside it (``BOOK.summary-YYYY-MM.xlsx``). ``inputs``: files the outputs may never replace (the
     settings file). Raises the outputs' typed errors (OutputExistsError …) before anything is written."""
@@ -63,8 +71,14 @@ def make_demo(output: str | Path, *, orders: int = 2000, seed: int = 1, today: d
     with book_output(output, inputs=list(inputs), force=force) as saved_book:
         data = generate_demo(orders, seed=seed, today=today, config=config, progress=phase("生成", "making"))
         sizes = {s.name(lang): len(data.get(s.key) or []) for s in SHEETS}
-        path = write_book(output, data, config=config, lang=lang, today=today,
-                          progress=phase("写入", "writing", sizes=sizes, cumulative=True))
+        path = write_book(
+            output,
+            data,
+            config=config,
+            lang=lang,
+            today=today,
+            progress=phase("写入", "writing", sizes=sizes, cumulative=True),
+        )
     backups.append(saved_book)
     checked = validate_file(path, config=config, today=today, progress=phase("校验", "checking"))
     summarising = phase("月报", "report") or (lambda *_: None)

@@ -22,8 +22,7 @@ class City(NamedTuple):
     weight: float
 
 
-def _c(province: str, name: str, abbr: str, area: str, n: int, admin: str, districts: str,
-       weight: float = 1.0) -> City:
+def _c(province: str, name: str, abbr: str, area: str, n: int, admin: str, districts: str, weight: float = 1.0) -> City:
     return City(province, name, abbr, area, n, admin, tuple(districts.split()), weight)
 
 
@@ -87,10 +86,14 @@ ROADS = tuple(
 )
 
 #: Names of residential compounds and office buildings for addresses.
-COMMUNITIES = tuple("阳光花园 锦绣家园 翠苑小区 金色家园 绿城桂花园 香樟苑 紫金华庭 幸福里 东方名苑 和谐家园 "
-                    "碧水湾 世纪新城 丽景苑 滨江花园 怡景湾".split())
-BUILDINGS = tuple("国贸大厦 世贸中心 金融大厦 科技大厦 创业大厦 财富中心 商务中心 万达广场 环球中心 "
-                  "时代广场 华润大厦 汇金大厦 数字产业园 创意产业园 软件园".split())
+COMMUNITIES = tuple(
+    "阳光花园 锦绣家园 翠苑小区 金色家园 绿城桂花园 香樟苑 紫金华庭 幸福里 东方名苑 和谐家园 "
+    "碧水湾 世纪新城 丽景苑 滨江花园 怡景湾".split()
+)
+BUILDINGS = tuple(
+    "国贸大厦 世贸中心 金融大厦 科技大厦 创业大厦 财富中心 商务中心 万达广场 环球中心 "
+    "时代广场 华润大厦 汇金大厦 数字产业园 创意产业园 软件园".split()
+)
 
 #: Mainland mobile prefixes in use (China Mobile, Unicom, Telecom, Broadnet).
 MOBILE_PREFIXES = tuple(

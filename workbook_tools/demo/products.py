@@ -67,11 +67,16 @@ def make_products(ctx: Ctx, n: int) -> list[Product]:
             bases[i] = (rng.uniform(lo, lo + (hi - lo) * 0.6), rng.randrange(100, 900, 10))
         base, model_no = bases[i]
         unit = item.unit if item.unit in units or not units else units[0]
-        products.append(Product(
-            item=item, spec=item.specs[k], model=f"{item.prefix}-{model_no + 10 * k}", unit=unit,
-            price=nice_price(base * (1 + 0.15 * k) * rng.uniform(0.95, 1.05)),
-            demand=item.demand * rng.lognormvariate(0, 0.5) / (1 + 0.4 * k),
-        ))
+        products.append(
+            Product(
+                item=item,
+                spec=item.specs[k],
+                model=f"{item.prefix}-{model_no + 10 * k}",
+                unit=unit,
+                price=nice_price(base * (1 + 0.15 * k) * rng.uniform(0.95, 1.05)),
+                demand=item.demand * rng.lognormvariate(0, 0.5) / (1 + 0.4 * k),
+            )
+        )
     # A few discontinued products: sold in the first months, no longer on sale.
     k_off = max(2, len(products) // 25)
     for p in rng.sample(products, k_off):

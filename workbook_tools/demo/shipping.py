@@ -14,7 +14,7 @@ from .context import Ctx
 
 
 def _d(rng: random.Random, n: int) -> str:
-    return f"{rng.randrange(10 ** n):0{n}d}"
+    return f"{rng.randrange(10**n):0{n}d}"
 
 
 Gen = Callable[[random.Random], str]
@@ -33,12 +33,29 @@ KNOWN: dict[str, Gen] = {
 }
 #: Shapes tried for a carrier the defaults do not know (a company's own config).
 GENERIC: tuple[Gen, ...] = (
-    lambda r: _d(r, 12), lambda r: "1" + _d(r, 13), lambda r: "9" + _d(r, 9), lambda r: "8" + _d(r, 7),
-    lambda r: "SF1" + _d(r, 12), lambda r: "YT" + _d(r, 13), lambda r: "JT" + _d(r, 13),
-    lambda r: "JDX" + _d(r, 12), lambda r: "EA" + _d(r, 9) + "CN", lambda r: _d(r, 20),
+    lambda r: _d(r, 12),
+    lambda r: "1" + _d(r, 13),
+    lambda r: "9" + _d(r, 9),
+    lambda r: "8" + _d(r, 7),
+    lambda r: "SF1" + _d(r, 12),
+    lambda r: "YT" + _d(r, 13),
+    lambda r: "JT" + _d(r, 13),
+    lambda r: "JDX" + _d(r, 12),
+    lambda r: "EA" + _d(r, 9) + "CN",
+    lambda r: _d(r, 20),
 )
-WEIGHTS = {"顺丰速运": 28, "中通快递": 16, "圆通速递": 12, "韵达快递": 10, "申通快递": 7, "极兔速递": 5,
-           "京东物流": 9, "EMS": 5, "德邦快递": 6, "其他": 1.5}
+WEIGHTS = {
+    "顺丰速运": 28,
+    "中通快递": 16,
+    "圆通速递": 12,
+    "韵达快递": 10,
+    "申通快递": 7,
+    "极兔速递": 5,
+    "京东物流": 9,
+    "EMS": 5,
+    "德邦快递": 6,
+    "其他": 1.5,
+}
 TRANSIT = {"顺丰速运": (1, 2), "京东物流": (1, 2), "EMS": (2, 5), "德邦快递": (2, 5)}
 OTHER_NOTES = ("同城货运", "货拉拉同城配送", "客户指定物流")
 #: Where the demo company sits: some whole orders to customers in its city go without a carrier's
@@ -94,8 +111,11 @@ def local_deliveries(ctx: Ctx, ship_rows: list[Row], city_of: dict[str, str]) ->
     from the book's random stream: the rest of the book stays what it was for the seed (their
     tracking numbers were drawn, then dropped). Carriers the settings lack, or that need a tracking
     number there, are not used."""
-    local = [(c, share, note) for name, share, note in LOCAL_DELIVERIES
-             if (c := ctx.config.carrier(name)) is not None and not c.needs_tracking]
+    local = [
+        (c, share, note)
+        for name, share, note in LOCAL_DELIVERIES
+        if (c := ctx.config.carrier(name)) is not None and not c.needs_tracking
+    ]
     if not local:
         return
     for row in ship_rows:

@@ -5,8 +5,12 @@ from __future__ import annotations
 from .context import Ctx, D, H
 from .orders import Order
 
-OPEN_ISSUES = {"pending": ("缺货",), "processing": ("缺货", "延迟发货"), "shipped": ("地址错误", "延迟发货"),
-               "completed": ("质量问题",)}
+OPEN_ISSUES = {
+    "pending": ("缺货",),
+    "processing": ("缺货", "延迟发货"),
+    "shipped": ("地址错误", "延迟发货"),
+    "completed": ("质量问题",),
+}
 
 
 def ensure_open_problems(ctx: Ctx, book: list[Order]) -> None:
@@ -18,8 +22,9 @@ def ensure_open_problems(ctx: Ctx, book: list[Order]) -> None:
     want = max(2, len(book) // 1000)
     have = sum(1 for o in book for e in o.log if e[2] and e[3] is None)
     window = (ctx.clock.today_i - (days - 1)) * D + 8 * H
-    pool = sorted((o for o in book if o.status != "cancelled" and o.log[-1][0] < now),
-                  key=lambda o: (-o.log[-1][0], o.i))
+    pool = sorted(
+        (o for o in book if o.status != "cancelled" and o.log[-1][0] < now), key=lambda o: (-o.log[-1][0], o.i)
+    )
     for o in pool:
         if have >= want:
             return

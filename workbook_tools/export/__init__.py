@@ -48,9 +48,24 @@ from .sync import TableCounts, sync
 from .tables import BOOK, BOOK_LENGTH, build_metadata, exported_columns, primary_key
 from .upgrade import Refused, upgrade
 
-__all__ = ["BOOK", "BookExport", "ExportError", "ExportProblem", "ExportRefused", "ExportResult", "FolderExport",
-           "TableCounts", "book_name", "build_metadata", "connect", "default_url", "export_book", "export_folder",
-           "exported_columns", "primary_key"]
+__all__ = [
+    "BOOK",
+    "BookExport",
+    "ExportError",
+    "ExportProblem",
+    "ExportRefused",
+    "ExportResult",
+    "FolderExport",
+    "TableCounts",
+    "book_name",
+    "build_metadata",
+    "connect",
+    "default_url",
+    "export_book",
+    "export_folder",
+    "exported_columns",
+    "primary_key",
+]
 
 #: How many cells each kind of problem names in the refusal message.
 SHOWN = 5
@@ -70,6 +85,7 @@ class ExportRefused(WorkbookToolsError):
 
 def refusal_lines(problems: list[ExportProblem], lang: str = "en") -> list[str]:
     """The refusal in ``lang``: how many values, then each kind of problem with its first cells."""
+
     def t(key: str, **fields: Any) -> str:
         return lookup(REFUSAL, key, lang, **fields)
 
@@ -119,8 +135,9 @@ def book_name(path: str | os.PathLike[str]) -> str:
     return Path(path).stem
 
 
-def export_book(book: OrderBook | BookData, url: str | sa.URL, *, name: str | None = None,
-                config: Config | None = None) -> ExportResult:
+def export_book(
+    book: OrderBook | BookData, url: str | sa.URL, *, name: str | None = None, config: Config | None = None
+) -> ExportResult:
     """Make the database at ``url`` hold exactly the rows of ``book``, tagged ``name`` (default: the
     file name of a book read from a file, without its suffix); rows of other books are left as they
     are. Returns what changed per table.
@@ -135,8 +152,9 @@ def export_book(book: OrderBook | BookData, url: str | sa.URL, *, name: str | No
         engine.dispose()
 
 
-def export_to(engine: sa.Engine, book: OrderBook | BookData, *, name: str | None = None,
-              config: Config | None = None) -> ExportResult:
+def export_to(
+    engine: sa.Engine, book: OrderBook | BookData, *, name: str | None = None, config: Config | None = None
+) -> ExportResult:
     """``export_book`` through an engine the caller keeps (export_folder: one for every book);
     ``config``: the book's settings (its payment terms give the derived 应付日期)."""
     if not isinstance(book, OrderBook):
@@ -167,8 +185,13 @@ def _checked_name(name: str) -> str:
     if not name:
         raise ExportError(("簿名（`book` 列）是空的", "the book's name (the `book` column) is blank"))
     if len(name) > BOOK_LENGTH:
-        raise ExportError(said(("簿名超过 {n} 个字符：{start}…", "the book's name is longer than {n} characters: {start}…"),
-                               n=BOOK_LENGTH, start=name[:40]))
+        raise ExportError(
+            said(
+                ("簿名超过 {n} 个字符：{start}…", "the book's name is longer than {n} characters: {start}…"),
+                n=BOOK_LENGTH,
+                start=name[:40],
+            )
+        )
     return name
 
 
@@ -187,8 +210,10 @@ def books_in(engine: sa.Engine) -> list[str]:
 
 
 #: Database URLs to show as examples, in each language.
-_EXAMPLES: Pair = ("sqlite:///book.sqlite 或 postgresql+psycopg://user:pass@host/db",
-                   "sqlite:///book.sqlite or postgresql+psycopg://user:pass@host/db")
+_EXAMPLES: Pair = (
+    "sqlite:///book.sqlite 或 postgresql+psycopg://user:pass@host/db",
+    "sqlite:///book.sqlite or postgresql+psycopg://user:pass@host/db",
+)
 
 
 def connect(url: str | sa.URL) -> sa.Engine:
@@ -196,19 +221,29 @@ def connect(url: str | sa.URL) -> sa.Engine:
     try:
         parsed = sa.make_url(url)
     except exc.ArgumentError:
-        raise ExportError(about(str(url), (f"不是数据库地址（例如 {_EXAMPLES[0]}）",
-                                           f"not a database URL (e.g. {_EXAMPLES[1]})"))) from None
+        raise ExportError(
+            about(str(url), (f"不是数据库地址（例如 {_EXAMPLES[0]}）", f"not a database URL (e.g. {_EXAMPLES[1]})"))
+        ) from None
     shown = _safe(parsed)
     try:
         engine = sa.create_engine(parsed)
     except exc.NoSuchModuleError:
-        raise ExportError(about(shown, (f"不认识的数据库类型（例如 {_EXAMPLES[0]}）",
-                                        f"unknown database kind (e.g. {_EXAMPLES[1]})"))) from None
+        raise ExportError(
+            about(shown, (f"不认识的数据库类型（例如 {_EXAMPLES[0]}）", f"unknown database kind (e.g. {_EXAMPLES[1]})"))
+        ) from None
     except ImportError as e:
-        raise ExportError(about(shown, said((
-            "没有安装数据库驱动（{name}）；PostgreSQL 请运行：pip install \"psycopg[binary]\"",
-            "the database driver is not installed ({name}); for PostgreSQL: pip install \"psycopg[binary]\""),
-            name=e.name or e))) from None
+        raise ExportError(
+            about(
+                shown,
+                said(
+                    (
+                        '没有安装数据库驱动（{name}）；PostgreSQL 请运行：pip install "psycopg[binary]"',
+                        'the database driver is not installed ({name}); for PostgreSQL: pip install "psycopg[binary]"',
+                    ),
+                    name=e.name or e,
+                ),
+            )
+        ) from None
     except exc.ArgumentError as e:
         raise ExportError(f"{shown}: {e}") from None
     if engine.dialect.name == "sqlite":

@@ -67,8 +67,13 @@ def folder_book_name(path: Path, folder: Path) -> str:
     return path.relative_to(folder).with_suffix("").as_posix()
 
 
-def export_folder(folder: str | os.PathLike[str], url: str | sa.URL, *, config_for: Callable[[Path], Config] | None = None,
-                  on_book: Callable[[BookExport], None] | None = None) -> FolderExport:
+def export_folder(
+    folder: str | os.PathLike[str],
+    url: str | sa.URL,
+    *,
+    config_for: Callable[[Path], Config] | None = None,
+    on_book: Callable[[BookExport], None] | None = None,
+) -> FolderExport:
     """Export every order book in ``folder`` (see the module's docstring) to the database at ``url``.
 
     ``config_for(book path)`` gives each book's settings (default: the defaults); ``on_book(entry)``
@@ -93,8 +98,12 @@ def export_folder(folder: str | os.PathLike[str], url: str | sa.URL, *, config_f
                 entry.error = e.reason
             except ExportError as e:
                 done, total = f"{len(out.exported):,}", f"{len(found.books):,}"
-                raise ExportError(Said(f"{e.said.zh}（在 {path}；之前已导出 {total} 本中的 {done} 本）",
-                                       f"{e.said.en} (at {path}; {done} of {total} books exported before it)")) from None
+                raise ExportError(
+                    Said(
+                        f"{e.said.zh}（在 {path}；之前已导出 {total} 本中的 {done} 本）",
+                        f"{e.said.en} (at {path}; {done} of {total} books exported before it)",
+                    )
+                ) from None
             except WorkbookToolsError as e:  # the book's settings, a missing sheet …
                 entry.error = e.said
             if on_book:

@@ -54,14 +54,18 @@ DETAILS: dict[str, tuple[str, str]] = {
 }
 #: The refusal's lines (export/__init__.py refusal_lines).
 REFUSAL: dict[str, tuple[str, str]] = {
-    "head": ("拒绝导出，未写入任何内容：{n:,} 个值会破坏数据库的键或丢失",
-             "export refused, nothing written: {n:,} value{s} would break the database's keys or be lost"),
+    "head": (
+        "拒绝导出，未写入任何内容：{n:,} 个值会破坏数据库的键或丢失",
+        "export refused, nothing written: {n:,} value{s} would break the database's keys or be lost",
+    ),
     "kind": ("  {kind}：{n:,} 个（{cells}{more}）", "  {kind}: {n:,} ({cells}{more})"),
     "more": ("，另有 {n:,} 个", " and {n:,} more"),
     "cell": ("{cell}：{detail}", "{cell}: {detail}"),
     "cells_sep": ("，", ", "),
-    "fix": ("请在簿中改正（orderbook validate 会逐个指出）后再导出",
-            "fix them in the book (`orderbook validate` points at each) and export again"),
+    "fix": (
+        "请在簿中改正（orderbook validate 会逐个指出）后再导出",
+        "fix them in the book (`orderbook validate` points at each) and export again",
+    ),
 }
 INT_RANGE = (-(2**31), 2**31 - 1)
 #: Why a value is a problem: a key of ``DETAILS`` with its fields, or the reader's reason as text.
@@ -96,8 +100,9 @@ key = normalise  # keys compare one way everywhere (keys.py)
 _natural = natural
 
 
-def table_rows(book: OrderBook, config: Config | None = None
-               ) -> tuple[dict[str, list[dict[str, Any]]], list[ExportProblem]]:
+def table_rows(
+    book: OrderBook, config: Config | None = None
+) -> tuple[dict[str, list[dict[str, Any]]], list[ExportProblem]]:
     """Rows per table (column key -> value, derived values included) and the problems found;
     ``config``: the book's settings (its payment terms give the 应付日期)."""
     data = book.data()
@@ -118,8 +123,9 @@ def table_rows(book: OrderBook, config: Config | None = None
     for sheet in SHEETS:
         table = book[sheet.key]
 
-        def problem(kind: str, i: int, col: str, value: Any, detail: Detail = "", sheet: Sheet = sheet,
-                    table: Table = table) -> None:
+        def problem(
+            kind: str, i: int, col: str, value: Any, detail: Detail = "", sheet: Sheet = sheet, table: Table = table
+        ) -> None:
             problems.append(ExportProblem(kind, sheet.key, col, table.cell(i, col), value, detail))
 
         unreadable: set[tuple[int, str]] = set()
@@ -127,8 +133,13 @@ def table_rows(book: OrderBook, config: Config | None = None
             unreadable.add((i, col_key))
             problem("unreadable", i, col_key, raw, reason)
         specs = [
-            (c.key, derived[sheet.key][c.key] if c.derived else None, not_null(sheet, c),
-             _Refs(spelling[c.ref]) if c.ref else None, _Fit(c))
+            (
+                c.key,
+                derived[sheet.key][c.key] if c.derived else None,
+                not_null(sheet, c),
+                _Refs(spelling[c.ref]) if c.ref else None,
+                _Fit(c),
+            )
             for c in exported_columns(sheet)
         ]
         rows: list[dict[str, Any]] = []
@@ -180,8 +191,9 @@ class _Fit(dict[Any, Detail]):
         return why
 
 
-def _duplicates(sheet: Sheet, table: Table, rows: list[dict[str, Any]],
-                problem: Callable[[str, int, str, Any, Detail], None]) -> None:
+def _duplicates(
+    sheet: Sheet, table: Table, rows: list[dict[str, Any]], problem: Callable[[str, int, str, Any, Detail], None]
+) -> None:
     """Unique columns (the primary keys among them) and unique natural keys, compared as keys."""
     groups: list[tuple[str, ...]] = [(c.key,) for c in sheet.columns if c.unique]
     if unique_natural_key(sheet):
@@ -195,8 +207,13 @@ def _duplicates(sheet: Sheet, table: Table, rows: list[dict[str, Any]],
             k = tuple(_natural(v) for v in values)
             first = seen.setdefault(k, i)
             if first != i:
-                problem("duplicate-key", i, cols[-1], values[-1] if len(cols) == 1 else " | ".join(map(str, values)),
-                        ("same-key", {"columns": cols, "cell": table.cell(first, cols[-1])}))
+                problem(
+                    "duplicate-key",
+                    i,
+                    cols[-1],
+                    values[-1] if len(cols) == 1 else " | ".join(map(str, values)),
+                    ("same-key", {"columns": cols, "cell": table.cell(first, cols[-1])}),
+                )
 
 
 def _does_not_fit(t: sa.types.TypeEngine[Any], value: Any) -> Detail:

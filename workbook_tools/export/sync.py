@@ -51,8 +51,9 @@ class _Plan:
     deletes: list[Any]
 
 
-def plan(conn: sa.Connection, sheet: Sheet, table: sa.Table, rows: list[dict[str, Any]],
-         book: str) -> tuple[_Plan, TableCounts]:
+def plan(
+    conn: sa.Connection, sheet: Sheet, table: sa.Table, rows: list[dict[str, Any]], book: str
+) -> tuple[_Plan, TableCounts]:
     """What to insert, update and delete so that ``table``'s rows of ``book`` are ``rows``."""
     pk = primary_key(sheet)
     names = [c.name for c in table.columns if c.name not in (SURROGATE, BOOK)]
@@ -82,13 +83,14 @@ def plan(conn: sa.Connection, sheet: Sheet, table: sa.Table, rows: list[dict[str
         else:
             inserts.append({BOOK: book, **dict(zip(names, values))})
             counts.inserted += 1
-    deletes = [old_pk for k, olds in existing.items() for old_pk, _ in olds[taken.get(k, 0):]]
+    deletes = [old_pk for k, olds in existing.items() for old_pk, _ in olds[taken.get(k, 0) :]]
     counts.deleted = len(deletes)
     return _Plan(table, pk, book, inserts, updates, deletes), counts
 
 
-def sync(conn: sa.Connection, metadata: sa.MetaData, rows: dict[str, list[dict[str, Any]]],
-         book: str) -> dict[str, TableCounts]:
+def sync(
+    conn: sa.Connection, metadata: sa.MetaData, rows: dict[str, list[dict[str, Any]]], book: str
+) -> dict[str, TableCounts]:
     """Make the tables' rows of ``book`` the book's ``rows``, through ``conn`` (the caller owns the
     transaction)."""
     plans, counts = {}, {}
@@ -103,8 +105,9 @@ def sync(conn: sa.Connection, metadata: sa.MetaData, rows: dict[str, list[dict[s
         if p.inserts:
             conn.execute(sa.insert(p.table), p.inserts)
         if p.updates:
-            conn.execute(sa.update(p.table).where(p.table.c[BOOK] == p.book, p.table.c[p.pk] == sa.bindparam("_key")),
-                         p.updates)
+            conn.execute(
+                sa.update(p.table).where(p.table.c[BOOK] == p.book, p.table.c[p.pk] == sa.bindparam("_key")), p.updates
+            )
     for sheet in reversed(SHEETS):
         if sheet.key in referred:
             _delete(conn, plans[sheet.key])
@@ -118,4 +121,4 @@ def _delete(conn: sa.Connection, p: _Plan) -> None:
 
 def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]

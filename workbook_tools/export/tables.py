@@ -115,10 +115,23 @@ def build_metadata() -> sa.MetaData:
         pk = primary_key(sheet)
         items: list[sa.schema.SchemaItem] = []
         if pk == SURROGATE:
-            items.append(sa.Column(SURROGATE, sa.Integer, primary_key=True, autoincrement=True,
-                                   comment="Surrogate key assigned by the database"))
-        items.append(sa.Column(BOOK, BOOK_TYPE, nullable=False,
-                               comment="订单簿 / order book: the file the row comes from, without its suffix"))
+            items.append(
+                sa.Column(
+                    SURROGATE,
+                    sa.Integer,
+                    primary_key=True,
+                    autoincrement=True,
+                    comment="Surrogate key assigned by the database",
+                )
+            )
+        items.append(
+            sa.Column(
+                BOOK,
+                BOOK_TYPE,
+                nullable=False,
+                comment="订单簿 / order book: the file the row comes from, without its suffix",
+            )
+        )
         for col in exported_columns(sheet):
             items.append(sa.Column(col.key, sql_type(col), nullable=not not_null(sheet, col), comment=_comment(col)))
         if pk != SURROGATE:
@@ -126,8 +139,9 @@ def build_metadata() -> sa.MetaData:
         for col in exported_columns(sheet):
             if col.ref:
                 target, target_col = resolve_ref(col.ref)
-                items.append(sa.ForeignKeyConstraint(
-                    [BOOK, col.key], [f"{target.key}.{BOOK}", f"{target.key}.{target_col.key}"]))
+                items.append(
+                    sa.ForeignKeyConstraint([BOOK, col.key], [f"{target.key}.{BOOK}", f"{target.key}.{target_col.key}"])
+                )
                 items.append(sa.Index(None, BOOK, col.key))
             if col.unique and col.key != pk:
                 items.append(sa.UniqueConstraint(BOOK, col.key))

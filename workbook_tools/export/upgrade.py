@@ -48,8 +48,10 @@ def upgrade(conn: sa.Connection, metadata: sa.MetaData) -> list[str]:
             why = [f"lacks {', '.join(empty)}, which may not be empty"] if empty else []
             why += [f"lacks {', '.join(keyed)}, whose key SQLite cannot add to a table"] if keyed else []
             why += [f"has columns this version does not know: {', '.join(unknown)}"] if unknown else []
-            raise Refused(f"table {table.name} {'; '.join(why)}: export to a new database (it is a copy of the "
-                          "books: exporting them again fills it)")
+            raise Refused(
+                f"table {table.name} {'; '.join(why)}: export to a new database (it is a copy of the "
+                "books: exporting them again fills it)"
+            )
         todo += [(table, c) for c in missing]
     for table, col in todo:
         _add(conn, table, col, sqlite)
@@ -58,8 +60,11 @@ def upgrade(conn: sa.Connection, metadata: sa.MetaData) -> list[str]:
 
 def _constraints(table: sa.Table, col: sa.Column[Any]) -> list[sa.Constraint]:
     """The foreign keys and unique constraints ``col`` is part of."""
-    return [c for c in table.constraints if isinstance(c, (sa.ForeignKeyConstraint, sa.UniqueConstraint))
-            and col.name in (x.name for x in c.columns)]
+    return [
+        c
+        for c in table.constraints
+        if isinstance(c, (sa.ForeignKeyConstraint, sa.UniqueConstraint)) and col.name in (x.name for x in c.columns)
+    ]
 
 
 def _add(conn: sa.Connection, table: sa.Table, col: sa.Column[Any], sqlite: bool) -> None:

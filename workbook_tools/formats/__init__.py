@@ -22,12 +22,14 @@ Writer = Callable[[Report, Path, str], list[Path]]
 def _free(report: Report, out_dir: Path, name: str, kind: str) -> Path:
     """``out_dir/name``, or ``name-2.ext`` … when that file is an input or not an earlier report."""
     stem, ext = name.rsplit(".", 1)
-    return free_path(out_dir, lambda n: name if n == 1 else f"{stem}-{n}.{ext}", kind,
-                     inputs=[r.path for r in report.files])
+    return free_path(
+        out_dir, lambda n: name if n == 1 else f"{stem}-{n}.{ext}", kind, inputs=[r.path for r in report.files]
+    )
 
 
 # Each writer imports its formatter when it runs: the command line reads the format names from
 # FORMATS at start-up, and openpyxl (the Excel report's) would cost every command half a second.
+
 
 def _text(report: Report, out_dir: Path, lang: str) -> list[Path]:
     from .text import write_text
@@ -63,9 +65,15 @@ FILE_FORMATS: tuple[str, ...] = tuple(name for name in FORMATS if name != TERMIN
 
 #: What the package re-exports from its formatters, imported when first asked for.
 _EXPORTS = {
-    "REPORT_NAME": "xlsx_report", "annotated_names": "xlsx_report", "write_xlsx": "xlsx_report",
-    "render_html": "html_report", "write_html": "html_report", "report_dict": "json_report",
-    "write_json": "json_report", "render_text": "text", "write_text": "text",
+    "REPORT_NAME": "xlsx_report",
+    "annotated_names": "xlsx_report",
+    "write_xlsx": "xlsx_report",
+    "render_html": "html_report",
+    "write_html": "html_report",
+    "report_dict": "json_report",
+    "write_json": "json_report",
+    "render_text": "text",
+    "write_text": "text",
 }
 
 

@@ -44,8 +44,17 @@ MAX_ROWS = 1_048_575
 MAX_CHARS = 32_767
 
 #: Issues columns, in Excel widths: together 168, so A4 landscape fits them to its width at about 86 %.
-WIDTHS = {"file": 18, "sheet": 9, "cell": 13, "severity": 6, "rule": 16, "value": 14, "message": 48, "hint": 32,
-          "code": 12}
+WIDTHS = {
+    "file": 18,
+    "sheet": 9,
+    "cell": 13,
+    "severity": 6,
+    "rule": 16,
+    "value": 14,
+    "message": 48,
+    "hint": 32,
+    "code": 12,
+}
 WRAP = frozenset({"file", "rule", "message", "hint", "value"})
 
 ENGINES = ("auto", "ooxml", "openpyxl")
@@ -120,8 +129,14 @@ def issue_row(f: Finding, file_label: str, lang: str, sheets: set[str] | None = 
     if t is not None and (sheets is None or t[0] in sheets):
         loc = location(t[0], f"{f.column or 'A'}{t[1]}")
     values = {
-        "file": file_label, "sheet": f.sheet or "", "cell": f.cell or "", "severity": severity_word(f.severity, lang),
-        "rule": f.title(lang), "code": f.code, "value": value_text(f.value), "message": f.message(lang),
+        "file": file_label,
+        "sheet": f.sheet or "",
+        "cell": f.cell or "",
+        "severity": severity_word(f.severity, lang),
+        "rule": f.title(lang),
+        "code": f.code,
+        "value": value_text(f.value),
+        "message": f.message(lang),
         "hint": f.hint(lang),
     }
     return IssueRow([clip(values[k]) for k in ISSUE_COLUMNS], f.severity, loc)
@@ -153,9 +168,13 @@ def build_plan(result: FileResult, lang: str, sheet_names: list[str]) -> Plan:
     notes = copy_notes(result, lang)
     rows = [issue_row(f, str(result.path), lang, known) for f in findings[: MAX_ROWS - len(notes)]]
     return Plan(
-        marks=marks, issues_title=issues_title(sheet_names, lang),
-        headers=[word(k, lang) for k in ISSUE_COLUMNS], widths=[WIDTHS[k] for k in ISSUE_COLUMNS],
-        wrap=[k in WRAP for k in ISSUE_COLUMNS], rows=rows, notes=notes,
+        marks=marks,
+        issues_title=issues_title(sheet_names, lang),
+        headers=[word(k, lang) for k in ISSUE_COLUMNS],
+        widths=[WIDTHS[k] for k in ISSUE_COLUMNS],
+        wrap=[k in WRAP for k in ISSUE_COLUMNS],
+        rows=rows,
+        notes=notes,
     )
 
 
@@ -169,8 +188,9 @@ def copy_notes(result: FileResult, lang: str) -> list[str]:
     return [first, word("fix_original_at", lang, path=str(result.path))]
 
 
-def annotate_copy(src: str | Path, dst: str | Path, result: FileResult, lang: str = "zh", *,
-                  engine: str = "auto") -> Plan:
+def annotate_copy(
+    src: str | Path, dst: str | Path, result: FileResult, lang: str = "zh", *, engine: str = "auto"
+) -> Plan:
     """Write the annotated copy of ``src`` to ``dst``; return what was written (``plan.engine`` says how)."""
     from ..xlsxpkg.package import Unsupported
     from . import ooxml

@@ -106,16 +106,20 @@ def _sev(severity: Severity | str, lang: str) -> str:
 
 
 def _files_table(report: Report, lang: str) -> str:
-    rows = [f"{_TABLE}<colgroup><col><col width=\"12%\"><col width=\"12%\"><col width=\"12%\"></colgroup>"
-            f"<tr><th>{_e(word('file', lang))}</th><th>{_e(word('rows', lang))}</th>"
-            f"<th>{_e(word('errors', lang))}</th><th>{_e(word('warnings', lang))}</th></tr>"]
+    rows = [
+        f'{_TABLE}<colgroup><col><col width="12%"><col width="12%"><col width="12%"></colgroup>'
+        f"<tr><th>{_e(word('file', lang))}</th><th>{_e(word('rows', lang))}</th>"
+        f"<th>{_e(word('errors', lang))}</th><th>{_e(word('warnings', lang))}</th></tr>"
+    ]
     for n, r in enumerate(report.files, 1):
         link = f'<a href="#file-{n}">{_e(r.path)}</a>'
         if r.error:
             rows.append(f'<tr><td>{link}</td><td colspan="3" class="bad">{_e(file_line(r, lang))}</td></tr>')
         else:
-            rows.append(f'<tr><td>{link}</td><td class="n">{rows_read(r):,}</td>'
-                        f'<td class="n">{r.errors:,}</td><td class="n">{r.warnings:,}</td></tr>')
+            rows.append(
+                f'<tr><td>{link}</td><td class="n">{rows_read(r):,}</td>'
+                f'<td class="n">{r.errors:,}</td><td class="n">{r.warnings:,}</td></tr>'
+            )
     rows.append("</table>")
     return "".join(rows)
 
@@ -143,25 +147,33 @@ def _file_section(n: int, result: FileResult, lang: str) -> str:
 
 
 def _counts_table(findings: list[Finding], lang: str) -> str:
-    rows = [f"{_TABLE}<colgroup><col width=\"12%\"><col><col width=\"12%\"></colgroup>"
-            f"<tr><th>{_e(word('severity', lang))}</th><th>{_e(word('rule', lang))}</th>"
-            f"<th>{_e(word('count', lang))}</th></tr>"]
+    rows = [
+        f'{_TABLE}<colgroup><col width="12%"><col><col width="12%"></colgroup>'
+        f"<tr><th>{_e(word('severity', lang))}</th><th>{_e(word('rule', lang))}</th>"
+        f"<th>{_e(word('count', lang))}</th></tr>"
+    ]
     for code, severity, count in code_counts(findings):
-        rows.append(f'<tr><td bgcolor="{_BG[severity]}">{_sev(severity, lang)}</td>'
-                    f"<td>{_e(code_title(code, lang))}</td><td class=\"n\">{count:,}</td></tr>")
+        rows.append(
+            f'<tr><td bgcolor="{_BG[severity]}">{_sev(severity, lang)}</td>'
+            f'<td>{_e(code_title(code, lang))}</td><td class="n">{count:,}</td></tr>'
+        )
     rows.append("</table>")
     return "".join(rows)
 
 
 def _code_group(code: str, findings: list[Finding], count: int, lang: str) -> str:
     severity = CODES[code].severity
-    out = [f"<details{' open' if count <= OPEN_LIMIT else ''} data-code=\"{_e(code)}\"><summary>{_sev(severity, lang)} "
-           f"{_e(code_title(code, lang))} — {count:,}</summary>",
-           f"{_TABLE}<colgroup><col width=\"13%\"><col width=\"15%\"><col width=\"38%\"><col></colgroup>"
-           f"<tr><th>{_e(word('cell', lang))}</th><th>{_e(word('value', lang))}</th>"
-           f"<th>{_e(word('message', lang))}</th><th>{_e(word('hint', lang))}</th></tr>"]
+    out = [
+        f'<details{" open" if count <= OPEN_LIMIT else ""} data-code="{_e(code)}"><summary>{_sev(severity, lang)} '
+        f"{_e(code_title(code, lang))} — {count:,}</summary>",
+        f'{_TABLE}<colgroup><col width="13%"><col width="15%"><col width="38%"><col></colgroup>'
+        f"<tr><th>{_e(word('cell', lang))}</th><th>{_e(word('value', lang))}</th>"
+        f"<th>{_e(word('message', lang))}</th><th>{_e(word('hint', lang))}</th></tr>",
+    ]
     for f in findings:
-        out.append(f'<tr><td class="cell" nowrap>{_e(f.cell or "")}</td><td class="value">{_e(value_text(f.value))}</td>'
-                   f"<td>{_e(f.message(lang))}</td><td class=\"hint\">{_e(f.hint(lang))}</td></tr>")
+        out.append(
+            f'<tr><td class="cell" nowrap>{_e(f.cell or "")}</td><td class="value">{_e(value_text(f.value))}</td>'
+            f'<td>{_e(f.message(lang))}</td><td class="hint">{_e(f.hint(lang))}</td></tr>'
+        )
     out.append("</table></details>")
     return "".join(out)

@@ -38,25 +38,35 @@ _WORDS: dict[str, Pair] = {
     "generated": ("生成时间", "Generated"),
     "files": ("文件数", "Files"),
     "by_code": ("按问题类型", "By problem"),
-    "more": ("另有 {n} 条问题未显示（JSON、Excel、HTML 报告中有全部问题）",
-             "{n} more findings not shown (the JSON, Excel and HTML reports have them all)"),
-    "total": ("合计：{files} 个文件，{errors} 个错误，{warnings} 个警告，{unreadable} 个无法读取",
-              "Total: {files}, {errors}, {warnings}, {unreadable} unreadable"),
+    "more": (
+        "另有 {n} 条问题未显示（JSON、Excel、HTML 报告中有全部问题）",
+        "{n} more findings not shown (the JSON, Excel and HTML reports have them all)",
+    ),
+    "total": (
+        "合计：{files} 个文件，{errors} 个错误，{warnings} 个警告，{unreadable} 个无法读取",
+        "Total: {files}, {errors}, {warnings}, {unreadable} unreadable",
+    ),
     "file_line": ("{rows} 行，{errors} 个错误，{warnings} 个警告", "{rows}, {errors}, {warnings}"),
     "read_error": ("无法读取：{reason}", "cannot read: {reason}"),
-    "too_many": ("问题超过 {n} 条，此表只列出前 {n} 条；完整清单见 JSON 报告",
-                 "More than {n} findings: this sheet lists the first {n}; the JSON report has them all"),
+    "too_many": (
+        "问题超过 {n} 条，此表只列出前 {n} 条；完整清单见 JSON 报告",
+        "More than {n} findings: this sheet lists the first {n}; the JSON report has them all",
+    ),
     "rule": ("规则", "Rule"),
     "about": ("文件与设置", "File and settings"),
     "checked": ("检查时间：{at}", "Checked: {at}"),
     "settings": ("设置：{s}", "Settings: {s}"),
     "file_info": ("{size}，修改于 {modified}", "{size}, modified {modified}"),
-    "fix_original": ("请在原文件中改正，不要改标注副本：副本只供查看，改在副本上的内容不会被采用。",
-                     "Fix the problems in the original book, not in an annotated "
-                     "copy: copies are for looking only, and what is changed in them is not used."),
-    "fix_original_at": ("请在原文件 {path} 中改正，不要改本副本：本副本只供查看，改在这里的内容不会被采用。",
-                        "Fix the problems in the original book, {path}, not in this "
-                        "copy: it is for looking only, and what is changed here is not used."),
+    "fix_original": (
+        "请在原文件中改正，不要改标注副本：副本只供查看，改在副本上的内容不会被采用。",
+        "Fix the problems in the original book, not in an annotated "
+        "copy: copies are for looking only, and what is changed in them is not used.",
+    ),
+    "fix_original_at": (
+        "请在原文件 {path} 中改正，不要改本副本：本副本只供查看，改在这里的内容不会被采用。",
+        "Fix the problems in the original book, {path}, not in this "
+        "copy: it is for looking only, and what is changed here is not used.",
+    ),
 }
 
 #: Column keys of an Issues table, in order (header words come from ``word``): what people read
@@ -100,9 +110,15 @@ def value_text(value: object) -> str:
 def comment_text(finding: Finding, lang: str) -> str:
     """One finding as it appears in a cell comment: ``【错误·必填项为空】… / 处理建议：…``."""
     sev = severity_word(finding.severity, lang)
-    return say(lang, ("【{sev}·{title}】{message}\n{hint}：{how}", "[{sev} · {title}] {message}\n{hint}: {how}"),
-               sev=sev, title=finding.title(lang), message=finding.message(lang), hint=word("hint", lang),
-               how=finding.hint(lang))
+    return say(
+        lang,
+        ("【{sev}·{title}】{message}\n{hint}：{how}", "[{sev} · {title}] {message}\n{hint}: {how}"),
+        sev=sev,
+        title=finding.title(lang),
+        message=finding.message(lang),
+        hint=word("hint", lang),
+        how=finding.hint(lang),
+    )
 
 
 def size_text(size: int) -> str:
@@ -124,8 +140,9 @@ def file_facts(result: FileResult, lang: str, *, settings: bool = True) -> list[
     """What a report says of the file it checked: size and time modified, the settings used."""
     lines = []
     if result.size is not None and result.modified is not None:
-        lines.append(word("file_info", lang, size=size_text(result.size),
-                          modified=result.modified.strftime("%Y-%m-%d %H:%M")))
+        lines.append(
+            word("file_info", lang, size=size_text(result.size), modified=result.modified.strftime("%Y-%m-%d %H:%M"))
+        )
     used = result.settings_text(lang) if settings else None
     if used:
         lines.append(word("settings", lang, s=used))
@@ -144,8 +161,14 @@ class Totals:
     unreadable: int
 
     def line(self, lang: str) -> str:
-        return word("total", lang, files=_n(self.files, "file", lang), errors=_n(self.errors, "error", lang),
-                    warnings=_n(self.warnings, "warning", lang), unreadable=f"{self.unreadable:,}")
+        return word(
+            "total",
+            lang,
+            files=_n(self.files, "file", lang),
+            errors=_n(self.errors, "error", lang),
+            warnings=_n(self.warnings, "warning", lang),
+            unreadable=f"{self.unreadable:,}",
+        )
 
 
 def totals(report: Report) -> Totals:
@@ -161,8 +184,13 @@ def file_line(result: FileResult, lang: str) -> str:
     """``12,034 行，3 个错误，1 个警告`` or ``无法读取：not a zip file``."""
     if result.error:
         return word("read_error", lang, reason=result.error_text(lang))
-    return word("file_line", lang, rows=_n(rows_read(result), "row", lang), errors=_n(result.errors, "error", lang),
-                warnings=_n(result.warnings, "warning", lang))
+    return word(
+        "file_line",
+        lang,
+        rows=_n(rows_read(result), "row", lang),
+        errors=_n(result.errors, "error", lang),
+        warnings=_n(result.warnings, "warning", lang),
+    )
 
 
 def code_counts(findings: list[Finding]) -> list[tuple[str, Severity, int]]:

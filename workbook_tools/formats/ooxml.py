@@ -41,8 +41,9 @@ CT_COMMENTS = "application/vnd.openxmlformats-officedocument.spreadsheetml.comme
 CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 
 #: Worksheet children that come after ``legacyDrawing`` (ECMA-376 CT_Worksheet order).
-_AFTER_LEGACY = frozenset({"legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls",
-                           "webPublishItems", "tableParts", "extLst"})
+_AFTER_LEGACY = frozenset(
+    {"legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems", "tableParts", "extLst"}
+)
 
 _ROW = re.compile(rb"<row\b([^>]*?)(?:/>|>(.*?)</row>)", re.S)
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
@@ -153,11 +154,19 @@ class _Styles:
             raise Unsupported("styles.xml without cell formats, fonts or borders")
         self.added: dict[str, list[str]] = {"fills": [], "fonts": [], "cellXfs": []}
         self.clones: dict[tuple[int, Severity], int] = {}
-        self.fill = {s: self._add("fills", f'<fill><patternFill patternType="solid"><fgColor rgb="FF{c}"/>'
-                                           '<bgColor indexed="64"/></patternFill></fill>')
-                     for s, c in COLOURS.items()}
-        self.head_fill = self._add("fills", '<fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/>'
-                                            '<bgColor indexed="64"/></patternFill></fill>')
+        self.fill = {
+            s: self._add(
+                "fills",
+                f'<fill><patternFill patternType="solid"><fgColor rgb="FF{c}"/>'
+                '<bgColor indexed="64"/></patternFill></fill>',
+            )
+            for s, c in COLOURS.items()
+        }
+        self.head_fill = self._add(
+            "fills",
+            '<fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/>'
+            '<bgColor indexed="64"/></patternFill></fill>',
+        )
         font0 = self.fonts[2][0]
         inner = re.sub(r"^<font\b[^>]*>|</font>$", "", font0) if not font0.endswith("/>") else '<sz val="11"/>'
         self.bold = self._add("fonts", f"<font><b/>{inner}</font>")
@@ -184,27 +193,35 @@ class _Styles:
             xf = xfs[base] if 0 <= base < len(xfs) else xfs[0]
             head = _found(re.match(r"<xf\b[^>]*>", xf), "a cell format without its opening tag")[0]
             new_head = _set_attr(_set_attr(head, "fillId", str(self.fill[severity])), "applyFill", "1")
-            self.clones[key] = self._add("cellXfs", new_head + xf[len(head):])
+            self.clones[key] = self._add("cellXfs", new_head + xf[len(head) :])
         return self.clones[key]
 
     def cell_format(self, *, font: int = 0, fill: int = 0, wrap: bool = False) -> int:
         align = '<alignment vertical="top" wrapText="1"/>' if wrap else '<alignment vertical="top"/>'
-        return self._add("cellXfs", f'<xf numFmtId="0" fontId="{font}" fillId="{fill}" borderId="0" xfId="0" '
-                                    f'applyFont="1" applyFill="1" applyAlignment="1">{align}</xf>')
+        return self._add(
+            "cellXfs",
+            f'<xf numFmtId="0" fontId="{font}" fillId="{fill}" borderId="0" xfId="0" '
+            f'applyFont="1" applyFill="1" applyAlignment="1">{align}</xf>',
+        )
 
     def render(self) -> bytes:
         text = self.text
         # replace from the back so earlier offsets stay valid
-        sections = sorted(((name, getattr(self, attr)) for name, attr in
-                           (("fills", "fills"), ("fonts", "fonts"), ("cellXfs", "xfs"))),
-                          key=lambda s: s[1][0].start(), reverse=True)
+        sections = sorted(
+            (
+                (name, getattr(self, attr))
+                for name, attr in (("fills", "fills"), ("fonts", "fonts"), ("cellXfs", "xfs"))
+            ),
+            key=lambda s: s[1][0].start(),
+            reverse=True,
+        )
         for name, (m, inner, items) in sections:
             added = self.added[name]
             if not added:
                 continue
             open_tag = _found(re.match(rf"<{name}\b[^>]*?(?=/?>)", m[0]), f"<{name}> without its opening tag")[0] + ">"
             open_tag = _set_attr(open_tag, "count", str(len(items) + len(added)))
-            text = text[: m.start()] + open_tag + inner + "".join(added) + f"</{name}>" + text[m.end():]
+            text = text[: m.start()] + open_tag + inner + "".join(added) + f"</{name}>" + text[m.end() :]
         return text.encode("utf-8")
 
 
@@ -220,7 +237,7 @@ def _patch_rows(xml: bytes, marks: dict[int, dict[int, Severity]], restyle: Rest
     pending = sorted(marks)
     if m[1]:  # <sheetData/>
         rows = b"".join(_new_row(r, marks[r], restyle) for r in pending)
-        return xml[: m.start()] + b"<sheetData>" + rows + b"</sheetData>" + xml[m.end():]
+        return xml[: m.start()] + b"<sheetData>" + rows + b"</sheetData>" + xml[m.end() :]
     start, end = m.end(), xml.find(b"</sheetData>", m.end())
     if end < 0:
         raise Unsupported("unterminated <sheetData>")
@@ -234,7 +251,7 @@ def _patch_rows(xml: bytes, marks: dict[int, dict[int, Severity]], restyle: Rest
         prev = number
         if number < pending[0]:
             continue
-        out.append(xml[last: row.start()])
+        out.append(xml[last : row.start()])
         while pending and pending[0] < number:
             r = pending.pop(0)
             out.append(_new_row(r, marks[r], restyle))
@@ -264,7 +281,7 @@ def _restyle_row(number: int, attrs: bytes, body: bytes, cells: dict[int, Severi
     rest: list[bytes] = []
     col, pos = -1, 0
     for c in _CELL.finditer(body):
-        rest.append(body[pos: c.start()])
+        rest.append(body[pos : c.start()])
         pos = c.end()
         cattrs = c[1]
         ref = re.search(rb'\br="([A-Z]{1,3})(\d+)"', cattrs)
@@ -276,7 +293,7 @@ def _restyle_row(number: int, attrs: bytes, body: bytes, cells: dict[int, Severi
             old = re.search(rb'\ss="(\d+)"', cattrs)
             style = restyle(int(old[1]) if old else 0, cells.pop(col))
             head = _set_attr(head.decode("utf-8") + ">", "s", str(style))[:-1].encode("utf-8")
-        found.append((col, head + c[0][len(b"<c" + cattrs):]))
+        found.append((col, head + c[0][len(b"<c" + cattrs) :]))
     rest.append(body[pos:])
     found.extend((c, _new_cell(number, c, restyle(0, sev))) for c, sev in cells.items())
     found.sort(key=lambda item: item[0])
@@ -291,7 +308,7 @@ def _merged(xml: bytes) -> list[Area]:
     """Merged areas after ``</sheetData>``: (first row, first col, last row, last col), rows 1-based."""
     end = xml.rfind(b"</sheetData>")
     out: list[Area] = []
-    for m in re.finditer(rb'<mergeCell\b[^>]*\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"', xml[max(end, 0):]):
+    for m in re.finditer(rb'<mergeCell\b[^>]*\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"', xml[max(end, 0) :]):
         out.append((int(m[2]), _col_index(m[1]), int(m[4]), _col_index(m[3])))
     return out
 
@@ -377,11 +394,15 @@ def _comments_xml(authors: list[str], comments: list[tuple[int, int, int, str]])
     """``comments``: (row, col, author index, text), 1-based row, 0-based col."""
     items = []
     for row, col, author, text in comments:
-        items.append(f'<comment ref="{_col_name(col)}{row}" authorId="{author}"><text><r><rPr><sz val="9"/>'
-                     f'<color indexed="81"/></rPr>{_t(text)}</r></text></comment>')
+        items.append(
+            f'<comment ref="{_col_name(col)}{row}" authorId="{author}"><text><r><rPr><sz val="9"/>'
+            f'<color indexed="81"/></rPr>{_t(text)}</r></text></comment>'
+        )
     names = "".join(f"<author>{_x(a)}</author>" for a in authors)
-    return (f'{XML_HEAD}<comments xmlns="{MAIN}"><authors>{names}</authors>'
-            f'<commentList>{"".join(items)}</commentList></comments>').encode()
+    return (
+        f'{XML_HEAD}<comments xmlns="{MAIN}"><authors>{names}</authors>'
+        f"<commentList>{''.join(items)}</commentList></comments>"
+    ).encode()
 
 
 def _vml_xml(first_block: int, comments: list[tuple[int, int, int, str]]) -> bytes:
@@ -406,12 +427,14 @@ def _vml_xml(first_block: int, comments: list[tuple[int, int, int, str]]) -> byt
             f'<x:ClientData ObjectType="Note"><x:MoveWithCells/><x:SizeWithCells/><x:Anchor>{anchor}</x:Anchor>'
             f"<x:AutoFill>False</x:AutoFill><x:Row>{r0}</x:Row><x:Column>{col}</x:Column></x:ClientData></v:shape>"
         )
-    return ('<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
-            'xmlns:x="urn:schemas-microsoft-com:office:excel"><o:shapelayout v:ext="edit">'
-            f'<o:idmap v:ext="edit" data="{data}"/></o:shapelayout>'
-            '<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe">'
-            '<v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'
-            f'{"".join(shapes)}</xml>').encode()
+    return (
+        '<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
+        'xmlns:x="urn:schemas-microsoft-com:office:excel"><o:shapelayout v:ext="edit">'
+        f'<o:idmap v:ext="edit" data="{data}"/></o:shapelayout>'
+        '<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe">'
+        '<v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'
+        f"{''.join(shapes)}</xml>"
+    ).encode()
 
 
 def _used_vml_blocks(pkg: Package) -> int:
@@ -476,8 +499,9 @@ def annotate(src: str | Path, dst: str | Path, plan: Plan) -> None:
         _write(pkg, dst, sheet_parts)
 
 
-def _patch_comments(pkg: Package, part: str, xml: bytes, marks: dict[tuple[int, int], Mark],
-                    block: int) -> tuple[bytes, int, list[tuple[str, str]]]:
+def _patch_comments(
+    pkg: Package, part: str, xml: bytes, marks: dict[tuple[int, int], Mark], block: int
+) -> tuple[bytes, int, list[tuple[str, str]]]:
     from .annotate import AUTHOR, clip
 
     rels = _relationships(pkg, part)
@@ -536,7 +560,7 @@ def _patch_comments(pkg: Package, part: str, xml: bytes, marks: dict[tuple[int, 
         if prefix is None:
             prefix = "wtr"
             head = _found(re.search(rb"<worksheet\b", xml), "a worksheet without <worksheet>")
-            xml = xml[: head.end()] + f' xmlns:{prefix}="{REL}"'.encode() + xml[head.end():]
+            xml = xml[: head.end()] + f' xmlns:{prefix}="{REL}"'.encode() + xml[head.end() :]
         xml = _insert_legacy_drawing(xml, prefix, legacy_id)
     return xml, block + blocks, added
 
@@ -555,8 +579,11 @@ def _issues_sheet(plan: Plan, styles: _Styles) -> bytes:
     top = plan.header_row
 
     def row_xml(r: int, values: list[str], formats: list[int]) -> str:
-        cells = "".join(f'<c r="{_col_name(c)}{r}" s="{f}" t="inlineStr"><is>{_t(v)}</is></c>'
-                        for c, (v, f) in enumerate(zip(values, formats)) if v or c == 0)
+        cells = "".join(
+            f'<c r="{_col_name(c)}{r}" s="{f}" t="inlineStr"><is>{_t(v)}</is></c>'
+            for c, (v, f) in enumerate(zip(values, formats))
+            if v or c == 0
+        )
         height = row_height(values, plan.widths, plan.wrap) if r > top else None
         return f'<row r="{r}" ht="{height}" customHeight="1">{cells}</row>' if height else f'<row r="{r}">{cells}</row>'
 
@@ -569,8 +596,10 @@ def _issues_sheet(plan: Plan, styles: _Styles) -> bytes:
         formats[sev_col] = sev[issue.severity]
         if issue.location and len(links) < MAX_LINKS:
             formats[cell_col] = link
-            links.append(f'<hyperlink ref="{_col_name(cell_col)}{r}" location="{_x(issue.location)}" '
-                         f'display="{_x(issue.values[cell_col])}"/>')
+            links.append(
+                f'<hyperlink ref="{_col_name(cell_col)}{r}" location="{_x(issue.location)}" '
+                f'display="{_x(issue.values[cell_col])}"/>'
+            )
         rows.append(row_xml(r, issue.values, formats))
     last_row = len(plan.rows) + top
     cols = "".join(f'<col min="{c}" max="{c}" width="{w}" customWidth="1"/>' for c, w in enumerate(plan.widths, 1))
@@ -582,11 +611,11 @@ def _issues_sheet(plan: Plan, styles: _Styles) -> bytes:
         f'<selection pane="bottomLeft" activeCell="A{top + 1}" sqref="A{top + 1}"/></sheetView></sheetViews>'
         f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>{"".join(rows)}</sheetData>'
         f'<autoFilter ref="A{top}:{last_col}{last_row}"/>'
-        f'{"<hyperlinks>" + "".join(links) + "</hyperlinks>" if links else ""}'
+        f"{'<hyperlinks>' + ''.join(links) + '</hyperlinks>' if links else ''}"
         '<pageMargins left="0.4" right="0.4" top="0.5" bottom="0.6" header="0.3" footer="0.3"/>'
         # A4 landscape, the table's width on one page
         '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
-        '<headerFooter><oddFooter>&amp;C&amp;P / &amp;N</oddFooter></headerFooter></worksheet>'
+        "<headerFooter><oddFooter>&amp;C&amp;P / &amp;N</oddFooter></headerFooter></worksheet>"
     ).encode()
 
 
@@ -600,24 +629,27 @@ def _patch_workbook(text: str, plan: Plan, rid: str) -> bytes:
     if sheets is None or sheets[0].endswith("/>"):
         raise Unsupported("workbook.xml without sheets")
     element = f'<sheet name="{_x(plan.issues_title)}" sheetId="{max(ids, default=0) + 1}" {prefix}:id="{rid}"/>'
-    text = text[: sheets.end()] + element + text[sheets.end():]
+    text = text[: sheets.end()] + element + text[sheets.end() :]
     # the new sheet is first: sheet-scoped names move one place; the first tab is the active one
     text = re.sub(r'(\blocalSheetId\s*=\s*")(\d+)"', lambda m: f'{m[1]}{int(m[2]) + 1}"', text)
-    text = re.sub(r"<workbookView\b[^>]*?/?>",
-                  lambda m: re.sub(r'\s(?:activeTab|firstSheet)\s*=\s*"\d+"', "", m[0]), text)
+    text = re.sub(
+        r"<workbookView\b[^>]*?/?>", lambda m: re.sub(r'\s(?:activeTab|firstSheet)\s*=\s*"\d+"', "", m[0]), text
+    )
     top = plan.header_row
     last_row = len(plan.rows) + top
     last_col = _col_name(len(plan.headers) - 1)
     sheet_ref = "'" + plan.issues_title.replace("'", "''") + "'"
-    name = (f'<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'
-            f"{_x(sheet_ref)}!$A${top}:${last_col}${last_row}</definedName>"
-            f'<definedName name="_xlnm.Print_Titles" localSheetId="0">{_x(sheet_ref)}!${top}:${top}</definedName>')
+    name = (
+        f'<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'
+        f"{_x(sheet_ref)}!$A${top}:${last_col}${last_row}</definedName>"
+        f'<definedName name="_xlnm.Print_Titles" localSheetId="0">{_x(sheet_ref)}!${top}:${top}</definedName>'
+    )
     names = re.search(r"<definedNames\b[^>]*>", text)
     if names is not None and not names[0].endswith("/>"):
-        text = text[: names.end()] + name + text[names.end():]
+        text = text[: names.end()] + name + text[names.end() :]
     else:
         if names is not None:
-            text = text[: names.start()] + text[names.end():]
+            text = text[: names.start()] + text[names.end() :]
         # definedNames follows sheets, functionGroups and externalReferences (CT_Workbook order)
         before = r"</sheets>|</functionGroups>|<functionGroups\b[^>]*/>|</externalReferences>"
         at = max(m.end() for m in re.finditer(before, text))
@@ -662,8 +694,9 @@ def _info(name: str, like: zipfile.ZipInfo | None) -> zipfile.ZipInfo:
     return info
 
 
-def _copy(zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfile.ZipInfo,
-          head_patch: Callable[[bytes], bytes] | None) -> None:
+def _copy(
+    zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfile.ZipInfo, head_patch: Callable[[bytes], bytes] | None
+) -> None:
     """Stream one part; ``head_patch`` rewrites the text before ``<sheetData`` (sheet views)."""
     out = _info(info.filename, info)
     with zin.open(info) as src, zout.open(out, "w", force_zip64=info.file_size > (1 << 31)) as dst:

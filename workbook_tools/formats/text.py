@@ -68,8 +68,9 @@ def shown_path(path: str | os.PathLike[str]) -> str:
     return '"' + inert(text.replace("\\", "\\\\").replace('"', '\\"')) + '"'
 
 
-def render_text(report: Report, lang: str = "zh", console: Console | None = None, *, max_rows: int = MAX_ROWS,
-                settings: bool = True) -> None:
+def render_text(
+    report: Report, lang: str = "zh", console: Console | None = None, *, max_rows: int = MAX_ROWS, settings: bool = True
+) -> None:
     """Print ``report`` on ``console`` (a new stdout console when None; plain text when not a tty).
     ``settings=False``: each file's settings are left to the caller (the command's last line says them)."""
     if console is None:
@@ -91,8 +92,7 @@ def render_text(report: Report, lang: str = "zh", console: Console | None = None
 def write_text(report: Report, path: str | Path, lang: str = "zh", *, width: int = 160) -> Path:
     """The same report as a plain UTF-8 text file (no colours), e.g. for a morning e-mail."""
     buf = io.StringIO()
-    console = Console(file=buf, width=width, color_system=None, force_terminal=False, highlight=False,
-                      emoji=False)
+    console = Console(file=buf, width=width, color_system=None, force_terminal=False, highlight=False, emoji=False)
     render_text(report, lang, console, max_rows=10**9)
     path = Path(path)
     with atomic_path(path) as tmp:
@@ -123,8 +123,9 @@ def _render_file(console: Console, result: FileResult, lang: str, max_rows: int,
     for key in ("severity", "rule", "count"):
         counts.add_column(word(key, lang), justify="right" if key == "count" else "left")
     for code, severity, n in code_counts(result.findings):
-        counts.add_row(Text(severity_word(severity, lang), style=_STYLE[severity]), Text(code_title(code, lang)),
-                       Text(f"{n:,}"))
+        counts.add_row(
+            Text(severity_word(severity, lang), style=_STYLE[severity]), Text(code_title(code, lang)), Text(f"{n:,}")
+        )
     console.print(counts)
     console.print()
 

@@ -76,8 +76,12 @@ def _report_name(n: int) -> str:
     return REPORT_NAME if n == 1 else REPORT_NAME.replace(".xlsx", f"-{n}.xlsx")
 
 
-def annotated_names(report: Report, out_dir: str | Path | None = None, *, taken: tuple[str, ...] = (REPORT_NAME,),
-                    ) -> dict[int, str]:
+def annotated_names(
+    report: Report,
+    out_dir: str | Path | None = None,
+    *,
+    taken: tuple[str, ...] = (REPORT_NAME,),
+) -> dict[int, str]:
     """File name of each annotated copy, by index in ``report.files``: ``<stem>.annotated.xlsx``,
     made unique (``<stem>-2.annotated.xlsx``) when two inputs share a name or, given ``out_dir``,
     when a file there may not be replaced (an input, a book, a file that is not an earlier annotated
@@ -136,8 +140,15 @@ def write_xlsx(report: Report, out_dir: str | Path, lang: str = "zh", *, engine:
     return [report_path, *written]
 
 
-def write_summary(report: Report, path: str | Path, lang: str = "zh", *, plans: dict[int, Plan] | None = None,
-                  copies: dict[int, str] | None = None, notes: dict[int, str] | None = None) -> Path:
+def write_summary(
+    report: Report,
+    path: str | Path,
+    lang: str = "zh",
+    *,
+    plans: dict[int, Plan] | None = None,
+    copies: dict[int, str] | None = None,
+    notes: dict[int, str] | None = None,
+) -> Path:
     """``validation_report.xlsx``: Issues (all files, linked into the annotated copies) and Summary."""
     plans, copies, notes = plans or {}, copies or {}, notes or {}
     path = Path(path)
@@ -151,8 +162,9 @@ def write_summary(report: Report, path: str | Path, lang: str = "zh", *, plans: 
 def _formats(wb: xlsxwriter.Workbook) -> dict[str, Format]:
     base = {"valign": "top", "font_size": 10}
     return {
-        "head": wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1, "valign": "vcenter",
-                               "text_wrap": True}),
+        "head": wb.add_format(
+            {**base, "bold": True, "bg_color": "#DDEBF7", "border": 1, "valign": "vcenter", "text_wrap": True}
+        ),
         "text": wb.add_format(base),
         "wrap": wb.add_format({**base, "text_wrap": True}),
         "small": wb.add_format({**base, "font_size": 8, "font_color": "#59636E"}),
@@ -161,8 +173,10 @@ def _formats(wb: xlsxwriter.Workbook) -> dict[str, Format]:
         "bad": wb.add_format({**base, "font_color": "#9C0006", "bold": True}),
         "note": wb.add_format({**base, "bold": True, "font_color": "#9C5700"}),
         "title": wb.add_format({"bold": True, "font_size": 14}),
-        **{s: wb.add_format({**base, "bg_color": "#" + c, "font_color": "#" + TEXT_COLOURS[s]})
-           for s, c in COLOURS.items()},
+        **{
+            s: wb.add_format({**base, "bg_color": "#" + c, "font_color": "#" + TEXT_COLOURS[s]})
+            for s, c in COLOURS.items()
+        },
     }
 
 
@@ -171,16 +185,40 @@ def _rows(report: Report, lang: str, plans: dict[int, Plan]) -> list[tuple[int, 
     out = []
     for i, r in enumerate(report.files):
         if r.error:
-            out.append((i, r, IssueRow([str(r.path) if k == "file" else word("error", lang) if k == "severity"
-                                        else word("read_error", lang, reason=r.error_text(lang)) if k == "message" else ""
-                                        for k in ISSUE_COLUMNS], Severity.ERROR, None)))
+            out.append(
+                (
+                    i,
+                    r,
+                    IssueRow(
+                        [
+                            str(r.path)
+                            if k == "file"
+                            else word("error", lang)
+                            if k == "severity"
+                            else word("read_error", lang, reason=r.error_text(lang))
+                            if k == "message"
+                            else ""
+                            for k in ISSUE_COLUMNS
+                        ],
+                        Severity.ERROR,
+                        None,
+                    ),
+                )
+            )
             continue
         rows = plans[i].rows if i in plans else [issue_row(f, str(r.path), lang) for f in ordered(r.findings)]
         out.extend((i, r, row) for row in rows)
     return sorted(out, key=lambda item: item[2].severity is not Severity.ERROR)
 
 
-def _issues_sheet(wb: xlsxwriter.Workbook, fmt: dict[str, Format], report: Report, lang: str, plans: dict[int, Plan], copies: dict[int, str]) -> None:
+def _issues_sheet(
+    wb: xlsxwriter.Workbook,
+    fmt: dict[str, Format],
+    report: Report,
+    lang: str,
+    plans: dict[int, Plan],
+    copies: dict[int, str],
+) -> None:
     ws = wb.add_worksheet(word("issues", lang))
     notes = [line for line in (checked_line(report, lang), word("fix_original", lang)) if line]
     for r, note in enumerate(notes):
@@ -208,7 +246,9 @@ def _issues_sheet(wb: xlsxwriter.Workbook, fmt: dict[str, Format], report: Repor
             ws.set_row(n, height)
         if row.location and i in copies and links < MAX_LINKS:
             links += 1
-            _write_link(ws, n, cell_col, file_link(copies[i], row.location), fmt["link"], row.values[cell_col], fmt["text"])
+            _write_link(
+                ws, n, cell_col, file_link(copies[i], row.location), fmt["link"], row.values[cell_col], fmt["text"]
+            )
     if len(rows) > room:
         ws.write_string(min(MAX_ROWS, top + room + 1), 0, word("too_many", lang, n=f"{room:,}"), fmt["bad"])
     last = top + min(len(rows), room)
@@ -219,7 +259,14 @@ def _issues_sheet(wb: xlsxwriter.Workbook, fmt: dict[str, Format], report: Repor
     ws.activate()
 
 
-def _summary_sheet(wb: xlsxwriter.Workbook, fmt: dict[str, Format], report: Report, lang: str, copies: dict[int, str], notes: dict[int, str]) -> None:
+def _summary_sheet(
+    wb: xlsxwriter.Workbook,
+    fmt: dict[str, Format],
+    report: Report,
+    lang: str,
+    copies: dict[int, str],
+    notes: dict[int, str],
+) -> None:
     ws = wb.add_worksheet(word("summary", lang))
     ws.write_string(0, 0, word("title_report", lang), fmt["title"])
     ws.write_string(1, 0, totals(report).line(lang), fmt["text"])
@@ -263,4 +310,3 @@ def _summary_sheet(wb: xlsxwriter.Workbook, fmt: dict[str, Format], report: Repo
         ws.write_string(row, 3, code, fmt["small"])
         row += 1
     a4_page(ws, footer=True)
-

@@ -128,8 +128,13 @@ def _source_files(sources: Iterable[Path], mapping: Mapping | None) -> list[Path
     files: list[Path] = []
     for p in sources:
         if p.is_dir():
-            found = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in CSV_SUFFIXES + XLSX_SUFFIXES
-                           and not f.name.startswith(("~$", ".")))
+            found = sorted(
+                f
+                for f in p.iterdir()
+                if f.is_file()
+                and f.suffix.lower() in CSV_SUFFIXES + XLSX_SUFFIXES
+                and not f.name.startswith(("~$", "."))
+            )
             if mapping is not None:
                 found = [f for f in found if any(t.reads(f.name) for t in mapping.target)]
             if not found:
@@ -144,16 +149,22 @@ def _targets(src: SourceTable, mapping: Mapping | None, sheet: str | None, confi
     if mapping is not None:
         targets = [t for t in mapping.target if t.reads(src.name) and (sheet is None or t.sheet == sheet)]
         if not targets:
-            raise MappingError(Said(f"{src.name}：导入映射中没有读这个文件的 [[target]]" + (f"（导入 {sheet}）" if sheet else ""),
-                                    f"{src.name}: no [[target]] of the mapping reads this file"
-                                    + (f" into {sheet}" if sheet else "")))
+            raise MappingError(
+                Said(
+                    f"{src.name}：导入映射中没有读这个文件的 [[target]]" + (f"（导入 {sheet}）" if sheet else ""),
+                    f"{src.name}: no [[target]] of the mapping reads this file" + (f" into {sheet}" if sheet else ""),
+                )
+            )
         return targets
     sheet = sheet or guess_sheet(src, config)
     if sheet is None:
-        raise MappingError(Said(f"{src.name}：看不出这些列属于哪个工作表（{'、'.join(src.header)}），"
-                                "请加 --sheet 或 --mapping",
-                                f"{src.name}: cannot tell which sheet its columns belong to "
-                                f"({', '.join(src.header)}): give --sheet or a --mapping"))
+        raise MappingError(
+            Said(
+                f"{src.name}：看不出这些列属于哪个工作表（{'、'.join(src.header)}），请加 --sheet 或 --mapping",
+                f"{src.name}: cannot tell which sheet its columns belong to "
+                f"({', '.join(src.header)}): give --sheet or a --mapping",
+            )
+        )
     return [Target(sheet=sheet)]
 
 
@@ -195,16 +206,42 @@ def _item_rejects(item: Item, lang: str, lists: dict[str, tuple[Choice, ...]]) -
         col, raw = _key_columns(item)
         other = item.other.source_row
         if item.kind == DUPLICATE:
-            return [Reject(src, row, col, raw, sheet, None, "duplicate-row",
-                           import_message("duplicate-row", lang, other=other))]
+            return [
+                Reject(
+                    src, row, col, raw, sheet, None, "duplicate-row", import_message("duplicate-row", lang, other=other)
+                )
+            ]
         fields = ", ".join(item.built.sheet.column(k).header(lang) for k in item.diffs)
-        return [Reject(src, row, col, raw, sheet, ",".join(item.diffs), "source-conflict",
-                       import_message("source-conflict", lang, other=other, fields=fields))]
+        return [
+            Reject(
+                src,
+                row,
+                col,
+                raw,
+                sheet,
+                ",".join(item.diffs),
+                "source-conflict",
+                import_message("source-conflict", lang, other=other, fields=fields),
+            )
+        ]
     if item.kind == CONFLICT:
-        return [Reject(src, row, *_raw_of(item, k), sheet, k, "conflict",
-                       import_message("conflict", lang, field=item.built.sheet.column(k).header(lang),
-                                      book=_book_value(item, k, lang, lists)))
-                for k in item.diffs]
+        return [
+            Reject(
+                src,
+                row,
+                *_raw_of(item, k),
+                sheet,
+                k,
+                "conflict",
+                import_message(
+                    "conflict",
+                    lang,
+                    field=item.built.sheet.column(k).header(lang),
+                    book=_book_value(item, k, lang, lists),
+                ),
+            )
+            for k in item.diffs
+        ]
     return []
 
 
@@ -251,17 +288,42 @@ def import_rows(
     """
     with contextlib.ExitStack() as stack:
         guard = None if dry_run else stack.enter_context(locked(book_path, force=force))
-        return _import(source, Path(book_path), sheet=sheet, mapping=mapping, dry_run=dry_run, update=update,
-                       config=config, lang=lang, today=today, rejects_dir=rejects_dir, guard=guard)
+        return _import(
+            source,
+            Path(book_path),
+            sheet=sheet,
+            mapping=mapping,
+            dry_run=dry_run,
+            update=update,
+            config=config,
+            lang=lang,
+            today=today,
+            rejects_dir=rejects_dir,
+            guard=guard,
+        )
 
 
-def _import(source: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], book_path: Path, *, sheet: str | None,
-            mapping: str | os.PathLike[str] | Mapping | None, dry_run: bool, update: bool,
-            config: Config | Settings | None, lang: str | None, today: date | None,
-            rejects_dir: str | os.PathLike[str] | None, guard: Guard | None) -> ImportResult:
+def _import(
+    source: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    book_path: Path,
+    *,
+    sheet: str | None,
+    mapping: str | os.PathLike[str] | Mapping | None,
+    dry_run: bool,
+    update: bool,
+    config: Config | Settings | None,
+    lang: str | None,
+    today: date | None,
+    rejects_dir: str | os.PathLike[str] | None,
+    guard: Guard | None,
+) -> ImportResult:
     if sheet is not None and sheet not in SHEET_BY_KEY:
-        raise MappingError(Said(f"没有工作表 {sheet!r}（可选：{'、'.join(SHEET_BY_KEY)}）",
-                                f"unknown sheet {sheet!r} (one of {', '.join(SHEET_BY_KEY)})"))
+        raise MappingError(
+            Said(
+                f"没有工作表 {sheet!r}（可选：{'、'.join(SHEET_BY_KEY)}）",
+                f"unknown sheet {sheet!r} (one of {', '.join(SHEET_BY_KEY)})",
+            )
+        )
     if mapping is not None and not isinstance(mapping, Mapping):
         mapping = load_mapping(mapping)
     book_path = Path(book_path)
@@ -282,24 +344,52 @@ def _import(source: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], b
     book: OrderBook | None = read_book(book_path, config=config) if book_path.exists() else None
     book_lang = book.lang if book is not None else (lang or config.language)
     lang = lang or book_lang  # of the messages; the book keeps its own language
-    result = ImportResult(book=book_path, created=book is None, dry_run=dry_run, lang=lang,
-                          settings=settings)
+    result = ImportResult(book=book_path, created=book is None, dry_run=dry_run, lang=lang, settings=settings)
 
-    return _plan_check_store(result, book, book_path, paths, sheet=sheet, mapping=mapping, dry_run=dry_run,
-                             update=update, config=config, lang=lang, book_lang=book_lang, today=today,
-                             rejects_dir=rejects_dir, guard=guard, keep_settings=keep_settings)
+    return _plan_check_store(
+        result,
+        book,
+        book_path,
+        paths,
+        sheet=sheet,
+        mapping=mapping,
+        dry_run=dry_run,
+        update=update,
+        config=config,
+        lang=lang,
+        book_lang=book_lang,
+        today=today,
+        rejects_dir=rejects_dir,
+        guard=guard,
+        keep_settings=keep_settings,
+    )
 
 
 def _patched_sheets(book: OrderBook, items: dict[str, list[Item]]) -> list[str]:
     """The sheets a write may patch: those with incoming rows, those with derived columns, the dashboard."""
-    return [book[s.key].name for s in SHEETS if s.derived or any(it.kind in (ADD, UPDATE) for it in items[s.key])] \
-        + [aux_name(DASHBOARD, book.lang)]
+    return [book[s.key].name for s in SHEETS if s.derived or any(it.kind in (ADD, UPDATE) for it in items[s.key])] + [
+        aux_name(DASHBOARD, book.lang)
+    ]
 
 
-def _plan_check_store(result: ImportResult, book: OrderBook | None, book_path: Path, paths: list[Path], *,
-                      sheet: str | None, mapping: Mapping | None, dry_run: bool, update: bool, config: Config,
-                      lang: str, book_lang: str, today: date, rejects_dir: str | os.PathLike[str] | None,
-                      guard: Guard | None, keep_settings: bool) -> ImportResult:
+def _plan_check_store(
+    result: ImportResult,
+    book: OrderBook | None,
+    book_path: Path,
+    paths: list[Path],
+    *,
+    sheet: str | None,
+    mapping: Mapping | None,
+    dry_run: bool,
+    update: bool,
+    config: Config,
+    lang: str,
+    book_lang: str,
+    today: date,
+    rejects_dir: str | os.PathLike[str] | None,
+    guard: Guard | None,
+    keep_settings: bool,
+) -> ImportResult:
     with contextlib.ExitStack() as stack:
         stack.enter_context(gc_paused())
         # the book's own rows, not copies: the import builds new dicts for what it adds or updates
@@ -309,25 +399,43 @@ def _plan_check_store(result: ImportResult, book: OrderBook | None, book_path: P
         items: dict[str, list[Item]] = {s.key: [] for s in SHEETS}
         opts = mapping.source if mapping is not None else None
         for path in _source_files(paths, mapping):
-            src = read_source(path, encoding=opts.encoding if opts else None, delimiter=opts.delimiter if opts else None,
-                              sheet=opts.sheet if opts else None, header_row=opts.header_row if opts else None,
-                              prefer=_prefer(mapping, sheet), config=config)
+            src = read_source(
+                path,
+                encoding=opts.encoding if opts else None,
+                delimiter=opts.delimiter if opts else None,
+                sheet=opts.sheet if opts else None,
+                header_row=opts.header_row if opts else None,
+                prefer=_prefer(mapping, sheet),
+                config=config,
+            )
             targets = _targets(src, mapping, sheet, config)
             info = SourceInfo(path, len(src.records), src.encoding, src.delimiter, src.sheet)
             result.sources.append(info)
             where = ", ".join(dict.fromkeys(t.sheet for t in targets))
             for n, fields in src.ragged:
-                result.rejects.append(Reject(src.name, n, "", (src.delimiter or ",").join(fields)[:200], where, None,
-                                             "ragged-row", import_message("ragged-row", lang, found=len(fields),
-                                                                          width=len(src.header))))
+                result.rejects.append(
+                    Reject(
+                        src.name,
+                        n,
+                        "",
+                        (src.delimiter or ",").join(fields)[:200],
+                        where,
+                        None,
+                        "ragged-row",
+                        import_message("ragged-row", lang, found=len(fields), width=len(src.header)),
+                    )
+                )
             records = list(range(len(src.records)))
             if mapping is not None and mapping.skip:
                 for rule in mapping.skip:
                     if src.column(rule.column) is None:
-                        raise MappingError(Said(
-                            f"{src.name}：没有 [[skip]] 规则要的列 {rule.column!r}（文件中的列：{'、'.join(src.header)}）",
-                            f"{src.name}: no column {rule.column!r} for a [[skip]] rule "
-                            f"(the file has: {', '.join(src.header)})"))
+                        raise MappingError(
+                            Said(
+                                f"{src.name}：没有 [[skip]] 规则要的列 {rule.column!r}（文件中的列：{'、'.join(src.header)}）",
+                                f"{src.name}: no column {rule.column!r} for a [[skip]] rule "
+                                f"(the file has: {', '.join(src.header)})",
+                            )
+                        )
                 records, skipped = passes(mapping.skip, src, records)
                 _report_skips(result, src, skipped, where, lang)
             ignored: list[str] | None = None
@@ -343,10 +451,16 @@ def _plan_check_store(result: ImportResult, book: OrderBook | None, book_path: P
 
         incoming = any(it.kind in (ADD, UPDATE) for rows in items.values() for it in rows)
         # the sheets the write patches are inflated on the other core while the rows are checked
-        prefetched = stack.enter_context(Prefetch(book_path, _patched_sheets(book, items))) \
-            if incoming and book is not None and not dry_run else None
-        screened = screen(existing, existing_problems, items, config=config, today=today, lang=book_lang) if incoming \
+        prefetched = (
+            stack.enter_context(Prefetch(book_path, _patched_sheets(book, items)))
+            if incoming and book is not None and not dry_run
+            else None
+        )
+        screened = (
+            screen(existing, existing_problems, items, config=config, today=today, lang=book_lang)
+            if incoming
             else Screened(existing)
+        )
         result.rounds = screened.rounds
         result.findings = [f for f, _ in screened.findings]
         result.warnings = [f for f, item in screened.findings if item is not None and f.severity is Severity.WARNING]
@@ -354,8 +468,9 @@ def _plan_check_store(result: ImportResult, book: OrderBook | None, book_path: P
         if on_book and book is not None:
             baseline = _baseline(book, config, today)
             sheet_of = {s.name(book_lang): s.key for s in SHEETS}
-            result.new_errors = [f for f in on_book
-                                 if (f.code, sheet_of.get(f.sheet or ""), f.row, f.field) not in baseline]
+            result.new_errors = [
+                f for f in on_book if (f.code, sheet_of.get(f.sheet or ""), f.row, f.field) not in baseline
+            ]
         for s in SHEETS:
             counts = Counter({k: 0 for k in KINDS})
             for item in items[s.key]:
@@ -367,20 +482,41 @@ def _plan_check_store(result: ImportResult, book: OrderBook | None, book_path: P
 
         changed = result.total(ADD) + result.total(UPDATE)
         if not dry_run and changed:
-            stored = store(book_path, screened.data, book=book, config=config, lang=book_lang, today=today, guard=guard,
-                           derived=screened.derived, keep_settings=keep_settings, prefetched=prefetched)
+            stored = store(
+                book_path,
+                screened.data,
+                book=book,
+                config=config,
+                lang=book_lang,
+                today=today,
+                guard=guard,
+                derived=screened.derived,
+                keep_settings=keep_settings,
+                prefetched=prefetched,
+            )
             result.written, result.backup, result.notes = True, stored.backup, stored.notes
         if rejects_dir is not None:
             result.write_rejects(rejects_dir)
         return result
 
 
-def _report_skips(result: ImportResult, src: SourceTable, skipped: list[tuple[int, Rule]], where: str,
-                  lang: str) -> None:
+def _report_skips(
+    result: ImportResult, src: SourceTable, skipped: list[tuple[int, Rule]], where: str, lang: str
+) -> None:
     for rec, rule in skipped:
         raw = src.records[rec][src.index(rule.column)]
-        result.rejects.append(Reject(src.name, src.row_numbers[rec], rule.column, raw, where, None, "skipped",
-                                     import_message("skipped", lang, reason=rule.describe())))
+        result.rejects.append(
+            Reject(
+                src.name,
+                src.row_numbers[rec],
+                rule.column,
+                raw,
+                where,
+                None,
+                "skipped",
+                import_message("skipped", lang, reason=rule.describe()),
+            )
+        )
 
 
 def _baseline(book: OrderBook, config: Config, today: date) -> set[tuple[str, str | None, int | None, str | None]]:
@@ -392,5 +528,8 @@ def _baseline(book: OrderBook, config: Config, today: date) -> set[tuple[str, st
     sheet_of = {plain[s.key].name: s.key for s in SHEETS}
     from ..validate import validate_book
 
-    return {(f.code, sheet_of.get(f.sheet or ""), f.row, f.field) for f in validate_book(plain, config=config, today=today)
-            if f.severity is Severity.ERROR}
+    return {
+        (f.code, sheet_of.get(f.sheet or ""), f.row, f.field)
+        for f in validate_book(plain, config=config, today=today)
+        if f.severity is Severity.ERROR
+    }

@@ -192,8 +192,9 @@ class Target(_Strict):
         allowed = {c.key for c in sheet.inputs} | set(HINT_FIELDS.get(self.sheet, ()))
         for name in list(self.fields) + [f for f in self.columns.values() if f]:
             if name not in allowed:
-                raise ValueError(f"sheet {self.sheet}: {name!r} is not a field you can import "
-                                 f"(one of {', '.join(sorted(allowed))})")
+                raise ValueError(
+                    f"sheet {self.sheet}: {name!r} is not a field you can import (one of {', '.join(sorted(allowed))})"
+                )
         return self
 
     def reads(self, file_name: str) -> bool:
@@ -239,6 +240,10 @@ def load_mapping(path: str | os.PathLike[str]) -> Mapping:
     path = Path(path)
     mapping = load_toml_model(path, Mapping, MappingError, ("导入映射文件", "mapping file"))
     if not mapping.target:
-        raise MappingError(about(path, ("没有 [[target]] 表：没有写明各行导入到哪里",
-                                        "no [[target]] tables: nothing says where the rows go")))
+        raise MappingError(
+            about(
+                path,
+                ("没有 [[target]] 表：没有写明各行导入到哪里", "no [[target]] tables: nothing says where the rows go"),
+            )
+        )
     return mapping.model_copy(update={"path": path})

@@ -63,8 +63,10 @@ def items_of(built: Built) -> list[Item]:
     for i, k, raw, reason in built.problems:
         probs.setdefault(i, []).append((k, raw, reason))
     hints = built.on_hand
-    return [Item(built, i, row, problems=probs.get(i, []), on_hand=hints[i] if hints else None)
-            for i, row in enumerate(built.rows)]
+    return [
+        Item(built, i, row, problems=probs.get(i, []), on_hand=hints[i] if hints else None)
+        for i, row in enumerate(built.rows)
+    ]
 
 
 def row_key(sheet: Sheet, row: dict[str, Any]) -> tuple[str, ...] | None:
@@ -90,9 +92,11 @@ def same(a: Any, b: Any) -> bool:
 
 def differences(sheet: Sheet, book_row: dict[str, Any], incoming: dict[str, Any]) -> tuple[str, ...]:
     keyed = set(sheet.natural_key)
-    return tuple(c.key for c in sheet.inputs
-                 if c.key not in keyed and incoming.get(c.key) is not None
-                 and not same(book_row.get(c.key), incoming[c.key]))
+    return tuple(
+        c.key
+        for c in sheet.inputs
+        if c.key not in keyed and incoming.get(c.key) is not None and not same(book_row.get(c.key), incoming[c.key])
+    )
 
 
 def _merge(first: Item, later: Item) -> None:

@@ -28,19 +28,33 @@ from ..template.styles import TEXT_AS_TEXT
 
 #: The import's own codes: (中文, English) message templates.
 IMPORT_CODES: dict[str, tuple[str, str]] = {
-    "ragged-row": ("该行有 {found} 个字段，表头有 {width} 个，无法对应到列", "the row has {found} fields, the header {width}: "
-                   "its values cannot be matched to columns"),
+    "ragged-row": (
+        "该行有 {found} 个字段，表头有 {width} 个，无法对应到列",
+        "the row has {found} fields, the header {width}: its values cannot be matched to columns",
+    ),
     "skipped": ("按映射规则跳过：{reason}", "skipped by the mapping: {reason}"),
     "duplicate-row": ("与源文件第 {other} 行相同，只导入一次", "same as source row {other}: imported once"),
-    "source-conflict": ("与源文件第 {other} 行的键相同但“{fields}”不同：保留第 {other} 行",
-                        "same key as source row {other} but different {fields}: row {other} is kept"),
-    "conflict": ("订单簿中已有此键，“{field}”为“{book}”，导入值不同：未修改（--update 可覆盖）",
-                 "the book already has this key with {field} = '{book}': left alone (--update overwrites)"),
+    "source-conflict": (
+        "与源文件第 {other} 行的键相同但“{fields}”不同：保留第 {other} 行",
+        "same key as source row {other} but different {fields}: row {other} is kept",
+    ),
+    "conflict": (
+        "订单簿中已有此键，“{field}”为“{book}”，导入值不同：未修改（--update 可覆盖）",
+        "the book already has this key with {field} = '{book}': left alone (--update overwrites)",
+    ),
 }
 
 #: The columns of both reports, Chinese and English side by side.
-HEADERS: tuple[Pair, ...] = (("源文件", "file"), ("源行号", "row"), ("源列", "column"), ("值", "value"),
-                             ("目标表", "sheet"), ("字段", "field"), ("代码", "code"), ("说明", "message"))
+HEADERS: tuple[Pair, ...] = (
+    ("源文件", "file"),
+    ("源行号", "row"),
+    ("源列", "column"),
+    ("值", "value"),
+    ("目标表", "sheet"),
+    ("字段", "field"),
+    ("代码", "code"),
+    ("说明", "message"),
+)
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
@@ -126,5 +140,7 @@ def write_rejects_xlsx(rejects: list[Reject], path: Path, lang: str = "zh") -> P
 
 def write_rejects(rejects: list[Reject], folder: Path, stem: str, lang: str = "zh") -> list[Path]:
     folder = Path(folder)
-    return [write_rejects_csv(rejects, folder / f"{stem}.rejects.csv", lang),
-            write_rejects_xlsx(rejects, folder / f"{stem}.rejects.xlsx", lang)]
+    return [
+        write_rejects_csv(rejects, folder / f"{stem}.rejects.csv", lang),
+        write_rejects_xlsx(rejects, folder / f"{stem}.rejects.xlsx", lang),
+    ]

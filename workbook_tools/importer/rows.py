@@ -82,18 +82,30 @@ def resolve_fields(target: Target, source: SourceTable, config: Config) -> dict[
     for name, spec in specs.items():
         for col in spec.source_columns():
             if source.column(col) is None:
-                raise MappingError(Said(f"{source.name}：没有 {sheet.key}.{name} 要的列 {col!r}"
-                                        f"（文件中的列：{'、'.join(source.header)}）",
-                                        f"{source.name}: no column {col!r} for {sheet.key}.{name} "
-                                        f"(the file has: {', '.join(source.header)})"))
+                raise MappingError(
+                    Said(
+                        f"{source.name}：没有 {sheet.key}.{name} 要的列 {col!r}"
+                        f"（文件中的列：{'、'.join(source.header)}）",
+                        f"{source.name}: no column {col!r} for {sheet.key}.{name} "
+                        f"(the file has: {', '.join(source.header)})",
+                    )
+                )
     for rule in list(target.skip):
         if source.column(rule.column) is None:
-            raise MappingError(Said(f"{source.name}：没有 {sheet.key} 的跳过规则要的列 {rule.column!r}",
-                                    f"{source.name}: no column {rule.column!r} for a skip rule of {sheet.key}"))
+            raise MappingError(
+                Said(
+                    f"{source.name}：没有 {sheet.key} 的跳过规则要的列 {rule.column!r}",
+                    f"{source.name}: no column {rule.column!r} for a skip rule of {sheet.key}",
+                )
+            )
     for col in target.require:
         if source.column(col) is None:
-            raise MappingError(Said(f"{source.name}：没有 {sheet.key} 必需的列 {col!r}",
-                                    f"{source.name}: no column {col!r} required by target {sheet.key}"))
+            raise MappingError(
+                Said(
+                    f"{source.name}：没有 {sheet.key} 必需的列 {col!r}",
+                    f"{source.name}: no column {col!r} required by target {sheet.key}",
+                )
+            )
     return specs
 
 
@@ -200,8 +212,9 @@ def passes(rules: list[Rule], source: SourceTable, records: list[int]) -> tuple[
     return keep, skipped
 
 
-def build_rows(target: Target, source: SourceTable, records: list[int], *, config: Config,
-               lists: dict[str, tuple[Choice, ...]]) -> Built:
+def build_rows(
+    target: Target, source: SourceTable, records: list[int], *, config: Config, lists: dict[str, tuple[Choice, ...]]
+) -> Built:
     """The rows ``target`` makes from ``records`` (indexes into ``source.records``, after the
     mapping-wide skip rules)."""
     sheet = SHEET_BY_KEY[target.sheet]

@@ -83,8 +83,9 @@ def detect_encoding(data: bytes) -> tuple[str, str]:
     try:
         return "gb18030", data.decode("gb18030")
     except UnicodeDecodeError:
-        raise ValueError("neither UTF-8 nor GBK/GB18030: save it as UTF-8 CSV, "
-                         "or set [source] encoding in the mapping") from None
+        raise ValueError(
+            "neither UTF-8 nor GBK/GB18030: save it as UTF-8 CSV, or set [source] encoding in the mapping"
+        ) from None
 
 
 def sniff_delimiter(text: str) -> str:
@@ -98,8 +99,9 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def read_csv(path: Path, *, encoding: str | None = None, delimiter: str | None = None,
-             header_row: int = 1) -> SourceTable:
+def read_csv(
+    path: Path, *, encoding: str | None = None, delimiter: str | None = None, header_row: int = 1
+) -> SourceTable:
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -143,8 +145,14 @@ def read_csv(path: Path, *, encoding: str | None = None, delimiter: str | None =
     return SourceTable(path, header, records, numbers, encoding=encoding, delimiter=delimiter, ragged=ragged)
 
 
-def read_xlsx(path: Path, *, sheet: str | None = None, prefer: tuple[str, ...] = (), config: Config | None = None,
-              header_row: int | None = None) -> SourceTable:
+def read_xlsx(
+    path: Path,
+    *,
+    sheet: str | None = None,
+    prefer: tuple[str, ...] = (),
+    config: Config | None = None,
+    header_row: int | None = None,
+) -> SourceTable:
     """One sheet of a workbook: ``sheet`` by name, else the first whose name is in ``prefer``
     (the target sheet's Chinese or English name), else the first sheet. The header is
     ``header_row`` (1-based), else the first row with a value."""
@@ -190,9 +198,16 @@ def read_xlsx(path: Path, *, sheet: str | None = None, prefer: tuple[str, ...] =
     return SourceTable(path, header, records, numbers, sheet=name, date1904=date1904)
 
 
-def read_source(path: str | os.PathLike[str], *, encoding: str | None = None, delimiter: str | None = None,
-                sheet: str | None = None, prefer: tuple[str, ...] = (), header_row: int | None = None,
-                config: Config | None = None) -> SourceTable:
+def read_source(
+    path: str | os.PathLike[str],
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
+    prefer: tuple[str, ...] = (),
+    header_row: int | None = None,
+    config: Config | None = None,
+) -> SourceTable:
     path = Path(path)
     if not path.exists():
         raise BookReadError(path, "file not found")

@@ -35,9 +35,19 @@ class Stored:
     appended: dict[str, list[int]] = field(default_factory=dict)
 
 
-def store(path: Path, data: BookData, *, book: OrderBook | None, config: Config, lang: str,
-          today: date | None = None, guard: Guard | None = None, derived: Derived | None = None,
-          keep_settings: bool = False, prefetched: Prefetch | None = None) -> Stored:
+def store(
+    path: Path,
+    data: BookData,
+    *,
+    book: OrderBook | None,
+    config: Config,
+    lang: str,
+    today: date | None = None,
+    guard: Guard | None = None,
+    derived: Derived | None = None,
+    keep_settings: bool = False,
+    prefetched: Prefetch | None = None,
+) -> Stored:
     """Write ``data`` to ``path``: the book read as ``book`` changed in place, or a new book.
     ``derived``: Python's derived values of ``data`` when the caller has them (the import's check).
     ``keep_settings``: the book changed in place stores ``config`` from now on (a new book always does).
@@ -55,12 +65,28 @@ def store(path: Path, data: BookData, *, book: OrderBook | None, config: Config,
     saved = backup(path)
     try:
         with atomic_path(path, guard=guard) as tmp, open(tmp, "wb") as out:
-            changes = write_changes(path, book, data, out, config=config, today=today, derived=derived,
-                                    properties=properties, prefetched=prefetched)
+            changes = write_changes(
+                path,
+                book,
+                data,
+                out,
+                config=config,
+                today=today,
+                derived=derived,
+                properties=properties,
+                prefetched=prefetched,
+            )
     except Unsupported as exc:
         saved.unlink(missing_ok=True)
-        raise OutputError(about(path, (f"无法在原文件中修改这个订单簿（{exc}），未写入任何文件",
-                                       f"cannot change this book in place ({exc}); nothing was written"))) from None
+        raise OutputError(
+            about(
+                path,
+                (
+                    f"无法在原文件中修改这个订单簿（{exc}），未写入任何文件",
+                    f"cannot change this book in place ({exc}); nothing was written",
+                ),
+            )
+        ) from None
     notes = _prepare_ahead(path, changes.past_prepared, config, today) if changes.past_prepared else []
     return Stored(Path(path), saved, notes, changes.appended)
 
@@ -75,7 +101,15 @@ def _prepare_ahead(path: Path, sheets: list[str], config: Config, today: date) -
     try:
         extend_book(path, config=config, today=today, force=True)  # the lock is ours: we hold it
     except ExtendError as exc:
-        return [Said(f"{names.zh} 的新行超出了预置的行；{exc.said.zh}",
-                     f"rows past the prepared ones on {names.en}; {exc.said.en}")]
-    return [Said(f"已在 {names.zh} 重新预置行（orderbook extend）",
-                 f"prepared rows added again on {names.en} (orderbook extend)")]
+        return [
+            Said(
+                f"{names.zh} 的新行超出了预置的行；{exc.said.zh}",
+                f"rows past the prepared ones on {names.en}; {exc.said.en}",
+            )
+        ]
+    return [
+        Said(
+            f"已在 {names.zh} 重新预置行（orderbook extend）",
+            f"prepared rows added again on {names.en} (orderbook extend)",
+        )
+    ]

@@ -42,8 +42,9 @@ class Screened:
     derived: Derived | None = None
 
 
-def _layout(existing: BookData, items: dict[str, list[Item]]) -> tuple[BookData, dict[str, list[Item | None]],
-                                                                      dict[str, list[tuple[int, str, Any, str]]]]:
+def _layout(
+    existing: BookData, items: dict[str, list[Item]]
+) -> tuple[BookData, dict[str, list[Item | None]], dict[str, list[tuple[int, str, Any, str]]]]:
     """Rows, owners (the item at each position, None for an untouched book row) and problems per sheet."""
     data: BookData = {}
     owners: dict[str, list[Item | None]] = {}
@@ -71,8 +72,11 @@ def _layout(existing: BookData, items: dict[str, list[Item]]) -> tuple[BookData,
 def _set_opening_stock(data: BookData, owners: dict[str, list[Item | None]]) -> None:
     """New products whose source gives the stock on hand: opening stock = on hand + what the book
     ships of them − what it receives (so the book's 当前库存 equals the source's figure)."""
-    hinted = [(i, it, on_hand) for i, it in enumerate(owners["products"]) if it is not None and it.kind == ADD
-              and (on_hand := it.on_hand) is not None]
+    hinted = [
+        (i, it, on_hand)
+        for i, it in enumerate(owners["products"])
+        if it is not None and it.kind == ADD and (on_hand := it.on_hand) is not None
+    ]
     if not hinted:
         return
     products = data["products"]
@@ -89,13 +93,25 @@ def _incoming(table: Table, owners: list[Item | None]) -> Table:
     """The table's incoming rows (added or updated) alone, at their own row numbers."""
     keep = [i for i, owner in enumerate(owners) if owner is not None]
     where = {i: n for n, i in enumerate(keep)}
-    return Table(sheet=table.sheet, name=table.name, rows=[table.rows[i] for i in keep],
-                 row_numbers=[table.row_numbers[i] for i in keep], columns=table.columns,
-                 problems=[(where[i], k, raw, why) for i, k, raw, why in table.problems if i in where])
+    return Table(
+        sheet=table.sheet,
+        name=table.name,
+        rows=[table.rows[i] for i in keep],
+        row_numbers=[table.row_numbers[i] for i in keep],
+        columns=table.columns,
+        problems=[(where[i], k, raw, why) for i, k, raw, why in table.problems if i in where],
+    )
 
 
-def screen(existing: BookData, existing_problems: dict[str, list[tuple[int, str, Any, str]]],
-           items: dict[str, list[Item]], *, config: Config, today: date, lang: str) -> Screened:
+def screen(
+    existing: BookData,
+    existing_problems: dict[str, list[tuple[int, str, Any, str]]],
+    items: dict[str, list[Item]],
+    *,
+    config: Config,
+    today: date,
+    lang: str,
+) -> Screened:
     """Reject incoming rows until none has an error; return the would-be book and its findings.
     Each pass but the last rejects at least one row, so there are at most (incoming rows + 1)."""
     rounds = 0
@@ -105,8 +121,7 @@ def screen(existing: BookData, existing_problems: dict[str, list[tuple[int, str,
         _set_opening_stock(data, owners)
         book = OrderBook.from_data(data, lang=lang, copy=False)  # validation reads the rows only
         for s in SHEETS:
-            book[s.key].problems = sorted(list(existing_problems.get(s.key, [])) + problems[s.key],
-                                          key=lambda p: p[0])
+            book[s.key].problems = sorted(list(existing_problems.get(s.key, [])) + problems[s.key], key=lambda p: p[0])
         sheet_of = {book[s.key].name: s.key for s in SHEETS}
         validation = Validation(config=config, today=today)
         for s in SHEETS:  # the row rules only on incoming rows: a book row's own values did not change

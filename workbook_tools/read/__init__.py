@@ -33,8 +33,13 @@ from .sheets import find_other_sheets, find_sheets, read_table, sheet_values
 __all__ = ["REASONS", "normalise", "read_book"]
 
 
-def read_book(path: str | os.PathLike[str], *, config: Config | None = None, other_sheets: bool = False,
-              on_table: Callable[[Table], None] | None = None) -> OrderBook:
+def read_book(
+    path: str | os.PathLike[str],
+    *,
+    config: Config | None = None,
+    other_sheets: bool = False,
+    on_table: Callable[[Table], None] | None = None,
+) -> OrderBook:
     """Read every data sheet of the order book at ``path`` (and, with ``other_sheets``, the cell
     values of every sheet staff added: ``OrderBook.other_sheets``).
 
@@ -53,14 +58,29 @@ def read_book(path: str | os.PathLike[str], *, config: Config | None = None, oth
         sheets = source.read_sheets([names[s.key] for s in SHEETS] + [o.name for o in others if o.kind == "worksheet"])
         for sheet, cells in zip(SHEETS, sheets):
             if len(cells.grid) - 1 > config.limits.max_rows:
-                raise BookReadError(source.path, said(
-                    ("工作表 {name!r} 用到第 {rows:,} 行，超过上限 {most:,} 行（设置中的 limits.max_rows）：请删除数据以下的行",
-                     "sheet {name!r} reaches row {rows:,}, more than {most:,} rows (limits.max_rows in the config): "
-                     "delete the rows below the data"), name=cells.name, rows=len(cells.grid), most=config.limits.max_rows))
+                raise BookReadError(
+                    source.path,
+                    said(
+                        (
+                            "工作表 {name!r} 用到第 {rows:,} 行，超过上限 {most:,} 行（设置中的 limits.max_rows）：请删除数据以下的行",
+                            "sheet {name!r} reaches row {rows:,}, more than {most:,} rows (limits.max_rows in the config): "
+                            "delete the rows below the data",
+                        ),
+                        name=cells.name,
+                        rows=len(cells.grid),
+                        most=config.limits.max_rows,
+                    ),
+                )
             converters = {c.key: converter(c, lists=lists, dates=dates) for c in sheet.columns}
             tables[sheet.key] = read_table(
-                source.path, sheet, cells.name, cells.grid, header_map(sheet, config), converters,
-                errors=cells.errors, merged=cells.merged,
+                source.path,
+                sheet,
+                cells.name,
+                cells.grid,
+                header_map(sheet, config),
+                converters,
+                errors=cells.errors,
+                merged=cells.merged,
             )
             del cells
             if on_table is not None:  # e.g. row checks, while the worker thread parses the next sheet

@@ -27,7 +27,9 @@ def _raw(v: Any) -> Any:
 
 #: Converters whose all-text columns take the fast path: fn -> (fold full-width to ASCII, is an identifier).
 _TEXT_FAST: dict[Converter, tuple[bool, bool]] = {
-    to_text: (False, False), to_ascii_text: (True, False), to_id: (True, True),
+    to_text: (False, False),
+    to_ascii_text: (True, False),
+    to_id: (True, True),
 }
 _SEP = "\x00"  # never inside a cell: XML 1.0 cannot hold it
 _SCIENTIFIC_IN = re.compile(r"(?:^|\x00)\s*[+-]?\d+(?:\.\d+)?[eE][+-]?\d+\s*(?:\x00|$)")

@@ -110,8 +110,17 @@ class Source:
         return pool
 
     def _damaged(self, name: str, exc: object) -> BookReadError:
-        return BookReadError(self.path, said(("工作表 {name!r} 无法读取，文件已损坏（{exc}）",
-                                              "sheet {name!r} cannot be read; the file is damaged ({exc})"), name=name, exc=exc))
+        return BookReadError(
+            self.path,
+            said(
+                (
+                    "工作表 {name!r} 无法读取，文件已损坏（{exc}）",
+                    "sheet {name!r} cannot be read; the file is damaged ({exc})",
+                ),
+                name=name,
+                exc=exc,
+            ),
+        )
 
     def _grid(self, name: str, scan: Future[SheetScan] | None = None) -> tuple[list[list[Any]], Merged]:
         """The sheet's cells from A1 (leading empty rows and columns kept, so indexes are Excel's),
@@ -133,10 +142,18 @@ class Source:
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
             raise self._damaged(name, exc) from None
         if cut.rows * cut.cols > GRID_CELLS:
-            raise BookReadError(self.path, said(
-                ("工作表 {name!r} 的数据延伸到 {cell}，范围过大（超过 33,554,432 个单元格），无法读取：请删除数据区以外的单元格",
-                 "sheet {name!r} has values as far as {cell}: a range too big to read (more than 33,554,432 cells); "
-                 "delete the cells outside the data"), name=name, cell=f"{col_letter(cut.cols - 1)}{cut.rows:,}"))
+            raise BookReadError(
+                self.path,
+                said(
+                    (
+                        "工作表 {name!r} 的数据延伸到 {cell}，范围过大（超过 33,554,432 个单元格），无法读取：请删除数据区以外的单元格",
+                        "sheet {name!r} has values as far as {cell}: a range too big to read (more than 33,554,432 cells); "
+                        "delete the cells outside the data",
+                    ),
+                    name=name,
+                    cell=f"{col_letter(cut.cols - 1)}{cut.rows:,}",
+                ),
+            )
         try:
             return CalamineWorkbook.from_filelike(io.BytesIO(cut.data))
         except CalamineError as exc:
@@ -167,12 +184,22 @@ def _check_file(path: Path) -> None:
     except OSError as exc:
         raise _unopened(path, exc) from None
     if not stat.S_ISREG(mode):  # opening a FIFO waits for a writer forever; a device never ends
-        what = ("FIFO（命名管道）", "a FIFO (named pipe)") if stat.S_ISFIFO(mode) else ("设备或套接字", "a device or socket")
-        raise BookReadError(path, said(("不是普通文件：{zh}，未读取", "{en}: not a regular file, not read"),
-                                       zh=what[0], en=what[1]))
+        what = (
+            ("FIFO（命名管道）", "a FIFO (named pipe)")
+            if stat.S_ISFIFO(mode)
+            else ("设备或套接字", "a device or socket")
+        )
+        raise BookReadError(
+            path, said(("不是普通文件：{zh}，未读取", "{en}: not a regular file, not read"), zh=what[0], en=what[1])
+        )
     if path.name.startswith("~$"):
-        raise BookReadError(path, ("Excel 打开工作簿时生成的锁定文件（~$…），不是工作簿",
-                                   "an Excel lock file (~$…), which Excel keeps while a book is open; not a workbook"))
+        raise BookReadError(
+            path,
+            (
+                "Excel 打开工作簿时生成的锁定文件（~$…），不是工作簿",
+                "an Excel lock file (~$…), which Excel keeps while a book is open; not a workbook",
+            ),
+        )
     try:
         size = path.stat().st_size
         with path.open("rb") as f:
@@ -180,20 +207,41 @@ def _check_file(path: Path) -> None:
             if head == _OLE_MAGIC:
                 body = head + f.read(64 << 20)
                 if any(s in body for s in _ENCRYPTED_STREAMS):
-                    raise BookReadError(path, ("工作簿有密码保护（已加密）：请在 Excel 中打开，取消密码（文件 > 信息 > 保护工作簿）后另存",
-                                               "password-protected (encrypted) workbook: open it in Excel, remove the password "
-                                               "(File > Info > Protect Workbook) and save it again"))
-                raise BookReadError(path, ("旧版 Excel 97-2003 (.xls) 文件：请在 Excel 或 WPS 中另存为 .xlsx",
-                                           "a legacy Excel 97-2003 (.xls) file: open it in Excel or WPS and save it as .xlsx"))
+                    raise BookReadError(
+                        path,
+                        (
+                            "工作簿有密码保护（已加密）：请在 Excel 中打开，取消密码（文件 > 信息 > 保护工作簿）后另存",
+                            "password-protected (encrypted) workbook: open it in Excel, remove the password "
+                            "(File > Info > Protect Workbook) and save it again",
+                        ),
+                    )
+                raise BookReadError(
+                    path,
+                    (
+                        "旧版 Excel 97-2003 (.xls) 文件：请在 Excel 或 WPS 中另存为 .xlsx",
+                        "a legacy Excel 97-2003 (.xls) file: open it in Excel or WPS and save it as .xlsx",
+                    ),
+                )
     except OSError as exc:
         raise _unopened(path, exc) from None
     if size == 0:
         raise BookReadError(path, ("空文件（0 字节）", "empty file (0 bytes)"))
     if head[:4] not in _ZIP_MAGIC:
-        looks = (("（看起来是文本：是否把 CSV 或 HTML 文件改名成了 .xlsx？）", " (it looks like text: a CSV or HTML file renamed .xlsx?)")
-                 if _is_text(path) else ("", ""))
-        raise BookReadError(path, Said("不是 Excel 工作簿 (.xlsx)：文件不是 zip 压缩包" + looks[0],
-                                       "not an Excel workbook (.xlsx): the file is not a zip archive" + looks[1]))
+        looks = (
+            (
+                "（看起来是文本：是否把 CSV 或 HTML 文件改名成了 .xlsx？）",
+                " (it looks like text: a CSV or HTML file renamed .xlsx?)",
+            )
+            if _is_text(path)
+            else ("", "")
+        )
+        raise BookReadError(
+            path,
+            Said(
+                "不是 Excel 工作簿 (.xlsx)：文件不是 zip 压缩包" + looks[0],
+                "not an Excel workbook (.xlsx): the file is not a zip archive" + looks[1],
+            ),
+        )
 
 
 def _unopened(path: Path, exc: OSError) -> BookReadError:
@@ -222,29 +270,52 @@ def _open_zip(path: Path, config: Config) -> tuple[zipfile.ZipFile, Parts]:
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, EOFError, ValueError):
-        raise BookReadError(path, ("文件不完整或已损坏（下载或复制未完成？）：zip 压缩包打不开",
-                                   "truncated or damaged file (an incomplete download or copy?): "
-                                   "its zip archive cannot be opened")) from None
+        raise BookReadError(
+            path,
+            (
+                "文件不完整或已损坏（下载或复制未完成？）：zip 压缩包打不开",
+                "truncated or damaged file (an incomplete download or copy?): its zip archive cannot be opened",
+            ),
+        ) from None
     except OSError as exc:
         raise _unopened(path, exc) from None
     try:
         workbook = workbook_member(zf)
         if workbook is None:
             if "content.xml" in zf.NameToInfo and "mimetype" in zf.NameToInfo:
-                raise BookReadError(path, ("这是 OpenDocument 表格 (.ods)，请另存为 .xlsx",
-                                           "an OpenDocument spreadsheet (.ods): save it as .xlsx"))
-            raise BookReadError(path, ("是压缩包，但不是 Excel 工作簿（没有 xl/workbook.xml）",
-                                       "a zip archive, but not an Excel workbook (no xl/workbook.xml)"))
+                raise BookReadError(
+                    path,
+                    (
+                        "这是 OpenDocument 表格 (.ods)，请另存为 .xlsx",
+                        "an OpenDocument spreadsheet (.ods): save it as .xlsx",
+                    ),
+                )
+            raise BookReadError(
+                path,
+                (
+                    "是压缩包，但不是 Excel 工作簿（没有 xl/workbook.xml）",
+                    "a zip archive, but not an Excel workbook (no xl/workbook.xml)",
+                ),
+            )
         if workbook.endswith(".bin"):
-            raise BookReadError(path, ("这是 Excel 二进制工作簿 (.xlsb)，请另存为 .xlsx",
-                                       "an Excel binary workbook (.xlsb): save it as .xlsx"))
+            raise BookReadError(
+                path,
+                (
+                    "这是 Excel 二进制工作簿 (.xlsb)，请另存为 .xlsx",
+                    "an Excel binary workbook (.xlsb): save it as .xlsx",
+                ),
+            )
         _check_sizes(path, zf, config.limits.max_uncompressed_mb)
         try:
             return zf, read_parts(zf, workbook)
         except PartsError as exc:
-            raise BookReadError(path, Said(f"工作簿已损坏：{exc.said.zh}", f"damaged workbook: {exc.said.en}")) from None
+            raise BookReadError(
+                path, Said(f"工作簿已损坏：{exc.said.zh}", f"damaged workbook: {exc.said.en}")
+            ) from None
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError) as exc:
-            raise BookReadError(path, said(("文件不完整或已损坏：{exc}", "truncated or damaged file: {exc}"), exc=exc)) from None
+            raise BookReadError(
+                path, said(("文件不完整或已损坏：{exc}", "truncated or damaged file: {exc}"), exc=exc)
+            ) from None
     except BaseException:
         zf.close()
         raise
@@ -259,15 +330,32 @@ def _check_sizes(path: Path, zf: zipfile.ZipFile, limit_mb: int) -> None:
         total += info.file_size
         if info.file_size > _RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             ratio = info.file_size // max(info.compress_size, 1)
-            raise BookReadError(path, said(
-                ("{part!r} 解压后放大 {ratio:,} 倍（超过 {most} 倍：没有哪个表格能压缩得这么小），疑似压缩炸弹，拒绝读取",
-                 "{part!r} expands {ratio:,} times (more than {most}: no spreadsheet compresses that well): "
-                 "refused as a possible zip bomb"), part=info.filename, ratio=ratio, most=MAX_RATIO))
+            raise BookReadError(
+                path,
+                said(
+                    (
+                        "{part!r} 解压后放大 {ratio:,} 倍（超过 {most} 倍：没有哪个表格能压缩得这么小），疑似压缩炸弹，拒绝读取",
+                        "{part!r} expands {ratio:,} times (more than {most}: no spreadsheet compresses that well): "
+                        "refused as a possible zip bomb",
+                    ),
+                    part=info.filename,
+                    ratio=ratio,
+                    most=MAX_RATIO,
+                ),
+            )
     if total > limit_mb << 20:
-        raise BookReadError(path, said(
-            ("解压后 {mb} MB，超过 {limit_mb} MB 上限（设置中的 limits.max_uncompressed_mb），疑似压缩炸弹，拒绝读取",
-             "expands to {mb} MB, over the {limit_mb} MB limit (limits.max_uncompressed_mb in the config): "
-             "refused as a possible zip bomb"), mb=total >> 20, limit_mb=limit_mb))
+        raise BookReadError(
+            path,
+            said(
+                (
+                    "解压后 {mb} MB，超过 {limit_mb} MB 上限（设置中的 limits.max_uncompressed_mb），疑似压缩炸弹，拒绝读取",
+                    "expands to {mb} MB, over the {limit_mb} MB limit (limits.max_uncompressed_mb in the config): "
+                    "refused as a possible zip bomb",
+                ),
+                mb=total >> 20,
+                limit_mb=limit_mb,
+            ),
+        )
 
 
 @contextmanager
@@ -280,8 +368,9 @@ def open_book(path: str | os.PathLike[str], config: Config) -> Iterator[Source]:
         try:
             workbook = CalamineWorkbook.from_path(str(path))
         except (CalamineError, OSError) as exc:
-            raise BookReadError(path, said(("工作簿已损坏，无法读取（{exc}）", "damaged workbook, cannot be read ({exc})"),
-                                           exc=exc)) from None
+            raise BookReadError(
+                path, said(("工作簿已损坏，无法读取（{exc}）", "damaged workbook, cannot be read ({exc})"), exc=exc)
+            ) from None
         source = Source(path, zf, workbook, parts)
         try:
             yield source

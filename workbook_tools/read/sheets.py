@@ -47,9 +47,13 @@ def find_sheets(path: Any, names: Iterable[str]) -> tuple[dict[str, str], str]:
         what = ", ".join(_both(s.zh, s.en) for s in missing)
         have = ", ".join(names) or "none"
         noun = "sheet" if len(missing) == 1 else "sheets"
-        raise MissingSheetError(path, Said(
-            f"缺少工作表 {'、'.join(s.zh for s in missing)}（文件中有：{'、'.join(names) or '无'}）",
-            f"{noun} {what} not found (the file has: {have})"))
+        raise MissingSheetError(
+            path,
+            Said(
+                f"缺少工作表 {'、'.join(s.zh for s in missing)}（文件中有：{'、'.join(names) or '无'}）",
+                f"{noun} {what} not found (the file has: {have})",
+            ),
+        )
     # a book in one language is in that language; one with both names is Chinese (the default)
     return {s.key: found[s.key] for s in SHEETS}, (next(iter(langs)) if len(langs) == 1 else DEFAULT_LANG)
 
@@ -60,8 +64,11 @@ def find_other_sheets(info: dict[str, tuple[str, bool]], data_names: dict[str, s
     (kind, hidden), as ``Source.sheet_info`` gives it."""
     ours = {normalise(n) for pair in (INSTRUCTIONS, DASHBOARD, LISTS) for n in pair}
     taken = set(data_names.values())
-    return [OtherSheet(name, hidden=hidden, kind=kind) for name, (kind, hidden) in info.items()
-            if name not in taken and normalise(name) not in ours]
+    return [
+        OtherSheet(name, hidden=hidden, kind=kind)
+        for name, (kind, hidden) in info.items()
+        if name not in taken and normalise(name) not in ours
+    ]
 
 
 def sheet_values(cells: SheetCells) -> list[list[Any]]:
@@ -146,18 +153,26 @@ def read_table(
     header = find_header(grid, hmap)
     if header is None:
         required = [c for c in sheet.inputs if c.required]
-        raise MissingColumnError(path, Said(
-            f"工作表 {name} 前 {HEADER_SEARCH_ROWS} 行找不到表头（应有 {'、'.join(c.zh for c in required)} 等列）",
-            f"sheet {name}: no header row found in the first {HEADER_SEARCH_ROWS} rows "
-            f"(expected columns such as {', '.join(_both(c.zh, c.en) for c in required)})"))
+        raise MissingColumnError(
+            path,
+            Said(
+                f"工作表 {name} 前 {HEADER_SEARCH_ROWS} 行找不到表头（应有 {'、'.join(c.zh for c in required)} 等列）",
+                f"sheet {name}: no header row found in the first {HEADER_SEARCH_ROWS} rows "
+                f"(expected columns such as {', '.join(_both(c.zh, c.en) for c in required)})",
+            ),
+        )
     missing = [c for c in sheet.inputs if c.required and c.key not in header.columns]
     if missing:
         what = ", ".join(_both(c.zh, c.en) for c in missing)
         noun = "column" if len(missing) == 1 else "columns"
-        raise MissingColumnError(path, Said(
-            f"工作表 {name} 的表头（第 {header.index + 1} 行）缺少必填列 {'、'.join(c.zh for c in missing)}",
-            f"sheet {name} ({_both(sheet.zh, sheet.en)}): required {noun} {what} "
-            f"not found in the header row (row {header.index + 1})"))
+        raise MissingColumnError(
+            path,
+            Said(
+                f"工作表 {name} 的表头（第 {header.index + 1} 行）缺少必填列 {'、'.join(c.zh for c in missing)}",
+                f"sheet {name} ({_both(sheet.zh, sheet.en)}): required {noun} {what} "
+                f"not found in the header row (row {header.index + 1})",
+            ),
+        )
     first = header.index + 1
     if errors:
         _mark_errors(grid, errors, first)

@@ -74,11 +74,23 @@ def parse_xml(data: bytes, member: str) -> Any:
     try:
         return ElementTree.fromstring(data)
     except DefusedXmlException:
-        raise PartsError(said(("{member} 声明了 XML 实体（可能是 XML 炸弹），拒绝读取",
-                               "{member} declares XML entities (a possible XML bomb); refused"), member=member)) from None
+        raise PartsError(
+            said(
+                (
+                    "{member} 声明了 XML 实体（可能是 XML 炸弹），拒绝读取",
+                    "{member} declares XML entities (a possible XML bomb); refused",
+                ),
+                member=member,
+            )
+        ) from None
     except ElementTree.ParseError as exc:
-        raise PartsError(said(("{member} 不是格式正确的 XML（{exc}）", "{member} is not well-formed XML ({exc})"),
-                              member=member, exc=exc)) from None
+        raise PartsError(
+            said(
+                ("{member} 不是格式正确的 XML（{exc}）", "{member} is not well-formed XML ({exc})"),
+                member=member,
+                exc=exc,
+            )
+        ) from None
 
 
 def _rels(zf: zipfile.ZipFile, owner: str) -> dict[str, tuple[str, str]]:
@@ -140,7 +152,7 @@ def _scan(piece: bytes, found: dict[tuple[int, int], str], attrs: tuple[bytes, .
             lt, gt = piece.rfind(b"<", 0, i), piece.find(b">", i)
             if lt < 0 or gt < 0:
                 continue
-            tag = piece[lt:gt + 1]
+            tag = piece[lt : gt + 1]
             ref = _REF.search(tag)
             if not _CELL_TAG.match(tag) or ref is None:
                 continue  # not a cell, or a cell without its position (rare; cannot be placed)
@@ -240,7 +252,7 @@ def scan_sheet(zf: zipfile.ZipFile, member: str) -> SheetScan:
         if not quotes:
             # writers quote attributes one way; searching for the other quote too would double the cost
             quotes = (b'"', b"'") if b"='" in piece else (b'"',)
-            attrs = _ERROR_ATTRS[:len(quotes)]
+            attrs = _ERROR_ATTRS[: len(quotes)]
         _scan(piece, scan.errors, attrs)
         for q in quotes:
             scan.rows = max(scan.rows, _last_row(piece, q))

@@ -62,7 +62,6 @@ class Reconciliation(FindingCounts):
     #: Which settings it was made with (settings.Settings), when the caller says: the workbook names them.
     settings: Settings | None = None
 
-
     @property
     def exit_code(self) -> Exit:
         return findings_exit(bool(self.errors))
@@ -84,8 +83,13 @@ class Reconciliation(FindingCounts):
         return Report([FileResult(self.path or Path("book.xlsx"), list(self.findings), rows=rows, lang=lang)])
 
 
-def reconcile_book(book: OrderBook, *, config: Config | Settings | None = None, today: date | None = None,
-                   bank_statement: str | os.PathLike[str] | None = None) -> Reconciliation:
+def reconcile_book(
+    book: OrderBook,
+    *,
+    config: Config | Settings | None = None,
+    today: date | None = None,
+    bank_statement: str | os.PathLike[str] | None = None,
+) -> Reconciliation:
     """Reconcile ``book`` (and, given a statement CSV, the Payments sheet against the bank). ``config``
     may be a ``Settings`` (settings.py): the reconciliation then says which settings made it.
 
@@ -99,7 +103,10 @@ def reconcile_book(book: OrderBook, *, config: Config | Settings | None = None, 
         items = receivables(rows_of(book), ctx.derived, config, today)
         allocation = allocate(rows_of(book), ctx.derived, config)
         rec = Reconciliation(
-            book, book.path, today, config,
+            book,
+            book.path,
+            today,
+            config,
             stock=reconcile_stock(ctx),
             payments=reconcile_payments(ctx, items),
             shipments=reconcile_shipments(ctx),
@@ -108,7 +115,8 @@ def reconcile_book(book: OrderBook, *, config: Config | Settings | None = None, 
             collection=collection_list(items, config.thresholds.ageing_buckets),
             bank=match_statement(ctx, statement) if statement is not None else None,
             allocation=allocation,
-            order_due=ctx.derived["orders"]["pay_due"], order_balance=ctx.derived["orders"]["balance"],
+            order_due=ctx.derived["orders"]["pay_due"],
+            order_balance=ctx.derived["orders"]["balance"],
             settings=settings,
         )
     parts: list[StockResult | PaymentResult | ShipmentResult | BankResult] = [rec.stock, rec.payments, rec.shipments]

@@ -179,10 +179,18 @@ def match_statement(ctx: Context, statement: Statement) -> BankResult:
             found = customer_for_line(ctx, ln)
             if found is not None:
                 out.customer_matches.append(found)
-            out.findings.append(Finding(
-                "bank-line-unmatched", sheet=statement.name, row=ln.line, column=statement.letters.get("credit")
-                or statement.letters.get("amount"), field="credit", value=ln.credit, file=str(statement.path),
-                params={"date": ln.date, "payer": ln.payer or "—"}))
+            out.findings.append(
+                Finding(
+                    "bank-line-unmatched",
+                    sheet=statement.name,
+                    row=ln.line,
+                    column=statement.letters.get("credit") or statement.letters.get("amount"),
+                    field="credit",
+                    value=ln.credit,
+                    file=str(statement.path),
+                    params={"date": ln.date, "payer": ln.payer or "—"},
+                )
+            )
         elif ln.debit > 0:
             out.outgoing_lines.append(ln)
 
@@ -190,14 +198,31 @@ def match_statement(ctx: Context, statement: Statement) -> BankResult:
     table = ctx.table("payments")
     for p in pays:
         row = table.rows[p.j]
-        if (p.j in used or p.amount <= 0 or first is None or last is None or p.day is None or not first <= p.day <= last
-                or (row.get("method") or "").casefold() in CASH_METHODS):
+        if (
+            p.j in used
+            or p.amount <= 0
+            or first is None
+            or last is None
+            or p.day is None
+            or not first <= p.day <= last
+            or (row.get("method") or "").casefold() in CASH_METHODS
+        ):
             continue
         out.unmatched_payments.append(p.j)
         method = row.get("method") or ""
-        out.findings.append(ctx.at("payment-not-in-bank", "payments", p.j, "amount", p.amount,
-                                   order=row.get("order_no"), date=p.day, method=method,
-                                   method_en=label_of(ctx.lists["payment_method"], method, "en")))
+        out.findings.append(
+            ctx.at(
+                "payment-not-in-bank",
+                "payments",
+                p.j,
+                "amount",
+                p.amount,
+                order=row.get("order_no"),
+                date=p.day,
+                method=method,
+                method_en=label_of(ctx.lists["payment_method"], method, "en"),
+            )
+        )
     return out
 
 
@@ -214,8 +239,11 @@ def _open_balances(ctx: Context) -> dict[str, tuple[str, list[tuple[str, Decimal
     custs = [ctx.keys[o.get("customer_id")] if o.get("order_no") else "" for o in orders]
     out = {}
     for c, idx in allocation_order(list(d["alloc_rank"]), custs).items():
-        owed = [(str(orders[i].get("order_no")), d["balance"][i]) for i in idx
-                if d["balance"][i] != "" and d["balance"][i] > 0]
+        owed = [
+            (str(orders[i].get("order_no")), d["balance"][i])
+            for i in idx
+            if d["balance"][i] != "" and d["balance"][i] > 0
+        ]
         if owed:
             out[c] = (str(orders[idx[0]].get("customer_id")), owed)
     return out

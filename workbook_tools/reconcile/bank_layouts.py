@@ -41,39 +41,164 @@ KEYS = ("date", "credit", "debit", "amount", "direction", "payer", "memo", "refe
 
 #: Names known besides those of ``[bank]`` (which come first), per column.
 BUILTIN: dict[str, tuple[str, ...]] = {
-    "date": ("交易日期", "记账日期", "入账日期", "交易时间", "日期", "记账日", "交易日", "入账日", "账务日期",
-             "发生日期", "交易日期时间", "date", "transaction date", "value date", "posting date", "booking date"),
-    "credit": ("收入金额", "贷方金额", "贷方发生额", "收入", "存入金额", "存入", "贷方", "收款金额", "入账金额",
-               "来账金额", "credit", "credit amount", "deposit", "deposits", "money in", "paid in"),
-    "debit": ("支出金额", "借方金额", "借方发生额", "支出", "支取金额", "取出金额", "取出", "借方", "付款金额",
-              "出账金额", "往账金额", "debit", "debit amount", "withdrawal", "withdrawals", "money out", "paid out"),
+    "date": (
+        "交易日期",
+        "记账日期",
+        "入账日期",
+        "交易时间",
+        "日期",
+        "记账日",
+        "交易日",
+        "入账日",
+        "账务日期",
+        "发生日期",
+        "交易日期时间",
+        "date",
+        "transaction date",
+        "value date",
+        "posting date",
+        "booking date",
+    ),
+    "credit": (
+        "收入金额",
+        "贷方金额",
+        "贷方发生额",
+        "收入",
+        "存入金额",
+        "存入",
+        "贷方",
+        "收款金额",
+        "入账金额",
+        "来账金额",
+        "credit",
+        "credit amount",
+        "deposit",
+        "deposits",
+        "money in",
+        "paid in",
+    ),
+    "debit": (
+        "支出金额",
+        "借方金额",
+        "借方发生额",
+        "支出",
+        "支取金额",
+        "取出金额",
+        "取出",
+        "借方",
+        "付款金额",
+        "出账金额",
+        "往账金额",
+        "debit",
+        "debit amount",
+        "withdrawal",
+        "withdrawals",
+        "money out",
+        "paid out",
+    ),
     "amount": ("记账金额", "交易金额", "发生额", "金额", "交易额", "amount", "transaction amount"),
-    "direction": ("借贷标志", "借贷方向", "收支方向", "收支", "借贷", "借/贷", "收/支", "借贷标识", "借贷方", "交易方向",
-                  "资金方向", "收付方向", "收支标志", "来往账标识", "方向", "c/d", "d/c", "dr/cr", "cr/dr",
-                  "direction", "debit/credit", "credit/debit"),
-    "payer": ("对方户名", "对方账户名称", "对方名称", "对方单位", "对方单位名称", "对方账户名", "对方户名称",
-              "交易对手名称", "交易对手", "对手户名", "对方账号名称", "付款人", "付款人名称", "付款方户名", "付款方",
-              "收/付款人", "对手信息", "交易对手信息", "对方信息", "counterparty", "counterparty name", "payer",
-              "payer name"),
-    "memo": ("摘要", "附言", "用途", "交易附言", "备注", "交易摘要", "交易用途", "交易详情", "交易说明", "说明",
-             "交易备注", "memo", "description", "remarks", "narrative", "purpose"),
-    "reference": ("交易流水号", "流水号", "交易参考号", "银行流水号", "交易序号", "交易编号", "核心流水号",
-                  "交易流水", "参考号", "reference", "reference no", "transaction id", "transaction reference"),
+    "direction": (
+        "借贷标志",
+        "借贷方向",
+        "收支方向",
+        "收支",
+        "借贷",
+        "借/贷",
+        "收/支",
+        "借贷标识",
+        "借贷方",
+        "交易方向",
+        "资金方向",
+        "收付方向",
+        "收支标志",
+        "来往账标识",
+        "方向",
+        "c/d",
+        "d/c",
+        "dr/cr",
+        "cr/dr",
+        "direction",
+        "debit/credit",
+        "credit/debit",
+    ),
+    "payer": (
+        "对方户名",
+        "对方账户名称",
+        "对方名称",
+        "对方单位",
+        "对方单位名称",
+        "对方账户名",
+        "对方户名称",
+        "交易对手名称",
+        "交易对手",
+        "对手户名",
+        "对方账号名称",
+        "付款人",
+        "付款人名称",
+        "付款方户名",
+        "付款方",
+        "收/付款人",
+        "对手信息",
+        "交易对手信息",
+        "对方信息",
+        "counterparty",
+        "counterparty name",
+        "payer",
+        "payer name",
+    ),
+    "memo": (
+        "摘要",
+        "附言",
+        "用途",
+        "交易附言",
+        "备注",
+        "交易摘要",
+        "交易用途",
+        "交易详情",
+        "交易说明",
+        "说明",
+        "交易备注",
+        "memo",
+        "description",
+        "remarks",
+        "narrative",
+        "purpose",
+    ),
+    "reference": (
+        "交易流水号",
+        "流水号",
+        "交易参考号",
+        "银行流水号",
+        "交易序号",
+        "交易编号",
+        "核心流水号",
+        "交易流水",
+        "参考号",
+        "reference",
+        "reference no",
+        "transaction id",
+        "transaction reference",
+    ),
 }
 
 #: Columns that hold a running balance: never an amount (used to explain an unreadable header).
 BALANCE = ("余额", "账户余额", "交易后余额", "联机余额", "本次余额", "可用余额", "balance")
 
-_CREDIT = frozenset({"贷", "收", "收入", "贷方", "存入", "入", "来账", "转入", "入账", "收款", "credit", "cr", "c", "+"})
-_DEBIT = frozenset({"借", "支", "支出", "借方", "支取", "取出", "出", "往账", "转出", "出账", "付款", "debit", "dr", "d",
-                    "-"})
+_CREDIT = frozenset(
+    {"贷", "收", "收入", "贷方", "存入", "入", "来账", "转入", "入账", "收款", "credit", "cr", "c", "+"}
+)
+_DEBIT = frozenset(
+    {"借", "支", "支出", "借方", "支取", "取出", "出", "往账", "转出", "出账", "付款", "debit", "dr", "d", "-"}
+)
 _UNIT = re.compile(r"[(\[【](元|人民币|人民币元|rmb|cny)[)\]】]$")
 _SUFFIX = re.compile(r"^(.+?)[(\[【]([^()\[\]【】]+)[)\]】]$")
 _BOOKED = ("记账", "入账")
 _DASHES = re.compile(r"[-－—–_~]+")
 _MARKS = frozenset("='`-－—–_~")
-_FOOTER_WORDS = r"(合计|总计|小计|本页小计|本页合计|本月合计|累计|笔数|总笔数|交易笔数|收入合计|支出合计|借方合计|贷方合计" \
-                r"|共\s*\d+\s*笔|total|subtotal|sum\b)"
+_FOOTER_WORDS = (
+    r"(合计|总计|小计|本页小计|本页合计|本月合计|累计|笔数|总笔数|交易笔数|收入合计|支出合计|借方合计|贷方合计"
+    r"|共\s*\d+\s*笔|total|subtotal|sum\b)"
+)
 #: The first cell of a footer starts with one of the words; any other cell is one of them with a number.
 _FOOTER_FIRST = re.compile(_FOOTER_WORDS, re.IGNORECASE)
 _FOOTER_ANY = re.compile(r"合计|总计|小计|累计|笔|total|sum", re.IGNORECASE)

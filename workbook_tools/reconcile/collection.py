@@ -52,17 +52,28 @@ def collection_list(items: Iterable[Receivable], buckets: Sequence[int] = (30, 6
         if not overdue:
             continue
         first = overdue[0]
-        entries.append(CollectionEntry(
-            0, first.customer_id, first.customer_name, first.contact, first.phone,
-            cents(sum((r.balance for r in overdue), ZERO)), cents(sum((r.balance for r in group), ZERO)),
-            first.due_date, first.days_past_due, bucket_index(first.days_past_due, bounds), tuple(overdue),
-        ))
+        entries.append(
+            CollectionEntry(
+                0,
+                first.customer_id,
+                first.customer_name,
+                first.contact,
+                first.phone,
+                cents(sum((r.balance for r in overdue), ZERO)),
+                cents(sum((r.balance for r in group), ZERO)),
+                first.due_date,
+                first.days_past_due,
+                bucket_index(first.days_past_due, bounds),
+                tuple(overdue),
+            )
+        )
     entries.sort(key=lambda e: (-e.bucket, -e.overdue, e.oldest_due or date.min, e.customer_id))
     return [replace(e, rank=n) for n, e in enumerate(entries, 1)]
 
 
-def collection_by_salesperson(items: Iterable[Receivable], buckets: Sequence[int] = (30, 60, 90)
-                              ) -> dict[str, list[CollectionEntry]]:
+def collection_by_salesperson(
+    items: Iterable[Receivable], buckets: Sequence[int] = (30, 60, 90)
+) -> dict[str, list[CollectionEntry]]:
     """One collection list per salesperson ("" for orders without one), of the orders each sold,
     by salesperson name."""
     by: dict[str, list[Receivable]] = {}

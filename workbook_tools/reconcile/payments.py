@@ -22,8 +22,15 @@ from .context import Context
 
 #: The rows of the Payments sheet, most serious first: each a kind of the rule catalogue (codes.py
 #: ``KINDS``), the code of the finding made with it, or a note kept for the record.
-ORDER = ("overpaid", "unknown-order", "duplicate-key", "unpaid-past-due", "cancelled-with-payment",
-         "payment-on-cancelled-order", "refund")
+ORDER = (
+    "overpaid",
+    "unknown-order",
+    "duplicate-key",
+    "unpaid-past-due",
+    "cancelled-with-payment",
+    "payment-on-cancelled-order",
+    "refund",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +92,16 @@ def reconcile_payments(ctx: Context, receivables: list[Receivable]) -> PaymentRe
         """The order's figures; a cancelled order owes nothing, so no balance or payment status."""
         o = orders.rows[i]
         live = o.get("status") != "cancelled"
-        return (str(o.get("order_no") or ""), str(o.get("customer_id") or ""), names[i], o.get("status") or "",
-                totals[i], paid[i], balance[i] if live else None, pstatus[i] if live else "")
+        return (
+            str(o.get("order_no") or ""),
+            str(o.get("customer_id") or ""),
+            names[i],
+            o.get("status") or "",
+            totals[i],
+            paid[i],
+            balance[i] if live else None,
+            pstatus[i] if live else "",
+        )
 
     def order_item(kind: str, i: int, column: str, **kw: Any) -> PaymentItem:
         return PaymentItem(kind, *order_part(i), cell=orders.cell(i, column), **kw)
@@ -98,8 +113,9 @@ def reconcile_payments(ctx: Context, receivables: list[Receivable]) -> PaymentRe
         if status == "cancelled":
             if paid[i] > 0:
                 out.items.append(order_item("cancelled-with-payment", i, "paid"))
-                out.findings.append(ctx.at("cancelled-with-payment", "orders", i, "paid", o.get("order_no"),
-                                           expected=paid[i]))
+                out.findings.append(
+                    ctx.at("cancelled-with-payment", "orders", i, "paid", o.get("order_no"), expected=paid[i])
+                )
             continue
         out.orders += 1
         out.total += totals[i]
@@ -109,21 +125,39 @@ def reconcile_payments(ctx: Context, receivables: list[Receivable]) -> PaymentRe
             out.outstanding += balance[i]
         if paid[i] > totals[i]:
             out.items.append(order_item("overpaid", i, "paid"))
-            out.findings.append(ctx.at("overpaid", "orders", i, "paid", o.get("order_no"), expected=totals[i],
-                                       other=paid[i]))
+            out.findings.append(
+                ctx.at("overpaid", "orders", i, "paid", o.get("order_no"), expected=totals[i], other=paid[i])
+            )
     for r in receivables:
         if r.overdue:
-            out.items.append(order_item("unpaid-past-due", r.index, "balance", due_date=r.due_date,
-                                        days_past_due=r.days_past_due))
-            out.findings.append(ctx.at("unpaid-past-due", "orders", r.index, "balance", r.order_no,
-                                       expected=r.balance, date=r.due_date, days=r.days_past_due))
+            out.items.append(
+                order_item("unpaid-past-due", r.index, "balance", due_date=r.due_date, days_past_due=r.days_past_due)
+            )
+            out.findings.append(
+                ctx.at(
+                    "unpaid-past-due",
+                    "orders",
+                    r.index,
+                    "balance",
+                    r.order_no,
+                    expected=r.balance,
+                    date=r.due_date,
+                    days=r.days_past_due,
+                )
+            )
 
     pays = ctx.table("payments")
 
     def pay_item(kind: str, j: int, column: str, at: list[int] | None, **kw: Any) -> PaymentItem:
         p = pays.rows[j]
-        base = dict(paid_on=p.get("paid_on"), method=p.get("method") or "", amount=p.get("amount"),
-                    reference=str(p.get("reference") or ""), cell=pays.cell(j, column), **kw)
+        base = dict(
+            paid_on=p.get("paid_on"),
+            method=p.get("method") or "",
+            amount=p.get("amount"),
+            reference=str(p.get("reference") or ""),
+            cell=pays.cell(j, column),
+            **kw,
+        )
         if at:
             return PaymentItem(kind, *order_part(at[0]), **base)
         return PaymentItem(kind, str(p.get("order_no") or ""), **base)
@@ -152,8 +186,9 @@ def reconcile_payments(ctx: Context, receivables: list[Receivable]) -> PaymentRe
                 at = order_at.get(k)
                 other = pays.cell(first, "reference")
                 out.items.append(pay_item("duplicate-key", j, "reference", at, other=other))
-                out.findings.append(ctx.at("duplicate-key", "payments", j, "reference", p.get("reference"),
-                                           other=other))
+                out.findings.append(
+                    ctx.at("duplicate-key", "payments", j, "reference", p.get("reference"), other=other)
+                )
     out.payments = len(pays.rows)
     out.received, out.refunded = sum(received, ZERO), sum(refunded, ZERO)
     rank = {k: n for n, k in enumerate(ORDER)}

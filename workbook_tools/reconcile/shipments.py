@@ -19,8 +19,14 @@ from .context import Context
 
 #: The rows of the Shipments sheet, most serious first: each the code of the finding made with it
 #: (codes.py ``KINDS``: title, severity, and whether it is only for the record).
-ORDER = ("shipped-more-than-ordered", "shipped-without-shipment", "unknown-order", "shipped-less-than-ordered",
-         "cancelled-order-shipped", "shipped-after-due")
+ORDER = (
+    "shipped-more-than-ordered",
+    "shipped-without-shipment",
+    "unknown-order",
+    "shipped-less-than-ordered",
+    "cancelled-order-shipped",
+    "shipped-after-due",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,19 +107,40 @@ def reconcile_shipments(ctx: Context) -> ShipmentResult:
             # validation's rule, shipment by shipment: after a whole-order shipment every partial one is extra
             limit = 0 if k in whole else ordered.get(pair, 0)
             if partial[pair] > limit:
-                out.findings.append(ctx.at("shipped-more-than-ordered", "shipments", j, "quantity", s.get("order_no"),
-                                           sku=s["sku"], shipped=partial[pair], expected=limit))
+                out.findings.append(
+                    ctx.at(
+                        "shipped-more-than-ordered",
+                        "shipments",
+                        j,
+                        "quantity",
+                        s.get("order_no"),
+                        sku=s["sku"],
+                        shipped=partial[pair],
+                        expected=limit,
+                    )
+                )
         if k in cancelled:
             i = order_at[k][0]
             o = orders.rows[i]
-            out.items.append(ShipmentItem("cancelled-order-shipped", str(o.get("order_no")), names[i], "cancelled",
-                                          _day(o.get("order_date")), _day(o.get("due_date")), d,
-                                          cell=ships.cell(j, "ship_date")))
-            out.findings.append(ctx.at("cancelled-order-shipped", "shipments", j, "ship_date", o.get("order_no"),
-                                       date=d))
+            out.items.append(
+                ShipmentItem(
+                    "cancelled-order-shipped",
+                    str(o.get("order_no")),
+                    names[i],
+                    "cancelled",
+                    _day(o.get("order_date")),
+                    _day(o.get("due_date")),
+                    d,
+                    cell=ships.cell(j, "ship_date"),
+                )
+            )
+            out.findings.append(
+                ctx.at("cancelled-order-shipped", "shipments", j, "ship_date", o.get("order_no"), date=d)
+            )
         elif k and k not in order_at:
-            out.items.append(ShipmentItem("unknown-order", str(s.get("order_no")), first_ship=d,
-                                          cell=ships.cell(j, "order_no")))
+            out.items.append(
+                ShipmentItem("unknown-order", str(s.get("order_no")), first_ship=d, cell=ships.cell(j, "order_no"))
+            )
             out.findings.append(ctx.at("unknown-order", "shipments", j, "order_no", s.get("order_no")))
 
     # --- per order line: ordered against shipped (a whole-order shipment ships every line in full)
@@ -137,14 +164,38 @@ def reconcile_shipments(ctx: Context) -> ShipmentResult:
         sku = str(lines.rows[line]["sku"]) if line is not None else partial_sku[pair]
         kind = "shipped-more-than-ordered" if got > want else "shipped-less-than-ordered"
         cell = lines.cell(line, "quantity") if line is not None else orders.cell(at[0], "order_no")
-        out.items.append(ShipmentItem(kind, str(o.get("order_no")), names[at[0]], status or "",
-                                      _day(o.get("order_date")), _day(o.get("due_date")), first_ship.get(o_key),
-                                      sku=sku, ordered=want, shipped=got, cell=cell))
+        out.items.append(
+            ShipmentItem(
+                kind,
+                str(o.get("order_no")),
+                names[at[0]],
+                status or "",
+                _day(o.get("order_date")),
+                _day(o.get("due_date")),
+                first_ship.get(o_key),
+                sku=sku,
+                ordered=want,
+                shipped=got,
+                cell=cell,
+            )
+        )
         if kind == "shipped-less-than-ordered" and line is not None:
             shown = str(status)  # shipped or completed: anything else was passed over above
             zh, en = label_of(ORDER_STATUS, shown, "zh"), label_of(ORDER_STATUS, shown, "en")
-            out.findings.append(ctx.at("shipped-less-than-ordered", "order_lines", line, "quantity", o.get("order_no"),
-                                       expected=zh, expected_en=en, sku=sku, ordered=want, shipped=got))
+            out.findings.append(
+                ctx.at(
+                    "shipped-less-than-ordered",
+                    "order_lines",
+                    line,
+                    "quantity",
+                    o.get("order_no"),
+                    expected=zh,
+                    expected_en=en,
+                    sku=sku,
+                    ordered=want,
+                    shipped=got,
+                )
+            )
 
     # --- per order: status against shipments, and lateness
     for i, o in enumerate(orders.rows):
@@ -156,11 +207,28 @@ def reconcile_shipments(ctx: Context) -> ShipmentResult:
         if first is None:
             if status in ("shipped", "completed") and not _has_shipment(ctx, k):
                 zh, en = label_of(ORDER_STATUS, status, "zh"), label_of(ORDER_STATUS, status, "en")
-                out.items.append(ShipmentItem("shipped-without-shipment", str(o.get("order_no")), names[i], status,
-                                              _day(o.get("order_date")), _day(o.get("due_date")),
-                                              cell=orders.cell(i, "status")))
-                out.findings.append(ctx.at("shipped-without-shipment", "orders", i, "status", o.get("order_no"),
-                                           expected=zh, expected_en=en))
+                out.items.append(
+                    ShipmentItem(
+                        "shipped-without-shipment",
+                        str(o.get("order_no")),
+                        names[i],
+                        status,
+                        _day(o.get("order_date")),
+                        _day(o.get("due_date")),
+                        cell=orders.cell(i, "status"),
+                    )
+                )
+                out.findings.append(
+                    ctx.at(
+                        "shipped-without-shipment",
+                        "orders",
+                        i,
+                        "status",
+                        o.get("order_no"),
+                        expected=zh,
+                        expected_en=en,
+                    )
+                )
             continue
         out.shipped_orders += 1
         due = o.get("due_date")
@@ -173,10 +241,24 @@ def reconcile_shipments(ctx: Context) -> ShipmentResult:
             out.on_time += 1
             continue
         late = (first - due).days
-        out.items.append(ShipmentItem("shipped-after-due", str(o.get("order_no")), names[i], status or "",
-                                      _day(o.get("order_date")), due, first, late, cell=orders.cell(i, "due_date")))
-        out.findings.append(ctx.at("shipped-after-due", "orders", i, "due_date", o.get("order_no"), expected=due,
-                                   other=first, days=late))
+        out.items.append(
+            ShipmentItem(
+                "shipped-after-due",
+                str(o.get("order_no")),
+                names[i],
+                status or "",
+                _day(o.get("order_date")),
+                due,
+                first,
+                late,
+                cell=orders.cell(i, "due_date"),
+            )
+        )
+        out.findings.append(
+            ctx.at(
+                "shipped-after-due", "orders", i, "due_date", o.get("order_no"), expected=due, other=first, days=late
+            )
+        )
     rank = {k: n for n, k in enumerate(ORDER)}
     out.items.sort(key=lambda it: rank[it.kind])
     return out

@@ -65,8 +65,13 @@ HEADER_SEARCH = 60
 _PROBE = 20
 _SEPARATORS = (",", "\t", ";", "|")
 _ENCODING_LABELS = {"gb18030": "GBK / GB18030", "utf-8-sig": "UTF-8 (BOM)", "utf-8": "UTF-8", "utf-16": "UTF-16"}
-_FORMAT_LABELS = {"xlsx": "Excel (.xlsx)", "xls": "Excel 97-2003 (.xls)", "ods": "OpenDocument (.ods)",
-                  "html": "HTML table (.xls)", "xml": "XML Spreadsheet 2003 (.xls)"}
+_FORMAT_LABELS = {
+    "xlsx": "Excel (.xlsx)",
+    "xls": "Excel 97-2003 (.xls)",
+    "ods": "OpenDocument (.ods)",
+    "html": "HTML table (.xls)",
+    "xml": "XML Spreadsheet 2003 (.xls)",
+}
 _SEPARATOR_NAMES = {",": "comma", "\t": "tab", ";": "semicolon", "|": "bar"}
 
 
@@ -200,7 +205,9 @@ def _csv_records(path: Path, text: str, sep: str) -> Iterator[Record]:
             yield line, cells
             line = reader.line_num + 1
     except csv.Error as exc:
-        raise StatementError(path, (f"第 {line} 行无法按 CSV 读取（{exc}）", f"line {line} cannot be read as CSV ({exc})")) from None
+        raise StatementError(
+            path, (f"第 {line} 行无法按 CSV 读取（{exc}）", f"line {line} cannot be read as CSV ({exc})")
+        ) from None
 
 
 class _Markup(HTMLParser):
@@ -258,7 +265,9 @@ def _tables(path: Path, raw: bytes) -> list[_Table]:
     try:
         text, encoding = decode(raw)
     except NotText:
-        raise StatementError(path, ("不是 UTF-8、GBK/GB18030 或 UTF-16 文本", "not text in UTF-8, GBK/GB18030 or UTF-16")) from None
+        raise StatementError(
+            path, ("不是 UTF-8、GBK/GB18030 或 UTF-16 文本", "not text in UTF-8, GBK/GB18030 or UTF-16")
+        ) from None
     if "\0" in text:
         raise StatementError(path, ("二进制文件，不是 CSV", "a binary file, not a CSV"))
     head = text.lstrip("\ufeff \t\r\n")[:4096].lower()
@@ -266,8 +275,9 @@ def _tables(path: Path, raw: bytes) -> list[_Table]:
         return _markup_tables(path, text, encoding, head)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     top = "\n".join(text.split("\n", HEADER_SEARCH)[:HEADER_SEARCH])
-    return [_Table("csv", encoding, separator=sep, text=text, path=path)
-            for sep in _SEPARATORS if sep == "," or sep in top]
+    return [
+        _Table("csv", encoding, separator=sep, text=text, path=path) for sep in _SEPARATORS if sep == "," or sep in top
+    ]
 
 
 def _workbook_tables(path: Path, raw: bytes) -> list[_Table]:
@@ -279,7 +289,9 @@ def _workbook_tables(path: Path, raw: bytes) -> list[_Table]:
         sheets = [m.name for m in wb.sheets_metadata if str(m.typ).endswith("WorkSheet")]
     except CalamineError as exc:  # a damaged or foreign workbook: one line for the user
         why = str(exc).strip() or type(exc).__name__
-        raise StatementError(path, (f"Excel 工作簿无法打开（{why}）", f"an Excel workbook that cannot be opened ({why})")) from None
+        raise StatementError(
+            path, (f"Excel 工作簿无法打开（{why}）", f"an Excel workbook that cannot be opened ({why})")
+        ) from None
     out = []
     for name in sheets:
         try:
@@ -299,12 +311,24 @@ def _markup_tables(path: Path, text: str, encoding: str, head: str) -> list[_Tab
         parser.feed(text)
         parser.close()
     except (ValueError, AssertionError) as exc:  # html.parser is lenient; what it does raise is one line
-        raise StatementError(path, (f"无法读取的 HTML/XML 文件（{exc}）", f"an HTML or XML file that cannot be read ({exc})")) from None
-    tables = [_Table(fmt, encoding, sheet=f"table {n}" if len(parser.tables) > 1 else None,
-                     rows=[(r + 1, cells) for r, cells in enumerate(rows)])
-              for n, rows in enumerate(parser.tables, start=1) if rows]
+        raise StatementError(
+            path, (f"无法读取的 HTML/XML 文件（{exc}）", f"an HTML or XML file that cannot be read ({exc})")
+        ) from None
+    tables = [
+        _Table(
+            fmt,
+            encoding,
+            sheet=f"table {n}" if len(parser.tables) > 1 else None,
+            rows=[(r + 1, cells) for r, cells in enumerate(rows)],
+        )
+        for n, rows in enumerate(parser.tables, start=1)
+        if rows
+    ]
     if not tables:
-        raise StatementError(path, ("HTML/XML 文件中没有表格（不是银行流水）", "an HTML or XML file with no table in it (not a statement)"))
+        raise StatementError(
+            path,
+            ("HTML/XML 文件中没有表格（不是银行流水）", "an HTML or XML file with no table in it (not a statement)"),
+        )
     return tables
 
 
@@ -356,8 +380,13 @@ def _is_amount(value: object) -> bool:
 def _read_bytes(path: Path) -> bytes:
     try:
         if path.stat().st_size > MAX_BYTES:
-            raise StatementError(path, (f"大于 {MAX_BYTES // 2**20} MB，不是银行流水",
-                                        f"larger than {MAX_BYTES // 2**20} MB: not a bank statement"))
+            raise StatementError(
+                path,
+                (
+                    f"大于 {MAX_BYTES // 2**20} MB，不是银行流水",
+                    f"larger than {MAX_BYTES // 2**20} MB: not a bank statement",
+                ),
+            )
         return path.read_bytes()
     except FileNotFoundError:
         raise StatementError(path, ("找不到文件", "file not found")) from None
@@ -427,9 +456,16 @@ def read_statement(path: str | os.PathLike[str], bank: Bank | None = None) -> St
     columns = {key: cols.header[i] for key, i in index.items() if i < len(cols.header)}
     if len(cols.memos) > 1:
         columns["memo"] = " + ".join(cols.header[i] for i in cols.memos)
-    st = Statement(path, table.encoding, letters={key: col_letter(i) for key, i in index.items()},
-                   format=table.format, sheet=table.sheet, separator=table.separator, header_line=header_line,
-                   columns=columns)
+    st = Statement(
+        path,
+        table.encoding,
+        letters={key: col_letter(i) for key, i in index.items()},
+        format=table.format,
+        sheet=table.sheet,
+        separator=table.separator,
+        header_line=header_line,
+        columns=columns,
+    )
     unreadable = None  # the first date that could not be read, when no line was
     at = {key: index.get(key, -1) for key in ("date", "credit", "debit", "amount", "direction", "payer", "reference")}
     sides = "credit" in index or "debit" in index
@@ -457,15 +493,20 @@ def read_statement(path: str | os.PathLike[str], bank: Bank | None = None) -> St
             side = direction(get["direction"]) or (-1 if amount < 0 else 1)
             credit, debit = (abs(amount), ZERO) if side > 0 else (ZERO, abs(amount))
         memo = " ".join(dict.fromkeys(t for i in cols.memos if i < n and (t := clean(cells[i]))))
-        st.lines.append(BankLine(line, d, credit, debit, payer_name(clean(get["payer"])), memo,
-                                 clean(get["reference"])))
+        st.lines.append(
+            BankLine(line, d, credit, debit, payer_name(clean(get["payer"])), memo, clean(get["reference"]))
+        )
     if not st.lines and unreadable is not None:
         line, value = unreadable
-        raise StatementError(path, (
-            f"日期列“{columns['date']}”（{st.letters['date']} 列）中没有可识别的日期，例如{table.where(line, 'zh')}的"
-            f"“{value}”：日期可写成 2024-01-31、2024/01/31、20240131 或 2024年1月31日",
-            f"no date that can be read in the column {columns['date']} ({st.letters['date']}), e.g. {value!r} on "
-            f"{table.where(line)}: dates are read as 2024-01-31, 2024/01/31, 20240131 or 2024年1月31日"))
+        raise StatementError(
+            path,
+            (
+                f"日期列“{columns['date']}”（{st.letters['date']} 列）中没有可识别的日期，例如{table.where(line, 'zh')}的"
+                f"“{value}”：日期可写成 2024-01-31、2024/01/31、20240131 或 2024年1月31日",
+                f"no date that can be read in the column {columns['date']} ({st.letters['date']}), e.g. {value!r} on "
+                f"{table.where(line)}: dates are read as 2024-01-31, 2024/01/31, 20240131 or 2024年1月31日",
+            ),
+        )
     return st
 
 
@@ -492,8 +533,14 @@ def _diagnose(table: _Table, aliases: Aliases) -> tuple[int, tuple[str, str], li
         numbers = [i for i, c in enumerate(cells) if i not in dated and _is_amount(c)]
         if not dated or not numbers or n == 0:
             continue
-        above = next(((hl, hc) for hl, hc in reversed(records[:n])
-                      if sum(1 for c in hc if clean(c)) >= 2 and not any(_date(c) for c in hc)), None)
+        above = next(
+            (
+                (hl, hc)
+                for hl, hc in reversed(records[:n])
+                if sum(1 for c in hc if clean(c)) >= 2 and not any(_date(c) for c in hc)
+            ),
+            None,
+        )
         if above is None:
             continue
         head_line, head = above
@@ -505,19 +552,25 @@ def _diagnose(table: _Table, aliases: Aliases) -> tuple[int, tuple[str, str], li
             settings.append(_toml("date", names[i] if i < len(names) and names[i] else "<date column>"))
         if not {"credit", "debit", "amount"} & cols.index.keys():
             taken = set(cols.dates) | set(cols.index.values()) | set(cols.memos) | set(dated)
-            amounts = _amount_columns([c for _, c in records[n:n + _PROBE]], names, taken)
+            amounts = _amount_columns([c for _, c in records[n : n + _PROBE]], names, taken)
             if len(amounts) >= 2:
                 settings += [_toml("credit", amounts[0]), _toml("debit", amounts[1])]
             elif amounts:
                 settings.append(_toml("amount", amounts[0]))
             else:
                 settings.append(_toml("credit", "<credit column>"))
-        return 2, (f'表头似乎是{table.where(head_line, "zh")}：“{_shown(head)}”',
-                   f'the header looks like {table.where(head_line)}: "{_shown(head)}"'), settings
+        return (
+            2,
+            (
+                f"表头似乎是{table.where(head_line, 'zh')}：“{_shown(head)}”",
+                f'the header looks like {table.where(head_line)}: "{_shown(head)}"',
+            ),
+            settings,
+        )
     if not records:
         return 0, ("文件是空的", "the file is empty"), []
     first = records[:3]
-    seen_zh = "；".join(f'{table.where(line, "zh")}：“{_shown(cells)}”' for line, cells in first)
+    seen_zh = "；".join(f"{table.where(line, 'zh')}：“{_shown(cells)}”" for line, cells in first)
     seen = "; ".join(f'{table.where(line)}: "{_shown(cells)}"' for line, cells in first)
     return 1, (f"前几行是 {seen_zh}", f"the first lines are {seen}"), []
 
@@ -545,14 +598,17 @@ def _unreadable(tables: list[_Table], aliases: Aliases) -> Message:
     amounts = ", ".join([*aliases["credit"][:2], *aliases["amount"][:2]])
     zh_settings = settings or [_toml("date", "<日期列>"), _toml("credit", "<收入列>")]
     settings = settings or [_toml("date", "<date column>"), _toml("credit", "<credit column>")]
-    return (f"前 {HEADER_SEARCH} 行中找不到含日期列（{dates} …）和金额列（{amounts} …）的表头；{seen_zh}；"
-            f"请在 orderbook.toml 中加上：[bank] {' 和 '.join(zh_settings)}",
-            f"no header line naming a date column ({dates} …) and an amount column "
-            f"({amounts} …) in the first {HEADER_SEARCH} lines; {seen}; add to "
-            f"orderbook.toml: [bank] {' and '.join(settings)}")
+    return (
+        f"前 {HEADER_SEARCH} 行中找不到含日期列（{dates} …）和金额列（{amounts} …）的表头；{seen_zh}；"
+        f"请在 orderbook.toml 中加上：[bank] {' 和 '.join(zh_settings)}",
+        f"no header line naming a date column ({dates} …) and an amount column "
+        f"({amounts} …) in the first {HEADER_SEARCH} lines; {seen}; add to "
+        f"orderbook.toml: [bank] {' and '.join(settings)}",
+    )
 
 
 # --- what was recognised (orderbook bank-check) -------------------------------------------------
+
 
 class _CheckWords(TypedDict):
     head: str
@@ -568,8 +624,16 @@ class _CheckWords(TypedDict):
 _CHECK: dict[str, _CheckWords] = {
     "zh": {
         "head": "{name}：{format}；表头在{where}",
-        "keys": {"date": "日期", "credit": "收入", "debit": "支出", "amount": "金额", "direction": "借贷方向",
-                 "payer": "对方户名", "memo": "摘要", "reference": "流水号"},
+        "keys": {
+            "date": "日期",
+            "credit": "收入",
+            "debit": "支出",
+            "amount": "金额",
+            "direction": "借贷方向",
+            "payer": "对方户名",
+            "memo": "摘要",
+            "reference": "流水号",
+        },
         "none": "—",
         "lines": "交易 {n} 笔（{first} 至 {last}）：收入 {credits} 笔，合计 {total_in}；支出 {debits} 笔，合计 {total_out}",
         "empty": "没有读到交易",
@@ -579,17 +643,25 @@ _CHECK: dict[str, _CheckWords] = {
     },
     "en": {
         "head": "{name}: {format}; header on {where}",
-        "keys": {"date": "date", "credit": "credit", "debit": "debit", "amount": "amount", "direction": "direction",
-                 "payer": "payer", "memo": "memo", "reference": "reference"},
+        "keys": {
+            "date": "date",
+            "credit": "credit",
+            "debit": "debit",
+            "amount": "amount",
+            "direction": "direction",
+            "payer": "payer",
+            "memo": "memo",
+            "reference": "reference",
+        },
         "none": "—",
         "lines": "{n} transactions ({first} to {last}): {credits} credits, total in {total_in}; {debits} debits, "
-                 "total out {total_out}",
+        "total out {total_out}",
         "empty": "no transactions read",
         "skipped": "lines skipped: {n} (totals, counts, notes: no date)",
         "no_payer": "note: no payer column, lines match by reference or by an order number in the memo only "
-                    "(name the column under [bank] payer)",
+        "(name the column under [bank] payer)",
         "no_sign": "note: the amount has no sign and there is no direction column, every line counts as a credit "
-                   "(name the direction column under [bank] direction)",
+        "(name the direction column under [bank] direction)",
     },
 }
 
@@ -613,18 +685,23 @@ def describe(st: Statement, lang: str = "zh", currency_symbol: str = "¥") -> li
         return f"{currency_symbol}{d:,.2f}"
 
     if st.lines:
-        out.append(t["lines"].format(n=f"{len(st.lines):,}", first=st.first, last=st.last,
-                                     credits=f"{sum(1 for ln in st.lines if ln.credit > 0):,}",
-                                     total_in=money(st.credits),
-                                     debits=f"{sum(1 for ln in st.lines if ln.debit > 0):,}",
-                                     total_out=money(st.debits)))
+        out.append(
+            t["lines"].format(
+                n=f"{len(st.lines):,}",
+                first=st.first,
+                last=st.last,
+                credits=f"{sum(1 for ln in st.lines if ln.credit > 0):,}",
+                total_in=money(st.credits),
+                debits=f"{sum(1 for ln in st.lines if ln.debit > 0):,}",
+                total_out=money(st.debits),
+            )
+        )
     else:
         out.append(t["empty"])
     if st.skipped:
         out.append(t["skipped"].format(n=st.skipped))
     if st.lines and "payer" not in st.columns:
         out.append(t["no_payer"])
-    if ("amount" in st.columns and "direction" not in st.columns and st.lines
-            and all(ln.debit == 0 for ln in st.lines)):
+    if "amount" in st.columns and "direction" not in st.columns and st.lines and all(ln.debit == 0 for ln in st.lines):
         out.append(t["no_sign"])
     return out

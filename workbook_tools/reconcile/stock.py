@@ -116,8 +116,12 @@ class StockResult:
         """(units, value) found over and (units, value) found short, each side summed on its own: a
         gain of 2 and a loss of 3 are not "1 short"."""
         gains, losses = self.gains, self.losses
-        return (sum(c.variance for c in gains), sum((c.value for c in gains), ZERO),
-                sum(c.variance for c in losses), sum((c.value for c in losses), ZERO))
+        return (
+            sum(c.variance for c in gains),
+            sum((c.value for c in gains), ZERO),
+            sum(c.variance for c in losses),
+            sum((c.value for c in losses), ZERO),
+        )
 
 
 def reconcile_stock(ctx: Context) -> StockResult:
@@ -137,18 +141,44 @@ def reconcile_stock(ctx: Context) -> StockResult:
             counted = d.closing  # counts() yields counted days only: their closing is the count
             variance = counted - d.stock
             value = cents(variance * (price or ZERO))
-            out.counts.append(CountLine(sku, name, d.date, d.stock, counted, variance, value, d.count_rows[0],
-                                        moves.cell(d.count_rows[0], "quantity")))
+            out.counts.append(
+                CountLine(
+                    sku,
+                    name,
+                    d.date,
+                    d.stock,
+                    counted,
+                    variance,
+                    value,
+                    d.count_rows[0],
+                    moves.cell(d.count_rows[0], "quantity"),
+                )
+            )
         point = p.get("reorder_point")
         point = default_point if point is None else point
         active = p.get("active") != "no"
         counts = [d.date for d in led.counts()]
-        out.lines.append(StockLine(
-            sku, name, str(p.get("unit") or ""), price, led.opening, led.total("receipts"), led.total("returns"),
-            led.total("adjustments"), led.total("shipped"), led.total("variance"), led.closing, point,
-            active and led.closing <= point, active, counts[-1] if counts else None,
-            starts[0].date if starts else None, led.index,
-        ))
+        out.lines.append(
+            StockLine(
+                sku,
+                name,
+                str(p.get("unit") or ""),
+                price,
+                led.opening,
+                led.total("receipts"),
+                led.total("returns"),
+                led.total("adjustments"),
+                led.total("shipped"),
+                led.total("variance"),
+                led.closing,
+                point,
+                active and led.closing <= point,
+                active,
+                counts[-1] if counts else None,
+                starts[0].date if starts else None,
+                led.index,
+            )
+        )
     out.findings = [*ledger_findings(ctx), *low_stock_findings(ctx)]
     return out
 

@@ -68,12 +68,22 @@ class _Formats:
         #: Printed in every sheet's header.
         self.company = company
         add = wb.add_format
-        head = {"bold": True, "text_wrap": True, "align": "center", "valign": "vcenter", "border": 1,
-                "border_color": "#8EA9DB", "bg_color": REQUIRED_FILL, "font_color": "#FFFFFF"}
+        head = {
+            "bold": True,
+            "text_wrap": True,
+            "align": "center",
+            "valign": "vcenter",
+            "border": 1,
+            "border_color": "#8EA9DB",
+            "bg_color": REQUIRED_FILL,
+            "font_color": "#FFFFFF",
+        }
         self.header = add(head)
         self.cell = {k: add({**_BORDER, "num_format": n}) for k, n in _NUM.items()}
-        self.total = {k: add({**_BORDER, "num_format": n, "bold": True, "top": 2, "bg_color": OPTIONAL_FILL})
-                      for k, n in _NUM.items()}
+        self.total = {
+            k: add({**_BORDER, "num_format": n, "bold": True, "top": 2, "bg_color": OPTIONAL_FILL})
+            for k, n in _NUM.items()
+        }
         self.group = {k: add({**_BORDER, "num_format": n, "top": 2, "top_color": "#1F4E78"}) for k, n in _NUM.items()}
         self.error = add({**_BORDER, "bg_color": ERROR_FILL, "font_color": ERROR_FONT})
         self.warning = add({**_BORDER, "bg_color": WARNING_FILL, "font_color": WARNING_FONT})
@@ -112,10 +122,21 @@ def _put(ws: Worksheet, r: int, c: int, value: Any, kind: str, fmt: Format) -> N
         ws.write_string(r, c, str(value), fmt)
 
 
-def _table(ws: Worksheet, f: _Formats, lang: str, cols: Sequence[Col], rows: Iterable[Sequence[Any]], *,
-           first: int = 0, freeze_cols: int = 1, marks: Sequence[str | None] | None = None,
-           groups: Sequence[bool] | None = None, totals: Sequence[Any] | None = None,
-           headers: Sequence[str] | None = None, more_totals: Sequence[Sequence[Any]] = ()) -> int:
+def _table(
+    ws: Worksheet,
+    f: _Formats,
+    lang: str,
+    cols: Sequence[Col],
+    rows: Iterable[Sequence[Any]],
+    *,
+    first: int = 0,
+    freeze_cols: int = 1,
+    marks: Sequence[str | None] | None = None,
+    groups: Sequence[bool] | None = None,
+    totals: Sequence[Any] | None = None,
+    headers: Sequence[str] | None = None,
+    more_totals: Sequence[Sequence[Any]] = (),
+) -> int:
     """Write a header and ``rows`` from row ``first``; return the next free row.
 
     ``marks[i]`` ("error"/"warning") colours row i's first cell; ``groups[i]`` draws a line above row i;
@@ -165,8 +186,6 @@ def _table(ws: Worksheet, f: _Formats, lang: str, cols: Sequence[Col], rows: Ite
     return r + 1
 
 
-
-
 def write_workbook(rec: Reconciliation, path: Path, lang: str = "zh") -> Path:
     with xlsx_workbook(path, "reconcile", TEXT_AS_TEXT) as wb:
         f = _Formats(wb, rec.config.company_name)
@@ -210,8 +229,12 @@ def _summary(ws: Worksheet, f: _Formats, rec: Reconciliation, lang: str) -> None
     page_setup(ws, [40, 26, 10, 26], company=f.company, lang=lang, header_rows=None)
     ws.write_string(0, 0, f"{t('title')} — {rec.config.company_name}", f.title)
     ws.write_string(1, 0, f"{t('book')}: {rec.path.name if rec.path else '—'}", f.meta)
-    ws.write_string(2, 0, f"{t('as_of')}: {rec.today.isoformat()}"
-                    + (rec.settings.after(lang) if rec.settings is not None else ""), f.meta)
+    ws.write_string(
+        2,
+        0,
+        f"{t('as_of')}: {rec.today.isoformat()}" + (rec.settings.after(lang) if rec.settings is not None else ""),
+        f.meta,
+    )
     r = 4
     errors = rec.validation_errors
     if errors:
@@ -230,51 +253,83 @@ def _summary(ws: Worksheet, f: _Formats, rec: Reconciliation, lang: str) -> None
             r += 1
         r += 1
 
-    section(t("sec_stock"), [
-        (t("skus"), len(s.lines), "int"), (t("stock_value"), s.value, "money"),
-        (t("stocktakes"), len(s.counts), "int"), (t("counts_with_variance"), len(s.gains) + len(s.losses), "int"),
-        (t("count_gain_units"), s.gross[0], "int"), (t("count_loss_units"), s.gross[2], "int"),
-        (t("count_net_units"), s.variance_units, "int"),
-        (t("count_gain_value"), s.gross[1], "money"), (t("count_loss_value"), s.gross[3], "money"),
-        (t("count_net_value"), s.variance_value, "money"),
-        (t("negative_skus"), len({n.sku for n in s.negatives}), "int"),
-        (t("low_skus"), sum(1 for x in s.lines if x.low), "int"),
-    ])
-    section(t("sec_payments"), [
-        (t("orders"), p.orders, "int"), (t("order_total"), p.total, "money"), (t("paid_total"), p.paid, "money"),
-        (t("outstanding"), p.outstanding, "money"), (t("payments"), p.payments, "int"),
-        (t("received"), p.received, "money"), (t("refunded"), p.refunded, "money"),
-        (t("payments_action"), len(_kept(p.items, False)), "int"),
-        (t("payments_record_n"), len(_kept(p.items, True)), "int"),
-    ] + [(label_of(PAYMENT_STATUS, k, lang), p.by_status.get(k, 0), "int") for k in ("unpaid", "partial", "paid",
-                                                                                         "overpaid")])
-    section(t("sec_shipments"), [
-        (t("shipments"), sh.shipments, "int"), (t("shipped_orders"), sh.shipped_orders, "int"),
-        (t("on_time"), sh.on_time_rate, "pct"),
-        (t("shipments_action"), len(_kept(sh.items, False)), "int"),
-        (t("shipments_record_n"), len(_kept(sh.items, True)), "int"),
-    ])
-    section(t("sec_ageing"), [
-        (t("receivables"), len(rec.receivables), "int"),
-        *[(label, total, "money") for label, total in zip(rec.ageing.labels(lang), rec.ageing.totals)],
-        (w(HEADERS, "sum", lang), rec.ageing.grand_total, "money"),
-        (t("overdue_total"), rec.ageing.overdue_total, "money"),
-        (t("collect_customers"), len(rec.collection), "int"),
-    ])
+    section(
+        t("sec_stock"),
+        [
+            (t("skus"), len(s.lines), "int"),
+            (t("stock_value"), s.value, "money"),
+            (t("stocktakes"), len(s.counts), "int"),
+            (t("counts_with_variance"), len(s.gains) + len(s.losses), "int"),
+            (t("count_gain_units"), s.gross[0], "int"),
+            (t("count_loss_units"), s.gross[2], "int"),
+            (t("count_net_units"), s.variance_units, "int"),
+            (t("count_gain_value"), s.gross[1], "money"),
+            (t("count_loss_value"), s.gross[3], "money"),
+            (t("count_net_value"), s.variance_value, "money"),
+            (t("negative_skus"), len({n.sku for n in s.negatives}), "int"),
+            (t("low_skus"), sum(1 for x in s.lines if x.low), "int"),
+        ],
+    )
+    section(
+        t("sec_payments"),
+        [
+            (t("orders"), p.orders, "int"),
+            (t("order_total"), p.total, "money"),
+            (t("paid_total"), p.paid, "money"),
+            (t("outstanding"), p.outstanding, "money"),
+            (t("payments"), p.payments, "int"),
+            (t("received"), p.received, "money"),
+            (t("refunded"), p.refunded, "money"),
+            (t("payments_action"), len(_kept(p.items, False)), "int"),
+            (t("payments_record_n"), len(_kept(p.items, True)), "int"),
+        ]
+        + [
+            (label_of(PAYMENT_STATUS, k, lang), p.by_status.get(k, 0), "int")
+            for k in ("unpaid", "partial", "paid", "overpaid")
+        ],
+    )
+    section(
+        t("sec_shipments"),
+        [
+            (t("shipments"), sh.shipments, "int"),
+            (t("shipped_orders"), sh.shipped_orders, "int"),
+            (t("on_time"), sh.on_time_rate, "pct"),
+            (t("shipments_action"), len(_kept(sh.items, False)), "int"),
+            (t("shipments_record_n"), len(_kept(sh.items, True)), "int"),
+        ],
+    )
+    section(
+        t("sec_ageing"),
+        [
+            (t("receivables"), len(rec.receivables), "int"),
+            *[(label, total, "money") for label, total in zip(rec.ageing.labels(lang), rec.ageing.totals)],
+            (w(HEADERS, "sum", lang), rec.ageing.grand_total, "money"),
+            (t("overdue_total"), rec.ageing.overdue_total, "money"),
+            (t("collect_customers"), len(rec.collection), "int"),
+        ],
+    )
     if rec.bank is not None:
         b, st = rec.bank, rec.bank.statement
         period = f"{st.first} – {st.last}" if st.first else "—"
-        section(t("sec_bank"), [
-            (t("statement"), st.name, "text"), (t("encoding"), st.encoding_label, "text"),
-            (t("bank_period"), period, "text"), (t("bank_lines"), len(st.lines), "int"),
-            (t("skipped"), st.skipped, "int"),
-            (t("bank_credits"), b.credits, "money"), (t("bank_matched"), b.matched_credits, "money"),
-            *[(kind_title(how, lang), b.count(how), "int") for how in ("reference", "amount_date_name",
-                                                                     "amount_date_order")],
-            (kind_title("bank-line-unmatched", lang), len(b.unmatched_lines), "int"),
-            (kind_title("outgoing", lang), len(b.outgoing_lines), "int"),
-            (kind_title("payment-not-in-bank", lang), len(b.unmatched_payments), "int"),
-        ])
+        section(
+            t("sec_bank"),
+            [
+                (t("statement"), st.name, "text"),
+                (t("encoding"), st.encoding_label, "text"),
+                (t("bank_period"), period, "text"),
+                (t("bank_lines"), len(st.lines), "int"),
+                (t("skipped"), st.skipped, "int"),
+                (t("bank_credits"), b.credits, "money"),
+                (t("bank_matched"), b.matched_credits, "money"),
+                *[
+                    (kind_title(how, lang), b.count(how), "int")
+                    for how in ("reference", "amount_date_name", "amount_date_order")
+                ],
+                (kind_title("bank-line-unmatched", lang), len(b.unmatched_lines), "int"),
+                (kind_title("outgoing", lang), len(b.outgoing_lines), "int"),
+                (kind_title("payment-not-in-bank", lang), len(b.unmatched_payments), "int"),
+            ],
+        )
 
     ws.write_string(r, 0, t("sec_findings"), f.section)
     for c in range(1, 5):
@@ -298,11 +353,25 @@ def _summary(ws: Worksheet, f: _Formats, rec: Reconciliation, lang: str) -> None
 
 
 def _stock(ws: Worksheet, f: _Formats, rec: Reconciliation, lang: str) -> None:
-    cols = [Col("sku"), Col("product"), Col("unit"), Col("list_price", "money"), Col("opening", "int"),
-            Col("receipts", "int"), Col("returns", "int"), Col("adjustments", "int"), Col("shipped", "int"),
-            Col("corrections", "int"), Col("closing", "int"), Col("stock_value", "money"),
-            Col("reorder_point", "int"), Col("low"), Col("last_count", "date"), Col("negative_on"),
-            Col("lowest", "int")]
+    cols = [
+        Col("sku"),
+        Col("product"),
+        Col("unit"),
+        Col("list_price", "money"),
+        Col("opening", "int"),
+        Col("receipts", "int"),
+        Col("returns", "int"),
+        Col("adjustments", "int"),
+        Col("shipped", "int"),
+        Col("corrections", "int"),
+        Col("closing", "int"),
+        Col("stock_value", "money"),
+        Col("reorder_point", "int"),
+        Col("low"),
+        Col("last_count", "date"),
+        Col("negative_on"),
+        Col("lowest", "int"),
+    ]
     spells: dict[int, list[NegativeSpell]] = {}
     for n in rec.stock.negatives:
         spells.setdefault(n.index, []).append(n)
@@ -311,21 +380,50 @@ def _stock(ws: Worksheet, f: _Formats, rec: Reconciliation, lang: str) -> None:
     marks: list[str | None] = []
     for s in rec.stock.lines:
         neg = spells.get(s.index, [])
-        rows.append((s.sku, s.name, s.unit, s.list_price, s.opening, s.receipts, s.returns, s.adjustments, s.shipped,
-                     s.count_corrections, s.closing, s.value, s.reorder_point, yes if s.low else None, s.last_count,
-                     "、".join(n.date.isoformat() for n in neg) if neg else None,
-                     min(n.lowest for n in neg) if neg else None))
+        rows.append(
+            (
+                s.sku,
+                s.name,
+                s.unit,
+                s.list_price,
+                s.opening,
+                s.receipts,
+                s.returns,
+                s.adjustments,
+                s.shipped,
+                s.count_corrections,
+                s.closing,
+                s.value,
+                s.reorder_point,
+                yes if s.low else None,
+                s.last_count,
+                "、".join(n.date.isoformat() for n in neg) if neg else None,
+                min(n.lowest for n in neg) if neg else None,
+            )
+        )
         marks.append("error" if neg else "warning" if s.low else None)
-    totals = [w(TEXTS, "total_row", lang), None, None, None] + [sum(r[k] for r in rows) for k in range(4, 11)] + \
-             [sum((r[11] for r in rows), Decimal(0)), None, None, None, None, None]
+    totals = (
+        [w(TEXTS, "total_row", lang), None, None, None]
+        + [sum(r[k] for r in rows) for k in range(4, 11)]
+        + [sum((r[11] for r in rows), Decimal(0)), None, None, None, None, None]
+    )
     _table(ws, f, lang, cols, rows, marks=marks, totals=totals, freeze_cols=2)
 
 
 def _counts(ws: Worksheet, f: _Formats, rec: Reconciliation, lang: str, *, detail: bool = False) -> None:
     """The counts that found a variance, with found-over, found-short and net totals; ``detail``: every
     count, the ones that matched too."""
-    cols = [Col("count_date", "date"), Col("sku"), Col("product"), Col("book", "int"), Col("counted", "int"),
-            Col("variance", "int"), Col("list_price", "money"), Col("variance_value", "money"), Col("cell")]
+    cols = [
+        Col("count_date", "date"),
+        Col("sku"),
+        Col("product"),
+        Col("book", "int"),
+        Col("counted", "int"),
+        Col("variance", "int"),
+        Col("list_price", "money"),
+        Col("variance_value", "money"),
+        Col("cell"),
+    ]
     prices = {s.sku: s.list_price for s in rec.stock.lines}
     counts = sorted(rec.stock.counts if detail else rec.stock.gains + rec.stock.losses, key=lambda c: (c.date, c.sku))
     rows = [(c.date, c.sku, c.name, c.book, c.counted, c.variance, prices.get(c.sku), c.value, c.cell) for c in counts]
@@ -336,8 +434,10 @@ def _counts(ws: Worksheet, f: _Formats, rec: Reconciliation, lang: str, *, detai
         return w(TEXTS, key, lang)
 
     totals = [t("gain_row"), None, None, None, None, gain_units, None, gain_value, None]
-    more = [[t("loss_row"), None, None, None, None, loss_units, None, loss_value, None],
-            [t("net_row"), None, None, None, None, rec.stock.variance_units, None, rec.stock.variance_value, None]]
+    more = [
+        [t("loss_row"), None, None, None, None, loss_units, None, loss_value, None],
+        [t("net_row"), None, None, None, None, rec.stock.variance_units, None, rec.stock.variance_value, None],
+    ]
     end = _table(ws, f, lang, cols, rows, marks=marks, totals=totals, more_totals=more, freeze_cols=3)
     if not detail:
         ws.write_string(end + 1, 0, t("all_counts").format(sheet=w(SHEETS, "counts_detail", lang)), f.meta)
@@ -354,16 +454,47 @@ def _kept(items: Sequence[_Item], record: bool) -> list[_Item]:
 
 def _payments(ws: Worksheet, f: _Formats, rec: Reconciliation, lang: str, *, record: bool = False) -> None:
     """The payment items that need action, or (``record``) those kept for the record."""
-    cols = [Col("kind"), Col("order_no"), Col("customer"), Col("status"), Col("total", "money"), Col("paid", "money"),
-            Col("balance", "money"), Col("payment_status"), Col("due_date", "date"), Col("days_past_due", "int"),
-            Col("paid_on", "date"), Col("method"), Col("amount", "money"), Col("reference"), Col("cell"),
-            Col("other")]
+    cols = [
+        Col("kind"),
+        Col("order_no"),
+        Col("customer"),
+        Col("status"),
+        Col("total", "money"),
+        Col("paid", "money"),
+        Col("balance", "money"),
+        Col("payment_status"),
+        Col("due_date", "date"),
+        Col("days_past_due", "int"),
+        Col("paid_on", "date"),
+        Col("method"),
+        Col("amount", "money"),
+        Col("reference"),
+        Col("cell"),
+        Col("other"),
+    ]
     methods = choice_lists(rec.config)["payment_method"]
     items = _kept(rec.payments.items, record)
-    rows = [(kind_title(i.kind, lang), i.order_no, i.customer_name, _status(i.status, lang), i.total, i.paid, i.balance,
-             label_of(PAYMENT_STATUS, i.payment_status, lang) if i.payment_status else "", i.due_date,
-             i.days_past_due, i.paid_on, label_of(methods, i.method, lang) if i.method else "", i.amount, i.reference,
-             i.cell, i.other) for i in items]
+    rows = [
+        (
+            kind_title(i.kind, lang),
+            i.order_no,
+            i.customer_name,
+            _status(i.status, lang),
+            i.total,
+            i.paid,
+            i.balance,
+            label_of(PAYMENT_STATUS, i.payment_status, lang) if i.payment_status else "",
+            i.due_date,
+            i.days_past_due,
+            i.paid_on,
+            label_of(methods, i.method, lang) if i.method else "",
+            i.amount,
+            i.reference,
+            i.cell,
+            i.other,
+        )
+        for i in items
+    ]
     end = _table(ws, f, lang, cols, rows, marks=[kind_mark(i.kind) for i in items], freeze_cols=2)
     if not items and not record:
         ws.write_string(end, 0, w(TEXTS, "nothing_to_do", lang), f.ok)
@@ -371,12 +502,38 @@ def _payments(ws: Worksheet, f: _Formats, rec: Reconciliation, lang: str, *, rec
 
 def _shipments(ws: Worksheet, f: _Formats, rec: Reconciliation, lang: str, *, record: bool = False) -> None:
     """The shipment items that need action, or (``record``) those kept for the record."""
-    cols = [Col("kind"), Col("order_no"), Col("customer"), Col("status"), Col("order_date", "date"),
-            Col("due_date", "date"), Col("first_ship", "date"), Col("days_late", "int"), Col("sku"),
-            Col("ordered", "int"), Col("shipped_qty", "int"), Col("cell")]
+    cols = [
+        Col("kind"),
+        Col("order_no"),
+        Col("customer"),
+        Col("status"),
+        Col("order_date", "date"),
+        Col("due_date", "date"),
+        Col("first_ship", "date"),
+        Col("days_late", "int"),
+        Col("sku"),
+        Col("ordered", "int"),
+        Col("shipped_qty", "int"),
+        Col("cell"),
+    ]
     items = _kept(rec.shipments.items, record)
-    rows = [(kind_title(i.kind, lang), i.order_no, i.customer_name, _status(i.status, lang), i.order_date, i.due_date,
-             i.first_ship, i.days_late, i.sku, i.ordered, i.shipped, i.cell) for i in items]
+    rows = [
+        (
+            kind_title(i.kind, lang),
+            i.order_no,
+            i.customer_name,
+            _status(i.status, lang),
+            i.order_date,
+            i.due_date,
+            i.first_ship,
+            i.days_late,
+            i.sku,
+            i.ordered,
+            i.shipped,
+            i.cell,
+        )
+        for i in items
+    ]
     end = _table(ws, f, lang, cols, rows, marks=[kind_mark(i.kind) for i in items], freeze_cols=2)
     if not items and not record:
         ws.write_string(end, 0, w(TEXTS, "nothing_to_do", lang), f.ok)
@@ -385,28 +542,67 @@ def _shipments(ws: Worksheet, f: _Formats, rec: Reconciliation, lang: str, *, re
 def _ageing(ws: Worksheet, f: _Formats, rec: Reconciliation, lang: str) -> None:
     table = rec.ageing
     labels = table.labels(lang)
-    cols = [Col("customer_id"), Col("customer"), Col("contact"), Col("phone"), Col("orders", "int"),
-            *[Col("sum", "money") for _ in labels], Col("sum", "money"), Col("credit_on_account", "money"),
-            Col("net_owed", "money")]
-    headers = ([w(HEADERS, c.key, lang) for c in cols[:5]] + labels
-               + [w(HEADERS, k, lang) for k in ("sum", "credit_on_account", "net_owed")])
-    rows = [(r.customer_id, r.customer_name, r.contact, r.phone, r.orders, *r.amounts, r.total, r.credit, r.net)
-            for r in table.rows]
+    cols = [
+        Col("customer_id"),
+        Col("customer"),
+        Col("contact"),
+        Col("phone"),
+        Col("orders", "int"),
+        *[Col("sum", "money") for _ in labels],
+        Col("sum", "money"),
+        Col("credit_on_account", "money"),
+        Col("net_owed", "money"),
+    ]
+    headers = (
+        [w(HEADERS, c.key, lang) for c in cols[:5]]
+        + labels
+        + [w(HEADERS, k, lang) for k in ("sum", "credit_on_account", "net_owed")]
+    )
+    rows = [
+        (r.customer_id, r.customer_name, r.contact, r.phone, r.orders, *r.amounts, r.total, r.credit, r.net)
+        for r in table.rows
+    ]
     marks = ["warning" if any(r.amounts[1:]) else None for r in table.rows]
-    totals = [w(TEXTS, "total_row", lang), None, None, None, sum(r.orders for r in table.rows), *table.totals,
-              table.grand_total, table.credit_total, table.net_total]
+    totals = [
+        w(TEXTS, "total_row", lang),
+        None,
+        None,
+        None,
+        sum(r.orders for r in table.rows),
+        *table.totals,
+        table.grand_total,
+        table.credit_total,
+        table.net_total,
+    ]
     _table(ws, f, lang, cols, rows, headers=headers, marks=marks, totals=totals, freeze_cols=2)
 
 
 #: The 催收清单's columns (the list per salesperson leaves out the last, the salesperson).
-_COLLECTION = [Col("rank", "int"), Col("customer_id"), Col("customer"), Col("contact"), Col("phone"),
-               Col("overdue", "money"), Col("owed", "money"), Col("oldest_due", "date"), Col("max_days", "int"),
-               Col("bucket"), Col("order_no"), Col("order_date", "date"), Col("pay_due", "date"),
-               Col("days_past_due", "int"), Col("balance", "money"), Col("status"), Col("terms"), Col("salesperson")]
+_COLLECTION = [
+    Col("rank", "int"),
+    Col("customer_id"),
+    Col("customer"),
+    Col("contact"),
+    Col("phone"),
+    Col("overdue", "money"),
+    Col("owed", "money"),
+    Col("oldest_due", "date"),
+    Col("max_days", "int"),
+    Col("bucket"),
+    Col("order_no"),
+    Col("order_date", "date"),
+    Col("pay_due", "date"),
+    Col("days_past_due", "int"),
+    Col("balance", "money"),
+    Col("status"),
+    Col("terms"),
+    Col("salesperson"),
+]
 
 
-def _collection_rows(entries: Sequence[CollectionEntry], rec: Reconciliation, lang: str
-                     ) -> tuple[list[tuple[Any, ...]], list[bool], list[Any]]:
+def _collection_rows(
+    entries: Sequence[CollectionEntry], rec: Reconciliation, lang: str
+) -> tuple[list[tuple[Any, ...]], list[bool], list[Any]]:
     """The rows of a collection list (a row per overdue order, the customer's figures on each), a line
     above each customer after the first, and the total row."""
     labels = rec.ageing.labels(lang)
@@ -415,14 +611,49 @@ def _collection_rows(entries: Sequence[CollectionEntry], rec: Reconciliation, la
     groups: list[bool] = []
     for e in entries:
         for n, o in enumerate(e.orders):
-            rows.append((e.rank, e.customer_id, e.customer_name, e.contact, e.phone, e.overdue, e.owed, e.oldest_due,
-                         e.max_days, labels[e.bucket], o.order_no, o.order_date, o.due_date, o.days_past_due,
-                         o.balance, _status(o.status, lang) if o.status else "",
-                         label_of(terms, o.terms, lang) if o.terms else "", o.salesperson))
+            rows.append(
+                (
+                    e.rank,
+                    e.customer_id,
+                    e.customer_name,
+                    e.contact,
+                    e.phone,
+                    e.overdue,
+                    e.owed,
+                    e.oldest_due,
+                    e.max_days,
+                    labels[e.bucket],
+                    o.order_no,
+                    o.order_date,
+                    o.due_date,
+                    o.days_past_due,
+                    o.balance,
+                    _status(o.status, lang) if o.status else "",
+                    label_of(terms, o.terms, lang) if o.terms else "",
+                    o.salesperson,
+                )
+            )
             groups.append(n == 0 and e.rank > 1)
-    totals = [w(TEXTS, "total_row", lang), None, None, None, None,
-              sum((e.overdue for e in entries), Decimal(0)), sum((e.owed for e in entries), Decimal(0)),
-              None, None, None, None, None, None, None, sum((r[14] for r in rows), Decimal(0)), None, None, None]
+    totals = [
+        w(TEXTS, "total_row", lang),
+        None,
+        None,
+        None,
+        None,
+        sum((e.overdue for e in entries), Decimal(0)),
+        sum((e.owed for e in entries), Decimal(0)),
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        sum((r[14] for r in rows), Decimal(0)),
+        None,
+        None,
+        None,
+    ]
     return rows, groups, totals
 
 
@@ -446,7 +677,8 @@ def _collection_by_salesperson(ws: Worksheet, f: _Formats, rec: Reconciliation, 
             breaks.append(r)  # the page breaks above this row
         overdue = sum((e.overdue for e in entries), Decimal(0))
         title = w(TEXTS, "salesperson_block", lang).format(
-            name=person or w(TEXTS, "no_salesperson", lang), customers=len(entries), overdue=f"{overdue:,.2f}")
+            name=person or w(TEXTS, "no_salesperson", lang), customers=len(entries), overdue=f"{overdue:,.2f}"
+        )
         ws.write_string(r, 0, title, f.section)
         for c in range(1, len(cols)):
             ws.write_blank(r, c, None, f.section)
@@ -475,13 +707,28 @@ def _allocation(ws: Worksheet, f: _Formats, rec: Reconciliation, alloc: Allocati
     """收款核销: each payment on account (by customer, oldest first), the orders it paid in 核销顺序
     and how much (receivables.allocate), what it left on account, and the customer's credit (预收款)
     after all of its payments; the payment's own figures on its first row, so the columns add up."""
-    cols = [Col("customer_id"), Col("customer"), Col("paid_on", "date"), Col("amount", "money"), Col("method"),
-            Col("reference"), Col("notes"), Col("payment_cell"), Col("order_paid"), Col("order_date", "date"),
-            Col("pay_due", "date"), Col("allocated", "money"), Col("balance", "money"),
-            Col("left_on_account", "money"), Col("customer_credit", "money")]
-    schema = {"notes": SHEET_BY_KEY["payments"].column("notes"), "allocated": SHEET_BY_KEY["orders"].column("allocated")}
-    headers = [langs.label(schema[c.key], lang) if c.key in schema else w(HEADERS, c.key, lang)
-               for c in cols]
+    cols = [
+        Col("customer_id"),
+        Col("customer"),
+        Col("paid_on", "date"),
+        Col("amount", "money"),
+        Col("method"),
+        Col("reference"),
+        Col("notes"),
+        Col("payment_cell"),
+        Col("order_paid"),
+        Col("order_date", "date"),
+        Col("pay_due", "date"),
+        Col("allocated", "money"),
+        Col("balance", "money"),
+        Col("left_on_account", "money"),
+        Col("customer_credit", "money"),
+    ]
+    schema = {
+        "notes": SHEET_BY_KEY["payments"].column("notes"),
+        "allocated": SHEET_BY_KEY["orders"].column("allocated"),
+    }
+    headers = [langs.label(schema[c.key], lang) if c.key in schema else w(HEADERS, c.key, lang) for c in cols]
     pays, orders = rec.book["payments"], rec.book["orders"]
     methods = choice_lists(rec.config)["payment_method"]
     names: dict[str, str] = {}
@@ -496,8 +743,16 @@ def _allocation(ws: Worksheet, f: _Formats, rec: Reconciliation, alloc: Allocati
     for p in sorted(alloc.payments, key=lambda p: (key(p), p.paid_on or date.min, p.index)):
         row = pays.rows[p.index]
         method = row.get("method") or ""
-        paid = (p.customer_id, names.get(key(p), ""), p.paid_on, p.amount, label_of(methods, method, lang) if method
-                else "", row.get("reference"), row.get("notes"), pays.cell(p.index, "amount"))
+        paid = (
+            p.customer_id,
+            names.get(key(p), ""),
+            p.paid_on,
+            p.amount,
+            label_of(methods, method, lang) if method else "",
+            row.get("reference"),
+            row.get("notes"),
+            pays.cell(p.index, "amount"),
+        )
         for n, share in enumerate(p.shares or [None]):
             order: tuple[Any, ...]
             if share is None:
@@ -505,26 +760,63 @@ def _allocation(ws: Worksheet, f: _Formats, rec: Reconciliation, alloc: Allocati
             else:
                 i = share.order_index
                 due, balance = rec.order_due[i], rec.order_balance[i]
-                order = (share.order_no, orders.rows[i].get("order_date"), due or None, share.amount,
-                         balance if balance != "" else None)
+                order = (
+                    share.order_no,
+                    orders.rows[i].get("order_date"),
+                    due or None,
+                    share.amount,
+                    balance if balance != "" else None,
+                )
             first = n == 0
-            rows.append((*paid[:3], paid[3] if first else None, *paid[4:], *order, p.unallocated if first else None,
-                         alloc.credit_of(p.customer_id)))
+            rows.append(
+                (
+                    *paid[:3],
+                    paid[3] if first else None,
+                    *paid[4:],
+                    *order,
+                    p.unallocated if first else None,
+                    alloc.credit_of(p.customer_id),
+                )
+            )
             groups.append(first and bool(rows[:-1]))
     shown = {key(p) for p in alloc.payments}
-    totals = [w(TEXTS, "total_row", lang), None, None, sum((p.amount for p in alloc.payments), Decimal(0)),
-              None, None, None, None, None, None, None,
-              sum((s.amount for p in alloc.payments for s in p.shares), Decimal(0)), None,
-              sum((p.unallocated for p in alloc.payments), Decimal(0)),
-              sum((v for k, v in alloc.credit.items() if k in shown), Decimal(0))]
+    totals = [
+        w(TEXTS, "total_row", lang),
+        None,
+        None,
+        sum((p.amount for p in alloc.payments), Decimal(0)),
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        sum((s.amount for p in alloc.payments for s in p.shares), Decimal(0)),
+        None,
+        sum((p.unallocated for p in alloc.payments), Decimal(0)),
+        sum((v for k, v in alloc.credit.items() if k in shown), Decimal(0)),
+    ]
     _table(ws, f, lang, cols, rows, headers=headers, groups=groups, totals=totals, freeze_cols=2)
 
 
 def _bank(ws: Worksheet, f: _Formats, rec: Reconciliation, b: BankResult, lang: str) -> None:
-    cols = [Col("result"), Col("line", "int"), Col("bank_date", "date"), Col("credit", "money"),
-            Col("debit", "money"), Col("payer"), Col("memo"), Col("reference"), Col("order_no"),
-            Col("paid_on", "date"), Col("amount", "money"), Col("method"), Col("days_apart", "int"),
-            Col("payment_cell")]
+    cols = [
+        Col("result"),
+        Col("line", "int"),
+        Col("bank_date", "date"),
+        Col("credit", "money"),
+        Col("debit", "money"),
+        Col("payer"),
+        Col("memo"),
+        Col("reference"),
+        Col("order_no"),
+        Col("paid_on", "date"),
+        Col("amount", "money"),
+        Col("method"),
+        Col("days_apart", "int"),
+        Col("payment_cell"),
+    ]
     pays = rec.book["payments"]
     methods = choice_lists(rec.config)["payment_method"]
     matched = {m.line.line: m for m in b.matches}
@@ -534,8 +826,14 @@ def _bank(ws: Worksheet, f: _Formats, rec: Reconciliation, b: BankResult, lang: 
 
     def payment_part(j: int) -> tuple[Any, Any, Any, str, None, str]:
         p = pays.rows[j]
-        return (p.get("order_no"), p.get("paid_on"), p.get("amount"),
-                label_of(methods, p.get("method") or "", lang), None, pays.cell(j, "amount"))
+        return (
+            p.get("order_no"),
+            p.get("paid_on"),
+            p.get("amount"),
+            label_of(methods, p.get("method") or "", lang),
+            None,
+            pays.cell(j, "amount"),
+        )
 
     # what needs a look first (credits without payment, then outgoing lines), then the matches, in file order
     rank = {ln.line: (0 if ln.line in unmatched else 2 if ln.line in matched else 1) for ln in b.statement.lines}
@@ -550,8 +848,10 @@ def _bank(ws: Worksheet, f: _Formats, rec: Reconciliation, b: BankResult, lang: 
             kind = "bank-line-unmatched" if ln.line in unmatched else "outgoing" if ln.debit > 0 else "no_amount"
             rows.append((kind_title(kind, lang), *bank_part, None, None, None, None, None, None))
             marks.append(kind_mark(kind))
-    missing = [(kind_title("payment-not-in-bank", lang), None, None, None, None, None, None, None, *payment_part(j))
-               for j in b.unmatched_payments]
+    missing = [
+        (kind_title("payment-not-in-bank", lang), None, None, None, None, None, None, None, *payment_part(j))
+        for j in b.unmatched_payments
+    ]
     at = sum(1 for v in rank.values() if v == 0)  # payments not on the statement go after the unmatched credits
     rows[at:at] = missing
     marks[at:at] = [kind_mark("payment-not-in-bank")] * len(missing)
@@ -565,6 +865,15 @@ def _findings(ws: Worksheet, f: _Formats, rec: Reconciliation, lang: str) -> Non
     for x in found:
         c = CODES[x.code]
         value = x.value.isoformat() if isinstance(x.value, (date, datetime)) else x.value
-        rows.append((w(TEXTS, x.severity.value, lang), c.title(lang), x.cell or "",
-                     "" if value is None else str(value), x.message(lang), x.hint(lang), x.code))
+        rows.append(
+            (
+                w(TEXTS, x.severity.value, lang),
+                c.title(lang),
+                x.cell or "",
+                "" if value is None else str(value),
+                x.message(lang),
+                x.hint(lang),
+                x.code,
+            )
+        )
     _table(ws, f, lang, cols, rows, marks=[x.severity.value for x in found], freeze_cols=1)

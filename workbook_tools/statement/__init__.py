@@ -7,15 +7,14 @@ printable A4 workbook (sheet.py), and as PDF through LibreOffice (pdf.py).
 """
 
 from .model import (
-           Credit,
-           Customer,
-           Entry,
-           OpenItem,
-           Statement,
-           StatementError,
-           as_at,
-           customer_statements,
+    Credit,
+    Customer,
+    Entry,
+    OpenItem,
+    Statement,
+    StatementError,
+    as_at,
+    customer_statements,
 )
 
-__all__ = ["Credit", "Customer", "Entry", "OpenItem", "Statement", "StatementError", "as_at",
-           "customer_statements"]
+__all__ = ["Credit", "Customer", "Entry", "OpenItem", "Statement", "StatementError", "as_at", "customer_statements"]

@@ -227,21 +227,34 @@ def period(month: Month | str, today: date | None = None) -> tuple[Month, date, 
     month = month if isinstance(month, Month) else Month.parse(month)
     today = today or date.today()
     if month.first > today:
-        raise MonthError(said(("{month} 尚未开始（今天是 {today}）", "{month} has not begun (today is {today})"),
-                              month=month, today=today))
+        raise MonthError(
+            said(
+                ("{month} 尚未开始（今天是 {today}）", "{month} has not begun (today is {today})"),
+                month=month,
+                today=today,
+            )
+        )
     return month, month.first, min(month.last, today)
 
 
-def customer_statements(data: BookData, month: Month | str, *, config: Config | None = None,
-                        customers: Iterable[str] | None = None, today: date | None = None) -> list[Statement]:
+def customer_statements(
+    data: BookData,
+    month: Month | str,
+    *,
+    config: Config | None = None,
+    customers: Iterable[str] | None = None,
+    today: date | None = None,
+) -> list[Statement]:
     """The statement of each customer named (by 客户编号, in the order given), or of every customer
     on the 客户 sheet with something to state (``customers=None``), in sheet order."""
     config = config or Config()
     month, start, end = period(month, today)
     book_customers: dict[str, Customer] = {}
     for c in data["customers"]:
-        book_customers.setdefault(_key(c.get("customer_id")), Customer(
-            *(str(c.get(k) or "") for k in ("customer_id", "name", "contact", "phone", "address", "terms"))))
+        book_customers.setdefault(
+            _key(c.get("customer_id")),
+            Customer(*(str(c.get(k) or "") for k in ("customer_id", "name", "contact", "phone", "address", "terms"))),
+        )
     if customers is None:
         wanted, keep_idle = list(book_customers), False
     else:
@@ -249,8 +262,12 @@ def customer_statements(data: BookData, month: Month | str, *, config: Config | 
         wanted, keep_idle = list(dict.fromkeys(_key(c) for c in customers)), True
         unknown = [c for c, k in zip(customers, wanted) if k not in book_customers]
         if unknown:
-            raise StatementError(Said(f"客户编号 {'、'.join(unknown)} 不在客户表中",
-                                      f"no customer {', '.join(unknown)} on the Customers sheet"))
+            raise StatementError(
+                Said(
+                    f"客户编号 {'、'.join(unknown)} 不在客户表中",
+                    f"no customer {', '.join(unknown)} on the Customers sheet",
+                )
+            )
 
     customer_of_order: dict[str, str] = {}
     for o in data["orders"]:
@@ -279,13 +296,33 @@ def customer_statements(data: BookData, month: Month | str, *, config: Config | 
         mine = items.get(k, [])
         rows = ageing(mine, buckets=config.thresholds.ageing_buckets).rows
         orders = derived["orders"]
-        open_items = tuple(OpenItem(r.order_no, r.order_date, r.due_date, orders["total"][r.index],
-                                    orders["paid"][r.index], r.balance, r.days_past_due, r.terms,
-                                    orders["allocated"][r.index] or ZERO, goods.get(_order_key(r.order_no), ()))
-                           for r in sorted(mine, key=lambda r: (r.due_date or date.max, r.index)))
-        st = Statement(book_customers[k], month, start, end, opening, tuple(lines), open_items,
-                       tuple(after.credits.get(k, ())), buckets,
-                       rows[0].amounts if rows else tuple(ZERO for _ in buckets))
+        open_items = tuple(
+            OpenItem(
+                r.order_no,
+                r.order_date,
+                r.due_date,
+                orders["total"][r.index],
+                orders["paid"][r.index],
+                r.balance,
+                r.days_past_due,
+                r.terms,
+                orders["allocated"][r.index] or ZERO,
+                goods.get(_order_key(r.order_no), ()),
+            )
+            for r in sorted(mine, key=lambda r: (r.due_date or date.max, r.index))
+        )
+        st = Statement(
+            book_customers[k],
+            month,
+            start,
+            end,
+            opening,
+            tuple(lines),
+            open_items,
+            tuple(after.credits.get(k, ())),
+            buckets,
+            rows[0].amounts if rows else tuple(ZERO for _ in buckets),
+        )
         if keep_idle or st.active:
             out.append(st)
     return out
@@ -299,8 +336,13 @@ def _goods(book: _Book) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-def _entries(book: _Book, start: date, customer_of_order: dict[str, str], customer_terms: dict[str, str],
-             goods: dict[str, tuple[str, ...]]) -> dict[str, list[Entry]]:
+def _entries(
+    book: _Book,
+    start: date,
+    customer_of_order: dict[str, str],
+    customer_terms: dict[str, str],
+    goods: dict[str, tuple[str, ...]],
+) -> dict[str, list[Entry]]:
     """The month's orders and money per customer key, by date (orders before money on a day), with
     the running balance still to fill in. ``book``: as at the statement's end."""
     cut, derived = book.data, book.derived
@@ -312,10 +354,23 @@ def _entries(book: _Book, start: date, customer_of_order: dict[str, str], custom
             continue
         no, cust = str(o.get("order_no") or ""), _key(o.get("customer_id"))
         cancelled = o.get("status") == "cancelled"
-        found[cust].append(((day, 0, i), Entry(
-            day, "cancelled" if cancelled else "order", no, ZERO if cancelled else totals[i], ZERO, ZERO,
-            total=totals[i], goods=goods.get(_order_key(no), ()),
-            terms=str(o.get("terms") or customer_terms.get(cust, "")), due_date=_day(dues[i]))))
+        found[cust].append(
+            (
+                (day, 0, i),
+                Entry(
+                    day,
+                    "cancelled" if cancelled else "order",
+                    no,
+                    ZERO if cancelled else totals[i],
+                    ZERO,
+                    ZERO,
+                    total=totals[i],
+                    goods=goods.get(_order_key(no), ()),
+                    terms=str(o.get("terms") or customer_terms.get(cust, "")),
+                    due_date=_day(dues[i]),
+                ),
+            )
+        )
     shares = {p.index: p for p in book.allocation.payments}
     for j, p in enumerate(cut["payments"]):
         day, amount = _day(p.get("paid_on")), p.get("amount")
@@ -324,19 +379,34 @@ def _entries(book: _Book, start: date, customer_of_order: dict[str, str], custom
         if day is None or day < start or amount is None or not payer:  # (as_at keeps only dated payments)
             continue
         paid = shares.get(j)
-        found[payer].append(((day, 1, j), Entry(
-            day, "refund" if amount < 0 else "payment", str(p.get("order_no") or ""), ZERO, cents(amount), ZERO,
-            method=str(p.get("method") or ""), reference=str(p.get("reference") or ""), on_account=on_account,
-            allocations=tuple((s.order_no, s.amount) for s in paid.shares) if paid else (),
-            unallocated=paid.unallocated if paid else ZERO)))
+        found[payer].append(
+            (
+                (day, 1, j),
+                Entry(
+                    day,
+                    "refund" if amount < 0 else "payment",
+                    str(p.get("order_no") or ""),
+                    ZERO,
+                    cents(amount),
+                    ZERO,
+                    method=str(p.get("method") or ""),
+                    reference=str(p.get("reference") or ""),
+                    on_account=on_account,
+                    allocations=tuple((s.order_no, s.amount) for s in paid.shares) if paid else (),
+                    unallocated=paid.unallocated if paid else ZERO,
+                ),
+            )
+        )
     return {k: [e for _, e in sorted(v, key=lambda x: x[0])] for k, v in found.items()}
 
 
 def _applied(before: _Book, after: _Book, start: date) -> dict[str, list[Entry]]:
     """Money on account paid in earlier months that paid orders during this one: per customer key,
     an ``applied`` entry per payment and order whose share grew (or shrank) since the month began."""
-    was = {id(before.data["payments"][p.index]): {s.order_no: s.amount for s in p.shares}
-           for p in before.allocation.payments}
+    was = {
+        id(before.data["payments"][p.index]): {s.order_no: s.amount for s in p.shares}
+        for p in before.allocation.payments
+    }
     dates = {str(o.get("order_no") or ""): _day(o.get("order_date")) for o in after.data["orders"]}
     out: dict[str, list[Entry]] = defaultdict(list)
     for p in after.allocation.payments:
@@ -348,8 +418,18 @@ def _applied(before: _Book, after: _Book, start: date) -> dict[str, list[Entry]]
             now = next((s.amount for s in p.shares if s.order_no == order_no), ZERO)
             if now != old.get(order_no, ZERO):
                 day = max(dates.get(order_no) or start, start)
-                out[_key(p.customer_id)].append(Entry(
-                    day, "applied", "", ZERO, ZERO, ZERO, method=str(row.get("method") or ""),
-                    reference=str(row.get("reference") or ""), on_account=True,
-                    allocations=((order_no, cents(now - old.get(order_no, ZERO))),)))
+                out[_key(p.customer_id)].append(
+                    Entry(
+                        day,
+                        "applied",
+                        "",
+                        ZERO,
+                        ZERO,
+                        ZERO,
+                        method=str(row.get("method") or ""),
+                        reference=str(row.get("reference") or ""),
+                        on_account=True,
+                        allocations=((order_no, cents(now - old.get(order_no, ZERO))),),
+                    )
+                )
     return out

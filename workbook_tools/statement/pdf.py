@@ -22,8 +22,11 @@ from ..safe_io import atomic_path, backup
 from .sheet import KEYWORD
 
 #: What LibreOffice makes of KEYWORD in a PDF's /Keywords: plain, or as UTF-16 hex (FEFF…).
-_MARKS = tuple(m for text in (KEYWORD, KEYWORD.replace(":", ", "))
-               for m in (text.encode(), ("FEFF" + text.encode("utf-16-be").hex().upper()).encode()))
+_MARKS = tuple(
+    m
+    for text in (KEYWORD, KEYWORD.replace(":", ", "))
+    for m in (text.encode(), ("FEFF" + text.encode("utf-16-be").hex().upper()).encode())
+)
 _MAX_PDF = 32 << 20
 #: Statements per LibreOffice run: one start-up for many files, a bounded command line and time.
 BATCH = 40
@@ -35,9 +38,11 @@ class PdfUnavailable(LibreOfficeError):
 
 def require_soffice() -> None:
     if soffice() is None:
-        raise PdfUnavailable("--pdf 需要 LibreOffice（soffice），本机未安装；不加 --pdf 只写 xlsx / --pdf needs "
-                             "LibreOffice (soffice), which is not installed: without --pdf only the xlsx files "
-                             "are written (apt-get install libreoffice-calc-nogui)")
+        raise PdfUnavailable(
+            "--pdf 需要 LibreOffice（soffice），本机未安装；不加 --pdf 只写 xlsx / --pdf needs "
+            "LibreOffice (soffice), which is not installed: without --pdf only the xlsx files "
+            "are written (apt-get install libreoffice-calc-nogui)"
+        )
 
 
 def is_our_pdf(path: str | os.PathLike[str]) -> bool:
@@ -78,7 +83,7 @@ def write_pdfs(workbooks: list[Path], *, timeout_per_file: int = 20) -> list[Pat
     require_soffice()
     out = []
     for first in range(0, len(workbooks), BATCH):
-        batch = workbooks[first:first + BATCH]
+        batch = workbooks[first : first + BATCH]
         folder = batch[0].parent
         with tempfile.TemporaryDirectory(dir=folder, prefix=".orderbook-pdf-") as scratch:
             try:

@@ -33,10 +33,19 @@ def default_folder(book: Path, month: Month) -> Path:
     return output_path(book, "statements", month, suffix="")
 
 
-def run_statements(book: str | os.PathLike[str], month: str, *, out_dir: str | os.PathLike[str] | None = None,
-                   customers: list[str] | None = None, lang: str | None = None, config: Config | None = None,
-                   today: date | None = None, pdf: bool = False, force: bool = False,
-                   inputs: tuple[str | os.PathLike[str], ...] = ()) -> StatementRun:
+def run_statements(
+    book: str | os.PathLike[str],
+    month: str,
+    *,
+    out_dir: str | os.PathLike[str] | None = None,
+    customers: list[str] | None = None,
+    lang: str | None = None,
+    config: Config | None = None,
+    today: date | None = None,
+    pdf: bool = False,
+    force: bool = False,
+    inputs: tuple[str | os.PathLike[str], ...] = (),
+) -> StatementRun:
     """Write the statements of ``month`` (every customer with something to state, or those named)."""
     from ..read import read_book
     from .pdf import check_pdf, pdf_path, require_soffice, write_pdfs
@@ -49,10 +58,15 @@ def run_statements(book: str | os.PathLike[str], month: str, *, out_dir: str | o
         require_soffice()  # before any work: the user asked for PDFs
     folder = Path(out_dir) if out_dir is not None else default_folder(book, parsed)
     if folder.exists() and not folder.is_dir():
-        raise OutputError(about(folder, ("不是文件夹：-o 指的是放对账单的文件夹",
-                                         "is not a folder: -o names the folder the statements go to")))
-    statements = customer_statements(read_book(book, config=config).data(), parsed, config=config,
-                                     customers=customers, today=today)
+        raise OutputError(
+            about(
+                folder,
+                ("不是文件夹：-o 指的是放对账单的文件夹", "is not a folder: -o names the folder the statements go to"),
+            )
+        )
+    statements = customer_statements(
+        read_book(book, config=config).data(), parsed, config=config, customers=customers, today=today
+    )
     targets, taken = [], set()
     for st in statements:
         name = file_name(book, st)

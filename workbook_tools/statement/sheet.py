@@ -71,8 +71,9 @@ def file_name(book: str | os.PathLike[str], st: Statement, n: int = 1) -> str:
     return output_name(book, "statement", f"{st.month}-{cid}" + (f"-{n}" if n > 1 else ""))
 
 
-def write_statement(st: Statement, path: str | os.PathLike[str], lang: str = "zh", *,
-                    config: Config | None = None) -> Path:
+def write_statement(
+    st: Statement, path: str | os.PathLike[str], lang: str = "zh", *, config: Config | None = None
+) -> Path:
     """Write ``st`` as a workbook at ``path`` (atomically, tagged ``statement``) and return the path."""
     if lang not in LANGS:
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
@@ -82,9 +83,14 @@ def write_statement(st: Statement, path: str | os.PathLike[str], lang: str = "zh
         f = _Formats(wb)
         ws = wb.add_worksheet(w("file_title", lang))
         _Writer(ws, f, st, lang, config).write()
-        wb.set_properties({"title": f"{w('file_title', lang)} {st.customer.name} {st.month}",
-                           "subject": st.customer.customer_id, "company": config.company_name,
-                           "keywords": KEYWORD})
+        wb.set_properties(
+            {
+                "title": f"{w('file_title', lang)} {st.customer.name} {st.month}",
+                "subject": st.customer.customer_id,
+                "company": config.company_name,
+                "keywords": KEYWORD,
+            }
+        )
     return path
 
 
@@ -128,12 +134,19 @@ class _Writer:
         self.r += 1
         span = self.t("period_span", start=day_text(st.start), end=day_text(st.end))
         colon = say(self.lang, COLON)
-        self._span(0, LAST, f"{self.t('period')}{colon}{span}    {self.t('as_of')}{colon}{day_text(st.end)}    "
-                            f"{self.t('currency')}{colon}{self.config.currency}", f.centre)
+        self._span(
+            0,
+            LAST,
+            f"{self.t('period')}{colon}{span}    {self.t('as_of')}{colon}{day_text(st.end)}    "
+            f"{self.t('currency')}{colon}{self.config.currency}",
+            f.centre,
+        )
         self.r += 2
         c = st.customer
-        pairs = [(("customers", "name"), c.name, ("customers", "customer_id"), c.customer_id),
-                 (("customers", "contact"), c.contact, ("customers", "phone"), c.phone)]
+        pairs = [
+            (("customers", "name"), c.name, ("customers", "customer_id"), c.customer_id),
+            (("customers", "contact"), c.contact, ("customers", "phone"), c.phone),
+        ]
         for left, lv, right, rv in pairs:
             ws.write_string(self.r, 0, header(*left, self.lang), f.label)
             self._span(1, 2, lv, f.value)
@@ -153,19 +166,31 @@ class _Writer:
         return label_of(self.terms, terms, self.lang)
 
     def _due_note(self, terms: str, due: date | None) -> str:
-        """"应付 2026-11-30", or "发货后起算" for an order on terms counted from a shipment not made
+        """ "应付 2026-11-30", or "发货后起算" for an order on terms counted from a shipment not made
         yet; the order's terms first when they are not the customer's usual ones."""
         term = self.config.payment_term(terms)
-        due_text = (self.t("due", due=day_text(due)) if due else
-                    self.t("due_after_shipment") if term is not None and term.after_shipment else "")
+        due_text = (
+            self.t("due", due=day_text(due))
+            if due
+            else self.t("due_after_shipment")
+            if term is not None and term.after_shipment
+            else ""
+        )
         if terms and terms != self.st.customer.terms:
             return say(self.lang, COMMA).join(x for x in (self._term(terms), due_text) if x)
         return due_text
 
     def _lines(self) -> None:
         st, ws, f = self.st, self.ws, self.f
-        heads = [self.t("date"), self.t("number"), self.t("description"), self.t("charge"), self.t("receipt"),
-                 self.t("balance"), self.t("notes")]
+        heads = [
+            self.t("date"),
+            self.t("number"),
+            self.t("description"),
+            self.t("charge"),
+            self.t("receipt"),
+            self.t("balance"),
+            self.t("notes"),
+        ]
         self.table_head = self.r
         for c, text in enumerate(heads[:-1]):
             ws.write_string(self.r, c, text, f.head)
@@ -175,8 +200,11 @@ class _Writer:
         for e in st.entries:
             if e.kind in ("order", "cancelled"):
                 goods = goods_summary(e.goods, self.lang)
-                note = self.t("cancelled_note", total=money_text(e.total)) if e.kind == "cancelled" else \
-                    self._due_note(e.terms, e.due_date)
+                note = (
+                    self.t("cancelled_note", total=money_text(e.total))
+                    if e.kind == "cancelled"
+                    else self._due_note(e.terms, e.due_date)
+                )
                 self._row(e.day, e.order_no, self.t(e.kind, goods=goods), e.charge, None, e.balance, note)
             elif e.kind == "applied":
                 for order_no, amount in e.allocations:
@@ -187,18 +215,29 @@ class _Writer:
                 kind = "payment_on_account" if e.on_account and e.kind == "payment" else e.kind
                 self._row(e.day, e.order_no, self.t(kind, method=method), None, e.receipt, e.balance, note)
                 for order_no, amount in e.allocations:
-                    self._row(None, order_no, self.t("allocated_to"), None, None, None, money_text(amount),
-                              detail=True)
+                    self._row(None, order_no, self.t("allocated_to"), None, None, None, money_text(amount), detail=True)
                 if e.on_account and e.unallocated:
-                    self._row(None, "", self.t("left_on_account"), None, None, None, money_text(e.unallocated),
-                              detail=True)
+                    self._row(
+                        None, "", self.t("left_on_account"), None, None, None, money_text(e.unallocated), detail=True
+                    )
         self._row(None, "", self.t("totals"), st.charged, st.received, None, "", total=True)
         self._row(st.end, "", self.t("closing"), None, None, st.closing, "", bold=True)
         self.r += 1
 
-    def _row(self, day: date | None, number: str, text: str, charge: Decimal | None, receipt: Decimal | None,
-             balance: Decimal | None, note: str, *, bold: bool = False, total: bool = False,
-             detail: bool = False) -> None:
+    def _row(
+        self,
+        day: date | None,
+        number: str,
+        text: str,
+        charge: Decimal | None,
+        receipt: Decimal | None,
+        balance: Decimal | None,
+        note: str,
+        *,
+        bold: bool = False,
+        total: bool = False,
+        detail: bool = False,
+    ) -> None:
         ws, f = self.ws, self.f
         text_fmt = f.total_text if total else f.bold_text if bold else f.detail if detail else f.text
         money_fmt = f.total_money if total else f.bold_money if bold else f.money
@@ -227,9 +266,16 @@ class _Writer:
             self._span(0, LAST, self.t("nothing_open"), f.plain)
             self.r += 2
             return
-        heads = [header("orders", "order_date", self.lang), header("orders", "order_no", self.lang),
-                 self.t("goods"), header("orders", "total", self.lang), header("orders", "paid", self.lang),
-                 header("orders", "balance", self.lang), self.t("due_date"), self.t("days_overdue")]
+        heads = [
+            header("orders", "order_date", self.lang),
+            header("orders", "order_no", self.lang),
+            self.t("goods"),
+            header("orders", "total", self.lang),
+            header("orders", "paid", self.lang),
+            header("orders", "balance", self.lang),
+            self.t("due_date"),
+            self.t("days_overdue"),
+        ]
         ws.set_row(self.r, 30)
         for c, text in enumerate(heads):
             ws.write_string(self.r, c, text, f.head)
@@ -297,8 +343,11 @@ class _Writer:
             return  # not set: the command says how to set it
         self._span(0, LAST, self.t("pay_to"), f.section)
         self.r += 1
-        for key, value in (("account_name", account.account_name or self.config.company_name),
-                           ("bank", account.bank), ("account_no", account.account_no)):
+        for key, value in (
+            ("account_name", account.account_name or self.config.company_name),
+            ("bank", account.bank),
+            ("account_no", account.account_no),
+        ):
             ws.write_string(self.r, 0, self.t(key), f.label)
             self._span(1, LAST, value, f.value)
             self.r += 1
@@ -309,8 +358,11 @@ class _Writer:
         ws.set_row(self.r, 30)
         self._span(0, LAST, self.t("please_check"), f.small)
         self.r += 2
-        left = [self.t("seller_seal", company=self.config.company_name), self.t("handled_by"),
-                f"{self.t('date')}{say(self.lang, COLON)}{day_text(self.st.end)}"]
+        left = [
+            self.t("seller_seal", company=self.config.company_name),
+            self.t("handled_by"),
+            f"{self.t('date')}{say(self.lang, COLON)}{day_text(self.st.end)}",
+        ]
         right = [self.t("confirm"), self.t("customer_seal"), self.t("sign_date")]
         for i, (a, b) in enumerate(zip(left, right)):
             ws.set_row(self.r, 30 if i else 18)
@@ -329,8 +381,10 @@ class _Writer:
         def esc(s: str) -> str:  # a page header's "&" starts a code: "&&" is the character
             return s.replace("&", "&&")
 
-        ws.set_header(f"&L&8{esc(self.config.company_name)}"
-                      f"&R&8{esc(w('file_title', self.lang))} {esc(st.customer.name)} {st.month}")
+        ws.set_header(
+            f"&L&8{esc(self.config.company_name)}"
+            f"&R&8{esc(w('file_title', self.lang))} {esc(st.customer.name)} {st.month}"
+        )
         ws.set_footer(f"&C&8{self.t('page')}")
         ws.repeat_rows(self.table_head)
         ws.print_area(0, 0, self.r - 1, LAST)

@@ -56,9 +56,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "account_name": ("户名", "Account name"),
     "bank": ("开户行", "Bank"),
     "account_no": ("账号", "Account number"),
-    "please_check": ("请核对以上账目。如有不符，请于收到本对账单之日起 7 日内与我司联系；逾期未回复，视为确认无误。",
-                     ("Please check the above. If anything differs, let us know within 7 days of receiving this "
-                     "statement; otherwise it is taken as confirmed.")),
+    "please_check": (
+        "请核对以上账目。如有不符，请于收到本对账单之日起 7 日内与我司联系；逾期未回复，视为确认无误。",
+        (
+            "Please check the above. If anything differs, let us know within 7 days of receiving this "
+            "statement; otherwise it is taken as confirmed."
+        ),
+    ),
     "seller_seal": ("{company}（盖章）", "{company} (seal)"),
     "handled_by": ("经办人：", "Prepared by:"),
     "confirm": ("客户确认：以上账目核对无误。", "Confirmed correct by the customer."),
@@ -86,8 +90,9 @@ def goods_summary(names: tuple[str, ...], lang: str, shown: int = 2) -> str:
     listed = joined(lang, first, ENUM_COMMA)
     if len(names) <= len(first):
         return listed
-    return say(lang, ("{listed}等{n}项", "{listed} and {more} more"), listed=listed, n=len(names),
-               more=len(names) - len(first))
+    return say(
+        lang, ("{listed}等{n}项", "{listed} and {more} more"), listed=listed, n=len(names), more=len(names) - len(first)
+    )
 
 
 def money_text(amount: Decimal) -> str:

@@ -38,9 +38,21 @@ from .months import Month, MonthError, previous_month
 from .sheet import default_summary_path, sheet_name, write_summary
 
 __all__ = [
-    "FIELDS", "FIGURE_KINDS", "Figure", "Month", "MonthError", "MonthlySummary", "default_copy_path",
-    "default_summary_path", "monthly_summary", "previous_month", "sheet_name", "summary_dict",
-    "summary_into_book", "write_json", "write_summary",
+    "FIELDS",
+    "FIGURE_KINDS",
+    "Figure",
+    "Month",
+    "MonthError",
+    "MonthlySummary",
+    "default_copy_path",
+    "default_summary_path",
+    "monthly_summary",
+    "previous_month",
+    "sheet_name",
+    "summary_dict",
+    "summary_into_book",
+    "write_json",
+    "write_summary",
 ]
 
 
@@ -50,8 +62,15 @@ def _rows(book: OrderBook | BookData) -> BookData:
     return {s.key: book.get(s.key) or [] for s in SHEETS}
 
 
-def monthly_summary(book: OrderBook | BookData, month: str | Month, *, config: Config | None = None,
-                    today: date | None = None, top: int = 10, derived: Derived | None = None) -> MonthlySummary:
+def monthly_summary(
+    book: OrderBook | BookData,
+    month: str | Month,
+    *,
+    config: Config | None = None,
+    today: date | None = None,
+    top: int = 10,
+    derived: Derived | None = None,
+) -> MonthlySummary:
     """The summary of ``month`` ("YYYY-MM") for a book (as read, or plain BookData).
 
     Receivables, stock and open problems are as of the month's last day, or ``today`` (default:
@@ -62,8 +81,16 @@ def monthly_summary(book: OrderBook | BookData, month: str | Month, *, config: C
     today = today or date.today()
     month = month if isinstance(month, Month) else Month.parse(month)
     if month.first > today:
-        raise MonthError(said(("{month} 尚未开始（今天是 {today:%Y-%m-%d}）", "{month} has not begun yet (today is "
-                               "{today:%Y-%m-%d})"), month=month, today=today))
+        raise MonthError(
+            said(
+                (
+                    "{month} 尚未开始（今天是 {today:%Y-%m-%d}）",
+                    "{month} has not begun yet (today is {today:%Y-%m-%d})",
+                ),
+                month=month,
+                today=today,
+            )
+        )
     as_of = min(month.last, today)
     data = _rows(book)
     with gc_paused():
@@ -81,7 +108,14 @@ def monthly_summary(book: OrderBook | BookData, month: str | Month, *, config: C
         tables["low_stock"] = low_stock(data, derived, config)
         tables["unresolved_problems"] = unresolved_problems(data, facts, as_of)
         return MonthlySummary(
-            month=month, as_of=as_of, today=today, company=config.company_name, currency=config.currency,
-            currency_symbol=config.currency_symbol, figures=key_figures(facts, month, as_of, outstanding_at),
-            tables=tables, ageing=ages, top=top,
+            month=month,
+            as_of=as_of,
+            today=today,
+            company=config.company_name,
+            currency=config.currency,
+            currency_symbol=config.currency_symbol,
+            figures=key_figures(facts, month, as_of, outstanding_at),
+            tables=tables,
+            ageing=ages,
+            top=top,
         )

@@ -18,8 +18,9 @@ from ..derive import ZERO, Derived, cents, payment_status
 from ..keys import Keys
 
 
-def derived_as_of(data: BookData, derived: Derived, day: date, keys: Keys | None = None,
-                  config: Config | None = None) -> Derived:
+def derived_as_of(
+    data: BookData, derived: Derived, day: date, keys: Keys | None = None, config: Config | None = None
+) -> Derived:
     """``derived`` with the Orders sheet's paid, balance and payment status as they stood at the end
     of ``day``; orders placed after it (or without a date) get blanks, as rows without an order."""
     keys = Keys() if keys is None else keys
@@ -31,8 +32,10 @@ def derived_as_of(data: BookData, derived: Derived, day: date, keys: Keys | None
         from ..derive import derive
 
         kept = [p for p in data["payments"] if p.get("paid_on") is None or p["paid_on"] <= day]
-        placed = [o if o.get("order_date") is not None and o["order_date"] <= day else {**o, "customer_id": None}
-                  for o in data["orders"]]
+        placed = [
+            o if o.get("order_date") is not None and o["order_date"] <= day else {**o, "customer_id": None}
+            for o in data["orders"]
+        ]
         derived, data = derive({**data, "payments": kept, "orders": placed}, config, day), {**data, "payments": kept}
     later: dict[str, Decimal] = defaultdict(Decimal)
     for p in data["payments"]:
@@ -59,5 +62,13 @@ def derived_as_of(data: BookData, derived: Derived, day: date, keys: Keys | None
 
 def outstanding(data: BookData, derived: Derived) -> Decimal:
     """Sum of the positive balances of the orders not cancelled (``derived`` as of some day)."""
-    return cents(sum((b for o, b in zip(data["orders"], derived["orders"]["balance"])
-                      if b.__class__ is not str and b > 0 and o.get("status") != "cancelled"), ZERO))
+    return cents(
+        sum(
+            (
+                b
+                for o, b in zip(data["orders"], derived["orders"]["balance"])
+                if b.__class__ is not str and b > 0 and o.get("status") != "cancelled"
+            ),
+            ZERO,
+        )
+    )

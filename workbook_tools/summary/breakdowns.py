@@ -56,8 +56,15 @@ def breakdowns(facts: Facts, month: Month, *, top: int = 10) -> dict[str, list[R
     customers = []
     for ck, g in _grouped(live, lambda o: o.customer, revenue).items():
         cid, name, _ = facts.customers.get(ck, ("", "", ""))
-        customers.append({"customer_id": cid or g["_first"].customer_id, "name": name, "orders": g["orders"],
-                          "revenue": g["revenue"], "share": g["share"]})
+        customers.append(
+            {
+                "customer_id": cid or g["_first"].customer_id,
+                "name": name,
+                "orders": g["orders"],
+                "revenue": g["revenue"],
+                "share": g["share"],
+            }
+        )
     out["top_customers"] = sorted(customers, key=lambda r: _by_revenue(r, "customer_id"))[:top]
 
     products: dict[str, Row] = {}
@@ -66,8 +73,7 @@ def breakdowns(facts: Facts, month: Month, *, top: int = 10) -> dict[str, list[R
             p = products.get(ln.sku)
             if p is None:
                 name, spec = facts.products.get(ln.sku, ("", ""))
-                p = products[ln.sku] = {"sku": ln.sku_text, "name": name, "spec": spec, "quantity": 0,
-                                        "revenue": ZERO}
+                p = products[ln.sku] = {"sku": ln.sku_text, "name": name, "spec": spec, "quantity": 0, "revenue": ZERO}
             p["quantity"] += ln.quantity
             p["revenue"] += ln.amount
     for p in products.values():
@@ -85,37 +91,59 @@ def breakdowns(facts: Facts, month: Month, *, top: int = 10) -> dict[str, list[R
     out["orders_by_status"] = [{**s, "amount": cents(s["amount"])} for s in statuses.values()]
 
     out["by_salesperson"] = sorted(
-        ({"salesperson": k, "orders": g["orders"], "revenue": g["revenue"], "share": g["share"]}
-         for k, g in _grouped(live, lambda o: o.salesperson, revenue).items()),
-        key=lambda r: _by_revenue(r, "salesperson"))
+        (
+            {"salesperson": k, "orders": g["orders"], "revenue": g["revenue"], "share": g["share"]}
+            for k, g in _grouped(live, lambda o: o.salesperson, revenue).items()
+        ),
+        key=lambda r: _by_revenue(r, "salesperson"),
+    )
     out["by_province"] = sorted(
-        ({"province": k, "customers": len(g["_customers"]), "orders": g["orders"], "revenue": g["revenue"],
-          "share": g["share"]}
-         for k, g in _grouped(live, lambda o: facts.customers.get(o.customer, ("", "", ""))[2], revenue).items()),
-        key=lambda r: _by_revenue(r, "province"))
+        (
+            {
+                "province": k,
+                "customers": len(g["_customers"]),
+                "orders": g["orders"],
+                "revenue": g["revenue"],
+                "share": g["share"],
+            }
+            for k, g in _grouped(live, lambda o: facts.customers.get(o.customer, ("", "", ""))[2], revenue).items()
+        ),
+        key=lambda r: _by_revenue(r, "province"),
+    )
 
     methods: dict[str, Row] = {}
     for pay in facts.payments_by_month.get(m, []):
         r = methods.setdefault(pay.method, {"method": pay.method, "payments": 0, "amount": ZERO})
         r["payments"] += 1
         r["amount"] += pay.amount
-    out["by_payment_method"] = sorted(({**r, "amount": cents(r["amount"])} for r in methods.values()),
-                                      key=lambda r: (-r["amount"], -r["payments"], r["method"]))
+    out["by_payment_method"] = sorted(
+        ({**r, "amount": cents(r["amount"])} for r in methods.values()),
+        key=lambda r: (-r["amount"], -r["payments"], r["method"]),
+    )
 
     carriers: dict[str, Row] = {}
     for ship in facts.shipments_by_month.get(m, []):
-        r = carriers.setdefault(ship.carrier, {"carrier": ship.carrier, "shipments": 0, "_orders": set(),
-                                               "delivered": 0, "_days": 0})
+        r = carriers.setdefault(
+            ship.carrier, {"carrier": ship.carrier, "shipments": 0, "_orders": set(), "delivered": 0, "_days": 0}
+        )
         r["shipments"] += 1
         r["_orders"].add(ship.order)
         if ship.delivered_on is not None:
             r["delivered"] += 1
             r["_days"] += (ship.delivered_on - ship.ship_date).days
     out["by_carrier"] = sorted(
-        ({"carrier": r["carrier"], "shipments": r["shipments"], "orders": len(r["_orders"]),
-          "delivered": r["delivered"],
-          "days_to_deliver": r["_days"] / r["delivered"] if r["delivered"] else None} for r in carriers.values()),
-        key=lambda r: (-r["shipments"], r["carrier"]))
+        (
+            {
+                "carrier": r["carrier"],
+                "shipments": r["shipments"],
+                "orders": len(r["_orders"]),
+                "delivered": r["delivered"],
+                "days_to_deliver": r["_days"] / r["delivered"] if r["delivered"] else None,
+            }
+            for r in carriers.values()
+        ),
+        key=lambda r: (-r["shipments"], r["carrier"]),
+    )
 
     out["daily"] = daily(orders, month)
     out["monthly"] = monthly(facts, month)
@@ -124,7 +152,9 @@ def breakdowns(facts: Facts, month: Month, *, top: int = 10) -> dict[str, list[R
 
 def daily(orders: list[Order], month: Month) -> list[Row]:
     """Every day of the month: orders placed (any status) and revenue (not cancelled)."""
-    days: list[Row] = [{"date": month.first + timedelta(days=i), "orders": 0, "revenue": ZERO} for i in range(month.days)]
+    days: list[Row] = [
+        {"date": month.first + timedelta(days=i), "orders": 0, "revenue": ZERO} for i in range(month.days)
+    ]
     for o in orders:
         d = days[o.order_date.day - 1]
         d["orders"] += 1
@@ -145,7 +175,12 @@ def monthly(facts: Facts, month: Month, n: int = 12) -> list[Row]:
         if first is None or m.index < first:
             rows.append({"month": str(m), "orders": None, "revenue": None, "received": None})
         else:
-            rows.append({"month": str(m), "orders": facts.orders_count.get(m.index, 0),
-                         "revenue": cents(facts.revenue.get(m.index, ZERO)),
-                         "received": cents(facts.received.get(m.index, ZERO))})
+            rows.append(
+                {
+                    "month": str(m),
+                    "orders": facts.orders_count.get(m.index, 0),
+                    "revenue": cents(facts.revenue.get(m.index, ZERO)),
+                    "received": cents(facts.received.get(m.index, ZERO)),
+                }
+            )
     return rows

@@ -41,18 +41,18 @@ class MonthOf(dict[date, int]):
 class Order(NamedTuple):
     key: str
     order_no: str
-    customer: str          # customer key
+    customer: str  # customer key
     customer_id: str
     order_date: date
     due_date: date | None
     status: str
     salesperson: str
     total: Decimal
-    live: bool             # not cancelled
+    live: bool  # not cancelled
 
 
 class Line(NamedTuple):
-    sku: str               # sku key
+    sku: str  # sku key
     sku_text: str
     quantity: int
     amount: Decimal
@@ -86,7 +86,8 @@ class Facts:
     #: month index -> (order date, due date) of the orders whose first shipment (the earliest ship
     #: date of any of its rows, whole or partial) is in that month, with that date; ``months`` only
     first_shipped_by_month: dict[int, list[tuple[date, date | None, date]]] = field(
-        default_factory=lambda: defaultdict(list))
+        default_factory=lambda: defaultdict(list)
+    )
     #: Every month: orders placed (any status), revenue (orders not cancelled), payments received.
     orders_count: dict[int, int] = field(default_factory=lambda: defaultdict(int))
     revenue: dict[int, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
@@ -143,9 +144,20 @@ def collect(data: BookData, derived: Derived, months_wanted: Iterable[int]) -> F
         if ck and (ck not in first_order or day < first_order[ck]):
             first_order[ck] = day
         if m in wanted:
-            facts.orders_by_month[m].append(Order(
-                ok, _text(no), ck, _text(row.get("customer_id")), day, row.get("due_date"), status,
-                _text(row.get("salesperson")), total, live))
+            facts.orders_by_month[m].append(
+                Order(
+                    ok,
+                    _text(no),
+                    ck,
+                    _text(row.get("customer_id")),
+                    day,
+                    row.get("due_date"),
+                    status,
+                    _text(row.get("salesperson")),
+                    total,
+                    live,
+                )
+            )
 
     for row, amount in zip(data["order_lines"], derived["order_lines"]["amount"]):
         d = dated.get(keys[row.get("order_no")])
@@ -171,7 +183,8 @@ def collect(data: BookData, derived: Derived, months_wanted: Iterable[int]) -> F
         k = keys[row.get("order_no")]
         if months[day] in wanted:
             facts.shipments_by_month[months[day]].append(
-                Shipment(k, _text(row.get("carrier")), day, row.get("delivered_on")))
+                Shipment(k, _text(row.get("carrier")), day, row.get("delivered_on"))
+            )
         if k not in first_ship or day < first_ship[k]:
             first_ship[k] = day
     for k, day in first_ship.items():

@@ -41,8 +41,9 @@ def _mean(total: float, n: int) -> float | None:
     return total / n if n else None
 
 
-def month_figures(facts: Facts, month: Month, outstanding: Callable[[date], Decimal], as_of: date | None = None
-                  ) -> dict[str, Number | None] | None:
+def month_figures(
+    facts: Facts, month: Month, outstanding: Callable[[date], Decimal], as_of: date | None = None
+) -> dict[str, Number | None] | None:
     """The figures of one month, or None when the book has no data that far back.
     ``outstanding(day)`` gives the receivables at the end of a day; the month's are at the end of
     ``as_of`` (default: its last day)."""
@@ -85,8 +86,7 @@ def month_figures(facts: Facts, month: Month, outstanding: Callable[[date], Deci
     }
 
 
-def key_figures(facts: Facts, month: Month, as_of: date, outstanding: Callable[[date], Decimal]
-                ) -> dict[str, Figure]:
+def key_figures(facts: Facts, month: Month, as_of: date, outstanding: Callable[[date], Decimal]) -> dict[str, Figure]:
     now = month_figures(facts, month, outstanding, as_of)
     before = month_figures(facts, month.shift(-1), outstanding)
     year_ago = month_figures(facts, month.shift(-12), outstanding)

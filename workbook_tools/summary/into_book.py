@@ -69,7 +69,6 @@ def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
         return a.resolve() == b.resolve()
 
 
-
 def report_workbook(summary: MonthlySummary, lang: str, config: Config | None = None) -> bytes:
     """The report sheet alone, as the bytes of an .xlsx written by xlsxwriter in memory.
 
@@ -105,20 +104,39 @@ def _check_suffix(pkg: Package, book_path: Path, output: Path) -> None:
     macro = _MACRO in (content_type(pkg, pkg.office_document()) or "")
     suffix = output.suffix.lower()
     if macro and suffix not in (".xlsm", ".xltm"):
-        raise OutputError(about(output, (f"{book_path.name} 含宏，副本须以 .xlsm 结尾（Excel 不打开名为 .xlsx 的含宏工作簿）",
-                                         f"{book_path.name} has macros: name the copy .xlsm (Excel does not open a "
-                                         "macro book named .xlsx)")))
+        raise OutputError(
+            about(
+                output,
+                (
+                    f"{book_path.name} 含宏，副本须以 .xlsm 结尾（Excel 不打开名为 .xlsx 的含宏工作簿）",
+                    f"{book_path.name} has macros: name the copy .xlsm (Excel does not open a macro book named .xlsx)",
+                ),
+            )
+        )
     if not macro and suffix in (".xlsm", ".xltm"):
-        raise OutputError(about(output, (f"{book_path.name} 不含宏，副本不能以 .xlsm 结尾，请以 .xlsx 结尾"
-                                         "（Excel 不会把它当作 .xlsm 打开）",
-                                         f"{book_path.name} has no macros: name the copy .xlsx (Excel does not open "
-                                         "it as .xlsm)")))
+        raise OutputError(
+            about(
+                output,
+                (
+                    f"{book_path.name} 不含宏，副本不能以 .xlsm 结尾，请以 .xlsx 结尾（Excel 不会把它当作 .xlsm 打开）",
+                    f"{book_path.name} has no macros: name the copy .xlsx (Excel does not open it as .xlsm)",
+                ),
+            )
+        )
 
 
-def summary_into_book(book_path: str | os.PathLike[str], summary: MonthlySummary, *,
-                      output: str | os.PathLike[str] | None = None, lang: str | None = None,
-                      config: Config | None = None, book: OrderBook | None = None, now: datetime | None = None,
-                      progress: Progress | None = None, force: bool = False) -> IntoBook:
+def summary_into_book(
+    book_path: str | os.PathLike[str],
+    summary: MonthlySummary,
+    *,
+    output: str | os.PathLike[str] | None = None,
+    lang: str | None = None,
+    config: Config | None = None,
+    book: OrderBook | None = None,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+    force: bool = False,
+) -> IntoBook:
     """Write a copy of the book at ``book_path`` with the summary sheet added last; return where it went.
 
     The report sheet is in ``lang`` (default: the book's; ``book`` may pass the book already read,
@@ -137,7 +155,7 @@ def summary_into_book(book_path: str | os.PathLike[str], summary: MonthlySummary
     output = Path(output) if output is not None else default_copy_path(book_path, summary.month)
     over_book = same_file(output, book_path)
     saved = None
-    with (locked(book_path, force=force) if over_book else contextlib.nullcontext()) as guard:
+    with locked(book_path, force=force) if over_book else contextlib.nullcontext() as guard:
         try:
             with atomic_path(output, guard=guard) as tmp:
                 with Package(book_path) as pkg:
@@ -149,10 +167,19 @@ def summary_into_book(book_path: str | os.PathLike[str], summary: MonthlySummary
                     with open(tmp, "wb") as out:
                         pkg.write_to(out)
         except Unsupported as exc:
-            raise OutputError(about(book_path, (
-                f"无法把月报加入这个订单簿（{exc}），未写入任何文件；请把月报写成单独的工作簿（不加 --into-book）",
-                f"cannot add the report to this book ({exc}); nothing was written — write the summary as its own "
-                "workbook (without --into-book)"))) from None
-    notes = (said(("工作表 {name!r} 已换成这份月报", "sheet {name!r} replaced by this summary"), name=done.replaced),
-             ) if done.replaced else ()
+            raise OutputError(
+                about(
+                    book_path,
+                    (
+                        f"无法把月报加入这个订单簿（{exc}），未写入任何文件；请把月报写成单独的工作簿（不加 --into-book）",
+                        f"cannot add the report to this book ({exc}); nothing was written — write the summary as its own "
+                        "workbook (without --into-book)",
+                    ),
+                )
+            ) from None
+    notes = (
+        (said(("工作表 {name!r} 已换成这份月报", "sheet {name!r} replaced by this summary"), name=done.replaced),)
+        if done.replaced
+        else ()
+    )
     return IntoBook(output, saved, notes)

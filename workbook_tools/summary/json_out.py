@@ -67,9 +67,16 @@ def summary_dict(summary: MonthlySummary) -> dict[str, Any]:
             "as_of": summary.as_of.isoformat(),
             "buckets": [{"from_days": b.low, "to_days": b.high, "zh": b.zh, "en": b.en} for b in a.buckets],
             "customers": [
-                {"customer_id": r.customer_id, "name": r.customer_name, "contact": r.contact, "phone": r.phone,
-                 "orders": r.orders, "max_days_past_due": r.max_days,
-                 "amounts": [_value(x, "money") for x in r.amounts], "total": _value(r.total, "money")}
+                {
+                    "customer_id": r.customer_id,
+                    "name": r.customer_name,
+                    "contact": r.contact,
+                    "phone": r.phone,
+                    "orders": r.orders,
+                    "max_days_past_due": r.max_days,
+                    "amounts": [_value(x, "money") for x in r.amounts],
+                    "total": _value(r.total, "money"),
+                }
                 for r in a.rows
             ],
             "totals": [_value(x, "money") for x in a.totals],

@@ -33,8 +33,15 @@ def low_stock(data: BookData, derived: Derived, config: Config) -> list[Row]:
             continue
         point = default if p.get("reorder_point") is None else p["reorder_point"]
         if on_hand <= point:
-            rows.append({"sku": str(p["sku"]).strip(), "name": (p.get("name") or "").strip(), "on_hand": on_hand,
-                         "reorder_point": point, "shortfall": point - on_hand})
+            rows.append(
+                {
+                    "sku": str(p["sku"]).strip(),
+                    "name": (p.get("name") or "").strip(),
+                    "on_hand": on_hand,
+                    "reorder_point": point,
+                    "shortfall": point - on_hand,
+                }
+            )
     return sorted(rows, key=lambda r: (-r["shortfall"], r["on_hand"], r["sku"]))
 
 
@@ -49,14 +56,16 @@ def unresolved_problems(data: BookData, facts: Facts, as_of: date) -> list[Row]:
         if day is not None and day > as_of:
             continue
         _m, _live, _day, _due, ck, cid, status = facts.orders.get(keys[e.get("order_no")], (None,) * 4 + ("",) * 3)
-        rows.append({
-            "order_no": (str(e.get("order_no") or "")).strip(),
-            "customer_id": "" if cid is None else str(cid).strip(),
-            "customer_name": facts.customers.get(ck, ("", "", ""))[1],
-            "logged_at": ts,
-            "status": status,
-            "issue": str(e["issue"]).strip(),
-            "handled_by": (e.get("handled_by") or "").strip(),
-            "days_open": (as_of - day).days if day is not None else None,
-        })
+        rows.append(
+            {
+                "order_no": (str(e.get("order_no") or "")).strip(),
+                "customer_id": "" if cid is None else str(cid).strip(),
+                "customer_name": facts.customers.get(ck, ("", "", ""))[1],
+                "logged_at": ts,
+                "status": status,
+                "issue": str(e["issue"]).strip(),
+                "handled_by": (e.get("handled_by") or "").strip(),
+                "days_open": (as_of - day).days if day is not None else None,
+            }
+        )
     return sorted(rows, key=lambda r: (r["logged_at"] is None, r["logged_at"] or datetime.min, r["order_no"]))

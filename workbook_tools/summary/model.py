@@ -32,6 +32,7 @@ FIGURE_KINDS: dict[str, str] = {
     "days_to_deliver": "days",
 }
 
+
 @dataclass(frozen=True)
 class Fields:
     """The fields of a breakdown's or a list's rows."""
@@ -61,18 +62,32 @@ TABLES: dict[str, Fields] = {
     "daily": Fields(("date", "orders", "revenue")),
     "monthly": Fields(("month", "orders", "revenue", "received")),
     "low_stock": Fields(("name", "sku", "on_hand", "reorder_point", "shortfall")),
-    "unresolved_problems": Fields(("customer_name", "order_no", "customer_id", "status", "issue", "handled_by",
-                                   "logged_at", "days_open")),
+    "unresolved_problems": Fields(
+        ("customer_name", "order_no", "customer_id", "status", "issue", "handled_by", "logged_at", "days_open")
+    ),
 }
 #: Each breakdown's and list's row fields (every one of them, the folded ones last).
 FIELDS: dict[str, tuple[str, ...]] = {name: t.all for name, t in TABLES.items()}
 
 #: How each field of a row is formatted (fields not listed are text).
 FIELD_KINDS: dict[str, str] = {
-    "orders": "int", "quantity": "int", "payments": "int", "shipments": "int", "delivered": "int",
-    "customers": "int", "on_hand": "int", "reorder_point": "int", "shortfall": "int", "days_open": "int",
-    "revenue": "money", "amount": "money", "received": "money",
-    "share": "rate", "days_to_deliver": "days", "date": "date", "logged_at": "datetime",
+    "orders": "int",
+    "quantity": "int",
+    "payments": "int",
+    "shipments": "int",
+    "delivered": "int",
+    "customers": "int",
+    "on_hand": "int",
+    "reorder_point": "int",
+    "shortfall": "int",
+    "days_open": "int",
+    "revenue": "money",
+    "amount": "money",
+    "received": "money",
+    "share": "rate",
+    "days_to_deliver": "days",
+    "date": "date",
+    "logged_at": "datetime",
 }
 
 

@@ -28,8 +28,15 @@ class Month:
         """``"2026-10"`` (also ``2026/10``, ``2026年10月``) -> ``Month(2026, 10)``."""
         m = _MONTH.match(str(text))
         if not m or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1900:
-            raise MonthError(said(("{text!r} 不是月份，请写成 YYYY-MM，例如 2026-10",
-                                   "{text!r} is not a month: use YYYY-MM, e.g. 2026-10"), text=text))
+            raise MonthError(
+                said(
+                    (
+                        "{text!r} 不是月份，请写成 YYYY-MM，例如 2026-10",
+                        "{text!r} is not a month: use YYYY-MM, e.g. 2026-10",
+                    ),
+                    text=text,
+                )
+            )
         return cls(int(m.group(1)), int(m.group(2)))
 
     @classmethod

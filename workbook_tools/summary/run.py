@@ -33,9 +33,16 @@ class MonthOutsideData(WorkbookToolsError):
     def __init__(self, month: Month, first: Month | None, last: Month | None):
         self.month, self.first, self.last = month, first, last
         span = f"{first} – {last}" if first is not None else "—"
-        super().__init__(said(("订单簿在 {month} 没有订单（有订单的月份：{span}），未生成月报",
-                               "the book has no orders in {month} (orders from {span}); no report written"),
-                              month=month, span=span))
+        super().__init__(
+            said(
+                (
+                    "订单簿在 {month} 没有订单（有订单的月份：{span}），未生成月报",
+                    "the book has no orders in {month} (orders from {span}); no report written",
+                ),
+                month=month,
+                span=span,
+            )
+        )
 
 
 def data_span(rows: list[Row]) -> tuple[Month, Month] | None:
@@ -48,8 +55,13 @@ def data_span(rows: list[Row]) -> tuple[Month, Month] | None:
 
 #: Each sheet's date that places a row in time: rows after the day a running month is summarised
 #: up to are left out, as if not yet typed (the month's figures count up to that day).
-_DATED = {"orders": "order_date", "payments": "paid_on", "shipments": "ship_date", "stock_moves": "date",
-          "status_log": "timestamp"}
+_DATED = {
+    "orders": "order_date",
+    "payments": "paid_on",
+    "shipments": "ship_date",
+    "stock_moves": "date",
+    "status_log": "timestamp",
+}
 
 
 def as_of_day(data: OrderBook | BookData, day: date) -> BookData:
@@ -65,8 +77,10 @@ def as_of_day(data: OrderBook | BookData, day: date) -> BookData:
             value = value.date()
         return isinstance(value, date) and value > day
 
-    return {key: [r for r in sheet if not later(r.get(_DATED[key]))] if key in _DATED else sheet
-            for key, sheet in rows.items()}
+    return {
+        key: [r for r in sheet if not later(r.get(_DATED[key]))] if key in _DATED else sheet
+        for key, sheet in rows.items()
+    }
 
 
 @dataclass
@@ -82,9 +96,16 @@ class SummaryRun:
     def lines(self, lang: str) -> list[str]:
         out = figures_text(self.summary, lang)
         if self.unreadable:
-            out.append(say(lang, ("注意：{n} 个单元格无法识别，未计入；请运行 orderbook validate 查看",
-                                  "note: {n} cells could not be read and were left out; run orderbook validate to "
-                                  "see them"), n=self.unreadable))
+            out.append(
+                say(
+                    lang,
+                    (
+                        "注意：{n} 个单元格无法识别，未计入；请运行 orderbook validate 查看",
+                        "note: {n} cells could not be read and were left out; run orderbook validate to see them",
+                    ),
+                    n=self.unreadable,
+                )
+            )
         out += [say(lang, ("注意：{note}", "note: {note}"), note=label(n, lang)) for n in self.notes]
         if self.backup is not None:
             out.append(say(lang, ("已备份原文件到 {path}", "backed up the original to {path}"), path=self.backup))
@@ -92,11 +113,19 @@ class SummaryRun:
         return out
 
 
-def run_summary(book_path: str | os.PathLike[str], month: str | Month, *,
-                output: str | os.PathLike[str] | None = None, into_book: bool = False,
-                json_path: str | os.PathLike[str] | None = None, lang: str | None = None,
-                config: Config | Settings | None = None, today: date | None = None,
-                progress: Progress | None = None, force: bool = False) -> SummaryRun:
+def run_summary(
+    book_path: str | os.PathLike[str],
+    month: str | Month,
+    *,
+    output: str | os.PathLike[str] | None = None,
+    into_book: bool = False,
+    json_path: str | os.PathLike[str] | None = None,
+    lang: str | None = None,
+    config: Config | Settings | None = None,
+    today: date | None = None,
+    progress: Progress | None = None,
+    force: bool = False,
+) -> SummaryRun:
     """Read the book, summarise ``month``, and write: the summary workbook at ``output`` (default
     ``summary_YYYY-MM.xlsx``), or with ``into_book`` a copy of the book with the report sheet
     (default ``<stem>.with-summary-YYYY-MM.xlsx`` beside it; the book itself only after a backup, locked from
@@ -111,7 +140,7 @@ def run_summary(book_path: str | os.PathLike[str], month: str | Month, *,
     settings, config = given(config)
     month = month if isinstance(month, Month) else Month.parse(month)
     over_book = into_book and output is not None and same_file(output, book_path)
-    with (locked(book_path, force=force) if over_book else contextlib.nullcontext()):
+    with locked(book_path, force=force) if over_book else contextlib.nullcontext():
         book = read_book(book_path, config=config)
         day = today or date.today()
         span = data_span(book.tables["orders"].rows if "orders" in book.tables else [])
@@ -123,13 +152,17 @@ def run_summary(book_path: str | os.PathLike[str], month: str | Month, *,
         summary.settings = settings
         run = SummaryRun(summary, unreadable=sum(len(t.problems) for t in book.tables.values()))
         if into_book:
-            result = summary_into_book(book_path, summary, output=output, lang=lang, config=config, book=book,
-                                       progress=progress, force=force)
+            result = summary_into_book(
+                book_path, summary, output=output, lang=lang, config=config, book=book, progress=progress, force=force
+            )
             run.written.append(result.path)
             run.backup, run.notes = result.backup, list(result.notes)
     if not into_book:
-        run.written.append(write_summary(summary, output or default_summary_path(summary.month),
-                                         lang or config.language, config=config))
+        run.written.append(
+            write_summary(
+                summary, output or default_summary_path(summary.month), lang or config.language, config=config
+            )
+        )
     if json_path is not None:
         run.written.append(write_json(summary, json_path))
     return run

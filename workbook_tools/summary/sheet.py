@@ -48,17 +48,31 @@ def _width(col: int) -> float:
 def _full(n: int) -> list[int]:
     """``n`` columns across the sheet, skipping the gap."""
     return [c for c in range(n + 1) if c != GAP][:n]
-CHART_ROWS = 16               # rows a chart takes
-ROW_HEIGHT = 16               # points
+
+
+CHART_ROWS = 16  # rows a chart takes
+ROW_HEIGHT = 16  # points
 
 #: Each table's columns, left to right (the first is the wide name column): model.TABLES's.
 DISPLAY: dict[str, tuple[str, ...]] = {name: t.shown for name, t in TABLES.items()}
 #: Tables with a total row (sums of their count and money columns).
 TOTALS = {"orders_by_status", "by_salesperson", "by_payment_method", "by_province", "daily"}
-_HEADERS = {("top_customers", "name"): "col_customer_name", ("top_products_by_revenue", "name"): "col_product_name",
-            ("top_products_by_quantity", "name"): "col_product_name", ("low_stock", "name"): "col_product_name"}
-_NUM = {"int": "#,##0", "money": "#,##0.00", "rate": "0.0%", "days": "0.0", "date": "yyyy-mm-dd",
-        "datetime": "yyyy-mm-dd hh:mm", "change": "+0.0%;-0.0%;0.0%", "text": "@"}
+_HEADERS = {
+    ("top_customers", "name"): "col_customer_name",
+    ("top_products_by_revenue", "name"): "col_product_name",
+    ("top_products_by_quantity", "name"): "col_product_name",
+    ("low_stock", "name"): "col_product_name",
+}
+_NUM = {
+    "int": "#,##0",
+    "money": "#,##0.00",
+    "rate": "0.0%",
+    "days": "0.0",
+    "date": "yyyy-mm-dd",
+    "datetime": "yyyy-mm-dd hh:mm",
+    "change": "+0.0%;-0.0%;0.0%",
+    "text": "@",
+}
 _BORDER = {"border": 1, "border_color": "#BFBFBF", "valign": "vcenter"}
 ACCENT = "#1F4E78"
 
@@ -85,24 +99,28 @@ class _Formats:
         add = wb.add_format
         self.title = add({"bold": True, "font_size": 16, "font_color": ACCENT})
         self.note = add({"font_color": "#595959"})
-        self.section = add({"bold": True, "font_size": 12, "font_color": ACCENT, "bottom": 2,
-                            "bottom_color": ACCENT})
+        self.section = add({"bold": True, "font_size": 12, "font_color": ACCENT, "bottom": 2, "bottom_color": ACCENT})
         self.header = add({**_BORDER, "bold": True, "bg_color": "#DDEBF7", "text_wrap": True, "align": "center"})
         self.cell = {k: add({**_BORDER, "num_format": n}) for k, n in _NUM.items()}
-        self.total = {k: add({**_BORDER, "num_format": n, "bold": True, "bg_color": "#F2F2F2", "top": 2})
-                      for k, n in _NUM.items()}
+        self.total = {
+            k: add({**_BORDER, "num_format": n, "bold": True, "bg_color": "#F2F2F2", "top": 2}) for k, n in _NUM.items()
+        }
         self.label = add({**_BORDER, "bold": True})
         self.missing = add({**_BORDER, "align": "center", "font_color": "#808080"})
-        self.value = {k: add({**_BORDER, "num_format": n, "bold": True, "font_size": 12})
-                      for k, n in _NUM.items()}
+        self.value = {k: add({**_BORDER, "num_format": n, "bold": True, "font_size": 12}) for k, n in _NUM.items()}
 
 
 class _Writer:
     def __init__(self, grid: Grid, fmt: _Formats, summary: MonthlySummary, lang: str, config: Config):
         self.grid, self.fmt, self.s, self.lang = grid, fmt, summary, lang
         lists = choice_lists(config)
-        self.words = {"status": ORDER_STATUS, "method": lists["payment_method"], "carrier": lists["carrier"],
-                      "province": PROVINCES, "issue": lists["problem_type"]}
+        self.words = {
+            "status": ORDER_STATUS,
+            "method": lists["payment_method"],
+            "carrier": lists["carrier"],
+            "province": PROVINCES,
+            "issue": lists["problem_type"],
+        }
 
     def text(self, field: str, value: Any) -> Any:
         if value == "" and FIELD_KINDS.get(field, "text") == "text":
@@ -128,7 +146,7 @@ class _Writer:
         where the data went."""
         fields = DISPLAY[name]
         cols = dict(zip(fields, block))
-        self.section(row, block[:len(fields)], tr(name, self.lang, n=self.s.top))
+        self.section(row, block[: len(fields)], tr(name, self.lang, n=self.s.top))
         self.headers(row + 1, cols.values(), [tr(_HEADERS.get((name, f), f"col_{f}"), self.lang) for f in fields])
         first = row + 2
         if not rows:
@@ -159,16 +177,30 @@ class _Writer:
             r, f = row + 2 + i, self.s.figures[key]
             kind = f.kind
             self.grid.put(r, LEFT[0], tr(key, lang), fmt.label)
-            cells = ((f.value, fmt.value[kind]), (f.previous, fmt.cell[kind]), (f.change_previous, fmt.cell["change"]),
-                     (f.last_year, fmt.cell[kind]), (f.change_last_year, fmt.cell["change"]))
+            cells = (
+                (f.value, fmt.value[kind]),
+                (f.previous, fmt.cell[kind]),
+                (f.change_previous, fmt.cell["change"]),
+                (f.last_year, fmt.cell[kind]),
+                (f.change_last_year, fmt.cell["change"]),
+            )
             for c, (value, style) in zip(LEFT[1:], cells):
                 self.grid.put(r, c, "—" if value is None else value, fmt.missing if value is None else style)
         return row + 2 + len(FIGURE_KINDS) + 1
 
     def ageing(self, row: int) -> int:
         table, lang, fmt = self.s.ageing, self.lang, self.fmt
-        heads = [tr(k, lang) for k in ("col_customer_name", "col_customer_id", "col_contact", "col_phone",
-                                       "col_orders", "col_oldest_days")]
+        heads = [
+            tr(k, lang)
+            for k in (
+                "col_customer_name",
+                "col_customer_id",
+                "col_contact",
+                "col_phone",
+                "col_orders",
+                "col_oldest_days",
+            )
+        ]
         heads += table.labels(lang) + [tr("col_total", lang)]
         cols = _full(len(heads))
         self.section(row, cols, tr("ageing", lang, as_of=f"{self.s.as_of:%Y-%m-%d}"))
@@ -176,14 +208,26 @@ class _Writer:
         r = row + 2
         rows = sorted(table.rows, key=lambda a: (-a.total, a.customer_id))
         for a in rows:
-            values = [(a.customer_name, "text"), (a.customer_id, "text"), (a.contact, "text"), (a.phone, "text"),
-                      (a.orders, "int"), (max(a.max_days, 0), "int")]
+            values = [
+                (a.customer_name, "text"),
+                (a.customer_id, "text"),
+                (a.contact, "text"),
+                (a.phone, "text"),
+                (a.orders, "int"),
+                (max(a.max_days, 0), "int"),
+            ]
             values += [(x, "money") for x in a.amounts] + [(a.total, "money")]
             for c, (v, kind) in zip(cols, values):
                 self.grid.put(r, c, v, fmt.cell[kind])
             r += 1
-        totals = [(tr("total", lang), "text"), (None, "text"), (None, "text"), (None, "text"),
-                  (sum(a.orders for a in rows), "int"), (None, "int")]
+        totals = [
+            (tr("total", lang), "text"),
+            (None, "text"),
+            (None, "text"),
+            (None, "text"),
+            (sum(a.orders for a in rows), "int"),
+            (None, "int"),
+        ]
         totals += [(v, "money") for v in table.totals] + [(table.grand_total, "money")]
         for c, (v, kind) in zip(cols, totals):
             self.grid.put(r, c, v, fmt.total[kind])
@@ -206,8 +250,9 @@ def _bridge(grid: Grid, first: int, last: int, fmt: Format) -> None:
 def _product_labels(rows: list[dict[str, Any]]) -> dict[int, str]:
     """Row index -> the product's name, with its spec (or SKU) where two rows share a name."""
     names = [r["name"] for r in rows]
-    return {i: f"{r['name']} {r.get('spec') or r['sku']}".strip() for i, r in enumerate(rows)
-            if names.count(r["name"]) > 1}
+    return {
+        i: f"{r['name']} {r.get('spec') or r['sku']}".strip() for i, r in enumerate(rows) if names.count(r["name"]) > 1
+    }
 
 
 def _pixels(block: list[int]) -> tuple[int, int]:
@@ -215,8 +260,9 @@ def _pixels(block: list[int]) -> tuple[int, int]:
     return block[0], sum(int(_width(c) * 7 + 0.5) + 5 for c in block)
 
 
-def add_summary_sheet(wb: Workbook, summary: MonthlySummary, lang: str = "zh", config: Config | None = None
-                      ) -> Worksheet:
+def add_summary_sheet(
+    wb: Workbook, summary: MonthlySummary, lang: str = "zh", config: Config | None = None
+) -> Worksheet:
     """Add the 月报 YYYY-MM sheet (with its charts) to ``wb`` and return it."""
     ws = wb.add_worksheet(sheet_name(summary.month, lang))
     grid, fmt = Grid(), _Formats(wb)
@@ -227,16 +273,35 @@ def add_summary_sheet(wb: Workbook, summary: MonthlySummary, lang: str = "zh", c
     ws.hide_gridlines(2)
     ws.set_default_row(ROW_HEIGHT)  # fixed heights: spreadsheet apps would size rows by their CJK fallback font
     m = summary.month
-    grid.put(0, 0, tr("title", lang, company=summary.company, year=m.year, m=m.month,
-                      month_name=MONTH_NAMES[m.month - 1]), fmt.title)
+    grid.put(
+        0,
+        0,
+        tr("title", lang, company=summary.company, year=m.year, m=m.month, month_name=MONTH_NAMES[m.month - 1]),
+        fmt.title,
+    )
     grid.heights[0] = 26
     running = summary.as_of < m.last
-    grid.put(1, 0, tr("period", lang, first=f"{m.first:%Y-%m-%d}", last=f"{m.last:%Y-%m-%d}",
-                      as_of=f"{summary.as_of:%Y-%m-%d}", today=f"{summary.today:%Y-%m-%d}")
-             + (tr("running", lang) if running else ""), fmt.note)
-    grid.put(2, 0, tr("currency_note", lang, currency=f"{summary.currency} ({summary.currency_symbol})")
-             + (summary.settings.after(lang) if summary.settings is not None else ""),
-             fmt.note)
+    grid.put(
+        1,
+        0,
+        tr(
+            "period",
+            lang,
+            first=f"{m.first:%Y-%m-%d}",
+            last=f"{m.last:%Y-%m-%d}",
+            as_of=f"{summary.as_of:%Y-%m-%d}",
+            today=f"{summary.today:%Y-%m-%d}",
+        )
+        + (tr("running", lang) if running else ""),
+        fmt.note,
+    )
+    grid.put(
+        2,
+        0,
+        tr("currency_note", lang, currency=f"{summary.currency} ({summary.currency_symbol})")
+        + (summary.settings.after(lang) if summary.settings is not None else ""),
+        fmt.note,
+    )
 
     row = 4
     end_left = w.figures(row)
@@ -267,12 +332,22 @@ def add_summary_sheet(wb: Workbook, summary: MonthlySummary, lang: str = "zh", c
     return ws
 
 
-def write_summary(summary: MonthlySummary, path: str | os.PathLike[str] | None = None, lang: str = "zh", *,
-                  config: Config | None = None) -> Path:
+def write_summary(
+    summary: MonthlySummary,
+    path: str | os.PathLike[str] | None = None,
+    lang: str = "zh",
+    *,
+    config: Config | None = None,
+) -> Path:
     """Write the summary workbook (one sheet, 月报 YYYY-MM) atomically; default ``summary_YYYY-MM.xlsx``."""
     path = Path(path) if path is not None else default_summary_path(summary.month)
     with xlsx_workbook(path, "summary", TEXT_AS_TEXT) as wb:
-        wb.set_properties({"title": sheet_name(summary.month, lang), "company": summary.company,
-                           "created": datetime.combine(summary.today, time())})
+        wb.set_properties(
+            {
+                "title": sheet_name(summary.month, lang),
+                "company": summary.company,
+                "created": datetime.combine(summary.today, time()),
+            }
+        )
         add_summary_sheet(wb, summary, lang, config)
     return path

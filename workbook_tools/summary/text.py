@@ -29,8 +29,12 @@ def _width(text: str) -> int:
 
 def figures_text(summary: MonthlySummary, lang: str = "zh") -> list[str]:
     """``月报 2026-10（截至 2026-10-31）`` then one line per figure: this month, the previous month."""
-    head = say(lang, ("{sheet}（截至 {day}）", "{sheet} (as of {day})"), sheet=tr("sheet", lang, month=summary.month),
-               day=f"{summary.as_of:%Y-%m-%d}")
+    head = say(
+        lang,
+        ("{sheet}（截至 {day}）", "{sheet} (as of {day})"),
+        sheet=tr("sheet", lang, month=summary.month),
+        day=f"{summary.as_of:%Y-%m-%d}",
+    )
     labels = {k: tr(k, lang) for k in summary.figures}
     pad = max(_width(t) for t in labels.values()) + 2
     prev = tr("previous", lang)
@@ -38,6 +42,8 @@ def figures_text(summary: MonthlySummary, lang: str = "zh") -> list[str]:
     for key, f in summary.figures.items():
         label = labels[key]
         value = _fmt(f.value, f.kind, summary.currency_symbol)
-        lines.append(f"  {label}{' ' * (pad - _width(label))}{value:>16}   {prev} "
-                     f"{_fmt(f.previous, f.kind, summary.currency_symbol)}{_change(f.change_previous)}")
+        lines.append(
+            f"  {label}{' ' * (pad - _width(label))}{value:>16}   {prev} "
+            f"{_fmt(f.previous, f.kind, summary.currency_symbol)}{_change(f.change_previous)}"
+        )
     return lines

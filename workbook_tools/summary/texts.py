@@ -7,8 +7,10 @@ from ..lang import lookup
 TEXTS: dict[str, tuple[str, str]] = {
     "sheet": ("月报 {month}", "Report {month}"),
     "title": ("{company} 月度经营报告 {year}年{m}月", "{company} — monthly report, {month_name} {year}"),
-    "period": ("统计期间：{first} 至 {last}；应收账款、库存和未解决问题截至 {as_of}；生成日期 {today}",
-               "Period: {first} to {last}; receivables, stock and open problems as of {as_of}; made on {today}"),
+    "period": (
+        "统计期间：{first} 至 {last}；应收账款、库存和未解决问题截至 {as_of}；生成日期 {today}",
+        "Period: {first} to {last}; receivables, stock and open problems as of {as_of}; made on {today}",
+    ),
     "running": ("（本月尚未结束，数据截至今天）", " (the month is still running: figures up to today)"),
     "key_figures": ("关键指标", "Key figures"),
     "figure": ("指标", "Figure"),
@@ -48,8 +50,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "monthly": ("近12个月", "The last 12 months"),
     "ageing": ("应收账龄（截至 {as_of}）", "Receivables ageing (as of {as_of})"),
     "low_stock": ("低库存产品（不高于安全库存）", "Low stock (at or below the reorder point)"),
-    "unresolved_problems": ("未解决的问题（状态记录中有问题、无处理措施）",
-                            "Open problems (status log: a problem, no resolution)"),
+    "unresolved_problems": (
+        "未解决的问题（状态记录中有问题、无处理措施）",
+        "Open problems (status log: a problem, no resolution)",
+    ),
     "nothing": ("（无）", "(none)"),
     # columns
     "col_customer_id": ("客户编号", "Customer ID"),
@@ -97,8 +101,20 @@ TEXTS: dict[str, tuple[str, str]] = {
     "series_orders": ("订单数", "Orders"),
 }
 
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-               "October", "November", "December")
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def tr(key: str, lang: str, **kw: object) -> str:

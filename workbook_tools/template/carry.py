@@ -208,8 +208,17 @@ class Decor:
     tab_color: str | None = None
 
     def __bool__(self) -> bool:
-        return bool(self.cells or self.looks or self.comments or self.links or self.merged or self.widths
-                    or self.freeze or self.autofilter or self.tab_color)
+        return bool(
+            self.cells
+            or self.looks
+            or self.comments
+            or self.links
+            or self.merged
+            or self.widths
+            or self.freeze
+            or self.autofilter
+            or self.tab_color
+        )
 
     def rows(self) -> set[int]:
         """Rows holding a cell this decor writes."""
@@ -302,8 +311,10 @@ def cell_xml(ws: BulkSheet, row: int, col: int, v: Any, style: str) -> str:
             text = escape_control_characters(escape_data(prepared_array_formula(ws, v.text)))
             value = str(_cached(v.value))
             t = "" if _is_number(value) else ' t="str"'
-            return (f'<c r="{ref}"{style}{t}><f t="array" ref="{v.array}">{text}</f>'
-                    f'<v>{escape_control_characters(escape_data(value))}</v></c>')
+            return (
+                f'<c r="{ref}"{style}{t}><f t="array" ref="{v.array}">{text}</f>'
+                f"<v>{escape_control_characters(escape_data(value))}</v></c>"
+            )
         value = escape_data(str(_cached(v.value)))
         return f'<c r="{ref}"{style}{_formula_type(v.value)}><f>{escape_data(v.text)}</f><v>{value}</v></c>'
     if isinstance(v, Serial):
@@ -460,7 +471,7 @@ def _with_style(head: str, style: str) -> str:
     if _STYLE.search(head):
         return _STYLE.sub(style, head, count=1)
     end = head.find('"', head.find('r="') + 3)
-    return head[: end + 1] + style + head[end + 1:]
+    return head[: end + 1] + style + head[end + 1 :]
 
 
 def data_plan(ws: Worksheet, sheet: Sheet, rows: list[Row], carry: SheetCarry, styles: Styles) -> CellPlan | None:
@@ -527,21 +538,29 @@ def write_other_sheet(wb: Workbook, sheet: OtherSheet, styles: Styles) -> None:
         body = value_body(ws, LazyStyles(ws, formats, 0))
         letters = [col_letter(c) for c in range(width)]
         for start in range(0, n_rows, CHUNK):
-            chunk = sheet.rows[start:start + CHUNK]
+            chunk = sheet.rows[start : start + CHUNK]
             end = min(start + CHUNK, n_rows)
             chunk = chunk + [[]] * (end - start - len(chunk))
-            filled = [(start + i, c) for i, row in enumerate(chunk) for c, v in enumerate(row) if v is not None and v != ""]
+            filled = [
+                (start + i, c) for i, row in enumerate(chunk) for c, v in enumerate(row) if v is not None and v != ""
+            ]
             mine = [(r, c) for r in planned if start <= r < end for c, _v, _f in plan.by_row[r]] if plan else []
             if not filled and not mine:
                 continue
             nums = [str(start + i + 1) for i in range(len(chunk))]
-            columns = [cells(letters[c], nums, [row[c] if c < len(row) else None for row in chunk], body)
-                       for c in range(width)]
+            columns = [
+                cells(letters[c], nums, [row[c] if c < len(row) else None for row in chunk], body) for c in range(width)
+            ]
             if plan is not None:
                 plan.patch(columns, start, range(start, end))
             every = filled + mine
-            ws.write_xml_rows(min(r for r, _ in every), max(r for r, _ in every), min(c for _, c in every),
-                              max(c for _, c in every), rows_xml(nums, columns))
+            ws.write_xml_rows(
+                min(r for r, _ in every),
+                max(r for r, _ in every),
+                min(c for _, c in every),
+                max(c for _, c in every),
+                rows_xml(nums, columns),
+            )
     else:
         for r in range(n_rows):
             row = sheet.rows[r] if r < len(sheet.rows) else []
@@ -572,7 +591,28 @@ def _sheet_settings(ws: Worksheet, decor: Decor) -> None:
         ws.autofilter(*decor.autofilter)
 
 
-__all__ = ["CHUNK", "EXTRA_WIDTH", "Border", "Carry", "CellPlan", "Decor", "ExtraColumn", "Formula", "Link",
-           "Look", "LookFormats", "Note", "Serial", "SheetCarry", "StaffSheet", "cell_xml",
-           "data_plan", "put_cell", "put_value", "register_notes", "value_formats", "value_kind",
-           "write_other_sheet"]
+__all__ = [
+    "CHUNK",
+    "EXTRA_WIDTH",
+    "Border",
+    "Carry",
+    "CellPlan",
+    "Decor",
+    "ExtraColumn",
+    "Formula",
+    "Link",
+    "Look",
+    "LookFormats",
+    "Note",
+    "Serial",
+    "SheetCarry",
+    "StaffSheet",
+    "cell_xml",
+    "data_plan",
+    "put_cell",
+    "put_value",
+    "register_notes",
+    "value_formats",
+    "value_kind",
+    "write_other_sheet",
+]

@@ -34,6 +34,7 @@ def _q(text: str) -> str:
 
 def rules(sheet: Sheet, lang: str, config: Config) -> list[Rule]:
     """The conditional formats of ``sheet``, in priority order."""
+
     def h(key: str) -> str:
         return f"${sheet.letter(key)}2"  # same-row cell, relative to row 2
 
@@ -42,8 +43,13 @@ def rules(sheet: Sheet, lang: str, config: Config) -> list[Rule]:
         letter, cell = sheet.letter(col.key), h(col.key)
         if col.unique:
             above, below = f"${letter}$1:${letter}1", f"${letter}3:${letter}${MAX_ROW}"
-            out.append(Rule(col.key, f'=AND({cell}<>"",OR(ISNUMBER(MATCH({cell},{above},0)),'
-                                     f'ISNUMBER(MATCH({cell},{below},0))))', "error"))
+            out.append(
+                Rule(
+                    col.key,
+                    f'=AND({cell}<>"",OR(ISNUMBER(MATCH({cell},{above},0)),ISNUMBER(MATCH({cell},{below},0))))',
+                    "error",
+                )
+            )
         if col.ref:
             target = column_name(*col.ref.split("."))
             key = code_of(cell) if (sheet.key, col.key) in LABELLED else cell  # "C0001 名称": its code
@@ -55,10 +61,21 @@ def rules(sheet: Sheet, lang: str, config: Config) -> list[Rule]:
     if sheet.key == "orders":
         key, due, st = h("order_no"), h("due_date"), h("status")
         grace = config.thresholds.overdue_grace_days
-        out.append(Rule("due_date", f'=AND({key}<>"",ISNUMBER({due}),{due}+{grace}<TODAY(),'
-                                    f'OR({st}={status("pending")},{st}={status("processing")}))', "warning"))
-        out.append(Rule("balance", f'=AND({key}<>"",N({h("balance")})>0,ISNUMBER({due}),{due}<TODAY(),'
-                                   f'{st}<>{status("cancelled")})', "warning"))
+        out.append(
+            Rule(
+                "due_date",
+                f'=AND({key}<>"",ISNUMBER({due}),{due}+{grace}<TODAY(),'
+                f"OR({st}={status('pending')},{st}={status('processing')}))",
+                "warning",
+            )
+        )
+        out.append(
+            Rule(
+                "balance",
+                f'=AND({key}<>"",N({h("balance")})>0,ISNUMBER({due}),{due}<TODAY(),{st}<>{status("cancelled")})',
+                "warning",
+            )
+        )
     if sheet.key == "products":
         key, on_hand = h("sku"), h("on_hand")
         out.append(Rule("on_hand", f'=AND({key}<>"",ISNUMBER({on_hand}),{on_hand}<0)', "error"))
@@ -67,8 +84,9 @@ def rules(sheet: Sheet, lang: str, config: Config) -> list[Rule]:
     return out
 
 
-def add_conditional_formats(ws: Worksheet, sheet: Sheet, lang: str, config: Config, last_row: int,
-                            styles: Styles) -> None:
+def add_conditional_formats(
+    ws: Worksheet, sheet: Sheet, lang: str, config: Config, last_row: int, styles: Styles
+) -> None:
     for r in rules(sheet, lang, config):
         c = sheet.col(r.column)
         fmt = styles.error if r.level == "error" else styles.warning

@@ -139,70 +139,127 @@ def _grid(ctx: FormulaContext, config: Config) -> list[Row | None]:
         [Text(tr("dash_month", lang)), Fig("month_start", "month", "=DATE(YEAR(TODAY()),MONTH(TODAY()),1)")],
         [Text(_t("last_month", lang)), Fig("last_month_start", "month", "=DATE(YEAR($B$5),MONTH($B$5)-1,1)")],
         None,
-        [Text(_t("compare", lang), "table_header"), Text(tr("dash_month", lang), "table_header"),
-         Text(_t("last_month", lang), "table_header"), Text(_t("change", lang), "table_header")],
+        [
+            Text(_t("compare", lang), "table_header"),
+            Text(tr("dash_month", lang), "table_header"),
+            Text(_t("last_month", lang), "table_header"),
+            Text(_t("change", lang), "table_header"),
+        ],
     ]
     this, last = month_figures("$B$5"), month_figures("$B$6")
     for what in MONTH_FIGURES:
         r = len(rows) + 1
         kind = "int" if what == "orders" else "money"
-        rows.append([Text(_t(f"m_{what}", lang)), Fig(f"{what}_this_month", kind, this[what]),
-                     Fig(f"{what}_last_month", kind, last[what]), Fig(f"{what}_change", kind, f"=B{r}-C{r}")])
+        rows.append(
+            [
+                Text(_t(f"m_{what}", lang)),
+                Fig(f"{what}_this_month", kind, this[what]),
+                Fig(f"{what}_last_month", kind, last[what]),
+                Fig(f"{what}_change", kind, f"=B{r}-C{r}"),
+            ]
+        )
     by_status: list[Row | None] = [
-        [Text(c.label(lang)), Fig(f"status_{c.value}", "int", f'=COUNTIFS({has_no},{o("status")},{ctx.text(c.label(lang))})')]
-        for c in ORDER_STATUS]
+        [
+            Text(c.label(lang)),
+            Fig(f"status_{c.value}", "int", f"=COUNTIFS({has_no},{o('status')},{ctx.text(c.label(lang))})"),
+        ]
+        for c in ORDER_STATUS
+    ]
     rows += [
         None,
         [Text(_t("now", lang), "table_header"), Text(_t("amount", lang), "table_header")],
         [Text(_t("receivables", lang)), Fig("receivables", "money", f'=SUMIFS({o("balance")},{o("balance")},">0")')],
         [Text(_t("overdue_orders", lang)), Fig("overdue_orders", "int", f'=COUNTIFS({o("days_overdue")},">0")')],
-        [Text(_t("overdue_amount", lang)),
-         Fig("overdue_amount", "money", f'=SUMIFS({o("balance")},{o("days_overdue")},">0")')],
-        [Text(_t("low_stock", lang, n=config.thresholds.low_stock_default)),
-         Fig("low_stock_products", "int", f"=COUNT({ctx.col('products', 'low_seq')})")],
+        [
+            Text(_t("overdue_amount", lang)),
+            Fig("overdue_amount", "money", f'=SUMIFS({o("balance")},{o("days_overdue")},">0")'),
+        ],
+        [
+            Text(_t("low_stock", lang, n=config.thresholds.low_stock_default)),
+            Fig("low_stock_products", "int", f"=COUNT({ctx.col('products', 'low_seq')})"),
+        ],
         None,
         [Text(tr("dash_by_status", lang), "table_header"), Text(tr("dash_count", lang), "table_header")],
         *by_status,
         None,
         [Text(_t("trend", lang), "section")],
-        [Text(_t("month", lang), "table_header"), Text(_t("revenue", lang), "table_header"),
-         Text(tr("dash_count", lang), "table_header")],
+        [
+            Text(_t("month", lang), "table_header"),
+            Text(_t("revenue", lang), "table_header"),
+            Text(tr("dash_count", lang), "table_header"),
+        ],
     ]
     for i in range(TREND_MONTHS):
         r = len(rows) + 1
         start = f"$A{r}"
-        rows.append([Fig(f"trend_month_{i}", "month", f"=DATE(YEAR($B$5),MONTH($B$5)-{TREND_MONTHS - 1 - i},1)"),
-                     Fig(f"trend_revenue_{i}", "money",
-                         f'=SUMIFS({o("total")},{_in_month(o("order_date"), start)},{o("status")},"<>"&{cancelled})'),
-                     Fig(f"trend_orders_{i}", "int", f"=COUNTIFS({has_no},{_in_month(o('order_date'), start)})")])
+        rows.append(
+            [
+                Fig(f"trend_month_{i}", "month", f"=DATE(YEAR($B$5),MONTH($B$5)-{TREND_MONTHS - 1 - i},1)"),
+                Fig(
+                    f"trend_revenue_{i}",
+                    "money",
+                    f'=SUMIFS({o("total")},{_in_month(o("order_date"), start)},{o("status")},"<>"&{cancelled})',
+                ),
+                Fig(f"trend_orders_{i}", "int", f"=COUNTIFS({has_no},{_in_month(o('order_date'), start)})"),
+            ]
+        )
 
     def pick(sheet: str, rank: str, k: int, key: str, kind: str) -> str:
         at = f"INDEX({ctx.col(sheet, key)},MATCH({k},{ctx.col(sheet, rank)},0))"
         return f'=IFERROR({at}&"","")' if kind == "text" else f'=IFERROR({at},"")'
 
-    rows += [None, [Text(_t("top", lang), "section")],
-             [Text(_t(k, lang), "table_header") for k in ("customer", "customer_id", "sales")]]
+    rows += [
+        None,
+        [Text(_t("top", lang), "section")],
+        [Text(_t(k, lang), "table_header") for k in ("customer", "customer_id", "sales")],
+    ]
     for k in range(1, TOP_CUSTOMERS + 1):
-        rows.append([Fig(f"top_{k}_{key}", kind, pick("customers", "sales_rank", k, key, kind))
-                     for key, kind in (("name", "text"), ("customer_id", "text"), ("sales", "money"))])
-    rows += [None, [Text(_t("overdue_list", lang), "section")],
-             [Text(_t(k, lang), "table_header") for k in ("customer", "order_no", "balance", "pay_due", "days")]]
+        rows.append(
+            [
+                Fig(f"top_{k}_{key}", kind, pick("customers", "sales_rank", k, key, kind))
+                for key, kind in (("name", "text"), ("customer_id", "text"), ("sales", "money"))
+            ]
+        )
+    rows += [
+        None,
+        [Text(_t("overdue_list", lang), "section")],
+        [Text(_t(k, lang), "table_header") for k in ("customer", "order_no", "balance", "pay_due", "days")],
+    ]
     for k in range(1, LIST_ROWS + 1):
-        rows.append([Fig(f"overdue_{k}_{key}", kind, pick("orders", "overdue_rank", k, key, kind))
-                     for key, kind in (("customer_name", "text"), ("order_no", "text"), ("balance", "money"),
-                                       ("pay_due", "date"), ("days_overdue", "int"))])
-    rows += [None, [Text(_t("low_list", lang), "section")],
-             [Text(_t(k, lang), "table_header") for k in ("product", "sku", "on_hand", "reorder_point")]]
+        rows.append(
+            [
+                Fig(f"overdue_{k}_{key}", kind, pick("orders", "overdue_rank", k, key, kind))
+                for key, kind in (
+                    ("customer_name", "text"),
+                    ("order_no", "text"),
+                    ("balance", "money"),
+                    ("pay_due", "date"),
+                    ("days_overdue", "int"),
+                )
+            ]
+        )
+    rows += [
+        None,
+        [Text(_t("low_list", lang), "section")],
+        [Text(_t(k, lang), "table_header") for k in ("product", "sku", "on_hand", "reorder_point")],
+    ]
     p = ctx.cols("products")
     for k in range(1, LIST_ROWS + 1):
         at = f"MATCH({k},{p('low_seq')},0)"
         point = f"INDEX({p('reorder_point')},{at})"
-        rows.append([Fig(f"low_{k}_name", "text", pick("products", "low_seq", k, "name", "text")),
-                     Fig(f"low_{k}_sku", "text", pick("products", "low_seq", k, "sku", "text")),
-                     Fig(f"low_{k}_on_hand", "int", pick("products", "low_seq", k, "on_hand", "int")),
-                     # the point the product was held against: its own, or the settings' default
-                     Fig(f"low_{k}_point", "int",
-                         f'=IFERROR(IF(ISNUMBER({point}),{point},VALUE({list_range("low_stock_default")})+0*{at}),"")')])
+        rows.append(
+            [
+                Fig(f"low_{k}_name", "text", pick("products", "low_seq", k, "name", "text")),
+                Fig(f"low_{k}_sku", "text", pick("products", "low_seq", k, "sku", "text")),
+                Fig(f"low_{k}_on_hand", "int", pick("products", "low_seq", k, "on_hand", "int")),
+                # the point the product was held against: its own, or the settings' default
+                Fig(
+                    f"low_{k}_point",
+                    "int",
+                    f'=IFERROR(IF(ISNUMBER({point}),{point},VALUE({list_range("low_stock_default")})+0*{at}),"")',
+                ),
+            ]
+        )
     return rows
 
 
@@ -248,8 +305,10 @@ def dashboard_values(data: BookData, derived: Derived, config: Config, today: da
     customers, payments = data.get("customers") or [], data.get("payments") or []
     d_orders, d_products, d_customers = derived["orders"], derived["products"], derived["customers"]
     # 逾期天数 and 逾期排名 as of ``today`` (``derived`` may have been computed on another day)
-    late_days = [max(0, (today - due).days) if isinstance(due, date) and isinstance(b, Decimal) and b > 0 else ""
-                 for due, b in zip(d_orders["pay_due"], d_orders["balance"])]
+    late_days = [
+        max(0, (today - due).days) if isinstance(due, date) and isinstance(b, Decimal) and b > 0 else ""
+        for due, b in zip(d_orders["pay_due"], d_orders["balance"])
+    ]
     d_orders = {**d_orders, "days_overdue": late_days, "overdue_rank": ranks(late_days)}
     month_start = today.replace(day=1)
     starts = [_month_after(month_start, -k) for k in range(TREND_MONTHS - 1, -1, -1)]
@@ -266,7 +325,12 @@ def dashboard_values(data: BookData, derived: Derived, config: Config, today: da
             buckets[key] = _empty_month()
         return buckets[key]
 
-    totals, balances, lates, dues = d_orders["total"], d_orders["balance"], d_orders["days_overdue"], d_orders["pay_due"]
+    totals, balances, lates, dues = (
+        d_orders["total"],
+        d_orders["balance"],
+        d_orders["days_overdue"],
+        d_orders["pay_due"],
+    )
     for i, row in enumerate(orders):
         total, balance, late = totals[i], balances[i], lates[i]
         out = bucket(row.get("order_date"))
@@ -330,8 +394,13 @@ def dashboard_values(data: BookData, derived: Derived, config: Config, today: da
         values[f"low_{k}_name"] = "" if at is None else text(products[at].get("name"))
         values[f"low_{k}_sku"] = "" if at is None else text(products[at].get("sku"))
         values[f"low_{k}_on_hand"] = "" if at is None else d_products["on_hand"][at]
-        values[f"low_{k}_point"] = "" if at is None else (
-            point if isinstance(point, int) and not isinstance(point, bool) else config.thresholds.low_stock_default)
+        values[f"low_{k}_point"] = (
+            ""
+            if at is None
+            else (
+                point if isinstance(point, int) and not isinstance(point, bool) else config.thresholds.low_stock_default
+            )
+        )
     return {k: cents(v) if isinstance(v, Decimal) else v for k, v in values.items()}
 
 
@@ -353,9 +422,15 @@ def _charts(wb: Workbook, ws: Worksheet, ctx: FormulaContext, config: Config) ->
         return [name, r0, c0, r1, c1]
 
     revenue = wb.add_chart({"type": "column"})
-    revenue.add_series({"name": _t("revenue", lang), "categories": span("trend_month_0", f"trend_month_{TREND_MONTHS - 1}"),
-                        "values": span("trend_revenue_0", f"trend_revenue_{TREND_MONTHS - 1}"),
-                        "fill": {"color": "#2F5597"}, "gap": 60})
+    revenue.add_series(
+        {
+            "name": _t("revenue", lang),
+            "categories": span("trend_month_0", f"trend_month_{TREND_MONTHS - 1}"),
+            "values": span("trend_revenue_0", f"trend_revenue_{TREND_MONTHS - 1}"),
+            "fill": {"color": "#2F5597"},
+            "gap": 60,
+        }
+    )
     revenue.set_title({"name": _t("chart_revenue", lang), "name_font": {"size": 11}})
     revenue.set_legend({"none": True})
     revenue.set_x_axis({"num_format": "yyyy-mm", "date_axis": False, "num_font": {"rotation": -45, "size": 8}})
@@ -366,17 +441,31 @@ def _charts(wb: Workbook, ws: Worksheet, ctx: FormulaContext, config: Config) ->
     labels = span(f"status_{first}", f"status_{last}")
     labels[2] = labels[4] = 0  # the status names in column A
     status = wb.add_chart({"type": "bar"})
-    status.add_series({"name": tr("dash_count", lang), "categories": labels,
-                       "values": span(f"status_{first}", f"status_{last}"), "fill": {"color": "#548235"},
-                       "data_labels": {"value": True}})
+    status.add_series(
+        {
+            "name": tr("dash_count", lang),
+            "categories": labels,
+            "values": span(f"status_{first}", f"status_{last}"),
+            "fill": {"color": "#548235"},
+            "data_labels": {"value": True},
+        }
+    )
     status.set_title({"name": _t("chart_status", lang), "name_font": {"size": 11}})
     status.set_legend({"none": True})
     status.set_y_axis({"reverse": True})
     ws.insert_chart(21, _CHART_COLUMN, status, {"x_scale": 1.1, "y_scale": 1.0, "object_position": 3})
 
 
-def write_dashboard(ws: Worksheet, ctx: FormulaContext, config: Config, values: dict[str, Any], *,
-                    dated: bool, styles: Styles, workbook: Workbook | None = None) -> None:
+def write_dashboard(
+    ws: Worksheet,
+    ctx: FormulaContext,
+    config: Config,
+    values: dict[str, Any],
+    *,
+    dated: bool,
+    styles: Styles,
+    workbook: Workbook | None = None,
+) -> None:
     """``dated`` False leaves today's date out of the cached values (the template must not change
     from one day to the next); the formulas fill it in when the book is opened. ``workbook``: where
     the charts are added (none without it)."""
@@ -384,11 +473,23 @@ def write_dashboard(ws: Worksheet, ctx: FormulaContext, config: Config, values: 
         ws.set_column(c, c, width)
     # one page wide, tables and charts together (the charts take some nine default columns); the
     # lists run on below
-    page_setup(ws, [*_WIDTHS, *[8.43] * 10], company=config.company_name, lang=ctx.lang, header_rows=None,
-               key_columns=0, landscape=True)
+    page_setup(
+        ws,
+        [*_WIDTHS, *[8.43] * 10],
+        company=config.company_name,
+        lang=ctx.lang,
+        header_rows=None,
+        key_columns=0,
+        landscape=True,
+    )
     ws.fit_to_pages(1, 0)
-    style = {"label": styles.label, "table_header": styles.table_header, "section": styles.section,
-             "title": styles.title, "plain": None}
+    style = {
+        "label": styles.label,
+        "table_header": styles.table_header,
+        "section": styles.section,
+        "title": styles.title,
+        "plain": None,
+    }
     for r, c, item in _placed(ctx, config):
         if isinstance(item, Text):
             ws.write_string(r, c, item.text, style[item.style])

@@ -47,8 +47,14 @@ from .validation import add_validations
 
 #: What staff may still do on the protected sheets (no password).
 PROTECTION = {
-    "autofilter": True, "sort": True, "format_columns": True, "format_rows": True,
-    "insert_rows": True, "delete_rows": True, "select_locked_cells": True, "select_unlocked_cells": True,
+    "autofilter": True,
+    "sort": True,
+    "format_columns": True,
+    "format_rows": True,
+    "insert_rows": True,
+    "delete_rows": True,
+    "select_locked_cells": True,
+    "select_unlocked_cells": True,
 }
 HEADER_HEIGHT = 32
 #: Columns right of the schema's left unlocked for staff's own notes. Few: xlsxwriter visits every
@@ -126,8 +132,15 @@ def cached_values(values: list[Any], labels: dict[str, str]) -> list[Any]:
 
 
 def write_data_sheet(
-    ws: Worksheet, sheet: Sheet, rows: list[Row], derived: dict[str, list[Any]], ctx: FormulaContext,
-    config: Config, lists: dict[str, tuple[Choice, ...]], styles: Styles, tick: Callable[[int], None],
+    ws: Worksheet,
+    sheet: Sheet,
+    rows: list[Row],
+    derived: dict[str, list[Any]],
+    ctx: FormulaContext,
+    config: Config,
+    lists: dict[str, tuple[Choice, ...]],
+    styles: Styles,
+    tick: Callable[[int], None],
     carry: SheetCarry | None = None,
 ) -> None:
     """``carry``: columns staff added (written after the schema's) and values the reader could not
@@ -137,8 +150,9 @@ def write_data_sheet(
     extras = carry.columns if carry else []
     for extra in extras:
         if len(extra.values) != len(rows):
-            raise ValueError(f"{sheet.key}: carried column {extra.header!r} has {len(extra.values)} values "
-                             f"for {len(rows)} rows")
+            raise ValueError(
+                f"{sheet.key}: carried column {extra.header!r} has {len(extra.values)} values for {len(rows)} rows"
+            )
     width = len(columns) + len(extras)
     for c, col in columns:
         ws.set_column(c, c, col.width, styles.column(col))
@@ -153,8 +167,13 @@ def write_data_sheet(
             ws.write_string(0, len(columns) + j, extra.header, styles.header_optional)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, last_row - 1, width - 1)
-    page_setup(ws, [col.width for _c, col in columns] + [EXTRA_WIDTH] * len(extras),
-               company=config.company_name, lang=lang, key_columns=2)
+    page_setup(
+        ws,
+        [col.width for _c, col in columns] + [EXTRA_WIDTH] * len(extras),
+        company=config.company_name,
+        lang=lang,
+        key_columns=2,
+    )
     data_print_area(ws, sheet, len(rows), width)
 
     write = _write_rows_xml if isinstance(ws, BulkSheet) and ws.bulk_ready() else _write_rows_cells
@@ -179,18 +198,37 @@ def _raw_formats(col: Column, styles: Styles) -> dict[str, Any]:
     return value_formats(styles, general=styles.cell(col))
 
 
-def _write_rows_cells(ws: Worksheet, sheet: Sheet, rows: list[Row], derived: dict[str, list[Any]],
-                      ctx: FormulaContext, lists: dict[str, tuple[Choice, ...]], styles: Styles,
-                      tick: Callable[[int], None], extras: list[ExtraColumn], raw: dict[int, dict[str, Any]],
-                      plan: CellPlan | None = None) -> None:
+def _write_rows_cells(
+    ws: Worksheet,
+    sheet: Sheet,
+    rows: list[Row],
+    derived: dict[str, list[Any]],
+    ctx: FormulaContext,
+    lists: dict[str, tuple[Choice, ...]],
+    styles: Styles,
+    tick: Callable[[int], None],
+    extras: list[ExtraColumn],
+    raw: dict[int, dict[str, Any]],
+    plan: CellPlan | None = None,
+) -> None:
     """The rows cell by cell through xlsxwriter: the reference for :func:`_write_rows_xml`."""
     lang, last_row = ctx.lang, ctx.last_row[sheet.key]
     columns = layout(sheet)
-    inputs = tuple((col.key, c, _writer(ws, col, _labels(col, lists, lang)), styles.cell(col))
-                   for c, col in columns if not col.derived)
-    formulas = tuple((c, row_formula(ctx, sheet.key, col.key), styles.cell(col),
-                      cached_values(derived[col.key], _labels(col, lists, lang)))
-                     for c, col in columns if col.derived)
+    inputs = tuple(
+        (col.key, c, _writer(ws, col, _labels(col, lists, lang)), styles.cell(col))
+        for c, col in columns
+        if not col.derived
+    )
+    formulas = tuple(
+        (
+            c,
+            row_formula(ctx, sheet.key, col.key),
+            styles.cell(col),
+            cached_values(derived[col.key], _labels(col, lists, lang)),
+        )
+        for c, col in columns
+        if col.derived
+    )
     raw_formats = {col.key: _raw_formats(col, styles) for c, col in columns if not col.derived}
     extra_formats = value_formats(styles)
     first_extra = len(columns)
@@ -221,10 +259,19 @@ def _write_rows_cells(ws: Worksheet, sheet: Sheet, rows: list[Row], derived: dic
                 write_formula(r, c, at(r + 1), fmt, "")
 
 
-def _write_rows_xml(ws: BulkSheet, sheet: Sheet, rows: list[Row], derived: dict[str, list[Any]],
-                    ctx: FormulaContext, lists: dict[str, tuple[Choice, ...]], styles: Styles,
-                    tick: Callable[[int], None], extras: list[ExtraColumn], raw: dict[int, dict[str, Any]],
-                    plan: CellPlan | None = None) -> None:
+def _write_rows_xml(
+    ws: BulkSheet,
+    sheet: Sheet,
+    rows: list[Row],
+    derived: dict[str, list[Any]],
+    ctx: FormulaContext,
+    lists: dict[str, tuple[Choice, ...]],
+    styles: Styles,
+    tick: Callable[[int], None],
+    extras: list[ExtraColumn],
+    raw: dict[int, dict[str, Any]],
+    plan: CellPlan | None = None,
+) -> None:
     """The same rows as :func:`_write_rows_cells`, rendered as XML a column and 10,000 rows at a time."""
     lang, last_row = ctx.lang, ctx.last_row[sheet.key]
     columns = layout(sheet)
@@ -249,7 +296,7 @@ def _write_rows_xml(ws: BulkSheet, sheet: Sheet, rows: list[Row], derived: dict[
     raw_rows = sorted(raw)
 
     for start in range(0, len(rows), PROGRESS_EVERY):
-        chunk = rows[start:start + PROGRESS_EVERY]
+        chunk = rows[start : start + PROGRESS_EVERY]
         end = start + len(chunk)
         nums = [str(i + 2) for i in range(start, end)]
         out: list[list[str]] = []
@@ -266,7 +313,7 @@ def _write_rows_xml(ws: BulkSheet, sheet: Sheet, rows: list[Row], derived: dict[
                 column = cells(letter, nums, values, how)
             out.append(column)
             by_key[col.key] = column
-        for i in raw_rows[bisect_left(raw_rows, start):bisect_left(raw_rows, end)]:
+        for i in raw_rows[bisect_left(raw_rows, start) : bisect_left(raw_rows, end)]:
             for key, v in raw[i].items():
                 found = by_key.get(key)
                 if found is not None and not found[i - start] and v is not None and v != "":
@@ -282,11 +329,16 @@ def _write_rows_xml(ws: BulkSheet, sheet: Sheet, rows: list[Row], derived: dict[
         tick(0)
     formulas = [(letter, style, how) for col, letter, style, how, _ in plans.values() if col.derived]
     if formulas:
-        first_formula, last_formula = min(sheet.col(c.key) for c in sheet.derived), max(sheet.col(c.key) for c in sheet.derived)
+        first_formula, last_formula = (
+            min(sheet.col(c.key) for c in sheet.derived),
+            max(sheet.col(c.key) for c in sheet.derived),
+        )
         for start in range(len(rows) + 1, last_row, PROGRESS_EVERY):
             end = min(start + PROGRESS_EVERY, last_row)
             nums = [str(r + 1) for r in range(start, end)]
             blank = [""] * len(nums)
-            out = [formula_cells(ws, letter, nums, style(), at, parts, blank)
-                   for letter, style, (at, parts, _cached) in formulas]
+            out = [
+                formula_cells(ws, letter, nums, style(), at, parts, blank)
+                for letter, style, (at, parts, _cached) in formulas
+            ]
             ws.write_xml_rows(start, end - 1, first_formula, last_formula, rows_xml(nums, out))

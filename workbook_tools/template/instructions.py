@@ -63,31 +63,44 @@ def example(col: Column, lang: str, lists: dict[str, tuple[Choice, ...]]) -> str
 
 #: What the book does for whoever fills it, exactly (each line is a behaviour a test holds).
 DOES: tuple[tuple[str, str], ...] = (
-    ("订单、订单明细、付款、发货、库存变动中的客户编号和产品编号，下拉列表列出“编号 名称”（如 C0001 杭州明远贸易有限公司），"
-     "按名称挑选即可；公式和 orderbook 只取空格前的编号。只填编号也可以（提示时点“是”）。",
-     "The customer and product drop-downs on Orders, Order lines, Payments, Shipments and Stock movements list "
-     "\"code name\" entries (C0001 Hangzhou Mingyuan Trading): pick by name; the formulas and orderbook take the code "
-     "before the space. Typing the code alone works too (choose Yes when asked)."),
-    ("订单明细的单价不填时，金额按产品表中该产品的单价计算（单元格仍为空，orderbook 也按产品单价计算，不算错误）。",
-     "A blank unit price on Order lines: the amount uses the product's list price from Products (the cell stays "
-     "blank; orderbook computes it the same way and does not call it missing)."),
-    ("订单状态只需在订单表改一次。状态记录是可选的经过记录（时间、经办人、问题与处理）：最后一条与订单状态不同只是提醒，不是错误。",
-     "Change an order's status once, on Orders. The status log is an optional history (time, who, problem and "
-     "resolution): a last entry that differs from the order's status is a warning, not an error."),
-    ("数字列里粘贴进来的文字（如数量“9件”）在公式中按 0 计算，不会让合计变成 #VALUE!；orderbook validate 会指出这个单元格。",
-     "Text pasted into a number column (a quantity of \"9 pcs\") counts as 0 in the formulas, never turning a total "
-     "into #VALUE!; orderbook validate names the cell."),
-    ("库存变动表按产品编号显示产品名称；产品表的低库存序号给在售且不高于安全库存（未填用默认值）的产品编号，概览的低库存数与 orderbook validate 的“库存不足”一致。",
-     "Stock movements show the product name beside the SKU; Products number the products on sale at or below their "
-     "reorder point (blank: the default) in 低库存序号, and the dashboard's low-stock count is validate's."),
-    ("逾期指过了应付日期仍有未付金额（订单表的逾期天数大于 0）；概览列出逾期最久的订单。",
-     "Overdue means past the payment due date with a balance (Days overdue above 0 on Orders); the dashboard lists "
-     "the most overdue orders."),
+    (
+        "订单、订单明细、付款、发货、库存变动中的客户编号和产品编号，下拉列表列出“编号 名称”（如 C0001 杭州明远贸易有限公司），"
+        "按名称挑选即可；公式和 orderbook 只取空格前的编号。只填编号也可以（提示时点“是”）。",
+        "The customer and product drop-downs on Orders, Order lines, Payments, Shipments and Stock movements list "
+        '"code name" entries (C0001 Hangzhou Mingyuan Trading): pick by name; the formulas and orderbook take the code '
+        "before the space. Typing the code alone works too (choose Yes when asked).",
+    ),
+    (
+        "订单明细的单价不填时，金额按产品表中该产品的单价计算（单元格仍为空，orderbook 也按产品单价计算，不算错误）。",
+        "A blank unit price on Order lines: the amount uses the product's list price from Products (the cell stays "
+        "blank; orderbook computes it the same way and does not call it missing).",
+    ),
+    (
+        "订单状态只需在订单表改一次。状态记录是可选的经过记录（时间、经办人、问题与处理）：最后一条与订单状态不同只是提醒，不是错误。",
+        "Change an order's status once, on Orders. The status log is an optional history (time, who, problem and "
+        "resolution): a last entry that differs from the order's status is a warning, not an error.",
+    ),
+    (
+        "数字列里粘贴进来的文字（如数量“9件”）在公式中按 0 计算，不会让合计变成 #VALUE!；orderbook validate 会指出这个单元格。",
+        'Text pasted into a number column (a quantity of "9 pcs") counts as 0 in the formulas, never turning a total '
+        "into #VALUE!; orderbook validate names the cell.",
+    ),
+    (
+        "库存变动表按产品编号显示产品名称；产品表的低库存序号给在售且不高于安全库存（未填用默认值）的产品编号，概览的低库存数与 orderbook validate 的“库存不足”一致。",
+        "Stock movements show the product name beside the SKU; Products number the products on sale at or below their "
+        "reorder point (blank: the default) in 低库存序号, and the dashboard's low-stock count is validate's.",
+    ),
+    (
+        "逾期指过了应付日期仍有未付金额（订单表的逾期天数大于 0）；概览列出逾期最久的订单。",
+        "Overdue means past the payment due date with a balance (Days overdue above 0 on Orders); the dashboard lists "
+        "the most overdue orders.",
+    ),
 )
 
 
-def write_instructions(ws: Worksheet, config: Config, lang: str, lists: dict[str, tuple[Choice, ...]],
-                       styles: Styles) -> None:
+def write_instructions(
+    ws: Worksheet, config: Config, lang: str, lists: dict[str, tuple[Choice, ...]], styles: Styles
+) -> None:
     """Rows are written top to bottom (constant-memory mode); long lines overflow to the right."""
     for c, width in enumerate(WIDTHS):
         ws.set_column(c, c, width)
@@ -133,7 +146,9 @@ def write_instructions(ws: Worksheet, config: Config, lang: str, lists: dict[str
         line(tr(key, lang), col=1)
     r += 1
 
-    headers = [tr(k, lang) for k in ("ins_columns", "ins_req_col", "ins_type", "ins_allowed", "ins_example", "ins_help")]
+    headers = [
+        tr(k, lang) for k in ("ins_columns", "ins_req_col", "ins_type", "ins_allowed", "ins_example", "ins_help")
+    ]
     yes, no = label_of(YES_NO, "yes", lang), label_of(YES_NO, "no", lang)
     for sheet in SHEETS:
         for c in range(len(WIDTHS)):
@@ -144,8 +159,14 @@ def write_instructions(ws: Worksheet, config: Config, lang: str, lists: dict[str
             ws.write_string(r, c, text, styles.table_header)
         r += 1
         for col in sheet.columns:
-            cells = (col.header(lang), yes if col.required else no, type_name(col.type, col.derived, lang),
-                     allowed(sheet, col, lang, lists), example(col, lang, lists), col.help(lang))
+            cells = (
+                col.header(lang),
+                yes if col.required else no,
+                type_name(col.type, col.derived, lang),
+                allowed(sheet, col, lang, lists),
+                example(col, lang, lists),
+                col.help(lang),
+            )
             ws.set_row(r, row_height(list(zip(cells, WIDTHS))))
             for c, text in enumerate(cells):
                 ws.write_string(r, c, text, styles.wrap_required if (c == 0 and col.required) else styles.wrap)

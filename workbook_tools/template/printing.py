@@ -62,8 +62,9 @@ def fit_scale(widths: Sequence[float | None], landscape: bool) -> int:
     return 100 if px <= 0 else min(100, int(printable_px(landscape) * 100 // px))
 
 
-def layout(widths: Sequence[float | None], landscape: bool | None = None,
-           min_scale: int = MIN_SCALE) -> tuple[bool, int]:
+def layout(
+    widths: Sequence[float | None], landscape: bool | None = None, min_scale: int = MIN_SCALE
+) -> tuple[bool, int]:
     """(landscape, scale) of a table with columns of ``widths``: upright when it fits upright at
     100 %, else landscape at the scale that fits (never below ``min_scale``)."""
     if landscape is None:
@@ -71,9 +72,17 @@ def layout(widths: Sequence[float | None], landscape: bool | None = None,
     return landscape, max(min_scale, fit_scale(widths, landscape))
 
 
-def page_setup(ws: Worksheet, widths: Sequence[float | None], *, company: str, lang: str,
-               header_rows: tuple[int, int] | int | None = 0, key_columns: int = 1,
-               landscape: bool | None = None, min_scale: int = MIN_SCALE) -> int:
+def page_setup(
+    ws: Worksheet,
+    widths: Sequence[float | None],
+    *,
+    company: str,
+    lang: str,
+    header_rows: tuple[int, int] | int | None = 0,
+    key_columns: int = 1,
+    landscape: bool | None = None,
+    min_scale: int = MIN_SCALE,
+) -> int:
     """Set up ``ws`` for printing; returns the scale. ``widths``: the printed columns' widths from A;
     ``header_rows``: the 0-based row (or first and last rows) repeated on each page, None for none;
     ``key_columns``: columns repeated on the pages to the right when the table does not fit across;

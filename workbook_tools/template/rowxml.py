@@ -149,8 +149,12 @@ def text_cells(ws: BulkSheet, letter: str, nums: Sequence[str], texts: Sequence[
         big = _SEP.join(texts)
     except TypeError:
         big = None
-    plain = (big is not None and big.count(_SEP) == len(texts) - 1 and not _SPECIAL.search(big)
-             and (not texts or max(map(len, texts)) <= _STR_MAX // 2))
+    plain = (
+        big is not None
+        and big.count(_SEP) == len(texts) - 1
+        and not _SPECIAL.search(big)
+        and (not texts or max(map(len, texts)) <= _STR_MAX // 2)
+    )
     if not plain:
         return cells(letter, nums, texts, lambda t: inline_text(attr, t))
     head = f'{attr} t="inlineStr"><is><t>'
@@ -181,6 +185,7 @@ def as_texts(values: Sequence[Any], labels: dict[str, str] | None = None) -> lis
 
 def number_body(ws: BulkSheet, style: LazyStyle) -> Body:
     """INT / MONEY / PERCENT columns: numbers (Decimal as float); anything else as text."""
+
     def make(v: Any) -> str:
         t = type(v)
         if (t is int or t is float) and _finite(v):
@@ -188,29 +193,42 @@ def number_body(ws: BulkSheet, style: LazyStyle) -> Body:
         if t is Decimal and v.is_finite():
             return f"{style()}><v>{float(v):.16G}</v></c>"
         return inline_text(style(), str(v))
+
     return Memo(make)
 
 
 def date_body(ws: BulkSheet, style: LazyStyle) -> Body:
     """DATE / DATETIME columns: Excel serial numbers; anything else as text."""
+
     def make(v: Any) -> str:
         if isinstance(v, date):
             return f"{style()}><v>{serial(v):.16G}</v></c>"
         return inline_text(style(), str(v))
+
     return Memo(make)
 
 
-def formula_cells(ws: BulkSheet, letter: str, nums: Sequence[str], style: str, at: Callable[[int], str],
-                  parts: list[str] | None, cached: Sequence[Any]) -> list[str]:
+def formula_cells(
+    ws: BulkSheet,
+    letter: str,
+    nums: Sequence[str],
+    style: str,
+    at: Callable[[int], str],
+    parts: list[str] | None,
+    cached: Sequence[Any],
+) -> list[str]:
     """A formula column: the formula of each row with its cached result (as ``write_formula``).
     ``parts``: the escaped formula split at its row number, when it depends on nothing else."""
     heads = Memo(lambda v: _formula_head(style, v))
     tails = Memo(_formula_tail)
     if parts is not None:
-        return [f'<c r="{letter}{n}"{heads(v)}><f>{n.join(parts)}</f><v>{tails(v)}</v></c>'
-                for n, v in zip(nums, cached)]
-    return [f'<c r="{letter}{n}"{heads(v)}><f>{escape_data(_strip(at(int(n))))}</f><v>{tails(v)}</v></c>'
-            for n, v in zip(nums, cached)]
+        return [
+            f'<c r="{letter}{n}"{heads(v)}><f>{n.join(parts)}</f><v>{tails(v)}</v></c>' for n, v in zip(nums, cached)
+        ]
+    return [
+        f'<c r="{letter}{n}"{heads(v)}><f>{escape_data(_strip(at(int(n))))}</f><v>{tails(v)}</v></c>'
+        for n, v in zip(nums, cached)
+    ]
 
 
 def formula_parts(ws: BulkSheet, at: Callable[[int], str]) -> list[str] | None:
@@ -251,6 +269,7 @@ def _formula_tail(v: Any) -> str:
 # Values of any type: staff columns, staff sheets, values the reader could not type
 # --------------------------------------------------------------------------------------------
 
+
 def typed_value(v: Any) -> tuple[str, Any]:
     """``(kind, what the cell holds)`` for a value of any type: ("text", str), ("bool", bool),
     ("number", float | int), or a kind of styles.VALUE_FORMATS with its serial number. Written so,
@@ -279,11 +298,13 @@ def typed_value(v: Any) -> tuple[str, Any]:
 def value_body(ws: BulkSheet, styles: dict[str, str]) -> Body:
     """A value as itself (see :func:`typed_value`). ``styles``: the `` s=…`` attribute per kind,
     "general" for text, numbers and booleans (a :class:`LazyStyles`)."""
+
     def make(v: Any) -> str:
         kind, x = typed_value(v)
         if kind == "text":
             return inline_text(styles["general"], x)
         if kind == "bool":
             return f'{styles["general"]} t="b"><v>{1 if x else 0}</v></c>'
-        return f'{styles["general" if kind == "number" else kind]}><v>{x:.16G}</v></c>'
+        return f"{styles['general' if kind == 'number' else kind]}><v>{x:.16G}</v></c>"
+
     return Memo(make)

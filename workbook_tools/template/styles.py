@@ -34,8 +34,14 @@ FORMULA_CELL_FILL = "#F2F2F2"
 ERROR_FILL, ERROR_FONT = "#FFC7CE", "#9C0006"
 WARNING_FILL, WARNING_FONT = "#FFEB9C", "#9C5700"
 
-_HEADER = {"bold": True, "text_wrap": True, "align": "center", "valign": "vcenter", "border": 1,
-           "border_color": "#8EA9DB"}
+_HEADER = {
+    "bold": True,
+    "text_wrap": True,
+    "align": "center",
+    "valign": "vcenter",
+    "border": 1,
+    "border_color": "#8EA9DB",
+}
 
 
 class Styles:
@@ -58,15 +64,34 @@ class Styles:
         self.bold = add({"bold": True})
         self.table_header = add({**_HEADER, "bg_color": OPTIONAL_FILL, "align": "left"})
         self.wrap = add({"text_wrap": True, "valign": "top", "border": 1, "border_color": "#BFBFBF"})
-        self.wrap_required = add({"text_wrap": True, "valign": "top", "border": 1, "border_color": "#BFBFBF",
-                                  "bold": True, "font_color": REQUIRED_FILL})
+        self.wrap_required = add(
+            {
+                "text_wrap": True,
+                "valign": "top",
+                "border": 1,
+                "border_color": "#BFBFBF",
+                "bold": True,
+                "font_color": REQUIRED_FILL,
+            }
+        )
         self.wrap_plain = add({"text_wrap": True, "valign": "top"})
         self.label = add({"bold": True, "border": 1, "border_color": "#BFBFBF"})
         self.value = {
-            kind: add({"num_format": num, "border": 1, "border_color": "#BFBFBF",
-                       "align": "left" if kind == "text" else "right"})
-            for kind, num in (("int", "0"), ("money", "#,##0.00"), ("date", "yyyy-mm-dd"), ("month", "yyyy-mm"),
-                              ("text", "General"))
+            kind: add(
+                {
+                    "num_format": num,
+                    "border": 1,
+                    "border_color": "#BFBFBF",
+                    "align": "left" if kind == "text" else "right",
+                }
+            )
+            for kind, num in (
+                ("int", "0"),
+                ("money", "#,##0.00"),
+                ("date", "yyyy-mm-dd"),
+                ("month", "yyyy-mm"),
+                ("text", "General"),
+            )
         }
 
     def header(self, col: Column) -> Format:

@@ -101,10 +101,16 @@ def _key_rule(sheet: Sheet, col: Column, lang: str, config: Config | None) -> di
     if check is not None:
         value = f"=AND({length}{check},{unique})"
         if len(value) - 1 <= FORMULA_LIMIT:
-            return {"validate": "custom", "value": value,
-                    "error_message": tr("err_key", lang, what=col.header(lang), example=_example(col, config)) + limit}
-    return {"validate": "custom", "value": f"=AND({length}{unique})",
-            "error_message": tr("err_unique", lang, what=col.header(lang)) + limit}
+            return {
+                "validate": "custom",
+                "value": value,
+                "error_message": tr("err_key", lang, what=col.header(lang), example=_example(col, config)) + limit,
+            }
+    return {
+        "validate": "custom",
+        "value": f"=AND({length}{unique})",
+        "error_message": tr("err_unique", lang, what=col.header(lang)) + limit,
+    }
 
 
 def _example(col: Column, config: Config | None) -> str:
@@ -161,8 +167,10 @@ def _bounds(col: Column, default: float) -> dict[str, Any]:
 
 
 def _date_bounds(cell: str) -> str:
-    return (f"ISNUMBER({cell}),{cell}>=DATE({FIRST_DATE.year},1,1),"
-            f"{cell}<=DATE({LAST_DATE.year},{LAST_DATE.month},{LAST_DATE.day})")
+    return (
+        f"ISNUMBER({cell}),{cell}>=DATE({FIRST_DATE.year},1,1),"
+        f"{cell}<=DATE({LAST_DATE.year},{LAST_DATE.month},{LAST_DATE.day})"
+    )
 
 
 def rule(sheet: Sheet, col: Column, lang: str, config: Config | None = None) -> dict[str, Any]:
@@ -174,45 +182,83 @@ def rule(sheet: Sheet, col: Column, lang: str, config: Config | None = None) -> 
     if col.choices:
         if col.strict:
             return {"validate": "list", "source": f"={list_name(col.choices)}", "error_message": tr("err_list", lang)}
-        return {"validate": "list", "source": f"={list_name(col.choices)}", "error_type": "warning",
-                "error_message": tr("warn_list", lang)}
+        return {
+            "validate": "list",
+            "source": f"={list_name(col.choices)}",
+            "error_type": "warning",
+            "error_message": tr("warn_list", lang),
+        }
     if col.ref in PICKS:  # entries "C0001 杭州明远贸易有限公司"; a code typed alone is asked about, then kept
         target_sheet, target = resolve_ref(col.ref)
-        return {"validate": "list", "source": f"={picks_name(col.ref)}", "error_type": "warning",
-                "error_message": tr("err_ref", lang, what=target.header(lang), sheet=target_sheet.name(lang))
-                + tr("warn_pick", lang)}
+        return {
+            "validate": "list",
+            "source": f"={picks_name(col.ref)}",
+            "error_type": "warning",
+            "error_message": tr("err_ref", lang, what=target.header(lang), sheet=target_sheet.name(lang))
+            + tr("warn_pick", lang),
+        }
     if col.ref:
         target_sheet, target = resolve_ref(col.ref)
-        return {"validate": "list", "source": f"={keys_name(col.ref)}",
-                "error_message": tr("err_ref", lang, what=target.header(lang), sheet=target_sheet.name(lang))}
+        return {
+            "validate": "list",
+            "source": f"={keys_name(col.ref)}",
+            "error_message": tr("err_ref", lang, what=target.header(lang), sheet=target_sheet.name(lang)),
+        }
     if col.unique:
         return _key_rule(sheet, col, lang, config)
     if col.type == T.INT:
-        return {"validate": "integer", **_bounds(col, INT_LIMIT), "error_message": tr("err_int", lang, range=_range(col, lang))}
+        return {
+            "validate": "integer",
+            **_bounds(col, INT_LIMIT),
+            "error_message": tr("err_int", lang, range=_range(col, lang)),
+        }
     if col.type == T.MONEY:
         if col.nonzero:
-            return {"validate": "custom", "value": f"=AND(ISNUMBER({cell}),{cell}<>0)",
-                    "error_message": tr("err_nonzero", lang)}
-        return {"validate": "decimal", **_bounds(col, 1e12), "error_message": tr("err_dec", lang, range=_range(col, lang))}
+            return {
+                "validate": "custom",
+                "value": f"=AND(ISNUMBER({cell}),{cell}<>0)",
+                "error_message": tr("err_nonzero", lang),
+            }
+        return {
+            "validate": "decimal",
+            **_bounds(col, 1e12),
+            "error_message": tr("err_dec", lang, range=_range(col, lang)),
+        }
     if col.type == T.PERCENT:
-        return {"validate": "decimal", **_bounds(col, 1),
-                "error_message": tr("err_pct", lang, lo=f"{(col.min or 0):.0%}", hi=f"{(col.max or 1):.0%}")}
+        return {
+            "validate": "decimal",
+            **_bounds(col, 1),
+            "error_message": tr("err_pct", lang, lo=f"{(col.min or 0):.0%}", hi=f"{(col.max or 1):.0%}"),
+        }
     if col.type == T.DATE:
         return _date_rule(sheet, col, cell, lang)
     if col.type == T.DATETIME:
-        return {"validate": "custom",
-                "value": f"=AND(ISNUMBER({cell}),{cell}>=DATE({FIRST_DATE.year},1,1),"
-                         f"{cell}<DATE({LAST_DATE.year + 1},1,1))",
-                "error_message": tr("err_datetime", lang, lo=f"{FIRST_DATE} 00:00", hi=f"{LAST_DATE} 23:59")}
+        return {
+            "validate": "custom",
+            "value": f"=AND(ISNUMBER({cell}),{cell}>=DATE({FIRST_DATE.year},1,1),"
+            f"{cell}<DATE({LAST_DATE.year + 1},1,1))",
+            "error_message": tr("err_datetime", lang, lo=f"{FIRST_DATE} 00:00", hi=f"{LAST_DATE} 23:59"),
+        }
     if col.type == T.TAX_ID and col.max_len:
-        return {"validate": "length", "criteria": "==", "value": col.max_len,
-                "error_message": tr("err_len_eq", lang, n=col.max_len)}
+        return {
+            "validate": "length",
+            "criteria": "==",
+            "value": col.max_len,
+            "error_message": tr("err_len_eq", lang, n=col.max_len),
+        }
     if col.type == T.EMAIL and col.max_len:
-        return {"validate": "custom", "value": f'=AND(LEN({cell})<={col.max_len},ISNUMBER(FIND("@",{cell})))',
-                "error_message": tr("err_email", lang) + tr("err_len_max", lang, n=col.max_len)}
+        return {
+            "validate": "custom",
+            "value": f'=AND(LEN({cell})<={col.max_len},ISNUMBER(FIND("@",{cell})))',
+            "error_message": tr("err_email", lang) + tr("err_len_max", lang, n=col.max_len),
+        }
     if col.max_len:
-        return {"validate": "length", "criteria": "<=", "value": col.max_len,
-                "error_message": tr("err_len_max", lang, n=col.max_len)}
+        return {
+            "validate": "length",
+            "criteria": "<=",
+            "value": col.max_len,
+            "error_message": tr("err_len_max", lang, n=col.max_len),
+        }
     return {"validate": "any"}
 
 
@@ -221,18 +267,28 @@ def _date_rule(sheet: Sheet, col: Column, cell: str, lang: str) -> dict[str, Any
     other = NOT_BEFORE.get((sheet.key, col.key))
     if other:
         o = f"${sheet.letter(other)}2"
-        return {"validate": "custom", "value": f'=AND({_date_bounds(cell)},OR({o}="",{cell}>={o}))',
-                "error_message": message + tr("not_before", lang, what=sheet.column(other).header(lang))}
+        return {
+            "validate": "custom",
+            "value": f'=AND({_date_bounds(cell)},OR({o}="",{cell}>={o}))',
+            "error_message": message + tr("not_before", lang, what=sheet.column(other).header(lang)),
+        }
     order_key = NOT_BEFORE_ORDER.get((sheet.key, col.key))
     if order_key:
         orders = SHEET_BY_KEY["orders"]
         o = f"${sheet.letter(order_key)}2"
-        order_date = (f"INDEX({column_name('orders', 'order_date')},"
-                      f"MATCH({o},{column_name('orders', 'order_no')},0))")
-        return {"validate": "custom", "value": f"=AND({_date_bounds(cell)},IFERROR({cell}>={order_date},TRUE))",
-                "error_message": message + tr("not_before_order", lang, what=orders.column("order_date").header(lang))}
-    return {"validate": "date", "criteria": "between", "minimum": FIRST_DATE, "maximum": LAST_DATE,
-            "error_message": message}
+        order_date = f"INDEX({column_name('orders', 'order_date')},MATCH({o},{column_name('orders', 'order_no')},0))"
+        return {
+            "validate": "custom",
+            "value": f"=AND({_date_bounds(cell)},IFERROR({cell}>={order_date},TRUE))",
+            "error_message": message + tr("not_before_order", lang, what=orders.column("order_date").header(lang)),
+        }
+    return {
+        "validate": "date",
+        "criteria": "between",
+        "minimum": FIRST_DATE,
+        "maximum": LAST_DATE,
+        "error_message": message,
+    }
 
 
 def options(sheet: Sheet, col: Column, lang: str, config: Config | None = None) -> dict[str, Any]:

@@ -114,12 +114,12 @@ def write_book(
             done += n
             if progress is not None:
                 progress(name, done, total)
+
         return step
 
     path = Path(path)
     with xlsx_workbook(path, "book", WORKBOOK_OPTIONS) as wb:
-        wb.set_properties({"title": say(lang, BOOK_TITLE), "company": config.company_name,
-                           "created": DOC_TIMESTAMP})
+        wb.set_properties({"title": say(lang, BOOK_TITLE), "company": config.company_name, "created": DOC_TIMESTAMP})
         for name, value in settings_properties(config).items():  # the settings travel with the book
             wb.set_custom_property(name, value)
         styles = Styles(wb)
@@ -135,11 +135,28 @@ def write_book(
         define_names(wb, lists, lang, ctx.last_row)
 
         write_instructions(ws_instructions, config, lang, lists, styles)
-        write_dashboard(ws_dashboard, ctx, config, dashboard, dated=data is not None or today is not None,
-                        styles=styles, workbook=wb)
+        write_dashboard(
+            ws_dashboard,
+            ctx,
+            config,
+            dashboard,
+            dated=data is not None or today is not None,
+            styles=styles,
+            workbook=wb,
+        )
         for sheet, ws in data_sheets:
-            write_data_sheet(ws, sheet, book[sheet.key], derived[sheet.key], ctx, config, lists, styles,
-                             tick(sheet.name(lang)), carry.sheet(sheet.key) if carry else None)
+            write_data_sheet(
+                ws,
+                sheet,
+                book[sheet.key],
+                derived[sheet.key],
+                ctx,
+                config,
+                lists,
+                styles,
+                tick(sheet.name(lang)),
+                carry.sheet(sheet.key) if carry else None,
+            )
         for other in carry.other_sheets if carry else ():
             write_other_sheet(wb, other, styles)
         for add_sheet in add_sheets:

@@ -41,12 +41,33 @@ _METHODS: dict[tuple[type, str], tuple[str, ...]] = {
     (Format, "_get_xf_index"): (),
 }
 #: Worksheet attributes relied on (set by xlsxwriter when a workbook adds the sheet).
-_SHEET_ATTRIBUTES = ("constant_memory", "row_data_fh", "fh", "excel_version", "default_row_height",
-                     "original_row_height", "previous_row", "table", "col_info", "comments", "hyperlinks",
-                     "hlink_count", "has_vml", "has_comments", "merge", "xls_rowmax", "xls_colmax")
+_SHEET_ATTRIBUTES = (
+    "constant_memory",
+    "row_data_fh",
+    "fh",
+    "excel_version",
+    "default_row_height",
+    "original_row_height",
+    "previous_row",
+    "table",
+    "col_info",
+    "comments",
+    "hyperlinks",
+    "hlink_count",
+    "has_vml",
+    "has_comments",
+    "merge",
+    "xls_rowmax",
+    "xls_colmax",
+)
 #: Names in xlsxwriter's modules relied on.
-_MODULE_NAMES = (("worksheet", "CellFormulaTuple"), ("worksheet", "CellArrayFormulaTuple"),
-                 ("comments", "CommentType"), ("url", "Url"), ("url", "UrlTypes"))
+_MODULE_NAMES = (
+    ("worksheet", "CellFormulaTuple"),
+    ("worksheet", "CellArrayFormulaTuple"),
+    ("comments", "CommentType"),
+    ("url", "Url"),
+    ("url", "UrlTypes"),
+)
 #: Url attributes a hyperlink's target is set through (no public way to keep it exactly as stored).
 _URL_ATTRIBUTES = ("_link_type", "_original_url", "_link", "_relationship_link", "_anchor", "_text", "_tip")
 #: Format attributes that make a format's identity in its workbook (not copied to a new format).
@@ -63,7 +84,8 @@ class XlsxwriterChanged(WorkbookToolsError):
         super().__init__(
             f"xlsxwriter {xlsxwriter.__version__}: 无法写入{what}（{problem}），未写入任何文件；请安装 xlsxwriter 3.3 / "
             f"cannot write {what} with this release ({problem}); nothing was written: "
-            f"install xlsxwriter 3.3 (pip install 'xlsxwriter>=3.3,<3.4'), or report the release")
+            f"install xlsxwriter 3.3 (pip install 'xlsxwriter>=3.3,<3.4'), or report the release"
+        )
 
 
 def _parameters(fn: Any) -> tuple[str, ...] | None:
@@ -77,7 +99,8 @@ def _parameters(fn: Any) -> tuple[str, ...] | None:
 def internals_problem(ws: Worksheet | None = None) -> str | None:
     """What is not as this module expects (None: everything is). ``ws``: also the sheet's attributes."""
     key = tuple(getattr(owner, name, None) for owner, name in _METHODS) + tuple(
-        getattr(getattr(xlsxwriter, mod, None), name, None) for mod, name in _MODULE_NAMES)
+        getattr(getattr(xlsxwriter, mod, None), name, None) for mod, name in _MODULE_NAMES
+    )
     if key not in _checked:
         _checked[key] = _static_problem()
     problem = _checked[key]
@@ -125,7 +148,8 @@ def _require(what: str, ws: Worksheet | None = None) -> None:
 _DYNAMIC = getattr(_worksheet_module, "re_dynamic_function", None) or re.compile(
     r"\b(?:ANCHORARRAY|BYCOL|BYROW|CHOOSECOLS|CHOOSEROWS|DROP|EXPAND|FILTER|HSTACK|LAMBDA|MAKEARRAY|MAP|"
     r"RANDARRAY|REDUCE|SCAN|SEQUENCE|SINGLE|SORT|SORTBY|SWITCH|TAKE|TEXTSPLIT|TOCOL|TOROW|UNIQUE|VSTACK|"
-    r"WRAPCOLS|WRAPROWS|XLOOKUP)\(")
+    r"WRAPCOLS|WRAPROWS|XLOOKUP)\("
+)
 
 
 def is_dynamic(formula: str) -> bool:
@@ -154,7 +178,9 @@ def _formula_hook_ok() -> bool:
     found = getattr(Worksheet, "_prepare_formula", None)
     ok = _checked.get(("prepare", found))
     if ok is None:
-        ok = _checked[("prepare", found)] = "" if found is not None and _parameters(found) == _METHODS[_PREPARE] else "changed"
+        ok = _checked[("prepare", found)] = (
+            "" if found is not None and _parameters(found) == _METHODS[_PREPARE] else "changed"
+        )
     return ok == ""
 
 
@@ -186,7 +212,9 @@ def put_array_formula(ws: Worksheet, r: int, c: int, text: str, fmt: Format | No
     if ws.constant_memory and r > ws.previous_row:
         ws._write_single_row(r)
     ws._check_dimensions(r, c)
-    ws.table[r][c] = _worksheet_module.CellArrayFormulaTuple(prepared_array_formula(ws, text), fmt, value, ref, "static")
+    ws.table[r][c] = _worksheet_module.CellArrayFormulaTuple(
+        prepared_array_formula(ws, text), fmt, value, ref, "static"
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -226,7 +254,9 @@ class RowStreamSheet(PlainFormulaSheet):
         if not self.bulk_ready():
             raise RuntimeError("write_xml_rows needs bulk_ready()")
         if first_row < self.previous_row or (first_row == self.previous_row and self.table):
-            raise ValueError(f"rows must be written in order: row {first_row + 1} comes after row {self.previous_row + 1}")
+            raise ValueError(
+                f"rows must be written in order: row {first_row + 1} comes after row {self.previous_row + 1}"
+            )
         if not xml:
             return
         self._check_dimensions(first_row, first_col)
@@ -342,6 +372,22 @@ def discard(wb: Any) -> None:
         wb.fileclosed = True
 
 
-__all__ = ["PlainFormulaSheet", "RowStreamSheet", "XlsxwriterChanged", "add_comment", "add_link", "add_merged",
-           "copy_format", "discard", "internals_ok", "internals_problem", "is_dynamic", "number_format",
-           "prepared_array_formula", "put_array_formula", "put_formula", "restyle", "xf_attribute"]
+__all__ = [
+    "PlainFormulaSheet",
+    "RowStreamSheet",
+    "XlsxwriterChanged",
+    "add_comment",
+    "add_link",
+    "add_merged",
+    "copy_format",
+    "discard",
+    "internals_ok",
+    "internals_problem",
+    "is_dynamic",
+    "number_format",
+    "prepared_array_formula",
+    "put_array_formula",
+    "put_formula",
+    "restyle",
+    "xf_attribute",
+]

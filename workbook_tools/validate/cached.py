@@ -53,8 +53,15 @@ def matches(col: Column, cached: Any, expected: Any, lists: Mapping[str, tuple[C
 NUMERIC = frozenset({T.MONEY, T.INT, T.PERCENT})
 
 
-def mismatches(col: Column, cached: list[Any], expected: list[Any], lists: Mapping[str, tuple[Choice, ...]], *,
-               blank_cache: bool, rows: Iterable[int] | None = None) -> Iterator[int]:
+def mismatches(
+    col: Column,
+    cached: list[Any],
+    expected: list[Any],
+    lists: Mapping[str, tuple[Choice, ...]],
+    *,
+    blank_cache: bool,
+    rows: Iterable[int] | None = None,
+) -> Iterator[int]:
     """The rows whose cached result does not show Python's value (``matches``). A blank cache (None
     or "") counts as a mismatch where Python's value is not blank when ``blank_cache``, else never.
     Cached numbers are floats as read (read/sheets.py): compared to the cent without a Decimal.
@@ -111,8 +118,10 @@ def check(ctx: Context) -> Iterator[Finding]:
                 continue
             expected = ctx.derived[sheet.key][col.key]
             # a blank cache is a formula nobody calculated yet (files written by libraries), not a typed value
-            differ += [(sheet, i, col, cached[i], expected[i])
-                       for i in mismatches(col, cached, expected, ctx.lists, blank_cache=False)]
+            differ += [
+                (sheet, i, col, cached[i], expected[i])
+                for i in mismatches(col, cached, expected, ctx.lists, blank_cache=False)
+            ]
     if differ and (typed := _as_typed(ctx)) is not None:
         differ = [d for d in differ if not matches(d[2], d[3], typed[d[0].key][d[2].key][d[1]], ctx.lists)]
     mismatched: dict[str, dict[int, list[int]]] = {}
@@ -125,8 +134,12 @@ def check(ctx: Context) -> Iterator[Finding]:
     for sheet, i, col, c, e in differ:
         table = ctx.table(sheet.key)
         f = found.sheets.get(sheet.key) if found is not None else None
-        if unsettled and f is not None and col.key in table.columns \
-                and f.has_formula(table.columns[col.key], table.row_numbers[i]):
+        if (
+            unsettled
+            and f is not None
+            and col.key in table.columns
+            and f.has_formula(table.columns[col.key], table.row_numbers[i])
+        ):
             continue  # a formula over rows it cannot see yet, not a typed value
         shown = label_of(ctx.lists[col.choices], e, ctx.book.lang) if col.choices else _shown(e)
         yield ctx.at("formula-overwritten", sheet.key, i, col.key, c, expected=shown)

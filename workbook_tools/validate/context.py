@@ -93,5 +93,13 @@ class Context:
                 from ..cells import col_letter
 
                 letter = col_letter(table.columns[column])
-        return Finding(code, sheet=table.name, row=row, column=letter, field=column, value=value,
-                       params=params, file=str(self.book.path) if self.book.path else None)
+        return Finding(
+            code,
+            sheet=table.name,
+            row=row,
+            column=letter,
+            field=column,
+            value=value,
+            params=params,
+            file=str(self.book.path) if self.book.path else None,
+        )

@@ -37,8 +37,9 @@ if TYPE_CHECKING:
 #: and folder walks skip them.
 REPORT_MARKER = ".orderbook-report"
 #: Tags of outputs that are never checked as order books (every kind but "book").
-OUTPUT_KINDS = frozenset({"summary", "reconcile", "customers", "validation-report", "annotated", "rejects", "backup",
-                          "changes"})
+OUTPUT_KINDS = frozenset(
+    {"summary", "reconcile", "customers", "validation-report", "annotated", "rejects", "backup", "changes"}
+)
 
 _REASONS = {
     "output": ("本程序的输出", "our own output"),
@@ -197,8 +198,9 @@ def find_books(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
     yield from find_inputs(paths).books
 
 
-def validate_file(path: Path, *, config: Config, today: date,
-                  progress: Callable[[str, int, int], None] | None = None) -> FileResult:
+def validate_file(
+    path: Path, *, config: Config, today: date, progress: Callable[[str, int, int], None] | None = None
+) -> FileResult:
     """Read and check one book; ``progress(file name, sheets read, 8)`` as each sheet is read."""
     from ..read import read_book
     from ..schema import SHEETS
@@ -223,9 +225,15 @@ def validate_file(path: Path, *, config: Config, today: date,
     return FileResult(path, findings=findings, rows={k: len(t.rows) for k, t in book.tables.items()}, lang=book.lang)
 
 
-def validate_paths(paths: Iterable[str | os.PathLike[str]], *, config: Config | None = None, today: date | None = None,
-                   progress: Callable[[str, int, int], None] | None = None, isolate: bool = False,
-                   bounds: Bounds | None = None) -> Report:
+def validate_paths(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    config: Config | None = None,
+    today: date | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    isolate: bool = False,
+    bounds: Bounds | None = None,
+) -> Report:
     """Check every book among ``paths`` (see ``find_inputs``). With ``isolate`` each book is checked
     in a child process within ``bounds`` (isolated.Bounds: memory cap, timeout), so a book that
     would exhaust the memory or never end is one line and the others are still checked."""
@@ -234,15 +242,30 @@ def validate_paths(paths: Iterable[str | os.PathLike[str]], *, config: Config | 
     books = found.books
     report = Report(skipped=list(found.skipped))
     for n, path in enumerate(books, 1):
-        report.files.append(check_book(path, config=config, today=today, isolate=isolate, bounds=bounds,
-                                       progress=progress if len(books) == 1 else None))
+        report.files.append(
+            check_book(
+                path,
+                config=config,
+                today=today,
+                isolate=isolate,
+                bounds=bounds,
+                progress=progress if len(books) == 1 else None,
+            )
+        )
         if progress:
             progress("validate", n, len(books))
     return report
 
 
-def check_book(path: Path, *, config: Config, today: date, isolate: bool = False, bounds: Bounds | None = None,
-               progress: Callable[[str, int, int], None] | None = None) -> FileResult:
+def check_book(
+    path: Path,
+    *,
+    config: Config,
+    today: date,
+    isolate: bool = False,
+    bounds: Bounds | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> FileResult:
     """One book's result: ``validate_file``, in a child process when ``isolate``."""
     if not os.path.lexists(path):
         return FileResult.unreadable(path, Said("文件不存在", "file not found"))

@@ -43,10 +43,20 @@ START_METHOD = "forkserver" if "forkserver" in multiprocessing.get_all_start_met
 #: the reader and the checks (the checks of cached formula results use the template's formulas), the
 #: nightly job's per-book work; a module that is missing is passed over. The last, warm.py, checks a
 #: tiny book once so that the children do not each build the same caches.
-PRELOAD = ["__main__", "workbook_tools.validate.isolated", "workbook_tools.validate.files",
-           "workbook_tools.validate.runner", "workbook_tools.read", "workbook_tools.schema", "workbook_tools.formulas",
-           "workbook_tools.template", "workbook_tools.formats.annotate", "workbook_tools.changes.nightly", "json",
-           "workbook_tools.validate.warm"]
+PRELOAD = [
+    "__main__",
+    "workbook_tools.validate.isolated",
+    "workbook_tools.validate.files",
+    "workbook_tools.validate.runner",
+    "workbook_tools.read",
+    "workbook_tools.schema",
+    "workbook_tools.formulas",
+    "workbook_tools.template",
+    "workbook_tools.formats.annotate",
+    "workbook_tools.changes.nightly",
+    "json",
+    "workbook_tools.validate.warm",
+]
 #: Seconds one book may take by default (our 250,000-order book takes under a minute).
 DEFAULT_TIMEOUT = 900.0
 
@@ -82,9 +92,10 @@ class Bounds:
 def over_memory(memory_mb: int | None) -> Said:
     cap = f"（{memory_mb:,} MB）" if memory_mb else ""
     cap_en = f" ({memory_mb:,} MB)" if memory_mb else ""
-    return Said(f"超出内存上限{cap}，未能检查；可能有工作表含有远多于数据所需的行或单元格",
-                f"over the memory limit{cap_en}: not checked; a sheet may hold far more rows or cells than the "
-                "data needs")
+    return Said(
+        f"超出内存上限{cap}，未能检查；可能有工作表含有远多于数据所需的行或单元格",
+        f"over the memory limit{cap_en}: not checked; a sheet may hold far more rows or cells than the data needs",
+    )
 
 
 def timed_out(seconds: float) -> Said:
@@ -147,8 +158,13 @@ class Failed(Exception):
         super().__init__(reason.en)
 
 
-def _child(conn: Connection[Outcome, Any], fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
-           memory_mb: int | None) -> None:
+def _child(
+    conn: Connection[Outcome, Any],
+    fn: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    memory_mb: int | None,
+) -> None:
     """In the child: run ``fn``, send back ``(True, value)`` or ``(False, why)``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _quiet()
@@ -171,8 +187,9 @@ def _child(conn: Connection[Outcome, Any], fn: Callable[..., Any], args: tuple[A
         conn.close()
 
 
-def call_isolated(fn: Callable[..., Any], *args: Any, bounds: Bounds | None = None, name: str = "orderbook",
-                  **kwargs: Any) -> Any:
+def call_isolated(
+    fn: Callable[..., Any], *args: Any, bounds: Bounds | None = None, name: str = "orderbook", **kwargs: Any
+) -> Any:
     """``fn(*args, **kwargs)`` in a child process within ``bounds``; its value, or ``Failed`` with one
     line saying why there is none. ``fn`` and its arguments travel by pickle (a module-level function)."""
     bounds = bounds or Bounds()
@@ -248,13 +265,16 @@ def _validate(path: Path, config: Config, today: date) -> FileResult:
     return files.validate_file(path, config=config, today=today)
 
 
-def validate_isolated(path: str | os.PathLike[str], *, config: Config, today: date, bounds: Bounds | None = None) -> FileResult:
+def validate_isolated(
+    path: str | os.PathLike[str], *, config: Config, today: date, bounds: Bounds | None = None
+) -> FileResult:
     """``files.validate_file(path)`` run in a child process within ``bounds``; never raises for
     anything the book does (out of memory, a crash, too slow: the result's ``error`` says which)."""
     path = Path(path)
     try:
-        result: FileResult = call_isolated(_validate, path, config, today, bounds=bounds,
-                                           name=f"orderbook-validate-{path.name}")
+        result: FileResult = call_isolated(
+            _validate, path, config, today, bounds=bounds, name=f"orderbook-validate-{path.name}"
+        )
         return result
     except Failed as exc:
         return FileResult.unreadable(path, exc.reason)
@@ -271,8 +291,10 @@ def _death(exitcode: int | None, memory_mb: int | None) -> Said:
         except ValueError:
             name = f"signal {-exitcode}"
         return crashed(name)
-    return said(("检查时进程异常退出（退出码 {code}），未能检查", "the check crashed (exit code {code}): not checked"),
-                code=exitcode)
+    return said(
+        ("检查时进程异常退出（退出码 {code}），未能检查", "the check crashed (exit code {code}): not checked"),
+        code=exitcode,
+    )
 
 
 __all__ = ["DEFAULT_TIMEOUT", "Bounds", "Failed", "call_isolated", "default_memory_mb", "validate_isolated"]

@@ -12,8 +12,11 @@ from .context import Context, key
 CODES = ("duplicate-key", "key-spelling", "possible-duplicate-customer")
 
 #: What ``keys.misspelt`` found, in words: (中文, English).
-_WHAT = {"spaces": ("前后有空格", "has spaces around it"), "full-width": ("含全角字符", "has full-width characters"),
-         "both": ("前后有空格且含全角字符", "has spaces around it and full-width characters")}
+_WHAT = {
+    "spaces": ("前后有空格", "has spaces around it"),
+    "full-width": ("含全角字符", "has full-width characters"),
+    "both": ("前后有空格且含全角字符", "has spaces around it and full-width characters"),
+}
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -25,7 +28,9 @@ def check(ctx: Context) -> Iterator[Finding]:
             for rows in ctx.index(sheet.key, col.key).values():
                 for i in rows[1:]:  # the first occurrence is the original; flag each repeat
                     first = ctx.table(sheet.key).cell(rows[0], col.key)
-                    yield ctx.at("duplicate-key", sheet.key, i, col.key, ctx.table(sheet.key).rows[i][col.key], other=first)
+                    yield ctx.at(
+                        "duplicate-key", sheet.key, i, col.key, ctx.table(sheet.key).rows[i][col.key], other=first
+                    )
     yield from _look_alike_customers(ctx)
 
 
@@ -56,6 +61,14 @@ def _look_alike_customers(ctx: Context) -> Iterator[Finding]:
             j = seen.setdefault(sign, i)
             if j != i and key(table.rows[j].get("customer_id")) != key(row.get("customer_id")):
                 reason = ("电话", "phone") if sign[0] == "phone" else ("名称和地址", "name and address")
-                yield ctx.at("possible-duplicate-customer", "customers", i, "customer_id", row.get("customer_id"),
-                             other=table.cell(j, "customer_id"), reason=reason[0], reason_en=reason[1])
+                yield ctx.at(
+                    "possible-duplicate-customer",
+                    "customers",
+                    i,
+                    "customer_id",
+                    row.get("customer_id"),
+                    other=table.cell(j, "customer_id"),
+                    reason=reason[0],
+                    reason_en=reason[1],
+                )
                 break

@@ -24,8 +24,11 @@ def check(ctx: Context) -> Iterator[Finding]:
         rows = ctx.table(sheet.key).rows
         for k in [c.key for c in sheet.inputs if c.past]:
             values = [row.get(k) for row in rows]
-            late = [i for i, v in enumerate(values)
-                    if (v.__class__ is date and v > today) or (v.__class__ is datetime and v > end_of_today)]
+            late = [
+                i
+                for i, v in enumerate(values)
+                if (v.__class__ is date and v > today) or (v.__class__ is datetime and v > end_of_today)
+            ]
             for i in late:
                 yield ctx.at("future-date", sheet.key, i, k, values[i])
 

@@ -42,7 +42,9 @@ def check(ctx: Context) -> Iterator[Finding]:
             continue
         listed = products[at[0]].get("list_price")
         if listed and listed > 0 and abs(price - listed) / listed > limit:
-            yield ctx.at("price-deviation", "order_lines", j, "unit_price", price, expected=listed, other=f"{limit:.0%}")
+            yield ctx.at(
+                "price-deviation", "order_lines", j, "unit_price", price, expected=listed, other=f"{limit:.0%}"
+            )
 
 
 def _overpaying_payment(ctx: Context, order: Row, total: Decimal, rows: Sequence[int]) -> Iterator[Finding]:
@@ -122,5 +124,14 @@ def _paid_before_ordered(ctx: Context) -> Iterator[Finding]:
             continue
         limit = prepay_allowance_days(ctx, order)
         if (placed - paid_on).days > limit:
-            yield ctx.at("payment-before-order", "payments", j, "paid_on", paid_on, expected=placed,
-                         order=order.get("order_no"), days=(placed - paid_on).days, limit=limit)
+            yield ctx.at(
+                "payment-before-order",
+                "payments",
+                j,
+                "paid_on",
+                paid_on,
+                expected=placed,
+                order=order.get("order_no"),
+                days=(placed - paid_on).days,
+                limit=limit,
+            )

@@ -40,8 +40,11 @@ def start(ctx: Context) -> None:
     (forked: it needs nothing but the file and the rows asked about) while the checks run on this
     one. ``facts`` collects it. Small books, and systems without fork, read it when asked."""
     path = ctx.book.path
-    if path is None or sum(len(t.rows) for t in ctx.book.tables.values()) < BACKGROUND_RECORDS \
-            or "fork" not in multiprocessing.get_all_start_methods():
+    if (
+        path is None
+        or sum(len(t.rows) for t in ctx.book.tables.values()) < BACKGROUND_RECORDS
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
         return
     layout = {k: (t.sheet.key, t.name, dict(t.columns)) for k, t in ctx.book.tables.items()}
     pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
@@ -49,12 +52,15 @@ def start(ctx: Context) -> None:
     pool.shutdown(wait=False)  # the worker exits once its one job is done
 
 
-def _read_laid_out(path: Path, layout: dict[str, tuple[str, str, dict[str, int]]],
-                   wanted: dict[str, dict[int, list[int]]]) -> BookFacts | None:
+def _read_laid_out(
+    path: Path, layout: dict[str, tuple[str, str, dict[str, int]]], wanted: dict[str, dict[int, list[int]]]
+) -> BookFacts | None:
     """``read_facts`` in the second process, from the sheets' names and columns alone."""
     sheets = {s.key: s for s in SHEETS}
-    book = OrderBook({k: Table(sheet=sheets[key], name=name, columns=columns)
-                      for k, (key, name, columns) in layout.items()}, path=path)
+    book = OrderBook(
+        {k: Table(sheet=sheets[key], name=name, columns=columns) for k, (key, name, columns) in layout.items()},
+        path=path,
+    )
     return read_facts(path, book, wanted)
 
 
@@ -109,7 +115,7 @@ def _doubtful(ctx: Context, mismatched: dict[str, dict[int, list[int]]]) -> dict
                 continue
             cached = table.cached.get(col.key) or []
             numbers = table.row_numbers
-            rows = [r for r, h in zip(numbers, cached) if h is None or h == ""] + numbers[len(cached):]
+            rows = [r for r, h in zip(numbers, cached) if h is None or h == ""] + numbers[len(cached) :]
             out.setdefault(s.key, {})[c] = rows + mismatched.get(s.key, {}).get(c, [])
     return out
 
@@ -181,8 +187,15 @@ def check(ctx: Context) -> Iterator[Finding]:
         for i, columns in rows:
             names = "、".join(f"“{c.zh}”" for c in columns)
             names_en = ", ".join(c.en for c in columns)
-            yield ctx.at("formula-missing", key, i, columns[0].key, ctx.table(key).row_numbers[i],
-                         columns=names, columns_en=names_en)
+            yield ctx.at(
+                "formula-missing",
+                key,
+                i,
+                columns[0].key,
+                ctx.table(key).row_numbers[i],
+                columns=names,
+                columns_en=names_en,
+            )
     for s in SHEETS:
         table, f = ctx.table(s.key), found.sheets.get(s.key)
         if f is None:
@@ -193,8 +206,9 @@ def check(ctx: Context) -> Iterator[Finding]:
             needed = low_threshold(last - table.header_row)
             if end - last < needed and end < MAX_ROW:  # at Excel's last row nothing more can be prepared
                 i = table.row_numbers.index(last)
-                yield ctx.at("prepared-rows-low", s.key, i, None, last, end=end, remaining=max(0, end - last),
-                             needed=needed)
+                yield ctx.at(
+                    "prepared-rows-low", s.key, i, None, last, end=end, remaining=max(0, end - last), needed=needed
+                )
         yield from _validation(ctx, s, table, f, max(end or 0, last))
 
 
@@ -212,7 +226,16 @@ def _validation(ctx: Context, sheet: Sheet, table: Table, f: SheetFacts, expecte
     for (first, last), columns in sorted(lost.items(), key=lambda kv: kv[0]):
         span = f"{first}" if first == last else f"{first}–{last}"
         c = table.columns[columns[0].key]
-        yield Finding("validation-missing", sheet=table.name, row=first, column=col_letter(c), field=columns[0].key,
-                      value=span, params={"columns": "、".join(f"“{col.zh}”" for col in columns),
-                                          "columns_en": ", ".join(col.en for col in columns)},
-                      file=str(ctx.book.path) if ctx.book.path else None)
+        yield Finding(
+            "validation-missing",
+            sheet=table.name,
+            row=first,
+            column=col_letter(c),
+            field=columns[0].key,
+            value=span,
+            params={
+                "columns": "、".join(f"“{col.zh}”" for col in columns),
+                "columns_en": ", ".join(col.en for col in columns),
+            },
+            file=str(ctx.book.path) if ctx.book.path else None,
+        )

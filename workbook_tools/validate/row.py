@@ -15,16 +15,31 @@ from ..patterns import compile_pattern
 from ..schema import SHEETS, Column, T
 from .context import Context
 
-CODES = ("required-missing", "wrong-type", "lost-digits", "bad-format", "tracking-format", "out-of-range", "not-in-list")
+CODES = (
+    "required-missing",
+    "wrong-type",
+    "lost-digits",
+    "bad-format",
+    "tracking-format",
+    "out-of-range",
+    "not-in-list",
+)
 
 #: How the reader's problem reasons map to finding codes.
 _PROBLEM_CODES = {"lost-digits": "lost-digits"}
 
 _EXPECTED = {
-    T.INT: ("整数", "a whole number"), T.MONEY: ("金额", "an amount"), T.PERCENT: ("百分比", "a percentage"),
-    T.DATE: ("日期", "a date"), T.DATETIME: ("日期时间", "a date and time"),
-    T.TEXT: ("文本", "text"), T.ID: ("文本编号", "a text ID"), T.PHONE: ("电话号码", "a phone number"),
-    T.EMAIL: ("邮箱", "an email"), T.TAX_ID: ("统一社会信用代码", "a tax ID"), T.CHOICE: ("选项", "a choice"),
+    T.INT: ("整数", "a whole number"),
+    T.MONEY: ("金额", "an amount"),
+    T.PERCENT: ("百分比", "a percentage"),
+    T.DATE: ("日期", "a date"),
+    T.DATETIME: ("日期时间", "a date and time"),
+    T.TEXT: ("文本", "text"),
+    T.ID: ("文本编号", "a text ID"),
+    T.PHONE: ("电话号码", "a phone number"),
+    T.EMAIL: ("邮箱", "an email"),
+    T.TAX_ID: ("统一社会信用代码", "a tax ID"),
+    T.CHOICE: ("选项", "a choice"),
 }
 
 
@@ -48,9 +63,19 @@ def _format_checks(ctx: Context) -> dict[str, FormatCheck]:
     settings (``Patterns``: the one list of names) is a check here; columns name theirs in the schema."""
     patterns = ctx.config.patterns
     out: dict[str, FormatCheck] = {
-        T.PHONE: (ids.is_valid_phone, "手机 11 位或带区号的座机", "an 11-digit mobile or a landline with area code", None),
+        T.PHONE: (
+            ids.is_valid_phone,
+            "手机 11 位或带区号的座机",
+            "an 11-digit mobile or a landline with area code",
+            None,
+        ),
         T.EMAIL: (ids.is_valid_email, "例如 name@example.com", "e.g. name@example.com", None),
-        T.TAX_ID: (ids.is_valid_uscc, "18 位统一社会信用代码，校验位正确", "18 characters with a valid check character", None),
+        T.TAX_ID: (
+            ids.is_valid_uscc,
+            "18 位统一社会信用代码，校验位正确",
+            "18 characters with a valid check character",
+            None,
+        ),
     }
     for name in Patterns.model_fields:
         rx = compile_pattern(getattr(patterns, name))  # linear time (RE2): no pattern can hang the run
@@ -93,10 +118,18 @@ def check_table(ctx: Context, table: Table) -> Iterator[Finding]:
             carrier, no = carriers.get(row.get("carrier") or ""), row.get("tracking_no")
             if carrier and carrier.tracking and no and not ids.tracking_matches(carrier, no):
                 example = tracking_example(carrier)
-                yield ctx.at("tracking-format", sheet.key, i, "tracking_no", no,
-                             expected=f"{carrier.name}（{example_words(example, 'lists.carriers')[0]}）",
-                             expected_en=f"{carrier.en} ({example_words(example, 'lists.carriers')[1]})",
-                             example=example, carrier=carrier.name, carrier_en=carrier.en)
+                yield ctx.at(
+                    "tracking-format",
+                    sheet.key,
+                    i,
+                    "tracking_no",
+                    no,
+                    expected=f"{carrier.name}（{example_words(example, 'lists.carriers')[0]}）",
+                    expected_en=f"{carrier.en} ({example_words(example, 'lists.carriers')[1]})",
+                    example=example,
+                    carrier=carrier.name,
+                    carrier_en=carrier.en,
+                )
 
 
 def _carrier_needs_tracking(ctx: Context, table: Table) -> Needed:
@@ -116,12 +149,20 @@ def _payment_without_customer(ctx: Context, table: Table) -> Needed:
 
 #: The conditions a column can be required on (schema ``Column.required_if``): name ->
 #: f(ctx, table) -> (record index -> whether the value is required there).
-REQUIRED_IF: dict[str, Callable[[Context, Table], Needed]] = {"carrier_needs_tracking": _carrier_needs_tracking,
-               "payment_without_customer": _payment_without_customer}
+REQUIRED_IF: dict[str, Callable[[Context, Table], Needed]] = {
+    "carrier_needs_tracking": _carrier_needs_tracking,
+    "payment_without_customer": _payment_without_customer,
+}
 
 
-def _blanks(ctx: Context, sheet: str, col: Column, values: list[Any],
-            problem_at: dict[tuple[int, str], tuple[Any, str]], needed: Needed | None = None) -> Iterator[Finding]:
+def _blanks(
+    ctx: Context,
+    sheet: str,
+    col: Column,
+    values: list[Any],
+    problem_at: dict[tuple[int, str], tuple[Any, str]],
+    needed: Needed | None = None,
+) -> Iterator[Finding]:
     k = col.key
     for i in [i for i, v in enumerate(values) if v is None]:
         if (i, k) in problem_at:
@@ -138,11 +179,18 @@ def _texts(ctx: Context, sheet: str, col: Column, values: list[Any], fmt: Format
         if v.__class__ is not str:
             continue
         if fmt is not None and not fmt[0](v):
-            yield ctx.at("bad-format", sheet, i, col.key, v, expected=fmt[1], expected_en=fmt[2],
-                         example=fmt[3])
+            yield ctx.at("bad-format", sheet, i, col.key, v, expected=fmt[1], expected_en=fmt[2], example=fmt[3])
         elif limit is not None and len(v) > limit:
-            yield ctx.at("bad-format", sheet, i, col.key, v, expected=f"最多 {limit} 个字符",
-                         expected_en=f"at most {limit} characters", limit=limit)
+            yield ctx.at(
+                "bad-format",
+                sheet,
+                i,
+                col.key,
+                v,
+                expected=f"最多 {limit} 个字符",
+                expected_en=f"at most {limit} characters",
+                limit=limit,
+            )
 
 
 def _numbers(ctx: Context, sheet: str, col: Column, values: list[Any]) -> Iterator[Finding]:

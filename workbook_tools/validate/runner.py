@@ -27,8 +27,14 @@ BOOK_CHECKS = tuple(c for c in CHECKS if c is not row)
 class Validation:
     """``on_table`` for each sheet as it is read (pass it to ``read_book``), then ``finish(book)``."""
 
-    def __init__(self, *, config: Config | None = None, today: date | None = None, path: Path | None = None,
-                 skip: frozenset[str] = frozenset()):
+    def __init__(
+        self,
+        *,
+        config: Config | None = None,
+        today: date | None = None,
+        path: Path | None = None,
+        skip: frozenset[str] = frozenset(),
+    ):
         self.ctx = Context(OrderBook({}, path=path), config or Config(), today or date.today())
         self.skip = skip
         self.findings: list[Finding] = []
@@ -47,11 +53,13 @@ class Validation:
         with gc_paused():
             self.findings += [f for check in BOOK_CHECKS for f in check.check(self.ctx) if f.code not in self.skip]
         order: dict[str | None, int] = {book[s.key].name: n for n, s in enumerate(SHEETS)}
-        self.findings.sort(key=lambda f: (order.get(f.sheet, 99), f.row or 0, len(f.column or ""), f.column or "",
-                                          f.code))
+        self.findings.sort(
+            key=lambda f: (order.get(f.sheet, 99), f.row or 0, len(f.column or ""), f.column or "", f.code)
+        )
         return self.findings
 
 
-def validate_book(book: OrderBook, *, config: Config | None = None, today: date | None = None,
-                  skip: frozenset[str] = frozenset()) -> list[Finding]:
+def validate_book(
+    book: OrderBook, *, config: Config | None = None, today: date | None = None, skip: frozenset[str] = frozenset()
+) -> list[Finding]:
     return Validation(config=config, today=today, path=book.path, skip=skip).finish(book)

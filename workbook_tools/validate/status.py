@@ -10,8 +10,13 @@ from ..findings import Finding
 from .context import Context
 from .orders import status_words
 
-CODES = ("shipped-without-shipment", "shipment-but-not-shipped", "status-log-mismatch", "status-regression",
-         "unresolved-issue")
+CODES = (
+    "shipped-without-shipment",
+    "shipment-but-not-shipped",
+    "status-log-mismatch",
+    "status-regression",
+    "unresolved-issue",
+)
 
 
 #: Cancelled ends an order: whatever follows it goes backwards.
@@ -39,19 +44,38 @@ def check(ctx: Context) -> Iterator[Finding]:
         if entries and status and log[entries[-1]]["status"] != status:
             zh, en = status_words(status)
             last_zh, last_en = status_words(log[entries[-1]]["status"])
-            yield ctx.at("status-log-mismatch", "orders", i, "status", no, expected=zh, expected_en=en,
-                         other=last_zh, other_en=last_en)
+            yield ctx.at(
+                "status-log-mismatch",
+                "orders",
+                i,
+                "status",
+                no,
+                expected=zh,
+                expected_en=en,
+                other=last_zh,
+                other_en=last_en,
+            )
         for prev, j in zip(entries, entries[1:]):
             if _RANK.get(log[j]["status"], -1) < _RANK.get(log[prev]["status"], -1):
                 now_zh, now_en = status_words(log[j]["status"])
                 was_zh, was_en = status_words(log[prev]["status"])
-                yield ctx.at("status-regression", "status_log", j, "status", no, expected=now_zh, expected_en=now_en,
-                             other=was_zh, other_en=was_en)
+                yield ctx.at(
+                    "status-regression",
+                    "status_log",
+                    j,
+                    "status",
+                    no,
+                    expected=now_zh,
+                    expected_en=now_en,
+                    other=was_zh,
+                    other_en=was_en,
+                )
 
     days = ctx.config.thresholds.unresolved_issue_days
     cutoff = datetime.combine(ctx.today, datetime.min.time()) - timedelta(days=days)
     for j, e in enumerate(log):
         ts = e.get("timestamp")
         if e.get("issue") and not e.get("resolution") and isinstance(ts, datetime) and ts < cutoff:
-            yield ctx.at("unresolved-issue", "status_log", j, "issue", e.get("order_no"),
-                         expected=e["issue"], days=days)
+            yield ctx.at(
+                "unresolved-issue", "status_log", j, "issue", e.get("order_no"), expected=e["issue"], days=days
+            )

@@ -11,8 +11,14 @@ from ..findings import Finding
 from ..ledger import SkuLedger, stock_ledgers
 from .context import Context
 
-CODES = ("ship-before-order", "delivered-before-shipped", "shipped-more-than-ordered", "negative-stock", "low-stock",
-         "stocktake-variance")
+CODES = (
+    "ship-before-order",
+    "delivered-before-shipped",
+    "shipped-more-than-ordered",
+    "negative-stock",
+    "low-stock",
+    "stocktake-variance",
+)
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -47,8 +53,16 @@ def shipment_findings(ctx: Context) -> Iterator[Finding]:
         # after a whole-order shipment every partial one is extra
         limit = 0 if o in whole_orders else ordered.get(pair, 0)
         if shipped[pair] > limit:
-            yield ctx.at("shipped-more-than-ordered", "shipments", i, "quantity", s.get("order_no"),
-                         sku=s["sku"], shipped=shipped[pair], expected=limit)
+            yield ctx.at(
+                "shipped-more-than-ordered",
+                "shipments",
+                i,
+                "quantity",
+                s.get("order_no"),
+                sku=s["sku"],
+                shipped=shipped[pair],
+                expected=limit,
+            )
 
 
 def ledger_findings(ctx: Context) -> Iterator[Finding]:
@@ -59,15 +73,26 @@ def ledger_findings(ctx: Context) -> Iterator[Finding]:
         negative = {d.date for d in led.negative_starts()}
         for d in led.days:
             if d.date in negative:
-                yield ctx.at("negative-stock", "products", i, "sku", products[i].get("sku"), expected=d.stock,
-                             date=d.date)
+                yield ctx.at(
+                    "negative-stock", "products", i, "sku", products[i].get("sku"), expected=d.stock, date=d.date
+                )
             if d.counted is not None and d.counted != d.stock:
-                yield ctx.at("stocktake-variance", "stock_moves", d.count_rows[0], "quantity", products[i].get("sku"),
-                             counted=d.counted, expected=d.stock, other=f"{d.variance:+d}", date=d.date)
+                yield ctx.at(
+                    "stocktake-variance",
+                    "stock_moves",
+                    d.count_rows[0],
+                    "quantity",
+                    products[i].get("sku"),
+                    counted=d.counted,
+                    expected=d.stock,
+                    other=f"{d.variance:+d}",
+                    date=d.date,
+                )
 
 
 def ledgers(ctx: Context) -> dict[str, SkuLedger]:
     """The stock ledger of every SKU, built once per context (reconciliation reuses it)."""
+
     def build() -> dict[str, SkuLedger]:
         data = {k: ctx.table(k).rows for k in ("products", "stock_moves", "shipments", "order_lines")}
         return stock_ledgers(data, ctx.derived, ctx.keys.__getitem__)

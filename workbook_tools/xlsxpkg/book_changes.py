@@ -77,8 +77,18 @@ def _same(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b
 
 
-def _refresh(edit: SheetEdit, col: Column, now: list[Any], table: Table, numbers: list[int], start: int, n_old: int,
-             labels: dict[str, str] | None, lists: dict[str, tuple[Choice, ...]], touched: set[int]) -> None:
+def _refresh(
+    edit: SheetEdit,
+    col: Column,
+    now: list[Any],
+    table: Table,
+    numbers: list[int],
+    start: int,
+    n_old: int,
+    labels: dict[str, str] | None,
+    lists: dict[str, tuple[Choice, ...]],
+    touched: set[int],
+) -> None:
     """Cached results of column ``col`` to rewrite: on every new row, and on book rows whose cached
     result differs from Python's value. A column whose results were never computed (a book saved by
     a library that writes none) is left so, except on new rows. A result of TODAY() (``volatile``:
@@ -101,8 +111,15 @@ def _refresh(edit: SheetEdit, col: Column, now: list[Any], table: Table, numbers
         edit.set(r, where, Cached(_cached_value(v, labels)))
 
 
-def plan_changes(book: OrderBook, data: BookData, *, config: Config, today: date, date1904: bool = False,
-                 derived: Derived | None = None) -> tuple[dict[str, SheetEdit], Changes]:
+def plan_changes(
+    book: OrderBook,
+    data: BookData,
+    *,
+    config: Config,
+    today: date,
+    date1904: bool = False,
+    derived: Derived | None = None,
+) -> tuple[dict[str, SheetEdit], Changes]:
     """The edit of each sheet (by name in the file) that turns ``book`` into ``data``. ``derived``:
     Python's derived values of ``data``, when already computed."""
     lists = choice_lists(config)
@@ -144,8 +161,9 @@ def plan_changes(book: OrderBook, data: BookData, *, config: Config, today: date
         for c in sorted(formula_columns, key=lambda c: c.volatile):  # the volatile last: on the rows the others changed
             if c.volatile:
                 touched |= {i for i, r in enumerate(numbers) if r in edit.cells}
-            _refresh(edit, c, after[s.key][c.key], table, numbers, start, len(rows_old), labels.get(c.key), lists,
-                     touched)
+            _refresh(
+                edit, c, after[s.key][c.key], table, numbers, start, len(rows_old), labels.get(c.key), lists, touched
+            )
         changes.inputs[table.name] = sum(isinstance(w, Value) for cells in edit.cells.values() for w in cells.values())
         changes.cached[table.name] = sum(isinstance(w, Cached) for cells in edit.cells.values() for w in cells.values())
         changes.appended[s.key] = appended
@@ -170,8 +188,9 @@ def _same_text(a: str, b: str) -> bool:
         return a == b
 
 
-def dashboard_edit(xml: bytes, data: BookData, derived: Derived, config: Config, today: date,
-                   date1904: bool) -> SheetEdit:
+def dashboard_edit(
+    xml: bytes, data: BookData, derived: Derived, config: Config, today: date, date1904: bool
+) -> SheetEdit:
     """The dashboard's cached figures that differ from Python's for ``data`` (its formulas compute
     over the data sheets, so a change there moves them)."""
     now = dashboard_values(data, derived, config, today)
@@ -202,9 +221,18 @@ def _grow_print_areas(pkg: Package, book: OrderBook, changes: Changes) -> None:
         pkg.new[workbook] = xml.encode("utf-8")
 
 
-def write_changes(path: str | os.PathLike[str], book: OrderBook, data: BookData, out: BinaryIO, *, config: Config,
-                  today: date, derived: Derived | None = None, properties: dict[str, str] | None = None,
-                  prefetched: Prefetch | None = None) -> Changes:
+def write_changes(
+    path: str | os.PathLike[str],
+    book: OrderBook,
+    data: BookData,
+    out: BinaryIO,
+    *,
+    config: Config,
+    today: date,
+    derived: Derived | None = None,
+    properties: dict[str, str] | None = None,
+    prefetched: Prefetch | None = None,
+) -> Changes:
     """Write the book at ``path`` with ``data`` in place of ``book``'s rows to the open binary file
     ``out``; ``properties``: custom document properties to set too (the settings the book now
     carries); ``prefetched``: the sheets already being inflated (Prefetch). Raises Unsupported when the
@@ -231,8 +259,8 @@ def write_changes(path: str | os.PathLike[str], book: OrderBook, data: BookData,
         pkg.write_to(out)  # the sheets are patched as they are written
     for s in SHEETS:
         written = edits.get(book[s.key].name)
-        if written is not None and written.filled & {book[s.key].columns[c.key] for c in s.derived
-                                               if c.key in book[s.key].columns}:
+        if written is not None and written.filled & {
+            book[s.key].columns[c.key] for c in s.derived if c.key in book[s.key].columns
+        }:
             changes.past_prepared.append(s.key)
     return changes
-

@@ -199,8 +199,9 @@ class _Readable(Protocol):
     def read(self, n: int, /) -> bytes: ...
 
 
-def _scan_cells(stream: _Readable, letters: dict[bytes, int], wanted: dict[int, list[int]] | None
-                ) -> tuple[dict[int, ColumnCells], bytes]:
+def _scan_cells(
+    stream: _Readable, letters: dict[bytes, int], wanted: dict[int, list[int]] | None
+) -> tuple[dict[int, ColumnCells], bytes]:
     """What the cells of the columns ``letters`` (column letters -> 0-based index) hold in a sheet's
     XML, read in chunks of whole rows: every row (``wanted`` None: one regular expression over the
     rows), or only the rows ``wanted`` per column (each found by its ``r``, in order), and each
@@ -226,11 +227,11 @@ def _scan_cells(stream: _Readable, letters: dict[bytes, int], wanted: dict[int, 
         first = False
         if empty is not None:
             body = b""
-            tail.append(buffer[empty.end():])
+            tail.append(buffer[empty.end() :])
             done = True
         elif end >= 0:
             body = buffer[:end]
-            tail.append(buffer[end + len(b"</sheetData>"):])
+            tail.append(buffer[end + len(b"</sheetData>") :])
             done = True
         elif not chunk:
             body, done = buffer, True
@@ -267,7 +268,7 @@ def _scan_cells(stream: _Readable, letters: dict[bytes, int], wanted: dict[int, 
             buffer = b""
     if wanted is not None:  # rows asked about that the sheet does not have
         for letter, cells in by_letter.items():
-            for r in asked[letter][at[letter]:]:
+            for r in asked[letter][at[letter] :]:
                 cells.flags[r] = 0
     return columns, b"".join(tail)
 
@@ -277,7 +278,7 @@ def _last_row_in(body: bytes) -> int:
     i = body.rfind(b'<row r="')
     if i < 0:
         return 0
-    m = re.match(rb'<row r="(\d+)"', body[i:i + 20])
+    m = re.match(rb'<row r="(\d+)"', body[i : i + 20])
     return int(m[1]) if m else 0
 
 
@@ -289,7 +290,7 @@ def _last_formula_in(body: bytes, letter: bytes, cells: ColumnCells) -> None:
         i = body.rfind(head, 0, pos)
         if i < 0:
             return
-        if body[i + len(head): i + len(head) + 1].isdigit():
+        if body[i + len(head) : i + len(head) + 1].isdigit():
             m = _CELL_AT.match(body, i)
             if m is not None and m[3] == b"f":
                 cells.last_formula = max(cells.last_formula, int(m[1]))
@@ -301,8 +302,9 @@ def _validation_spans(tail: bytes) -> dict[int, list[tuple[int, int]]]:
     spans: dict[int, list[tuple[int, int]]] = {}
     text = tail.decode("utf-8", "replace")
     refs = re.findall(r'<(?:\w+:)?dataValidation\b[^>]*?\ssqref="([^"]*)"', text)
-    refs += re.findall(r"<xm:sqref>([^<]*)</xm:sqref>(?=(?:(?!</x14:dataValidation>).)*</x14:dataValidation>)", text,
-                       re.S)
+    refs += re.findall(
+        r"<xm:sqref>([^<]*)</xm:sqref>(?=(?:(?!</x14:dataValidation>).)*</x14:dataValidation>)", text, re.S
+    )
     for ref in refs:
         for c1, r1, c2, r2 in areas(ref):
             for c in range(c1, min(c2, 16383) + 1):
@@ -319,8 +321,10 @@ def _conditional_areas(tail: bytes) -> list[tuple[int, int, int, int]]:
 
 
 def read_names(workbook_xml: str) -> list[tuple[str, dict[str, str], str]]:
-    return [(dict(_ATTR.findall(attrs)).get("name", ""), dict(_ATTR.findall(attrs)), text)
-            for attrs, text in _DEFINED.findall(workbook_xml)]
+    return [
+        (dict(_ATTR.findall(attrs)).get("name", ""), dict(_ATTR.findall(attrs)), text)
+        for attrs, text in _DEFINED.findall(workbook_xml)
+    ]
 
 
 def range_end(text: str) -> int | None:
@@ -336,7 +340,7 @@ def _rng_sheet(name: str) -> str | None:
     if not name.startswith("rng_"):
         return None
     for s in SHEETS:
-        if name.startswith(f"rng_{s.key}_") and name[len(s.key) + 5:] in s.index:
+        if name.startswith(f"rng_{s.key}_") and name[len(s.key) + 5 :] in s.index:
             return s.key
     return None
 
@@ -362,12 +366,14 @@ def book_facts(pkg: Package, book: OrderBook, wanted: dict[str, dict[int, list[i
         if table is None or table.name not in parts:
             continue
         part = parts[table.name]
-        letters = {col_letter(table.columns[c.key]).encode(): table.columns[c.key]
-                   for c in s.derived if c.key in table.columns}
+        letters = {
+            col_letter(table.columns[c.key]).encode(): table.columns[c.key] for c in s.derived if c.key in table.columns
+        }
         with _open_part(pkg, part) as stream:
             cells, tail = _scan_cells(stream, letters, None if wanted is None else wanted.get(s.key, {}))
-        sheets[s.key] = SheetFacts(s.key, table.name, part, cells, _validation_spans(tail), _conditional_areas(tail),
-                                   names_end.get(s.key))
+        sheets[s.key] = SheetFacts(
+            s.key, table.name, part, cells, _validation_spans(tail), _conditional_areas(tail), names_end.get(s.key)
+        )
     return BookFacts(sheets, names, current)
 
 
@@ -414,8 +420,9 @@ def _open_part(pkg: Package, part: str) -> IO[bytes] | _Inflating:
     return pkg.zip.open(part)
 
 
-def read_facts(path: str | os.PathLike[str], book: OrderBook,
-               wanted: dict[str, dict[int, list[int]]] | None = None) -> BookFacts | None:
+def read_facts(
+    path: str | os.PathLike[str], book: OrderBook, wanted: dict[str, dict[int, list[int]]] | None = None
+) -> BookFacts | None:
     """``book_facts`` of the book at ``path``, or None when its package cannot be read so."""
     try:
         with Package(path) as pkg:
@@ -450,35 +457,55 @@ class ExtendResult:
 
     @property
     def changed(self) -> bool:
-        return bool(self.names or any(self.cached.values()) or any(
-            s.formulas or s.validation or s.old_end != s.new_end for s in self.sheets.values()))
+        return bool(
+            self.names
+            or any(self.cached.values())
+            or any(s.formulas or s.validation or s.old_end != s.new_end for s in self.sheets.values())
+        )
 
 
 def _require_template_layout(book: OrderBook, facts: BookFacts) -> None:
     """Formulas are written for the template's layout: header on row 1, the schema's columns in order."""
     if not facts.current:
-        raise ExtendError(about(str(book.path), ("此文件由旧版模板生成，请先运行 orderbook regenerate 重建；未写入任何文件",
-                                            "the book was made by an older template (no rng_ names): rebuild it with "
-                                            "orderbook regenerate first; nothing was written")))
+        raise ExtendError(
+            about(
+                str(book.path),
+                (
+                    "此文件由旧版模板生成，请先运行 orderbook regenerate 重建；未写入任何文件",
+                    "the book was made by an older template (no rng_ names): rebuild it with "
+                    "orderbook regenerate first; nothing was written",
+                ),
+            )
+        )
     for s in SHEETS:
         table = book[s.key]
         moved = [c.header("zh") for c in s.columns if table.columns.get(c.key, s.col(c.key)) != s.col(c.key)]
         missing = [c.header("zh") for c in s.derived if c.key not in table.columns]
         if table.header_row != 1 or moved or missing:
-            what = (said(("表头在第 {n} 行", "header on row {n}"), n=table.header_row) if table.header_row != 1 else
-                    Said(f"列位置变了：{'、'.join(moved)}", f"columns moved: {', '.join(moved)}") if moved else
-                    Said(f"缺少公式列：{'、'.join(missing)}", f"formula columns missing: {', '.join(missing)}"))
-            raise ExtendError(about(str(book.path), (
-                f"工作表 {table.name} 与模板布局不同（{what.zh}），请用 orderbook regenerate 重建；未写入任何文件",
-                f"sheet {table.name} is not laid out as the template ({what.en}): rebuild it with orderbook "
-                "regenerate; nothing was written")))
+            what = (
+                said(("表头在第 {n} 行", "header on row {n}"), n=table.header_row)
+                if table.header_row != 1
+                else Said(f"列位置变了：{'、'.join(moved)}", f"columns moved: {', '.join(moved)}")
+                if moved
+                else Said(f"缺少公式列：{'、'.join(missing)}", f"formula columns missing: {', '.join(missing)}")
+            )
+            raise ExtendError(
+                about(
+                    str(book.path),
+                    (
+                        f"工作表 {table.name} 与模板布局不同（{what.zh}），请用 orderbook regenerate 重建；未写入任何文件",
+                        f"sheet {table.name} is not laid out as the template ({what.en}): rebuild it with orderbook "
+                        "regenerate; nothing was written",
+                    ),
+                )
+            )
 
 
 def _cell_style(xml: bytes, cell: str) -> int | None:
     i = xml.find(b'<c r="' + cell.encode() + b'"')
     if i < 0:
         return None
-    m = re.match(rb'<c\b[^>]*?\ss="(\d+)"[^>]*>', xml[i:i + 200])
+    m = re.match(rb'<c\b[^>]*?\ss="(\d+)"[^>]*>', xml[i : i + 200])
     return int(m[1]) if m else None
 
 
@@ -495,31 +522,54 @@ def _set_area_end(sqref: str, old_end: int, new_end: int) -> str:
         if m[3] and int(m[4]) == old_end and int(m[2]) <= old_end:
             return f"{m[1]}{m[2]}:{m[3]}{new_end}"
         return m[0]
+
     return re.sub(r"([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)", move, sqref)
 
 
 def _move_ranges(tail: str, old_end: int, new_end: int) -> str:
     """Conditional formats and the autofilter that end at ``old_end`` end at ``new_end``."""
+
     def cf(m: re.Match[str]) -> str:
         return m[1] + _set_area_end(m[2], old_end, new_end) + m[3]
+
     tail = re.sub(r'(<conditionalFormatting\b[^>]*?\ssqref=")([^"]*)(")', cf, tail)
     tail = re.sub(r'(<autoFilter\b[^>]*?\sref=")([^"]*)(")', cf, tail)
     return tail
 
 
 #: Worksheet elements that come after <dataValidations> (ECMA-376 order), where a new block goes before.
-_AFTER_VALIDATIONS = ("hyperlinks", "printOptions", "pageMargins", "pageSetup", "headerFooter", "rowBreaks",
-                      "colBreaks", "customProperties", "cellWatches", "ignoredErrors", "smartTags", "drawing",
-                      "legacyDrawing", "legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls",
-                      "webPublishItems", "tableParts", "extLst")
+_AFTER_VALIDATIONS = (
+    "hyperlinks",
+    "printOptions",
+    "pageMargins",
+    "pageSetup",
+    "headerFooter",
+    "rowBreaks",
+    "colBreaks",
+    "customProperties",
+    "cellWatches",
+    "ignoredErrors",
+    "smartTags",
+    "drawing",
+    "legacyDrawing",
+    "legacyDrawingHF",
+    "drawingHF",
+    "picture",
+    "oleObjects",
+    "controls",
+    "webPublishItems",
+    "tableParts",
+    "extLst",
+)
 
 
 def _dv_elements(block: str) -> list[re.Match[str]]:
     return list(re.finditer(r"<dataValidation\b[^>]*?(?:/>|>.*?</dataValidation>)", block, re.S))
 
 
-def _restore_validations(tail: str, facts: SheetFacts, columns: dict[int, Any], expected_end: int,
-                         template: Callable[[], dict[int, str]]) -> tuple[str, list[Any]]:
+def _restore_validations(
+    tail: str, facts: SheetFacts, columns: dict[int, Any], expected_end: int, template: Callable[[], dict[int, str]]
+) -> tuple[str, list[Any]]:
     """``tail`` with the validation of each input column in ``columns`` (0-based -> schema column)
     whose rows 2–``expected_end`` are not all covered put back over the whole column: its own
     element's range widened (other elements confined to the column dropped: they would overlap),
@@ -539,7 +589,7 @@ def _restore_validations(tail: str, facts: SheetFacts, columns: dict[int, Any], 
                 continue  # a second rule on the column: a pasted one, dropped
             seen.add(c)
             letter = col_letter(c)
-            kept.append(e[0][: sqref.start(1)] + f"{letter}2:{letter}{MAX_ROW}" + e[0][sqref.end(1):])
+            kept.append(e[0][: sqref.start(1)] + f"{letter}2:{letter}{MAX_ROW}" + e[0][sqref.end(1) :])
             fixed.append(broken[c])
         else:
             kept.append(e[0])
@@ -554,9 +604,12 @@ def _restore_validations(tail: str, facts: SheetFacts, columns: dict[int, Any], 
         return tail, []
     new_block = f'<dataValidations count="{len(kept)}">' + "".join(kept) + "</dataValidations>"
     if m is not None:
-        return tail[: m.start()] + new_block + tail[m.end():], fixed
-    at = min((i for i in (re.search(rf"<(?:\w+:)?{name}\b", tail) for name in _AFTER_VALIDATIONS) if i),
-             key=lambda i: i.start(), default=None)
+        return tail[: m.start()] + new_block + tail[m.end() :], fixed
+    at = min(
+        (i for i in (re.search(rf"<(?:\w+:)?{name}\b", tail) for name in _AFTER_VALIDATIONS) if i),
+        key=lambda i: i.start(),
+        default=None,
+    )
     pos = at.start() if at is not None else tail.rfind("</worksheet>")
     if pos < 0:
         raise Unsupported("worksheet without </worksheet>")
@@ -582,8 +635,9 @@ def template_validations(config: Config, lang: str) -> dict[str, dict[int, str]]
     return out
 
 
-def move_names(xml: str, sheet_keys: list[str | None], ends: dict[str, tuple[int, int]],
-                print_rows: dict[str, int]) -> tuple[str, int]:
+def move_names(
+    xml: str, sheet_keys: list[str | None], ends: dict[str, tuple[int, int]], print_rows: dict[str, int]
+) -> tuple[str, int]:
     """workbook.xml with the ``rng_`` names and the filters of the extended sheets ending at their new
     end, and print areas taking in every row of data. ``sheet_keys``: the data sheet of each tab."""
     moved = 0
@@ -650,8 +704,14 @@ def low_sheets(book: OrderBook, facts: BookFacts) -> list[str]:
     return out
 
 
-def extend_book(path: str | os.PathLike[str], *, config: Config | None = None, today: date | None = None, force: bool = False,
-                only_if_low: bool = False) -> ExtendResult:
+def extend_book(
+    path: str | os.PathLike[str],
+    *,
+    config: Config | None = None,
+    today: date | None = None,
+    force: bool = False,
+    only_if_low: bool = False,
+) -> ExtendResult:
     """Prepare rows again on every sheet with fewer than ``rows_ahead`` left, in place (see the
     module's docstring for what changes). ``only_if_low``: leave the book alone unless ``validate``
     would warn about it (``orderbook nightly --extend``). Locked from the read to the write; refused
@@ -680,8 +740,15 @@ def extend_book(path: str | os.PathLike[str], *, config: Config | None = None, t
                     with atomic_path(path, guard=guard) as tmp, open(tmp, "wb") as out:
                         pkg.write_to(out)
         except Unsupported as exc:
-            raise ExtendError(about(path, (f"无法在原文件中预置更多行（{exc}），未写入任何文件",
-                                           f"cannot extend this book in place ({exc}); nothing was written"))) from None
+            raise ExtendError(
+                about(
+                    path,
+                    (
+                        f"无法在原文件中预置更多行（{exc}），未写入任何文件",
+                        f"cannot extend this book in place ({exc}); nothing was written",
+                    ),
+                )
+            ) from None
     return result
 
 
@@ -712,6 +779,7 @@ def _plan(pkg: Package, book: OrderBook, facts: BookFacts, config: Config, today
             if not templates:
                 templates.update(template_validations(config, lang))
             return templates.get(key, {})
+
         return get
 
     plan = {s.key: _needs(book, facts, s.key) for s in SHEETS}

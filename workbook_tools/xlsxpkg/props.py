@@ -57,10 +57,11 @@ def set_properties(pkg: Package, values: dict[str, str]) -> None:
     pids = [int(p) for p in re.findall(r'\bpid\s*=\s*"(\d+)"', text)]
     for name, value in values.items():
         element = f"<{prefix}:lpwstr>{xml_attr(value)}</{prefix}:lpwstr>"
-        existing = re.search(rf'<property\b[^>]*\bname\s*=\s*"{re.escape(xml_attr(name))}"[^>]*>(.*?)</property>',
-                             text, re.S)
+        existing = re.search(
+            rf'<property\b[^>]*\bname\s*=\s*"{re.escape(xml_attr(name))}"[^>]*>(.*?)</property>', text, re.S
+        )
         if existing:
-            text = text[: existing.start(1)] + element + text[existing.end(1):]
+            text = text[: existing.start(1)] + element + text[existing.end(1) :]
             continue
         pid = max([1, *pids]) + 1
         pids.append(pid)

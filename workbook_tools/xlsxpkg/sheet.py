@@ -119,7 +119,7 @@ def _cells(row_number: int, body: bytes) -> tuple[list[_Cell], bytes]:
     """The cells of a row and what else the row holds (e.g. an ``<extLst>``)."""
     out, rest, col, pos = [], [], -1, 0
     for c in _CELL.finditer(body):
-        rest.append(body[pos: c.start()])
+        rest.append(body[pos : c.start()])
         pos = c.end()
         attrs = c[1]
         m = _R.search(attrs)
@@ -143,8 +143,9 @@ class _SharedFormulas:
     def text(self, si: bytes, cell: str) -> str | None:
         if self.masters is None:
             self.masters = {}
-            for m in re.finditer(rb'<c\b[^>]*?\br="([A-Z]+\d+)"[^>]*>\s*<f\b([^>]*?\bt="shared"[^>]*)>(.*?)</f>',
-                                 self.xml, re.S):
+            for m in re.finditer(
+                rb'<c\b[^>]*?\br="([A-Z]+\d+)"[^>]*>\s*<f\b([^>]*?\bt="shared"[^>]*)>(.*?)</f>', self.xml, re.S
+            ):
                 sim = re.search(rb'\bsi="(\d+)"', m[2])
                 if sim and re.search(rb"\bref=", m[2]):
                     self.masters[sim[1]] = (m[1].decode(), _unescape(m[3].decode("utf-8")))
@@ -156,8 +157,13 @@ class _SharedFormulas:
 
 
 def _unescape(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'") \
+    return (
+        text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&apos;", "'")
         .replace("&amp;", "&")
+    )
 
 
 def _escape(text: str) -> str:
@@ -235,7 +241,9 @@ class _Patcher:
         like = self.like_cells.get(like_row) if like_row is not None else None
         if like_row is not None and like is None:
             raise Unsupported(f"row {like_row} to follow is not above row {number}")
-        if like_row is not None and like is not None:  # a new record row: the formulas of the row it follows, where it has no cell
+        if (
+            like_row is not None and like is not None
+        ):  # a new record row: the formulas of the row it follows, where it has no cell
             for c in like:
                 if c.col not in by_col and not isinstance(edits.get(c.col), Value):
                     filled = _fill_cell(c, like_row, number, self.shared)
@@ -246,9 +254,12 @@ class _Patcher:
         for col, what in edits.items():
             have = by_col.get(col)
             if isinstance(what, Formula):
-                style = what.style if what.style is not None else have.style if have is not None else self._style(col, like)
-                out[col] = formula_cell(number, col, what.text, what.cached, style,
-                                        date1904=self.edit.date1904).encode("utf-8")
+                style = (
+                    what.style if what.style is not None else have.style if have is not None else self._style(col, like)
+                )
+                out[col] = formula_cell(number, col, what.text, what.cached, style, date1904=self.edit.date1904).encode(
+                    "utf-8"
+                )
                 continue
             if isinstance(what, Cached):
                 if have is not None and have.formula() is not None:
@@ -279,7 +290,7 @@ class _Patcher:
             yield xml[: m.start()] + b"<sheetData>"
             for r in pending:
                 yield self.row(r, None, b"")
-            yield b"</sheetData>" + xml[m.end():]
+            yield b"</sheetData>" + xml[m.end() :]
             return
         start, end = m.end(), xml.find(b"</sheetData>", m.end())
         if end < 0:
@@ -299,7 +310,7 @@ class _Patcher:
             self.remember(number, row[2] or b"")
             if number < pending[0]:
                 continue
-            yield xml[last: row.start()]
+            yield xml[last : row.start()]
             while pending and pending[0] < number:
                 yield self.row(pending.pop(0), None, b"")
             if pending and pending[0] == number:
@@ -312,7 +323,6 @@ class _Patcher:
         for r in pending:
             yield self.row(r, None, b"")
         yield xml[end:]
-
 
     def _locate(self, start: int, end: int) -> dict[int, re.Match[bytes] | None] | None:
         """Each row to edit or follow, found by its ``r`` attribute without scanning the rows between
@@ -348,7 +358,7 @@ class _Patcher:
                 continue
             self.remember(n, found[2] or b"")
             if n in self.edit.cells:  # (found[…] are bytes: the match ran on self.xml)
-                yield xml[last: found.start()]
+                yield xml[last : found.start()]
                 yield self.row(n, found[1], found[2] or b"")
                 last = found.end()
         yield xml[last:end]
@@ -372,4 +382,4 @@ def _grow_dimension(xml: bytes, top: int) -> bytes:
     m = re.search(rb'<dimension\b[^>]*\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"', xml[:4096])
     if m is None or not m[3] or int(m[4]) >= top:
         return xml
-    return xml[: m.start(4)] + str(top).encode() + xml[m.end(4):]
+    return xml[: m.start(4)] + str(top).encode() + xml[m.end(4) :]

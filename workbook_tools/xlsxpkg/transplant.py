@@ -48,8 +48,19 @@ DAYS_1904 = 1462
 #: Built-in number formats that show a date or a time.
 _BUILTIN_DATES = frozenset({*range(14, 23), 45, 46, 47})
 #: styles.xml's children in schema order (new blocks go in their place).
-_STYLE_ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles", "dxfs",
-                "tableStyles", "colors", "extLst")
+_STYLE_ORDER = (
+    "numFmts",
+    "fonts",
+    "fills",
+    "borders",
+    "cellStyleXfs",
+    "cellXfs",
+    "cellStyles",
+    "dxfs",
+    "tableStyles",
+    "colors",
+    "extLst",
+)
 _UNESCAPE = {"&quot;": '"', "&apos;": "'"}
 
 
@@ -73,9 +84,12 @@ class Transplanted:
 
 def _attrs(tag: str) -> dict[str, str]:
     """The attributes of one start tag, unescaped (prefixed names as written)."""
-    return {k: unescape(v1 if q == '"' else v2, _UNESCAPE)
-            for k, q, v1, v2 in ((m[1], m[2], m[3], m[4])
-                                 for m in re.finditer(r"([\w:.-]+)\s*=\s*(?:(\")([^\"]*)\"|'([^']*)')", tag))}
+    return {
+        k: unescape(v1 if q == '"' else v2, _UNESCAPE)
+        for k, q, v1, v2 in (
+            (m[1], m[2], m[3], m[4]) for m in re.finditer(r"([\w:.-]+)\s*=\s*(?:(\")([^\"]*)\"|'([^']*)')", tag)
+        )
+    }
 
 
 def _start_tag(element: str) -> str:
@@ -119,8 +133,9 @@ def _content_types(text: str) -> tuple[dict[str, str], dict[str, str]]:
     """(extension -> type, part name -> type) from [Content_Types].xml (lower-cased keys)."""
     root = parse(text.encode("utf-8"), CONTENT_TYPES)
     defaults = {e.get("Extension", "").lower(): e.get("ContentType", "") for e in root.iter(f"{{{CT_NS}}}Default")}
-    overrides = {e.get("PartName", "").lstrip("/").lower(): e.get("ContentType", "")
-                 for e in root.iter(f"{{{CT_NS}}}Override")}
+    overrides = {
+        e.get("PartName", "").lstrip("/").lower(): e.get("ContentType", "") for e in root.iter(f"{{{CT_NS}}}Override")
+    }
     return defaults, overrides
 
 
@@ -142,8 +157,10 @@ def _rel_target(part: str, rels: list[dict[str, str]], type_url: str) -> str | N
 
 def _empty_element(name: str, attr: str, value: str) -> str:
     """A regex for the element ``name`` (any prefix, no content) whose ``attr`` is ``value``."""
-    return (rf"<(?:[\w.-]+:)?{name}\b[^>]*?\s{attr}\s*=\s*[\"']{re.escape(xml_attr(value))}[\"'][^>]*?"
-            rf"(?:/>|>\s*</(?:[\w.-]+:)?{name}\s*>)")
+    return (
+        rf"<(?:[\w.-]+:)?{name}\b[^>]*?\s{attr}\s*=\s*[\"']{re.escape(xml_attr(value))}[\"'][^>]*?"
+        rf"(?:/>|>\s*</(?:[\w.-]+:)?{name}\s*>)"
+    )
 
 
 def remove_relationship(pkg: Package, part: str, rid: str) -> None:
@@ -260,7 +277,7 @@ class _Styles:
         m = self.block(name)
         if m is None:
             new = f'<{p}{name} count="{count}">{"".join(fragments)}</{p}{name}>'
-            later = _STYLE_ORDER[_STYLE_ORDER.index(name) + 1:]
+            later = _STYLE_ORDER[_STYLE_ORDER.index(name) + 1 :]
             at = [b.start() for b in (self.block(n) for n in later) if b is not None]
             if at:
                 pos = min(at)
@@ -279,7 +296,7 @@ class _Styles:
         if re.search(r"\scount\s*=", start_tag):
             start_tag = _set_attr(start_tag, "count", count)
         new = f"{start_tag}{inner}{''.join(fragments)}</{p}{name}>"
-        self.text = self.text[:m.start()] + new + self.text[m.end():]
+        self.text = self.text[: m.start()] + new + self.text[m.end() :]
 
 
 def _format_code(fragment: str) -> tuple[int, str]:
@@ -300,8 +317,9 @@ def _map_ids(tag: str, maps: dict[str, dict[int, int]]) -> str:
     return tag
 
 
-def _merge_list(book: _Styles, src: _Styles, name: str, item: str,
-                change: Callable[[str], str] | None = None) -> tuple[dict[int, int], list[str]]:
+def _merge_list(
+    book: _Styles, src: _Styles, name: str, item: str, change: Callable[[str], str] | None = None
+) -> tuple[dict[int, int], list[str]]:
     """Map each item of the source's block to an identical item of the book's, or to a new one
     appended; returns the map and the fragments to append."""
     have = book.items(name, item)
@@ -358,7 +376,7 @@ def merge_styles(book_text: str, src_text: str) -> tuple[str, _StyleMaps]:
     def xf(frag: str) -> str:
         tag = _start_tag(frag)
         new = _map_ids(tag, {"numFmtId": fmt_map, "fontId": fonts, "fillId": fills, "borderId": borders})
-        return new + frag[len(tag):]
+        return new + frag[len(tag) :]
 
     def dxf(frag: str) -> str:
         return re.sub(r"<numFmt\b[^>]*>", lambda m: _map_ids(m[0], {"numFmtId": fmt_map}), frag)
@@ -398,8 +416,9 @@ def _shared_strings(src: _Source, workbook: str) -> list[str]:
     return [m[1] or "" for m in re.finditer(r"<si\b[^>]*?(?:/>|>(.*?)</si>)", text, re.S)]
 
 
-def sheet_xml(text: str, maps: _StyleMaps, strings: list[str], *, date1904: bool = False,
-              selected: bool = False) -> str:
+def sheet_xml(
+    text: str, maps: _StyleMaps, strings: list[str], *, date1904: bool = False, selected: bool = False
+) -> str:
     """The source sheet's XML (xlsxwriter's: unprefixed) for the book: styles remapped, shared
     strings inline, dates in the 1904 system when ``date1904``, not selected unless ``selected``."""
 
@@ -433,8 +452,10 @@ def _rels_xml(rels: list[dict[str, str]]) -> bytes:
     items = []
     for r in rels:
         mode = f' TargetMode="{xml_attr(r["TargetMode"])}"' if r.get("TargetMode") else ""
-        items.append(f'<Relationship Id="{xml_attr(r["Id"])}" Type="{xml_attr(r["Type"])}" '
-                     f'Target="{xml_attr(r["Target"])}"{mode}/>')
+        items.append(
+            f'<Relationship Id="{xml_attr(r["Id"])}" Type="{xml_attr(r["Type"])}" '
+            f'Target="{xml_attr(r["Target"])}"{mode}/>'
+        )
     return f'{XML_HEAD}<Relationships xmlns="{PKG}">{"".join(items)}</Relationships>'.encode()
 
 
@@ -499,7 +520,7 @@ def _remove_sheet(pkg: Package, index: int, *, active_after: int) -> tuple[list[
         if local == index:
             return ""
         tag = _start_tag(m[0])
-        return _set_attr(tag, "localSheetId", local - 1) + m[0][len(tag):]
+        return _set_attr(tag, "localSheetId", local - 1) + m[0][len(tag) :]
 
     text = re.sub(_element(p, "definedName"), name, text, flags=re.S)
     text = re.sub(rf"<{p}definedNames\b[^>]*>\s*</{p}definedNames\s*>", "", text)
@@ -531,8 +552,7 @@ def _remove_sheet(pkg: Package, index: int, *, active_after: int) -> tuple[list[
     # repair the file, so it goes too (Excel rebuilds it)
     rels = pkg.relationships(workbook)
     chain = _rel_target(workbook, rels, CALC_CHAIN)
-    if chain and sheet_id and pkg.exists(chain) and re.search(rf"\si\s*=\s*\"{re.escape(sheet_id)}\"",
-                                                                pkg.text(chain)):
+    if chain and sheet_id and pkg.exists(chain) and re.search(rf"\si\s*=\s*\"{re.escape(sheet_id)}\"", pkg.text(chain)):
         rid = next(r["Id"] for r in rels if r.get("Type") == CALC_CHAIN)
         remove_relationship(pkg, workbook, rid)
         drop_part(pkg, chain)
@@ -546,12 +566,18 @@ def _insert_names(text: str, p: str, elements: list[str]) -> str:
     joined = "".join(elements)
     end = re.search(rf"</{p}definedNames\s*>", text)
     if end:
-        return text[:end.start()] + joined + text[end.start():]
+        return text[: end.start()] + joined + text[end.start() :]
     empty = re.search(rf"<{p}definedNames\b[^>]*/>", text)
     if empty:
-        return text[:empty.start()] + f"<{p}definedNames>{joined}</{p}definedNames>" + text[empty.end():]
-    after = [m.end() for m in re.finditer(rf"</{p}sheets\s*>|</{p}functionGroups\s*>|<{p}functionGroups\b[^>]*/>|"
-                                          rf"</{p}externalReferences\s*>", text)]
+        return text[: empty.start()] + f"<{p}definedNames>{joined}</{p}definedNames>" + text[empty.end() :]
+    after = [
+        m.end()
+        for m in re.finditer(
+            rf"</{p}sheets\s*>|</{p}functionGroups\s*>|<{p}functionGroups\b[^>]*/>|"
+            rf"</{p}externalReferences\s*>",
+            text,
+        )
+    ]
     if not after:
         raise Unsupported("workbook.xml: no </sheets>")
     at = max(after)
@@ -580,8 +606,9 @@ def transplant_sheet(pkg: Package, source: bytes, *, sheet: str | None = None) -
     name, src_rid = src_sheets[src_index]
     src_sheet = resolve(src_wb, src_rels[src_rid]["Target"])
     src_wb_text = src.text(src_wb)
-    src_names = [m[0] for m in _defined_names(src_wb_text, _prefix(src_wb_text, "workbook"))
-                 if _local_id(m[0]) == src_index]
+    src_names = [
+        m[0] for m in _defined_names(src_wb_text, _prefix(src_wb_text, "workbook")) if _local_id(m[0]) == src_index
+    ]
 
     workbook = pkg.office_document()
     sheets = pkg.sheets()
@@ -627,8 +654,9 @@ def transplant_sheet(pkg: Package, source: bytes, *, sheet: str | None = None) -
         new = names[part]
         data = src.read(part)
         if part == src_sheet:
-            data = sheet_xml(data.decode("utf-8"), maps, strings, date1904=pkg.date1904(),
-                             selected=selected).encode("utf-8")
+            data = sheet_xml(data.decode("utf-8"), maps, strings, date1904=pkg.date1904(), selected=selected).encode(
+                "utf-8"
+            )
         pkg.new[new] = data
         pkg.add_override(new, src.content_type(part))
         added.append(new)
@@ -654,12 +682,13 @@ def transplant_sheet(pkg: Package, source: bytes, *, sheet: str | None = None) -
     rel_attr = f'{r_prefix[1]}:id="{rid}"' if r_prefix else f'xmlns:r="{REL}" r:id="{rid}"'
     element = f'<{p}sheet name="{xml_attr(name)}" sheetId="{sheet_id}" {rel_attr}/>'
     block, _ = _sheet_elements(text, p)
-    text = text[:block.end(1)] + element + text[block.end(1):]
+    text = text[: block.end(1)] + element + text[block.end(1) :]
     local = []
     for e in src_names:
         tag = _start_tag(e)
-        local.append(_prefixed(_set_attr(tag, "localSheetId", index) + e[len(tag):], p))
+        local.append(_prefixed(_set_attr(tag, "localSheetId", index) + e[len(tag) :], p))
     text = _insert_names(text, p, local)
     pkg.new[workbook] = text.encode("utf-8")
-    return Transplanted(name, names[src_sheet], index, tuple(added), sheets[same[0]].name if same else None,
-                        tuple(removed))
+    return Transplanted(
+        name, names[src_sheet], index, tuple(added), sheets[same[0]].name if same else None, tuple(removed)
+    )

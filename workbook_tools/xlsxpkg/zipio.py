@@ -78,8 +78,12 @@ class _Writer:
     def _local(self, e: _Entry) -> None:
         if e.csize >= _MAX32 or e.usize >= _MAX32 or e.offset >= _MAX32:
             raise TooLarge(f"{e.name.decode('utf-8')}: over 4 GiB")
-        self._write(_LOCAL.pack(b"PK\x03\x04", 20, e.flags, e.method, e.dostime, e.dosdate,
-                                e.crc, e.csize, e.usize, len(e.name), 0) + e.name)
+        self._write(
+            _LOCAL.pack(
+                b"PK\x03\x04", 20, e.flags, e.method, e.dostime, e.dosdate, e.crc, e.csize, e.usize, len(e.name), 0
+            )
+            + e.name
+        )
 
     def copy(self, src: BinaryIO, info: zipfile.ZipInfo) -> None:
         """Copy a member's compressed bytes unchanged."""
@@ -87,8 +91,18 @@ class _Writer:
         dostime, dosdate = _dos(info)
         name = info.filename.encode("utf-8")
         flags = (info.flag_bits & ~0x8) | (_UTF8 if not info.filename.isascii() else 0)
-        e = _Entry(name, flags, info.compress_type, dostime, dosdate, info.CRC, length, info.file_size,
-                   info.external_attr, self.pos)
+        e = _Entry(
+            name,
+            flags,
+            info.compress_type,
+            dostime,
+            dosdate,
+            info.CRC,
+            length,
+            info.file_size,
+            info.external_attr,
+            self.pos,
+        )
         self._local(e)
         src.seek(start)
         left = length
@@ -106,8 +120,18 @@ class _Writer:
         info = like or zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
         dostime, dosdate = _dos(info)
         raw = name.encode("utf-8")
-        e = _Entry(raw, _UTF8 if not name.isascii() else 0, zipfile.ZIP_DEFLATED, dostime, dosdate, 0, 0, 0,
-                   (like.external_attr if like and like.external_attr else 0o644 << 16), self.pos)
+        e = _Entry(
+            raw,
+            _UTF8 if not name.isascii() else 0,
+            zipfile.ZIP_DEFLATED,
+            dostime,
+            dosdate,
+            0,
+            0,
+            0,
+            (like.external_attr if like and like.external_attr else 0o644 << 16),
+            self.pos,
+        )
         self._local(e)
         crc = usize = csize = 0
         for data, block in _deflate(chunks):
@@ -127,8 +151,29 @@ class _Writer:
     def close(self) -> None:
         start = self.pos
         for e in self.entries:
-            self._write(_CENTRAL.pack(b"PK\x01\x02", 20, 3, 20, e.flags, e.method, e.dostime, e.dosdate, e.crc,
-                                      e.csize, e.usize, len(e.name), 0, 0, 0, 0, e.external, e.offset) + e.name)
+            self._write(
+                _CENTRAL.pack(
+                    b"PK\x01\x02",
+                    20,
+                    3,
+                    20,
+                    e.flags,
+                    e.method,
+                    e.dostime,
+                    e.dosdate,
+                    e.crc,
+                    e.csize,
+                    e.usize,
+                    len(e.name),
+                    0,
+                    0,
+                    0,
+                    0,
+                    e.external,
+                    e.offset,
+                )
+                + e.name
+            )
         size, count = self.pos - start, len(self.entries)
         if count > _MAX16 or self.pos >= _MAX32:
             raise TooLarge("the package is over 4 GiB or has over 65,535 parts")
@@ -150,7 +195,7 @@ def _blocks(chunks: Chunks) -> Iterator[bytes]:
             take = view[: BLOCK - size]
             buf.append(take)
             size += len(take)
-            view = view[len(take):]
+            view = view[len(take) :]
             if size >= BLOCK:
                 yield b"".join(buf)
                 buf, size = [], 0
@@ -179,8 +224,13 @@ def _deflate(chunks: Chunks) -> Iterator[tuple[bytes, bytes]]:
             yield future.result(), original
 
 
-def rewrite(src: str, dst: BinaryIO, replace: Mapping[str, Chunks | bytes], add: Mapping[str, Chunks | bytes] = {},
-            drop: Iterable[str] = ()) -> None:
+def rewrite(
+    src: str,
+    dst: BinaryIO,
+    replace: Mapping[str, Chunks | bytes],
+    add: Mapping[str, Chunks | bytes] = {},
+    drop: Iterable[str] = (),
+) -> None:
     """Write the zip at ``src`` to the open file ``dst`` with the parts in ``replace`` rewritten (in
     place, same order), ``drop`` left out, and ``add`` appended. Every other part is copied as its
     compressed bytes. Parts are iterables of byte chunks (a ``bytes`` object is wrapped)."""
