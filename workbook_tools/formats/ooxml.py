@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, AnyStr
 from xml.sax.saxutils import escape
 
+from ..cells import col_index, col_letter
 from ..codes import Severity
 from ..safe_io import atomic_path
 from ..xlsxpkg.package import MAIN, REL, XML_HEAD, Package, Unsupported, parse
@@ -117,21 +118,6 @@ def _x(text: str) -> str:
 def _t(text: str) -> str:
     """A ``<t>`` element keeping leading/trailing spaces and line breaks."""
     return f'<t xml:space="preserve">{_x(text)}</t>'
-
-
-def _col_index(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n - 1
-
-
-def _col_name(index: int) -> str:
-    name, index = "", index + 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        name = chr(65 + rem) + name
-    return name
 
 
 def _ns_prefix(root_tag: str, namespace: str) -> str | None:
@@ -273,7 +259,7 @@ def _new_row(number: int, cells: dict[int, Severity], restyle: Restyle) -> bytes
 
 
 def _new_cell(row: int, col: int, style: int) -> bytes:
-    return b'<c r="%s%d" s="%d"/>' % (_col_name(col).encode(), row, style)
+    return b'<c r="%s%d" s="%d"/>' % (col_letter(col).encode(), row, style)
 
 
 def _restyle_row(number: int, attrs: bytes, body: bytes, cells: dict[int, Severity], restyle: Restyle) -> bytes:
@@ -285,10 +271,10 @@ def _restyle_row(number: int, attrs: bytes, body: bytes, cells: dict[int, Severi
         pos = c.end()
         cattrs = c[1]
         ref = re.search(rb'\br="([A-Z]{1,3})(\d+)"', cattrs)
-        col = _col_index(ref[1]) if ref else col + 1
+        col = col_index(ref[1]) if ref else col + 1
         head = b"<c" + cattrs
         if ref is None:  # cells may leave out their reference; ours are explicit
-            head = b'<c r="%s%d"' % (_col_name(col).encode(), number) + cattrs
+            head = b'<c r="%s%d"' % (col_letter(col).encode(), number) + cattrs
         if col in cells:
             old = re.search(rb'\ss="(\d+)"', cattrs)
             style = restyle(int(old[1]) if old else 0, cells.pop(col))
@@ -309,7 +295,7 @@ def _merged(xml: bytes) -> list[Area]:
     end = xml.rfind(b"</sheetData>")
     out: list[Area] = []
     for m in re.finditer(rb'<mergeCell\b[^>]*\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"', xml[max(end, 0) :]):
-        out.append((int(m[2]), _col_index(m[1]), int(m[4]), _col_index(m[3])))
+        out.append((int(m[2]), col_index(m[1]), int(m[4]), col_index(m[3])))
     return out
 
 
@@ -395,7 +381,7 @@ def _comments_xml(authors: list[str], comments: list[tuple[int, int, int, str]])
     items = []
     for row, col, author, text in comments:
         items.append(
-            f'<comment ref="{_col_name(col)}{row}" authorId="{author}"><text><r><rPr><sz val="9"/>'
+            f'<comment ref="{col_letter(col)}{row}" authorId="{author}"><text><r><rPr><sz val="9"/>'
             f'<color indexed="81"/></rPr>{_t(text)}</r></text></comment>'
         )
     names = "".join(f"<author>{_x(a)}</author>" for a in authors)
@@ -525,7 +511,7 @@ def _patch_comments(
     for ref, (author, text) in old.items():
         m = _REF.fullmatch(ref.encode())
         if m:
-            merged[(int(m[2]), _col_index(m[1]))] = (author, text)
+            merged[(int(m[2]), col_index(m[1]))] = (author, text)
     for pos, mark in marks.items():
         if pos in merged:
             author, text = merged[pos]
@@ -575,12 +561,12 @@ def _issues_sheet(plan: Plan, styles: _Styles) -> bytes:
     link = styles.cell_format(font=styles.link_font)
     sev = {s: styles.cell_format(fill=f) for s, f in styles.fill.items()}
     sev_col, cell_col = ISSUE_COLUMNS.index("severity"), ISSUE_COLUMNS.index("cell")
-    last_col = _col_name(len(plan.headers) - 1)
+    last_col = col_letter(len(plan.headers) - 1)
     top = plan.header_row
 
     def row_xml(r: int, values: list[str], formats: list[int]) -> str:
         cells = "".join(
-            f'<c r="{_col_name(c)}{r}" s="{f}" t="inlineStr"><is>{_t(v)}</is></c>'
+            f'<c r="{col_letter(c)}{r}" s="{f}" t="inlineStr"><is>{_t(v)}</is></c>'
             for c, (v, f) in enumerate(zip(values, formats))
             if v or c == 0
         )
@@ -597,7 +583,7 @@ def _issues_sheet(plan: Plan, styles: _Styles) -> bytes:
         if issue.location and len(links) < MAX_LINKS:
             formats[cell_col] = link
             links.append(
-                f'<hyperlink ref="{_col_name(cell_col)}{r}" location="{_x(issue.location)}" '
+                f'<hyperlink ref="{col_letter(cell_col)}{r}" location="{_x(issue.location)}" '
                 f'display="{_x(issue.values[cell_col])}"/>'
             )
         rows.append(row_xml(r, issue.values, formats))
@@ -637,7 +623,7 @@ def _patch_workbook(text: str, plan: Plan, rid: str) -> bytes:
     )
     top = plan.header_row
     last_row = len(plan.rows) + top
-    last_col = _col_name(len(plan.headers) - 1)
+    last_col = col_letter(len(plan.headers) - 1)
     sheet_ref = "'" + plan.issues_title.replace("'", "''") + "'"
     name = (
         f'<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'
