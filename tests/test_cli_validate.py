@@ -181,6 +181,7 @@ def test_each_bad_input_is_one_line_and_the_run_goes_on(books, tmp_path):
     assert "~$typed_text.xlsx" not in seen and "typed_text.xlsx" in seen
 
 
+@pytest.mark.slow  # seconds of whole-book writing: pytest --all (CI) runs it
 def test_nightly_writes_a_dated_report_folder_and_one_line_per_book(books, tmp_path):
     folder = tmp_path / "books"
     folder.mkdir()

@@ -59,6 +59,7 @@ def test_the_reader_takes_the_code_of_a_dropdown_entry(picked):
     assert found(picked) == found(typed)
 
 
+@pytest.mark.slow  # seconds of whole-book writing: pytest --all (CI) runs it
 def test_the_dropdowns_list_code_and_name(tmp_path):
     path = write_book(tmp_path / "b.xlsx", known_rows(), today=TODAY)
     wb = openpyxl.load_workbook(path)
@@ -103,6 +104,7 @@ def test_libreoffice_takes_the_code_of_a_dropdown_entry_as_python_does(picked, t
     assert [got["概览"]["H60"].value, got["概览"]["H61"].value] == [3, "P1003 台灯"]
 
 
+@pytest.mark.slow  # seconds of whole-book writing: pytest --all (CI) runs it
 def test_a_blank_unit_price_is_the_list_price_not_an_error(tmp_path):
     data = known_rows()
     data["order_lines"][0]["unit_price"] = None  # P1001 at 499.00, 2 of them
@@ -136,6 +138,7 @@ def test_a_status_change_is_entered_once(tmp_path):
     assert found == [("订单!F2", "warning")]
 
 
+@pytest.mark.slow  # seconds of whole-book writing: pytest --all (CI) runs it
 def test_template_under_the_company_s_name(tmp_path):
     out = tmp_path / "t.xlsx"
     result = CliRunner().invoke(cli, ["template", "-o", str(out), "--company", "杭州明远贸易有限公司"])

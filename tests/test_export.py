@@ -666,6 +666,7 @@ def test_several_books_share_one_database_with_keys_per_book(url):
 # ------------------------------------------------------------------------------------ the command
 
 
+@pytest.mark.slow  # seconds of whole-book writing: pytest --all (CI) runs it
 def test_command(tmp_path):
     data = generate_demo(40, seed=9, today=TODAY)
     book = write_book(tmp_path / "簿.xlsx", data, today=TODAY)

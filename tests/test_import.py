@@ -168,6 +168,7 @@ def test_repeats_in_the_source(tmp_path):
     assert "2" in result.rejects[0].message
 
 
+@pytest.mark.slow  # seconds of whole-book writing: pytest --all (CI) runs it
 def test_formula_injection_is_stored_as_text(tmp_path):
     hostile = ['=HYPERLINK("http://evil.example","click")', "+SUM(1,2)", "@cmd", "-2+3"]
     src = _customers_csv(
@@ -259,6 +260,7 @@ def test_an_xlsx_source(tmp_path):
     ]
 
 
+@pytest.mark.slow  # seconds of whole-book writing: pytest --all (CI) runs it
 def test_an_unreadable_value_in_the_book_is_written_back_as_found(tmp_path):
     book = small_book(tmp_path / "book.xlsx")
     wb = openpyxl.load_workbook(book)
@@ -271,6 +273,7 @@ def test_an_unreadable_value_in_the_book_is_written_back_as_found(tmp_path):
     assert table.problems == [(0, "opening_stock", "很多", "wrong-type")]
 
 
+@pytest.mark.slow  # seconds of whole-book writing: pytest --all (CI) runs it
 def test_staff_columns_and_sheets_survive_an_import(tmp_path):
     book = small_book(tmp_path / "book.xlsx")
     wb = openpyxl.load_workbook(book)

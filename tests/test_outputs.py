@@ -64,6 +64,7 @@ def backups_of(path: Path) -> list[Path]:
 # ------------------------------------------------------------------------------------------ tags
 
 
+@pytest.mark.slow  # seconds of whole-book writing: pytest --all (CI) runs it
 def test_every_kind_of_output_carries_its_tag(books, tmp_path):
     src, _ = books
     assert run("template", "-o", tmp_path / "t.xlsx").exit_code == 0

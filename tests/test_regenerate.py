@@ -153,6 +153,7 @@ _EXPLORE = os.environ.get("ROUND_TRIP_EXAMPLES")
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(st.data())
+@pytest.mark.slow  # seconds of whole-book writing: pytest --all (CI) runs it
 def test_valid_data_survives_write_read_regenerate_read(data):
     book = data.draw(_BOOKS, label="book")
     carry = Carry()

@@ -569,6 +569,7 @@ def _pdf(path, *args):
 
 
 @needs_soffice
+@pytest.mark.slow  # seconds of whole-book writing: pytest --all (CI) runs it
 def test_pdf_statements(book_file, tmp_path):
     result = run(book_file, "--month", "2026-10", "--all", "--today", TODAY, "--pdf")
     assert result.exit_code == 0, result.output

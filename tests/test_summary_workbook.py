@@ -208,6 +208,7 @@ def test_more_ageing_buckets_widen_the_ageing_table(data, tmp_path):
     ]
 
 
+@pytest.mark.slow  # seconds of whole-book writing: pytest --all (CI) runs it
 def test_into_book_keeps_what_staff_added_and_replaces_an_earlier_report(book_file, summary, tmp_path):
     wb = openpyxl.load_workbook(book_file)
     customers = wb["客户"]
