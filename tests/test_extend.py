@@ -422,3 +422,27 @@ def test_prepared_rows_stop_at_excel_s_last_row():
     assert ends["status_log"] == 1_048_576
     assert ends["orders"] == 1 + 250_000 + 50_000
     assert ends["customers"] == 1 + 5000
+
+
+def _book_codes_with_background(book: Path, queue) -> None:
+    from workbook_tools.validate import prepared
+
+    prepared.BACKGROUND_RECORDS = 0  # this (forked) process only
+    queue.put(_book_codes(book))
+
+
+def test_a_daemon_process_reads_the_xml_itself(tmp_path):
+    """The nightly checks each book in a daemon child process, which may not start one of its own
+    ("daemonic processes are not allowed to have children"): there the XML is read in the process."""
+    import multiprocessing
+
+    book = write_book(tmp_path / "b.xlsx", known_rows(), today=TODAY)
+    here = _book_codes(book)
+    fork = multiprocessing.get_context("fork")
+    queue = fork.Queue()
+    child = fork.Process(target=_book_codes_with_background, args=(book, queue), daemon=True)
+    child.start()
+    try:
+        assert queue.get(timeout=120) == here
+    finally:
+        child.join(timeout=10)
