@@ -68,7 +68,7 @@ def test_demo_writes_a_filled_book_and_says_what_is_in_it(tmp_path):
     orders = wb["订单"]
     assert sum(1 for r in orders.iter_rows(min_row=2, max_col=1, values_only=True) if r[0]) == 120
     assert "订单 120" in result.output and "应收未收" in result.output
-    assert "校验: " in result.output and "0 个错误" in result.output
+    assert "校验：" in result.output and "0 个错误" in result.output
     report = tmp_path / "demo.summary-2026-10.xlsx"  # names.py: BOOK.summary-YYYY-MM.xlsx
     assert f"已写入 {out}" in result.output and f"已写入 {report}" in result.output
     assert openpyxl.load_workbook(report, read_only=True).sheetnames[0].startswith("月报 2026-10")

@@ -184,7 +184,7 @@ def demo(
     click.echo(settings.line(lang))
     click.echo(wrote(path, lang))
     click.echo(book_overview(data, lang=lang, currency=config.currency_symbol, config=config))
-    click.echo(f"{pick(lang, '校验', 'validation')}: {file_line(checked, lang)}")
+    click.echo(pick(lang, "校验", "validation") + say(lang, COLON) + file_line(checked, lang))
     click.echo("\n".join(figures_text(summary, lang)))
     click.echo(wrote(report, lang))
 
