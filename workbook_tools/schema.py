@@ -34,6 +34,8 @@ class T(StrEnum):
 
 #: Types stored as text cells (number format "@") so Excel never turns them into numbers.
 TEXT_TYPES = frozenset({T.TEXT, T.ID, T.PHONE, T.EMAIL, T.TAX_ID, T.CHOICE})
+#: Column types that hold numbers compared to the cent (amounts, counts, shares).
+NUMERIC_TYPES = frozenset({T.MONEY, T.INT, T.PERCENT})
 
 NUMBER_FORMATS = {
     T.INT: "0",

@@ -14,7 +14,7 @@ from ..errors import MissingColumnError, MissingSheetError
 from ..keys import KEY_COLUMNS, misspelt_cells
 from ..lang import DEFAULT as DEFAULT_LANG
 from ..lang import Said
-from ..schema import DASHBOARD, INSTRUCTIONS, LISTS, SHEETS, Sheet, T
+from ..schema import DASHBOARD, INSTRUCTIONS, LISTS, NUMERIC_TYPES, SHEETS, Sheet, T
 from .coerce import ExcelError
 from .columns import convert_column
 from .headers import HEADER_SEARCH_ROWS, HeaderMap, find_header, normalise
@@ -117,10 +117,6 @@ def _fill_merged(grid: list[list[Any]], merged: Merged, first: int) -> None:
         for r in range(r0 + 1, min(r1, len(grid) - 1) + 1):
             if grid[r][c0] == "":
                 grid[r][c0] = value
-
-
-#: Column types whose cached results are kept as read (see step 3 of read_table).
-NUMERIC = frozenset({T.MONEY, T.INT, T.PERCENT})
 
 
 def _as_read(v: Any) -> Any:
@@ -232,7 +228,7 @@ def read_table(
         if c is None:
             continue
         raw = values(c)
-        if col.type in NUMERIC:
+        if col.type in NUMERIC_TYPES:
             cached[col.key] = pick(list(map(_as_read_int if col.type == T.INT else _as_read, raw)))
             continue
         out, probs = convert_column(raw, converters[col.key])

@@ -24,7 +24,7 @@ from ..dates import date_of_serial
 from ..derive import Derived, derive
 from ..findings import Finding
 from ..keys import as_formulas_compare
-from ..schema import SHEETS, Column, Sheet, T
+from ..schema import NUMERIC_TYPES, SHEETS, Column, Sheet, T
 from . import prepared
 from .context import Context
 
@@ -33,7 +33,7 @@ CODES = ("formula-overwritten",)
 
 def matches(col: Column, cached: Any, expected: Any, lists: Mapping[str, tuple[Choice, ...]]) -> bool:
     """Whether a cached formula result shows the value Python computed (numbers to the cent)."""
-    if col.type in (T.MONEY, T.INT, T.PERCENT):
+    if col.type in NUMERIC_TYPES:
         try:
             return abs(float(cached) - float(expected or 0)) < 0.005
         except (TypeError, ValueError):
@@ -50,9 +50,6 @@ def matches(col: Column, cached: Any, expected: Any, lists: Mapping[str, tuple[C
     return str(cached).strip() == str(expected).strip()
 
 
-NUMERIC = frozenset({T.MONEY, T.INT, T.PERCENT})
-
-
 def mismatches(
     col: Column,
     cached: list[Any],
@@ -66,7 +63,7 @@ def mismatches(
     or "") counts as a mismatch where Python's value is not blank when ``blank_cache``, else never.
     Cached numbers are floats as read (read/sheets.py): compared to the cent without a Decimal.
     ``rows``: the indices to look at (default: all of ``expected``)."""
-    numeric = col.type in NUMERIC
+    numeric = col.type in NUMERIC_TYPES
     for i in range(len(expected)) if rows is None else rows:
         e = expected[i]
         c = cached[i] if i < len(cached) else None
