@@ -43,3 +43,10 @@ def test_no_inline_language_tests():
             if isinstance(node, ast.Compare) and _compares_lang(node):
                 found.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}")
     assert found == []
+
+
+def test_a_text_may_have_fields_named_like_the_parameters():
+    """Fields are the text's own: ``key``, ``lang`` and ``pair`` among them (positional-only parameters)."""
+    assert lang.lookup({"k": ("键 {key}", "key {key}")}, "k", "en", key="A1") == "key A1"
+    assert lang.say("zh", ("{lang}：{pair}", "{lang}: {pair}"), lang="en", pair="x") == "en：x"
+    assert lang.said(("{pair}", "{pair}"), pair="p") == lang.Said("p", "p")

@@ -33,13 +33,13 @@ def pick(lang: str | None, zh: str, en: str) -> str:
     return en if norm(lang) == "en" else zh
 
 
-def say(lang: str | None, pair: Pair, **kw: object) -> str:
+def say(lang: str | None, pair: Pair, /, **kw: object) -> str:
     """A ``(zh, en)`` pair in ``lang``, with ``{placeholders}`` filled from ``kw``."""
     text = pick(lang, *pair)
     return text.format(**kw) if kw else text
 
 
-def lookup(table: Mapping[str, Pair], key: str, lang: str | None, **kw: object) -> str:
+def lookup(table: Mapping[str, Pair], key: str, lang: str | None, /, **kw: object) -> str:
     """``table[key]`` (a ``(zh, en)`` pair) in ``lang``, formatted with ``kw``."""
     return say(lang, table[key], **kw)
 
@@ -72,7 +72,7 @@ class Said:
         return self.en
 
 
-def said(pair: Pair, **kw: object) -> Said:
+def said(pair: Pair, /, **kw: object) -> Said:
     """Both spellings of ``pair``, each with ``{placeholders}`` filled from ``kw``."""
     zh, en = pair
     return Said(zh.format(**kw), en.format(**kw)) if kw else Said(zh, en)

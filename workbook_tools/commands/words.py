@@ -103,4 +103,4 @@ WORDS: dict[str, tuple[str, str]] = {
 
 def say(key: str, lang: str, /, **fields: object) -> str:
     """``key``'s words in ``lang`` ("en" English, anything else Chinese), with ``fields`` filled in."""
-    return langs.say(lang, WORDS[key], **fields)  # (fields may hold a 'key' of their own)
+    return langs.lookup(WORDS, key, lang, **fields)
