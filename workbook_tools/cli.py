@@ -42,7 +42,6 @@ if TYPE_CHECKING:
 
 @click.group(
     cls=Group,
-    context_settings={"help_option_names": ["-h", "--help"]},
     help_zh="客户订单管理簿及其工具：生成模板和示例簿，校验、导入、合并、对账、月报、客户档案。\n\n"
     "每个命令的用法和例子：orderbook 命令 -h。语言：--lang zh|en，或按系统区域设置。",
     examples=[

@@ -341,6 +341,18 @@ def error_line(exc: click.ClickException) -> str:
     return f"{where}: {message}"
 
 
+#: ``-h`` as well as ``--help`` on every command and group: set on each, not only on the top group
+#: (click keeps a command's help option from the first context it is built in: a command invoked on
+#: its own first would otherwise refuse ``-h`` ever after in that process).
+HELP_OPTIONS = ("-h", "--help")
+
+
+def _with_help_options(kwargs: dict[str, Any]) -> dict[str, Any]:
+    settings = dict(kwargs.get("context_settings") or {})
+    settings.setdefault("help_option_names", list(HELP_OPTIONS))
+    return {**kwargs, "context_settings": settings}
+
+
 class Command(Speaking, click.Command):
     def __init__(
         self,
@@ -350,7 +362,7 @@ class Command(Speaking, click.Command):
         examples: Sequence[tuple[str, str, str]] | None = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, **_with_help_options(kwargs))
         self._setup(help_zh, options_zh, examples)
 
 
@@ -365,7 +377,7 @@ class Group(Speaking, click.Group):
         examples: Sequence[tuple[str, str, str]] | None = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, **_with_help_options(kwargs))
         self._setup(help_zh, options_zh, examples)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
