@@ -20,7 +20,7 @@ from workbook_tools.xlsxpkg.sheet import Cached, SheetEdit, Value, patch_sheet
 
 def _raw(path, name: str) -> bytes:
     with zipfile.ZipFile(path) as z, open(path, "rb") as fh:
-        start, length = zipio._raw_member(fh, z.getinfo(name))
+        start, length = zipio.raw_member(fh, z.getinfo(name))
         fh.seek(start)
         return fh.read(length)
 

@@ -382,10 +382,10 @@ class _Inflating:
     the book checked it)."""
 
     def __init__(self, pkg: Package, info: zipfile.ZipInfo):
-        from .zipio import _raw_member
+        from .zipio import raw_member
 
         self.file = open(pkg.path, "rb")
-        self.offset, self.left = _raw_member(self.file, info)
+        self.offset, self.left = raw_member(self.file, info)
         self.file.seek(self.offset)
         self.inflate = zlib.decompressobj(-15)
 

@@ -22,7 +22,7 @@ from xml.sax.saxutils import escape
 
 from defusedxml import ElementTree as SafeET
 
-from . import zipio
+from . import zipio, zsplice
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -83,6 +83,8 @@ class Package:
         self.names = set(self.zip.namelist())
         self.new: dict[str, bytes | zipio.Chunks] = {}
         self.gone: set[str] = set()
+        #: Parts read from the prefetch with their block boundaries: rewritten from their first change on.
+        self.origins: dict[str, zsplice.Indexed] = {}
 
     def close(self) -> None:
         self.zip.close()
@@ -109,7 +111,9 @@ class Package:
         if self.prefetched is not None:
             early = self.prefetched.take(name)
             if early is not None:
-                return early
+                if early.boundaries:
+                    self.origins[name] = early
+                return early.data
         return self.zip.read(name)
 
     def text(self, name: str) -> str:
@@ -203,28 +207,48 @@ class Package:
         """Write the package with the edits to the open binary file ``out``."""
         replace = {n: d for n, d in self.new.items() if n in self.names}
         add = {n: d for n, d in self.new.items() if n not in self.names}
-        zipio.rewrite(str(self.path), out, replace, add, self.gone)
+        origins = {n: o for n, o in self.origins.items() if n in replace}
+        zipio.rewrite(str(self.path), out, replace, add, self.gone, origins)
 
 
 class Prefetch:
     """Sheets of the package at ``path`` inflated in a thread while the caller does other work: zlib
     releases the GIL, so on two cores an import's check of its rows and the inflating of the sheets it
-    will patch run side by side. The caller holds the book's lock, so the bytes are the file's;
-    ``Package(path, prefetched=...)`` takes them instead of reading the zip again."""
+    will patch run side by side. Each is inflated with its deflate block boundaries where zlib allows
+    (zsplice.py), so that writing it again keeps its compressed bytes up to its first change. The
+    caller holds the book's lock, so the bytes are the file's; ``Package(path, prefetched=...)`` takes
+    them instead of reading the zip again."""
 
     def __init__(self, path: str | os.PathLike[str], sheet_names: Iterable[str]):
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlsx-prefetch")
         self._zip: zipfile.ZipFile | None = None
-        self._parts: Future[dict[str, Future[bytes]]] = self._pool.submit(self._start, Path(path), set(sheet_names))
+        self._parts: Future[dict[str, Future[zsplice.Indexed]]] = self._pool.submit(
+            self._start, Path(path), set(sheet_names)
+        )
 
-    def _start(self, path: Path, wanted: set[str]) -> dict[str, Future[bytes]]:
+    def _start(self, path: Path, wanted: set[str]) -> dict[str, Future[zsplice.Indexed]]:
         with Package(path) as pkg:
             parts = [s.part for s in pkg.sheets() if s.name in wanted and s.part in pkg.names]
         self._zip = zipfile.ZipFile(path)  # its own handle: never the caller's file position
-        return {part: self._pool.submit(self._zip.read, part) for part in parts}
+        return {part: self._pool.submit(self._inflate, part) for part in parts}
 
-    def take(self, part: str) -> bytes | None:
-        """The part's bytes, once (None when not prefetched or the prefetch failed: read it again)."""
+    def _inflate(self, part: str) -> zsplice.Indexed:
+        assert self._zip is not None  # set before any part is submitted
+        info = self._zip.getinfo(part)
+        if info.compress_type == zipfile.ZIP_DEFLATED and zsplice.available():
+            with open(self._zip.filename or "", "rb") as raw:
+                start, length = zipio.raw_member(raw, info)
+                raw.seek(start)
+                compressed = raw.read(length)
+            try:
+                return zsplice.inflate_indexed(compressed, info.file_size, info.CRC)
+            except zsplice.SpliceError:
+                pass  # zipfile says what is wrong with it, or reads it after all
+        return zsplice.Indexed(self._zip.read(part))
+
+    def take(self, part: str) -> zsplice.Indexed | None:
+        """The part's data and boundaries, once (None when not prefetched or the prefetch failed: read
+        it again)."""
         try:
             future = self._parts.result().pop(part, None)
             return future.result() if future is not None else None

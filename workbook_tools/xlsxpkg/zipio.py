@@ -6,7 +6,9 @@ standard library's ``zipfile`` can only copy a member by decompressing and compr
 so this module reads each member's raw bytes at its local header and writes the zip structure
 itself (local headers, central directory). A part or package over 4 GiB is refused (no ZIP64: some
 spreadsheet clients complain about it where it is not needed, and no order book comes near).
-Replaced and added parts are deflated here, streamed from an iterable of byte chunks.
+Replaced and added parts are deflated here, streamed from an iterable of byte chunks. A replaced part
+whose deflate block boundaries are known (zsplice.py) keeps its compressed bytes up to the last
+boundary before its first change, and only the rest is deflated.
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import chain
 from typing import BinaryIO
+
+from . import zsplice
 
 _LOCAL = struct.Struct("<4sHHHHHLLLHH")
 _CENTRAL = struct.Struct("<4sBBHHHHHLLLHHHHHLL")
@@ -50,7 +55,7 @@ class _Entry:
     offset: int
 
 
-def _raw_member(src: BinaryIO, info: zipfile.ZipInfo) -> tuple[int, int]:
+def raw_member(src: BinaryIO, info: zipfile.ZipInfo) -> tuple[int, int]:
     """(offset of the compressed data, its length) of ``info`` in the open zip ``src``."""
     src.seek(info.header_offset)
     head = src.read(_LOCAL.size)
@@ -87,7 +92,7 @@ class _Writer:
 
     def copy(self, src: BinaryIO, info: zipfile.ZipInfo) -> None:
         """Copy a member's compressed bytes unchanged."""
-        start, length = _raw_member(src, info)
+        start, length = raw_member(src, info)
         dostime, dosdate = _dos(info)
         name = info.filename.encode("utf-8")
         flags = (info.flag_bits & ~0x8) | (_UTF8 if not info.filename.isascii() else 0)
@@ -117,6 +122,45 @@ class _Writer:
     def add(self, name: str, chunks: Chunks, like: zipfile.ZipInfo | None) -> None:
         """Deflate a new or replaced member from ``chunks``; its local header is written with
         placeholders and patched through ``seek`` once the sizes and CRC are known."""
+        self._deflated(name, like, _deflate(chunks))
+
+    def splice(self, src: BinaryIO, info: zipfile.ZipInfo, chunks: Chunks, origin: zsplice.Indexed) -> None:
+        """Replace a member whose data was ``origin.data`` with ``chunks``: its compressed bytes up to the
+        last block boundary before the first changed byte are copied, the rest is deflated (zsplice)."""
+        same, rest = _common(chunks, origin.data)
+        if rest is None and same == len(origin.data):
+            self.copy(src, info)  # nothing changed after all
+            return
+        cut = origin.before(same) if info.compress_type == zipfile.ZIP_DEFLATED else None
+        if cut is None:
+            self.add(info.filename, chain((memoryview(origin.data)[:same],), rest or ()), info)
+            return
+        tail = chain((memoryview(origin.data)[cut.out : same],), rest or ())
+        history = origin.data[max(0, cut.out - zsplice.WINDOW) : cut.out]
+        start, _length = raw_member(src, info)
+
+        def prefix() -> Iterator[bytes]:
+            src.seek(start)
+            left = cut.keep
+            while left:
+                block = src.read(min(left, 1 << 20))
+                if not block:
+                    raise zipfile.BadZipFile(f"{info.filename} is truncated")
+                yield block
+                left -= len(block)
+
+        self._deflated(info.filename, info, _deflate(tail, resume=(cut, history)), prefix(), cut)
+
+    def _deflated(
+        self,
+        name: str,
+        like: zipfile.ZipInfo | None,
+        blocks: Iterator[tuple[bytes, bytes]],
+        kept: Iterable[bytes] = (),
+        cut: zsplice.Boundary | None = None,
+    ) -> None:
+        """Write a deflated member: ``kept`` compressed bytes as they are (data up to ``cut``), then
+        ``blocks`` ((compressed, original) pairs, the last one ending the stream)."""
         info = like or zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
         dostime, dosdate = _dos(info)
         raw = name.encode("utf-8")
@@ -133,8 +177,11 @@ class _Writer:
             self.pos,
         )
         self._local(e)
-        crc = usize = csize = 0
-        for data, block in _deflate(chunks):
+        crc, usize, csize = (cut.crc, cut.out, 0) if cut is not None else (0, 0, 0)
+        for data in kept:
+            csize += len(data)
+            self._write(data)
+        for data, block in blocks:
             crc = zlib.crc32(block, crc)
             usize += len(block)
             csize += len(data)
@@ -202,26 +249,60 @@ def _blocks(chunks: Chunks) -> Iterator[bytes]:
     yield b"".join(buf)
 
 
-def _deflate_block(block: bytes, last: bool) -> bytes:
+#: Where a spliced stream resumes: the boundary, and the data before it (its last 32 KB).
+Resume = tuple[zsplice.Boundary, bytes]
+
+
+def _deflate_block(block: bytes, last: bool, resume: Resume | None = None) -> bytes:
+    if resume is not None:
+        return zsplice.deflate_resumed(block, last, resume[0], resume[1], LEVEL)
     comp = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
     return comp.compress(block) + comp.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
 
 
-def _deflate(chunks: Chunks) -> Iterator[tuple[bytes, bytes]]:
-    """(compressed, original) per block, in order; the last block finishes the stream."""
+def _deflate(chunks: Chunks, resume: Resume | None = None) -> Iterator[tuple[bytes, bytes]]:
+    """(compressed, original) per block, in order; the last block finishes the stream. ``resume``: the
+    first block continues a stream cut at a block boundary (zsplice.deflate_resumed)."""
     with ThreadPoolExecutor(max_workers=2) as pool:
         pending: list[tuple[Future[bytes], bytes]] = []
         blocks = _blocks(chunks)
         block = next(blocks)
         for following in blocks:
-            pending.append((pool.submit(_deflate_block, block, False), block))
+            pending.append((pool.submit(_deflate_block, block, False, resume), block))
+            resume = None
             block = following
             if len(pending) >= 2:
                 future, original = pending.pop(0)
                 yield future.result(), original
-        pending.append((pool.submit(_deflate_block, block, True), block))
+        pending.append((pool.submit(_deflate_block, block, True, resume), block))
         for future, original in pending:
             yield future.result(), original
+
+
+def _first_difference(data: bytes, at: int, chunk: bytes | memoryview) -> int:
+    """How many leading bytes of ``chunk`` equal ``data`` from ``at`` on (halving: each step one memcmp)."""
+    lo, hi = 0, min(len(chunk), len(data) - at)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if data.startswith(chunk[lo:mid], at + lo):
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _common(chunks: Chunks, data: bytes) -> tuple[int, Iterator[bytes | memoryview] | None]:
+    """How many leading bytes the concatenated ``chunks`` share with ``data``, and the chunks' bytes
+    after those (None when the chunks end first)."""
+    pos = 0
+    it = iter(_chunks(chunks))
+    for chunk in it:
+        if data.startswith(chunk, pos):
+            pos += len(chunk)
+            continue
+        same = _first_difference(data, pos, chunk)
+        return pos + same, chain((memoryview(chunk)[same:],), it)
+    return pos, None
 
 
 def rewrite(
@@ -230,10 +311,13 @@ def rewrite(
     replace: Mapping[str, Chunks | bytes],
     add: Mapping[str, Chunks | bytes] = {},
     drop: Iterable[str] = (),
+    origins: Mapping[str, zsplice.Indexed] = {},
 ) -> None:
     """Write the zip at ``src`` to the open file ``dst`` with the parts in ``replace`` rewritten (in
     place, same order), ``drop`` left out, and ``add`` appended. Every other part is copied as its
-    compressed bytes. Parts are iterables of byte chunks (a ``bytes`` object is wrapped)."""
+    compressed bytes. Parts are iterables of byte chunks (a ``bytes`` object is wrapped).
+    ``origins``: replaced parts inflated with their block boundaries (zsplice.inflate_indexed), whose
+    compressed bytes before the first change are kept."""
     dropped = set(drop)
     with zipfile.ZipFile(src) as zin, open(src, "rb") as raw:
         names = set(zin.namelist())
@@ -245,7 +329,9 @@ def rewrite(
             name = info.filename
             if name in dropped:
                 continue
-            if name in replace:
+            if name in replace and name in origins:
+                w.splice(raw, info, _chunks(replace[name]), origins[name])
+            elif name in replace:
                 w.add(name, _chunks(replace[name]), info)
             else:
                 w.copy(raw, info)
