@@ -18,6 +18,7 @@ from .schema import SHEET_BY_KEY, SHEETS, Sheet
 if TYPE_CHECKING:
     from .config import Config
     from .frames import Frames
+    from .xlsxpkg.zsplice import Indexed
 
 Row = dict[str, Any]
 BookData = dict[str, list[Row]]
@@ -94,6 +95,8 @@ class OrderBook:
     path: Path | None = None
     #: Sheets staff added, in workbook order (read only when asked for: ``other_sheets=True``).
     other_sheets: list[OtherSheet] = field(default_factory=list)
+    #: Data sheets' XML by part name, inflated with its block boundaries (read_book's ``keep_xml``).
+    xml: dict[str, Indexed] = field(default_factory=dict, repr=False)
 
     def __getitem__(self, key: str) -> Table:
         return self.tables[key]

@@ -341,7 +341,9 @@ def _import(
 
     from ..read import read_book
 
-    book: OrderBook | None = read_book(book_path, config=config) if book_path.exists() else None
+    # the sheets an import may patch are inflated anyway to be scanned: kept, they need not be again
+    patchable = () if dry_run else [s.key for s in SHEETS if s.derived or s.key == sheet]
+    book: OrderBook | None = read_book(book_path, config=config, keep_xml=patchable) if book_path.exists() else None
     book_lang = book.lang if book is not None else (lang or config.language)
     lang = lang or book_lang  # of the messages; the book keeps its own language
     result = ImportResult(book=book_path, created=book is None, dry_run=dry_run, lang=lang, settings=settings)
@@ -452,7 +454,7 @@ def _plan_check_store(
         incoming = any(it.kind in (ADD, UPDATE) for rows in items.values() for it in rows)
         # the sheets the write patches are inflated on the other core while the rows are checked
         prefetched = (
-            stack.enter_context(Prefetch(book_path, _patched_sheets(book, items)))
+            stack.enter_context(Prefetch(book_path, _patched_sheets(book, items), ready=book.xml))
             if incoming and book is not None and not dry_run
             else None
         )

@@ -15,7 +15,7 @@ Data problems never raise: they are listed in ``Table.problems`` for validation 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 from ..book import OrderBook, Table
@@ -39,6 +39,7 @@ def read_book(
     config: Config | None = None,
     other_sheets: bool = False,
     on_table: Callable[[Table], None] | None = None,
+    keep_xml: Collection[str] = (),
 ) -> OrderBook:
     """Read every data sheet of the order book at ``path`` (and, with ``other_sheets``, the cell
     values of every sheet staff added: ``OrderBook.other_sheets``).
@@ -47,6 +48,8 @@ def read_book(
     MissingColumnError — each with one line saying what is wrong. Values that cannot be read as
     their column's type are None in the rows and listed in ``Table.problems``. ``on_table(table)``
     is called as each data sheet is read, so per-sheet work overlaps the reading of the next sheet.
+    ``keep_xml``: keys of data sheets whose XML, inflated anyway to be scanned, is kept in
+    ``OrderBook.xml`` (by part name) for a writer that changes them next (an import).
     """
     config = config or Config()
     lists = choice_lists(config)
@@ -55,7 +58,11 @@ def read_book(
         dates = Dates(source.parts.date1904)
         tables = {}
         others = find_other_sheets(source.sheet_info(), names) if other_sheets else []
-        sheets = source.read_sheets([names[s.key] for s in SHEETS] + [o.name for o in others if o.kind == "worksheet"])
+        sheets = source.read_sheets(
+            [names[s.key] for s in SHEETS] + [o.name for o in others if o.kind == "worksheet"],
+            keep={names[k] for k in keep_xml},
+        )
+        xml = {}
         for sheet, cells in zip(SHEETS, sheets):
             if len(cells.grid) - 1 > config.limits.max_rows:
                 raise BookReadError(
@@ -82,9 +89,11 @@ def read_book(
                 errors=cells.errors,
                 merged=cells.merged,
             )
+            if cells.xml is not None:
+                xml[source.parts.sheets[cells.name]] = cells.xml
             del cells
             if on_table is not None:  # e.g. row checks, while the worker thread parses the next sheet
                 on_table(tables[sheet.key])
         for other, cells in zip([o for o in others if o.kind == "worksheet"], sheets):
             other.rows = sheet_values(cells)
-    return OrderBook(tables, lang=lang, path=Path(path), other_sheets=others)
+    return OrderBook(tables, lang=lang, path=Path(path), other_sheets=others, xml=xml)

@@ -17,7 +17,7 @@ import stat
 import threading
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,6 +30,7 @@ from ..cells import col_letter
 from ..config import Config
 from ..errors import BookReadError, os_reason
 from ..lang import Said, said
+from ..xlsxpkg.zsplice import Indexed
 from .xlsxparts import (
     GRID_CELLS,
     Parts,
@@ -65,6 +66,8 @@ class SheetCells:
     grid: list[list[Any]]
     merged: Merged
     errors: dict[tuple[int, int], str]
+    #: The sheet's XML with its deflate block boundaries, when asked to keep it (``read_sheets``).
+    xml: Indexed | None = None
 
 
 @dataclass
@@ -94,15 +97,16 @@ class Source:
             info[meta.name] = (kind, visible != "Visible")
         return info
 
-    def read_sheets(self, names: list[str]) -> Iterator[SheetCells]:
+    def read_sheets(self, names: list[str], keep: Collection[str] = ()) -> Iterator[SheetCells]:
         """The sheets ``names``, in that order, each read while the caller works on the one before:
         calamine lets go of the GIL while it parses, and so does zlib while the scan inflates, so on
         two cores the parsing runs behind the caller's Python work, ``READERS`` sheets at a time (the
         lookahead stays that short: a parsed sheet waiting its turn holds its whole grid). Each
         sheet's XML is scanned (error cells, extent) before calamine reads it, so no sheet makes
-        calamine allocate an absurd range."""
+        calamine allocate an absurd range. The scan of the sheets in ``keep`` keeps their XML, inflated
+        with its block boundaries (``SheetCells.xml``), for a writer that changes them next."""
         scanner, parts = self._pool("xlsx-scan"), self.parts.sheets
-        scans = {n: scanner.submit(scan_sheet, self.zip, parts[n]) for n in names if n in parts}
+        scans = {n: scanner.submit(scan_sheet, self.zip, parts[n], keep=n in keep) for n in names if n in parts}
         reader = self._pool("xlsx-read", READERS)
         ahead = [reader.submit(self._grid, n, scans.get(n)) for n in names[:READERS]]
         for i, name in enumerate(names):
@@ -111,7 +115,8 @@ class Source:
                 nxt = names[i + READERS]
                 ahead.append(reader.submit(self._grid, nxt, scans.get(nxt)))
             grid, merged = current.result()
-            yield SheetCells(name, grid, merged, self._scan(name, scans.get(name)).errors)
+            scan = self._scan(name, scans.get(name))
+            yield SheetCells(name, grid, merged, scan.errors, scan.xml)
 
     def _pool(self, prefix: str, workers: int = 1) -> ThreadPoolExecutor:
         pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=prefix)

@@ -22,7 +22,7 @@ import posixpath
 import re
 import shutil
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +31,9 @@ from defusedxml.common import DefusedXmlException
 
 from ..cells import col_index
 from ..lang import Said, said
+from ..xlsxpkg import zsplice
+from ..xlsxpkg.zipio import raw_member
+from ..xlsxpkg.zsplice import Indexed
 
 _OFFICE_DOCUMENT = "/officeDocument"
 _WORKSHEET = "/worksheet"
@@ -200,6 +203,8 @@ class SheetScan:
     rows: int = 0
     #: An upper bound of the last column holding a cell, 1-based (26 when no cell lies past Z).
     cols: int = 0
+    #: The sheet's XML, inflated with its block boundaries, when asked to keep it (``scan_sheet``).
+    xml: Indexed | None = None
 
     @property
     def grid(self) -> int:
@@ -209,6 +214,22 @@ class SheetScan:
     @property
     def too_big(self) -> bool:
         return self.grid > GRID_CELLS
+
+
+def _inflated(zf: zipfile.ZipFile, member: str) -> Indexed | None:
+    """The member inflated with its block boundaries (None: stored, or zlib cannot be loaded or
+    refuses: the caller streams it as usual, and zipfile says what is wrong with it)."""
+    info = zf.getinfo(member)
+    if info.compress_type != zipfile.ZIP_DEFLATED or not zsplice.available() or zf.filename is None:
+        return None
+    with open(zf.filename, "rb") as f:
+        start, length = raw_member(f, info)
+        f.seek(start)
+        compressed = f.read(length)
+    try:
+        return zsplice.inflate_indexed(compressed, info.file_size, info.CRC)
+    except zsplice.SpliceError:
+        return None
 
 
 def _pieces(zf: zipfile.ZipFile, member: str) -> Iterator[bytes]:
@@ -243,15 +264,19 @@ def _last_row(piece: bytes, quote: bytes) -> int:
     return 0
 
 
-def scan_sheet(zf: zipfile.ZipFile, member: str) -> SheetScan:
-    """Error cells and extent of a sheet, in one streamed pass over its XML (``error_cells``)."""
-    scan = SheetScan(cols=26)
+def scan_sheet(zf: zipfile.ZipFile, member: str, *, keep: bool = False) -> SheetScan:
+    """Error cells and extent of a sheet, in one streamed pass over its XML (``error_cells``). With
+    ``keep`` the XML is inflated whole and kept with its deflate block boundaries (``SheetScan.xml``:
+    for a writer that changes the sheet next, zsplice.py), where zlib allows."""
+    kept = _inflated(zf, member) if keep else None
+    pieces: Iterable[bytes] = (kept.data,) if kept is not None else _pieces(zf, member)  # kept: one piece
+    scan = SheetScan(cols=26, xml=kept)
     quotes: tuple[bytes, ...] = ()
     attrs: tuple[bytes, ...] = ()
-    for piece in _pieces(zf, member):
+    for piece in pieces:
         if not quotes:
             # writers quote attributes one way; searching for the other quote too would double the cost
-            quotes = (b'"', b"'") if b"='" in piece else (b'"',)
+            quotes = (b'"', b"'") if piece.find(b"='", 0, _CHUNK) >= 0 else (b'"',)
             attrs = _ERROR_ATTRS[: len(quotes)]
         _scan(piece, scan.errors, attrs)
         for q in quotes:

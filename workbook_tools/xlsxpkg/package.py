@@ -217,11 +217,18 @@ class Prefetch:
     will patch run side by side. Each is inflated with its deflate block boundaries where zlib allows
     (zsplice.py), so that writing it again keeps its compressed bytes up to its first change. The
     caller holds the book's lock, so the bytes are the file's; ``Package(path, prefetched=...)`` takes
-    them instead of reading the zip again."""
+    them instead of reading the zip again. ``ready``: parts inflated already (the reader's scan kept
+    them: read_book's ``keep_xml``), taken as they are — the dict is emptied as they are taken."""
 
-    def __init__(self, path: str | os.PathLike[str], sheet_names: Iterable[str]):
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        sheet_names: Iterable[str],
+        ready: dict[str, zsplice.Indexed] | None = None,
+    ):
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlsx-prefetch")
         self._zip: zipfile.ZipFile | None = None
+        self._ready = ready if ready is not None else {}
         self._parts: Future[dict[str, Future[zsplice.Indexed]]] = self._pool.submit(
             self._start, Path(path), set(sheet_names)
         )
@@ -230,7 +237,7 @@ class Prefetch:
         with Package(path) as pkg:
             parts = [s.part for s in pkg.sheets() if s.name in wanted and s.part in pkg.names]
         self._zip = zipfile.ZipFile(path)  # its own handle: never the caller's file position
-        return {part: self._pool.submit(self._inflate, part) for part in parts}
+        return {part: self._pool.submit(self._inflate, part) for part in parts if part not in self._ready}
 
     def _inflate(self, part: str) -> zsplice.Indexed:
         assert self._zip is not None  # set before any part is submitted
@@ -249,6 +256,8 @@ class Prefetch:
     def take(self, part: str) -> zsplice.Indexed | None:
         """The part's data and boundaries, once (None when not prefetched or the prefetch failed: read
         it again)."""
+        if part in self._ready:
+            return self._ready.pop(part)
         try:
             future = self._parts.result().pop(part, None)
             return future.result() if future is not None else None

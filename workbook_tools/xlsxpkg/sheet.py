@@ -12,12 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from openpyxl.formula.translate import Translator
 
 from .cells import cached_parts, ref, value_cell
 from .package import Unsupported
+from .zipio import Patched
 
 _ROW = re.compile(rb"<row\b([^>]*?)(?:/>|>(.*?)</row>)", re.S)
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
@@ -223,6 +225,8 @@ class _Patcher:
         #: Cells of the rows new rows follow, as they are met.
         self.like_cells: dict[int, list[_Cell]] = {}
         self.wanted_like = set(edit.like.values())
+        #: How many leading bytes of ``xml`` come out as they are (known once the first chunk is out).
+        self.kept = 0
 
     def _style(self, col: int, like: list[_Cell] | None) -> int | None:
         if col in self.col_styles:
@@ -287,6 +291,7 @@ class _Patcher:
             raise Unsupported("worksheet without <sheetData>")
         pending = sorted(self.edit.cells)
         if m[1]:  # <sheetData/>
+            self.kept = m.start()
             yield xml[: m.start()] + b"<sheetData>"
             for r in pending:
                 yield self.row(r, None, b"")
@@ -297,8 +302,11 @@ class _Patcher:
             raise Unsupported("unterminated <sheetData>")
         spots = self._locate(start, end)
         if spots is not None:
+            edited = [found.start() for n, found in spots.items() if found is not None and n in self.edit.cells]
+            self.kept = min(edited, default=end)
             yield from self._at_spots(start, end, spots)
             return
+        self.kept = start
         yield xml[:start]
         last, prev = start, 0
         for row in _ROW.finditer(xml, start, end):
@@ -341,7 +349,10 @@ class _Patcher:
             if n > top:
                 spots[n] = None
                 continue
-            i = xml.find(b'<row r="%d"' % n, pos, end)
+            # rows are in order: one in the sheet's second half is sought from the end (an import's new
+            # rows and their orders' totals are near it), so the hundreds of MB before are not read
+            tag = b'<row r="%d"' % n
+            i = xml.rfind(tag, pos, end) if n > top // 2 else xml.find(tag, pos, end)
             found = _ROW.match(xml, i) if i >= 0 else None
             if found is None:
                 return None
@@ -368,14 +379,16 @@ class _Patcher:
         yield xml[end:]
 
 
-def patch_sheet(xml: bytes, edit: SheetEdit) -> Iterator[bytes | memoryview]:
-    """The worksheet ``xml`` with ``edit`` applied, as chunks of bytes."""
+def patch_sheet(xml: bytes, edit: SheetEdit) -> Patched:
+    """The worksheet ``xml`` with ``edit`` applied, as chunks of bytes, and how many of its first bytes
+    are kept as they are (``Patched.kept``). Raises Unsupported for a sheet this cannot patch."""
     if not edit:
-        yield xml
-        return
-    top = max(edit.cells)
-    xml = _grow_dimension(xml, top)
-    yield from _Patcher(xml, edit).chunks()
+        return Patched(iter((xml,)), len(xml))
+    grown = _grow_dimension(xml, max(edit.cells))
+    patcher = _Patcher(grown, edit)
+    chunks = patcher.chunks()
+    first = next(chunks)  # the rows to change are found before the first chunk comes out
+    return Patched(chain((first,), chunks), patcher.kept if grown is xml else 0)
 
 
 def _grow_dimension(xml: bytes, top: int) -> bytes:

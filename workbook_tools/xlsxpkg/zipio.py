@@ -37,6 +37,18 @@ _UTF8 = 0x800
 Chunks = Iterable[bytes | memoryview]
 
 
+class Patched:
+    """A changed part's chunks, and ``kept``: how many of its first bytes its maker knows are those of
+    the part as it was (they need no comparing when the part is spliced: ``_Writer.splice``)."""
+
+    def __init__(self, chunks: Iterator[bytes | memoryview], kept: int = 0):
+        self.chunks = chunks
+        self.kept = kept
+
+    def __iter__(self) -> Iterator[bytes | memoryview]:
+        return self.chunks
+
+
 class TooLarge(ValueError):
     """A part or the package would need ZIP64."""
 
@@ -127,7 +139,7 @@ class _Writer:
     def splice(self, src: BinaryIO, info: zipfile.ZipInfo, chunks: Chunks, origin: zsplice.Indexed) -> None:
         """Replace a member whose data was ``origin.data`` with ``chunks``: its compressed bytes up to the
         last block boundary before the first changed byte are copied, the rest is deflated (zsplice)."""
-        same, rest = _common(chunks, origin.data)
+        same, rest = _common(chunks, origin.data, chunks.kept if isinstance(chunks, Patched) else 0)
         if rest is None and same == len(origin.data):
             self.copy(src, info)  # nothing changed after all
             return
@@ -291,13 +303,13 @@ def _first_difference(data: bytes, at: int, chunk: bytes | memoryview) -> int:
     return lo
 
 
-def _common(chunks: Chunks, data: bytes) -> tuple[int, Iterator[bytes | memoryview] | None]:
+def _common(chunks: Chunks, data: bytes, known: int = 0) -> tuple[int, Iterator[bytes | memoryview] | None]:
     """How many leading bytes the concatenated ``chunks`` share with ``data``, and the chunks' bytes
-    after those (None when the chunks end first)."""
+    after those (None when the chunks end first). The first ``known`` bytes are known to be the same."""
     pos = 0
     it = iter(_chunks(chunks))
     for chunk in it:
-        if data.startswith(chunk, pos):
+        if pos + len(chunk) <= known or data.startswith(chunk, pos):
             pos += len(chunk)
             continue
         same = _first_difference(data, pos, chunk)

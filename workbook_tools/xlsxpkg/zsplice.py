@@ -24,8 +24,8 @@ _Z_OK, _Z_STREAM_END, _Z_BUF_ERROR = 0, 1, -5
 _Z_NO_FLUSH, _Z_SYNC_FLUSH, _Z_FINISH, _Z_BLOCK = 0, 2, 4, 5
 #: deflate keeps 32 KB of history: a run resumed at a boundary is given that much of what came before.
 WINDOW = 32 << 10
-#: Boundaries closer together than this are not kept (a big sheet has tens of thousands of blocks).
-SPACING = 64 << 10
+#: A boundary is noted about this often: a change re-deflates at most this much data before it.
+SPACING = 4 << 20
 _OUT = 1 << 20
 
 
@@ -119,35 +119,45 @@ def _init(lib: ctypes.CDLL, strm: _Stream, inflating: bool, level: int = 1) -> N
 
 def inflate_indexed(raw: bytes, size: int, crc: int) -> Indexed:
     """Inflate the raw deflate stream ``raw`` (a zip member's compressed bytes) of ``size`` bytes and
-    CRC-32 ``crc`` (the zip's), noting block boundaries about every ``SPACING`` bytes of data.
-    Raises SpliceError on a stream that does not end where the zip says, or whose CRC differs."""
+    CRC-32 ``crc`` (the zip's), noting a block boundary about every ``SPACING`` bytes of data.
+    Raises SpliceError on a stream that does not end where the zip says, or whose CRC differs.
+
+    Between boundaries zlib inflates many blocks in one call: each call lets go of the GIL and must
+    take it back, which can take milliseconds while another thread runs Python code (an import's
+    check of its rows), so stopping at every one of a big sheet's thousands of blocks would be slow."""
     lib = _lib()
     if lib is None:
         raise SpliceError("no zlib library")
+    if size == 0:
+        try:
+            return Indexed(zlib.decompress(raw, -15))
+        except zlib.error as exc:
+            raise SpliceError(str(exc)) from None
     out = bytearray(size)
     view = memoryview(out)
     strm = _Stream()
     _init(lib, strm, True)
     src = ctypes.c_char_p(raw)  # points into ``raw`` itself, no copy
-    dst = (ctypes.c_char * max(size, 1)).from_buffer(out) if size else None
+    dst = (ctypes.c_char * size).from_buffer(out)
     strm.next_in = ctypes.cast(src, ctypes.c_void_p).value
     strm.avail_in = len(raw)
-    strm.next_out = ctypes.addressof(dst) if dst is not None else None
-    strm.avail_out = size
+    strm.next_out = ctypes.addressof(dst)
     found: list[Boundary] = []
-    running, done = 0, 0
+    running, done, mark = 0, 0, SPACING
     try:
         while True:
-            ret = lib.inflate(ctypes.byref(strm), _Z_BLOCK)
-            at = strm.total_out
+            free = strm.total_out < min(mark, size)
+            # up to the next mark freely; from there to the end of the block under way (Z_BLOCK)
+            strm.avail_out = (min(mark, size) if free else size) - strm.total_out
+            ret = lib.inflate(ctypes.byref(strm), _Z_NO_FLUSH if free else _Z_BLOCK)
             if ret == _Z_STREAM_END:
                 break
-            if ret != _Z_OK:  # Z_BUF_ERROR: the data ends before the stream does
+            if ret != _Z_OK:  # Z_BUF_ERROR: the data ends before the stream does, or the other way round
                 raise SpliceError(f"inflate failed ({ret})")
-            if strm.data_type & 128 and not strm.data_type & 64 and at - (found[-1].out if found else 0) >= SPACING:
-                unused = strm.data_type & 7
+            if not free and strm.data_type & 128 and not strm.data_type & 64:
+                at, unused = strm.total_out, strm.data_type & 7
                 running = zlib.crc32(view[done:at], running)
-                done = at
+                done, mark = at, at + SPACING
                 taken = strm.total_in
                 keep = taken - 1 if unused else taken
                 value = raw[taken - 1] & ((1 << (8 - unused)) - 1) if unused else 0
@@ -157,10 +167,10 @@ def inflate_indexed(raw: bytes, size: int, crc: int) -> Indexed:
         del dst
     if strm.total_out != size:
         raise SpliceError("the stream does not end where the zip says")
-    data = bytes(out)  # (one copy: the part must outlive the ctypes view)
     if zlib.crc32(view[done:], running) & 0xFFFFFFFF != crc:
         raise SpliceError("CRC mismatch")
-    return Indexed(data, found)
+    view.release()
+    return Indexed(bytes(out), found)  # (one copy: the rest of the package code reads bytes)
 
 
 def deflate_resumed(block: bytes, last: bool, start: Boundary, history: bytes, level: int) -> bytes:
