@@ -432,8 +432,8 @@ def _book_codes_with_background(book: Path, queue) -> None:
 
 
 def test_a_daemon_process_reads_the_xml_itself(tmp_path):
-    """The nightly checks each book in a daemon child process, which may not start one of its own
-    ("daemonic processes are not allowed to have children"): there the XML is read in the process."""
+    """A daemon process may not start one of its own ("daemonic processes are not allowed to have
+    children"): there the XML is read in the process itself."""
     import multiprocessing
 
     book = write_book(tmp_path / "b.xlsx", known_rows(), today=TODAY)

@@ -298,3 +298,19 @@ def test_books_checked_two_at_a_time_keep_their_order(tmp_path, fake):
     assert [r.path.name for r in result.report.files] == sorted(names)
     assert result.exit_code == 1
     assert {r.path.name: r.errors for r in result.report.files} == {n: int(n.startswith("err")) for n in names}
+
+
+def _may_have_children() -> bool:
+    """In the isolated child: whether it may start a process of its own (the large book's XML reader)."""
+    import multiprocessing
+
+    child = multiprocessing.get_context("fork").Process(target=int)
+    child.start()
+    child.join()
+    return child.exitcode == 0 and not multiprocessing.current_process().daemon
+
+
+def test_the_isolated_child_may_start_a_process_of_its_own():
+    """validate/prepared.py reads a large book's XML in a second process while the checks run; the
+    nightly's child per book is no daemon, so there it does so too instead of reading it in line."""
+    assert isolated.call_isolated(_may_have_children) is True

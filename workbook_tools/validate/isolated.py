@@ -195,7 +195,9 @@ def call_isolated(
     bounds = bounds or Bounds()
     ctx = _mp_context()
     receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_child, args=(send, fn, args, kwargs, bounds.memory_mb), daemon=True, name=name)
+    # not a daemon: a daemon may start no process of its own, and the check of a large book reads the
+    # file's XML in a second process (validate/prepared.py). It is joined, or killed, below either way.
+    child = ctx.Process(target=_child, args=(send, fn, args, kwargs, bounds.memory_mb), daemon=False, name=name)
     child.start()
     send.close()
     try:

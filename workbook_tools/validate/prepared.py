@@ -38,14 +38,14 @@ BACKGROUND_RECORDS = 20_000
 def start(ctx: Context) -> None:
     """Begin reading what the file's cells hold where a cached result is blank, in a second process
     (forked: it needs nothing but the file and the rows asked about) while the checks run on this
-    one. ``facts`` collects it. Small books, systems without fork, and daemon processes (the nightly's
-    isolated child per book) read it when asked."""
+    one. ``facts`` collects it. Small books, systems without fork, and daemon processes (which may
+    start none) read it when asked."""
     path = ctx.book.path
     if (
         path is None
         or sum(len(t.rows) for t in ctx.book.tables.values()) < BACKGROUND_RECORDS
         or "fork" not in multiprocessing.get_all_start_methods()
-        or multiprocessing.current_process().daemon  # the nightly's child per book may have no children
+        or multiprocessing.current_process().daemon  # "daemonic processes are not allowed to have children"
     ):
         return
     layout = {k: (t.sheet.key, t.name, dict(t.columns)) for k, t in ctx.book.tables.items()}
