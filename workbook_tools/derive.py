@@ -42,6 +42,9 @@ def money(value: Decimal) -> Decimal:
     then exactly .5, which every client rounds away from zero. For amounts of up to six decimals
     (whole quantities × prices in cents × discounts to 0.01 %) this is plain rounding to the cent.
     """
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent >= -2:  # whole cents already (sums of amounts): as they are
+        return value.quantize(CENT)
     c = (value * 100).quantize(_SUB_CENT, rounding=ROUND_HALF_UP).quantize(_ONE, rounding=ROUND_HALF_UP)
     return (c / 100).quantize(CENT)
 
