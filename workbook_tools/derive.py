@@ -31,6 +31,7 @@ def cents(value: Decimal) -> Decimal:
 
 
 _SUB_CENT = Decimal("0.0001")
+_ZERO_CENTS = Decimal("0.00")
 _ONE = Decimal(1)
 
 
@@ -42,8 +43,12 @@ def money(value: Decimal) -> Decimal:
     then exactly .5, which every client rounds away from zero. For amounts of up to six decimals
     (whole quantities × prices in cents × discounts to 0.01 %) this is plain rounding to the cent.
     """
+    if value is ZERO:  # most refunds and allocations, every settled balance: one shared 0.00
+        return _ZERO_CENTS
     exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent >= -2:  # whole cents already (sums of amounts): as they are
+    if exponent == -2:  # whole cents already (sums of amounts): as it is
+        return value
+    if isinstance(exponent, int) and exponent > -2:
         return value.quantize(CENT)
     c = (value * 100).quantize(_SUB_CENT, rounding=ROUND_HALF_UP).quantize(_ONE, rounding=ROUND_HALF_UP)
     return (c / 100).quantize(CENT)
