@@ -307,3 +307,26 @@ def test_libreoffice_recalculates_the_written_book_to_the_cached_values(tmp_path
             want = [cached[name].cell(r, col).value for r in range(2, last)]
             got = [recalculated[name].cell(r, col).value for r in range(2, last)]
             assert cells_match(got, want), (name, col, got, want)
+
+
+def test_money_rounds_as_the_formulas_do_and_keeps_whole_cents_as_they_are():
+    """``ROUND(ROUND(x*100,4),0)/100`` for every amount; one already to the cent comes back as it is
+    (or as 0.00 with two places), and a zero is always the one shared 0.00."""
+    import random
+    from decimal import ROUND_HALF_UP
+    from decimal import Decimal as D
+
+    from workbook_tools.derive import ZERO, money
+
+    def formulas(x: D) -> D:
+        c = (x * 100).quantize(D("0.0001"), rounding=ROUND_HALF_UP).quantize(D(1), rounding=ROUND_HALF_UP)
+        return (c / 100).quantize(D("0.01"))
+
+    rnd = random.Random(7)
+    values = [D(rnd.randint(-(10**7), 10**7)).scaleb(-rnd.randint(0, 6)) for _ in range(20_000)]
+    values += [D("5"), D("1E+2"), D("0"), D("-0.00"), D("0.005"), D("-2.675"), D("322.334999"), ZERO]
+    for x in values:
+        assert str(money(x)) == str(formulas(x)), x
+    assert money(ZERO) is money(ZERO) and str(money(ZERO)) == "0.00"
+    amount = D("12.30")
+    assert money(amount) is amount
