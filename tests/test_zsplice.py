@@ -185,3 +185,28 @@ def test_read_book_keeps_the_xml_of_the_sheets_asked_for(book_20000):
         assert book.xml[parts["订单"]].data == z.read(parts["订单"])
     assert book.xml[parts["订单"]].boundaries  # a big sheet: spliceable
     assert read_book(book_20000).xml == {}
+
+
+@pytest.mark.libreoffice
+def test_a_spliced_book_opens_in_libreoffice_with_the_new_row(tmp_path):
+    """The spliced deflate streams are read by LibreOffice's own zip reader, not only by Python's."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    from staff_books import resaved
+
+    from workbook_tools.demo import generate_demo
+    from workbook_tools.template import write_book
+
+    today = date(2026, 11, 27)
+    book = write_book(tmp_path / "book.xlsx", generate_demo(5_000, seed=4, today=today), today=today)
+    b = read_book(book)
+    order, sku = b["orders"].rows[-1]["order_no"], b["products"].rows[0]["sku"]
+    csv = write_csv(tmp_path / "line.csv", ["订单编号", "产品编号", "数量", "单价"], [[order, sku, "3", "7.70"]])
+    with Package(book) as pkg:
+        part = {s.name: s.part for s in pkg.sheets()}["订单明细"]
+    raw = _member_bytes(book, part)
+    assert import_rows(csv, book, sheet="order_lines", today=today).written
+    assert _kept(raw, _member_bytes(book, part)) > len(raw) // 2  # spliced, not deflated whole
+    again = read_book(resaved(book, tmp_path / "lo"))
+    assert again["order_lines"].rows[-1]["order_no"] == order and again["order_lines"].rows[-1]["quantity"] == 3
+    assert len(again["order_lines"].rows) == len(b["order_lines"].rows) + 1
