@@ -287,3 +287,21 @@ def test_the_nightly_job_checks_each_book_with_its_own_settings(tmp_path):
     assert "bad-format" not in by_book["海川.xlsx"].by_code()
     assert by_book["分店.xlsx"].settings == str(folder / "branch" / "orderbook.toml")
     assert by_book["分店.xlsx"].by_code()["bad-format"] >= 20  # KH0001 is not a customer id by default
+
+
+def test_a_night_reads_each_book_once_for_its_check_and_its_snapshot(tmp_path, monkeypatch):
+    import workbook_tools.read as reader
+
+    book = write_book(tmp_path / "book.xlsx", generate_demo(5, seed=2, today=NIGHT1), today=NIGHT1)
+    reads: list[Path] = []
+    real = reader.read_book
+
+    def counted(path, **kw):
+        reads.append(Path(path))
+        return real(path, **kw)
+
+    monkeypatch.setattr(reader, "read_book", counted)
+    result = check_and_record(book, Config(), NIGHT1, tmp_path / "reports", datetime(2026, 11, 26, 2, 30))
+    assert reads == [book]
+    assert result.error is None and result.changes is not None and result.changes.error is None
+    assert snapshot_path(tmp_path / "reports", book).exists()

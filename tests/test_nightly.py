@@ -27,7 +27,7 @@ NOW = datetime(2026, 11, 27, 2, 30)
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def fake_validate_file(path: Path, *, config, today, progress=None) -> FileResult:
+def fake_validate_file(path: Path, *, config, today, progress=None, read=None) -> FileResult:
     """Stands in for read + validate: the file name says what the book holds."""
     if path.name.startswith("bad"):
         return FileResult(path, error="not a zip file")

@@ -293,7 +293,7 @@ def test_a_book_over_its_memory_limit_is_one_line_and_the_others_are_checked(tmp
     assert result.exit_code == 2 and len(result.lines) == 4
 
 
-def _greedy(path, *, config, today, progress=None):
+def _greedy(path, *, config, today, progress=None, read=None):
     """Stand-ins for books that break a reader in each way a child can end."""
     how = path.stem
     if how == "memory":

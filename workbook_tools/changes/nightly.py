@@ -13,6 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..book import OrderBook
 from ..config import Config
 from ..errors import ConfigError, WorkbookToolsError
 from ..lang import Said
@@ -34,17 +35,18 @@ def check_and_record(
 ) -> FileResult:
     """Check ``path`` and, with ``reports_root``, record its changes since the last night before
     ``today``: the result with the change findings added and ``changes`` set. (Module level: it runs
-    in a child process.) The book is read a second time for its snapshot."""
+    in a child process.) The snapshot is of the book the check read: it is not read a second time."""
     from ..errors import BookReadError
     from ..read import read_book
     from ..validate import files
 
-    result = files.validate_file(path, config=config, today=today)
+    read: list[OrderBook] = []
+    result = files.validate_file(path, config=config, today=today, read=read)
     result.settings = settings
     if result.error is not None or reports_root is None:
         return result
     try:
-        book = read_book(path, config=config)
+        book = read[0] if read else read_book(path, config=config)
     except BookReadError:
         return result  # it changed on disk since it was checked: tomorrow compares
     try:

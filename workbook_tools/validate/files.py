@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..book import Table
+from ..book import OrderBook, Table
 from ..config import Config
 from ..errors import BookReadError, WorkbookToolsError
 from ..lang import Said, lookup, say
@@ -199,9 +199,15 @@ def find_books(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
 
 
 def validate_file(
-    path: Path, *, config: Config, today: date, progress: Callable[[str, int, int], None] | None = None
+    path: Path,
+    *,
+    config: Config,
+    today: date,
+    progress: Callable[[str, int, int], None] | None = None,
+    read: list[OrderBook] | None = None,
 ) -> FileResult:
-    """Read and check one book; ``progress(file name, sheets read, 8)`` as each sheet is read."""
+    """Read and check one book; ``progress(file name, sheets read, 8)`` as each sheet is read. ``read``:
+    the book as read is appended to it, for a caller with more to do with it (the nightly's snapshot)."""
     from ..read import read_book
     from ..schema import SHEETS
 
@@ -221,7 +227,9 @@ def validate_file(
         return FileResult.unreadable(path, exc.reason)
     except WorkbookToolsError as exc:
         return FileResult.unreadable(path, exc.said)
-    findings = validation.finish(book)
+    findings = validation.finish(book)  # (the checks read the rows, never change them)
+    if read is not None:
+        read.append(book)
     return FileResult(path, findings=findings, rows={k: len(t.rows) for k, t in book.tables.items()}, lang=book.lang)
 
 
