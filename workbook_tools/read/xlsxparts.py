@@ -31,8 +31,7 @@ from defusedxml.common import DefusedXmlException
 
 from ..cells import col_index
 from ..lang import Said, said
-from ..xlsxpkg import zsplice
-from ..xlsxpkg.zipio import raw_member
+from ..xlsxpkg.zipio import indexed_member
 from ..xlsxpkg.zsplice import Indexed
 
 _OFFICE_DOCUMENT = "/officeDocument"
@@ -216,22 +215,6 @@ class SheetScan:
         return self.grid > GRID_CELLS
 
 
-def _inflated(zf: zipfile.ZipFile, member: str) -> Indexed | None:
-    """The member inflated with its block boundaries (None: stored, or zlib cannot be loaded or
-    refuses: the caller streams it as usual, and zipfile says what is wrong with it)."""
-    info = zf.getinfo(member)
-    if info.compress_type != zipfile.ZIP_DEFLATED or not zsplice.available() or zf.filename is None:
-        return None
-    with open(zf.filename, "rb") as f:
-        start, length = raw_member(f, info)
-        f.seek(start)
-        compressed = f.read(length)
-    try:
-        return zsplice.inflate_indexed(compressed, info.file_size, info.CRC)
-    except zsplice.SpliceError:
-        return None
-
-
 def _pieces(zf: zipfile.ZipFile, member: str) -> Iterator[bytes]:
     """The part's XML in pieces of about ``_CHUNK`` bytes, each cut after a complete row (so no cell is
     split between two pieces); the last piece holds what follows the rows."""
@@ -268,7 +251,7 @@ def scan_sheet(zf: zipfile.ZipFile, member: str, *, keep: bool = False) -> Sheet
     """Error cells and extent of a sheet, in one streamed pass over its XML (``error_cells``). With
     ``keep`` the XML is inflated whole and kept with its deflate block boundaries (``SheetScan.xml``:
     for a writer that changes the sheet next, zsplice.py), where zlib allows."""
-    kept = _inflated(zf, member) if keep else None
+    kept = indexed_member(zf, member) if keep else None
     pieces: Iterable[bytes] = (kept.data,) if kept is not None else _pieces(zf, member)  # kept: one piece
     scan = SheetScan(cols=26, xml=kept)
     quotes: tuple[bytes, ...] = ()

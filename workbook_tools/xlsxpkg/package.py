@@ -241,17 +241,7 @@ class Prefetch:
 
     def _inflate(self, part: str) -> zsplice.Indexed:
         assert self._zip is not None  # set before any part is submitted
-        info = self._zip.getinfo(part)
-        if info.compress_type == zipfile.ZIP_DEFLATED and zsplice.available():
-            with open(self._zip.filename or "", "rb") as raw:
-                start, length = zipio.raw_member(raw, info)
-                raw.seek(start)
-                compressed = raw.read(length)
-            try:
-                return zsplice.inflate_indexed(compressed, info.file_size, info.CRC)
-            except zsplice.SpliceError:
-                pass  # zipfile says what is wrong with it, or reads it after all
-        return zsplice.Indexed(self._zip.read(part))
+        return zipio.indexed_member(self._zip, part) or zsplice.Indexed(self._zip.read(part))
 
     def take(self, part: str) -> zsplice.Indexed | None:
         """The part's data and boundaries, once (None when not prefetched or the prefetch failed: read

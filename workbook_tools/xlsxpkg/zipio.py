@@ -77,6 +77,23 @@ def raw_member(src: BinaryIO, info: zipfile.ZipInfo) -> tuple[int, int]:
     return info.header_offset + _LOCAL.size + fields[9] + fields[10], info.compress_size
 
 
+def indexed_member(zf: zipfile.ZipFile, name: str) -> zsplice.Indexed | None:
+    """Member ``name`` of the zip on disk inflated with its deflate block boundaries (zsplice.py);
+    None when it is stored, zlib cannot be loaded, or zlib refuses it (the caller reads it as usual,
+    and zipfile says what is wrong with it)."""
+    info = zf.getinfo(name)
+    if info.compress_type != zipfile.ZIP_DEFLATED or not zsplice.available() or zf.filename is None:
+        return None
+    with open(zf.filename, "rb") as f:
+        start, length = raw_member(f, info)
+        f.seek(start)
+        compressed = f.read(length)
+    try:
+        return zsplice.inflate_indexed(compressed, info.file_size, info.CRC)
+    except zsplice.SpliceError:
+        return None
+
+
 def _dos(info: zipfile.ZipInfo) -> tuple[int, int]:
     y, mo, d, h, mi, s = info.date_time
     return (h << 11) | (mi << 5) | (s // 2), ((max(y, 1980) - 1980) << 9) | (mo << 5) | d
