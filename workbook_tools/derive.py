@@ -20,7 +20,7 @@ from typing import Any, Generic, TypeVar
 from .book import BookData, Row
 from .config import Config, PaymentTerm
 from .dates import date_of_serial, serial
-from .keys import normalise
+from .keys import Keys, normalise
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
@@ -240,15 +240,21 @@ def allocation_order(ranks: list[Any], customers: list[str]) -> dict[str, list[i
 
 
 def derive(
-    data: BookData, config: Config | None = None, today: date | None = None, *, keys: Callable[[Any], str] = normalise
+    data: BookData,
+    config: Config | None = None,
+    today: date | None = None,
+    *,
+    keys: Callable[[Any], str] = normalise,
+    known: Keys | None = None,
 ) -> Derived:
     """Every derived column of ``data``. ``config``: the payment terms and the allocation of payments
     on account (default settings when None); ``today``: for 逾期天数 (TODAY() in the book); ``keys``:
-    how keys compare (keys.as_formulas_compare gives the workbook's view of a misspelt key)."""
+    how keys compare (keys.as_formulas_compare gives the workbook's view of a misspelt key);
+    ``known``: the keys (``normalise``) a caller has already worked out, to share instead of ``keys``."""
     config = config or Config()
     today = today or date.today()
     # cells hold what the reader made of them: keys and dates are Any until a memo has seen them
-    _k: _Memo[Any, str] = _Memo(keys)
+    _k: dict[Any, str] = known if known is not None else _Memo(keys)
     _serial: _Memo[Any, int | float] = _Memo(serial)
     _amount = _Memo(_line_amount)
     _term: _Memo[Any, PaymentTerm | None] = _Memo(config.payment_term)

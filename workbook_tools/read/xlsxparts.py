@@ -143,7 +143,10 @@ _ERROR_ATTRS = (b't="e"', b"t='e'")
 _CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c\s")
 _REF = re.compile(rb"""\sr=["']([A-Z]{1,3})([0-9]+)["']""")
 _VALUE = re.compile(rb"<(?:[\w.-]+:)?v>([^<]*)<")
-_CHUNK = 1 << 23
+#: Pieces of 1 MB: a new 8 MB buffer per piece cost more in page faults than the scan itself.
+_CHUNK = 1 << 20
+#: A row longer than this is cut anyway (a piece must end somewhere).
+_LONGEST_ROW = 64 << 20
 
 
 def _scan(piece: bytes, found: dict[tuple[int, int], str], attrs: tuple[bytes, ...]) -> None:
@@ -228,7 +231,7 @@ def _pieces(zf: zipfile.ZipFile, member: str) -> Iterator[bytes]:
                     yield buf
                 return
             cut = buf.rfind(b"row>")
-            if cut < 0 and len(buf) < 8 * _CHUNK:
+            if cut < 0 and len(buf) < _LONGEST_ROW:
                 tail = buf
                 continue
             cut = len(buf) if cut < 0 else cut + 4

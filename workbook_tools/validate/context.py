@@ -35,8 +35,11 @@ class Context:
 
     @cached_property
     def derived(self) -> Derived:
-        # the rows themselves, not book.data()'s copies: derive only reads them
-        return derive({key: table.rows for key, table in self.book.tables.items()}, self.config, self.today)
+        # the rows themselves, not book.data()'s copies: derive only reads them; and the keys the
+        # checks before it worked out (a quarter of a million order numbers on a large book)
+        return derive(
+            {key: table.rows for key, table in self.book.tables.items()}, self.config, self.today, known=self.keys
+        )
 
     @cached_property
     def keys(self) -> Keys:
