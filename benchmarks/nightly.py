@@ -5,7 +5,7 @@
     python benchmarks/run.py nightly --orders 250000 --skip-folder
     python benchmarks/run.py nightly --books 500 --skip-big
 
-1. ``orderbook demo --orders 250000`` (2.4 million rows in eight sheets, 1.35 GB of XML, a
+1. ``orderbook demo --orders 250000`` (2.4 million rows in eight sheets, 3.2 GB of XML, a
    1,000,362-row status log) checked with the default settings (``Config()``: limits included) the
    way the nightly job checks a book: in a child process under the default memory cap
    (``validate-isolated``), and in the process itself as ``orderbook validate`` does (``validate``).
