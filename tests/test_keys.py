@@ -163,3 +163,23 @@ def test_the_reader_reads_an_identifier_as_display_spells_it_cell_by_cell_and_a_
     column = [f"{t}{i}" for i in range(3000) for t in ("ＳＯ", " SO")][:3000]  # distinct: the whole-column path
     read, problems = convert_column(column, to_id)
     assert problems == [] and read == [display(t) for t in column]
+
+
+def test_the_shared_key_memo_gives_what_normalise_gives_for_every_kind_of_value():
+    keys = Keys()
+    values = [" so1 ", "SO1", "ＳＯ１", "\u00a0C01\u3000", "c 01", "", None, 12, 12.5, D("3.10"), date(2026, 1, 2)]
+    assert [keys[v] for v in values] == [normalise(v) for v in values]
+    assert [keys[v] for v in values] == [normalise(v) for v in values]  # and again, from the memo
+
+
+def test_derive_with_the_checks_keys_gives_the_same_values_as_on_its_own():
+    from workbook_tools.demo import generate_demo
+
+    data = generate_demo(60, seed=7, today=TODAY)
+    data["orders"][0] = {**data["orders"][0], "order_no": " " + data["orders"][0]["order_no"].lower() + " "}
+    warm = Keys()
+    for rows in data.values():
+        for row in rows:
+            for value in row.values():
+                warm[value]
+    assert derive(data, today=TODAY, known=warm).values == derive(data, today=TODAY).values
