@@ -575,3 +575,33 @@ def test_round_trip_through_write_book(tmp_path, lang):
         assert t.row_numbers == list(range(2, 2 + len(data[s.key])))
         assert set(t.cached) == {c.key for c in s.derived}
     assert b["orders"].cached["payment_status"][0] in {"unpaid", "partial", "paid", "overpaid"}
+
+
+def test_the_row_rules_see_the_same_columns_while_the_sheet_is_read_as_from_its_rows(tmp_path):
+    """While a sheet is read, the row rules take the reader's typed columns (Table.by_column); a
+    blank row in the middle is dropped from them as from the rows, so every finding lands on the
+    row it does when the rules run over the rows afterwards."""
+    from workbook_tools.validate import validate_book
+    from workbook_tools.validate.files import validate_file
+
+    rows = [
+        headers("orders"),
+        order("SO1", status="不存在的状态"),
+        [None] * len(ORDERS.columns),  # a blank row: no record
+        order("SO2", customer=None),
+        order("SO3", when="下周"),
+        order("SO4", status="已完成"),
+    ]
+    path = write_xlsx(tmp_path / "book.xlsx", book(tmp_path, orders=rows))
+    today = date(2026, 11, 27)
+    while_read = validate_file(path, config=Config(), today=today).findings
+    book_ = read_book(path)
+    assert all(t.by_column == {} for t in book_.tables.values())  # dropped once the sheet was read
+    afterwards = validate_book(book_, today=today)
+
+    def where(findings):
+        return sorted((f.code, f.sheet, f.row, f.column) for f in findings)
+
+    assert where(while_read) == where(afterwards)
+    at = {(f.code, f.row) for f in while_read if f.sheet == "订单"}
+    assert {("not-in-list", 2), ("required-missing", 4), ("wrong-type", 5)} <= at

@@ -68,6 +68,10 @@ class Table:
     #: do not match: (record index, column key, the text as typed). ``rows`` hold the key as it should
     #: be typed (keys.display); validation reports each (``key-spelling``).
     spelling: list[tuple[int, str, str]] = field(default_factory=list)
+    #: The input values column by column, aligned with ``rows`` (the same objects), as the reader
+    #: typed them: kept only while ``read_book``'s ``on_table`` runs, for the row rules, which would
+    #: otherwise take each column out of a million rows again; then dropped (``{}``).
+    by_column: dict[str, list[Any]] = field(default_factory=dict, repr=False, compare=False)
 
     def cell(self, index: int, key: str) -> str:
         """Where record ``index``'s ``key`` value sits, e.g. ``订单!C12``."""

@@ -94,6 +94,7 @@ def read_book(
             del cells
             if on_table is not None:  # e.g. row checks, while the worker thread parses the next sheet
                 on_table(tables[sheet.key])
+            tables[sheet.key].by_column = {}  # (the rows hold the same values)
         for other, cells in zip([o for o in others if o.kind == "worksheet"], sheets):
             other.rows = sheet_values(cells)
     return OrderBook(tables, lang=lang, path=Path(path), other_sheets=others, xml=xml)

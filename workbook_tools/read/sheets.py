@@ -203,13 +203,15 @@ def read_table(
     # 2. records: rows with a value or a problem in some input column
     keys = tuple(c.key for c in inputs)
     rows = list(map(_row_builder(keys), *typed))
-    del typed
     blank = dict.fromkeys(keys)
     flagged = {p[0] for p in problems}
     keep = [i for i, row in enumerate(rows) if row != blank or i in flagged]
     new_index = None
+    by_column = dict(zip(keys, typed))
+    del typed
     if len(keep) != len(rows):
         rows = [rows[i] for i in keep]
+        by_column = {k: [column[i] for i in keep] for k, column in by_column.items()}
         new_index = {old: new for new, old in enumerate(keep)}
         problems = [(new_index[i], k, raw, reason) for i, k, raw, reason in problems]
         spelling = [(new_index[i], k, raw) for i, k, raw in spelling]
@@ -265,4 +267,5 @@ def read_table(
         problems=problems,
         header_row=header.index + 1,
         spelling=spelling,
+        by_column=by_column,
     )

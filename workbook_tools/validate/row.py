@@ -98,7 +98,9 @@ def check_table(ctx: Context, table: Table) -> Iterator[Finding]:
         # one pass per concern over the column's values, each only where it applies: a million
         # rows pass through here on a 100,000-order book
         k = col.key
-        values = [row.get(k) for row in table.rows]
+        values = table.by_column.get(k)  # as the reader typed it, while the sheet is being read
+        if values is None:
+            values = [row.get(k) for row in table.rows]
         if None in values:
             needed = REQUIRED_IF[col.required_if](ctx, table) if col.required_if else None
             yield from _blanks(ctx, sheet.key, col, values, problem_at, needed)
