@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from typing import Any
 
 from ..choices import STATUS_RANK
 from ..findings import Finding
@@ -28,7 +29,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     log_rows = ctx.index("status_log", "order_no")
     log = ctx.table("status_log").rows
     # the log's two columns taken out once (a million rows on a large book), not per order
-    logged = [e.get("status") for e in log]
+    logged: list[Any] = [e.get("status") for e in log]
     stamps = [e.get("timestamp") or datetime.min for e in log]
     ranks = [_RANK.get(s, -1) for s in logged]
     keys = ctx.keys
