@@ -288,16 +288,12 @@ def derive(
     list_prices: dict[str, Any] = {}
     for p in products:
         list_prices.setdefault(_k[p["sku"]], p.get("list_price"))
-    # unit_price() of a blank 单价, per product, looked up rather than called for every line
-    listed = {sku: unit_price(None, sku, list_prices) for sku in list_prices}
     line_name, line_amount, line_shipped, line_whole = [], [], [], []
     for ln in lines:
         o, sku = _k[ln["order_no"]], _k[ln["sku"]]
         qty = ln.get("quantity") or 0
         line_name.append(product_names.get(sku, ""))
-        price = ln.get("unit_price")
-        if price is None:
-            price = listed.get(sku, ZERO)
+        price = unit_price(ln.get("unit_price"), sku, list_prices)
         line_amount.append(_amount[(ln.get("quantity"), price, ln.get("discount"))])
         n = whole_n.get(o, 0)
         line_shipped.append(qty if n > 0 else partial_qty.get((o, sku), 0))

@@ -99,6 +99,5 @@ class Keys(dict[Any, str]):
     cheaper than a call, and a book repeats its keys on every sheet)."""
 
     def __missing__(self, value: Any) -> str:
-        # normalise() inlined for ASCII text, nearly every key: two calls fewer a key
-        k = self[value] = value.strip().casefold() if value.__class__ is str and value.isascii() else normalise(value)
+        k = self[value] = normalise(value)
         return k

@@ -31,7 +31,7 @@ from defusedxml.common import DefusedXmlException
 
 from ..cells import col_index
 from ..lang import Said, said
-from ..xlsxpkg.zipio import indexed_member
+from ..xlsxpkg.zipio import PIECE, indexed_member
 from ..xlsxpkg.zsplice import Indexed
 
 _OFFICE_DOCUMENT = "/officeDocument"
@@ -143,8 +143,7 @@ _ERROR_ATTRS = (b't="e"', b"t='e'")
 _CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c\s")
 _REF = re.compile(rb"""\sr=["']([A-Z]{1,3})([0-9]+)["']""")
 _VALUE = re.compile(rb"<(?:[\w.-]+:)?v>([^<]*)<")
-#: Pieces of 1 MB: a new 8 MB buffer per piece cost more in page faults than the scan itself.
-_CHUNK = 1 << 20
+_CHUNK = PIECE
 #: A row longer than this is cut anyway (a piece must end somewhere).
 _LONGEST_ROW = 64 << 20
 

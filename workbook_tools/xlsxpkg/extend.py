@@ -45,11 +45,11 @@ from ..errors import WorkbookToolsError, about
 from ..lang import Said, said
 from ..schema import DASHBOARD, SHEETS, aux_name
 from .package import Package, Unsupported
+from .zipio import PIECE
 
 #: Flags of a derived cell in ``SheetFacts.cells``.
 FORMULA, VALUE = 1, 2
-#: XML read in 1 MB pieces (as read/xlsxparts.py: bigger fresh buffers cost more in page faults).
-_CHUNK = 1 << 20
+_CHUNK = PIECE
 _AREA = re.compile(r"\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?|\$?([A-Z]{1,3}):\$?([A-Z]{1,3})")
 _RANGE_END = re.compile(r"^(.*:\$?[A-Z]{1,3}\$?)(\d+)$", re.S)
 _DEFINED = re.compile(r"<definedName\b([^>]*)>([^<]*)</definedName>")
