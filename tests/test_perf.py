@@ -41,3 +41,46 @@ def test_the_command_consents(monkeypatch):
     monkeypatch.setattr(cli, "cli", lambda **kw: seen.append(perf._CONSENT.get()))
     cli.main()
     assert seen == [True] and perf._CONSENT.get() is False
+
+
+# ------------------------------------------------------------------ read_ahead (the sheet scan's)
+
+
+def test_read_ahead_gives_every_item_in_order():
+    assert list(perf.read_ahead(iter(range(1000)), depth=3)) == list(range(1000))
+
+
+def test_read_ahead_raises_what_the_maker_raised_after_the_items_before_it():
+    def made():
+        yield 1
+        yield 2
+        raise OSError("disk gone")
+
+    got = []
+    try:
+        for item in perf.read_ahead(made()):
+            got.append(item)
+    except OSError as exc:
+        assert str(exc) == "disk gone"
+    else:
+        raise AssertionError("the maker's error was lost")
+    assert got == [1, 2]
+
+
+def test_leaving_read_ahead_early_stops_its_maker():
+    import threading
+
+    made = []
+
+    def endless():
+        n = 0
+        while True:
+            made.append(n)
+            yield n
+            n += 1
+
+    for item in perf.read_ahead(endless(), depth=2):
+        if item == 5:
+            break
+    assert not [t for t in threading.enumerate() if t.name == "read-ahead"]  # joined, not left running
+    assert len(made) <= 5 + 1 + 2 + 1  # the items taken, the one in hand, the slots, one blocked in put

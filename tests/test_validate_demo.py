@@ -100,3 +100,47 @@ def test_a_status_typed_over_without_a_log_entry(demo):
     assert [(f.cell, f.severity) for f in found if f.code == "status-log-mismatch"] == [
         (f"订单!F{i + 2}", Severity.WARNING)
     ]
+
+
+def test_the_derived_values_are_worked_out_while_the_status_log_is_still_being_read(tmp_path):
+    """read_book reads the status log last, and validation derives from the other sheets as soon as
+    they are in: on a large book the log's parse then runs beside derive instead of before it."""
+    from workbook_tools.derive import INPUTS
+    from workbook_tools.read import read_book
+    from workbook_tools.schema import SHEETS
+    from workbook_tools.template import write_book
+    from workbook_tools.validate.runner import Validation
+
+    path = write_book(tmp_path / "b.xlsx", generate_demo(40, seed=2, today=TODAY), today=TODAY)
+    validation = Validation(today=TODAY, path=path)
+    seen = []
+
+    def on_table(table):
+        seen.append((table.sheet.key, "derived" in vars(validation.ctx)))
+        validation.on_table(table)
+
+    book = read_book(path, on_table=on_table)
+    assert seen[-1] == ("status_log", True)
+    assert sorted(k for k, _ in seen[:-1]) == sorted(INPUTS)
+    assert [k for k, ready in seen if ready] == ["status_log"]  # derived once the last input is in
+    assert list(book.tables) == [s.key for s in SHEETS]  # the book keeps the schema's order
+    early = validation.ctx.derived
+    findings = validation.finish(book)
+    assert validation.ctx.derived is early  # not worked out twice
+    assert findings == validate_book(book, today=TODAY)
+
+
+def test_rows_other_than_those_the_row_rules_saw_are_derived_again(demo):
+    """An import checks its incoming rows with the row rules and the whole would-be book with the
+    rest: what was derived from the incoming rows alone must not stand for the book's."""
+    from workbook_tools.validate.runner import Validation
+
+    book = OrderBook.from_data(demo)
+    validation = Validation(today=TODAY)
+    for table in book.tables.values():
+        part = copy.copy(table)
+        part.rows = table.rows[:3]
+        validation.on_table(part)
+    assert len(validation.ctx.derived["orders"]["total"]) == 3
+    validation.finish(book)
+    assert validation.ctx.derived["orders"]["total"] == derive(demo, today=TODAY)["orders"]["total"]

@@ -22,6 +22,9 @@ from .config import Config, PaymentTerm
 from .dates import date_of_serial, serial
 from .keys import Keys, normalise
 
+#: The sheets derive() reads: every data sheet but the status log.
+INPUTS = ("customers", "products", "orders", "order_lines", "shipments", "payments", "stock_moves")
+
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
 
@@ -259,9 +262,7 @@ def derive(
     _day: _Memo[int, date | None] = _Memo(date_of_serial)  # a few hundred days for 200,000 orders
     _amount = _Memo(_line_amount)
     _term: _Memo[Any, PaymentTerm | None] = _Memo(config.payment_term)
-    customers, products = data["customers"], data["products"]
-    orders, lines = data["orders"], data["order_lines"]
-    ships, pays, moves = data["shipments"], data["payments"], data["stock_moves"]
+    customers, products, orders, lines, ships, pays, moves = (data[k] for k in INPUTS)
 
     # --- shipments per order: how many whole-order rows, and their date serials
     whole_n: dict[str, int] = defaultdict(int)

@@ -9,9 +9,14 @@ benchmarks do). A program that calls the library without it keeps its collector 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+import queue
+import threading
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 _CONSENT: ContextVar[bool] = ContextVar("workbook_tools_gc_pause", default=False)
 
@@ -41,3 +46,45 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def read_ahead(items: Iterable[T], depth: int = 2) -> Iterator[T]:
+    """``items``, made by a second thread up to ``depth`` ahead of the caller: where making them lets
+    go of the GIL (zlib inflating a sheet's XML), that runs while the caller works on the item before.
+    What the maker raises is raised here; leaving the loop early stops the maker."""
+    slots: queue.Queue[tuple[bool, Any]] = queue.Queue(depth)
+    stop = threading.Event()
+
+    def put(item: tuple[bool, Any]) -> bool:
+        while not stop.is_set():
+            try:
+                slots.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                pass
+        return False
+
+    def make() -> None:
+        try:
+            for item in items:
+                if not put((True, item)):
+                    return
+        except BaseException as exc:  # noqa: BLE001  # raised in the caller's thread instead
+            put((False, exc))
+            return
+        put((False, None))
+
+    maker = threading.Thread(target=make, name="read-ahead", daemon=True)
+    maker.start()
+    try:
+        while True:
+            ok, value = slots.get()
+            if ok:
+                yield value
+            elif value is None:
+                return
+            else:
+                raise value
+    finally:
+        stop.set()
+        maker.join()

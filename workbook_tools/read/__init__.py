@@ -21,6 +21,7 @@ from pathlib import Path
 from ..book import OrderBook, Table
 from ..choices import choice_lists
 from ..config import Config
+from ..derive import INPUTS
 from ..errors import BookReadError
 from ..lang import said
 from ..perf import gc_paused
@@ -31,6 +32,11 @@ from .open import open_book
 from .sheets import find_other_sheets, find_sheets, read_table, sheet_values
 
 __all__ = ["REASONS", "normalise", "read_book"]
+
+#: The order the data sheets are read in: those the derived values need first, the status log last.
+#: While the log (a million rows on a large book) is parsed, a caller can work out the derived
+#: values from the rest (validate/runner.py).
+READ_ORDER = sorted(SHEETS, key=lambda s: s.key not in INPUTS)
 
 
 def read_book(
@@ -59,11 +65,11 @@ def read_book(
         tables = {}
         others = find_other_sheets(source.sheet_info(), names) if other_sheets else []
         sheets = source.read_sheets(
-            [names[s.key] for s in SHEETS] + [o.name for o in others if o.kind == "worksheet"],
+            [names[s.key] for s in READ_ORDER] + [o.name for o in others if o.kind == "worksheet"],
             keep={names[k] for k in keep_xml},
         )
         xml = {}
-        for sheet, cells in zip(SHEETS, sheets):
+        for sheet, cells in zip(READ_ORDER, sheets):
             if len(cells.grid) - 1 > config.limits.max_rows:
                 raise BookReadError(
                     source.path,
@@ -97,4 +103,5 @@ def read_book(
             tables[sheet.key].by_column = {}  # (the rows hold the same values)
         for other, cells in zip([o for o in others if o.kind == "worksheet"], sheets):
             other.rows = sheet_values(cells)
+    tables = {s.key: tables[s.key] for s in SHEETS}
     return OrderBook(tables, lang=lang, path=Path(path), other_sheets=others, xml=xml)

@@ -2,9 +2,9 @@
 
 - which zip member holds each sheet, and whether the workbook counts dates from 1904;
 - where the error cells are: calamine returns ``#N/A``, ``#REF!`` … as ``''``, the same as an empty
-  cell (python-calamine issue #105), so a sheet's XML is streamed once and searched for ``t="e"``.
-  Most sheets have none, and then the search costs one inflate of the part (about a tenth of
-  calamine's own read);
+  cell (python-calamine issue #105), so a sheet's XML is streamed once and searched for ``t="e"``:
+  inflated a piece ahead in one thread, searched with RE2 in another; neither holds the GIL, so the
+  scan runs beside the caller's Python work. Most sheets have no error cell;
 - how far the sheet's cells reach, in the same pass and before calamine sees the sheet: calamine
   allocates its whole used range at once (rows × columns), so one value typed into XFD1048576 makes it
   ask for 512 GiB and abort the process. ``scan_sheet`` finds the last row and (when a cell lies past
@@ -26,11 +26,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import re2  # type: ignore[import-untyped]  # google-re2 ships no type information
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
 from ..cells import col_index
 from ..lang import Said, said
+from ..perf import read_ahead
 from ..xlsxpkg.zipio import PIECE, indexed_member
 from ..xlsxpkg.zsplice import Indexed
 
@@ -192,6 +194,10 @@ HEADER_ROWS = 30
 _WIDE = {q: re.compile(rb" r=" + q + rb"[A-Z]{2}") for q in (b'"', b"'")}
 _WIDE_REF = {q: re.compile(rb" r=" + q + rb"([A-Z]{2,3})[0-9]") for q in (b'"', b"'")}
 _ANY_REF = {q: re.compile(rb" r=" + q + rb"[A-Z]{0,3}([0-9]+)" + q) for q in (b'"', b"'")}
+#: What makes a piece of XML worth a closer look: an error cell, or a cell past column Z (a superset
+#: of ``_ERROR_ATTRS`` and ``_WIDE``). Most pieces hold neither, and RE2, unlike re and bytes.find,
+#: lets go of the GIL while it searches: the scan then runs beside the caller's Python work.
+_NOTABLE = re2.compile(rb"""t=["']e["']|\sr=["'][A-Z]{2}""")
 
 
 @dataclass
@@ -254,7 +260,8 @@ def scan_sheet(zf: zipfile.ZipFile, member: str, *, keep: bool = False) -> Sheet
     ``keep`` the XML is inflated whole and kept with its deflate block boundaries (``SheetScan.xml``:
     for a writer that changes the sheet next, zsplice.py), where zlib allows."""
     kept = indexed_member(zf, member) if keep else None
-    pieces: Iterable[bytes] = (kept.data,) if kept is not None else _pieces(zf, member)  # kept: one piece
+    # inflated in a second thread (zlib lets go of the GIL) while this one searches the piece before
+    pieces: Iterable[bytes] = (kept.data,) if kept is not None else read_ahead(_pieces(zf, member))
     scan = SheetScan(cols=26, xml=kept)
     quotes: tuple[bytes, ...] = ()
     attrs: tuple[bytes, ...] = ()
@@ -263,10 +270,12 @@ def scan_sheet(zf: zipfile.ZipFile, member: str, *, keep: bool = False) -> Sheet
             # writers quote attributes one way; searching for the other quote too would double the cost
             quotes = (b'"', b"'") if piece.find(b"='", 0, _CHUNK) >= 0 else (b'"',)
             attrs = _ERROR_ATTRS[: len(quotes)]
-        _scan(piece, scan.errors, attrs)
+        notable = _NOTABLE.search(piece) is not None
+        if notable:
+            _scan(piece, scan.errors, attrs)
         for q in quotes:
             scan.rows = max(scan.rows, _last_row(piece, q))
-            if _WIDE[q].search(piece) is not None:  # rare: a cell past column Z
+            if notable and _WIDE[q].search(piece) is not None:  # rare: a cell past column Z
                 scan.cols = max(scan.cols, max(col_index(m) + 1 for m in _WIDE_REF[q].findall(piece)))
     return scan
 

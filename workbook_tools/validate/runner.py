@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..book import OrderBook, Table
 from ..config import Config
+from ..derive import INPUTS as DERIVE_INPUTS
 from ..findings import Finding
 from ..perf import gc_paused
 from ..schema import SHEETS
@@ -40,14 +41,20 @@ class Validation:
         self.findings: list[Finding] = []
 
     def on_table(self, table: Table) -> None:
-        self.ctx.book.tables[table.sheet.key] = table
+        tables = self.ctx.book.tables
+        tables[table.sheet.key] = table
         with gc_paused():
             self.findings += [f for f in row.check_table(self.ctx, table) if f.code not in self.skip]
+            if table.sheet.key in DERIVE_INPUTS and all(k in tables for k in DERIVE_INPUTS):
+                # worked out now, while the reader parses the status log (read_book reads it last)
+                self.ctx.derived  # noqa: B018
 
     def finish(self, book: OrderBook) -> list[Finding]:
         for sheet in SHEETS:
             if sheet.key not in self.ctx.book.tables:
                 self.on_table(book[sheet.key])
+        if any(self.ctx.book.tables.get(k) is not t for k, t in book.tables.items()):
+            vars(self.ctx).pop("derived", None)  # worked out from other rows (an import's incoming ones)
         self.ctx.book = book
         prepared.start(self.ctx)  # the file's XML, read in a second process while the checks run
         with gc_paused():
