@@ -22,8 +22,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     derived = ctx.derived["orders"]
     pays_of = ctx.index("payments", "order_no")
     keys = ctx.keys
-    for i, o in enumerate(ctx.table("orders").rows):
-        total, paid, balance = derived["total"][i], derived["paid"][i], derived["balance"][i]
+    rows = ctx.table("orders").rows
+    for i, (o, total, paid, balance) in enumerate(zip(rows, derived["total"], derived["paid"], derived["balance"])):
         if paid > total and o.get("status") != "cancelled":
             yield ctx.at("overpaid", "orders", i, "paid", o.get("order_no"), expected=total, other=paid)
             yield from _overpaying_payment(ctx, o, total, pays_of.get(keys[o.get("order_no")], ()))
@@ -34,13 +34,12 @@ def check(ctx: Context) -> Iterator[Finding]:
 
     limit = Decimal(str(ctx.config.thresholds.price_deviation))
     products = ctx.table("products").rows
-    by_sku = ctx.index("products", "sku")
+    list_price = {sku: products[at[0]].get("list_price") for sku, at in ctx.index("products", "sku").items()}
     for j, ln in enumerate(ctx.table("order_lines").rows):
-        at = by_sku.get(keys[ln.get("sku")])
         price = ln.get("unit_price")
-        if not at or price is None:
+        if price is None:
             continue
-        listed = products[at[0]].get("list_price")
+        listed = list_price.get(keys[ln.get("sku")])
         if listed and listed > 0 and abs(price - listed) / listed > limit:
             yield ctx.at(
                 "price-deviation", "order_lines", j, "unit_price", price, expected=listed, other=f"{limit:.0%}"
@@ -122,8 +121,11 @@ def _paid_before_ordered(ctx: Context) -> Iterator[Finding]:
         placed = _day(order.get("order_date"))
         if placed is None:
             continue
+        early = (placed - paid_on).days
+        if early <= 0:  # most payments: on or after the order date, whatever the terms
+            continue
         limit = prepay_allowance_days(ctx, order)
-        if (placed - paid_on).days > limit:
+        if early > limit:
             yield ctx.at(
                 "payment-before-order",
                 "payments",
@@ -132,6 +134,6 @@ def _paid_before_ordered(ctx: Context) -> Iterator[Finding]:
                 paid_on,
                 expected=placed,
                 order=order.get("order_no"),
-                days=(placed - paid_on).days,
+                days=early,
                 limit=limit,
             )
