@@ -316,3 +316,27 @@ def test_messages_in_both_languages_name_the_value():
     assert f.message("en") == "Customer ID 'C0099' is not on the Customers sheet"
     assert f.hint("en") == "Add the customer first, or correct the ID."
     assert f.severity == "error"
+
+
+def test_partial_shipments_are_held_against_the_lines_of_their_order_summed_per_product():
+    """SO2026020001 orders 文件柜 P1002 on two lines (3 + 2): partial shipments of 4 and 1 are within
+    them, one more is over; the product key as typed in another case is the same product."""
+    data = clean()
+    data["order_lines"].append(
+        row("order_lines", order_no="SO2026020001", sku="P1002", quantity=2, unit_price=D("20.00"))
+    )
+    data["orders"][1]["status"] = "shipped"
+    for n, (sku, qty) in enumerate((("P1002", 4), ("p1002", 1), ("P1002", 1))):
+        data["shipments"].append(
+            row(
+                "shipments",
+                order_no="so2026020001",
+                ship_date=date(2026, 2, 22),
+                carrier="EMS",
+                tracking_no=f"EA12345678{n}CN",
+                sku=sku,
+                quantity=qty,
+            )
+        )
+    over = [f for f in validate_book(OrderBook.from_data(data), today=TODAY) if f.code == "shipped-more-than-ordered"]
+    assert [(f.cell, f.params["shipped"], f.params["expected"]) for f in over] == [("发货!F5", 6, 5)]
