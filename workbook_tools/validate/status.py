@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from operator import gt, lt
 from typing import Any
 
 from ..choices import STATUS_RANK
@@ -32,6 +33,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     logged: list[Any] = [e.get("status") for e in log]
     stamps = [e.get("timestamp") or datetime.min for e in log]
     ranks = [_RANK.get(s, -1) for s in logged]
+    every_status = all(logged)  # no entry without a status: nothing to leave out
     keys = ctx.keys
     for i, o in enumerate(ctx.table("orders").rows):
         status, no = o.get("status"), o.get("order_no")
@@ -42,10 +44,13 @@ def check(ctx: Context) -> Iterator[Finding]:
         if status in ("pending", "processing") and k in ships:
             zh, en = status_words(status)
             yield ctx.at("shipment-but-not-shipped", "orders", i, "status", no, expected=zh, expected_en=en)
-        entries = [j for j in log_rows.get(k, ()) if logged[j]]
-        times = [stamps[j] for j in entries]
-        if any(a > b for a, b in zip(times, times[1:])):  # staff usually log in time order: sort only if not
-            entries = sorted(entries, key=lambda j: (stamps[j], j))
+        entries = log_rows.get(k, ())
+        if not every_status:
+            entries = [j for j in entries if logged[j]]
+        if len(entries) > 1:
+            times = list(map(stamps.__getitem__, entries))
+            if any(map(gt, times, times[1:])):  # staff usually log in time order: sort only if not
+                entries = sorted(entries, key=lambda j: (stamps[j], j))
         if entries and status and logged[entries[-1]] != status:
             zh, en = status_words(status)
             last_zh, last_en = status_words(logged[entries[-1]])
@@ -60,6 +65,9 @@ def check(ctx: Context) -> Iterator[Finding]:
                 other=last_zh,
                 other_en=last_en,
             )
+        steps = list(map(ranks.__getitem__, entries))
+        if not any(map(lt, steps[1:], steps)):  # no step backwards (nearly every order)
+            continue
         for prev, j in zip(entries, entries[1:]):
             if ranks[j] < ranks[prev]:
                 now_zh, now_en = status_words(logged[j])
