@@ -46,11 +46,12 @@ def money(value: Decimal) -> Decimal:
     then exactly .5, which every client rounds away from zero. For amounts of up to six decimals
     (whole quantities × prices in cents × discounts to 0.01 %) this is plain rounding to the cent.
     """
-    if value is ZERO:  # most refunds and allocations, every settled balance: one shared 0.00
+    if value is ZERO:  # most refunds and allocations: one shared 0.00
         return _ZERO_CENTS
-    exponent = value.as_tuple().exponent
-    if exponent == -2:  # whole cents already (sums of amounts): as it is
-        return value
+    sign, digits, exponent = value.as_tuple()
+    if exponent == -2:  # whole cents already (sums of amounts): as it is, but a settled balance's 0.00
+        # as the shared one (a large book would keep 250,000 of them)
+        return _ZERO_CENTS if digits == (0,) and not sign else value
     if isinstance(exponent, int) and exponent > -2:
         return value.quantize(CENT)
     c = (value * 100).quantize(_SUB_CENT, rounding=ROUND_HALF_UP).quantize(_ONE, rounding=ROUND_HALF_UP)
@@ -361,6 +362,8 @@ def derive(
         cancelled = od.get("status") == "cancelled"
         total = o_total[i]
         paid = money(direct.get(_k[od["order_no"]], ZERO) + o_alloc[i])
+        if paid == total:  # paid in full (most orders): the total's own Decimal, not an equal copy
+            paid = total
         balance = money(ZERO if cancelled else total - paid)
         o_paid.append(paid)
         o_balance.append(balance)

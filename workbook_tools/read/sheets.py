@@ -185,6 +185,7 @@ def read_table(
 
     # 1. input columns, typed; a column the file does not have is all None
     inputs = sheet.inputs
+    derived_at = {header.columns[c.key] for c in sheet.derived if c.key in header.columns}
     typed: list[list[Any]] = []
     problems: list[tuple[int, str, Any, str]] = []
     spelling: list[tuple[int, str, str]] = []
@@ -199,6 +200,12 @@ def read_table(
         problems.extend((i, col.key, raw, reason) for i, raw, reason in probs)
         if col.key in key_columns:
             spelling.extend((i, col.key, raw) for i, raw in misspelt_cells(values(c), out))
+
+    # the input columns' cells as read are typed now: let them go before the rows are built (on a
+    # large book the texts as read would outlive them by a hundred megabytes)
+    for c in header.columns.values():
+        if c < len(cells) and c not in derived_at:
+            cells[c] = ()
 
     # 2. records: rows with a value or a problem in some input column
     keys = tuple(c.key for c in inputs)
