@@ -270,8 +270,10 @@ def derive(
     whole_serials: dict[str, float] = defaultdict(float)
     partial_qty: dict[tuple[str, str], int] = defaultdict(int)
     partial_by_sku: dict[str, list[tuple[float, int]]] = defaultdict(list)
+    first_ship: dict[str, Any] = {}
     for s in ships:
         o = _k[s["order_no"]]
+        first_ship.setdefault(o, s.get("ship_date"))
         if s.get("sku") in (None, ""):
             whole_n[o] += 1
             if s.get("ship_date") is not None:
@@ -291,15 +293,25 @@ def derive(
     for p in products:
         list_prices.setdefault(_k[p["sku"]], p.get("list_price"))
     line_name, line_amount, line_shipped, line_whole = [], [], [], []
+    # in the same pass: each order's total, and what whole-order shipments took of each product (what
+    # _guard blanks, on a line without its order, counts in neither)
+    total_by: dict[str, Decimal] = defaultdict(Decimal)
+    line_whole_by_sku: dict[str, list[tuple[float, int]]] = defaultdict(list)
     for ln in lines:
         o, sku = _k[ln["order_no"]], _k[ln["sku"]]
         qty = ln.get("quantity") or 0
         line_name.append(product_names.get(sku, ""))
         price = unit_price(ln.get("unit_price"), sku, list_prices)
-        line_amount.append(_amount[(ln.get("quantity"), price, ln.get("discount"))])
+        amount = _amount[(ln.get("quantity"), price, ln.get("discount"))]
+        line_amount.append(amount)
         n = whole_n.get(o, 0)
         line_shipped.append(qty if n > 0 else partial_qty.get((o, sku), 0))
-        line_whole.append(whole_date[o] if n else "")
+        whole = whole_date[o] if n else ""
+        line_whole.append(whole)
+        if ln["order_no"] not in (None, ""):
+            total_by[o] += amount
+            if whole != "":
+                line_whole_by_sku[sku].append((_serial[whole], qty))
     line_values: dict[str, list[Any]] = {
         "product_name": line_name,
         "amount": line_amount,
@@ -310,10 +322,6 @@ def derive(
 
     # --- orders
     customer_names = _first_by_key(customers, "customer_id", "name", _k)
-    total_by: dict[str, Decimal] = defaultdict(Decimal)
-    for ln, amt in zip(lines, line_amount):
-        if amt != "":
-            total_by[_k[ln["order_no"]]] += amt
     direct: dict[str, Decimal] = defaultdict(Decimal)
     pool: dict[str, Decimal] = defaultdict(Decimal)  # payments on account per customer key
     memos: dict[str, list[str]] = defaultdict(list)  # their 备注, for memo allocation
@@ -325,16 +333,15 @@ def derive(
                 memos[c].append(str(p["notes"]).casefold())
         else:
             direct[_k[p["order_no"]]] += _num(p.get("amount"))
-    first_ship: dict[str, Any] = {}
-    for s in ships:
-        first_ship.setdefault(_k[s["order_no"]], s.get("ship_date"))
     customer_terms = _first_by_key(customers, "customer_id", "terms", _k)
     by_memo = config.receivables.allocation == "memo"
 
     n = len(orders)
-    o_name, o_total, o_ship, o_due, o_open, o_rank, o_cust = [], [], [], [], [], [], []
+    o_name, o_total, o_ship, o_due, o_open, o_rank, o_cust, o_keys = [], [], [], [], [], [], [], []
+    sales_by: dict[str, Decimal] = defaultdict(Decimal)  # per customer, cancelled orders left out
     for od in orders:
         o, c = _k[od["order_no"]], _k[od["customer_id"]]
+        o_keys.append(o)
         total = money(total_by.get(o, ZERO))
         cancelled = od.get("status") == "cancelled"
         shipped = _date(first_ship.get(o)) or ""
@@ -348,6 +355,8 @@ def derive(
         o_open.append(money(ZERO if cancelled else max(ZERO, total - direct.get(o, ZERO))))
         o_rank.append((0 if named else RANK_NOT_NAMED) + (int(_serial[due]) if isinstance(due, date) else RANK_NOT_DUE))
         o_cust.append(c if o and od.get("customer_id") not in (None, "") else "")
+        if not cancelled and od["order_no"] not in (None, ""):  # (_guard blanks the total of the others)
+            sales_by[c] += total
 
     # money on account pays each customer's open orders in 核销顺序
     o_alloc: list[Any] = [ZERO] * n
@@ -361,7 +370,7 @@ def derive(
     for i, od in enumerate(orders):
         cancelled = od.get("status") == "cancelled"
         total = o_total[i]
-        paid = money(direct.get(_k[od["order_no"]], ZERO) + o_alloc[i])
+        paid = money(direct.get(o_keys[i], ZERO) + o_alloc[i])
         if paid == total:  # paid in full (most orders): the total's own Decimal, not an equal copy
             paid = total
         balance = money(ZERO if cancelled else total - paid)
@@ -379,10 +388,6 @@ def derive(
             sku = _k[m["sku"]]
             last_count[sku] = max(last_count.get(sku, 0), _serial[m["date"]])
     on_hand, last_count_date = [], []
-    line_whole_by_sku: dict[str, list[tuple[float, int]]] = defaultdict(list)
-    for ln, wd in zip(lines, line_whole):
-        if wd != "":
-            line_whole_by_sku[_k[ln["sku"]]].append((_serial[wd], ln.get("quantity") or 0))
     moves_by_sku: dict[str, list[Row]] = defaultdict(list)
     for m in moves:
         moves_by_sku[_k[m["sku"]]].append(m)
@@ -457,10 +462,6 @@ def derive(
     order_values["overdue_rank"] = ranks(order_values["days_overdue"])  # of the rows the formulas fill
 
     # --- customers: the dropdown entry, sales to date (cancelled orders left out) and its place
-    sales_by: dict[str, Decimal] = defaultdict(Decimal)
-    for od, total in zip(orders, order_values["total"]):
-        if od.get("status") != "cancelled" and total != "":
-            sales_by[_k[od["customer_id"]]] += total
     sales = [money(sales_by.get(_k[c["customer_id"]], ZERO)) for c in customers]
     customer_values: dict[str, list[Any]] = {
         "label": [_label(c["customer_id"], c.get("name")) for c in customers],
