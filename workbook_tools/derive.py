@@ -294,7 +294,9 @@ def derive(
         list_prices.setdefault(_k[p["sku"]], p.get("list_price"))
     line_name, line_amount, line_shipped, line_whole = [], [], [], []
     # in the same pass: each order's total, and what whole-order shipments took of each product (what
-    # _guard blanks, on a line without its order, counts in neither)
+    # _guard blanks below counts in neither)
+    amount_guard = BLANK_GUARD[("order_lines", "amount")]
+    whole_guard = BLANK_GUARD[("order_lines", "whole_ship_date")]
     total_by: dict[str, Decimal] = defaultdict(Decimal)
     line_whole_by_sku: dict[str, list[tuple[float, int]]] = defaultdict(list)
     for ln in lines:
@@ -308,10 +310,10 @@ def derive(
         line_shipped.append(qty if n > 0 else partial_qty.get((o, sku), 0))
         whole = whole_date[o] if n else ""
         line_whole.append(whole)
-        if ln["order_no"] not in (None, ""):
+        if ln.get(amount_guard) not in (None, ""):
             total_by[o] += amount
-            if whole != "":
-                line_whole_by_sku[sku].append((_serial[whole], qty))
+        if whole != "" and ln.get(whole_guard) not in (None, ""):
+            line_whole_by_sku[sku].append((_serial[whole], qty))
     line_values: dict[str, list[Any]] = {
         "product_name": line_name,
         "amount": line_amount,
@@ -339,6 +341,7 @@ def derive(
     n = len(orders)
     o_name, o_total, o_ship, o_due, o_open, o_rank, o_cust, o_keys = [], [], [], [], [], [], [], []
     sales_by: dict[str, Decimal] = defaultdict(Decimal)  # per customer, cancelled orders left out
+    total_guard = BLANK_GUARD[("orders", "total")]
     for od in orders:
         o, c = _k[od["order_no"]], _k[od["customer_id"]]
         o_keys.append(o)
@@ -355,7 +358,7 @@ def derive(
         o_open.append(money(ZERO if cancelled else max(ZERO, total - direct.get(o, ZERO))))
         o_rank.append((0 if named else RANK_NOT_NAMED) + (int(_serial[due]) if isinstance(due, date) else RANK_NOT_DUE))
         o_cust.append(c if o and od.get("customer_id") not in (None, "") else "")
-        if not cancelled and od["order_no"] not in (None, ""):  # (_guard blanks the total of the others)
+        if not cancelled and od.get(total_guard) not in (None, ""):  # (_guard blanks the others' totals)
             sales_by[c] += total
 
     # money on account pays each customer's open orders in 核销顺序

@@ -33,6 +33,15 @@ class Context:
     config: Config
     today: date
 
+    def use(self, book: OrderBook) -> None:
+        """Check ``book`` from now on. What was worked out from other tables than its own is dropped
+        (an import runs the row rules on its incoming rows, then checks the whole would-be book); the
+        keys memo holds, a key being the same whatever the book."""
+        if any(self.book.tables.get(k) is not t for k, t in book.tables.items()):
+            for worked_out in ("derived", "_indexes", "_once"):
+                vars(self).pop(worked_out, None)
+        self.book = book
+
     @cached_property
     def derived(self) -> Derived:
         # the rows themselves, not book.data()'s copies: derive only reads them; and the keys the

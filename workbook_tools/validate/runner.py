@@ -53,9 +53,7 @@ class Validation:
         for sheet in SHEETS:
             if sheet.key not in self.ctx.book.tables:
                 self.on_table(book[sheet.key])
-        if any(self.ctx.book.tables.get(k) is not t for k, t in book.tables.items()):
-            vars(self.ctx).pop("derived", None)  # worked out from other rows (an import's incoming ones)
-        self.ctx.book = book
+        self.ctx.use(book)
         prepared.start(self.ctx)  # the file's XML, read in a second process while the checks run
         with gc_paused():
             self.findings += [f for check in BOOK_CHECKS for f in check.check(self.ctx) if f.code not in self.skip]
