@@ -84,3 +84,15 @@ def test_leaving_read_ahead_early_stops_its_maker():
             break
     assert not [t for t in threading.enumerate() if t.name == "read-ahead"]  # joined, not left running
     assert len(made) <= 5 + 1 + 2 + 1  # the items taken, the one in hand, the slots, one blocked in put
+
+
+def test_read_ahead_makes_the_items_itself_when_no_thread_can_start(monkeypatch):
+    """Under a memory cap (the nightly's child) there may be no room for another thread's stack:
+    the items are then made in the caller's thread, all of them, in order."""
+    import threading
+
+    def refuse(self):
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", refuse)
+    assert list(perf.read_ahead(iter(range(10)))) == list(range(10))

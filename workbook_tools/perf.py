@@ -75,7 +75,11 @@ def read_ahead(items: Iterable[T], depth: int = 2) -> Iterator[T]:
         put((False, None))
 
     maker = threading.Thread(target=make, name="read-ahead", daemon=True)
-    maker.start()
+    try:
+        maker.start()
+    except RuntimeError:  # "can't start new thread": no room for its stack (a child under a memory cap)
+        yield from items  # made here instead, one after the other
+        return
     try:
         while True:
             ok, value = slots.get()
