@@ -5,7 +5,11 @@ Gnumeric: test_formulas_libreoffice.py, test_formulas_gnumeric.py.)"""
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import sys
+import time
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -398,8 +402,8 @@ def test_a_large_book_s_xml_is_read_in_a_second_process_with_the_same_findings(t
     pending = []
     start = prepared.start
 
-    def watched(ctx: Context) -> None:
-        start(ctx)
+    def watched(ctx: Context, pool=None) -> None:
+        start(ctx, pool)
         pending.append(ctx.once("prepared_blank", lambda: None))
 
     monkeypatch.setattr(prepared, "BACKGROUND_RECORDS", 0)
@@ -407,6 +411,97 @@ def test_a_large_book_s_xml_is_read_in_a_second_process_with_the_same_findings(t
     there = sorted((f.cell, f.code) for f in _findings(book) if f.code in BOOK_CODES)
     assert len(pending) == 1 and isinstance(pending[0], Future)
     assert there == here
+
+
+def test_the_second_process_is_forked_before_the_book_is_read(tmp_path, monkeypatch):
+    """A book past prepared.BACKGROUND_BYTES has its second process forked before any sheet is read
+    (forked after, from a process holding the rows, it makes that process copy each page it touches),
+    and it is the one that looks the cells up: the findings are those read in line."""
+    from workbook_tools.validate import prepared
+
+    book = write_book(tmp_path / "b.xlsx", known_rows(), today=TODAY)
+    here = _book_codes(book)
+    events = []
+    fork_ahead, start, read_facts = prepared.fork_ahead, prepared.start, prepared.read_facts
+
+    def ahead(path):
+        pool = fork_ahead(path)
+        events.append(("forked", pool is not None))
+        return pool
+
+    def watched(ctx, pool=None):
+        events.append(("start", pool is not None))
+        start(ctx, pool)
+
+    def in_line(*args):
+        events.append(("read in this process",))
+        return read_facts(*args)
+
+    monkeypatch.setattr(prepared, "BACKGROUND_BYTES", 0)
+    monkeypatch.setattr(prepared, "BACKGROUND_RECORDS", 10**9)  # no late fork to fall back on
+    monkeypatch.setattr(prepared, "fork_ahead", ahead)
+    monkeypatch.setattr(prepared, "start", watched)
+    monkeypatch.setattr(prepared, "read_facts", in_line)
+    assert _book_codes(book) == here
+    assert events == [("forked", True), ("start", True)]
+
+
+def test_an_unreadable_book_lets_its_second_process_go(tmp_path, monkeypatch):
+    """The process forked ahead for a book that then cannot be read is given no job and exits."""
+    import multiprocessing
+
+    from workbook_tools.validate import prepared
+
+    book = write_book(tmp_path / "b.xlsx", known_rows(), today=TODAY)
+    book.write_bytes(book.read_bytes()[: book.stat().st_size // 2])  # truncated: no sheet can be read
+    monkeypatch.setattr(prepared, "BACKGROUND_BYTES", 0)
+    forked = []
+    fork_ahead = prepared.fork_ahead
+    monkeypatch.setattr(prepared, "fork_ahead", lambda path: forked.append(fork_ahead(path)) or forked[-1])
+    before = set(multiprocessing.active_children())  # (other tests' children in this worker)
+    result = validate_file(book, config=Config(), today=TODAY)
+    assert result.error is not None and forked and forked[0] is not None
+    deadline = time.monotonic() + 30
+    while set(multiprocessing.active_children()) - before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert set(multiprocessing.active_children()) - before == set()
+
+
+def _holds_a_second_process(pids) -> None:
+    from workbook_tools.validate import prepared
+
+    pool = prepared._second_process()
+    pool.submit(int).result()
+    pids.put([p.pid for p in pool._processes.values()])
+    time.sleep(600)  # killed long before
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="prctl(PR_SET_PDEATHSIG) is Linux's")
+def test_the_second_process_dies_with_the_one_that_forked_it():
+    """The nightly job kills a book's process at its memory cap or deadline: the process it forked
+    ahead to read the XML goes with it instead of waiting for its job forever."""
+    import multiprocessing
+
+    fork = multiprocessing.get_context("fork")
+    pids = fork.Queue()
+    holder = fork.Process(target=_holds_a_second_process, args=(pids,))
+    holder.start()
+    (worker,) = pids.get(timeout=60)
+    os.kill(holder.pid, signal.SIGKILL)
+    holder.join()
+    deadline = time.monotonic() + 30
+    while _alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(worker)
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie, dead but not yet reaped by init, does not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
 
 
 def test_prepared_rows_stop_at_excel_s_last_row():
@@ -427,7 +522,7 @@ def test_prepared_rows_stop_at_excel_s_last_row():
 def _book_codes_with_background(book: Path, queue) -> None:
     from workbook_tools.validate import prepared
 
-    prepared.BACKGROUND_RECORDS = 0  # this (forked) process only
+    prepared.BACKGROUND_RECORDS = prepared.BACKGROUND_BYTES = 0  # this (forked) process only
     queue.put(_book_codes(book))
 
 

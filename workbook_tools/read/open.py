@@ -97,24 +97,24 @@ class Source:
             info[meta.name] = (kind, visible != "Visible")
         return info
 
-    def read_sheets(self, names: list[str], keep: Collection[str] = ()) -> Iterator[SheetCells]:
-        """The sheets ``names``, in that order, each read while the caller works on the one before:
-        calamine lets go of the GIL while it parses, and so does zlib while the scan inflates, so on
-        two cores the parsing runs behind the caller's Python work, ``READERS`` sheets at a time (the
-        lookahead stays that short: a parsed sheet waiting its turn holds its whole grid). Each
-        sheet's XML is scanned (error cells, extent) before calamine reads it, so no sheet makes
-        calamine allocate an absurd range. The scan of the sheets in ``keep`` keeps their XML, inflated
-        with its block boundaries (``SheetCells.xml``), for a writer that changes them next."""
+    def read_sheets(
+        self, names: list[str], keep: Collection[str] = (), start: list[str] | None = None
+    ) -> Iterator[SheetCells]:
+        """The sheets ``names``, in that order, read while the caller works: calamine lets go of the GIL
+        while it parses, and so does the scan while it inflates and searches, so on two cores the
+        parsing runs behind the caller's Python work, ``READERS`` sheets at a time. The parsing starts
+        in the order of ``start`` (default ``names``): a large sheet the caller needs soon can start
+        before the small ones it works on meanwhile. Each sheet's XML is scanned (error cells, extent)
+        before calamine reads it, so no sheet makes calamine allocate an absurd range. The scan of the
+        sheets in ``keep`` keeps their XML, inflated with its block boundaries (``SheetCells.xml``), for
+        a writer that changes them next."""
+        start = [n for n in start or names if n in names] + [n for n in names if n not in (start or ())]
         scanner, parts = self._pool("xlsx-scan"), self.parts.sheets
-        scans = {n: scanner.submit(scan_sheet, self.zip, parts[n], keep=n in keep) for n in names if n in parts}
+        scans = {n: scanner.submit(scan_sheet, self.zip, parts[n], keep=n in keep) for n in start if n in parts}
         reader = self._pool("xlsx-read", READERS)
-        ahead = [reader.submit(self._grid, n, scans.get(n)) for n in names[:READERS]]
-        for i, name in enumerate(names):
-            current = ahead.pop(0)
-            if i + READERS < len(names):
-                nxt = names[i + READERS]
-                ahead.append(reader.submit(self._grid, nxt, scans.get(nxt)))
-            grid, merged = current.result()
+        grids = {n: reader.submit(self._grid, n, scans.get(n)) for n in start}
+        for name in names:
+            grid, merged = grids.pop(name).result()
             scan = self._scan(name, scans.get(name))
             yield SheetCells(name, grid, merged, scan.errors, scan.xml)
 

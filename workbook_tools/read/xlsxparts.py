@@ -33,7 +33,7 @@ from defusedxml.common import DefusedXmlException
 from ..cells import col_index
 from ..lang import Said, said
 from ..perf import read_ahead
-from ..xlsxpkg.zipio import PIECE, indexed_member
+from ..xlsxpkg.zipio import PIECE, indexed_member, member_chunks
 from ..xlsxpkg.zsplice import Indexed
 
 _OFFICE_DOCUMENT = "/officeDocument"
@@ -194,10 +194,12 @@ HEADER_ROWS = 30
 _WIDE = {q: re.compile(rb" r=" + q + rb"[A-Z]{2}") for q in (b'"', b"'")}
 _WIDE_REF = {q: re.compile(rb" r=" + q + rb"([A-Z]{2,3})[0-9]") for q in (b'"', b"'")}
 _ANY_REF = {q: re.compile(rb" r=" + q + rb"[A-Z]{0,3}([0-9]+)" + q) for q in (b'"', b"'")}
-#: What makes a piece of XML worth a closer look: an error cell, or a cell past column Z (a superset
+#: What makes a piece of XML worth a closer look: an error cell, or a cell past column Z (supersets
 #: of ``_ERROR_ATTRS`` and ``_WIDE``). Most pieces hold neither, and RE2, unlike re and bytes.find,
-#: lets go of the GIL while it searches: the scan then runs beside the caller's Python work.
-_NOTABLE = re2.compile(rb"""t=["']e["']|\sr=["'][A-Z]{2}""")
+#: lets go of the GIL while it searches: the scan then runs beside the caller's Python work. Two
+#: searches, each led by a literal byte RE2 can skip to, not one alternation (or a leading ``\s``),
+#: which RE2 walks byte by byte: 0.9 s instead of 2.2 s over a 250,000-order sheet's 1.6 GB.
+_NOTABLE = (re2.compile(rb"""t=["']e["']"""), re2.compile(rb"""r=["'][A-Z]{2}"""))
 
 
 @dataclass
@@ -227,21 +229,17 @@ def _pieces(zf: zipfile.ZipFile, member: str) -> Iterator[bytes]:
     """The part's XML in pieces of about ``_CHUNK`` bytes, each cut after a complete row (so no cell is
     split between two pieces); the last piece holds what follows the rows."""
     tail = b""
-    with zf.open(member) as f:
-        while True:
-            block = f.read(_CHUNK)
-            buf = tail + block if tail else block
-            if not block:
-                if buf:
-                    yield buf
-                return
-            cut = buf.rfind(b"row>")
-            if cut < 0 and len(buf) < _LONGEST_ROW:
-                tail = buf
-                continue
-            cut = len(buf) if cut < 0 else cut + 4
-            yield buf[:cut]
-            tail = buf[cut:]
+    for block in member_chunks(zf, member, _CHUNK):
+        buf = tail + block if tail else block
+        cut = buf.rfind(b"row>")
+        if cut < 0 and len(buf) < _LONGEST_ROW:
+            tail = buf
+            continue
+        cut = len(buf) if cut < 0 else cut + 4
+        yield buf[:cut]
+        tail = buf[cut:]
+    if tail:
+        yield tail
 
 
 def _last_row(piece: bytes, quote: bytes) -> int:
@@ -270,7 +268,7 @@ def scan_sheet(zf: zipfile.ZipFile, member: str, *, keep: bool = False) -> Sheet
             # writers quote attributes one way; searching for the other quote too would double the cost
             quotes = (b'"', b"'") if piece.find(b"='", 0, _CHUNK) >= 0 else (b'"',)
             attrs = _ERROR_ATTRS[: len(quotes)]
-        notable = _NOTABLE.search(piece) is not None
+        notable = any(hint.search(piece) is not None for hint in _NOTABLE)
         if notable:
             _scan(piece, scan.errors, attrs)
         for q in quotes:

@@ -211,23 +211,23 @@ def validate_file(
     from ..read import read_book
     from ..schema import SHEETS
 
-    validation = Validation(config=config, today=today, path=path)
-    done = 0
+    with Validation(config=config, today=today, path=path, ahead=True) as validation:
+        done = 0
 
-    def on_table(table: Table) -> None:
-        nonlocal done
-        validation.on_table(table)
-        done += 1
-        if progress:
-            progress(path.name, done, len(SHEETS))
+        def on_table(table: Table) -> None:
+            nonlocal done
+            validation.on_table(table)
+            done += 1
+            if progress:
+                progress(path.name, done, len(SHEETS))
 
-    try:
-        book = read_book(path, config=config, on_table=on_table)
-    except BookReadError as exc:
-        return FileResult.unreadable(path, exc.reason)
-    except WorkbookToolsError as exc:
-        return FileResult.unreadable(path, exc.said)
-    findings = validation.finish(book)  # (the checks read the rows, never change them)
+        try:
+            book = read_book(path, config=config, on_table=on_table)
+        except BookReadError as exc:
+            return FileResult.unreadable(path, exc.reason)
+        except WorkbookToolsError as exc:
+            return FileResult.unreadable(path, exc.said)
+        findings = validation.finish(book)  # (the checks read the rows, never change them)
     if read is not None:
         read.append(book)
     return FileResult(path, findings=findings, rows={k: len(t.rows) for k, t in book.tables.items()}, lang=book.lang)

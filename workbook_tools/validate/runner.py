@@ -35,10 +35,23 @@ class Validation:
         today: date | None = None,
         path: Path | None = None,
         skip: frozenset[str] = frozenset(),
+        ahead: bool = False,
     ):
         self.ctx = Context(OrderBook({}, path=path), config or Config(), today or date.today())
         self.skip = skip
         self.findings: list[Finding] = []
+        #: With ``ahead`` (the book at ``path`` not read yet), the process that will read the file's
+        #: XML beside the checks, forked now while this one is small (prepared.fork_ahead).
+        self.second = prepared.fork_ahead(path) if ahead else None
+
+    def __enter__(self) -> Validation:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """The second process let go without a job when ``finish`` gave it none (the book was unreadable)."""
+        if self.second is not None:
+            self.second.shutdown(wait=False)
+            self.second = None
 
     def on_table(self, table: Table) -> None:
         tables = self.ctx.book.tables
@@ -54,7 +67,9 @@ class Validation:
             if sheet.key not in self.ctx.book.tables:
                 self.on_table(book[sheet.key])
         self.ctx.use(book)
-        prepared.start(self.ctx)  # the file's XML, read in a second process while the checks run
+        # the file's XML, read in a second process while the checks run
+        second, self.second = self.second, None
+        prepared.start(self.ctx, second)
         with gc_paused():
             self.findings += [f for check in BOOK_CHECKS for f in check.check(self.ctx) if f.code not in self.skip]
         order: dict[str | None, int] = {book[s.key].name: n for n, s in enumerate(SHEETS)}

@@ -29,7 +29,6 @@ import os
 import re
 import tempfile
 import zipfile
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -45,7 +44,7 @@ from ..errors import WorkbookToolsError, about
 from ..lang import Said, said
 from ..schema import DASHBOARD, SHEETS, aux_name
 from .package import Package, Unsupported
-from .zipio import PIECE
+from .zipio import INFLATE_ERRORS, PIECE, inflater, raw_member
 
 #: Flags of a derived cell in ``SheetFacts.cells``.
 FORMULA, VALUE = 1, 2
@@ -383,12 +382,10 @@ class _Inflating:
     the book checked it)."""
 
     def __init__(self, pkg: Package, info: zipfile.ZipInfo):
-        from .zipio import raw_member
-
         self.file = open(pkg.path, "rb")
         self.offset, self.left = raw_member(self.file, info)
         self.file.seek(self.offset)
-        self.inflate = zlib.decompressobj(-15)
+        self.inflate = inflater()
 
     def read(self, n: int) -> bytes:
         out = b""
@@ -397,7 +394,10 @@ class _Inflating:
             if not data:
                 data = self.file.read(min(self.left, 1 << 20))
                 self.left -= len(data)
-            out += self.inflate.decompress(data, n - len(out))
+            try:
+                out += self.inflate.decompress(data, n - len(out))
+            except INFLATE_ERRORS as exc:
+                raise zipfile.BadZipFile(str(exc)) from None
         return out
 
     def __enter__(self) -> _Inflating:
