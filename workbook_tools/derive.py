@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Generic, TypeVar
 
 from .book import BookData, Row
@@ -48,12 +48,15 @@ def money(value: Decimal) -> Decimal:
     """
     if value is ZERO:  # most refunds and allocations: one shared 0.00
         return _ZERO_CENTS
-    sign, digits, exponent = value.as_tuple()
-    if exponent == -2:  # whole cents already (sums of amounts): as it is, but a settled balance's 0.00
-        # as the shared one (a large book would keep 250,000 of them)
-        return _ZERO_CENTS if digits == (0,) and not sign else value
-    if isinstance(exponent, int) and exponent > -2:
-        return value.quantize(CENT)
+    if value.same_quantum(CENT):  # whole cents already (sums of amounts): as it is, but a settled
+        # balance's 0.00 as the shared one (a large book would keep 250,000 of them)
+        return _ZERO_CENTS if not value and not value.is_signed() else value
+    try:
+        whole = value.quantize(CENT)
+    except InvalidOperation:  # more digits than the context holds (an absurd amount): as the formulas do
+        whole = None
+    if whole == value:  # fewer places, or noughts after the cents
+        return whole
     c = (value * 100).quantize(_SUB_CENT, rounding=ROUND_HALF_UP).quantize(_ONE, rounding=ROUND_HALF_UP)
     return (c / 100).quantize(CENT)
 
@@ -345,7 +348,7 @@ def derive(
     for od in orders:
         o, c = _k[od["order_no"]], _k[od["customer_id"]]
         o_keys.append(o)
-        total = money(total_by.get(o, ZERO))
+        total = total_by.get(o, _ZERO_CENTS)  # a sum of amounts in whole cents: in whole cents
         cancelled = od.get("status") == "cancelled"
         shipped = _date(first_ship.get(o)) or ""
         term = _term[od.get("terms") or customer_terms.get(c, "")]
@@ -376,11 +379,13 @@ def derive(
         paid = money(direct.get(o_keys[i], ZERO) + o_alloc[i])
         if paid == total:  # paid in full (most orders): the total's own Decimal, not an equal copy
             paid = total
-        balance = money(ZERO if cancelled else total - paid)
+        # both in whole cents, so are their differences: only a nought or less is made the shared 0.00
+        balance = _ZERO_CENTS if cancelled or paid is total else money(total - paid)
         o_paid.append(paid)
         o_balance.append(balance)
         o_status.append(payment_status(total, paid, cancelled))
-        o_refund.append(money(max(ZERO, paid if cancelled else paid - total)))
+        refund = paid if cancelled else paid - total
+        o_refund.append(refund if refund > 0 else _ZERO_CENTS)
         due = o_due[i]
         o_late.append(max(0, (today - due).days) if isinstance(due, date) and balance > 0 else "")
 

@@ -79,18 +79,22 @@ class Context:
     def _indexes(self) -> dict[tuple[str, str], dict[str, list[int]]]:
         return {}
 
-    def index(self, sheet: str, column: str) -> dict[str, list[int]]:
-        """``key(value) -> [record indexes]`` for one column (built once, shared by checks)."""
+    def index(self, sheet: str, column: str, *, keep: bool = True) -> dict[str, list[int]]:
+        """``key(value) -> [record indexes]`` for one column (built once, shared by checks; with ``keep``
+        false, built for one check and let go after it: the status log's takes 120 MB on a large book)."""
         cache = self._indexes
-        if (sheet, column) not in cache:
-            idx: dict[str, list[int]] = defaultdict(list)
-            keys = self.keys
-            for i, row in enumerate(self.table(sheet).rows):
-                k = keys[row.get(column)]
-                if k:
-                    idx[k].append(i)
+        if (sheet, column) in cache:
+            return cache[(sheet, column)]
+        idx: dict[str, list[int]] = defaultdict(list)
+        keys = self.keys
+        for i, row in enumerate(self.table(sheet).rows):
+            k = keys[row.get(column)]
+            if k:
+                idx[k].append(i)
+        if keep:
             cache[(sheet, column)] = dict(idx)
-        return cache[(sheet, column)]
+            return cache[(sheet, column)]
+        return idx
 
     def at(self, code: str, sheet: str, index: int, column: str | None, value: Any = None, **params: Any) -> Finding:
         """A finding at record ``index`` of ``sheet`` (at ``column``'s cell, or the row when None)."""

@@ -163,7 +163,9 @@ def _doubtful(ctx: Context, mismatched: dict[str, dict[int, list[int]]]) -> dict
                 continue
             cached = table.cached.get(col.key) or []
             numbers = table.row_numbers
-            rows = [r for r, h in zip(numbers, cached) if h is None or h == ""] + numbers[len(cached) :]
+            rows = numbers[len(cached) :]
+            if None in cached or "" in cached:  # (searched in C: most columns have every result)
+                rows = [r for r, h in zip(numbers, cached) if h is None or h == ""] + rows
             out.setdefault(s.key, {})[c] = rows + mismatched.get(s.key, {}).get(c, [])
     return out
 
