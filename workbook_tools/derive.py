@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from itertools import repeat
+from operator import itemgetter, methodcaller
 from typing import Any, Generic, TypeVar
 
 from .book import BookData, Row
@@ -273,19 +275,21 @@ def derive(
     whole_serials: dict[str, float] = defaultdict(float)
     partial_qty: dict[tuple[str, str], int] = defaultdict(int)
     partial_by_sku: dict[str, list[tuple[float, int]]] = defaultdict(list)
-    first_ship: dict[str, Any] = {}
-    for s in ships:
-        o = _k[s["order_no"]]
-        first_ship.setdefault(o, s.get("ship_date"))
-        if s.get("sku") in (None, ""):
+    ship_orders = list(map(_k.__getitem__, map(itemgetter("order_no"), ships)))
+    ship_dates = list(map(methodcaller("get", "ship_date"), ships))
+    first_ship: dict[str, Any] = dict(zip(reversed(ship_orders), reversed(ship_dates)))  # the first wins
+    for o, shipped, sku, qty in zip(
+        ship_orders, ship_dates, map(methodcaller("get", "sku"), ships), map(methodcaller("get", "quantity"), ships)
+    ):
+        if sku in (None, ""):
             whole_n[o] += 1
-            if s.get("ship_date") is not None:
-                whole_serials[o] += _serial[s["ship_date"]]
+            if shipped is not None:
+                whole_serials[o] += _serial[shipped]
         else:
-            qty = s.get("quantity") or 0
-            partial_qty[(o, _k[s["sku"]])] += qty
-            if s.get("ship_date") is not None:
-                partial_by_sku[_k[s["sku"]]].append((_serial[s["ship_date"]], qty))
+            qty = qty or 0
+            partial_qty[(o, _k[sku])] += qty
+            if shipped is not None:
+                partial_by_sku[_k[sku]].append((_serial[shipped], qty))
 
     # the whole-order ship date per order (INT of the mean serial, as the formula computes it)
     whole_date = {o: _day[int(whole_serials[o] / n)] for o, n in whole_n.items()}
@@ -295,28 +299,38 @@ def derive(
     list_prices: dict[str, Any] = {}
     for p in products:
         list_prices.setdefault(_k[p["sku"]], p.get("list_price"))
-    line_name, line_amount, line_shipped, line_whole = [], [], [], []
-    # in the same pass: each order's total, and what whole-order shipments took of each product (what
-    # _guard blanks below counts in neither)
-    amount_guard = BLANK_GUARD[("order_lines", "amount")]
-    whole_guard = BLANK_GUARD[("order_lines", "whole_ship_date")]
+    # column by column, each a loop in C where it can be (a large book has a million lines): the
+    # Python loops left are over what needs a choice per line
+    line_numbers = list(map(itemgetter("order_no"), lines))
+    line_orders = list(map(_k.__getitem__, line_numbers))
+    line_skus = list(map(_k.__getitem__, map(itemgetter("sku"), lines)))
+    quantities = list(map(methodcaller("get", "quantity"), lines))
+    prices = list(map(methodcaller("get", "unit_price"), lines))
+    if None in prices:  # a blank 单价 is the list price
+        prices = [unit_price(p, sku, list_prices) for p, sku in zip(prices, line_skus)]
+    line_name = list(map(product_names.get, line_skus, repeat("")))
+    line_amount = list(map(_amount.__getitem__, zip(quantities, prices, map(methodcaller("get", "discount"), lines))))
+    whole_count = list(map(whole_n.get, line_orders, repeat(0)))
+    line_shipped = [
+        (q or 0) if n > 0 else partial_qty.get((o, sku), 0)
+        for q, n, o, sku in zip(quantities, whole_count, line_orders, line_skus)
+    ]
+    line_whole: list[Any] = [whole_date[o] if n else "" for o, n in zip(line_orders, whole_count)]
+
+    # from the same columns: each order's total, and what whole-order shipments took of each product
+    # (a line _guard blanks below, one without its 订单编号, counts in neither)
+    def guards(column: str) -> list[Any]:
+        key = BLANK_GUARD[("order_lines", column)]
+        return line_numbers if key == "order_no" else list(map(methodcaller("get", key), lines))
+
     total_by: dict[str, Decimal] = defaultdict(Decimal)
     line_whole_by_sku: dict[str, list[tuple[float, int]]] = defaultdict(list)
-    for ln in lines:
-        o, sku = _k[ln["order_no"]], _k[ln["sku"]]
-        qty = ln.get("quantity") or 0
-        line_name.append(product_names.get(sku, ""))
-        price = unit_price(ln.get("unit_price"), sku, list_prices)
-        amount = _amount[(ln.get("quantity"), price, ln.get("discount"))]
-        line_amount.append(amount)
-        n = whole_n.get(o, 0)
-        line_shipped.append(qty if n > 0 else partial_qty.get((o, sku), 0))
-        whole = whole_date[o] if n else ""
-        line_whole.append(whole)
-        if ln.get(amount_guard) not in (None, ""):
+    for guard, o, amount in zip(guards("amount"), line_orders, line_amount):
+        if guard not in (None, ""):
             total_by[o] += amount
-        if whole != "" and ln.get(whole_guard) not in (None, ""):
-            line_whole_by_sku[sku].append((_serial[whole], qty))
+    for guard, sku, whole, q in zip(guards("whole_ship_date"), line_skus, line_whole, quantities):
+        if whole != "" and guard not in (None, ""):
+            line_whole_by_sku[sku].append((_serial[whole], q or 0))
     line_values: dict[str, list[Any]] = {
         "product_name": line_name,
         "amount": line_amount,
@@ -341,27 +355,38 @@ def derive(
     customer_terms = _first_by_key(customers, "customer_id", "terms", _k)
     by_memo = config.receivables.allocation == "memo"
 
+    # column by column, as the lines (a large book has a quarter of a million orders)
     n = len(orders)
-    o_name, o_total, o_ship, o_due, o_open, o_rank, o_cust, o_keys = [], [], [], [], [], [], [], []
+
+    def column(key: str) -> list[Any]:
+        return list(map(methodcaller("get", key), orders))
+
+    order_numbers = list(map(itemgetter("order_no"), orders))
+    customer_ids = list(map(itemgetter("customer_id"), orders))
+    o_keys, o_custkeys = list(map(_k.__getitem__, order_numbers)), list(map(_k.__getitem__, customer_ids))
+    o_cancelled = [status == "cancelled" for status in column("status")]
+    o_name = list(map(customer_names.get, o_custkeys, repeat("")))
+    o_total = list(map(total_by.get, o_keys, repeat(_ZERO_CENTS)))  # sums of amounts in whole cents
+    o_ship: list[Any] = [d if d.__class__ is date else (_date(d) or "") for d in map(first_ship.get, o_keys)]
+    terms = [_term[t or customer_terms.get(c, "")] for t, c in zip(column("terms"), o_custkeys)]
+    o_due = list(map(payment_due, terms, column("order_date"), column("due_date"), o_ship))
+    o_open = [
+        _ZERO_CENTS if cancelled else money(max(ZERO, total - direct.get(o, ZERO)))
+        for cancelled, total, o in zip(o_cancelled, o_total, o_keys)
+    ]
+    named: Iterable[bool] = repeat(False)
+    if by_memo:
+        named = [bool(o) and any(o in memo for memo in memos.get(c, ())) for o, c in zip(o_keys, o_custkeys)]
+    o_rank = [
+        (0 if memo_names else RANK_NOT_NAMED) + (int(_serial[due]) if isinstance(due, date) else RANK_NOT_DUE)
+        for memo_names, due in zip(named, o_due)
+    ]
+    o_cust = [c if o and cid not in (None, "") else "" for o, c, cid in zip(o_keys, o_custkeys, customer_ids)]
     sales_by: dict[str, Decimal] = defaultdict(Decimal)  # per customer, cancelled orders left out
     total_guard = BLANK_GUARD[("orders", "total")]
-    for od in orders:
-        o, c = _k[od["order_no"]], _k[od["customer_id"]]
-        o_keys.append(o)
-        total = total_by.get(o, _ZERO_CENTS)  # a sum of amounts in whole cents: in whole cents
-        cancelled = od.get("status") == "cancelled"
-        shipped = _date(first_ship.get(o)) or ""
-        term = _term[od.get("terms") or customer_terms.get(c, "")]
-        due = payment_due(term, od.get("order_date"), od.get("due_date"), shipped)
-        named = by_memo and bool(o) and any(o in memo for memo in memos.get(c, ()))
-        o_name.append(customer_names.get(c, ""))
-        o_total.append(total)
-        o_ship.append(shipped)
-        o_due.append(due)
-        o_open.append(money(ZERO if cancelled else max(ZERO, total - direct.get(o, ZERO))))
-        o_rank.append((0 if named else RANK_NOT_NAMED) + (int(_serial[due]) if isinstance(due, date) else RANK_NOT_DUE))
-        o_cust.append(c if o and od.get("customer_id") not in (None, "") else "")
-        if not cancelled and od.get(total_guard) not in (None, ""):  # (_guard blanks the others' totals)
+    counted = order_numbers if total_guard == "order_no" else column(total_guard)  # (_guard blanks the others' totals)
+    for cancelled, guard, c, total in zip(o_cancelled, counted, o_custkeys, o_total):
+        if not cancelled and guard not in (None, ""):
             sales_by[c] += total
 
     # money on account pays each customer's open orders in 核销顺序
@@ -373,8 +398,7 @@ def derive(
             left -= o_open[i]
 
     o_paid, o_balance, o_status, o_refund, o_late = [], [], [], [], []
-    for i, od in enumerate(orders):
-        cancelled = od.get("status") == "cancelled"
+    for i, cancelled in enumerate(o_cancelled):
         total = o_total[i]
         paid = money(direct.get(o_keys[i], ZERO) + o_alloc[i])
         if paid == total:  # paid in full (most orders): the total's own Decimal, not an equal copy

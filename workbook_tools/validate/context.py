@@ -12,11 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
+from operator import methodcaller
 from typing import Any, TypeVar
 
-from ..book import OrderBook, Table
+from ..book import OrderBook, Row, Table
 from ..choices import ChoiceLists, choice_lists
 from ..config import Config
+from ..dates import day
 from ..derive import Derived, derive
 from ..findings import Finding
 from ..keys import Keys, normalise
@@ -96,6 +98,11 @@ class Context:
             return cache[(sheet, column)]
         return idx
 
+    def days(self, sheet: str, column: str) -> list[date | None]:
+        """Each record's ``column`` as a day (dates.day: a datetime's day, None for what is no date),
+        worked out once for the checks that compare dates (an order's date is three checks')."""
+        return self.once(f"days:{sheet}.{column}", lambda: _days(self.table(sheet).rows, column))
+
     def at(self, code: str, sheet: str, index: int, column: str | None, value: Any = None, **params: Any) -> Finding:
         """A finding at record ``index`` of ``sheet`` (at ``column``'s cell, or the row when None)."""
         table = self.table(sheet)
@@ -119,3 +126,8 @@ class Context:
             params=params,
             file=str(self.book.path) if self.book.path else None,
         )
+
+
+def _days(rows: list[Row], column: str) -> list[date | None]:
+    values = list(map(methodcaller("get", column), rows))
+    return [v if v.__class__ is date else day(v) for v in values]  # (most are dates: no call)

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 from ..choices import ORDER_STATUS, label_of
-from ..dates import day as _day
 from ..findings import Finding
 from ..schema import SHEETS
 from .context import Context
@@ -37,8 +36,9 @@ def check(ctx: Context) -> Iterator[Finding]:
     derived = ctx.derived["orders"]
     keys = ctx.keys
     grace = timedelta(days=ctx.config.thresholds.overdue_grace_days)
+    order_days, due_days = ctx.days("orders", "order_date"), ctx.days("orders", "due_date")
     for i, o in enumerate(orders):
-        ordered, due, status = _day(o.get("order_date")), _day(o.get("due_date")), o.get("status")
+        ordered, due, status = order_days[i], due_days[i], o.get("status")
         if ordered and due and due < ordered:
             yield ctx.at("due-before-order", "orders", i, "due_date", due, expected=ordered)
         if status != "cancelled" and o.get("order_no") and keys[o["order_no"]] not in lines:

@@ -11,7 +11,6 @@ from typing import Any
 
 from ..book import Row
 from ..config import PaymentTerm
-from ..dates import day as _day
 from ..findings import Finding
 from .context import Context
 
@@ -97,8 +96,9 @@ def _prepay_unpaid(ctx: Context) -> Iterator[Finding]:
     shipped = ctx.index("shipments", "order_no")
     balances = ctx.derived["orders"]["balance"]
     keys = ctx.keys
+    due_days = ctx.days("orders", "due_date")
     for i, o in enumerate(ctx.table("orders").rows):
-        due, balance = _day(o.get("due_date")), balances[i]
+        due, balance = due_days[i], balances[i]
         if o.get("status") not in ("pending", "processing") or due is None or due > notice:
             continue
         if balance == "" or balance <= 0 or keys[o.get("order_no")] in shipped:
@@ -112,13 +112,14 @@ def _paid_before_ordered(ctx: Context) -> Iterator[Finding]:
     orders = ctx.table("orders").rows
     order_at = ctx.index("orders", "order_no")
     keys = ctx.keys
+    paid_days, order_days = ctx.days("payments", "paid_on"), ctx.days("orders", "order_date")
     for j, p in enumerate(ctx.table("payments").rows):
         at = order_at.get(keys[p.get("order_no")])
-        paid_on = _day(p.get("paid_on"))
+        paid_on = paid_days[j]
         if not at or paid_on is None:
             continue
         order = orders[at[0]]
-        placed = _day(order.get("order_date"))
+        placed = order_days[at[0]]
         if placed is None:
             continue
         early = (placed - paid_on).days

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from ..dates import day as _day
 from ..findings import Finding
 from ..ledger import SkuLedger, stock_ledgers
 from .context import Context
@@ -29,7 +28,6 @@ def check(ctx: Context) -> Iterator[Finding]:
 
 def shipment_findings(ctx: Context) -> Iterator[Finding]:
     keys = ctx.keys
-    orders = ctx.table("orders").rows
     order_at = ctx.index("orders", "order_no")
     lines = ctx.table("order_lines").rows
     lines_of = ctx.index("order_lines", "order_no")
@@ -48,14 +46,16 @@ def shipment_findings(ctx: Context) -> Iterator[Finding]:
 
     whole_orders = {keys[s.get("order_no")] for s in ctx.table("shipments").rows if not s.get("sku")}
     shipped: dict[tuple[str, str], int] = defaultdict(int)
+    order_days = ctx.days("orders", "order_date")
+    sent_days, delivered_days = ctx.days("shipments", "ship_date"), ctx.days("shipments", "delivered_on")
     for i, s in enumerate(ctx.table("shipments").rows):
         o = keys[s.get("order_no")]
-        sent = _day(s.get("ship_date"))
+        sent = sent_days[i]
         if o in order_at:
-            placed = _day(orders[order_at[o][0]].get("order_date"))
+            placed = order_days[order_at[o][0]]
             if placed and sent and sent < placed:
                 yield ctx.at("ship-before-order", "shipments", i, "ship_date", sent, expected=placed)
-        delivered = _day(s.get("delivered_on"))
+        delivered = delivered_days[i]
         if sent and delivered and delivered < sent:  # the same day is fine: 送货上门, 自提
             yield ctx.at("delivered-before-shipped", "shipments", i, "delivered_on", delivered, expected=sent)
         if not s.get("sku") or s.get("quantity") is None:
