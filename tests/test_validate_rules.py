@@ -340,3 +340,63 @@ def test_partial_shipments_are_held_against_the_lines_of_their_order_summed_per_
         )
     over = [f for f in validate_book(OrderBook.from_data(data), today=TODAY) if f.code == "shipped-more-than-ordered"]
     assert [(f.cell, f.params["shipped"], f.params["expected"]) for f in over] == [("发货!F5", 6, 5)]
+
+
+def _status_findings_by_sorting(book: OrderBook) -> set[tuple[str, int, str, str]]:
+    """The status-log rules as their definition reads: each order's entries with a status, sorted by
+    time and then sheet order; the last must show the order's status, and no step may go back."""
+    from workbook_tools.validate.status import _RANK
+
+    log = book["status_log"].rows
+    out = set()
+    for i, o in enumerate(book["orders"].rows):
+        k = o["order_no"].casefold()
+        entries = sorted(
+            (e["timestamp"] or datetime.min, j)
+            for j, e in enumerate(log)
+            if e["status"] and (e["order_no"] or "").casefold() == k
+        )
+        order = [j for _, j in entries]
+        if order and o["status"] and log[order[-1]]["status"] != o["status"]:
+            out.add(("status-log-mismatch", i, o["status"], log[order[-1]]["status"]))
+        for prev, j in zip(order, order[1:]):
+            if _RANK[log[j]["status"]] < _RANK[log[prev]["status"]]:
+                out.add(("status-regression", j, log[j]["status"], log[prev]["status"]))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_status_log_rules_agree_with_sorting_each_orders_entries(seed):
+    """The one pass over the log (entries mostly in time order, some not, some without a status, keys
+    typed in another case, equal times) finds what sorting each order's entries finds."""
+    import random
+
+    from workbook_tools.choices import STATUS_RANK
+    from workbook_tools.config import Config
+    from workbook_tools.validate import status
+    from workbook_tools.validate.context import Context
+
+    rnd = random.Random(seed)
+    statuses = [*STATUS_RANK, "cancelled"]
+    orders = [row("orders", order_no=f"SO{n}", status=rnd.choice(statuses)) for n in range(8)]
+    log = []
+    for step in range(rnd.randint(5, 40)):
+        n = rnd.randrange(9)  # SO8 is no order's
+        stamp = datetime(2026, 1, 1 + step // 3, 9) if rnd.random() < 0.8 else datetime(2026, 1, rnd.randint(1, 9))
+        log.append(
+            row(
+                "status_log",
+                order_no=f"so{n}" if rnd.random() < 0.2 else f"SO{n}",
+                status=rnd.choice([*statuses, None]) if rnd.random() < 0.9 else None,
+                timestamp=stamp if rnd.random() < 0.95 else None,
+            )
+        )
+    book = OrderBook.from_data({"orders": orders, "status_log": log})
+    ctx = Context(book, Config(), date(2026, 2, 1))
+    found = {
+        (f.code, (f.row or 0) - 2, f.params["expected_en"], f.params["other_en"])
+        for f in status.check(ctx)
+        if f.code in ("status-log-mismatch", "status-regression")
+    }
+    words = {s: status.status_words(s)[1] for s in statuses}
+    assert found == {(c, j, words[now], words[was]) for c, j, now, was in _status_findings_by_sorting(book)}

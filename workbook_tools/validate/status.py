@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from operator import gt, lt
+from operator import methodcaller
 from typing import Any
 
 from ..choices import STATUS_RANK
@@ -25,15 +25,57 @@ CODES = (
 _RANK = {**STATUS_RANK, "cancelled": 9}
 
 
+def log_digest(ctx: Context) -> tuple[dict[str, str], dict[str, list[tuple[int, int]]]]:
+    """Per order key: the status of its latest log entry, and its steps backwards as (entry, the entry
+    before it) pairs. Entries in time order, sheet order among equal times; entries without a status
+    left out. One pass over the log in sheet order (staff log as things happen: a million rows on a
+    large book, and no index of them); the few orders whose entries are not in time order are sorted
+    afterwards."""
+    log = ctx.table("status_log").rows
+    logged: list[Any] = list(map(methodcaller("get", "status"), log))
+    keys = ctx.keys
+    last: dict[str, str] = {}
+    stamp_of: dict[str, Any] = {}
+    row_of: dict[str, int] = {}
+    back: dict[str, list[tuple[int, int]]] = {}
+    unordered: set[str] = set()
+    for j, (no, status, ts) in enumerate(
+        zip(map(methodcaller("get", "order_no"), log), logged, map(methodcaller("get", "timestamp"), log))
+    ):
+        if not status:
+            continue
+        k = keys[no]
+        if not k:
+            continue
+        stamp = ts or datetime.min
+        if k in last:
+            if stamp < stamp_of[k]:
+                unordered.add(k)
+            elif _RANK.get(status, -1) < _RANK.get(last[k], -1):
+                back.setdefault(k, []).append((j, row_of[k]))
+        last[k], stamp_of[k], row_of[k] = status, stamp, j
+    if unordered:
+        entries: dict[str, list[tuple[Any, int]]] = {k: [] for k in unordered}
+        for j, e in enumerate(log):
+            if logged[j] and (k := keys[e.get("order_no")]) in entries:
+                entries[k].append((e.get("timestamp") or datetime.min, j))
+        for k, stamped in entries.items():
+            order = [j for _, j in sorted(stamped)]
+            last[k] = logged[order[-1]]
+            steps = [
+                (j, prev) for prev, j in zip(order, order[1:]) if _RANK.get(logged[j], -1) < _RANK.get(logged[prev], -1)
+            ]
+            if steps:
+                back[k] = steps
+            else:
+                back.pop(k, None)
+    return last, back
+
+
 def check(ctx: Context) -> Iterator[Finding]:
     ships = ctx.index("shipments", "order_no")
-    log_rows = ctx.index("status_log", "order_no", keep=False)  # no other check needs it
+    last, back = log_digest(ctx)
     log = ctx.table("status_log").rows
-    # the log's two columns taken out once (a million rows on a large book), not per order
-    logged: list[Any] = [e.get("status") for e in log]
-    stamps = [e.get("timestamp") or datetime.min for e in log]
-    ranks = [_RANK.get(s, -1) for s in logged]
-    every_status = all(logged)  # no entry without a status: nothing to leave out
     keys = ctx.keys
     for i, o in enumerate(ctx.table("orders").rows):
         status, no = o.get("status"), o.get("order_no")
@@ -44,16 +86,10 @@ def check(ctx: Context) -> Iterator[Finding]:
         if status in ("pending", "processing") and k in ships:
             zh, en = status_words(status)
             yield ctx.at("shipment-but-not-shipped", "orders", i, "status", no, expected=zh, expected_en=en)
-        entries = log_rows.get(k, ())
-        if not every_status:
-            entries = [j for j in entries if logged[j]]
-        if len(entries) > 1:
-            times = list(map(stamps.__getitem__, entries))
-            if any(map(gt, times, times[1:])):  # staff usually log in time order: sort only if not
-                entries = sorted(entries, key=lambda j: (stamps[j], j))
-        if entries and status and logged[entries[-1]] != status:
+        latest = last.get(k)
+        if latest is not None and status and latest != status:
             zh, en = status_words(status)
-            last_zh, last_en = status_words(logged[entries[-1]])
+            last_zh, last_en = status_words(latest)
             yield ctx.at(
                 "status-log-mismatch",
                 "orders",
@@ -65,24 +101,20 @@ def check(ctx: Context) -> Iterator[Finding]:
                 other=last_zh,
                 other_en=last_en,
             )
-        steps = list(map(ranks.__getitem__, entries))
-        if not any(map(lt, steps[1:], steps)):  # no step backwards (nearly every order)
-            continue
-        for prev, j in zip(entries, entries[1:]):
-            if ranks[j] < ranks[prev]:
-                now_zh, now_en = status_words(logged[j])
-                was_zh, was_en = status_words(logged[prev])
-                yield ctx.at(
-                    "status-regression",
-                    "status_log",
-                    j,
-                    "status",
-                    no,
-                    expected=now_zh,
-                    expected_en=now_en,
-                    other=was_zh,
-                    other_en=was_en,
-                )
+        for j, prev in back.get(k, ()):
+            now_zh, now_en = status_words(log[j]["status"])
+            was_zh, was_en = status_words(log[prev]["status"])
+            yield ctx.at(
+                "status-regression",
+                "status_log",
+                j,
+                "status",
+                no,
+                expected=now_zh,
+                expected_en=now_en,
+                other=was_zh,
+                other_en=was_en,
+            )
 
     days = ctx.config.thresholds.unresolved_issue_days
     cutoff = datetime.combine(ctx.today, datetime.min.time()) - timedelta(days=days)

@@ -29,20 +29,17 @@ def check(ctx: Context) -> Iterator[Finding]:
 def shipment_findings(ctx: Context) -> Iterator[Finding]:
     keys = ctx.keys
     order_at = ctx.index("orders", "order_no")
-    lines = ctx.table("order_lines").rows
-    lines_of = ctx.index("order_lines", "order_no")
-    ordered: dict[str, dict[str, int]] = {}
-
-    def ordered_of(o: str) -> dict[str, int]:
-        """Quantity ordered per product key on order ``o``: summed only for the orders partial shipments
-        name, most of a large book's orders ship whole."""
-        if o not in ordered:
-            by_sku: dict[str, int] = defaultdict(int)
-            rows = lines_of.get(o, ()) if o else [j for j, ln in enumerate(lines) if not keys[ln.get("order_no")]]
-            for j in rows:
-                by_sku[keys[lines[j].get("sku")]] += lines[j].get("quantity") or 0
-            ordered[o] = by_sku
-        return ordered[o]
+    ships = ctx.table("shipments").rows
+    # the quantity ordered per product key, summed only for the orders partial shipments name (most of
+    # a large book's orders ship whole), in one pass over the lines and without an index of them
+    ordered: dict[str, dict[str, int]] = {
+        keys[s.get("order_no")]: defaultdict(int) for s in ships if s.get("sku") and s.get("quantity") is not None
+    }
+    if ordered:
+        for ln in ctx.table("order_lines").rows:
+            by_sku = ordered.get(keys[ln.get("order_no")])
+            if by_sku is not None:
+                by_sku[keys[ln.get("sku")]] += ln.get("quantity") or 0
 
     whole_orders = {keys[s.get("order_no")] for s in ctx.table("shipments").rows if not s.get("sku")}
     shipped: dict[tuple[str, str], int] = defaultdict(int)
@@ -63,7 +60,7 @@ def shipment_findings(ctx: Context) -> Iterator[Finding]:
         pair = (o, keys[s["sku"]])
         shipped[pair] += s["quantity"]
         # after a whole-order shipment every partial one is extra
-        limit = 0 if o in whole_orders else ordered_of(o).get(pair[1], 0)
+        limit = 0 if o in whole_orders else ordered[o].get(pair[1], 0)
         if shipped[pair] > limit:
             yield ctx.at(
                 "shipped-more-than-ordered",
