@@ -34,26 +34,28 @@ def log_digest(ctx: Context) -> tuple[dict[str, str], dict[str, list[tuple[int, 
     log = ctx.table("status_log").rows
     logged: list[Any] = list(map(methodcaller("get", "status"), log))
     keys = ctx.keys
-    last: dict[str, str] = {}
-    stamp_of: dict[str, Any] = {}
-    row_of: dict[str, int] = {}
+    # per order key its latest entry so far: (status, time, row), one lookup and one store a row
+    latest: dict[str, tuple[str, Any, int]] = {}
+    seen = latest.get
     back: dict[str, list[tuple[int, int]]] = {}
     unordered: set[str] = set()
-    for j, (no, status, ts) in enumerate(
-        zip(map(methodcaller("get", "order_no"), log), logged, map(methodcaller("get", "timestamp"), log))
-    ):
+    stamps = map(methodcaller("get", "timestamp"), log)
+    for j, (no, status, ts) in enumerate(zip(map(methodcaller("get", "order_no"), log), logged, stamps)):
         if not status:
             continue
         k = keys[no]
         if not k:
             continue
         stamp = ts or datetime.min
-        if k in last:
-            if stamp < stamp_of[k]:
+        prev = seen(k)
+        if prev is not None:
+            if stamp < prev[1]:
                 unordered.add(k)
-            elif _RANK.get(status, -1) < _RANK.get(last[k], -1):
-                back.setdefault(k, []).append((j, row_of[k]))
-        last[k], stamp_of[k], row_of[k] = status, stamp, j
+            elif _RANK.get(status, -1) < _RANK.get(prev[0], -1):
+                back.setdefault(k, []).append((j, prev[2]))
+        latest[k] = (status, stamp, j)
+    last = {k: entry[0] for k, entry in latest.items()}
+    del latest
     if unordered:
         entries: dict[str, list[tuple[Any, int]]] = {k: [] for k in unordered}
         for j, e in enumerate(log):
