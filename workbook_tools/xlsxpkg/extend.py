@@ -389,15 +389,19 @@ class _Inflating:
 
     def read(self, n: int) -> bytes:
         out = b""
-        while len(out) < n and (self.left or self.inflate.unconsumed_tail):
+        while len(out) < n and not self.inflate.eof:
             data = self.inflate.unconsumed_tail
-            if not data:
+            if not data and self.left:
                 data = self.file.read(min(self.left, 1 << 20))
                 self.left -= len(data)
             try:
-                out += self.inflate.decompress(data, n - len(out))
+                # (with no input left, ISA-L may still hold output back for a call without any)
+                got = self.inflate.decompress(data, n - len(out))
             except INFLATE_ERRORS as exc:
                 raise zipfile.BadZipFile(str(exc)) from None
+            if not got and not data:  # nothing in, nothing out
+                break
+            out += got
         return out
 
     def __enter__(self) -> _Inflating:

@@ -129,20 +129,21 @@ def member_chunks(zf: zipfile.ZipFile, name: str, size: int) -> Iterator[bytes]:
     inflate, crc, length = inflater(), 0, 0
     while not inflate.eof:
         data = inflate.unconsumed_tail
-        if not data:
-            if not left:
-                break
+        if not data and left:
             data = os.pread(fd, min(left, 1 << 20), at)
             if not data:
                 break
             at, left = at + len(data), left - len(data)
         try:
+            # (with no input left, ISA-L may still hold output back for a call without any)
             chunk = inflate.decompress(data, size)
         except INFLATE_ERRORS as exc:
             raise zipfile.BadZipFile(f"{name}: {exc}") from None
         if chunk:
             crc, length = _fast_zlib.crc32(chunk, crc), length + len(chunk)
             yield chunk
+        elif not data and not left:  # nothing in, nothing out: the data ends before its end
+            break
     if length != info.file_size or crc != info.CRC:
         raise zipfile.BadZipFile(f"Bad CRC-32 for file {name!r}")
 
