@@ -132,6 +132,24 @@ def _cap_memory(memory_mb: int) -> None:
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    _few_arenas()
+
+
+#: mallopt's parameter for the most malloc arenas (glibc's malloc.h).
+_M_ARENA_MAX = -8
+
+
+def _few_arenas() -> None:
+    """Under a cap on address space, at most two malloc arenas: glibc gives each thread that allocates
+    an arena of its own, and reserves 64 MB of address space for each; the reader's threads (scan,
+    inflate, two parsers) would spend a 512 MB cap on reservations before a good book's data. Only
+    glibc has mallopt: elsewhere nothing is asked."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None).mallopt(_M_ARENA_MAX, 2)
+    except (OSError, AttributeError):
+        return
 
 
 def _quiet() -> None:

@@ -60,11 +60,22 @@ def _die_with(parent: int) -> None:
         os._exit(0)
 
 
-def _second_process() -> ProcessPoolExecutor:
-    pool = ProcessPoolExecutor(
-        max_workers=1, mp_context=multiprocessing.get_context("fork"), initializer=_die_with, initargs=(os.getpid(),)
-    )
-    pool.submit(int)  # forks the worker now
+def _second_process() -> ProcessPoolExecutor | None:
+    """The second process, forked now; None when none can be (no memory left for it under the
+    nightly's cap, no process left: the XML is then read in line, as for a small book)."""
+    pool = None
+    try:
+        pool = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_die_with,
+            initargs=(os.getpid(),),
+        )
+        pool.submit(int)  # forks the worker now
+    except (OSError, BrokenProcessPool):
+        if pool is not None:
+            pool.shutdown(wait=False)
+        return None
     return pool
 
 
@@ -89,9 +100,9 @@ def start(ctx: Context, pool: ProcessPoolExecutor | None = None) -> None:
     if pool is None:
         if path is None or sum(len(t.rows) for t in ctx.book.tables.values()) < BACKGROUND_RECORDS:
             return
-        if not _may_fork():
+        pool = _second_process() if _may_fork() else None
+        if pool is None:
             return
-        pool = _second_process()
     if path is None:
         pool.shutdown(wait=False)
         return

@@ -7,6 +7,8 @@ would stop the fork server, and with it every book of the night.
 
 from __future__ import annotations
 
+from .isolated import _few_arenas
+
 
 def _warm() -> None:
     import tempfile
@@ -24,6 +26,9 @@ def _warm() -> None:
         validate_file(book, config=Config(), today=today)
 
 
+# before any thread of the warm-up allocates: the children inherit the fork server's malloc arenas,
+# and each costs 64 MB of the address space their cap allows (isolated._few_arenas)
+_few_arenas()
 try:
     _warm()
 except OSError:  # no room for the warm-up book: a cold child is slower, never wrong
