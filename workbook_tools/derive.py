@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from itertools import repeat
 from operator import itemgetter, methodcaller
 from typing import Any, Generic, TypeVar
@@ -53,10 +53,7 @@ def money(value: Decimal) -> Decimal:
     if value.same_quantum(CENT):  # whole cents already (sums of amounts): as it is, but a settled
         # balance's 0.00 as the shared one (a large book would keep 250,000 of them)
         return _ZERO_CENTS if not value and not value.is_signed() else value
-    try:
-        whole = value.quantize(CENT)
-    except InvalidOperation:  # more digits than the context holds (an absurd amount): as the formulas do
-        whole = None
+    whole = value.quantize(CENT)
     if whole == value:  # fewer places, or noughts after the cents
         return whole
     c = (value * 100).quantize(_SUB_CENT, rounding=ROUND_HALF_UP).quantize(_ONE, rounding=ROUND_HALF_UP)

@@ -81,22 +81,18 @@ class Context:
     def _indexes(self) -> dict[tuple[str, str], dict[str, list[int]]]:
         return {}
 
-    def index(self, sheet: str, column: str, *, keep: bool = True) -> dict[str, list[int]]:
-        """``key(value) -> [record indexes]`` for one column (built once, shared by checks; with ``keep``
-        false, built for one check and let go after it: the status log's takes 120 MB on a large book)."""
+    def index(self, sheet: str, column: str) -> dict[str, list[int]]:
+        """``key(value) -> [record indexes]`` for one column (built once, shared by checks)."""
         cache = self._indexes
-        if (sheet, column) in cache:
-            return cache[(sheet, column)]
-        idx: dict[str, list[int]] = defaultdict(list)
-        keys = self.keys
-        for i, row in enumerate(self.table(sheet).rows):
-            k = keys[row.get(column)]
-            if k:
-                idx[k].append(i)
-        if keep:
+        if (sheet, column) not in cache:
+            idx: dict[str, list[int]] = defaultdict(list)
+            keys = self.keys
+            for i, row in enumerate(self.table(sheet).rows):
+                k = keys[row.get(column)]
+                if k:
+                    idx[k].append(i)
             cache[(sheet, column)] = dict(idx)
-            return cache[(sheet, column)]
-        return idx
+        return cache[(sheet, column)]
 
     def days(self, sheet: str, column: str) -> list[date | None]:
         """Each record's ``column`` as a day (dates.day: a datetime's day, None for what is no date),
