@@ -131,6 +131,17 @@ def _as_read_int(v: Any) -> Any:
     return int(v) if v.__class__ is float and v.is_integer() else _as_read(v)
 
 
+def _cached_numbers(raw: tuple[Any, ...], whole: bool) -> list[Any]:
+    """A column of cached numeric results as read (``_as_read`` / ``_as_read_int`` of each value): a
+    column of nothing but numbers as it is, in C (a large book has a million cached amounts)."""
+    if set(map(type, raw)) == {float}:
+        if not whole:
+            return list(raw)
+        if all(map(float.is_integer, raw)):
+            return list(map(int, raw))
+    return list(map(_as_read_int if whole else _as_read, raw))
+
+
 def read_table(
     path: Any,
     sheet: Sheet,
@@ -210,9 +221,11 @@ def read_table(
     # 2. records: rows with a value or a problem in some input column
     keys = tuple(c.key for c in inputs)
     rows = list(map(_row_builder(keys), *typed))
-    blank = dict.fromkeys(keys)
-    flagged = {p[0] for p in problems}
-    keep = [i for i, row in enumerate(rows) if row != blank or i in flagged]
+    keep: list[int] | range = range(n)
+    if not any(None not in column for column in typed):  # (else some column is filled on every row)
+        blank = dict.fromkeys(keys)
+        flagged = {p[0] for p in problems}
+        keep = [i for i, row in enumerate(rows) if row != blank or i in flagged]
     new_index = None
     by_column = dict(zip(keys, typed))
     del typed
@@ -238,7 +251,7 @@ def read_table(
             continue
         raw = values(c)
         if col.type in NUMERIC_TYPES:
-            cached[col.key] = pick(list(map(_as_read_int if col.type == T.INT else _as_read, raw)))
+            cached[col.key] = pick(_cached_numbers(raw, col.type == T.INT))
             continue
         out, probs = convert_column(raw, converters[col.key])
         for i, r, _reason in probs:
@@ -266,7 +279,7 @@ def read_table(
         sheet=sheet,
         name=name,
         rows=rows,
-        row_numbers=[first + i + 1 for i in keep],
+        row_numbers=list(range(first + 1, first + n + 1)) if new_index is None else [first + i + 1 for i in keep],
         columns=dict(header.columns),
         cached=cached,
         extra=extra,

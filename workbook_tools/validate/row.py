@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
+from functools import partial
+from itertools import compress, repeat
+from operator import is_, is_not
 from typing import Any
 
 from .. import ids
@@ -166,7 +169,11 @@ def _blanks(
     needed: Needed | None = None,
 ) -> Iterator[Finding]:
     k = col.key
-    for i in [i for i, v in enumerate(values) if v is None]:
+    if col.required or needed is not None:
+        blank: Iterable[int] = compress(range(len(values)), map(is_, values, repeat(None)))  # (in C)
+    else:  # an optional column: only its cells that could not be read (None in ``values`` too)
+        blank = sorted(i for i, key in problem_at if key == k)
+    for i in blank:
         if (i, k) in problem_at:
             raw, reason = problem_at[(i, k)]
             zh, en = _EXPECTED[col.type]
@@ -195,7 +202,24 @@ def _texts(ctx: Context, sheet: str, col: Column, values: list[Any], fmt: Format
             )
 
 
+def _within(col: Column, values: list[Any]) -> bool:
+    """Whether every number of ``values`` is in ``col``'s range, told in C (a large book has a million
+    quantities and prices); False when some value is no int or Decimal (the careful loop then looks)."""
+    present = list(filter(partial(is_not, None), values))
+    if not present:
+        return True
+    if not set(map(type, present)) <= {int, Decimal}:
+        return False
+    return (
+        (col.min is None or min(present) >= col.min)
+        and (col.max is None or max(present) <= col.max)
+        and not (col.nonzero and 0 in present)
+    )
+
+
 def _numbers(ctx: Context, sheet: str, col: Column, values: list[Any]) -> Iterator[Finding]:
+    if _within(col, values):
+        return
     for i, v in enumerate(values):
         if v is None or v.__class__ is bool or not isinstance(v, (int, Decimal)):
             continue
