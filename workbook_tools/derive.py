@@ -248,37 +248,31 @@ def allocation_order(ranks: list[Any], customers: list[str]) -> dict[str, list[i
     return out
 
 
-def derive(
-    data: BookData,
-    config: Config | None = None,
-    today: date | None = None,
-    *,
-    keys: Callable[[Any], str] = normalise,
-    known: Keys | None = None,
-) -> Derived:
-    """Every derived column of ``data``. ``config``: the payment terms and the allocation of payments
-    on account (default settings when None); ``today``: for 逾期天数 (TODAY() in the book); ``keys``:
-    how keys compare (keys.as_formulas_compare gives the workbook's view of a misspelt key);
-    ``known``: the keys (``normalise``) a caller has already worked out, to share instead of ``keys``."""
-    config = config or Config()
-    today = today or date.today()
-    # cells hold what the reader made of them: keys and dates are Any until a memo has seen them
-    _k: dict[Any, str] = known if known is not None else _Memo(keys)
-    keyed: Callable[[Iterable[Any]], list[str]] = (
-        known.of if known is not None else lambda v: list(map(_k.__getitem__, v))
-    )
-    _serial: _Memo[Any, int | float] = _Memo(serial)
-    _day: _Memo[int, date | None] = _Memo(date_of_serial)  # a few hundred days for 200,000 orders
-    _amount = _Memo(_line_amount)
-    _term: _Memo[Any, PaymentTerm | None] = _Memo(config.payment_term)
-    customers, products, orders, lines, ships, pays, moves = (data[k] for k in INPUTS)
+@dataclass
+class Shipped:
+    """What the shipments sheet alone tells derive (``_shipments``)."""
 
-    # --- shipments per order: how many whole-order rows, and their date serials
+    #: Per order key: how many whole-order rows (no 产品编号), and the first row's 发货日期.
+    whole_n: dict[str, int]
+    first_ship: dict[str, Any]
+    #: Per order key: the whole-order ship date (INT of the mean serial, as the formula computes it).
+    whole_date: dict[str, date | None]
+    #: Quantities shipped by partial rows, per (order key, product key); per product key, (serial, qty).
+    partial_qty: dict[tuple[str, str], int]
+    partial_by_sku: dict[str, list[tuple[float, int]]]
+
+
+def _keyed(_k: Mapping[Any, str], values: Iterable[Any]) -> list[str]:
+    return list(map(_k.__getitem__, values))
+
+
+def _shipments(ships: list[Row], _k: Mapping[Any, str]) -> Shipped:
+    _serial: _Memo[Any, int | float] = _Memo(serial)
     whole_n: dict[str, int] = defaultdict(int)
     whole_serials: dict[str, float] = defaultdict(float)
     partial_qty: dict[tuple[str, str], int] = defaultdict(int)
     partial_by_sku: dict[str, list[tuple[float, int]]] = defaultdict(list)
-    ship_orders = keyed(map(itemgetter("order_no"), ships))
+    ship_orders = _keyed(_k, map(itemgetter("order_no"), ships))
     ship_dates = list(map(methodcaller("get", "ship_date"), ships))
     first_ship: dict[str, Any] = dict(zip(reversed(ship_orders), reversed(ship_dates)))  # the first wins
     for o, shipped, sku, qty in zip(
@@ -293,9 +287,84 @@ def derive(
             partial_qty[(o, _k[sku])] += qty
             if shipped is not None:
                 partial_by_sku[_k[sku]].append((_serial[shipped], qty))
-
-    # the whole-order ship date per order (INT of the mean serial, as the formula computes it)
+    _day: _Memo[int, date | None] = _Memo(date_of_serial)  # a few hundred days for 200,000 orders
     whole_date = {o: _day[int(whole_serials[o] / n)] for o, n in whole_n.items()}
+    return Shipped(whole_n, first_ship, whole_date, partial_qty, partial_by_sku)
+
+
+@dataclass
+class PaidIn:
+    """What the payments sheet alone tells derive (``_payments``): per order key what was paid to it;
+    per customer key what was paid on account, and those payments' 备注 (for memo allocation)."""
+
+    direct: dict[str, Decimal]
+    pool: dict[str, Decimal]
+    memos: dict[str, list[str]]
+
+
+def _payments(pays: list[Row], _k: Mapping[Any, str]) -> PaidIn:
+    direct: dict[str, Decimal] = defaultdict(Decimal)
+    pool: dict[str, Decimal] = defaultdict(Decimal)
+    memos: dict[str, list[str]] = defaultdict(list)
+    for p in pays:
+        if p.get("order_no") in (None, ""):
+            c = _k[p.get("customer_id")]
+            pool[c] += _num(p.get("amount"))
+            if p.get("notes") not in (None, ""):
+                memos[c].append(str(p["notes"]).casefold())
+        else:
+            direct[_k[p["order_no"]]] += _num(p.get("amount"))
+    return PaidIn(direct, pool, memos)
+
+
+#: What one sheet alone tells derive, by sheet key: worked out ahead by ``one_sheet`` as the sheet is
+#: read (validate/runner.py), while the reader parses the next.
+ONE_SHEET: dict[str, Callable[[list[Row], Keys], Any]] = {
+    "shipments": _shipments,
+    "payments": _payments,
+}
+
+
+def one_sheet(sheet: str, rows: list[Row], keys: Keys) -> tuple[list[Row], Any] | None:
+    """``(rows, what sheet ``sheet``'s rows alone tell derive)``, for its ``ahead``; None for a sheet
+    derive needs with the others."""
+    part = ONE_SHEET.get(sheet)
+    return None if part is None else (rows, part(rows, keys))
+
+
+def _ahead(ahead: Mapping[str, tuple[list[Row], Any]] | None, sheet: str, rows: list[Row]) -> Any:
+    """The part ``one_sheet`` worked out of ``rows`` (None: none, or of other rows)."""
+    done = (ahead or {}).get(sheet)
+    return done[1] if done is not None and done[0] is rows else None
+
+
+def derive(
+    data: BookData,
+    config: Config | None = None,
+    today: date | None = None,
+    *,
+    keys: Callable[[Any], str] = normalise,
+    known: Keys | None = None,
+    ahead: Mapping[str, tuple[list[Row], Any]] | None = None,
+) -> Derived:
+    """Every derived column of ``data``. ``config``: the payment terms and the allocation of payments
+    on account (default settings when None); ``today``: for 逾期天数 (TODAY() in the book); ``keys``:
+    how keys compare (keys.as_formulas_compare gives the workbook's view of a misspelt key);
+    ``known``: the keys (``normalise``) a caller has already worked out, to share instead of ``keys``;
+    ``ahead``: ``one_sheet``'s parts, worked out with ``known`` as the sheets were read."""
+    config = config or Config()
+    today = today or date.today()
+    # cells hold what the reader made of them: keys and dates are Any until a memo has seen them
+    _k: dict[Any, str] = known if known is not None else _Memo(keys)
+    _serial: _Memo[Any, int | float] = _Memo(serial)
+    _day: _Memo[int, date | None] = _Memo(date_of_serial)  # a few hundred days for 200,000 orders
+    _amount = _Memo(_line_amount)
+    _term: _Memo[Any, PaymentTerm | None] = _Memo(config.payment_term)
+    customers, products, orders, lines, ships, pays, moves = (data[k] for k in INPUTS)
+
+    shipped = _ahead(ahead, "shipments", ships) or _shipments(ships, _k)
+    whole_n, partial_qty, partial_by_sku = shipped.whole_n, shipped.partial_qty, shipped.partial_by_sku
+    first_ship, whole_date = shipped.first_ship, shipped.whole_date
 
     # --- order lines
     product_names = _first_by_key(products, "sku", "name", _k)
@@ -305,8 +374,8 @@ def derive(
     # column by column, each a loop in C where it can be (a large book has a million lines): the
     # Python loops left are over what needs a choice per line
     line_numbers = list(map(itemgetter("order_no"), lines))
-    line_orders = keyed(line_numbers)
-    line_skus = keyed(map(itemgetter("sku"), lines))
+    line_orders = _keyed(_k, line_numbers)
+    line_skus = _keyed(_k, map(itemgetter("sku"), lines))
     quantities = list(map(methodcaller("get", "quantity"), lines))
     prices = list(map(methodcaller("get", "unit_price"), lines))
     if None in prices:  # a blank 单价 is the list price
@@ -344,17 +413,8 @@ def derive(
 
     # --- orders
     customer_names = _first_by_key(customers, "customer_id", "name", _k)
-    direct: dict[str, Decimal] = defaultdict(Decimal)
-    pool: dict[str, Decimal] = defaultdict(Decimal)  # payments on account per customer key
-    memos: dict[str, list[str]] = defaultdict(list)  # their 备注, for memo allocation
-    for p in pays:
-        if p.get("order_no") in (None, ""):
-            c = _k[p.get("customer_id")]
-            pool[c] += _num(p.get("amount"))
-            if p.get("notes") not in (None, ""):
-                memos[c].append(str(p["notes"]).casefold())
-        else:
-            direct[_k[p["order_no"]]] += _num(p.get("amount"))
+    paid_in = _ahead(ahead, "payments", pays) or _payments(pays, _k)
+    direct, pool, memos = paid_in.direct, paid_in.pool, paid_in.memos
     customer_terms = _first_by_key(customers, "customer_id", "terms", _k)
     by_memo = config.receivables.allocation == "memo"
 
@@ -366,7 +426,7 @@ def derive(
 
     order_numbers = list(map(itemgetter("order_no"), orders))
     customer_ids = list(map(itemgetter("customer_id"), orders))
-    o_keys, o_custkeys = keyed(order_numbers), keyed(customer_ids)
+    o_keys, o_custkeys = _keyed(_k, order_numbers), _keyed(_k, customer_ids)
     o_cancelled = [status == "cancelled" for status in column("status")]
     o_name = list(map(customer_names.get, o_custkeys, repeat("")))
     o_total = list(map(total_by.get, o_keys, repeat(_ZERO_CENTS)))  # sums of amounts in whole cents

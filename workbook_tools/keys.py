@@ -21,7 +21,7 @@ array formula per row, validation reports each key cell typed with spaces or ful
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from itertools import compress
 from operator import ne
 from typing import Any
@@ -101,15 +101,3 @@ class Keys(dict[Any, str]):
     def __missing__(self, value: Any) -> str:
         k = self[value] = normalise(value)
         return k
-
-    def of(self, values: Iterable[Any]) -> list[str]:
-        """``[self[v] for v in values]``, the values not seen yet worked out together: those in plain
-        ASCII (nearly every key) with whole-column string operations, in C."""
-        values = list(values)
-        new = set(values).difference(self)
-        if new:
-            plain = [v for v in new if v.__class__ is str and v.isascii()]
-            self.update(zip(plain, map(str.casefold, map(str.strip, plain))))
-            for v in new.difference(plain):
-                self[v] = normalise(v)
-        return list(map(self.__getitem__, values))

@@ -19,7 +19,7 @@ from ..book import OrderBook, Row, Table
 from ..choices import ChoiceLists, choice_lists
 from ..config import Config
 from ..dates import day
-from ..derive import Derived, derive
+from ..derive import Derived, derive, one_sheet
 from ..findings import Finding
 from ..keys import Keys, normalise
 
@@ -40,7 +40,7 @@ class Context:
         (an import runs the row rules on its incoming rows, then checks the whole would-be book); the
         keys memo holds, a key being the same whatever the book."""
         if any(self.book.tables.get(k) is not t for k, t in book.tables.items()):
-            for worked_out in ("derived", "_indexes", "_once"):
+            for worked_out in ("derived", "_indexes", "_once", "_derive_ahead"):
                 vars(self).pop(worked_out, None)
         self.book = book
 
@@ -48,9 +48,26 @@ class Context:
     def derived(self) -> Derived:
         # the rows themselves, not book.data()'s copies: derive only reads them; and the keys the
         # checks before it worked out (a quarter of a million order numbers on a large book)
-        return derive(
-            {key: table.rows for key, table in self.book.tables.items()}, self.config, self.today, known=self.keys
+        done = derive(
+            {key: table.rows for key, table in self.book.tables.items()},
+            self.config,
+            self.today,
+            known=self.keys,
+            ahead=self._derive_ahead,
         )
+        self._derive_ahead.clear()  # (a large book's parts are a hundred megabytes)
+        return done
+
+    @cached_property
+    def _derive_ahead(self) -> dict[str, tuple[list[Row], Any]]:
+        return {}
+
+    def derive_ahead(self, table: Table) -> None:
+        """Work out now what ``table`` alone tells ``derived`` (derive.one_sheet): called as each sheet is
+        read, while the reader parses the next (validate/runner.py)."""
+        part = one_sheet(table.sheet.key, table.rows, self.keys)
+        if part is not None:
+            self._derive_ahead[table.sheet.key] = part
 
     @cached_property
     def keys(self) -> Keys:
@@ -86,9 +103,7 @@ class Context:
         cache = self._indexes
         if (sheet, column) not in cache:
             idx: dict[str, list[int]] = defaultdict(list)
-            keys = self.keys
-            for i, row in enumerate(self.table(sheet).rows):
-                k = keys[row.get(column)]
+            for i, k in enumerate(map(self.keys.__getitem__, map(methodcaller("get", column), self.table(sheet).rows))):
                 if k:
                     idx[k].append(i)
             cache[(sheet, column)] = dict(idx)

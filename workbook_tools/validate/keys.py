@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from operator import methodcaller
 
 from ..findings import Finding
 from ..keys import display, misspelt
@@ -25,6 +26,11 @@ def check(ctx: Context) -> Iterator[Finding]:
         for col in sheet.columns:
             if not col.unique:
                 continue
+            keys = list(
+                filter(None, map(ctx.keys.__getitem__, map(methodcaller("get", col.key), ctx.table(sheet.key).rows)))
+            )
+            if len(set(keys)) == len(keys):
+                continue  # each once (nearly every book): no index of the column needed for it
             for rows in ctx.index(sheet.key, col.key).values():
                 for i in rows[1:]:  # the first occurrence is the original; flag each repeat
                     first = ctx.table(sheet.key).cell(rows[0], col.key)
