@@ -472,3 +472,24 @@ def test_the_demo_pipeline_is_a_library_call(tmp_path):
     assert run.checked.errors == 0 and run.checked.rows["orders"] == len(run.data["orders"]) == 40
     assert str(run.summary.month) == "2026-10" and read_tag(run.report) == "summary"
     assert run.backups == [None, None]  # nothing was there to replace
+
+
+def test_derive_with_parts_worked_out_ahead_is_derive(book):
+    """What the shipments and payments sheets alone give derive, worked out as they are read (validation
+    does, derive.one_sheet), changes nothing; a part of other rows (a sheet read again since) is not used."""
+    from workbook_tools.derive import ONE_SHEET, one_sheet
+    from workbook_tools.keys import Keys
+
+    keys = Keys()
+    plain = derive(book, known=Keys()).values
+    ahead = {sheet: one_sheet(sheet, book[sheet], keys) for sheet in ONE_SHEET}
+    assert set(ahead) == {"shipments", "payments"}
+    assert derive(book, known=keys, ahead=ahead).values == plain
+    # parts of a sheet with its first row gone, held against the whole sheet: not used
+    stale = {sheet: one_sheet(sheet, book[sheet][1:], keys) for sheet in ONE_SHEET}
+    assert derive(book, known=keys, ahead=stale).values == plain
+    # and used when they are of these rows: a part that says otherwise shows
+    wrong = dict(ahead)
+    rows, paid = wrong["payments"]
+    wrong["payments"] = (rows, type(paid)({}, paid.pool, paid.memos))
+    assert derive(book, known=keys, ahead=wrong).values["orders"]["paid"] != plain["orders"]["paid"]

@@ -12,7 +12,6 @@ from workbook_tools.book import new_row as row
 from workbook_tools.codes import CODES
 from workbook_tools.ids import uscc_check_char
 from workbook_tools.validate import CHECKS, validate_book
-from workbook_tools.validate.runner import INDEXES
 
 TODAY = date(2026, 3, 1)
 
@@ -401,27 +400,3 @@ def test_the_status_log_rules_agree_with_sorting_each_orders_entries(seed):
     }
     words = {s: status.status_words(s)[1] for s in statuses}
     assert found == {(c, j, words[now], words[was]) for c, j, now, was in _status_findings_by_sorting(book)}
-
-
-def test_the_indexes_built_as_each_sheet_is_read_are_ones_the_checks_use(monkeypatch):
-    """runner.INDEXES, built ahead while the reader parses the next sheet, are indexes some check looks
-    rows up in (over every case above, where each rule's path is taken)."""
-    from workbook_tools.validate import runner
-    from workbook_tools.validate.context import Context
-
-    asked: set[tuple[str, str]] = set()
-    index = Context.index
-
-    def recording(self, sheet, column):
-        asked.add((sheet, column))
-        return index(self, sheet, column)
-
-    monkeypatch.setattr(runner, "INDEXES", ())
-    monkeypatch.setattr(Context, "index", recording)
-    for _code, edit, edit_book, _cell in CASES:
-        data = clean()
-        if edit:
-            edit(data)
-        findings_of(data, edit_book)
-    assert set(INDEXES) <= asked
-    assert ("payments", "reference") in asked  # (the duplicate-key case: unique columns' index when one repeats)

@@ -23,10 +23,6 @@ from .context import Context
 CHECKS = (row, keys, references, orders, status, stock, payments, cached, prepared)
 #: The checks that need the whole book (``row`` runs per sheet).
 BOOK_CHECKS = tuple(c for c in CHECKS if c is not row)
-#: Indexes (``Context.index``) the book checks look rows up in, of the sheets read before the orders:
-#: built as each is read, while the main thread would wait for the orders sheet to be parsed
-#: (tests/test_validate_rules.py: each is one the checks use).
-INDEXES = (("shipments", "order_no"), ("payments", "order_no"))
 
 
 class Validation:
@@ -62,9 +58,6 @@ class Validation:
         tables[table.sheet.key] = table
         with gc_paused():
             self.findings += [f for f in row.check_table(self.ctx, table) if f.code not in self.skip]
-            for sheet, column in INDEXES:
-                if sheet == table.sheet.key:
-                    self.ctx.index(sheet, column)
             self.ctx.derive_ahead(table)
             if table.sheet.key in DERIVE_INPUTS and all(k in tables for k in DERIVE_INPUTS):
                 # worked out now, while the reader parses the status log (read_book reads it last)
