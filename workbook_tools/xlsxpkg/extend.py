@@ -29,11 +29,12 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -44,7 +45,7 @@ from ..errors import WorkbookToolsError, about
 from ..lang import Said, said
 from ..schema import DASHBOARD, SHEETS, aux_name
 from .package import Package, Unsupported
-from .zipio import INFLATE_ERRORS, PIECE, inflater, raw_member
+from .zipio import PIECE, member_chunks
 
 #: Flags of a derived cell in ``SheetFacts.cells``.
 FORMULA, VALUE = 1, 2
@@ -193,14 +194,8 @@ class BookFacts:
 _CELL_AT = re.compile(rb'<c r="[A-Z]{1,3}(\d+)"[^>]*?(/?)>\s*(?:<(f|v|i))?')
 
 
-class _Readable(Protocol):
-    """What a sheet's XML is read from: a file, an in-memory part or :class:`_Inflating`."""
-
-    def read(self, n: int, /) -> bytes: ...
-
-
 def _scan_cells(
-    stream: _Readable, letters: dict[bytes, int], wanted: dict[int, list[int]] | None
+    chunks: Iterable[bytes], letters: dict[bytes, int], wanted: dict[int, list[int]] | None
 ) -> tuple[dict[int, ColumnCells], bytes]:
     """What the cells of the columns ``letters`` (column letters -> 0-based index) hold in a sheet's
     XML, read in chunks of whole rows: every row (``wanted`` None: one regular expression over the
@@ -214,11 +209,8 @@ def _scan_cells(
     asked = {letter: sorted(set(wanted.get(c, ()))) for letter, c in letters.items()} if wanted is not None else {}
     at = dict.fromkeys(letters, 0)  # the next row asked about, per column
     buffer, tail, done, first = b"", [], False, True
-    while True:
-        chunk = stream.read(_CHUNK)
+    for chunk in chain(chunks, (b"",)):  # (an empty chunk last: the end of the XML)
         if done:
-            if not chunk:
-                break
             tail.append(chunk)
             continue
         buffer += chunk
@@ -369,60 +361,22 @@ def book_facts(pkg: Package, book: OrderBook, wanted: dict[str, dict[int, list[i
         letters = {
             col_letter(table.columns[c.key]).encode(): table.columns[c.key] for c in s.derived if c.key in table.columns
         }
-        with _open_part(pkg, part) as stream:
-            cells, tail = _scan_cells(stream, letters, None if wanted is None else wanted.get(s.key, {}))
+        cells, tail = _scan_cells(_part_chunks(pkg, part), letters, None if wanted is None else wanted.get(s.key, {}))
         sheets[s.key] = SheetFacts(
             s.key, table.name, part, cells, _validation_spans(tail), _conditional_areas(tail), names_end.get(s.key)
         )
     return BookFacts(sheets, names, current)
 
 
-class _Inflating:
-    """A deflated zip member read in pieces straight from its bytes (no CRC pass: the reader of
-    the book checked it)."""
-
-    def __init__(self, pkg: Package, info: zipfile.ZipInfo):
-        self.file = open(pkg.path, "rb")
-        self.offset, self.left = raw_member(self.file, info)
-        self.file.seek(self.offset)
-        self.inflate = inflater()
-
-    def read(self, n: int) -> bytes:
-        out = b""
-        while len(out) < n and not self.inflate.eof:
-            data = self.inflate.unconsumed_tail
-            if not data and self.left:
-                data = self.file.read(min(self.left, 1 << 20))
-                self.left -= len(data)
-            try:
-                # (with no input left, ISA-L may still hold output back for a call without any)
-                got = self.inflate.decompress(data, n - len(out))
-            except INFLATE_ERRORS as exc:
-                raise zipfile.BadZipFile(str(exc)) from None
-            if not got and not data:  # nothing in, nothing out
-                break
-            out += got
-        return out
-
-    def __enter__(self) -> _Inflating:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.file.close()
-
-
-def _open_part(pkg: Package, part: str) -> IO[bytes] | _Inflating:
+def _part_chunks(pkg: Package, part: str) -> Iterator[bytes]:
+    """The part's XML in pieces of ``_CHUNK`` bytes: inflated as it is read (zipio.member_chunks), or
+    from memory for a part the package changed."""
     if part in pkg.new:
-        import io
-
-        return io.BytesIO(pkg.read(part))
-    try:
-        info = pkg.zip.getinfo(part)
-    except KeyError:
-        raise Unsupported(f"missing part {part}") from None
-    if info.compress_type == zipfile.ZIP_DEFLATED and not info.flag_bits & 0x1:
-        return _Inflating(pkg, info)
-    return pkg.zip.open(part)
+        data = pkg.read(part)
+        return (data[i : i + _CHUNK] for i in range(0, len(data), _CHUNK))
+    if part not in pkg.zip.NameToInfo:
+        raise Unsupported(f"missing part {part}")
+    return member_chunks(pkg.zip, part, _CHUNK)
 
 
 def read_facts(

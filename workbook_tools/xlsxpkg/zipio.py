@@ -81,14 +81,18 @@ class _Entry:
     offset: int
 
 
-def raw_member(src: BinaryIO, info: zipfile.ZipInfo) -> tuple[int, int]:
-    """(offset of the compressed data, its length) of ``info`` in the open zip ``src``."""
-    src.seek(info.header_offset)
-    head = src.read(_LOCAL.size)
+def _data_start(head: bytes, info: zipfile.ZipInfo) -> int:
+    """Where ``info``'s compressed data starts, from the ``_LOCAL.size`` bytes at its local header."""
     if len(head) != _LOCAL.size or head[:4] != b"PK\x03\x04":
         raise zipfile.BadZipFile(f"bad local header for {info.filename}")
     fields = _LOCAL.unpack(head)
-    return info.header_offset + _LOCAL.size + fields[9] + fields[10], info.compress_size
+    return int(info.header_offset + _LOCAL.size + fields[9] + fields[10])
+
+
+def raw_member(src: BinaryIO, info: zipfile.ZipInfo) -> tuple[int, int]:
+    """(offset of the compressed data, its length) of ``info`` in the open zip ``src``."""
+    src.seek(info.header_offset)
+    return _data_start(src.read(_LOCAL.size), info), info.compress_size
 
 
 def inflater() -> Any:  # zlib's or ISA-L's decompressor (the same interface)
@@ -121,11 +125,7 @@ def member_chunks(zf: zipfile.ZipFile, name: str, size: int) -> Iterator[bytes]:
             while chunk := f.read(size):
                 yield chunk
         return
-    head = os.pread(fd, _LOCAL.size, info.header_offset)
-    if len(head) != _LOCAL.size or head[:4] != b"PK\x03\x04":
-        raise zipfile.BadZipFile(f"bad local header for {name}")
-    fields = _LOCAL.unpack(head)
-    at, left = info.header_offset + _LOCAL.size + fields[9] + fields[10], info.compress_size
+    at, left = _data_start(os.pread(fd, _LOCAL.size, info.header_offset), info), info.compress_size
     inflate, crc, length = inflater(), 0, 0
     while not inflate.eof:
         data = inflate.unconsumed_tail
