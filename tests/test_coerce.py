@@ -317,3 +317,25 @@ def test_bad_is_never_returned_as_a_value():
     for fn in (to_text, to_id, to_int, to_money, to_percent, DATES.to_date, DATES.to_datetime):
         out, _ = convert_column(["#N/A", "x" * 3, 1.5, True, date(2026, 1, 1), ""], fn)
         assert not any(isinstance(v, Bad) for v in out)
+
+
+@pytest.mark.parametrize("fn, kind", [(DATES.to_date, date), (DATES.to_datetime, datetime)], ids=["date", "datetime"])
+def test_a_column_of_its_own_type_is_its_own_output_and_anything_else_is_converted(fn, kind):
+    """A date column of nothing but dates (a timestamp column of nothing but timestamps) is taken as it
+    is; one other value anywhere (a serial, a datetime among dates, text) and every cell is converted,
+    as one by one."""
+    made = [datetime(2026, 1, 1, 8, 30) + timedelta(days=i, minutes=i) for i in range(5000)]
+    values = [v if kind is datetime else v.date() for v in made]
+    out, problems = convert_column(values, fn)
+    assert out == values and problems == [] and all(a is b for a, b in zip(out, values))
+    for odd in (46000.5, datetime(2026, 3, 1, 12, 0), date(2026, 3, 1), "2026-03-01", "x"):
+        mixed = list(values)
+        mixed[2500] = odd
+        out, problems = convert_column(mixed, fn)
+        expected = [one(fn, v) for v in mixed]
+        if odd == "x":
+            assert expected[2500] == ("problem", "wrong-type") and problems == [(2500, "x", "wrong-type")]
+            expected[2500] = None
+        else:
+            assert type(out[2500]) is kind and problems == []
+        assert out == expected

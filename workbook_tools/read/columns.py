@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date, datetime
 from typing import Any
 
-from .coerce import EXCEL_ERRORS, NULLS, Bad, Converter, ExcelError, to_ascii_text, to_id, to_text
+from .coerce import EXCEL_ERRORS, NULLS, Bad, Converter, Dates, ExcelError, to_ascii_text, to_id, to_text
 
 #: A problem found in a column: (index in the column, raw value, reason).
 Problem = tuple[int, Any, str]
@@ -31,6 +32,9 @@ _TEXT_FAST: dict[Converter, tuple[bool, bool]] = {
     to_ascii_text: (True, False),
     to_id: (True, True),
 }
+#: Converters that give a value of one type back as it is (read/coerce.py): a column of nothing else
+#: is its own output, told in C (a large book's status log has a million timestamps).
+_AS_IS: dict[Any, type] = {Dates.to_date: date, Dates.to_datetime: datetime}
 _SEP = "\x00"  # never inside a cell: XML 1.0 cannot hold it
 _SCIENTIFIC_IN = re.compile(r"(?:^|\x00)\s*[+-]?\d+(?:\.\d+)?[eE][+-]?\d+\s*(?:\x00|$)")
 
@@ -77,6 +81,9 @@ def convert_column(values: list[Any] | tuple[Any, ...], fn: Converter) -> tuple[
     distinct text takes the whole-column string path; other mostly distinct columns (amounts,
     timestamps) call ``fn`` on each value.
     """
+    as_is = _AS_IS.get(getattr(fn, "__func__", fn))
+    if as_is is not None and set(map(type, values)) == {as_is}:
+        return list(values), []
     sampled = len(set(values[:_SAMPLE])) if len(values) > 2 * _SAMPLE else 0
     fast = _TEXT_FAST.get(fn) if sampled > _SAMPLE // 8 else None
     if fast is not None:
