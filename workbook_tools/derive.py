@@ -262,17 +262,13 @@ class Shipped:
     partial_by_sku: dict[str, list[tuple[float, int]]]
 
 
-def _keyed(_k: Mapping[Any, str], values: Iterable[Any]) -> list[str]:
-    return list(map(_k.__getitem__, values))
-
-
 def _shipments(ships: list[Row], _k: Mapping[Any, str]) -> Shipped:
     _serial: _Memo[Any, int | float] = _Memo(serial)
     whole_n: dict[str, int] = defaultdict(int)
     whole_serials: dict[str, float] = defaultdict(float)
     partial_qty: dict[tuple[str, str], int] = defaultdict(int)
     partial_by_sku: dict[str, list[tuple[float, int]]] = defaultdict(list)
-    ship_orders = _keyed(_k, map(itemgetter("order_no"), ships))
+    ship_orders = list(map(_k.__getitem__, map(itemgetter("order_no"), ships)))
     ship_dates = list(map(methodcaller("get", "ship_date"), ships))
     first_ship: dict[str, Any] = dict(zip(reversed(ship_orders), reversed(ship_dates)))  # the first wins
     for o, shipped, sku, qty in zip(
@@ -374,8 +370,8 @@ def derive(
     # column by column, each a loop in C where it can be (a large book has a million lines): the
     # Python loops left are over what needs a choice per line
     line_numbers = list(map(itemgetter("order_no"), lines))
-    line_orders = _keyed(_k, line_numbers)
-    line_skus = _keyed(_k, map(itemgetter("sku"), lines))
+    line_orders = list(map(_k.__getitem__, line_numbers))
+    line_skus = list(map(_k.__getitem__, map(itemgetter("sku"), lines)))
     quantities = list(map(methodcaller("get", "quantity"), lines))
     prices = list(map(methodcaller("get", "unit_price"), lines))
     if None in prices:  # a blank 单价 is the list price
@@ -426,15 +422,13 @@ def derive(
 
     order_numbers = list(map(itemgetter("order_no"), orders))
     customer_ids = list(map(itemgetter("customer_id"), orders))
-    o_keys, o_custkeys = _keyed(_k, order_numbers), _keyed(_k, customer_ids)
+    o_keys, o_custkeys = list(map(_k.__getitem__, order_numbers)), list(map(_k.__getitem__, customer_ids))
     o_cancelled = [status == "cancelled" for status in column("status")]
     o_name = list(map(customer_names.get, o_custkeys, repeat("")))
     o_total = list(map(total_by.get, o_keys, repeat(_ZERO_CENTS)))  # sums of amounts in whole cents
     o_ship: list[Any] = [d if d.__class__ is date else (_date(d) or "") for d in map(first_ship.get, o_keys)]
-    terms = [t or customer_terms.get(c, "") for t, c in zip(column("terms"), o_custkeys)]
-    # (a term's name and three days: a few thousand different ones among a quarter of a million orders)
-    _due: _Memo[tuple[Any, ...], date | str] = _Memo(lambda due: payment_due(_term[due[0]], *due[1:]))
-    o_due = list(map(_due.__getitem__, zip(terms, column("order_date"), column("due_date"), o_ship)))
+    terms = [_term[t or customer_terms.get(c, "")] for t, c in zip(column("terms"), o_custkeys)]
+    o_due = list(map(payment_due, terms, column("order_date"), column("due_date"), o_ship))
     o_open = [
         _ZERO_CENTS if cancelled else money(max(ZERO, total - direct.get(o, ZERO)))
         for cancelled, total, o in zip(o_cancelled, o_total, o_keys)
